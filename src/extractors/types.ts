@@ -1,0 +1,59 @@
+import type { Ecosystem, Location } from '../core/package.js';
+import type { ChainwatchError } from '../core/errors.js';
+
+/** Where a package came from, when the lockfile says. Only `registry` packages are matched by version. */
+export type PackageSource = 'registry' | 'git' | 'path' | 'url' | 'unknown';
+
+export interface ExtractedPackage {
+  ecosystem: Ecosystem;
+  /** The name as written in the file (not normalised); identity uses normalizeName(). */
+  name: string;
+  /** Exact version; null when the file does not pin one (then it is also listed in `notScannable`). */
+  version: string | null;
+  location: Location;
+  source?: PackageSource;
+  /** Git commit, for GIT ranges. */
+  commit?: string;
+  /** Dev / test / optional groups, when the format says so. */
+  dev?: boolean;
+  optional?: boolean;
+  /** Format-specific extras (e.g. conda channel, Debian source package, npm alias target). */
+  qualifiers?: Record<string, string>;
+}
+
+/** A line that names a package but cannot be matched (unpinned requirement, URL without version...). */
+export interface NotScannable {
+  name: string;
+  reason: string;
+  location: Location;
+}
+
+export interface ExtractResult {
+  packages: ExtractedPackage[];
+  notScannable: NotScannable[];
+  /** Malformed input: each error names the file and, where known, the line. */
+  errors: ChainwatchError[];
+}
+
+/**
+ * Input to an extractor. Extractors never touch the filesystem (STYLE rule 4):
+ * formats that include other files (requirements.txt `-r`/`-c`) get them
+ * through `readRelated`, which the walker injects.
+ */
+export interface ExtractInput {
+  /** Path as it should appear in reports (relative to the scan root where possible). */
+  path: string;
+  text: string;
+  /** Reads a file named relative to `path`'s directory; returns null if it does not exist or is unreadable. */
+  readRelated?: (relativePath: string) => { path: string; text: string } | null;
+}
+
+export interface Extractor {
+  /** Kebab-case id, also the folder name. */
+  readonly id: string;
+  readonly ecosystems: readonly Ecosystem[];
+  /** Decides from the path alone (no I/O) whether this extractor handles the file. */
+  detect(path: string): boolean;
+  /** Never throws on bad input: malformed files become `errors` entries. */
+  extract(input: ExtractInput): ExtractResult;
+}
