@@ -1,0 +1,88 @@
+import { ChainwatchError } from '../../core/errors.js';
+import type { Location } from '../../core/package.js';
+import type { ExtractedPackage, ExtractInput, ExtractResult } from '../types.js';
+import { PoetryPackage } from './schema.js';
+import { readTomlArrayOfTables } from './toml-array-of-tables.js';
+
+export function detectPoetryLock(path: string): boolean {
+  return path.split(/[\\/]/).pop() === 'poetry.lock';
+}
+
+/** Reads every `[[package]]` of a poetry.lock; never throws on bad input. */
+export function extractPoetryLock(input: ExtractInput): ExtractResult {
+  const result: ExtractResult = { packages: [], notScannable: [], errors: [] };
+  const read = readTomlArrayOfTables(input.text, 'package');
+  if (read.error) {
+    result.errors.push(
+      new ChainwatchError('parse-error', `poetry.lock is not valid TOML: ${read.error.message}`, {
+        location: locationOf(input.path, read.error.line),
+      }),
+    );
+  }
+  for (const entry of read.entries) {
+    const location = locationOf(input.path, entry.line);
+    const parsed = PoetryPackage.safeParse(entry.value);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      result.errors.push(
+        new ChainwatchError('parse-error', `[[package]] entry is invalid: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim(), {
+          location,
+        }),
+      );
+      continue;
+    }
+    const entryPackage = toExtractedPackage(parsed.data, location);
+    result.packages.push(entryPackage);
+    if (entryPackage.version === null) {
+      result.notScannable.push({ name: entryPackage.name, reason: 'no version in the lock entry', location });
+    }
+  }
+  return result;
+}
+
+function toExtractedPackage(entry: PoetryPackage, location: Location): ExtractedPackage {
+  const extracted: ExtractedPackage = {
+    ecosystem: 'PyPI',
+    name: entry.name,
+    version: entry.version ?? null,
+    location,
+    ...sourceOf(entry),
+  };
+  if (isDev(entry)) extracted.dev = true;
+  if (entry.optional === true) extracted.optional = true;
+  return extracted;
+}
+
+/** Poetry 1.x says `category = "dev"`; Poetry 2.x lists `groups`, where `main` is the runtime group. */
+function isDev(entry: PoetryPackage): boolean {
+  if (entry.groups && entry.groups.length > 0) return !entry.groups.includes('main');
+  return entry.category === 'dev';
+}
+
+function sourceOf(entry: PoetryPackage): Pick<ExtractedPackage, 'source' | 'commit' | 'qualifiers'> {
+  const source = entry.source;
+  if (!source) return { source: 'registry' };
+  const url = source.url;
+  switch (source.type) {
+    case 'git':
+      return {
+        source: 'git',
+        ...(source.resolved_reference ? { commit: source.resolved_reference } : {}),
+        ...(url ? { qualifiers: { vcs_url: url } } : {}),
+      };
+    case 'legacy':
+      // A private or mirror package index: still matched by version, but say which index.
+      return { source: 'registry', ...(url ? { qualifiers: { repository_url: url } } : {}) };
+    case 'url':
+      return { source: 'url', ...(url ? { qualifiers: { download_url: url } } : {}) };
+    case 'file':
+    case 'directory':
+      return { source: url && /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? 'url' : 'path' };
+    default:
+      return { source: 'unknown' };
+  }
+}
+
+function locationOf(path: string, line: number | undefined): Location {
+  return line === undefined ? { path } : { path, line };
+}
