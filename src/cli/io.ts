@@ -1,0 +1,72 @@
+import cliProgress from 'cli-progress';
+import type { ChainwatchEvent, EventSink } from '../core/events.js';
+import { ChainwatchError } from '../core/errors.js';
+import { redactSecrets } from './redact.js';
+
+/** Where the CLI writes. Tests inject buffers; stdout carries results only. */
+export interface CliIo {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
+  stdin: NodeJS.ReadableStream;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+export function processIo(): CliIo {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
+}
+
+/** Writes a line to stderr, redacted. */
+export function warn(io: CliIo, text: string): void {
+  io.stderr.write(`${redactSecrets(text, io.env)}\n`);
+}
+
+/** Turns any error into one redacted sentence (only cli/ does this, STYLE rule 7). */
+export function describeError(error: unknown): string {
+  if (error instanceof ChainwatchError) return error.describe();
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+/**
+ * Renders library events: a progress bar on stderr when it is a terminal,
+ * nothing otherwise (so logs and CI output stay clean); warnings always.
+ */
+export function eventRenderer(io: CliIo, options: { verbose?: boolean } = {}): EventSink & { stop(): void } {
+  const interactive = io.stderr.isTTY === true && !io.env.CI;
+  let bar: cliProgress.SingleBar | null = null;
+  let task = '';
+  return {
+    emit(event: ChainwatchEvent) {
+      if (event.type === 'log') {
+        if (event.level === 'warn' || options.verbose) {
+          bar?.stop();
+          bar = null;
+          warn(io, `${event.level}: ${event.message}`);
+        }
+        return;
+      }
+      if (!interactive || event.total === undefined) return;
+      if (!bar || task !== event.task) {
+        bar?.stop();
+        task = event.task;
+        bar = new cliProgress.SingleBar(
+          {
+            stream: io.stderr as NodeJS.WritableStream,
+            format: `${event.task.padEnd(9)} [{bar}] {value}/{total} {detail}`,
+            hideCursor: true,
+            clearOnComplete: true,
+          },
+          cliProgress.Presets.shades_classic,
+        );
+        bar.start(event.total, event.done, { detail: '' });
+      }
+      bar.setTotal(event.total);
+      bar.update(event.done, { detail: (event.detail ?? '').slice(-40) });
+    },
+    stop() {
+      bar?.stop();
+      bar = null;
+    },
+  };
+}
