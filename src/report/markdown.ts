@@ -1,0 +1,121 @@
+import type { Finding } from '../advisories/types.js';
+import { escapeMarkdown, markdownCode, markdownTable } from './markdown-text.js';
+import { compareText, groupFindingsByAdvisory, mostSevere, orderReport } from './ordering.js';
+import { describeSummary, formatLocation, otherIds, summarizeReport } from './summary.js';
+import type { ScanReport } from './types.js';
+
+function severityText(finding: Finding): string {
+  const { level, score } = finding.severity;
+  return score === undefined ? level : `${level} ${score.toFixed(1)}`;
+}
+
+function codeList(values: readonly string[], empty: string): string {
+  return values.length > 0 ? values.map(markdownCode).join(', ') : empty;
+}
+
+function findingsTable(findings: readonly Finding[]): string {
+  return markdownTable(
+    ['Severity', 'Package', 'Version', 'Advisory', 'Also known as', 'Fixed in', 'Locations'],
+    findings.map((finding) => [
+      severityText(finding),
+      `${escapeMarkdown(finding.package.name)} (${finding.package.ecosystem})`,
+      markdownCode(finding.package.version),
+      markdownCode(finding.id),
+      codeList(otherIds(finding), '-'),
+      codeList(finding.fixed, 'no fix known'),
+      codeList(finding.locations.map(formatLocation), '-'),
+    ]),
+  );
+}
+
+function advisoryDetails(id: string, findings: readonly Finding[]): string[] {
+  const representative = mostSevere(findings);
+  const { severity } = representative;
+  const ids = [...new Set(findings.flatMap((finding) => finding.ids))].sort(compareText);
+  const lines = [`### ${escapeMarkdown(id)}${representative.summary ? `: ${escapeMarkdown(representative.summary)}` : ''}`, ''];
+  const score = severity.score === undefined ? '' : ` ${severity.score.toFixed(1)}`;
+  lines.push(
+    `- **Severity:** ${severity.level} (${severity.source}${score})${severity.vector ? ` ${markdownCode(severity.vector)}` : ''}`,
+    `- **Ids:** ${codeList(ids, '-')}`,
+    '- **Affected packages:**',
+  );
+  for (const finding of findings) {
+    const fixed = finding.fixed.length > 0 ? `fixed in ${codeList(finding.fixed, '')}` : 'no fixed version known';
+    const where = finding.locations.length > 0 ? `; found in ${codeList(finding.locations.map(formatLocation), '')}` : '';
+    lines.push(
+      `  - ${escapeMarkdown(finding.package.name)} ${markdownCode(finding.package.version)} (${finding.package.ecosystem}): ${fixed}${where}`,
+    );
+  }
+  const references = [...new Set(findings.flatMap((finding) => finding.references ?? []))];
+  if (references.length > 0) {
+    lines.push('- **References:**', ...references.map((reference) => `  - <${reference}>`));
+  }
+  lines.push('');
+  return lines;
+}
+
+/** A report to paste into an issue: summary, findings table, one section per advisory, then what went wrong. */
+export function renderMarkdown(report: ScanReport): string {
+  const ordered = orderReport(report);
+  const lines = ['# chainwatch scan report', '', `**${escapeMarkdown(describeSummary(summarizeReport(ordered)))}**`, ''];
+  const targets = ordered.targets.length > 0 ? ` of ${codeList(ordered.targets, '')}` : '';
+  lines.push(`Scan${targets} by chainwatch ${escapeMarkdown(ordered.tool.version)}.`, '');
+
+  if (ordered.findings.length > 0) {
+    lines.push('## Findings', '', findingsTable(ordered.findings), '', '## Advisories', '');
+    for (const [id, findings] of groupFindingsByAdvisory(ordered.findings)) lines.push(...advisoryDetails(id, findings));
+  }
+
+  if (ordered.errors.length > 0) {
+    lines.push(
+      '## Errors',
+      '',
+      markdownTable(
+        ['Location', 'Code', 'Message'],
+        ordered.errors.map((error) => [markdownCode(formatLocation(error)), markdownCode(error.code), escapeMarkdown(error.message)]),
+      ),
+      '',
+    );
+  }
+
+  if (ordered.notScannable.length > 0) {
+    lines.push(
+      '## Not scannable',
+      '',
+      markdownTable(
+        ['Location', 'Package', 'Reason'],
+        ordered.notScannable.map((entry) => [
+          markdownCode(formatLocation(entry.location)),
+          escapeMarkdown(entry.name),
+          escapeMarkdown(entry.reason),
+        ]),
+      ),
+      '',
+    );
+  }
+
+  const unreachable = ordered.sources.filter((source) => !source.reachable);
+  if (unreachable.length > 0) {
+    lines.push('## Unreachable advisory sources', '', 'Findings from these sources are missing from this report.', '');
+    for (const source of unreachable) {
+      lines.push(`- **${escapeMarkdown(source.name)}**${source.error ? `: ${escapeMarkdown(source.error)}` : ''}`);
+    }
+    lines.push('');
+  }
+
+  if (ordered.files.length > 0) {
+    lines.push(
+      '<details>',
+      `<summary>Scanned files (${ordered.files.length})</summary>`,
+      '',
+      markdownTable(
+        ['File', 'Extractor', 'Packages'],
+        ordered.files.map((file) => [markdownCode(file.path), markdownCode(file.extractor), String(file.packages)]),
+      ),
+      '',
+      '</details>',
+      '',
+    );
+  }
+  return `${lines.join('\n').trimEnd()}\n`;
+}

@@ -1,0 +1,62 @@
+import type { Location } from '../core/package.js';
+import type { AdvisorySourceStatus, Finding } from '../advisories/types.js';
+import type { ScanReport } from './types.js';
+
+export interface ReportSummary {
+  findings: number;
+  /** Distinct package versions (by purl) with at least one finding. */
+  vulnerablePackages: number;
+  scannedPackages: number;
+  files: number;
+  errors: number;
+  notScannable: number;
+  unreachableSources: AdvisorySourceStatus[];
+}
+
+export function summarizeReport(report: ScanReport): ReportSummary {
+  return {
+    findings: report.findings.length,
+    vulnerablePackages: new Set(report.findings.map((finding) => finding.package.purl)).size,
+    scannedPackages: report.packages.length,
+    files: report.files.length,
+    errors: report.errors.length,
+    notScannable: report.notScannable.length,
+    unreachableSources: report.sources.filter((source) => !source.reachable),
+  };
+}
+
+export function pluralize(count: number, singular: string, plural = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : plural}`;
+}
+
+/** `path:line`, or just `path` when the format gave no line. */
+export function formatLocation(location: Location): string {
+  return location.line === undefined ? location.path : `${location.path}:${location.line}`;
+}
+
+/** The finding's ids other than its representative one (aliases and merged records). */
+export function otherIds(finding: Finding): string[] {
+  return finding.ids.filter((id) => id !== finding.id);
+}
+
+/**
+ * The one-sentence outcome shared by the table and the Markdown report, e.g.
+ * `3 findings in 2 packages from 2 files (5 packages scanned); 1 error; 1 advisory source unreachable: osv-mirror`.
+ */
+export function describeSummary(summary: ReportSummary): string {
+  const fromFiles = `from ${pluralize(summary.files, 'file')}`;
+  const head =
+    summary.findings === 0
+      ? `No known vulnerabilities found in ${pluralize(summary.scannedPackages, 'package')} ${fromFiles}`
+      : `${pluralize(summary.findings, 'finding')} in ${pluralize(summary.vulnerablePackages, 'package')} ${fromFiles}` +
+        ` (${pluralize(summary.scannedPackages, 'package')} scanned)`;
+  const parts = [head];
+  if (summary.errors > 0) parts.push(pluralize(summary.errors, 'error'));
+  if (summary.notScannable > 0) parts.push(`${summary.notScannable} not scannable`);
+  const unreachable = summary.unreachableSources;
+  if (unreachable.length > 0) {
+    const names = unreachable.map((source) => source.name).join(', ');
+    parts.push(`${pluralize(unreachable.length, 'advisory source')} unreachable: ${names}`);
+  }
+  return parts.join('; ');
+}

@@ -1,0 +1,115 @@
+import type { Finding, SeverityLevel } from '../advisories/types.js';
+import { orderReport } from './ordering.js';
+import { describeSummary, formatLocation, otherIds, summarizeReport } from './summary.js';
+import type { ScanReport } from './types.js';
+
+export interface TableOptions {
+  /** ANSI colour on the severity cell. Off by default: cli/ decides (TTY, NO_COLOR). */
+  color?: boolean;
+  /** Terminal width; wide columns are cut with `…` to fit. No limit when absent. */
+  width?: number;
+}
+
+export const TABLE_HEADER = ['Severity', 'Package', 'Version', 'Advisory', 'Fixed in', 'Location'] as const;
+
+const COLUMN_GAP = '  ';
+
+const SEVERITY_COLOR: Record<SeverityLevel, string> = {
+  critical: '\u001b[1;31m',
+  high: '\u001b[31m',
+  medium: '\u001b[33m',
+  low: '\u001b[36m',
+  none: '\u001b[2m',
+  unknown: '\u001b[2m',
+};
+const RESET = '\u001b[0m';
+
+/**
+ * Which columns give way, in order, when the table is wider than the
+ * terminal, and how narrow each may get. Severity and Version are short and
+ * never cut; the location goes first because it is repeated in the details.
+ */
+const SHRINK_ORDER: readonly { column: number; minimum: number }[] = [
+  { column: 5, minimum: 12 },
+  { column: 1, minimum: 12 },
+  { column: 3, minimum: 14 },
+  { column: 4, minimum: 8 },
+];
+
+function severityCell(finding: Finding): string {
+  const { level, score } = finding.severity;
+  return score === undefined ? level : `${level} ${score.toFixed(1)}`;
+}
+
+function findingRow(finding: Finding, showEcosystem: boolean): string[] {
+  const others = otherIds(finding).length;
+  const [first, ...rest] = finding.locations;
+  return [
+    severityCell(finding),
+    showEcosystem ? `${finding.package.name} (${finding.package.ecosystem})` : finding.package.name,
+    finding.package.version,
+    others > 0 ? `${finding.id} (+${others})` : finding.id,
+    finding.fixed.length > 0 ? finding.fixed.join(', ') : '-',
+    first === undefined ? '-' : rest.length > 0 ? `${formatLocation(first)} +${rest.length} more` : formatLocation(first),
+  ];
+}
+
+function truncate(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
+}
+
+export function columnWidths(rows: readonly (readonly string[])[], maximumWidth: number | undefined): number[] {
+  const widths = TABLE_HEADER.map((header, column) => Math.max(header.length, ...rows.map((row) => row[column]?.length ?? 0)));
+  if (maximumWidth === undefined) return widths;
+  let excess = widths.reduce((sum, width) => sum + width, 0) + COLUMN_GAP.length * (widths.length - 1) - maximumWidth;
+  for (const { column, minimum } of SHRINK_ORDER) {
+    if (excess <= 0) break;
+    const current = widths[column]!;
+    const cut = Math.min(excess, Math.max(0, current - minimum));
+    widths[column] = current - cut;
+    excess -= cut;
+  }
+  return widths;
+}
+
+function renderFindingsTable(findings: readonly Finding[], options: TableOptions): string[] {
+  const showEcosystem = new Set(findings.map((finding) => finding.package.ecosystem)).size > 1;
+  const rows = findings.map((finding) => findingRow(finding, showEcosystem));
+  const widths = columnWidths(rows, options.width);
+  const line = (cells: readonly string[], level?: SeverityLevel): string =>
+    cells
+      .map((cell, column) => {
+        const padded = truncate(cell, widths[column]!).padEnd(widths[column]!);
+        // Colour wraps the padded cell so escape codes never disturb alignment.
+        return column === 0 && level !== undefined && options.color ? `${SEVERITY_COLOR[level]}${padded}${RESET}` : padded;
+      })
+      .join(COLUMN_GAP)
+      .trimEnd();
+  return [
+    line(TABLE_HEADER),
+    widths.map((width) => '-'.repeat(width)).join(COLUMN_GAP),
+    ...rows.map((row, index) => line(row, findings[index]!.severity.level)),
+  ];
+}
+
+/** The terminal report: the findings table, then one summary line, then what went wrong. */
+export function renderTable(report: ScanReport, options: TableOptions = {}): string {
+  const ordered = orderReport(report);
+  const lines: string[] = [];
+  if (ordered.findings.length > 0) lines.push(...renderFindingsTable(ordered.findings, options), '');
+  lines.push(describeSummary(summarizeReport(ordered)));
+  if (ordered.errors.length > 0) {
+    lines.push('', 'Errors:');
+    for (const error of ordered.errors) lines.push(`  ${formatLocation(error)}: ${error.message} [${error.code}]`);
+  }
+  if (ordered.notScannable.length > 0) {
+    lines.push('', 'Not scannable:');
+    for (const entry of ordered.notScannable) lines.push(`  ${formatLocation(entry.location)}: ${entry.name}: ${entry.reason}`);
+  }
+  const unreachable = ordered.sources.filter((source) => !source.reachable);
+  if (unreachable.length > 0) {
+    lines.push('', 'Unreachable advisory sources (their findings are missing):');
+    for (const source of unreachable) lines.push(`  ${source.name}${source.error ? `: ${source.error}` : ''}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
