@@ -1,0 +1,234 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { extractor } from './index.js';
+
+const fixtureDirectory = new URL('../../../../shared/data/lockfiles/os/dpkg/', import.meta.url);
+function fixture(name: string): string {
+  return readFileSync(new URL(name, fixtureDirectory), 'utf8');
+}
+
+const PATH = 'var/lib/dpkg/status';
+
+function debian(name: string, version: string | null, line: number, qualifiers: Record<string, string>) {
+  return { ecosystem: 'Debian', name, version, location: { path: PATH, line }, source: 'registry', qualifiers };
+}
+
+function run(text: string, path = PATH) {
+  const result = extractor.extract({ path, text });
+  return {
+    packages: result.packages,
+    notScannable: result.notScannable,
+    errors: result.errors.map((error) => ({ code: error.code, line: error.location?.line, path: error.location?.path })),
+  };
+}
+
+describe('dpkg-status detect', () => {
+  it.each([
+    ['var/lib/dpkg/status', true],
+    ['/var/lib/dpkg/status', true],
+    ['image/rootfs/var/lib/dpkg/status', true],
+    ['var\\lib\\dpkg\\status', true],
+    ['var/lib/dpkg/status.d/base-files', true],
+    ['var/lib/dpkg/status.d/libc6', true],
+    ['var/lib/dpkg/status.d/libc6.md5sums', false],
+    ['var/lib/dpkg/status-old', false],
+    ['var/lib/dpkg/available', false],
+    ['status', false],
+    ['var/lib/opkg/status', false],
+    ['project/status.d/thing', false],
+    ['var/lib/dpkg/status/extra', false],
+  ])('%s → %s', (path, expected) => {
+    expect(extractor.detect(path)).toBe(expected);
+  });
+});
+
+describe('dpkg-status fixtures (shared/data/lockfiles/os/dpkg, from osv-scalibr testdata)', () => {
+  it('valid: seven installed packages, Source with and without its own version', () => {
+    expect(run(fixture('valid'))).toEqual({
+      packages: [
+        debian('accountsservice', '22.08.8-6', 1, { arch: 'amd64', source: 'accountsservice', sourceVersion: '22.08.8-6' }),
+        debian('acl', '2.3.1-3', 19, { arch: 'amd64', source: 'acl', sourceVersion: '2.3.1-3' }),
+        debian('adduser', '3.131', 35, { arch: 'all', source: 'adduser', sourceVersion: '3.131' }),
+        debian('admin-session', '2023.06.26.c543406313-00', 75, {
+          arch: 'amd64',
+          source: 'admin-session',
+          sourceVersion: '2023.06.26.c543406313-00',
+        }),
+        debian('attr', '1:2.5.1-4', 87, { arch: 'amd64', source: 'attr', sourceVersion: '1:2.5.1-4' }),
+        debian('libacl1', '2.3.1-3', 104, { arch: 'amd64', source: 'acl', sourceVersion: '2.3.1-3' }),
+        debian('util-linux-extra', '2.38.1-5+b1', 120, {
+          arch: 'amd64',
+          source: 'util-linux',
+          sourceVersion: '2.38.1-5',
+        }),
+      ],
+      notScannable: [],
+      errors: [],
+    });
+  });
+
+  it.each([['single'], ['trailingnewlines']])('%s: one package (acl)', (name) => {
+    expect(run(fixture(name))).toEqual({
+      packages: [debian('acl', '2.3.1-3', 1, { arch: 'amd64', source: 'acl', sourceVersion: '2.3.1-3' })],
+      notScannable: [],
+      errors: [],
+    });
+  });
+
+  it('transitional: Source without a version takes the binary version', () => {
+    expect(run(fixture('transitional'))).toEqual({
+      packages: [
+        debian('iceweasel', '78.13.0esr-1~deb10u1', 1, {
+          arch: 'all',
+          source: 'firefox-esr',
+          sourceVersion: '78.13.0esr-1~deb10u1',
+        }),
+      ],
+      notScannable: [],
+      errors: [],
+    });
+  });
+
+  it('statusfield: only "install ok installed" counts; installed-ish states are listed as not scannable', () => {
+    const location = (line: number) => ({ path: PATH, line });
+    expect(run(fixture('statusfield'))).toEqual({
+      packages: [debian('wantinstall_installed', '1.0', 1, { source: 'wantinstall_installed', sourceVersion: '1.0' })],
+      notScannable: [
+        { name: 'wantdeinstall_installed', reason: 'dpkg status "deinstall reinstreq installed" is not "install ok installed"', location: location(5) },
+        // wantdeinstall_configfiles (line 9) only has its config files left: not reported at all.
+        { name: 'wantinstall_unpacked', reason: 'dpkg status "install ok unpacked" is not "install ok installed"', location: location(13) },
+        { name: 'wantpurge_installed', reason: 'dpkg status "purge ok installed" is not "install ok installed"', location: location(17) },
+        { name: 'wantinstall_halfinstalled', reason: 'dpkg status "install reinstreq half-installed" is not "install ok installed"', location: location(21) },
+        { name: 'wantnostatus', reason: 'no Status field: cannot tell whether the package is installed', location: location(25) },
+      ],
+      errors: [],
+    });
+  });
+
+  it('nopackage: the stanza without Package (line 5) is an error; the others are read', () => {
+    expect(run(fixture('nopackage'))).toEqual({
+      packages: [
+        debian('foo', '1.0', 1, { source: 'foo', sourceVersion: '1.0' }),
+        debian('bar', '2.0', 20, { source: 'bar', sourceVersion: '2.0' }),
+      ],
+      notScannable: [],
+      errors: [{ code: 'parse-error', line: 5, path: PATH }],
+    });
+  });
+
+  it('noversion: acl has no Version: package with null version, also not scannable', () => {
+    expect(run(fixture('noversion'))).toEqual({
+      packages: [
+        debian('foo', '1.0', 1, { source: 'foo', sourceVersion: '1.0' }),
+        debian('acl', null, 5, { arch: 'amd64', source: 'acl' }),
+        debian('bar', '2.0', 20, { source: 'bar', sourceVersion: '2.0' }),
+      ],
+      notScannable: [{ name: 'acl', reason: 'no Version field', location: { path: PATH, line: 5 } }],
+      errors: [],
+    });
+  });
+
+  it('empty: nothing', () => {
+    expect(run(fixture('empty'))).toEqual({ packages: [], notScannable: [], errors: [] });
+  });
+
+  it('invalid: each line that is not "Field: value" is an error with its line', () => {
+    expect(run(fixture('invalid'))).toEqual({
+      packages: [],
+      notScannable: [],
+      errors: [
+        { code: 'parse-error', line: 1, path: PATH },
+        { code: 'parse-error', line: 3, path: PATH },
+      ],
+    });
+  });
+});
+
+describe('dpkg-status inline edge cases', () => {
+  it('status.d/ files (distroless) have no Status field and still count as installed', () => {
+    const path = 'var/lib/dpkg/status.d/base-files';
+    const text = 'Package: base-files\nVersion: 12.4+deb12u5\nArchitecture: amd64\n';
+    expect(run(text, path)).toEqual({
+      packages: [
+        {
+          ecosystem: 'Debian',
+          name: 'base-files',
+          version: '12.4+deb12u5',
+          location: { path, line: 1 },
+          source: 'registry',
+          qualifiers: { arch: 'amd64', source: 'base-files', sourceVersion: '12.4+deb12u5' },
+        },
+      ],
+      notScannable: [],
+      errors: [],
+    });
+  });
+
+  it('CRLF line endings, lowercase field names, leading blank lines and extra spaces in Status', () => {
+    const text = '\r\n\r\npackage: zlib1g\r\nstatus: install  ok   installed\r\nsource: zlib\r\nversion: 1:1.2.13.dfsg-1\r\n';
+    expect(run(text).packages).toEqual([
+      debian('zlib1g', '1:1.2.13.dfsg-1', 3, { source: 'zlib', sourceVersion: '1:1.2.13.dfsg-1' }),
+    ]);
+  });
+
+  it('not-installed packages are dropped silently; a hold is listed as not scannable', () => {
+    const text = [
+      'Package: gone',
+      'Status: purge ok not-installed',
+      'Version: 1',
+      '',
+      'Package: held',
+      'Status: hold ok installed',
+      'Version: 2',
+    ].join('\n');
+    expect(run(text)).toEqual({
+      packages: [],
+      notScannable: [
+        { name: 'held', reason: 'dpkg status "hold ok installed" is not "install ok installed"', location: { path: PATH, line: 5 } },
+      ],
+      errors: [],
+    });
+  });
+
+  it('a continuation line before any field and a duplicate field are errors; the package is still read', () => {
+    const text = [' orphan continuation', 'Package: a', 'Status: install ok installed', 'Version: 1', 'Version: 2', ' more'].join('\n');
+    expect(run(text)).toEqual({
+      packages: [debian('a', '1', 2, { source: 'a', sourceVersion: '1' })],
+      notScannable: [],
+      errors: [
+        { code: 'parse-error', line: 1, path: PATH },
+        { code: 'parse-error', line: 5, path: PATH },
+      ],
+    });
+  });
+});
+
+describe('dpkg-status fuzz', () => {
+  const fixtures = ['valid', 'statusfield', 'transitional', 'nopackage', 'noversion'].map(fixture);
+  const mutated = fc
+    .tuple(fc.constantFrom(...fixtures), fc.nat(), fc.nat(), fc.string({ unit: 'binary', maxLength: 40 }))
+    .map(([text, cut, at, junk]) => {
+      const truncated = text.slice(0, cut % (text.length + 1));
+      const position = at % (truncated.length + 1);
+      return truncated.slice(0, position) + junk + truncated.slice(position);
+    });
+
+  function checkNeverThrows(text: string): void {
+    const result = extractor.extract({ path: PATH, text });
+    const lineCount = text.split(/\r?\n/).length;
+    for (const item of [...result.packages, ...result.notScannable]) {
+      expect(item.location.path).toBe(PATH);
+      expect(item.location.line).toBeGreaterThanOrEqual(1);
+      expect(item.location.line).toBeLessThanOrEqual(lineCount);
+    }
+  }
+
+  it('arbitrary strings never throw', () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 2000 }), checkNeverThrows), { numRuns: 300 });
+  });
+
+  it('truncated and spliced fixtures never throw', () => {
+    fc.assert(fc.property(mutated, checkNeverThrows), { numRuns: 300 });
+  });
+});

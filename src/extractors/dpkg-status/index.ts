@@ -1,0 +1,91 @@
+import { ChainwatchError } from '../../core/errors.js';
+import type { ExtractedPackage, ExtractInput, ExtractResult, Extractor, NotScannable } from '../types.js';
+import { parseStanzas, type Stanza } from './parse-stanzas.js';
+
+/** The one dpkg state whose packages are reported as installed (see readme.md for the others). */
+const INSTALLED_STATUS = 'install ok installed';
+
+/** dpkg states whose program files are gone: nothing on disk to report. */
+const GONE_STATES: ReadonlySet<string> = new Set(['not-installed', 'config-files']);
+
+function pathParts(path: string): string[] {
+  return path.replace(/\\/g, '/').split('/').filter((part) => part !== '');
+}
+
+function detect(path: string): boolean {
+  const parts = pathParts(path);
+  const base = parts.at(-1);
+  const parent = parts.at(-2);
+  if (base === 'status' && parent === 'dpkg') return true;
+  // Distroless images keep one file per package in status.d/, beside `<name>.md5sums` lists.
+  return parent === 'status.d' && parts.at(-3) === 'dpkg' && base !== undefined && !base.endsWith('.md5sums') && !base.startsWith('.');
+}
+
+/** `Source: util-linux (2.38.1-5)` → name and optional version (the binary's version when absent). */
+function parseSourceField(value: string): { name: string; version: string | undefined } {
+  const match = /^(\S+)(?:\s*\(\s*([^)\s]+)\s*\))?/.exec(value);
+  return { name: match?.[1] ?? value, version: match?.[2] };
+}
+
+function stanzaToPackage(stanza: Stanza, path: string, inStatusDirectory: boolean, result: ExtractResult): void {
+  const location = { path, line: stanza.line };
+  const name = stanza.fields.get('package')?.value;
+  if (!name) {
+    result.errors.push(
+      new ChainwatchError('parse-error', `stanza starting at line ${stanza.line} has no Package field`, { location }),
+    );
+    return;
+  }
+
+  const status = stanza.fields.get('status')?.value.split(/\s+/).join(' ');
+  // status.d/ files (distroless) carry no Status field: a file there means the package is installed.
+  if (status === undefined && !inStatusDirectory) {
+    result.notScannable.push({ name, reason: 'no Status field: cannot tell whether the package is installed', location });
+    return;
+  }
+  if (status !== undefined && status !== INSTALLED_STATUS) {
+    const state = status.split(' ')[2];
+    if (state !== undefined && GONE_STATES.has(state)) return;
+    result.notScannable.push({ name, reason: `dpkg status "${status}" is not "${INSTALLED_STATUS}"`, location });
+    return;
+  }
+
+  const version = stanza.fields.get('version')?.value || null;
+  const qualifiers: Record<string, string> = {};
+  const architecture = stanza.fields.get('architecture')?.value;
+  if (architecture) qualifiers.arch = architecture;
+  // Debian advisories are keyed by source package: always expose it (a binary without a
+  // Source field is built from the source package of the same name and version).
+  const sourceField = stanza.fields.get('source')?.value;
+  const source = sourceField ? parseSourceField(sourceField) : { name, version: undefined };
+  qualifiers.source = source.name;
+  const sourceVersion = source.version ?? version;
+  if (sourceVersion) qualifiers.sourceVersion = sourceVersion;
+
+  const extracted: ExtractedPackage = { ecosystem: 'Debian', name, version, location, source: 'registry', qualifiers };
+  result.packages.push(extracted);
+  if (version === null) {
+    const missing: NotScannable = { name, reason: 'no Version field', location };
+    result.notScannable.push(missing);
+  }
+}
+
+function extract(input: ExtractInput): ExtractResult {
+  const result: ExtractResult = { packages: [], notScannable: [], errors: [] };
+  const { stanzas, problems } = parseStanzas(input.text);
+  for (const problem of problems) {
+    result.errors.push(
+      new ChainwatchError('parse-error', problem.message, { location: { path: input.path, line: problem.line } }),
+    );
+  }
+  const inStatusDirectory = pathParts(input.path).at(-2) === 'status.d';
+  for (const stanza of stanzas) stanzaToPackage(stanza, input.path, inStatusDirectory, result);
+  return result;
+}
+
+export const extractor: Extractor = {
+  id: 'dpkg-status',
+  ecosystems: ['Debian'],
+  detect,
+  extract,
+};
