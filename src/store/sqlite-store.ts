@@ -1,0 +1,322 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import envPaths from 'env-paths';
+import { ChainwatchError } from '../core/errors.js';
+import { normalizeName, type Ecosystem } from '../core/package.js';
+import type { OsvRecord } from '../advisories/types.js';
+import { affectedKey } from './keys.js';
+import { timestampKey } from './timestamps.js';
+import type { AdvisoryStore, ImportStats } from './types.js';
+
+/**
+ * The SQLite advisory store.
+ *
+ * Tables (schema version 1, see MIGRATIONS):
+ *   records(id PRIMARY KEY, modified, modified_key, withdrawn, json)
+ *       one row per OSV record; `json` is the validated record, complete
+ *       (unknown fields included), as compact JSON text;
+ *   affected(ecosystem, name, id)   the lookup index: one row per affected
+ *       package, keyed by ecosystem without release suffix + normalised name;
+ *   aliases(alias, id)              CVE/GHSA/PYSEC cross references;
+ *   sources(source, id)             which feed(s) delivered a record (e.g.
+ *       `osv:PyPI`), so one feed can drop its records without touching
+ *       another feed's copy of the same advisory;
+ *   meta(key, value)                update cursors and other small facts.
+ * The schema version lives in `PRAGMA user_version`.
+ */
+
+/** Each entry upgrades the schema from version `index` to `index + 1`. */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID;
+  CREATE TABLE records (
+    id TEXT PRIMARY KEY NOT NULL,
+    modified TEXT NOT NULL,
+    modified_key TEXT NOT NULL,
+    withdrawn TEXT,
+    json TEXT NOT NULL
+  );
+  CREATE TABLE affected (
+    ecosystem TEXT NOT NULL,
+    name TEXT NOT NULL,
+    id TEXT NOT NULL,
+    PRIMARY KEY (ecosystem, name, id)
+  ) WITHOUT ROWID;
+  CREATE INDEX affected_by_id ON affected (id);
+  CREATE TABLE aliases (alias TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (alias, id)) WITHOUT ROWID;
+  CREATE INDEX aliases_by_id ON aliases (id);
+  CREATE TABLE sources (source TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (source, id)) WITHOUT ROWID;
+  CREATE INDEX sources_by_id ON sources (id);
+  `,
+];
+
+export const STORE_SCHEMA_VERSION = MIGRATIONS.length;
+
+/** The source name used when importRecords() is called without one. */
+export const DEFAULT_SOURCE = 'local';
+
+/**
+ * The SQLite store offers a little more than AdvisoryStore: what the OSV
+ * updater needs to apply one feed's changes atomically.
+ */
+export interface SqliteAdvisoryStore extends AdvisoryStore {
+  readonly path: string;
+  /**
+   * Runs `work` in one transaction (a savepoint when nested): if it throws,
+   * nothing it wrote stays. `work` must be synchronous.
+   */
+  transaction<T>(work: () => T): T;
+  /** id → `modified` of every record the source delivered. */
+  sourceRecords(source: string): Map<string, string>;
+  /**
+   * Removes `ids` from `source`; records no other source holds are deleted.
+   * Returns how many records were deleted.
+   */
+  detachFromSource(source: string, ids: Iterable<string>): number;
+  /** Record count per source. */
+  sourceCounts(): Record<string, number>;
+  /** Ids of the records whose id or aliases include `id`. */
+  idsFor(id: string): string[];
+}
+
+export interface OpenStoreOptions {
+  /** Open without writing: no migrations, no WAL switch. Fails if the file does not exist. */
+  readonly?: boolean;
+}
+
+/**
+ * Where the database lives unless told otherwise: `$CHAINWATCH_DB`, else
+ * `advisories.sqlite` in the user's cache directory.
+ */
+export function defaultDatabasePath(env: NodeJS.ProcessEnv = process.env): string {
+  const override = env.CHAINWATCH_DB?.trim();
+  if (override) return override;
+  return path.join(envPaths('chainwatch', { suffix: '' }).cache, 'advisories.sqlite');
+}
+
+function storeError(message: string, databasePath: string, cause: unknown): ChainwatchError {
+  return new ChainwatchError('store-error', message, { location: { path: databasePath }, cause });
+}
+
+export function openSqliteStore(databasePath: string | ':memory:', options: OpenStoreOptions = {}): SqliteAdvisoryStore {
+  const inMemory = databasePath === ':memory:';
+  let db: Database.Database;
+  try {
+    if (!inMemory && !options.readonly) mkdirSync(path.dirname(path.resolve(databasePath)), { recursive: true });
+    db = new Database(databasePath, { readonly: options.readonly === true, fileMustExist: options.readonly === true });
+  } catch (error) {
+    throw storeError(`cannot open advisory database: ${(error as Error).message}`, databasePath, error);
+  }
+  try {
+    prepareDatabase(db, options.readonly === true);
+  } catch (error) {
+    db.close();
+    if (error instanceof ChainwatchError) throw new ChainwatchError(error.code, error.message, { location: { path: databasePath }, cause: error.cause });
+    throw storeError(`cannot use advisory database: ${(error as Error).message}`, databasePath, error);
+  }
+  return createStore(db, databasePath);
+}
+
+function prepareDatabase(db: Database.Database, readonly: boolean): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > STORE_SCHEMA_VERSION) {
+    throw new ChainwatchError(
+      'store-error',
+      `advisory database has schema version ${version}; this chainwatch understands up to ${STORE_SCHEMA_VERSION}`,
+    );
+  }
+  if (readonly) {
+    if (version < STORE_SCHEMA_VERSION) {
+      throw new ChainwatchError('store-error', `advisory database needs migrating (version ${version}); open it writable once`);
+    }
+    return;
+  }
+  // WAL lets scans read while an update writes; NORMAL is crash-safe under
+  // WAL (a power cut can lose the last commit, never corrupt the file).
+  // Pragmas that already hold do not write, so reopening leaves the file as is.
+  if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('cache_size = -65536');
+  if (version < STORE_SCHEMA_VERSION) {
+    db.transaction(() => {
+      for (let step = version; step < STORE_SCHEMA_VERSION; step++) db.exec(MIGRATIONS[step]!);
+      db.pragma(`user_version = ${STORE_SCHEMA_VERSION}`);
+    })();
+  }
+}
+
+function parseStoredRecord(json: string): OsvRecord {
+  return JSON.parse(json) as OsvRecord;
+}
+
+function createStore(db: Database.Database, databasePath: string): SqliteAdvisoryStore {
+  const readonly = db.readonly;
+  const prepareWrite = <T extends unknown[] = unknown[]>(sql: string) => (readonly ? null : db.prepare<T>(sql));
+
+  const selectModified = db.prepare<[string], { modified_key: string }>('SELECT modified_key FROM records WHERE id = ?');
+  const selectSameJson = db.prepare<[string, string], { same: number }>('SELECT json = ? AS same FROM records WHERE id = ?');
+  const insertRecord = prepareWrite<[string, string, string, string | null, string]>(
+    'INSERT OR REPLACE INTO records (id, modified, modified_key, withdrawn, json) VALUES (?, ?, ?, ?, ?)',
+  );
+  const deleteAffected = prepareWrite<[string]>('DELETE FROM affected WHERE id = ?');
+  const insertAffected = prepareWrite<[string, string, string]>('INSERT OR IGNORE INTO affected (ecosystem, name, id) VALUES (?, ?, ?)');
+  const deleteAliases = prepareWrite<[string]>('DELETE FROM aliases WHERE id = ?');
+  const insertAlias = prepareWrite<[string, string]>('INSERT OR IGNORE INTO aliases (alias, id) VALUES (?, ?)');
+  const insertSource = prepareWrite<[string, string]>('INSERT OR IGNORE INTO sources (source, id) VALUES (?, ?)');
+  const deleteSourcesOf = prepareWrite<[string]>('DELETE FROM sources WHERE id = ?');
+  const deleteRecord = prepareWrite<[string]>('DELETE FROM records WHERE id = ?');
+  const deleteSourceRow = prepareWrite<[string, string]>('DELETE FROM sources WHERE source = ? AND id = ?');
+  const countSourcesOf = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM sources WHERE id = ?');
+  const selectFor = db.prepare<[string, string], { json: string }>(
+    'SELECT r.json FROM affected a JOIN records r ON r.id = a.id WHERE a.ecosystem = ? AND a.name = ? ORDER BY r.id',
+  );
+  const selectRecord = db.prepare<[string], { json: string }>('SELECT json FROM records WHERE id = ?');
+  const selectCount = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM records');
+  const selectMeta = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
+  const upsertMeta = prepareWrite<[string, string]>('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
+  const selectSource = db.prepare<[string], { id: string; modified: string }>(
+    'SELECT r.id, r.modified FROM sources s JOIN records r ON r.id = s.id WHERE s.source = ?',
+  );
+  const selectSourceCounts = db.prepare<[], { source: string; n: number }>(
+    'SELECT source, count(*) AS n FROM sources GROUP BY source ORDER BY source',
+  );
+  const selectIdsFor = db.prepare<[string, string], { id: string }>(
+    'SELECT id FROM records WHERE id = ? UNION SELECT id FROM aliases WHERE alias = ? ORDER BY id',
+  );
+
+  function writable<T>(statement: T | null): T {
+    if (statement === null) throw storeError('advisory database was opened read-only', databasePath, undefined);
+    return statement;
+  }
+
+  function removeRecord(id: string): number {
+    writable(deleteAffected).run(id);
+    writable(deleteAliases).run(id);
+    writable(deleteSourcesOf).run(id);
+    return writable(deleteRecord).run(id).changes;
+  }
+
+  function indexRecord(record: OsvRecord): void {
+    writable(deleteAffected).run(record.id);
+    writable(deleteAliases).run(record.id);
+    for (const affected of record.affected ?? []) {
+      if (!affected.package) continue;
+      const key = affectedKey(affected.package.ecosystem, affected.package.name);
+      writable(insertAffected).run(key.ecosystem, key.name, record.id);
+    }
+    for (const alias of record.aliases ?? []) writable(insertAlias).run(alias, record.id);
+  }
+
+  const importAll = db.transaction((records: Iterable<OsvRecord>, source: string): ImportStats => {
+    let imported = 0;
+    let skipped = 0;
+    for (const record of records) {
+      const modifiedKey = timestampKey(record.modified) ?? '';
+      const json = JSON.stringify(record);
+      writable(insertSource).run(source, record.id);
+      const existing = selectModified.get(record.id);
+      // Newest wins: the same advisory reaches us through several feeds (a
+      // GHSA record sits in both the PyPI and npm exports), and an older copy
+      // must not replace a newer one. An identical copy needs no write.
+      if (existing && (existing.modified_key > modifiedKey || (existing.modified_key === modifiedKey && selectSameJson.get(json, record.id)?.same === 1))) {
+        skipped++;
+        continue;
+      }
+      writable(insertRecord).run(record.id, record.modified, modifiedKey, record.withdrawn ?? null, json);
+      indexRecord(record);
+      imported++;
+    }
+    return { imported, skipped };
+  });
+
+  function wrapWrite<T>(what: string, work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      if (error instanceof ChainwatchError) throw error;
+      if (error instanceof Database.SqliteError) throw storeError(`${what} failed: ${error.message}`, databasePath, error);
+      throw error;
+    }
+  }
+
+  let closed = false;
+  return {
+    path: databasePath,
+
+    importRecords(records, options = {}) {
+      return wrapWrite('import', () => importAll(records, options.source ?? DEFAULT_SOURCE));
+    },
+
+    recordsFor(ecosystem: Ecosystem, normalizedName: string) {
+      const key = affectedKey(ecosystem, normalizeName(ecosystem, normalizedName));
+      return selectFor.all(key.ecosystem, key.name).map((row) => parseStoredRecord(row.json));
+    },
+
+    getRecord(id) {
+      const row = selectRecord.get(id);
+      return row ? parseStoredRecord(row.json) : null;
+    },
+
+    deleteRecords(ids) {
+      return wrapWrite('delete', () =>
+        db.transaction(() => {
+          let deleted = 0;
+          for (const id of ids) deleted += removeRecord(id);
+          return deleted;
+        })(),
+      );
+    },
+
+    count() {
+      return selectCount.get()?.n ?? 0;
+    },
+
+    getMeta(key) {
+      return selectMeta.get(key)?.value ?? null;
+    },
+
+    setMeta(key, value) {
+      wrapWrite('set meta', () => writable(upsertMeta).run(key, value));
+    },
+
+    transaction(work) {
+      return wrapWrite('transaction', () => db.transaction(work)());
+    },
+
+    sourceRecords(source) {
+      const result = new Map<string, string>();
+      for (const row of selectSource.iterate(source)) result.set(row.id, row.modified);
+      return result;
+    },
+
+    detachFromSource(source, ids) {
+      return wrapWrite('detach', () =>
+        db.transaction(() => {
+          let deleted = 0;
+          for (const id of ids) {
+            writable(deleteSourceRow).run(source, id);
+            if ((countSourcesOf.get(id)?.n ?? 0) === 0) deleted += removeRecord(id);
+          }
+          return deleted;
+        })(),
+      );
+    },
+
+    sourceCounts() {
+      const counts: Record<string, number> = {};
+      for (const row of selectSourceCounts.iterate()) counts[row.source] = row.n;
+      return counts;
+    },
+
+    idsFor(id) {
+      return selectIdsFor.all(id, id).map((row) => row.id);
+    },
+
+    close() {
+      if (closed) return;
+      closed = true;
+      db.close();
+    },
+  };
+}
