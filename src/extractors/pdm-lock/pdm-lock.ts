@@ -1,0 +1,63 @@
+import { ChainwatchError } from '../../core/errors.js';
+import type { Location } from '../../core/package.js';
+import { readTomlArrayOfTables } from '../poetry-lock/toml-array-of-tables.js';
+import type { ExtractedPackage, ExtractInput, ExtractResult } from '../types.js';
+import { PdmPackage } from './schema.js';
+
+export function detectPdmLock(path: string): boolean {
+  return path.split(/[\\/]/).pop() === 'pdm.lock';
+}
+
+/** Reads every `[[package]]` of a pdm.lock; never throws on bad input. */
+export function extractPdmLock(input: ExtractInput): ExtractResult {
+  const result: ExtractResult = { packages: [], notScannable: [], errors: [] };
+  const read = readTomlArrayOfTables(input.text, 'package');
+  if (read.error) {
+    result.errors.push(
+      new ChainwatchError('parse-error', `pdm.lock is not valid TOML: ${read.error.message}`, {
+        location: locationOf(input.path, read.error.line),
+      }),
+    );
+  }
+  for (const entry of read.entries) {
+    const location = locationOf(input.path, entry.line);
+    const parsed = PdmPackage.safeParse(entry.value);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      result.errors.push(
+        new ChainwatchError('parse-error', `[[package]] entry is invalid: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim(), {
+          location,
+        }),
+      );
+      continue;
+    }
+    const pdmPackage = parsed.data;
+    const extracted: ExtractedPackage = {
+      ecosystem: 'PyPI',
+      name: pdmPackage.name,
+      version: pdmPackage.version ?? null,
+      location,
+      ...sourceOf(pdmPackage),
+    };
+    // PDM's default group is "default"; every other group (dev groups and extras alike) is not installed by `--prod`.
+    if (pdmPackage.groups && pdmPackage.groups.length > 0 && !pdmPackage.groups.includes('default')) extracted.dev = true;
+    result.packages.push(extracted);
+    if (extracted.version === null) {
+      result.notScannable.push({ name: extracted.name, reason: 'no version in the lock entry', location });
+    }
+  }
+  return result;
+}
+
+function sourceOf(entry: PdmPackage): Pick<ExtractedPackage, 'source' | 'commit' | 'qualifiers'> {
+  if (entry.git !== undefined) {
+    return { source: 'git', ...(entry.revision ? { commit: entry.revision } : {}), qualifiers: { vcs_url: entry.git } };
+  }
+  if (entry.url !== undefined) return { source: 'url', qualifiers: { download_url: entry.url } };
+  if (entry.path !== undefined) return { source: 'path' };
+  return { source: 'registry' };
+}
+
+function locationOf(path: string, line: number | undefined): Location {
+  return line === undefined ? { path } : { path, line };
+}
