@@ -1,0 +1,574 @@
+import { normalizeName, toPurl } from '../core/package.js';
+import type { Ecosystem, Location } from '../core/package.js';
+import { npmScheme } from '../ecosystems/npm/version.js';
+import type { Version, VersionScheme } from '../ecosystems/types.js';
+import { highestSeverity, severityOfRecord } from './severity.js';
+import type { Finding, MatchTarget, OsvAffected, OsvRange, OsvRecord, Severity } from './types.js';
+
+/*
+ * OSV range evaluation, following the "Evaluation" section of the OSV schema
+ * (https://ossf.github.io/osv-schema/#evaluation): a package version is
+ * affected by a record when one of the record's `affected[]` entries names the
+ * package and either lists the version in `versions` or one of its `ranges`
+ * includes it. Records are parsed once (compileRecords) and then matched
+ * against any number of packages without parsing an event version again.
+ */
+
+export type MatchWarningCode =
+  /** An event version the range's ordering cannot parse: the whole range is left out. */
+  | 'invalid-event-version'
+  /** A `versions[]` entry the scheme cannot parse: it still matches by exact text. */
+  | 'invalid-listed-version'
+  /** A range whose `type` is not ECOSYSTEM, SEMVER or GIT, or whose `events` is not a list: left out. */
+  | 'unsupported-range'
+  /** A range with no `introduced` event: by the evaluation algorithm it affects nothing. */
+  | 'range-without-introduced'
+  /** The package's own version does not parse: ECOSYSTEM ranges cannot be evaluated for it. */
+  | 'invalid-target-version'
+  /** The package's version is not SemVer 2.0: SEMVER ranges cannot be evaluated for it. */
+  | 'target-not-semver';
+
+export interface MatchWarning {
+  code: MatchWarningCode;
+  /** The record the problem is in; null for problems with the package itself. */
+  recordId: string | null;
+  message: string;
+  /** The offending text (event version, listed version, range type, package version). */
+  value?: string;
+}
+
+type EventKind = 'introduced' | 'fixed' | 'last_affected' | 'limit';
+const EVENT_KINDS: readonly EventKind[] = ['introduced', 'fixed', 'last_affected', 'limit'];
+
+/** `introduced: "0"` sorts before every version; a `limit` containing `*` after every version. */
+type Bound = { kind: 'zero' } | { kind: 'infinity' } | { kind: 'version'; version: Version };
+
+interface OrderedEvent {
+  kind: EventKind;
+  text: string;
+  bound: Bound;
+  /** A `fixed` version in the ecosystem's own ordering, for sorting a finding's fix list; null if it does not parse there. */
+  fixVersion: Version | null;
+}
+
+interface OrderedRange {
+  type: 'ECOSYSTEM' | 'SEMVER';
+  /** introduced / fixed / last_affected, sorted by version (ties keep record order). */
+  timeline: OrderedEvent[];
+  limits: Bound[];
+}
+
+/** Without the repository's history only exact commits can be placed in a GIT range. */
+interface GitRange {
+  type: 'GIT';
+  introduced: Set<string>;
+  lastAffected: Set<string>;
+  /** fixed and limit commits: the first commits known not to be affected. */
+  notAffected: Set<string>;
+}
+
+interface CompiledAffected {
+  affected: OsvAffected;
+  normalizedName: string;
+  ranges: (OrderedRange | GitRange)[];
+  listedTexts: Set<string>;
+  /** Parsed `versions[]`, ascending, for equality by the scheme ("1.0" is "1.0.0" in PEP 440). */
+  listedVersions: Version[];
+}
+
+interface CompiledRecord {
+  record: OsvRecord;
+  /** The record's id followed by its aliases. */
+  ids: string[];
+  affected: CompiledAffected[];
+  severityCache: Map<string, Severity>;
+}
+
+/** Records prepared for one ecosystem: every event version parsed once. */
+export interface CompiledRecords {
+  readonly ecosystem: Ecosystem;
+  readonly scheme: VersionScheme;
+  readonly records: readonly CompiledRecord[];
+  /** Problems found while parsing, each naming its record. */
+  readonly warnings: readonly MatchWarning[];
+}
+
+/**
+ * Parses the records' `affected[]` entries for `scheme.ecosystem` (the part of
+ * `package.ecosystem` before `:`). Withdrawn records and entries for other
+ * ecosystems are dropped. ECOSYSTEM ranges are ordered by `scheme`, SEMVER
+ * ranges by SemVer 2.0 (the npm scheme), GIT ranges are kept as commit sets.
+ */
+export function compileRecords(records: Iterable<OsvRecord>, scheme: VersionScheme): CompiledRecords {
+  const warnings: MatchWarning[] = [];
+  const compiled: CompiledRecord[] = [];
+  for (const record of records) {
+    if (!record || typeof record !== 'object' || typeof record.id !== 'string') continue;
+    if (record.withdrawn) continue;
+    const affected: CompiledAffected[] = [];
+    for (const entry of asArray(record.affected)) {
+      const one = compileAffected(record.id, entry, scheme, warnings);
+      if (one) affected.push(one);
+    }
+    if (affected.length === 0) continue;
+    const ids = [record.id, ...asArray(record.aliases).filter((alias): alias is string => typeof alias === 'string')];
+    compiled.push({ record, ids, affected, severityCache: new Map() });
+  }
+  return { ecosystem: scheme.ecosystem, scheme, records: compiled, warnings };
+}
+
+function compileAffected(
+  recordId: string,
+  entry: OsvAffected,
+  scheme: VersionScheme,
+  warnings: MatchWarning[],
+): CompiledAffected | null {
+  const pkg = entry?.package;
+  if (!pkg || typeof pkg.ecosystem !== 'string' || typeof pkg.name !== 'string') return null;
+  if (baseEcosystem(pkg.ecosystem) !== scheme.ecosystem) return null;
+
+  const ranges: (OrderedRange | GitRange)[] = [];
+  for (const range of asArray(entry.ranges)) {
+    const one = compileRange(recordId, range, scheme, warnings);
+    if (one) ranges.push(one);
+  }
+
+  const listedTexts = new Set<string>();
+  const listedVersions: Version[] = [];
+  for (const text of asArray(entry.versions)) {
+    if (typeof text !== 'string') continue;
+    listedTexts.add(text);
+    const parsed = scheme.parse(text);
+    if (parsed.ok) {
+      listedVersions.push(parsed.value);
+    } else {
+      warnings.push({
+        code: 'invalid-listed-version',
+        recordId,
+        value: text,
+        message: `${recordId}: listed version "${text}" is not a valid ${scheme.ecosystem} version; it matches by exact text only`,
+      });
+    }
+  }
+  listedVersions.sort((a, b) => a.compare(b));
+
+  return { affected: entry, normalizedName: normalizeName(scheme.ecosystem, pkg.name), ranges, listedTexts, listedVersions };
+}
+
+function compileRange(
+  recordId: string,
+  range: OsvRange,
+  scheme: VersionScheme,
+  warnings: MatchWarning[],
+): OrderedRange | GitRange | null {
+  const type: unknown = range?.type;
+  const events = range?.events;
+  if ((type !== 'ECOSYSTEM' && type !== 'SEMVER' && type !== 'GIT') || !Array.isArray(events)) {
+    warnings.push({
+      code: 'unsupported-range',
+      recordId,
+      value: String(type),
+      message: `${recordId}: range of type "${String(type)}" is not evaluated`,
+    });
+    return null;
+  }
+
+  const flat: { kind: EventKind; text: string }[] = [];
+  for (const event of events) {
+    if (!event || typeof event !== 'object') continue;
+    for (const kind of EVENT_KINDS) {
+      const text: unknown = (event as Record<string, unknown>)[kind];
+      if (typeof text === 'string') flat.push({ kind, text });
+    }
+  }
+  if (!flat.some((event) => event.kind === 'introduced')) {
+    warnings.push({
+      code: 'range-without-introduced',
+      recordId,
+      value: type,
+      message: `${recordId}: ${type} range has no "introduced" event and affects no version`,
+    });
+  }
+
+  if (type === 'GIT') {
+    const git: GitRange = { type, introduced: new Set(), lastAffected: new Set(), notAffected: new Set() };
+    for (const { kind, text } of flat) {
+      const commit = text.trim().toLowerCase();
+      if (kind === 'introduced' && commit !== '0') git.introduced.add(commit);
+      else if (kind === 'last_affected') git.lastAffected.add(commit);
+      else if (kind === 'fixed' || kind === 'limit') git.notAffected.add(commit);
+    }
+    return git;
+  }
+
+  const ordering = type === 'SEMVER' ? npmScheme : scheme;
+  const timeline: OrderedEvent[] = [];
+  const limits: Bound[] = [];
+  for (const { kind, text } of flat) {
+    let bound: Bound;
+    if (kind === 'introduced' && text === '0') {
+      bound = { kind: 'zero' };
+    } else if (kind === 'limit' && text.includes('*')) {
+      bound = { kind: 'infinity' };
+    } else {
+      const parsed = ordering.parse(text);
+      if (!parsed.ok) {
+        // Guessing a position for the event would move the range's edges, so the range is left out.
+        warnings.push({
+          code: 'invalid-event-version',
+          recordId,
+          value: text,
+          message: `${recordId}: ${type} range event ${kind} "${text}" is not a valid ${type === 'SEMVER' ? 'SemVer' : scheme.ecosystem} version; the range is not evaluated`,
+        });
+        return null;
+      }
+      bound = { kind: 'version', version: parsed.value };
+    }
+    if (kind === 'limit') {
+      limits.push(bound);
+    } else {
+      let fixVersion: Version | null = null;
+      if (kind === 'fixed' && bound.kind === 'version') {
+        if (ordering === scheme) {
+          fixVersion = bound.version;
+        } else {
+          const inEcosystem = scheme.parse(text);
+          fixVersion = inEcosystem.ok ? inEcosystem.value : null;
+        }
+      }
+      timeline.push({ kind, text, bound, fixVersion });
+    }
+  }
+  // Array.prototype.sort is stable: events at the same version keep the record's order.
+  timeline.sort((a, b) => compareBounds(a.bound, b.bound));
+  return { type, timeline, limits };
+}
+
+function compareBounds(a: Bound, b: Bound): number {
+  if (a.kind === 'version' && b.kind === 'version') return a.version.compare(b.version);
+  return boundRank(a) - boundRank(b);
+}
+
+function boundRank(bound: Bound): number {
+  return bound.kind === 'zero' ? 0 : bound.kind === 'version' ? 1 : 2;
+}
+
+/** Where `version` stands against `bound`: negative below, 0 equal, positive above. */
+function compareToBound(version: Version, bound: Bound): number {
+  if (bound.kind === 'zero') return 1;
+  if (bound.kind === 'infinity') return -1;
+  return version.compare(bound.version);
+}
+
+/** The package's version parsed for each ordering a range may use, once per package. */
+interface ParsedTarget {
+  text: string;
+  commit: string | null;
+  ecosystem: Version | null;
+  semver: Version | null;
+}
+
+interface FixedVersion {
+  text: string;
+  version: Version | null;
+}
+
+interface RangeOutcome {
+  affected: boolean;
+  /** `fixed` events above the version in an affecting range (not for GIT ranges). */
+  fixed: FixedVersion[];
+}
+
+function evaluateRange(range: OrderedRange | GitRange, target: ParsedTarget): RangeOutcome {
+  if (range.type === 'GIT') {
+    const commit = target.commit;
+    const affected =
+      commit !== null && !range.notAffected.has(commit) && (range.introduced.has(commit) || range.lastAffected.has(commit));
+    return { affected, fixed: [] };
+  }
+  const version = range.type === 'SEMVER' ? target.semver : target.ecosystem;
+  if (version === null) return { affected: false, fixed: [] };
+
+  if (range.limits.length > 0 && !range.limits.some((limit) => compareToBound(version, limit) < 0)) {
+    return { affected: false, fixed: [] };
+  }
+  let vulnerable = false;
+  for (const event of range.timeline) {
+    const position = compareToBound(version, event.bound);
+    if (event.kind === 'introduced' && position >= 0) vulnerable = true;
+    else if (event.kind === 'fixed' && position >= 0) vulnerable = false;
+    else if (event.kind === 'last_affected' && position > 0) vulnerable = false;
+  }
+  if (!vulnerable) return { affected: false, fixed: [] };
+  const fixed = range.timeline
+    .filter((event) => event.kind === 'fixed' && compareToBound(version, event.bound) < 0)
+    .map((event) => ({ text: event.text, version: event.fixVersion }));
+  return { affected: true, fixed };
+}
+
+function isListed(entry: CompiledAffected, target: ParsedTarget): boolean {
+  if (entry.listedTexts.has(target.text)) return true;
+  const version = target.ecosystem;
+  if (version === null) return false;
+  let low = 0;
+  let high = entry.listedVersions.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const order = entry.listedVersions[middle]!.compare(version);
+    if (order === 0) return true;
+    if (order < 0) low = middle + 1;
+    else high = middle - 1;
+  }
+  return false;
+}
+
+interface AffectedOutcome {
+  affected: boolean;
+  fixed: FixedVersion[];
+}
+
+function evaluateAffected(entry: CompiledAffected, target: ParsedTarget): AffectedOutcome {
+  const fixed: FixedVersion[] = [];
+  let inRange = false;
+  for (const range of entry.ranges) {
+    const outcome = evaluateRange(range, target);
+    if (outcome.affected) {
+      inRange = true;
+      fixed.push(...outcome.fixed);
+    }
+  }
+  if (inRange) return { affected: true, fixed };
+  if (!isListed(entry, target)) return { affected: false, fixed: [] };
+  // Listed but in no range: the fixes still worth naming are those above the version in any ordered range.
+  const version = target.ecosystem;
+  for (const range of entry.ranges) {
+    if (range.type !== 'ECOSYSTEM' || version === null) continue;
+    for (const event of range.timeline) {
+      if (event.kind === 'fixed' && compareToBound(version, event.bound) < 0) fixed.push({ text: event.text, version: event.fixVersion });
+    }
+  }
+  return { affected: true, fixed };
+}
+
+function parseTarget(target: MatchTarget, scheme: VersionScheme): ParsedTarget {
+  const ecosystemParse = scheme.parse(target.version);
+  const ecosystemVersion = ecosystemParse.ok ? ecosystemParse.value : null;
+  let semver: Version | null;
+  if (scheme === npmScheme) {
+    semver = ecosystemVersion;
+  } else {
+    const semverParse = npmScheme.parse(target.version);
+    semver = semverParse.ok ? semverParse.value : null;
+  }
+  const commit = typeof target.commit === 'string' && target.commit.trim() !== '' ? target.commit.trim().toLowerCase() : null;
+  return { text: target.version, commit, ecosystem: ecosystemVersion, semver };
+}
+
+/**
+ * Whether `version` is affected according to one `affected[]` entry (its
+ * `versions` list and its ranges), regardless of the entry's package name.
+ * Parses the entry on every call: for many packages use compileRecords and
+ * matchPackage.
+ */
+export function isAffected(version: string, affected: OsvAffected, scheme: VersionScheme, options: { commit?: string } = {}): boolean {
+  const entry = compileAffected('', { ...affected, package: { ecosystem: scheme.ecosystem, name: '' } }, scheme, []);
+  if (!entry) return false;
+  const target = parseTarget({ ecosystem: scheme.ecosystem, name: '', version, commit: options.commit }, scheme);
+  return evaluateAffected(entry, target).affected;
+}
+
+/** A package to match: a MatchTarget, optionally with its purl and where it was found (a ScannedPackage fits). */
+export type MatchInput = MatchTarget & { purl?: string; locations?: Location[] };
+
+export interface MatchResult {
+  findings: Finding[];
+  /** Problems with the package's own version (the records' own problems are in CompiledRecords.warnings). */
+  warnings: MatchWarning[];
+}
+
+/**
+ * Matches one package against prepared records and merges records that
+ * describe the same vulnerability (overlapping id/aliases, transitively) into
+ * one finding each. Findings are ordered by their representative id.
+ */
+export function matchPackageWithWarnings(target: MatchInput, compiled: CompiledRecords): MatchResult {
+  const warnings: MatchWarning[] = [];
+  if (target.ecosystem !== compiled.ecosystem) return { findings: [], warnings };
+  const parsed = parseTarget(target, compiled.scheme);
+  const name = normalizeName(target.ecosystem, target.name);
+  // Said once per package, and only when a range of that package needed the ordering.
+  let missingOrderingTold = parsed.ecosystem !== null;
+  let missingSemverTold = parsed.semver !== null;
+
+  const hits: RecordHit[] = [];
+  for (const record of compiled.records) {
+    const matchedEntries: number[] = [];
+    const fixed: FixedVersion[] = [];
+    record.affected.forEach((entry, index) => {
+      if (entry.normalizedName !== name) return;
+      if (!missingOrderingTold && entry.ranges.some((range) => range.type === 'ECOSYSTEM')) {
+        missingOrderingTold = true;
+        warnings.push({
+          code: 'invalid-target-version',
+          recordId: null,
+          value: target.version,
+          message: `${target.name} ${target.version} is not a valid ${compiled.ecosystem} version; ECOSYSTEM ranges cannot be evaluated for it`,
+        });
+      }
+      if (!missingSemverTold && entry.ranges.some((range) => range.type === 'SEMVER')) {
+        missingSemverTold = true;
+        warnings.push({
+          code: 'target-not-semver',
+          recordId: null,
+          value: target.version,
+          message: `${target.name} ${target.version} is not a SemVer 2.0 version; SEMVER ranges cannot be evaluated for it`,
+        });
+      }
+      const outcome = evaluateAffected(entry, parsed);
+      if (!outcome.affected) return;
+      matchedEntries.push(index);
+      fixed.push(...outcome.fixed);
+    });
+    if (matchedEntries.length > 0) hits.push({ record, matchedEntries, fixed });
+  }
+
+  const findings = groupByIdentity(hits).map((group) => toFinding(group, target));
+  findings.sort((a, b) => compareText(a.id, b.id));
+  return { findings, warnings };
+}
+
+/** matchPackageWithWarnings without the warnings. */
+export function matchPackage(target: MatchInput, compiled: CompiledRecords): Finding[] {
+  return matchPackageWithWarnings(target, compiled).findings;
+}
+
+interface RecordHit {
+  record: CompiledRecord;
+  matchedEntries: number[];
+  fixed: FixedVersion[];
+}
+
+/** Union-find over the matched records: two records sharing any id or alias are one vulnerability. */
+function groupByIdentity(hits: RecordHit[]): RecordHit[][] {
+  const parent = hits.map((_, index) => index);
+  const find = (index: number): number => {
+    let root = index;
+    while (parent[root] !== root) root = parent[root]!;
+    while (parent[index] !== root) {
+      const next = parent[index]!;
+      parent[index] = root;
+      index = next;
+    }
+    return root;
+  };
+  const owner = new Map<string, number>();
+  hits.forEach((hit, index) => {
+    for (const id of hit.record.ids) {
+      const other = owner.get(id);
+      if (other === undefined) owner.set(id, index);
+      else parent[find(index)] = find(other);
+    }
+  });
+  const groups = new Map<number, RecordHit[]>();
+  hits.forEach((hit, index) => {
+    const root = find(index);
+    const group = groups.get(root);
+    if (group) group.push(hit);
+    else groups.set(root, [hit]);
+  });
+  return [...groups.values()];
+}
+
+function toFinding(group: RecordHit[], target: MatchInput): Finding {
+  const ownIds = new Set(group.map((hit) => hit.record.record.id));
+  const ids = [...new Set(group.flatMap((hit) => hit.record.ids))].sort(compareText);
+  const summary = group.map((hit) => hit.record.record.summary).find((text) => typeof text === 'string' && text.trim() !== '');
+  const severity = highestSeverity(group.map((hit) => severityOfHit(hit)));
+  const references = [
+    ...new Set(group.flatMap((hit) => asArray(hit.record.record.references).map((reference) => reference?.url).filter((url): url is string => typeof url === 'string'))),
+  ];
+  const finding: Finding = {
+    package: {
+      ecosystem: target.ecosystem,
+      name: target.name,
+      version: target.version,
+      purl: target.purl ?? toPurl(target.ecosystem, target.name, target.version),
+    },
+    id: representativeId(ids, ownIds),
+    ids,
+    severity,
+    fixed: sortFixed(group.flatMap((hit) => hit.fixed)),
+    locations: target.locations ? [...target.locations] : [],
+  };
+  if (summary !== undefined) finding.summary = summary;
+  if (references.length > 0) finding.references = references;
+  return finding;
+}
+
+function severityOfHit(hit: RecordHit): Severity {
+  const key = hit.matchedEntries.join(',');
+  let severity = hit.record.severityCache.get(key);
+  if (!severity) {
+    severity = severityOfRecord(hit.record.record, hit.matchedEntries.map((index) => hit.record.affected[index]!.affected));
+    hit.record.severityCache.set(key, severity);
+  }
+  return severity;
+}
+
+/**
+ * GHSA ids first (GitHub's database covers every ecosystem chainwatch reads
+ * and links the others), then any other database's own id (PYSEC, OSV,
+ * DSA...), then CVE. Within a class, ids of records we hold come before ids
+ * known only as aliases, then alphabetical order.
+ */
+export function representativeId(ids: readonly string[], ownIds: ReadonlySet<string> = new Set()): string {
+  const idClass = (id: string): number => (id.startsWith('GHSA-') ? 0 : id.startsWith('CVE-') ? 2 : 1);
+  let best: string | undefined;
+  for (const id of ids) {
+    if (best === undefined) {
+      best = id;
+      continue;
+    }
+    const byClass = idClass(id) - idClass(best);
+    const byOwn = (ownIds.has(id) ? 0 : 1) - (ownIds.has(best) ? 0 : 1);
+    if (byClass < 0 || (byClass === 0 && (byOwn < 0 || (byOwn === 0 && compareText(id, best) < 0)))) best = id;
+  }
+  return best ?? '';
+}
+
+/** Unique by the scheme's equality, ascending by the scheme; texts it cannot parse go last. */
+function sortFixed(fixed: FixedVersion[]): string[] {
+  const parsed: FixedVersion[] = [];
+  const seenTexts = new Set<string>();
+  for (const entry of fixed) {
+    if (seenTexts.has(entry.text)) continue;
+    seenTexts.add(entry.text);
+    parsed.push(entry);
+  }
+  parsed.sort((a, b) => {
+    if (a.version && b.version) return a.version.compare(b.version) || compareText(a.text, b.text);
+    if (a.version) return -1;
+    if (b.version) return 1;
+    return compareText(a.text, b.text);
+  });
+  const unique: FixedVersion[] = [];
+  for (const entry of parsed) {
+    const last = unique[unique.length - 1];
+    if (last && last.version && entry.version && last.version.compare(entry.version) === 0) continue;
+    unique.push(entry);
+  }
+  return unique.map((entry) => entry.text);
+}
+
+function baseEcosystem(ecosystem: string): string {
+  const colon = ecosystem.indexOf(':');
+  return (colon < 0 ? ecosystem : ecosystem.slice(0, colon)).trim();
+}
+
+function asArray<T>(value: readonly T[] | undefined): readonly T[] {
+  return Array.isArray(value) ? value : [];
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
