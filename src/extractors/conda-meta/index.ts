@@ -1,0 +1,67 @@
+import { ChainwatchError } from '../../core/errors.js';
+import { parseJsonDocument } from '../cyclonedx/json-tree.js';
+import type { ExtractedPackage, ExtractInput, ExtractResult, Extractor } from '../types.js';
+import { readCondaRecord } from './read-record.js';
+
+function detect(path: string): boolean {
+  const parts = path.replace(/\\/g, '/').split('/').filter((part) => part !== '');
+  return parts.at(-2) === 'conda-meta' && (parts.at(-1)?.endsWith('.json') ?? false);
+}
+
+function extract(input: ExtractInput): ExtractResult {
+  const document = parseJsonDocument(input.path, input.text);
+  const result: ExtractResult = { packages: [], notScannable: [], errors: [...document.errors] };
+  const root = document.root;
+  if (!root) return result;
+
+  // One file is one record: its entry starts where the top-level object does.
+  const location = { path: input.path, line: document.lineAt(root.offset) };
+  if (root.type !== 'object') {
+    result.errors.push(new ChainwatchError('parse-error', 'a conda-meta record must be a JSON object', { location }));
+    return result;
+  }
+
+  const record = readCondaRecord(root);
+  if (!record.name) {
+    result.errors.push(new ChainwatchError('parse-error', 'conda-meta record has no "name"', { location }));
+    return result;
+  }
+
+  const qualifiers: Record<string, string> = {};
+  if (record.channel) qualifiers.channel = record.channel;
+  if (record.subdir) qualifiers.subdir = record.subdir;
+  if (record.build) qualifiers.build = record.build;
+  const conda: ExtractedPackage = {
+    ecosystem: 'conda',
+    name: record.name,
+    version: record.version || null,
+    location,
+    source: 'registry',
+    qualifiers,
+  };
+  result.packages.push(conda);
+  if (conda.version === null) {
+    result.notScannable.push({ name: record.name, reason: 'conda-meta record has no "version"', location });
+  }
+
+  // The conda → PyPI twin: the package installs this distribution's own metadata folder,
+  // so it is that distribution at that version (no guessing from names).
+  for (const distribution of record.distributions) {
+    result.packages.push({
+      ecosystem: 'PyPI',
+      name: distribution.name,
+      version: distribution.version,
+      location,
+      source: 'registry',
+      qualifiers: { conda: record.name },
+    });
+  }
+  return result;
+}
+
+export const extractor: Extractor = {
+  id: 'conda-meta',
+  ecosystems: ['conda', 'PyPI'],
+  detect,
+  extract,
+};

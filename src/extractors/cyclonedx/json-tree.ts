@@ -1,0 +1,81 @@
+/**
+ * JSON with positions, for extractors that must report the line of each entry.
+ * JSON.parse gives no offsets and gives up at the first error; jsonc-parser's
+ * parse tree keeps every node's offset and recovers from errors, so a truncated
+ * file still yields the entries before the damage.
+ *
+ * Shared by the cyclonedx, spdx and conda-meta extractors.
+ */
+import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { ChainwatchError } from '../../core/errors.js';
+
+export type { Node as JsonNode } from 'jsonc-parser';
+
+export interface JsonDocument {
+  /** Undefined when the text holds no JSON value at all. */
+  root: Node | undefined;
+  /** The first syntax error (later ones are mostly consequences of it), with its line. */
+  errors: ChainwatchError[];
+  /** 1-based line of a character offset. */
+  lineAt(offset: number): number;
+}
+
+export function lineIndex(text: string): (offset: number) => number {
+  const starts = [0];
+  for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) starts.push(index + 1);
+  return (offset) => {
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (starts[middle]! <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return low + 1;
+  };
+}
+
+export function parseJsonDocument(path: string, text: string): JsonDocument {
+  // A byte-order mark is not JSON; blank it out so that offsets stay the same.
+  const source = text.startsWith('\uFEFF') ? ` ${text.slice(1)}` : text;
+  const problems: ParseError[] = [];
+  const root = parseTree(source, problems, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const lineAt = lineIndex(source);
+  const errors: ChainwatchError[] = [];
+  const first = problems[0];
+  if (first) {
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+    errors.push(
+      new ChainwatchError('parse-error', `invalid JSON: ${printParseErrorCode(first.error)}${more}`, {
+        location: { path, line: lineAt(first.offset) },
+      }),
+    );
+  }
+  return { root, errors, lineAt };
+}
+
+/** The value node of `key` in an object node (the last one, as JSON.parse does for duplicates). */
+export function property(node: Node | undefined, key: string): Node | undefined {
+  if (node?.type !== 'object' || !node.children) return undefined;
+  let found: Node | undefined;
+  for (const entry of node.children) {
+    const [keyNode, valueNode] = entry.children ?? [];
+    if (keyNode?.value === key && valueNode) found = valueNode;
+  }
+  return found;
+}
+
+export function stringValue(node: Node | undefined): string | undefined {
+  return node?.type === 'string' && typeof node.value === 'string' ? node.value : undefined;
+}
+
+/** The elements of an array node; empty for anything else. */
+export function arrayItems(node: Node | undefined): Node[] {
+  return node?.type === 'array' ? (node.children ?? []) : [];
+}
+
+/** The line of the `"key"` of a property, given its value node. */
+export function keyLine(document: JsonDocument, valueNode: Node): number {
+  const keyNode = valueNode.parent?.type === 'property' ? valueNode.parent.children?.[0] : undefined;
+  return document.lineAt((keyNode ?? valueNode).offset);
+}
