@@ -30,7 +30,8 @@ import type { ScanReport } from './types.js';
 function compileSarifSchema() {
   const require = createRequire(import.meta.url);
   const schemaPath = require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
-  const { $schema: _draft04, id, ...schema } = JSON.parse(readFileSync(schemaPath, 'utf8')) as Record<string, unknown>;
+  type DraftFourSchema = { $schema: string; id: string } & Record<string, unknown>;
+  const { $schema: _draft04, id, ...schema } = JSON.parse(readFileSync(schemaPath, 'utf8')) as DraftFourSchema;
   const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
   addFormats.default(ajv);
   return ajv.compile({ ...schema, $id: id });
