@@ -1,0 +1,273 @@
+import jsonc from 'jsonc-parser';
+import type { Node as JsonNode, ParseError as JsonParseError } from 'jsonc-parser';
+import { ChainwatchError } from '../../core/errors.js';
+import type { Location } from '../../core/package.js';
+import type { ExtractedPackage, ExtractInput, ExtractResult } from '../types.js';
+import { originOf, type RemoteOrigin } from './npm-source.js';
+import { PackageLockDependency, PackageLockPackage } from './schema.js';
+
+const LOCKFILE_NAMES = new Set(['package-lock.json', 'npm-shrinkwrap.json']);
+const NODE_MODULES = 'node_modules/';
+
+/** npm's lockfile and its publishable twin; `node_modules/.package-lock.json` is npm's cache of the installed tree, not a lockfile. */
+export function detectPackageLock(path: string): boolean {
+  return LOCKFILE_NAMES.has(path.split(/[\\/]/).pop() ?? '');
+}
+
+/**
+ * Reads a package-lock.json / npm-shrinkwrap.json: v2 and v3 from `packages`
+ * (v2 also carries v1's `dependencies`, which is then ignored), v1 from the
+ * nested `dependencies`. Never throws on bad input: a malformed file yields an
+ * error plus every entry that could still be read.
+ */
+export function extractPackageLock(input: ExtractInput): ExtractResult {
+  const result: ExtractResult = { packages: [], notScannable: [], errors: [] };
+  if (isShadowedByShrinkwrap(input)) return result;
+  const lines = new LineIndex(input.text);
+  const parseErrors: JsonParseError[] = [];
+  let root: JsonNode | undefined;
+  try {
+    root = jsonc.parseTree(input.text, parseErrors, { disallowComments: true, allowTrailingComma: false });
+  } catch (error) {
+    // The parser recurses per nesting level: absurdly deep input overflows the stack.
+    result.errors.push(parseError(input.path, 1, 'package lockfile is nested too deeply to read', error));
+    return result;
+  }
+  const firstError = parseErrors[0];
+  if (firstError) {
+    const extra = parseErrors.length > 1 ? ` (and ${parseErrors.length - 1} more)` : '';
+    result.errors.push(
+      parseError(input.path, lines.lineAt(firstError.offset), `package lockfile is not valid JSON: ${jsonc.printParseErrorCode(firstError.error)}${extra}`),
+    );
+  }
+  if (!root) return result;
+  if (root.type !== 'object') {
+    if (!firstError) result.errors.push(parseError(input.path, lines.lineAt(root.offset), `package lockfile must be a JSON object, found ${root.type}`));
+    return result;
+  }
+  const context: Context = { path: input.path, lines, result };
+  const packages = propertyValue(root, 'packages');
+  if (packages?.type === 'object') {
+    readPackages(packages, context);
+  } else {
+    const dependencies = propertyValue(root, 'dependencies');
+    if (dependencies?.type === 'object') readDependencies(dependencies, context);
+  }
+  return result;
+}
+
+/**
+ * npm installs from npm-shrinkwrap.json and ignores package-lock.json when both
+ * sit in one folder; reading both would report every package twice, once from a
+ * file npm does not use. Only checked when the walker offers `readRelated`.
+ */
+function isShadowedByShrinkwrap(input: ExtractInput): boolean {
+  if (input.path.split(/[\\/]/).pop() !== 'package-lock.json' || !input.readRelated) return false;
+  return input.readRelated('npm-shrinkwrap.json') !== null;
+}
+
+interface Context {
+  path: string;
+  lines: LineIndex;
+  result: ExtractResult;
+}
+
+/** v2/v3: one entry per install folder, so the same name@version may rightly appear several times. */
+function readPackages(packages: JsonNode, context: Context): void {
+  for (const { key, value, offset } of properties(packages)) {
+    // "" is the project itself; paths without node_modules/ are workspace or file: folders.
+    if (key === '' || value?.type !== 'object') continue;
+    const installName = installNameOf(key);
+    if (installName === null) continue;
+    const location = context.lines.locate(context.path, offset);
+    const parsed = PackageLockPackage.safeParse(scalarFields(value));
+    if (!parsed.success) {
+      context.result.errors.push(invalidEntry(location, key, parsed.error.issues));
+      continue;
+    }
+    const entry = parsed.data;
+    if (entry.link === true) continue; // a symlink to a workspace or file: folder
+    const origin = entry.resolved === undefined ? undefined : originOf(entry.resolved);
+    if (origin?.kind === 'local') continue;
+    const name = entry.name ?? installName;
+    const extracted = packageOf(name, entry.version ?? null, location, origin, {
+      dev: entry.dev === true,
+      // devOptional: needed by dev dependencies and, optionally, at run time; so not dev-only.
+      optional: entry.optional === true || entry.devOptional === true,
+    });
+    if (name !== installName) extracted.qualifiers = { alias: installName };
+    push(context.result, extracted);
+  }
+}
+
+/** v1: `dependencies` keyed by install name, nesting further `dependencies` for conflicting versions. */
+function readDependencies(top: JsonNode, context: Context): void {
+  // Depth-first in file order without recursion: nesting depth is attacker-controlled.
+  const pending = properties(top).reverse();
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const { key, value, offset } = next;
+    if (value?.type !== 'object') continue;
+    const location = context.lines.locate(context.path, offset);
+    const parsed = PackageLockDependency.safeParse(scalarFields(value));
+    if (parsed.success) {
+      readDependency(key, parsed.data, location, context.result);
+    } else {
+      context.result.errors.push(invalidEntry(location, key, parsed.error.issues));
+    }
+    const children = propertyValue(value, 'dependencies');
+    if (children?.type === 'object') {
+      const nested = properties(children);
+      for (let index = nested.length - 1; index >= 0; index--) pending.push(nested[index]!);
+    }
+  }
+}
+
+function readDependency(key: string, entry: PackageLockDependency, location: Location, result: ExtractResult): void {
+  const flags = { dev: entry.dev === true, optional: entry.optional === true };
+  const spec = entry.version;
+  if (spec === undefined) {
+    push(result, packageOf(key, null, location, undefined, flags));
+    return;
+  }
+  if (spec.startsWith('npm:')) {
+    // An alias install: `"string-width-cjs": {"version": "npm:string-width@4.2.0"}`.
+    const target = splitNameAtVersion(spec.slice('npm:'.length));
+    if (target) {
+      const extracted = packageOf(target.name, target.version, location, resolvedOrigin(entry), flags);
+      if (target.name !== key) extracted.qualifiers = { alias: key };
+      push(result, extracted);
+      return;
+    }
+  }
+  const specOrigin = originOf(spec);
+  if (specOrigin.kind === 'local') return;
+  if (specOrigin.kind === 'git' || specOrigin.kind === 'tarball') {
+    // v1 writes the git URL or tarball URL where the version would be.
+    push(result, packageOf(key, null, location, specOrigin, flags));
+    return;
+  }
+  const origin = resolvedOrigin(entry);
+  if (origin?.kind === 'local') return;
+  push(result, packageOf(key, spec, location, origin, flags));
+}
+
+function resolvedOrigin(entry: PackageLockDependency): RemoteOrigin | undefined {
+  return entry.resolved === undefined ? undefined : originOf(entry.resolved);
+}
+
+function packageOf(
+  name: string,
+  version: string | null,
+  location: Location,
+  origin: RemoteOrigin | undefined,
+  flags: { dev: boolean; optional: boolean },
+): ExtractedPackage {
+  const extracted: ExtractedPackage = { ecosystem: 'npm', name, version, location, source: 'registry' };
+  if (origin?.kind === 'git') {
+    extracted.source = 'git';
+    if (origin.commit) extracted.commit = origin.commit;
+  } else if (origin?.kind === 'tarball' && version === null) {
+    // Only v1 puts a tarball URL in place of the version; elsewhere a tarball is the registry's.
+    extracted.source = 'url';
+  }
+  if (flags.dev) extracted.dev = true;
+  if (flags.optional) extracted.optional = true;
+  return extracted;
+}
+
+function push(result: ExtractResult, extracted: ExtractedPackage): void {
+  result.packages.push(extracted);
+  if (extracted.version === null) {
+    const reason =
+      extracted.source === 'git'
+        ? `git dependency without a version${extracted.commit ? ` (commit ${extracted.commit})` : ''}`
+        : extracted.source === 'url'
+          ? 'tarball URL dependency without a version'
+          : 'no version in the lock entry';
+    result.notScannable.push({ name: extracted.name, reason, location: extracted.location });
+  }
+}
+
+/** `node_modules/a/node_modules/@s/b` → `@s/b`; null for folders outside node_modules. */
+function installNameOf(key: string): string | null {
+  let at = key.lastIndexOf(NODE_MODULES);
+  while (at > 0 && key[at - 1] !== '/') at = key.lastIndexOf(NODE_MODULES, at - 1);
+  if (at < 0) return null;
+  const name = key.slice(at + NODE_MODULES.length);
+  return name === '' ? null : name;
+}
+
+/** `@scope/name@1.2.3` → name and version; the first `@` of a scoped name is not the separator. */
+function splitNameAtVersion(spec: string): { name: string; version: string } | null {
+  const at = spec.lastIndexOf('@');
+  if (at <= 0) return null;
+  const name = spec.slice(0, at);
+  const version = spec.slice(at + 1);
+  return name && version ? { name, version } : null;
+}
+
+interface Property {
+  key: string;
+  value: JsonNode | undefined;
+  offset: number;
+}
+
+function properties(object: JsonNode): Property[] {
+  const found: Property[] = [];
+  for (const property of object.children ?? []) {
+    const keyNode = property.children?.[0];
+    if (property.type !== 'property' || keyNode?.type !== 'string' || typeof keyNode.value !== 'string') continue;
+    found.push({ key: keyNode.value, value: property.children?.[1], offset: property.offset });
+  }
+  return found;
+}
+
+/** The value of an object's property; JSON.parse keeps the last of duplicate keys, so do we. */
+function propertyValue(object: JsonNode, key: string): JsonNode | undefined {
+  let value: JsonNode | undefined;
+  for (const property of properties(object)) if (property.key === key) value = property.value;
+  return value;
+}
+
+/** An entry's scalar fields only: its nested `dependencies` tree is walked separately, never copied. */
+function scalarFields(object: JsonNode): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const { key, value } of properties(object)) {
+    if (value && value.type !== 'object' && value.type !== 'array') fields[key] = value.value;
+  }
+  return fields;
+}
+
+function invalidEntry(location: Location, key: string, issues: readonly { path: readonly PropertyKey[]; message: string }[]): ChainwatchError {
+  const issue = issues[0];
+  const field = issue ? issue.path.map(String).join('.') : '';
+  return new ChainwatchError('parse-error', `entry "${key}" is invalid: ${field} ${issue?.message ?? ''}`.trim(), { location });
+}
+
+function parseError(path: string, line: number, message: string, cause?: unknown): ChainwatchError {
+  return new ChainwatchError('parse-error', message, { location: { path, line }, ...(cause === undefined ? {} : { cause }) });
+}
+
+/** Offsets to 1-based lines: jsonc-parser reports offsets only. */
+class LineIndex {
+  private readonly starts: number[] = [0];
+
+  constructor(text: string) {
+    for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) this.starts.push(at + 1);
+  }
+
+  lineAt(offset: number): number {
+    let low = 0;
+    let high = this.starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (this.starts[middle]! <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return low + 1;
+  }
+
+  locate(path: string, offset: number): Location {
+    return { path, line: this.lineAt(offset) };
+  }
+}
