@@ -39,9 +39,17 @@ export function parseJsonDocument(path: string, text: string): JsonDocument {
   // A byte-order mark is not JSON; blank it out so that offsets stay the same.
   const source = text.startsWith('\uFEFF') ? ` ${text.slice(1)}` : text;
   const problems: ParseError[] = [];
-  const root = parseTree(source, problems, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const lineAt = lineIndex(source);
   const errors: ChainwatchError[] = [];
+  let root: Node | undefined;
+  try {
+    root = parseTree(source, problems, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  } catch (error) {
+    // The parser recurses per nesting level: thousands of `[` exhaust the stack.
+    if (!(error instanceof RangeError)) throw error;
+    errors.push(new ChainwatchError('parse-error', 'JSON nested too deeply to read', { location: { path }, cause: error }));
+    return { root: undefined, errors, lineAt };
+  }
   const first = problems[0];
   if (first) {
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';

@@ -1,0 +1,94 @@
+/**
+ * Reads the components of a CycloneDX JSON BOM (spec 1.2–1.6; the component
+ * fields used here have not changed across them).
+ */
+import { ChainwatchError } from '../../core/errors.js';
+import type { ExtractResult } from '../types.js';
+import { arrayItems, keyLine, property, stringValue, type JsonDocument, type JsonNode } from './json-tree.js';
+import { packageFromPurl } from './purl-package.js';
+
+/** Nested components (assemblies) are walked to this depth; deeper ones are reported, not followed. */
+const MAX_DEPTH = 64;
+
+interface Walk {
+  document: JsonDocument;
+  path: string;
+  result: ExtractResult;
+}
+
+function componentName(component: JsonNode): string {
+  const name = stringValue(property(component, 'name')) ?? '(unnamed component)';
+  const group = stringValue(property(component, 'group'));
+  return group ? `${group}/${name}` : name;
+}
+
+/**
+ * `subject` is the BOM's own `metadata.component`: what the BOM describes, not one of its
+ * dependencies. It is reported only when its purl names a package chainwatch can match.
+ */
+function readComponent(walk: Walk, component: JsonNode, depth: number, subject: boolean): void {
+  const { document, path, result } = walk;
+  const startLine = document.lineAt(component.offset);
+  if (component.type !== 'object') {
+    result.errors.push(new ChainwatchError('parse-error', 'a component must be a JSON object', { location: { path, line: startLine } }));
+    return;
+  }
+
+  const purlNode = property(component, 'purl');
+  const purl = stringValue(purlNode);
+  const name = componentName(component);
+  if (purl === undefined || purlNode === undefined) {
+    if (!subject) result.notScannable.push({ name, reason: 'component has no purl', location: { path, line: startLine } });
+  } else {
+    const location = { path, line: keyLine(document, purlNode) };
+    const outcome = packageFromPurl(purl, stringValue(property(component, 'version')), location);
+    if (outcome.kind === 'package') {
+      const scope = stringValue(property(component, 'scope'));
+      if (scope === 'optional') outcome.package.optional = true;
+      // "excluded": present for tests or other non-runtime purposes (CycloneDX component scope).
+      if (scope === 'excluded') outcome.package.dev = true;
+      result.packages.push(outcome.package);
+      if (outcome.package.version === null) {
+        result.notScannable.push({ name: outcome.package.name, reason: 'purl has no version', location });
+      }
+    } else if (outcome.kind === 'invalid') {
+      result.errors.push(new ChainwatchError('parse-error', outcome.reason, { location }));
+      result.notScannable.push({ name, reason: outcome.reason, location });
+    } else if (!subject) {
+      result.notScannable.push({ name, reason: outcome.reason, location });
+    }
+  }
+
+  const children = arrayItems(property(component, 'components'));
+  if (children.length === 0) return;
+  if (depth >= MAX_DEPTH) {
+    result.errors.push(
+      new ChainwatchError('parse-error', `components nested deeper than ${MAX_DEPTH} levels are not read`, {
+        location: { path, line: startLine },
+      }),
+    );
+    return;
+  }
+  for (const child of children) readComponent(walk, child, depth + 1, false);
+}
+
+export function readCycloneDxBom(document: JsonDocument, path: string): ExtractResult {
+  const result: ExtractResult = { packages: [], notScannable: [], errors: [...document.errors] };
+  const root = document.root;
+  if (!root) return result;
+  const bomFormat = stringValue(property(root, 'bomFormat'));
+  if (root.type !== 'object' || bomFormat !== 'CycloneDX') {
+    result.errors.push(
+      new ChainwatchError('unsupported-format', 'not a CycloneDX JSON BOM (no "bomFormat": "CycloneDX")', {
+        location: { path, line: document.lineAt(root.offset) },
+      }),
+    );
+    return result;
+  }
+
+  const walk: Walk = { document, path, result };
+  const subject = property(property(root, 'metadata'), 'component');
+  if (subject) readComponent(walk, subject, 0, true);
+  for (const component of arrayItems(property(root, 'components'))) readComponent(walk, component, 0, false);
+  return result;
+}
