@@ -269,7 +269,7 @@ const LEGACY_VERSION = /^[!-~]*[A-Za-z0-9][!-~]*$/;
  * PyPI's ordering as OSV applies it: PEP 440 where the text is valid, otherwise
  * a legacy version (setuptools' pre-PEP 440 rules) that sorts before every PEP 440
  * version and matches no specifier except `===`. Old releases on the index and
- * in advisories still carry such versions (`0.3m1`, `1.0-beta-2`).
+ * in advisories still carry such versions (`0.3m1`, `0.9-doduo`).
  */
 export function parsePypiVersion(text: string): Result<Pep440Version> {
   const strict = parsePep440Version(text);
