@@ -1,0 +1,91 @@
+import { ChainwatchError } from '../../core/errors.js';
+import type { Location } from '../../core/package.js';
+import type { ExtractedPackage, ExtractInput, ExtractResult } from '../types.js';
+import { parseJsonWithLines, toPlainValue, type JsonMember } from './json-with-lines.js';
+import { PipfileLockEntry } from './schema.js';
+
+export function detectPipfileLock(path: string): boolean {
+  return path.split(/[\\/]/).pop() === 'Pipfile.lock';
+}
+
+const FULL_COMMIT = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
+const EXACT_PIN = /^===?\s*(\S+)$/;
+
+/**
+ * Reads the package sections of a Pipfile.lock: `default` (runtime), `develop`
+ * (dev) and any custom pipenv category (also not installed by default, so dev).
+ * Never throws on bad input.
+ */
+export function extractPipfileLock(input: ExtractInput): ExtractResult {
+  const result: ExtractResult = { packages: [], notScannable: [], errors: [] };
+  const parseError = (message: string, line: number | undefined) =>
+    new ChainwatchError('parse-error', message, { location: locationOf(input.path, line) });
+
+  const parsed = parseJsonWithLines(input.text);
+  if (parsed.error) result.errors.push(parseError(`Pipfile.lock is not valid JSON: ${parsed.error.message}`, parsed.error.line));
+  const root = parsed.root;
+  if (root === undefined) return result;
+  if (root.kind !== 'object') {
+    result.errors.push(parseError('Pipfile.lock is not a JSON object', root.line));
+    return result;
+  }
+
+  for (const section of root.members) {
+    if (section.key === '_meta') continue;
+    if (section.value.kind !== 'object') {
+      result.errors.push(parseError(`section "${section.key}" is not an object`, section.line));
+      continue;
+    }
+    const dev = section.key !== 'default';
+    for (const member of section.value.members) {
+      // An entry cut off by a syntax error is not trusted: its version may be missing only because of the cut.
+      if (member.value.kind === 'object' && !member.value.complete) continue;
+      readEntry(member, dev);
+    }
+  }
+  return result;
+
+  function readEntry(member: JsonMember, dev: boolean): void {
+    const location = locationOf(input.path, member.line);
+    const entry = PipfileLockEntry.safeParse(toPlainValue(member.value));
+    if (member.value.kind !== 'object' || !entry.success || member.key.length === 0) {
+      result.errors.push(parseError(`package entry "${member.key}" is not an object with a name`, member.line));
+      return;
+    }
+    const locked = entry.data;
+    const pin = locked.version === undefined ? null : EXACT_PIN.exec(locked.version.trim());
+    const extracted: ExtractedPackage = {
+      ecosystem: 'PyPI',
+      name: member.key,
+      version: pin ? pin[1]! : null,
+      location,
+      ...sourceOf(locked),
+    };
+    if (dev) extracted.dev = true;
+    result.packages.push(extracted);
+    if (extracted.version === null) {
+      const reason =
+        locked.version === undefined ? 'no version in the lock entry' : `version "${locked.version}" is not an exact pin`;
+      result.notScannable.push({ name: member.key, reason, location });
+    }
+  }
+}
+
+function sourceOf(entry: PipfileLockEntry): Pick<ExtractedPackage, 'source' | 'commit' | 'qualifiers'> {
+  if (entry.git !== undefined) {
+    // `ref` is whatever the Pipfile asked for; only a full SHA identifies a commit.
+    const commit = entry.ref !== undefined && FULL_COMMIT.test(entry.ref) ? entry.ref : undefined;
+    return { source: 'git', ...(commit ? { commit } : {}), qualifiers: { vcs_url: entry.git } };
+  }
+  if (entry.file !== undefined) {
+    return /^[a-z][a-z0-9+.-]*:\/\//i.test(entry.file) && !entry.file.startsWith('file:')
+      ? { source: 'url', qualifiers: { download_url: entry.file } }
+      : { source: 'path' };
+  }
+  if (entry.path !== undefined) return { source: 'path' };
+  return { source: 'registry' };
+}
+
+function locationOf(path: string, line: number | undefined): Location {
+  return line === undefined ? { path } : { path, line };
+}
