@@ -27,13 +27,14 @@ const RESET = '\u001b[0m';
 /**
  * Which columns give way, in order, when the table is wider than the
  * terminal, and how narrow each may get. Severity and Version are short and
- * never cut; the location goes first because it is repeated in the details.
+ * never cut; the advisory keeps at least a whole GHSA id (19 characters), the
+ * one thing a reader must be able to copy.
  */
 const SHRINK_ORDER: readonly { column: number; minimum: number }[] = [
-  { column: 5, minimum: 12 },
-  { column: 1, minimum: 12 },
-  { column: 3, minimum: 14 },
+  { column: 5, minimum: 15 },
   { column: 4, minimum: 8 },
+  { column: 1, minimum: 12 },
+  { column: 3, minimum: 19 },
 ];
 
 function severityCell(finding: Finding): string {
@@ -41,25 +42,45 @@ function severityCell(finding: Finding): string {
   return score === undefined ? level : `${level} ${score.toFixed(1)}`;
 }
 
-function findingRow(finding: Finding, showEcosystem: boolean): string[] {
+/** A cell's text, and a shorter form that drops detail instead of cutting characters. */
+interface Cell {
+  text: string;
+  short?: string;
+}
+
+function findingRow(finding: Finding, showEcosystem: boolean): Cell[] {
   const others = otherIds(finding).length;
   const [first, ...rest] = finding.locations;
   return [
-    severityCell(finding),
-    showEcosystem ? `${finding.package.name} (${finding.package.ecosystem})` : finding.package.name,
-    finding.package.version,
-    others > 0 ? `${finding.id} (+${others})` : finding.id,
-    finding.fixed.length > 0 ? finding.fixed.join(', ') : '-',
-    first === undefined ? '-' : rest.length > 0 ? `${formatLocation(first)} +${rest.length} more` : formatLocation(first),
+    { text: severityCell(finding) },
+    showEcosystem
+      ? { text: `${finding.package.name} (${finding.package.ecosystem})`, short: finding.package.name }
+      : { text: finding.package.name },
+    { text: finding.package.version },
+    others > 0 ? { text: `${finding.id} (+${others})`, short: finding.id } : { text: finding.id },
+    { text: finding.fixed.length > 0 ? finding.fixed.join(', ') : '-' },
+    first === undefined
+      ? { text: '-' }
+      : rest.length > 0
+        ? { text: `${formatLocation(first)} +${rest.length} more`, short: formatLocation(first) }
+        : { text: formatLocation(first) },
   ];
 }
 
-function truncate(text: string, width: number): string {
+function fit(cell: Cell, width: number): string {
+  if (cell.text.length <= width) return cell.text;
+  const text = cell.short !== undefined && cell.short.length <= width ? cell.short : cell.text;
   return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
 }
 
-export function columnWidths(rows: readonly (readonly string[])[], maximumWidth: number | undefined): number[] {
-  const widths = TABLE_HEADER.map((header, column) => Math.max(header.length, ...rows.map((row) => row[column]?.length ?? 0)));
+/**
+ * Natural widths, then narrowed in SHRINK_ORDER until the table fits
+ * `maximumWidth`. Never below the minimums: a very narrow terminal wraps.
+ */
+function columnWidths(rows: readonly (readonly Cell[])[], maximumWidth: number | undefined): number[] {
+  const widths = TABLE_HEADER.map((header, column) =>
+    Math.max(header.length, ...rows.map((row) => row[column]?.text.length ?? 0)),
+  );
   if (maximumWidth === undefined) return widths;
   let excess = widths.reduce((sum, width) => sum + width, 0) + COLUMN_GAP.length * (widths.length - 1) - maximumWidth;
   for (const { column, minimum } of SHRINK_ORDER) {
@@ -76,17 +97,17 @@ function renderFindingsTable(findings: readonly Finding[], options: TableOptions
   const showEcosystem = new Set(findings.map((finding) => finding.package.ecosystem)).size > 1;
   const rows = findings.map((finding) => findingRow(finding, showEcosystem));
   const widths = columnWidths(rows, options.width);
-  const line = (cells: readonly string[], level?: SeverityLevel): string =>
+  const line = (cells: readonly Cell[], level?: SeverityLevel): string =>
     cells
       .map((cell, column) => {
-        const padded = truncate(cell, widths[column]!).padEnd(widths[column]!);
+        const padded = fit(cell, widths[column]!).padEnd(widths[column]!);
         // Colour wraps the padded cell so escape codes never disturb alignment.
         return column === 0 && level !== undefined && options.color ? `${SEVERITY_COLOR[level]}${padded}${RESET}` : padded;
       })
       .join(COLUMN_GAP)
       .trimEnd();
   return [
-    line(TABLE_HEADER),
+    line(TABLE_HEADER.map((text) => ({ text }))),
     widths.map((width) => '-'.repeat(width)).join(COLUMN_GAP),
     ...rows.map((row, index) => line(row, findings[index]!.severity.level)),
   ];
