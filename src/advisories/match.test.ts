@@ -5,7 +5,7 @@ import type { Ecosystem } from '../core/package.js';
 import { npmScheme } from '../ecosystems/npm/version.js';
 import { pypiScheme } from '../ecosystems/pypi/version.js';
 import type { VersionScheme } from '../ecosystems/types.js';
-import { compileRecords, isAffected, matchPackage, matchPackageWithWarnings, representativeId } from './match.js';
+import { compileRecords, createPackageMatcher, isAffected, matchPackage, matchPackageWithWarnings, representativeId } from './match.js';
 import type { MatchWarning } from './match.js';
 import type { OsvAffected, OsvEvent, OsvRange, OsvRecord } from './types.js';
 
@@ -421,6 +421,32 @@ describe('parse once', () => {
     }
     // One parse per package in the ecosystem's ordering (SEMVER ranges use the npm scheme itself).
     expect(parses - afterCompile).toBe(100);
+  });
+});
+
+describe('createPackageMatcher', () => {
+  it('fetches and compiles records once per package, whatever the spelling of its name', () => {
+    const shared = record('TEST-TWO-PACKAGES', [
+      affects('PyPI', 'jupyter-core', [ecosystemRange({ introduced: '0' }, { fixed: '4.11.2' })]),
+      affects('PyPI', 'jupyter-client', [ecosystemRange({ introduced: '0' }, { fixed: 'bad version' })]),
+    ]);
+    const asked: string[] = [];
+    const matcher = createPackageMatcher(
+      {
+        recordsFor(ecosystem, normalizedName) {
+          asked.push(`${ecosystem}/${normalizedName}`);
+          return normalizedName === 'jupyter-core' || normalizedName === 'jupyter-client' ? [shared] : [];
+        },
+      },
+      (ecosystem) => (ecosystem === 'PyPI' ? pypiScheme : null),
+    );
+    expect(matcher.match({ ecosystem: 'PyPI', name: 'jupyter_core', version: '4.11.1' }).findings.map((f) => f.id)).toEqual(['TEST-TWO-PACKAGES']);
+    expect(matcher.match({ ecosystem: 'PyPI', name: 'Jupyter-Core', version: '4.11.2' }).findings).toEqual([]);
+    expect(matcher.match({ ecosystem: 'PyPI', name: 'jupyter-client', version: '1.0' }).findings).toEqual([]);
+    expect(matcher.match({ ecosystem: 'conda', name: 'jupyter-core', version: '4.11.1' })).toEqual({ findings: [], warnings: [] });
+    expect(asked).toEqual(['PyPI/jupyter-core', 'PyPI/jupyter-client']);
+    // "bad version" was seen while compiling for both packages, and is told once.
+    expect(matcher.recordWarnings().map((w) => [w.code, w.recordId, w.value])).toEqual([['invalid-event-version', 'TEST-TWO-PACKAGES', 'bad version']]);
   });
 });
 

@@ -442,6 +442,53 @@ export function matchPackage(target: MatchInput, compiled: CompiledRecords): Fin
   return matchPackageWithWarnings(target, compiled).findings;
 }
 
+/** Where records for one package come from; the AdvisoryStore fits. */
+export interface RecordSource {
+  recordsFor(ecosystem: Ecosystem, normalizedName: string): OsvRecord[];
+}
+
+export interface PackageMatcher {
+  /** Matches one package, compiling its records on first use. */
+  match(target: MatchInput): MatchResult;
+  /** Every warning from compiling records so far, once per record, in the order they were compiled. */
+  recordWarnings(): MatchWarning[];
+}
+
+/**
+ * The scan pipeline's entry point: records are fetched and compiled once per
+ * (ecosystem, normalised name) and reused for every version of that package.
+ * `schemeFor` returns null for an ecosystem without a version scheme; its
+ * packages then match nothing.
+ */
+export function createPackageMatcher(source: RecordSource, schemeFor: (ecosystem: Ecosystem) => VersionScheme | null): PackageMatcher {
+  const cache = new Map<string, CompiledRecords | null>();
+  const warnings: MatchWarning[] = [];
+  const seenWarnings = new Set<string>();
+  const compiledFor = (ecosystem: Ecosystem, name: string): CompiledRecords | null => {
+    const normalized = normalizeName(ecosystem, name);
+    const key = `${ecosystem}\u0000${normalized}`;
+    if (cache.has(key)) return cache.get(key)!;
+    const scheme = schemeFor(ecosystem);
+    const compiled = scheme ? compileRecords(source.recordsFor(ecosystem, normalized), scheme) : null;
+    // A record naming several packages is compiled once per package: tell its problems once.
+    for (const warning of compiled?.warnings ?? []) {
+      const warningKey = `${warning.recordId}\u0000${warning.code}\u0000${warning.value ?? ''}`;
+      if (seenWarnings.has(warningKey)) continue;
+      seenWarnings.add(warningKey);
+      warnings.push(warning);
+    }
+    cache.set(key, compiled);
+    return compiled;
+  };
+  return {
+    match(target) {
+      const compiled = compiledFor(target.ecosystem, target.name);
+      return compiled ? matchPackageWithWarnings(target, compiled) : { findings: [], warnings: [] };
+    },
+    recordWarnings: () => [...warnings],
+  };
+}
+
 interface RecordHit {
   record: CompiledRecord;
   matchedEntries: number[];
