@@ -424,6 +424,24 @@ describe('parse once', () => {
   });
 });
 
+describe('other ecosystems and raw records', () => {
+  it('Debian records with a release suffix match by dpkg ordering', () => {
+    // Hand-written, in the shape of a Debian security tracker record.
+    const records = [record('DSA-TEST-1', [affects('Debian:12', 'openssl', [ecosystemRange({ introduced: '0' }, { fixed: '3.0.11-1~deb12u1' })])])];
+    expect(matchPackage({ ecosystem: 'Debian', name: 'openssl', version: '3.0.9-1' }, records).map((f) => f.id)).toEqual(['DSA-TEST-1']);
+    // "~" sorts before everything: 3.0.11-1~deb12u1 < 3.0.11-1.
+    expect(matchPackage({ ecosystem: 'Debian', name: 'openssl', version: '3.0.11-1' }, records)).toEqual([]);
+    expect(matchPackage({ ecosystem: 'Debian', name: 'openssl', version: '3.0.11-1~deb12u1' }, records)).toEqual([]);
+    expect(matchPackage({ ecosystem: 'Debian', name: 'openssl', version: '1:0.9' }, records)).toEqual([]);
+  });
+
+  it('raw records are compiled with the ecosystem scheme', () => {
+    const records = [record('TEST-RAW', [affects('PyPI', 'x', [ecosystemRange({ introduced: '0' }, { fixed: '1.0' })])])];
+    expect(matchPackage({ ecosystem: 'PyPI', name: 'X', version: '1.0rc1' }, records).map((f) => f.id)).toEqual(['TEST-RAW']);
+    expect(matchPackage({ ecosystem: 'PyPI', name: 'X', version: '1.0.0' }, records)).toEqual([]);
+  });
+});
+
 describe('createPackageMatcher', () => {
   it('fetches and compiles records once per package, whatever the spelling of its name', () => {
     const shared = record('TEST-TWO-PACKAGES', [

@@ -1,5 +1,6 @@
 import { normalizeName, toPurl } from '../core/package.js';
 import type { Ecosystem, Location } from '../core/package.js';
+import { getScheme } from '../ecosystems/index.js';
 import { npmScheme } from '../ecosystems/npm/version.js';
 import type { Version, VersionScheme } from '../ecosystems/types.js';
 import { highestSeverity, severityOfRecord } from './severity.js';
@@ -391,8 +392,9 @@ export interface MatchResult {
  * describe the same vulnerability (overlapping id/aliases, transitively) into
  * one finding each. Findings are ordered by their representative id.
  */
-export function matchPackageWithWarnings(target: MatchInput, compiled: CompiledRecords): MatchResult {
+export function matchPackageWithWarnings(target: MatchInput, records: CompiledRecords | readonly OsvRecord[]): MatchResult {
   const warnings: MatchWarning[] = [];
+  const compiled = isCompiled(records) ? records : compileRecords(records, getScheme(target.ecosystem));
   if (target.ecosystem !== compiled.ecosystem) return { findings: [], warnings };
   const parsed = parseTarget(target, compiled.scheme);
   const name = normalizeName(target.ecosystem, target.name);
@@ -437,9 +439,17 @@ export function matchPackageWithWarnings(target: MatchInput, compiled: CompiledR
   return { findings, warnings };
 }
 
-/** matchPackageWithWarnings without the warnings. */
-export function matchPackage(target: MatchInput, compiled: CompiledRecords): Finding[] {
-  return matchPackageWithWarnings(target, compiled).findings;
+/**
+ * matchPackageWithWarnings without the warnings. Raw records are compiled
+ * with the target ecosystem's scheme on every call: to match many packages,
+ * compile once (compileRecords) or use createPackageMatcher.
+ */
+export function matchPackage(target: MatchInput, records: CompiledRecords | readonly OsvRecord[]): Finding[] {
+  return matchPackageWithWarnings(target, records).findings;
+}
+
+function isCompiled(records: CompiledRecords | readonly OsvRecord[]): records is CompiledRecords {
+  return !Array.isArray(records);
 }
 
 /** Where records for one package come from; the AdvisoryStore fits. */
@@ -457,10 +467,13 @@ export interface PackageMatcher {
 /**
  * The scan pipeline's entry point: records are fetched and compiled once per
  * (ecosystem, normalised name) and reused for every version of that package.
- * `schemeFor` returns null for an ecosystem without a version scheme; its
- * packages then match nothing.
+ * `schemeFor` (by default the ecosystems' registry) may return null for an
+ * ecosystem without a version scheme; its packages then match nothing.
  */
-export function createPackageMatcher(source: RecordSource, schemeFor: (ecosystem: Ecosystem) => VersionScheme | null): PackageMatcher {
+export function createPackageMatcher(
+  source: RecordSource,
+  schemeFor: (ecosystem: Ecosystem) => VersionScheme | null = getScheme,
+): PackageMatcher {
   const cache = new Map<string, CompiledRecords | null>();
   const warnings: MatchWarning[] = [];
   const seenWarnings = new Set<string>();
