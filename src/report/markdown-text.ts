@@ -1,3 +1,5 @@
+import type { Severity } from '../advisories/types.js';
+
 /**
  * Escaping for text that comes from advisories and lockfiles (summaries,
  * package names, paths) before it goes into GitHub-flavoured Markdown: a `_`
@@ -21,4 +23,12 @@ export function markdownCode(text: string): string {
 export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/** `high (CVSS_V3 7.5) `CVSS:3.1/...``, `medium (database)`, or just `unknown` when nothing decided it. */
+export function describeSeverity(severity: Severity): string {
+  const score = severity.score === undefined ? '' : ` ${severity.score.toFixed(1)}`;
+  const decidedBy = severity.source === 'none' ? '' : ` (${severity.source}${score})`;
+  const vector = severity.vector ? ` ${markdownCode(severity.vector)}` : '';
+  return `${severity.level}${decidedBy}${vector}`;
 }

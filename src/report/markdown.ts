@@ -1,13 +1,8 @@
 import type { Finding } from '../advisories/types.js';
-import { escapeMarkdown, markdownCode, markdownTable } from './markdown-text.js';
+import { describeSeverity, escapeMarkdown, markdownCode, markdownTable } from './markdown-text.js';
 import { compareText, groupFindingsByAdvisory, mostSevere, orderReport } from './ordering.js';
-import { describeSummary, formatLocation, otherIds, summarizeReport } from './summary.js';
+import { describeSummary, formatLocation, otherIds, severityLabel, summarizeReport } from './summary.js';
 import type { ScanReport } from './types.js';
-
-function severityText(finding: Finding): string {
-  const { level, score } = finding.severity;
-  return score === undefined ? level : `${level} ${score.toFixed(1)}`;
-}
 
 function codeList(values: readonly string[], empty: string): string {
   return values.length > 0 ? values.map(markdownCode).join(', ') : empty;
@@ -17,7 +12,7 @@ function findingsTable(findings: readonly Finding[]): string {
   return markdownTable(
     ['Severity', 'Package', 'Version', 'Advisory', 'Also known as', 'Fixed in', 'Locations'],
     findings.map((finding) => [
-      severityText(finding),
+      severityLabel(finding.severity),
       `${escapeMarkdown(finding.package.name)} (${finding.package.ecosystem})`,
       markdownCode(finding.package.version),
       markdownCode(finding.id),
@@ -33,9 +28,8 @@ function advisoryDetails(id: string, findings: readonly Finding[]): string[] {
   const { severity } = representative;
   const ids = [...new Set(findings.flatMap((finding) => finding.ids))].sort(compareText);
   const lines = [`### ${escapeMarkdown(id)}${representative.summary ? `: ${escapeMarkdown(representative.summary)}` : ''}`, ''];
-  const score = severity.score === undefined ? '' : ` ${severity.score.toFixed(1)}`;
   lines.push(
-    `- **Severity:** ${severity.level} (${severity.source}${score})${severity.vector ? ` ${markdownCode(severity.vector)}` : ''}`,
+    `- **Severity:** ${describeSeverity(severity)}`,
     `- **Ids:** ${codeList(ids, '-')}`,
     '- **Affected packages:**',
   );

@@ -9,7 +9,7 @@ import type {
 } from 'sarif';
 import type { Location } from '../core/package.js';
 import type { Finding, Severity, SeverityLevel } from '../advisories/types.js';
-import { escapeMarkdown, markdownCode, markdownTable } from './markdown-text.js';
+import { describeSeverity, escapeMarkdown, markdownCode, markdownTable } from './markdown-text.js';
 import { groupFindingsByAdvisory, mostSevere, orderReport } from './ordering.js';
 import { formatLocation, otherIds } from './summary.js';
 import type { ScanReport } from './types.js';
@@ -122,10 +122,7 @@ function helpMarkdown(id: string, findings: readonly Finding[]): string {
       ]),
     ),
   );
-  const severity = representative.severity;
-  const score = severity.score === undefined ? '' : ` ${severity.score.toFixed(1)}`;
-  const vector = severity.vector ? ` ${markdownCode(severity.vector)}` : '';
-  lines.push('', `Severity: ${severity.level} (${severity.source}${score})${vector}`);
+  lines.push('', `Severity: ${describeSeverity(representative.severity)}`);
   const upgrades = findings.filter((finding) => finding.fixed.length > 0);
   if (upgrades.length > 0) {
     lines.push('', 'Upgrade to a fixed version:');

@@ -1,5 +1,5 @@
 import type { Location } from '../core/package.js';
-import type { AdvisorySourceStatus, Finding } from '../advisories/types.js';
+import type { AdvisorySourceStatus, Finding, Severity } from '../advisories/types.js';
 import type { ScanReport } from './types.js';
 
 export interface ReportSummary {
@@ -32,6 +32,11 @@ export function pluralize(count: number, singular: string, plural = `${singular}
 /** `path:line`, or just `path` when the format gave no line. */
 export function formatLocation(location: Location): string {
   return location.line === undefined ? location.path : `${location.path}:${location.line}`;
+}
+
+/** `high 7.5` with a CVSS score, else just the level: the short form in tables. */
+export function severityLabel(severity: Severity): string {
+  return severity.score === undefined ? severity.level : `${severity.level} ${severity.score.toFixed(1)}`;
 }
 
 /** The finding's ids other than its representative one (aliases and merged records). */

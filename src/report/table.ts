@@ -1,6 +1,6 @@
 import type { Finding, SeverityLevel } from '../advisories/types.js';
 import { orderReport } from './ordering.js';
-import { describeSummary, formatLocation, otherIds, summarizeReport } from './summary.js';
+import { describeSummary, formatLocation, otherIds, severityLabel, summarizeReport } from './summary.js';
 import type { ScanReport } from './types.js';
 
 export interface TableOptions {
@@ -37,11 +37,6 @@ const SHRINK_ORDER: readonly { column: number; minimum: number }[] = [
   { column: 3, minimum: 19 },
 ];
 
-function severityCell(finding: Finding): string {
-  const { level, score } = finding.severity;
-  return score === undefined ? level : `${level} ${score.toFixed(1)}`;
-}
-
 /** A cell's text, and a shorter form that drops detail instead of cutting characters. */
 interface Cell {
   text: string;
@@ -52,7 +47,7 @@ function findingRow(finding: Finding, showEcosystem: boolean): Cell[] {
   const others = otherIds(finding).length;
   const [first, ...rest] = finding.locations;
   return [
-    { text: severityCell(finding) },
+    { text: severityLabel(finding.severity) },
     showEcosystem
       ? { text: `${finding.package.name} (${finding.package.ecosystem})`, short: finding.package.name }
       : { text: finding.package.name },
