@@ -225,6 +225,17 @@ describe('GIT ranges (exact commits only)', () => {
     expect(isAffected('1.0.0', entry, npmScheme, options)).toBe(affected);
   });
 
+  it('a package known only by its commit (no version) matches GIT ranges and warns about nothing', () => {
+    const records = [
+      record('TEST-GIT', [affects('npm', 'x', [{ type: 'GIT', repo: 'https://example.test/x.git', events: [{ introduced: introducedCommit }, { fixed: fixedCommit }] }, ecosystemRange({ introduced: '0' })])]),
+    ];
+    const hit = matchPackageWithWarnings({ ecosystem: 'npm', name: 'x', version: '', commit: introducedCommit }, records);
+    expect(hit.findings.map((f) => f.id)).toEqual(['TEST-GIT']);
+    expect(hit.warnings).toEqual([]);
+    const miss = matchPackageWithWarnings({ ecosystem: 'npm', name: 'x', version: '', commit: unrelatedCommit }, records);
+    expect(miss).toEqual({ findings: [], warnings: [] });
+  });
+
   it('an ECOSYSTEM range still decides by version when the commit says nothing', () => {
     const both = affects('npm', 'x', [
       { type: 'GIT', repo: 'https://example.test/x.git', events: [{ introduced: '0' }, { fixed: fixedCommit }] },

@@ -263,6 +263,8 @@ function compareToBound(version: Version, bound: Bound): number {
 
 /** The package's version parsed for each ordering a range may use, once per package. */
 interface ParsedTarget {
+  /** False when the package came without a version: only its commit can match. */
+  hasVersion: boolean;
   text: string;
   commit: string | null;
   ecosystem: Version | null;
@@ -308,6 +310,7 @@ function evaluateRange(range: OrderedRange | GitRange, target: ParsedTarget): Ra
 }
 
 function isListed(entry: CompiledAffected, target: ParsedTarget): boolean {
+  if (!target.hasVersion) return false;
   if (entry.listedTexts.has(target.text)) return true;
   const version = target.ecosystem;
   if (version === null) return false;
@@ -352,6 +355,11 @@ function evaluateAffected(entry: CompiledAffected, target: ParsedTarget): Affect
 }
 
 function parseTarget(target: MatchTarget, scheme: VersionScheme): ParsedTarget {
+  const commit = typeof target.commit === 'string' && target.commit.trim() !== '' ? target.commit.trim().toLowerCase() : null;
+  // No version at all (a git dependency known by its commit) is not a bad version.
+  if (typeof target.version !== 'string' || target.version.trim() === '') {
+    return { text: '', commit, ecosystem: null, semver: null, hasVersion: false };
+  }
   const ecosystemParse = scheme.parse(target.version);
   const ecosystemVersion = ecosystemParse.ok ? ecosystemParse.value : null;
   let semver: Version | null;
@@ -361,8 +369,7 @@ function parseTarget(target: MatchTarget, scheme: VersionScheme): ParsedTarget {
     const semverParse = npmScheme.parse(target.version);
     semver = semverParse.ok ? semverParse.value : null;
   }
-  const commit = typeof target.commit === 'string' && target.commit.trim() !== '' ? target.commit.trim().toLowerCase() : null;
-  return { text: target.version, commit, ecosystem: ecosystemVersion, semver };
+  return { text: target.version, commit, ecosystem: ecosystemVersion, semver, hasVersion: true };
 }
 
 /**
@@ -399,8 +406,8 @@ export function matchPackageWithWarnings(target: MatchInput, records: CompiledRe
   const parsed = parseTarget(target, compiled.scheme);
   const name = normalizeName(target.ecosystem, target.name);
   // Said once per package, and only when a range of that package needed the ordering.
-  let missingOrderingTold = parsed.ecosystem !== null;
-  let missingSemverTold = parsed.semver !== null;
+  let missingOrderingTold = parsed.ecosystem !== null || !parsed.hasVersion;
+  let missingSemverTold = parsed.semver !== null || !parsed.hasVersion;
 
   const hits: RecordHit[] = [];
   for (const record of compiled.records) {
