@@ -89,7 +89,7 @@ function readPackages(packages: JsonNode, context: Context): void {
     if (entry.link === true) continue; // a symlink to a workspace or file: folder
     const origin = entry.resolved === undefined ? undefined : originOf(entry.resolved);
     if (origin?.kind === 'local') continue;
-    const name = entry.name ?? installName;
+    const name = entry.name || installName;
     const extracted = packageOf(name, entry.version ?? null, location, origin, {
       dev: entry.dev === true,
       // devOptional: needed by dev dependencies and, optionally, at run time; so not dev-only.
@@ -108,6 +108,10 @@ function readDependencies(top: JsonNode, context: Context): void {
     const { key, value, offset } = next;
     if (value?.type !== 'object') continue;
     const location = context.lines.locate(context.path, offset);
+    if (key === '') {
+      context.result.errors.push(new ChainwatchError('parse-error', 'dependency entry has an empty name', { location }));
+      continue;
+    }
     const parsed = PackageLockDependency.safeParse(scalarFields(value));
     if (parsed.success) {
       readDependency(key, parsed.data, location, context.result);

@@ -1,0 +1,338 @@
+import { parseSyml } from '@yarnpkg/parsers';
+import { ChainwatchError } from '../../core/errors.js';
+import type { Location } from '../../core/package.js';
+import { originOf, type RemoteOrigin } from '../package-lock/npm-source.js';
+import type { ExtractedPackage, ExtractInput, ExtractResult } from '../types.js';
+import { key, parseDescriptor, type Descriptor } from './descriptor.js';
+import { YarnBerryEntry, YarnClassicEntry } from './schema.js';
+
+type Format = 'classic' | 'berry';
+
+/** The header `parseSyml` looks for to pick its yarn v1 grammar over YAML. */
+const CLASSIC_HEADER = /^(#.*(\r?\n))*?#\s+yarn\s+lockfile\s+v1\r?\n/i;
+const CLASSIC_HEADER_LINE = '# yarn lockfile v1\n';
+const BERRY_METADATA = /^__metadata:/m;
+
+export function detectYarnLock(path: string): boolean {
+  return path.split(/[\\/]/).pop() === 'yarn.lock';
+}
+
+/**
+ * Reads a yarn.lock, classic (v1) or Berry (v2+, YAML with `__metadata`),
+ * with `parseSyml` from @yarnpkg/parsers, which handles both. One lock entry
+ * (however many descriptors its key merges) is one package. Never throws on
+ * bad input: a file that does not parse is read again entry by entry, so every
+ * well-formed entry is still returned beside the errors.
+ */
+export function extractYarnLock(input: ExtractInput): ExtractResult {
+  const result: ExtractResult = { packages: [], notScannable: [], errors: [] };
+  const format: Format = BERRY_METADATA.test(input.text) ? 'berry' : 'classic';
+  const keyLines = indexKeyLines(input.text);
+  const whole = parseLockText(input.text, format);
+  let entries: Entry[];
+  if (whole.ok) {
+    entries = groupEntries(whole.value, (descriptor) => keyLines.lineOf.get(descriptor));
+  } else {
+    const recovered = readEntryByEntry(input.text, format, keyLines.starts);
+    entries = recovered.entries;
+    const errors = recovered.errors.length > 0 ? recovered.errors : [whole.error];
+    for (const error of errors) result.errors.push(parseError(input.path, error.line, error.message));
+  }
+  for (const entry of entries) {
+    const location: Location = entry.line === undefined ? { path: input.path } : { path: input.path, line: entry.line };
+    if (format === 'berry') readBerryEntry(entry, location, result);
+    else readClassicEntry(entry, location, result);
+  }
+  result.packages.sort(byLine);
+  result.notScannable.sort(byLine);
+  return result;
+}
+
+/** One lock entry: the descriptors its key lists, its fields, and the line of its key. */
+interface Entry {
+  descriptors: string[];
+  value: unknown;
+  line: number | undefined;
+}
+
+/**
+ * parseSyml splits a classic key `a@1, a@^1` into one property per descriptor,
+ * all sharing one object; Berry keeps `"a@npm:1, a@npm:^1"` as one key. Both
+ * become one entry here.
+ */
+function groupEntries(parsed: Record<string, unknown>, lineOf: (descriptor: string) => number | undefined): Entry[] {
+  const byValue = new Map<unknown, Entry>();
+  const entries: Entry[] = [];
+  for (const [parsedKey, value] of Object.entries(parsed)) {
+    if (parsedKey === '__metadata') continue;
+    const descriptors = splitDescriptors(parsedKey);
+    const shared = value !== null && typeof value === 'object' ? byValue.get(value) : undefined;
+    if (shared) {
+      shared.descriptors.push(...descriptors);
+      continue;
+    }
+    const entry: Entry = { descriptors, value, line: lineOf(descriptors[0] ?? parsedKey) };
+    if (value !== null && typeof value === 'object') byValue.set(value, entry);
+    entries.push(entry);
+  }
+  return entries;
+}
+
+function readClassicEntry(entry: Entry, location: Location, result: ExtractResult): void {
+  const parsed = YarnClassicEntry.safeParse(entry.value);
+  if (!parsed.success) {
+    result.errors.push(invalidEntry(entry, location, parsed.error.issues));
+    return;
+  }
+  const descriptors = entry.descriptors.map(parseDescriptor);
+  const rangeOrigins = descriptors.map((descriptor) => descriptor.origin);
+  const resolved = parsed.data.resolved === undefined ? undefined : originOf(parsed.data.resolved);
+  // file:/link: installs are the project's own folders or vendored copies, not registry packages.
+  if (resolved?.kind === 'local' || rangeOrigins.some((origin) => origin.kind === 'local')) return;
+  const name = realName(descriptors);
+  const extracted: ExtractedPackage = { ecosystem: 'npm', name, version: parsed.data.version ?? null, location, source: 'registry' };
+  const gitOrigin = [resolved, ...rangeOrigins].find((origin) => origin?.kind === 'git');
+  if (gitOrigin) {
+    extracted.source = 'git';
+    const commit = resolved?.commit ?? rangeOrigins.find((origin) => origin.commit)?.commit;
+    if (commit) extracted.commit = commit;
+  } else if (rangeOrigins.some((origin) => origin.kind === 'tarball')) {
+    extracted.source = 'url';
+  }
+  addAlias(extracted, descriptors);
+  push(result, extracted);
+}
+
+function readBerryEntry(entry: Entry, location: Location, result: ExtractResult): void {
+  const parsed = YarnBerryEntry.safeParse(entry.value);
+  if (!parsed.success) {
+    result.errors.push(invalidEntry(entry, location, parsed.error.issues));
+    return;
+  }
+  const installed = resolveLocator(parsed.data.resolution);
+  if (installed === null) {
+    result.errors.push(new ChainwatchError('parse-error', `cannot read resolution "${parsed.data.resolution}"`, { location }));
+    return;
+  }
+  // workspace:, link:, portal: and file: are the project itself or folders on disk.
+  if (installed.origin.kind === 'local') return;
+  const version = parsed.data.version ?? installed.registryVersion ?? null;
+  const extracted: ExtractedPackage = { ecosystem: 'npm', name: installed.name, version, location, source: 'registry' };
+  if (installed.origin.kind === 'git') {
+    extracted.source = 'git';
+    if (installed.origin.commit) extracted.commit = installed.origin.commit;
+  } else if (installed.origin.kind === 'tarball') {
+    extracted.source = 'url';
+  } else if (installed.registryVersion === undefined) {
+    extracted.source = 'unknown';
+  }
+  if (installed.patch !== undefined) extracted.qualifiers = { patch: installed.patch };
+  addAlias(extracted, entry.descriptors.map(parseDescriptor));
+  push(result, extracted);
+}
+
+interface InstalledLocator {
+  name: string;
+  origin: RemoteOrigin;
+  /** Set for `npm:` references: the version the registry served. */
+  registryVersion?: string;
+  /** For `patch:` references: which patch was applied (`~builtin<compat/resolve>`, a .patch path). */
+  patch?: string;
+}
+
+/**
+ * A Berry resolution is a locator `name@reference`. `patch:` wraps the locator
+ * of the package it patches, URL-encoded: `resolve@patch:resolve@npm%3A1.22.8#~builtin<compat/resolve>::version=...`
+ * is resolve 1.22.8 with a patch applied, so the advisories of resolve 1.22.8 apply.
+ */
+function resolveLocator(resolution: string, depth = 0): InstalledLocator | null {
+  const at = resolution.indexOf('@', 1);
+  if (at === -1 || depth > 3) return null;
+  const name = resolution.slice(0, at);
+  const reference = resolution.slice(at + 1);
+  if (reference.startsWith('npm:')) {
+    return { name, origin: { kind: 'unknown' }, registryVersion: reference.slice('npm:'.length) };
+  }
+  if (reference.startsWith('patch:')) {
+    const body = reference.slice('patch:'.length);
+    const hash = body.indexOf('#');
+    const inner = safeDecode(hash === -1 ? body : body.slice(0, hash));
+    if (inner === null) return null;
+    const patched = resolveLocator(inner, depth + 1);
+    if (patched === null) return null;
+    const patch = hash === -1 ? '' : body.slice(hash + 1).split('::')[0]!;
+    return { ...patched, patch: safeDecode(patch) ?? patch };
+  }
+  return { name, origin: originOf(reference) };
+}
+
+/** An alias entry (`string-width-cjs@npm:string-width@^4.2.0`) is the real package, installed under another name. */
+function realName(descriptors: Descriptor[]): string {
+  const first = descriptors[0]!;
+  return first.aliasOf ?? first.name;
+}
+
+/** Records the alias when every descriptor of the entry asks for the package under one other name. */
+function addAlias(extracted: ExtractedPackage, descriptors: Descriptor[]): void {
+  const names = new Set(descriptors.map((descriptor) => descriptor.name));
+  const [only] = names;
+  if (names.size !== 1 || only === undefined || only === extracted.name) return;
+  extracted.qualifiers = { ...extracted.qualifiers, alias: only };
+}
+
+function push(result: ExtractResult, extracted: ExtractedPackage): void {
+  result.packages.push(extracted);
+  if (extracted.version === null) {
+    result.notScannable.push({ name: extracted.name, reason: 'no version in the lock entry', location: extracted.location });
+  }
+}
+
+/** `a@1, "a@^1"` and Berry's single `"a@npm:1, a@npm:^1"` both list descriptors split by `, `. */
+function splitDescriptors(text: string): string[] {
+  return text
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
+}
+
+interface KeyLines {
+  /** Each descriptor of each top-level key → the 1-based line of that key. */
+  lineOf: Map<string, number>;
+  /** 1-based lines where top-level entries start, in order. */
+  starts: number[];
+}
+
+/**
+ * parseSyml returns no positions, so the lines of entries come from the text:
+ * every entry key starts in column 0 (comments and `:` continuation lines aside).
+ */
+function indexKeyLines(text: string): KeyLines {
+  const lineOf = new Map<string, number>();
+  const starts: number[] = [];
+  let line = 0;
+  for (let start = 0; start <= text.length; ) {
+    line++;
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    const first = text.charCodeAt(start);
+    // Skip indented lines, blank lines, comments and a complex key's `:` line.
+    if (start < end && first !== 0x20 && first !== 0x09 && first !== 0x23 && first !== 0x0d && first !== 0x3a) {
+      starts.push(line);
+      for (const descriptor of keyLineDescriptors(text.slice(start, end))) if (!lineOf.has(descriptor)) lineOf.set(descriptor, line);
+    }
+    start = end + 1;
+  }
+  return { lineOf, starts };
+}
+
+/** The descriptors a key line lists, unquoted as parseSyml unquotes them. */
+function keyLineDescriptors(rawLine: string): string[] {
+  let text = rawLine.replace(/\r$/, '');
+  if (text.startsWith('? ')) text = text.slice(2);
+  else text = text.trimEnd().replace(/:$/, '');
+  const descriptors: string[] = [];
+  let at = 0;
+  while (at < text.length) {
+    while (text[at] === ' ') at++;
+    if (at >= text.length) break;
+    let token: string;
+    if (text[at] === '"') {
+      let close = at + 1;
+      while (close < text.length && text[close] !== '"') close += text[close] === '\\' ? 2 : 1;
+      token = unquote(text.slice(at, close + 1));
+      at = close + 1;
+    } else {
+      let comma = text.indexOf(',', at);
+      if (comma === -1) comma = text.length;
+      token = text.slice(at, comma).trim();
+      at = comma;
+    }
+    while (text[at] === ' ') at++;
+    if (text[at] === ',') at++;
+    descriptors.push(...splitDescriptors(token));
+  }
+  return descriptors;
+}
+
+function unquote(quoted: string): string {
+  try {
+    const value: unknown = JSON.parse(quoted);
+    if (typeof value === 'string') return value;
+  } catch {
+    // Not JSON-quoted after all: fall back to the raw text between the quotes.
+  }
+  return quoted.slice(1, -1);
+}
+
+interface LineError {
+  line: number;
+  message: string;
+}
+
+type ParseOutcome = { ok: true; value: Record<string, unknown> } | { ok: false; error: LineError };
+
+/** Classic files without their header comment would go to the YAML parser: give them the header back. */
+function parseLockText(text: string, format: Format): ParseOutcome {
+  const shift = format === 'classic' && !CLASSIC_HEADER.test(text) ? 1 : 0;
+  const source = shift === 1 ? CLASSIC_HEADER_LINE + text : text;
+  try {
+    const value: unknown = parseSyml(source);
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      return { ok: false, error: { line: 1, message: 'yarn.lock must be a mapping of entries' } };
+    }
+    return { ok: true, value: value as Record<string, unknown> };
+  } catch (error) {
+    return { ok: false, error: lineErrorOf(error, shift) };
+  }
+}
+
+/** Reads each top-level entry on its own, so one broken entry does not hide the others. */
+function readEntryByEntry(text: string, format: Format, starts: number[]): { entries: Entry[]; errors: LineError[] } {
+  const lines = text.split('\n');
+  const entries: Entry[] = [];
+  const errors: LineError[] = [];
+  starts.forEach((startLine, index) => {
+    const endLine = starts[index + 1] ?? lines.length + 1;
+    const block = lines.slice(startLine - 1, endLine - 1).join('\n') + '\n';
+    const outcome = parseLockText(format === 'classic' ? CLASSIC_HEADER_LINE + block : block, format);
+    if (!outcome.ok) {
+      const blockLine = format === 'classic' ? outcome.error.line - 1 : outcome.error.line;
+      errors.push({ line: startLine + Math.max(blockLine, 1) - 1, message: outcome.error.message });
+      return;
+    }
+    for (const entry of groupEntries(outcome.value, () => startLine)) entries.push(entry);
+  });
+  return { entries, errors };
+}
+
+/** The line of a parser exception: the v1 grammar (peggy) and js-yaml place them differently. */
+function lineErrorOf(error: unknown, shift: number): LineError {
+  const failure = error as { message?: unknown; reason?: unknown; location?: { start?: { line?: unknown } }; mark?: { line?: unknown } };
+  let line = 1;
+  if (typeof failure.location?.start?.line === 'number') line = failure.location.start.line - shift;
+  else if (typeof failure.mark?.line === 'number') line = failure.mark.line + 1 - shift;
+  const reason = typeof failure.reason === 'string' ? failure.reason : typeof failure.message === 'string' ? failure.message.split('\n')[0] : undefined;
+  return { line: Math.max(line, 1), message: `yarn.lock does not parse: ${reason ?? String(error)}` };
+}
+
+function safeDecode(text: string): string | null {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return null;
+  }
+}
+
+function invalidEntry(entry: Entry, location: Location, issues: readonly { path: readonly PropertyKey[]; message: string }[]): ChainwatchError {
+  const issue = issues[0];
+  const field = issue ? issue.path.map(String).join('.') : '';
+  return new ChainwatchError('parse-error', `entry "${key(entry.descriptors)}" is invalid: ${field} ${issue?.message ?? ''}`.trim(), { location });
+}
+
+function parseError(path: string, line: number, message: string): ChainwatchError {
+  return new ChainwatchError('parse-error', message, { location: { path, line } });
+}
+
+function byLine(a: { location: Location }, b: { location: Location }): number {
+  return (a.location.line ?? Number.MAX_SAFE_INTEGER) - (b.location.line ?? Number.MAX_SAFE_INTEGER);
+}
