@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { cleanReport, GHSA_4952, sampleReport } from './sample-report.fixture.js';
+import type { ReportSummary } from './summary.js';
+import { describeSummary, formatLocation, otherIds, pluralize, severityLabel, summarizeReport } from './summary.js';
+
+describe('summarizeReport', () => {
+  it('counts findings, vulnerable packages, files, errors and unreachable sources', () => {
+    const summary = summarizeReport(sampleReport());
+    expect(summary).toEqual({
+      findings: 4,
+      vulnerablePackages: 2,
+      scannedPackages: 4,
+      files: 3,
+      errors: 1,
+      notScannable: 1,
+      unreachableSources: [{ name: 'osv-api', reachable: false, error: 'connect ECONNREFUSED 127.0.0.1:8443' }],
+    });
+  });
+});
+
+describe('describeSummary', () => {
+  const base: ReportSummary = {
+    findings: 0,
+    vulnerablePackages: 0,
+    scannedPackages: 1,
+    files: 1,
+    errors: 0,
+    notScannable: 0,
+    unreachableSources: [],
+  };
+  it.each<[string, ReportSummary, string]>([
+    ['nothing found, singular', base, 'No known vulnerabilities found in 1 package from 1 file'],
+    ['nothing found in nothing', { ...base, scannedPackages: 0, files: 0 }, 'No known vulnerabilities found in 0 packages from 0 files'],
+    [
+      'one finding',
+      { ...base, findings: 1, vulnerablePackages: 1, scannedPackages: 12 },
+      '1 finding in 1 package from 1 file (12 packages scanned)',
+    ],
+    [
+      'errors and two unreachable sources',
+      {
+        ...base,
+        errors: 2,
+        unreachableSources: [
+          { name: 'osv-api', reachable: false },
+          { name: 'mirror', reachable: false },
+        ],
+      },
+      'No known vulnerabilities found in 1 package from 1 file; 2 errors; 2 advisory sources unreachable: osv-api, mirror',
+    ],
+  ])('%s', (_name, summary, expected) => {
+    expect(describeSummary(summary)).toBe(expected);
+  });
+
+  it('matches the clean fixture', () => {
+    expect(describeSummary(summarizeReport(cleanReport()))).toBe('No known vulnerabilities found in 2 packages from 1 file');
+  });
+});
+
+describe('small helpers', () => {
+  it.each([
+    [{ path: 'poetry.lock', line: 812 }, 'poetry.lock:812'],
+    [{ path: 'Dockerfile' }, 'Dockerfile'],
+  ])('formatLocation(%j) = %s', (location, expected) => {
+    expect(formatLocation(location)).toBe(expected);
+  });
+
+  it('pluralize', () => {
+    expect(pluralize(1, 'file')).toBe('1 file');
+    expect(pluralize(2, 'file')).toBe('2 files');
+    expect(pluralize(0, 'advisory source')).toBe('0 advisory sources');
+  });
+
+  it('otherIds leaves out the representative id', () => {
+    expect(otherIds(GHSA_4952)).toEqual(['CVE-2021-32797']);
+  });
+
+  it('severityLabel', () => {
+    expect(severityLabel(GHSA_4952.severity)).toBe('high 7.4');
+    expect(severityLabel({ level: 'medium', source: 'database' })).toBe('medium');
+  });
+});
