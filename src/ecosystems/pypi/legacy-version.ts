@@ -11,11 +11,17 @@
  */
 const PIECE = /(\d+|[a-z]+|\.|-)/;
 
-const RENAMED: Record<string, string> = { pre: 'c', preview: 'c', '-': 'final-', rc: 'c', dev: '@' };
+const RENAMED = new Map([
+  ['pre', 'c'],
+  ['preview', 'c'],
+  ['-', 'final-'],
+  ['rc', 'c'],
+  ['dev', '@'],
+]);
 
 function* pieces(text: string): Generator<string> {
   for (const raw of text.split(PIECE)) {
-    const piece = RENAMED[raw] ?? raw;
+    const piece = RENAMED.get(raw) ?? raw;
     if (piece === '' || piece === '.') continue;
     yield /^[0-9]/.test(piece) ? piece.padStart(8, '0') : `*${piece}`;
   }
