@@ -1,27 +1,42 @@
 import { Command, CommanderError } from 'commander';
+import { registerDatabase } from './commands/db.js';
+import { registerScan } from './commands/scan.js';
+import { registerVersions } from './commands/versions.js';
+import { describeError, processIo, warn, type CliIo } from './io.js';
+import { TOOL_VERSION } from './version.js';
 
 /**
  * Builds the command tree. Each command lives in its own module with static
  * metadata and a run() function; this is the only place that wires them.
  */
-export function buildProgram(): Command {
+export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const program = new Command('chainwatch')
-    .description('Supply-chain security for open-source organisations')
+    .description('Supply-chain security for open-source organisations: what users install, where the risk is, where every advisory stands')
+    .version(TOOL_VERSION)
     .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text), writeOut: (text) => process.stdout.write(text) });
+    .configureOutput({ writeErr: (text) => void io.stderr.write(text), writeOut: (text) => void io.stdout.write(text) });
+  registerScan(program, io, setExit);
+  registerVersions(program, io, setExit);
+  registerDatabase(program, io, setExit);
+  for (const command of program.commands) {
+    command.exitOverride();
+    for (const sub of command.commands) sub.exitOverride();
+  }
   return program;
 }
 
 /** Runs the CLI and returns the exit code: 0 clean, 1 findings at --fail-on, 2 usage or unreadable input. */
-export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  let exitCode = 0;
+  const program = buildProgram(io, (code) => {
+    exitCode = code;
+  });
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+    return exitCode;
   } catch (error) {
-    if (error instanceof CommanderError) {
-      return error.exitCode === 0 ? 0 : 2;
-    }
-    throw error;
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    warn(io, `chainwatch: ${describeError(error)}`);
+    return 2;
   }
 }

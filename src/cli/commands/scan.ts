@@ -1,0 +1,108 @@
+import { writeFile, rename } from 'node:fs/promises';
+import { InvalidArgumentError, type Command } from 'commander';
+import { parseEcosystem, type Ecosystem } from '../../core/package.js';
+import type { SeverityLevel } from '../../advisories/types.js';
+import { renderReport } from '../../report/index.js';
+import { REPORT_FORMATS, type ReportFormat, type ScanReport } from '../../report/types.js';
+import { DEFAULT_SKIPPED_DIRECTORIES } from '../../inventory/walk.js';
+import { reachesThreshold, scan } from '../../scan/scan.js';
+import { defaultDatabasePath } from '../../store/sqlite-store.js';
+import { eventRenderer, warn, type CliIo } from '../io.js';
+import { redactSecrets } from '../redact.js';
+import { TOOL_VERSION } from '../version.js';
+
+const FAIL_ON_LEVELS = ['low', 'medium', 'high', 'critical'] as const;
+
+export interface ScanCommandOptions {
+  advisories: string[];
+  db?: string;
+  localDb: boolean;
+  ecosystem: Ecosystem[];
+  failOn?: SeverityLevel;
+  format: ReportFormat;
+  output?: string;
+  includeDir: string[];
+  verbose?: boolean;
+}
+
+function collect<T>(parse: (value: string) => T) {
+  return (value: string, previous: T[] = []): T[] => [...previous, parse(value)];
+}
+
+function parseEcosystemOption(value: string): Ecosystem {
+  const ecosystem = parseEcosystem(value);
+  if (!ecosystem) throw new InvalidArgumentError('expected PyPI, npm, Debian or conda');
+  return ecosystem;
+}
+
+function parseChoice<T extends string>(choices: readonly T[]) {
+  return (value: string): T => {
+    if (!(choices as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${choices.join(', ')}`);
+    return value as T;
+  };
+}
+
+/** Exit codes: 0 clean, 1 a finding reaches --fail-on, 2 usage error or unreadable input (including no advisory source at all). */
+export function exitCodeFor(report: ScanReport, failOn: SeverityLevel | undefined): number {
+  const anyAdvisories = report.sources.some((source) => source.reachable);
+  if (report.errors.length > 0 || !anyAdvisories) return 2;
+  if (failOn && reachesThreshold(report.findings, failOn)) return 1;
+  return 0;
+}
+
+export async function runScan(io: CliIo, targets: string[], options: ScanCommandOptions): Promise<number> {
+  const renderer = eventRenderer(io, { verbose: options.verbose ?? false });
+  const databasePath = options.localDb ? (options.db ?? defaultDatabasePath(io.env)) : null;
+  let report: ScanReport;
+  try {
+    report = await scan({
+      targets: targets.length > 0 ? targets : ['.'],
+      databasePath,
+      advisoryPaths: options.advisories,
+      ecosystems: options.ecosystem,
+      skipDirectories: DEFAULT_SKIPPED_DIRECTORIES.filter((name) => !options.includeDir.includes(name)),
+      displayBase: io.cwd,
+      toolVersion: TOOL_VERSION,
+      events: renderer,
+    });
+  } finally {
+    renderer.stop();
+  }
+  // A local database that does not exist yet is only a problem when nothing else was given.
+  if (options.advisories.length > 0 && options.db === undefined) {
+    report = { ...report, sources: report.sources.filter((source) => source.reachable || !source.name.startsWith('database ')) };
+  }
+  const text = renderReport(report, options.format, { color: options.format === 'table' && io.env.NO_COLOR === undefined && (io.stderr.isTTY ?? false) && !options.output });
+  if (options.output) {
+    // Written beside the target and renamed, so a reader never sees half a report.
+    const temporary = `${options.output}.${process.pid}.tmp`;
+    await writeFile(temporary, text);
+    await rename(temporary, options.output);
+  } else {
+    io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+  for (const source of report.sources.filter((entry) => !entry.reachable)) {
+    warn(io, `chainwatch: advisory source not available: ${source.name}: ${source.error ?? 'unreachable'}`);
+  }
+  if (options.format !== 'table') {
+    for (const error of report.errors) warn(io, `${error.path}${error.line ? `:${error.line}` : ''}: ${redactSecrets(error.message, io.env)}`);
+  }
+  return exitCodeFor(report, options.failOn);
+}
+
+export function registerScan(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  program
+    .command('scan')
+    .description('Find lockfiles, manifests and SBOMs under PATHs and match every package against known advisories')
+    .argument('[paths...]', 'files or directories to scan (default: .)')
+    .option('-a, --advisories <dir|zip>', 'OSV records: a directory of .json/.yaml files or an OSV export zip (repeatable)', collect(String), [])
+    .option('--db <path>', 'the advisory database (default: $CHAINWATCH_DB or the user cache dir)')
+    .option('--no-local-db', 'do not use the local advisory database (only --advisories)')
+    .option('-e, --ecosystem <name>', 'only these ecosystems: PyPI, npm, Debian, conda (repeatable)', collect(parseEcosystemOption), [])
+    .option('--fail-on <level>', 'exit 1 when a finding reaches low|medium|high|critical', parseChoice(FAIL_ON_LEVELS))
+    .option('-f, --format <format>', `output format: ${REPORT_FORMATS.join('|')}`, parseChoice(REPORT_FORMATS), 'table')
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('--include-dir <name>', `descend into a directory skipped by default (${DEFAULT_SKIPPED_DIRECTORIES.join(', ')}) (repeatable)`, collect(String), [])
+    .option('-v, --verbose', 'more detail on stderr')
+    .action(async (paths: string[], options: ScanCommandOptions) => setExit(await runScan(io, paths, options)));
+}

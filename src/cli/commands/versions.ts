@@ -1,0 +1,41 @@
+import type { Command } from 'commander';
+import { parseEcosystem } from '../../core/package.js';
+import { sortVersions } from '../../ecosystems/sort.js';
+import type { CliIo } from '../io.js';
+import { warn } from '../io.js';
+
+export const versionsCommand = {
+  name: 'versions',
+  summary: 'Version tools: `versions sort --ecosystem <PyPI|npm|Debian|conda>` orders stdin',
+} as const;
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Reads versions one per line, prints them ascending; unparseable lines go to stderr and make the exit code 2. */
+export async function runVersionsSort(io: CliIo, ecosystemName: string): Promise<number> {
+  const ecosystem = parseEcosystem(ecosystemName);
+  if (!ecosystem) {
+    warn(io, `chainwatch: unknown ecosystem "${ecosystemName}" (expected PyPI, npm, Debian or conda)`);
+    return 2;
+  }
+  const lines = (await readAll(io.stdin)).split(/\r?\n/);
+  const { sorted, invalid } = sortVersions(ecosystem, lines);
+  if (sorted.length > 0) io.stdout.write(`${sorted.join('\n')}\n`);
+  for (const entry of invalid) {
+    warn(io, `stdin:${entry.line}: invalid ${ecosystem} version "${entry.text}": ${entry.error.message}`);
+  }
+  return invalid.length > 0 ? 2 : 0;
+}
+
+export function registerVersions(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  const versions = program.command(versionsCommand.name).description(versionsCommand.summary);
+  versions
+    .command('sort')
+    .description('Read versions from stdin, one per line, and print them in ascending order')
+    .requiredOption('-e, --ecosystem <name>', 'PyPI, npm, Debian or conda')
+    .action(async (options: { ecosystem: string }) => setExit(await runVersionsSort(io, options.ecosystem)));
+}

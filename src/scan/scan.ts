@@ -1,0 +1,167 @@
+import { existsSync, statSync } from 'node:fs';
+import { ChainwatchError } from '../core/errors.js';
+import type { EventSink } from '../core/events.js';
+import { silentSink } from '../core/events.js';
+import type { Ecosystem } from '../core/package.js';
+import { importAdvisories } from '../advisories/load.js';
+import { createPackageMatcher, type RecordSource } from '../advisories/match.js';
+import type { AdvisorySourceStatus, Finding, OsvRecord } from '../advisories/types.js';
+import { SEVERITY_ORDER, type SeverityLevel } from '../advisories/types.js';
+import { buildInventory, type Inventory } from '../inventory/inventory.js';
+import type { ReportError, ScanReport } from '../report/types.js';
+import { openSqliteStore, type SqliteAdvisoryStore } from '../store/sqlite-store.js';
+
+export interface ScanOptions {
+  targets: readonly string[];
+  /** The local advisory database; skipped when null. */
+  databasePath: string | null;
+  /** Extra advisory directories or OSV export zips, loaded for this run only. */
+  advisoryPaths?: readonly string[];
+  ecosystems?: readonly Ecosystem[];
+  skipDirectories?: readonly string[];
+  displayBase?: string;
+  toolVersion: string;
+  events?: EventSink;
+}
+
+/** A named set of records the scan matches against. */
+interface OpenSource {
+  status: AdvisorySourceStatus;
+  store: SqliteAdvisoryStore | null;
+}
+
+/**
+ * sources → inventory → findings → report. Every problem with one input (a
+ * file, an advisory source) is recorded and the rest of the work goes on.
+ */
+export async function scan(options: ScanOptions): Promise<ScanReport> {
+  const events = options.events ?? silentSink;
+  const inventory = await buildInventory(options.targets, {
+    ...(options.ecosystems ? { ecosystems: options.ecosystems } : {}),
+    ...(options.skipDirectories ? { skipDirectories: options.skipDirectories } : {}),
+    ...(options.displayBase ? { displayBase: options.displayBase } : {}),
+    events,
+  });
+  const errors: ReportError[] = inventory.errors.map(toReportError);
+  const sources = await openSources(options, errors);
+  try {
+    const findings = matchInventory(inventory, sources, errors, events);
+    return {
+      tool: { name: 'chainwatch', version: options.toolVersion },
+      targets: [...options.targets],
+      files: inventory.files,
+      packages: inventory.packages.map(({ ecosystem, name, version, purl, locations }) => ({ ecosystem, name, version, purl, locations })),
+      findings,
+      notScannable: inventory.notScannable,
+      errors,
+      sources: sources.map((source) => source.status),
+    };
+  } finally {
+    for (const source of sources) source.store?.close();
+  }
+}
+
+async function openSources(options: ScanOptions, errors: ReportError[]): Promise<OpenSource[]> {
+  const sources: OpenSource[] = [];
+  if (options.databasePath !== null) {
+    const path = options.databasePath;
+    if (!existsSync(path)) {
+      sources.push({
+        status: { name: `database ${path}`, reachable: false, error: 'no advisory database here yet: run `chainwatch db update` or `chainwatch db import`' },
+        store: null,
+      });
+    } else {
+      try {
+        const store = openSqliteStore(path, { readonly: true });
+        sources.push({ status: { name: `database ${path}`, reachable: true, records: store.count() }, store });
+      } catch (cause) {
+        const error = cause instanceof ChainwatchError ? cause : new ChainwatchError('store-error', String(cause), { location: { path }, cause });
+        errors.push(toReportError(error));
+        sources.push({ status: { name: `database ${path}`, reachable: false, error: error.message }, store: null });
+      }
+    }
+  }
+  for (const path of options.advisoryPaths ?? []) {
+    const kind = existsSync(path) && statSync(path).isDirectory() ? 'directory' : 'zip';
+    const store = openSqliteStore(':memory:');
+    const result = await importAdvisories(store, { kind, path }, { sourceName: `advisories:${path}` });
+    errors.push(...result.errors.map(toReportError));
+    const unreadable = result.loaded === 0 && result.errors.some((error) => error.location?.path === path);
+    sources.push({
+      status: unreadable
+        ? { name: `advisories ${path}`, reachable: false, error: result.errors[0]?.message ?? 'unreadable' }
+        : { name: `advisories ${path}`, reachable: true, records: store.count() },
+      store,
+    });
+  }
+  return sources;
+}
+
+/** Records for a package from every open source; the same id from two sources counts once (the newer `modified` wins). */
+function combinedSource(sources: readonly OpenSource[]): RecordSource {
+  const stores = sources.flatMap((source) => (source.store ? [source.store] : []));
+  return {
+    recordsFor(ecosystem, normalizedName) {
+      if (stores.length === 1) return stores[0]!.recordsFor(ecosystem, normalizedName);
+      const byId = new Map<string, OsvRecord>();
+      for (const store of stores) {
+        for (const record of store.recordsFor(ecosystem, normalizedName)) {
+          const existing = byId.get(record.id);
+          if (!existing || existing.modified < record.modified) byId.set(record.id, record);
+        }
+      }
+      return [...byId.values()];
+    },
+  };
+}
+
+function matchInventory(inventory: Inventory, sources: readonly OpenSource[], errors: ReportError[], events: EventSink): Finding[] {
+  const matcher = createPackageMatcher(combinedSource(sources));
+  const findings: Finding[] = [];
+  const total = inventory.packages.length;
+  inventory.packages.forEach((pkg, index) => {
+    if (index % 200 === 0) events.emit({ type: 'progress', task: 'match', done: index, total });
+    // Local and URL packages have no registry version to compare; git packages match by commit only.
+    if (pkg.source === 'path' || pkg.source === 'url') return;
+    const target =
+      pkg.source === 'git'
+        ? { ecosystem: pkg.ecosystem, name: pkg.name, version: pkg.commit ? '' : pkg.version, ...(pkg.commit ? { commit: pkg.commit } : {}), purl: pkg.purl, locations: pkg.locations }
+        : { ecosystem: pkg.ecosystem, name: pkg.name, version: pkg.version, purl: pkg.purl, locations: pkg.locations };
+    const result = matcher.match(target);
+    findings.push(...result.findings);
+    for (const warning of result.warnings) {
+      // A version that is not SemVer against a SEMVER range is the record's choice of ordering, not bad input.
+      if (warning.code !== 'invalid-target-version') {
+        events.emit({ type: 'log', level: 'debug', message: warning.message });
+        continue;
+      }
+      for (const location of pkg.locations) {
+        errors.push({ path: location.path, ...(location.line ? { line: location.line } : {}), code: 'invalid-version', message: warning.message });
+      }
+    }
+  });
+  events.emit({ type: 'progress', task: 'match', done: total, total });
+  for (const warning of matcher.recordWarnings()) {
+    events.emit({ type: 'log', level: 'debug', message: `advisory ${warning.recordId}: ${warning.message}` });
+  }
+  return findings;
+}
+
+export function toReportError(error: ChainwatchError): ReportError {
+  return {
+    path: error.location?.path ?? '',
+    ...(error.location?.line !== undefined ? { line: error.location.line } : {}),
+    code: error.code,
+    message: error.message,
+  };
+}
+
+/**
+ * True when a finding reaches the --fail-on level. A finding whose severity is
+ * unknown reaches every threshold: it is a known vulnerability that could be of
+ * any severity, and a gate must not pass it by guessing low.
+ */
+export function reachesThreshold(findings: readonly Finding[], threshold: SeverityLevel): boolean {
+  const bar = SEVERITY_ORDER.indexOf(threshold);
+  return findings.some((finding) => finding.severity.level === 'unknown' || SEVERITY_ORDER.indexOf(finding.severity.level) >= bar);
+}
