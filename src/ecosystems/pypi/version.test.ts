@@ -154,6 +154,11 @@ describe('parsePypiVersion (pypiScheme.parse)', () => {
     });
   });
 
+  it('orders legacy words that are also names on Object.prototype like any other word', () => {
+    expect(version('constructor-2').compare(version('constructor-10'))).toBe(-1);
+    expect(version('1.0-toString').compare(version('1.0-valueOf'))).toBe(-1);
+  });
+
   it.each(['', '   ', '---', '1.0 beta', 'caf\u00e9-1', '1.0\t2'])('%j is an invalid-version error', (text) => {
     const parsed = parsePypiVersion(text);
     expect(parsed.ok).toBe(false);
