@@ -85,7 +85,7 @@ describe('renderSarif', () => {
       'JupyterLab: XSS due to lack of sanitization of the action attribute of an html <form>',
     );
     expect(rule.fullDescription?.text).toBe(
-      'JupyterLab: XSS due to lack of sanitization of the action attribute of an html <form> Affects notebook 6.4.0. Also known as CVE-2021-32797.',
+      'JupyterLab: XSS due to lack of sanitization of the action attribute of an html <form>. Affects notebook 6.4.0. Also known as CVE-2021-32797.',
     );
     expect(rule.help?.text).toContain('notebook 6.4.0 (PyPI): Fixed in 5.7.11, 6.4.1.');
     expect(rule.help?.markdown).toContain('| notebook | PyPI | `6.4.0` | `5.7.11`, `6.4.1` |');
@@ -131,7 +131,7 @@ describe('renderSarif', () => {
       expect(result.partialFingerprints?.[FINGERPRINT_KEY]).toMatch(/^[0-9a-f]{32}$/);
     }
     expect(results[1]!.message.text).toBe(
-      'notebook 6.4.0 (PyPI) is affected by GHSA-4952-p58q-6crx: JupyterLab: XSS due to lack of sanitization of the action attribute of an html <form> Fixed in 5.7.11, 6.4.1.',
+      'notebook 6.4.0 (PyPI) is affected by GHSA-4952-p58q-6crx: JupyterLab: XSS due to lack of sanitization of the action attribute of an html <form>. Fixed in 5.7.11, 6.4.1.',
     );
     expect(results[5]!.message.text).toBe(
       'jupyter-server 1.13.1 (PyPI) is affected by PYSEC-2022-211. Fixed in 1.17.0.',

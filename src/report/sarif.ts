@@ -97,6 +97,11 @@ export function resultFingerprint(finding: Finding, location: Location | undefin
   return createHash('sha256').update(input).digest('hex').slice(0, 32);
 }
 
+/** Advisory summaries rarely end in a full stop; messages join them with other sentences. */
+function asSentence(text: string): string {
+  return /[.!?]$/.test(text.trimEnd()) ? text.trimEnd() : `${text.trimEnd()}.`;
+}
+
 function describePackage(finding: Finding): string {
   return `${finding.package.name} ${finding.package.version} (${finding.package.ecosystem})`;
 }
@@ -151,7 +156,7 @@ function buildRule(id: string, findings: readonly Finding[]): ReportingDescripto
   const aliases = otherIds(representative);
   const affected = findings.map((finding) => `${finding.package.name} ${finding.package.version}`).join(', ');
   const fullDescription = [
-    representative.summary ?? `Known vulnerability ${id}.`,
+    asSentence(representative.summary ?? `Known vulnerability ${id}`),
     `Affects ${affected}.`,
     aliases.length > 0 ? `Also known as ${aliases.join(', ')}.` : '',
   ]
@@ -182,7 +187,7 @@ function buildResults(
 ): Result[] {
   const locations = finding.locations.length > 0 ? finding.locations : (fallbackLocations.get(finding.package.purl) ?? []);
   const message = {
-    text: `${describePackage(finding)} is affected by ${finding.id}${finding.summary ? `: ${finding.summary}` : '.'} ${fixedText(finding)}`,
+    text: `${describePackage(finding)} is affected by ${asSentence(finding.summary ? `${finding.id}: ${finding.summary}` : finding.id)} ${fixedText(finding)}`,
   };
   const properties = { purl: finding.package.purl, ids: finding.ids, fixed: finding.fixed };
   const result = (location: Location | undefined): Result => ({
