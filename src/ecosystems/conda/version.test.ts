@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { condaScheme, parseCondaRange, parseCondaVersion, parseMatchSpec } from './version.js';
 
@@ -191,4 +192,33 @@ describe('parseMatchSpec', () => {
       if (!parsed.ok) expect(parsed.error.code).toBe('invalid-requirement');
     },
   );
+});
+
+describe('parseMatchSpec on arbitrary text', () => {
+  const specish = fc
+    .array(fc.constantFrom('numpy', 'py_0', '1', '.', '2', '*', '=', '==', '>=', '<', '!=', '~=', ',', '|', ' ', ':', '::', '/', '[', ']', '(', ')', "'", '"', '#', ' if ', 'version=', 'build=', 'channel=', '@', 'é'), { maxLength: 30 })
+    .map((parts) => parts.join(''));
+
+  it('never throws and only fails with invalid-requirement', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 80 }), specish), (text) => {
+        const parsed = parseMatchSpec(text);
+        if (!parsed.ok) expect(parsed.error.code).toBe('invalid-requirement');
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it.each([
+    'numpy ' + '>=1,'.repeat(3000) + '<2',
+    'numpy ' + '1 ='.repeat(5000),
+    'numpy ' + 'a='.repeat(5000),
+    'x[' + 'a=b '.repeat(3000) + ']',
+    'numpy ' + '('.repeat(3000) + '1' + ')'.repeat(3000),
+    'numpy >=1 ' + 'x'.repeat(20000),
+  ])('parses a long spec quickly (%#)', (text) => {
+    const started = performance.now();
+    parseMatchSpec(text);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
 });
