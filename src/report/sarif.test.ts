@@ -91,6 +91,10 @@ describe('renderSarif', () => {
     expect(rule.help?.markdown).toContain('| notebook | PyPI | `6.4.0` | `5.7.11`, `6.4.1` |');
     expect(rule.help?.markdown).toContain('**GHSA-4952-p58q-6crx** (also CVE-2021-32797)');
     expect(rule.help?.markdown).toContain('html \\<form\\>');
+    expect(rule.help?.markdown).toContain('Severity: high (CVSS_V3 7.4) `CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:H/I:N/A:N`');
+    expect(rule.help?.markdown).toContain(
+      'References:\n- <https://github.com/jupyterlab/jupyterlab/security/advisories/GHSA-4952-p58q-6crx>',
+    );
     expect(rule.helpUri).toBe('https://github.com/jupyterlab/jupyterlab/security/advisories/GHSA-4952-p58q-6crx');
     expect(rule.defaultConfiguration?.level).toBe('error');
     expect(rule.properties?.['security-severity']).toBe('7.4');

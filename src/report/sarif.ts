@@ -110,9 +110,15 @@ function fixedText(finding: Finding): string {
   return finding.fixed.length > 0 ? `Fixed in ${finding.fixed.join(', ')}.` : 'No fixed version is known.';
 }
 
-function helpMarkdown(id: string, findings: readonly Finding[]): string {
-  const representative = mostSevere(findings);
-  const aliases = otherIds(representative);
+/** What every part of a rule is written from: the advisory's findings, its most severe one and its other ids. */
+interface AdvisoryGroup {
+  id: string;
+  findings: readonly Finding[];
+  representative: Finding;
+  aliases: string[];
+}
+
+function helpMarkdown({ id, findings, representative, aliases }: AdvisoryGroup): string {
   const lines = [`**${escapeMarkdown(id)}**${aliases.length > 0 ? ` (also ${aliases.map(escapeMarkdown).join(', ')})` : ''}`];
   if (representative.summary) lines.push('', escapeMarkdown(representative.summary));
   lines.push(
@@ -126,15 +132,9 @@ function helpMarkdown(id: string, findings: readonly Finding[]): string {
         finding.fixed.length > 0 ? finding.fixed.map(markdownCode).join(', ') : 'no fix known',
       ]),
     ),
+    '',
+    `Severity: ${describeSeverity(representative.severity)}`,
   );
-  lines.push('', `Severity: ${describeSeverity(representative.severity)}`);
-  const upgrades = findings.filter((finding) => finding.fixed.length > 0);
-  if (upgrades.length > 0) {
-    lines.push('', 'Upgrade to a fixed version:');
-    for (const finding of upgrades) {
-      lines.push(`- ${escapeMarkdown(finding.package.name)}: ${finding.fixed.map(markdownCode).join(', ')}`);
-    }
-  }
   const references = representative.references ?? [];
   if (references.length > 0) {
     lines.push('', 'References:', ...references.map((reference) => `- <${reference}>`));
@@ -142,9 +142,7 @@ function helpMarkdown(id: string, findings: readonly Finding[]): string {
   return lines.join('\n');
 }
 
-function helpText(id: string, findings: readonly Finding[]): string {
-  const representative = mostSevere(findings);
-  const aliases = otherIds(representative);
+function helpText({ id, findings, representative, aliases }: AdvisoryGroup): string {
   const lines = [`${id}${aliases.length > 0 ? ` (also ${aliases.join(', ')})` : ''}`];
   if (representative.summary) lines.push(representative.summary);
   for (const finding of findings) lines.push(`${describePackage(finding)}: ${fixedText(finding)}`);
@@ -153,12 +151,12 @@ function helpText(id: string, findings: readonly Finding[]): string {
 
 function buildRule(id: string, findings: readonly Finding[]): ReportingDescriptor {
   const representative = mostSevere(findings);
-  const aliases = otherIds(representative);
+  const group: AdvisoryGroup = { id, findings, representative, aliases: otherIds(representative) };
   const affected = findings.map((finding) => `${finding.package.name} ${finding.package.version}`).join(', ');
   const fullDescription = [
     asSentence(representative.summary ?? `Known vulnerability ${id}`),
     `Affects ${affected}.`,
-    aliases.length > 0 ? `Also known as ${aliases.join(', ')}.` : '',
+    group.aliases.length > 0 ? `Also known as ${group.aliases.join(', ')}.` : '',
   ]
     .filter((part) => part !== '')
     .join(' ');
@@ -170,7 +168,7 @@ function buildRule(id: string, findings: readonly Finding[]): ReportingDescripto
     shortDescription: { text: representative.summary ?? `Known vulnerability ${id}` },
     fullDescription: { text: fullDescription },
     ...(helpUri === undefined ? {} : { helpUri }),
-    help: { text: helpText(id, findings), markdown: helpMarkdown(id, findings) },
+    help: { text: helpText(group), markdown: helpMarkdown(group) },
     defaultConfiguration: { level: sarifLevel(representative.severity.level) },
     properties: {
       ...(severity === undefined ? {} : { 'security-severity': severity }),
