@@ -94,7 +94,7 @@ describe('parseMatchSpec', () => {
     expect(parseMatchSpec(text)).toEqual({ ok: true, value: expected });
   });
 
-  it.each([[''], ['   '], ['numpy[version=1.2'], ['>=1.2'], ['conda-forge::'], ['# only a comment'], ['https://c.test/x/broken.conda']])(
+  it.each([[''], ['   '], ['numpy[version=1.2'], ['>=1.2'], ['conda-forge::'], ['# only a comment'], ['https://c.test/x/broken.conda'], [`numpy[${'a'.repeat(5000)}]`]])(
     '%j is an error',
     (text) => {
       expect(parseMatchSpec(text).ok).toBe(false);
@@ -124,6 +124,7 @@ describe('parsePipEntry', () => {
     ['--pre', { kind: 'option' }],
     ['numpy==', { kind: 'invalid', reason: 'invalid version specifier "==" for numpy' }],
     ['!!!', { kind: 'invalid', reason: 'invalid pip requirement "!!!"' }],
+    [`x==1 ${'--hash=sha256:0 '.repeat(1200)}`, { kind: 'invalid', reason: 'pip requirement longer than 16384 characters' }],
   ])('%s', (text, expected) => {
     expect(parsePipEntry(text)).toEqual(expected);
   });

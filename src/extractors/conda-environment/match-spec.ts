@@ -47,11 +47,24 @@ function parseBrackets(content: string): Map<string, string> {
   return pairs;
 }
 
-/** Splits `1.2.3=py_0`, `1.2.3 py_0`, `=1.2.3`, `>=1.2,<2` into version and build, as conda does. */
+const NOT_IN_BUILD = new Set(['-', '=', ',', '|', '<', '>', '~', ' ']);
+const OPERATOR_CHARACTERS = new Set(['=', '!', '|', ',', '<', '>', '~']);
+
+/**
+ * Splits `1.2.3=py_0`, `1.2.3 py_0`, `=1.2.3`, `>=1.2,<2` into version and build, as conda
+ * does: the build is the last run of characters without separators or operators, set off by
+ * `=` or a space that does not itself continue an operator (`>=`, `==`). Linear, no regex
+ * backtracking.
+ */
 function splitVersionAndBuild(text: string): { version: string; build: string | undefined } {
-  const match = /^(.+?)(?:(?<![=!|,<>~])[ =]([^-=,|<>~ ]+))?$/s.exec(text);
-  if (!match) return { version: text, build: undefined };
-  return { version: match[1]!.trim(), build: match[2] };
+  let start = text.length;
+  while (start > 0 && !NOT_IN_BUILD.has(text[start - 1]!)) start--;
+  const separator = text[start - 1];
+  const beforeSeparator = text[start - 2];
+  if (start === text.length || (separator !== '=' && separator !== ' ') || beforeSeparator === undefined || OPERATOR_CHARACTERS.has(beforeSeparator)) {
+    return { version: text, build: undefined };
+  }
+  return { version: text.slice(0, start - 1).trim(), build: text.slice(start) };
 }
 
 function fromPackageUrl(text: string): Result<MatchSpec, string> {
@@ -92,7 +105,11 @@ function exactness(constraint: string | undefined, build: string | undefined, po
   return { exactVersion: version };
 }
 
+/** Real specs are tens of characters; the cap keeps every step below linear-times-cap. */
+const MAX_SPEC_LENGTH = 4096;
+
 export function parseMatchSpec(input: string): Result<MatchSpec, string> {
+  if (input.length > MAX_SPEC_LENGTH) return fail(`package spec longer than ${MAX_SPEC_LENGTH} characters`);
   // conda drops everything after `#` (YAML already removed ` # comments` outside quotes).
   let text = input.split('#')[0]!.trim();
   if (text === '') return fail('empty package spec');

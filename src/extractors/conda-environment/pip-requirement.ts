@@ -23,7 +23,11 @@ function eggName(text: string): string | undefined {
   return /[#&]egg=([A-Za-z0-9._-]+)/.exec(text)?.[1];
 }
 
+/** Long enough for a requirement with many `--hash` options; keeps the regexes' work bounded. */
+const MAX_ENTRY_LENGTH = 16384;
+
 export function parsePipEntry(input: string): PipEntry {
+  if (input.length > MAX_ENTRY_LENGTH) return { kind: 'invalid', reason: `pip requirement longer than ${MAX_ENTRY_LENGTH} characters` };
   const text = input.replace(/(^|\s)#.*$/s, '').trim();
   if (text === '') return { kind: 'invalid', reason: 'empty pip requirement' };
 
