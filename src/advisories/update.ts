@@ -1,0 +1,508 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { request, type Dispatcher } from 'undici';
+import { systemClock, type Clock } from '../core/clock.js';
+import { ChainwatchError, HostError } from '../core/errors.js';
+import { silentSink, type EventSink } from '../core/events.js';
+import type { Ecosystem } from '../core/package.js';
+import { openSqliteStore, type SqliteAdvisoryStore } from '../store/sqlite-store.js';
+import { compareTimestamps, timestampKey } from '../store/timestamps.js';
+import { iterateAdvisoryZipBytes, listZipEntries, parseAdvisoryText } from './load.js';
+import type { OsvRecord } from './types.js';
+
+/**
+ * `db update`: keeps the local store in step with OSV's per-ecosystem exports
+ * (https://google.github.io/osv.dev/data/#data-dumps):
+ *   <base>/<ECOSYSTEM>/all.zip          every record, flat `<ID>.json` entries
+ *   <base>/<ECOSYSTEM>/modified_id.csv  `<RFC 3339 modified>,<ID>` per record,
+ *                                       newest first, no header
+ *   <base>/<ECOSYSTEM>/<ID>.json        one record
+ * The first update of an ecosystem (or `full: true`) downloads all.zip; later
+ * ones read modified_id.csv and fetch only the records that changed since the
+ * cursor kept in meta (`osv:<ECOSYSTEM>:modified`), then drop the records the
+ * index no longer lists.
+ *
+ * Atomicity: every download finishes and is checked before anything is
+ * written; all ecosystems are then applied in ONE transaction, each in its
+ * own savepoint. An ecosystem whose download failed contributes nothing, and
+ * when every download failed (offline) nothing is written at all: the
+ * database file stays byte-for-byte as it was.
+ */
+
+/** OSV's public export bucket (not a package registry). */
+export const DEFAULT_OSV_BASE_URL = 'https://osv-vulnerabilities.storage.googleapis.com';
+
+/** The OSV export folder for each chainwatch ecosystem; OSV publishes nothing for conda. */
+export const OSV_EXPORT_FOLDERS: Record<Ecosystem, string | null> = {
+  PyPI: 'PyPI',
+  npm: 'npm',
+  Debian: 'Debian',
+  conda: null,
+};
+
+/** Base URL precedence: `--osv-url`, then `$CHAINWATCH_OSV_URL`, then the config file, then the default. */
+export function resolveOsvBaseUrl(
+  sources: { flag?: string | undefined; config?: string | undefined; env?: NodeJS.ProcessEnv } = {},
+): string {
+  const env = sources.env ?? process.env;
+  for (const candidate of [sources.flag, env.CHAINWATCH_OSV_URL, sources.config]) {
+    if (candidate !== undefined && candidate.trim() !== '') return candidate.trim();
+  }
+  return DEFAULT_OSV_BASE_URL;
+}
+
+/** A URL fit for messages: no user name, password or query values (they may hold tokens). */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.username) parsed.username = '***';
+    if (parsed.password) parsed.password = '***';
+    for (const key of [...new Set(parsed.searchParams.keys())]) parsed.searchParams.set(key, '***');
+    return parsed.toString();
+  } catch {
+    return '<unparseable URL>';
+  }
+}
+
+export interface RetryOptions {
+  /** Attempts per request, the first included (default 4). */
+  attempts?: number;
+  /** First back-off delay; doubled per attempt (default 1000 ms). */
+  baseDelayMs?: number;
+  /** Longest back-off, and the longest Retry-After honoured before giving up (default 60 s). */
+  maxDelayMs?: number;
+  /** Injectable for tests. */
+  sleep?: (milliseconds: number) => Promise<void>;
+}
+
+export interface UpdateOptions {
+  storePath: string;
+  /** OSV export folders, e.g. `['PyPI', 'npm']` (see OSV_EXPORT_FOLDERS). */
+  ecosystems: readonly string[];
+  baseUrl?: string;
+  /** undici Dispatcher (a MockAgent in tests); default: undici's global dispatcher. */
+  dispatcher?: Dispatcher;
+  clock?: Clock;
+  events?: EventSink;
+  retry?: RetryOptions;
+  /** Parallel `<ID>.json` downloads during an incremental update (default 8). */
+  concurrency?: number;
+  /** Download all.zip even when an incremental update is possible. */
+  full?: boolean;
+  /** More changed records than this and all.zip is cheaper than one request each (default 2000). */
+  fullDownloadThreshold?: number;
+}
+
+export interface EcosystemUpdateResult {
+  ecosystem: string;
+  /** `osv:<ECOSYSTEM>`: the source name in the store, and AdvisorySourceStatus's `name`. */
+  name: string;
+  /** False when the export could not be fetched or was unusable; nothing was changed for it then. */
+  reachable: boolean;
+  /** Why it was unreachable: a sentence with credentials redacted. */
+  error?: string;
+  mode: 'full' | 'incremental' | 'none';
+  /** Records downloaded (zip entries or single records). */
+  downloaded: number;
+  imported: number;
+  skipped: number;
+  /** Records deleted because no source lists them any more. */
+  deleted: number;
+  /** Records this source holds after the update. */
+  records?: number;
+  /** Bad records that were left out (each names `<ECOSYSTEM>/all.zip!/<ID>.json` or `<ECOSYSTEM>/<ID>.json`). */
+  errors: ChainwatchError[];
+}
+
+export interface UpdateResult {
+  ecosystems: EcosystemUpdateResult[];
+  /** Records in the store after the update. */
+  records: number;
+}
+
+export function sourceNameFor(ecosystem: string): string {
+  return `osv:${ecosystem}`;
+}
+
+export function cursorKeyFor(ecosystem: string): string {
+  return `osv:${ecosystem}:modified`;
+}
+
+export function updatedAtKeyFor(ecosystem: string): string {
+  return `osv:${ecosystem}:updated`;
+}
+
+export interface ModifiedIndexRow {
+  modified: string;
+  id: string;
+}
+
+export interface ModifiedIndex {
+  rows: ModifiedIndexRow[];
+  /** Lines that were neither a header nor `<timestamp>,<id>` (1-based). */
+  badLines: number[];
+}
+
+function unquoteCsvField(field: string): string {
+  const trimmed = field.trim();
+  if (trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"')) return trimmed.slice(1, -1).replaceAll('""', '"');
+  return trimmed;
+}
+
+/** Parses modified_id.csv. CRLF, a header line and blank lines are tolerated. */
+export function parseModifiedIndex(text: string): ModifiedIndex {
+  const rows: ModifiedIndexRow[] = [];
+  const badLines: number[] = [];
+  const lines = text.split('\n');
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index]!.replace(/\r$/, '');
+    if (line.trim() === '') continue;
+    const comma = line.indexOf(',');
+    const modified = comma === -1 ? '' : unquoteCsvField(line.slice(0, comma));
+    const id = comma === -1 ? '' : unquoteCsvField(line.slice(comma + 1));
+    if (timestampKey(modified) === null || id === '' || id.includes('/') || id.includes(',')) {
+      if (rows.length === 0 && badLines.length === 0 && /^\s*"?modified"?\s*,/i.test(line)) continue; // header
+      badLines.push(index + 1);
+      continue;
+    }
+    rows.push({ modified, id });
+  }
+  return { rows, badLines };
+}
+
+type Download = { status: 200; body: Uint8Array } | { status: 404 };
+
+interface HttpContext {
+  dispatcher: Dispatcher | undefined;
+  clock: Clock;
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  sleep: (milliseconds: number) => Promise<void>;
+  events: EventSink;
+}
+
+const TRANSIENT_NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+]);
+
+/** Milliseconds to wait from a Retry-After header (seconds or an HTTP date), or null. */
+export function retryAfterMs(header: string | string[] | undefined, now: Date): number | null {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value === undefined || value.trim() === '') return null;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  if (Number.isNaN(at)) return null;
+  return Math.max(0, at - now.getTime());
+}
+
+/**
+ * GET with retries: 429 and 5xx are retried with doubling back-off or the
+ * server's Retry-After; connection resets and timeouts are retried too.
+ * Failures to connect at all (offline, DNS) are not: retrying them only
+ * makes an offline run slow. 404 is an answer ("absent"), not an error.
+ */
+async function download(url: string, source: string, http: HttpContext): Promise<Download> {
+  const shownUrl = redactUrl(url);
+  for (let attempt = 1; ; attempt++) {
+    let waitMs: number;
+    let failure: HostError;
+    try {
+      const response = await request(url, { method: 'GET', dispatcher: http.dispatcher });
+      if (response.statusCode === 200) {
+        return { status: 200, body: new Uint8Array(await response.body.arrayBuffer()) };
+      }
+      await response.body.dump();
+      if (response.statusCode === 404) return { status: 404 };
+      const retryable = response.statusCode === 429 || response.statusCode >= 500;
+      failure = new HostError(source, `${shownUrl} answered HTTP ${response.statusCode}`, { status: response.statusCode, retryable });
+      if (!retryable) throw failure;
+      const fromServer = retryAfterMs(response.headers['retry-after'], http.clock.now());
+      if (fromServer !== null && fromServer > http.maxDelayMs) {
+        throw new HostError(source, `${shownUrl} answered HTTP ${response.statusCode} and asks to wait ${Math.ceil(fromServer / 1000)} s`, {
+          status: response.statusCode,
+          retryable: true,
+        });
+      }
+      waitMs = fromServer ?? Math.min(http.maxDelayMs, http.baseDelayMs * 2 ** (attempt - 1));
+    } catch (error) {
+      if (error instanceof HostError) throw error;
+      const code = (error as { code?: string }).code;
+      const retryable = code !== undefined && TRANSIENT_NETWORK_CODES.has(code);
+      failure = new HostError(source, `cannot fetch ${shownUrl}: ${(error as Error).message}`, { retryable, cause: error });
+      if (!retryable) throw failure;
+      waitMs = Math.min(http.maxDelayMs, http.baseDelayMs * 2 ** (attempt - 1));
+    }
+    if (attempt >= http.attempts) throw failure;
+    http.events.emit({ type: 'log', level: 'debug', message: `retrying ${shownUrl} in ${waitMs} ms`, data: { attempt, status: failure.status } });
+    await http.sleep(waitMs);
+  }
+}
+
+function joinUrl(baseUrl: string, ...segments: string[]): string {
+  return `${baseUrl.replace(/\/+$/, '')}/${segments.map((segment) => encodeURIComponent(segment)).join('/')}`;
+}
+
+/** What the download phase hands to the apply phase for one ecosystem. */
+type Plan =
+  | { kind: 'full'; zip: Uint8Array; entries: number }
+  | {
+      kind: 'incremental';
+      records: OsvRecord[];
+      /** Ids the index no longer lists; empty when the index was incomplete. */
+      removed: string[];
+      newest: string | null;
+      downloaded: number;
+    };
+
+class UnusableDownload extends Error {}
+
+async function planFull(ecosystem: string, baseUrl: string, http: HttpContext, source: string, hadRecords: boolean): Promise<Plan> {
+  const url = joinUrl(baseUrl, ecosystem, 'all.zip');
+  http.events.emit({ type: 'log', level: 'info', message: `${ecosystem}: downloading all.zip` });
+  const answer = await download(url, source, http);
+  if (answer.status === 404) throw new HostError(source, `${redactUrl(url)} does not exist (no OSV export for ${ecosystem}?)`, { status: 404 });
+  const listing = listZipEntries(answer.body, `${ecosystem}/all.zip`);
+  if (!listing.ok) throw new UnusableDownload(`${ecosystem}/all.zip is not a readable zip (truncated download?): ${listing.error.message}`);
+  const entries = listing.value.filter((entry) => entry.name.toLowerCase().endsWith('.json')).length;
+  // An empty export would delete every record of the source: more likely a broken export than a fixed world.
+  if (entries === 0 && hadRecords) throw new UnusableDownload(`${ecosystem}/all.zip holds no records`);
+  return { kind: 'full', zip: answer.body, entries };
+}
+
+async function planIncremental(
+  ecosystem: string,
+  baseUrl: string,
+  http: HttpContext,
+  source: string,
+  stored: Map<string, string>,
+  cursor: string,
+  options: { concurrency: number; fullDownloadThreshold: number },
+  errors: ChainwatchError[],
+): Promise<Plan | 'needs-full'> {
+  const indexUrl = joinUrl(baseUrl, ecosystem, 'modified_id.csv');
+  const answer = await download(indexUrl, source, http);
+  if (answer.status === 404) return 'needs-full';
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(answer.body);
+  } catch {
+    throw new UnusableDownload(`${ecosystem}/modified_id.csv is not UTF-8 text`);
+  }
+  const index = parseModifiedIndex(text);
+  // Deletions need the whole list: a damaged or empty index deletes nothing.
+  const complete = index.badLines.length === 0 && index.rows.length > 0;
+  if (!complete) {
+    http.events.emit({
+      type: 'log',
+      level: 'warn',
+      message: `${ecosystem}: modified_id.csv is incomplete (${index.badLines.length} bad lines); nothing will be deleted`,
+    });
+  }
+  const cursorKey = timestampKey(cursor) ?? '';
+  const changed: string[] = [];
+  const listed = new Set<string>();
+  let newest: string | null = null;
+  for (const row of index.rows) {
+    listed.add(row.id);
+    if (newest === null || compareTimestamps(row.modified, newest) > 0) newest = row.modified;
+    const storedModified = stored.get(row.id);
+    if (storedModified === undefined || (timestampKey(row.modified) ?? '') > cursorKey || compareTimestamps(storedModified, row.modified) < 0) {
+      changed.push(row.id);
+    }
+  }
+  if (changed.length > options.fullDownloadThreshold) return 'needs-full';
+  const removed = complete ? [...stored.keys()].filter((id) => !listed.has(id)) : [];
+  http.events.emit({ type: 'log', level: 'info', message: `${ecosystem}: ${changed.length} changed, ${removed.length} removed since ${cursor}` });
+
+  const records: OsvRecord[] = [];
+  let next = 0;
+  let done = 0;
+  let failure: unknown = null;
+  async function runner(): Promise<void> {
+    while (failure === null && next < changed.length) {
+      const id = changed[next++]!;
+      const label = `${ecosystem}/${id}.json`;
+      try {
+        const record = await download(joinUrl(baseUrl, ecosystem, `${id}.json`), source, http);
+        if (record.status === 404) {
+          // Withdrawn from the export between index and fetch: retried next time, as it is still missing or stale.
+          errors.push(new ChainwatchError('invalid-advisory', 'listed in modified_id.csv but not downloadable (HTTP 404)', { location: { path: label } }));
+        } else {
+          const parsed = parseAdvisoryText(new TextDecoder().decode(record.body), 'json', label);
+          if (!parsed.ok) errors.push(parsed.error);
+          else if (parsed.value.id !== id) {
+            errors.push(new ChainwatchError('invalid-advisory', `record id ${parsed.value.id} does not match its file name`, { location: { path: label } }));
+          } else records.push(parsed.value);
+        }
+      } catch (error) {
+        failure ??= error;
+      }
+      done++;
+      http.events.emit({ type: 'progress', task: `osv:${ecosystem}`, done, total: changed.length });
+    }
+  }
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, changed.length)) }, runner));
+  if (failure !== null) throw failure;
+  return { kind: 'incremental', records, removed, newest, downloaded: changed.length };
+}
+
+/** `ID.json` → `ID` for zip entry names. */
+function idOfEntry(label: string): string | null {
+  const match = /!\/(?:.*\/)?([^/]+)\.json$/i.exec(label);
+  return match ? match[1]! : null;
+}
+
+function applyPlan(store: SqliteAdvisoryStore, ecosystem: string, plan: Plan, result: EcosystemUpdateResult, clock: Clock): void {
+  const source = sourceNameFor(ecosystem);
+  const before = store.sourceRecords(source);
+  let newest: string | null = null;
+  if (plan.kind === 'full') {
+    const seen = new Set<string>();
+    const errors: ChainwatchError[] = [];
+    const zip = plan.zip;
+    function* records(): Generator<OsvRecord> {
+      for (const entry of iterateAdvisoryZipBytes(zip, `${ecosystem}/all.zip`)) {
+        result.downloaded++;
+        if (entry.ok) {
+          seen.add(entry.value.id);
+          if (newest === null || compareTimestamps(entry.value.modified, newest) > 0) newest = entry.value.modified;
+          yield entry.value;
+          continue;
+        }
+        // A damaged archive entry means a damaged download: roll this ecosystem back.
+        if (entry.error.code === 'unreadable-file') throw entry.error;
+        // A bad record stays out, but so does its deletion: keep whatever copy we had.
+        const id = entry.error.location ? idOfEntry(entry.error.location.path) : null;
+        if (id !== null) seen.add(id);
+        errors.push(entry.error);
+      }
+    }
+    const stats = store.importRecords(records(), { source });
+    result.imported = stats.imported;
+    result.skipped = stats.skipped;
+    result.errors.push(...errors);
+    result.deleted = store.detachFromSource(
+      source,
+      [...before.keys()].filter((id) => !seen.has(id)),
+    );
+  } else {
+    const stats = store.importRecords(plan.records, { source });
+    result.imported = stats.imported;
+    result.skipped = stats.skipped;
+    result.downloaded = plan.downloaded;
+    result.deleted = store.detachFromSource(source, plan.removed);
+    newest = plan.newest;
+  }
+  const previous = store.getMeta(cursorKeyFor(ecosystem));
+  if (newest !== null && (previous === null || compareTimestamps(newest, previous) > 0)) store.setMeta(cursorKeyFor(ecosystem), newest);
+  else if (previous === null) store.setMeta(cursorKeyFor(ecosystem), '1970-01-01T00:00:00Z');
+  store.setMeta(updatedAtKeyFor(ecosystem), clock.now().toISOString());
+  result.records = store.sourceRecords(source).size;
+}
+
+function describeFailure(error: unknown): string {
+  if (error instanceof ChainwatchError || error instanceof UnusableDownload) return error.message;
+  return `unexpected failure: ${(error as Error).message ?? String(error)}`;
+}
+
+/**
+ * Brings the store at `storePath` up to date with OSV's exports. Never throws
+ * for network trouble: an unreachable or broken source is reported as
+ * `{ ecosystem, reachable: false, error }` and left exactly as it was.
+ */
+export async function updateAdvisoryDatabase(options: UpdateOptions): Promise<UpdateResult> {
+  const clock = options.clock ?? systemClock;
+  const events = options.events ?? silentSink;
+  const baseUrl = options.baseUrl ?? DEFAULT_OSV_BASE_URL;
+  const http: HttpContext = {
+    dispatcher: options.dispatcher,
+    clock,
+    events,
+    attempts: Math.max(1, options.retry?.attempts ?? 4),
+    baseDelayMs: options.retry?.baseDelayMs ?? 1000,
+    maxDelayMs: options.retry?.maxDelayMs ?? 60_000,
+    sleep: options.retry?.sleep ?? ((milliseconds) => delay(milliseconds)),
+  };
+  const store = openSqliteStore(options.storePath);
+  try {
+    const results: EcosystemUpdateResult[] = [];
+    const plans = new Map<string, Plan>();
+    for (const ecosystem of options.ecosystems) {
+      const source = sourceNameFor(ecosystem);
+      const result: EcosystemUpdateResult = {
+        ecosystem,
+        name: source,
+        reachable: true,
+        mode: 'none',
+        downloaded: 0,
+        imported: 0,
+        skipped: 0,
+        deleted: 0,
+        errors: [],
+      };
+      results.push(result);
+      try {
+        const cursor = store.getMeta(cursorKeyFor(ecosystem));
+        const stored = store.sourceRecords(source);
+        let plan: Plan | 'needs-full' = 'needs-full';
+        if (cursor !== null && !options.full) {
+          plan = await planIncremental(
+            ecosystem,
+            baseUrl,
+            http,
+            source,
+            stored,
+            cursor,
+            { concurrency: options.concurrency ?? 8, fullDownloadThreshold: options.fullDownloadThreshold ?? 2000 },
+            result.errors,
+          );
+        }
+        if (plan === 'needs-full') plan = await planFull(ecosystem, baseUrl, http, source, stored.size > 0);
+        result.mode = plan.kind;
+        plans.set(ecosystem, plan);
+      } catch (error) {
+        result.reachable = false;
+        result.mode = 'none';
+        result.error = describeFailure(error);
+        result.errors = [];
+        events.emit({ type: 'log', level: 'warn', message: `${ecosystem}: not updated: ${result.error}` });
+      }
+    }
+
+    if (plans.size > 0) {
+      store.transaction(() => {
+        for (const result of results) {
+          const plan = plans.get(result.ecosystem);
+          if (!plan) continue;
+          const snapshot = { ...result, errors: [...result.errors] };
+          try {
+            store.transaction(() => applyPlan(store, result.ecosystem, plan, result, clock));
+          } catch (error) {
+            // This ecosystem's savepoint is rolled back; the others stand.
+            Object.assign(result, snapshot, { reachable: false, mode: 'none', error: describeFailure(error), downloaded: 0 });
+            events.emit({ type: 'log', level: 'warn', message: `${result.ecosystem}: not updated: ${result.error}` });
+          }
+        }
+      });
+    }
+    return { ecosystems: results, records: store.count() };
+  } finally {
+    store.close();
+  }
+}
+
+/** When each ecosystem was last updated, and up to which record modification. */
+export function readUpdateState(
+  store: Pick<SqliteAdvisoryStore, 'getMeta'>,
+  ecosystem: string,
+): { modified: string; updatedAt: string | null } | null {
+  const modified = store.getMeta(cursorKeyFor(ecosystem));
+  return modified === null ? null : { modified, updatedAt: store.getMeta(updatedAtKeyFor(ecosystem)) };
+}
