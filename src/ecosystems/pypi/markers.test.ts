@@ -63,6 +63,13 @@ describe('parseMarker', () => {
     expect(marker("'3.8' <= python_version")).toMatchObject({ left: { type: 'string', value: '3.8' }, operator: '<=' });
   });
 
+  it('refuses absurd nesting as an error value instead of exhausting the stack', () => {
+    const deep = `${'('.repeat(20000)}os_name == "a"${')'.repeat(20000)}`;
+    const parsed = parseMarker(deep);
+    expect(!parsed.ok && [parsed.error.code, parsed.error.location?.column]).toEqual(['invalid-requirement', 101]);
+    expect(parseMarker(`${'('.repeat(100)}os_name == "a"${')'.repeat(100)}`).ok).toBe(true);
+  });
+
   it('says where a marker stops making sense', () => {
     const parsed = parseMarker('os_name == "a" and', { path: 'pyproject.toml', line: 12 });
     expect(!parsed.ok && parsed.error.location).toEqual({ path: 'pyproject.toml', line: 12, column: 19 });

@@ -81,13 +81,17 @@ function normalizeExtraLiterals(comparison: MarkerComparison): MarkerComparison 
   return comparison;
 }
 
-function parseAtom(scanner: Pep508Scanner): Marker {
+// Deeper nesting than any real marker; the limit keeps hostile input from exhausting the stack.
+const MAX_PARENTHESES_DEPTH = 100;
+
+function parseAtom(scanner: Pep508Scanner, depth: number): Marker {
   scanner.skipWhitespace();
   let marker: Marker;
   const open = scanner.take('leftParenthesis');
   if (open) {
+    if (depth >= MAX_PARENTHESES_DEPTH) scanner.fail(`Marker nested deeper than ${MAX_PARENTHESES_DEPTH} parentheses`, open.position);
     scanner.skipWhitespace();
-    marker = parseMarkerExpression(scanner);
+    marker = parseMarkerExpression(scanner, depth + 1);
     scanner.skipWhitespace();
     if (!scanner.take('rightParenthesis')) scanner.fail('Expected matching RIGHT_PARENTHESIS for LEFT_PARENTHESIS, after marker expression');
   } else {
@@ -107,15 +111,15 @@ function group(type: 'and' | 'or', items: Marker[]): Marker {
 }
 
 /** A marker expression up to the first token that cannot continue it (for requirement.ts). */
-export function parseMarkerExpression(scanner: Pep508Scanner): Marker {
+export function parseMarkerExpression(scanner: Pep508Scanner, depth = 0): Marker {
   const alternatives: Marker[] = [];
-  let conjunction: Marker[] = [parseAtom(scanner)];
+  let conjunction: Marker[] = [parseAtom(scanner, depth)];
   for (let joiner = scanner.take('booleanOperator'); joiner; joiner = scanner.take('booleanOperator')) {
     if (joiner.text === 'or') {
       alternatives.push(group('and', conjunction));
       conjunction = [];
     }
-    conjunction.push(parseAtom(scanner));
+    conjunction.push(parseAtom(scanner, depth));
   }
   alternatives.push(group('and', conjunction));
   return group('or', alternatives);

@@ -107,7 +107,8 @@ export interface SourceLocation {
 export function syntaxErrorToChainwatchError(error: Pep508SyntaxError, source: string, where: SourceLocation): ChainwatchError {
   const location: ErrorLocation = { path: where.path ?? '<input>', column: error.position + 1 };
   if (where.line !== undefined) location.line = where.line;
-  return new ChainwatchError('invalid-requirement', `${error.message} (column ${error.position + 1} of ${JSON.stringify(source)})`, {
+  const shown = source.length > 200 ? `${source.slice(0, 200)}…` : source;
+  return new ChainwatchError('invalid-requirement', `${error.message} (column ${error.position + 1} of ${JSON.stringify(shown)})`, {
     location,
   });
 }
