@@ -51,7 +51,8 @@ function advisoryDetails(id: string, findings: readonly Finding[]): string[] {
 /** A report to paste into an issue: summary, findings table, one section per advisory, then what went wrong. */
 export function renderMarkdown(report: ScanReport): string {
   const ordered = orderReport(report);
-  const lines = ['# chainwatch scan report', '', `**${escapeMarkdown(describeSummary(summarizeReport(ordered)))}**`, ''];
+  const summary = summarizeReport(ordered);
+  const lines = ['# chainwatch scan report', '', `**${escapeMarkdown(describeSummary(summary))}**`, ''];
   const targets = ordered.targets.length > 0 ? ` of ${codeList(ordered.targets, '')}` : '';
   lines.push(`Scan${targets} by chainwatch ${escapeMarkdown(ordered.tool.version)}.`, '');
 
@@ -88,7 +89,7 @@ export function renderMarkdown(report: ScanReport): string {
     );
   }
 
-  const unreachable = ordered.sources.filter((source) => !source.reachable);
+  const unreachable = summary.unreachableSources;
   if (unreachable.length > 0) {
     lines.push('## Unreachable advisory sources', '', 'Findings from these sources are missing from this report.', '');
     for (const source of unreachable) {

@@ -113,7 +113,8 @@ export function renderTable(report: ScanReport, options: TableOptions = {}): str
   const ordered = orderReport(report);
   const lines: string[] = [];
   if (ordered.findings.length > 0) lines.push(...renderFindingsTable(ordered.findings, options), '');
-  lines.push(describeSummary(summarizeReport(ordered)));
+  const summary = summarizeReport(ordered);
+  lines.push(describeSummary(summary));
   if (ordered.errors.length > 0) {
     lines.push('', 'Errors:');
     for (const error of ordered.errors) lines.push(`  ${formatLocation(error)}: ${error.message} [${error.code}]`);
@@ -122,7 +123,7 @@ export function renderTable(report: ScanReport, options: TableOptions = {}): str
     lines.push('', 'Not scannable:');
     for (const entry of ordered.notScannable) lines.push(`  ${formatLocation(entry.location)}: ${entry.name}: ${entry.reason}`);
   }
-  const unreachable = ordered.sources.filter((source) => !source.reachable);
+  const unreachable = summary.unreachableSources;
   if (unreachable.length > 0) {
     lines.push('', 'Unreachable advisory sources (their findings are missing):');
     for (const source of unreachable) lines.push(`  ${source.name}${source.error ? `: ${source.error}` : ''}`);
