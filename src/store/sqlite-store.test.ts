@@ -1,0 +1,264 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import envPaths from 'env-paths';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ChainwatchError } from '../core/errors.js';
+import type { OsvRecord } from '../advisories/types.js';
+import { affectedKey, baseEcosystem } from './keys.js';
+import { DEFAULT_SOURCE, STORE_SCHEMA_VERSION, defaultDatabasePath, openSqliteStore, type SqliteAdvisoryStore } from './sqlite-store.js';
+import { compareTimestamps, timestampKey } from './timestamps.js';
+
+const sharedOsv = new URL('../../../shared/data/osv/', import.meta.url);
+
+function readGhsa(id: string): OsvRecord {
+  return JSON.parse(readFileSync(new URL(`ghsa/${id}.json`, sharedOsv), 'utf8')) as OsvRecord;
+}
+
+function record(id: string, modified: string, packages: [string, string][], extra: Partial<OsvRecord> = {}): OsvRecord {
+  return {
+    id,
+    modified,
+    affected: packages.map(([ecosystem, name]) => ({ package: { ecosystem, name }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }] }] })),
+    ...extra,
+  };
+}
+
+const openStores: SqliteAdvisoryStore[] = [];
+const tempDirs: string[] = [];
+
+function memoryStore(): SqliteAdvisoryStore {
+  const store = openSqliteStore(':memory:');
+  openStores.push(store);
+  return store;
+}
+
+function tempDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'chainwatch-store-'));
+  tempDirs.push(dir);
+  return dir;
+}
+
+afterEach(() => {
+  for (const store of openStores.splice(0)) store.close();
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('timestampKey / compareTimestamps', () => {
+  it.each([
+    ['2024-01-02T03:04:05Z', '2024-01-02T03:04:05.000000000Z'],
+    ['2023-11-07T20:24:23.946863Z', '2023-11-07T20:24:23.946863000Z'],
+    ['2024-01-02T03:04:05.123456789123Z', '2024-01-02T03:04:05.123456789Z'],
+    ['2024-01-02T05:04:05+02:00', '2024-01-02T03:04:05.000000000Z'],
+    ['2024-01-02T03:04:05.5-01:30', '2024-01-02T04:34:05.500000000Z'],
+    ['not a date', null],
+  ])('%s → %s', (text, expected) => {
+    expect(timestampKey(text)).toBe(expected);
+  });
+
+  it.each([
+    ['2024-01-02T03:04:05Z', '2024-01-02T03:04:05.000001Z', -1],
+    ['2024-01-02T03:04:05.9Z', '2024-01-02T03:04:05.10Z', 1],
+    ['2024-01-02T04:04:05+01:00', '2024-01-02T03:04:05Z', 0],
+    ['2023-12-31T23:59:59Z', '2024-01-01T00:00:00Z', -1],
+  ])('compare(%s, %s) = %d', (left, right, expected) => {
+    expect(Math.sign(compareTimestamps(left, right))).toBe(expected);
+  });
+});
+
+describe('affectedKey', () => {
+  it.each([
+    ['PyPI', 'jupyter_server', 'PyPI', 'jupyter-server'],
+    ['PyPI', 'Jupyter.Server', 'PyPI', 'jupyter-server'],
+    ['npm', '@JupyterLab/Services', 'npm', '@JupyterLab/Services'],
+    ['Debian:12', 'Git', 'Debian', 'git'],
+    ['Debian:11', 'openssl', 'Debian', 'openssl'],
+    // OSV's Python ecosystem is CPython itself, not PyPI.
+    ['Python', 'CPython', 'Python', 'CPython'],
+    ['Maven', ' org.apache:log4j ', 'Maven', 'org.apache:log4j'],
+  ])('%s %s → %s %s', (ecosystem, name, expectedEcosystem, expectedName) => {
+    expect(affectedKey(ecosystem, name)).toEqual({ ecosystem: expectedEcosystem, name: expectedName });
+  });
+
+  it('strips only the release suffix', () => {
+    expect(baseEcosystem('Ubuntu:22.04:LTS')).toBe('Ubuntu');
+  });
+});
+
+describe('openSqliteStore', () => {
+  it('indexes GHSA jupyter_server and PyPA jupyter-server under one key', () => {
+    const store = memoryStore();
+    const ghsa = readGhsa('GHSA-hrw6-wg82-cm62');
+    const pypa = record('PYSEC-2022-211', '2023-01-01T00:00:00Z', [['PyPI', 'jupyter-server']]);
+    const stats = store.importRecords([ghsa, pypa]);
+    expect(stats).toEqual({ imported: 2, skipped: 0 });
+    expect(store.recordsFor('PyPI', 'jupyter-server').map((found) => found.id)).toEqual(['GHSA-hrw6-wg82-cm62', 'PYSEC-2022-211']);
+    // A caller that forgot to normalise still finds them.
+    expect(store.recordsFor('PyPI', 'Jupyter_Server').map((found) => found.id)).toEqual(['GHSA-hrw6-wg82-cm62', 'PYSEC-2022-211']);
+    expect(store.recordsFor('npm', 'jupyter-server')).toEqual([]);
+  });
+
+  it('returns the stored record complete, unknown fields included', () => {
+    const store = memoryStore();
+    const ghsa = readGhsa('GHSA-4952-p58q-6crx');
+    store.importRecords([{ ...ghsa, x_unknown: { kept: true } } as OsvRecord]);
+    expect(store.getRecord('GHSA-4952-p58q-6crx')).toEqual({ ...ghsa, x_unknown: { kept: true } });
+    expect(store.getRecord('GHSA-0000-0000-0000')).toBeNull();
+    // One record with seven affected entries for two packages: one row per package.
+    expect(store.recordsFor('PyPI', 'jupyterlab').map((found) => found.id)).toEqual(['GHSA-4952-p58q-6crx']);
+    expect(store.recordsFor('PyPI', 'notebook').map((found) => found.id)).toEqual(['GHSA-4952-p58q-6crx']);
+  });
+
+  it('indexes Debian records without their release suffix', () => {
+    const store = memoryStore();
+    store.importRecords([record('DSA-1-1', '2024-01-01T00:00:00Z', [['Debian:12', 'git'], ['Debian:11', 'git']])]);
+    expect(store.recordsFor('Debian', 'git').map((found) => found.id)).toEqual(['DSA-1-1']);
+  });
+
+  it('replacing a record by id replaces its index rows', () => {
+    const store = memoryStore();
+    store.importRecords([record('PYSEC-1', '2024-01-01T00:00:00Z', [['PyPI', 'alpha']], { aliases: ['CVE-1'] })]);
+    const stats = store.importRecords([record('PYSEC-1', '2024-02-01T00:00:00Z', [['PyPI', 'beta']], { aliases: ['CVE-2'] })]);
+    expect(stats).toEqual({ imported: 1, skipped: 0 });
+    expect(store.count()).toBe(1);
+    expect(store.recordsFor('PyPI', 'alpha')).toEqual([]);
+    expect(store.recordsFor('PyPI', 'beta').map((found) => found.modified)).toEqual(['2024-02-01T00:00:00Z']);
+    expect(store.idsFor('CVE-1')).toEqual([]);
+    expect(store.idsFor('CVE-2')).toEqual(['PYSEC-1']);
+  });
+
+  it.each([
+    ['an older copy', '2023-12-31T23:59:59Z', [['PyPI', 'gamma']] as [string, string][], { imported: 0, skipped: 1 }, 'alpha'],
+    ['an identical copy', '2024-01-01T00:00:00Z', [['PyPI', 'alpha']] as [string, string][], { imported: 0, skipped: 1 }, 'alpha'],
+    ['same time, new content', '2024-01-01T00:00:00Z', [['PyPI', 'gamma']] as [string, string][], { imported: 1, skipped: 0 }, 'gamma'],
+    ['a newer copy (finer fraction)', '2024-01-01T00:00:00.000001Z', [['PyPI', 'gamma']] as [string, string][], { imported: 1, skipped: 0 }, 'gamma'],
+  ])('importing %s', (_label, modified, packages, expectedStats, expectedPackage) => {
+    const store = memoryStore();
+    store.importRecords([record('PYSEC-1', '2024-01-01T00:00:00Z', [['PyPI', 'alpha']])]);
+    expect(store.importRecords([record('PYSEC-1', modified, packages)])).toEqual(expectedStats);
+    expect(store.recordsFor('PyPI', expectedPackage).map((found) => found.id)).toEqual(['PYSEC-1']);
+  });
+
+  it('finds records by id or alias', () => {
+    const store = memoryStore();
+    store.importRecords([readGhsa('GHSA-4952-p58q-6crx'), readGhsa('GHSA-4m77-cmpx-vjc4')]);
+    expect(store.idsFor('CVE-2021-32797')).toEqual(['GHSA-4952-p58q-6crx']);
+    expect(store.idsFor('GHSA-4m77-cmpx-vjc4')).toEqual(['GHSA-4m77-cmpx-vjc4']);
+    expect(store.idsFor('CVE-1999-0001')).toEqual([]);
+  });
+
+  it('deletes records with their index rows', () => {
+    const store = memoryStore();
+    store.importRecords([readGhsa('GHSA-4952-p58q-6crx'), readGhsa('GHSA-4m77-cmpx-vjc4'), readGhsa('GHSA-hrw6-wg82-cm62')]);
+    expect(store.deleteRecords(['GHSA-4952-p58q-6crx', 'GHSA-none'])).toBe(1);
+    expect(store.count()).toBe(2);
+    expect(store.recordsFor('PyPI', 'jupyterlab').map((found) => found.id)).toEqual(['GHSA-4m77-cmpx-vjc4']);
+    expect(store.idsFor('CVE-2021-32797')).toEqual([]);
+  });
+
+  it('keeps a record until the last source that delivered it lets go', () => {
+    const store = memoryStore();
+    const shared = record('GHSA-x', '2024-01-01T00:00:00Z', [['PyPI', 'a'], ['npm', 'a']]);
+    store.importRecords([shared, record('PYSEC-only', '2024-01-01T00:00:00Z', [['PyPI', 'b']])], { source: 'osv:PyPI' });
+    store.importRecords([shared], { source: 'osv:npm' });
+    store.importRecords([record('LOCAL-1', '2024-01-01T00:00:00Z', [['PyPI', 'c']])]);
+    expect(store.sourceCounts()).toEqual({ [DEFAULT_SOURCE]: 1, 'osv:PyPI': 2, 'osv:npm': 1 });
+    expect([...store.sourceRecords('osv:PyPI').entries()].sort()).toEqual([
+      ['GHSA-x', '2024-01-01T00:00:00Z'],
+      ['PYSEC-only', '2024-01-01T00:00:00Z'],
+    ]);
+    expect(store.detachFromSource('osv:PyPI', ['GHSA-x', 'PYSEC-only'])).toBe(1);
+    expect(store.getRecord('GHSA-x')?.id).toBe('GHSA-x');
+    expect(store.getRecord('PYSEC-only')).toBeNull();
+    expect(store.sourceCounts()).toEqual({ [DEFAULT_SOURCE]: 1, 'osv:npm': 1 });
+  });
+
+  it('rolls a failed import back completely', () => {
+    const store = memoryStore();
+    store.importRecords([record('KEEP-1', '2024-01-01T00:00:00Z', [['PyPI', 'keep']])]);
+    function* failing(): Generator<OsvRecord> {
+      yield record('NEW-1', '2024-01-01T00:00:00Z', [['PyPI', 'new']]);
+      yield record('KEEP-1', '2025-01-01T00:00:00Z', [['PyPI', 'moved']]);
+      throw new Error('source broke mid-way');
+    }
+    expect(() => store.importRecords(failing())).toThrow('source broke mid-way');
+    expect(store.count()).toBe(1);
+    expect(store.recordsFor('PyPI', 'new')).toEqual([]);
+    expect(store.recordsFor('PyPI', 'keep').map((found) => found.modified)).toEqual(['2024-01-01T00:00:00Z']);
+  });
+
+  it('rolls a failed transaction back, meta included', () => {
+    const store = memoryStore();
+    store.setMeta('cursor', 'one');
+    expect(() =>
+      store.transaction(() => {
+        store.setMeta('cursor', 'two');
+        store.importRecords([record('NEW-1', '2024-01-01T00:00:00Z', [['PyPI', 'new']])]);
+        throw new Error('abort');
+      }),
+    ).toThrow('abort');
+    expect(store.getMeta('cursor')).toBe('one');
+    expect(store.count()).toBe(0);
+    expect(store.getMeta('absent')).toBeNull();
+  });
+
+  it('creates a WAL database with the current schema version and reopens it with its data', () => {
+    const file = path.join(tempDir(), 'nested', 'advisories.sqlite');
+    const store = openSqliteStore(file);
+    store.importRecords([readGhsa('GHSA-hrw6-wg82-cm62')]);
+    store.setMeta('osv:PyPI:modified', '2024-06-06T21:26:53Z');
+    store.close();
+    store.close(); // closing twice is harmless
+
+    const raw = new Database(file, { readonly: true });
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(raw.pragma('user_version', { simple: true })).toBe(STORE_SCHEMA_VERSION);
+    expect(raw.prepare('SELECT ecosystem, name, id FROM affected').all()).toEqual([
+      { ecosystem: 'PyPI', name: 'jupyter-server', id: 'GHSA-hrw6-wg82-cm62' },
+    ]);
+    raw.close();
+
+    const reopened = openSqliteStore(file, { readonly: true });
+    openStores.push(reopened);
+    expect(reopened.count()).toBe(1);
+    expect(reopened.getMeta('osv:PyPI:modified')).toBe('2024-06-06T21:26:53Z');
+    expect(() => reopened.setMeta('x', 'y')).toThrow(ChainwatchError);
+  });
+
+  it('refuses a database from a newer chainwatch', () => {
+    const file = path.join(tempDir(), 'future.sqlite');
+    const raw = new Database(file);
+    raw.pragma('user_version = 99');
+    raw.close();
+    let caught: unknown;
+    try {
+      openSqliteStore(file);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ChainwatchError);
+    expect((caught as ChainwatchError).code).toBe('store-error');
+    expect((caught as ChainwatchError).location).toEqual({ path: file });
+  });
+
+  it('reports a file that is no database as a store error', () => {
+    const file = path.join(tempDir(), 'not-a-db.sqlite');
+    writeFileSync(file, 'this is not SQLite\n'.repeat(200));
+    expect(() => openSqliteStore(file)).toThrow(expect.objectContaining({ code: 'store-error' }));
+  });
+});
+
+describe('defaultDatabasePath', () => {
+  it.each([
+    [{ CHAINWATCH_DB: '/data/cw.sqlite' }, '/data/cw.sqlite'],
+    [{ CHAINWATCH_DB: '   ' }, path.join(envPaths('chainwatch', { suffix: '' }).cache, 'advisories.sqlite')],
+    [{}, path.join(envPaths('chainwatch', { suffix: '' }).cache, 'advisories.sqlite')],
+  ])('%j → %s', (env, expected) => {
+    expect(defaultDatabasePath(env)).toBe(expected);
+  });
+
+  it('lives in a chainwatch folder without a suffix', () => {
+    expect(path.basename(path.dirname(defaultDatabasePath({})))).toBe('chainwatch');
+  });
+});
