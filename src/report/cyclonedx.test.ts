@@ -83,6 +83,20 @@ describe('renderCycloneDx', () => {
     });
   });
 
+  it('merges a purl listed twice into one component, whatever the input order', () => {
+    const report = sampleReport();
+    const notebook = report.packages.find((scanned) => scanned.name === 'notebook')!;
+    report.packages.push({ ...notebook, locations: [{ path: 'environment.yml', line: 12 }, { path: 'poetry.lock', line: 812 }] });
+    const merged = render(report).components.find((component) => component.name === 'notebook')!;
+    expect(merged.properties!.map((property) => property.value)).toEqual([
+      'environment.yml:12',
+      'poetry.lock:812',
+      'requirements.txt:4',
+    ]);
+    expect(render({ ...report, packages: [...report.packages].reverse() })).toEqual(render(report));
+    expect(render(report).components).toHaveLength(4);
+  });
+
   it('adds a component for a package that only a finding names', () => {
     const report = { ...sampleReport(), packages: [] };
     const bom = render(report);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Enums, Models, Serialize, Spec } from '@cyclonedx/cyclonedx-library';
 import type { Finding, Severity, SeverityLevel } from '../advisories/types.js';
 import { renderJson } from './json.js';
-import { comparePackages, compareText, groupFindingsByAdvisory, orderReport } from './ordering.js';
+import { comparePackages, compareText, groupFindingsByAdvisory, orderReport, uniqueLocations } from './ordering.js';
 import { formatLocation, otherIds } from './summary.js';
 import type { ScanReport, ScannedPackage } from './types.js';
 
@@ -115,7 +115,10 @@ function collectPackages(report: ScanReport): ScannedPackage[] {
       byPurl.set(finding.package.purl, { ...finding.package, locations: [...finding.locations] });
     }
   }
-  return [...byPurl.values()].sort(comparePackages);
+  // The same purl listed twice (say, once per lockfile) must merge to the same component whatever the input order.
+  return [...byPurl.values()]
+    .map((scanned) => ({ ...scanned, locations: uniqueLocations(scanned.locations) }))
+    .sort(comparePackages);
 }
 
 function buildVulnerability(

@@ -71,6 +71,16 @@ describe('orderReport', () => {
     ]);
   });
 
+  it('breaks ties between the same package listed twice by location, so input order never shows', () => {
+    const report = sampleReport();
+    const tornado = report.packages.find((scanned) => scanned.name === 'tornado')!;
+    const inEnvironment = { ...tornado, locations: [{ path: 'environment.yml', line: 9 }] };
+    const forward = orderReport({ ...report, packages: [tornado, inEnvironment] });
+    const backward = orderReport({ ...report, packages: [inEnvironment, tornado] });
+    expect(forward.packages).toEqual(backward.packages);
+    expect(forward.packages.map((scanned) => scanned.locations[0]!.path)).toEqual(['environment.yml', 'poetry.lock']);
+  });
+
   it('keeps fixed versions in the ecosystem order it was given (a text sort would put 6.4.12 before 6.4.9)', () => {
     const report = sampleReport();
     report.findings = [{ ...PYSEC_2022_212, fixed: ['6.4.9', '6.4.12'] }];

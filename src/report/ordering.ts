@@ -33,6 +33,15 @@ export function compareLocations(a: Location, b: Location): number {
   return compareText(a.path, b.path) || (a.line ?? 0) - (b.line ?? 0);
 }
 
+/** Element by element; a list that is a prefix of the other comes first. */
+function compareLocationLists(a: readonly Location[], b: readonly Location[]): number {
+  for (let index = 0; index < Math.min(a.length, b.length); index++) {
+    const difference = compareLocations(a[index]!, b[index]!);
+    if (difference !== 0) return difference;
+  }
+  return a.length - b.length;
+}
+
 /** Severity descending, then package, then advisory id. */
 export function compareFindings(a: Finding, b: Finding): number {
   return (
@@ -42,7 +51,8 @@ export function compareFindings(a: Finding, b: Finding): number {
   );
 }
 
-function uniqueLocations(locations: readonly Location[]): Location[] {
+/** Sorted by path then line, each location once. */
+export function uniqueLocations(locations: readonly Location[]): Location[] {
   const seen = new Set<string>();
   const unique: Location[] = [];
   for (const location of [...locations].sort(compareLocations)) {
@@ -88,8 +98,13 @@ export function orderReport(report: ScanReport): ScanReport {
     tool: { ...report.tool },
     targets: [...report.targets],
     files: [...report.files].sort((a, b) => compareText(a.path, b.path)),
-    packages: report.packages.map(orderPackage).sort(comparePackages),
-    findings: report.findings.map(orderFinding).sort(compareFindings),
+    // Ties (the same package or finding listed twice) are broken by their locations, so input order never shows.
+    packages: report.packages
+      .map(orderPackage)
+      .sort((a, b) => comparePackages(a, b) || compareLocationLists(a.locations, b.locations)),
+    findings: report.findings
+      .map(orderFinding)
+      .sort((a, b) => compareFindings(a, b) || compareLocationLists(a.locations, b.locations)),
     notScannable: [...report.notScannable].sort(compareNotScannable),
     errors: [...report.errors].sort(compareErrors),
     sources: [...report.sources].sort(compareSources),
