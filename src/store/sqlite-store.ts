@@ -197,9 +197,11 @@ function createStore(db: Database.Database, databasePath: string): SqliteAdvisor
     return writable(deleteRecord).run(id).changes;
   }
 
-  function indexRecord(record: OsvRecord): void {
-    writable(deleteAffected).run(record.id);
-    writable(deleteAliases).run(record.id);
+  function indexRecord(record: OsvRecord, replacing: boolean): void {
+    if (replacing) {
+      writable(deleteAffected).run(record.id);
+      writable(deleteAliases).run(record.id);
+    }
     for (const affected of record.affected ?? []) {
       if (!affected.package) continue;
       const key = affectedKey(affected.package.ecosystem, affected.package.name);
@@ -224,7 +226,7 @@ function createStore(db: Database.Database, databasePath: string): SqliteAdvisor
         continue;
       }
       writable(insertRecord).run(record.id, record.modified, modifiedKey, record.withdrawn ?? null, json);
-      indexRecord(record);
+      indexRecord(record, existing !== undefined);
       imported++;
     }
     return { imported, skipped };
