@@ -1,8 +1,8 @@
-import { fail, ok, type Result } from '../../core/errors.js';
+import type { Result } from '../../core/errors.js';
 import { normalizeName } from '../../core/package.js';
 import type { TargetEnvironment } from './environment.js';
 import { parsePep440Version, type Pep440Version } from './pep440-version.js';
-import { Pep508Scanner, Pep508SyntaxError, syntaxErrorToChainwatchError, type SourceLocation } from './pep508-scanner.js';
+import { parseWholeText, type Pep508Scanner, type SourceLocation } from './pep508-scanner.js';
 import { parsePep440Specifier, type Pep440Specifier } from './specifier.js';
 
 /** The variables a marker may name (dotted spellings such as `os.name` are read as these). */
@@ -127,15 +127,11 @@ export function parseMarkerExpression(scanner: Pep508Scanner, depth = 0): Marker
 
 /** Parses a whole marker such as `python_version >= "3.8" and (sys_platform == "linux" or extra == "test")`. */
 export function parseMarker(text: string, where: SourceLocation = {}): Result<Marker> {
-  const scanner = new Pep508Scanner(text);
-  try {
+  return parseWholeText(text, where, (scanner) => {
     const marker = parseMarkerExpression(scanner);
     scanner.expect('end', 'end of marker expression');
-    return ok(marker);
-  } catch (error) {
-    if (error instanceof Pep508SyntaxError) return fail(syntaxErrorToChainwatchError(error, text, where));
-    throw error;
-  }
+    return marker;
+  });
 }
 
 // Parse once: the specifier a comparison builds from its literal (`>=3.8` out of

@@ -1,4 +1,4 @@
-import { ChainwatchError, type ErrorLocation } from '../../core/errors.js';
+import { ChainwatchError, fail, ok, type ErrorLocation, type Result } from '../../core/errors.js';
 import { SPECIFIER_PATTERN } from './specifier.js';
 
 /**
@@ -42,7 +42,7 @@ export interface Token {
 }
 
 /** Thrown inside a parse and turned into an error value at its entry point. */
-export class Pep508SyntaxError extends Error {
+class Pep508SyntaxError extends Error {
   readonly position: number;
 
   constructor(message: string, position: number) {
@@ -104,11 +104,22 @@ export interface SourceLocation {
 }
 
 /** Turns a syntax error into the project's error value, with a 1-based column. */
-export function syntaxErrorToChainwatchError(error: Pep508SyntaxError, source: string, where: SourceLocation): ChainwatchError {
+function syntaxErrorToChainwatchError(error: Pep508SyntaxError, source: string, where: SourceLocation): ChainwatchError {
   const location: ErrorLocation = { path: where.path ?? '<input>', column: error.position + 1 };
   if (where.line !== undefined) location.line = where.line;
   const shown = source.length > 200 ? `${source.slice(0, 200)}…` : source;
   return new ChainwatchError('invalid-requirement', `${error.message} (column ${error.position + 1} of ${JSON.stringify(shown)})`, {
     location,
   });
+}
+
+/** Runs a parse over the whole text; a syntax error comes back as an error value. */
+export function parseWholeText<T>(text: string, where: SourceLocation, parse: (scanner: Pep508Scanner) => T): Result<T> {
+  const scanner = new Pep508Scanner(text);
+  try {
+    return ok(parse(scanner));
+  } catch (error) {
+    if (error instanceof Pep508SyntaxError) return fail(syntaxErrorToChainwatchError(error, text, where));
+    throw error;
+  }
 }

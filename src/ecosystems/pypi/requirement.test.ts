@@ -96,7 +96,7 @@ describe('parseRequirement', () => {
   it('points a bad specifier set at where the specifiers start', () => {
     const parsed = parseRequirement('name ===foo,bar');
     expect(!parsed.ok && parsed.error.location).toEqual({ path: '<input>', column: 6 });
-    expect(!parsed.ok && parsed.error.cause).toMatchObject({ code: 'invalid-range' });
+    expect(!parsed.ok && parsed.error.message).toContain('not a PEP 440 version specifier: "bar"');
   });
 
   it('matches versions through the parsed specifier set', () => {

@@ -1,8 +1,8 @@
-import { ChainwatchError, fail, ok, type Result } from '../../core/errors.js';
+import type { Result } from '../../core/errors.js';
 import { normalizeName } from '../../core/package.js';
 import { parseMarkerExpression, type Marker } from './markers.js';
-import { Pep508Scanner, Pep508SyntaxError, syntaxErrorToChainwatchError, type SourceLocation } from './pep508-scanner.js';
-import { parsePep440SpecifierSet, type Pep440SpecifierSet } from './specifier.js';
+import { parseWholeText, type Pep508Scanner, type SourceLocation } from './pep508-scanner.js';
+import { parsePep440SpecifierSet, Pep440SpecifierSet } from './specifier.js';
 
 /** A PEP 508 dependency specifier: `name[extra1,extra2] (>=1.0,<2) ; marker` or `name @ url ; marker`. */
 export interface Pep508Requirement {
@@ -80,23 +80,29 @@ function parseTrailingMarker(scanner: Pep508Scanner, expected: string): Marker {
   return marker;
 }
 
-interface Parsed {
-  name: string;
-  extras: string[];
-  specifierText: string;
-  /** 0-based offset where the specifiers start. */
-  specifierStart: number;
-  url?: string;
-  marker?: Marker;
+/** `version_many` as a parsed set; the tokens have a specifier's shape, but `===` swallows commas (`===a,b`). */
+function parseSpecifierSet(scanner: Pep508Scanner): Pep440SpecifierSet {
+  const start = scanner.position;
+  const set = parsePep440SpecifierSet(parseSpecifiers(scanner));
+  if (!set.ok) scanner.fail(set.error.message, start);
+  return set.value;
 }
 
-function parseRequirementTokens(scanner: Pep508Scanner): Parsed {
+const NO_SPECIFIERS = new Pep440SpecifierSet('', []);
+
+function parseRequirementTokens(scanner: Pep508Scanner): Pep508Requirement {
   scanner.skipWhitespace();
   const name = scanner.expect('identifier', 'package name at the start of dependency specifier').text;
   scanner.skipWhitespace();
   const extras = parseExtras(scanner);
   scanner.skipWhitespace();
-  const parsed: Parsed = { name, extras, specifierText: '', specifierStart: scanner.position };
+  const parsed: Pep508Requirement = {
+    name,
+    normalizedName: normalizeName('PyPI', name),
+    extras,
+    specifier: '',
+    specifierSet: NO_SPECIFIERS,
+  };
 
   if (scanner.take('at')) {
     scanner.skipWhitespace();
@@ -107,12 +113,13 @@ function parseRequirementTokens(scanner: Pep508Scanner): Parsed {
       if (!scanner.peek('end')) parsed.marker = parseTrailingMarker(scanner, 'semicolon (after URL and whitespace)');
     }
   } else {
-    parsed.specifierText = parseSpecifiers(scanner);
+    parsed.specifierSet = parseSpecifierSet(scanner);
+    parsed.specifier = parsed.specifierSet.toString();
     scanner.skipWhitespace();
     if (!scanner.peek('end')) {
       parsed.marker = parseTrailingMarker(
         scanner,
-        parsed.specifierText
+        parsed.specifierSet.text
           ? 'comma (within version specifier), semicolon (after version specifier)'
           : 'semicolon (after name with no version specifier)',
       );
@@ -128,28 +135,5 @@ function parseRequirementTokens(scanner: Pep508Scanner): Parsed {
  * where parsing stopped; `where` names the file and line for that location.
  */
 export function parseRequirement(text: string, where: SourceLocation = {}): Result<Pep508Requirement> {
-  const scanner = new Pep508Scanner(text);
-  let parsed: Parsed;
-  try {
-    parsed = parseRequirementTokens(scanner);
-  } catch (error) {
-    if (error instanceof Pep508SyntaxError) return fail(syntaxErrorToChainwatchError(error, text, where));
-    throw error;
-  }
-  // The tokens have a specifier's shape, but `===` swallows commas (`===a,b`), so the set can still be wrong.
-  const specifierSet = parsePep440SpecifierSet(parsed.specifierText);
-  if (!specifierSet.ok) {
-    const error = syntaxErrorToChainwatchError(new Pep508SyntaxError(specifierSet.error.message, parsed.specifierStart), text, where);
-    return fail(new ChainwatchError(error.code, error.message, { location: error.location, cause: specifierSet.error }));
-  }
-  const requirement: Pep508Requirement = {
-    name: parsed.name,
-    normalizedName: normalizeName('PyPI', parsed.name),
-    extras: parsed.extras,
-    specifier: specifierSet.value.toString(),
-    specifierSet: specifierSet.value,
-  };
-  if (parsed.url !== undefined) requirement.url = parsed.url;
-  if (parsed.marker !== undefined) requirement.marker = parsed.marker;
-  return ok(requirement);
+  return parseWholeText(text, where, parseRequirementTokens);
 }
