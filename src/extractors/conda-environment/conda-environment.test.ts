@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { extractor } from './index.js';
 import { parseMatchSpec } from './match-spec.js';
 import { parsePipEntry } from './pip-requirement.js';
+import { deepYamlNestingLine } from './yaml-depth.js';
 
 const PATH = 'binder/environment.yml';
 
@@ -269,6 +270,29 @@ describe('conda-environment extract', () => {
     ['dependencies that are not a list', 'name: x\ndependencies: numpy\n', [{ code: 'parse-error', line: 2 }]],
   ])('%s', (_name, text, errors) => {
     expect(run(text)).toEqual({ packages: [], notScannable: [], errors });
+  });
+});
+
+describe('YAML nesting limit (the yaml library overflows the stack around a thousand levels)', () => {
+  const staircase = (levels: number) => Array.from({ length: levels }, (_, level) => `${' '.repeat(level)}- x${level}:`).join('\n');
+  it.each([
+    ['an ordinary environment file', DOCKER_STACKS_ENVIRONMENT, undefined],
+    // Each staircase line is one indentation level plus one "- " sequence level.
+    ['63 indentation levels', staircase(63), undefined],
+    ['64 indentation levels', staircase(64), 64],
+    ['65 flow brackets on line 2', `dependencies:\n  - ${'['.repeat(65)}`, 2],
+    ['compact sequences', `${'- '.repeat(65)}x`, 1],
+    ['brackets left open over several lines', `a: ${'['.repeat(40)}\nb: ${'{'.repeat(40)}`, 2],
+  ])('%s', (_name, text, line) => {
+    expect(deepYamlNestingLine(text)).toBe(line);
+  });
+
+  it('deep input is one error at the line where it gets too deep, and nothing else is read', () => {
+    expect(run(`dependencies:\n  - zlib==1.3.1\n  - ${'['.repeat(5000)}`)).toEqual({
+      packages: [],
+      notScannable: [],
+      errors: [{ code: 'parse-error', line: 3 }],
+    });
   });
 });
 

@@ -4,6 +4,7 @@ import { channelFromUrl } from '../conda-meta/read-record.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult, Extractor } from '../types.js';
 import { parseMatchSpec } from './match-spec.js';
 import { parsePipEntry } from './pip-requirement.js';
+import { deepYamlNestingLine, MAX_YAML_DEPTH } from './yaml-depth.js';
 
 function detect(path: string): boolean {
   const base = path.replace(/\\/g, '/').split('/').at(-1)?.toLowerCase() ?? '';
@@ -133,6 +134,12 @@ function readDependencies(context: Context, dependencies: unknown): void {
 
 function extract(input: ExtractInput): ExtractResult {
   const result: ExtractResult = { packages: [], notScannable: [], errors: [] };
+  const tooDeep = deepYamlNestingLine(input.text);
+  if (tooDeep !== undefined) {
+    const message = `YAML nested deeper than ${MAX_YAML_DEPTH} levels is not read`;
+    result.errors.push(new ChainwatchError('parse-error', message, { location: { path: input.path, line: tooDeep } }));
+    return result;
+  }
   const lineCounter = new LineCounter();
   const document = parseDocument(input.text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   for (const problem of document.errors) {

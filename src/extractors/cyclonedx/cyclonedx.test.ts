@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
 import { describe, expect, it } from 'vitest';
 import { extractor } from './index.js';
-import { lineIndex } from './json-tree.js';
+import { lineIndex, MAX_JSON_DEPTH, parseJsonDocument } from './json-tree.js';
 import { packageFromPurl } from './purl-package.js';
 
 const PATH = 'sbom/image.cdx.json';
@@ -284,7 +284,7 @@ describe('cyclonedx extract', () => {
     ['a JSON document of another kind', '{\n  "name": "my-app",\n  "version": "1.0.0"\n}', [{ code: 'unsupported-format', line: 1 }]],
     ['an array', '[]', [{ code: 'unsupported-format', line: 1 }]],
     ['empty text', '', [{ code: 'parse-error', line: 1 }]],
-    ['deep nesting', '['.repeat(20000), [{ code: 'parse-error', line: undefined }]],
+    ['deep nesting', '\n\n' + '['.repeat(20000), [{ code: 'parse-error', line: 3 }]],
   ])('%s gives errors, no packages', (_name, text, errors) => {
     expect(run(text)).toEqual({ packages: [], notScannable: [], errors });
   });
@@ -318,6 +318,21 @@ describe('packageFromPurl', () => {
         ? { kind: outcome.kind, ecosystem: outcome.package.ecosystem, name: outcome.package.name, version: outcome.package.version }
         : { kind: outcome.kind };
     expect(summary).toEqual(expected);
+  });
+});
+
+describe('parseJsonDocument nesting limit', () => {
+  it.each([
+    [MAX_JSON_DEPTH, []],
+    [MAX_JSON_DEPTH + 1, ['JSON nested deeper than 512 levels is not read']],
+  ])('%i levels → %j', (depth, messages) => {
+    const text = `${'['.repeat(depth)}${']'.repeat(depth)}`;
+    expect(parseJsonDocument('x.json', text).errors.map((error) => error.message)).toEqual(messages);
+  });
+
+  it('brackets inside strings do not count', () => {
+    const text = JSON.stringify({ note: '['.repeat(2000) + '\\"{' });
+    expect(parseJsonDocument('x.json', text).errors).toEqual([]);
   });
 });
 

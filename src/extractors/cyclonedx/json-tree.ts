@@ -35,6 +35,33 @@ export function lineIndex(text: string): (offset: number) => number {
   };
 }
 
+/**
+ * jsonc-parser recurses once per nesting level; thousands of `[` would exhaust the stack.
+ * Real SBOMs and conda records stay far below this.
+ */
+export const MAX_JSON_DEPTH = 512;
+
+/** The offset where nesting first exceeds `limit` (strings skipped), or -1. */
+function deepNestingOffset(text: string, limit: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index++) {
+    const character = text[index];
+    if (inString) {
+      if (character === '\\') index++;
+      else if (character === '"') inString = false;
+    } else if (character === '"') {
+      inString = true;
+    } else if (character === '[' || character === '{') {
+      depth++;
+      if (depth > limit) return index;
+    } else if ((character === ']' || character === '}') && depth > 0) {
+      depth--;
+    }
+  }
+  return -1;
+}
+
 export function parseJsonDocument(path: string, text: string): JsonDocument {
   // A byte-order mark is not JSON; blank it out so that offsets stay the same.
   const source = text.startsWith('\uFEFF') ? ` ${text.slice(1)}` : text;
@@ -42,10 +69,19 @@ export function parseJsonDocument(path: string, text: string): JsonDocument {
   const lineAt = lineIndex(source);
   const errors: ChainwatchError[] = [];
   let root: Node | undefined;
+  const tooDeep = deepNestingOffset(source, MAX_JSON_DEPTH);
+  if (tooDeep !== -1) {
+    errors.push(
+      new ChainwatchError('parse-error', `JSON nested deeper than ${MAX_JSON_DEPTH} levels is not read`, {
+        location: { path, line: lineAt(tooDeep) },
+      }),
+    );
+    return { root: undefined, errors, lineAt };
+  }
   try {
     root = parseTree(source, problems, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   } catch (error) {
-    // The parser recurses per nesting level: thousands of `[` exhaust the stack.
+    // A backstop: the depth check above should keep the recursive parser within the stack.
     if (!(error instanceof RangeError)) throw error;
     errors.push(new ChainwatchError('parse-error', 'JSON nested too deeply to read', { location: { path }, cause: error }));
     return { root: undefined, errors, lineAt };
