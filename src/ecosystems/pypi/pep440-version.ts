@@ -55,46 +55,29 @@ export function compareIntegers(left: VersionInteger, right: VersionInteger): nu
   return left < right ? -1 : left > right ? 1 : 0;
 }
 
-function compareIntegerLists(left: readonly VersionInteger[], right: readonly VersionInteger[]): number {
+/** Item by item, then the shorter sequence first (Python's tuple order). */
+function compareSequences<T>(left: readonly T[], right: readonly T[], compareItems: (a: T, b: T) => number): number {
   const length = Math.min(left.length, right.length);
   for (let index = 0; index < length; index++) {
-    const order = compareIntegers(left[index]!, right[index]!);
+    const order = compareItems(left[index]!, right[index]!);
     if (order !== 0) return order;
   }
   return left.length === right.length ? 0 : left.length < right.length ? -1 : 1;
 }
 
-/** PEP 440: a numeric local segment sorts after an alphanumeric one; shorter sorts first when one is a prefix. */
-function compareLocal(left: readonly (VersionInteger | string)[], right: readonly (VersionInteger | string)[]): number {
-  const length = Math.min(left.length, right.length);
-  for (let index = 0; index < length; index++) {
-    const a = left[index]!;
-    const b = right[index]!;
-    const aIsText = typeof a === 'string';
-    const bIsText = typeof b === 'string';
-    let order: number;
-    if (aIsText && bIsText) order = a < b ? -1 : a > b ? 1 : 0;
-    else if (aIsText) order = -1;
-    else if (bIsText) order = 1;
-    else order = compareIntegers(a, b);
-    if (order !== 0) return order;
-  }
-  return left.length === right.length ? 0 : left.length < right.length ? -1 : 1;
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function compareStringLists(left: readonly string[], right: readonly string[]): number {
-  const length = Math.min(left.length, right.length);
-  for (let index = 0; index < length; index++) {
-    const a = left[index]!;
-    const b = right[index]!;
-    if (a !== b) return a < b ? -1 : 1;
-  }
-  return left.length === right.length ? 0 : left.length < right.length ? -1 : 1;
+/** PEP 440: a numeric local segment sorts after an alphanumeric one. */
+function compareLocalSegments(a: VersionInteger | string, b: VersionInteger | string): number {
+  if (typeof a === 'string') return typeof b === 'string' ? compareStrings(a, b) : -1;
+  return typeof b === 'string' ? 1 : compareIntegers(a, b);
 }
 
 function trimTrailingZeros(release: readonly VersionInteger[]): readonly VersionInteger[] {
   let end = release.length;
-  // `0n == 0` is true; `===` would miss a bigint zero, which parseVersionInteger never makes.
+  // Zeros are always numbers: parseVersionInteger makes bigints only above 2^53.
   while (end > 0 && release[end - 1] === 0) end--;
   return end === release.length ? release : release.slice(0, end);
 }
@@ -177,7 +160,7 @@ export class Pep440Version implements Version {
     const mine = this.parts.local;
     const theirs = that.parts.local;
     if (!mine || !theirs) return mine ? 1 : theirs ? -1 : 0;
-    return compareLocal(mine, theirs);
+    return compareSequences(mine, theirs, compareLocalSegments);
   }
 
   /** Like `compare`, ignoring both local segments (what `==1.0` and `<=1.0` look at). */
@@ -185,12 +168,12 @@ export class Pep440Version implements Version {
     const mineLegacy = this.#legacyKey;
     const theirLegacy = other.#legacyKey;
     if (mineLegacy || theirLegacy) {
-      if (mineLegacy && theirLegacy) return compareStringLists(mineLegacy, theirLegacy);
+      if (mineLegacy && theirLegacy) return compareSequences(mineLegacy, theirLegacy, compareStrings);
       return mineLegacy ? -1 : 1;
     }
     return (
       compareIntegers(this.parts.epoch, other.parts.epoch) ||
-      compareIntegerLists(this.#trimmedRelease, other.#trimmedRelease) ||
+      compareSequences(this.#trimmedRelease, other.#trimmedRelease, compareIntegers) ||
       Math.sign(this.#preRank - other.#preRank) ||
       compareIntegers(this.#preNumber, other.#preNumber) ||
       compareIntegers(this.#postNumber, other.#postNumber) ||
@@ -204,7 +187,7 @@ export class Pep440Version implements Version {
       !this.isLegacy &&
       !other.isLegacy &&
       compareIntegers(this.parts.epoch, other.parts.epoch) === 0 &&
-      compareIntegerLists(this.#trimmedRelease, other.#trimmedRelease) === 0
+      compareSequences(this.#trimmedRelease, other.#trimmedRelease, compareIntegers) === 0
     );
   }
 
