@@ -386,6 +386,13 @@ describe('package-lock edge cases', () => {
     expect(result.errors.map((error) => [error.code, error.location?.line])).toEqual([['parse-error', 3]]);
   });
 
+  it('v1: an entry with an empty name is an error at its line', () => {
+    const text = '{\n  "dependencies": {\n    "": { "version": "1.0.0" },\n    "ok": { "version": "2.0.0" }\n  }\n}';
+    const result = extractor.extract({ path, text });
+    expect(result.packages).toEqual(expand(path, [['ok', '2.0.0', 4]]));
+    expect(result.errors.map((error) => [error.code, error.location?.line])).toEqual([['parse-error', 3]]);
+  });
+
   it.each([
     ['', 'empty file'],
     ['[]', 'top-level array'],

@@ -395,6 +395,13 @@ describe('yarn-lock edge cases', () => {
     );
   });
 
+  it('classic: an entry whose key names no package is an error at its line', () => {
+    const text = '# yarn lockfile v1\n\n"":\n  version "1.0.0"\n\nok@^1.0.0:\n  version "1.0.0"\n';
+    const result = extractor.extract({ path, text });
+    expect(result.packages).toEqual(expand(path, [['ok', '1.0.0', 6]]));
+    expect(result.errors.map((error) => [error.code, error.location?.line])).toEqual([['parse-error', 3]]);
+  });
+
   it.each([
     ['- a list\n- not a lock\n'],
     ['just a scalar'],

@@ -79,6 +79,10 @@ function groupEntries(parsed: Record<string, unknown>, lineOf: (descriptor: stri
 }
 
 function readClassicEntry(entry: Entry, location: Location, result: ExtractResult): void {
+  if (entry.descriptors.length === 0) {
+    result.errors.push(new ChainwatchError('parse-error', 'entry key names no package', { location }));
+    return;
+  }
   const parsed = YarnClassicEntry.safeParse(entry.value);
   if (!parsed.success) {
     result.errors.push(invalidEntry(entry, location, parsed.error.issues));
@@ -249,7 +253,8 @@ function keyLineDescriptors(rawLine: string): string[] {
     }
     while (text[at] === ' ') at++;
     if (text[at] === ',') at++;
-    descriptors.push(...splitDescriptors(token));
+    // The whole token too: parseSyml keys are whole tokens (v1) or whole lines (Berry), even odd ones.
+    descriptors.push(token, ...splitDescriptors(token));
   }
   return descriptors;
 }
