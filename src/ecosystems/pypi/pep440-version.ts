@@ -51,7 +51,7 @@ export function parseVersionInteger(digits: string): VersionInteger {
   return big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
 }
 
-export function compareIntegers(left: VersionInteger, right: VersionInteger): number {
+function compareIntegers(left: VersionInteger, right: VersionInteger): number {
   return left < right ? -1 : left > right ? 1 : 0;
 }
 
