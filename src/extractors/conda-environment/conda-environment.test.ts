@@ -206,6 +206,18 @@ describe('conda-environment extract', () => {
     });
   });
 
+  it('package file URLs are exact: a channel URL is a registry release, a local file a path', () => {
+    const text = [
+      'dependencies:',
+      '  - https://conda.anaconda.test/conda-forge/linux-64/openssl-3.3.2-hb9d3cd8_0.conda',
+      '  - ./local-builds/noarch/mytool-0.1.0-py_0.tar.bz2',
+    ].join('\n');
+    expect(run(text).packages).toEqual([
+      { ...conda('openssl', '3.3.2', 2, { channel: 'conda-forge', subdir: 'linux-64', build: 'hb9d3cd8_0' }) },
+      { ...conda('mytool', '0.1.0', 3, { subdir: 'noarch', build: 'py_0' }), source: 'path' },
+    ]);
+  });
+
   it('a URL channel as the first channel is named by its path', () => {
     const text = ['channels:', '  - https://conda.anaconda.test/conda-forge/', 'dependencies:', '  - xz==5.4.6'].join('\n');
     expect(run(text).packages).toEqual([conda('xz', '5.4.6', 4, { channel: 'conda-forge' })]);

@@ -61,7 +61,9 @@ function readCondaSpec(context: Context, text: string, line: number): void {
     name: spec.name,
     version: spec.exactVersion,
     location,
-    source: spec.url ? 'url' : 'registry',
+    // A package file URL names one channel release (name-version-build): still a registry
+    // artifact. A local file or path is a local build.
+    source: spec.url === undefined || /^https?:\/\//i.test(spec.url) ? 'registry' : 'path',
     qualifiers,
   };
   context.result.packages.push(extracted);
