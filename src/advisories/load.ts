@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { unzipSync } from 'fflate';
-import { findNodeAtLocation, parseTree } from 'jsonc-parser';
+import { findNodeAtLocation, parse as parseJsonTolerantly, parseTree, type ParseError } from 'jsonc-parser';
 import { LineCounter, parse as parseYaml, parseDocument, YAMLParseError, type DocumentOptions, type ParseOptions, type SchemaOptions, type ToJSOptions } from 'yaml';
 import { ChainwatchError, fail, type ErrorLocation, type Result } from '../core/errors.js';
 import type { AdvisoryStore, ImportStats } from '../store/types.js';
@@ -49,7 +49,7 @@ const YAML_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions & ToJSOptions
   schema: 'core',
   customTags: (tags) => tags.filter((tag) => !NUMBER_TAG.test(typeof tag === 'string' ? tag : tag.tag)),
   logLevel: 'error',
-  prettyErrors: false,
+  prettyErrors: true, // fills in linePos on errors only
   uniqueKeys: true,
 };
 
@@ -88,6 +88,18 @@ function syntaxError(message: string, location: ErrorLocation, cause: unknown): 
   return fail(new ChainwatchError('parse-error', message, { location, cause }));
 }
 
+/**
+ * V8's JSON.parse messages name a position only for some errors, so the
+ * line of a syntax error comes from a second, error-collecting parse (paid
+ * only by broken files).
+ */
+function jsonErrorLine(text: string): number | undefined {
+  const errors: ParseError[] = [];
+  parseJsonTolerantly(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const first = errors[0];
+  return first === undefined ? undefined : lineAt(text, first.offset);
+}
+
 /** First stage: text → JSON value. Syntax errors carry the parser's line. */
 function parseSyntax(text: string, format: AdvisoryFormat, filePath: string): Result<unknown> {
   if (format === 'json') {
@@ -95,10 +107,8 @@ function parseSyntax(text: string, format: AdvisoryFormat, filePath: string): Re
       return { ok: true, value: JSON.parse(text) };
     } catch (error) {
       const message = (error as Error).message;
-      const lineMatch = /\(line (\d+) column \d+\)/.exec(message);
-      const positionMatch = /at position (\d+)/.exec(message);
-      const line = lineMatch ? Number(lineMatch[1]) : positionMatch ? lineAt(text, Number(positionMatch[1])) : undefined;
-      return syntaxError(`invalid JSON: ${message}`, line === undefined ? { path: filePath } : { path: filePath, line }, error);
+      const line = jsonErrorLine(text);
+      return syntaxError(`invalid JSON: ${message.replace(/\s+/g, ' ')}`, line === undefined ? { path: filePath } : { path: filePath, line }, error);
     }
   }
   try {
@@ -106,7 +116,7 @@ function parseSyntax(text: string, format: AdvisoryFormat, filePath: string): Re
   } catch (error) {
     if (error instanceof YAMLParseError) {
       const line = error.linePos?.[0].line;
-      const message = error.message.split('\n')[0] ?? error.message;
+      const message = (error.message.split('\n')[0] ?? error.message).replace(/:$/, '');
       return syntaxError(`invalid YAML: ${message}`, line === undefined ? { path: filePath } : { path: filePath, line }, error);
     }
     return syntaxError(`invalid YAML: ${(error as Error).message}`, { path: filePath }, error);
@@ -265,7 +275,7 @@ const options = {
   schema: 'core',
   customTags: (tags) => tags.filter((tag) => !numberTag.test(typeof tag === 'string' ? tag : tag.tag)),
   logLevel: 'error',
-  prettyErrors: false,
+  prettyErrors: true, // fills in linePos on errors only
   uniqueKeys: true,
 };
 function parseOne(task) {
@@ -283,7 +293,7 @@ function parseOne(task) {
   } catch (error) {
     const message = String(error && error.message);
     const line = error instanceof YAMLParseError && error.linePos ? error.linePos[0].line : undefined;
-    return { index: task.index, failure: 'syntax', message: 'invalid YAML: ' + message.split('\\n')[0], line };
+    return { index: task.index, failure: 'syntax', message: 'invalid YAML: ' + message.split('\\n')[0].replace(/:$/, ''), line };
   }
 }
 parentPort.on('message', (tasks) => parentPort.postMessage(tasks.map(parseOne)));

@@ -1,0 +1,308 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { strToU8, zipSync, type Zippable } from 'fflate';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../store/sqlite-store.js';
+import {
+  advisoryFormatOf,
+  importAdvisories,
+  iterateAdvisoryZipBytes,
+  loadAdvisoryDirectory,
+  loadAdvisoryZip,
+  parseAdvisoryText,
+  PARALLEL_THRESHOLD,
+  type LoadResult,
+} from './load.js';
+import type { OsvRecord } from './types.js';
+
+const sharedOsv = fileURLToPath(new URL('../../../shared/data/osv', import.meta.url));
+const pypaDir = path.join(sharedOsv, 'pypa', 'vulns');
+const GHSA_IDS = ['GHSA-4952-p58q-6crx', 'GHSA-4m77-cmpx-vjc4', 'GHSA-hrw6-wg82-cm62'];
+
+function ghsaText(id: string): string {
+  return readFileSync(path.join(sharedOsv, 'ghsa', `${id}.json`), 'utf8');
+}
+
+const tempDirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'chainwatch-load-'));
+  tempDirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function byId(result: LoadResult): Map<string, OsvRecord> {
+  return new Map(result.records.map((record) => [record.id, record]));
+}
+
+function describeErrors(result: LoadResult): string[] {
+  return result.errors.map((error) => `${error.code} ${error.describe()}`);
+}
+
+describe('advisoryFormatOf', () => {
+  it.each([
+    ['PYSEC-2021-76.yaml', 'yaml'],
+    ['x.YML', 'yaml'],
+    ['GHSA-x.json', 'json'],
+    ['.id-allocator', null],
+    ['readme.md', null],
+  ])('%s → %s', (name, expected) => {
+    expect(advisoryFormatOf(name)).toBe(expected);
+  });
+});
+
+describe('loadAdvisoryDirectory on the shared OSV data', () => {
+  let inThread: LoadResult;
+  beforeAll(async () => {
+    inThread = await loadAdvisoryDirectory(sharedOsv, { workers: 0 });
+  });
+
+  it('loads all 2,661 PyPA YAML records and the 3 GHSA JSON records without errors', () => {
+    expect(describeErrors(inThread)).toEqual([]);
+    expect(inThread.records).toHaveLength(2664);
+    // Sorted by path: ghsa/ before pypa/.
+    expect(inThread.records.slice(0, 3).map((record) => record.id)).toEqual(GHSA_IDS);
+    expect(inThread.records.filter((record) => record.withdrawn !== undefined)).toHaveLength(10);
+  });
+
+  it('reads a PyPA YAML record field by field', () => {
+    const record = byId(inThread).get('PYSEC-2021-76')!;
+    expect(record.modified).toBe('2021-03-26T20:01:00Z');
+    expect(record.published).toBe('2021-02-26T03:15:00Z');
+    expect(record.aliases).toEqual(['CVE-2021-21330', 'GHSA-v6wp-4m6f-gcjg']);
+    expect(record.affected).toHaveLength(1);
+    const affected = record.affected![0]!;
+    expect(affected.package).toEqual({ name: 'aiohttp', ecosystem: 'PyPI', purl: 'pkg:pypi/aiohttp' });
+    expect(affected.ranges).toEqual([
+      { type: 'GIT', repo: 'https://github.com/aio-libs/aiohttp', events: [{ introduced: '0' }, { fixed: '2545222a3853e31ace15d87ae0e2effb7da0c96b' }] },
+      { type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '3.7.4' }] },
+    ]);
+    expect(affected.versions).toHaveLength(210);
+    expect(affected.versions?.slice(0, 3)).toEqual(['0.1', '0.2', '0.3']);
+    expect(affected.versions?.at(-1)).toBe('3.7.3');
+    expect(record.references).toHaveLength(7);
+    expect(record.references?.[2]).toEqual({ type: 'PACKAGE', url: 'https://pypi.test/project/aiohttp/' });
+  });
+
+  it.each([
+    // Unquoted timestamps stay text (the core schema has no timestamp type).
+    ['PYSEC-2024-1', 'modified', '2024-01-03T22:31:36Z'],
+    ['PYSEC-2020-342', 'modified', '2023-11-07T20:24:23.946863Z'],
+    ['PYSEC-2023-73', 'withdrawn', '2023-06-06T10:37:00Z'],
+  ])('%s has %s %s', (id, field, expected) => {
+    expect(byId(inThread).get(id)?.[field as 'modified' | 'withdrawn']).toBe(expected);
+  });
+
+  it('keeps credits and severity from the YAML', () => {
+    const records = byId(inThread);
+    expect(records.get('PYSEC-2024-1')?.credits).toEqual([
+      { name: 'Mike Fiedler', type: 'ANALYST' },
+      { name: 'Mike Fiedler', type: 'COORDINATOR' },
+    ]);
+    expect(records.get('PYSEC-2020-342')?.severity).toEqual([{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' }]);
+  });
+
+  it('gives the same result on worker threads', async () => {
+    const parallel = await loadAdvisoryDirectory(sharedOsv, { workers: 2 });
+    expect(parallel.errors).toEqual([]);
+    expect(parallel.records).toEqual(inThread.records);
+  });
+});
+
+const BAD_FILES: Record<string, string> = {
+  'broken/bad-syntax.yaml': 'id: BAD-1\nmodified: "2024-01-01T00:00:00Z"\naffected: [\n  - x\n',
+  'broken/bad-syntax.json': '{\n  "id": "BAD-2",\n  "modified":\n}\n',
+  'broken/missing-name.yaml':
+    'id: BAD-3\nmodified: "2024-01-01T00:00:00Z"\naffected:\n- package:\n    ecosystem: PyPI\n  ranges: []\n',
+  'broken/numeric-fixed.json':
+    '{\n "id": "BAD-4",\n "modified": "2024-01-01T00:00:00Z",\n "affected": [\n  {"ranges": [{"type": "ECOSYSTEM", "events": [\n   {"fixed": 1.5}\n  ]}]}\n ]\n}\n',
+  'broken/no-modified.yaml': 'id: BAD-5\nsummary: nothing else\n',
+  'broken/empty.json': '',
+};
+
+const EXPECTED_BAD: string[] = [
+  'parse-error broken/bad-syntax.json:4:',
+  'parse-error broken/bad-syntax.yaml:4:',
+  'parse-error broken/empty.json:1:',
+  'invalid-advisory broken/missing-name.yaml:5: invalid OSV record: affected[0].package.name:',
+  'invalid-advisory broken/no-modified.yaml:1: invalid OSV record: modified:',
+  'invalid-advisory broken/numeric-fixed.json:6: invalid OSV record: affected[0].ranges[0].events[0].fixed:',
+];
+
+function writeTree(root: string, files: Record<string, string>): void {
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+    writeFileSync(path.join(root, name), text);
+  }
+}
+
+function relativeErrors(result: LoadResult, root: string): string[] {
+  return result.errors.map((error) => `${error.code} ${path.relative(root, error.location!.path)}:${error.location!.line}: ${error.message}`);
+}
+
+describe('loadAdvisoryDirectory on bad input', () => {
+  it('reports each bad file with its line and loads the rest', async () => {
+    const root = tempDir();
+    writeTree(root, {
+      ...BAD_FILES,
+      'good/GHSA-hrw6-wg82-cm62.json': ghsaText('GHSA-hrw6-wg82-cm62'),
+      'good/deep/er/NUM-1.yml': 'id: NUM-1\nmodified: "2024-01-01T00:00:00Z"\naffected:\n- versions:\n  - 1.10\n  - 2.0\n  - 007\n',
+      'notes.txt': 'not an advisory',
+      '.git/config.json': '{ "not": "an advisory" }',
+      '.id-allocator': 'x',
+    });
+    const result = await loadAdvisoryDirectory(root);
+    expect(result.records.map((record) => record.id)).toEqual(['GHSA-hrw6-wg82-cm62', 'NUM-1']);
+    // Numbers in YAML stay as written: 1.10 is version "1.10", not 1.1.
+    expect(result.records[1]!.affected![0]!.versions).toEqual(['1.10', '2.0', '007']);
+    const errors = relativeErrors(result, root);
+    expect(errors).toHaveLength(EXPECTED_BAD.length);
+    EXPECTED_BAD.forEach((prefix, index) => expect(errors[index]!.startsWith(prefix), `${errors[index]} starts with ${prefix}`).toBe(true));
+  });
+
+  it('reports a missing directory as an error value', async () => {
+    const missing = path.join(tempDir(), 'nope');
+    const result = await loadAdvisoryDirectory(missing);
+    expect(result.records).toEqual([]);
+    expect(result.errors.map((error) => [error.code, error.location?.path])).toEqual([['unreadable-file', missing]]);
+  });
+
+  it('reports the same errors, lines and records on worker threads', async () => {
+    const root = tempDir();
+    const files: Record<string, string> = { ...BAD_FILES };
+    for (let index = 0; index < PARALLEL_THRESHOLD; index++) {
+      files[`many/REC-${String(index).padStart(4, '0')}.yaml`] = `id: REC-${index}\nmodified: "2024-01-01T00:00:00Z"\naliases:\n- CVE-2024-${index}\n`;
+    }
+    writeTree(root, files);
+    const inThread = await loadAdvisoryDirectory(root, { workers: 0 });
+    const parallel = await loadAdvisoryDirectory(root, { workers: 3 });
+    expect(inThread.records).toHaveLength(PARALLEL_THRESHOLD);
+    expect(parallel.records).toEqual(inThread.records);
+    expect(relativeErrors(parallel, root)).toEqual(relativeErrors(inThread, root));
+    expect(relativeErrors(parallel, root)).toHaveLength(EXPECTED_BAD.length);
+  });
+});
+
+/** Points the compression method of `entry` at an unsupported one, in its local header and central directory entry. */
+function breakCompressionOf(zip: Uint8Array, entry: string): Uint8Array {
+  const copy = new Uint8Array(zip);
+  const view = new DataView(copy.buffer);
+  const name = strToU8(entry);
+  const matchesAt = (offset: number) => name.every((byte, index) => copy[offset + index] === byte);
+  for (let offset = 0; offset + 4 <= copy.length; offset++) {
+    const signature = view.getUint32(offset, true);
+    if (signature === 0x04034b50 && matchesAt(offset + 30)) view.setUint16(offset + 8, 99, true);
+    if (signature === 0x02014b50 && matchesAt(offset + 46)) view.setUint16(offset + 10, 99, true);
+  }
+  return copy;
+}
+
+function exportZip(extra: Zippable = {}): Uint8Array {
+  const files: Zippable = {};
+  for (const id of GHSA_IDS) files[`${id}.json`] = strToU8(ghsaText(id));
+  return zipSync({ ...files, ...extra });
+}
+
+describe('loadAdvisoryZip', () => {
+  it('loads the flat <ID>.json entries and names bad ones archive!/entry', async () => {
+    const file = path.join(tempDir(), 'all.zip');
+    writeFileSync(file, exportZip({ 'BAD-2.json': strToU8(BAD_FILES['broken/bad-syntax.json']!), 'README.txt': strToU8('hello') }));
+    const result = await loadAdvisoryZip(file);
+    expect(result.records.map((record) => record.id)).toEqual(GHSA_IDS);
+    expect(result.records[2]).toEqual(JSON.parse(ghsaText(GHSA_IDS[2]!)));
+    expect(result.errors.map((error) => [error.code, error.location])).toEqual([['parse-error', { path: `${file}!/BAD-2.json`, line: 4 }]]);
+  });
+
+  it('reports a truncated archive once, naming the archive', async () => {
+    const file = path.join(tempDir(), 'all.zip');
+    const whole = exportZip();
+    writeFileSync(file, whole.subarray(0, whole.length - 40));
+    const result = await loadAdvisoryZip(file);
+    expect(result.records).toEqual([]);
+    expect(result.errors.map((error) => [error.code, error.location])).toEqual([['unreadable-file', { path: file }]]);
+  });
+
+  it('reports a missing file as an error value', async () => {
+    const file = path.join(tempDir(), 'missing.zip');
+    const result = await loadAdvisoryZip(file);
+    expect(result.errors.map((error) => [error.code, error.location])).toEqual([['unreadable-file', { path: file }]]);
+  });
+
+  it('isolates an entry that cannot be inflated', () => {
+    const zip = breakCompressionOf(exportZip(), `${GHSA_IDS[1]}.json`);
+    const results = [...iterateAdvisoryZipBytes(zip, 'all.zip')];
+    expect(results.filter((result) => result.ok).map((result) => result.ok && result.value.id)).toEqual([GHSA_IDS[0], GHSA_IDS[2]]);
+    expect(results.filter((result) => !result.ok).map((result) => !result.ok && [result.error.code, result.error.location])).toEqual([
+      ['unreadable-file', { path: `all.zip!/${GHSA_IDS[1]}.json` }],
+    ]);
+  });
+
+  it.each([1, 5000, undefined])('yields the same records whatever the batch size (%s bytes)', (batchBytes) => {
+    const files: Zippable = {};
+    for (let index = 0; index < 50; index++) files[`REC-${index}.json`] = strToU8(JSON.stringify({ id: `REC-${index}`, modified: '2024-01-01T00:00:00Z' }));
+    const results = [...iterateAdvisoryZipBytes(zipSync(files), 'all.zip', batchBytes === undefined ? {} : { batchBytes })];
+    expect(results.map((result) => result.ok && result.value.id)).toEqual(Array.from({ length: 50 }, (_, index) => `REC-${index}`));
+  });
+});
+
+describe('parseAdvisoryText', () => {
+  it('strips a byte order mark', () => {
+    const result = parseAdvisoryText(`\uFEFF${ghsaText(GHSA_IDS[0]!)}`, 'json', 'x.json');
+    expect(result.ok && result.value.id).toBe(GHSA_IDS[0]);
+  });
+});
+
+describe('importAdvisories', () => {
+  it('imports a directory tree in one go and reports its bad files', async () => {
+    const root = tempDir();
+    writeTree(root, {
+      'broken/bad-syntax.json': BAD_FILES['broken/bad-syntax.json']!,
+      'a/GHSA-4952-p58q-6crx.json': ghsaText('GHSA-4952-p58q-6crx'),
+      'b/GHSA-hrw6-wg82-cm62.json': ghsaText('GHSA-hrw6-wg82-cm62'),
+    });
+    const store = openSqliteStore(':memory:');
+    try {
+      const result = await importAdvisories(store, { kind: 'directory', path: root });
+      expect({ loaded: result.loaded, imported: result.imported, skipped: result.skipped }).toEqual({ loaded: 2, imported: 2, skipped: 0 });
+      expect(result.errors.map((error) => error.code)).toEqual(['parse-error']);
+      expect(store.recordsFor('PyPI', 'notebook').map((record) => record.id)).toEqual(['GHSA-4952-p58q-6crx']);
+      expect(store.sourceCounts()).toEqual({ [`local:${path.resolve(root)}`]: 2 });
+      // The same tree again changes nothing.
+      const again = await importAdvisories(store, { kind: 'directory', path: root });
+      expect({ imported: again.imported, skipped: again.skipped }).toEqual({ imported: 0, skipped: 2 });
+    } finally {
+      store.close();
+    }
+  });
+
+  it('streams an export zip into the store under the given source name', async () => {
+    const file = path.join(tempDir(), 'all.zip');
+    writeFileSync(file, exportZip({ 'BAD-2.json': strToU8('{') }));
+    const store = openSqliteStore(':memory:');
+    try {
+      const result = await importAdvisories(store, { kind: 'zip', path: file }, { sourceName: 'osv:PyPI' });
+      expect({ loaded: result.loaded, imported: result.imported, skipped: result.skipped }).toEqual({ loaded: 3, imported: 3, skipped: 0 });
+      expect(result.errors.map((error) => error.location?.path)).toEqual([`${file}!/BAD-2.json`]);
+      expect(store.sourceCounts()).toEqual({ 'osv:PyPI': 3 });
+      expect(store.recordsFor('PyPI', 'jupyter_server').map((record) => record.id)).toEqual(['GHSA-hrw6-wg82-cm62']);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('reports an unreadable zip without touching the store', async () => {
+    const store = openSqliteStore(':memory:');
+    try {
+      const result = await importAdvisories(store, { kind: 'zip', path: path.join(tempDir(), 'missing.zip') });
+      expect(result).toMatchObject({ loaded: 0, imported: 0, skipped: 0 });
+      expect(result.errors.map((error) => error.code)).toEqual(['unreadable-file']);
+      expect(store.count()).toBe(0);
+    } finally {
+      store.close();
+    }
+  });
+});
