@@ -18,7 +18,6 @@ import {
 import type { OsvRecord } from './types.js';
 
 const sharedOsv = fileURLToPath(new URL('../../../shared/data/osv', import.meta.url));
-const pypaDir = path.join(sharedOsv, 'pypa', 'vulns');
 const GHSA_IDS = ['GHSA-4952-p58q-6crx', 'GHSA-4m77-cmpx-vjc4', 'GHSA-hrw6-wg82-cm62'];
 
 function ghsaText(id: string): string {
