@@ -44,6 +44,8 @@ describe('dpkg-status detect', () => {
 });
 
 describe('dpkg-status fixtures (shared/data/lockfiles/os/dpkg, from osv-scalibr testdata)', () => {
+  // Counted independently: `grep -c '^Package:' valid` → 7 and
+  // `grep -c '^Status: install ok installed$' valid` → 7; lines from `grep -n '^Package:' valid`.
   it('valid: seven installed packages, Source with and without its own version', () => {
     expect(run(fixture('valid'))).toEqual({
       packages: [
