@@ -19,7 +19,7 @@ describe('sortVersions', () => {
   });
 
   it('returns unparseable lines with their 1-based line number and a located error', () => {
-    const { sorted, invalid } = sortVersions('npm', ['1.0.0', '', 'one', '0.1.0', '1.2'], 'versions.txt');
+    const { sorted, invalid } = sortVersions('npm', ['1.0.0', '', 'one', '0.1.0', '1.2'], { path: 'versions.txt' });
     expect(sorted).toEqual(['0.1.0', '1.0.0']);
     expect(invalid.map(({ line, text, error }) => ({ line, text, code: error.code, location: error.location }))).toEqual([
       { line: 3, text: 'one', code: 'invalid-version', location: { path: 'versions.txt', line: 3 } },
@@ -30,5 +30,17 @@ describe('sortVersions', () => {
 
   it('returns nothing for no input', () => {
     expect(sortVersions('Debian', [])).toEqual({ sorted: [], invalid: [] });
+  });
+});
+
+describe('sortVersions and legacy PyPI versions', () => {
+  it('reports pre-PEP 440 versions as invalid by default, naming the line', () => {
+    const { sorted, invalid } = sortVersions('PyPI', ['1.0', '0.9-doduo', '4.0.11rc1', '4.0.10'], { path: 'stdin' });
+    expect(sorted).toEqual(['1.0', '4.0.10', '4.0.11rc1']);
+    expect(invalid.map((entry) => [entry.line, entry.text, entry.error.code, entry.error.location?.path])).toEqual([[2, '0.9-doduo', 'invalid-version', 'stdin']]);
+  });
+
+  it('orders them before every PEP 440 version when legacy ordering is asked for', () => {
+    expect(sortVersions('PyPI', ['1.0', '0.9-doduo', '0.1'], { legacy: true })).toEqual({ sorted: ['0.9-doduo', '0.1', '1.0'], invalid: [] });
   });
 });

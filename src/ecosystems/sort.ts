@@ -10,6 +10,18 @@ export interface InvalidVersionLine {
   error: ChainwatchError;
 }
 
+export interface SortOptions {
+  /** Names the input in the errors' locations (default `<input>`). */
+  path?: string;
+  /**
+   * Accept versions the scheme orders only by a legacy rule (PyPI's pre-PEP 440
+   * versions, which OSV and old pip still order). Off by default: a version
+   * that is not valid under the ecosystem's current specification is reported,
+   * not silently placed.
+   */
+  legacy?: boolean;
+}
+
 export interface SortedVersions {
   sorted: string[];
   invalid: InvalidVersionLine[];
@@ -19,9 +31,9 @@ export interface SortedVersions {
  * Orders versions ascending with the ecosystem's own rules. Lines are trimmed;
  * blank lines are skipped; versions that compare equal (`1.0` and `1.0.0` in
  * PyPI) keep their input order. Unparseable lines are returned, not sorted.
- * `path` names the input in the errors' locations (default `<input>`).
  */
-export function sortVersions(ecosystem: Ecosystem, lines: string[], path = '<input>'): SortedVersions {
+export function sortVersions(ecosystem: Ecosystem, lines: string[], options: SortOptions = {}): SortedVersions {
+  const path = options.path ?? '<input>';
   const scheme = getScheme(ecosystem);
   const parsed: { version: Version; index: number }[] = [];
   const invalid: InvalidVersionLine[] = [];
@@ -29,7 +41,12 @@ export function sortVersions(ecosystem: Ecosystem, lines: string[], path = '<inp
     const text = line.trim();
     if (text === '') return;
     const result = scheme.parse(text);
-    if (result.ok) {
+    if (result.ok && isLegacy(result.value) && !options.legacy) {
+      const error = new ChainwatchError('invalid-version', `"${text}" is not a valid ${ecosystem} version (only the pre-PEP 440 legacy ordering could place it; pass --legacy to accept it)`, {
+        location: { path, line: index + 1 },
+      });
+      invalid.push({ line: index + 1, text, error });
+    } else if (result.ok) {
       parsed.push({ version: result.value, index });
     } else {
       const error = new ChainwatchError(result.error.code, result.error.message, {
@@ -41,4 +58,8 @@ export function sortVersions(ecosystem: Ecosystem, lines: string[], path = '<inp
   });
   parsed.sort((left, right) => left.version.compare(right.version) || left.index - right.index);
   return { sorted: parsed.map((entry) => entry.version.text), invalid };
+}
+
+function isLegacy(version: Version): boolean {
+  return (version as Version & { isLegacy?: boolean }).isLegacy === true;
 }

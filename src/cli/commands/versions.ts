@@ -16,17 +16,17 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
 }
 
 /** Reads versions one per line, prints them ascending; unparseable lines go to stderr and make the exit code 2. */
-export async function runVersionsSort(io: CliIo, ecosystemName: string): Promise<number> {
+export async function runVersionsSort(io: CliIo, ecosystemName: string, options: { legacy?: boolean } = {}): Promise<number> {
   const ecosystem = parseEcosystem(ecosystemName);
   if (!ecosystem) {
     warn(io, `chainwatch: unknown ecosystem "${ecosystemName}" (expected PyPI, npm, Debian or conda)`);
     return 2;
   }
   const lines = (await readAll(io.stdin)).split(/\r?\n/);
-  const { sorted, invalid } = sortVersions(ecosystem, lines);
+  const { sorted, invalid } = sortVersions(ecosystem, lines, { path: 'stdin', legacy: options.legacy ?? false });
   if (sorted.length > 0) io.stdout.write(`${sorted.join('\n')}\n`);
   for (const entry of invalid) {
-    warn(io, `stdin:${entry.line}: invalid ${ecosystem} version "${entry.text}": ${entry.error.message}`);
+    warn(io, entry.error.describe());
   }
   return invalid.length > 0 ? 2 : 0;
 }
@@ -37,5 +37,6 @@ export function registerVersions(program: Command, io: CliIo, setExit: (code: nu
     .command('sort')
     .description('Read versions from stdin, one per line, and print them in ascending order')
     .requiredOption('-e, --ecosystem <name>', 'PyPI, npm, Debian or conda')
-    .action(async (options: { ecosystem: string }) => setExit(await runVersionsSort(io, options.ecosystem)));
+    .option('--legacy', 'PyPI: also order pre-PEP 440 versions (before every PEP 440 version, as OSV does) instead of reporting them')
+    .action(async (options: { ecosystem: string; legacy?: boolean }) => setExit(await runVersionsSort(io, options.ecosystem, options)));
 }
