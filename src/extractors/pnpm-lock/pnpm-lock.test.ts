@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { ExtractedPackage, ExtractResult } from '../types.js';
 import { parseDependencyPath } from './dependency-path.js';
 import { extractor } from './index.js';
+import { lineTooDeep } from './nesting.js';
 
 const dataDir = fileURLToPath(new URL('../../../../shared/data/', import.meta.url));
 const fixtureDir = 'lockfiles/javascript/pnpmlock/';
@@ -419,5 +420,25 @@ describe('pnpm-lock never throws', () => {
       ),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('pnpm-lock nesting limit (the yaml library recurses per level)', () => {
+  const staircase = (levels: number) => Array.from({ length: levels }, (_, level) => `${'  '.repeat(level)}k${level}:`).join('\n');
+  it.each([
+    ['the deepest fixture', read(fixtureDir + 'peer-dependencies-advanced.v9.yaml'), undefined],
+    ['64 indentation levels', staircase(64), undefined],
+    ['65 indentation levels', staircase(65), 65],
+    ['63 open brackets on 2 indentation levels, line 3', `lockfileVersion: '9.0'\npackages:\n  a@1.0.0: ${'['.repeat(63)}`, 3],
+    ['brackets closed again do not add up', `a: ${'[]'.repeat(100)}\nb: ${'{}'.repeat(100)}`, undefined],
+    ['compact sequences', `${'- '.repeat(65)}x`, 1],
+  ])('%s', (_name, text, line) => {
+    expect(lineTooDeep(text)).toBe(line);
+  });
+
+  it('deep input is one error at the line where it gets too deep, and nothing is parsed', () => {
+    const text = `lockfileVersion: '9.0'\npackages:\n  a@1.0.0: {}\n  b@1.0.0: ${'['.repeat(5000)}`;
+    const result = extractor.extract({ path: 'pnpm-lock.yaml', text });
+    expect(result).toEqual({ packages: [], notScannable: [], errors: [expect.objectContaining({ code: 'parse-error', location: { path: 'pnpm-lock.yaml', line: 4 } })] });
   });
 });

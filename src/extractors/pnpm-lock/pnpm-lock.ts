@@ -4,6 +4,7 @@ import type { Location } from '../../core/package.js';
 import { originOf } from '../package-lock/npm-source.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult } from '../types.js';
 import { parseDependencyPath } from './dependency-path.js';
+import { lineTooDeep, MAX_NESTING } from './nesting.js';
 import { PnpmImporter, PnpmPackage, PnpmSnapshot } from './schema.js';
 import { groupsFromGraph, type PackageGroups } from './v9-groups.js';
 
@@ -19,6 +20,11 @@ export function detectPnpmLock(path: string): boolean {
  */
 export function extractPnpmLock(input: ExtractInput): ExtractResult {
   const result: ExtractResult = { packages: [], notScannable: [], errors: [] };
+  const deepLine = lineTooDeep(input.text);
+  if (deepLine !== undefined) {
+    result.errors.push(parseError(input.path, deepLine, `pnpm lockfile nests deeper than ${MAX_NESTING} levels`));
+    return result;
+  }
   const lineCounter = new LineCounter();
   let document: Document.Parsed;
   try {
