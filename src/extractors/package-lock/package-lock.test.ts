@@ -407,7 +407,17 @@ describe('package-lock edge cases', () => {
     const depth = 200_000;
     const text = '{"dependencies":' + '{"a":{"version":"1.0.0","dependencies":'.repeat(depth) + '{}' + '}}'.repeat(depth) + '}';
     const result = extractor.extract({ path, text });
-    expect(result.errors.map((error) => [error.code, error.message])).toEqual([['parse-error', 'package lockfile is nested too deeply to read']]);
+    expect(result.errors.map((error) => [error.code, error.message, error.location?.line])).toEqual([
+      ['parse-error', 'package lockfile nests deeper than 1000 levels', 1],
+    ]);
+  });
+
+  it('1000 levels of nesting are still read; brackets inside strings do not count', () => {
+    const levels = 499; // each level is an entry object plus its dependencies object, under the root object
+    const text = '{"dependencies":' + '{"a":{"version":"1.0.0","resolved":"[[[{{{","dependencies":'.repeat(levels) + '{}' + '}}'.repeat(levels) + '}';
+    const result = extractor.extract({ path, text });
+    expect(result.errors).toEqual([]);
+    expect(result.packages).toHaveLength(levels);
   });
 
   it('package-lock.json gives way to an npm-shrinkwrap.json beside it, as npm does', () => {

@@ -24,12 +24,17 @@ export function extractPackageLock(input: ExtractInput): ExtractResult {
   const result: ExtractResult = { packages: [], notScannable: [], errors: [] };
   if (isShadowedByShrinkwrap(input)) return result;
   const lines = new LineIndex(input.text);
+  const deepOffset = offsetTooDeep(input.text);
+  if (deepOffset !== undefined) {
+    result.errors.push(parseError(input.path, lines.lineAt(deepOffset), `package lockfile nests deeper than ${MAX_NESTING} levels`));
+    return result;
+  }
   const parseErrors: JsonParseError[] = [];
   let root: JsonNode | undefined;
   try {
     root = jsonc.parseTree(input.text, parseErrors, { disallowComments: true, allowTrailingComma: false });
   } catch (error) {
-    // The parser recurses per nesting level: absurdly deep input overflows the stack.
+    // Safety net only: offsetTooDeep keeps nesting far below where the recursive parser overflows.
     result.errors.push(parseError(input.path, 1, 'package lockfile is nested too deeply to read', error));
     return result;
   }
@@ -250,6 +255,30 @@ function invalidEntry(location: Location, key: string, issues: readonly { path: 
 
 function parseError(path: string, line: number, message: string, cause?: unknown): ChainwatchError {
   return new ChainwatchError('parse-error', message, { location: { path, line }, ...(cause === undefined ? {} : { cause }) });
+}
+
+/**
+ * jsonc-parser recurses once per nesting level and overflows the stack a few
+ * thousand levels down. Real lockfiles nest a few dozen levels at most (v1 adds
+ * two per nested node_modules), so deeper input is refused before parsing.
+ */
+const MAX_NESTING = 1000;
+
+/** The offset of the bracket that first nests deeper than MAX_NESTING (strings skipped), or undefined. */
+function offsetTooDeep(text: string): number | undefined {
+  let depth = 0;
+  for (let at = 0; at < text.length; at++) {
+    const character = text.charCodeAt(at);
+    if (character === 0x22) {
+      // Skip a string, escapes included; an unterminated one ends the scan.
+      for (at++; at < text.length && text.charCodeAt(at) !== 0x22; at++) if (text.charCodeAt(at) === 0x5c) at++;
+    } else if (character === 0x7b || character === 0x5b) {
+      if (++depth > MAX_NESTING) return at;
+    } else if ((character === 0x7d || character === 0x5d) && depth > 0) {
+      depth--;
+    }
+  }
+  return undefined;
 }
 
 /** Offsets to 1-based lines: jsonc-parser reports offsets only. */
