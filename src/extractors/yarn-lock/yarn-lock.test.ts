@@ -402,6 +402,13 @@ describe('yarn-lock edge cases', () => {
     expect(result.errors.map((error) => [error.code, error.location?.line])).toEqual([['parse-error', 3]]);
   });
 
+  it('Berry: deep nesting is refused by the YAML parser (maxDepth 100), not a stack overflow', () => {
+    const text = `__metadata:\n  version: 8\n\n"a@npm:^1.0.0":\n  version: 1.0.0\n  resolution: "a@npm:1.0.0"\n\n"b@npm:^1.0.0":\n  x: ${'['.repeat(5000)}\n`;
+    const result = extractor.extract({ path, text });
+    expect(result.packages).toEqual(expand(path, [['a', '1.0.0', 4]]));
+    expect(result.errors.map((error) => [error.code, error.location?.line])).toEqual([['parse-error', 9]]);
+  });
+
   it.each([
     ['- a list\n- not a lock\n'],
     ['just a scalar'],
