@@ -1,5 +1,3 @@
-import type { PackageSource } from '../types.js';
-
 /**
  * Where an npm-ecosystem package came from, read from a lockfile's URL or spec
  * (`resolved` in package-lock.json and yarn v1, `resolution` in Yarn Berry and
@@ -63,20 +61,6 @@ export function originOf(url: string): RemoteOrigin {
     return { kind: 'tarball' };
   }
   return { kind: 'unknown' };
-}
-
-/** A package source for an origin whose request was (or was not) a registry request. */
-export function sourceOf(origin: RemoteOrigin, fromRegistry: boolean): PackageSource {
-  switch (origin.kind) {
-    case 'git':
-      return 'git';
-    case 'local':
-      return 'path';
-    case 'tarball':
-      return fromRegistry ? 'registry' : 'url';
-    case 'unknown':
-      return fromRegistry ? 'registry' : 'unknown';
-  }
 }
 
 function withCommit(kind: 'git', commit: string | undefined): RemoteOrigin {
