@@ -50,6 +50,31 @@ export function resolveOsvBaseUrl(
   return DEFAULT_OSV_BASE_URL;
 }
 
+/** Replaces the URL's secrets (user name, password, query values) wherever they appear in `text`. */
+export function scrubSecrets(text: string, url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return text;
+  }
+  const secrets = [parsed.username, parsed.password, ...parsed.searchParams.values()]
+    .flatMap((secret) => [secret, decodeURIComponentSafe(secret), encodeURIComponent(secret)])
+    .filter((secret) => secret.length > 0)
+    .sort((a, b) => b.length - a.length);
+  let scrubbed = text;
+  for (const secret of new Set(secrets)) scrubbed = scrubbed.split(secret).join('***');
+  return scrubbed;
+}
+
+function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 /** A URL fit for messages: no user name, password or query values (they may hold tokens). */
 export function redactUrl(url: string): string {
   try {
@@ -235,7 +260,9 @@ async function download(url: string, source: string, http: HttpContext): Promise
       if (error instanceof HostError) throw error;
       const code = (error as { code?: string }).code;
       const retryable = code !== undefined && TRANSIENT_NETWORK_CODES.has(code);
-      failure = new HostError(source, `cannot fetch ${shownUrl}: ${(error as Error).message}`, { retryable, cause: error });
+      // The library's message may quote the URL, query and all.
+      const reason = scrubSecrets(`${(error as Error).message ?? String(error)}${code ? ` (${code})` : ''}`, url);
+      failure = new HostError(source, `cannot fetch ${shownUrl}: ${reason}`, { retryable });
       if (!retryable) throw failure;
       waitMs = Math.min(http.maxDelayMs, http.baseDelayMs * 2 ** (attempt - 1));
     }
@@ -245,8 +272,11 @@ async function download(url: string, source: string, http: HttpContext): Promise
   }
 }
 
+/** `<base>/<segment>/<segment>`, keeping the base's query (a mirror may need one). */
 function joinUrl(baseUrl: string, ...segments: string[]): string {
-  return `${baseUrl.replace(/\/+$/, '')}/${segments.map((segment) => encodeURIComponent(segment)).join('/')}`;
+  const url = new URL(baseUrl);
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/${segments.map((segment) => encodeURIComponent(segment)).join('/')}`;
+  return url.toString();
 }
 
 /** What the download phase hands to the apply phase for one ecosystem. */
