@@ -18,6 +18,8 @@ export interface InventoryPackage {
   purl: string;
   source: ExtractedPackage['source'];
   commit?: string;
+  /** Format-specific facts (Debian source package, conda channel...), from the first place it was found. */
+  qualifiers?: Record<string, string>;
   locations: Location[];
 }
 
@@ -120,6 +122,7 @@ function addPackage(byKey: Map<string, InventoryPackage>, extracted: ExtractedPa
     purl: toPurl(extracted.ecosystem, extracted.name, version),
     source: extracted.source ?? 'registry',
     ...(extracted.commit ? { commit: extracted.commit } : {}),
+    ...(extracted.qualifiers ? { qualifiers: extracted.qualifiers } : {}),
     locations: [extracted.location],
   });
 }

@@ -22,6 +22,12 @@ export interface ScanOptions {
   displayBase?: string;
   toolVersion: string;
   events?: EventSink;
+  /**
+   * Called when the local database does not exist yet, with the ecosystems the
+   * inventory holds; may create it (the CLI downloads the OSV exports) and
+   * returns the status of each source it tried.
+   */
+  createDatabase?: (ecosystems: readonly Ecosystem[]) => Promise<AdvisorySourceStatus[]>;
 }
 
 /** A named set of records the scan matches against. */
@@ -43,6 +49,11 @@ export async function scan(options: ScanOptions): Promise<ScanReport> {
     events,
   });
   const errors: ReportError[] = inventory.errors.map(toReportError);
+  const attempted: AdvisorySourceStatus[] = [];
+  if (options.databasePath !== null && options.createDatabase && !existsSync(options.databasePath)) {
+    const present = [...new Set(inventory.packages.map((pkg) => pkg.ecosystem))].sort();
+    if (present.length > 0) attempted.push(...(await options.createDatabase(present)));
+  }
   const sources = await openSources(options, errors);
   try {
     const findings = matchInventory(inventory, sources, errors, events);
@@ -54,7 +65,7 @@ export async function scan(options: ScanOptions): Promise<ScanReport> {
       findings,
       notScannable: inventory.notScannable,
       errors,
-      sources: sources.map((source) => source.status),
+      sources: [...attempted, ...sources.map((source) => source.status)],
     };
   } finally {
     for (const source of sources) source.store?.close();
@@ -73,7 +84,15 @@ async function openSources(options: ScanOptions, errors: ReportError[]): Promise
     } else {
       try {
         const store = openSqliteStore(path, { readonly: true });
-        sources.push({ status: { name: `database ${path}`, reachable: true, records: store.count() }, store });
+        const records = store.count();
+        // An empty database answers every question with "nothing known": that must not read as clean.
+        sources.push({
+          status:
+            records > 0
+              ? { name: `database ${path}`, reachable: true, records }
+              : { name: `database ${path}`, reachable: false, records: 0, error: 'the advisory database is empty: run `chainwatch db update` or `chainwatch db import`' },
+          store,
+        });
       } catch (cause) {
         const error = cause instanceof ChainwatchError ? cause : new ChainwatchError('store-error', String(cause), { location: { path }, cause });
         errors.push(toReportError(error));
@@ -127,8 +146,13 @@ function matchInventory(inventory: Inventory, sources: readonly OpenSource[], er
       pkg.source === 'git'
         ? { ecosystem: pkg.ecosystem, name: pkg.name, version: pkg.commit ? '' : pkg.version, ...(pkg.commit ? { commit: pkg.commit } : {}), purl: pkg.purl, locations: pkg.locations }
         : { ecosystem: pkg.ecosystem, name: pkg.name, version: pkg.version, purl: pkg.purl, locations: pkg.locations };
+    // Debian advisories name source packages: a binary package is matched as the source it was built from.
+    if (pkg.ecosystem === 'Debian' && pkg.qualifiers?.source) {
+      target.name = pkg.qualifiers.source;
+      target.version = pkg.qualifiers.sourceVersion ?? pkg.version;
+    }
     const result = matcher.match(target);
-    findings.push(...result.findings);
+    findings.push(...result.findings.map((finding) => ({ ...finding, package: { ecosystem: pkg.ecosystem, name: pkg.name, version: pkg.version, purl: pkg.purl } })));
     for (const warning of result.warnings) {
       // A version that is not SemVer against a SEMVER range is the record's choice of ordering, not bad input.
       if (warning.code !== 'invalid-target-version') {

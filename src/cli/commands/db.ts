@@ -1,11 +1,82 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { importAdvisories } from '../../advisories/load.js';
+import type { AdvisorySourceStatus } from '../../advisories/types.js';
+import { OSV_EXPORT_FOLDERS, resolveOsvBaseUrl, updateAdvisoryDatabase } from '../../advisories/update.js';
+import type { EventSink } from '../../core/events.js';
+import { ECOSYSTEMS, parseEcosystem, type Ecosystem } from '../../core/package.js';
 import { defaultDatabasePath, openSqliteStore } from '../../store/sqlite-store.js';
-import { describeError, warn, type CliIo } from '../io.js';
+import { describeError, eventRenderer, warn, type CliIo } from '../io.js';
 
 interface DatabaseOptions {
   db?: string;
+}
+
+interface UpdateCommandOptions extends DatabaseOptions {
+  ecosystem: string[];
+  osvUrl?: string;
+  full?: boolean;
+}
+
+/**
+ * Downloads (or refreshes) the OSV exports for `ecosystems` into the database.
+ * Ecosystems OSV publishes nothing for (conda) are reported as such, not skipped silently.
+ */
+export async function downloadDatabase(
+  io: CliIo,
+  databasePath: string,
+  ecosystems: readonly Ecosystem[],
+  osvUrl: string | undefined,
+  events: EventSink,
+  full = false,
+): Promise<AdvisorySourceStatus[]> {
+  const statuses: AdvisorySourceStatus[] = [];
+  const folders: string[] = [];
+  for (const ecosystem of ecosystems) {
+    const folder = OSV_EXPORT_FOLDERS[ecosystem];
+    if (folder) folders.push(folder);
+    else statuses.push({ name: `osv:${ecosystem}`, reachable: false, error: `OSV publishes no advisories for ${ecosystem}` });
+  }
+  if (folders.length === 0) return statuses;
+  const result = await updateAdvisoryDatabase({
+    storePath: databasePath,
+    ecosystems: folders,
+    baseUrl: resolveOsvBaseUrl({ flag: osvUrl, env: io.env }),
+    // Unreachable exports come back as statuses, which the caller reports once; only progress passes through.
+    events: { emit: (event) => (event.type === 'progress' ? events.emit(event) : undefined) },
+    full,
+  });
+  for (const entry of result.ecosystems) {
+    for (const error of entry.errors) warn(io, describeError(error));
+    statuses.push({ name: entry.name, reachable: entry.reachable, ...(entry.records !== undefined ? { records: entry.records } : {}), ...(entry.error ? { error: entry.error } : {}) });
+  }
+  return statuses;
+}
+
+/** `db update`: exit 0 when every export answered, 2 when one could not be reached (the database is then unchanged for it). */
+export async function runDatabaseUpdate(io: CliIo, options: UpdateCommandOptions): Promise<number> {
+  const databasePath = options.db ?? defaultDatabasePath(io.env);
+  const ecosystems: Ecosystem[] = [];
+  for (const name of options.ecosystem.length > 0 ? options.ecosystem : ECOSYSTEMS.filter((e) => OSV_EXPORT_FOLDERS[e])) {
+    const ecosystem = parseEcosystem(name);
+    if (!ecosystem) {
+      warn(io, `chainwatch: unknown ecosystem "${name}" (expected PyPI, npm, Debian or conda)`);
+      return 2;
+    }
+    ecosystems.push(ecosystem);
+  }
+  const renderer = eventRenderer(io);
+  let statuses: AdvisorySourceStatus[];
+  try {
+    statuses = await downloadDatabase(io, databasePath, ecosystems, options.osvUrl, renderer, options.full ?? false);
+  } finally {
+    renderer.stop();
+  }
+  for (const status of statuses) {
+    if (status.reachable) io.stdout.write(`${status.name}: up to date, ${status.records ?? 0} records\n`);
+    else warn(io, `chainwatch: advisory source not available: ${status.name}: ${status.error ?? 'unreachable'} (database left unchanged for it)`);
+  }
+  return statuses.every((status) => status.reachable) ? 0 : 2;
 }
 
 /** `db import PATH...`: directories of OSV files or export zips, each in one transaction. */
@@ -59,6 +130,14 @@ export async function runDatabaseStatus(io: CliIo, options: DatabaseOptions): Pr
 
 export function registerDatabase(program: Command, io: CliIo, setExit: (code: number) => void): void {
   const database = program.command('db').description('The local OSV advisory database');
+  database
+    .command('update')
+    .description('Download the OSV exports (first time: all.zip; then only what changed) into the database, atomically')
+    .option('-e, --ecosystem <name>', 'PyPI, npm or Debian (repeatable; default: all three)', (value: string, previous: string[] = []) => [...previous, value], [])
+    .option('--db <path>', 'the advisory database (default: $CHAINWATCH_DB or the user cache dir)')
+    .option('--osv-url <url>', 'base URL of the OSV exports (default: $CHAINWATCH_OSV_URL or OSV)')
+    .option('--full', 'download all.zip again even when an incremental update is possible')
+    .action(async (options: UpdateCommandOptions) => setExit(await runDatabaseUpdate(io, options)));
   database
     .command('import')
     .description('Import OSV records from directories of .json/.yaml files or OSV export zips')

@@ -8,6 +8,7 @@ import { DEFAULT_SKIPPED_DIRECTORIES } from '../../inventory/walk.js';
 import { reachesThreshold, scan } from '../../scan/scan.js';
 import { defaultDatabasePath } from '../../store/sqlite-store.js';
 import { eventRenderer, warn, type CliIo } from '../io.js';
+import { downloadDatabase } from './db.js';
 import { redactSecrets } from '../redact.js';
 import { TOOL_VERSION } from '../version.js';
 
@@ -22,6 +23,8 @@ export interface ScanCommandOptions {
   format: ReportFormat;
   output?: string;
   includeDir: string[];
+  offline?: boolean;
+  osvUrl?: string;
   verbose?: boolean;
 }
 
@@ -44,8 +47,9 @@ function parseChoice<T extends string>(choices: readonly T[]) {
 
 /** Exit codes: 0 clean, 1 a finding reaches --fail-on, 2 usage error or unreadable input (including no advisory source at all). */
 export function exitCodeFor(report: ScanReport, failOn: SeverityLevel | undefined): number {
-  const anyAdvisories = report.sources.some((source) => source.reachable);
-  if (report.errors.length > 0 || !anyAdvisories) return 2;
+  // Every named source must have answered: a scan that silently skipped one would read as clean.
+  const everySourceAnswered = report.sources.length > 0 && report.sources.every((source) => source.reachable);
+  if (report.errors.length > 0 || !everySourceAnswered) return 2;
   if (failOn && reachesThreshold(report.findings, failOn)) return 1;
   return 0;
 }
@@ -64,6 +68,9 @@ export async function runScan(io: CliIo, targets: string[], options: ScanCommand
       displayBase: io.cwd,
       toolVersion: TOOL_VERSION,
       events: renderer,
+      ...(options.offline || options.advisories.length > 0
+        ? {}
+        : { createDatabase: (ecosystems: readonly Ecosystem[]) => downloadDatabase(io, databasePath!, ecosystems, options.osvUrl, renderer) }),
     });
   } finally {
     renderer.stop();
@@ -72,7 +79,8 @@ export async function runScan(io: CliIo, targets: string[], options: ScanCommand
   if (options.advisories.length > 0 && options.db === undefined) {
     report = { ...report, sources: report.sources.filter((source) => source.reachable || !source.name.startsWith('database ')) };
   }
-  const text = renderReport(report, options.format, { color: options.format === 'table' && io.env.NO_COLOR === undefined && (io.stderr.isTTY ?? false) && !options.output });
+  // Reports quote paths and advisory text: they pass the same redaction as everything else the CLI writes.
+  const text = redactSecrets(renderReport(report, options.format, { color: options.format === 'table' && io.env.NO_COLOR === undefined && (io.stderr.isTTY ?? false) && !options.output }), io.env);
   if (options.output) {
     // Written beside the target and renamed, so a reader never sees half a report.
     const temporary = `${options.output}.${process.pid}.tmp`;
@@ -81,10 +89,11 @@ export async function runScan(io: CliIo, targets: string[], options: ScanCommand
   } else {
     io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   }
-  for (const source of report.sources.filter((entry) => !entry.reachable)) {
-    warn(io, `chainwatch: advisory source not available: ${source.name}: ${source.error ?? 'unreachable'}`);
-  }
-  if (options.format !== 'table') {
+  // The table already lists unreachable sources and errors; other formats are for machines, so people get them on stderr.
+  if (options.format !== 'table' || options.output) {
+    for (const source of report.sources.filter((entry) => !entry.reachable)) {
+      warn(io, `chainwatch: advisory source not available: ${source.name}: ${source.error ?? 'unreachable'}`);
+    }
     for (const error of report.errors) warn(io, `${error.path}${error.line ? `:${error.line}` : ''}: ${redactSecrets(error.message, io.env)}`);
   }
   return exitCodeFor(report, options.failOn);
@@ -98,6 +107,8 @@ export function registerScan(program: Command, io: CliIo, setExit: (code: number
     .option('-a, --advisories <dir|zip>', 'OSV records: a directory of .json/.yaml files or an OSV export zip (repeatable)', collect(String), [])
     .option('--db <path>', 'the advisory database (default: $CHAINWATCH_DB or the user cache dir)')
     .option('--no-local-db', 'do not use the local advisory database (only --advisories)')
+    .option('--offline', 'never download advisories; use only what is stored or given')
+    .option('--osv-url <url>', 'base URL of the OSV exports when the database must be created (default: $CHAINWATCH_OSV_URL or OSV)')
     .option('-e, --ecosystem <name>', 'only these ecosystems: PyPI, npm, Debian, conda (repeatable)', collect(parseEcosystemOption), [])
     .option('--fail-on <level>', 'exit 1 when a finding reaches low|medium|high|critical', parseChoice(FAIL_ON_LEVELS))
     .option('-f, --format <format>', `output format: ${REPORT_FORMATS.join('|')}`, parseChoice(REPORT_FORMATS), 'table')

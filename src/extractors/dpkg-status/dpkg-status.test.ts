@@ -92,16 +92,18 @@ describe('dpkg-status fixtures (shared/data/lockfiles/os/dpkg, from osv-scalibr 
     });
   });
 
-  it('statusfield: only "install ok installed" counts; installed-ish states are listed as not scannable', () => {
+  it('statusfield: every state whose files are on disk counts, whatever is wanted next; half-installed is listed as not scannable', () => {
     const location = (line: number) => ({ path: PATH, line });
     expect(run(fixture('statusfield'))).toEqual({
-      packages: [debian('wantinstall_installed', '1.0', 1, { source: 'wantinstall_installed', sourceVersion: '1.0' })],
+      packages: [
+        debian('wantinstall_installed', '1.0', 1, { source: 'wantinstall_installed', sourceVersion: '1.0' }),
+        debian('wantdeinstall_installed', '1.0', 5, { source: 'wantdeinstall_installed', sourceVersion: '1.0' }),
+        debian('wantinstall_unpacked', '1.0', 13, { source: 'wantinstall_unpacked', sourceVersion: '1.0' }),
+        debian('wantpurge_installed', '1.0', 17, { source: 'wantpurge_installed', sourceVersion: '1.0' }),
+      ],
       notScannable: [
-        { name: 'wantdeinstall_installed', reason: 'dpkg status "deinstall reinstreq installed" is not "install ok installed"', location: location(5) },
         // wantdeinstall_configfiles (line 9) only has its config files left: not reported at all.
-        { name: 'wantinstall_unpacked', reason: 'dpkg status "install ok unpacked" is not "install ok installed"', location: location(13) },
-        { name: 'wantpurge_installed', reason: 'dpkg status "purge ok installed" is not "install ok installed"', location: location(17) },
-        { name: 'wantinstall_halfinstalled', reason: 'dpkg status "install reinstreq half-installed" is not "install ok installed"', location: location(21) },
+        { name: 'wantinstall_halfinstalled', reason: 'dpkg status "install reinstreq half-installed" is not an installed state', location: location(21) },
         { name: 'wantnostatus', reason: 'no Status field: cannot tell whether the package is installed', location: location(25) },
       ],
       errors: [],
@@ -174,7 +176,7 @@ describe('dpkg-status inline edge cases', () => {
     ]);
   });
 
-  it('not-installed packages are dropped silently; a hold is listed as not scannable', () => {
+  it('not-installed packages are dropped silently; a held package is installed', () => {
     const text = [
       'Package: gone',
       'Status: purge ok not-installed',
@@ -185,10 +187,8 @@ describe('dpkg-status inline edge cases', () => {
       'Version: 2',
     ].join('\n');
     expect(run(text)).toEqual({
-      packages: [],
-      notScannable: [
-        { name: 'held', reason: 'dpkg status "hold ok installed" is not "install ok installed"', location: { path: PATH, line: 5 } },
-      ],
+      packages: [debian('held', '2', 5, { source: 'held', sourceVersion: '2' })],
+      notScannable: [],
       errors: [],
     });
   });

@@ -2,8 +2,14 @@ import { ChainwatchError } from '../../core/errors.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult, Extractor, NotScannable } from '../types.js';
 import { parseStanzas, type Stanza } from './parse-stanzas.js';
 
-/** The one dpkg state whose packages are reported as installed (see readme.md for the others). */
-const INSTALLED_STATUS = 'install ok installed';
+/**
+ * dpkg states (third word of Status) in which all of the package's files are on
+ * disk, configured or not. The first word is only what the administrator wants
+ * next: a package on hold, or marked for removal but not removed yet, is still
+ * installed — and held packages are often the old, vulnerable ones a scan must
+ * not miss. `half-installed` (an unpack that failed midway) is listed as not scannable.
+ */
+const FILES_ON_DISK_STATES: ReadonlySet<string> = new Set(['installed', 'unpacked', 'half-configured', 'triggers-awaited', 'triggers-pending']);
 
 /** dpkg states whose program files are gone: nothing on disk to report. */
 const GONE_STATES: ReadonlySet<string> = new Set(['not-installed', 'config-files']);
@@ -43,10 +49,10 @@ function stanzaToPackage(stanza: Stanza, path: string, inStatusDirectory: boolea
     result.notScannable.push({ name, reason: 'no Status field: cannot tell whether the package is installed', location });
     return;
   }
-  if (status !== undefined && status !== INSTALLED_STATUS) {
-    const state = status.split(' ')[2];
+  const state = status?.split(' ')[2];
+  if (status !== undefined && (state === undefined || !FILES_ON_DISK_STATES.has(state))) {
     if (state !== undefined && GONE_STATES.has(state)) return;
-    result.notScannable.push({ name, reason: `dpkg status "${status}" is not "${INSTALLED_STATUS}"`, location });
+    result.notScannable.push({ name, reason: `dpkg status "${status}" is not an installed state`, location });
     return;
   }
 
