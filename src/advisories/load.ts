@@ -36,15 +36,15 @@ export function advisoryFormatOf(fileName: string): AdvisoryFormat | null {
   return null;
 }
 
+/** The YAML tags dropped from the core schema (see YAML_OPTIONS). */
+const NUMBER_TAG = /(?:^|:)(?:int|float)/;
+
 /**
  * YAML 1.2 core schema without its number tags: every OSV field that looks
  * numeric is a string (`versions: [1.10]` must stay "1.10", not become 1.1),
  * so plain scalars such as `1.10` or `007` are kept as written. `logLevel:
  * 'error'` keeps the library from printing warnings.
  */
-/** The YAML tags dropped from the core schema (see YAML_OPTIONS). */
-const NUMBER_TAG = /(?:^|:)(?:int|float)/;
-
 const YAML_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions & ToJSOptions = {
   schema: 'core',
   customTags: (tags) => tags.filter((tag) => !NUMBER_TAG.test(typeof tag === 'string' ? tag : tag.tag)),
@@ -84,7 +84,11 @@ function yamlLineOf(text: string, issuePath: readonly PropertyKey[]): number | u
   return undefined;
 }
 
-function syntaxError(message: string, location: ErrorLocation, cause: unknown): { ok: false; error: ChainwatchError } {
+function locationOf(filePath: string, line: number | undefined): ErrorLocation {
+  return line === undefined ? { path: filePath } : { path: filePath, line };
+}
+
+function syntaxError(message: string, location: ErrorLocation, cause?: unknown): { ok: false; error: ChainwatchError } {
   return fail(new ChainwatchError('parse-error', message, { location, cause }));
 }
 
@@ -108,7 +112,7 @@ function parseSyntax(text: string, format: AdvisoryFormat, filePath: string): Re
     } catch (error) {
       const message = (error as Error).message;
       const line = jsonErrorLine(text);
-      return syntaxError(`invalid JSON: ${message.replace(/\s+/g, ' ')}`, line === undefined ? { path: filePath } : { path: filePath, line }, error);
+      return syntaxError(`invalid JSON: ${message.replace(/\s+/g, ' ')}`, locationOf(filePath, line), error);
     }
   }
   try {
@@ -117,7 +121,7 @@ function parseSyntax(text: string, format: AdvisoryFormat, filePath: string): Re
     if (error instanceof YAMLParseError) {
       const line = error.linePos?.[0].line;
       const message = (error.message.split('\n')[0] ?? error.message).replace(/:$/, '');
-      return syntaxError(`invalid YAML: ${message}`, line === undefined ? { path: filePath } : { path: filePath, line }, error);
+      return syntaxError(`invalid YAML: ${message}`, locationOf(filePath, line), error);
     }
     return syntaxError(`invalid YAML: ${(error as Error).message}`, { path: filePath }, error);
   }
@@ -365,11 +369,7 @@ async function* parseInWorkers(files: readonly string[], count: number): AsyncGe
       } else if (outcome.failure === 'read') {
         yield unreadable(filePath, new Error(outcome.message));
       } else {
-        yield fail(
-          new ChainwatchError('parse-error', outcome.message, {
-            location: outcome.line === undefined ? { path: filePath } : { path: filePath, line: outcome.line },
-          }),
-        );
+        yield syntaxError(outcome.message, locationOf(filePath, outcome.line));
       }
     }
   } finally {
@@ -506,18 +506,21 @@ export function* iterateAdvisoryZipBytes(
   }
 }
 
+async function readArchive(file: string): Promise<Result<Uint8Array>> {
+  try {
+    return { ok: true, value: await readFile(file) };
+  } catch (error) {
+    return unreadable(file, error);
+  }
+}
+
 /** Loads an OSV export zip from disk (entries named `<ID>.json`; `.yaml` entries are read too). */
 export async function loadAdvisoryZip(file: string): Promise<LoadResult> {
   const records: OsvRecord[] = [];
   const errors: ChainwatchError[] = [];
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(file);
-  } catch (error) {
-    errors.push(new ChainwatchError('unreadable-file', `cannot read file: ${(error as Error).message}`, { location: { path: file }, cause: error }));
-    return { records, errors };
-  }
-  for (const result of iterateAdvisoryZipBytes(bytes, file)) {
+  const bytes = await readArchive(file);
+  if (!bytes.ok) return { records, errors: [bytes.error] };
+  for (const result of iterateAdvisoryZipBytes(bytes.value, file)) {
     if (result.ok) records.push(result.value);
     else errors.push(result.error);
   }
@@ -553,18 +556,12 @@ export async function importAdvisories(
     const stats = store.importRecords(result.records, { source: sourceName });
     return { ...stats, loaded, errors };
   }
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(source.path);
-  } catch (error) {
-    errors.push(
-      new ChainwatchError('unreadable-file', `cannot read file: ${(error as Error).message}`, { location: { path: source.path }, cause: error }),
-    );
-    return { imported: 0, skipped: 0, loaded, errors };
-  }
+  const bytes = await readArchive(source.path);
+  if (!bytes.ok) return { imported: 0, skipped: 0, loaded, errors: [bytes.error] };
+  const zip = bytes.value;
   // Streamed straight into the transaction: the zip's records are never all in memory at once.
   function* validRecords(): Generator<OsvRecord> {
-    for (const result of iterateAdvisoryZipBytes(bytes, source.path)) {
+    for (const result of iterateAdvisoryZipBytes(zip, source.path)) {
       if (result.ok) {
         loaded++;
         yield result.value;
