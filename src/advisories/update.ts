@@ -335,7 +335,6 @@ async function planIncremental(
       message: `${ecosystem}: modified_id.csv is incomplete (${index.badLines.length} bad lines); nothing will be deleted`,
     });
   }
-  const cursorKey = timestampKey(cursor) ?? '';
   const changed: string[] = [];
   const listed = new Set<string>();
   let newest: string | null = null;
@@ -343,7 +342,7 @@ async function planIncremental(
     listed.add(row.id);
     if (newest === null || compareTimestamps(row.modified, newest) > 0) newest = row.modified;
     const storedModified = stored.get(row.id);
-    if (storedModified === undefined || (timestampKey(row.modified) ?? '') > cursorKey || compareTimestamps(storedModified, row.modified) < 0) {
+    if (storedModified === undefined || compareTimestamps(row.modified, cursor) > 0 || compareTimestamps(storedModified, row.modified) < 0) {
       changed.push(row.id);
     }
   }
