@@ -3,7 +3,6 @@ import { ChainwatchError } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import { silentSink } from '../core/events.js';
 import type { Ecosystem } from '../core/package.js';
-import { importAdvisories } from '../advisories/load.js';
 import { createPackageMatcher, type RecordSource } from '../advisories/match.js';
 import type { AdvisorySourceStatus, Finding, OsvRecord } from '../advisories/types.js';
 import { SEVERITY_ORDER, type SeverityLevel } from '../advisories/types.js';
@@ -100,10 +99,12 @@ async function openSources(options: ScanOptions, errors: ReportError[]): Promise
       }
     }
   }
+  // The loaders (YAML, zip) are only needed for --advisories.
+  const { importAdvisories } = options.advisoryPaths?.length ? await import('../advisories/load.js') : { importAdvisories: null };
   for (const path of options.advisoryPaths ?? []) {
     const kind = existsSync(path) && statSync(path).isDirectory() ? 'directory' : 'zip';
     const store = openSqliteStore(':memory:');
-    const result = await importAdvisories(store, { kind, path }, { sourceName: `advisories:${path}` });
+    const result = await importAdvisories!(store, { kind, path }, { sourceName: `advisories:${path}` });
     errors.push(...result.errors.map(toReportError));
     const unreadable = result.loaded === 0 && result.errors.some((error) => error.location?.path === path);
     sources.push({

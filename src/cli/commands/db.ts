@@ -1,11 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { importAdvisories } from '../../advisories/load.js';
 import type { AdvisorySourceStatus } from '../../advisories/types.js';
-import { OSV_EXPORT_FOLDERS, resolveOsvBaseUrl, updateAdvisoryDatabase } from '../../advisories/update.js';
 import type { EventSink } from '../../core/events.js';
 import { ECOSYSTEMS, parseEcosystem, type Ecosystem } from '../../core/package.js';
-import { defaultDatabasePath, openSqliteStore } from '../../store/sqlite-store.js';
 import { describeError, eventRenderer, warn, type CliIo } from '../io.js';
 
 interface DatabaseOptions {
@@ -30,6 +27,7 @@ export async function downloadDatabase(
   events: EventSink,
   full = false,
 ): Promise<AdvisorySourceStatus[]> {
+  const { OSV_EXPORT_FOLDERS, resolveOsvBaseUrl, updateAdvisoryDatabase } = await import('../../advisories/update.js');
   const statuses: AdvisorySourceStatus[] = [];
   const folders: string[] = [];
   for (const ecosystem of ecosystems) {
@@ -55,6 +53,7 @@ export async function downloadDatabase(
 
 /** `db update`: exit 0 when every export answered, 2 when one could not be reached (the database is then unchanged for it). */
 export async function runDatabaseUpdate(io: CliIo, options: UpdateCommandOptions): Promise<number> {
+  const [{ defaultDatabasePath }, { OSV_EXPORT_FOLDERS }] = await Promise.all([import('../../store/sqlite-store.js'), import('../../advisories/update.js')]);
   const databasePath = options.db ?? defaultDatabasePath(io.env);
   const ecosystems: Ecosystem[] = [];
   for (const name of options.ecosystem.length > 0 ? options.ecosystem : ECOSYSTEMS.filter((e) => OSV_EXPORT_FOLDERS[e])) {
@@ -81,6 +80,10 @@ export async function runDatabaseUpdate(io: CliIo, options: UpdateCommandOptions
 
 /** `db import PATH...`: directories of OSV files or export zips, each in one transaction. */
 export async function runDatabaseImport(io: CliIo, paths: string[], options: DatabaseOptions): Promise<number> {
+  const [{ defaultDatabasePath, openSqliteStore }, { importAdvisories }] = await Promise.all([
+    import('../../store/sqlite-store.js'),
+    import('../../advisories/load.js'),
+  ]);
   const databasePath = options.db ?? defaultDatabasePath(io.env);
   let exitCode = 0;
   let store;
@@ -111,6 +114,7 @@ export async function runDatabaseImport(io: CliIo, paths: string[], options: Dat
 }
 
 export async function runDatabaseStatus(io: CliIo, options: DatabaseOptions): Promise<number> {
+  const { defaultDatabasePath, openSqliteStore } = await import('../../store/sqlite-store.js');
   const databasePath = options.db ?? defaultDatabasePath(io.env);
   if (!existsSync(databasePath)) {
     io.stdout.write(`${databasePath}: no advisory database yet (run \`chainwatch db update\` or \`chainwatch db import\`)\n`);

@@ -2,13 +2,9 @@ import { writeFile, rename } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import { parseEcosystem, type Ecosystem } from '../../core/package.js';
 import type { SeverityLevel } from '../../advisories/types.js';
-import { renderReport } from '../../report/index.js';
 import { REPORT_FORMATS, type ReportFormat, type ScanReport } from '../../report/types.js';
 import { DEFAULT_SKIPPED_DIRECTORIES } from '../../inventory/walk.js';
-import { reachesThreshold, scan } from '../../scan/scan.js';
-import { defaultDatabasePath } from '../../store/sqlite-store.js';
 import { eventRenderer, warn, type CliIo } from '../io.js';
-import { downloadDatabase } from './db.js';
 import { redactSecrets } from '../redact.js';
 import { TOOL_VERSION } from '../version.js';
 
@@ -46,7 +42,8 @@ function parseChoice<T extends string>(choices: readonly T[]) {
 }
 
 /** Exit codes: 0 clean, 1 a finding reaches --fail-on, 2 usage error or unreadable input (including no advisory source at all). */
-export function exitCodeFor(report: ScanReport, failOn: SeverityLevel | undefined): number {
+export async function exitCodeFor(report: ScanReport, failOn: SeverityLevel | undefined): Promise<number> {
+  const { reachesThreshold } = await import('../../scan/scan.js');
   // Every named source must have answered: a scan that silently skipped one would read as clean.
   const everySourceAnswered = report.sources.length > 0 && report.sources.every((source) => source.reachable);
   if (report.errors.length > 0 || !everySourceAnswered) return 2;
@@ -55,6 +52,13 @@ export function exitCodeFor(report: ScanReport, failOn: SeverityLevel | undefine
 }
 
 export async function runScan(io: CliIo, targets: string[], options: ScanCommandOptions): Promise<number> {
+  // Loaded here, not at start-up: `chainwatch --help` and other commands should not pay for the scan's modules.
+  const [{ scan }, { renderReport }, { defaultDatabasePath }] = await Promise.all([
+    import('../../scan/scan.js'),
+    import('../../report/index.js'),
+    import('../../store/sqlite-store.js'),
+  ]);
+  const { downloadDatabase } = await import('./db.js');
   const renderer = eventRenderer(io, { verbose: options.verbose ?? false });
   const databasePath = options.localDb ? (options.db ?? defaultDatabasePath(io.env)) : null;
   let report: ScanReport;
@@ -96,7 +100,7 @@ export async function runScan(io: CliIo, targets: string[], options: ScanCommand
     }
     for (const error of report.errors) warn(io, `${error.path}${error.line ? `:${error.line}` : ''}: ${redactSecrets(error.message, io.env)}`);
   }
-  return exitCodeFor(report, options.failOn);
+  return await exitCodeFor(report, options.failOn);
 }
 
 export function registerScan(program: Command, io: CliIo, setExit: (code: number) => void): void {

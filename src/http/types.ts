@@ -1,0 +1,68 @@
+/**
+ * One HTTP layer for every registry client (PyPI, npm, conda, OSV, GitHub):
+ * keep-alive, a per-host concurrency limit, retries with backoff honouring
+ * Retry-After on 429/5xx, conditional requests (ETag / Last-Modified) with the
+ * response cache in the SQLite store, an offline mode served from that cache,
+ * and a list of the sources that failed. Registry clients never call undici
+ * directly: they get an HttpClient.
+ */
+
+export interface HttpRequest {
+  url: string;
+  /** Extra request headers (Accept, Authorization from the ecosystem's own config...). Never logged. */
+  headers?: Record<string, string>;
+  /** A short name for the source this request belongs to (`pypi`, `npm`, `conda-forge`), for the failure list. */
+  source: string;
+  /**
+   * `revalidate` (default): serve from cache after a 304, else fetch.
+   * `prefer-cache`: use a cached response without asking when one exists (immutable files: wheels, metadata by hash, tarballs).
+   * `no-store`: neither read nor write the cache.
+   */
+  cache?: 'revalidate' | 'prefer-cache' | 'no-store';
+  /** Byte range, for reading a wheel's central directory without downloading it all. */
+  range?: { start: number; end?: number };
+}
+
+export interface HttpResponse {
+  /** Final status after redirects and retries (200, 206, 404, 410...). 304s are resolved to the cached 200. */
+  status: number;
+  /** Lower-cased header names. */
+  headers: Record<string, string>;
+  body: Buffer;
+  /** The URL that answered, after redirects. */
+  url: string;
+  /** True when the body came from the cache (304 revalidation, prefer-cache, or offline). */
+  fromCache: boolean;
+}
+
+export interface SourceFailure {
+  source: string;
+  /** A redacted sentence: no credentials, no tokens. */
+  error: string;
+  /** The first URL that failed (redacted). */
+  url: string;
+}
+
+export interface HttpStats {
+  /** Requests that went to the network (including 304 revalidations). */
+  requests: number;
+  /** Answers served without a full download (304 or prefer-cache or offline). */
+  cacheHits: number;
+  /** Responses that were 304 Not Modified. */
+  notModified: number;
+  retries: number;
+  bytes: number;
+}
+
+export interface HttpClient {
+  /**
+   * GET a URL. Absent things (404/410) are responses, not errors. A host that
+   * cannot be reached, or keeps answering 429/5xx after the retries, raises a
+   * HostError (src/core/errors.ts) and is recorded in failures(). Offline, a
+   * request with no cached response raises a HostError with status undefined.
+   */
+  get(request: HttpRequest): Promise<HttpResponse>;
+  failures(): SourceFailure[];
+  stats(): HttpStats;
+  close(): Promise<void>;
+}
