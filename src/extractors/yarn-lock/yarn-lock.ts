@@ -5,6 +5,7 @@ import { originOf, type RemoteOrigin } from '../package-lock/npm-source.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult } from '../types.js';
 import { key, parseDescriptor, type Descriptor } from './descriptor.js';
 import { YarnBerryEntry, YarnClassicEntry } from './schema.js';
+import { parseBerryFastPath } from './berry-fast-path.js';
 
 type Format = 'classic' | 'berry';
 
@@ -280,6 +281,10 @@ type ParseOutcome = { ok: true; value: Record<string, unknown> } | { ok: false; 
 function parseLockText(text: string, format: Format): ParseOutcome {
   const shift = format === 'classic' && !CLASSIC_HEADER.test(text) ? 1 : 0;
   const source = shift === 1 ? CLASSIC_HEADER_LINE + text : text;
+  if (format !== 'classic') {
+    const fast = parseBerryFastPath(source);
+    if (fast) return { ok: true, value: fast };
+  }
   try {
     const value: unknown = parseSyml(source);
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
