@@ -1,0 +1,174 @@
+import { z } from 'zod';
+
+/**
+ * zod schemas of the npm registry's packument (the document at
+ * `<registry>/<escaped name>`), in both forms the registry serves:
+ *   - abbreviated ("corgi", `Accept: application/vnd.npm.install-v1+json`):
+ *     what resolution needs — versions with their dependency maps, dist,
+ *     engines, os/cpu, deprecated, hasInstallScript — and `dist-tags`;
+ *   - full (`Accept: application/json`): adds `time`, `maintainers`,
+ *     `repository`, per-version `scripts`, `_npmUser`, `license`...
+ *
+ * Only the fields chainwatch reads are declared and kept (unknown fields such
+ * as readmes are stripped, so a cached packument stays small). Tolerance:
+ *   - a version entry that does not parse is dropped, the packument survives
+ *     (one broken old publish must not hide the package);
+ *   - a dependency map entry whose spec is not a string is dropped;
+ *   - a wrong-typed optional field becomes absent, never a default value: a
+ *     mirror that strips or mangles `maintainers`, `_npmUser` or
+ *     `dist.attestations` yields an unknown signal, not `false` or `0`.
+ */
+
+const Text = z.string().optional().catch(undefined);
+const Flag = z.boolean().optional().catch(undefined);
+
+/** `{ name: spec }`: non-string specs are dropped, a non-object map is absent. */
+const DependencyMap = z
+  .record(z.string(), z.unknown())
+  .optional()
+  .catch(undefined)
+  .transform((map): Record<string, string> | undefined => {
+    if (!map) return undefined;
+    const kept: Record<string, string> = {};
+    for (const [name, spec] of Object.entries(map)) if (typeof spec === 'string') kept[name] = spec;
+    return kept;
+  });
+
+/** `os`, `cpu`, `libc`: a list of strings, or one string (older publishes). */
+const PlatformList = z
+  .union([z.array(z.string()), z.string()])
+  .optional()
+  .catch(undefined)
+  .transform((value) => (typeof value === 'string' ? [value] : value));
+
+const PeerDependenciesMeta = z
+  .record(z.string(), z.unknown())
+  .optional()
+  .catch(undefined)
+  .transform((map): Record<string, { optional: boolean }> | undefined => {
+    if (!map) return undefined;
+    const kept: Record<string, { optional: boolean }> = {};
+    for (const [name, meta] of Object.entries(map)) {
+      kept[name] = { optional: typeof meta === 'object' && meta !== null && (meta as { optional?: unknown }).optional === true };
+    }
+    return kept;
+  });
+
+/** `bundleDependencies` (or the `bundledDependencies` spelling): `true` means all dependencies. */
+const BundleList = z
+  .union([z.array(z.string()), z.boolean(), z.record(z.string(), z.unknown())])
+  .optional()
+  .catch(undefined);
+
+/** `repository`: a string shorthand or `{ type, url, directory }`. */
+export const NpmRepository = z
+  .union([z.string(), z.looseObject({ type: Text, url: Text, directory: Text })])
+  .optional()
+  .catch(undefined);
+export type NpmRepository = z.infer<typeof NpmRepository>;
+
+/** `license`: SPDX text, or the legacy `{ type }` object. */
+const License = z
+  .union([z.string(), z.looseObject({ type: z.string() })])
+  .optional()
+  .catch(undefined)
+  .transform((value) => (typeof value === 'string' ? value : value?.type));
+
+const Person = z.union([z.string(), z.looseObject({ name: Text, email: Text })]);
+
+/** A list of people whose bad entries are dropped; not a list at all means absent (unknown). */
+const PeopleList = z
+  .array(z.unknown())
+  .optional()
+  .catch(undefined)
+  .transform((list) => list?.filter((entry) => Person.safeParse(entry).success));
+
+export const NpmDist = z.object({
+  tarball: Text,
+  integrity: Text,
+  shasum: Text,
+  /** Present when the version was published with provenance / attestations. */
+  attestations: z
+    .looseObject({ url: Text, provenance: z.looseObject({ predicateType: Text }).optional().catch(undefined) })
+    .optional()
+    .catch(undefined),
+  /** Registry ECDSA signatures over `name@version:integrity`: marks a document as the registry's own. */
+  signatures: z.array(z.unknown()).optional().catch(undefined),
+});
+export type NpmDist = z.infer<typeof NpmDist>;
+
+/** One entry of `versions`: a manifest as the registry stores it. */
+export const NpmManifest = z.object({
+  name: z.string(),
+  version: z.string(),
+  dependencies: DependencyMap,
+  optionalDependencies: DependencyMap,
+  peerDependencies: DependencyMap,
+  peerDependenciesMeta: PeerDependenciesMeta,
+  bundleDependencies: BundleList,
+  bundledDependencies: BundleList,
+  engines: z.record(z.string(), z.unknown()).optional().catch(undefined),
+  os: PlatformList,
+  cpu: PlatformList,
+  libc: PlatformList,
+  /** Deprecation message; npm treats any non-empty string as deprecated. */
+  deprecated: z.union([z.string(), z.boolean()]).optional().catch(undefined),
+  dist: NpmDist.optional().catch(undefined),
+  /** Abbreviated packuments only: true when preinstall/install/postinstall (or a binding.gyp) exists. */
+  hasInstallScript: Flag,
+  _hasShrinkwrap: Flag,
+  /** Full packuments only. */
+  scripts: z.record(z.string(), z.unknown()).optional().catch(undefined),
+  _npmUser: Person.optional().catch(undefined),
+  maintainers: PeopleList,
+  license: License,
+  repository: NpmRepository,
+});
+export type NpmManifest = z.infer<typeof NpmManifest>;
+
+/** `versions`: a map whose unparseable entries are dropped. */
+const Versions = z
+  .record(z.string(), z.unknown())
+  .optional()
+  .catch(undefined)
+  .transform((map): Record<string, NpmManifest> => {
+    const kept: Record<string, NpmManifest> = {};
+    for (const [version, entry] of Object.entries(map ?? {})) {
+      const parsed = NpmManifest.safeParse(entry);
+      if (parsed.success && parsed.data.version === version) kept[version] = parsed.data;
+    }
+    return kept;
+  });
+
+/** `time`: `{ created, modified, <version>: ISO date }`; non-string entries dropped. */
+const TimeMap = z
+  .record(z.string(), z.unknown())
+  .optional()
+  .catch(undefined)
+  .transform((map): Record<string, string> | undefined => {
+    if (!map) return undefined;
+    const kept: Record<string, string> = {};
+    for (const [key, value] of Object.entries(map)) if (typeof value === 'string') kept[key] = value;
+    return kept;
+  });
+
+export const NpmPackument = z.object({
+  name: z.string(),
+  'dist-tags': z
+    .record(z.string(), z.unknown())
+    .optional()
+    .catch(undefined)
+    .transform((map): Record<string, string> => {
+      const kept: Record<string, string> = {};
+      for (const [tag, version] of Object.entries(map ?? {})) if (typeof version === 'string') kept[tag] = version;
+      return kept;
+    }),
+  versions: Versions,
+  /** Full packuments only (abbreviated ones carry `modified`). */
+  time: TimeMap,
+  modified: Text,
+  maintainers: PeopleList,
+  repository: NpmRepository,
+  license: License,
+});
+export type NpmPackument = z.infer<typeof NpmPackument>;
