@@ -1,10 +1,16 @@
-import cvssCalculator from 'ae-cvss-calculator';
+import { createRequire } from 'node:module';
 import { SEVERITY_ORDER } from './types.js';
 import type { OsvAffected, OsvRecord, OsvSeverity, Severity, SeverityLevel } from './types.js';
 
 // ae-cvss-calculator ships one CommonJS bundle: Node's ESM loader only exposes
 // it as a default export, so the classes are taken from that object.
-const { Cvss2, Cvss3P0, Cvss3P1, Cvss4P0 } = cvssCalculator;
+type CvssCalculator = typeof import('ae-cvss-calculator');
+let calculator: CvssCalculator | null = null;
+/** Loaded on the first vector to score: most scans match nothing and should not pay for the calculator's start-up. */
+function cvssLibrary(): CvssCalculator {
+  calculator ??= createRequire(import.meta.url)('ae-cvss-calculator') as CvssCalculator;
+  return calculator;
+}
 
 type CvssSource = 'CVSS_V4' | 'CVSS_V3' | 'CVSS_V2';
 
@@ -34,19 +40,19 @@ export function scoreCvss(entry: OsvSeverity): CvssScore | null {
   try {
     switch (metrics.kind) {
       case 'v4': {
-        const cvss = new Cvss4P0(vector);
+        const cvss = new (cvssLibrary().Cvss4P0)(vector);
         if (!cvss.isBaseFullyDefined()) return null;
         // CVSS-B: the base metrics alone, comparable with the v3/v2 base score.
         return withLevel('CVSS_V4', cvss.calculateScores().baseMetricsOnly, vector);
       }
       case 'v3.1':
       case 'v3.0': {
-        const cvss = metrics.kind === 'v3.1' ? new Cvss3P1(vector) : new Cvss3P0(vector);
+        const cvss = metrics.kind === 'v3.1' ? new (cvssLibrary().Cvss3P1)(vector) : new (cvssLibrary().Cvss3P0)(vector);
         if (!cvss.isBaseFullyDefined()) return null;
         return withLevel('CVSS_V3', cvss.calculateScores().base, vector);
       }
       case 'v2': {
-        const cvss = new Cvss2(metrics.body);
+        const cvss = new (cvssLibrary().Cvss2)(metrics.body);
         if (!cvss.isBaseFullyDefined()) return null;
         return withLevel('CVSS_V2', cvss.calculateScores().base, vector);
       }
