@@ -1,10 +1,11 @@
 import { createRequire } from 'node:module';
+import type * as CvssModule from 'ae-cvss-calculator';
 import { SEVERITY_ORDER } from './types.js';
 import type { OsvAffected, OsvRecord, OsvSeverity, Severity, SeverityLevel } from './types.js';
 
 // ae-cvss-calculator ships one CommonJS bundle: Node's ESM loader only exposes
 // it as a default export, so the classes are taken from that object.
-type CvssCalculator = typeof import('ae-cvss-calculator');
+type CvssCalculator = typeof CvssModule;
 let calculator: CvssCalculator | null = null;
 /** Loaded on the first vector to score: most scans match nothing and should not pay for the calculator's start-up. */
 function cvssLibrary(): CvssCalculator {
