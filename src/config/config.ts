@@ -149,8 +149,9 @@ export const PRESET_NAMES = ['jupyter'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
 /**
- * Where a preset file is. `tsc` copies no YAML into dist/, so the compiled
- * CLI (dist/config/config.js) reads it from the checkout's src/config/presets/.
+ * Where a preset file is: beside this module when run from the sources; the
+ * bundled CLI (dist/cli/*.js) has no YAML beside it and reads the checkout's
+ * src/config/presets/.
  */
 export function presetPath(name: PresetName): string {
   const candidates = [new URL(`./presets/${name}.yaml`, import.meta.url), new URL(`../../src/config/presets/${name}.yaml`, import.meta.url)];
