@@ -215,7 +215,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
   }
 
   async function fetchOne(url: string, headers: Record<string, string>): Promise<RecordedResponse> {
-    const sent = { 'accept-encoding': ACCEPTED_ENCODINGS, ...lowerCaseKeys(headers) };
+    const sent: Record<string, string> = { 'accept-encoding': ACCEPTED_ENCODINGS, ...lowerCaseKeys(headers) };
     if (sent.range !== undefined) sent['accept-encoding'] = 'identity';
     const response = await request(url, { method: 'GET', headers: sent, dispatcher });
     const responseHeaders: Record<string, string> = {};
