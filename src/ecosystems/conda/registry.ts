@@ -1,0 +1,326 @@
+import { createHash } from 'node:crypto';
+import { decode as decodeMessagePack } from '@msgpack/msgpack';
+import { decompress as decompressZstd } from 'fzstd';
+import { HostError } from '../../core/errors.js';
+import type { HttpClient, HttpResponse } from '../../http/types.js';
+import {
+  RepodataRecordSchema,
+  RepodataSchema,
+  ShardIndexSchema,
+  ShardSchema,
+  type RepodataRecordFields,
+  type ShardIndex,
+} from './schema.js';
+
+/**
+ * A conda channel read over HTTP: `<channel>/<subdir>/repodata.json`, its
+ * zstd-compressed twin `repodata.json.zst`, or CEP 16 sharded repodata
+ * (`repodata_shards.msgpack.zst` + one shard per package name). Like conda
+ * and rattler, each subdir tries sharded first, then `.zst`, then plain JSON;
+ * a format the channel does not offer answers 404 and the next one is tried.
+ *
+ * Failures are kept apart (STYLE rule 7): a host that cannot be reached (or
+ * keeps failing) raises the HttpClient's HostError, which the client also
+ * records in its failure list; a body that does not decode is a HostError
+ * too (the channel answered, but not with repodata); one record that does
+ * not parse is a problem value and the rest of the channel is still used.
+ */
+
+export const REPODATA_FORMATS = ['sharded', 'zst', 'json'] as const;
+export type RepodataFormat = (typeof REPODATA_FORMATS)[number];
+
+/** One package file of the channel, with the repodata fields chainwatch uses. */
+export interface CondaPackageRecord {
+  readonly name: string;
+  readonly version: string;
+  readonly build: string;
+  readonly buildNumber: number;
+  /** MatchSpec strings. */
+  readonly depends: readonly string[];
+  /** MatchSpec strings that restrict other packages if they are installed. */
+  readonly constrains: readonly string[];
+  readonly subdir: string;
+  /** `name-version-build.conda` or `.tar.bz2`. */
+  readonly fileName: string;
+  /** Where the package file is, from the subdir URL or the repodata's `base_url`. */
+  readonly url: string;
+  /** Milliseconds since the epoch; absent when the record has none. */
+  readonly timestamp?: number;
+  readonly license?: string;
+  readonly noarch?: 'python' | 'generic';
+  /** Lower-case hex. */
+  readonly md5?: string;
+  readonly sha256?: string;
+  readonly size?: number;
+  readonly trackFeatures: readonly string[];
+  readonly pythonSitePackagesPath?: string;
+  /** Upstream package URLs, when the channel publishes them. */
+  readonly purls: readonly string[];
+}
+
+/** A record that was dropped, and why. */
+export interface RepodataProblem {
+  readonly url: string;
+  readonly fileName: string;
+  readonly message: string;
+}
+
+export interface SubdirStatus {
+  readonly subdir: string;
+  /** The form the subdir was read from; `missing` when the channel has no repodata for it. */
+  readonly format: RepodataFormat | 'missing';
+  /** The index that answered (or the last URL tried). */
+  readonly url: string;
+}
+
+export interface CondaChannel {
+  /** The channel URL, ending in `/`. */
+  readonly url: string;
+  /** The source name used in requests and failure lists (`conda-forge`). */
+  readonly source: string;
+  readonly subdirs: readonly string[];
+  /**
+   * Every record of one package name across the subdirs, `.conda` preferred
+   * over `.tar.bz2` for the same name-version-build. An unknown name gives an
+   * empty list. Raises HostError when the channel cannot be read.
+   */
+  records(name: string): Promise<CondaPackageRecord[]>;
+  /** Loads each subdir's index (not the shards) and says which form answered. */
+  status(): Promise<SubdirStatus[]>;
+  /** Records dropped so far because they did not parse. */
+  problems(): readonly RepodataProblem[];
+}
+
+export interface CondaChannelOptions {
+  http: HttpClient;
+  /** The channel's base URL, from the configuration (never a literal host in code). */
+  channelUrl: string;
+  /** e.g. `['noarch', 'linux-64']`. */
+  subdirs: readonly string[];
+  /** Name for the failure list; defaults to the channel URL's last path segment (`conda-forge`). */
+  source?: string;
+  /** Forms to try, in order; defaults to sharded, zst, json. */
+  formats?: readonly RepodataFormat[];
+}
+
+type SubdirIndex =
+  | { kind: 'monolithic'; format: 'zst' | 'json'; url: string; byName: Map<string, CondaPackageRecord[]> }
+  | {
+      kind: 'sharded';
+      url: string;
+      index: ShardIndex;
+      shardsBase: URL;
+      packagesBase: URL;
+      shards: Map<string, Promise<CondaPackageRecord[]>>;
+    }
+  | { kind: 'missing'; url: string };
+
+const FILE_NAMES: Record<RepodataFormat, string> = {
+  sharded: 'repodata_shards.msgpack.zst',
+  zst: 'repodata.json.zst',
+  json: 'repodata.json',
+};
+
+/** Statuses that mean "this form is not offered here": try the next one. */
+const NOT_OFFERED = new Set([403, 404, 410]);
+
+export function channelSourceName(channelUrl: string): string {
+  const url = new URL(channelUrl);
+  const segments = url.pathname.split('/').filter((segment) => segment !== '');
+  return segments[segments.length - 1] ?? url.hostname;
+}
+
+function withSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}
+
+function decodeText(bytes: Uint8Array): string {
+  return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+}
+
+export function createCondaChannel(options: CondaChannelOptions): CondaChannel {
+  const channelUrl = withSlash(options.channelUrl);
+  const source = options.source ?? channelSourceName(channelUrl);
+  const formats = options.formats ?? REPODATA_FORMATS;
+  const subdirs = [...options.subdirs];
+  const indexes = new Map<string, Promise<SubdirIndex>>();
+  const problems: RepodataProblem[] = [];
+
+  function hostError(url: string, message: string, cause?: unknown, status?: number): HostError {
+    return new HostError(source, `${message} (${url})`, { ...(status === undefined ? {} : { status }), cause });
+  }
+
+  async function get(url: string, cache: 'revalidate' | 'prefer-cache'): Promise<HttpResponse> {
+    return options.http.get({ url, source, cache });
+  }
+
+  function decodeBody<T>(response: HttpResponse, what: string, read: (body: Buffer) => T): T {
+    try {
+      return read(response.body);
+    } catch (cause) {
+      throw hostError(response.url, `${what} could not be decoded`, cause, response.status);
+    }
+  }
+
+  function toRecord(fileName: string, raw: unknown, subdir: string, packagesBase: URL, url: string): CondaPackageRecord | null {
+    const parsed = RepodataRecordSchema.safeParse(raw);
+    if (!parsed.success) {
+      problems.push({ url, fileName, message: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') });
+      return null;
+    }
+    return fromFields(parsed.data, fileName, parsed.data.subdir ?? subdir, new URL(fileName, packagesBase).href);
+  }
+
+  /** `.conda` wins over `.tar.bz2` for the same name-version-build, as conda does by default. */
+  function collect(
+    sections: { packages: Record<string, unknown>; 'packages.conda': Record<string, unknown>; removed: string[] },
+    subdir: string,
+    packagesBase: URL,
+    url: string,
+  ): CondaPackageRecord[] {
+    const removed = new Set(sections.removed);
+    const byKey = new Map<string, CondaPackageRecord>();
+    for (const section of ['packages.conda', 'packages'] as const) {
+      for (const [fileName, raw] of Object.entries(sections[section])) {
+        if (removed.has(fileName)) continue;
+        const record = toRecord(fileName, raw, subdir, packagesBase, url);
+        if (!record) continue;
+        const key = `${record.name}-${record.version}-${record.build}`;
+        if (!byKey.has(key)) byKey.set(key, record);
+      }
+    }
+    return [...byKey.values()];
+  }
+
+  async function loadSubdir(subdir: string): Promise<SubdirIndex> {
+    const subdirUrl = new URL(`${subdir}/`, channelUrl);
+    let lastUrl = new URL(FILE_NAMES.json, subdirUrl).href;
+    for (const format of formats) {
+      const url = new URL(FILE_NAMES[format], subdirUrl).href;
+      lastUrl = url;
+      const response = await get(url, 'revalidate');
+      if (NOT_OFFERED.has(response.status)) continue;
+      if (response.status !== 200) throw hostError(url, `unexpected HTTP status ${response.status}`, undefined, response.status);
+
+      if (format === 'sharded') {
+        const decoded = decodeBody(response, 'the shard index', (body) => decodeMessagePack(decompressZstd(body)));
+        const parsed = ShardIndexSchema.safeParse(decoded);
+        if (!parsed.success) throw hostError(response.url, 'the shard index is not CEP 16 sharded repodata', parsed.error, 200);
+        // CEP 16: both base URLs are relative to the index; conda-index writes '' for "next to the index".
+        return {
+          kind: 'sharded',
+          url: response.url,
+          index: parsed.data,
+          shardsBase: new URL(parsed.data.info.shards_base_url ?? '', response.url),
+          packagesBase: new URL(parsed.data.info.base_url ?? '', response.url),
+          shards: new Map(),
+        };
+      }
+
+      const text = decodeBody(response, format === 'zst' ? 'repodata.json.zst' : 'repodata.json', (body) =>
+        JSON.parse(decodeText(format === 'zst' ? decompressZstd(body) : body)),
+      );
+      const parsed = RepodataSchema.safeParse(text);
+      if (!parsed.success) throw hostError(response.url, 'the body is not conda repodata', parsed.error, 200);
+      const packagesBase = new URL(parsed.data.info?.base_url ?? '', response.url);
+      const byName = new Map<string, CondaPackageRecord[]>();
+      for (const record of collect(parsed.data, subdir, packagesBase, response.url)) {
+        const list = byName.get(record.name);
+        if (list) list.push(record);
+        else byName.set(record.name, [record]);
+      }
+      return { kind: 'monolithic', format, url: response.url, byName };
+    }
+    return { kind: 'missing', url: lastUrl };
+  }
+
+  function subdirIndex(subdir: string): Promise<SubdirIndex> {
+    let index = indexes.get(subdir);
+    if (!index) {
+      index = loadSubdir(subdir);
+      indexes.set(subdir, index);
+    }
+    return index;
+  }
+
+  async function loadShard(index: Extract<SubdirIndex, { kind: 'sharded' }>, subdir: string, name: string, hash: string): Promise<CondaPackageRecord[]> {
+    const url = new URL(`${hash}.msgpack.zst`, index.shardsBase).href;
+    const response = await get(url, 'prefer-cache');
+    if (response.status !== 200) throw hostError(url, `shard for ${name}: HTTP status ${response.status}`, undefined, response.status);
+    // Shards are content-addressed: the name is the sha256 of the compressed bytes.
+    const actual = createHash('sha256').update(response.body).digest('hex');
+    if (actual !== hash) throw hostError(url, `shard for ${name} does not match its sha256 (got ${actual})`, undefined, 200);
+    const decoded = decodeBody(response, `the shard for ${name}`, (body) => decodeMessagePack(decompressZstd(body)));
+    const parsed = ShardSchema.safeParse(decoded);
+    if (!parsed.success) throw hostError(url, `the shard for ${name} is not a CEP 16 shard`, parsed.error, 200);
+    const records: CondaPackageRecord[] = [];
+    for (const record of collect(parsed.data, subdir, index.packagesBase, url)) {
+      if (record.name === name) records.push(record);
+      else problems.push({ url, fileName: record.fileName, message: `record for ${record.name} in the shard of ${name}` });
+    }
+    return records;
+  }
+
+  async function recordsIn(subdir: string, name: string): Promise<CondaPackageRecord[]> {
+    const index = await subdirIndex(subdir);
+    if (index.kind === 'missing') return [];
+    if (index.kind === 'monolithic') return index.byName.get(name) ?? [];
+    const hash = index.index.shards.get(name);
+    if (hash === undefined) return [];
+    let shard = index.shards.get(name);
+    if (!shard) {
+      shard = loadShard(index, subdir, name, hash);
+      index.shards.set(name, shard);
+    }
+    return shard;
+  }
+
+  async function status(): Promise<SubdirStatus[]> {
+    const loaded = await Promise.all(subdirs.map((subdir) => subdirIndex(subdir)));
+    return loaded.map((index, i) => ({
+      subdir: subdirs[i]!,
+      format: index.kind === 'missing' ? 'missing' : index.kind === 'sharded' ? 'sharded' : index.format,
+      url: index.url,
+    }));
+  }
+
+  return {
+    url: channelUrl,
+    source,
+    subdirs,
+    async records(name) {
+      const all = await status();
+      if (all.every((subdir) => subdir.format === 'missing')) {
+        throw hostError(channelUrl, `no repodata for ${subdirs.join(', ')}: not a conda channel`, undefined, 404);
+      }
+      const lists = await Promise.all(subdirs.map((subdir) => recordsIn(subdir, name.toLowerCase())));
+      return lists.flat();
+    },
+    status,
+    problems: () => problems,
+  };
+}
+
+function fromFields(fields: RepodataRecordFields, fileName: string, subdir: string, url: string): CondaPackageRecord {
+  return {
+    name: fields.name.toLowerCase(),
+    version: fields.version,
+    build: fields.build,
+    // conda reads a missing build number as 0.
+    buildNumber: fields.build_number ?? 0,
+    depends: fields.depends,
+    constrains: fields.constrains,
+    subdir,
+    fileName,
+    url,
+    trackFeatures: fields.track_features,
+    purls: fields.purls,
+    ...(fields.timestamp === undefined ? {} : { timestamp: fields.timestamp }),
+    ...(fields.license === undefined ? {} : { license: fields.license }),
+    ...(fields.noarch === undefined ? {} : { noarch: fields.noarch }),
+    ...(fields.md5 === undefined ? {} : { md5: fields.md5 }),
+    ...(fields.sha256 === undefined ? {} : { sha256: fields.sha256 }),
+    ...(fields.size === undefined ? {} : { size: fields.size }),
+    ...(fields.python_site_packages_path === undefined ? {} : { pythonSitePackagesPath: fields.python_site_packages_path }),
+  };
+}
