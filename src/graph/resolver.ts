@@ -2,7 +2,7 @@ import type { Clock } from '../core/clock.js';
 import type { EventSink } from '../core/events.js';
 import type { Ecosystem } from '../core/package.js';
 import type { TargetEnvironment } from '../ecosystems/pypi/environment.js';
-import type { GraphEdge, SourceStatus } from './types.js';
+import type { GraphEdge, PackageSignals, SourceStatus } from './types.js';
 
 /**
  * What buildGraph() asks of each ecosystem's resolver. The PyPI, npm and conda
@@ -82,6 +82,12 @@ export interface ResolvedPackage {
   purl: string;
   root: boolean;
   facts: PackageFacts;
+  /**
+   * Signals the ecosystem already derived from its registry data (npm's
+   * npmVersionSignals). A known signal here wins; signals.ts fills the rest
+   * from `facts`.
+   */
+  signals?: PackageSignals;
 }
 
 export interface ResolveProblem {
