@@ -1,0 +1,159 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import envPaths from 'env-paths';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ChainwatchError } from '../core/errors.js';
+import { cacheableUrl, defaultHttpCachePath, HTTP_CACHE_SCHEMA_VERSION, openHttpCache, type CachedResponse, type HttpCacheKey } from './http-cache.js';
+
+const directories: string[] = [];
+afterEach(() => {
+  for (const directory of directories.splice(0)) rmSync(directory, { recursive: true, force: true });
+});
+
+function temporaryFile(name: string): string {
+  const directory = mkdtempSync(path.join(tmpdir(), 'chainwatch-http-cache-'));
+  directories.push(directory);
+  return path.join(directory, name);
+}
+
+const KEY: HttpCacheKey = { method: 'GET', url: 'https://registry.npm.test/jupyterlab', vary: 'accept=application/json' };
+
+function response(overrides: Partial<CachedResponse> = {}): CachedResponse {
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/json', etag: '"abc"' },
+    body: Buffer.from([0, 1, 2, 255]),
+    etag: '"abc"',
+    lastModified: 'Sat, 31 May 2025 10:00:00 GMT',
+    finalUrl: 'https://registry.npm.test/jupyterlab',
+    storedAt: '2025-06-01T12:00:00.000Z',
+    ...overrides,
+  };
+}
+
+describe('openHttpCache', () => {
+  it('stores and returns a response, binary body intact', () => {
+    const cache = openHttpCache(':memory:');
+    expect(cache.get(KEY)).toBeNull();
+    cache.put(KEY, response());
+    expect(cache.get(KEY)).toEqual(response());
+    expect(cache.size()).toBe(1);
+    cache.close();
+  });
+
+  it('keys by method, URL and vary', () => {
+    const cache = openHttpCache(':memory:');
+    cache.put(KEY, response({ body: Buffer.from('json') }));
+    cache.put({ ...KEY, vary: 'accept=text/html' }, response({ body: Buffer.from('html') }));
+    cache.put({ ...KEY, vary: '' }, response({ body: Buffer.from('plain') }));
+    expect(cache.get(KEY)?.body.toString()).toBe('json');
+    expect(cache.get({ ...KEY, vary: 'accept=text/html' })?.body.toString()).toBe('html');
+    expect(cache.get({ ...KEY, vary: '' })?.body.toString()).toBe('plain');
+    expect(cache.get({ ...KEY, method: 'HEAD' })).toBeNull();
+    expect(cache.size()).toBe(3);
+    cache.close();
+  });
+
+  it('replaces a response stored under the same key', () => {
+    const cache = openHttpCache(':memory:');
+    cache.put(KEY, response());
+    cache.put(KEY, response({ status: 404, body: Buffer.from('gone'), etag: null, lastModified: null }));
+    expect(cache.get(KEY)).toMatchObject({ status: 404, etag: null, lastModified: null });
+    expect(cache.size()).toBe(1);
+    cache.close();
+  });
+
+  it('refresh keeps the body and updates validators and time', () => {
+    const cache = openHttpCache(':memory:');
+    cache.put(KEY, response());
+    cache.refresh(KEY, { etag: '"def"', storedAt: '2025-06-02T00:00:00.000Z' });
+    expect(cache.get(KEY)).toMatchObject({ etag: '"def"', lastModified: 'Sat, 31 May 2025 10:00:00 GMT', storedAt: '2025-06-02T00:00:00.000Z', body: Buffer.from([0, 1, 2, 255]) });
+    cache.refresh(KEY, { headers: { 'content-type': 'application/json', etag: '"ghi"' }, etag: null, storedAt: '2025-06-03T00:00:00.000Z' });
+    expect(cache.get(KEY)?.headers).toEqual({ 'content-type': 'application/json', etag: '"ghi"' });
+    // A null validator keeps the stored one.
+    expect(cache.get(KEY)?.etag).toBe('"def"');
+    cache.close();
+  });
+
+  it('never stores credentials: user info leaves the URL, secret headers are dropped', () => {
+    const file = temporaryFile('cache.sqlite');
+    const cache = openHttpCache(file);
+    const withUser = { ...KEY, url: 'https://alice:s3cret-pass@registry.npm.test/private-pkg' };
+    cache.put(
+      withUser,
+      response({
+        headers: { 'Set-Cookie': 'session=s3cret-cookie', Authorization: 'Bearer s3cret-token', 'content-type': 'application/json' },
+        finalUrl: 'https://alice:s3cret-pass@registry.npm.test/private-pkg',
+      }),
+    );
+    expect(cache.get(withUser)?.headers).toEqual({ 'content-type': 'application/json' });
+    expect(cache.get({ ...KEY, url: 'https://registry.npm.test/private-pkg' })?.finalUrl).toBe('https://registry.npm.test/private-pkg');
+    cache.close();
+    const raw = new Database(file, { readonly: true });
+    const dump = JSON.stringify(raw.prepare('SELECT url, headers, final_url FROM responses').all());
+    raw.close();
+    expect(dump).not.toMatch(/s3cret/);
+  });
+
+  it('persists across reopen and delete removes one entry', () => {
+    const file = temporaryFile(path.join('nested', 'http-cache.sqlite'));
+    const first = openHttpCache(file);
+    first.put(KEY, response());
+    first.put({ ...KEY, url: 'https://registry.npm.test/other' }, response());
+    first.close();
+    const second = openHttpCache(file);
+    expect(second.get(KEY)).toEqual(response());
+    second.delete(KEY);
+    expect(second.get(KEY)).toBeNull();
+    expect(second.size()).toBe(1);
+    second.close();
+  });
+
+  it('refuses a cache written by a newer chainwatch', () => {
+    const file = temporaryFile('future.sqlite');
+    const db = new Database(file);
+    db.pragma(`user_version = ${HTTP_CACHE_SCHEMA_VERSION + 1}`);
+    db.close();
+    expect(() => openHttpCache(file)).toThrow(ChainwatchError);
+    try {
+      openHttpCache(file);
+    } catch (error) {
+      expect((error as ChainwatchError).code).toBe('store-error');
+      expect((error as ChainwatchError).location).toEqual({ path: file });
+    }
+  });
+
+  it('reports an unopenable path as a store-error', () => {
+    const file = temporaryFile('blocker');
+    const db = new Database(file);
+    db.close();
+    // A path under a regular file cannot be created.
+    expect(() => openHttpCache(path.join(file, 'cache.sqlite'))).toThrow(expect.objectContaining({ code: 'store-error' }));
+  });
+});
+
+describe('defaultHttpCachePath', () => {
+  const userCache = envPaths('chainwatch', { suffix: '' }).cache;
+  it.each([
+    [{}, path.join(userCache, 'http-cache.sqlite')],
+    [{ CHAINWATCH_HTTP_CACHE: '/tmp/x/responses.sqlite' }, '/tmp/x/responses.sqlite'],
+    [{ CHAINWATCH_DB: '/data/chainwatch/advisories.sqlite' }, '/data/chainwatch/http-cache.sqlite'],
+    [{ CHAINWATCH_DB: '/data/a.sqlite', CHAINWATCH_HTTP_CACHE: '/other/h.sqlite' }, '/other/h.sqlite'],
+    [{ CHAINWATCH_HTTP_CACHE: '  ' }, path.join(userCache, 'http-cache.sqlite')],
+  ])('%j → %s', (env, expected) => {
+    expect(defaultHttpCachePath(env)).toBe(expected);
+  });
+});
+
+describe('cacheableUrl', () => {
+  it.each([
+    ['https://u:p@pypi.test/simple/', 'https://pypi.test/simple/'],
+    ['https://pypi.test/simple/#frag', 'https://pypi.test/simple/'],
+    ['https://pypi.test/simple/?a=1', 'https://pypi.test/simple/?a=1'],
+    ['not a url', 'not a url'],
+  ])('%s → %s', (url, expected) => {
+    expect(cacheableUrl(url)).toBe(expected);
+  });
+});
