@@ -133,13 +133,15 @@ describe('buildGraph', () => {
     expect(managerNode.signals.installScripts).toEqual({ known: true, value: ['postinstall'] });
   });
 
-  it('links a conda Python distribution to the same release on PyPI', async () => {
-    const condaJupyterlab = pkg('conda', 'jupyterlab', '4.2.5', { pythonDistribution: true }, true);
-    const condaServer = pkg('conda', 'jupyter_server', '2.14.2', { pythonDistribution: true });
-    const condaNode = pkg('conda', 'nodejs', '22.9.0', { pythonDistribution: false });
-    const condaRenamed = pkg('conda', 'pytables', '3.10.1', { pythonDistribution: true, pypiName: 'tables' });
+  it('links a conda package whose PyPI twin is known to the same release on PyPI', async () => {
+    const condaJupyterlab = pkg('conda', 'jupyterlab', '4.2.5', { pypiName: 'jupyterlab' }, true);
+    const condaServer = pkg('conda', 'jupyter_server', '2.14.2', { pypiName: 'jupyter-server' });
+    const condaNode = pkg('conda', 'nodejs', '22.9.0', { pypiName: null });
+    // Same name as a PyPI package in the graph, but no evidence: no guess.
+    const condaGuess = pkg('conda', 'jupyter-server', '1.23.0', {});
+    const condaRenamed = pkg('conda', 'pytables', '3.10.1', { pypiName: 'tables' });
     const conda = fakeResolver('conda', {
-      packages: [condaJupyterlab, condaServer, condaNode, condaRenamed],
+      packages: [condaJupyterlab, condaServer, condaNode, condaGuess, condaRenamed],
       sources: [{ name: 'conda-forge', reachable: true }],
     });
     const graph = await buildGraph({
@@ -147,7 +149,7 @@ describe('buildGraph', () => {
       resolvers: { PyPI: fakeResolver('PyPI', pypiResolution), conda },
       clock,
     });
-    // Edges come sorted by code point: `jupyter_server` before `jupyterlab`; nodejs is not a Python distribution.
+    // Edges come sorted by code point: `jupyter_server` before `jupyterlab`; nodejs and the unproven same-name package get none.
     expect(graph.edges.filter((edge) => edge.kind === 'twin')).toEqual([
       { from: condaServer.purl, to: 'pkg:pypi/jupyter-server@2.14.2', requirement: '==2.14.2', kind: 'twin' },
       { from: condaJupyterlab.purl, to: 'pkg:pypi/jupyterlab@4.2.5', requirement: '==4.2.5', kind: 'twin' },

@@ -45,8 +45,8 @@ const NOT_DESCRIBED: Record<'bundles' | 'twin', string> = {
  * Runs every ecosystem's resolver and merges the results into one graph:
  * roots are nodes (`root: true`); PyPI wheels that ship JupyterLab
  * extensions get `bundles` edges to the npm packages they carry; conda
- * packages that are Python distributions get a `twin` edge to the same
- * release on PyPI. Then every node gets its signals. One ecosystem failing
+ * packages whose PyPI twin is known get a `twin` edge to the same release on
+ * PyPI. Then every node gets its signals. One ecosystem failing
  * never hides another: its sources say why.
  */
 export async function buildGraph(options: BuildGraphOptions): Promise<BuiltGraph> {
@@ -233,16 +233,14 @@ function bundledVersion(requirement: string, candidates: readonly string[]): str
 }
 
 /**
- * A conda package is linked to the same release on PyPI when it is a Python
- * distribution (the resolver says so, or a PyPI package of that name is in the
- * graph); `pypiName` covers packages renamed on conda-forge.
+ * A conda package whose PyPI twin is known (`pypiName`, on the conda
+ * resolver's evidence) is linked to the same release on PyPI: the node
+ * already resolved when PEP 440 calls the versions equal, else a new one.
  */
 function addTwinEdges(packages: Map<string, ResolvedPackage>, edges: Map<string, GraphEdge>, addCrossNode: AddCrossNode): void {
-  const pypiNames = new Set([...packages.values()].filter((found) => found.ecosystem === 'PyPI').map((found) => found.name));
   for (const conda of [...packages.values()]) {
-    if (conda.ecosystem !== 'conda' || conda.facts.pythonDistribution === false) continue;
-    const pypiName = normalizeName('PyPI', conda.facts.pypiName ?? conda.name);
-    if (conda.facts.pythonDistribution !== true && !pypiNames.has(pypiName)) continue;
+    if (conda.ecosystem !== 'conda' || !conda.facts.pypiName) continue;
+    const pypiName = normalizeName('PyPI', conda.facts.pypiName);
     const pypiVersion = samePypiVersion(packages, pypiName, conda.version) ?? conda.version;
     if (!getScheme('PyPI').parse(pypiVersion).ok) continue;
     const to = addCrossNode('PyPI', pypiName, pypiVersion, 'twin');

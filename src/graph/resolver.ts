@@ -69,10 +69,12 @@ export interface PackageFacts {
   repositoryUrls?: string[] | null;
   /** PyPI wheels: the labextensions found inside; [] when the wheel has none; null when not looked at. */
   labextensions?: LabextensionManifest[] | null;
-  /** conda: the PyPI project this package repackages, when known (e.g. from the recipe); else the same name is tried. */
+  /**
+   * conda: the PyPI project this package installs, when known on evidence
+   * (repodata `purls`, a verified mapping). No twin edge is drawn without it:
+   * conda and PyPI names differ too often for a same-name guess.
+   */
   pypiName?: string | null;
-  /** conda: true when the package is a Python distribution (depends on python or is noarch: python). */
-  pythonDistribution?: boolean | null;
 }
 
 export interface ResolvedPackage {

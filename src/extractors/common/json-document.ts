@@ -8,6 +8,7 @@
  */
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { ChainwatchError } from '../../core/errors.js';
+import { lineIndex } from './line-index.js';
 
 export type { Node as JsonNode } from 'jsonc-parser';
 
@@ -18,21 +19,6 @@ export interface JsonDocument {
   errors: ChainwatchError[];
   /** 1-based line of a character offset. */
   lineAt(offset: number): number;
-}
-
-export function lineIndex(text: string): (offset: number) => number {
-  const starts = [0];
-  for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) starts.push(index + 1);
-  return (offset) => {
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (starts[middle]! <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return low + 1;
-  };
 }
 
 /**

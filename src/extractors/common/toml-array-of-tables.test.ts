@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { stringify } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
-import { arrayOfTablesLines, lineIndex, readTomlArrayOfTables, scanTomlLayout } from './toml-array-of-tables.js';
+import { arrayOfTablesLines, readTomlArrayOfTables, scanTomlLayout } from './toml-array-of-tables.js';
 
 describe('scanTomlLayout finds where array entries start', () => {
   const cases: Array<[string, string[], number[]]> = [
@@ -35,18 +35,6 @@ describe('scanTomlLayout finds where array entries start', () => {
   it('does not take a non-root `packages = [...]` for the root array', () => {
     const layout = scanTomlLayout(['[tool]', 'packages = [{ name = "a" }]'].join('\n'));
     expect(arrayOfTablesLines(layout, 'packages')).toEqual([]);
-  });
-});
-
-describe('lineIndex', () => {
-  it.each([
-    [0, 1],
-    [1, 1],
-    [2, 2],
-    [3, 3],
-    [4, 3],
-  ])('offset %i of "a\\n\\nc" is on line %i', (offset, line) => {
-    expect(lineIndex('a\n\nc')(offset)).toBe(line);
   });
 });
 

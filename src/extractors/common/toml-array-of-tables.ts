@@ -1,4 +1,5 @@
 import { parse, TomlError } from 'smol-toml';
+import { lineIndex } from './line-index.js';
 
 /**
  * smol-toml parses TOML but reports no positions, and it gives up on the whole
@@ -42,22 +43,6 @@ export interface TomlArrayReadResult {
 }
 
 const BARE_KEY_CHAR = /[A-Za-z0-9_-]/;
-
-/** Maps offsets to 1-based line numbers. */
-export function lineIndex(text: string): (offset: number) => number {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  return (offset) => {
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (starts[mid]! <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return low + 1;
-  };
-}
 
 /** Scans the document's structure. Tolerates malformed input: every step advances, so it always ends. */
 export function scanTomlLayout(text: string): TomlLayout {

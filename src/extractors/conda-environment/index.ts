@@ -1,6 +1,6 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { ChainwatchError } from '../../core/errors.js';
-import { channelFromUrl } from '../conda-meta/read-record.js';
+import { channelFromUrl } from '../common/conda-channel.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult, Extractor } from '../types.js';
 import { parseMatchSpec } from './match-spec.js';
 import { parsePipEntry } from './pip-requirement.js';

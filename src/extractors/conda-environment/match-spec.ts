@@ -10,7 +10,7 @@
  * `==1.8=b` pin 1.8.
  */
 import { fail, ok, type Result } from '../../core/errors.js';
-import { channelFromUrl } from '../conda-meta/read-record.js';
+import { channelFromUrl } from '../common/conda-channel.js';
 
 export interface MatchSpec {
   name: string;

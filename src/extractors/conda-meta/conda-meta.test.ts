@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { extractor } from './index.js';
-import { channelFromUrl, distributionFromPath } from './read-record.js';
+import { distributionFromPath } from './read-record.js';
 
 const fixtureDirectory = new URL('../../../../shared/data/lockfiles/python/condameta/', import.meta.url);
 function fixture(name: string): string {
@@ -216,19 +216,6 @@ describe('conda-meta: the conda → PyPI twin from site-packages metadata folder
 });
 
 describe('conda-meta helpers', () => {
-  it.each([
-    ['https://conda.anaconda.test/conda-forge/linux-64', undefined, 'conda-forge'],
-    ['https://conda.anaconda.test/conda-forge', undefined, 'conda-forge'],
-    ['https://repo.anaconda.test/pkgs/main', 'linux-64', 'pkgs/main'],
-    ['https://repo.anaconda.test/pkgs/main/noarch', undefined, 'pkgs/main'],
-    ['https://conda.anaconda.test/t/secret/bioconda/osx-arm64', undefined, 'bioconda'],
-    ['file:///opt/channels/local/win-64', undefined, 'opt/channels/local'],
-    ['conda-forge', undefined, 'conda-forge'],
-    ['https://[broken', undefined, ''],
-  ])('channelFromUrl(%s, %s) = %s', (url, subdir, expected) => {
-    expect(channelFromUrl(url, subdir)).toBe(expected);
-  });
-
   it.each([
     ['lib/python3.12/site-packages/attrs-23.2.0.dist-info/METADATA', { name: 'attrs', version: '23.2.0' }],
     ['site-packages/typing_extensions-4.12.2.dist-info/METADATA', { name: 'typing_extensions', version: '4.12.2' }],

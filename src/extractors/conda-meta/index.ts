@@ -1,5 +1,5 @@
 import { ChainwatchError } from '../../core/errors.js';
-import { parseJsonDocument } from '../cyclonedx/json-tree.js';
+import { parseJsonDocument } from '../common/json-document.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult, Extractor } from '../types.js';
 import { readCondaRecord } from './read-record.js';
 

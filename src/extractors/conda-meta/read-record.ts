@@ -2,7 +2,8 @@
  * Reads one `conda-meta/<name>-<version>-<build>.json` record of an installed
  * conda environment, and the Python distribution it installs, if any.
  */
-import { arrayItems, property, stringValue, type JsonNode } from '../cyclonedx/json-tree.js';
+import { channelFromUrl } from '../common/conda-channel.js';
+import { arrayItems, property, stringValue, type JsonNode } from '../common/json-document.js';
 
 export interface CondaRecord {
   name: string | undefined;
@@ -17,31 +18,6 @@ export interface CondaRecord {
 export interface PythonDistribution {
   name: string;
   version: string;
-}
-
-/** Platform subdirectories of a conda channel (`linux-64`, `osx-arm64`, `noarch`...). */
-const SUBDIR = /^(noarch|(linux|osx|win|zos|emscripten|wasi|freebsd)-[a-z0-9_]+)$/;
-
-/**
- * The channel's name from a channel URL: the URL path without the platform subdir and
- * without an access token (`/t/<token>/`), which must never reach a report.
- */
-export function channelFromUrl(channel: string, subdir?: string): string {
-  let segments: string[];
-  if (channel.includes('://')) {
-    try {
-      segments = new URL(channel).pathname.split('/');
-    } catch {
-      return '';
-    }
-  } else {
-    segments = channel.split('/');
-  }
-  segments = segments.filter((segment) => segment !== '');
-  if (segments[0] === 't' && segments.length > 1) segments = segments.slice(2);
-  const last = segments.at(-1);
-  if (last !== undefined && (last === subdir || SUBDIR.test(last))) segments = segments.slice(0, -1);
-  return segments.join('/');
 }
 
 /** `.../site-packages/<stem>.dist-info/METADATA`, `.../<stem>.egg-info/PKG-INFO` or a single-file `<stem>.egg-info`. */

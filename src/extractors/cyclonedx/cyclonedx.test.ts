@@ -2,8 +2,7 @@ import fc from 'fast-check';
 import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
 import { describe, expect, it } from 'vitest';
 import { extractor } from './index.js';
-import { lineIndex, MAX_JSON_DEPTH, parseJsonDocument } from './json-tree.js';
-import { packageFromPurl } from './purl-package.js';
+import { MAX_JSON_DEPTH, parseJsonDocument } from '../common/json-document.js';
 
 const PATH = 'sbom/image.cdx.json';
 
@@ -302,25 +301,6 @@ describe('cyclonedx extract', () => {
   });
 });
 
-describe('packageFromPurl', () => {
-  const location = { path: 'x', line: 1 };
-  it.each([
-    ['pkg:conda/jupyterlab@4.2.5?channel=conda-forge', { kind: 'package', ecosystem: 'conda', name: 'jupyterlab', version: '4.2.5' }],
-    ['pkg:npm/%40types/node@20.11.0', { kind: 'package', ecosystem: 'npm', name: '@types/node', version: '20.11.0' }],
-    ['pkg:deb/debian/acl@2.3.1-3?upstream=acl', { kind: 'package', ecosystem: 'Debian', name: 'acl', version: '2.3.1-3' }],
-    ['pkg:deb/acl@2.3.1-3', { kind: 'unsupported' }],
-    ['pkg:golang/golang.org/x/net@v0.30.0', { kind: 'unsupported' }],
-    ['not a purl', { kind: 'invalid' }],
-  ])('%s', (purl, expected) => {
-    const outcome = packageFromPurl(purl, undefined, location);
-    const summary =
-      outcome.kind === 'package'
-        ? { kind: outcome.kind, ecosystem: outcome.package.ecosystem, name: outcome.package.name, version: outcome.package.version }
-        : { kind: outcome.kind };
-    expect(summary).toEqual(expected);
-  });
-});
-
 describe('parseJsonDocument nesting limit', () => {
   it.each([
     [MAX_JSON_DEPTH, []],
@@ -333,13 +313,6 @@ describe('parseJsonDocument nesting limit', () => {
   it('brackets inside strings do not count', () => {
     const text = JSON.stringify({ note: '['.repeat(2000) + '\\"{' });
     expect(parseJsonDocument('x.json', text).errors).toEqual([]);
-  });
-});
-
-describe('lineIndex', () => {
-  it('maps offsets to 1-based lines', () => {
-    const lineAt = lineIndex('ab\ncd\n\ne');
-    expect([0, 2, 3, 5, 6, 7, 8].map(lineAt)).toEqual([1, 1, 2, 2, 3, 4, 4]);
   });
 });
 

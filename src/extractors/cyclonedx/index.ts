@@ -1,5 +1,5 @@
 import type { ExtractInput, ExtractResult, Extractor } from '../types.js';
-import { parseJsonDocument } from './json-tree.js';
+import { parseJsonDocument } from '../common/json-document.js';
 import { readCycloneDxBom } from './read-bom.js';
 
 /**

@@ -4,8 +4,8 @@
  */
 import { ChainwatchError } from '../../core/errors.js';
 import type { ExtractResult } from '../types.js';
-import { arrayItems, keyLine, property, stringValue, type JsonDocument, type JsonNode } from './json-tree.js';
-import { packageFromPurl } from './purl-package.js';
+import { arrayItems, keyLine, property, stringValue, type JsonDocument, type JsonNode } from '../common/json-document.js';
+import { packageFromPurl } from '../common/purl-package.js';
 
 /** Nested components (assemblies) are walked to this depth; deeper ones are reported, not followed. */
 const MAX_DEPTH = 64;

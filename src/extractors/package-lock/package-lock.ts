@@ -3,7 +3,7 @@ import type { Node as JsonNode, ParseError as JsonParseError } from 'jsonc-parse
 import { ChainwatchError } from '../../core/errors.js';
 import type { Location } from '../../core/package.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult } from '../types.js';
-import { originOf, type RemoteOrigin } from './npm-source.js';
+import { originOf, type RemoteOrigin } from '../common/npm-source.js';
 import { PackageLockDependency, PackageLockPackage } from './schema.js';
 
 const LOCKFILE_NAMES = new Set(['package-lock.json', 'npm-shrinkwrap.json']);

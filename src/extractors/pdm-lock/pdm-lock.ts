@@ -1,6 +1,6 @@
 import { ChainwatchError } from '../../core/errors.js';
 import type { Location } from '../../core/package.js';
-import { readTomlArrayOfTables } from '../poetry-lock/toml-array-of-tables.js';
+import { readTomlArrayOfTables } from '../common/toml-array-of-tables.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult } from '../types.js';
 import { PdmPackage } from './schema.js';
 

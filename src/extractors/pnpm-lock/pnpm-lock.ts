@@ -1,7 +1,7 @@
 import { isMap, isScalar, LineCounter, parseDocument, type Document, type Pair } from 'yaml';
 import { ChainwatchError } from '../../core/errors.js';
 import type { Location } from '../../core/package.js';
-import { originOf } from '../package-lock/npm-source.js';
+import { originOf } from '../common/npm-source.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult } from '../types.js';
 import { parseDependencyPath } from './dependency-path.js';
 import { lineTooDeep, MAX_NESTING } from './nesting.js';

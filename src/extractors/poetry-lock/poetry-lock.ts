@@ -2,7 +2,7 @@ import { ChainwatchError } from '../../core/errors.js';
 import type { Location } from '../../core/package.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult } from '../types.js';
 import { PoetryPackage } from './schema.js';
-import { readTomlArrayOfTables } from './toml-array-of-tables.js';
+import { readTomlArrayOfTables } from '../common/toml-array-of-tables.js';
 
 export function detectPoetryLock(path: string): boolean {
   return path.split(/[\\/]/).pop() === 'poetry.lock';

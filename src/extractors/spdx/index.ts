@@ -1,4 +1,4 @@
-import { parseJsonDocument } from '../cyclonedx/json-tree.js';
+import { parseJsonDocument } from '../common/json-document.js';
 import type { ExtractInput, ExtractResult, Extractor } from '../types.js';
 import { readSpdxDocument } from './read-document.js';
 

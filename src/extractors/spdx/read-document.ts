@@ -2,8 +2,8 @@
  * Reads the packages of an SPDX 2.x JSON document (2.2 and 2.3 share the fields used here).
  */
 import { ChainwatchError } from '../../core/errors.js';
-import { arrayItems, keyLine, property, stringValue, type JsonDocument, type JsonNode } from '../cyclonedx/json-tree.js';
-import { packageFromPurl, type PurlOutcome } from '../cyclonedx/purl-package.js';
+import { arrayItems, keyLine, property, stringValue, type JsonDocument, type JsonNode } from '../common/json-document.js';
+import { packageFromPurl, type PurlOutcome } from '../common/purl-package.js';
 import type { ExtractResult } from '../types.js';
 
 /** SPDX 2.3 spells the category `PACKAGE-MANAGER`; 2.2 tools wrote `PACKAGE_MANAGER`. */

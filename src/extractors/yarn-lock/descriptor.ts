@@ -1,4 +1,4 @@
-import { commitFromFragment, originOf, type RemoteOrigin } from '../package-lock/npm-source.js';
+import { commitFromFragment, originOf, type RemoteOrigin } from '../common/npm-source.js';
 
 /** One `name@range` of a lock entry's key, as yarn wrote it. */
 export interface Descriptor {

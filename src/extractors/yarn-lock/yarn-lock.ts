@@ -1,7 +1,7 @@
 import { parseSyml } from '@yarnpkg/parsers';
 import { ChainwatchError } from '../../core/errors.js';
 import type { Location } from '../../core/package.js';
-import { originOf, type RemoteOrigin } from '../package-lock/npm-source.js';
+import { originOf, type RemoteOrigin } from '../common/npm-source.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult } from '../types.js';
 import { key, parseDescriptor, type Descriptor } from './descriptor.js';
 import { YarnBerryEntry, YarnClassicEntry } from './schema.js';
