@@ -182,20 +182,19 @@ export class TreeNode {
     return `${above}${above ? '/' : ''}node_modules/${this.name}`;
   }
 
+  /** This node, its parent, and so on up to the root. */
   *ancestry(): Generator<TreeNode> {
-    for (let node: TreeNode | null = this; node; node = node.resolveParent) yield node;
+    yield this;
+    for (let node = this.resolveParent; node; node = node.resolveParent) yield node;
   }
 
+  /** What `require(name)` finds from here: the nearest node_modules/<name> going up. */
   resolve(name: string): TreeNode | null {
-    for (let node: TreeNode | null = this; node; node = node.parent) {
-      const child = node.children.get(name);
-      if (child) return child;
-    }
-    return null;
+    return this.children.get(name) ?? this.parent?.resolve(name) ?? null;
   }
 
   isDescendantOf(other: TreeNode): boolean {
-    for (let node: TreeNode | null = this; node; node = node.resolveParent) if (node === other) return true;
+    for (const node of this.ancestry()) if (node === other) return true;
     return false;
   }
 
