@@ -1,0 +1,229 @@
+/**
+ * Records the PyPI cassettes in fixtures/registry/ from this machine's
+ * configured index, through the registry client itself, so the recorded
+ * exchanges are exactly the requests the client makes. Every real base URL
+ * (the index's origin, the files host) is rewritten to a `.test` placeholder
+ * before anything is written.
+ *
+ *   npx tsx src/ecosystems/pypi/record-fixtures.ts [--index-url URL]
+ *
+ * The index comes from --index-url, PIP_INDEX_URL, UV_INDEX_URL /
+ * UV_DEFAULT_INDEX, `pip config get global.index-url`, or else pip's own
+ * default, asked of pip: no host is written here.
+ */
+import { execFileSync } from 'node:child_process';
+import { request } from 'undici';
+import type { HttpClient } from '../../http/types.js';
+import { createPypiRegistry, type PypiFile, type PypiRegistry } from './registry.js';
+
+/**
+ * The part of test/http-replay.ts's recorder used here. The harness lives
+ * outside src/, the build's rootDir: importing it (even its types) would pull
+ * test/ into `npm run build`, so it is loaded at run time and typed locally.
+ */
+interface Recorder {
+  fetch(request: { url: string; headers?: Record<string, string> }): Promise<{ status: number; headers: Record<string, string>; body: Buffer; url: string }>;
+  save(file: URL): { interactions: unknown[] };
+  close(): Promise<void>;
+}
+interface RecordingHarness {
+  createRecorder(options: {
+    rewrites: { from: string; to: string }[];
+    note?: string;
+    transformBody?: (url: string, body: Buffer, headers: Record<string, string>) => Buffer | string;
+  }): Recorder;
+}
+const { createRecorder } = (await import(new URL('../../../test/http-replay.ts', import.meta.url).href)) as RecordingHarness;
+
+const FIXTURES = new URL('./fixtures/registry/', import.meta.url);
+const INDEX_PLACEHOLDER = 'https://pypi.test/';
+const FILES_PLACEHOLDER = 'https://files.pypi.test/';
+/** Project pages keep this many newest files (and every yanked one). */
+const NEWEST_FILES = 30;
+/** The project JSON keeps this many newest releases. */
+const NEWEST_RELEASES = 12;
+
+const PROJECTS = ['jupyterlab', 'jupyter-server', 'notebook', 'ipywidgets', 'jupyterlab-widgets', 'traitlets', 'packaging', 'docopt'];
+/** A name no index has, for the 404 answers. */
+const MISSING_PROJECT = 'chainwatch-no-such-project-0';
+
+function pipOutput(args: string[]): string | null {
+  try {
+    return execFileSync('python3', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+function configuredIndexUrl(): string {
+  const flag = process.argv.indexOf('--index-url');
+  const candidates = [
+    flag === -1 ? undefined : process.argv[flag + 1],
+    process.env.PIP_INDEX_URL,
+    process.env.UV_INDEX_URL,
+    process.env.UV_DEFAULT_INDEX,
+    pipOutput(['-m', 'pip', 'config', 'get', 'global.index-url']),
+    pipOutput(['-c', 'from pip._internal.models.index import PyPI; print(PyPI.simple_url)']),
+  ];
+  const found = candidates.find((candidate) => candidate !== undefined && candidate !== null && candidate.trim() !== '');
+  if (!found) throw new Error('no index URL: pass --index-url or set PIP_INDEX_URL');
+  return found.trim().endsWith('/') ? found.trim() : `${found.trim()}/`;
+}
+
+/** The origins that serve the files of a page, other than the index's own (not recorded: it only finds the hosts to rewrite). */
+async function fileOrigins(indexUrl: string): Promise<string[]> {
+  const response = await request(new URL('packaging/', indexUrl).href, { headers: { accept: 'application/vnd.pypi.simple.v1+json' } });
+  const page = (await response.body.json()) as { files: { url: string }[] };
+  const indexOrigin = new URL(indexUrl).origin;
+  const origins = new Set(page.files.map((file) => new URL(file.url, indexUrl).origin));
+  origins.delete(indexOrigin);
+  return [...origins];
+}
+
+/** An HttpClient that sends every request through the recorder (no cache, no retries: a recording is one pass). */
+function recordingClient(recorder: Recorder): HttpClient {
+  let requests = 0;
+  return {
+    async get(input) {
+      requests++;
+      const headers = { ...(input.headers ?? {}) };
+      if (input.range) headers.range = `bytes=${input.range.start}-${input.range.end ?? ''}`;
+      const answer = await recorder.fetch({ url: input.url, headers });
+      return { status: answer.status, headers: answer.headers, body: answer.body, url: answer.url, fromCache: false };
+    },
+    failures: () => [],
+    stats: () => ({ requests, cacheHits: 0, notModified: 0, retries: 0, bytes: 0 }),
+    close: async () => {},
+  };
+}
+
+type Json = Record<string, unknown>;
+
+/** A PEP 691 page with only the newest files and every yanked one, in the page's own order. */
+function trimSimplePage(body: Buffer): string {
+  const page = JSON.parse(body.toString('utf8')) as Json & { files: Json[] };
+  const newest = new Set(
+    [...page.files]
+      .sort((a, b) => String(b['upload-time'] ?? '').localeCompare(String(a['upload-time'] ?? '')))
+      .slice(0, NEWEST_FILES),
+  );
+  page.files = page.files.filter((file) => newest.has(file) || (file.yanked !== undefined && file.yanked !== false));
+  return JSON.stringify(page);
+}
+
+/** The JSON API without the long description, and (project JSON) only the newest releases. */
+function trimJsonApi(body: Buffer): string {
+  const project = JSON.parse(body.toString('utf8')) as Json & { info: Json; releases?: Record<string, Json[]> };
+  delete project.info.description;
+  if (project.releases) {
+    const newestUpload = (files: Json[]): string => files.map((file) => String(file.upload_time_iso_8601 ?? '')).sort().at(-1) ?? '';
+    const kept = Object.entries(project.releases)
+      .sort(([, a], [, b]) => newestUpload(b).localeCompare(newestUpload(a)))
+      .slice(0, NEWEST_RELEASES);
+    project.releases = Object.fromEntries(kept.sort(([a], [b]) => Object.keys(project.releases!).indexOf(a) - Object.keys(project.releases!).indexOf(b)));
+  }
+  return JSON.stringify(project);
+}
+
+interface Scenario {
+  cassette: string;
+  note: string;
+  trimPages: boolean;
+  run(registry: PypiRegistry, recorder: Recorder): Promise<void>;
+}
+
+function newestWheel(files: PypiFile[]): PypiFile {
+  const wheels = files.filter((file) => file.kind === 'wheel').sort((a, b) => (b.uploadTime ?? '').localeCompare(a.uploadTime ?? ''));
+  if (!wheels[0]) throw new Error('no wheel');
+  return wheels[0];
+}
+
+const SCENARIOS: Scenario[] = [
+  {
+    cassette: 'projects.json',
+    note: 'PEP 691 project pages of the Jupyter projects, packaging and docopt (sdist-only), each trimmed to its 30 newest files plus every yanked file; a 404 for a missing project.',
+    trimPages: true,
+    async run(registry) {
+      for (const name of [...PROJECTS, MISSING_PROJECT]) await registry.project(name);
+    },
+  },
+  {
+    cassette: 'packaging-forms.json',
+    note: 'The whole project page of packaging in both forms: PEP 691 JSON (pip\'s Accept header) and PEP 503 HTML (Accept: text/html).',
+    trimPages: false,
+    async run(registry, recorder) {
+      const page = await registry.project('packaging');
+      if (!page) throw new Error('packaging is missing');
+      await recorder.fetch({ url: page.url, headers: { accept: 'text/html' } });
+    },
+  },
+  {
+    cassette: 'json-api.json',
+    note: 'JSON API: project JSON of jupyterlab and ipywidgets (no description, the 12 newest releases each); release JSON of ipywidgets 8.1.9 (this index answers 404: it serves no per-release JSON); a 404 for a missing project; then ipywidgets 8.1.9\'s wheel .metadata (PEP 658), whose sha256 the project JSON gives.',
+    trimPages: true,
+    async run(registry) {
+      await registry.projectJson('jupyterlab');
+      await registry.projectJson(MISSING_PROJECT);
+      await registry.releaseJson('ipywidgets', '8.1.9');
+      const project = await registry.projectJson('ipywidgets');
+      const wheel = project?.releases?.find((release) => release.version === '8.1.9')?.files.find((file) => file.kind === 'wheel');
+      if (!wheel?.coreMetadata) throw new Error('ipywidgets 8.1.9: no wheel with core metadata in the project JSON');
+      await registry.metadata(wheel);
+    },
+  },
+  {
+    cassette: 'wheel-ranges.json.gz',
+    note: 'Range requests on two wheels whose pages advertise no core metadata: jupyterlab-widgets (newest wheel: tail with the central directory, the labextension package.json, METADATA) and jupyterlab (newest wheel: tail, the rest of its central directory, METADATA). Their project pages come first, trimmed as in projects.json.',
+    trimPages: true,
+    async run(registry) {
+      const widgets = await registry.project('jupyterlab-widgets');
+      const widgetsWheel = newestWheel(widgets?.files ?? []);
+      const members = (await registry.listFiles(widgetsWheel)) ?? [];
+      const manifest = members.find((member) => /\.data\/data\/share\/jupyter\/labextensions\/.+\/package\.json$/.test(member));
+      if (!manifest) throw new Error('no labextension package.json in the jupyterlab-widgets wheel');
+      await registry.readMember(widgetsWheel, manifest);
+      await registry.metadata(widgetsWheel);
+      const jupyterlab = await registry.project('jupyterlab');
+      await registry.metadata(newestWheel(jupyterlab?.files ?? []));
+    },
+  },
+  {
+    cassette: 'sdist.json.gz',
+    note: 'docopt, a project with only sdists: its project page (trimmed as in projects.json) and the newest sdist, downloaded whole for its PKG-INFO (metadata 1.1, no Requires-Dist).',
+    trimPages: true,
+    async run(registry) {
+      const page = await registry.project('docopt');
+      const sdists = (page?.files ?? []).filter((file) => file.kind === 'sdist').sort((a, b) => (b.uploadTime ?? '').localeCompare(a.uploadTime ?? ''));
+      if (!sdists[0]) throw new Error('docopt has no sdist');
+      await registry.metadata(sdists[0]);
+    },
+  },
+];
+
+async function main(): Promise<void> {
+  const indexUrl = configuredIndexUrl();
+  const indexOrigin = new URL(indexUrl).origin;
+  const rewrites = [{ from: `${indexOrigin}/`, to: INDEX_PLACEHOLDER }, ...(await fileOrigins(indexUrl)).map((origin) => ({ from: `${origin}/`, to: FILES_PLACEHOLDER }))];
+  for (const scenario of SCENARIOS) {
+    const recorder = createRecorder({
+      rewrites,
+      note: scenario.note,
+      transformBody(url, body, headers) {
+        const type = headers['content-type'] ?? '';
+        if (scenario.trimPages && type.startsWith('application/vnd.pypi.simple.v1+json')) return trimSimplePage(body);
+        if (type.includes('json') && new URL(url).pathname.endsWith('/json')) return trimJsonApi(body);
+        return body;
+      },
+    });
+    try {
+      const registry = createPypiRegistry({ http: recordingClient(recorder), indexUrl });
+      await scenario.run(registry, recorder);
+      const cassette = recorder.save(new URL(scenario.cassette, FIXTURES));
+      process.stdout.write(`${scenario.cassette}: ${cassette.interactions.length} interactions\n`);
+    } finally {
+      await recorder.close();
+    }
+  }
+}
+
+await main();
