@@ -110,14 +110,42 @@ class TooManySteps extends Error {}
 const DEFAULT_MAX_STEPS = 50_000;
 const FETCH_BATCH = 16;
 
-function compareCandidates(a: Candidate, b: Candidate): number {
-  return (
+/**
+ * conda's order, best first: fewer track_features, higher version, higher
+ * build number. Between builds still tied (the same version built for two
+ * Pythons, say), the one whose dependencies allow the higher versions comes
+ * first, as rattler does; then the newer timestamp.
+ */
+function candidateOrder(pool: ReadonlyMap<string, readonly Candidate[]>): (a: Candidate, b: Candidate) => number {
+  const highest = new Map<CondaMatchSpec, CondaVersion | null>();
+  function highestMatch(spec: CondaMatchSpec): CondaVersion | null {
+    if (!highest.has(spec)) {
+      let best: CondaVersion | null = null;
+      for (const candidate of pool.get(spec.name) ?? []) {
+        if (matches(spec, candidate) && (best === null || candidate.version.compare(best) > 0)) best = candidate.version;
+      }
+      highest.set(spec, best);
+    }
+    return highest.get(spec)!;
+  }
+  function byDependencies(a: Candidate, b: Candidate): number {
+    let score = 0;
+    for (const spec of a.depends) {
+      const other = b.depends.find((item) => item.name === spec.name);
+      if (!other) continue;
+      const mine = highestMatch(spec);
+      const theirs = highestMatch(other);
+      if (mine && theirs) score += Math.sign(theirs.compare(mine));
+    }
+    return score;
+  }
+  return (a, b) =>
     a.record.trackFeatures.length - b.record.trackFeatures.length ||
     b.version.compare(a.version) ||
     b.record.buildNumber - a.record.buildNumber ||
+    byDependencies(a, b) ||
     (b.record.timestamp ?? -1) - (a.record.timestamp ?? -1) ||
-    (a.record.fileName < b.record.fileName ? -1 : a.record.fileName > b.record.fileName ? 1 : 0)
-  );
+    (a.record.fileName < b.record.fileName ? -1 : a.record.fileName > b.record.fileName ? 1 : 0);
 }
 
 const buildMatchers = new Map<string, RegExp>();
@@ -217,12 +245,13 @@ async function collectPool(
             }
           }
         }
-        pool.set(name, candidates.sort(compareCandidates));
+        pool.set(name, candidates);
       });
     }
     frontier = next;
   }
-  for (const list of pool.values()) list.sort(compareCandidates);
+  const order = candidateOrder(pool);
+  for (const list of pool.values()) list.sort(order);
   return { pool, skipped };
 }
 
@@ -237,6 +266,9 @@ export async function resolveConda(source: CondaRecordSource, request: CondaReso
   const rootNames = new Set(rootSpecs.map((spec) => spec.name));
   const allRoots = [...rootSpecs];
   if (request.python !== undefined) {
+    if (!/^[0-9]+(\.[0-9]+)*$/.test(request.python)) {
+      return { ok: false, error: { code: 'invalid-spec', message: `not a Python version: "${request.python}"`, spec: request.python } };
+    }
     const pin = parseSpecs([`python ${request.python}.*`]);
     if ('error' in pin) return { ok: false, error: { code: 'invalid-spec', message: pin.error, spec: request.python } };
     allRoots.push(pin.specs[0]!);
@@ -250,7 +282,7 @@ export async function resolveConda(source: CondaRecordSource, request: CondaReso
   );
   const maxSteps = request.maxSteps ?? DEFAULT_MAX_STEPS;
   let steps = 0;
-  let deadEnd: { name: string; requirements: readonly Requirement[] } | null = null;
+  let deadEnd: { name: string; requirements: readonly Requirement[]; conflicting: string[] } | null = null;
 
   function rejection(state: State, name: string, candidate: Candidate): string[] | null {
     for (const requirement of state.requirements.get(name) ?? []) {
@@ -312,7 +344,14 @@ export async function resolveConda(source: CondaRecordSource, request: CondaReso
     for (const name of state.pending) {
       const found = viable(state, name);
       if (found.candidates.length === 0) {
-        deadEnd ??= { name, requirements: state.requirements.get(name) ?? [] };
+        deadEnd ??= {
+          name,
+          requirements: state.requirements.get(name) ?? [],
+          conflicting: [...found.culprits].flatMap((culprit) => {
+            const chosen = state.assigned.get(culprit);
+            return chosen ? [`${culprit} ${chosen.record.version} ${chosen.record.build}`] : [];
+          }),
+        };
         return { ok: false, conflict: askers(state, name, found.culprits) };
       }
       if (!best || found.candidates.length < best.candidates.length) best = { name, ...found };
@@ -354,13 +393,14 @@ export async function resolveConda(source: CondaRecordSource, request: CondaReso
     throw error;
   }
   if (!outcome.ok) {
-    const failed = deadEnd as { name: string; requirements: readonly Requirement[] } | null;
+    const failed = deadEnd as { name: string; requirements: readonly Requirement[]; conflicting: string[] } | null;
     const name = failed?.name ?? rootSpecs[0]?.name ?? '';
     const asked = (failed?.requirements ?? []).map((item) => `${item.spec.text} (${item.from ?? 'root'})`);
     const message =
       (pool.get(name)?.length ?? 0) === 0
         ? `no package named ${name} in the channel${asked.length > 0 ? ` (required by ${asked.join(', ')})` : ''}`
-        : `no record of ${name} fits together with the rest: ${asked.join(', ')}`;
+        : `no record of ${name} fits together with the rest: ${asked.join(', ')}` +
+          (failed && failed.conflicting.length > 0 ? `; its records conflict with ${failed.conflicting.join(', ')}` : '');
     return { ok: false, error: { code: 'unsatisfiable', message, package: name, requirements: asked } };
   }
 
