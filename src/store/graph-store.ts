@@ -1,0 +1,278 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import envPaths from 'env-paths';
+import { ChainwatchError, fail, ok, type Result } from '../core/errors.js';
+import type { Ecosystem } from '../core/package.js';
+import type { BuiltGraph, GraphNodeWithSignals } from '../graph/build.js';
+import type { ResolveProblem } from '../graph/resolver.js';
+import type { GraphSignals } from '../graph/signals.js';
+import type { EdgeKind, GraphEdge, SourceStatus } from '../graph/types.js';
+
+/**
+ * Graph history: every `chainwatch graph` run is one snapshot (nodes with
+ * their signals, edges, sources, problems, when and from what), written in
+ * one transaction so a crash never leaves half a snapshot.
+ *
+ * Tables (schema version 1, in `PRAGMA user_version`):
+ *   snapshots(id, created_at, tool_version, inputs json, node_count, edge_count)
+ *   snapshot_nodes(snapshot_id, purl, ecosystem, name, version, root, signals json)
+ *   snapshot_edges(snapshot_id, from_purl, to_purl, kind, condition, requirement)
+ *   snapshot_sources(snapshot_id, name, reachable, error)
+ *   snapshot_problems(snapshot_id, position, purl, message)
+ * A separate file from the advisory database: history grows with every run
+ * and is worth keeping when the advisories are re-downloaded.
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE snapshots (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    created_at TEXT NOT NULL,
+    tool_version TEXT NOT NULL,
+    inputs TEXT NOT NULL,
+    node_count INTEGER NOT NULL,
+    edge_count INTEGER NOT NULL
+  );
+  CREATE TABLE snapshot_nodes (
+    snapshot_id INTEGER NOT NULL REFERENCES snapshots (id) ON DELETE CASCADE,
+    purl TEXT NOT NULL,
+    ecosystem TEXT NOT NULL,
+    name TEXT NOT NULL,
+    version TEXT NOT NULL,
+    root INTEGER NOT NULL,
+    signals TEXT NOT NULL,
+    PRIMARY KEY (snapshot_id, purl)
+  ) WITHOUT ROWID;
+  CREATE TABLE snapshot_edges (
+    snapshot_id INTEGER NOT NULL REFERENCES snapshots (id) ON DELETE CASCADE,
+    from_purl TEXT NOT NULL,
+    to_purl TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    condition TEXT NOT NULL,
+    requirement TEXT NOT NULL,
+    PRIMARY KEY (snapshot_id, from_purl, to_purl, kind, condition)
+  ) WITHOUT ROWID;
+  CREATE TABLE snapshot_sources (
+    snapshot_id INTEGER NOT NULL REFERENCES snapshots (id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    reachable INTEGER NOT NULL,
+    error TEXT,
+    PRIMARY KEY (snapshot_id, name)
+  ) WITHOUT ROWID;
+  CREATE TABLE snapshot_problems (
+    snapshot_id INTEGER NOT NULL REFERENCES snapshots (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    purl TEXT NOT NULL,
+    message TEXT NOT NULL,
+    PRIMARY KEY (snapshot_id, position)
+  ) WITHOUT ROWID;
+  `,
+];
+
+export const GRAPH_STORE_SCHEMA_VERSION = MIGRATIONS.length;
+
+/** What a snapshot was made from, for the history list and the diff header. */
+export interface SnapshotInputs {
+  /** The roots as given (PURLs). */
+  roots: string[];
+  environments: string[];
+  /** The config file or preset, when one was used. */
+  config?: string;
+  offline: boolean;
+}
+
+export interface SnapshotInfo {
+  id: number;
+  /** ISO time of the run (the run's clock). */
+  createdAt: string;
+  toolVersion: string;
+  inputs: SnapshotInputs;
+  nodeCount: number;
+  edgeCount: number;
+}
+
+export interface GraphSnapshot extends SnapshotInfo {
+  graph: BuiltGraph;
+}
+
+export interface GraphStore {
+  readonly path: string;
+  /** Saves a graph as a new snapshot in one transaction; returns its id. */
+  saveSnapshot(graph: BuiltGraph, meta: { createdAt: Date; toolVersion: string; inputs: SnapshotInputs }): number;
+  /** Every snapshot, oldest first. */
+  listSnapshots(): SnapshotInfo[];
+  loadSnapshot(id: number): GraphSnapshot | null;
+  /**
+   * `latest`, `latest~N` (N runs before the latest), or a snapshot id →
+   * the id; an error naming what exists when there is no such snapshot.
+   */
+  resolveReference(reference: string): Result<number>;
+  close(): void;
+}
+
+/** `$CHAINWATCH_GRAPH_DB`, else `graph.sqlite` in the user cache directory (beside the advisory database). */
+export function defaultGraphStorePath(env: NodeJS.ProcessEnv = process.env): string {
+  const override = env.CHAINWATCH_GRAPH_DB?.trim();
+  if (override) return override;
+  return path.join(envPaths('chainwatch', { suffix: '' }).cache, 'graph.sqlite');
+}
+
+function storeError(message: string, databasePath: string, cause?: unknown): ChainwatchError {
+  return new ChainwatchError('store-error', message, { location: { path: databasePath }, cause });
+}
+
+export function openGraphStore(databasePath: string | ':memory:', options: { readonly?: boolean } = {}): GraphStore {
+  const readonly = options.readonly === true;
+  let db: Database.Database;
+  try {
+    if (databasePath !== ':memory:' && !readonly) mkdirSync(path.dirname(path.resolve(databasePath)), { recursive: true });
+    db = new Database(databasePath, { readonly, fileMustExist: readonly });
+  } catch (error) {
+    throw storeError(`cannot open graph history: ${(error as Error).message}`, databasePath, error);
+  }
+  try {
+    prepare(db, readonly, databasePath);
+  } catch (error) {
+    db.close();
+    throw error instanceof ChainwatchError ? error : storeError(`cannot use graph history: ${(error as Error).message}`, databasePath, error);
+  }
+  return createGraphStore(db, databasePath);
+}
+
+function prepare(db: Database.Database, readonly: boolean, databasePath: string): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > GRAPH_STORE_SCHEMA_VERSION) {
+    throw storeError(`graph history has schema version ${version}; this chainwatch understands up to ${GRAPH_STORE_SCHEMA_VERSION}`, databasePath);
+  }
+  if (readonly) {
+    if (version < GRAPH_STORE_SCHEMA_VERSION) throw storeError('graph history needs migrating; open it writable once', databasePath);
+    return;
+  }
+  if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  if (version < GRAPH_STORE_SCHEMA_VERSION) {
+    db.transaction(() => {
+      for (let step = version; step < GRAPH_STORE_SCHEMA_VERSION; step++) db.exec(MIGRATIONS[step]!);
+      db.pragma(`user_version = ${GRAPH_STORE_SCHEMA_VERSION}`);
+    })();
+  }
+}
+
+interface SnapshotRow {
+  id: number;
+  created_at: string;
+  tool_version: string;
+  inputs: string;
+  node_count: number;
+  edge_count: number;
+}
+
+function toInfo(row: SnapshotRow): SnapshotInfo {
+  return {
+    id: row.id,
+    createdAt: row.created_at,
+    toolVersion: row.tool_version,
+    inputs: JSON.parse(row.inputs) as SnapshotInputs,
+    nodeCount: row.node_count,
+    edgeCount: row.edge_count,
+  };
+}
+
+function createGraphStore(db: Database.Database, databasePath: string): GraphStore {
+  const selectSnapshots = db.prepare<[], SnapshotRow>('SELECT * FROM snapshots ORDER BY id');
+  const selectSnapshot = db.prepare<[number], SnapshotRow>('SELECT * FROM snapshots WHERE id = ?');
+  const selectNodes = db.prepare<[number], { purl: string; ecosystem: string; name: string; version: string; root: number; signals: string }>(
+    'SELECT purl, ecosystem, name, version, root, signals FROM snapshot_nodes WHERE snapshot_id = ? ORDER BY purl',
+  );
+  const selectEdges = db.prepare<[number], { from_purl: string; to_purl: string; kind: string; condition: string; requirement: string }>(
+    'SELECT from_purl, to_purl, kind, condition, requirement FROM snapshot_edges WHERE snapshot_id = ? ORDER BY from_purl, to_purl, kind, condition',
+  );
+  const selectSources = db.prepare<[number], { name: string; reachable: number; error: string | null }>(
+    'SELECT name, reachable, error FROM snapshot_sources WHERE snapshot_id = ? ORDER BY name',
+  );
+  const selectProblems = db.prepare<[number], { purl: string; message: string }>('SELECT purl, message FROM snapshot_problems WHERE snapshot_id = ? ORDER BY position');
+
+  const save = (graph: BuiltGraph, meta: { createdAt: Date; toolVersion: string; inputs: SnapshotInputs }): number => {
+    const insertSnapshot = db.prepare('INSERT INTO snapshots (created_at, tool_version, inputs, node_count, edge_count) VALUES (?, ?, ?, ?, ?)');
+    const insertNode = db.prepare('INSERT INTO snapshot_nodes (snapshot_id, purl, ecosystem, name, version, root, signals) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    // OR IGNORE: two edges differing only in requirement text are one edge in the history.
+    const insertEdge = db.prepare('INSERT OR IGNORE INTO snapshot_edges (snapshot_id, from_purl, to_purl, kind, condition, requirement) VALUES (?, ?, ?, ?, ?, ?)');
+    const insertSource = db.prepare('INSERT OR REPLACE INTO snapshot_sources (snapshot_id, name, reachable, error) VALUES (?, ?, ?, ?)');
+    const insertProblem = db.prepare('INSERT INTO snapshot_problems (snapshot_id, position, purl, message) VALUES (?, ?, ?, ?)');
+    return db.transaction(() => {
+      const id = Number(
+        insertSnapshot.run(meta.createdAt.toISOString(), meta.toolVersion, JSON.stringify(meta.inputs), graph.nodes.length, graph.edges.length).lastInsertRowid,
+      );
+      for (const node of graph.nodes) insertNode.run(id, node.purl, node.ecosystem, node.name, node.version, node.root ? 1 : 0, JSON.stringify(node.signals));
+      for (const edge of graph.edges) insertEdge.run(id, edge.from, edge.to, edge.kind, edge.condition ?? '', edge.requirement);
+      for (const source of graph.sources) insertSource.run(id, source.name, source.reachable ? 1 : 0, source.error ?? null);
+      graph.problems.forEach((problem, position) => insertProblem.run(id, position, problem.purl, problem.message));
+      return id;
+    })();
+  };
+
+  const load = (id: number): GraphSnapshot | null => {
+    const row = selectSnapshot.get(id);
+    if (!row) return null;
+    const nodes: GraphNodeWithSignals[] = selectNodes.all(id).map((node) => ({
+      purl: node.purl,
+      ecosystem: node.ecosystem as Ecosystem,
+      name: node.name,
+      version: node.version,
+      root: node.root === 1,
+      signals: JSON.parse(node.signals) as GraphSignals,
+    }));
+    const edges: GraphEdge[] = selectEdges.all(id).map((edge) => ({
+      from: edge.from_purl,
+      to: edge.to_purl,
+      requirement: edge.requirement,
+      kind: edge.kind as EdgeKind,
+      ...(edge.condition === '' ? {} : { condition: edge.condition }),
+    }));
+    const sources: SourceStatus[] = selectSources.all(id).map((source) => ({
+      name: source.name,
+      reachable: source.reachable === 1,
+      ...(source.error === null ? {} : { error: source.error }),
+    }));
+    const problems: ResolveProblem[] = selectProblems.all(id).map((problem) => ({ purl: problem.purl, message: problem.message }));
+    return { ...toInfo(row), graph: { nodes, edges, sources, problems } };
+  };
+
+  const wrap = <T>(what: string, work: () => T): T => {
+    try {
+      return work();
+    } catch (error) {
+      if (error instanceof ChainwatchError) throw error;
+      throw storeError(`graph history: ${what} failed: ${(error as Error).message}`, databasePath, error);
+    }
+  };
+
+  return {
+    path: databasePath,
+    saveSnapshot: (graph, meta) => wrap('saving a snapshot', () => save(graph, meta)),
+    listSnapshots: () => wrap('listing snapshots', () => selectSnapshots.all().map(toInfo)),
+    loadSnapshot: (id) => wrap('reading a snapshot', () => load(id)),
+    resolveReference: (reference) => wrap('finding a snapshot', () => resolveReference(selectSnapshots.all().map((row) => row.id), reference)),
+    close: () => db.close(),
+  };
+}
+
+/** `latest`, `latest~N`, or an id, against the ids that exist (ascending). */
+export function resolveReference(ids: readonly number[], reference: string): Result<number> {
+  const text = reference.trim();
+  const invalid = (message: string) => fail(new ChainwatchError('invalid-argument', message));
+  const relative = /^latest(?:~([0-9]+))?$/.exec(text);
+  if (relative) {
+    const back = Number(relative[1] ?? 0);
+    const id = ids[ids.length - 1 - back];
+    if (id === undefined) {
+      return invalid(ids.length === 0 ? 'no graph snapshots yet: run `chainwatch graph` first' : `${text}: only ${ids.length} snapshot${ids.length === 1 ? '' : 's'} exist`);
+    }
+    return ok(id);
+  }
+  if (!/^[0-9]+$/.test(text)) return invalid(`not a snapshot reference: ${JSON.stringify(reference)} (expected an id, latest or latest~N)`);
+  const id = Number(text);
+  if (!ids.includes(id)) return invalid(`no snapshot ${id}${ids.length > 0 ? ` (ids ${ids[0]}–${ids[ids.length - 1]})` : ''}`);
+  return ok(id);
+}
