@@ -771,21 +771,26 @@ class Resolver {
 
   // ---- explaining failure ----
 
+  #describeVersions(id: number, versions: string[]): string {
+    if (versions.length <= 4) return `${this.#label(id)} ${versions.join(', ')}`;
+    return `${this.#label(id)} (${versions.length} versions, ${versions[0]} to ${versions[versions.length - 1]})`;
+  }
+
   #describeSet(id: number, set: VersionSet): string {
     const virtual = this.#packages[id]!;
     if (virtual.kind === 'root' || virtual.kind === 'python') return this.#label(id);
     const project = this.#projects.get(virtual.name);
     if (!project) return this.#label(id);
     const members = [...set.descending()].reverse().map((index) => project.releases[index]!.version.normalized);
-    if (members.length === project.releases.length) return `${this.#label(id)} (any version)`;
-    if (members.length <= 4) return `${this.#label(id)} ${members.map((version) => `==${version}`).join(' or ')}`;
-    return `${this.#label(id)} (${members.length} versions, ${members[0]} to ${members[members.length - 1]})`;
+    if (members.length === project.releases.length) return `every version of ${this.#label(id)}`;
+    return this.#describeVersions(id, members);
   }
 
   #explain(terminal: number): string[] {
     const store = this.#state.store;
     const lines: string[] = [];
     const seen = new Set<number>();
+    const unavailable = new Map<string, { package: number; reason: string; versions: number[] }>();
     const stack = [terminal];
     while (stack.length > 0) {
       const id = stack.pop()!;
@@ -801,6 +806,10 @@ class Resolver {
           const [, dependentTerm] = incompatibility.terms[0]!;
           const dependencyTerm = incompatibility.terms[1]?.[1];
           const dependent = kind.dependent === 0 ? 'the request' : this.#describeSet(kind.dependent, dependentTerm.set);
+          if (kind.dependent === 0) {
+            lines.push(`the request asks for ${this.#requirementText.get(`${kind.dependent}>${kind.dependency}`) ?? this.#label(kind.dependency)}`);
+            break;
+          }
           if (this.#packages[kind.dependency]!.kind === 'python') {
             lines.push(`${dependent} requires a newer Python than ${this.#environment.python_full_version}`);
             break;
@@ -822,13 +831,23 @@ class Resolver {
           break;
         }
         case 'unavailable': {
+          // Versions are ruled out one at a time: gather them per package and reason.
           const [package_, term] = incompatibility.terms[0]!;
-          lines.push(`${this.#describeSet(package_, term.set)} cannot be used: ${kind.reason}`);
+          const key = `${package_}\n${kind.reason}`;
+          const entry = unavailable.get(key) ?? { package: package_, reason: kind.reason, versions: [] as number[] };
+          entry.versions.push(...term.set.descending());
+          unavailable.set(key, entry);
           break;
         }
         case 'not-root':
           break;
       }
+    }
+    for (const { package: package_, reason, versions } of unavailable.values()) {
+      const virtual = this.#packages[package_]!;
+      const project = nameOf(virtual) === null ? undefined : this.#projects.get(nameOf(virtual)!);
+      const texts = [...new Set(versions)].sort((a, b) => a - b).map((index) => project?.releases[index]?.version.normalized ?? String(index));
+      lines.push(`${this.#describeVersions(package_, texts)} cannot be used: ${reason}`);
     }
     return [...new Set(lines)];
   }
