@@ -173,6 +173,22 @@ describe('cache', () => {
     agent.assertNoPendingInterceptors();
   });
 
+  it.each([
+    ['younger than maxAgeMs: served without a request', '2025-06-01T12:00:59.000Z', 1],
+    ['as old as maxAgeMs: asked again', '2025-06-01T12:01:00.000Z', 2],
+  ])('revalidate with maxAgeMs, %s', async (_name, later, requests) => {
+    const cache = openHttpCache(':memory:');
+    const first = harness({}, cache);
+    first.agent.get(ORIGIN).intercept({ path: '/x', method: 'GET' }).reply(200, 'v1');
+    await first.client.get({ url: `${ORIGIN}/x`, source: 'npm' });
+    const second = harness({ clock: fixedClock(later), maxAgeMs: 60_000 }, cache);
+    second.agent.get(ORIGIN).intercept({ path: '/x', method: 'GET' }).reply(200, 'v2');
+    const response = await second.client.get({ url: `${ORIGIN}/x`, source: 'npm' });
+    expect(response.body.toString()).toBe(requests === 1 ? 'v1' : 'v2');
+    expect(response.fromCache).toBe(requests === 1);
+    expect(first.client.stats().requests + second.client.stats().requests).toBe(requests);
+  });
+
   it('prefer-cache answers from the cache without a request', async () => {
     const { agent, client } = harness();
     agent.get(OTHER_ORIGIN).intercept({ path: '/packages/x.whl.metadata', method: 'GET' }).reply(200, 'Metadata-Version: 2.1', { headers: { etag: '"m"' } });

@@ -46,6 +46,12 @@ export interface HttpClientOptions {
   maxRedirects?: number;
   /** Time allowed for headers, and between body chunks (default 30 s). */
   timeoutMs?: number;
+  /**
+   * In `revalidate` mode, a cached response stored (or revalidated) less than
+   * this long ago is served without asking (default 0: always ask). Useful
+   * where answers carry no ETag/Last-Modified, so revalidation cannot be a 304.
+   */
+  maxAgeMs?: number;
   /** For the default cache path. */
   env?: NodeJS.ProcessEnv;
 }
@@ -77,6 +83,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const perHost = Math.max(1, options.perHostConcurrency ?? 8);
   const userAgent = options.userAgent ?? 'chainwatch';
   const offline = options.offline === true;
+  const maxAgeMs = Math.max(0, options.maxAgeMs ?? 0);
 
   const ownsDispatcher = options.dispatcher === undefined;
   const dispatcher: Dispatcher = options.dispatcher ?? new EnvHttpProxyAgent({ connections: perHost, keepAliveTimeout: 10_000 });
@@ -229,6 +236,10 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       throw hostError(input.source, url, secrets, `offline: no cached response for ${redactUrl(url)}`, {});
     }
     if (cached && mode === 'prefer-cache') return fromCache(cached);
+    if (cached && mode === 'revalidate' && maxAgeMs > 0) {
+      const age = clock.now().getTime() - Date.parse(cached.storedAt);
+      if (age >= 0 && age < maxAgeMs) return fromCache(cached);
+    }
 
     const sentHeaders = { ...headers };
     if (cached && mode === 'revalidate') {
