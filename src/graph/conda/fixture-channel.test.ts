@@ -240,7 +240,6 @@ describe('buildCondaGraph on the fixture channel', () => {
     expect(twins.some((edge) => edge.from === named('openssl'))).toBe(false);
     // Every verified twin but notebook, which jupyterlab alone does not install.
     expect(twins.map((edge) => edge.to).sort()).toEqual([
-      'pkg:pypi/brotli@1.1.0',
       'pkg:pypi/fastjsonschema@2.21.2',
       'pkg:pypi/ipykernel@7.2.0',
       'pkg:pypi/jupyter-client@8.8.0',

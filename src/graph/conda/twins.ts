@@ -7,8 +7,8 @@ import type { CondaPackageRecord } from '../../ecosystems/conda/registry.js';
  * Repodata alone cannot say it: a record lists name, version and depends,
  * not the `*.dist-info` inside the package, and conda names differ from PyPI
  * names often enough (`nbconvert-core` installs `nbconvert`,
- * `python-fastjsonschema` installs `fastjsonschema`, `brotli-python`
- * installs `Brotli`). So a twin is `known` only on evidence:
+ * `python-fastjsonschema` installs `fastjsonschema`). So a twin is `known`
+ * only on evidence:
  *   1. the record's own `purls` field (rattler reads it; channels that
  *      publish it say which PyPI package the file holds);
  *   2. the table below, each row checked against evidence kept with the
@@ -48,7 +48,6 @@ export const VERIFIED_PYPI_TWINS: readonly VerifiedTwin[] = [
   { conda: 'jupyter_client', pypi: 'jupyter-client', evidence: HASH_MAPPING },
   { conda: 'nbconvert-core', pypi: 'nbconvert', evidence: HASH_MAPPING },
   { conda: 'python-fastjsonschema', pypi: 'fastjsonschema', evidence: HASH_MAPPING },
-  { conda: 'brotli-python', pypi: 'brotli', evidence: HASH_MAPPING },
   { conda: 'prometheus_client', pypi: 'prometheus-client', evidence: HASH_MAPPING },
   { conda: 'pyzmq', pypi: 'pyzmq', evidence: HASH_MAPPING },
   { conda: 'tornado', pypi: 'tornado', evidence: HASH_MAPPING },
