@@ -550,14 +550,16 @@ export function createPypiRegistry(options: PypiRegistryOptions): PypiRegistry {
 
   async function openRemoteZip(url: string, sizeHint: number | null): Promise<RemoteZip | null> {
     let size = sizeHint !== null && sizeHint > 0 ? sizeHint : null;
-    let first: RangeAnswer | null;
+    let first: RangeAnswer | null = null;
     if (size === null) {
       // Without a size from the index, one byte tells it (Content-Range: bytes 0-0/<size>).
-      first = await fetchRange(url, 0, 0);
-      if (first === null) return null;
-      size = first.total ?? first.bytes.length;
+      const probe = await fetchRange(url, 0, 0);
+      if (probe === null) return null;
+      size = probe.total ?? probe.bytes.length;
+      // A server that ignores Range has just sent the whole file.
+      if (probe.start === 0 && probe.bytes.length === size) first = probe;
     }
-    first = await fetchRange(url, Math.max(0, size - ZIP_TAIL_BYTES), size - 1);
+    first ??= await fetchRange(url, Math.max(0, size - ZIP_TAIL_BYTES), size - 1);
     if (first === null) return null;
     if (first.total !== null && first.total !== size) {
       // The index's size was wrong: read the real tail.

@@ -31,7 +31,7 @@ export function decodeHtmlEntities(text: string): string {
 /** A start tag's attributes, names lower-cased, values entity-decoded; a bare attribute has the value ''. */
 function parseAttributes(text: string): Map<string, string> {
   const attributes = new Map<string, string>();
-  const pattern = /([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g;
+  const pattern = /([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>`]+)))?/g;
   for (const match of text.matchAll(pattern)) {
     const name = match[1]!.toLowerCase();
     if (attributes.has(name)) continue; // HTML keeps the first of duplicate attributes
