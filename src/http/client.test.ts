@@ -429,7 +429,55 @@ describe('credentials', () => {
   });
 });
 
+describe('a broken cache', () => {
+  it('costs requests, never an answer', async () => {
+    const broken: HttpCache = {
+      path: 'broken',
+      get: () => {
+        throw new Error('database disk image is malformed');
+      },
+      put: () => {
+        throw new Error('disk full');
+      },
+      refresh: () => {},
+      delete: () => {},
+      size: () => 0,
+      close: () => {},
+    };
+    const { agent, client, events } = harness({}, broken);
+    agent.get(ORIGIN).intercept({ path: '/x', method: 'GET' }).reply(200, 'fine');
+    const response = await client.get({ url: `${ORIGIN}/x`, source: 'npm' });
+    expect(response.body.toString()).toBe('fine');
+    expect(events.events.filter((event) => event.type === 'log' && event.level === 'warn').map((event) => (event as { message: string }).message)).toEqual([
+      'HTTP cache not read: database disk image is malformed',
+      'HTTP cache not written: disk full',
+    ]);
+  });
+});
+
+describe('an unopenable cache path', () => {
+  it('is reported and the client works without a cache', async () => {
+    const agent = new MockAgent();
+    agent.disableNetConnect();
+    agent.get(ORIGIN).intercept({ path: '/x', method: 'GET' }).reply(200, 'fine').times(2);
+    const events = collectingSink();
+    // A path below a character device cannot be created.
+    const client = createHttpClient({ dispatcher: agent, cachePath: '/dev/null/cache.sqlite', events });
+    expect((await client.get({ url: `${ORIGIN}/x`, source: 'npm', cache: 'prefer-cache' })).body.toString()).toBe('fine');
+    expect((await client.get({ url: `${ORIGIN}/x`, source: 'npm', cache: 'prefer-cache' })).fromCache).toBe(false);
+    expect(events.events[0]).toMatchObject({ type: 'log', level: 'warn', data: { path: '/dev/null/cache.sqlite' } });
+    await client.close();
+    await agent.close();
+  });
+});
+
 describe('close', () => {
+  it('may be called twice', async () => {
+    const client = createHttpClient({ cachePath: null });
+    await client.close();
+    await expect(client.close()).resolves.toBeUndefined();
+  });
+
   it('closes the dispatcher it made, not an injected one', async () => {
     const agent = new MockAgent();
     agent.disableNetConnect();

@@ -94,6 +94,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const limiters = new Map<string, Limiter>();
   const failures = new Map<string, SourceFailure>();
   const stats: HttpStats = { requests: 0, cacheHits: 0, notModified: 0, retries: 0, bytes: 0 };
+  let closed = false;
 
   function limiterFor(url: string): Limiter {
     const origin = new URL(url).origin;
@@ -111,6 +112,25 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     const clean = scrubSecrets(message, secrets);
     recordFailure(source, url, clean);
     return new HostError(source, clean, extra);
+  }
+
+  // The cache is an optimisation: a broken or locked cache file costs requests, never an answer.
+  function readCache(key: HttpCacheKey): CachedResponse | null {
+    if (!cache) return null;
+    try {
+      return cache.get(key);
+    } catch (error) {
+      events.emit({ type: 'log', level: 'warn', message: `HTTP cache not read: ${(error as Error).message}`, data: { url: redactUrl(key.url) } });
+      return null;
+    }
+  }
+
+  function writeCache(write: () => void): void {
+    try {
+      write();
+    } catch (error) {
+      events.emit({ type: 'log', level: 'warn', message: `HTTP cache not written: ${(error as Error).message}` });
+    }
   }
 
   function fromCache(cached: CachedResponse): HttpResponse {
@@ -229,7 +249,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     const secrets = requestSecrets(input.url, { ...(input.headers ?? {}), ...headers });
     const mode = input.cache ?? 'revalidate';
     const key: HttpCacheKey = { method: 'GET', url, vary: varyKey(headers) };
-    const cached = cache && mode !== 'no-store' ? cache.get(key) : null;
+    const cached = mode !== 'no-store' ? readCache(key) : null;
 
     if (offline) {
       if (cached) return fromCache(cached);
@@ -252,25 +272,29 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 
     if (answer.status === 304 && cached) {
       stats.notModified++;
-      cache!.refresh(key, {
-        headers: { ...cached.headers, ...pickValidators(answer.headers) },
-        etag: answer.headers.etag ?? null,
-        lastModified: answer.headers['last-modified'] ?? null,
-        storedAt,
-      });
+      writeCache(() =>
+        cache!.refresh(key, {
+          headers: { ...cached.headers, ...pickValidators(answer.headers) },
+          etag: answer.headers.etag ?? null,
+          lastModified: answer.headers['last-modified'] ?? null,
+          storedAt,
+        }),
+      );
       return fromCache({ ...cached, headers: { ...cached.headers, ...pickValidators(answer.headers) } });
     }
 
     if (cache && mode !== 'no-store' && CACHEABLE_STATUSES.has(answer.status) && !/\bno-store\b/i.test(answer.headers['cache-control'] ?? '')) {
-      cache.put(key, {
-        status: answer.status,
-        headers: answer.headers,
-        body: answer.body,
-        etag: answer.headers.etag ?? null,
-        lastModified: answer.headers['last-modified'] ?? null,
-        finalUrl: answer.url,
-        storedAt,
-      });
+      writeCache(() =>
+        cache.put(key, {
+          status: answer.status,
+          headers: answer.headers,
+          body: answer.body,
+          etag: answer.headers.etag ?? null,
+          lastModified: answer.headers['last-modified'] ?? null,
+          finalUrl: answer.url,
+          storedAt,
+        }),
+      );
     }
     return { status: answer.status, headers: answer.headers, body: answer.body, url: answer.url, fromCache: false };
   }
@@ -280,6 +304,8 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     failures: () => [...failures.values()].map((failure) => ({ ...failure })),
     stats: () => ({ ...stats }),
     async close() {
+      if (closed) return;
+      closed = true;
       if (ownsCache) cache?.close();
       if (ownsDispatcher) await dispatcher.close();
     },
