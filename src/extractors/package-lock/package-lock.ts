@@ -1,13 +1,19 @@
-import jsonc from 'jsonc-parser';
-import type { Node as JsonNode, ParseError as JsonParseError } from 'jsonc-parser';
 import { ChainwatchError } from '../../core/errors.js';
 import type { Location } from '../../core/package.js';
-import type { ExtractedPackage, ExtractInput, ExtractResult } from '../types.js';
+import { parseJsonDocument, properties, type JsonDocument, type JsonNode } from '../common/json-document.js';
 import { originOf, type RemoteOrigin } from '../common/npm-source.js';
+import type { ExtractedPackage, ExtractInput, ExtractResult } from '../types.js';
 import { PackageLockDependency, PackageLockPackage } from './schema.js';
 
 const LOCKFILE_NAMES = new Set(['package-lock.json', 'npm-shrinkwrap.json']);
 const NODE_MODULES = 'node_modules/';
+
+/**
+ * jsonc-parser recurses once per nesting level and overflows the stack a few
+ * thousand levels down. Real lockfiles nest a few dozen levels at most (v1 adds
+ * two per nested node_modules), so deeper input is refused before parsing.
+ */
+const MAX_NESTING = 1000;
 
 /** npm's lockfile and its publishable twin; `node_modules/.package-lock.json` is npm's cache of the installed tree, not a lockfile. */
 export function detectPackageLock(path: string): boolean {
@@ -23,34 +29,22 @@ export function detectPackageLock(path: string): boolean {
 export function extractPackageLock(input: ExtractInput): ExtractResult {
   const result: ExtractResult = { packages: [], notScannable: [], errors: [] };
   if (isShadowedByShrinkwrap(input)) return result;
-  const lines = new LineIndex(input.text);
-  const deepOffset = offsetTooDeep(input.text);
-  if (deepOffset !== undefined) {
-    result.errors.push(parseError(input.path, lines.lineAt(deepOffset), `package lockfile nests deeper than ${MAX_NESTING} levels`));
-    return result;
-  }
-  const parseErrors: JsonParseError[] = [];
-  let root: JsonNode | undefined;
-  try {
-    root = jsonc.parseTree(input.text, parseErrors, { disallowComments: true, allowTrailingComma: false });
-  } catch (error) {
-    // Safety net only: offsetTooDeep keeps nesting far below where the recursive parser overflows.
-    result.errors.push(parseError(input.path, 1, 'package lockfile is nested too deeply to read', error));
-    return result;
-  }
-  const firstError = parseErrors[0];
-  if (firstError) {
-    const extra = parseErrors.length > 1 ? ` (and ${parseErrors.length - 1} more)` : '';
-    result.errors.push(
-      parseError(input.path, lines.lineAt(firstError.offset), `package lockfile is not valid JSON: ${jsonc.printParseErrorCode(firstError.error)}${extra}`),
-    );
-  }
+  const document = parseJsonDocument(input.path, input.text, {
+    maxDepth: MAX_NESTING,
+    allowByteOrderMark: false,
+    messages: {
+      invalid: (detail) => `package lockfile is not valid JSON: ${detail}`,
+      tooDeep: (limit) => `package lockfile nests deeper than ${limit} levels`,
+    },
+  });
+  result.errors.push(...document.errors);
+  const root = document.root;
   if (!root) return result;
   if (root.type !== 'object') {
-    if (!firstError) result.errors.push(parseError(input.path, lines.lineAt(root.offset), `package lockfile must be a JSON object, found ${root.type}`));
+    if (document.errors.length === 0) result.errors.push(parseError(input.path, document.lineAt(root.offset), `package lockfile must be a JSON object, found ${root.type}`));
     return result;
   }
-  const context: Context = { path: input.path, lines, result };
+  const context: Context = { path: input.path, document, result };
   const packages = propertyValue(root, 'packages');
   if (packages?.type === 'object') {
     readPackages(packages, context);
@@ -73,7 +67,7 @@ function isShadowedByShrinkwrap(input: ExtractInput): boolean {
 
 interface Context {
   path: string;
-  lines: LineIndex;
+  document: JsonDocument;
   result: ExtractResult;
 }
 
@@ -84,7 +78,7 @@ function readPackages(packages: JsonNode, context: Context): void {
     if (key === '' || value?.type !== 'object') continue;
     const installName = installNameOf(key);
     if (installName === null) continue;
-    const location = context.lines.locate(context.path, offset);
+    const location = { path: context.path, line: context.document.lineAt(offset) };
     const parsed = PackageLockPackage.safeParse(scalarFields(value));
     if (!parsed.success) {
       context.result.errors.push(invalidEntry(location, key, parsed.error.issues));
@@ -112,7 +106,7 @@ function readDependencies(top: JsonNode, context: Context): void {
   for (let next = pending.pop(); next; next = pending.pop()) {
     const { key, value, offset } = next;
     if (value?.type !== 'object') continue;
-    const location = context.lines.locate(context.path, offset);
+    const location = { path: context.path, line: context.document.lineAt(offset) };
     if (key === '') {
       context.result.errors.push(new ChainwatchError('parse-error', 'dependency entry has an empty name', { location }));
       continue;
@@ -215,27 +209,9 @@ function splitNameAtVersion(spec: string): { name: string; version: string } | n
   return name && version ? { name, version } : null;
 }
 
-interface Property {
-  key: string;
-  value: JsonNode | undefined;
-  offset: number;
-}
-
-function properties(object: JsonNode): Property[] {
-  const found: Property[] = [];
-  for (const property of object.children ?? []) {
-    const keyNode = property.children?.[0];
-    if (property.type !== 'property' || keyNode?.type !== 'string' || typeof keyNode.value !== 'string') continue;
-    found.push({ key: keyNode.value, value: property.children?.[1], offset: property.offset });
-  }
-  return found;
-}
-
 /** The value of an object's property; JSON.parse keeps the last of duplicate keys, so do we. */
 function propertyValue(object: JsonNode, key: string): JsonNode | undefined {
-  let value: JsonNode | undefined;
-  for (const property of properties(object)) if (property.key === key) value = property.value;
-  return value;
+  return properties(object).findLast((property) => property.key === key)?.value;
 }
 
 /** An entry's scalar fields only: its nested `dependencies` tree is walked separately, never copied. */
@@ -253,54 +229,6 @@ function invalidEntry(location: Location, key: string, issues: readonly { path: 
   return new ChainwatchError('parse-error', `entry "${key}" is invalid: ${field} ${issue?.message ?? ''}`.trim(), { location });
 }
 
-function parseError(path: string, line: number, message: string, cause?: unknown): ChainwatchError {
-  return new ChainwatchError('parse-error', message, { location: { path, line }, ...(cause === undefined ? {} : { cause }) });
-}
-
-/**
- * jsonc-parser recurses once per nesting level and overflows the stack a few
- * thousand levels down. Real lockfiles nest a few dozen levels at most (v1 adds
- * two per nested node_modules), so deeper input is refused before parsing.
- */
-const MAX_NESTING = 1000;
-
-/** The offset of the bracket that first nests deeper than MAX_NESTING (strings skipped), or undefined. */
-function offsetTooDeep(text: string): number | undefined {
-  let depth = 0;
-  for (let at = 0; at < text.length; at++) {
-    const character = text.charCodeAt(at);
-    if (character === 0x22) {
-      // Skip a string, escapes included; an unterminated one ends the scan.
-      for (at++; at < text.length && text.charCodeAt(at) !== 0x22; at++) if (text.charCodeAt(at) === 0x5c) at++;
-    } else if (character === 0x7b || character === 0x5b) {
-      if (++depth > MAX_NESTING) return at;
-    } else if ((character === 0x7d || character === 0x5d) && depth > 0) {
-      depth--;
-    }
-  }
-  return undefined;
-}
-
-/** Offsets to 1-based lines: jsonc-parser reports offsets only. */
-class LineIndex {
-  private readonly starts: number[] = [0];
-
-  constructor(text: string) {
-    for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) this.starts.push(at + 1);
-  }
-
-  lineAt(offset: number): number {
-    let low = 0;
-    let high = this.starts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (this.starts[middle]! <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return low + 1;
-  }
-
-  locate(path: string, offset: number): Location {
-    return { path, line: this.lineAt(offset) };
-  }
+function parseError(path: string, line: number, message: string): ChainwatchError {
+  return new ChainwatchError('parse-error', message, { location: { path, line } });
 }

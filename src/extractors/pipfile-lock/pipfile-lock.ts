@@ -1,7 +1,7 @@
 import { ChainwatchError } from '../../core/errors.js';
-import type { Location } from '../../core/package.js';
+import { isIntact, parseJsonDocument, plainValue, properties, readBeforeError, type JsonNode } from '../common/json-document.js';
+import { locationOf } from '../common/location.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult } from '../types.js';
-import { parseJsonWithLines, toPlainValue, type JsonMember } from './json-with-lines.js';
 import { PipfileLockEntry } from './schema.js';
 
 export function detectPipfileLock(path: string): boolean {
@@ -21,34 +21,43 @@ export function extractPipfileLock(input: ExtractInput): ExtractResult {
   const parseError = (message: string, line: number | undefined) =>
     new ChainwatchError('parse-error', message, { location: locationOf(input.path, line) });
 
-  const parsed = parseJsonWithLines(input.text);
-  if (parsed.error) result.errors.push(parseError(`Pipfile.lock is not valid JSON: ${parsed.error.message}`, parsed.error.line));
-  const root = parsed.root;
-  if (root === undefined) return result;
-  if (root.kind !== 'object') {
-    result.errors.push(parseError('Pipfile.lock is not a JSON object', root.line));
+  const document = parseJsonDocument(input.path, input.text, {
+    allowByteOrderMark: false,
+    messages: {
+      invalid: (detail) => `Pipfile.lock is not valid JSON: ${detail}`,
+      tooDeep: (limit) => `Pipfile.lock is not valid JSON: nesting deeper than ${limit} levels`,
+    },
+  });
+  result.errors.push(...document.errors);
+  // Only what was read before a syntax error counts: jsonc-parser's recovery past it is a guess.
+  const members = (node: JsonNode): Member[] =>
+    properties(node).flatMap(({ key, value, offset }) => (value && readBeforeError(document, value) ? [{ key, value, line: document.lineAt(offset) }] : []));
+  const root = document.root;
+  if (root === undefined || !readBeforeError(document, root)) return result;
+  if (root.type !== 'object') {
+    result.errors.push(parseError('Pipfile.lock is not a JSON object', document.lineAt(root.offset)));
     return result;
   }
 
-  for (const section of root.members) {
+  for (const section of members(root)) {
     if (section.key === '_meta') continue;
-    if (section.value.kind !== 'object') {
+    if (section.value.type !== 'object') {
       result.errors.push(parseError(`section "${section.key}" is not an object`, section.line));
       continue;
     }
     const dev = section.key !== 'default';
-    for (const member of section.value.members) {
+    for (const member of members(section.value)) {
       // An entry cut off by a syntax error is not trusted: its version may be missing only because of the cut.
-      if (member.value.kind === 'object' && !member.value.complete) continue;
+      if (member.value.type === 'object' && !isIntact(document, member.value)) continue;
       readEntry(member, dev);
     }
   }
   return result;
 
-  function readEntry(member: JsonMember, dev: boolean): void {
+  function readEntry(member: Member, dev: boolean): void {
     const location = locationOf(input.path, member.line);
-    const entry = PipfileLockEntry.safeParse(toPlainValue(member.value));
-    if (member.value.kind !== 'object' || !entry.success || member.key.length === 0) {
+    const entry = PipfileLockEntry.safeParse(plainValue(member.value));
+    if (member.value.type !== 'object' || !entry.success || member.key.length === 0) {
       result.errors.push(parseError(`package entry "${member.key}" is not an object with a name`, member.line));
       return;
     }
@@ -71,6 +80,13 @@ export function extractPipfileLock(input: ExtractInput): ExtractResult {
   }
 }
 
+interface Member {
+  key: string;
+  value: JsonNode;
+  /** Line of the member's key. */
+  line: number;
+}
+
 function sourceOf(entry: PipfileLockEntry): Pick<ExtractedPackage, 'source' | 'commit' | 'qualifiers'> {
   if (entry.git !== undefined) {
     // `ref` is whatever the Pipfile asked for; only a full SHA identifies a commit.
@@ -84,8 +100,4 @@ function sourceOf(entry: PipfileLockEntry): Pick<ExtractedPackage, 'source' | 'c
   }
   if (entry.path !== undefined) return { source: 'path' };
   return { source: 'registry' };
-}
-
-function locationOf(path: string, line: number | undefined): Location {
-  return line === undefined ? { path } : { path, line };
 }
