@@ -7,12 +7,12 @@
  *
  *   npx tsx src/ecosystems/pypi/record-fixtures.ts [--index-url URL]
  *
- * The index comes from --index-url, PIP_INDEX_URL, UV_INDEX_URL /
- * UV_DEFAULT_INDEX, `pip config get global.index-url`, or else pip's own
- * default, asked of pip: no host is written here.
+ * The index is the one chainwatch uses (src/config/registries.ts: chainwatch
+ * config, PIP_INDEX_URL, uv's variables, pip.conf, else pip's own default,
+ * asked of pip), or --index-url: no host is written here.
  */
-import { execFileSync } from 'node:child_process';
 import { request } from 'undici';
+import { loadPypiConfig, systemConfigSources } from '../../config/registries.js';
 import type { HttpClient } from '../../http/types.js';
 import { createPypiRegistry, type PypiFile, type PypiRegistry } from './registry.js';
 
@@ -47,32 +47,19 @@ const PROJECTS = ['jupyterlab', 'jupyter-server', 'notebook', 'ipywidgets', 'jup
 /** A name no index has, for the 404 answers. */
 const MISSING_PROJECT = 'chainwatch-no-such-project-0';
 
-function pipOutput(args: string[]): string | null {
-  try {
-    return execFileSync('python3', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || null;
-  } catch {
-    return null;
-  }
-}
-
-function configuredIndexUrl(): string {
+/** The index as chainwatch itself finds it (src/config/registries.ts); --index-url overrides it. */
+async function configuredIndex(): Promise<{ url: string; authorization?: string }> {
   const flag = process.argv.indexOf('--index-url');
-  const candidates = [
-    flag === -1 ? undefined : process.argv[flag + 1],
-    process.env.PIP_INDEX_URL,
-    process.env.UV_INDEX_URL,
-    process.env.UV_DEFAULT_INDEX,
-    pipOutput(['-m', 'pip', 'config', 'get', 'global.index-url']),
-    pipOutput(['-c', 'from pip._internal.models.index import PyPI; print(PyPI.simple_url)']),
-  ];
-  const found = candidates.find((candidate) => candidate !== undefined && candidate !== null && candidate.trim() !== '');
-  if (!found) throw new Error('no index URL: pass --index-url or set PIP_INDEX_URL');
-  return found.trim().endsWith('/') ? found.trim() : `${found.trim()}/`;
+  const config = await loadPypiConfig(systemConfigSources(), { pypi: flag === -1 ? undefined : process.argv[flag + 1] });
+  if (!config.index) throw new Error('no PyPI index configured and pip named no default: pass --index-url');
+  return config.index;
 }
 
 /** The origins that serve the files of a page, other than the index's own (not recorded: it only finds the hosts to rewrite). */
-async function fileOrigins(indexUrl: string): Promise<string[]> {
-  const response = await request(new URL('packaging/', indexUrl).href, { headers: { accept: 'application/vnd.pypi.simple.v1+json' } });
+async function fileOrigins(indexUrl: string, authorization: string | undefined): Promise<string[]> {
+  const headers: Record<string, string> = { accept: 'application/vnd.pypi.simple.v1+json' };
+  if (authorization) headers.authorization = authorization;
+  const response = await request(new URL('packaging/', indexUrl).href, { headers });
   const page = (await response.body.json()) as { files: { url: string }[] };
   const indexOrigin = new URL(indexUrl).origin;
   const origins = new Set(page.files.map((file) => new URL(file.url, indexUrl).origin));
@@ -201,9 +188,9 @@ const SCENARIOS: Scenario[] = [
 ];
 
 async function main(): Promise<void> {
-  const indexUrl = configuredIndexUrl();
+  const { url: indexUrl, authorization } = await configuredIndex();
   const indexOrigin = new URL(indexUrl).origin;
-  const rewrites = [{ from: `${indexOrigin}/`, to: INDEX_PLACEHOLDER }, ...(await fileOrigins(indexUrl)).map((origin) => ({ from: `${origin}/`, to: FILES_PLACEHOLDER }))];
+  const rewrites = [{ from: `${indexOrigin}/`, to: INDEX_PLACEHOLDER }, ...(await fileOrigins(indexUrl, authorization)).map((origin) => ({ from: `${origin}/`, to: FILES_PLACEHOLDER }))];
   for (const scenario of SCENARIOS) {
     const recorder = createRecorder({
       rewrites,
@@ -216,7 +203,7 @@ async function main(): Promise<void> {
       },
     });
     try {
-      const registry = createPypiRegistry({ http: recordingClient(recorder), indexUrl });
+      const registry = createPypiRegistry({ http: recordingClient(recorder), indexUrl, ...(authorization ? { authorization } : {}) });
       await scenario.run(registry, recorder);
       const cassette = recorder.save(new URL(scenario.cassette, FIXTURES));
       process.stdout.write(`${scenario.cassette}: ${cassette.interactions.length} interactions\n`);
