@@ -1,0 +1,22 @@
+import type { Signal } from '../../graph/types.js';
+
+/** Left-aligned columns separated by two spaces; trailing spaces trimmed. */
+export function alignColumns(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column]!))
+      .join('  ')
+      .trimEnd();
+  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
+}
+
+/** A signal as a short cell: its value, or `?` when unknown (the reason is in JSON output). */
+export function signalCell<T>(signal: Signal<T> | undefined, format: (value: T) => string = String): string {
+  if (!signal) return '-';
+  return signal.known ? format(signal.value) : '?';
+}
+
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : pluralForm}`;
+}
