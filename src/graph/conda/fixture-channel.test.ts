@@ -117,8 +117,14 @@ describe.each(FORMS)('the fixture channel served as %s', (form) => {
     ]);
   });
 
+  // One channel for all cases, as one chainwatch run would use it: records read once are reused.
+  let shared: CondaChannel;
+  beforeAll(() => {
+    shared = channelFor(form);
+  });
+
   it.each(rattler)('resolves $case exactly as rattler does', async ({ roots, python, packages }) => {
-    const result = await resolveConda(channelFor(form), { roots, platform: 'linux-64', ...(python === null ? {} : { python }) });
+    const result = await resolveConda(shared, { roots, platform: 'linux-64', ...(python === null ? {} : { python }) });
     if (!result.ok) throw new Error(result.error.message);
     const installed = result.value.packages.map(({ record }) => `${record.name} ${record.version} ${record.build}`);
     expect(installed).toEqual(packages);
