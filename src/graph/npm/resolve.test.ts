@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { replayClient } from '../../../test/http-replay.js';
-import { createNpmRegistry } from '../../ecosystems/npm/registry.js';
+import { createNpmRegistry, type NpmRegistry } from '../../ecosystems/npm/registry.js';
+import { NpmPackument } from '../../ecosystems/npm/schema.js';
+import type { ScenarioExpectation } from './record-scenarios.js';
 import { installedSet, resolveNpm } from './resolve.js';
+import { scenarioPackument, type Scenario } from './scenarios.js';
 
 const REGISTRY = 'https://registry.npm.test/';
 
@@ -35,5 +38,61 @@ describe('resolveNpm on recorded registry data, against the lockfile npm wrote f
     expect(installedSet(resolution)).toEqual([...new Set(expected.packages.map((entry) => `${entry.name}@${entry.version}`))].sort());
     await client.close();
     await agent.close();
+  });
+});
+
+interface ScenarioFile {
+  scenarios: Scenario[];
+}
+
+const scenarioFile = JSON.parse(readFileSync(new URL('./fixtures/scenarios.json', import.meta.url), 'utf8')) as ScenarioFile;
+const scenarioExpectations = JSON.parse(readFileSync(new URL('./fixtures/scenarios.expected.json', import.meta.url), 'utf8')) as ScenarioExpectation[];
+
+/** The scenario's packuments straight from memory (the registry client is tested on its own). */
+function scenarioRegistry(scenario: Scenario): NpmRegistry & { asked: string[] } {
+  const asked: string[] = [];
+  return {
+    asked,
+    async packument(name) {
+      asked.push(name);
+      const document = scenarioPackument(scenario, name, REGISTRY);
+      return document ? NpmPackument.parse(document) : null;
+    },
+    packumentUrl: (name) => `${REGISTRY}${name}`,
+  };
+}
+
+describe('resolveNpm on hand-written registries, against what npm did with them (scenarios.expected.json)', () => {
+  it.each(scenarioFile.scenarios.map((scenario) => [scenario.name, scenario] as const))('%s', async (_name, scenario) => {
+    const expected = scenarioExpectations.find((entry) => entry.name === scenario.name);
+    expect(expected?.packages).toBeDefined();
+    const resolution = await resolveNpm(
+      Object.entries(scenario.roots).map(([name, range]) => ({ name, range })),
+      { registry: scenarioRegistry(scenario), before: scenario.before ? new Date(scenario.before) : null, nodeVersion: expected!.nodeVersion, npmVersion: expected!.npmVersion },
+    );
+    expect(
+      resolution.packages.map(({ location, packageName, version, peer, optional, dev, extraneous }) => ({ location, name: packageName, version, peer, optional, dev, extraneous })),
+    ).toEqual([...expected!.packages!].sort(byLocation));
+  });
+
+  it('reports a dependency that cannot be loaded, and leaves a missing optional one out of the lockfile', async () => {
+    const scenario = scenarioFile.scenarios.find((entry) => entry.name === 'optional-and-platform')!;
+    const resolution = await resolveNpm([{ name: 'a', range: '1' }, { name: 'nope', range: '^1.0.0' }], { registry: scenarioRegistry(scenario) });
+    expect(resolution.failures.map(({ name, optional, requiredBy }) => ({ name, optional, requiredBy }))).toEqual([
+      { name: 'nope', optional: false, requiredBy: '' },
+      { name: 'missing-optional', optional: true, requiredBy: 'node_modules/a' },
+    ]);
+    expect(resolution.packages.map((entry) => entry.location)).not.toContain('node_modules/missing-optional');
+  });
+
+  it('asks for each packument once, in the abbreviated form without a cut-off', async () => {
+    const scenario = scenarioFile.scenarios.find((entry) => entry.name === 'deep-nesting')!;
+    const forms: string[] = [];
+    const registry = scenarioRegistry(scenario);
+    const counting: NpmRegistry = { packument: (name, form) => (forms.push(form ?? 'abbreviated'), registry.packument(name, form)), packumentUrl: registry.packumentUrl };
+    const resolution = await resolveNpm([{ name: 'a', range: '1' }, { name: 'x', range: '1' }], { registry: counting });
+    expect([...registry.asked].sort()).toEqual(['a', 'b', 'c', 's', 'x']);
+    expect(new Set(forms)).toEqual(new Set(['abbreviated']));
+    expect(resolution.packumentRequests).toBe(5);
   });
 });
