@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { strToU8, zipSync } from 'fflate';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadCassette, replayClient, type Cassette } from '../../../test/http-replay.js';
+import { loadPypiConfig, resolvePypiIndex, systemConfigSources } from '../../config/registries.js';
 import { ChainwatchError, HostError } from '../../core/errors.js';
+import { createHttpClient } from '../../http/client.js';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../http/types.js';
 import { defaultEnvironment } from './environment.js';
 import { evaluateMarker } from './markers.js';
@@ -642,5 +644,34 @@ describe('createPypiRegistry with hand-made answers', () => {
   it('says an egg is neither a wheel nor an sdist', async () => {
     const result = await createPypiRegistry({ http: fakeHttp(() => ({ status: 500 })), indexUrl: INDEX }).metadata({ filename: 'demo-1.0-py2.7.egg', url: 'https://files.pypi.test/demo-1.0-py2.7.egg' });
     expect(result.dependencies).toEqual({ known: false, reason: 'demo-1.0-py2.7.egg is neither a wheel nor an sdist' });
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Live, against this machine's configured index: skipped unless CHAINWATCH_LIVE=1.
+
+describe.skipIf(process.env.CHAINWATCH_LIVE !== '1')('live', () => {
+  it('reads a labextension manifest and jupyterlab\'s dependencies without downloading a wheel, then from the cache', async () => {
+    const index = resolvePypiIndex(await loadPypiConfig(systemConfigSources()));
+    const client = createHttpClient({ cachePath: ':memory:' });
+    cleanups.push(() => client.close());
+    const registry = createPypiRegistry({ http: client, indexUrl: index.url, ...(index.authorization ? { authorization: index.authorization } : {}) });
+
+    const widgets = newest((await registry.project('jupyterlab-widgets'))!.files, 'wheel');
+    const manifest = (await registry.listFiles(widgets))!.find((member) => member.endsWith('/labextensions/@jupyter-widgets/jupyterlab-manager/package.json'));
+    expect(JSON.parse((await registry.readMember(widgets, manifest!))!.toString('utf8'))).toMatchObject({ name: '@jupyter-widgets/jupyterlab-manager' });
+
+    const wheel = newest((await registry.project('jupyterlab'))!.files, 'wheel');
+    const first = await registry.metadata(wheel);
+    expect(['pep658', 'wheel']).toContain(first.source);
+    expect(first.dependencies.known && first.dependencies.value.some((requirement) => requirement.normalizedName === 'jupyter-server')).toBe(true);
+    expect(client.stats().bytes).toBeLessThan(2_000_000);
+
+    // A new registry over the same cache: the immutable reads need no request.
+    const requests = client.stats().requests;
+    const again = await createPypiRegistry({ http: client, indexUrl: index.url }).metadata(wheel);
+    expect(again.metadata?.version).toBe(first.metadata?.version);
+    expect(client.stats().requests).toBe(requests);
+    expect(client.failures()).toEqual([]);
   });
 });
