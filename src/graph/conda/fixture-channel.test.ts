@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostError } from '../../core/errors.js';
 import { createCondaChannel, type CondaChannel, type RepodataFormat } from '../../ecosystems/conda/registry.js';
+import { createHttpClient } from '../../http/client.js';
 import type { HttpClient, SourceFailure } from '../../http/types.js';
 import { buildCondaGraph } from './graph.js';
 import { resolveConda } from './resolve.js';
@@ -74,9 +75,9 @@ afterAll(async () => {
 });
 
 /**
- * A small HttpClient over Node's fetch, until src/http/client.ts is in: no
- * cache, no retries; a connection that fails is a HostError, recorded in
- * failures() as the real client does.
+ * A small HttpClient over Node's fetch (no cache, no retries): a connection
+ * that fails is a HostError, recorded in failures() as the real client does.
+ * The last block below runs the same path through the real createHttpClient.
  */
 function localHttpClient(): HttpClient {
   const failures: SourceFailure[] = [];
@@ -288,5 +289,43 @@ describe('buildCondaGraph on the fixture channel', () => {
     expect(graph.sources).toEqual([{ name: 'conda-forge', reachable: true }]);
     expect(graph.nodes).toEqual([]);
     expect(failure).toMatchObject({ code: 'unsatisfiable', package: 'notebook' });
+  });
+});
+
+describe('through the real HTTP client (src/http/client.ts)', () => {
+  function realClient(): HttpClient {
+    return createHttpClient({ cachePath: ':memory:', retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 1 }, sleep: async () => {} });
+  }
+
+  it('resolves the sharded channel, and a second run takes the content-addressed shards from the cache', async () => {
+    const http = realClient();
+    const expected = rattler.find((item) => item.case === 'jupyterlab-py3.12')!.packages;
+    const requests: number[] = [];
+    for (const run of [1, 2]) {
+      served.length = 0;
+      const channel = createCondaChannel({ http, channelUrl: `${origin}/sharded/conda-forge/`, subdirs: ['noarch', 'linux-64'] });
+      const result = await resolveConda(channel, { roots: ['jupyterlab'], platform: 'linux-64', python: '3.12' });
+      if (!result.ok) throw new Error(result.error.message);
+      expect(result.value.packages.map(({ record }) => `${record.name} ${record.version} ${record.build}`), `run ${run}`).toEqual(expected);
+      requests.push(served.length);
+    }
+    // Run 2 asks the server again only for the two shard indexes (revalidation); every shard comes from the cache.
+    expect(requests[0]).toBeGreaterThan(expected.length);
+    expect(requests[1]).toBe(2);
+    expect(http.failures()).toEqual([]);
+    await http.close();
+  });
+
+  it('a closed port: conda-forge is in the failure list and the graph says unreachable', async () => {
+    const closed = createServer();
+    const address = await listen(closed);
+    await new Promise((resolve) => closed.close(resolve));
+    const http = realClient();
+    const channel = createCondaChannel({ http, channelUrl: `${address}/conda-forge/`, subdirs: ['noarch', 'linux-64'] });
+    const { graph } = await buildCondaGraph({ channel, roots: ['jupyterlab'], platform: 'linux-64', python: '3.12' });
+    expect(graph.nodes).toEqual([]);
+    expect(graph.sources).toMatchObject([{ name: 'conda-forge', reachable: false }]);
+    expect(http.failures().map((failure) => failure.source)).toEqual(['conda-forge']);
+    await http.close();
   });
 });
