@@ -1,6 +1,4 @@
-import { ChainwatchError } from '../../core/errors.js';
-import type { Location } from '../../core/package.js';
-import { readTomlArrayOfTables } from '../common/toml-array-of-tables.js';
+import { readPackageTables } from '../common/read-package-tables.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult } from '../types.js';
 import { PdmPackage } from './schema.js';
 
@@ -10,28 +8,9 @@ export function detectPdmLock(path: string): boolean {
 
 /** Reads every `[[package]]` of a pdm.lock; never throws on bad input. */
 export function extractPdmLock(input: ExtractInput): ExtractResult {
-  const result: ExtractResult = { packages: [], notScannable: [], errors: [] };
-  const read = readTomlArrayOfTables(input.text, 'package');
-  if (read.error) {
-    result.errors.push(
-      new ChainwatchError('parse-error', `pdm.lock is not valid TOML: ${read.error.message}`, {
-        location: locationOf(input.path, read.error.line),
-      }),
-    );
-  }
-  for (const entry of read.entries) {
-    const location = locationOf(input.path, entry.line);
-    const parsed = PdmPackage.safeParse(entry.value);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      result.errors.push(
-        new ChainwatchError('parse-error', `[[package]] entry is invalid: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim(), {
-          location,
-        }),
-      );
-      continue;
-    }
-    const pdmPackage = parsed.data;
+  const { tables, errors } = readPackageTables(input, { key: 'package', fileLabel: 'pdm.lock', schema: PdmPackage });
+  const result: ExtractResult = { packages: [], notScannable: [], errors };
+  for (const { entry: pdmPackage, location } of tables) {
     const extracted: ExtractedPackage = {
       ecosystem: 'PyPI',
       name: pdmPackage.name,
@@ -56,8 +35,4 @@ function sourceOf(entry: PdmPackage): Pick<ExtractedPackage, 'source' | 'commit'
   if (entry.url !== undefined) return { source: 'url', qualifiers: { download_url: entry.url } };
   if (entry.path !== undefined) return { source: 'path' };
   return { source: 'registry' };
-}
-
-function locationOf(path: string, line: number | undefined): Location {
-  return line === undefined ? { path } : { path, line };
 }

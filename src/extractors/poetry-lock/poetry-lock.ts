@@ -1,8 +1,7 @@
-import { ChainwatchError } from '../../core/errors.js';
 import type { Location } from '../../core/package.js';
+import { readPackageTables } from '../common/read-package-tables.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult } from '../types.js';
 import { PoetryPackage } from './schema.js';
-import { readTomlArrayOfTables } from '../common/toml-array-of-tables.js';
 
 export function detectPoetryLock(path: string): boolean {
   return path.split(/[\\/]/).pop() === 'poetry.lock';
@@ -10,28 +9,10 @@ export function detectPoetryLock(path: string): boolean {
 
 /** Reads every `[[package]]` of a poetry.lock; never throws on bad input. */
 export function extractPoetryLock(input: ExtractInput): ExtractResult {
-  const result: ExtractResult = { packages: [], notScannable: [], errors: [] };
-  const read = readTomlArrayOfTables(input.text, 'package');
-  if (read.error) {
-    result.errors.push(
-      new ChainwatchError('parse-error', `poetry.lock is not valid TOML: ${read.error.message}`, {
-        location: locationOf(input.path, read.error.line),
-      }),
-    );
-  }
-  for (const entry of read.entries) {
-    const location = locationOf(input.path, entry.line);
-    const parsed = PoetryPackage.safeParse(entry.value);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      result.errors.push(
-        new ChainwatchError('parse-error', `[[package]] entry is invalid: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim(), {
-          location,
-        }),
-      );
-      continue;
-    }
-    const entryPackage = toExtractedPackage(parsed.data, location);
+  const { tables, errors } = readPackageTables(input, { key: 'package', fileLabel: 'poetry.lock', schema: PoetryPackage });
+  const result: ExtractResult = { packages: [], notScannable: [], errors };
+  for (const { entry, location } of tables) {
+    const entryPackage = toExtractedPackage(entry, location);
     result.packages.push(entryPackage);
     if (entryPackage.version === null) {
       result.notScannable.push({ name: entryPackage.name, reason: 'no version in the lock entry', location });
@@ -81,8 +62,4 @@ function sourceOf(entry: PoetryPackage): Pick<ExtractedPackage, 'source' | 'comm
     default:
       return { source: 'unknown' };
   }
-}
-
-function locationOf(path: string, line: number | undefined): Location {
-  return line === undefined ? { path } : { path, line };
 }

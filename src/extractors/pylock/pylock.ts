@@ -1,6 +1,4 @@
-import { ChainwatchError } from '../../core/errors.js';
-import type { Location } from '../../core/package.js';
-import { readTomlArrayOfTables } from '../common/toml-array-of-tables.js';
+import { readPackageTables } from '../common/read-package-tables.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult } from '../types.js';
 import { PylockPackage } from './schema.js';
 
@@ -13,28 +11,9 @@ export function detectPylock(path: string): boolean {
 
 /** Reads every `[[packages]]` entry of a PEP 751 lock file except the project itself; never throws on bad input. */
 export function extractPylock(input: ExtractInput): ExtractResult {
-  const result: ExtractResult = { packages: [], notScannable: [], errors: [] };
-  const read = readTomlArrayOfTables(input.text, 'packages');
-  if (read.error) {
-    result.errors.push(
-      new ChainwatchError('parse-error', `pylock file is not valid TOML: ${read.error.message}`, {
-        location: locationOf(input.path, read.error.line),
-      }),
-    );
-  }
-  for (const entry of read.entries) {
-    const location = locationOf(input.path, entry.line);
-    const parsed = PylockPackage.safeParse(entry.value);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      result.errors.push(
-        new ChainwatchError('parse-error', `[[packages]] entry is invalid: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim(), {
-          location,
-        }),
-      );
-      continue;
-    }
-    const locked = parsed.data;
+  const { tables, errors } = readPackageTables(input, { key: 'packages', fileLabel: 'pylock file', schema: PylockPackage });
+  const result: ExtractResult = { packages: [], notScannable: [], errors };
+  for (const { entry: locked, location } of tables) {
     // The lock's own project (`directory = { path = "." }`) is the code being scanned, not a dependency.
     if (locked.directory?.path === '.') continue;
     const extracted: ExtractedPackage = {
@@ -67,8 +46,4 @@ function sourceOf(entry: PylockPackage): Pick<ExtractedPackage, 'source' | 'comm
     return entry.archive.url ? { source: 'url', qualifiers: { download_url: entry.archive.url } } : { source: 'path' };
   }
   return { source: 'registry' };
-}
-
-function locationOf(path: string, line: number | undefined): Location {
-  return line === undefined ? { path } : { path, line };
 }

@@ -1,6 +1,5 @@
-import { ChainwatchError } from '../../core/errors.js';
-import { normalizeName, type Location } from '../../core/package.js';
-import { readTomlArrayOfTables } from '../common/toml-array-of-tables.js';
+import { normalizeName } from '../../core/package.js';
+import { readPackageTables } from '../common/read-package-tables.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult } from '../types.js';
 import { UvPackage, type UvDependency } from './schema.js';
 
@@ -8,37 +7,10 @@ export function detectUvLock(path: string): boolean {
   return path.split(/[\\/]/).pop() === 'uv.lock';
 }
 
-interface LockedEntry {
-  entry: UvPackage;
-  location: Location;
-}
-
 /** Reads every `[[package]]` of a uv.lock except the project's own (workspace) packages; never throws on bad input. */
 export function extractUvLock(input: ExtractInput): ExtractResult {
-  const result: ExtractResult = { packages: [], notScannable: [], errors: [] };
-  const read = readTomlArrayOfTables(input.text, 'package');
-  if (read.error) {
-    result.errors.push(
-      new ChainwatchError('parse-error', `uv.lock is not valid TOML: ${read.error.message}`, {
-        location: locationOf(input.path, read.error.line),
-      }),
-    );
-  }
-  const locked: LockedEntry[] = [];
-  for (const entry of read.entries) {
-    const location = locationOf(input.path, entry.line);
-    const parsed = UvPackage.safeParse(entry.value);
-    if (parsed.success) {
-      locked.push({ entry: parsed.data, location });
-      continue;
-    }
-    const issue = parsed.error.issues[0];
-    result.errors.push(
-      new ChainwatchError('parse-error', `[[package]] entry is invalid: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim(), {
-        location,
-      }),
-    );
-  }
+  const { tables: locked, errors } = readPackageTables(input, { key: 'package', fileLabel: 'uv.lock', schema: UvPackage });
+  const result: ExtractResult = { packages: [], notScannable: [], errors };
 
   const roles = dependencyRoles(locked.map((item) => item.entry));
   locked.forEach(({ entry, location }, index) => {
@@ -144,8 +116,4 @@ function dependencyRoles(entries: UvPackage[]): Role[] {
     if (dev.has(index)) return 'dev';
     return 'unknown';
   });
-}
-
-function locationOf(path: string, line: number | undefined): Location {
-  return line === undefined ? { path } : { path, line };
 }
