@@ -1,3 +1,4 @@
+import { parseRequirement } from '../../ecosystems/pypi/requirement.js';
 import type { PypiFile, PypiIndex, PypiMetadata, PypiRelease } from './pypi-index.js';
 
 /** One release in an in-memory index; by default a single pure-Python wheel. */
@@ -42,7 +43,12 @@ export function createMemoryIndex(spec: MemoryIndexSpec): PypiIndex & { calls: {
       calls.metadata += 1;
       const release = spec[name]?.[version];
       if (!release || release.unreadable) return 'unknown';
-      return { requiresDist: release.requires ?? [], ...(release.requiresPython ? { requiresPython: release.requiresPython } : {}) };
+      const requiresDist = (release.requires ?? []).map((line) => {
+        const parsed = parseRequirement(line);
+        if (!parsed.ok) throw parsed.error;
+        return parsed.value;
+      });
+      return { requiresDist, ...(release.requiresPython ? { requiresPython: release.requiresPython } : {}) };
     },
   };
 }

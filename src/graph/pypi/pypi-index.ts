@@ -1,3 +1,5 @@
+import type { Pep508Requirement } from '../../ecosystems/pypi/requirement.js';
+
 /**
  * The narrow view of a package index the resolver needs. The real one is an
  * adapter over the PyPI registry client (registry-index.ts); tests use
@@ -12,6 +14,8 @@ export interface PypiFile {
   yanked: boolean;
   /** PEP 700 upload time (ISO 8601), if the index gives it. */
   uploadTime?: string;
+  /** Where the file is, for indexes that fetch metadata by URL. */
+  url?: string;
 }
 
 export interface PypiRelease {
@@ -22,9 +26,11 @@ export interface PypiRelease {
 
 /** What the resolver reads from a file's core metadata (METADATA / PKG-INFO). */
 export interface PypiMetadata {
-  /** `Requires-Dist` lines, as written. */
-  requiresDist: string[];
+  /** `Requires-Dist`, parsed (PEP 508). */
+  requiresDist: Pep508Requirement[];
   requiresPython?: string;
+  /** Set when the dependencies may be incomplete (e.g. read from an old sdist's PKG-INFO, which uv would build instead). */
+  caveat?: string;
 }
 
 export interface PypiIndex {

@@ -259,7 +259,9 @@ class Resolver {
   readonly #packageIds = new Map<string, number>();
   readonly #projects = new Map<string, ProjectVersions>();
   readonly #projectLoads = new Map<string, Promise<ProjectVersions | null>>();
-  readonly #metadata = new Map<string, Promise<{ requirements: Pep508Requirement[]; requiresPython?: string } | 'unknown'>>();
+  readonly #metadata = new Map<string, Promise<{ requirements: Pep508Requirement[]; requiresPython?: string; caveat?: string } | 'unknown'>>();
+  /** Caveats of the metadata used, by `name\nversion`. */
+  readonly #caveats = new Map<string, string>();
   readonly #unknown: UnknownPypiItem[] = [];
   readonly #allowedYanks = new Map<string, Set<string>>();
 
@@ -405,7 +407,7 @@ class Resolver {
     const key = `${project.name}\n${release.version.normalized}`;
     let found = this.#metadata.get(key);
     if (!found) {
-      found = this.#index.metadata(project.name, release.version.text, file).then((metadata) => this.#parseMetadata(project.name, release.version.normalized, metadata));
+      found = this.#index.metadata(project.name, release.version.text, file).then((metadata) => this.#parseMetadata(metadata));
       // A failed fetch must not poison later attempts nor surface as an unhandled rejection before it is awaited.
       found.catch(() => this.#metadata.delete(key));
       this.#metadata.set(key, found);
@@ -413,17 +415,13 @@ class Resolver {
     return found;
   }
 
-  #parseMetadata(name: string, version: string, metadata: PypiMetadata | 'unknown') {
+  #parseMetadata(metadata: PypiMetadata | 'unknown') {
     if (metadata === 'unknown') return 'unknown' as const;
-    const requirements: Pep508Requirement[] = [];
-    for (const line of metadata.requiresDist) {
-      const parsed = parseRequirement(line);
-      if (parsed.ok) requirements.push(parsed.value);
-      else {
-        this.#events.emit({ type: 'log', level: 'warn', message: `${name} ${version}: unreadable Requires-Dist ignored: ${line}` });
-      }
-    }
-    return { requirements, ...(metadata.requiresPython ? { requiresPython: metadata.requiresPython } : {}) };
+    return {
+      requirements: metadata.requiresDist,
+      ...(metadata.requiresPython ? { requiresPython: metadata.requiresPython } : {}),
+      ...(metadata.caveat ? { caveat: metadata.caveat } : {}),
+    };
   }
 
   // ---- priorities ----
@@ -571,6 +569,7 @@ class Resolver {
         if (metadata.requiresPython && !requiresPythonAdmits(metadata.requiresPython, this.#environment.python_full_version)) {
           return { unavailable: `it requires Python ${metadata.requiresPython}` };
         }
+        if (metadata.caveat) this.#caveats.set(`${virtual.name}\n${release.version.normalized}`, metadata.caveat);
         const extra = virtual.kind === 'extra' ? virtual.extra : undefined;
         return this.#toDependencies(virtual.name, applicableRequirements(virtual.name, metadata.requirements, this.#environment, extra));
       }
@@ -760,7 +759,11 @@ class Resolver {
       if (!Array.isArray(dependencies)) continue;
       for (const dependency of dependencies) if (dependency.edge) edges.push(dependency.edge);
     }
-    for (const resolved of packages.values()) resolved.extras.sort();
+    for (const resolved of packages.values()) {
+      resolved.extras.sort();
+      const caveat = this.#caveats.get(`${resolved.name}\n${resolved.version}`);
+      if (caveat) this.#unknown.push({ name: resolved.name, version: resolved.version, reason: `dependencies may be incomplete: ${caveat}` });
+    }
     return {
       packages: [...packages.values()].sort((a, b) => a.name.localeCompare(b.name)),
       edges,
