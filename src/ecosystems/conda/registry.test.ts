@@ -319,6 +319,19 @@ describe('createCondaChannel: failures', () => {
     if (status !== undefined) expect((error as HostError).status).toBe(status);
   });
 
+  it('a token in the channel URL never reaches a message', async () => {
+    const tokenChannel = 'https://conda.test/t/secret-token-123/conda-forge/';
+    const channel = createCondaChannel({
+      http: fakeHttp({ [`${tokenChannel}noarch/repodata.json`]: { status: 200, body: '{"packages": ' } }),
+      channelUrl: tokenChannel,
+      subdirs: ['noarch'],
+    });
+    const error = (await channel.records('jupyterlab').catch((caught: unknown) => caught)) as HostError;
+    expect(error.message).toContain('https://conda.test/t/***/conda-forge/noarch/repodata.json');
+    expect(error.message).not.toContain('secret-token-123');
+    expect(error.source).toBe('conda-forge');
+  });
+
   it('a shard whose bytes do not match its sha256 is refused', async () => {
     const routes = shardedRoutes('noarch', { jupyterlab: { 'jupyterlab-4.5.6-pyhd8ed1ab_0.conda': jupyterlab456 } });
     const shardUrl = Object.keys(routes).find((url) => url.includes('/shards/'))!;

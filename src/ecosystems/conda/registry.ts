@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { decode as decodeMessagePack } from '@msgpack/msgpack';
 import { decompress as decompressZstd } from 'fzstd';
 import { HostError } from '../../core/errors.js';
+import { redactUrl } from '../../http/redact.js';
 import type { HttpClient, HttpResponse } from '../../http/types.js';
 import {
   RepodataRecordSchema,
@@ -147,7 +148,8 @@ export function createCondaChannel(options: CondaChannelOptions): CondaChannel {
   const problems: RepodataProblem[] = [];
 
   function hostError(url: string, message: string, cause?: unknown, status?: number): HostError {
-    return new HostError(source, `${message} (${url})`, { ...(status === undefined ? {} : { status }), cause });
+    // A channel URL may carry a token (`/t/<token>/`) or credentials: messages get the redacted form.
+    return new HostError(source, `${message} (${redactUrl(url)})`, { ...(status === undefined ? {} : { status }), cause });
   }
 
   async function get(url: string, cache: 'revalidate' | 'prefer-cache'): Promise<HttpResponse> {
@@ -165,7 +167,7 @@ export function createCondaChannel(options: CondaChannelOptions): CondaChannel {
   function toRecord(fileName: string, raw: unknown, subdir: string, packagesBase: URL, url: string): CondaPackageRecord | null {
     const parsed = RepodataRecordSchema.safeParse(raw);
     if (!parsed.success) {
-      problems.push({ url, fileName, message: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') });
+      problems.push({ url: redactUrl(url), fileName, message: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') });
       return null;
     }
     return fromFields(parsed.data, fileName, parsed.data.subdir ?? subdir, new URL(fileName, packagesBase).href);
@@ -256,7 +258,7 @@ export function createCondaChannel(options: CondaChannelOptions): CondaChannel {
     const records: CondaPackageRecord[] = [];
     for (const record of collect(parsed.data, subdir, index.packagesBase, url)) {
       if (record.name === name) records.push(record);
-      else problems.push({ url, fileName: record.fileName, message: `record for ${record.name} in the shard of ${name}` });
+      else problems.push({ url: redactUrl(url), fileName: record.fileName, message: `record for ${record.name} in the shard of ${name}` });
     }
     return records;
   }
