@@ -125,8 +125,9 @@ describe('project(): recorded PEP 691 pages (fixtures/registry/projects.json)', 
     expect(page!.files).toHaveLength(fileCount);
     expect(page!.versions).toHaveLength(versionCount);
     expect(page!.files.filter((file) => file.yanked).map((file) => [file.filename, file.yankedReason])).toEqual(yanked);
-    // This index advertises neither PEP 658 metadata nor PEP 740 provenance on its pages.
-    expect(page!.files.every((file) => file.coreMetadata === null && file.provenanceUrl === null)).toBe(true);
+    // This index advertises neither PEP 658 metadata nor PEP 740 provenance on its pages: it omits the keys,
+    // so "no provenance" is unknown here, not false.
+    expect(page!.files.every((file) => file.coreMetadata === null && file.provenanceUrl === null && !file.provenanceKnown)).toBe(true);
     expect(page!.files.every((file) => file.version !== null && file.url.startsWith('https://files.pypi.test/packages/'))).toBe(true);
   });
 
@@ -200,7 +201,7 @@ describe('project(): the JSON and HTML forms of one page (fixtures/registry/pack
     const common = (file: PypiFile) => [file.filename, file.url, file.hashes, file.requiresPython, file.yanked, file.yankedReason, file.version?.toString()];
     const byName = (files: PypiFile[]) => [...files].sort((a, b) => a.filename.localeCompare(b.filename)).map(common);
     expect(byName(html!.files)).toEqual(byName(json!.files));
-    expect(html!.files.every((file) => file.uploadTime === null && file.size === null)).toBe(true);
+    expect(html!.files.every((file) => file.uploadTime === null && file.size === null && !file.provenanceKnown)).toBe(true);
     expect(json!.files.every((file) => file.uploadTime !== null && file.size !== null)).toBe(true);
   });
 
@@ -493,11 +494,20 @@ describe('createPypiRegistry with hand-made answers', () => {
       hashes: { sha256: 'AB' },
       coreMetadata: { hashes: { sha256: 'cd' } },
       provenanceUrl: 'https://pypi.test/integrity/demo/1.0/demo-1.0-py3-none-any.whl/provenance',
+      provenanceKnown: true,
       yanked: true,
       yankedReason: 'bad build',
       uploadTime: '2024-05-01T10:00:00.000000Z',
       size: 42,
     });
+  });
+
+  it.each([
+    ['stated as null: known, none', { provenance: null }, { provenanceUrl: null, provenanceKnown: true }],
+    ['not stated: unknown', {}, { provenanceUrl: null, provenanceKnown: false }],
+  ])('PEP 740 provenance %s', async (_label, patch, expected) => {
+    const http = fakeHttp(() => simplePage([{ filename: 'demo-1.0-py3-none-any.whl', url: WHEEL_URL, hashes: {}, ...patch }]));
+    expect((await createPypiRegistry({ http, indexUrl: INDEX }).project('demo'))!.files[0]).toMatchObject(expected);
   });
 
   it.each([

@@ -74,8 +74,16 @@ export interface PypiFile {
   size: number | null;
   /** PEP 658/714: the index serves `<url>.metadata`, with these hashes of it ({} when none were given); null when not advertised. */
   coreMetadata: { hashes: Record<string, string> } | null;
-  /** PEP 740 provenance URL, absolute. */
+  /** PEP 740 provenance URL, absolute; null when there is none or the index does not say (see provenanceKnown). */
   provenanceUrl: string | null;
+  /**
+   * Whether the index stated this file's provenance: a PEP 691 page with the
+   * `provenance` key (null meaning "none"), or an HTML anchor with
+   * `data-provenance`. False when the key is missing (older indexes, mirrors
+   * that strip it) or an HTML anchor lacks the attribute (HTML cannot say
+   * "none"): then no provenance is unknown, not absent.
+   */
+  provenanceKnown: boolean;
   kind: DistributionKind;
   version: Pep440Version | null;
   wheel: WheelTags | null;
@@ -275,6 +283,7 @@ function simpleFileToPypiFile(record: SimpleFile, pageUrl: string, projectName: 
     size: record.size ?? null,
     coreMetadata: coreMetadataOf(record['core-metadata'], record['dist-info-metadata']),
     provenanceUrl: record.provenance ? resolveUrl(record.provenance, pageUrl) : null,
+    provenanceKnown: record.provenance !== undefined,
     ...parseDistributionFilename(record.filename, projectName),
   };
 }
@@ -293,6 +302,7 @@ function jsonApiFileToPypiFile(record: JsonApiFile, pageUrl: string, projectName
     size: record.size ?? null,
     coreMetadata: coreMetadataOf(record['core-metadata'], record['data-dist-info-metadata']),
     provenanceUrl: record.provenance ? resolveUrl(record.provenance, pageUrl) : null,
+    provenanceKnown: record.provenance !== undefined,
     ...parseDistributionFilename(record.filename, projectName),
   };
 }

@@ -58,8 +58,10 @@ describe('parseSimpleHtml: one anchor', () => {
     expect(only('<a href="demo-1.0.tar.gz">demo-1.0.tar.gz</a>', '<base href="https://files.pypi.test/root/">').url).toBe('https://files.pypi.test/root/demo-1.0.tar.gz');
   });
 
-  it('has no upload time or size (JSON-only fields)', () => {
-    expect(only('<a href="demo-1.0.tar.gz">demo-1.0.tar.gz</a>')).toMatchObject({ 'upload-time': null, size: null });
+  it('has no upload time or size (JSON-only fields), and says nothing of provenance without data-provenance', () => {
+    const file = only('<a href="demo-1.0.tar.gz">demo-1.0.tar.gz</a>');
+    expect(file).toMatchObject({ 'upload-time': null, size: null });
+    expect(file.provenance).toBeUndefined();
   });
 });
 

@@ -149,6 +149,7 @@ function anchorToFile(attributes: Map<string, string>, text: string, base: strin
     size: null,
     'core-metadata': metadataFlag(attributes.get('data-core-metadata')),
     'dist-info-metadata': metadataFlag(attributes.get('data-dist-info-metadata')),
-    provenance: provenance !== undefined && URL.canParse(provenance.trim(), base) && provenance.trim() !== '' ? new URL(provenance.trim(), base).href : null,
+    // Absent attribute: the page does not say (undefined), which is not "no provenance" (null).
+    provenance: provenance === undefined ? undefined : provenance.trim() !== '' && URL.canParse(provenance.trim(), base) ? new URL(provenance.trim(), base).href : null,
   };
 }
