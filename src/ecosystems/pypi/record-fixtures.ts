@@ -104,10 +104,14 @@ function trimJsonApi(body: Buffer): string {
   delete project.info.description;
   if (project.releases) {
     const newestUpload = (files: Json[]): string => files.map((file) => String(file.upload_time_iso_8601 ?? '')).sort().at(-1) ?? '';
-    const kept = Object.entries(project.releases)
-      .sort(([, a], [, b]) => newestUpload(b).localeCompare(newestUpload(a)))
-      .slice(0, NEWEST_RELEASES);
-    project.releases = Object.fromEntries(kept.sort(([a], [b]) => Object.keys(project.releases!).indexOf(a) - Object.keys(project.releases!).indexOf(b)));
+    const entries = Object.entries(project.releases);
+    const kept = new Set(
+      [...entries]
+        .sort(([, a], [, b]) => newestUpload(b).localeCompare(newestUpload(a)))
+        .slice(0, NEWEST_RELEASES)
+        .map(([version]) => version),
+    );
+    project.releases = Object.fromEntries(entries.filter(([version]) => kept.has(version)));
   }
   return JSON.stringify(project);
 }

@@ -10,6 +10,7 @@ import { JsonApiProjectSchema, SimpleProjectSchema, type JsonApiFile, type Simpl
 import { parseSimpleHtml } from './simple-html.js';
 import {
   findWheelMetadataEntry,
+  metadataValue,
   metadataVersionParts,
   parseCoreMetadata,
   readSdistPkgInfo,
@@ -307,12 +308,6 @@ function jsonApiFileToPypiFile(record: JsonApiFile, pageUrl: string, projectName
   };
 }
 
-/** setuptools' `UNKNOWN` and empty strings are no value. */
-function text(value: string | null | undefined): string | null {
-  const trimmed = value?.trim();
-  return trimmed === undefined || trimmed === '' || trimmed === 'UNKNOWN' ? null : trimmed;
-}
-
 // ---------------------------------------------------------------------------
 // Helpers
 
@@ -489,23 +484,23 @@ export function createPypiRegistry(options: PypiRegistryOptions): PypiRegistry {
       info: {
         name: info.name,
         version: info.version,
-        summary: text(info.summary),
-        license: text(info.license),
-        licenseExpression: text(info.license_expression),
+        summary: metadataValue(info.summary),
+        license: metadataValue(info.license),
+        licenseExpression: metadataValue(info.license_expression),
         licenseFiles: info.license_files ?? [],
         classifiers: info.classifiers ?? [],
         projectUrls: Object.entries(info.project_urls ?? {}).map(([label, projectUrl]) => ({ label, url: projectUrl })),
-        homePage: text(info.home_page),
-        downloadUrl: text(info.download_url),
-        author: text(info.author),
-        authorEmail: text(info.author_email),
-        maintainer: text(info.maintainer),
-        maintainerEmail: text(info.maintainer_email),
-        requiresPython: text(info.requires_python),
+        homePage: metadataValue(info.home_page),
+        downloadUrl: metadataValue(info.download_url),
+        author: metadataValue(info.author),
+        authorEmail: metadataValue(info.author_email),
+        maintainer: metadataValue(info.maintainer),
+        maintainerEmail: metadataValue(info.maintainer_email),
+        requiresPython: metadataValue(info.requires_python),
         requiresDist: info.requires_dist ?? null,
         providesExtra: info.provides_extra ?? [],
         yanked: info.yanked ?? false,
-        yankedReason: text(info.yanked_reason),
+        yankedReason: metadataValue(info.yanked_reason),
       },
       releases: releases === undefined ? null : Object.entries(releases).map(([version, files]) => ({ version, files: toFiles(files) })),
       files: toFiles(urls),

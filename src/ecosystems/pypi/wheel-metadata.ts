@@ -59,10 +59,9 @@ export interface CoreMetadata {
  * setuptools wrote `UNKNOWN` for fields it was not given; that is the absence
  * of a value, not a licence or an author called UNKNOWN.
  */
-function meaningful(value: string | undefined): string | null {
-  if (value === undefined) return null;
-  const trimmed = value.trim();
-  return trimmed === '' || trimmed === 'UNKNOWN' ? null : trimmed;
+export function metadataValue(value: string | null | undefined): string | null {
+  const trimmed = value?.trim();
+  return trimmed === undefined || trimmed === '' || trimmed === 'UNKNOWN' ? null : trimmed;
 }
 
 /**
@@ -99,7 +98,7 @@ export function parseCoreMetadata(text: string, path = 'METADATA'): CoreMetadata
     current = { name, index: values.length - 1 };
   }
 
-  const first = (name: string): string | null => meaningful(fields[name]?.[0]);
+  const first = (name: string): string | null => metadataValue(fields[name]?.[0]);
   const all = (name: string): string[] => (fields[name] ?? []).map((value) => value.trim()).filter((value) => value !== '');
 
   const requiresDist: Pep508Requirement[] = [];
