@@ -57,9 +57,17 @@ export function createNpmRegistry(options: {
   resolveRegistry: NpmRegistryResolver;
   /** Name of this source in failure lists; `npm` by default. */
   source?: string;
+  /**
+   * How packuments use the HTTP cache: `revalidate` (default) asks the
+   * registry each time (a 304 is cheap where the registry sends validators);
+   * `prefer-cache` reuses a cached packument without asking, as npm's
+   * `--prefer-offline` does.
+   */
+  cache?: 'revalidate' | 'prefer-cache';
 }): NpmRegistry {
   const { http, resolveRegistry } = options;
   const source = options.source ?? 'npm';
+  const cacheMode = options.cache ?? 'revalidate';
   const cache = new Map<string, Promise<NpmPackument | null>>();
 
   async function fetchPackument(name: string, form: PackumentForm): Promise<NpmPackument | null> {
@@ -67,7 +75,7 @@ export function createNpmRegistry(options: {
     const url = packumentUrlFor(endpoint.url, name);
     const headers: Record<string, string> = { accept: form === 'full' ? FULL_ACCEPT : ABBREVIATED_ACCEPT };
     if (endpoint.authorization) headers.authorization = endpoint.authorization;
-    const response = await http.get({ url, headers, source, cache: 'revalidate' });
+    const response = await http.get({ url, headers, source, cache: cacheMode });
     if (response.status === 404 || response.status === 410) {
       // Like pacote: a registry without abbreviated documents may 404 them, so ask once more for the full one.
       if (form === 'abbreviated') return packument(name, 'full');

@@ -126,7 +126,13 @@ export const NpmManifest = z.object({
 });
 export type NpmManifest = z.infer<typeof NpmManifest>;
 
-/** `versions`: a map whose unparseable entries are dropped. */
+/**
+ * `versions`: a map whose unparseable entries are dropped. Only `name` and
+ * `version` can make an entry fail (every other field falls back to absent),
+ * so that is checked up front and the rest of each manifest is parsed when
+ * first read: a resolver reads a handful of the hundreds of versions a
+ * packument carries, and parsing them all dominated a warm resolution.
+ */
 const Versions = z
   .record(z.string(), z.unknown())
   .optional()
@@ -134,8 +140,15 @@ const Versions = z
   .transform((map): Record<string, NpmManifest> => {
     const kept: Record<string, NpmManifest> = {};
     for (const [version, entry] of Object.entries(map ?? {})) {
-      const parsed = NpmManifest.safeParse(entry);
-      if (parsed.success && parsed.data.version === version) kept[version] = parsed.data;
+      if (typeof entry !== 'object' || entry === null) continue;
+      const { name, version: stated } = entry as { name?: unknown; version?: unknown };
+      if (typeof name !== 'string' || stated !== version) continue;
+      let parsed: NpmManifest | undefined;
+      Object.defineProperty(kept, version, {
+        enumerable: true,
+        configurable: true,
+        get: () => (parsed ??= NpmManifest.parse(entry)),
+      });
     }
     return kept;
   });

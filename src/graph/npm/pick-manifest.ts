@@ -81,11 +81,13 @@ export function pickManifest(packument: NpmPackument, spec: NpmSpec, options: Pi
     }
   }
 
-  const candidates = Object.entries(versions).filter(([version]) => publishedBy(packument, version, cutoff));
+  // Read only the manifests in range: the rest are never parsed (see schema.ts).
+  const candidates = Object.keys(versions).filter((version) => publishedBy(packument, version, cutoff));
   if (candidates.length === 0) return { ok: false, reason: 'no versions' };
   const inRange = candidates
-    .filter(([version]) => satisfiesLoose(version, range))
-    .map(([version, manifest]) => {
+    .filter((version) => satisfiesLoose(version, range))
+    .map((version) => {
+      const manifest = versions[version]!;
       const engine = engineOk(manifest, options);
       const notDeprecated = !isDeprecated(manifest);
       return { version, manifest, engine, notDeprecated };
