@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { extractor } from './index.js';
-import { parseMatchSpec } from './match-spec.js';
+import { condaDependencyOf } from './conda-dependency.js';
 import { parsePipEntry } from './pip-requirement.js';
 import { deepYamlNestingLine } from './yaml-depth.js';
 
@@ -45,7 +45,7 @@ describe('conda-environment detect', () => {
   });
 });
 
-describe('parseMatchSpec', () => {
+describe('condaDependencyOf (MatchSpecs through the conda ecosystem parser, package files)', () => {
   it.each([
     // Exact: `==`, `=version=build`, the space form, bracket version, package file URL.
     ['numpy==1.26.4', { name: 'numpy', versionConstraint: '==1.26.4', exactVersion: '1.26.4' }],
@@ -92,13 +92,13 @@ describe('parseMatchSpec', () => {
     ['pkgs/main::zlib', { name: 'zlib', channel: 'pkgs/main', exactVersion: null, why: 'no version pinned' }],
     ['https://conda.anaconda.test/t/tk-123/bioconda::samtools==1.20', { name: 'samtools', channel: 'bioconda', versionConstraint: '==1.20', exactVersion: '1.20' }],
   ])('%s', (text, expected) => {
-    expect(parseMatchSpec(text)).toEqual({ ok: true, value: expected });
+    expect(condaDependencyOf(text)).toEqual({ ok: true, value: expected });
   });
 
   it.each([[''], ['   '], ['numpy[version=1.2'], ['>=1.2'], ['conda-forge::'], ['# only a comment'], ['https://c.test/x/broken.conda'], [`numpy[${'a'.repeat(5000)}]`]])(
     '%j is an error',
     (text) => {
-      expect(parseMatchSpec(text).ok).toBe(false);
+      expect(condaDependencyOf(text).ok).toBe(false);
     },
   );
 });

@@ -2,7 +2,7 @@ import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Docum
 import { ChainwatchError } from '../../core/errors.js';
 import { channelFromUrl } from '../common/conda-channel.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult, Extractor } from '../types.js';
-import { parseMatchSpec } from './match-spec.js';
+import { condaDependencyOf } from './conda-dependency.js';
 import { parsePipEntry } from './pip-requirement.js';
 import { deepYamlNestingLine, MAX_YAML_DEPTH } from './yaml-depth.js';
 
@@ -40,7 +40,7 @@ function channelName(channel: string): string {
 
 function readCondaSpec(context: Context, text: string, line: number): void {
   const location = { path: context.path, line };
-  const parsed = parseMatchSpec(text);
+  const parsed = condaDependencyOf(text);
   if (!parsed.ok) {
     error(context, parsed.error, line);
     return;
