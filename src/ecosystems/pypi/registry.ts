@@ -20,7 +20,6 @@ import {
   ZIP_TAIL_BYTES,
   type ByteSource,
   type CoreMetadata,
-  type ProjectUrl,
   type ZipDirectory,
 } from './wheel-metadata.js';
 
@@ -127,28 +126,31 @@ export interface PypiMetadataResult {
   notes: string[];
 }
 
-export interface PypiJsonInfo {
+/** `info` of the JSON API: the core metadata fields it repeats (UNKNOWN and empty as null), plus the release's state. */
+export type PypiJsonInfo = Pick<
+  CoreMetadata,
+  | 'summary'
+  | 'license'
+  | 'licenseExpression'
+  | 'licenseFiles'
+  | 'classifiers'
+  | 'projectUrls'
+  | 'homePage'
+  | 'downloadUrl'
+  | 'author'
+  | 'authorEmail'
+  | 'maintainer'
+  | 'maintainerEmail'
+  | 'requiresPython'
+  | 'providesExtra'
+> & {
   name: string;
   version: string;
-  summary: string | null;
-  license: string | null;
-  licenseExpression: string | null;
-  licenseFiles: string[];
-  classifiers: string[];
-  projectUrls: ProjectUrl[];
-  homePage: string | null;
-  downloadUrl: string | null;
-  author: string | null;
-  authorEmail: string | null;
-  maintainer: string | null;
-  maintainerEmail: string | null;
-  requiresPython: string | null;
-  /** null when the API says nothing (not "no dependencies"). */
+  /** Requires-Dist as text; null when the API says nothing (not "no dependencies"). */
   requiresDist: string[] | null;
-  providesExtra: string[];
   yanked: boolean;
   yankedReason: string | null;
-}
+};
 
 export interface PypiJsonRelease {
   version: string;
