@@ -1,5 +1,8 @@
 import { Command, CommanderError } from 'commander';
+import { registerConcerns } from './commands/concerns.js';
 import { registerDatabase } from './commands/db.js';
+import { registerDiff } from './commands/diff.js';
+import { registerGraph } from './commands/graph.js';
 import { registerScan } from './commands/scan.js';
 import { registerVersions } from './commands/versions.js';
 import { describeError, processIo, warn, type CliIo } from './io.js';
@@ -18,6 +21,9 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   registerScan(program, io, setExit);
   registerVersions(program, io, setExit);
   registerDatabase(program, io, setExit);
+  registerGraph(program, io, setExit);
+  registerConcerns(program, io, setExit);
+  registerDiff(program, io, setExit);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

@@ -1,8 +1,11 @@
 import { ChainwatchError, HostError } from '../core/errors.js';
 import { toPurl } from '../core/package.js';
 import { createCondaChannel, type CondaChannel, type CondaPackageRecord } from '../ecosystems/conda/registry.js';
-import type { NpmRegistry } from '../ecosystems/npm/registry.js';
-import { npmVersionSignals } from '../ecosystems/npm/registry.js';
+import { createNpmRegistry, npmVersionSignals, type NpmRegistry } from '../ecosystems/npm/registry.js';
+import { createPypiRegistry } from '../ecosystems/pypi/registry.js';
+import { resolveCondaChannel, resolveNpmRegistry, resolvePypiIndex, type RegistryConfig } from '../config/registries.js';
+import type { HttpClient } from '../http/types.js';
+import type { GraphEcosystem } from './roots.js';
 import type { TargetEnvironment } from '../ecosystems/pypi/environment.js';
 import type { PypiFile as RegistryFile, PypiProjectPage, PypiRegistry } from '../ecosystems/pypi/registry.js';
 import { condaPurl, matchSpecFromPurl } from './conda/graph.js';
@@ -14,7 +17,7 @@ import { memoizeIndex } from './pypi/pypi-index.js';
 import { createRegistryIndex } from './pypi/registry-index.js';
 import { PypiResolutionError, resolvePypi } from './pypi/resolve.js';
 import type { EcosystemResolution, EcosystemResolver, LabextensionManifest, PackageFacts, ReleaseFact, ResolveContext, ResolvedPackage, ResolveProblem, RootRequest } from './resolver.js';
-import type { GraphEdge, SourceStatus } from './types.js';
+import type { GraphEdge } from './types.js';
 
 /**
  * The three registry resolvers (src/graph/pypi/, npm/, conda/) adapted to the
@@ -47,7 +50,12 @@ function personName(person: unknown): string {
 /** Stands for the package.json whose dependencies are the roots; its edges are not drawn. */
 const NPM_PROJECT = 'pkg:npm/chainwatch-roots';
 
-export function createNpmResolver(options: { registry: NpmRegistry; source?: string }): EcosystemResolver {
+export function createNpmResolver(options: {
+  registry: NpmRegistry;
+  source?: string;
+  /** Ignore versions published after this instant (npm's `--before`): reproducible runs and recorded fixtures. */
+  before?: Date | null;
+}): EcosystemResolver {
   const source = options.source ?? 'npm';
   const { registry } = options;
 
@@ -88,7 +96,7 @@ export function createNpmResolver(options: { registry: NpmRegistry; source?: str
     async resolve(roots, context): Promise<EcosystemResolution> {
       const resolution = await resolveNpm(
         roots.map((root) => (root.version === null ? { name: root.name } : { name: root.name, range: root.version })),
-        { registry, events: context.events },
+        { registry, events: context.events, before: options.before ?? null },
       );
       const rootNames = new Set(roots.map((root) => root.name));
       const wanted = new Map<string, Set<string>>();
@@ -378,7 +386,7 @@ function condaReleases(records: readonly CondaPackageRecord[]): ReleaseFact[] {
 
 /** A conda channel over HTTP for the run's first target platform (and noarch). */
 export function condaChannelFactory(options: {
-  http: Parameters<typeof createCondaChannel>[0]['http'];
+  http: HttpClient;
   channelUrl: (channelName: string) => string | null;
   environment: TargetEnvironment;
 }): (channelName: string) => CondaChannel | null {
@@ -393,4 +401,40 @@ export function condaChannelFactory(options: {
   };
 }
 
-export type { SourceStatus };
+/**
+ * A resolver whose registry is made on first use: a missing endpoint (no
+ * index configured) then fails this ecosystem alone, as an unreachable
+ * source, instead of the whole run.
+ */
+function lazyResolver(ecosystem: EcosystemResolver['ecosystem'], sourceNames: readonly string[], make: () => EcosystemResolver): EcosystemResolver {
+  let made: EcosystemResolver | null = null;
+  const get = () => (made ??= make());
+  return {
+    ecosystem,
+    sourceNames,
+    resolve: (roots, context) => get().resolve(roots, context),
+    describe: async (packages, context) => get().describe?.(packages, context) ?? [],
+  };
+}
+
+/** The three resolvers over the real registries, with endpoints from the ecosystems' own configuration. */
+export function createRegistryResolvers(options: {
+  http: HttpClient;
+  registries: RegistryConfig;
+  /** The run's first target environment decides the conda platform. */
+  environment: TargetEnvironment;
+}): Record<GraphEcosystem, EcosystemResolver> {
+  const { http, registries } = options;
+  return {
+    npm: lazyResolver('npm', ['npm'], () =>
+      createNpmResolver({ registry: createNpmRegistry({ http, resolveRegistry: (name) => resolveNpmRegistry(name, registries.npm) }) }),
+    ),
+    PyPI: lazyResolver('PyPI', ['pypi'], () => {
+      const index = resolvePypiIndex(registries.pypi);
+      return createPypiResolver({ registry: createPypiRegistry({ http, indexUrl: index.url, ...(index.authorization ? { authorization: index.authorization } : {}) }) });
+    }),
+    conda: createCondaResolver({
+      channelFor: condaChannelFactory({ http, environment: options.environment, channelUrl: (name) => resolveCondaChannel(name, registries.conda) }),
+    }),
+  };
+}
