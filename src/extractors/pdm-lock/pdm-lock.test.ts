@@ -1,19 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { checkDamagedCopies, expectWellFormed, fixtureFolder, pypiPackage as registry } from '../../../test/extractor-testing.js';
 import type { ExtractedPackage } from '../types.js';
 import { extractor } from './index.js';
 
-const fixtureDir = fileURLToPath(new URL('../../../../shared/data/lockfiles/python/pdmlock/', import.meta.url));
-
-function readFixture(name: string): string {
-  return readFileSync(fixtureDir + name, 'utf8');
-}
-
-function registry(name: string, version: string, path: string, line: number, extra: Partial<ExtractedPackage> = {}): ExtractedPackage {
-  return { ecosystem: 'PyPI', name, version, location: { path, line }, source: 'registry', ...extra };
-}
+const folder = fixtureFolder('lockfiles/python/pdmlock');
+const readFixture = folder.read;
 
 describe('pdm-lock detect', () => {
   it.each([
@@ -129,9 +121,7 @@ describe('pdm-lock fuzz', () => {
   const fixtures = ['dev-dependency.toml', 'git-dependency.toml', 'names-outside-package-block.toml'].map(readFixture);
 
   function assertWellFormed(text: string): void {
-    const result = extractor.extract({ path: 'pdm.lock', text });
-    for (const found of result.packages) expect(found.location.path).toBe('pdm.lock');
-    for (const error of result.errors) expect(error.code).toBe('parse-error');
+    expectWellFormed(extractor.extract({ path: 'pdm.lock', text }), { path: 'pdm.lock', errorCodes: ['parse-error'] });
   }
 
   it('never throws on arbitrary text', () => {
@@ -139,13 +129,6 @@ describe('pdm-lock fuzz', () => {
   });
 
   it('never throws on truncated or spliced real lockfiles', () => {
-    fc.assert(
-      fc.property(fc.constantFrom(...fixtures), fc.nat(), fc.nat(), fc.string({ unit: 'binary', maxLength: 20 }), (text, cutAt, spliceAt, noise) => {
-        assertWellFormed(text.slice(0, cutAt % (text.length + 1)));
-        const at = spliceAt % (text.length + 1);
-        assertWellFormed(text.slice(0, at) + noise + text.slice(at));
-      }),
-      { numRuns: 200 },
-    );
+    checkDamagedCopies(fixtures, assertWellFormed, { numRuns: 200 });
   });
 });

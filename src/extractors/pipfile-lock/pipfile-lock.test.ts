@@ -1,19 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { checkDamagedCopies, expectWellFormed, fixtureFolder, pypiPackage as registry } from '../../../test/extractor-testing.js';
 import type { ExtractedPackage } from '../types.js';
 import { extractor } from './index.js';
 
-const fixtureDir = fileURLToPath(new URL('../../../../shared/data/lockfiles/python/pipfilelock/', import.meta.url));
-
-function readFixture(name: string): string {
-  return readFileSync(fixtureDir + name, 'utf8');
-}
-
-function registry(name: string, version: string, path: string, line: number, extra: Partial<ExtractedPackage> = {}): ExtractedPackage {
-  return { ecosystem: 'PyPI', name, version, location: { path, line }, source: 'registry', ...extra };
-}
+const folder = fixtureFolder('lockfiles/python/pipfilelock');
+const readFixture = folder.read;
 
 const dev = { dev: true };
 
@@ -179,9 +171,7 @@ describe('pipfile-lock fuzz', () => {
   const fixtures = ['multiple-packages.json', 'no-version.json', 'minified.json'].map(readFixture);
 
   function assertWellFormed(text: string): void {
-    const result = extractor.extract({ path: 'Pipfile.lock', text });
-    for (const found of result.packages) expect(found.location.path).toBe('Pipfile.lock');
-    for (const error of result.errors) expect(error.code).toBe('parse-error');
+    expectWellFormed(extractor.extract({ path: 'Pipfile.lock', text }), { path: 'Pipfile.lock', errorCodes: ['parse-error'] });
   }
 
   it('never throws on arbitrary text and JSON values', () => {
@@ -192,13 +182,6 @@ describe('pipfile-lock fuzz', () => {
   });
 
   it('never throws on truncated or spliced real lockfiles', () => {
-    fc.assert(
-      fc.property(fc.constantFrom(...fixtures), fc.nat(), fc.nat(), fc.string({ unit: 'binary', maxLength: 20 }), (text, cutAt, spliceAt, noise) => {
-        assertWellFormed(text.slice(0, cutAt % (text.length + 1)));
-        const at = spliceAt % (text.length + 1);
-        assertWellFormed(text.slice(0, at) + noise + text.slice(at));
-      }),
-      { numRuns: 200 },
-    );
+    checkDamagedCopies(fixtures, assertWellFormed, { numRuns: 200 });
   });
 });

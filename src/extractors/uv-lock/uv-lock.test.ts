@@ -1,22 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { checkDamagedCopies, expectWellFormed, extractFixture as extractFrom, fixtureFolder, pypiPackage as registry } from '../../../test/extractor-testing.js';
 import type { ExtractedPackage } from '../types.js';
 import { extractor } from './index.js';
 
-const fixtureDir = fileURLToPath(new URL('../../../../shared/data/lockfiles/python/uvlock/', import.meta.url));
-
-function readFixture(name: string): string {
-  return readFileSync(fixtureDir + name, 'utf8');
-}
+const folder = fixtureFolder('lockfiles/python/uvlock');
+const readFixture = folder.read;
 
 function extractFixture(name: string) {
-  return extractor.extract({ path: name, text: readFixture(name) });
-}
-
-function registry(name: string, version: string, path: string, line: number, extra: Partial<ExtractedPackage> = {}): ExtractedPackage {
-  return { ecosystem: 'PyPI', name, version, location: { path, line }, source: 'registry', ...extra };
+  return extractFrom(extractor, folder, name);
 }
 
 describe('uv-lock detect', () => {
@@ -217,9 +209,7 @@ describe('uv-lock fuzz', () => {
   const fixtures = ['grouped-packages.lock', 'source-git.lock', 'names-outside-package-block.lock', 'two-packages.lock'].map(readFixture);
 
   function assertWellFormed(text: string): void {
-    const result = extractor.extract({ path: 'uv.lock', text });
-    for (const found of result.packages) expect(found.location.path).toBe('uv.lock');
-    for (const error of result.errors) expect(error.code).toBe('parse-error');
+    expectWellFormed(extractor.extract({ path: 'uv.lock', text }), { path: 'uv.lock', errorCodes: ['parse-error'] });
   }
 
   it('never throws on arbitrary text', () => {
@@ -227,13 +217,6 @@ describe('uv-lock fuzz', () => {
   });
 
   it('never throws on truncated or spliced real lockfiles', () => {
-    fc.assert(
-      fc.property(fc.constantFrom(...fixtures), fc.nat(), fc.nat(), fc.string({ unit: 'binary', maxLength: 20 }), (text, cutAt, spliceAt, noise) => {
-        assertWellFormed(text.slice(0, cutAt % (text.length + 1)));
-        const at = spliceAt % (text.length + 1);
-        assertWellFormed(text.slice(0, at) + noise + text.slice(at));
-      }),
-      { numRuns: 200 },
-    );
+    checkDamagedCopies(fixtures, assertWellFormed, { numRuns: 200 });
   });
 });
