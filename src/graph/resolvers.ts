@@ -160,8 +160,8 @@ function releasesOf(page: PypiProjectPage): ReleaseFact[] {
       version,
       publishedAt: times[0] ?? null,
       yanked: files.every((file) => file.yanked),
-      // PEP 740 provenance is only reported by the JSON form of the Simple API.
-      provenance: page.format === 'json' ? files.some((file) => file.provenanceUrl !== null) : null,
+      // PEP 740: known only where the index stated it for every file (mirrors strip the key).
+      provenance: files.some((file) => file.provenanceUrl !== null) ? true : files.every((file) => file.provenanceKnown) ? false : null,
     };
   });
 }
@@ -195,6 +195,19 @@ async function labextensionsOf(registry: PypiRegistry, file: RegistryFile | unde
   return found;
 }
 
+/**
+ * The SPDX expression (PEP 639) where given; else a one-line `License`; else
+ * the licence classifiers. A `License` field holding the whole licence text
+ * says nothing short.
+ */
+export function licenseOf(info: { licenseExpression: string | null; license: string | null; classifiers: string[] }): string | null {
+  if (info.licenseExpression?.trim()) return info.licenseExpression.trim();
+  const license = info.license?.trim();
+  if (license && license !== 'UNKNOWN' && !license.includes('\n') && license.length <= 100) return license;
+  const classifiers = info.classifiers.filter((classifier) => classifier.startsWith('License :: ')).map((classifier) => classifier.split(' :: ').at(-1)!);
+  return classifiers.length > 0 ? classifiers.join(' AND ') : null;
+}
+
 export function createPypiResolver(options: { registry: PypiRegistry; source?: string; readLabextensions?: boolean }): EcosystemResolver {
   const source = options.source ?? 'pypi';
   const { registry } = options;
@@ -205,19 +218,21 @@ export function createPypiResolver(options: { registry: PypiRegistry; source?: s
     const facts: PackageFacts = {};
     try {
       const page = await registry.project(name);
-      if (page) {
-        facts.releases = releasesOf(page);
-        const release = facts.releases.find((entry) => entry.version === version);
-        facts.releasedAt = release?.publishedAt ?? null;
-        facts.yanked = release?.yanked ?? null;
-        facts.provenance = release?.provenance ?? null;
-        if (readLabextensions && filename) facts.labextensions = await labextensionsOf(registry, page.files.find((file) => file.filename === filename));
-      }
+      if (!page) return facts;
+      facts.releases = releasesOf(page);
+      const release = facts.releases.find((entry) => entry.version === version);
+      facts.releasedAt = release?.publishedAt ?? null;
+      facts.yanked = release?.yanked ?? null;
+      facts.provenance = release?.provenance ?? null;
+      const files = page.files.filter((file) => file.version?.normalized === version);
+      const file = files.find((entry) => entry.filename === filename) ?? files.find((entry) => entry.kind === 'wheel') ?? files[0];
+      if (readLabextensions && filename) facts.labextensions = await labextensionsOf(registry, file);
+      // Licence and project URLs: the release JSON where the index has it, else the file's own core metadata.
       const json = await registry.releaseJson(name, version);
-      if (json) {
-        facts.license = json.info.licenseExpression ?? json.info.license ?? null;
-        const urls = [...json.info.projectUrls.map((entry) => entry.url), ...(json.info.homePage ? [json.info.homePage] : [])];
-        facts.repositoryUrls = urls;
+      const info = json?.info ?? (file ? (await registry.metadata(file)).metadata : null);
+      if (info) {
+        facts.license = licenseOf(info);
+        facts.repositoryUrls = [...info.projectUrls.map((entry) => entry.url), ...(info.homePage ? [info.homePage] : [])];
       }
     } catch (error) {
       if (!(error instanceof ChainwatchError)) throw error;
