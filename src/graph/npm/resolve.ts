@@ -35,6 +35,13 @@ export interface ResolveNpmOptions {
   nodeVersion?: string;
   /** The npm version `engines.npm` is checked against; null skips it. */
   npmVersion?: string | null;
+  /**
+   * Which packument form to fetch. Default: `full` with `before` (publish
+   * times are only there), else `abbreviated`. Ask for `full` when the same
+   * registry client will be asked for signals afterwards: one request per
+   * package instead of two.
+   */
+  form?: 'abbreviated' | 'full';
 }
 
 /** One entry of the lockfile's `packages`, keyed by its install path. */
@@ -161,7 +168,7 @@ class IdealTreeBuilder {
     const before = options.before ?? null;
     this.pick = { before, nodeVersion: options.nodeVersion ?? process.version, npmVersion: options.npmVersion ?? null };
     // Publish times (for `before`) are only in full packuments, as npm itself fetches them then.
-    this.form = before ? 'full' : 'abbreviated';
+    this.form = options.form ?? (before ? 'full' : 'abbreviated');
   }
 
   async build(roots: readonly NpmRoot[]): Promise<TreeNode> {
