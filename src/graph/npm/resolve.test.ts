@@ -4,7 +4,9 @@ import { replayClient } from '../../../test/http-replay.js';
 import { createNpmRegistry, type NpmRegistry } from '../../ecosystems/npm/registry.js';
 import { NpmPackument } from '../../ecosystems/npm/schema.js';
 import type { ScenarioExpectation } from './record-scenarios.js';
-import { installedSet, resolveNpm } from './resolve.js';
+import { collectingSink } from '../../core/events.js';
+import { HostError } from '../../core/errors.js';
+import { installedSet, resolveNpm, toGraphEdges } from './resolve.js';
 import { scenarioPackument, type Scenario } from './scenarios.js';
 
 const REGISTRY = 'https://registry.npm.test/';
@@ -94,5 +96,36 @@ describe('resolveNpm on hand-written registries, against what npm did with them 
     expect([...registry.asked].sort()).toEqual(['a', 'b', 'c', 's', 'x']);
     expect(new Set(forms)).toEqual(new Set(['abbreviated']));
     expect(resolution.packumentRequests).toBe(5);
+  });
+});
+
+describe('resolveNpm outputs', () => {
+  const scenario = scenarioFile.scenarios.find((entry) => entry.name === 'peers')!;
+
+  it('gives graph edges between purls with npm edge kinds, the roots as targets of the project', async () => {
+    const resolution = await resolveNpm([{ name: 'ui', range: '1' }, { name: 'plugin', range: '1' }], { registry: scenarioRegistry(scenario) });
+    const edges = toGraphEdges(resolution, 'pkg:npm/project');
+    expect(edges).toContainEqual({ from: 'pkg:npm/project', to: 'pkg:npm/ui@1.0.0', requirement: '1', kind: 'runtime' });
+    expect(edges).toContainEqual({ from: 'pkg:npm/ui@1.0.0', to: 'pkg:npm/react@18.2.0', requirement: '^17.0.0 || ^18.0.0', kind: 'peer' });
+    expect(edges).toContainEqual({ from: 'pkg:npm/react-dom@18.2.0', to: 'pkg:npm/scheduler@0.23.0', requirement: '^0.23.0', kind: 'runtime' });
+    expect(edges).toHaveLength(8);
+  });
+
+  it('emits progress events while it resolves', async () => {
+    const events = collectingSink();
+    await resolveNpm([{ name: 'ui', range: '1' }], { registry: scenarioRegistry(scenario), events });
+    const progress = events.events.filter((event) => event.type === 'progress');
+    expect(progress.length).toBeGreaterThan(1);
+    expect(progress[0]).toMatchObject({ type: 'progress', task: 'npm-resolve', done: 1, detail: '(root)' });
+  });
+
+  it('lets a registry failure through as the HostError it is', async () => {
+    const failing: NpmRegistry = {
+      packument: async () => {
+        throw new HostError('npm', 'the npm registry answered 503', { status: 503 });
+      },
+      packumentUrl: (name) => `${REGISTRY}${name}`,
+    };
+    await expect(resolveNpm([{ name: 'a' }], { registry: failing })).rejects.toBeInstanceOf(HostError);
   });
 });

@@ -80,6 +80,7 @@ export interface NpmResolution {
 }
 
 const collator = new Intl.Collator('en');
+const MAX_STEPS = 1_000_000;
 
 /** npm's queue: shallower nodes first, then by path, so placements do not depend on fetch order. */
 class DepsQueue {
@@ -176,9 +177,12 @@ class IdealTreeBuilder {
     for (const root of roots) dependencies[root.name] = root.range ?? '*';
     this.root = new TreeNode({ name: 'chainwatch-npm-root', pkg: { dependencies }, loadDev: true });
     this.queue.push(this.root);
+    let steps = 0;
     while (this.queue.length > 0) {
       const node = this.queue.pop()!;
       await this.buildDepStep(node);
+      // npm's loop re-queues nodes whose edges a placement broke; it always settles. If it does not, that is a bug here.
+      if (++steps > MAX_STEPS) throw new Error(`npm resolution did not settle after ${MAX_STEPS} steps`);
     }
     calcDepFlags(this.root);
     this.pruneFailedOptional();
