@@ -109,10 +109,14 @@ export function damagedCopies(texts: readonly string[], noise: fc.Arbitrary<stri
     });
 }
 
-/** Runs `check` on both damaged copies of `numRuns` random damages of `texts`. */
-export function checkDamagedCopies(texts: readonly string[], check: (text: string) => void, options: { numRuns: number }): void {
+/** Runs `check` on both damaged copies of `numRuns` random damages of `texts` (noise: binary strings unless given). */
+export function checkDamagedCopies(
+  texts: readonly string[],
+  check: (text: string) => void,
+  options: { numRuns: number; noise?: fc.Arbitrary<string> },
+): void {
   fc.assert(
-    fc.property(damagedCopies(texts), ({ truncated, spliced }) => {
+    fc.property(damagedCopies(texts, options.noise), ({ truncated, spliced }) => {
       check(truncated);
       check(spliced);
     }),

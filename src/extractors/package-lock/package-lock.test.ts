@@ -1,33 +1,26 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import {
+  checkDamagedCopies,
+  expectWellFormed,
+  extractFixture as extractFrom,
+  fixtureFolder,
+  packagesFromRows,
+  readSharedFile as read,
+  type PackageRow as Row,
+} from '../../../test/extractor-testing.js';
 import type { ExtractedPackage, ExtractResult } from '../types.js';
 import { extractor } from './index.js';
 
-const dataDir = fileURLToPath(new URL('../../../../shared/data/', import.meta.url));
 const fixtureDir = 'lockfiles/javascript/packagelockjson/';
-
-function read(relativePath: string): string {
-  return readFileSync(dataDir + relativePath, 'utf8');
-}
+const folder = fixtureFolder(fixtureDir);
 
 function extractFixture(name: string): ExtractResult {
-  return extractor.extract({ path: name, text: read(fixtureDir + name) });
+  return extractFrom(extractor, folder, name);
 }
 
-/** [name, version, line, extras]: the expected package, written from reading the fixture. */
-type Row = [string, string | null, number, Partial<ExtractedPackage>?];
-
 function expand(path: string, rows: Row[]): ExtractedPackage[] {
-  return rows.map(([name, version, line, extra]) => ({
-    ecosystem: 'npm',
-    name,
-    version,
-    location: { path, line },
-    source: 'registry',
-    ...extra,
-  }));
+  return packagesFromRows('npm', path, rows);
 }
 
 const dev = { dev: true } as const;
@@ -461,17 +454,9 @@ describe('package-lock never throws', () => {
   });
 
   it('on a real lockfile truncated or spliced with random text', () => {
-    fc.assert(
-      fc.property(
-        fc.nat({ max: realText.length }),
-        fc.nat({ max: realText.length }),
-        fc.string({ maxLength: 40 }),
-        (cut, spliceAt, junk) => {
-          extractor.extract({ path, text: realText.slice(0, cut) });
-          extractor.extract({ path, text: realText.slice(0, spliceAt) + junk + realText.slice(spliceAt + junk.length) });
-        },
-      ),
-      { numRuns: 200 },
-    );
+    checkDamagedCopies([realText], (text) => expectWellFormed(extractor.extract({ path, text }), { path }), {
+      numRuns: 200,
+      noise: fc.string({ maxLength: 40 }),
+    });
   });
 });

@@ -1,20 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { posix } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { checkDamagedCopies, expectWellFormed, fixtureFolder, pypiPackage as pinned, readSharedFile, registryPackage } from '../../../test/extractor-testing.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult, NotScannable } from '../types.js';
 import { parseDirectReference } from './direct-reference.js';
 import { extractor } from './index.js';
 import { logicalLines, splitRequirementAndOptions } from './logical-lines.js';
 import { parseOptions } from './options.js';
 
-const sharedData = fileURLToPath(new URL('../../../../shared/data/', import.meta.url));
-const fixtureDir = `${sharedData}lockfiles/python/requirements/`;
-
-function readFixture(name: string): string {
-  return readFileSync(fixtureDir + name, 'utf8');
-}
+const folder = fixtureFolder('lockfiles/python/requirements');
+const readFixture = folder.read;
 
 /** Extracts a fixture with includes resolved inside the fixture folder, as the walker would. */
 function extractFixture(name: string): ExtractResult {
@@ -22,7 +18,7 @@ function extractFixture(name: string): ExtractResult {
     path: name,
     text: readFixture(name),
     readRelated: (relativePath) => {
-      const file = fixtureDir + relativePath;
+      const file = folder.path(relativePath);
       return existsSync(file) ? { path: relativePath, text: readFileSync(file, 'utf8') } : null;
     },
   });
@@ -41,12 +37,8 @@ function extractFiles(rootPath: string, files: Record<string, string>): ExtractR
   return extractor.extract(input);
 }
 
-function pinned(name: string, version: string, path: string, line: number, extra: Partial<ExtractedPackage> = {}): ExtractedPackage {
-  return { ecosystem: 'PyPI', name, version, location: { path, line }, source: 'registry', ...extra };
-}
-
 function unpinned(name: string, path: string, line: number, extra: Partial<ExtractedPackage> = {}): ExtractedPackage {
-  return { ecosystem: 'PyPI', name, version: null, location: { path, line }, source: 'registry', ...extra };
+  return registryPackage('PyPI', name, null, path, line, extra);
 }
 
 function notScannable(name: string, path: string, line: number, reason: string): NotScannable {
@@ -365,7 +357,7 @@ describe('requirements-txt real project files', () => {
   it('jupyterhub requirements.txt: nothing is pinned, every line is not scannable', () => {
     // grep -cvE '^\s*(#|$)' requirements.txt → 18 requirement lines; grep -cE '^[A-Za-z0-9._-]+==' → 0 pins.
     const path = 'requirements.txt';
-    const result = extractor.extract({ path, text: readFileSync(`${sharedData}projects/jupyterhub/jupyterhub/requirements.txt`, 'utf8') });
+    const result = extractor.extract({ path, text: readSharedFile('projects/jupyterhub/jupyterhub/requirements.txt') });
     expect(result.errors).toEqual([]);
     expect(result.packages).toHaveLength(18);
     expect(result.notScannable).toHaveLength(18);
@@ -382,7 +374,7 @@ describe('requirements-txt real project files', () => {
   it('docker-stacks requirements-dev.txt: all pinned, dev by file name, comments skipped', () => {
     // grep -cE '^[A-Za-z0-9._-]+==' requirements-dev.txt → 10
     const path = 'requirements-dev.txt';
-    const result = extractor.extract({ path, text: readFileSync(`${sharedData}projects/jupyter/docker-stacks/requirements-dev.txt`, 'utf8') });
+    const result = extractor.extract({ path, text: readSharedFile('projects/jupyter/docker-stacks/requirements-dev.txt') });
     expect(result.errors).toEqual([]);
     expect(result.notScannable).toEqual([]);
     const dev = { dev: true };
@@ -529,11 +521,7 @@ describe('requirements-txt fuzz', () => {
 
   function assertWellFormed(text: string, readRelated?: ExtractInput['readRelated']): void {
     const result = extractor.extract({ path: 'requirements.txt', text, ...(readRelated ? { readRelated } : {}) });
-    for (const found of result.packages) {
-      expect(found.name.length).toBeGreaterThan(0);
-      expect(found.location.line).toBeGreaterThanOrEqual(1);
-    }
-    for (const error of result.errors) expect(['parse-error', 'unreadable-file', 'include-loop']).toContain(error.code);
+    expectWellFormed(result, { linesKnown: true, errorCodes: ['parse-error', 'unreadable-file', 'include-loop'] });
   }
 
   it('never throws on arbitrary text', () => {
@@ -541,14 +529,7 @@ describe('requirements-txt fuzz', () => {
   });
 
   it('never throws on truncated or spliced real requirement files', () => {
-    fc.assert(
-      fc.property(fc.constantFrom(...fixtures), fc.nat(), fc.nat(), fc.string({ unit: 'binary', maxLength: 20 }), (text, cutAt, spliceAt, noise) => {
-        assertWellFormed(text.slice(0, cutAt % (text.length + 1)));
-        const at = spliceAt % (text.length + 1);
-        assertWellFormed(text.slice(0, at) + noise + text.slice(at));
-      }),
-      { numRuns: 200 },
-    );
+    checkDamagedCopies(fixtures, (text) => assertWellFormed(text), { numRuns: 200 });
   });
 
   it('always ends on random include graphs, including loops', () => {

@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { parseSyml, stringifySyml } from '@yarnpkg/parsers';
 import { describe, expect, it } from 'vitest';
-import { sharedData } from '../../../test/cli-harness.js';
+import { readSharedFile } from '../../../test/extractor-testing.js';
 import { parseBerryFastPath } from './berry-fast-path.js';
 
 const realBerryLockfiles = [
@@ -16,7 +14,7 @@ const realBerryLockfiles = [
 
 describe('parseBerryFastPath', () => {
   it.each(realBerryLockfiles)('reads %s exactly as parseSyml does', (relative) => {
-    const text = readFileSync(join(sharedData, relative), 'utf8');
+    const text = readSharedFile(relative);
     const fast = parseBerryFastPath(text);
     expect(fast).not.toBeNull();
     expect(fast).toEqual(parseSyml(text));

@@ -1,33 +1,26 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import {
+  checkDamagedCopies,
+  expectWellFormed,
+  extractFixture as extractFrom,
+  fixtureFolder,
+  packagesFromRows,
+  readSharedFile as read,
+  type PackageRow as Row,
+} from '../../../test/extractor-testing.js';
 import type { ExtractedPackage, ExtractResult } from '../types.js';
 import { extractor } from './index.js';
 
-const dataDir = fileURLToPath(new URL('../../../../shared/data/', import.meta.url));
 const fixtureDir = 'lockfiles/javascript/yarnlock/';
-
-function read(relativePath: string): string {
-  return readFileSync(dataDir + relativePath, 'utf8');
-}
+const folder = fixtureFolder(fixtureDir);
 
 function extractFixture(name: string): ExtractResult {
-  return extractor.extract({ path: name, text: read(fixtureDir + name) });
+  return extractFrom(extractor, folder, name);
 }
 
-/** [name, version, line, extras]: the expected package, written from reading the fixture. */
-type Row = [string, string | null, number, Partial<ExtractedPackage>?];
-
 function expand(path: string, rows: Row[]): ExtractedPackage[] {
-  return rows.map(([name, version, line, extra]) => ({
-    ecosystem: 'npm',
-    name,
-    version,
-    location: { path, line },
-    source: 'registry',
-    ...extra,
-  }));
+  return packagesFromRows('npm', path, rows);
 }
 
 function git(commit: string): Partial<ExtractedPackage> {
@@ -450,19 +443,9 @@ describe('yarn-lock never throws', () => {
   });
 
   it('on real lockfiles truncated or spliced with random text', () => {
-    fc.assert(
-      fc.property(
-        fc.constantFrom(classic, berry),
-        fc.nat({ max: 10_000 }),
-        fc.nat({ max: 10_000 }),
-        fc.string({ maxLength: 40 }),
-        (real, cut, spliceAt, junk) => {
-          const at = spliceAt % (real.length + 1);
-          extractor.extract({ path, text: real.slice(0, cut % (real.length + 1)) });
-          extractor.extract({ path, text: real.slice(0, at) + junk + real.slice(at + junk.length) });
-        },
-      ),
-      { numRuns: 200 },
-    );
+    checkDamagedCopies([classic, berry], (text) => expectWellFormed(extractor.extract({ path, text }), { path }), {
+      numRuns: 200,
+      noise: fc.string({ maxLength: 40 }),
+    });
   });
 });
