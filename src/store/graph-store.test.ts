@@ -113,6 +113,7 @@ describe('resolveReference', () => {
   it.each([
     [[], 'latest', /no graph snapshots yet/],
     [[1, 2], 'latest~2', /only 2 snapshots exist/],
+    [[1], 'latest~1', /only 1 snapshot exists/],
     [[1, 2], '3', /no snapshot 3 \(ids 1–2\)/],
     [[1, 2], 'newest', /not a snapshot reference/],
     [[1, 2], '-1', /not a snapshot reference/],

@@ -267,7 +267,7 @@ export function resolveReference(ids: readonly number[], reference: string): Res
     const back = Number(relative[1] ?? 0);
     const id = ids[ids.length - 1 - back];
     if (id === undefined) {
-      return invalid(ids.length === 0 ? 'no graph snapshots yet: run `chainwatch graph` first' : `${text}: only ${ids.length} snapshot${ids.length === 1 ? '' : 's'} exist`);
+      return invalid(ids.length === 0 ? 'no graph snapshots yet: run `chainwatch graph` first' : `${text}: only ${ids.length === 1 ? '1 snapshot exists' : `${ids.length} snapshots exist`}`);
     }
     return ok(id);
   }

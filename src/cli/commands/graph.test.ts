@@ -1,0 +1,100 @@
+/** `chainwatch graph` in-process: fake resolvers (no network), real SQLite history files. */
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../../test/cli-harness.js';
+import { openGraphStore } from '../../store/graph-store.js';
+import { captureIo, fakeDependencies, graphOptions, useTemporaryDirectory } from './command-fakes.fixture.js';
+import { runGraph, type GraphDependencies } from './graph.js';
+
+const dir = useTemporaryDirectory(beforeEach, afterEach);
+
+describe('chainwatch graph', () => {
+  it('prints the graph, saves a snapshot, lists the unreachable source on stderr and exits 0 for a partial graph', async () => {
+    const io = captureIo(dir.path);
+    const dependencies = fakeDependencies('2.14.0');
+    const code = await runGraph(io, ['pkg:pypi/jupyterlab', 'pkg:conda/jupyterlab?channel=conda-forge'], graphOptions(dir.path), dependencies);
+    expect(code).toBe(0);
+    const document = JSON.parse(io.out()) as { nodes: { purl: string; root: boolean }[]; edges: unknown[]; sources: { name: string; reachable: boolean; error: string | null }[] };
+    expect(document.nodes.map((node) => [node.purl, node.root])).toEqual([
+      ['pkg:pypi/jupyter-server@2.14.0', false],
+      ['pkg:pypi/jupyterlab@4.2.5', true],
+    ]);
+    expect(document.sources).toContainEqual({ name: 'conda-forge', reachable: false, error: 'conda-forge: connect ECONNREFUSED' });
+    expect(io.err()).toContain('chainwatch: source not reachable: conda-forge: conda-forge: connect ECONNREFUSED');
+    // No advisory database: said once on stderr, and every advisories signal is unknown.
+    expect(io.err()).toMatch(/source not reachable: advisories .*no advisory database yet/);
+    expect(dependencies.closed()).toBe(1);
+    const store = openGraphStore(join(dir.path, 'graph.sqlite'), { readonly: true });
+    const [info] = store.listSnapshots();
+    expect(info).toMatchObject({ id: 1, createdAt: '2025-01-01T00:00:00.000Z', nodeCount: 2, edgeCount: 1 });
+    expect(info!.inputs).toEqual({ roots: ['pkg:pypi/jupyterlab', 'pkg:conda/jupyterlab?channel=conda-forge'], environments: ['py3.12-linux'], config: 'command line', offline: false });
+    store.close();
+  });
+
+  it('exits 2 when nothing at all could be resolved', async () => {
+    const io = captureIo(dir.path);
+    const code = await runGraph(io, ['pkg:conda/jupyterlab'], graphOptions(dir.path), fakeDependencies('2.14.0'));
+    expect(code).toBe(2);
+    expect(io.err()).toContain('no package could be resolved');
+  });
+
+  it('takes roots and environments from a config file, and the --env flag over them', async () => {
+    const config = join(dir.path, 'chainwatch.yaml');
+    writeFileSync(config, 'packages:\n  pypi: [jupyterlab]\nenvironments: [py3.11-macos-arm64]\n');
+    const seen: string[][] = [];
+    const dependencies: GraphDependencies = {
+      ...fakeDependencies('2.14.0'),
+      resolvers: async (setup) => {
+        seen.push(setup.environments.map((environment) => `${environment.python_version} ${environment.sys_platform}`));
+        return fakeDependencies('2.14.0').resolvers!(setup);
+      },
+    };
+    expect(await runGraph(captureIo(dir.path), [], graphOptions(dir.path, { config }), dependencies)).toBe(0);
+    expect(await runGraph(captureIo(dir.path), [], graphOptions(dir.path, { config, env: ['py3.13-windows', 'py3.12-linux'] }), dependencies)).toBe(0);
+    expect(seen).toEqual([['3.11 darwin'], ['3.13 win32', '3.12 linux']]);
+  });
+
+  it.each([
+    ['a malformed PURL', ['graph', 'pkg:'], /malformed PURL/],
+    ['an unsupported PURL type', ['graph', 'pkg:cargo/serde'], /unsupported PURL type/],
+    ['nothing to resolve', ['graph'], /nothing to resolve/],
+    ['both --preset and --config', ['graph', '--preset', 'jupyter', '--config', 'x.yaml'], /cannot be used together/],
+    ['an unknown preset', ['graph', '--preset', 'django'], /unknown preset "django"/],
+    ['an unknown environment', ['graph', 'pkg:pypi/x', '--env', 'py3.12-beos'], /unknown system/],
+    ['an unknown format', ['graph', 'pkg:pypi/x', '--format', 'svg'], /expected one of table, json, dot, graphml, cyclonedx/],
+  ])('exits 2 on bad input: %s', async (_name, argv, message) => {
+    const run = await runCli(argv, { cwd: dir.path, env: { CHAINWATCH_GRAPH_DB: join(dir.path, 'graph.sqlite') } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stdout).toBe('');
+  });
+
+  it('names the config file and line of a bad config', async () => {
+    const config = join(dir.path, 'chainwatch.yaml');
+    writeFileSync(config, 'packages:\n  npm:\n    - "@jupyterlab/services"\n    - "not a name"\n');
+    const run = await runCli(['graph', '--config', config], { cwd: dir.path });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`${config}:4: packages.npm[1]: not a npm package name`);
+  });
+
+  it('offline with nothing cached: every registry source is listed as unreachable and the run exits 2', async () => {
+    const env = {
+      CHAINWATCH_HTTP_CACHE: join(dir.path, 'http-cache.sqlite'),
+      CHAINWATCH_GRAPH_DB: join(dir.path, 'graph.sqlite'),
+      CHAINWATCH_DB: join(dir.path, 'advisories.sqlite'),
+      PIP_INDEX_URL: 'https://pypi.test/simple/',
+      npm_config_registry: 'https://registry.npm.test/',
+      HOME: dir.path,
+      PATH: process.env.PATH,
+    };
+    const run = await runCli(['graph', '--offline', 'pkg:pypi/jupyterlab', 'pkg:npm/%40jupyterlab/services'], { cwd: dir.path, env });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/source not reachable: npm: /);
+    expect(run.stderr).toMatch(/source not reachable: pypi: /);
+    expect(run.stderr).toContain('no package could be resolved');
+    // The empty run is still history: a later diff shows everything as added.
+    expect(existsSync(join(dir.path, 'graph.sqlite'))).toBe(true);
+  });
+});
+
