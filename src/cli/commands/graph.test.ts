@@ -37,7 +37,7 @@ describe('chainwatch graph', () => {
     const code = await runGraph(io, ['pkg:conda/jupyterlab', 'pkg:conda/notebook'], graphOptions(dir.path), fakeDependencies('2.14.0'));
     expect(code).toBe(2);
     // Roots that failed for one reason are one line.
-    expect(io.err()).toContain('chainwatch: pkg:conda/jupyterlab?channel=conda-forge, pkg:conda/notebook?channel=conda-forge: conda-forge: connect ECONNREFUSED\n');
+    expect(io.err()).toContain('chainwatch: pkg:conda/jupyterlab, pkg:conda/notebook: conda-forge: connect ECONNREFUSED\n');
     expect(io.err()).toContain('no package could be resolved');
   });
 
