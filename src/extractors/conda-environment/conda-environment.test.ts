@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { checkDamagedCopies, expectWellFormed, registryPackage, runExtractor } from '../../../test/extractor-testing.js';
 import { extractor } from './index.js';
 import { condaDependencyOf } from './conda-dependency.js';
 import { parsePipEntry } from './pip-requirement.js';
@@ -8,12 +9,7 @@ import { deepYamlNestingLine } from './yaml-depth.js';
 const PATH = 'binder/environment.yml';
 
 function run(text: string) {
-  const result = extractor.extract({ path: PATH, text });
-  return {
-    packages: result.packages,
-    notScannable: result.notScannable,
-    errors: result.errors.map((error) => ({ code: error.code, line: error.location?.line })),
-  };
+  return runExtractor(extractor, PATH, text);
 }
 
 function at(line: number) {
@@ -21,11 +17,11 @@ function at(line: number) {
 }
 
 function conda(name: string, version: string | null, line: number, qualifiers: Record<string, string>) {
-  return { ecosystem: 'conda', name, version, location: at(line), source: 'registry', qualifiers };
+  return registryPackage('conda', name, version, PATH, line, { qualifiers });
 }
 
 function pypi(name: string, version: string | null, line: number) {
-  return { ecosystem: 'PyPI', name, version, location: at(line), source: 'registry' };
+  return registryPackage('PyPI', name, version, PATH, line);
 }
 
 describe('conda-environment detect', () => {
@@ -310,22 +306,10 @@ describe('YAML nesting limit (the yaml library overflows the stack around a thou
 
 describe('conda-environment fuzz', () => {
   const fixtures = [DOCKER_STACKS_ENVIRONMENT];
-  const mutated = fc
-    .tuple(fc.constantFrom(...fixtures), fc.nat(), fc.nat(), fc.string({ unit: 'binary', maxLength: 40 }))
-    .map(([text, cut, position, junk]) => {
-      const truncated = text.slice(0, cut % (text.length + 1));
-      const at = position % (truncated.length + 1);
-      return truncated.slice(0, at) + junk + truncated.slice(at);
-    });
   const specLike = fc.stringMatching(/^[a-z:=<>!~*.,|[\]' 0-9_/-]{0,40}$/);
 
   function checkNeverThrows(text: string): void {
-    const result = extractor.extract({ path: PATH, text });
-    const lineCount = text.split(/\r\n|\r|\n/).length;
-    for (const item of [...result.packages, ...result.notScannable]) {
-      expect(item.location.line).toBeGreaterThanOrEqual(1);
-      expect(item.location.line).toBeLessThanOrEqual(lineCount);
-    }
+    expectWellFormed(extractor.extract({ path: PATH, text }), { linesWithin: { text, lineBreak: /\r\n|\r|\n/ } });
   }
 
   it('arbitrary strings never throw', () => {
@@ -340,6 +324,6 @@ describe('conda-environment fuzz', () => {
   });
 
   it('truncated and spliced environment files never throw', () => {
-    fc.assert(fc.property(mutated, checkNeverThrows), { numRuns: 300 });
+    checkDamagedCopies(fixtures, checkNeverThrows, { numRuns: 300 });
   });
 });

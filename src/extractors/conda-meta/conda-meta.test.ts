@@ -1,23 +1,15 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { checkDamagedCopies, expectWellFormed, fixtureFolder, runExtractor } from '../../../test/extractor-testing.js';
 import { extractor } from './index.js';
 import { distributionFromPath } from './read-record.js';
 
-const fixtureDirectory = new URL('../../../../shared/data/lockfiles/python/condameta/', import.meta.url);
-function fixture(name: string): string {
-  return readFileSync(new URL(name, fixtureDirectory), 'utf8');
-}
+const fixture = fixtureFolder('lockfiles/python/condameta').read;
 
 const PATH = 'opt/conda/conda-meta/jupyterlab-3.1.12-py39hf3db000.json';
 
 function run(text: string, path = PATH) {
-  const result = extractor.extract({ path, text });
-  return {
-    packages: result.packages,
-    notScannable: result.notScannable,
-    errors: result.errors.map((error) => ({ code: error.code, line: error.location?.line, path: error.location?.path })),
-  };
+  return runExtractor(extractor, path, text, { errorPaths: true });
 }
 
 describe('conda-meta detect', () => {
@@ -234,21 +226,9 @@ describe('conda-meta fuzz', () => {
     fixture('valid'),
     record({ name: 'a', version: '1', files: ['lib/python3.12/site-packages/a-1.dist-info/METADATA'], channel: 'https://c.test/x/noarch' }),
   ];
-  const mutated = fc
-    .tuple(fc.constantFrom(...fixtures), fc.nat(), fc.nat(), fc.string({ unit: 'binary', maxLength: 40 }))
-    .map(([text, cut, at, junk]) => {
-      const truncated = text.slice(0, cut % (text.length + 1));
-      const position = at % (truncated.length + 1);
-      return truncated.slice(0, position) + junk + truncated.slice(position);
-    });
 
   function checkNeverThrows(text: string): void {
-    const result = extractor.extract({ path: PATH, text });
-    const lineCount = text.split('\n').length;
-    for (const item of [...result.packages, ...result.notScannable]) {
-      expect(item.location.line).toBeGreaterThanOrEqual(1);
-      expect(item.location.line).toBeLessThanOrEqual(lineCount);
-    }
+    expectWellFormed(extractor.extract({ path: PATH, text }), { linesWithin: { text, lineBreak: '\n' } });
   }
 
   it('arbitrary strings never throw', () => {
@@ -260,6 +240,6 @@ describe('conda-meta fuzz', () => {
   });
 
   it('truncated and spliced records never throw', () => {
-    fc.assert(fc.property(mutated, checkNeverThrows), { numRuns: 300 });
+    checkDamagedCopies(fixtures, checkNeverThrows, { numRuns: 300 });
   });
 });

@@ -1,26 +1,18 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { checkDamagedCopies, expectWellFormed, fixtureFolder, registryPackage, runExtractor } from '../../../test/extractor-testing.js';
 import { extractor } from './index.js';
 
-const fixtureDirectory = new URL('../../../../shared/data/lockfiles/os/dpkg/', import.meta.url);
-function fixture(name: string): string {
-  return readFileSync(new URL(name, fixtureDirectory), 'utf8');
-}
+const fixture = fixtureFolder('lockfiles/os/dpkg').read;
 
 const PATH = 'var/lib/dpkg/status';
 
 function debian(name: string, version: string | null, line: number, qualifiers: Record<string, string>) {
-  return { ecosystem: 'Debian', name, version, location: { path: PATH, line }, source: 'registry', qualifiers };
+  return registryPackage('Debian', name, version, PATH, line, { qualifiers });
 }
 
 function run(text: string, path = PATH) {
-  const result = extractor.extract({ path, text });
-  return {
-    packages: result.packages,
-    notScannable: result.notScannable,
-    errors: result.errors.map((error) => ({ code: error.code, line: error.location?.line, path: error.location?.path })),
-  };
+  return runExtractor(extractor, path, text, { errorPaths: true });
 }
 
 describe('dpkg-status detect', () => {
@@ -208,22 +200,9 @@ describe('dpkg-status inline edge cases', () => {
 
 describe('dpkg-status fuzz', () => {
   const fixtures = ['valid', 'statusfield', 'transitional', 'nopackage', 'noversion'].map(fixture);
-  const mutated = fc
-    .tuple(fc.constantFrom(...fixtures), fc.nat(), fc.nat(), fc.string({ unit: 'binary', maxLength: 40 }))
-    .map(([text, cut, at, junk]) => {
-      const truncated = text.slice(0, cut % (text.length + 1));
-      const position = at % (truncated.length + 1);
-      return truncated.slice(0, position) + junk + truncated.slice(position);
-    });
 
   function checkNeverThrows(text: string): void {
-    const result = extractor.extract({ path: PATH, text });
-    const lineCount = text.split(/\r?\n/).length;
-    for (const item of [...result.packages, ...result.notScannable]) {
-      expect(item.location.path).toBe(PATH);
-      expect(item.location.line).toBeGreaterThanOrEqual(1);
-      expect(item.location.line).toBeLessThanOrEqual(lineCount);
-    }
+    expectWellFormed(extractor.extract({ path: PATH, text }), { path: PATH, linesWithin: { text, lineBreak: /\r?\n/ } });
   }
 
   it('arbitrary strings never throw', () => {
@@ -231,6 +210,6 @@ describe('dpkg-status fuzz', () => {
   });
 
   it('truncated and spliced fixtures never throw', () => {
-    fc.assert(fc.property(mutated, checkNeverThrows), { numRuns: 300 });
+    checkDamagedCopies(fixtures, checkNeverThrows, { numRuns: 300 });
   });
 });
