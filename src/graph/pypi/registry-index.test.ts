@@ -2,7 +2,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadCassette, replayClient } from '../../../test/http-replay.js';
 import { cpythonEnvironment, defaultEnvironment } from '../../ecosystems/pypi/environment.js';
 import { createPypiRegistry } from '../../ecosystems/pypi/registry.js';
+import { fixedClock } from '../../core/clock.js';
+import { parseRequirement } from '../../ecosystems/pypi/requirement.js';
 import { createRegistryIndex } from './registry-index.js';
+import { requirementToString } from './requirements.js';
+import { openSummaryStore } from './summary-store.js';
 import { resolvePypi } from './resolve.js';
 
 // Recorded by record-fixtures.ts: a resolution of jupyter-client against the real index, hosts rewritten.
@@ -58,5 +62,100 @@ describe('resolvePypi over the registry client (replayed cassette)', () => {
     if (!python27.ok) throw python27.error;
     const attempt = resolvePypi([{ name: 'jupyter-client' }], { index, environment: python27.value, excludeNewer: '2026-01-01T00:00:00Z' });
     await expect(attempt).rejects.toThrow(/requires a newer Python than 2\.7\.0/);
+  });
+});
+
+describe('createRegistryIndex with a summary store', () => {
+  it('a second run within maxAgeMs resolves the same without a single request', async () => {
+    const store = openSummaryStore(':memory:');
+    cleanups.push(() => store.close());
+    const options = { environment: defaultEnvironment, excludeNewer: '2026-01-01T00:00:00Z' };
+    const first = replayClient(CASSETTE);
+    cleanups.push(() => first.client.close(), () => first.agent.close());
+    const clock = fixedClock('2026-11-22T00:00:00Z');
+    const cold = await resolvePypi([{ name: 'jupyter-client' }], {
+      ...options,
+      index: createRegistryIndex(createPypiRegistry({ http: first.client, indexUrl: INDEX }), { store, maxAgeMs: 600_000, clock }),
+    });
+    expect(first.client.stats().requests).toBe(20);
+
+    const second = replayClient(CASSETTE);
+    cleanups.push(() => second.client.close(), () => second.agent.close());
+    const warm = await resolvePypi([{ name: 'jupyter-client' }], {
+      ...options,
+      index: createRegistryIndex(createPypiRegistry({ http: second.client, indexUrl: INDEX }), { store, maxAgeMs: 600_000, clock }),
+    });
+    expect(second.client.stats().requests).toBe(0);
+    expect(warm.packages).toEqual(cold.packages);
+    expect(warm.edges).toEqual(cold.edges);
+  });
+
+  it('stored pages older than maxAgeMs are asked for again; dependencies are kept', async () => {
+    const store = openSummaryStore(':memory:');
+    cleanups.push(() => store.close());
+    const options = { environment: defaultEnvironment, excludeNewer: '2026-01-01T00:00:00Z' };
+    const first = replayClient(CASSETTE);
+    cleanups.push(() => first.client.close(), () => first.agent.close());
+    await resolvePypi([{ name: 'jupyter-client' }], {
+      ...options,
+      index: createRegistryIndex(createPypiRegistry({ http: first.client, indexUrl: INDEX }), { store, maxAgeMs: 600_000, clock: fixedClock('2026-11-22T00:00:00Z') }),
+    });
+    const second = replayClient(CASSETTE);
+    cleanups.push(() => second.client.close(), () => second.agent.close());
+    const later = fixedClock('2026-11-22T00:10:01Z');
+    const again = await resolvePypi([{ name: 'jupyter-client' }], {
+      ...options,
+      index: createRegistryIndex(createPypiRegistry({ http: second.client, indexUrl: INDEX }), { store, maxAgeMs: 600_000, clock: later }),
+    });
+    // The 8 project pages again, none of the 12 wheel range reads.
+    expect(second.client.stats().requests).toBe(8);
+    expect(again.packages).toHaveLength(8);
+  });
+});
+
+describe('openSummaryStore', () => {
+  it('keeps releases (URLs rebuilt from their directory) and metadata records', () => {
+    const store = openSummaryStore(':memory:');
+    cleanups.push(() => store.close());
+    const releases = [
+      {
+        version: '1.0',
+        files: [
+          { filename: 'a-1.0-py3-none-any.whl', url: 'https://files.pypi.test/packages/aa/a-1.0-py3-none-any.whl', yanked: false, requiresPython: '>=3.8', uploadTime: '2024-01-01T00:00:00Z', size: 10, coreMetadata: true },
+          { filename: 'a-1.0.tar.gz', url: 'https://files.pypi.test/elsewhere/archive.tar.gz', yanked: true },
+        ],
+      },
+    ];
+    store.putProject(INDEX, 'a', releases, 1234);
+    store.putProject(INDEX, 'missing', null, 99);
+    expect(store.getProject(INDEX, 'a')).toEqual({ storedAt: 1234, releases });
+    expect(store.getProject(INDEX, 'missing')).toEqual({ storedAt: 99, releases: null });
+    expect(store.getProject('https://other.test/simple/', 'a')).toBeNull();
+    store.putMetadata('https://files.pypi.test/packages/aa/a-1.0-py3-none-any.whl', { requiresDist: ['b>=1 ; extra == "x"'], requiresPython: '>=3.8' });
+    store.putMetadata('https://files.pypi.test/x.tar.gz', 'unknown');
+    expect(store.getMetadata('https://files.pypi.test/packages/aa/a-1.0-py3-none-any.whl')).toEqual({ requiresDist: ['b>=1 ; extra == "x"'], requiresPython: '>=3.8' });
+    expect(store.getMetadata('https://files.pypi.test/x.tar.gz')).toBe('unknown');
+    expect(store.getMetadata('https://files.pypi.test/none')).toBeNull();
+  });
+});
+
+describe('requirementToString', () => {
+  it.each([
+    'jupyter-core!=5.0.*,>=4.12',
+    'pyzmq>=25.0',
+    'tornado>=6.4.1',
+    'ipykernel[test]; extra == "docs"',
+    'importlib-metadata>=4.8.3; python_version < "3.10"',
+    'pywin32>=300; sys_platform == "win32" and platform_python_implementation != "PyPy"',
+    'foo[a,b] @ https://example.test/foo.whl ; (os_name == "nt" or os_name == "posix") and extra == "x"',
+    'pytest<9,>=7.0; extra == "test" or extra == "dev"',
+  ])('%s parses back to the same requirement', (text) => {
+    const parsed = parseRequirement(text);
+    if (!parsed.ok) throw parsed.error;
+    const again = parseRequirement(requirementToString(parsed.value));
+    if (!again.ok) throw again.error;
+    // The parsed specifier set holds functions; compare what it was made of.
+    const shape = ({ name, extras, specifier, url, marker }: typeof parsed.value) => ({ name, extras, specifier, url, marker });
+    expect(shape(again.value)).toEqual(shape(parsed.value));
   });
 });

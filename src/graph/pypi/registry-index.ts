@@ -1,5 +1,25 @@
-import type { PypiFile as RegistryFile, PypiRegistry } from '../../ecosystems/pypi/registry.js';
-import type { PypiFile, PypiIndex, PypiRelease } from './pypi-index.js';
+import { systemClock, type Clock } from '../../core/clock.js';
+import { parseRequirement, type Pep508Requirement } from '../../ecosystems/pypi/requirement.js';
+import type { DistributionFileRef, PypiFile as RegistryFile, PypiRegistry } from '../../ecosystems/pypi/registry.js';
+import type { PypiIndex, PypiMetadata } from './pypi-index.js';
+import { requirementToString } from './requirements.js';
+import type { StoredFile, StoredMetadata, StoredRelease, SummaryStore } from './summary-store.js';
+
+export interface RegistryIndexOptions {
+  /**
+   * Where the releases made of each project page, and each file's
+   * dependencies, are kept between runs. Without it every page is parsed
+   * again from the HTTP cache.
+   */
+  store?: SummaryStore;
+  /**
+   * How long stored releases are used without asking the index again (the
+   * HTTP client's `maxAgeMs` for pages: uv uses PyPI's Cache-Control max-age,
+   * 600 s). 0 (the default) always asks. A file's dependencies never expire.
+   */
+  maxAgeMs?: number;
+  clock?: Clock;
+}
 
 /**
  * The resolver's view of the PyPI registry client: releases grouped from the
@@ -11,46 +31,87 @@ import type { PypiFile, PypiIndex, PypiRelease } from './pypi-index.js';
  * Requires-Dist is used with a caveat (uv builds such sdists; chainwatch
  * never runs a build).
  */
-export function createRegistryIndex(registry: PypiRegistry): PypiIndex {
-  const files = new Map<string, RegistryFile>();
+export function createRegistryIndex(registry: PypiRegistry, options: RegistryIndexOptions = {}): PypiIndex {
+  const { store } = options;
+  const maxAgeMs = options.maxAgeMs ?? 0;
+  const clock = options.clock ?? systemClock;
+  const files = new Map<string, DistributionFileRef>();
+
   return {
     async versions(name) {
-      const page = await registry.project(name);
-      if (page === null) return null;
-      const releases = new Map<string, PypiRelease>();
-      for (const file of page.files) {
-        if (file.kind === 'other' || file.version === null) continue;
-        files.set(file.url, file);
-        const version = file.version.normalized;
-        let release = releases.get(version);
-        if (!release) releases.set(version, (release = { version, files: [] }));
-        release.files.push(toIndexFile(file));
+      const stored = store?.getProject(registry.indexUrl, name);
+      if (stored && maxAgeMs > 0 && clock.now().getTime() - stored.storedAt < maxAgeMs) {
+        // Stored files are PypiFiles already (with size and PEP 658 flag for metadata()).
+        return stored.releases;
       }
-      return [...releases.values()];
+      const page = await registry.project(name);
+      const releases = page === null ? null : releasesOf(page.files);
+      store?.putProject(registry.indexUrl, name, releases, clock.now().getTime());
+      if (page === null || releases === null) return null;
+      // The registry's own file objects keep what metadata() may use (hashes of the .metadata file).
+      for (const file of page.files) files.set(file.url, file);
+      return releases;
     },
     async metadata(_name, _version, file) {
-      const found = file.url === undefined ? undefined : files.get(file.url);
-      if (!found) return 'unknown';
+      if (file.url === undefined) return 'unknown';
+      const stored = file as StoredFile;
+      const found: DistributionFileRef = files.get(file.url) ?? {
+        filename: file.filename,
+        url: file.url,
+        size: stored.size ?? null,
+        coreMetadata: stored.coreMetadata ? { hashes: {} } : null,
+      };
+      const known = store?.getMetadata(found.url);
+      if (known) return fromStored(known);
       const result = await registry.metadata(found);
       const requiresPython = result.metadata?.requiresPython;
       const python = requiresPython ? { requiresPython } : {};
-      if (result.dependencies.known) return { requiresDist: result.dependencies.value, ...python };
+      let metadata: PypiMetadata | 'unknown' = 'unknown';
+      if (result.dependencies.known) metadata = { requiresDist: result.dependencies.value, ...python };
       // An sdist before metadata 2.2 only hints at its dependencies; uv would build it. The hint beats
       // dropping the release (which certainly differs from uv), and the caveat keeps it visible.
-      if (result.source === 'sdist' && result.metadata) {
-        return { requiresDist: result.metadata.requiresDist, ...python, caveat: result.dependencies.reason };
-      }
-      return 'unknown';
+      else if (result.source === 'sdist' && result.metadata) metadata = { requiresDist: result.metadata.requiresDist, ...python, caveat: result.dependencies.reason };
+      store?.putMetadata(found.url, toStored(metadata));
+      return metadata;
     },
   };
 }
 
-function toIndexFile(file: RegistryFile): PypiFile {
+function releasesOf(pageFiles: readonly RegistryFile[]): StoredRelease[] {
+  const releases = new Map<string, StoredRelease>();
+  for (const file of pageFiles) {
+    if (file.kind === 'other' || file.version === null) continue;
+    const version = file.version.normalized;
+    let release = releases.get(version);
+    if (!release) releases.set(version, (release = { version, files: [] }));
+    release.files.push({
+      filename: file.filename,
+      url: file.url,
+      yanked: file.yanked,
+      ...(file.requiresPython ? { requiresPython: file.requiresPython } : {}),
+      ...(file.uploadTime ? { uploadTime: file.uploadTime } : {}),
+      ...(file.size === null ? {} : { size: file.size }),
+      ...(file.coreMetadata ? { coreMetadata: true } : {}),
+    });
+  }
+  return [...releases.values()];
+}
+
+function toStored(metadata: PypiMetadata | 'unknown'): StoredMetadata {
+  if (metadata === 'unknown') return 'unknown';
   return {
-    filename: file.filename,
-    url: file.url,
-    yanked: file.yanked,
-    ...(file.requiresPython ? { requiresPython: file.requiresPython } : {}),
-    ...(file.uploadTime ? { uploadTime: file.uploadTime } : {}),
+    requiresDist: metadata.requiresDist.map(requirementToString),
+    ...(metadata.requiresPython ? { requiresPython: metadata.requiresPython } : {}),
+    ...(metadata.caveat ? { caveat: metadata.caveat } : {}),
   };
+}
+
+function fromStored(stored: StoredMetadata): PypiMetadata | 'unknown' {
+  if (stored === 'unknown') return 'unknown';
+  const requiresDist: Pep508Requirement[] = [];
+  for (const line of stored.requiresDist) {
+    const parsed = parseRequirement(line);
+    if (parsed.ok) requiresDist.push(parsed.value);
+  }
+  return { requiresDist, ...(stored.requiresPython ? { requiresPython: stored.requiresPython } : {}), ...(stored.caveat ? { caveat: stored.caveat } : {}) };
 }

@@ -149,3 +149,11 @@ export function markerToString(marker: Marker): string {
   const items = marker.items.map((item) => (item.type === 'compare' || item.type === marker.type ? markerToString(item) : `(${markerToString(item)})`));
   return items.join(` ${marker.type} `);
 }
+
+/** A requirement written back as PEP 508 text that parses to the same requirement. */
+export function requirementToString(requirement: Pep508Requirement): string {
+  const extras = requirement.extras.length > 0 ? `[${requirement.extras.join(',')}]` : '';
+  const marker = requirement.marker ? markerToString(requirement.marker) : '';
+  if (requirement.url) return `${requirement.name}${extras} @ ${requirement.url}${marker ? ` ; ${marker}` : ''}`;
+  return `${requirement.name}${extras}${requirement.specifier}${marker ? ` ; ${marker}` : ''}`;
+}
