@@ -166,7 +166,7 @@ function releasesOf(page: PypiProjectPage): ReleaseFact[] {
   });
 }
 
-async function labextensionsOf(registry: PypiRegistry, file: RegistryFile | undefined): Promise<LabextensionManifest[] | null> {
+export async function labextensionsOf(registry: PypiRegistry, file: RegistryFile | undefined): Promise<LabextensionManifest[] | null> {
   if (!file || file.kind !== 'wheel') return null;
   const members = await registry.listFiles(file);
   if (members === null) return null;
@@ -249,7 +249,8 @@ export function createPypiResolver(options: { registry: PypiRegistry; source?: s
       const pypiRoots = roots.map((root) => (root.version === null ? { name: root.name } : { name: root.name, specifier: `==${root.version}` }));
       const rootNames = new Set(roots.map((root) => root.name));
       const packages = new Map<string, { name: string; version: string; filename: string; root: boolean }>();
-      const edges = new Map<string, GraphEdge>();
+      /** Each edge with the environments it was found in. */
+      const edges = new Map<string, { edge: GraphEdge; environments: TargetEnvironment[] }>();
       const problems: ResolveProblem[] = [];
       const several = context.environments.length > 1;
       for (const environment of context.environments) {
@@ -273,10 +274,13 @@ export function createPypiResolver(options: { registry: PypiRegistry; source?: s
           const fromVersion = versionOf.get(edge.from);
           const toVersion = versionOf.get(edge.to);
           if (fromVersion === undefined || toVersion === undefined) continue;
-          const conditions = [edge.extra ? `extra == "${edge.extra}"` : null, edge.marker ?? null, several ? environmentMarker(environment) : null].filter((part): part is string => part !== null);
+          const conditions = [edge.extra ? `extra == "${edge.extra}"` : null, edge.marker ?? null].filter((part): part is string => part !== null);
           const graphEdge: GraphEdge = { from: toPurl('PyPI', edge.from, fromVersion), to: toPurl('PyPI', edge.to, toVersion), requirement: edge.requirement, kind: edge.kind };
           if (conditions.length > 0) graphEdge.condition = conditions.join(' and ');
-          edges.set(`${graphEdge.from}\u0000${graphEdge.to}\u0000${graphEdge.kind}\u0000${graphEdge.condition ?? ''}`, graphEdge);
+          const key = `${graphEdge.from}\u0000${graphEdge.to}\u0000${graphEdge.kind}\u0000${graphEdge.condition ?? ''}`;
+          const seen = edges.get(key) ?? { edge: graphEdge, environments: [] };
+          seen.environments.push(environment);
+          edges.set(key, seen);
         }
         for (const unknown of resolution.unknown) {
           problems.push({ purl: toPurl('PyPI', unknown.name, unknown.version ?? null), message: unknown.reason });
@@ -289,7 +293,13 @@ export function createPypiResolver(options: { registry: PypiRegistry; source?: s
         if (++done % 10 === 0 || done === list.length) progress(context, 'pypi', done, list.length, found.name);
         return { ecosystem: 'PyPI' as const, name: found.name, version: found.version, purl, root: found.root, facts };
       });
-      return { packages: resolved, edges: [...edges.values()], sources: [{ name: source, reachable: true }], problems };
+      // An edge found in every environment needs no environment marker; one found in some names them.
+      const graphEdges = [...edges.values()].map(({ edge, environments }) => {
+        if (environments.length === context.environments.length) return edge;
+        const where = environments.map((environment) => (environments.length > 1 ? `(${environmentMarker(environment)})` : environmentMarker(environment))).join(' or ');
+        return { ...edge, condition: edge.condition ? `${edge.condition} and ${environments.length > 1 ? `(${where})` : where}` : where };
+      });
+      return { packages: resolved, edges: graphEdges, sources: [{ name: source, reachable: true }], problems };
     },
     async describe(wanted) {
       const problems: ResolveProblem[] = [];
