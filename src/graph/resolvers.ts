@@ -14,7 +14,7 @@ import { pypiTwin } from './conda/twins.js';
 import { condaPlatformFor } from './conda/virtual-packages.js';
 import { resolveNpm, toGraphEdges } from './npm/resolve.js';
 import { memoizeIndex } from './pypi/pypi-index.js';
-import { createRegistryIndex } from './pypi/registry-index.js';
+import { createRegistryIndex, type RegistryIndexOptions } from './pypi/registry-index.js';
 import { PypiResolutionError, resolvePypi } from './pypi/resolve.js';
 import type { EcosystemResolution, EcosystemResolver, LabextensionManifest, PackageFacts, ReleaseFact, ResolveContext, ResolvedPackage, ResolveProblem, RootRequest } from './resolver.js';
 import type { GraphEdge } from './types.js';
@@ -208,7 +208,13 @@ export function licenseOf(info: { licenseExpression: string | null; license: str
   return classifiers.length > 0 ? classifiers.join(' AND ') : null;
 }
 
-export function createPypiResolver(options: { registry: PypiRegistry; source?: string; readLabextensions?: boolean }): EcosystemResolver {
+export function createPypiResolver(options: {
+  registry: PypiRegistry;
+  source?: string;
+  readLabextensions?: boolean;
+  /** The resolver's index options: its summary store of parsed pages and dependencies (fast warm runs). */
+  index?: RegistryIndexOptions;
+}): EcosystemResolver {
   const source = options.source ?? 'pypi';
   const { registry } = options;
   const readLabextensions = options.readLabextensions ?? true;
@@ -245,7 +251,7 @@ export function createPypiResolver(options: { registry: PypiRegistry; source?: s
     ecosystem: 'PyPI',
     sourceNames: [source],
     async resolve(roots, context): Promise<EcosystemResolution> {
-      const index = memoizeIndex(createRegistryIndex(registry));
+      const index = memoizeIndex(createRegistryIndex(registry, options.index ?? {}));
       const pypiRoots = roots.map((root) => (root.version === null ? { name: root.name } : { name: root.name, specifier: `==${root.version}` }));
       const rootNames = new Set(roots.map((root) => root.name));
       const packages = new Map<string, { name: string; version: string; filename: string; root: boolean }>();
@@ -448,6 +454,7 @@ export function createRegistryResolvers(options: {
   registries: RegistryConfig;
   /** The run's first target environment decides the conda platform. */
   environment: TargetEnvironment;
+  pypiIndex?: RegistryIndexOptions;
 }): Record<GraphEcosystem, EcosystemResolver> {
   const { http, registries } = options;
   return {
@@ -456,7 +463,8 @@ export function createRegistryResolvers(options: {
     ),
     PyPI: lazyResolver('PyPI', ['pypi'], () => {
       const index = resolvePypiIndex(registries.pypi);
-      return createPypiResolver({ registry: createPypiRegistry({ http, indexUrl: index.url, ...(index.authorization ? { authorization: index.authorization } : {}) }) });
+      const registry = createPypiRegistry({ http, indexUrl: index.url, ...(index.authorization ? { authorization: index.authorization } : {}) });
+      return createPypiResolver({ registry, ...(options.pypiIndex ? { index: options.pypiIndex } : {}) });
     }),
     conda: createCondaResolver({
       channelFor: condaChannelFactory({ http, environment: options.environment, channelUrl: (name) => resolveCondaChannel(name, registries.conda) }),

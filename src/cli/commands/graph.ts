@@ -88,16 +88,28 @@ export async function readGraphInputs(purls: readonly string[], options: GraphIn
 
 /** The real registries, endpoints from the ecosystems' own configuration (and chainwatch.yaml's overrides). */
 async function registryResolvers(io: CliIo, clock: Clock): Promise<NonNullable<GraphDependencies['resolvers']>> {
-  const [{ createHttpClient }, { loadRegistryConfig, systemConfigSources }, { createRegistryResolvers }] = await Promise.all([
+  const [{ createHttpClient }, { loadRegistryConfig, systemConfigSources }, { createRegistryResolvers }, { defaultHttpCachePath }, { openSummaryStore }, { dirname, join }] = await Promise.all([
     import('../../http/client.js'),
     import('../../config/registries.js'),
     import('../../graph/resolvers.js'),
+    import('../../store/http-cache.js'),
+    import('../../graph/pypi/summary-store.js'),
+    import('node:path'),
   ]);
   return async ({ environments, offline, registries, events }) => {
     const config = await loadRegistryConfig(systemConfigSources({ env: io.env, cwd: io.cwd }), registries);
     for (const problem of [...config.npm.problems, ...config.pypi.problems, ...config.conda.problems]) warn(io, `chainwatch: ${describeError(problem)}`);
+    const cachePath = defaultHttpCachePath(io.env);
     const http = createHttpClient({ offline, clock, events, env: io.env });
-    return { resolvers: createRegistryResolvers({ http, registries: config, environment: environments[0]! }), close: () => http.close() };
+    // Parsed PyPI pages and dependencies, beside the HTTP cache: a warm run need not parse them again.
+    const store = openSummaryStore(join(dirname(cachePath), 'pypi-summary.sqlite'));
+    return {
+      resolvers: createRegistryResolvers({ http, registries: config, environment: environments[0]!, pypiIndex: { store, clock } }),
+      close: async () => {
+        store.close();
+        await http.close();
+      },
+    };
   };
 }
 
