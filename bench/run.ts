@@ -1,6 +1,21 @@
-/** `npm run bench`: every benchmark, printed as figures and ratios against peers run in the same minute. */
+/**
+ * `npm run bench [-- scan|pypi|npm ...]`: every benchmark (or the named ones),
+ * printed as figures and as ratios against peers run in the same minute.
+ */
+import { runNpmResolveBench } from './npm-resolve-bench.js';
+import { runPypiResolveBench } from './pypi-resolve-bench.js';
 import { runScanBench } from './scan-bench.js';
 
 const print = (line: string): void => console.log(line);
+const benches: Record<string, (out: (line: string) => void) => Promise<void>> = {
+  scan: runScanBench,
+  pypi: runPypiResolveBench,
+  npm: runNpmResolveBench,
+};
+const wanted = process.argv.slice(2).filter((name) => name in benches);
 print(`chainwatch benchmarks — ${new Date().toISOString()} — node ${process.version}`);
-await runScanBench(print);
+for (const [name, run] of Object.entries(benches)) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue;
+  print('');
+  await run(print);
+}
