@@ -718,7 +718,7 @@ class Resolver {
         }
         for (const dependency of dependencies) {
           if (dependency.base !== undefined) this.#state.addProxyIncompatibility(dependency.package, dependency.base, dependency.range);
-          if (dependency.edge) this.#requirementText.set(`${picked}>${dependency.package}`, dependency.edge.requirement);
+          if (dependency.edge) this.#requirementText.set(`${picked}>${dependency.package}>${dependency.range.key()}`, dependency.edge.requirement);
         }
         const rejected = this.#state.addVersionDependencies(
           picked,
@@ -794,6 +794,7 @@ class Resolver {
     const lines: string[] = [];
     const seen = new Set<number>();
     const unavailable = new Map<string, { package: number; reason: string; versions: number[] }>();
+    const dependencies = new Map<string, { dependent: number; dependency: number; versions: VersionSet; range: VersionSet | null; texts: Set<string> }>();
     const stack = [terminal];
     while (stack.length > 0) {
       const id = stack.pop()!;
@@ -808,21 +809,22 @@ class Resolver {
         case 'dependency': {
           const [, dependentTerm] = incompatibility.terms[0]!;
           const dependencyTerm = incompatibility.terms[1]?.[1];
-          const dependent = kind.dependent === 0 ? 'the request' : this.#describeSet(kind.dependent, dependentTerm.set);
-          if (kind.dependent === 0) {
-            lines.push(`the request asks for ${this.#requirementText.get(`${kind.dependent}>${kind.dependency}`) ?? this.#label(kind.dependency)}`);
-            break;
-          }
-          if (this.#packages[kind.dependency]!.kind === 'python') {
-            lines.push(`${dependent} requires a newer Python than ${this.#environment.python_full_version}`);
-            break;
-          }
-          const written = this.#requirementText.get(`${kind.dependent}>${kind.dependency}`);
-          const target = written ?? (dependencyTerm ? this.#describeSet(kind.dependency, dependencyTerm.set) : this.#label(kind.dependency));
           const virtualKind = this.#packages[kind.dependent]!.kind;
           // Proxies only tie an extra or a marker to its package: not worth a line.
           if (virtualKind === 'extra-proxy' || virtualKind === 'marker-proxy') break;
-          lines.push(dependencyTerm ? `${dependent} depends on ${target}` : `${dependent} depends on ${target}, which has no versions`);
+          if (this.#packages[kind.dependency]!.kind === 'python') {
+            lines.push(`${this.#describeSet(kind.dependent, dependentTerm.set)} requires a newer Python than ${this.#environment.python_full_version}`);
+            break;
+          }
+          // Versions of one package with different ranges on the same dependency make one line.
+          const key = `${kind.dependent}>${kind.dependency}`;
+          const group = dependencies.get(key) ?? { dependent: kind.dependent, dependency: kind.dependency, versions: dependentTerm.set, range: null as VersionSet | null, texts: new Set<string>() };
+          group.versions = group.versions.union(dependentTerm.set);
+          if (dependencyTerm) {
+            group.range = group.range ? group.range.union(dependencyTerm.set) : dependencyTerm.set;
+            group.texts.add(this.#requirementText.get(`${key}>${dependencyTerm.set.key()}`) ?? this.#describeSet(kind.dependency, dependencyTerm.set));
+          }
+          dependencies.set(key, group);
           break;
         }
         case 'no-versions': {
@@ -845,6 +847,12 @@ class Resolver {
         case 'not-root':
           break;
       }
+    }
+    for (const group of dependencies.values()) {
+      const target = group.texts.size === 1 ? [...group.texts][0]! : group.range ? this.#describeSet(group.dependency, group.range) : this.#label(group.dependency);
+      if (group.dependent === 0) lines.push(`the request asks for ${target}`);
+      else if (!group.range) lines.push(`${this.#describeSet(group.dependent, group.versions)} depends on ${this.#label(group.dependency)}, which has no versions`);
+      else lines.push(`${this.#describeSet(group.dependent, group.versions)} depends on ${target}`);
     }
     for (const { package: package_, reason, versions } of unavailable.values()) {
       const virtual = this.#packages[package_]!;
