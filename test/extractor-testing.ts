@@ -40,6 +40,30 @@ export function extractFixture(extractor: Extractor, fixtures: FixtureFolder, na
   return extractor.extract({ path: name, text: fixtures.read(name) });
 }
 
+export interface ExtractorFixtures extends FixtureFolder {
+  /** Extracts a fixture of the folder with its own file name as the path. */
+  extract(name: string): ExtractResult;
+}
+
+/** One extractor's fixture folder under shared/data. */
+export function extractorFixtures(extractor: Extractor, folder: string): ExtractorFixtures {
+  const fixtures = fixtureFolder(folder);
+  return { ...fixtures, extract: (name) => extractFixture(extractor, fixtures, name) };
+}
+
+/** A fixture table row passes when the file gives exactly these packages, nothing else. */
+export function expectOnlyPackages(result: ExtractResult, expected: ExtractedPackage[]): void {
+  expect(result.errors).toEqual([]);
+  expect(result.notScannable).toEqual([]);
+  expect(result.packages).toEqual(expected);
+}
+
+/** A file that is not the format at all: no packages and one parse error at `line`. */
+export function expectOneParseError(result: ExtractResult, path: string, line: number): void {
+  expect(result.packages).toEqual([]);
+  expect(result.errors.map((error) => [error.code, error.location])).toEqual([['parse-error', { path, line }]]);
+}
+
 /** An expected registry package: the shape most extractors return for a pinned entry. */
 export function registryPackage(
   ecosystem: Ecosystem,
@@ -64,6 +88,20 @@ export type PackageRow = [string, string | null, number, Partial<ExtractedPackag
 export function packagesFromRows(ecosystem: Ecosystem, path: string, rows: PackageRow[]): ExtractedPackage[] {
   return rows.map(([name, version, line, extra]) => registryPackage(ecosystem, name, version, path, line, extra));
 }
+
+/** Expected npm registry packages of one file from compact rows. */
+export function npmPackages(path: string, rows: PackageRow[]): ExtractedPackage[] {
+  return packagesFromRows('npm', path, rows);
+}
+
+/** Extras of an expected package installed from git at `commit`. */
+export function fromGit(commit: string, extra: Partial<ExtractedPackage> = {}): Partial<ExtractedPackage> {
+  return { source: 'git', commit, ...extra };
+}
+
+/** Extras of expected dev-only and optional packages. */
+export const DEV_ONLY = { dev: true } as const;
+export const OPTIONAL = { optional: true } as const;
 
 export interface ResultSummary {
   packages: ExtractResult['packages'];

@@ -2,32 +2,19 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   checkDamagedCopies,
+  DEV_ONLY as dev,
   expectWellFormed,
-  extractFixture as extractFrom,
-  fixtureFolder,
-  packagesFromRows,
-  readSharedFile as read,
+  extractorFixtures,
+  fromGit as git,
+  npmPackages as expand,
+  OPTIONAL as optional,
   type PackageRow as Row,
+  readSharedFile as read,
 } from '../../../test/extractor-testing.js';
-import type { ExtractedPackage, ExtractResult } from '../types.js';
 import { extractor } from './index.js';
 
-const fixtureDir = 'lockfiles/javascript/packagelockjson/';
-const folder = fixtureFolder(fixtureDir);
-
-function extractFixture(name: string): ExtractResult {
-  return extractFrom(extractor, folder, name);
-}
-
-function expand(path: string, rows: Row[]): ExtractedPackage[] {
-  return packagesFromRows('npm', path, rows);
-}
-
-const dev = { dev: true } as const;
-const optional = { optional: true } as const;
-function git(commit: string, extra: Partial<ExtractedPackage> = {}): Partial<ExtractedPackage> {
-  return { source: 'git', commit, ...extra };
-}
+const fixtures = extractorFixtures(extractor, 'lockfiles/javascript/packagelockjson');
+const extractFixture = fixtures.extract;
 
 describe('package-lock detect', () => {
   it.each([
@@ -414,8 +401,8 @@ describe('package-lock edge cases', () => {
   });
 
   it('package-lock.json gives way to an npm-shrinkwrap.json beside it, as npm does', () => {
-    const text = read(fixtureDir + 'both/package-lock.json');
-    const shrinkwrap = { path: 'both/npm-shrinkwrap.json', text: read(fixtureDir + 'both/npm-shrinkwrap.json') };
+    const text = fixtures.read('both/package-lock.json');
+    const shrinkwrap = { path: 'both/npm-shrinkwrap.json', text: fixtures.read('both/npm-shrinkwrap.json') };
     const asked: string[] = [];
     const shadowed = extractor.extract({
       path: 'both/package-lock.json',
@@ -431,7 +418,7 @@ describe('package-lock edge cases', () => {
 
 describe('package-lock never throws', () => {
   const path = 'package-lock.json';
-  const realText = read(fixtureDir + 'commits.v2.json');
+  const realText = fixtures.read('commits.v2.json');
   const sizes = { maxLength: 2_000 };
 
   it('on arbitrary text', () => {

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkDamagedCopies, expectWellFormed, fixtureFolder, pypiPackage as registry } from '../../../test/extractor-testing.js';
+import { checkDamagedCopies, expectOneParseError, expectOnlyPackages, expectWellFormed, extractorFixtures, pypiPackage as registry } from '../../../test/extractor-testing.js';
 import type { ExtractedPackage } from '../types.js';
 import { extractor } from './index.js';
 
-const folder = fixtureFolder('lockfiles/python/pipfilelock');
-const readFixture = folder.read;
+const fixtures = extractorFixtures(extractor, 'lockfiles/python/pipfilelock');
+const { read: readFixture, extract: extractFixture } = fixtures;
 
 const dev = { dev: true };
 
@@ -48,15 +48,12 @@ describe('pipfile-lock fixtures', () => {
   ];
 
   it.each(cases)('%s', (name, expected) => {
-    const result = extractor.extract({ path: name, text: readFixture(name) });
-    expect(result.errors).toEqual([]);
-    expect(result.notScannable).toEqual([]);
-    expect(result.packages).toEqual(expected);
+    expectOnlyPackages(extractFixture(name), expected);
   });
 
   it('no-version.json: git entries keep their commit and are not scannable by version', () => {
     const path = 'no-version.json';
-    const result = extractor.extract({ path, text: readFixture(path) });
+    const result = extractFixture(path);
     expect(result.errors).toEqual([]);
     expect(result.packages).toEqual([
       {
@@ -89,9 +86,7 @@ describe('pipfile-lock fixtures', () => {
     ['empty-file', 1],
     ['not-json.txt', 1],
   ])('%s is a parse error on line %i', (name, line) => {
-    const result = extractor.extract({ path: name, text: readFixture(name) });
-    expect(result.packages).toEqual([]);
-    expect(result.errors.map((error) => [error.code, error.location])).toEqual([['parse-error', { path: name, line }]]);
+    expectOneParseError(extractFixture(name), name, line);
   });
 });
 

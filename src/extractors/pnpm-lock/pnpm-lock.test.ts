@@ -2,34 +2,20 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   checkDamagedCopies,
+  DEV_ONLY as dev,
   expectWellFormed,
-  extractFixture as extractFrom,
-  fixtureFolder,
-  packagesFromRows,
-  readSharedFile as read,
+  extractorFixtures,
+  fromGit as git,
+  npmPackages as expand,
+  OPTIONAL as optional,
   type PackageRow as Row,
 } from '../../../test/extractor-testing.js';
-import type { ExtractedPackage, ExtractResult } from '../types.js';
 import { parseDependencyPath } from './dependency-path.js';
 import { extractor } from './index.js';
 import { lineTooDeep } from './nesting.js';
 
-const fixtureDir = 'lockfiles/javascript/pnpmlock/';
-const folder = fixtureFolder(fixtureDir);
-
-function extractFixture(name: string): ExtractResult {
-  return extractFrom(extractor, folder, name);
-}
-
-function expand(path: string, rows: Row[]): ExtractedPackage[] {
-  return packagesFromRows('npm', path, rows);
-}
-
-const dev = { dev: true } as const;
-const optional = { optional: true } as const;
-function git(commit: string): Partial<ExtractedPackage> {
-  return { source: 'git', commit };
-}
+const fixtures = extractorFixtures(extractor, 'lockfiles/javascript/pnpmlock');
+const extractFixture = fixtures.extract;
 
 describe('pnpm-lock detect', () => {
   it.each([
@@ -376,7 +362,7 @@ describe('pnpm-lock edge cases', () => {
 
 describe('pnpm-lock never throws', () => {
   const path = 'pnpm-lock.yaml';
-  const reals = [read(fixtureDir + 'peer-dependencies-advanced.yaml'), read(fixtureDir + 'peer-dependencies-advanced.v9.yaml'), read(fixtureDir + 'commits.yaml')];
+  const reals = [fixtures.read('peer-dependencies-advanced.yaml'), fixtures.read('peer-dependencies-advanced.v9.yaml'), fixtures.read('commits.yaml')];
 
   it('on arbitrary text', () => {
     fc.assert(
@@ -409,7 +395,7 @@ describe('pnpm-lock never throws', () => {
 describe('pnpm-lock nesting limit (the yaml library recurses per level)', () => {
   const staircase = (levels: number) => Array.from({ length: levels }, (_, level) => `${'  '.repeat(level)}k${level}:`).join('\n');
   it.each([
-    ['the deepest fixture', read(fixtureDir + 'peer-dependencies-advanced.v9.yaml'), undefined],
+    ['the deepest fixture', fixtures.read('peer-dependencies-advanced.v9.yaml'), undefined],
     ['64 indentation levels', staircase(64), undefined],
     ['65 indentation levels', staircase(65), 65],
     ['63 open brackets on 2 indentation levels, line 3', `lockfileVersion: '9.0'\npackages:\n  a@1.0.0: ${'['.repeat(63)}`, 3],

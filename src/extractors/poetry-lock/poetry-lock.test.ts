@@ -1,15 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkDamagedCopies, expectWellFormed, extractFixture as extractFrom, fixtureFolder, pypiPackage as registry } from '../../../test/extractor-testing.js';
+import { checkDamagedCopies, expectOnlyPackages, expectWellFormed, extractorFixtures, pypiPackage as registry } from '../../../test/extractor-testing.js';
 import type { ExtractedPackage } from '../types.js';
 import { extractor } from './index.js';
 
-const folder = fixtureFolder('lockfiles/python/poetrylock');
-const readFixture = folder.read;
-
-function extractFixture(name: string) {
-  return extractFrom(extractor, folder, name);
-}
+const fixtures = extractorFixtures(extractor, 'lockfiles/python/poetrylock');
+const { read: readFixture, extract: extractFixture } = fixtures;
 
 describe('poetry-lock detect', () => {
   it.each([
@@ -69,10 +65,7 @@ describe('poetry-lock fixtures', () => {
   ];
 
   it.each(cases)('%s', (name, expected) => {
-    const result = extractFixture(name);
-    expect(result.errors).toEqual([]);
-    expect(result.notScannable).toEqual([]);
-    expect(result.packages).toEqual(expected);
+    expectOnlyPackages(extractFixture(name), expected);
   });
 
   it('multiple-packages.v2.lock (Poetry 2 groups and optional extras)', () => {

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkDamagedCopies, expectWellFormed, fixtureFolder, pypiPackage as registry } from '../../../test/extractor-testing.js';
+import { checkDamagedCopies, expectOneParseError, expectOnlyPackages, expectWellFormed, extractorFixtures, pypiPackage as registry } from '../../../test/extractor-testing.js';
 import type { ExtractedPackage } from '../types.js';
 import { extractor } from './index.js';
 
-const folder = fixtureFolder('lockfiles/python/pylock');
-const readFixture = folder.read;
+const fixtures = extractorFixtures(extractor, 'lockfiles/python/pylock');
+const { read: readFixture, extract: extractFixture } = fixtures;
 
 describe('pylock detect', () => {
   it.each([
@@ -87,16 +87,11 @@ describe('pylock fixtures', () => {
   ];
 
   it.each(cases)('%s', (name, expected) => {
-    const result = extractor.extract({ path: name, text: readFixture(name) });
-    expect(result.errors).toEqual([]);
-    expect(result.notScannable).toEqual([]);
-    expect(result.packages).toEqual(expected);
+    expectOnlyPackages(extractFixture(name), expected);
   });
 
   it('not-toml.txt is a parse error on line 1', () => {
-    const result = extractor.extract({ path: 'not-toml.txt', text: readFixture('not-toml.txt') });
-    expect(result.packages).toEqual([]);
-    expect(result.errors.map((error) => [error.code, error.location])).toEqual([['parse-error', { path: 'not-toml.txt', line: 1 }]]);
+    expectOneParseError(extractFixture('not-toml.txt'), 'not-toml.txt', 1);
   });
 });
 

@@ -1,15 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkDamagedCopies, expectWellFormed, extractFixture as extractFrom, fixtureFolder, pypiPackage as registry } from '../../../test/extractor-testing.js';
+import { checkDamagedCopies, expectOneParseError, expectOnlyPackages, expectWellFormed, extractorFixtures, pypiPackage as registry } from '../../../test/extractor-testing.js';
 import type { ExtractedPackage } from '../types.js';
 import { extractor } from './index.js';
 
-const folder = fixtureFolder('lockfiles/python/uvlock');
-const readFixture = folder.read;
-
-function extractFixture(name: string) {
-  return extractFrom(extractor, folder, name);
-}
+const fixtures = extractorFixtures(extractor, 'lockfiles/python/uvlock');
+const { read: readFixture, extract: extractFixture } = fixtures;
 
 describe('uv-lock detect', () => {
   it.each([
@@ -60,10 +56,7 @@ describe('uv-lock fixtures', () => {
   ];
 
   it.each(cases)('%s', (name, expected) => {
-    const result = extractFixture(name);
-    expect(result.errors).toEqual([]);
-    expect(result.notScannable).toEqual([]);
-    expect(result.packages).toEqual(expected);
+    expectOnlyPackages(extractFixture(name), expected);
   });
 
   it('grouped-packages.lock: main, extras (optional) and the project itself', () => {
@@ -94,9 +87,7 @@ describe('uv-lock fixtures', () => {
   });
 
   it('not-toml.txt is a parse error on line 1', () => {
-    const result = extractFixture('not-toml.txt');
-    expect(result.packages).toEqual([]);
-    expect(result.errors.map((error) => [error.code, error.location])).toEqual([['parse-error', { path: 'not-toml.txt', line: 1 }]]);
+    expectOneParseError(extractFixture('not-toml.txt'), 'not-toml.txt', 1);
   });
 });
 

@@ -3,29 +3,16 @@ import { describe, expect, it } from 'vitest';
 import {
   checkDamagedCopies,
   expectWellFormed,
-  extractFixture as extractFrom,
-  fixtureFolder,
-  packagesFromRows,
-  readSharedFile as read,
+  extractorFixtures,
+  fromGit as git,
+  npmPackages as expand,
   type PackageRow as Row,
+  readSharedFile as read,
 } from '../../../test/extractor-testing.js';
-import type { ExtractedPackage, ExtractResult } from '../types.js';
 import { extractor } from './index.js';
 
-const fixtureDir = 'lockfiles/javascript/yarnlock/';
-const folder = fixtureFolder(fixtureDir);
-
-function extractFixture(name: string): ExtractResult {
-  return extractFrom(extractor, folder, name);
-}
-
-function expand(path: string, rows: Row[]): ExtractedPackage[] {
-  return packagesFromRows('npm', path, rows);
-}
-
-function git(commit: string): Partial<ExtractedPackage> {
-  return { source: 'git', commit };
-}
+const fixtures = extractorFixtures(extractor, 'lockfiles/javascript/yarnlock');
+const extractFixture = fixtures.extract;
 
 describe('yarn-lock detect', () => {
   it.each([
@@ -416,8 +403,8 @@ describe('yarn-lock edge cases', () => {
 
 describe('yarn-lock never throws', () => {
   const path = 'yarn.lock';
-  const classic = read(fixtureDir + 'commits.v1.lock');
-  const berry = read(fixtureDir + 'scoped-packages.v2.lock');
+  const classic = fixtures.read('commits.v1.lock');
+  const berry = fixtures.read('scoped-packages.v2.lock');
 
   it('on arbitrary text', () => {
     fc.assert(
