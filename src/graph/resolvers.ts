@@ -1,7 +1,7 @@
 import { ChainwatchError, HostError } from '../core/errors.js';
 import { toPurl } from '../core/package.js';
 import { createCondaChannel, type CondaChannel, type CondaPackageRecord } from '../ecosystems/conda/registry.js';
-import { createNpmRegistry, npmVersionSignals, type NpmRegistry } from '../ecosystems/npm/registry.js';
+import { createNpmRegistry, isFullPackument, npmVersionSignals, type NpmRegistry } from '../ecosystems/npm/registry.js';
 import { createPypiRegistry } from '../ecosystems/pypi/registry.js';
 import { resolveCondaChannel, resolveNpmRegistry, resolvePypiIndex, type RegistryConfig } from '../config/registries.js';
 import type { HttpClient } from '../http/types.js';
@@ -63,7 +63,9 @@ export function createNpmResolver(options: {
     const result = new Map<string, Pick<ResolvedPackage, 'facts' | 'signals'>>();
     let packument;
     try {
-      packument = await registry.packument(name, 'full');
+      // The resolver's document is enough when it is the full one (some registries answer every Accept with it).
+      const resolved = await registry.packument(name);
+      packument = resolved && isFullPackument(resolved) ? resolved : await registry.packument(name, 'full');
     } catch (error) {
       if (!(error instanceof ChainwatchError)) throw error;
       problems.push({ purl: toPurl('npm', name), message: `no signals: ${error.message}` });
@@ -233,9 +235,9 @@ export function createPypiResolver(options: {
       const files = page.files.filter((file) => file.version?.normalized === version);
       const file = files.find((entry) => entry.filename === filename) ?? files.find((entry) => entry.kind === 'wheel') ?? files[0];
       if (readLabextensions && filename) facts.labextensions = await labextensionsOf(registry, file);
-      // Licence and project URLs: the release JSON where the index has it, else the file's own core metadata.
-      const json = await registry.releaseJson(name, version);
-      const info = json?.info ?? (file ? (await registry.metadata(file)).metadata : null);
+      // Licence and project URLs from the file's own core metadata: the resolver already read it (cached),
+      // where the release JSON would cost a request per package and many mirrors do not serve it.
+      const info = file ? (await registry.metadata(file)).metadata : null;
       if (info) {
         facts.license = licenseOf(info);
         facts.repositoryUrls = [...info.projectUrls.map((entry) => entry.url), ...(info.homePage ? [info.homePage] : [])];
