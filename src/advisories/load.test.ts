@@ -9,6 +9,7 @@ import {
   advisoryFormatOf,
   importAdvisories,
   iterateAdvisoryZipBytes,
+  listZipEntries,
   loadAdvisoryDirectory,
   loadAdvisoryZip,
   parseAdvisoryText,
@@ -303,5 +304,21 @@ describe('importAdvisories', () => {
     } finally {
       store.close();
     }
+  });
+});
+
+describe('zips whose end record under-counts their entries', () => {
+  it('is an error naming both counts, never a silent partial import', () => {
+    const files: Record<string, Uint8Array> = {};
+    for (let index = 0; index < 3; index += 1) files[`R-${index}.json`] = strToU8('{}');
+    const bytes = zipSync(files);
+    // Simulate a writer that stored the count modulo 65,536: claim 1 entry where the directory holds 3.
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const end = bytes.length - 22;
+    view.setUint16(end + 8, 1, true);
+    view.setUint16(end + 10, 1, true);
+    const listing = listZipEntries(bytes, 'all.zip');
+    expect(listing.ok).toBe(false);
+    if (!listing.ok) expect(listing.error.message).toMatch(/lists 1 entries but its central directory holds 3/);
   });
 });

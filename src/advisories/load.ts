@@ -424,7 +424,47 @@ export function listZipEntries(bytes: Uint8Array, archiveLabel: string): Result<
       }),
     );
   }
+  // fflate trusts the end record's entry count. A writer without ZIP64 support stores that count
+  // modulo 65,536, and reading by the count alone would silently import a fraction of the records.
+  const inDirectory = countCentralDirectoryEntries(bytes);
+  if (inDirectory !== null && inDirectory !== entries.length) {
+    return fail(
+      new ChainwatchError(
+        'unreadable-file',
+        `not a readable zip archive: its end record lists ${entries.length} entries but its central directory holds ${inDirectory} (written without ZIP64 support?)`,
+        { location: { path: archiveLabel } },
+      ),
+    );
+  }
   return { ok: true, value: entries };
+}
+
+/**
+ * Walks the central directory named by the (non-ZIP64) end record and counts
+ * its file headers; null when the archive uses ZIP64 records or the end
+ * record cannot be found (fflate's own reading then decides).
+ */
+function countCentralDirectoryEntries(bytes: Uint8Array): number | null {
+  const data = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let end = -1;
+  for (let index = bytes.length - 22; index >= Math.max(0, bytes.length - 22 - 0xffff); index--) {
+    if (data.getUint32(index, true) === 0x06054b50) {
+      end = index;
+      break;
+    }
+  }
+  if (end === -1) return null;
+  const size = data.getUint32(end + 12, true);
+  const offset = data.getUint32(end + 16, true);
+  if (size === 0xffffffff || offset === 0xffffffff || data.getUint16(end + 10, true) === 0xffff) return null;
+  if (offset + size > bytes.length) return null;
+  let count = 0;
+  let position = offset;
+  while (position + 46 <= offset + size && data.getUint32(position, true) === 0x02014b50) {
+    position += 46 + data.getUint16(position + 28, true) + data.getUint16(position + 30, true) + data.getUint16(position + 32, true);
+    count += 1;
+  }
+  return count;
 }
 
 export interface ZipIterationOptions {
