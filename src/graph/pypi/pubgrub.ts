@@ -119,6 +119,9 @@ export class PubGrubState {
     return this.#currentLevel;
   }
 
+  /** Conflicts resolved so far, and backjumps (each resolution ends in one; package backtracks count too). */
+  readonly counts = { conflicts: 0, backtracks: 0 };
+
   // ---- incompatibilities -------------------------------------------------
 
   #allocate(incompatibility: Omit<Incompatibility, 'contradictedLevel' | 'contradictedGeneration'>, index = false): number {
@@ -409,6 +412,7 @@ export class PubGrubState {
   }
 
   #resolveConflict(start: number, causes: Array<[number, number]>): [number, number] {
+    this.counts.conflicts += 1;
     let current = start;
     let changed = false;
     for (;;) {
@@ -483,6 +487,7 @@ export class PubGrubState {
   }
 
   #backtrack(level: number): void {
+    this.counts.backtracks += 1;
     this.#currentLevel = level;
     const kept: PackageAssignment[] = [];
     for (const entry of this.#entries) {

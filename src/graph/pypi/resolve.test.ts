@@ -213,6 +213,15 @@ describe('resolvePypi on in-memory indexes', () => {
     expect(result.packages.find((p) => p.name === 'lib')?.extras).toEqual(['speed']);
   });
 
+  it('counts conflicts and backjumps only when there were some', async () => {
+    const simple = await resolvePypi([{ name: 'a' }], { index: createMemoryIndex(cases[0]!.index), environment: defaultEnvironment });
+    expect(simple.stats).toEqual({ decisions: 4, conflicts: 0, backtracks: 0 });
+    const conflicting = cases.find((testCase) => testCase.name.startsWith('a conflict that needs backtracking'))!;
+    const backtracked = await resolvePypi(conflicting.roots, { index: createMemoryIndex(conflicting.index), environment: defaultEnvironment });
+    expect(backtracked.stats.conflicts).toBeGreaterThan(0);
+    expect(backtracked.stats.backtracks).toBeGreaterThan(0);
+  });
+
   it('reports what stayed unknown', async () => {
     const result = await resolvePypi([{ name: 'a' }], {
       index: createMemoryIndex({ a: { '1.0': {}, '2.0': { unreadable: true } } }),

@@ -79,6 +79,7 @@ export interface PypiResolution {
   edges: ResolvedPypiEdge[];
   /** Projects the index does not have and versions whose metadata could not be read (skipped by the resolver). */
   unknown: UnknownPypiItem[];
+  /** Versions tried, PubGrub conflicts resolved, and backjumps (decisions undone). */
   stats: { decisions: number; backtracks: number; conflicts: number };
 }
 
@@ -278,7 +279,7 @@ class Resolver {
   readonly #requirementText = new Map<string, string>();
   #state!: PubGrubState;
   #next = 0;
-  #stats = { decisions: 0, backtracks: 0, conflicts: 0 };
+  #decisions = 0;
 
   constructor(roots: readonly PypiRoot[], options: ResolvePypiOptions) {
     this.#roots = roots;
@@ -466,7 +467,6 @@ class Resolver {
 
   /** uv's conflict statistics: frequent culprits are decided later, frequent victims earlier. */
   #recordConflict(affected: number, incompatibility: number): void {
-    this.#stats.conflicts += 1;
     let culpritIsReal = false;
     const affectedName = nameOf(this.#packages[affected]!);
     for (const [package_] of this.#state.store[incompatibility]!.terms) {
@@ -489,8 +489,7 @@ class Resolver {
     this.#toPrioritize = [];
     for (const id of this.#toDeprioritize) {
       if (this.#markConflict(id, 'conflictLate')) {
-        const undone = this.#state.backtrackPackage(id);
-        if (undone !== null) this.#stats.backtracks += 1;
+        this.#state.backtrackPackage(id);
       }
     }
     this.#toDeprioritize = [];
@@ -695,8 +694,8 @@ class Resolver {
           continue;
         }
         const version = choice.version;
-        this.#stats.decisions += 1;
-        this.#events.emit({ type: 'progress', task: 'resolve PyPI', done: this.#stats.decisions, detail: this.#label(picked) });
+        this.#decisions += 1;
+        this.#events.emit({ type: 'progress', task: 'resolve PyPI', done: this.#decisions, detail: this.#label(picked) });
         if (this.#addedDependencies.get(picked)?.has(version)) {
           this.#state.addDecision(picked, version);
           continue;
@@ -768,7 +767,7 @@ class Resolver {
       packages: [...packages.values()].sort((a, b) => a.name.localeCompare(b.name)),
       edges,
       unknown: this.#unknown,
-      stats: { ...this.#stats },
+      stats: { decisions: this.#decisions, ...this.#state.counts },
     };
   }
 
