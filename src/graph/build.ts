@@ -9,6 +9,7 @@ import type { EcosystemResolution, EcosystemResolver, ResolveContext, ResolvedPa
 import { GRAPH_ECOSYSTEMS, type GraphEcosystem } from './roots.js';
 import { advisorySignals, mergeSignals, noAdvisories, signalsFromFacts, unknown, withRepositoryConfidence, type AdvisoryLookup, type GraphSignals } from './signals.js';
 import type { DependencyGraph, GraphEdge, GraphNode, SourceStatus } from './types.js';
+import { compareText } from './order.js';
 
 export interface BuildGraphOptions {
   roots: readonly RootRequest[];
@@ -329,10 +330,6 @@ function mergeSources(sources: readonly SourceStatus[]): SourceStatus[] {
     byName.set(source.name, { name: source.name, reachable: existing.reachable && source.reachable, ...(errors.length > 0 ? { error: [...new Set(errors)].join('; ') } : {}) });
   }
   return [...byName.values()].sort((a, b) => compareText(a.name, b.name));
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function compareEdges(a: GraphEdge, b: GraphEdge): number {

@@ -1,6 +1,7 @@
 import type { SeverityLevel } from '../advisories/types.js';
 import type { GraphSignals } from './signals.js';
 import type { DependencyGraph, EdgeKind, GraphNode, Signal } from './types.js';
+import { compareText } from './order.js';
 
 /**
  * The packages of greatest concern: score = reach × weakness, both in [0, 1],
@@ -134,7 +135,7 @@ export function rankConcerns(graph: DependencyGraph, options: { top?: number } =
       (b.score ?? -1) - (a.score ?? -1) ||
       b.reach.score - a.reach.score ||
       b.weakness.known - a.weakness.known ||
-      (a.purl < b.purl ? -1 : a.purl > b.purl ? 1 : 0),
+      compareText(a.purl, b.purl),
   );
   const limited = options.top === undefined ? rows : rows.slice(0, Math.max(0, options.top));
   return {

@@ -2,6 +2,7 @@ import type { Ecosystem } from '../core/package.js';
 import { getScheme } from '../ecosystems/index.js';
 import type { GraphSignals } from './signals.js';
 import type { DependencyGraph, GraphNode } from './types.js';
+import { compareText } from './order.js';
 
 /**
  * What changed between two graphs (two snapshots). A package is its
@@ -70,10 +71,6 @@ export interface GraphDiff {
 
 function packageKey(node: { ecosystem: Ecosystem; name: string }): string {
   return `${node.ecosystem}\u0000${node.name}`;
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Versions ascending in the ecosystem's own order (unparseable ones last, by text). */
