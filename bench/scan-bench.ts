@@ -7,7 +7,6 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { zipSync, strToU8 } from 'fflate';
 import { loadAdvisoryDirectory } from '../src/advisories/load.js';
 import type { OsvRecord } from '../src/advisories/types.js';
 import { buildInventory } from '../src/inventory/inventory.js';
@@ -37,27 +36,40 @@ export const scanTargets = [join(shared, 'projects'), join(shared, 'lockfiles')]
 /** Every ecosystem the scanned inputs contain: OSV-Scanner stops with exit 127 when one has no local database, so each gets a zip (empty if no record names it). */
 const SCANNED_OSV_ECOSYSTEMS = ['PyPI', 'npm', 'Debian'];
 
+/**
+ * Writes an OSV export zip (`<ID>.json` entries). Python's zipfile writes it: the
+ * synthetic export has more than 65,535 entries, which needs ZIP64, and fflate
+ * cannot write ZIP64 (the official exports are ZIP64 for the same reason).
+ */
+function writeExportZip(file: string, records: readonly OsvRecord[]): void {
+  const lines = `${file}.jsonl`;
+  writeFileSync(lines, records.map((record) => JSON.stringify(record)).join('\n'));
+  const script = [
+    'import json, sys, zipfile',
+    'with zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:',
+    '    for line in open(sys.argv[1], encoding="utf-8"):',
+    '        if line.strip(): z.writestr(json.loads(line)["id"] + ".json", line.strip())',
+  ].join('\n');
+  const result = spawnSync('python3', ['-c', script, lines, file], { encoding: 'utf8' });
+  rmSync(lines, { force: true });
+  if (result.status !== 0) throw new Error(`could not write ${file}: ${result.stderr}`);
+}
+
 function writeOsvScannerDatabase(directory: string, records: readonly OsvRecord[]): void {
-  const byEcosystem = new Map<string, Record<string, Uint8Array>>(SCANNED_OSV_ECOSYSTEMS.map((ecosystem) => [ecosystem, {}]));
+  const byEcosystem = new Map<string, OsvRecord[]>(SCANNED_OSV_ECOSYSTEMS.map((ecosystem) => [ecosystem, []]));
   for (const record of records) {
     const ecosystems = new Set((record.affected ?? []).map((entry) => entry.package?.ecosystem.split(':')[0]).filter(Boolean) as string[]);
     for (const ecosystem of ecosystems) {
-      const files = byEcosystem.get(ecosystem) ?? {};
-      files[`${record.id}.json`] = strToU8(JSON.stringify(record));
-      byEcosystem.set(ecosystem, files);
+      const entries = byEcosystem.get(ecosystem) ?? [];
+      entries.push(record);
+      byEcosystem.set(ecosystem, entries);
     }
   }
-  for (const [ecosystem, files] of byEcosystem) {
+  for (const [ecosystem, entries] of byEcosystem) {
     const folder = join(directory, 'osv-scalibr', ecosystem);
     mkdirSync(folder, { recursive: true });
-    writeFileSync(join(folder, 'all.zip'), zipSync(files, { level: 1 }));
+    writeExportZip(join(folder, 'all.zip'), entries);
   }
-}
-
-function writeChainwatchZip(file: string, records: readonly OsvRecord[]): void {
-  const files: Record<string, Uint8Array> = {};
-  for (const record of records) files[`${record.id}.json`] = strToU8(JSON.stringify(record));
-  writeFileSync(file, zipSync(files, { level: 1 }));
 }
 
 /** PEP 440 release → a SemVer-valid version with the same leading numbers. */
@@ -247,8 +259,8 @@ export async function runScanBench(print: (line: string) => void): Promise<void>
 
   const synthetic = synthesizeRecords(real, names, SYNTHETIC_RECORDS);
   const syntheticAll = [...real, ...synthetic];
-  writeChainwatchZip(join(work, 'real.zip'), real);
-  writeChainwatchZip(join(work, 'synthetic.zip'), syntheticAll);
+  writeExportZip(join(work, 'real.zip'), real);
+  writeExportZip(join(work, 'synthetic.zip'), syntheticAll);
   writeOsvScannerDatabase(join(work, 'osv-real'), real);
   writeOsvScannerDatabase(join(work, 'osv-synthetic'), syntheticAll);
 
