@@ -3,6 +3,7 @@ import { ChainwatchError } from '../../core/errors.js';
 import type { Location } from '../../core/package.js';
 import type { ExtractInput } from '../types.js';
 import { locationOf } from './location.js';
+import { invalidEntry } from './result.js';
 import { readTomlArrayOfTables } from './toml-array-of-tables.js';
 
 export interface PackageTable<Entry> {
@@ -51,9 +52,7 @@ export function readPackageTables<Schema extends z.ZodType>(
       tables.push({ entry: parsed.data, location });
       continue;
     }
-    const issue = parsed.error.issues[0];
-    const field = issue?.path.map(String).join('.') ?? '';
-    errors.push(new ChainwatchError('parse-error', `[[${options.key}]] entry is invalid: ${field} ${issue?.message ?? ''}`.trim(), { location }));
+    errors.push(invalidEntry(`[[${options.key}]] entry`, location, parsed.error.issues));
   }
   return { tables, errors };
 }

@@ -1,5 +1,6 @@
 import { ChainwatchError } from '../../core/errors.js';
 import { parseJsonDocument } from '../common/json-document.js';
+import { addPackage } from '../common/result.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult, Extractor } from '../types.js';
 import { readCondaRecord } from './read-record.js';
 
@@ -39,10 +40,7 @@ function extract(input: ExtractInput): ExtractResult {
     source: 'registry',
     qualifiers,
   };
-  result.packages.push(conda);
-  if (conda.version === null) {
-    result.notScannable.push({ name: record.name, reason: 'conda-meta record has no "version"', location });
-  }
+  addPackage(result, conda, 'conda-meta record has no "version"');
 
   // The conda → PyPI twin: the package installs this distribution's own metadata folder,
   // so it is that distribution at that version (no guessing from names).

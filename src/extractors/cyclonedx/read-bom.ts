@@ -6,6 +6,7 @@ import { ChainwatchError } from '../../core/errors.js';
 import type { ExtractResult } from '../types.js';
 import { arrayItems, keyLine, property, stringValue, type JsonDocument, type JsonNode } from '../common/json-document.js';
 import { packageFromPurl } from '../common/purl-package.js';
+import { addPackage } from '../common/result.js';
 
 /** Nested components (assemblies) are walked to this depth; deeper ones are reported, not followed. */
 const MAX_DEPTH = 64;
@@ -47,10 +48,7 @@ function readComponent(walk: Walk, component: JsonNode, depth: number, subject: 
       if (scope === 'optional') outcome.package.optional = true;
       // "excluded": present for tests or other non-runtime purposes (CycloneDX component scope).
       if (scope === 'excluded') outcome.package.dev = true;
-      result.packages.push(outcome.package);
-      if (outcome.package.version === null) {
-        result.notScannable.push({ name: outcome.package.name, reason: 'purl has no version', location });
-      }
+      addPackage(result, outcome.package, 'purl has no version');
     } else if (outcome.kind === 'invalid') {
       result.errors.push(new ChainwatchError('parse-error', outcome.reason, { location }));
       result.notScannable.push({ name, reason: outcome.reason, location });

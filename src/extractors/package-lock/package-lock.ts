@@ -2,6 +2,7 @@ import { ChainwatchError } from '../../core/errors.js';
 import type { Location } from '../../core/package.js';
 import { parseJsonDocument, properties, type JsonDocument, type JsonNode } from '../common/json-document.js';
 import { originOf, type RemoteOrigin } from '../common/npm-source.js';
+import { addPackage, invalidEntry } from '../common/result.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult } from '../types.js';
 import { PackageLockDependency, PackageLockPackage } from './schema.js';
 
@@ -81,7 +82,7 @@ function readPackages(packages: JsonNode, context: Context): void {
     const location = { path: context.path, line: context.document.lineAt(offset) };
     const parsed = PackageLockPackage.safeParse(scalarFields(value));
     if (!parsed.success) {
-      context.result.errors.push(invalidEntry(location, key, parsed.error.issues));
+      context.result.errors.push(invalidEntry(`entry "${key}"`, location, parsed.error.issues));
       continue;
     }
     const entry = parsed.data;
@@ -115,7 +116,7 @@ function readDependencies(top: JsonNode, context: Context): void {
     if (parsed.success) {
       readDependency(key, parsed.data, location, context.result);
     } else {
-      context.result.errors.push(invalidEntry(location, key, parsed.error.issues));
+      context.result.errors.push(invalidEntry(`entry "${key}"`, location, parsed.error.issues));
     }
     const children = propertyValue(value, 'dependencies');
     if (children?.type === 'object') {
@@ -179,16 +180,13 @@ function packageOf(
 }
 
 function push(result: ExtractResult, extracted: ExtractedPackage): void {
-  result.packages.push(extracted);
-  if (extracted.version === null) {
-    const reason =
-      extracted.source === 'git'
-        ? `git dependency without a version${extracted.commit ? ` (commit ${extracted.commit})` : ''}`
-        : extracted.source === 'url'
-          ? 'tarball URL dependency without a version'
-          : 'no version in the lock entry';
-    result.notScannable.push({ name: extracted.name, reason, location: extracted.location });
-  }
+  const reason =
+    extracted.source === 'git'
+      ? `git dependency without a version${extracted.commit ? ` (commit ${extracted.commit})` : ''}`
+      : extracted.source === 'url'
+        ? 'tarball URL dependency without a version'
+        : 'no version in the lock entry';
+  addPackage(result, extracted, reason);
 }
 
 /** `node_modules/a/node_modules/@s/b` → `@s/b`; null for folders outside node_modules. */
@@ -221,12 +219,6 @@ function scalarFields(object: JsonNode): Record<string, unknown> {
     if (value && value.type !== 'object' && value.type !== 'array') fields[key] = value.value;
   }
   return fields;
-}
-
-function invalidEntry(location: Location, key: string, issues: readonly { path: readonly PropertyKey[]; message: string }[]): ChainwatchError {
-  const issue = issues[0];
-  const field = issue ? issue.path.map(String).join('.') : '';
-  return new ChainwatchError('parse-error', `entry "${key}" is invalid: ${field} ${issue?.message ?? ''}`.trim(), { location });
 }
 
 function parseError(path: string, line: number, message: string): ChainwatchError {

@@ -1,4 +1,5 @@
 import { readPackageTables } from '../common/read-package-tables.js';
+import { addPackage } from '../common/result.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult } from '../types.js';
 import { PdmPackage } from './schema.js';
 
@@ -20,10 +21,7 @@ export function extractPdmLock(input: ExtractInput): ExtractResult {
     };
     // PDM's default group is "default"; every other group (dev groups and extras alike) is not installed by `--prod`.
     if (pdmPackage.groups && pdmPackage.groups.length > 0 && !pdmPackage.groups.includes('default')) extracted.dev = true;
-    result.packages.push(extracted);
-    if (extracted.version === null) {
-      result.notScannable.push({ name: extracted.name, reason: 'no version in the lock entry', location });
-    }
+    addPackage(result, extracted, 'no version in the lock entry');
   }
   return result;
 }

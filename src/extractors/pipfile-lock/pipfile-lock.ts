@@ -1,6 +1,7 @@
 import { ChainwatchError } from '../../core/errors.js';
 import { isIntact, parseJsonDocument, plainValue, properties, readBeforeError, type JsonNode } from '../common/json-document.js';
 import { locationOf } from '../common/location.js';
+import { addPackage } from '../common/result.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult } from '../types.js';
 import { PipfileLockEntry } from './schema.js';
 
@@ -71,12 +72,7 @@ export function extractPipfileLock(input: ExtractInput): ExtractResult {
       ...sourceOf(locked),
     };
     if (dev) extracted.dev = true;
-    result.packages.push(extracted);
-    if (extracted.version === null) {
-      const reason =
-        locked.version === undefined ? 'no version in the lock entry' : `version "${locked.version}" is not an exact pin`;
-      result.notScannable.push({ name: member.key, reason, location });
-    }
+    addPackage(result, extracted, locked.version === undefined ? 'no version in the lock entry' : `version "${locked.version}" is not an exact pin`);
   }
 }
 

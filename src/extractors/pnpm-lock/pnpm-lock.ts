@@ -2,6 +2,7 @@ import { isMap, isScalar, LineCounter, parseDocument, type Document, type Pair }
 import { ChainwatchError } from '../../core/errors.js';
 import type { Location } from '../../core/package.js';
 import { originOf } from '../common/npm-source.js';
+import { addPackage, invalidEntry } from '../common/result.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult } from '../types.js';
 import { parseDependencyPath } from './dependency-path.js';
 import { lineTooDeep, MAX_NESTING } from './nesting.js';
@@ -78,9 +79,7 @@ function readPackage(pair: Pair, context: Context): void {
   }
   const parsed = PnpmPackage.safeParse(entryValue(pair.value, context.document));
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const message = `entry "${key}" is invalid: ${issue ? issue.path.map(String).join('.') : ''} ${issue?.message ?? ''}`.trim();
-    context.result.errors.push(new ChainwatchError('parse-error', message, { location }));
+    context.result.errors.push(invalidEntry(`entry "${key}"`, location, parsed.error.issues));
     return;
   }
   const entry = parsed.data;
@@ -116,10 +115,7 @@ function readPackage(pair: Pair, context: Context): void {
   }
   if (entry.dev === 'true' || context.groups?.dev.has(key)) extracted.dev = true;
   if (entry.optional === 'true' || context.groups?.optional.has(key)) extracted.optional = true;
-  context.result.packages.push(extracted);
-  if (extracted.version === null) {
-    context.result.notScannable.push({ name, reason: 'no version in the lock entry', location });
-  }
+  addPackage(context.result, extracted, 'no version in the lock entry');
 }
 
 /** v9: the graph that says which packages are dev-only or optional (see v9-groups.ts). */

@@ -1,5 +1,6 @@
 import type { Location } from '../../core/package.js';
 import { readPackageTables } from '../common/read-package-tables.js';
+import { addPackage } from '../common/result.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult } from '../types.js';
 import { PoetryPackage } from './schema.js';
 
@@ -12,11 +13,7 @@ export function extractPoetryLock(input: ExtractInput): ExtractResult {
   const { tables, errors } = readPackageTables(input, { key: 'package', fileLabel: 'poetry.lock', schema: PoetryPackage });
   const result: ExtractResult = { packages: [], notScannable: [], errors };
   for (const { entry, location } of tables) {
-    const entryPackage = toExtractedPackage(entry, location);
-    result.packages.push(entryPackage);
-    if (entryPackage.version === null) {
-      result.notScannable.push({ name: entryPackage.name, reason: 'no version in the lock entry', location });
-    }
+    addPackage(result, toExtractedPackage(entry, location), 'no version in the lock entry');
   }
   return result;
 }

@@ -1,4 +1,5 @@
 import { readPackageTables } from '../common/read-package-tables.js';
+import { addPackage } from '../common/result.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult } from '../types.js';
 import { PylockPackage } from './schema.js';
 
@@ -23,11 +24,8 @@ export function extractPylock(input: ExtractInput): ExtractResult {
       location,
       ...sourceOf(locked),
     };
-    result.packages.push(extracted);
-    if (extracted.version === null) {
-      // PEP 751 forbids a version for source trees whose version is not guaranteed (vcs, directory, archive).
-      result.notScannable.push({ name: extracted.name, reason: 'no version in the lock entry (source tree)', location });
-    }
+    // PEP 751 forbids a version for source trees whose version is not guaranteed (vcs, directory, archive).
+    addPackage(result, extracted, 'no version in the lock entry (source tree)');
   }
   return result;
 }

@@ -4,6 +4,7 @@
 import { ChainwatchError } from '../../core/errors.js';
 import { arrayItems, keyLine, property, stringValue, type JsonDocument, type JsonNode } from '../common/json-document.js';
 import { packageFromPurl, type PurlOutcome } from '../common/purl-package.js';
+import { addPackage } from '../common/result.js';
 import type { ExtractResult } from '../types.js';
 
 /** SPDX 2.3 spells the category `PACKAGE-MANAGER`; 2.2 tools wrote `PACKAGE_MANAGER`. */
@@ -115,10 +116,7 @@ function readPackage(document: JsonDocument, path: string, spdxPackage: JsonNode
     if (relationships.dev.has(id)) extracted.dev = true;
     else if (relationships.optional.has(id)) extracted.optional = true;
   }
-  result.packages.push(extracted);
-  if (extracted.version === null) {
-    result.notScannable.push({ name: extracted.name, reason: 'neither the purl nor versionInfo gives a version', location });
-  }
+  addPackage(result, extracted, 'neither the purl nor versionInfo gives a version');
 }
 
 export function readSpdxDocument(document: JsonDocument, path: string): ExtractResult {

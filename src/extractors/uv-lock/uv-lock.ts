@@ -1,5 +1,6 @@
 import { normalizeName } from '../../core/package.js';
 import { readPackageTables } from '../common/read-package-tables.js';
+import { addPackage } from '../common/result.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult } from '../types.js';
 import { UvPackage, type UvDependency } from './schema.js';
 
@@ -25,10 +26,7 @@ export function extractUvLock(input: ExtractInput): ExtractResult {
     const role = roles[index];
     if (role === 'optional') extracted.optional = true;
     if (role === 'dev') extracted.dev = true;
-    result.packages.push(extracted);
-    if (extracted.version === null) {
-      result.notScannable.push({ name: entry.name, reason: 'no version in the lock entry (dynamic version)', location });
-    }
+    addPackage(result, extracted, 'no version in the lock entry (dynamic version)');
   });
   return result;
 }

@@ -2,6 +2,7 @@ import { parseSyml } from '@yarnpkg/parsers';
 import { ChainwatchError } from '../../core/errors.js';
 import type { Location } from '../../core/package.js';
 import { originOf, type RemoteOrigin } from '../common/npm-source.js';
+import { addPackage, invalidEntry } from '../common/result.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult } from '../types.js';
 import { key, parseDescriptor, type Descriptor } from './descriptor.js';
 import { YarnBerryEntry, YarnClassicEntry } from './schema.js';
@@ -86,7 +87,7 @@ function readClassicEntry(entry: Entry, location: Location, result: ExtractResul
   }
   const parsed = YarnClassicEntry.safeParse(entry.value);
   if (!parsed.success) {
-    result.errors.push(invalidEntry(entry, location, parsed.error.issues));
+    result.errors.push(invalidEntry(`entry "${key(entry.descriptors)}"`, location, parsed.error.issues));
     return;
   }
   const descriptors = entry.descriptors.map(parseDescriptor);
@@ -111,7 +112,7 @@ function readClassicEntry(entry: Entry, location: Location, result: ExtractResul
 function readBerryEntry(entry: Entry, location: Location, result: ExtractResult): void {
   const parsed = YarnBerryEntry.safeParse(entry.value);
   if (!parsed.success) {
-    result.errors.push(invalidEntry(entry, location, parsed.error.issues));
+    result.errors.push(invalidEntry(`entry "${key(entry.descriptors)}"`, location, parsed.error.issues));
     return;
   }
   const installed = resolveLocator(parsed.data.resolution);
@@ -186,10 +187,7 @@ function addAlias(extracted: ExtractedPackage, descriptors: Descriptor[]): void 
 }
 
 function push(result: ExtractResult, extracted: ExtractedPackage): void {
-  result.packages.push(extracted);
-  if (extracted.version === null) {
-    result.notScannable.push({ name: extracted.name, reason: 'no version in the lock entry', location: extracted.location });
-  }
+  addPackage(result, extracted, 'no version in the lock entry');
 }
 
 /** `a@1, "a@^1"` and Berry's single `"a@npm:1, a@npm:^1"` both list descriptors split by `, `. */
@@ -331,12 +329,6 @@ function safeDecode(text: string): string | null {
   } catch {
     return null;
   }
-}
-
-function invalidEntry(entry: Entry, location: Location, issues: readonly { path: readonly PropertyKey[]; message: string }[]): ChainwatchError {
-  const issue = issues[0];
-  const field = issue ? issue.path.map(String).join('.') : '';
-  return new ChainwatchError('parse-error', `entry "${key(entry.descriptors)}" is invalid: ${field} ${issue?.message ?? ''}`.trim(), { location });
 }
 
 function parseError(path: string, line: number, message: string): ChainwatchError {
