@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { ChainwatchError } from '../../core/errors.js';
 
@@ -12,7 +11,8 @@ import { ChainwatchError } from '../../core/errors.js';
  * still holds the pages themselves; this holds what was made of them.
  *
  * Schema version 1 (`PRAGMA user_version`):
- *   projects(index_url, name, stored_at, releases BLOB) — deflated JSON
+ *   projects(index_url, name, stored_at, releases TEXT) — packed JSON (not
+ *     compressed: inflating cost more than reading the larger text)
  *   metadata(url, record TEXT) — JSON
  */
 const MIGRATIONS: readonly string[] = [
@@ -21,7 +21,7 @@ const MIGRATIONS: readonly string[] = [
     index_url TEXT NOT NULL,
     name TEXT NOT NULL,
     stored_at INTEGER NOT NULL,
-    releases BLOB,
+    releases TEXT,
     PRIMARY KEY (index_url, name)
   ) WITHOUT ROWID;
   CREATE TABLE metadata (
@@ -65,7 +65,7 @@ export interface SummaryStore {
 type PackedFile = [filename: string, url: string, yanked: 0 | 1, requiresPython: string | null, uploadTime: string | null, size: number | null, coreMetadata: 0 | 1];
 type PackedRelease = [version: string, files: PackedFile[]];
 
-function pack(releases: StoredRelease[]): Buffer {
+function pack(releases: StoredRelease[]): string {
   const packed: PackedRelease[] = releases.map((release) => [
     release.version,
     release.files.map((file): PackedFile => [
@@ -78,11 +78,11 @@ function pack(releases: StoredRelease[]): Buffer {
       file.coreMetadata ? 1 : 0,
     ]),
   ]);
-  return deflateRawSync(JSON.stringify(packed), { level: 1 });
+  return JSON.stringify(packed);
 }
 
-function unpack(blob: Buffer): StoredRelease[] {
-  const packed = JSON.parse(inflateRawSync(blob).toString('utf8')) as PackedRelease[];
+function unpack(text: string): StoredRelease[] {
+  const packed = JSON.parse(text) as PackedRelease[];
   return packed.map(([version, files]) => ({
     version,
     files: files.map(([filename, url, yanked, requiresPython, uploadTime, size, coreMetadata]) => ({
@@ -117,7 +117,7 @@ export function openSummaryStore(storePath: string): SummaryStore {
   } catch (error) {
     throw new ChainwatchError('store-error', `cannot use the PyPI summary store: ${(error as Error).message}`, { location: { path: storePath }, cause: error });
   }
-  const selectProject = db.prepare<[string, string], { stored_at: number; releases: Buffer | null }>('SELECT stored_at, releases FROM projects WHERE index_url = ? AND name = ?');
+  const selectProject = db.prepare<[string, string], { stored_at: number; releases: string | null }>('SELECT stored_at, releases FROM projects WHERE index_url = ? AND name = ?');
   const upsertProject = db.prepare('INSERT OR REPLACE INTO projects (index_url, name, stored_at, releases) VALUES (?, ?, ?, ?)');
   const selectMetadata = db.prepare<[string], { record: string }>('SELECT record FROM metadata WHERE url = ?');
   const upsertMetadata = db.prepare('INSERT OR REPLACE INTO metadata (url, record) VALUES (?, ?)');
