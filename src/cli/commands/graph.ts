@@ -135,9 +135,9 @@ export async function buildAndSaveGraph(io: CliIo, config: ChainwatchConfig, opt
   const renderer = eventRenderer(io, { verbose: options.verbose ?? false });
   const environments = config.environments.map((entry) => entry.environment);
   const offline = options.offline ?? false;
-  const advisories = openAdvisoryDatabase(options.db ?? defaultDatabasePath(io.env));
   const makeResolvers = dependencies.resolvers ?? (await registryResolvers(io, clock));
   const setup = await makeResolvers({ environments, offline, registries: config.registries, events: renderer });
+  const advisories = openAdvisoryDatabase(options.db ?? defaultDatabasePath(io.env));
   const createdAt = clock.now();
   let graph: BuiltGraph;
   try {
