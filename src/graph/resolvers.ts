@@ -116,7 +116,7 @@ export function createNpmResolver(options: {
       }
       const problems: ResolveProblem[] = resolution.failures
         .filter((failure) => !failure.optional)
-        .map((failure) => ({ purl: toPurl('npm', failure.name), message: `${failure.spec}: ${failure.reason} (required by ${failure.requiredBy || 'the roots'})` }));
+        .map((failure) => ({ purl: toPurl('npm', failure.name), message: `${failure.reason} (required by ${failure.requiredBy || 'the roots'})` }));
       const described = await describeVersions(wanted, context, problems);
       for (const [purl, found] of packages) {
         const extra = described.get(purl);
