@@ -612,15 +612,6 @@ class Resolver {
         requirement.specifierSet.specifiers.length === 1 &&
         (requirement.specifierSet.specifiers[0]!.operator === '===' ||
           (requirement.specifierSet.specifiers[0]!.operator === '==' && !requirement.specifierSet.specifiers[0]!.version.endsWith('.*')));
-      if (from === null && singleton) {
-        const pinned = requirement.specifierSet.specifiers[0]!.version;
-        const version = parsePep440Version(pinned);
-        if (version.ok) {
-          let allowed = this.#allowedYanks.get(name);
-          if (!allowed) this.#allowedYanks.set(name, (allowed = new Set()));
-          allowed.add(version.value.normalized);
-        }
-      }
       const base = this.#packageId({ kind: 'base', name });
       if (requirement.extras.length > 0) {
         for (const extra of requirement.extras) {
@@ -652,6 +643,36 @@ class Resolver {
     }
   }
 
+  /**
+   * Walks ahead of the solver: the newest release a requirement allows, its
+   * dependencies, theirs... all fetched at once, so the network works at the
+   * width of the graph instead of the depth of the solver's decisions. Guesses
+   * only warm the memoised fetches; a wrong one costs a request, never a result.
+   */
+  #crawl(requirement: Pep508Requirement, seen: Set<string>): void {
+    const name = requirement.normalizedName;
+    const extras = requirement.extras.map((extra) => normalizeName('PyPI', extra)).sort();
+    const key = `${name}[${extras.join(',')}]`;
+    if (seen.has(key) || requirement.url) return;
+    seen.add(key);
+    const walk = async () => {
+      const project = await this.#loadProject(name);
+      if (!project) return;
+      const range = this.#rangeFor(project, requirement.specifierSet);
+      const choice = this.#choose(this.#packageId({ kind: 'base', name }), range);
+      if (choice.type !== 'version') return;
+      const distribution = this.#distribution(project, choice.version);
+      if (!distribution.compatible) return;
+      const metadata = await this.#readMetadata(project, choice.version, distribution.file);
+      if (metadata === 'unknown') return;
+      const wanted = [undefined, ...extras];
+      for (const extra of wanted) {
+        for (const item of applicableRequirements(name, metadata.requirements, this.#environment, extra)) this.#crawl(item.requirement, seen);
+      }
+    };
+    walk().catch(() => undefined);
+  }
+
   // ---- the loop (uv's `solve`) ----
 
   async run(): Promise<PypiResolution> {
@@ -659,6 +680,19 @@ class Resolver {
     this.#packageId({ kind: 'python' });
     this.#state = new PubGrubState(root, (id) => this.#size(id));
     this.#next = root;
+    const roots = this.#rootRequirements();
+    // uv allows a yanked release when a root pins it with a single `==` (before any file is judged).
+    for (const requirement of roots) {
+      const [only, ...others] = requirement.specifierSet.specifiers;
+      if (!only || others.length > 0 || (only.operator !== '==' && only.operator !== '===') || only.version.endsWith('.*')) continue;
+      const version = parsePep440Version(only.version);
+      if (!version.ok) continue;
+      let allowed = this.#allowedYanks.get(requirement.normalizedName);
+      if (!allowed) this.#allowedYanks.set(requirement.normalizedName, (allowed = new Set()));
+      allowed.add(version.value.normalized);
+    }
+    const crawled = new Set<string>();
+    for (const requirement of roots) this.#crawl(requirement, crawled);
     try {
       for (;;) {
         for (const [affected, incompatibility] of this.#state.unitPropagation(this.#next)) this.#recordConflict(affected, incompatibility);
