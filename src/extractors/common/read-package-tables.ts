@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { ChainwatchError } from '../../core/errors.js';
 import type { Location } from '../../core/package.js';
-import type { ExtractInput } from '../types.js';
+import type { ExtractedPackage, ExtractInput } from '../types.js';
 import { locationOf } from './location.js';
 import { invalidEntry } from './result.js';
 import { readTomlArrayOfTables } from './toml-array-of-tables.js';
@@ -55,4 +55,13 @@ export function readPackageTables<Schema extends z.ZodType>(
     errors.push(invalidEntry(`[[${options.key}]] entry`, location, parsed.error.issues));
   }
   return { tables, errors };
+}
+
+/** A locked PyPI entry as an extracted package: name and version as written, and where it came from. */
+export function lockedPypiPackage(
+  entry: { name: string; version?: string | undefined },
+  location: Location,
+  origin: Pick<ExtractedPackage, 'source' | 'commit' | 'qualifiers'>,
+): ExtractedPackage {
+  return { ecosystem: 'PyPI', name: entry.name, version: entry.version ?? null, location, ...origin };
 }

@@ -1,4 +1,4 @@
-import { readPackageTables } from '../common/read-package-tables.js';
+import { lockedPypiPackage, readPackageTables } from '../common/read-package-tables.js';
 import { addPackage } from '../common/result.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult } from '../types.js';
 import { PdmPackage } from './schema.js';
@@ -12,13 +12,7 @@ export function extractPdmLock(input: ExtractInput): ExtractResult {
   const { tables, errors } = readPackageTables(input, { key: 'package', fileLabel: 'pdm.lock', schema: PdmPackage });
   const result: ExtractResult = { packages: [], notScannable: [], errors };
   for (const { entry: pdmPackage, location } of tables) {
-    const extracted: ExtractedPackage = {
-      ecosystem: 'PyPI',
-      name: pdmPackage.name,
-      version: pdmPackage.version ?? null,
-      location,
-      ...sourceOf(pdmPackage),
-    };
+    const extracted = lockedPypiPackage(pdmPackage, location, sourceOf(pdmPackage));
     // PDM's default group is "default"; every other group (dev groups and extras alike) is not installed by `--prod`.
     if (pdmPackage.groups && pdmPackage.groups.length > 0 && !pdmPackage.groups.includes('default')) extracted.dev = true;
     addPackage(result, extracted, 'no version in the lock entry');

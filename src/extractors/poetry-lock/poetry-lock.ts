@@ -1,5 +1,5 @@
 import type { Location } from '../../core/package.js';
-import { readPackageTables } from '../common/read-package-tables.js';
+import { lockedPypiPackage, readPackageTables } from '../common/read-package-tables.js';
 import { addPackage } from '../common/result.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult } from '../types.js';
 import { PoetryPackage } from './schema.js';
@@ -19,13 +19,7 @@ export function extractPoetryLock(input: ExtractInput): ExtractResult {
 }
 
 function toExtractedPackage(entry: PoetryPackage, location: Location): ExtractedPackage {
-  const extracted: ExtractedPackage = {
-    ecosystem: 'PyPI',
-    name: entry.name,
-    version: entry.version ?? null,
-    location,
-    ...sourceOf(entry),
-  };
+  const extracted = lockedPypiPackage(entry, location, sourceOf(entry));
   if (isDev(entry)) extracted.dev = true;
   if (entry.optional === true) extracted.optional = true;
   return extracted;

@@ -1,4 +1,4 @@
-import { readPackageTables } from '../common/read-package-tables.js';
+import { lockedPypiPackage, readPackageTables } from '../common/read-package-tables.js';
 import { addPackage } from '../common/result.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult } from '../types.js';
 import { PylockPackage } from './schema.js';
@@ -17,13 +17,7 @@ export function extractPylock(input: ExtractInput): ExtractResult {
   for (const { entry: locked, location } of tables) {
     // The lock's own project (`directory = { path = "." }`) is the code being scanned, not a dependency.
     if (locked.directory?.path === '.') continue;
-    const extracted: ExtractedPackage = {
-      ecosystem: 'PyPI',
-      name: locked.name,
-      version: locked.version ?? null,
-      location,
-      ...sourceOf(locked),
-    };
+    const extracted = lockedPypiPackage(locked, location, sourceOf(locked));
     // PEP 751 forbids a version for source trees whose version is not guaranteed (vcs, directory, archive).
     addPackage(result, extracted, 'no version in the lock entry (source tree)');
   }

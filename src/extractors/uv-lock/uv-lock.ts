@@ -1,5 +1,5 @@
 import { normalizeName } from '../../core/package.js';
-import { readPackageTables } from '../common/read-package-tables.js';
+import { lockedPypiPackage, readPackageTables } from '../common/read-package-tables.js';
 import { addPackage } from '../common/result.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult } from '../types.js';
 import { UvPackage, type UvDependency } from './schema.js';
@@ -16,13 +16,7 @@ export function extractUvLock(input: ExtractInput): ExtractResult {
   const roles = dependencyRoles(locked.map((item) => item.entry));
   locked.forEach(({ entry, location }, index) => {
     if (isProjectItself(entry)) return;
-    const extracted: ExtractedPackage = {
-      ecosystem: 'PyPI',
-      name: entry.name,
-      version: entry.version ?? null,
-      location,
-      ...sourceOf(entry),
-    };
+    const extracted = lockedPypiPackage(entry, location, sourceOf(entry));
     const role = roles[index];
     if (role === 'optional') extracted.optional = true;
     if (role === 'dev') extracted.dev = true;
