@@ -179,9 +179,8 @@ export async function buildAndSaveGraph(io: CliIo, config: ChainwatchConfig, opt
     warn(io, `chainwatch: source not reachable: ${source.name}: ${source.error ?? 'no answer'}`);
   }
   // One line per distinct problem: twelve conda roots behind one unreachable channel are one sentence.
-  const byMessage = new Map<string, string[]>();
-  for (const problem of graph.problems) byMessage.set(problem.message, [...new Set([...(byMessage.get(problem.message) ?? []), problem.purl])]);
-  for (const [message, purls] of byMessage) warn(io, `chainwatch: ${purls.join(', ')}: ${message}`);
+  const { groupProblems } = await import('../../report/graph/index.js');
+  for (const [message, purls] of groupProblems(graph.problems)) warn(io, `chainwatch: ${purls.join(', ')}: ${message}`);
   if (graph.nodes.length === 0) {
     warn(io, 'chainwatch: no package could be resolved (see the sources and problems above)');
     exitCode = 2;

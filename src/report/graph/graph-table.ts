@@ -1,7 +1,7 @@
 import type { BuiltGraph } from '../../graph/build.js';
 import type { GraphSignals } from '../../graph/signals.js';
 import type { DependencyGraph } from '../../graph/types.js';
-import { alignColumns, plural, signalCell } from './text.js';
+import { alignColumns, groupProblems, plural, signalCell } from './text.js';
 
 export const GRAPH_TABLE_HEADER = ['Package', 'Version', 'Root', 'Deps', 'Used by', 'Released', 'Maint.', 'Licence', 'Advisories', 'Repository'] as const;
 
@@ -47,6 +47,7 @@ export function renderGraphTable(graph: DependencyGraph | BuiltGraph): string {
     ...graph.sources.map((source) => `  ${source.name}: ${source.reachable ? 'reachable' : `NOT REACHABLE: ${source.error ?? 'no answer'}`}`),
   ];
   const problems = 'problems' in graph ? graph.problems : [];
-  if (problems.length > 0) parts.push('', 'Problems:', ...problems.map((problem) => `  ${problem.purl}: ${problem.message}`));
+  const grouped = groupProblems(problems);
+  if (grouped.length > 0) parts.push('', 'Problems:', ...grouped.map(([message, purls]) => `  ${purls.join(', ')}: ${message}`));
   return `${parts.join('\n')}\n`;
 }

@@ -55,4 +55,5 @@ export function renderDiff(diff: GraphDiff, header: DiffHeader, format: DiffForm
   }
 }
 
+export { groupProblems } from './text.js';
 export type { DiffHeader, GraphCycloneDxOptions };

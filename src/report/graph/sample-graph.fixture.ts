@@ -81,6 +81,9 @@ export function sampleGraph(): BuiltGraph {
       { name: 'conda-forge', reachable: false, error: 'connect ECONNREFUSED' },
       { name: 'pypi', reachable: true },
     ],
-    problems: [{ purl: 'pkg:conda/notebook?channel=conda-forge', message: 'connect ECONNREFUSED' }],
+    problems: [
+      { purl: 'pkg:conda/notebook?channel=conda-forge', message: 'connect ECONNREFUSED' },
+      { purl: 'pkg:conda/voila?channel=conda-forge', message: 'connect ECONNREFUSED' },
+    ],
   };
 }

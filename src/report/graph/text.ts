@@ -20,3 +20,10 @@ export function signalCell<T>(signal: Signal<T> | undefined, format: (value: T) 
 export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
   return `${count} ${count === 1 ? singular : pluralForm}`;
 }
+
+/** Problems grouped by message: `[message, purls]`, first-seen order; twelve roots stopped by one failure are one entry. */
+export function groupProblems(problems: readonly { purl: string; message: string }[]): [message: string, purls: string[]][] {
+  const byMessage = new Map<string, string[]>();
+  for (const problem of problems) byMessage.set(problem.message, [...new Set([...(byMessage.get(problem.message) ?? []), problem.purl])]);
+  return [...byMessage];
+}
