@@ -19,7 +19,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadRegistryConfig, resolvePypiIndex } from '../src/config/registries.js';
 import { cpythonEnvironment } from '../src/ecosystems/pypi/environment.js';
@@ -86,6 +86,8 @@ export function compareSets(ours: ReadonlyMap<string, string>, theirs: ReadonlyM
 
 interface OurRun {
   seconds: number;
+  /** CPU time of this process during the resolution (wall time also counts other processes' load). */
+  cpuSeconds: number;
   stats: HttpStats;
   resolution: PypiResolution;
 }
@@ -100,11 +102,13 @@ async function resolveOurs(cachePath: string, storePath: string, maxAgeMs: numbe
   try {
     const registry = createPypiRegistry({ http, indexUrl: endpoint.url, ...(endpoint.authorization ? { authorization: endpoint.authorization } : {}) });
     const started = performance.now();
+    const cpu = process.cpuUsage();
     const resolution = await resolvePypi(
       JUPYTER_PYPI_PRESET.map((name) => ({ name })),
       { index: createRegistryIndex(registry, { store, maxAgeMs }), environment: environment.value, excludeNewer: EXCLUDE_NEWER },
     );
-    return { seconds: (performance.now() - started) / 1000, stats: http.stats(), resolution };
+    const used = process.cpuUsage(cpu);
+    return { seconds: (performance.now() - started) / 1000, cpuSeconds: (used.user + used.system) / 1e6, stats: http.stats(), resolution };
   } finally {
     store.close();
     await http.close();
@@ -147,8 +151,9 @@ export async function runPypiResolveBench(print: (line: string) => void): Promis
     const storePath = join(scratch, 'pypi-summaries.sqlite');
     const cold = await resolveOurs(cachePath, storePath, 0);
     const warm = await resolveOurs(cachePath, storePath, UV_MAX_AGE_MS);
-    print(`  chainwatch cold: ${seconds(cold.seconds)}, ${requests(cold.stats)}, ${cold.resolution.packages.length} packages`);
-    print(`  chainwatch warm: ${seconds(warm.seconds)}, ${requests(warm.stats)} (goal ≤ 0.50 s)`);
+    print(`  load average ${loadavg().map((load) => load.toFixed(1)).join(' ')} on ${availableParallelism()} cores`);
+    print(`  chainwatch cold: ${seconds(cold.seconds)} (CPU ${seconds(cold.cpuSeconds)}), ${requests(cold.stats)}, ${cold.resolution.packages.length} packages`);
+    print(`  chainwatch warm: ${seconds(warm.seconds)} (CPU ${seconds(warm.cpuSeconds)}), ${requests(warm.stats)} (goal ≤ 0.50 s)`);
     for (const item of cold.resolution.unknown) print(`  unknown: ${item.name}${item.version ? ` ${item.version}` : ''}: ${item.reason}`);
 
     const uv = findOrInstallUv(scratch);

@@ -22,6 +22,12 @@ export interface PypiRelease {
   /** The version as the index gives it (from the file names). */
   version: string;
   files: PypiFile[];
+  /**
+   * Optional hint: the earliest upload time among `files` (null when none has
+   * one). With it the resolver reads `files` only for the releases it
+   * considers, so an index may build them lazily.
+   */
+  earliestUpload?: string | null;
 }
 
 /** What the resolver reads from a file's core metadata (METADATA / PKG-INFO). */

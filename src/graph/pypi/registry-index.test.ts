@@ -120,6 +120,7 @@ describe('openSummaryStore', () => {
     const releases = [
       {
         version: '1.0',
+        earliestUpload: '2024-01-01T00:00:00Z',
         files: [
           { filename: 'a-1.0-py3-none-any.whl', url: 'https://files.pypi.test/packages/aa/a-1.0-py3-none-any.whl', yanked: false, requiresPython: '>=3.8', uploadTime: '2024-01-01T00:00:00Z', size: 10, coreMetadata: true },
           { filename: 'a-1.0.tar.gz', url: 'https://files.pypi.test/elsewhere/archive.tar.gz', yanked: true },
@@ -128,7 +129,10 @@ describe('openSummaryStore', () => {
     ];
     store.putProject(INDEX, 'a', releases, 1234);
     store.putProject(INDEX, 'missing', null, 99);
-    expect(store.getProject(INDEX, 'a')).toEqual({ storedAt: 1234, releases });
+    const stored = store.getProject(INDEX, 'a')!;
+    expect(stored.storedAt).toBe(1234);
+    // Files are unpacked when first read.
+    expect(stored.releases!.map((release) => ({ version: release.version, earliestUpload: release.earliestUpload, files: release.files }))).toEqual(releases);
     expect(store.getProject(INDEX, 'missing')).toEqual({ storedAt: 99, releases: null });
     expect(store.getProject('https://other.test/simple/', 'a')).toBeNull();
     store.putMetadata('https://files.pypi.test/packages/aa/a-1.0-py3-none-any.whl', { requiresDist: ['b>=1 ; extra == "x"'], requiresPython: '>=3.8' });

@@ -83,7 +83,8 @@ function releasesOf(pageFiles: readonly RegistryFile[]): StoredRelease[] {
     if (file.kind === 'other' || file.version === null) continue;
     const version = file.version.normalized;
     let release = releases.get(version);
-    if (!release) releases.set(version, (release = { version, files: [] }));
+    if (!release) releases.set(version, (release = { version, files: [], earliestUpload: null }));
+    if (file.uploadTime && (release.earliestUpload === null || Date.parse(file.uploadTime) < Date.parse(release.earliestUpload))) release.earliestUpload = file.uploadTime;
     release.files.push({
       filename: file.filename,
       url: file.url,

@@ -145,7 +145,10 @@ const CONFLICT_THRESHOLD = 5;
 
 interface ReleaseInfo {
   version: Pep440Version;
-  files: PypiFile[];
+  /** The releases of the index with this version (usually one), read only when the version is considered. */
+  sources: PypiRelease[];
+  /** The files uv would see, once computed. */
+  files?: PypiFile[];
 }
 
 type Distribution =
@@ -349,16 +352,30 @@ class Resolver {
     for (const release of releases) {
       const parsed = parsePep440Version(release.version);
       // uv reads versions from file names and skips what is not PEP 440.
-      if (!parsed.ok) continue;
-      const files = release.files.filter((file) => this.#fileExists(file));
-      if (files.length === 0) continue;
+      if (!parsed.ok || !this.#releaseExists(release)) continue;
       const key = parsed.value.normalized;
       const existing = byVersion.get(key);
-      if (existing) existing.files.push(...files);
-      else byVersion.set(key, { version: parsed.value, files: [...files] });
+      if (existing) existing.sources.push(release);
+      else byVersion.set(key, { version: parsed.value, sources: [release] });
     }
     const sorted = [...byVersion.values()].sort((a, b) => a.version.compare(b.version));
     return { name, releases: sorted, distributions: new Map() };
+  }
+
+  /** Does any file of the release exist for uv? The index's `earliestUpload` hint spares reading every file list. */
+  #releaseExists(release: PypiRelease): boolean {
+    if (release.earliestUpload !== undefined) {
+      if (this.#cutoff === undefined) return true;
+      if (release.earliestUpload === null) return false;
+      const uploaded = Date.parse(release.earliestUpload);
+      return !Number.isNaN(uploaded) && uploaded < this.#cutoff;
+    }
+    return release.files.some((file) => this.#fileExists(file));
+  }
+
+  #filesOf(release: ReleaseInfo): PypiFile[] {
+    release.files ??= release.sources.flatMap((source) => source.files.filter((file) => this.#fileExists(file)));
+    return release.files;
   }
 
   /** Files uv would not see at all: too new for --exclude-newer, or neither a wheel nor an sdist. */
@@ -379,7 +396,7 @@ class Resolver {
     let bestWheel: { file: PypiFile; priority: number } | null = null;
     let sdist: PypiFile | null = null;
     let reason = 'no usable file';
-    for (const file of release.files) {
+    for (const file of this.#filesOf(release)) {
       if (file.yanked && !yankAllowed) {
         reason = 'yanked';
         continue;

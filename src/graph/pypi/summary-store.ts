@@ -11,8 +11,8 @@ import { ChainwatchError } from '../../core/errors.js';
  * still holds the pages themselves; this holds what was made of them.
  *
  * Schema version 1 (`PRAGMA user_version`):
- *   projects(index_url, name, stored_at, releases TEXT) — packed JSON (not
- *     compressed: inflating cost more than reading the larger text)
+ *   projects(index_url, name, stored_at, releases TEXT) — one line per
+ *     release (not compressed: inflating cost more than reading the text)
  *   metadata(url, record TEXT) — JSON
  */
 const MIGRATIONS: readonly string[] = [
@@ -46,6 +46,8 @@ export interface StoredFile {
 export interface StoredRelease {
   version: string;
   files: StoredFile[];
+  /** The earliest upload time among the files, null when none has one. */
+  earliestUpload: string | null;
 }
 
 /** A file's dependencies as read: `Requires-Dist` lines as written, or 'unknown'. */
@@ -62,13 +64,17 @@ export interface SummaryStore {
 }
 
 // Files are stored as arrays, and a URL that ends with the file name without it: most of the bytes are URLs.
+// Each release's files are a JSON text of their own, parsed only when the resolver looks at that release
+// (it considers a few hundred of the thousands of releases a resolution loads).
 type PackedFile = [filename: string, url: string, yanked: 0 | 1, requiresPython: string | null, uploadTime: string | null, size: number | null, coreMetadata: 0 | 1];
-type PackedRelease = [version: string, files: PackedFile[]];
 
+// One line per release: `version TAB earliest-upload TAB files-JSON` (JSON text never holds a raw tab or
+// newline), so reading a project splits lines instead of parsing thousands of nested JSON strings.
 function pack(releases: StoredRelease[]): string {
-  const packed: PackedRelease[] = releases.map((release) => [
+  const lines = releases.map((release) => [
     release.version,
-    release.files.map((file): PackedFile => [
+    release.earliestUpload ?? '',
+    JSON.stringify(release.files.map((file): PackedFile => [
       file.filename,
       file.url.endsWith(`/${file.filename}`) ? file.url.slice(0, -file.filename.length) : file.url,
       file.yanked ? 1 : 0,
@@ -76,25 +82,40 @@ function pack(releases: StoredRelease[]): string {
       file.uploadTime ?? null,
       file.size ?? null,
       file.coreMetadata ? 1 : 0,
-    ]),
-  ]);
-  return JSON.stringify(packed);
+    ])),
+  ].join('\t'));
+  return lines.join('\n');
+}
+
+function unpackFiles(text: string): StoredFile[] {
+  return (JSON.parse(text) as PackedFile[]).map(([filename, url, yanked, requiresPython, uploadTime, size, coreMetadata]) => ({
+    filename,
+    url: url.endsWith('/') ? `${url}${filename}` : url,
+    yanked: yanked === 1,
+    ...(requiresPython === null ? {} : { requiresPython }),
+    ...(uploadTime === null ? {} : { uploadTime }),
+    ...(size === null ? {} : { size }),
+    ...(coreMetadata === 1 ? { coreMetadata: true } : {}),
+  }));
 }
 
 function unpack(text: string): StoredRelease[] {
-  const packed = JSON.parse(text) as PackedRelease[];
-  return packed.map(([version, files]) => ({
-    version,
-    files: files.map(([filename, url, yanked, requiresPython, uploadTime, size, coreMetadata]) => ({
-      filename,
-      url: url.endsWith('/') ? `${url}${filename}` : url,
-      yanked: yanked === 1,
-      ...(requiresPython === null ? {} : { requiresPython }),
-      ...(uploadTime === null ? {} : { uploadTime }),
-      ...(size === null ? {} : { size }),
-      ...(coreMetadata === 1 ? { coreMetadata: true } : {}),
-    })),
-  }));
+  if (text === '') return [];
+  return text.split('\n').map((line) => {
+    const first = line.indexOf('\t');
+    const second = line.indexOf('\t', first + 1);
+    if (first < 0 || second < 0) throw new Error('damaged release line');
+    const files = line.slice(second + 1);
+    let unpacked: StoredFile[] | undefined;
+    return {
+      version: line.slice(0, first),
+      earliestUpload: second === first + 1 ? null : line.slice(first + 1, second),
+      get files() {
+        unpacked ??= unpackFiles(files);
+        return unpacked;
+      },
+    };
+  });
 }
 
 /** Opens (creating if needed) the store; `:memory:` for tests. */
