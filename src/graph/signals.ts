@@ -6,7 +6,7 @@ import type { Clock } from '../core/clock.js';
 import type { Ecosystem } from '../core/package.js';
 import { getScheme } from '../ecosystems/index.js';
 import type { Version } from '../ecosystems/types.js';
-import { openSqliteStore } from '../store/sqlite-store.js';
+import { openSqliteStore, type SqliteAdvisoryStore } from '../store/sqlite-store.js';
 import { pickRepository, repositoryConfidence, type ManifestLookup } from './repository.js';
 import type { PackageFacts, ReleaseFact } from './resolver.js';
 import type { PackageSignals, Signal, SourceStatus } from './types.js';
@@ -170,18 +170,17 @@ export function openAdvisoryDatabase(databasePath: string): { lookup: AdvisoryLo
   if (!existsSync(databasePath)) {
     return { lookup: noAdvisories('no advisory database yet: run `chainwatch db update` or `chainwatch db import`', databasePath), close() {} };
   }
-  let store;
+  let store: SqliteAdvisoryStore;
   try {
     store = openSqliteStore(databasePath, { readonly: true });
   } catch (error) {
     return { lookup: noAdvisories(`cannot open the advisory database: ${(error as Error).message}`, databasePath), close() {} };
   }
-  const opened = store;
-  if (opened.count() === 0) {
-    opened.close();
+  if (store.count() === 0) {
+    store.close();
     return { lookup: noAdvisories('the advisory database is empty: run `chainwatch db update` or `chainwatch db import`', databasePath), close() {} };
   }
-  return { lookup: advisoryLookupFrom(opened, databasePath), close: () => opened.close() };
+  return { lookup: advisoryLookupFrom(store, databasePath), close: () => store.close() };
 }
 
 /** OSV publishes nothing for these: their advisories are unknown, not "none". */
