@@ -1,0 +1,152 @@
+import { isCommitSha, parseWorkflow } from '../workflows/index.js';
+import type { ActionReference } from '../workflows/index.js';
+import type { RepoFile } from '../types.js';
+import type { FileChange, FixNote, FixPlan } from './types.js';
+import { splitLinesKeepingEnds, workflowAndActionFiles } from './workflow-files.js';
+
+/** Tag → commit, answered by the GitHub API (or a fake in tests). */
+export interface ActionRefResolver {
+  resolve(owner: string, repo: string, ref: string): Promise<ResolvedRef>;
+}
+
+export type ResolvedRef = { resolved: true; sha: string } | { resolved: false; reason: string };
+
+/** A resolver for runs without the API: says why for every ref. */
+export function unavailableResolver(reason: string): ActionRefResolver {
+  return { resolve: async () => ({ resolved: false, reason }) };
+}
+
+/** A `uses:` that is not pinned to a full commit SHA. */
+export interface UnpinnedReference {
+  file: string;
+  line: number;
+  /** The value as written. */
+  uses: string;
+  reference: Extract<ActionReference, { kind: 'action' | 'docker' }>;
+  /** `actions/*` and `github/*`. */
+  githubOwned: boolean;
+}
+
+const GITHUB_OWNERS = new Set(['actions', 'github']);
+
+/**
+ * Every `uses:` of a workflow or action file that is not pinned to a full
+ * commit SHA (actions, reusable workflows) or a digest (`docker://` images).
+ * Local actions (`./path`) are the repository's own code and never listed.
+ */
+export function findUnpinnedReferences(files: readonly RepoFile[]): { references: UnpinnedReference[]; notes: FixNote[] } {
+  const references: UnpinnedReference[] = [];
+  const notes: FixNote[] = [];
+  for (const file of workflowAndActionFiles(files)) {
+    const parsed = parseWorkflow(file.path, file.text);
+    if (!parsed.ok) {
+      notes.push({ kind: 'skipped', file: file.path, line: parsed.error.location?.line, message: `not read: ${parsed.error.message}` });
+      continue;
+    }
+    const uses = parsed.value.jobs.flatMap((job) => [job.uses, ...job.steps.map((step) => step.uses)]).filter((entry): entry is ActionReference => entry !== null);
+    for (const reference of uses) {
+      if (reference.kind === 'action' && !isCommitSha(reference.ref)) {
+        references.push({ file: file.path, line: reference.line, uses: reference.raw, reference, githubOwned: GITHUB_OWNERS.has(reference.owner.toLowerCase()) });
+      } else if (reference.kind === 'docker' && reference.digest === null) {
+        references.push({ file: file.path, line: reference.line, uses: reference.raw, reference, githubOwned: false });
+      }
+    }
+  }
+  references.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
+  return { references, notes };
+}
+
+/**
+ * Pins every unpinned action to the commit its tag (or branch) points at now,
+ * keeping the tag as a comment: `uses: actions/checkout@<sha> # v4`. Refs the
+ * resolver cannot answer are left as they are and listed as `unresolved`;
+ * Docker images are listed too (their digests come from a registry, not from
+ * GitHub). Each distinct owner/repo@ref is resolved once.
+ */
+export async function planPinnedActions(repo: string, files: readonly RepoFile[], resolver: ActionRefResolver): Promise<FixPlan> {
+  const { references, notes } = findUnpinnedReferences(files);
+  const answers = new Map<string, Promise<ResolvedRef>>();
+  const resolve = (owner: string, name: string, ref: string): Promise<ResolvedRef> => {
+    const key = `${owner}/${name}@${ref}`.toLowerCase();
+    let answer = answers.get(key);
+    if (!answer) {
+      answer = resolver.resolve(owner, name, ref).catch((error: unknown) => ({ resolved: false as const, reason: error instanceof Error ? error.message : String(error) }));
+      answers.set(key, answer);
+    }
+    return answer;
+  };
+
+  const edits = new Map<string, { line: number; reference: UnpinnedReference; sha: string }[]>();
+  const pinned: UnpinnedReference[] = [];
+  for (const entry of references) {
+    const reference = entry.reference;
+    if (reference.kind === 'docker') {
+      notes.push({ kind: 'unresolved', file: entry.file, line: entry.line, message: `${entry.uses}: pin the image by digest (docker://image@sha256:...) by hand; chainwatch does not query container registries` });
+      continue;
+    }
+    if (reference.ref === null) {
+      notes.push({ kind: 'unresolved', file: entry.file, line: entry.line, message: `${entry.uses}: no @ref to resolve` });
+      continue;
+    }
+    const answer = await resolve(reference.owner, reference.repo, reference.ref);
+    if (!answer.resolved) {
+      notes.push({ kind: 'unresolved', file: entry.file, line: entry.line, message: `${entry.uses}: ${answer.reason}` });
+      continue;
+    }
+    edits.set(entry.file, [...(edits.get(entry.file) ?? []), { line: entry.line, reference: entry, sha: answer.sha }]);
+    pinned.push(entry);
+  }
+
+  const changes: FileChange[] = [];
+  for (const file of workflowAndActionFiles(files)) {
+    const fileEdits = edits.get(file.path);
+    if (!fileEdits) continue;
+    const lines = splitLinesKeepingEnds(file.text);
+    for (const edit of fileEdits) {
+      const rewritten = pinLine(lines[edit.line - 1] ?? '', edit.reference.uses, edit.sha, (edit.reference.reference as { ref: string }).ref);
+      if (rewritten === null) {
+        notes.push({ kind: 'skipped', file: file.path, line: edit.line, message: `${edit.reference.uses}: not found as written on its line (multi-line value?); pin it by hand to ${edit.sha}` });
+        pinned.splice(pinned.indexOf(edit.reference), 1);
+        continue;
+      }
+      lines[edit.line - 1] = rewritten;
+    }
+    const after = lines.join('');
+    if (after !== file.text) changes.push({ path: file.path, before: file.text, after });
+  }
+
+  const unresolved = notes.filter((note) => note.kind === 'unresolved').length;
+  return {
+    repo,
+    check: 'pinned-actions',
+    changes,
+    notes,
+    title: `Pin ${pinned.length} GitHub Action ${pinned.length === 1 ? 'reference' : 'references'} to full commit SHAs`,
+    description: [
+      'A tag can be moved to other code at any time; a full commit SHA cannot. Each `uses:` below now names the commit its tag pointed to when this change was made, and keeps the tag as a comment so that Dependabot (github-actions) keeps updating both.',
+      '',
+      ...pinned.map((entry) => `- \`${entry.file}:${entry.line}\` \`${entry.uses}\``),
+      ...(unresolved > 0 ? ['', `${unresolved} reference(s) could not be resolved and are unchanged.`] : []),
+    ].join('\n'),
+  };
+}
+
+/**
+ * The line with `owner/repo@ref` replaced by `owner/repo@sha # ref`. The
+ * comment is left out inside a flow collection (`{ uses: x@v1 }`), where a `#`
+ * would comment out the closing brace. null when the value is not on the line.
+ */
+export function pinLine(line: string, uses: string, sha: string, ref: string): string | null {
+  const start = line.indexOf(uses);
+  if (start === -1) return null;
+  const at = uses.lastIndexOf('@');
+  const pinnedValue = `${uses.slice(0, at + 1)}${sha}`;
+  let end = start + uses.length;
+  // Step over a closing quote so the comment goes after the scalar.
+  if ((line[start - 1] === '"' || line[start - 1] === "'") && line[end] === line[start - 1]) end += 1;
+  const rest = line.slice(end);
+  const before = line.slice(0, start);
+  const inFlow = /[{[]/.test(before.replace(/#.*$/, '')) || /^\s*[,}\]]/.test(rest);
+  const comment = inFlow ? '' : ` # ${ref}`;
+  return `${before}${pinnedValue}${line.slice(start + uses.length, end)}${comment}${rest}`;
+}
