@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cpythonEnvironment, defaultEnvironment } from '../../ecosystems/pypi/environment.js';
 import { createMemoryIndex, type MemoryIndexSpec } from './memory-index.js';
-import { PypiResolutionError, requiresPythonAdmits, resolvePypi, type PrereleasePolicy, type PypiRoot } from './resolve.js';
+import { PypiResolutionError, requiresPythonAdmits, resolvePypi, type PrereleasePolicy, type PypiIndex, type PypiRoot } from './resolve.js';
 
 const windows = (() => {
   const built = cpythonEnvironment('3.12', 'windows', 'x86_64');
@@ -220,6 +220,25 @@ describe('resolvePypi on in-memory indexes', () => {
     const backtracked = await resolvePypi(conflicting.roots, { index: createMemoryIndex(conflicting.index), environment: defaultEnvironment });
     expect(backtracked.stats.conflicts).toBeGreaterThan(0);
     expect(backtracked.stats.backtracks).toBeGreaterThan(0);
+  });
+
+  it('reads the files of only the releases it considers when the index gives earliest-upload hints', async () => {
+    const read: string[] = [];
+    const release = (version: string, earliestUpload: string | null) => ({
+      version,
+      earliestUpload,
+      get files() {
+        read.push(version);
+        return [{ filename: `a-${version}-py3-none-any.whl`, yanked: false, ...(earliestUpload ? { uploadTime: earliestUpload } : {}) }];
+      },
+    });
+    const index: PypiIndex = {
+      versions: async () => [release('1.0', '2020-01-01T00:00:00Z'), release('2.0', '2021-01-01T00:00:00Z'), release('3.0', '2030-01-01T00:00:00Z'), release('3.1', null)],
+      metadata: async () => ({ requiresDist: [] }),
+    };
+    const result = await resolvePypi([{ name: 'a' }], { index, environment: defaultEnvironment, excludeNewer: '2025-01-01T00:00:00Z' });
+    expect(pins(result.packages)).toEqual(['a==2.0']);
+    expect(read).toEqual(['2.0']);
   });
 
   it('reports what stayed unknown', async () => {
