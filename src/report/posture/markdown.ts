@@ -178,7 +178,7 @@ function findingLines(check: CheckResult): string[] {
 
 function describeFinding(finding: Finding): string {
   const location = findingLocation(finding);
-  const fix = finding.fix ? ` Fix: ${escapeMarkdown(finding.fix)}` : '';
+  const fix = finding.fix ? ` — fix: ${escapeMarkdown(finding.fix)}` : '';
   return `${location === null ? '' : `${markdownCode(location)}: `}${escapeMarkdown(finding.message)}${fix}`;
 }
 

@@ -81,7 +81,7 @@ function rule(id: string): ReportingDescriptor {
 
 function result(subject: { name: string; kind: string }, check: CheckResult, finding: Finding | null, ruleIndex: number): Result {
   const level: Level = check.outcome === 'fail' ? 'error' : 'warning';
-  const message = finding === null ? check.summary : `${finding.message}${finding.fix ? ` Fix: ${finding.fix}` : ''}`;
+  const message = finding === null ? check.summary : `${finding.message}${finding.fix ? ` — fix: ${finding.fix}` : ''}`;
   const location: Location = { logicalLocations: [{ fullyQualifiedName: subject.name, kind: subject.kind }] };
   if (finding?.file !== undefined) {
     location.physicalLocation = {
