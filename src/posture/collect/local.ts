@@ -1,0 +1,295 @@
+import { execFile } from 'node:child_process';
+import { lstat, readdir, readFile, stat } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { promisify } from 'node:util';
+import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
+import { z } from 'zod';
+import { ChainwatchError } from '../../core/errors.js';
+import { isPostureRelevantPath } from '../probes/common/repo-files.js';
+import { known, unavailable, type CommitFact, type Fact, type ReleaseFact, type RepoFacts, type RepoFile } from '../types.js';
+
+/**
+ * The local-checkout collector: facts from a folder on disk (I/O only, no
+ * judgement). Git history comes from `git log`/`git for-each-ref` when the
+ * folder is a git checkout, else from a `.git-facts.json` beside it (the shape
+ * the shared fixtures use), else it is unavailable. Everything only the GitHub
+ * API knows is `unavailable('needs the GitHub API')`.
+ */
+
+export const NEEDS_API = 'needs the GitHub API';
+
+/** Files larger than this are listed in `paths` but not read into `files` (lockfiles are detected by name). */
+const MAX_FILE_BYTES = 1_000_000;
+/** How much history to read, matching what the fixtures hold. */
+const COMMIT_LIMIT = 300;
+const TAG_LIMIT = 40;
+
+const execFileAsync = promisify(execFile);
+
+export interface LocalRepoOptions {
+  /** `owner/name`; default: from the `origin` remote, else the folder's last two path segments. */
+  repoName?: string;
+}
+
+export async function collectLocalRepo(dir: string, options: LocalRepoOptions = {}): Promise<RepoFacts> {
+  const root = resolve(dir);
+  await requireDirectory(root);
+  const hasGit = await exists(join(root, '.git'));
+  const paths = await walk(root);
+  const files = await readRelevantFiles(root, paths);
+  const history = hasGit ? await gitHistory(root) : await factsFileHistory(root);
+  const repo = options.repoName ?? (hasGit ? await repoFromRemote(root) : null) ?? repoFromPath(root);
+  return {
+    repo,
+    source: 'local',
+    defaultBranch: hasGit ? await defaultBranch(root) : unavailable('the checkout has no .git; the default branch needs the GitHub API'),
+    archived: unavailable(NEEDS_API),
+    empty: history.commits.available ? known(history.commits.value.length === 0) : unavailable(history.commits.reason),
+    fork: unavailable(NEEDS_API),
+    paths: known(paths),
+    files,
+    orgSecurityPolicy: await siblingOrgPolicy(root),
+    privateVulnerabilityReporting: unavailable(NEEDS_API),
+    dependabotAlerts: unavailable(NEEDS_API),
+    dependencyUpdatePullRequests: unavailable(NEEDS_API),
+    branchProtection: unavailable(NEEDS_API),
+    commits: history.commits,
+    releases: history.releases,
+    openAdvisories: unavailable(NEEDS_API),
+    bestPracticesBadge: unavailable(NEEDS_API),
+    secretNames: unavailable(NEEDS_API),
+  };
+}
+
+/**
+ * The repositories under `dir`: `dir` itself when it is one, else its
+ * children (a folder of repos), else its grandchildren (a folder of orgs of
+ * repos, like `<org>/<repo>`). A level is recognised by a `.git`,
+ * `.git-facts.json` or `.github/workflows` in any of its folders.
+ */
+export async function findLocalRepos(dir: string): Promise<string[]> {
+  const root = resolve(dir);
+  await requireDirectory(root);
+  if ((await hasRepoMarker(root)) || (await hasRegularFile(root))) return [root];
+  const children = await subdirectories(root);
+  if ((await Promise.all(children.map(hasRepoMarker))).some(Boolean)) return children;
+  const grandchildren = (await Promise.all(children.map(subdirectories))).flat();
+  if ((await Promise.all(grandchildren.map(hasRepoMarker))).some(Boolean)) return grandchildren;
+  return children;
+}
+
+async function requireDirectory(path: string): Promise<void> {
+  const info = await stat(path).catch((error: unknown) => {
+    throw new ChainwatchError('unreadable-file', `cannot read ${path}: ${(error as Error).message}`, { location: { path }, cause: error });
+  });
+  if (!info.isDirectory()) throw new ChainwatchError('invalid-argument', `${path} is not a directory`, { location: { path } });
+}
+
+async function exists(path: string): Promise<boolean> {
+  return lstat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function hasRepoMarker(dir: string): Promise<boolean> {
+  const markers = ['.git', '.git-facts.json', join('.github', 'workflows'), join('.github', 'dependabot.yml'), join('.github', 'dependabot.yaml')];
+  return (await Promise.all(markers.map((marker) => exists(join(dir, marker))))).some(Boolean);
+}
+
+async function hasRegularFile(dir: string): Promise<boolean> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  return entries.some((entry) => entry.isFile() && !entry.name.startsWith('.'));
+}
+
+async function subdirectories(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'node_modules')
+    .map((entry) => join(dir, entry.name))
+    .sort();
+}
+
+/** Every file path, `/`-separated and sorted; `.git` and `node_modules` skipped, symlinks not followed. */
+async function walk(root: string): Promise<string[]> {
+  const out: string[] = [];
+  const pending = [root];
+  while (pending.length > 0) {
+    const dir = pending.pop()!;
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      if (entry.name === '.git' || entry.name === 'node_modules') continue;
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) pending.push(full);
+      else if (entry.isFile()) out.push(relative(root, full).split(sep).join('/'));
+    }
+  }
+  // `.git-facts.json` is the fixtures' stand-in for .git, not a file of the repository.
+  return out.filter((path) => path !== '.git-facts.json').sort();
+}
+
+async function readRelevantFiles(root: string, paths: readonly string[]): Promise<RepoFile[]> {
+  const files: RepoFile[] = [];
+  for (const path of paths) {
+    if (!isPostureRelevantPath(path)) continue;
+    const full = join(root, ...path.split('/'));
+    const info = await stat(full).catch(() => null);
+    if (!info || info.size > MAX_FILE_BYTES) continue;
+    const text = await readFile(full, 'utf8').catch(() => null);
+    if (text !== null) files.push({ path, text });
+  }
+  return files;
+}
+
+interface History {
+  commits: Fact<CommitFact[]>;
+  releases: Fact<ReleaseFact[]>;
+}
+
+/** git's %G? codes: G good, U good but unknown validity; B/X/Y/R bad or expired/revoked; E cannot be checked; N none. */
+function verifiedFromSignature(code: string): boolean | undefined {
+  if (code === 'G' || code === 'U') return true;
+  if (code === 'N' || code === 'B' || code === 'X' || code === 'Y' || code === 'R') return false;
+  return undefined;
+}
+
+function commitFact(sha: string, date: string, author: string, signature: string): CommitFact {
+  const verified = verifiedFromSignature(signature);
+  return verified === undefined ? { sha, date, author } : { sha, date, author, verified };
+}
+
+/** Newest first, as RepoFacts wants; tags without a date sort last. */
+function newestFirst(releases: ReleaseFact[]): ReleaseFact[] {
+  return releases.sort((a, b) => (Date.parse(b.date) || 0) - (Date.parse(a.date) || 0));
+}
+
+/** git without credentials from the environment: it never needs them for reading local history. */
+function gitEnvironment(): NodeJS.ProcessEnv {
+  const environment: NodeJS.ProcessEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' };
+  for (const name of ['GH_TOKEN', 'GITHUB_TOKEN', 'GIT_ASKPASS', 'SSH_ASKPASS']) delete environment[name];
+  return environment;
+}
+
+async function git(root: string, args: string[]): Promise<string> {
+  const { stdout } = await execFileAsync('git', ['-C', root, ...args], { env: gitEnvironment(), maxBuffer: 64 * 1024 * 1024 });
+  return stdout;
+}
+
+async function gitHistory(root: string): Promise<History> {
+  let commits: Fact<CommitFact[]>;
+  try {
+    const log = await git(root, ['log', `-n${COMMIT_LIMIT}`, '--format=%H%x1f%aI%x1f%an%x1f%G?']);
+    commits = known(
+      log
+        .split('\n')
+        .filter((line) => line.length > 0)
+        .map((line) => {
+          const [sha = '', date = '', author = '', signature = ''] = line.split('\x1f');
+          return commitFact(sha, date, author, signature);
+        }),
+    );
+  } catch (error) {
+    // An empty repository has no HEAD: `git log` fails, but there is nothing to read.
+    const message = (error as { stderr?: string }).stderr ?? (error as Error).message;
+    commits = /does not have any commits|bad default revision/.test(message) ? known([]) : unavailable(`git log failed: ${firstLine(message)}`);
+  }
+  let releases: Fact<ReleaseFact[]>;
+  try {
+    const refs = await git(root, ['for-each-ref', '--sort=-creatordate', `--count=${TAG_LIMIT}`, '--format=%(refname:short)%1f%(creatordate:iso-strict)', 'refs/tags']);
+    releases = known(
+      newestFirst(
+        refs
+          .split('\n')
+          .filter((line) => line.length > 0)
+          .map((line) => {
+            const [tag = '', date = ''] = line.split('\x1f');
+            return { tag, date };
+          }),
+      ),
+    );
+  } catch (error) {
+    releases = unavailable(`git for-each-ref failed: ${firstLine((error as Error).message)}`);
+  }
+  return { commits, releases };
+}
+
+function firstLine(text: string): string {
+  return text.trim().split('\n')[0] ?? '';
+}
+
+async function defaultBranch(root: string): Promise<Fact<string>> {
+  try {
+    const ref = (await git(root, ['symbolic-ref', '--quiet', 'refs/remotes/origin/HEAD'])).trim();
+    return known(ref.replace(/^refs\/remotes\/origin\//, ''));
+  } catch {
+    return unavailable('the checkout does not record its remote default branch (refs/remotes/origin/HEAD); it needs the GitHub API');
+  }
+}
+
+/** `owner/name` from the origin remote, credentials never kept: only the path of the URL is read. */
+async function repoFromRemote(root: string): Promise<string | null> {
+  try {
+    const url = (await git(root, ['remote', 'get-url', 'origin'])).trim();
+    return repoFromRemoteUrl(url);
+  } catch {
+    return null;
+  }
+}
+
+export function repoFromRemoteUrl(url: string): string | null {
+  const match = /github\.com[:/]+([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+?)(?:\.git)?\/?$/.exec(url.replace(/^[a-z+]+:\/\/[^@/]*@/i, 'https://'));
+  return match ? `${match[1]}/${match[2]}` : null;
+}
+
+function repoFromPath(root: string): string {
+  return `${basename(dirname(root))}/${basename(root)}`;
+}
+
+// `.git-facts.json`: only the fields used; bad entries are dropped, not the whole file (STYLE rule 2).
+const GitFactsCommitSchema = z.object({ sha: z.string(), date: z.string(), author: z.string(), signature: z.string().default('') });
+const GitFactsTagSchema = z.object({ name: z.string(), date: z.string() });
+const GitFactsSchema = z.object({ recentCommits: z.array(z.unknown()).default([]), tags: z.array(z.unknown()).default([]) });
+
+async function factsFileHistory(root: string): Promise<History> {
+  const path = join(root, '.git-facts.json');
+  const text = await readFile(path, 'utf8').catch(() => null);
+  if (text === null) {
+    const reason = 'the checkout has neither .git nor .git-facts.json';
+    return { commits: unavailable(reason), releases: unavailable(reason) };
+  }
+  const errors: ParseError[] = [];
+  const value: unknown = parseJsonc(text, errors, { allowTrailingComma: false, disallowComments: true });
+  const parsed = errors.length === 0 ? GitFactsSchema.safeParse(value) : null;
+  if (!parsed?.success) {
+    const offset = errors[0]?.offset ?? 0;
+    const line = text.slice(0, offset).split('\n').length;
+    const reason = `.git-facts.json:${line}: ${errors.length > 0 ? 'invalid JSON' : 'expected an object with recentCommits and tags'}`;
+    return { commits: unavailable(reason), releases: unavailable(reason) };
+  }
+  const commits = parsed.data.recentCommits.flatMap((entry) => {
+    const commit = GitFactsCommitSchema.safeParse(entry);
+    return commit.success ? [commitFact(commit.data.sha, commit.data.date, commit.data.author, commit.data.signature)] : [];
+  });
+  const releases = parsed.data.tags.flatMap((entry) => {
+    const tag = GitFactsTagSchema.safeParse(entry);
+    return tag.success ? [{ tag: tag.data.name, date: tag.data.date }] : [];
+  });
+  commits.sort((a, b) => (Date.parse(b.date) || 0) - (Date.parse(a.date) || 0));
+  return { commits: known(commits), releases: known(newestFirst(releases)) };
+}
+
+/** The org's default SECURITY.md from a sibling `<org>/.github` checkout, when there is one. */
+async function siblingOrgPolicy(root: string): Promise<Fact<RepoFile | null>> {
+  const sibling = join(dirname(root), '.github');
+  if (sibling === root || !(await exists(sibling))) {
+    return unavailable(`${NEEDS_API}, or a checkout of the org's .github repository beside this one`);
+  }
+  for (const candidate of ['SECURITY.md', '.github/SECURITY.md', 'docs/SECURITY.md']) {
+    const names = await readdir(join(sibling, dirname(candidate))).catch(() => [] as string[]);
+    const name = names.find((entry) => entry.toLowerCase() === basename(candidate).toLowerCase());
+    if (!name) continue;
+    const text = await readFile(join(sibling, dirname(candidate), name), 'utf8').catch(() => null);
+    if (text !== null) return known({ path: dirname(candidate) === '.' ? name : `${dirname(candidate)}/${name}`, text });
+  }
+  return known(null);
+}

@@ -1,0 +1,24 @@
+import type { Finding, MemberFact, OrgFacts } from '../../types.js';
+import { daysSince } from './dates.js';
+import { answer, type ProbeAnswer, type ProbeContext } from '../types.js';
+
+/** Shared body of hasInactiveAdmins / hasInactiveMembers. */
+export function inactiveAnswer(probe: string, facts: OrgFacts, context: ProbeContext, role: MemberFact['role'], fix: string): ProbeAnswer {
+  if (!facts.members.available) return answer(probe, 'not-available', [{ message: facts.members.reason }]);
+  const members = facts.members.value.filter((member) => member.role === role);
+  if (members.length === 0) return answer(probe, 'not-applicable', [], { members: 0 });
+  const known = members.filter((member) => member.lastActivity.available);
+  if (known.length === 0) {
+    const reason = members[0]!.lastActivity.available ? '' : (members[0]!.lastActivity as { reason: string }).reason;
+    return answer(probe, 'not-available', [{ message: `no ${role}'s last activity is known: ${reason}` }], { members: members.length });
+  }
+  const limit = context.settings.inactiveMemberDays;
+  const inactive: Finding[] = [];
+  for (const member of known) {
+    const last = (member.lastActivity as { value: string }).value;
+    const days = daysSince(last, context.now);
+    if (days !== null && days > limit) inactive.push({ message: `${role} ${member.login}: last activity ${last.slice(0, 10)}, ${days} days ago`, fix });
+  }
+  const evidence = { members: members.length, known: known.length, inactive: inactive.length, window: limit };
+  return answer(probe, inactive.length > 0 ? 'true' : 'false', inactive, evidence);
+}

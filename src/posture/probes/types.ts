@@ -1,0 +1,73 @@
+import type { Finding, OrgFacts, ProbeOutcome, ProbeResult, RepoFacts } from '../types.js';
+
+/**
+ * What every probe declares about itself (STYLE rule 10: plugins say what they need,
+ * so that an offline or local run can leave a probe out and say why).
+ */
+export interface ProbeMetadata {
+  /** camelCase yes/no question, the probe's stable id: `hasDependabotConfig`. */
+  id: string;
+  /** The question in words, answered by `true`/`false`. */
+  question: string;
+  /** Why the answer matters. */
+  why: string;
+  /** How to turn a bad answer into a good one. */
+  fix: string;
+  /** Where its facts come from: files of the repo, git history, or the GitHub API. */
+  needs: 'files' | 'git' | 'api';
+}
+
+/** Thresholds the time-based probes use; the checks pass them in (defaults in DEFAULT_POSTURE_SETTINGS). */
+export interface PostureSettings {
+  /** A commit this recent makes a repository "active". */
+  recentCommitDays: number;
+  /** A release this recent counts as a recent release. */
+  recentReleaseDays: number;
+  /** No commit and no release for this long: finished or abandoned. */
+  inactiveAfterDays: number;
+  /** An org member with no activity for this long is inactive. */
+  inactiveMemberDays: number;
+}
+
+export const DEFAULT_POSTURE_SETTINGS: PostureSettings = {
+  recentCommitDays: 90,
+  recentReleaseDays: 365,
+  inactiveAfterDays: 365,
+  inactiveMemberDays: 180,
+};
+
+/** Probes are pure: "now" and the thresholds come in, never from the system clock. */
+export interface ProbeContext {
+  now: Date;
+  settings: PostureSettings;
+}
+
+/** Small, JSON-friendly facts a probe found, for the check's summary and for reports. */
+export type ProbeEvidence = Readonly<Record<string, string | number | boolean | null | readonly string[]>>;
+
+/**
+ * A probe's answer: the shared ProbeResult plus the evidence behind it.
+ * (ProbeResult in ../types.ts has no place for evidence; this adds one without changing it.)
+ */
+export interface ProbeAnswer extends ProbeResult {
+  evidence: ProbeEvidence;
+}
+
+export interface RepoProbe {
+  metadata: ProbeMetadata;
+  run(facts: RepoFacts, context: ProbeContext): ProbeAnswer;
+}
+
+export interface OrgProbe {
+  metadata: ProbeMetadata;
+  run(facts: OrgFacts, context: ProbeContext): ProbeAnswer;
+}
+
+export function answer(probe: string, outcome: ProbeOutcome, findings: Finding[] = [], evidence: ProbeEvidence = {}): ProbeAnswer {
+  return { probe, outcome, findings, evidence };
+}
+
+/** `true`/`false` from a boolean. */
+export function yesNo(value: boolean): 'true' | 'false' {
+  return value ? 'true' : 'false';
+}
