@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { unzipSync } from 'fflate';
+import { readZipDirectorySync, readZipMemberSync } from '../core/zip.js';
 import { findNodeAtLocation, parse as parseJsonTolerantly, parseTree, type ParseError } from 'jsonc-parser';
 import { LineCounter, parse as parseYaml, parseDocument, YAMLParseError, type DocumentOptions, type ParseOptions, type SchemaOptions, type ToJSOptions } from 'yaml';
 import { ChainwatchError, fail, type ErrorLocation, type Result } from '../core/errors.js';
@@ -408,141 +408,42 @@ export interface ZipEntryInfo {
  * record, bad offsets) is an error value naming the archive.
  */
 export function listZipEntries(bytes: Uint8Array, archiveLabel: string): Result<ZipEntryInfo[]> {
-  const entries: ZipEntryInfo[] = [];
-  try {
-    unzipSync(bytes, {
-      filter: (file) => {
-        entries.push({ name: file.name, size: file.originalSize });
-        return false;
-      },
-    });
-  } catch (error) {
-    return fail(
-      new ChainwatchError('unreadable-file', `not a readable zip archive: ${(error as Error).message}`, {
-        location: { path: archiveLabel },
-        cause: error,
-      }),
-    );
-  }
-  // fflate trusts the end record's entry count. A writer without ZIP64 support stores that count
-  // modulo 65,536, and reading by the count alone would silently import a fraction of the records.
-  const inDirectory = countCentralDirectoryEntries(bytes);
-  if (inDirectory !== null && inDirectory !== entries.length) {
-    return fail(
-      new ChainwatchError(
-        'unreadable-file',
-        `not a readable zip archive: its end record lists ${entries.length} entries but its central directory holds ${inDirectory} (written without ZIP64 support?)`,
-        { location: { path: archiveLabel } },
-      ),
-    );
-  }
-  return { ok: true, value: entries };
+  const directory = readZipDirectorySync(bytes, archiveLabel);
+  if (!directory.ok) return directory;
+  return { ok: true, value: directory.value.entries.map((entry) => ({ name: entry.name, size: entry.uncompressedSize })) };
 }
 
 /**
- * Walks the central directory named by the (non-ZIP64) end record and counts
- * its file headers; null when the archive uses ZIP64 records or the end
- * record cannot be found (fflate's own reading then decides).
+ * Streams the advisories of an in-memory OSV export zip: one entry is inflated
+ * at a time (node:zlib), so a 200k-record export never sits in memory
+ * uncompressed. Errors name `<archiveLabel>!/<entry>`; one bad entry never
+ * stops the rest. Synchronous on purpose: it can feed
+ * AdvisoryStore.importRecords inside one transaction.
  */
-function countCentralDirectoryEntries(bytes: Uint8Array): number | null {
-  const data = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let end = -1;
-  for (let index = bytes.length - 22; index >= Math.max(0, bytes.length - 22 - 0xffff); index--) {
-    if (data.getUint32(index, true) === 0x06054b50) {
-      end = index;
-      break;
-    }
-  }
-  if (end === -1) return null;
-  const size = data.getUint32(end + 12, true);
-  const offset = data.getUint32(end + 16, true);
-  if (size === 0xffffffff || offset === 0xffffffff || data.getUint16(end + 10, true) === 0xffff) return null;
-  if (offset + size > bytes.length) return null;
-  let count = 0;
-  let position = offset;
-  while (position + 46 <= offset + size && data.getUint32(position, true) === 0x02014b50) {
-    position += 46 + data.getUint16(position + 28, true) + data.getUint16(position + 30, true) + data.getUint16(position + 32, true);
-    count += 1;
-  }
-  return count;
-}
-
-export interface ZipIterationOptions {
-  /** Upper bound on uncompressed bytes held at once (default 64 MiB). */
-  batchBytes?: number;
-}
-
-const DEFAULT_BATCH_BYTES = 64 * 1024 * 1024;
-const MAX_BATCH_ENTRIES = 4096;
-
-/**
- * Streams the advisories of an in-memory OSV export zip: entries are
- * inflated in batches of bounded size, so a 100k-record export never sits in
- * memory uncompressed. Errors name `<archiveLabel>!/<entry>`. Synchronous on
- * purpose: it can feed AdvisoryStore.importRecords inside one transaction.
- */
-export function* iterateAdvisoryZipBytes(
-  bytes: Uint8Array,
-  archiveLabel: string,
-  options: ZipIterationOptions = {},
-): Generator<Result<OsvRecord>> {
-  const listing = listZipEntries(bytes, archiveLabel);
-  if (!listing.ok) {
-    yield listing;
+export function* iterateAdvisoryZipBytes(bytes: Uint8Array, archiveLabel: string): Generator<Result<OsvRecord>> {
+  const directory = readZipDirectorySync(bytes, archiveLabel);
+  if (!directory.ok) {
+    yield directory;
     return;
   }
-  const entries = listing.value;
-  const batchBytes = options.batchBytes ?? DEFAULT_BATCH_BYTES;
   const decoder = new TextDecoder('utf-8', { fatal: true });
-
-  let start = 0;
-  while (start < entries.length) {
-    // Entries [start, end) form one batch; the filter counts entries in
-    // central-directory order, the same order listZipEntries saw.
-    let end = start;
-    let size = 0;
-    while (end < entries.length && end - start < MAX_BATCH_ENTRIES && (end === start || size + entries[end]!.size <= batchBytes)) {
-      size += entries[end]!.size;
-      end++;
+  for (const entry of directory.value.entries) {
+    const format = advisoryFormatOf(entry.name);
+    if (format === null) continue;
+    const entryLabel = `${archiveLabel}!/${entry.name}`;
+    const data = readZipMemberSync(bytes, directory.value, entry, archiveLabel);
+    if (!data.ok) {
+      yield data;
+      continue;
     }
-    const wanted = (index: number) => index >= start && index < end && advisoryFormatOf(entries[index]!.name) !== null;
-    let inflated: Record<string, Uint8Array> | undefined;
+    let text: string;
     try {
-      let index = 0;
-      inflated = unzipSync(bytes, { filter: () => wanted(index++) });
-    } catch {
-      // A bad entry spoils the whole batch: inflate it entry by entry below to isolate it.
+      text = decoder.decode(data.value);
+    } catch (error) {
+      yield fail(new ChainwatchError('parse-error', 'entry is not UTF-8 text', { location: { path: entryLabel }, cause: error }));
+      continue;
     }
-    for (let index = start; index < end; index++) {
-      if (!wanted(index)) continue;
-      const name = entries[index]!.name;
-      const entryLabel = `${archiveLabel}!/${name}`;
-      let data = inflated?.[name];
-      if (data === undefined) {
-        try {
-          let position = 0;
-          data = unzipSync(bytes, { filter: () => position++ === index })[name];
-        } catch (error) {
-          yield fail(
-            new ChainwatchError('unreadable-file', `cannot inflate zip entry: ${(error as Error).message}`, {
-              location: { path: entryLabel },
-              cause: error,
-            }),
-          );
-          continue;
-        }
-      }
-      if (data === undefined) continue;
-      let text: string;
-      try {
-        text = decoder.decode(data);
-      } catch (error) {
-        yield fail(new ChainwatchError('parse-error', 'entry is not UTF-8 text', { location: { path: entryLabel }, cause: error }));
-        continue;
-      }
-      yield parseAdvisoryText(text, advisoryFormatOf(name)!, entryLabel);
-    }
-    start = end;
+    yield parseAdvisoryText(text, format, entryLabel);
   }
 }
 
