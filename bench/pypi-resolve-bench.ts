@@ -10,7 +10,12 @@
  * works the uv half is skipped and the reason printed.
  *
  * chainwatch is timed in-process (no Node start-up); uv as a process (its
- * start-up is a few milliseconds). Cold = an empty HTTP cache for both;
+ * start-up is a few milliseconds). uv runs with UV_PYTHON_DOWNLOADS=never:
+ * without a CPython of the requested version on the machine it would
+ * otherwise try (and here fail, with retries) to download one on every run,
+ * which has nothing to do with resolving; it then resolves with the
+ * interpreter it finds, markers and tags still from --python-version and
+ * --python-platform. Cold = an empty HTTP cache for both;
  * warm = the caches the cold run filled (chainwatch: the HTTP cache and the
  * resolver's summary store of parsed pages and dependencies; uv: its cache
  * directory). uv serves PyPI's pages from its cache while their Cache-Control
@@ -131,7 +136,7 @@ function runUv(uv: string, input: string, cacheDir: string) {
     '--quiet',
     '--cache-dir',
     cacheDir,
-  ]);
+  ], { env: { ...process.env, UV_PYTHON_DOWNLOADS: 'never' } });
 }
 
 function seconds(value: number): string {

@@ -35,7 +35,8 @@ export function createRegistryIndex(registry: PypiRegistry, options: RegistryInd
   const { store } = options;
   const maxAgeMs = options.maxAgeMs ?? 0;
   const clock = options.clock ?? systemClock;
-  const files = new Map<string, DistributionFileRef>();
+  /** The registry's own object for each file handed out (it keeps the hashes of the .metadata file). */
+  const origins = new WeakMap<object, RegistryFile>();
 
   return {
     async versions(name) {
@@ -45,17 +46,14 @@ export function createRegistryIndex(registry: PypiRegistry, options: RegistryInd
         return stored.releases;
       }
       const page = await registry.project(name);
-      const releases = page === null ? null : releasesOf(page.files);
+      const releases = page === null ? null : releasesOf(page.files, origins);
       store?.putProject(registry.indexUrl, name, releases, clock.now().getTime());
-      if (page === null || releases === null) return null;
-      // The registry's own file objects keep what metadata() may use (hashes of the .metadata file).
-      for (const file of page.files) files.set(file.url, file);
       return releases;
     },
     async metadata(_name, _version, file) {
       if (file.url === undefined) return 'unknown';
       const stored = file as StoredFile;
-      const found: DistributionFileRef = files.get(file.url) ?? {
+      const found: DistributionFileRef = origins.get(file) ?? {
         filename: file.filename,
         url: file.url,
         size: stored.size ?? null,
@@ -77,25 +75,50 @@ export function createRegistryIndex(registry: PypiRegistry, options: RegistryInd
   };
 }
 
-function releasesOf(pageFiles: readonly RegistryFile[]): StoredRelease[] {
-  const releases = new Map<string, StoredRelease>();
+function toStoredFile(file: RegistryFile): StoredFile {
+  return {
+    filename: file.filename,
+    url: file.url,
+    yanked: file.yanked,
+    ...(file.requiresPython ? { requiresPython: file.requiresPython } : {}),
+    ...(file.uploadTime ? { uploadTime: file.uploadTime } : {}),
+    ...(file.size === null ? {} : { size: file.size }),
+    ...(file.coreMetadata ? { coreMetadata: true } : {}),
+  };
+}
+
+/** Releases grouped from a page; each release's files are converted when first read (most never are). */
+function releasesOf(pageFiles: readonly RegistryFile[], origins: WeakMap<object, RegistryFile>): StoredRelease[] {
+  const grouped = new Map<string, { files: RegistryFile[]; earliest: number; earliestUpload: string | null }>();
   for (const file of pageFiles) {
     if (file.kind === 'other' || file.version === null) continue;
     const version = file.version.normalized;
-    let release = releases.get(version);
-    if (!release) releases.set(version, (release = { version, files: [], earliestUpload: null }));
-    if (file.uploadTime && (release.earliestUpload === null || Date.parse(file.uploadTime) < Date.parse(release.earliestUpload))) release.earliestUpload = file.uploadTime;
-    release.files.push({
-      filename: file.filename,
-      url: file.url,
-      yanked: file.yanked,
-      ...(file.requiresPython ? { requiresPython: file.requiresPython } : {}),
-      ...(file.uploadTime ? { uploadTime: file.uploadTime } : {}),
-      ...(file.size === null ? {} : { size: file.size }),
-      ...(file.coreMetadata ? { coreMetadata: true } : {}),
-    });
+    let group = grouped.get(version);
+    if (!group) grouped.set(version, (group = { files: [], earliest: Number.POSITIVE_INFINITY, earliestUpload: null }));
+    group.files.push(file);
+    const uploaded = file.uploadTime ? Date.parse(file.uploadTime) : Number.NaN;
+    if (uploaded < group.earliest) {
+      group.earliest = uploaded;
+      group.earliestUpload = file.uploadTime;
+    }
   }
-  return [...releases.values()];
+  return [...grouped].map(([version, group]) => {
+    let converted: StoredFile[] | undefined;
+    return {
+      version,
+      earliestUpload: group.earliestUpload,
+      get files() {
+        if (!converted) {
+          converted = group.files.map((file) => {
+            const stored = toStoredFile(file);
+            origins.set(stored, file);
+            return stored;
+          });
+        }
+        return converted;
+      },
+    };
+  });
 }
 
 function toStored(metadata: PypiMetadata | 'unknown'): StoredMetadata {
