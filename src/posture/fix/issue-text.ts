@@ -29,7 +29,7 @@ export function issueText(repo: string, check: CheckResult, patch?: string): Iss
     lines.push('', '### Findings', '');
     for (const finding of check.findings) {
       const where = finding.file === undefined ? '' : `${markdownCode(finding.line === undefined ? finding.file : `${finding.file}:${finding.line}`)}: `;
-      lines.push(`- ${where}${escapeMarkdown(finding.message)}${finding.fix ? ` Fix: ${escapeMarkdown(finding.fix)}` : ''}`);
+      lines.push(`- ${where}${escapeMarkdown(finding.message)}${finding.fix ? ` — fix: ${escapeMarkdown(finding.fix)}` : ''}`);
     }
   }
   if (patch !== undefined && patch.trim() !== '') {

@@ -1,0 +1,63 @@
+import { MockAgent } from 'undici';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHttpClient } from '../../http/client.js';
+import { createGithubRefResolver } from './ref-resolver.js';
+
+const API = 'https://api.github.test';
+const TOKEN = 'ghp_abcdefghijklmnopqrstuvwxyz0123456789';
+const COMMIT = '1'.repeat(40);
+const TAG_OBJECT = '2'.repeat(40);
+
+let agent: MockAgent;
+beforeEach(() => {
+  agent = new MockAgent();
+  agent.disableNetConnect();
+});
+afterEach(async () => {
+  agent.assertNoPendingInterceptors();
+  await agent.close();
+});
+
+function resolver() {
+  const http = createHttpClient({ dispatcher: agent, cachePath: null, retry: { retries: 0 }, sleep: async () => {} });
+  return createGithubRefResolver({ http, apiUrl: API, token: TOKEN });
+}
+
+const json = { headers: { 'content-type': 'application/json' } };
+const ref = (type: string, sha: string) => ({ ref: 'refs/x', object: { type, sha, url: 'u' } });
+
+describe('createGithubRefResolver', () => {
+  it('a lightweight tag is its commit', async () => {
+    agent.get(API).intercept({ path: '/repos/actions/checkout/git/ref/tags/v4', method: 'GET', headers: { authorization: `Bearer ${TOKEN}` } }).reply(200, ref('commit', COMMIT), json);
+    expect(await resolver().resolve('actions', 'checkout', 'v4')).toEqual({ resolved: true, sha: COMMIT });
+  });
+
+  it('an annotated tag is followed to its commit', async () => {
+    const pool = agent.get(API);
+    pool.intercept({ path: '/repos/o/r/git/ref/tags/v1', method: 'GET' }).reply(200, ref('tag', TAG_OBJECT), json);
+    pool.intercept({ path: `/repos/o/r/git/tags/${TAG_OBJECT}`, method: 'GET' }).reply(200, { sha: TAG_OBJECT, object: { type: 'commit', sha: COMMIT } }, json);
+    expect(await resolver().resolve('o', 'r', 'v1')).toEqual({ resolved: true, sha: COMMIT });
+  });
+
+  it('a branch when there is no such tag; tags with slashes keep them', async () => {
+    const pool = agent.get(API);
+    pool.intercept({ path: '/repos/o/r/git/ref/tags/release/v1', method: 'GET' }).reply(404, { message: 'Not Found' }, json);
+    pool.intercept({ path: '/repos/o/r/git/ref/heads/release/v1', method: 'GET' }).reply(200, ref('commit', COMMIT), json);
+    expect(await resolver().resolve('o', 'r', 'release/v1')).toEqual({ resolved: true, sha: COMMIT });
+  });
+
+  it('neither tag nor branch', async () => {
+    const pool = agent.get(API);
+    pool.intercept({ path: '/repos/o/r/git/ref/tags/v9', method: 'GET' }).reply(404, { message: 'Not Found' }, json);
+    pool.intercept({ path: '/repos/o/r/git/ref/heads/v9', method: 'GET' }).reply(404, { message: 'Not Found' }, json);
+    expect(await resolver().resolve('o', 'r', 'v9')).toEqual({ resolved: false, reason: 'no tag or branch v9 in o/r' });
+  });
+
+  it('an unreachable API is an unresolved ref with the reason, and the token is not in it', async () => {
+    agent.get(API).intercept({ path: '/repos/o/r/git/ref/tags/v1', method: 'GET' }).replyWithError(new Error('connect ECONNREFUSED'));
+    const answer = await resolver().resolve('o', 'r', 'v1');
+    expect(answer.resolved).toBe(false);
+    expect(!answer.resolved && answer.reason).toMatch(/^GitHub API unreachable \(/);
+    expect(JSON.stringify(answer)).not.toContain(TOKEN);
+  });
+});
