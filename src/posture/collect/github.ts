@@ -294,14 +294,18 @@ export function createGithubCollector(options: GithubCollectorOptions = {}): Git
   }
 
   /** A GET revalidated with the cached ETag; 4xx answers come back as `absent`, rate limits and 5xx throw. */
-  async function conditionalGet<T>(pathAndQuery: string, derive: (data: unknown, headers: Record<string, string | number | undefined>) => T): Promise<RestOutcome<T>> {
+  async function conditionalGet<T>(
+    pathAndQuery: string,
+    derive: (data: unknown, headers: Record<string, string | number | undefined>) => T,
+    { revalidate = true }: { revalidate?: boolean } = {},
+  ): Promise<RestOutcome<T>> {
     const key = cacheKey(pathAndQuery);
-    const cached = cache?.getResponse(identity, key) ?? null;
+    const cached = revalidate ? (cache?.getResponse(identity, key) ?? null) : null;
     try {
       const response = await octokit.request(`GET ${pathAndQuery}`, { headers: cached ? { 'if-none-match': cached.etag } : {} });
       const value = derive(response.data, response.headers as Record<string, string | number | undefined>);
       const etag = response.headers.etag;
-      if (cache && typeof etag === 'string') cache.putResponse(identity, key, { etag, value: JSON.stringify(value), storedAt: clock.now().toISOString() });
+      if (cache && revalidate && typeof etag === 'string') cache.putResponse(identity, key, { etag, value: JSON.stringify(value), storedAt: clock.now().toISOString() });
       return { kind: 'value', value, status: response.status };
     } catch (error) {
       if (error instanceof RequestError && error.status === 304 && cached) {
@@ -389,7 +393,8 @@ export function createGithubCollector(options: GithubCollectorOptions = {}): Git
       const entries: [string, string, number][] = [];
       for (const entry of parsed.data.tree) if (entry && entry.type === 'blob') entries.push([entry.path, entry.sha, entry.size ?? 0]);
       return { truncated: parsed.data.truncated, entries };
-    });
+      // Kept by tree id in the objects table instead: a tree id names its content.
+    }, { revalidate: false });
     if (outcome.kind === 'absent') return unavailable(`GitHub answered ${outcome.status} for the tree${outcome.message ? ` (${outcome.message})` : ''}`);
     if (!outcome.value) return unavailable('GitHub answered the tree in an unexpected shape');
     putObjects('tree', [{ oid: treeOid, content: JSON.stringify(outcome.value) }]);

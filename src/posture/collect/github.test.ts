@@ -1,0 +1,521 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { inspect } from 'node:util';
+import { inflateRawSync } from 'node:zlib';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixedClock } from '../../core/clock.js';
+import { HostError } from '../../core/errors.js';
+import { collectingSink } from '../../core/events.js';
+import { openGithubCache, type GithubCache } from '../../store/github-cache.js';
+import type { RepoFacts } from '../types.js';
+import {
+  FIXTURE_NOW,
+  fixtureOrgs,
+  fixtureRepoNames,
+  fixtureSettings,
+  ORG_SECURITY_POLICY,
+  SHARED_PROJECTS,
+  syntheticRepo,
+} from '../../../test/fake-github/fixtures.js';
+import { fakeFile, pushCommit, staticOrg, type FakeAlert, type FakeOrg, type FakeRepo } from '../../../test/fake-github/model.js';
+import { startFakeGithub, type FakeGithub } from '../../../test/fake-github/server.js';
+import { createGithubCollector, globMatches, isPostureFile, rulesetTargets, type GithubCollectorOptions } from './github.js';
+
+const TOKEN = 'ghp_Z3Kq8wPuT5vN2mL7xR4yB9cD1eF6gH0jA3sW';
+const clock = fixedClock(FIXTURE_NOW);
+
+interface GitFacts {
+  recentCommits: { sha: string; date: string; author: string; signature: string }[];
+  tags: { name: string; date: string }[];
+}
+
+function fixtureDirectory(repo: string): string {
+  return path.join(SHARED_PROJECTS, repo);
+}
+
+/** Every file of a fixture repository, as the test reads the disk (not through the fake). */
+function diskFiles(repo: string): string[] {
+  const files: string[] = [];
+  const walk = (relative: string): void => {
+    for (const entry of readdirSync(path.join(fixtureDirectory(repo), relative), { withFileTypes: true })) {
+      const child = relative ? `${relative}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(child);
+      else if (child !== '.git-facts.json') files.push(child);
+    }
+  };
+  walk('');
+  return files.sort();
+}
+
+function gitFacts(repo: string): GitFacts | null {
+  try {
+    return JSON.parse(readFileSync(path.join(fixtureDirectory(repo), '.git-facts.json'), 'utf8')) as GitFacts;
+  } catch {
+    return null;
+  }
+}
+
+function value<T>(fact: { available: true; value: T } | { available: false; reason: string }): T {
+  if (!fact.available) throw new Error(`expected a known fact, got: ${fact.reason}`);
+  return fact.value;
+}
+
+describe('createGithubCollector against the fake GitHub server', () => {
+  let fake: FakeGithub;
+  let orgs: (FakeOrg & { repos: FakeRepo[] })[];
+  let cache: GithubCache;
+  const results = new Map<string, RepoFacts>();
+  const orgResults = new Map<string, Awaited<ReturnType<ReturnType<typeof createGithubCollector>['collectOrg']>>['org']>();
+  let coldStats: ReturnType<ReturnType<typeof createGithubCollector>['stats']>;
+
+  const collector = (extra: Partial<GithubCollectorOptions> = {}) =>
+    createGithubCollector({ env: { GH_TOKEN: TOKEN }, baseUrl: fake.url, cache, clock, sleep: async () => {}, retryBaseMs: 1, ...extra });
+
+  beforeAll(async () => {
+    orgs = fixtureOrgs();
+    fake = await startFakeGithub({ orgs, tokens: { [TOKEN]: 'octocat' } });
+    cache = openGithubCache(':memory:');
+    const cold = collector();
+    for (const org of orgs) {
+      const result = await cold.collectOrg(org.login);
+      orgResults.set(org.login, result.org);
+      for (const repo of result.repos) results.set(repo.repo, repo);
+    }
+    coldStats = cold.stats();
+  });
+
+  afterAll(async () => {
+    await fake.close();
+    cache.close();
+  });
+
+  it('lists every repository of every organisation', () => {
+    const expected = [...fixtureRepoNames().map(({ owner, name }) => `${owner}/${name}`), 'jupyter/.github', 'jupyter/old-archived', 'jupyter/empty-repo', 'jupyter/nbformat-fork'].sort();
+    expect([...results.keys()].sort()).toEqual(expected);
+  });
+
+  describe.each(fixtureRepoNames().map(({ owner, name }) => `${owner}/${name}`))('%s', (repo) => {
+    it('has every path of the default branch and the texts of its posture files', () => {
+      const facts = results.get(repo)!;
+      expect(facts.source).toBe('api');
+      expect(value(facts.paths)).toEqual(diskFiles(repo));
+      for (const file of facts.files) expect(file.text).toBe(readFileSync(path.join(fixtureDirectory(repo), file.path), 'utf8'));
+      const fetched = facts.files.map((file) => file.path);
+      for (const onDisk of diskFiles(repo)) {
+        if (/^\.github\/workflows\/[^/]+\.ya?ml$|^\.github\/dependabot\.ya?ml$|^SECURITY\.md$|(^|\/)(pyproject\.toml|package\.json|Dockerfile)$/.test(onDisk)) expect(fetched).toContain(onDisk);
+        if (/(^|\/)(yarn\.lock|package-lock\.json|LICENSE(\.md)?)$/.test(onDisk)) expect(fetched).not.toContain(onDisk);
+      }
+    });
+
+    it('has the newest 30 commits and 10 releases from git', () => {
+      const facts = results.get(repo)!;
+      const git = gitFacts(repo);
+      if (!git) {
+        // The feedstock fixture has no git facts: the fake gives it one commit.
+        expect(value(facts.commits)).toHaveLength(1);
+        return;
+      }
+      expect(value(facts.commits)).toEqual(
+        git.recentCommits.slice(0, 30).map((commit) => ({ sha: commit.sha, date: new Date(commit.date).toISOString(), author: commit.author, verified: commit.signature === 'E' || commit.signature === 'G' })),
+      );
+      expect(value(facts.releases)).toEqual(git.tags.slice(0, 10).map((tag) => ({ tag: tag.name, date: new Date(tag.date).toISOString() })));
+      expect(value(facts.defaultBranch)).toBe('main');
+      expect([value(facts.archived), value(facts.empty), value(facts.fork)]).toEqual([false, false, false]);
+    });
+
+    it('has the settings the fake holds', () => {
+      const facts = results.get(repo)!;
+      const settings = fixtureSettings(repo);
+      if (settings.privateVulnerabilityReporting === 'not-found') {
+        expect(facts.privateVulnerabilityReporting.available).toBe(false);
+        expect(facts.privateVulnerabilityReporting.available || facts.privateVulnerabilityReporting.reason).toMatch(/404/);
+      } else {
+        expect(value(facts.privateVulnerabilityReporting)).toBe(settings.privateVulnerabilityReporting);
+      }
+      if (settings.dependabotAlerts === 'enabled') {
+        expect(value(facts.dependabotAlerts)).toBe(true);
+        expect(value(facts.openAdvisories)).toBe(settings.openAlerts);
+      } else if (settings.dependabotAlerts === 'disabled') {
+        expect(value(facts.dependabotAlerts)).toBe(false);
+        expect(facts.openAdvisories.available).toBe(false);
+      } else {
+        expect(facts.dependabotAlerts.available || facts.dependabotAlerts.reason).toMatch(/404.*cannot read Dependabot alerts/);
+      }
+      const workflowSecrets = new Set<string>();
+      for (const file of diskFiles(repo).filter((onDisk) => /^\.github\/workflows\//.test(onDisk))) {
+        for (const match of readFileSync(path.join(fixtureDirectory(repo), file), 'utf8').matchAll(/secrets\.(\w+)/g)) if (match[1]!.toUpperCase() !== 'GITHUB_TOKEN') workflowSecrets.add(match[1]!);
+      }
+      if (settings.secrets === 'no-access') expect(facts.secretNames.available || facts.secretNames.reason).toMatch(/403/);
+      else if (workflowSecrets.size === 0 && !diskFiles(repo).some((file) => file.startsWith('.github/workflows/'))) expect(facts.secretNames.available).toBe(false);
+      else expect(value(facts.secretNames)).toEqual([...workflowSecrets].sort());
+      if (settings.viewerPermission !== 'ADMIN' && !settings.classicProtection) {
+        expect(facts.branchProtection.available || facts.branchProtection.reason).toMatch(/admin access/);
+      } else {
+        const protection = value(facts.branchProtection);
+        expect(protection.branch).toBe('main');
+        expect(protection.classic?.requiredReviews ?? null).toBe(settings.classicProtection?.requiredApprovingReviewCount ?? null);
+        // Only rulesets on branches that take in the default branch count.
+        expect(protection.rulesets.map((ruleset) => ruleset.name)).toEqual(
+          settings.rulesets.filter((ruleset) => ruleset.target === 'BRANCH' && (ruleset.include.includes('~DEFAULT_BRANCH') || ruleset.include.includes('refs/heads/main'))).map((ruleset) => ruleset.name),
+        );
+      }
+      expect(facts.bestPracticesBadge.available).toBe(false);
+    });
+  });
+
+  it('reads branch protection and rulesets in their detail', () => {
+    expect(value(results.get('jupyter/docker-stacks')!.branchProtection).classic).toEqual({
+      requiredReviews: 2,
+      dismissStaleReviews: true,
+      requireCodeOwnerReviews: false,
+      requiredStatusChecks: true,
+      enforceAdmins: true,
+      allowForcePushes: false,
+      allowDeletions: false,
+    });
+    expect(value(results.get('jupyter/jupyter_client')!.branchProtection)).toEqual({
+      branch: 'main',
+      classic: null,
+      rulesets: [{ name: 'protect default branch', enforcement: 'active', rules: ['deletion', 'non_fast_forward', 'pull_request'] }],
+    });
+    expect(value(results.get('jupyterlab/jupyterlab')!.branchProtection).rulesets).toEqual([
+      { name: 'trial: signed commits on main', enforcement: 'evaluate', rules: ['required_signatures'] },
+    ]);
+  });
+
+  it('counts Dependabot pull requests merged and stale', () => {
+    // nbformat: two open bot PRs, 45 and 3 days old; jupyterlab: one, 40 days old.
+    for (const repo of ['jupyter/nbformat', 'jupyterlab/jupyterlab']) {
+      const fakeRepo = orgs.flatMap((org) => org.repos).find((candidate) => `${candidate.owner}/${candidate.name}` === repo)!;
+      const window = fakeRepo.pullRequests.slice(0, 30).filter((pull) => pull.author === 'dependabot' || pull.author === 'renovate');
+      expect(value(results.get(repo)!.dependencyUpdatePullRequests)).toEqual({
+        opened: window.length,
+        merged: window.filter((pull) => pull.state === 'MERGED').length,
+        stale: 1,
+      });
+    }
+  });
+
+  it('tells archived, empty and forked repositories apart, and inherits the org SECURITY.md', () => {
+    const archived = results.get('jupyter/old-archived')!;
+    expect(value(archived.archived)).toBe(true);
+    expect(archived.secretNames.available || archived.secretNames.reason).toMatch(/archived/);
+    expect(value(archived.commits).map((commit) => commit.date)).toEqual(['2021-03-01T00:00:00.000Z', '2020-05-01T00:00:00.000Z']);
+    const empty = results.get('jupyter/empty-repo')!;
+    expect([value(empty.empty), value(empty.paths), empty.files, value(empty.commits)]).toEqual([true, [], [], []]);
+    expect(empty.defaultBranch.available).toBe(false);
+    expect(empty.branchProtection.available).toBe(false);
+    expect(value(empty.dependabotAlerts)).toBe(false);
+    expect(value(results.get('jupyter/nbformat-fork')!.fork)).toBe(true);
+    expect(value(results.get('jupyter/nbformat-fork')!.orgSecurityPolicy)).toEqual({ path: '.github/SECURITY.md', text: ORG_SECURITY_POLICY });
+    // A repository with its own policy inherits nothing; one in an org without a .github repository neither.
+    expect(value(results.get('jupyter/nbformat')!.orgSecurityPolicy)).toBeNull();
+    expect(value(results.get('jupyterlab/jupyterlab')!.orgSecurityPolicy)).toBeNull();
+  });
+
+  it('collects organisation facts, unavailable where the token may not look', () => {
+    const jupyter = orgResults.get('jupyter')!;
+    expect(value(jupyter.twoFactorRequired)).toBe(true);
+    expect(value(jupyter.defaultWorkflowPermissions)).toBe('read');
+    expect(value(jupyter.outsideCollaborators)).toEqual(['outside-helper', 'docs-contractor']);
+    const members = value(jupyter.members);
+    expect(members.map((member) => [member.login, member.role])).toEqual([
+      ['jupyter-owner', 'admin'],
+      ['jupyter-dev', 'member'],
+      ['jupyter-dormant-owner', 'admin'],
+      ['jupyter-gone', 'member'],
+    ]);
+    // Contributions the fake holds: 2, 30 and 300 days before FIXTURE_NOW; none for the last one.
+    expect(members.map((member) => (member.lastActivity.available ? member.lastActivity.value : null))).toEqual([
+      '2026-08-23T00:00:00.000Z',
+      '2026-07-26T00:00:00.000Z',
+      '2025-10-29T00:00:00.000Z',
+      null,
+    ]);
+    const jupyterlab = orgResults.get('jupyterlab')!;
+    expect(jupyterlab.twoFactorRequired.available).toBe(false);
+    expect(jupyterlab.defaultWorkflowPermissions.available || jupyterlab.defaultWorkflowPermissions.reason).toMatch(/403/);
+    expect(jupyterlab.outsideCollaborators.available).toBe(false);
+    expect(value(orgResults.get('ipython')!.defaultWorkflowPermissions)).toBe('write');
+  });
+
+  it('makes fewer requests on a warm run: at most 3 per repository, the REST ones answered 304', async () => {
+    const jupyterRepos = orgs.find((org) => org.login === 'jupyter')!.repos.length;
+    const warm = collector();
+    const before = fake.stats.restCharged;
+    const result = await warm.collectOrg('jupyter');
+    const stats = warm.stats();
+    expect(stats.requests).toBeLessThanOrEqual(3 * jupyterRepos);
+    expect(stats.byRoute['GET /repos/{owner}/{repo}/git/trees/{tree_sha}']).toBeUndefined();
+    expect(stats.blobsFetched).toBe(0);
+    // Absences carry no ETag and are asked again: nbconvert's PVR (404) and alerts (403, off),
+    // notebook's alerts (404) and secrets (403), empty-repo's alerts (403, off). Everything else is a 304.
+    expect(stats.notModified).toBe(stats.rest - 5);
+    // 304s are free: the warm run spent only the absences of the REST budget.
+    expect(fake.stats.restCharged).toBe(before + 5);
+    expect(result.repos.map((repo) => repo.files)).toEqual(result.repos.map((repo) => results.get(repo.repo)!.files));
+    // The cold run, for comparison, fetched trees and files.
+    expect(coldStats.requests).toBeGreaterThan(stats.requests);
+  });
+
+  it('fetches only what changed after a push', async () => {
+    const nbformat = orgs.find((org) => org.login === 'jupyter')!.repos.find((repo) => repo.name === 'nbformat')!;
+    const workflow = '.github/workflows/tests.yml';
+    const text = `${readFileSync(path.join(fixtureDirectory('jupyter/nbformat'), workflow), 'utf8')}# pinned\n`;
+    const commit = pushCommit(nbformat, { files: [fakeFile(workflow, text)], date: '2026-08-24T10:00:00Z', author: 'Carreau' });
+    const run = collector();
+    const result = await run.collectOrg('jupyter');
+    const facts = result.repos.find((repo) => repo.repo === 'jupyter/nbformat')!;
+    expect(facts.files.find((file) => file.path === workflow)!.text).toBe(text);
+    expect(value(facts.commits)[0]!.sha).toBe(commit.sha);
+    expect(run.stats().byRoute['GET /repos/{owner}/{repo}/git/trees/{tree_sha}']).toBe(1);
+    expect(run.stats().blobsFetched).toBe(1);
+  });
+
+  it('collects one repository', async () => {
+    const facts = await collector().collectRepo('jupyterhub', 'jupyterhub');
+    expect(facts).toEqual(results.get('jupyterhub/jupyterhub'));
+  });
+
+  it('fails with a 404 HostError for an organisation or repository that does not exist', async () => {
+    await expect(collector().collectOrg('no-such-org')).rejects.toMatchObject({ name: 'HostError', status: 404 });
+    await expect(collector().collectRepo('jupyter', 'no-such-repo')).rejects.toMatchObject({ name: 'HostError', status: 404 });
+  });
+});
+
+describe('pagination', () => {
+  let fake: FakeGithub;
+  const alerts: FakeAlert[] = Array.from({ length: 130 }, (_, index) => ({
+    number: index + 1,
+    ecosystem: 'pip',
+    packageName: `pkg-${index}`,
+    manifestPath: 'pyproject.toml',
+    ghsaId: `GHSA-aaaa-bbbb-${String(index).padStart(4, '0')}`,
+    severity: 'high',
+    summary: `advisory ${index}`,
+    createdAt: '2026-08-01T00:00:00Z',
+  }));
+  const repos = Array.from({ length: 120 }, (_, index) => syntheticRepo('big', `project-${String(index).padStart(3, '0')}`));
+  repos[7] = syntheticRepo('big', 'project-007', { dependabotAlerts: { state: 'enabled', open: alerts } });
+  const collaborators = Array.from({ length: 150 }, (_, index) => `helper-${index}`);
+  const org = staticOrg({ login: 'big', databaseId: 77, twoFactorRequired: true, defaultWorkflowPermissions: 'read', members: [], outsideCollaborators: collaborators }, repos);
+
+  beforeAll(async () => {
+    fake = await startFakeGithub({ orgs: [org] });
+  });
+  afterAll(() => fake.close());
+
+  it('follows GraphQL pages, Link pages and alert cursors', async () => {
+    const collector = createGithubCollector({ token: TOKEN, baseUrl: fake.url, clock });
+    const result = await collector.collectOrg('big');
+    expect(result.repos.map((repo) => repo.repo)).toEqual(repos.map((repo) => `big/${repo.name}`));
+    expect(value(result.org.outsideCollaborators)).toEqual(collaborators);
+    expect(value(result.repos[7]!.openAdvisories)).toBe(130);
+    expect(value(result.repos[8]!.openAdvisories)).toBe(0);
+    const stats = collector.stats();
+    // 3 listing pages + 1 members page (README.md is no posture file: no file query); 2 pages of collaborators; 121 alert pages.
+    expect(stats.byRoute['POST /graphql']).toBe(4);
+    expect(stats.byRoute['GET /orgs/{org}/outside_collaborators']).toBe(2);
+    expect(stats.byRoute['GET /repos/{owner}/{repo}/dependabot/alerts']).toBe(121);
+  });
+});
+
+describe('rate limits and failures', () => {
+  let fake: FakeGithub;
+  const org = staticOrg(
+    { login: 'small', databaseId: 78, twoFactorRequired: false, defaultWorkflowPermissions: 'write', members: [], outsideCollaborators: [] },
+    [syntheticRepo('small', 'one', { privateVulnerabilityReporting: true }), syntheticRepo('small', 'two')],
+  );
+
+  beforeAll(async () => {
+    fake = await startFakeGithub({ orgs: [org], tokens: { [TOKEN]: 'octocat' } });
+  });
+  afterAll(() => fake.close());
+
+  const run = async (extra: Partial<GithubCollectorOptions> = {}) => {
+    const sleeps: number[] = [];
+    const events = collectingSink();
+    const collector = createGithubCollector({
+      token: TOKEN,
+      baseUrl: fake.url,
+      clock,
+      events,
+      retryBaseMs: 1,
+      sleep: async (milliseconds) => {
+        sleeps.push(milliseconds);
+        fake.resetRateLimits();
+      },
+      ...extra,
+    });
+    const result = await collector.collectOrg('small');
+    return { result, sleeps, events, stats: collector.stats() };
+  };
+
+  it('waits for the primary limit to reset (x-ratelimit-reset), then goes on', async () => {
+    fake.exhaustRateLimit(TOKEN, 120);
+    const { result, sleeps, stats } = await run();
+    expect(sleeps.length).toBeGreaterThanOrEqual(1);
+    for (const wait of sleeps) {
+      expect(wait).toBeGreaterThanOrEqual(119_000);
+      expect(wait).toBeLessThanOrEqual(122_000);
+    }
+    expect(stats.rateLimitWaits).toBe(sleeps.length);
+    expect(value(result.repos[0]!.privateVulnerabilityReporting)).toBe(true);
+  });
+
+  it.each([
+    ['secondary-403', /private-vulnerability-reporting/, 7],
+    ['secondary-429', /dependabot\/alerts/, 3],
+    ['secondary-403', /^\/graphql$/, 11],
+  ] as const)('honours retry-after of a %s on %s', async (kind, pathPattern, seconds) => {
+    fake.injectFault({ kind, path: pathPattern, times: 2, retryAfterSeconds: seconds });
+    const { result, sleeps, events } = await run();
+    expect(sleeps).toEqual([seconds * 1000, seconds * 1000]);
+    expect(value(result.repos[0]!.privateVulnerabilityReporting)).toBe(true);
+    expect(events.events.some((event) => event.type === 'log' && event.level === 'warn' && /secondary rate limit/.test(event.message))).toBe(true);
+  });
+
+  it('gives up on a limit that resets later than it may wait', async () => {
+    fake.exhaustRateLimit(TOKEN, 7200);
+    await expect(run({ maxRateLimitWaitSeconds: 600, sleep: async () => {} })).rejects.toMatchObject({ name: 'HostError', status: 403, retryable: true });
+    fake.resetRateLimits();
+  });
+
+  it('retries a server error', async () => {
+    fake.injectFault({ kind: 'server-error', path: /actions\/permissions\/workflow/, times: 1 });
+    const { result, stats } = await run();
+    expect(value(result.org.defaultWorkflowPermissions)).toBe('write');
+    expect(stats.byRoute['GET /orgs/{org}/actions/permissions/workflow']).toBe(2);
+  });
+});
+
+describe('secrets', () => {
+  let fake: FakeGithub;
+  let directory: string;
+  const orgs = () => [
+    staticOrg({ login: 'secretive', databaseId: 79, twoFactorRequired: true, defaultWorkflowPermissions: 'read', members: [], outsideCollaborators: [] }, [
+      syntheticRepo('secretive', 'app', { files: [fakeFile('.github/workflows/ci.yml', 'on: push\njobs: {}\n')], secrets: ['PYPI_TOKEN'] }),
+    ]),
+  ];
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  const INSTALLATION_TOKEN = 'ghs_Installation0Token1Value2Never3Kept4';
+
+  beforeAll(async () => {
+    fake = await startFakeGithub({
+      orgs: orgs(),
+      tokens: { [TOKEN]: 'octocat', [INSTALLATION_TOKEN]: 'chainwatch[bot]' },
+      app: { appId: 4242, installationId: 99, publicKeyPem: publicKey, installationToken: INSTALLATION_TOKEN },
+    });
+    directory = mkdtempSync(path.join(tmpdir(), 'chainwatch-github-'));
+  });
+  afterAll(async () => {
+    await fake.close();
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  const forms = (secret: string): string[] => [secret, Buffer.from(secret).toString('base64'), Buffer.from(`x-access-token:${secret}`).toString('base64')];
+
+  function everyStoredRow(file: string): string {
+    const db = new Database(file, { readonly: true });
+    const rows = [...db.prepare('SELECT * FROM responses').all(), ...db.prepare('SELECT * FROM objects').all()];
+    db.close();
+    // Stored values are deflated: look at them as the collector reads them back.
+    return rows.map((row) => Object.values(row as Record<string, unknown>).map((item) => (Buffer.isBuffer(item) ? inflateRawSync(item).toString('utf8') : String(item))).join('\n')).join('\n');
+  }
+
+  it('never puts a token from the environment in an event or a stored cache row', async () => {
+    const file = path.join(directory, 'token.sqlite');
+    const cache = openGithubCache(file);
+    const events = collectingSink();
+    const collector = createGithubCollector({ env: { GH_TOKEN: TOKEN }, baseUrl: fake.url, cache, clock, events });
+    const result = await collector.collectOrg('secretive');
+    expect(value(result.repos[0]!.secretNames)).toEqual(['PYPI_TOKEN']);
+    await collector.collectOrg('secretive');
+    cache.close();
+    const stored = everyStoredRow(file);
+    expect(stored).toContain('PYPI_TOKEN');
+    for (const form of forms(TOKEN)) {
+      expect(stored).not.toContain(form);
+      expect(JSON.stringify(events.events)).not.toContain(form);
+      expect(JSON.stringify(result)).not.toContain(form);
+    }
+  });
+
+  it.each([
+    ['GH_TOKEN', 'ghp_Wrong0Token1That2The3Server4Refuses5'],
+    ['GITHUB_TOKEN', 'github_pat_11AAAAAAA0wrongwrongwrongwrong_abcdefghijklmnop'],
+  ])('never puts a refused %s in an error or a log event', async (variable, wrong) => {
+    const events = collectingSink();
+    const collector = createGithubCollector({ env: { [variable]: wrong }, baseUrl: fake.url, clock, events, sleep: async () => {} });
+    const error = await collector.collectOrg('secretive').then(
+      () => null,
+      (failure: unknown) => failure,
+    );
+    expect(error).toBeInstanceOf(HostError);
+    expect((error as HostError).status).toBe(401);
+    const shown = [inspect(error, { depth: 20, showHidden: true }), JSON.stringify(error), (error as Error).message, JSON.stringify(events.events)].join('\n');
+    for (const form of forms(wrong)) expect(shown).not.toContain(form);
+  });
+
+  it('authenticates as a GitHub App installation without storing its token', async () => {
+    const file = path.join(directory, 'app.sqlite');
+    const cache = openGithubCache(file);
+    const events = collectingSink();
+    const collector = createGithubCollector({ app: { appId: 4242, privateKey, installationId: 99 }, env: {}, baseUrl: fake.url, cache, clock, events });
+    const result = await collector.collectOrg('secretive');
+    expect(value(result.repos[0]!.secretNames)).toEqual(['PYPI_TOKEN']);
+    expect(collector.stats().byRoute['POST /app/installations/{installation_id}/access_tokens']).toBe(1);
+    cache.close();
+    const stored = everyStoredRow(file);
+    for (const form of [...forms(INSTALLATION_TOKEN), privateKey.split('\n')[1]!]) {
+      expect(stored).not.toContain(form);
+      expect(JSON.stringify(events.events)).not.toContain(form);
+    }
+  });
+});
+
+describe('isPostureFile', () => {
+  it.each([
+    ['.github/workflows/ci.yml', true],
+    ['.github/workflows/release.yaml', true],
+    ['.github/workflows/scripts/helper.yml', false],
+    ['.github/dependabot.yml', true],
+    ['.github/dependabot.yaml', true],
+    ['renovate.json', true],
+    ['.github/renovate.json5', true],
+    ['.renovaterc', true],
+    ['SECURITY.md', true],
+    ['docs/security.md', true],
+    ['src/SECURITY.md', false],
+    ['.github/actions/build/action.yml', true],
+    ['jupyterlab/staging/package.json', true],
+    ['images/base-notebook/Dockerfile', true],
+    ['requirements-dev.txt', true],
+    ['yarn.lock', false],
+    ['node_modules/left-pad/package.json', false],
+    ['LICENSE', false],
+  ])('%s → %s', (file, expected) => {
+    expect(isPostureFile(file)).toBe(expected);
+  });
+});
+
+describe('ruleset conditions', () => {
+  it.each([
+    [['~DEFAULT_BRANCH'], [], 'refs/heads/main', true],
+    [['~ALL'], ['refs/heads/main'], 'refs/heads/main', false],
+    [['refs/heads/release/*'], [], 'refs/heads/main', false],
+    [['refs/heads/ma*'], [], 'refs/heads/main', true],
+    [['refs/heads/**'], [], 'refs/heads/main', true],
+    [['refs/heads/*'], [], 'refs/heads/feature/x', false],
+  ])('include %j exclude %j on %s → %s', (include, exclude, ref, expected) => {
+    expect(rulesetTargets({ include, exclude }, ref, 'main')).toBe(expected);
+  });
+
+  it('matches fnmatch sets and single characters', () => {
+    expect(globMatches('refs/heads/v[0-9].?', 'refs/heads/v1.x')).toBe(true);
+    expect(globMatches('refs/heads/v[!0-9]', 'refs/heads/v1')).toBe(false);
+  });
+});
