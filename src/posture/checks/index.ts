@@ -341,7 +341,8 @@ const REPO_EVALUATORS: Readonly<Record<CheckId, RepoEvaluator>> = {
     if (coverage.outcome === 'false') {
       const missing = strings(coverage, 'missing');
       const covered = strings(coverage, 'covered');
-      return result(id, 'partial', `${tool} covers ${covered.length > 0 ? list(covered) : 'none of the ecosystems used'} but not ${list(missing)}${untooledNote}.`, coverage.findings);
+      const summary = covered.length > 0 ? `${tool} covers ${list(covered)} but not ${list(missing)}` : `${tool} covers none of the ecosystems the repository uses (${list(missing)})`;
+      return result(id, 'partial', `${summary}${untooledNote}.`, coverage.findings);
     }
     const alerts = probe('hasDependabotAlerts');
     const merged = probe('dependencyUpdatesGetMerged');

@@ -77,7 +77,7 @@ const CHECKOUT_ACTIONS = ['actions/checkout'];
 const UNTRUSTED_CHECKOUT_COMMANDS: readonly RegExp[] = [
   /\bgh\s+pr\s+checkout\b/,
   /\brefs\/pull\//,
-  /\bgit\s+fetch\b[^\n]*\bpull\/[^\s/]+\/(?:head|merge)\b/,
+  /\bgit\s+fetch\b[^\n]*\bpull\/[^\n]*?\/(?:head|merge)\b/,
 ];
 
 export interface UntrustedCheckout {

@@ -1,0 +1,289 @@
+import { describe, expect, it } from 'vitest';
+import { fixedClock } from '../../core/clock.js';
+import { lines, orgFacts, repoFacts } from '../posture-testing.fixture.js';
+import { CHECK_IDS, known, ORG_CHECK_IDS, unavailable, type CheckId, type CheckResult, type OrgCheckId, type OrgFacts, type RepoFacts } from '../types.js';
+import { evaluateOrg, evaluateOrgCheck, evaluateRepo, evaluateRepoCheck, ORG_CHECKS, postureScore, REPO_CHECKS } from './index.js';
+
+const clock = fixedClock('2026-09-01T00:00:00Z');
+const SHA = '8e8c483db84b4bee98b60c0593521ed34d9990e8';
+
+function check(id: CheckId, facts: RepoFacts): CheckResult {
+  return evaluateRepoCheck(id, facts, { clock });
+}
+
+function orgCheck(id: OrgCheckId, facts: OrgFacts): CheckResult {
+  return evaluateOrgCheck(id, facts, { clock });
+}
+
+const WORKFLOW = '.github/workflows/ci.yml';
+
+describe('definitions', () => {
+  it('define every check id once, with why, fix and probes', () => {
+    expect(Object.keys(REPO_CHECKS)).toEqual([...CHECK_IDS]);
+    expect(Object.keys(ORG_CHECKS)).toEqual([...ORG_CHECK_IDS]);
+    for (const definition of [...Object.values(REPO_CHECKS), ...Object.values(ORG_CHECKS)]) {
+      expect(definition.why.length).toBeGreaterThan(20);
+      expect(definition.fix.length).toBeGreaterThan(20);
+      expect(definition.probes.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('evaluateRepo runs the selected checks in CHECK_IDS order', () => {
+    const posture = evaluateRepo(repoFacts(), { clock, checks: ['maintained', 'pinned-actions'] });
+    expect(posture.checks.map((result) => result.id)).toEqual(['pinned-actions', 'maintained']);
+    expect(evaluateRepo(repoFacts(), { clock }).checks.map((result) => result.id)).toEqual([...CHECK_IDS]);
+  });
+
+  it('never fails a check because a fact is unavailable', () => {
+    const nothingKnown = repoFacts({}, { paths: unavailable('x'), defaultBranch: unavailable('x'), empty: unavailable('x') });
+    const outcomes = evaluateRepo(nothingKnown, { clock }).checks.map((result) => [result.id, result.outcome]);
+    expect(outcomes).toEqual([
+      ['dependency-update-tool', 'not-available'],
+      ['security-policy', 'not-available'],
+      ['private-vulnerability-reporting', 'not-available'],
+      ['pinned-actions', 'not-applicable'],
+      ['token-permissions', 'not-applicable'],
+      ['dangerous-workflow', 'not-applicable'],
+      ['trusted-publishing', 'not-applicable'],
+      ['branch-protection', 'not-available'],
+      ['maintained', 'not-available'],
+      ['best-practices-badge', 'not-available'],
+    ]);
+    expect(evaluateOrg(orgFacts(), { clock }).checks.map((result) => result.outcome)).toEqual(['not-available', 'not-available', 'not-available', 'not-available']);
+  });
+});
+
+describe('dependency-update-tool', () => {
+  const dependabot = (...ecosystems: string[]) => ({
+    '.github/dependabot.yml': lines('version: 2', 'updates:', ...ecosystems.flatMap((ecosystem) => [`  - package-ecosystem: ${ecosystem}`, '    directory: /'])),
+  });
+  const uses = { [WORKFLOW]: 'on: push\njobs: {}\n', 'pyproject.toml': '' };
+
+  it.each([
+    { name: 'covers everything', files: { ...uses, ...dependabot('github-actions', 'pip') }, extra: [], facts: {}, outcome: 'pass', summary: 'Dependabot covers every ecosystem the repository uses: github-actions and pip.' },
+    { name: 'misses one', files: { ...uses, ...dependabot('github-actions') }, extra: [], facts: {}, outcome: 'partial', summary: 'Dependabot covers github-actions but not pip.' },
+    { name: 'covers none of them', files: { ...uses, ...dependabot('npm') }, extra: [], facts: {}, outcome: 'partial', summary: 'Dependabot covers none of the ecosystems the repository uses (github-actions and pip).' },
+    { name: 'no config', files: uses, extra: [], facts: {}, outcome: 'fail', summary: 'No Dependabot or Renovate config; the repository uses github-actions and pip.' },
+    { name: 'Renovate', files: { ...uses, 'renovate.json': '{}' }, extra: [], facts: {}, outcome: 'pass', summary: 'Renovate covers every ecosystem the repository uses: github-actions and pip.' },
+    { name: 'alerts off (API)', files: { ...uses, ...dependabot('github-actions', 'pip') }, extra: [], facts: { dependabotAlerts: known(false) }, outcome: 'partial', summary: 'Dependabot covers github-actions and pip, but Dependabot alerts are off.' },
+    {
+      name: 'pull requests go stale (API)',
+      files: { ...uses, ...dependabot('github-actions', 'pip') },
+      extra: [],
+      facts: { dependabotAlerts: known(true), dependencyUpdatePullRequests: known({ opened: 9, merged: 1, stale: 5 }) },
+      outcome: 'partial',
+      summary: 'Dependabot covers github-actions and pip, but its pull requests go stale.',
+    },
+    { name: 'nothing to update', files: { 'recipe/meta.yaml': '' }, extra: [], facts: {}, outcome: 'not-applicable', summary: 'The repository uses no ecosystem Dependabot or Renovate can update (conda has no update tool chainwatch knows of).' },
+    { name: 'unreadable dependabot.yml', files: { ...uses, '.github/dependabot.yml': 'updates: [' }, extra: [], facts: {}, outcome: 'error', summary: 'The Dependabot config cannot be read.' },
+  ])('$name → $outcome', ({ files, extra, facts, outcome, summary }) => {
+    const result = check('dependency-update-tool', repoFacts(files, { extraPaths: extra, ...facts }));
+    expect([result.outcome, result.summary]).toEqual([outcome, summary]);
+  });
+
+  it('a partial result has one finding per missing ecosystem', () => {
+    const result = check('dependency-update-tool', repoFacts({ ...uses, ...dependabot('github-actions') }, { extraPaths: ['web/yarn.lock'] }));
+    expect(result.findings.map((finding) => finding.message)).toEqual([
+      'pip is used (pyproject.toml) but no Dependabot or Renovate config updates it',
+      'npm is used (web/yarn.lock) but no Dependabot or Renovate config updates it',
+    ]);
+  });
+});
+
+describe('security-policy', () => {
+  it.each([
+    { name: 'own policy with a contact', files: { 'SECURITY.md': 'Report to security@example.org' }, org: unavailable<null>('x'), outcome: 'pass' },
+    { name: 'own policy without a contact', files: { '.github/SECURITY.md': 'We support 2.x.' }, org: unavailable<null>('x'), outcome: 'partial' },
+    { name: 'inherited with a contact', files: {}, org: known({ path: 'SECURITY.md', text: 'Report to security@example.org' }), outcome: 'pass' },
+    { name: 'inherited without a contact', files: {}, org: known({ path: 'SECURITY.md', text: 'Be nice.' }), outcome: 'partial' },
+    { name: 'none anywhere', files: {}, org: known(null), outcome: 'fail' },
+    { name: 'none in the repo, org unknown', files: {}, org: unavailable<null>('needs the GitHub API'), outcome: 'not-available' },
+  ])('$name → $outcome', ({ files, org, outcome }) => {
+    expect(check('security-policy', repoFacts(files, { orgSecurityPolicy: org })).outcome).toBe(outcome);
+  });
+});
+
+describe('pinned-actions', () => {
+  const workflow = (...uses: string[]) => ({ [WORKFLOW]: lines('on: push', 'jobs:', '  a:', '    steps:', ...uses.map((item) => `      - uses: ${item}`)) });
+
+  it.each([
+    { name: 'all pinned', files: workflow(`actions/checkout@${SHA}`, `octo/x@${SHA}`), outcome: 'pass', summary: 'All 2 action references are pinned to full commit SHAs.' },
+    { name: 'only GitHub-owned unpinned', files: workflow('actions/checkout@v4', `octo/x@${SHA}`), outcome: 'partial', summary: 'Third-party actions are pinned, but 1 of 1 GitHub-owned action references are not pinned to a commit SHA.' },
+    {
+      name: 'third-party unpinned',
+      files: workflow('actions/checkout@v4', 'octo/x@v1', `octo/y@${SHA}`),
+      outcome: 'fail',
+      summary: '1 of 2 third-party action references are not pinned to a commit SHA and 1 of 1 GitHub-owned ones are not pinned either.',
+    },
+    { name: 'docker by tag', files: workflow('docker://alpine:3'), outcome: 'fail', summary: '1 of 1 docker images are not pinned by digest.' },
+    { name: 'local only', files: workflow('./local'), outcome: 'not-applicable', summary: 'No workflow uses an action from another repository.' },
+    { name: 'unreadable', files: { [WORKFLOW]: 'jobs: [' }, outcome: 'error', summary: 'A workflow cannot be read, so pinning cannot be confirmed.' },
+  ])('$name → $outcome', ({ files, outcome, summary }) => {
+    const result = check('pinned-actions', repoFacts(files));
+    expect([result.outcome, result.summary]).toEqual([outcome, summary]);
+  });
+
+  it('lists third-party findings before GitHub-owned ones', () => {
+    const result = check('pinned-actions', repoFacts(workflow('actions/checkout@v4', 'octo/x@v1')));
+    expect(result.findings.map((finding) => finding.line)).toEqual([6, 5]);
+  });
+});
+
+describe('token-permissions', () => {
+  it.each([
+    { name: 'read-only everywhere', text: lines('on: push', 'permissions:', '  contents: read', 'jobs:', '  a:', '    steps:', '      - run: make'), outcome: 'pass' },
+    { name: 'no top-level block', text: lines('on: push', 'jobs:', '  a:', '    steps:', '      - run: make'), outcome: 'fail' },
+    { name: 'write at the top', text: lines('on: push', 'permissions:', '  contents: write', 'jobs: {}'), outcome: 'fail' },
+    { name: 'unused job write', text: lines('on: push', 'permissions: {}', 'jobs:', '  a:', '    permissions:', '      issues: write', '    steps:', '      - run: make'), outcome: 'partial' },
+  ])('$name → $outcome', ({ text, outcome }) => {
+    expect(check('token-permissions', repoFacts({ [WORKFLOW]: text })).outcome).toBe(outcome);
+  });
+
+  it('is not-applicable without workflows', () => {
+    expect(check('token-permissions', repoFacts()).outcome).toBe('not-applicable');
+  });
+});
+
+describe('dangerous-workflow', () => {
+  it.each([
+    { name: 'pwn request', text: lines('on: pull_request_target', 'jobs:', '  a:', '    steps:', '      - run: gh pr checkout 1'), outcome: 'fail' },
+    { name: 'script injection', text: lines('on: issues', 'jobs:', '  a:', '    steps:', '      - run: echo ${{ github.event.issue.body }}'), outcome: 'fail' },
+    { name: 'pull_request_target that only labels', text: lines('on: pull_request_target', 'jobs:', '  a:', '    steps:', '      - uses: actions/labeler@v5'), outcome: 'pass' },
+  ])('$name → $outcome', ({ text, outcome }) => {
+    expect(check('dangerous-workflow', repoFacts({ [WORKFLOW]: text })).outcome).toBe(outcome);
+  });
+});
+
+describe('trusted-publishing', () => {
+  const job = (permissions: string[], steps: string[]) => ({ [WORKFLOW]: lines('on: release', 'jobs:', '  publish:', ...permissions, '    steps:', ...steps) });
+  const oidc = ['    permissions:', '      id-token: write'];
+
+  it.each([
+    { name: 'PyPI via OIDC', files: job(oidc, ['      - uses: pypa/gh-action-pypi-publish@release/v1']), outcome: 'pass', summary: 'Publishes to PyPI with trusted publishing (id-token: write, no stored token).' },
+    {
+      name: 'PyPI password',
+      files: job(oidc, ['      - uses: pypa/gh-action-pypi-publish@release/v1', '        with:', '          password: ${{ secrets.PYPI_TOKEN }}']),
+      outcome: 'fail',
+      summary: 'Publishes to PyPI with a long-lived registry token (PYPI_TOKEN).',
+    },
+    {
+      name: 'npm provenance with a token',
+      files: job(oidc, ['      - run: npm publish --provenance', '        env:', '          NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}']),
+      outcome: 'partial',
+      summary: 'Publishes to npm with OIDC/provenance, but a long-lived registry token (NPM_TOKEN) is still stored.',
+    },
+    { name: 'twine without OIDC or visible token', files: job([], ['      - run: twine upload dist/*']), outcome: 'fail', summary: 'Publishes to PyPI without trusted publishing.' },
+    { name: 'publishes nothing', files: job([], ['      - run: make']), outcome: 'not-applicable', summary: 'No workflow publishes to PyPI or npm.' },
+  ])('$name → $outcome', ({ files, outcome, summary }) => {
+    const result = check('trusted-publishing', repoFacts(files));
+    expect([result.outcome, result.summary]).toEqual([outcome, summary]);
+  });
+});
+
+describe('branch-protection, private reporting, badge (API facts)', () => {
+  const classic = { requiredReviews: 1, dismissStaleReviews: true, requireCodeOwnerReviews: false, requiredStatusChecks: true, enforceAdmins: true, allowForcePushes: false, allowDeletions: false };
+
+  it.each([
+    { fact: known({ branch: 'main', classic, rulesets: [] }), outcome: 'pass' },
+    { fact: known({ branch: 'main', classic: { ...classic, allowForcePushes: true }, rulesets: [] }), outcome: 'partial' },
+    { fact: known({ branch: 'main', classic: null, rulesets: [] }), outcome: 'fail' },
+    { fact: unavailable<never>('needs the GitHub API'), outcome: 'not-available' },
+  ])('branch-protection → $outcome', ({ fact, outcome }) => {
+    expect(check('branch-protection', repoFacts({}, { branchProtection: fact })).outcome).toBe(outcome);
+  });
+
+  it.each([
+    [known(true), 'pass'],
+    [known(false), 'fail'],
+  ] as const)('private-vulnerability-reporting %j → %s', (fact, outcome) => {
+    expect(check('private-vulnerability-reporting', repoFacts({}, { privateVulnerabilityReporting: fact })).outcome).toBe(outcome);
+  });
+
+  it.each([
+    ['silver', 'pass'],
+    ['in_progress', 'partial'],
+    ['none', 'fail'],
+  ] as const)('best-practices-badge %s → %s', (level, outcome) => {
+    expect(check('best-practices-badge', repoFacts({}, { bestPracticesBadge: known(level) })).outcome).toBe(outcome);
+  });
+});
+
+describe('maintained', () => {
+  const history = (commitDate: string | null, releaseDate: string | null) => ({
+    commits: known(commitDate ? [{ sha: 'a', date: commitDate, author: 'x' }] : []),
+    releases: known(releaseDate ? [{ tag: 'v1', date: releaseDate }] : []),
+  });
+
+  it.each([
+    { name: 'active', facts: history('2026-08-01T00:00:00Z', null), outcome: 'pass', summary: 'Active: 1 commit(s) in the last 90 days (last 2026-08-01).' },
+    { name: 'slowing down', facts: history('2026-01-01T00:00:00Z', '2025-12-01T00:00:00Z'), outcome: 'partial', summary: 'No commit in the last 90 days; last activity 243 days ago.' },
+    {
+      name: 'finished: releases, no open advisories',
+      facts: { ...history('2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z'), openAdvisories: known(0) },
+      outcome: 'pass',
+      summary: 'Finished: no commit or release for 974 days, but it has releases and no open security advisories.',
+    },
+    {
+      name: 'abandoned: open advisories',
+      facts: { ...history('2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z'), openAdvisories: known(2) },
+      outcome: 'fail',
+      summary: 'Abandoned: no commit or release for 974 days; 2 open security advisories.',
+    },
+    {
+      name: 'abandoned: advisories unknown',
+      facts: history('2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z'),
+      outcome: 'fail',
+      summary: 'Abandoned: no commit or release for 974 days; open security advisories are unknown, so it cannot be told apart from finished.',
+    },
+    { name: 'abandoned: never released', facts: { ...history('2024-01-01T00:00:00Z', null), openAdvisories: known(0) }, outcome: 'fail', summary: 'Abandoned: no commit or release for 974 days; no releases.' },
+    { name: 'archived', facts: { ...history('2026-08-01T00:00:00Z', null), archived: known(true) }, outcome: 'fail', summary: 'The repository is archived.' },
+    { name: 'no history', facts: {}, outcome: 'not-available', summary: 'Commit and release history is unknown: no history in this test.' },
+  ])('$name → $outcome', ({ facts, outcome, summary }) => {
+    const result = check('maintained', repoFacts({}, facts));
+    expect([result.outcome, result.summary]).toEqual([outcome, summary]);
+  });
+
+  it('honours other thresholds', () => {
+    const facts = repoFacts({}, history('2026-01-01T00:00:00Z', null));
+    expect(evaluateRepoCheck('maintained', facts, { clock, settings: { recentCommitDays: 365 } }).outcome).toBe('pass');
+    expect(evaluateRepoCheck('maintained', facts, { clock, settings: { inactiveAfterDays: 100 } }).outcome).toBe('fail');
+  });
+});
+
+describe('org checks', () => {
+  const member = (login: string, role: 'admin' | 'member', date: string) => ({ login, role, lastActivity: known(date) });
+
+  it.each([
+    { id: 'org-two-factor' as const, facts: orgFacts({ twoFactorRequired: known(true) }), outcome: 'pass' },
+    { id: 'org-two-factor' as const, facts: orgFacts({ twoFactorRequired: known(false) }), outcome: 'fail' },
+    { id: 'org-workflow-permissions' as const, facts: orgFacts({ defaultWorkflowPermissions: known('write') }), outcome: 'fail' },
+    { id: 'org-inactive-members' as const, facts: orgFacts({ members: known([member('a', 'admin', '2024-01-01'), member('b', 'member', '2026-08-01')]) }), outcome: 'fail' },
+    { id: 'org-inactive-members' as const, facts: orgFacts({ members: known([member('a', 'admin', '2026-08-01'), member('b', 'member', '2024-01-01')]) }), outcome: 'partial' },
+    { id: 'org-inactive-members' as const, facts: orgFacts({ members: known([member('a', 'admin', '2026-08-01')]) }), outcome: 'pass' },
+    { id: 'org-outside-collaborators' as const, facts: orgFacts({ outsideCollaborators: known([]) }), outcome: 'pass' },
+    { id: 'org-outside-collaborators' as const, facts: orgFacts({ outsideCollaborators: known(['x']) }), outcome: 'partial' },
+  ])('$id → $outcome', ({ id, facts, outcome }) => {
+    expect(orgCheck(id, facts).outcome).toBe(outcome);
+  });
+});
+
+describe('postureScore', () => {
+  const result = (id: CheckId, outcome: CheckResult['outcome'], waived = false): CheckResult => ({
+    id,
+    outcome,
+    summary: '',
+    findings: [],
+    ...(waived ? { waiver: { reason: 'r', approvedBy: 'a', expires: '2030-01-01' } } : {}),
+  });
+
+  it('weighs outcomes by risk and leaves out what cannot be scored', () => {
+    // dangerous-workflow (critical, 10) pass; token-permissions (high, 7.5) partial; best-practices-badge (low, 2.5) fail:
+    // (10 + 3.75 + 0) / 20 = 0.6875 → 6.9 out of 10.
+    const checks = [result('dangerous-workflow', 'pass'), result('token-permissions', 'partial'), result('best-practices-badge', 'fail'), result('branch-protection', 'not-available')];
+    expect(postureScore(checks)).toEqual({ score: 6.9, scored: 3 });
+  });
+
+  it('leaves waived results out and is null when nothing is scored', () => {
+    expect(postureScore([result('maintained', 'fail', true)])).toEqual({ score: null, scored: 0 });
+  });
+});

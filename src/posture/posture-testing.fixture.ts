@@ -1,0 +1,52 @@
+import { fileURLToPath } from 'node:url';
+import { known, unavailable, type OrgFacts, type RepoFacts } from './types.js';
+
+/** The shared real-repository fixtures (read-only; the product never needs them). */
+export const SHARED_PROJECTS = fileURLToPath(new URL('../../../shared/data/projects/', import.meta.url));
+
+const API = 'needs the GitHub API';
+
+/**
+ * RepoFacts for tests: the given files (path → text), `paths` listing them plus
+ * `extraPaths`, every API-only fact unavailable unless overridden.
+ */
+export function repoFacts(files: Record<string, string> = {}, overrides: Partial<RepoFacts> & { extraPaths?: string[] } = {}): RepoFacts {
+  const { extraPaths = [], ...rest } = overrides;
+  return {
+    repo: 'example/repo',
+    source: 'local',
+    defaultBranch: known('main'),
+    archived: unavailable(API),
+    empty: known(false),
+    fork: unavailable(API),
+    paths: known([...Object.keys(files), ...extraPaths].sort()),
+    files: Object.entries(files).map(([path, text]) => ({ path, text })),
+    orgSecurityPolicy: unavailable(API),
+    privateVulnerabilityReporting: unavailable(API),
+    dependabotAlerts: unavailable(API),
+    dependencyUpdatePullRequests: unavailable(API),
+    branchProtection: unavailable(API),
+    commits: unavailable('no history in this test'),
+    releases: unavailable('no history in this test'),
+    openAdvisories: unavailable(API),
+    bestPracticesBadge: unavailable(API),
+    secretNames: unavailable(API),
+    ...rest,
+  };
+}
+
+export function orgFacts(overrides: Partial<OrgFacts> = {}): OrgFacts {
+  return {
+    org: 'example',
+    twoFactorRequired: unavailable(API),
+    defaultWorkflowPermissions: unavailable(API),
+    members: unavailable(API),
+    outsideCollaborators: unavailable(API),
+    ...overrides,
+  };
+}
+
+/** Joins lines, so that a test's YAML shows its line numbers plainly (line 1 is the first element). */
+export function lines(...text: string[]): string {
+  return `${text.join('\n')}\n`;
+}
