@@ -10,8 +10,10 @@ const API = 'needs the GitHub API';
  * RepoFacts for tests: the given files (path → text), `paths` listing them plus
  * `extraPaths`, every API-only fact unavailable unless overridden.
  */
-export function repoFacts(files: Record<string, string> = {}, overrides: Partial<RepoFacts> & { extraPaths?: string[] } = {}): RepoFacts {
+export function repoFacts(files: Readonly<Record<string, string | undefined>> = {}, overrides: Partial<RepoFacts> & { extraPaths?: string[] } = {}): RepoFacts {
   const { extraPaths = [], ...rest } = overrides;
+  // Table rows built from object spreads type missing keys as undefined: skip them.
+  const entries = Object.entries(files).filter((entry): entry is [string, string] => entry[1] !== undefined);
   return {
     repo: 'example/repo',
     source: 'local',
@@ -19,8 +21,8 @@ export function repoFacts(files: Record<string, string> = {}, overrides: Partial
     archived: unavailable(API),
     empty: known(false),
     fork: unavailable(API),
-    paths: known([...Object.keys(files), ...extraPaths].sort()),
-    files: Object.entries(files).map(([path, text]) => ({ path, text })),
+    paths: known([...entries.map(([path]) => path), ...extraPaths].sort()),
+    files: entries.map(([path, text]) => ({ path, text })),
     orgSecurityPolicy: unavailable(API),
     privateVulnerabilityReporting: unavailable(API),
     dependabotAlerts: unavailable(API),
