@@ -106,6 +106,7 @@ export function createOpenApiValidator(): OpenApiValidator {
     if (!validate) {
       // Local refs (#/components/...) point into the registered document.
       const rewritten = JSON.parse(JSON.stringify(schema).replace(/"#\/components\//g, '"github-openapi#/components/')) as JsonObject;
+      closeObjects(rewritten);
       validate = ajv.compile(rewritten);
       compiled.set(key, validate);
     }

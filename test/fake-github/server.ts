@@ -340,7 +340,8 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
     const isAppRoute = url.pathname.startsWith('/app/');
     const identity = isAppRoute ? null : token === null ? null : options.tokens ? (options.tokens[token] ?? undefined) : `token-${sha1(token).slice(0, 12)}`;
     if (identity === undefined) {
-      send(url.pathname === '/graphql' ? '/graphql' : 'unknown', error(401, 'Bad credentials'));
+      const template = url.pathname === '/graphql' ? '/graphql' : (matchRoute(routes, method, url.pathname)?.route.template ?? 'unknown');
+      send(template, error(401, 'Bad credentials'));
       return;
     }
 
