@@ -18,9 +18,10 @@
  * --python-platform. Cold = an empty HTTP cache for both;
  * warm = the caches the cold run filled (chainwatch: the HTTP cache and the
  * resolver's summary store of parsed pages and dependencies; uv: its cache
- * directory). uv serves PyPI's pages from its cache while their Cache-Control
- * max-age (600 s) holds, so the warm chainwatch run gets the same allowance
- * (maxAgeMs 600 000) instead of revalidating.
+ * directory). chainwatch trusts stored pages for 600 s (maxAgeMs), the
+ * Cache-Control max-age PyPI itself sends and uv honours; an index that sends
+ * no caching headers at all (as the one on this machine) makes uv fetch every
+ * page again on each run, which is why its warm time is close to its cold one.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -176,7 +177,7 @@ export async function runPypiResolveBench(print: (line: string) => void): Promis
       print(`  ${version}: failed (exit ${uvCold.exitCode}): ${uvCold.stderr.trim().split('\n').slice(-3).join(' / ')}`);
       return;
     }
-    print(`  ${version} cold: ${seconds(uvCold.seconds)}; warm: ${seconds(uvWarm.seconds)} (uv reports no request count)`);
+    print(`  ${version} cold: ${seconds(uvCold.seconds)}; warm: ${seconds(uvWarm.seconds)} (uv reports no request count; it follows the index's caching headers)`);
     print(`  ratio chainwatch/uv: cold ${formatRatio(cold.seconds, uvCold.seconds)} (goal ≤ 1.00×), warm ${formatRatio(warm.seconds, uvWarm.seconds)}`);
     const ours = new Map(cold.resolution.packages.map((found) => [found.name, found.version]));
     const theirs = parseCompiledRequirements(uvCold.stdout);
