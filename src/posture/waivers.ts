@@ -1,0 +1,182 @@
+import { readFileSync } from 'node:fs';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { z } from 'zod';
+import type { Clock } from '../core/clock.js';
+import { ChainwatchError, fail, ok, type Result } from '../core/errors.js';
+import { CHECK_IDS, ORG_CHECK_IDS, type CheckResult, type PostureReport } from './types.js';
+
+/**
+ * Waivers replace the bare ignore lists: each one names a repository (or
+ * `org/*`, or an org for org checks), a check, why the risk is accepted, who
+ * approved it and until when.
+ *
+ * ```yaml
+ * waivers:
+ *   - repo: jupyter/nbconvert
+ *     check: trusted-publishing
+ *     reason: npm token still needed until the release tool supports OIDC
+ *     approved-by: security council (2026-08-01 meeting)
+ *     expires: 2026-12-31
+ * ```
+ * A bare list (without `waivers:`) is read the same way. A waiver applies
+ * through the whole of its `expires` day (UTC); after that it is reported as
+ * expired and no longer applied.
+ */
+
+const REPO_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/(?:\*|[A-Za-z0-9._-]+))?$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export const WaiverSchema = z.strictObject({
+  repo: z.string().regex(REPO_PATTERN, 'expected owner/name, owner/* or an org name'),
+  check: z.enum([...CHECK_IDS, ...ORG_CHECK_IDS], { error: `expected one of ${[...CHECK_IDS, ...ORG_CHECK_IDS].join(', ')}` }),
+  reason: z.string().trim().min(1, 'a waiver needs a reason'),
+  'approved-by': z.string().trim().min(1, 'a waiver needs approved-by'),
+  expires: z
+    .string()
+    .regex(DATE, 'expected a date as YYYY-MM-DD')
+    .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), 'not a real date'),
+});
+
+export const WaiverFileSchema = z.union([z.strictObject({ waivers: z.array(z.unknown()) }), z.array(z.unknown())]);
+
+export interface Waiver {
+  /** `owner/name`, `owner/*`, or an org name (for org checks). */
+  repo: string;
+  check: CheckResult['id'];
+  reason: string;
+  approvedBy: string;
+  /** YYYY-MM-DD, inclusive. */
+  expires: string;
+  /** Where it was written, for messages. */
+  location: { path: string; line: number };
+}
+
+export function loadWaivers(path: string): Result<Waiver[]> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    return fail(new ChainwatchError('unreadable-file', `cannot read waivers: ${(error as Error).message}`, { location: { path }, cause: error }));
+  }
+  return parseWaivers(text, path);
+}
+
+/** Parses a waivers file; every error names the file and the line. */
+export function parseWaivers(text: string, path: string): Result<Waiver[]> {
+  const lineCounter = new LineCounter();
+  // YAML 1.2 core schema: `expires: 2026-12-31` stays a string (no timestamp guessing).
+  const document = parseDocument(text, { lineCounter, uniqueKeys: true, schema: 'core' });
+  const syntaxError = document.errors[0];
+  if (syntaxError) {
+    const message = (syntaxError.message.split('\n')[0] ?? syntaxError.message).replace(/:$/, '');
+    return invalid(`invalid YAML: ${message}`, path, lineCounter.linePos(syntaxError.pos[0]).line, 'parse-error');
+  }
+  const value: unknown = document.toJS() ?? { waivers: [] };
+  const file = WaiverFileSchema.safeParse(value);
+  if (!file.success) {
+    const where = isMap(document.contents) && document.has('waivers') ? ['waivers'] : [];
+    return invalid('expected a `waivers:` list (or a bare list of waivers)', path, lineOf(document, lineCounter, where));
+  }
+  const bare = Array.isArray(file.data);
+  const entries = Array.isArray(file.data) ? file.data : file.data.waivers;
+  const prefix = bare ? [] : ['waivers'];
+  const waivers: Waiver[] = [];
+  for (const [index, entry] of entries.entries()) {
+    const parsed = WaiverSchema.safeParse(entry);
+    const at = [...prefix, index];
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const field = issue.code === 'unrecognized_keys' ? issue.keys[0] : issue.path[0];
+      const fieldPath = field === undefined ? at : [...at, String(field)];
+      const label = field === undefined ? `waiver ${index + 1}` : `waiver ${index + 1}: ${String(field)}`;
+      const message = issue.code === 'unrecognized_keys' ? `unknown field (expected repo, check, reason, approved-by, expires)` : issue.message;
+      return invalid(`${label}: ${message}`, path, lineOf(document, lineCounter, fieldPath, issue.code === 'unrecognized_keys'));
+    }
+    const waiver = parsed.data;
+    waivers.push({
+      repo: waiver.repo,
+      check: waiver.check,
+      reason: waiver.reason,
+      approvedBy: waiver['approved-by'],
+      expires: waiver.expires,
+      location: { path, line: lineOf(document, lineCounter, at) },
+    });
+  }
+  return ok(waivers);
+}
+
+function invalid(message: string, path: string, line: number, code: 'invalid-config' | 'parse-error' = 'invalid-config') {
+  return fail(new ChainwatchError(code, message, { location: { path, line } }));
+}
+
+/** The line of the node at `path` (or of its key), falling back to its nearest parent. */
+function lineOf(document: Document, lineCounter: LineCounter, path: readonly (string | number)[], preferKey = false): number {
+  for (let length = path.length; length >= 0; length--) {
+    const prefix = path.slice(0, length);
+    if (preferKey && length === path.length && length > 0) {
+      const parent = length === 1 ? document.contents : document.getIn(prefix.slice(0, -1), true);
+      const key = prefix[prefix.length - 1];
+      if (isMap(parent)) {
+        const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === key);
+        const range = pair && isScalar(pair.key) ? pair.key.range : undefined;
+        if (range) return lineCounter.linePos(range[0]).line;
+      }
+    }
+    const node = length === 0 ? document.contents : document.getIn(prefix, true);
+    const range = node && (isMap(node) || isSeq(node) || isScalar(node)) ? node.range : undefined;
+    if (range) return lineCounter.linePos(range[0]).line;
+  }
+  return 1;
+}
+
+/** End of the expiry day, UTC. */
+function expiresAt(waiver: Pick<Waiver, 'expires'>): number {
+  return Date.parse(`${waiver.expires}T23:59:59.999Z`);
+}
+
+export function isExpired(waiver: Pick<Waiver, 'expires'>, clock: Clock): boolean {
+  return clock.now().getTime() > expiresAt(waiver);
+}
+
+function matchesRepo(pattern: string, repo: string): boolean {
+  if (pattern === repo) return true;
+  if (pattern.endsWith('/*')) return repo.toLowerCase().startsWith(pattern.slice(0, -1).toLowerCase());
+  return pattern.toLowerCase() === repo.toLowerCase();
+}
+
+/** Only results that need accepting carry a waiver; a pass or a not-applicable has nothing to waive. */
+const WAIVABLE: ReadonlySet<CheckResult['outcome']> = new Set(['fail', 'partial', 'error', 'not-available']);
+
+/**
+ * Marks the results an unexpired waiver covers (the real outcome is kept; a
+ * `waiver` is added), and lists every expired waiver in `expiredWaivers`
+ * (expired waivers are never applied). Returns a new report.
+ */
+export function applyWaivers(report: PostureReport, waivers: readonly Waiver[], clock: Clock): PostureReport {
+  const active = waivers.filter((waiver) => !isExpired(waiver, clock));
+  const expired = waivers.filter((waiver) => isExpired(waiver, clock));
+  const waive = (subject: string, result: CheckResult): CheckResult => {
+    if (!WAIVABLE.has(result.outcome)) return result;
+    // When several waivers match, the one that lasts longest is the one in force.
+    const match = active
+      .filter((waiver) => waiver.check === result.id && matchesRepo(waiver.repo, subject))
+      .sort((a, b) => expiresAt(b) - expiresAt(a) || (a.repo === subject ? -1 : 1))[0];
+    if (!match) return result;
+    return { ...result, waiver: { reason: match.reason, approvedBy: match.approvedBy, expires: match.expires } };
+  };
+  return {
+    ...report,
+    repos: report.repos.map((repo) => ({ ...repo, checks: repo.checks.map((result) => waive(repo.repo, result)) })),
+    orgs: report.orgs.map((org) => ({ ...org, checks: org.checks.map((result) => waive(org.org, result)) })),
+    expiredWaivers: [
+      ...report.expiredWaivers,
+      ...expired.map((waiver) => ({ repo: waiver.repo, check: waiver.check, expires: waiver.expires, reason: waiver.reason })),
+    ],
+  };
+}
+
+/** Waivers that matched no repository or check in the report: candidates for deletion. */
+export function unusedWaivers(report: PostureReport, waivers: readonly Waiver[]): Waiver[] {
+  const subjects = [...report.repos.map((repo) => ({ name: repo.repo, ids: repo.checks.map((result) => result.id) })), ...report.orgs.map((org) => ({ name: org.org, ids: org.checks.map((result) => result.id) }))];
+  return waivers.filter((waiver) => !subjects.some((subject) => matchesRepo(waiver.repo, subject.name) && subject.ids.includes(waiver.check)));
+}
