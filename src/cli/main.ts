@@ -2,7 +2,9 @@ import { Command, CommanderError } from 'commander';
 import { registerConcerns } from './commands/concerns.js';
 import { registerDatabase } from './commands/db.js';
 import { registerDiff } from './commands/diff.js';
+import { registerFix } from './commands/fix.js';
 import { registerGraph } from './commands/graph.js';
+import { registerPosture } from './commands/posture.js';
 import { registerScan } from './commands/scan.js';
 import { registerVersions } from './commands/versions.js';
 import { describeError, processIo, warn, type CliIo } from './io.js';
@@ -24,6 +26,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   registerGraph(program, io, setExit);
   registerConcerns(program, io, setExit);
   registerDiff(program, io, setExit);
+  registerPosture(program, io, setExit);
+  registerFix(program, io, setExit);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

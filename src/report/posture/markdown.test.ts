@@ -67,7 +67,7 @@ describe('renderPostureMarkdown', () => {
     expect(renderPostureMarkdown(samplePostureReport())).toBe(expected);
   });
 
-  it('names the ecosystems to add and each unpinned uses: line from the remediation hints, third parties first', () => {
+  it('names the ecosystems to add and each unpinned uses: with every file:line from the remediation hints, third parties first', () => {
     const hints = new Map<string, RepoRemediationHints>([
       [
         'jupyter/notebook',
@@ -75,6 +75,7 @@ describe('renderPostureMarkdown', () => {
           dependabot: { file: '.github/dependabot.yml', renovate: null, toAdd: [{ ecosystem: 'npm', directories: ['/', '/ui-tests'] }] },
           unpinnedActions: [
             { file: '.github/workflows/build.yml', line: 12, uses: 'actions/checkout@v4', githubOwned: true },
+            { file: '.github/workflows/docs.yml', line: 5, uses: 'actions/checkout@v4', githubOwned: true },
             { file: '.github/workflows/build.yml', line: 30, uses: 'jupyterlab/maintainer-tools/.github/actions/base-setup@v1', githubOwned: false },
           ],
         },
@@ -85,10 +86,10 @@ describe('renderPostureMarkdown', () => {
     expect(markdown).toContain(
       [
         '- [ ] `jupyter/notebook` (fail): 2 actions not pinned',
-        '  - third-party (1):',
-        '    - `.github/workflows/build.yml:30` `jupyterlab/maintainer-tools/.github/actions/base-setup@v1`',
-        '  - GitHub-owned (1):',
-        '    - `.github/workflows/build.yml:12` `actions/checkout@v4`',
+        '  - third-party (1 reference):',
+        '    - `jupyterlab/maintainer-tools/.github/actions/base-setup@v1`: `.github/workflows/build.yml:30`',
+        '  - GitHub-owned (2 references):',
+        '    - `actions/checkout@v4`: `.github/workflows/build.yml:12`, `.github/workflows/docs.yml:5`',
         '',
       ].join('\n'),
     );

@@ -153,12 +153,18 @@ function describeEcosystem(entry: EcosystemToAdd): string {
 function pinningDetails(_repo: string, check: CheckResult, hints: RepoRemediationHints | undefined): string[] {
   const actions = hints?.unpinnedActions;
   if (!actions || actions.length === 0) return findingLines(check);
-  const line = (action: (typeof actions)[number]): string => `- ${markdownCode(`${action.file}:${action.line}`)} ${markdownCode(action.uses)}`;
-  const thirdParty = actions.filter((action) => !action.githubOwned);
-  const githubOwned = actions.filter((action) => action.githubOwned);
   const out: string[] = [];
-  if (thirdParty.length > 0) out.push(`- third-party (${thirdParty.length}):`, ...thirdParty.map((action) => `  ${line(action)}`));
-  if (githubOwned.length > 0) out.push(`- GitHub-owned (${githubOwned.length}):`, ...githubOwned.map((action) => `  ${line(action)}`));
+  for (const [label, group] of [
+    ['third-party', actions.filter((action) => !action.githubOwned)],
+    ['GitHub-owned', actions.filter((action) => action.githubOwned)],
+  ] as const) {
+    if (group.length === 0) continue;
+    // One line per `uses:` value with every place it is written: a repository repeats the same few actions.
+    const places = new Map<string, string[]>();
+    for (const action of group) places.set(action.uses, [...(places.get(action.uses) ?? []), `${action.file}:${action.line}`]);
+    out.push(`- ${label} (${group.length} ${group.length === 1 ? 'reference' : 'references'}):`);
+    for (const [uses, where] of places) out.push(`  - ${markdownCode(uses)}: ${where.map((place) => markdownCode(place)).join(', ')}`);
+  }
   return out;
 }
 
