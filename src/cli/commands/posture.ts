@@ -80,25 +80,30 @@ export async function collectFacts(
       try {
         const make = dependencies.githubCollector ?? createGithubCollector;
         const collector = make({ token, env: io.env, clock: dependencies.clock ?? systemClock, events, cache });
-        const failures: string[] = [];
+        // One source per organisation or repository that failed, so the others still count as reached.
+        const failures: PostureReport['sources'] = [];
+        let reached = 0;
         for (const org of request.orgs) {
           try {
             const collected = await collector.collectOrg(org);
             facts.orgs.push(collected.org);
             facts.repos.push(...collected.repos);
+            reached++;
           } catch (error) {
-            failures.push(`${org}: ${describeError(error)}`);
+            failures.push({ name: `github ${org}`, reachable: false, error: redactSecrets(describeError(error), io.env) });
           }
         }
         for (const repo of request.repos) {
           const [owner, name] = repo.split('/') as [string, string];
           try {
             facts.repos.push(await collector.collectRepo(owner, name));
+            reached++;
           } catch (error) {
-            failures.push(`${repo}: ${describeError(error)}`);
+            failures.push({ name: `github ${repo}`, reachable: false, error: redactSecrets(describeError(error), io.env) });
           }
         }
-        facts.sources.push(failures.length === 0 ? { name: 'github', reachable: true } : { name: 'github', reachable: false, error: redactSecrets(failures.join('; '), io.env) });
+        if (reached > 0) facts.sources.push({ name: 'github', reachable: true });
+        facts.sources.push(...failures);
       } finally {
         cache?.close();
       }
@@ -110,7 +115,8 @@ export async function collectFacts(
       try {
         for (const checkout of await findLocalRepos(directory)) facts.repos.push(await collectLocalRepo(checkout));
       } catch (error) {
-        return { ok: false, message: `--local ${directory}: ${describeError(error)}` };
+        // The collector's errors name the folder already; --local says which option it was.
+        return { ok: false, message: `--local ${directory}: ${error instanceof Error ? error.message : String(error)}` };
       }
     }
     facts.sources.push({ name: 'local', reachable: true });
@@ -296,6 +302,10 @@ export async function runPosture(io: CliIo, options: PostureCommandOptions, depe
       return 2;
     }
     report = waived.report;
+    // With --check, waivers of the checks left out match nothing by design.
+    if (options.check.length === 0) {
+      for (const waiver of waived.unused) warn(io, `chainwatch: ${waiver.location.path}:${waiver.location.line}: the waiver for ${waiver.repo} ${waiver.check} matches no result`);
+    }
   }
 
   const importance = await readImportance(io, options, facts.repos.map((repo) => repo.repo), packages);
@@ -315,11 +325,21 @@ export async function runPosture(io: CliIo, options: PostureCommandOptions, depe
   return postureExitCode(report, options.failOn);
 }
 
-/** Reads a waiver file and applies it (src/posture/waivers.ts); a located error for bad input. */
-export async function applyWaiverFile(path: string, report: PostureReport, clock: Clock): Promise<{ ok: true; report: PostureReport } | { ok: false; message: string }> {
-  void path;
-  void clock;
-  return { ok: true, report };
+/**
+ * Reads a waiver file (src/posture/waivers.ts) and applies it: waived results
+ * keep their outcome and carry the waiver; expired waivers are listed, not
+ * applied. `unused` names the waivers that matched no result (a typo, or a
+ * check that passes now).
+ */
+export async function applyWaiverFile(
+  path: string,
+  report: PostureReport,
+  clock: Clock,
+): Promise<{ ok: true; report: PostureReport; unused: { repo: string; check: string; location: { path: string; line: number } }[] } | { ok: false; message: string }> {
+  const { applyWaivers, loadWaivers, unusedWaivers } = await import('../../posture/waivers.js');
+  const waivers = loadWaivers(path);
+  if (!waivers.ok) return { ok: false, message: waivers.error.describe() };
+  return { ok: true, report: applyWaivers(report, waivers.value, clock), unused: unusedWaivers(report, waivers.value) };
 }
 
 export function registerPosture(program: Command, io: CliIo, setExit: (code: number) => void): void {

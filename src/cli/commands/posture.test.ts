@@ -1,0 +1,219 @@
+/** `chainwatch posture` in-process: the shared checkouts (local), the fake GitHub server (API), waivers, importance. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../../test/cli-harness.js';
+import { FIXTURE_NOW, fixtureOrgs, SHARED_PROJECTS } from '../../../test/fake-github/fixtures.js';
+import { startFakeGithub, type FakeGithub } from '../../../test/fake-github/server.js';
+import { fixedClock } from '../../core/clock.js';
+import { TOOL_VERSION } from '../version.js';
+import { captureIo, useTemporaryDirectory } from './command-fakes.fixture.js';
+import { NO_TOKEN, runPosture, type PostureCommandOptions } from './posture.js';
+
+const TOKEN = 'ghp_Pq7Wm2Xc9Vb4Nz1Lk8Jh3Gf6Ds5Aa0Ss9Dd2';
+const clock = fixedClock(FIXTURE_NOW);
+const dir = useTemporaryDirectory(beforeEach, afterEach);
+const PRESET = new URL('../../config/presets/jupyter.yaml', import.meta.url).pathname;
+
+function io(env: NodeJS.ProcessEnv = {}) {
+  const captured = captureIo(dir.path);
+  // Caches and histories in the test's own folder, never the user's.
+  captured.env = { CHAINWATCH_HTTP_CACHE: join(dir.path, 'http.sqlite'), CHAINWATCH_GRAPH_DB: join(dir.path, 'graph.sqlite'), ...env };
+  return captured;
+}
+
+function options(overrides: Partial<PostureCommandOptions>): PostureCommandOptions {
+  return { org: [], local: [], check: [], format: 'json', failOn: 'fail', ...overrides };
+}
+
+type Json = { repos: { repo: string; checks: { id: string; outcome: string; waiver?: object }[] }[]; orgs: { org: string; checks: { id: string; outcome: string }[] }[]; expiredWaivers: object[]; sources: object[] };
+
+function outcomes(document: Json, check: string): Record<string, string> {
+  return Object.fromEntries(document.repos.map((repo) => [repo.repo, repo.checks.find((entry) => entry.id === check)?.outcome ?? 'missing']));
+}
+
+describe('chainwatch posture --local (the 12 shared repositories)', () => {
+  it('evaluates every check; Dependabot coverage as read from their files; API-only checks not-available', async () => {
+    const captured = io();
+    const code = await runPosture(captured, options({ local: [SHARED_PROJECTS] }), { clock });
+    const document = JSON.parse(captured.out()) as Json;
+    expect(document.repos).toHaveLength(12);
+    expect(document.sources).toEqual([{ name: 'local', reachable: true }]);
+    expect(outcomes(document, 'dependency-update-tool')).toEqual({
+      'conda-forge/jupyterlab-feedstock': 'not-applicable', // a conda recipe only: no update tool reads it
+      'ipython/ipykernel': 'pass',
+      'jupyter-server/jupyter_server': 'partial', // npm (package.json with dependencies) not configured
+      'jupyter-widgets/ipywidgets': 'partial', // github-actions not configured
+      'jupyter/docker-stacks': 'pass',
+      'jupyter/jupyter_client': 'pass',
+      'jupyter/nbconvert': 'partial', // pip not configured
+      'jupyter/nbformat': 'pass',
+      'jupyter/notebook': 'partial', // npm not configured
+      'jupyterhub/jupyterhub': 'partial', // pip not configured
+      'jupyterlab/jupyterlab': 'pass', // github-actions, pip and npm
+      'jupyterlab/lumino': 'partial', // npm not configured
+    });
+    expect(new Set(Object.values(outcomes(document, 'private-vulnerability-reporting')))).toEqual(new Set(['not-available']));
+    expect(new Set(Object.values(outcomes(document, 'branch-protection')))).toEqual(new Set(['not-available']));
+    // The five with a SECURITY.md of their own.
+    const policy = outcomes(document, 'security-policy');
+    expect(Object.keys(policy).filter((repo) => policy[repo] === 'pass')).toEqual(['jupyter/docker-stacks', 'jupyter/jupyter_client', 'jupyter/nbconvert', 'jupyter/nbformat', 'jupyterhub/jupyterhub']);
+    expect(code).toBe(1);
+  });
+
+  it.each([
+    ['never', 0],
+    ['fail', 1],
+  ] as const)('--fail-on %s exits %i', async (failOn, expected) => {
+    expect(await runPosture(io(), options({ local: [join(SHARED_PROJECTS, 'jupyter/nbconvert')], failOn }), { clock })).toBe(expected);
+  });
+
+  it('--fail-on partial counts partial results; fail does not', async () => {
+    const only = { local: [join(SHARED_PROJECTS, 'jupyter/notebook')], check: ['dependency-update-tool'] };
+    expect(await runPosture(io(), options({ ...only, failOn: 'fail' }), { clock })).toBe(0);
+    expect(await runPosture(io(), options({ ...only, failOn: 'partial' }), { clock })).toBe(1);
+  });
+
+  it('--check keeps only the columns asked for', async () => {
+    const captured = io();
+    await runPosture(captured, options({ local: [join(SHARED_PROJECTS, 'jupyter')], check: ['pinned-actions', 'dependency-update-tool'], format: 'table' }), { clock });
+    expect(captured.out().split('\n').slice(0, 2)).toEqual(['Repository              dep-updates  pinned', 'jupyter/docker-stacks   pass         pass']);
+  });
+
+  it('the Markdown report follows the config packages’ order and names what to add', async () => {
+    const captured = io();
+    await runPosture(captured, options({ local: [SHARED_PROJECTS], config: PRESET, format: 'markdown' }), { clock });
+    const markdown = captured.out();
+    const summaryRows = markdown.split('\n').filter((line) => /^\| `[^`]+\/[^`]+` \|/.test(line)).map((line) => /^\| `([^`]+)`/.exec(line)![1]);
+    // jupyterlab, notebook, jupyterhub, jupyter-server, ipywidgets, nbconvert, ipykernel, jupyter-client, nbformat (PyPI list),
+    // lumino (@lumino/widgets, npm list); then the two no package names, by name.
+    expect(summaryRows).toEqual([
+      'jupyterlab/jupyterlab',
+      'jupyter/notebook',
+      'jupyterhub/jupyterhub',
+      'jupyter-server/jupyter_server',
+      'jupyter-widgets/ipywidgets',
+      'jupyter/nbconvert',
+      'ipython/ipykernel',
+      'jupyter/jupyter_client',
+      'jupyter/nbformat',
+      'jupyterlab/lumino',
+      'conda-forge/jupyterlab-feedstock',
+      'jupyter/docker-stacks',
+    ]);
+    expect(markdown).toContain("Repositories are listed most important first (importance from the order of the config's packages)");
+    expect(markdown).toContain('  - add to `.github/dependabot.yaml`: `pip` (`/`)');
+    expect(markdown).toContain('    - `manics/action-sphinx-linkcheck-summary@main`: `.github/workflows/test-docs.yml:92`');
+  });
+
+  it('--importance puts the listed repositories first', async () => {
+    const list = join(dir.path, 'importance.yaml');
+    writeFileSync(list, '- jupyter/nbformat\n- jupyter/notebook\n');
+    const captured = io();
+    await runPosture(captured, options({ local: [join(SHARED_PROJECTS, 'jupyter')], importance: list }), { clock });
+    expect((JSON.parse(captured.out()) as Json).repos.map((repo) => repo.repo)).toEqual(['jupyter/nbformat', 'jupyter/notebook', 'jupyter/docker-stacks', 'jupyter/jupyter_client', 'jupyter/nbconvert']);
+  });
+
+  it('waivers mark results and expired ones are listed, not applied', async () => {
+    const waivers = join(dir.path, 'waivers.yaml');
+    writeFileSync(
+      waivers,
+      [
+        'waivers:',
+        '  - { repo: jupyter/nbconvert, check: dependency-update-tool, reason: pip pinned by hatch, approved-by: council, expires: 2027-01-01 }',
+        '  - { repo: jupyter/notebook, check: dependency-update-tool, reason: old, approved-by: council, expires: 2026-01-01 }',
+        '',
+      ].join('\n'),
+    );
+    const captured = io();
+    await runPosture(captured, options({ local: [join(SHARED_PROJECTS, 'jupyter')], waivers, check: ['dependency-update-tool'] }), { clock });
+    const document = JSON.parse(captured.out()) as Json;
+    const nbconvert = document.repos.find((repo) => repo.repo === 'jupyter/nbconvert')!.checks[0]!;
+    expect(nbconvert).toMatchObject({ outcome: 'partial', waiver: { reason: 'pip pinned by hatch', approvedBy: 'council', expires: '2027-01-01' } });
+    expect(document.repos.find((repo) => repo.repo === 'jupyter/notebook')!.checks[0]!.waiver).toBeUndefined();
+    expect(document.expiredWaivers).toEqual([{ repo: 'jupyter/notebook', check: 'dependency-update-tool', expires: '2026-01-01', reason: 'old' }]);
+  });
+
+  it('SARIF carries the tool version', async () => {
+    const captured = io();
+    await runPosture(captured, options({ local: [join(SHARED_PROJECTS, 'jupyter/nbconvert')], format: 'sarif' }), { clock });
+    const log = JSON.parse(captured.out()) as { version: string; runs: { tool: { driver: { version: string; rules: { id: string }[] } } }[] };
+    expect(log.version).toBe('2.1.0');
+    expect(log.runs[0]!.tool.driver.version).toBe(TOOL_VERSION);
+    expect(log.runs[0]!.tool.driver.rules).toHaveLength(10);
+  });
+});
+
+describe('chainwatch posture --org (fake GitHub server)', () => {
+  let server: FakeGithub;
+  beforeAll(async () => {
+    server = await startFakeGithub({ orgs: fixtureOrgs(), tokens: { [TOKEN]: 'council-bot' } });
+  });
+  afterAll(async () => server.close());
+
+  it('collects the organisation through the API: API-only facts are known', async () => {
+    const captured = io({ GH_TOKEN: TOKEN, GITHUB_API_URL: server.url });
+    await runPosture(captured, options({ org: ['jupyter'] }), { clock });
+    const document = JSON.parse(captured.out()) as Json;
+    const pvr = outcomes(document, 'private-vulnerability-reporting');
+    // From the fake's fixture settings: on for nbformat, notebook and docker-stacks; off by default; nbconvert answers 404.
+    expect([pvr['jupyter/docker-stacks'], pvr['jupyter/nbformat'], pvr['jupyter/notebook'], pvr['jupyter/jupyter_client'], pvr['jupyter/nbconvert']]).toEqual(['pass', 'pass', 'pass', 'fail', 'not-available']);
+    expect(document.orgs.map((org) => org.org)).toEqual(['jupyter']);
+    expect(document.orgs[0]!.checks.map((check) => check.id)).toEqual(['org-two-factor', 'org-workflow-permissions', 'org-inactive-members', 'org-outside-collaborators']);
+    expect(document.sources).toEqual([{ name: 'github', reachable: true }]);
+    expect(captured.out()).not.toContain(TOKEN);
+    expect(captured.err()).not.toContain(TOKEN);
+  });
+
+  it('an organisation that fails is a source that says why; the others are reported', async () => {
+    const captured = io({ GH_TOKEN: TOKEN, GITHUB_API_URL: server.url });
+    await runPosture(captured, options({ org: ['jupyter', 'no-such-org'], format: 'table' }), { clock });
+    expect(captured.out()).toContain('Unreachable sources (checks that need them are n/a):\n  github no-such-org: no GitHub organisation named no-such-org\n');
+    expect(captured.out()).toMatch(/^jupyter\/nbconvert /m);
+  });
+
+  it('a rejected token: nothing collected, exit 2, the token never printed', async () => {
+    const captured = io({ GITHUB_TOKEN: 'ghp_WrongWrongWrongWrongWrongWrongWrong12', GITHUB_API_URL: server.url });
+    const code = await runPosture(captured, options({ org: ['jupyter'] }), { clock });
+    expect(code).toBe(2);
+    expect(captured.err()).toMatch(/github jupyter unreachable: /);
+    expect(`${captured.out()}${captured.err()}`).not.toContain('ghp_WrongWrongWrongWrongWrongWrongWrong12');
+  });
+});
+
+describe('chainwatch posture without a token, and bad input', () => {
+  it('--org without a token: the API is an unreachable source; with nothing else, exit 2', async () => {
+    const captured = io();
+    expect(await runPosture(captured, options({ org: ['jupyter'] }), { clock })).toBe(2);
+    expect(captured.err()).toBe(`chainwatch: github unreachable: ${NO_TOKEN}\nchainwatch: no repository could be collected\n`);
+  });
+
+  it('--org without a token beside --local: reported, the source listed as unreachable', async () => {
+    const captured = io();
+    await runPosture(captured, options({ org: ['jupyter'], local: [join(SHARED_PROJECTS, 'jupyter/nbformat')] }), { clock });
+    expect((JSON.parse(captured.out()) as Json).sources).toEqual([
+      { name: 'github', reachable: false, error: NO_TOKEN },
+      { name: 'local', reachable: true },
+    ]);
+  });
+
+  it.each([
+    [['posture', '--check', 'nope', '--local', '.'], /unknown check "nope"/],
+    [['posture'], /nothing to check/],
+    [['posture', '--local', '/no/such/folder'], /--local \/no\/such\/folder: cannot read/],
+    [['posture', '--local', '.', '--format', 'html'], /expected one of table, json, sarif, markdown/],
+    [['posture', '--local', '.', '--waivers', '/no/such/waivers.yaml'], /cannot read waivers/],
+  ])('%j exits 2', async (argv, message) => {
+    const run = await runCli(argv, { cwd: SHARED_PROJECTS, env: { CHAINWATCH_HTTP_CACHE: join(dir.path, 'http.sqlite'), CHAINWATCH_GRAPH_DB: join(dir.path, 'graph.sqlite') } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+  });
+
+  it('a bad waiver names the file and the line', async () => {
+    const waivers = join(dir.path, 'waivers.yaml');
+    writeFileSync(waivers, 'waivers:\n  - repo: jupyter/nbconvert\n    check: no-such-check\n    reason: r\n    approved-by: c\n    expires: 2027-01-01\n');
+    const captured = io();
+    expect(await runPosture(captured, options({ local: [join(SHARED_PROJECTS, 'jupyter/nbconvert')], waivers }), { clock })).toBe(2);
+    expect(captured.err()).toMatch(new RegExp(`^chainwatch: ${waivers}:3: `));
+  });
+});
