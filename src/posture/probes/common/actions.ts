@@ -213,7 +213,7 @@ const SCOPE_EVIDENCE: Readonly<Record<string, ScopeEvidence>> = {
   },
   packages: {
     actions: ['docker/build-push-action', 'docker/login-action'],
-    commands: [/\bghcr\.io\b/, /\bdocker\s+push\b/, /\bnpm\.pkg\.github\.com\b/],
+    commands: [/\bghcr\.io\b/, /\bdocker\s+push\b/],
   },
   'security-events': {
     actions: ['github/codeql-action'],
