@@ -111,7 +111,11 @@ async function resolveOurs(cachePath: string, storePath: string, maxAgeMs: numbe
     const cpu = process.cpuUsage();
     const resolution = await resolvePypi(
       JUPYTER_PYPI_PRESET.map((name) => ({ name })),
-      { index: createRegistryIndex(registry, { store, maxAgeMs }), environment: environment.value, excludeNewer: EXCLUDE_NEWER },
+      {
+        index: createRegistryIndex(registry, { store, maxAgeMs, pages: { http, ...(endpoint.authorization ? { authorization: endpoint.authorization } : {}) } }),
+        environment: environment.value,
+        excludeNewer: EXCLUDE_NEWER,
+      },
     );
     const used = process.cpuUsage(cpu);
     return { seconds: (performance.now() - started) / 1000, cpuSeconds: (used.user + used.system) / 1e6, stats: http.stats(), resolution };

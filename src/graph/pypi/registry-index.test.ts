@@ -48,6 +48,25 @@ describe('resolvePypi over the registry client (replayed cassette)', () => {
     expect(client.stats().requests).toBe(loadCassette(CASSETTE).interactions.length);
   });
 
+  it('the lean page reader gives the same answer with the same requests', async () => {
+    const { client, agent } = replayClient(CASSETTE);
+    cleanups.push(() => client.close(), () => agent.close());
+    const index = createRegistryIndex(createPypiRegistry({ http: client, indexUrl: INDEX }), { pages: { http: client } });
+    const result = await resolvePypi([{ name: 'jupyter-client' }], { index, environment: defaultEnvironment, excludeNewer: '2026-01-01T00:00:00Z' });
+    expect(result.packages.map((found) => `${found.name}==${found.version}`)).toEqual([
+      'jupyter-client==8.7.0',
+      'jupyter-core==5.9.1',
+      'platformdirs==4.5.1',
+      'python-dateutil==2.9.0.post0',
+      'pyzmq==27.1.0',
+      'six==1.17.0',
+      'tornado==6.5.4',
+      'traitlets==5.14.3',
+    ]);
+    agent.assertAllUsed();
+    expect(client.stats().requests).toBe(loadCassette(CASSETTE).interactions.length);
+  });
+
   it('without the cut-off it goes for the newer release the cut-off hides', async () => {
     const { index } = replayIndex();
     // The trimmed pages keep releases uploaded after 2026-01-01 (jupyter-client 8.9.0 is the newest); their

@@ -1,8 +1,10 @@
 import { systemClock, type Clock } from '../../core/clock.js';
 import { parseRequirement, type Pep508Requirement } from '../../ecosystems/pypi/requirement.js';
 import type { DistributionFileRef, PypiFile as RegistryFile, PypiRegistry } from '../../ecosystems/pypi/registry.js';
+import type { HttpClient } from '../../http/types.js';
 import type { PypiIndex, PypiMetadata } from './pypi-index.js';
 import { requirementToString } from './requirements.js';
+import { createSimplePageReader } from './simple-pages.js';
 import type { StoredFile, StoredMetadata, StoredRelease, SummaryStore } from './summary-store.js';
 
 export interface RegistryIndexOptions {
@@ -19,6 +21,12 @@ export interface RegistryIndexOptions {
    */
   maxAgeMs?: number;
   clock?: Clock;
+  /**
+   * Read PEP 691 JSON project pages with the resolver's lean reader
+   * (simple-pages.ts) through this HttpClient, the registry client's own
+   * requests; other page forms still go through the registry client.
+   */
+  pages?: { http: HttpClient; authorization?: string; source?: string };
 }
 
 /**
@@ -37,6 +45,7 @@ export function createRegistryIndex(registry: PypiRegistry, options: RegistryInd
   const clock = options.clock ?? systemClock;
   /** The registry's own object for each file handed out (it keeps the hashes of the .metadata file). */
   const origins = new WeakMap<object, RegistryFile>();
+  const reader = options.pages ? createSimplePageReader({ ...options.pages, indexUrl: registry.indexUrl }) : null;
 
   return {
     async versions(name) {
@@ -45,15 +54,20 @@ export function createRegistryIndex(registry: PypiRegistry, options: RegistryInd
         // Stored files are PypiFiles already (with size and PEP 658 flag for metadata()).
         return stored.releases;
       }
-      const page = await registry.project(name);
-      const releases = page === null ? null : releasesOf(page.files, origins);
+      const lean = reader ? await reader.read(name) : 'other';
+      let releases: StoredRelease[] | null;
+      if (lean !== 'other') releases = lean;
+      else {
+        const page = await registry.project(name);
+        releases = page === null ? null : releasesOf(page.files, origins);
+      }
       store?.putProject(registry.indexUrl, name, releases, clock.now().getTime());
       return releases;
     },
     async metadata(_name, _version, file) {
       if (file.url === undefined) return 'unknown';
       const stored = file as StoredFile;
-      const found: DistributionFileRef = origins.get(file) ?? {
+      const found: DistributionFileRef = origins.get(file) ?? reader?.fileRef(file) ?? {
         filename: file.filename,
         url: file.url,
         size: stored.size ?? null,
