@@ -1,0 +1,208 @@
+/** `chainwatch fix` in-process: diffs for the shared checkouts, --apply and --issue on an in-memory GitHub, the read side on the fake server. */
+import { execFileSync } from 'node:child_process';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../../test/cli-harness.js';
+import { FIXTURE_NOW, fixtureOrgs, SHARED_PROJECTS, syntheticRepo } from '../../../test/fake-github/fixtures.js';
+import { sha1, staticOrg } from '../../../test/fake-github/model.js';
+import { startFakeGithub, type FakeGithub } from '../../../test/fake-github/server.js';
+import { fixedClock } from '../../core/clock.js';
+import { memoryGithub } from '../../posture/fix/memory-github.fixture.js';
+import type { ActionRefResolver } from '../../posture/fix/pin-actions.js';
+import { captureIo, useTemporaryDirectory } from './command-fakes.fixture.js';
+import { runFix, type FixCommandOptions } from './fix.js';
+
+const TOKEN = 'ghp_Tq4Rm8Xc2Vb6Nz9Lk1Jh5Gf3Ds7Aa4Ss1Dd8';
+const clock = fixedClock(FIXTURE_NOW);
+const dir = useTemporaryDirectory(beforeEach, afterEach);
+const NBCONVERT = join(SHARED_PROJECTS, 'jupyter/nbconvert');
+
+function io(env: NodeJS.ProcessEnv = {}) {
+  const captured = captureIo(dir.path);
+  captured.env = { CHAINWATCH_HTTP_CACHE: join(dir.path, 'http.sqlite'), ...env };
+  return captured;
+}
+
+function options(overrides: Partial<FixCommandOptions>): FixCommandOptions {
+  return { repo: [], org: [], local: [], ...overrides };
+}
+
+/** A copy of a shared checkout as a git repository, to apply what the command printed. */
+function applyInCopy(source: string, diff: string): string {
+  const copy = join(dir.path, 'checkout');
+  cpSync(source, copy, { recursive: true });
+  execFileSync('git', ['init', '-q'], { cwd: copy });
+  execFileSync('git', ['apply', '--check', '-'], { cwd: copy, input: diff, stdio: ['pipe', 'pipe', 'pipe'] });
+  execFileSync('git', ['apply', '-'], { cwd: copy, input: diff, stdio: ['pipe', 'pipe', 'pipe'] });
+  return copy;
+}
+
+const resolver: ActionRefResolver = {
+  async resolve(owner, repo, ref) {
+    return owner === 'actions' ? { resolved: true, sha: `${ref.replace(/\D/g, '')}`.padEnd(40, 'a') } : { resolved: false, reason: 'not in this test' };
+  },
+};
+
+describe('chainwatch fix (diffs)', () => {
+  it('dependency-update-tool prints the dependabot.yml patch for jupyter/nbconvert, and git applies it', async () => {
+    const captured = io();
+    expect(await runFix(captured, 'dependency-update-tool', options({ local: [NBCONVERT] }), { clock })).toBe(0);
+    const diff = captured.out();
+    expect(diff.split('\n').slice(0, 8)).toEqual([
+      'diff --git a/.github/dependabot.yml b/.github/dependabot.yml',
+      '--- a/.github/dependabot.yml',
+      '+++ b/.github/dependabot.yml',
+      // The file has 12 lines; the pip entry is appended after the last one.
+      '@@ -10,3 +10,13 @@',
+      '       actions:',
+      '         patterns:',
+      '           - "*"',
+      '+  - package-ecosystem: "pip"',
+    ]);
+    const copy = applyInCopy(NBCONVERT, diff);
+    expect(readFileSync(join(copy, '.github/dependabot.yml'), 'utf8')).toContain('  - package-ecosystem: "pip"\n    directory: "/"\n');
+    expect(captured.err()).toBe('');
+  });
+
+  it('token-permissions for every workflow of jupyter/nbconvert; notes for review on stderr', async () => {
+    const captured = io();
+    expect(await runFix(captured, 'token-permissions', options({ local: [NBCONVERT] }), { clock })).toBe(0);
+    expect(captured.out().match(/^diff --git /gm)).toHaveLength(5);
+    applyInCopy(NBCONVERT, captured.out());
+    expect(captured.err().split('\n').filter(Boolean)).toEqual([
+      'chainwatch: jupyter/nbconvert .github/workflows/docs.yml:12: review: job generate-docs now gets contents: read only (before: the repository default); give a job its own permissions: block if it writes',
+      expect.stringMatching(/^chainwatch: jupyter\/nbconvert \.github\/workflows\/tests\.yml:18: review: jobs run-tests, /),
+    ]);
+  });
+
+  it('pinned-actions without a token: no patch, every tag named as unresolved', async () => {
+    const captured = io();
+    expect(await runFix(captured, 'pinned-actions', options({ local: [NBCONVERT] }), { clock })).toBe(0);
+    expect(captured.out()).toBe('');
+    const lines = captured.err().split('\n').filter(Boolean);
+    expect(lines).toHaveLength(35);
+    expect(lines[0]).toBe(
+      'chainwatch: jupyter/nbconvert .github/workflows/docs.yml:20: unresolved: actions/checkout@v6: no GH_TOKEN or GITHUB_TOKEN in the environment: tags cannot be resolved to commit SHAs; left as they are',
+    );
+    expect(lines[34]).toBe('chainwatch: jupyter/nbconvert: nothing to change for pinned-actions');
+  });
+
+  it('pinned-actions with a resolver: the resolved ones are pinned and the patch applies', async () => {
+    const captured = io();
+    await runFix(captured, 'pinned-actions', options({ local: [NBCONVERT] }), { clock, refResolver: resolver });
+    const copy = applyInCopy(NBCONVERT, captured.out());
+    expect(readFileSync(join(copy, '.github/workflows/docs.yml'), 'utf8').split('\n')[19]).toBe(`        uses: actions/checkout@${'6'.padEnd(40, 'a')} # v6`);
+  });
+
+  it('several repositories: each diff under a # owner/name line', async () => {
+    const captured = io();
+    await runFix(captured, 'dependency-update-tool', options({ local: [join(SHARED_PROJECTS, 'jupyter')] }), { clock });
+    expect(captured.out().match(/^# .*$/gm)).toEqual(['# jupyter/nbconvert', '# jupyter/notebook']);
+  });
+
+  it.each([
+    [['fix', 'security-policy', '--local', NBCONVERT], /no automatic fix for security-policy \(fixes exist for dependency-update-tool, pinned-actions, token-permissions\)/],
+    [['fix', 'org-two-factor', '--local', NBCONVERT], /expected a repository check/],
+    [['fix', 'pinned-actions'], /nothing to fix/],
+    [['fix', 'pinned-actions', '--local', NBCONVERT, '--apply'], /--apply and --issue write to GitHub: no GH_TOKEN or GITHUB_TOKEN/],
+    [['fix', 'pinned-actions', '--repo', 'not a repo'], /expected owner\/name/],
+  ])('%j exits 2', async (argv, message) => {
+    const run = await runCli(argv, { env: { CHAINWATCH_HTTP_CACHE: join(dir.path, 'http.sqlite') } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+  });
+});
+
+describe('chainwatch fix --apply and --issue (in-memory GitHub)', () => {
+  function nbconvertOnGithub() {
+    const files: Record<string, string> = {};
+    for (const name of ['docs.yml', 'enforce-label.yml', 'prep-release.yml', 'publish-release.yml', 'tests.yml']) {
+      files[`.github/workflows/${name}`] = readFileSync(join(NBCONVERT, '.github/workflows', name), 'utf8');
+    }
+    files['.github/dependabot.yml'] = readFileSync(join(NBCONVERT, '.github/dependabot.yml'), 'utf8');
+    return memoryGithub({ 'jupyter/nbconvert': { files } });
+  }
+
+  it('--apply opens one pull request, and refreshes it on the next run', async () => {
+    const github = nbconvertOnGithub();
+    const dependencies = { clock, githubWrites: () => github };
+    const first = io({ GH_TOKEN: TOKEN });
+    expect(await runFix(first, 'token-permissions', options({ local: [NBCONVERT], apply: true }), dependencies)).toBe(0);
+    expect(first.out()).toBe('jupyter/nbconvert: pull request #1 created: https://github.test/jupyter/nbconvert/pull/1\n');
+    const second = io({ GH_TOKEN: TOKEN });
+    await runFix(second, 'token-permissions', options({ local: [NBCONVERT], apply: true }), dependencies);
+    expect(second.out()).toBe('jupyter/nbconvert: pull request #1 updated: https://github.test/jupyter/nbconvert/pull/1\n');
+    expect(github.pulls('jupyter/nbconvert')).toHaveLength(1);
+    expect(github.filesOn('jupyter/nbconvert', 'chainwatch/fix-token-permissions')['.github/workflows/docs.yml']).toContain('permissions:\n  contents: read\n\njobs:');
+  });
+
+  it('--issue opens one issue with the patch, leaves it on the next run, closes it once waived', async () => {
+    const github = nbconvertOnGithub();
+    const dependencies = { clock, githubWrites: () => github };
+    const first = io({ GH_TOKEN: TOKEN });
+    await runFix(first, 'dependency-update-tool', options({ local: [NBCONVERT], issue: true }), dependencies);
+    expect(first.out()).toBe('jupyter/nbconvert: issue #1 opened: https://github.test/jupyter/nbconvert/issues/1\n');
+    expect(github.issues('jupyter/nbconvert')[0]!.body).toContain('```diff\ndiff --git a/.github/dependabot.yml b/.github/dependabot.yml');
+    const second = io({ GH_TOKEN: TOKEN });
+    await runFix(second, 'dependency-update-tool', options({ local: [NBCONVERT], issue: true }), dependencies);
+    expect(second.out()).toBe('jupyter/nbconvert: issue #1 unchanged: https://github.test/jupyter/nbconvert/issues/1\n');
+    const waivers = join(dir.path, 'waivers.yaml');
+    writeFileSync(waivers, '- { repo: jupyter/nbconvert, check: dependency-update-tool, reason: hatch pins pip, approved-by: council, expires: 2027-01-01 }\n');
+    const third = io({ GH_TOKEN: TOKEN });
+    await runFix(third, 'dependency-update-tool', options({ local: [NBCONVERT], issue: true, waivers }), dependencies);
+    expect(third.out()).toBe('jupyter/nbconvert: issue #1 closed: https://github.test/jupyter/nbconvert/issues/1\n');
+    expect(github.issues('jupyter/nbconvert')).toHaveLength(1);
+  });
+
+  it('--issue works for checks without an automatic fix, and leaves API-only unknowns alone', async () => {
+    const github = nbconvertOnGithub();
+    const captured = io({ GH_TOKEN: TOKEN });
+    await runFix(captured, 'private-vulnerability-reporting', options({ local: [NBCONVERT], issue: true }), { clock, githubWrites: () => github });
+    expect(captured.out()).toMatch(/^jupyter\/nbconvert: issue left as it is \(private-vulnerability-reporting is not-available: /);
+    expect(github.writes).toEqual([]);
+  });
+
+  it('a write GitHub refuses: that repository fails (exit 1), with the reason', async () => {
+    const github = nbconvertOnGithub();
+    github.createIssue = async () => {
+      throw new Error('403 Resource not accessible by integration');
+    };
+    const captured = io({ GH_TOKEN: TOKEN });
+    expect(await runFix(captured, 'pinned-actions', options({ local: [NBCONVERT], issue: true }), { clock, githubWrites: () => github })).toBe(1);
+    expect(captured.err()).toContain('chainwatch: jupyter/nbconvert: 403 Resource not accessible by integration');
+  });
+});
+
+describe('chainwatch fix --repo (fake GitHub server)', () => {
+  let server: FakeGithub;
+  beforeAll(async () => {
+    // An `actions` organisation whose checkout repository has a v6 release: the fake serves its tag.
+    const actions = staticOrg({ login: 'actions', databaseId: 424242, twoFactorRequired: true, defaultWorkflowPermissions: 'read', members: [], outsideCollaborators: [] }, [
+      syntheticRepo('actions', 'checkout', { releases: [{ tag: 'v6', date: '2026-01-01T00:00:00Z' }] }),
+    ]);
+    server = await startFakeGithub({ orgs: [...fixtureOrgs(), actions], tokens: { [TOKEN]: 'council-bot' } });
+  });
+  afterAll(async () => server.close());
+
+  it('reads the repository through the API and prints the patch; the token is never printed', async () => {
+    const captured = io({ GH_TOKEN: TOKEN, GITHUB_API_URL: server.url });
+    expect(await runFix(captured, 'dependency-update-tool', options({ repo: ['jupyter/nbconvert'] }), { clock })).toBe(0);
+    expect(captured.out().split('\n')[0]).toBe('diff --git a/.github/dependabot.yml b/.github/dependabot.yml');
+    applyInCopy(NBCONVERT, captured.out());
+    expect(`${captured.out()}${captured.err()}`).not.toContain(TOKEN);
+  });
+
+  it('pinned-actions resolves the tags the API knows through the git refs API, and names the others', async () => {
+    const captured = io({ GH_TOKEN: TOKEN, GITHUB_API_URL: server.url });
+    await runFix(captured, 'pinned-actions', options({ repo: ['jupyter/nbconvert'] }), { clock });
+    // The fake answers a release tag with sha1("owner/name@tag") (test/fake-github/server.ts).
+    const checkout = sha1('actions/checkout@v6');
+    const copy = applyInCopy(NBCONVERT, captured.out());
+    expect(readFileSync(join(copy, '.github/workflows/docs.yml'), 'utf8').split('\n')[19]).toBe(`        uses: actions/checkout@${checkout} # v6`);
+    // actions/checkout@v6: docs.yml 1, tests.yml 9.
+    expect(captured.out().match(new RegExp(`^\\+.*actions/checkout@${checkout} # v6$`, 'gm'))).toHaveLength(10);
+    expect(captured.err()).toContain('chainwatch: jupyter/nbconvert .github/workflows/docs.yml:41: unresolved: actions/upload-artifact@v7: no tag or branch v7 in actions/upload-artifact');
+    expect(`${captured.out()}${captured.err()}`).not.toContain(TOKEN);
+  });
+});
