@@ -271,7 +271,7 @@ const EXPECTATIONS: Record<string, RepoExpectations> = {
     // test-docs.yml:92 manics/action-sphinx-linkcheck-summary@main; everything else is a SHA.
     'pinned-actions': { outcome: 'fail', summary: '1 of 4 third-party action references are not pinned to a commit SHA.', findings: [['.github/workflows/test-docs.yml', 92]] },
     // support-bot.yml:9 `issues: write` at the top level; the other four workflows declare contents: read.
-    'token-permissions': { outcome: 'fail', summary: '1 grant write scopes at the top level.', findings: [['.github/workflows/support-bot.yml', 9]] },
+    'token-permissions': { outcome: 'fail', summary: '1 of 5 workflows grant write scopes at the top level.', findings: [['.github/workflows/support-bot.yml', 9]] },
     'dangerous-workflow': { outcome: 'pass' }, // no privileged trigger, no untrusted expansion
     // release.yml:89-90 id-token: write on pypi-publish, :100 pypa/gh-action-pypi-publish without password.
     'trusted-publishing': { outcome: 'pass', summary: 'Publishes to PyPI with trusted publishing (id-token: write, no stored token).' },

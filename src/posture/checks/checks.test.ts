@@ -142,6 +142,18 @@ describe('token-permissions', () => {
   it('is not-applicable without workflows', () => {
     expect(check('token-permissions', repoFacts()).outcome).toBe('not-applicable');
   });
+
+  it('counts the workflows in its summary', () => {
+    const files = {
+      '.github/workflows/a.yml': lines('on: push', 'jobs: {}'),
+      '.github/workflows/b.yml': lines('on: push', 'permissions: write-all', 'jobs: {}'),
+      '.github/workflows/c.yml': lines('on: push', 'permissions: read-all', 'jobs: {}'),
+    };
+    expect(check('token-permissions', repoFacts(files)).summary).toBe('1 of 3 workflows declare no top-level permissions and 1 grant write scopes at the top level.');
+    expect(check('token-permissions', repoFacts({ '.github/workflows/b.yml': files['.github/workflows/b.yml'] })).summary).toBe(
+      '1 of 1 workflows grant write scopes at the top level.',
+    );
+  });
 });
 
 describe('dangerous-workflow', () => {

@@ -417,7 +417,7 @@ const REPO_EVALUATORS: Readonly<Record<CheckId, RepoEvaluator>> = {
       const total = numberOf(declared, 'workflows') ?? 0;
       const parts = [
         undeclared > 0 ? `${undeclared} of ${total} workflows declare no top-level permissions` : null,
-        writable > 0 ? `${writable} grant write scopes at the top level` : null,
+        writable > 0 ? `${writable}${undeclared > 0 ? '' : ` of ${total} workflows`} grant write scopes at the top level` : null,
       ].filter((part): part is string => part !== null);
       return result(id, 'fail', `${upperFirst(list(parts))}.`, [...declared.findings, ...readOnly.findings, ...jobs.findings]);
     }
