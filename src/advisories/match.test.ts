@@ -477,6 +477,23 @@ describe('createPackageMatcher', () => {
     // "bad version" was seen while compiling for both packages, and is told once.
     expect(matcher.recordWarnings().map((w) => [w.code, w.recordId, w.value])).toEqual([['invalid-event-version', 'TEST-TWO-PACKAGES', 'bad version']]);
   });
+
+  it('keeps only the most recently used packages compiled (bounded memory), recompiling one that was evicted', () => {
+    const asked: string[] = [];
+    const matcher = createPackageMatcher(
+      {
+        recordsFor(_ecosystem, normalizedName) {
+          asked.push(normalizedName);
+          return [];
+        },
+      },
+      () => pypiScheme,
+      { cacheSize: 2 },
+    );
+    for (const name of ['a', 'b', 'a', 'c', 'a', 'b']) matcher.match({ ecosystem: 'PyPI', name, version: '1.0' });
+    // a and b cached; a hit keeps a; c evicts b (least recently used); a is still cached; b is compiled again.
+    expect(asked).toEqual(['a', 'b', 'c', 'b']);
+  });
 });
 
 /*
