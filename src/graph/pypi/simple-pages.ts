@@ -100,6 +100,8 @@ export function createSimplePageReader(options: SimplePageReaderOptions): Simple
   const indexOrigin = new URL(options.indexUrl).origin;
 
   function absolute(url: string, page: string): string | null {
+    // Most pages list absolute URLs without a fragment: no need to build a URL object for each.
+    if (/^https?:\/\/[^#\s]+$/i.test(url)) return url;
     try {
       const resolved = new URL(url, page);
       resolved.hash = '';
