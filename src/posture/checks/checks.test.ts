@@ -250,6 +250,7 @@ describe('maintained', () => {
     { name: 'abandoned: never released', facts: { ...history('2024-01-01T00:00:00Z', null), openAdvisories: known(0) }, outcome: 'fail', summary: 'Abandoned: no commit or release for 974 days; no releases.' },
     { name: 'archived', facts: { ...history('2026-08-01T00:00:00Z', null), archived: known(true) }, outcome: 'fail', summary: 'The repository is archived.' },
     { name: 'no history', facts: {}, outcome: 'not-available', summary: 'Commit and release history is unknown: no history in this test.' },
+    { name: 'empty repository', facts: history(null, null), outcome: 'fail', summary: 'The repository has no commits.' },
   ])('$name → $outcome', ({ facts, outcome, summary }) => {
     const result = check('maintained', repoFacts({}, facts));
     expect([result.outcome, result.summary]).toEqual([outcome, summary]);

@@ -504,6 +504,7 @@ const REPO_EVALUATORS: Readonly<Record<CheckId, RepoEvaluator>> = {
     if (commits.outcome === 'not-available' && release.outcome === 'not-available') {
       return result(id, 'not-available', `Commit and release history is unknown: ${reasonOf(commits)}.`);
     }
+    if (commits.outcome === 'false' && commits.evidence.lastCommit === null) return result(id, 'fail', 'The repository has no commits.', commits.findings);
     if (commits.outcome === 'true') {
       return result(id, 'pass', `Active: ${numberOf(commits, 'commitsInWindow')} commit(s) in the last ${context.settings.recentCommitDays} days (last ${String(commits.evidence.lastCommit).slice(0, 10)}).`);
     }

@@ -293,6 +293,16 @@ describe('dangerous-workflow probes', () => {
     expect(run('hasDangerousTrigger', pullRequest).outcome).toBe('false');
   });
 
+  it('hasDangerousTrigger follows a local reusable workflow called from a privileged trigger', () => {
+    const facts = repoFacts({
+      '.github/workflows/pr.yml': lines('on: pull_request_target', 'jobs:', '  call:', '    uses: ./.github/workflows/build.yml'),
+      '.github/workflows/build.yml': lines('on: workflow_call', 'jobs:', '  b:', '    steps:', '      - uses: actions/checkout@v4', '        with:', '          ref: ${{ github.event.pull_request.head.sha }}'),
+    });
+    const answer = run('hasDangerousTrigger', facts);
+    expect(answer.outcome).toBe('true');
+    expect(answer.findings.map((finding) => [finding.file, finding.line])).toEqual([['.github/workflows/build.yml', 7]]);
+  });
+
   it('expandsUntrustedInputInRun finds attacker-controlled expressions in run and github-script, line by line', () => {
     const facts = repoFacts({
       '.github/workflows/issue.yml': lines(

@@ -25,11 +25,17 @@ export const hasDangerousTrigger: RepoProbe = {
       privileged.push(workflow.path);
       const names = [...new Set(triggers.map((trigger) => trigger.event))].join('/');
       for (const job of workflow.jobs) {
-        for (const step of job.steps) {
+        // A local reusable workflow runs with the caller's trigger and token: look inside it too.
+        const called = job.uses?.kind === 'local' ? workflows.find((candidate) => candidate.path === job.uses!.raw.trim().replace(/^\.\//, '')) : undefined;
+        const steps = [
+          ...job.steps.map((step) => ({ step, file: workflow.path })),
+          ...(called?.jobs.flatMap((inner) => inner.steps.map((step) => ({ step, file: called.path }))) ?? []),
+        ];
+        for (const { step, file } of steps) {
           const found = checkoutIn(step, localActions);
           if (!found) continue;
           findings.push({
-            file: found.file ?? workflow.path,
+            file: found.file ?? file,
             line: found.checkout.line,
             message: `\`${names}\` workflow ${workflow.path} (job ${job.id}) ${found.checkout.how}: the pull request's untrusted head runs with a write token and secrets`,
             fix: metadata.fix,
