@@ -1,4 +1,4 @@
-import { request, type Dispatcher } from 'undici';
+import { Octokit, RequestError } from 'octokit';
 import { z } from 'zod';
 import { HostError } from '../../core/errors.js';
 
@@ -58,165 +58,155 @@ type IssueJson = z.infer<typeof IssueSchema>;
 export interface GithubWritesOptions {
   /** REST API root (GitHub's, an Enterprise server's, or a fake's). */
   apiUrl: string;
-  /** Sent as a Bearer token; never part of an error message. */
+  /** Sent as the Authorization header by Octokit; never part of an error message. */
   token: string;
-  dispatcher?: Dispatcher;
+  /** The fetch Octokit uses (tests: undici's fetch on a MockAgent). */
+  fetch?: typeof fetch;
   userAgent?: string;
   /** Most pages read when listing issues (100 each). */
   maxPages?: number;
 }
 
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT';
+
 /**
- * The REST implementation. Writes are not retried (a POST that timed out may
- * have happened); a failed request raises a HostError naming the method, the
- * path and GitHub's message, never the token.
+ * The implementation on Octokit's REST requests. Writes are not retried (a
+ * POST that timed out may have happened) and rate limits are not waited for
+ * (a fix run makes a handful of writes): both plugins are off. A failed
+ * request raises a HostError naming the method, the route and GitHub's
+ * message, never the token (the Octokit error is not kept as the cause, since
+ * it carries the request).
  */
 export function createGithubWrites(options: GithubWritesOptions): GithubWrites {
-  const root = options.apiUrl.replace(/\/+$/, '');
   const maxPages = options.maxPages ?? 20;
-  const headers = {
-    accept: 'application/vnd.github+json',
-    authorization: `Bearer ${options.token}`,
-    'x-github-api-version': '2022-11-28',
-    'user-agent': options.userAgent ?? 'chainwatch',
-  };
+  const octokit = new Octokit({
+    baseUrl: options.apiUrl.replace(/\/+$/, ''),
+    auth: options.token,
+    userAgent: options.userAgent ?? 'chainwatch',
+    retry: { enabled: false },
+    throttle: { enabled: false },
+    ...(options.fetch ? { request: { fetch: options.fetch } } : {}),
+    log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+  });
 
-  async function call(method: 'GET' | 'POST' | 'PATCH' | 'PUT', path: string, body?: unknown): Promise<{ status: number; json: unknown; link: string | undefined }> {
-    const url = path.startsWith('http') ? path : `${root}${path}`;
-    let response;
+  /** One request; `absentOn404` turns a 404 into null instead of an error. */
+  async function call<T>(method: Method, route: string, parameters: Record<string, unknown>, schema: z.ZodType<T>, absentOn404 = false): Promise<T | null> {
+    let data: unknown;
     try {
-      response = await request(url, {
-        method,
-        headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        dispatcher: options.dispatcher,
-      });
+      data = (await octokit.request(`${method} ${route}`, { ...parameters, headers: { 'x-github-api-version': '2022-11-28' } })).data;
     } catch (error) {
-      throw new HostError('github', `${method} ${pathOnly(url)}: ${(error as Error).message}`, { retryable: true, cause: error });
+      if (absentOn404 && error instanceof RequestError && error.status === 404) return null;
+      throw hostError(method, fill(route, parameters), error);
     }
-    const text = await response.body.text();
-    let json: unknown;
-    try {
-      json = text === '' ? null : JSON.parse(text);
-    } catch {
-      json = null;
-    }
-    const link = response.headers.link;
-    return { status: response.statusCode, json, link: Array.isArray(link) ? link.join(', ') : link };
-  }
-
-  async function expect<T>(method: 'GET' | 'POST' | 'PATCH' | 'PUT', path: string, schema: z.ZodType<T>, body?: unknown): Promise<T> {
-    const answer = await call(method, path, body);
-    if (answer.status < 200 || answer.status > 299) throw statusError(method, path, answer.status, answer.json);
-    const parsed = schema.safeParse(answer.json);
-    if (!parsed.success) throw new HostError('github', `${method} ${path}: unexpected answer (${parsed.error.issues[0]?.message ?? 'invalid'})`, { status: answer.status });
+    const parsed = schema.safeParse(data);
+    if (!parsed.success) throw new HostError('github', `${method} ${fill(route, parameters)}: unexpected answer (${parsed.error.issues[0]?.message ?? 'invalid'})`);
     return parsed.data;
   }
-
-  const repoPath = (repo: string): string => {
+  const required = async <T>(method: Method, route: string, parameters: Record<string, unknown>, schema: z.ZodType<T>): Promise<T> =>
+    (await call(method, route, parameters, schema)) as T;
+  const split = (repo: string): { owner: string; repo: string } => {
     const [owner, name] = repo.split('/');
-    return `/repos/${encodeURIComponent(owner ?? '')}/${encodeURIComponent(name ?? '')}`;
+    return { owner: owner ?? '', repo: name ?? '' };
   };
-  const contentPath = (path: string): string => path.split('/').map(encodeURIComponent).join('/');
 
   return {
     async defaultBranch(repo) {
-      return (await expect('GET', repoPath(repo), RepositorySchema)).default_branch;
+      return (await required('GET', '/repos/{owner}/{repo}', split(repo), RepositorySchema)).default_branch;
     },
     async branchHead(repo, branch) {
-      const path = `${repoPath(repo)}/git/ref/heads/${contentPath(branch)}`;
-      const answer = await call('GET', path);
-      if (answer.status === 404) return null;
-      if (answer.status !== 200) throw statusError('GET', path, answer.status, answer.json);
-      const parsed = GitRefSchema.safeParse(answer.json);
-      if (!parsed.success) throw new HostError('github', `GET ${path}: unexpected answer`, { status: answer.status });
-      return parsed.data.object.sha;
+      const ref = await call('GET', `/repos/{owner}/{repo}/git/ref/heads/${segments(branch)}`, split(repo), GitRefSchema, true);
+      return ref === null ? null : ref.object.sha;
     },
     async createBranch(repo, branch, sha) {
-      await expect('POST', `${repoPath(repo)}/git/refs`, z.unknown(), { ref: `refs/heads/${branch}`, sha });
+      await required('POST', '/repos/{owner}/{repo}/git/refs', { ...split(repo), ref: `refs/heads/${branch}`, sha }, z.unknown());
     },
     async resetBranch(repo, branch, sha) {
-      await expect('PATCH', `${repoPath(repo)}/git/refs/heads/${contentPath(branch)}`, z.unknown(), { sha, force: true });
+      await required('PATCH', `/repos/{owner}/{repo}/git/refs/heads/${segments(branch)}`, { ...split(repo), sha, force: true }, z.unknown());
     },
     async fileSha(repo, path, branch) {
-      const url = `${repoPath(repo)}/contents/${contentPath(path)}?ref=${encodeURIComponent(branch)}`;
-      const answer = await call('GET', url);
-      if (answer.status === 404) return null;
-      if (answer.status !== 200) throw statusError('GET', url, answer.status, answer.json);
-      const parsed = ContentSchema.safeParse(answer.json);
-      if (!parsed.success) throw new HostError('github', `GET ${url}: not a file`, { status: answer.status });
-      return parsed.data.sha;
+      const content = await call('GET', `/repos/{owner}/{repo}/contents/${segments(path)}`, { ...split(repo), ref: branch }, ContentSchema, true);
+      return content === null ? null : content.sha;
     },
     async putFile(repo, file) {
-      const body: Record<string, string> = { message: file.message, content: Buffer.from(file.text, 'utf8').toString('base64'), branch: file.branch };
-      if (file.sha !== null) body.sha = file.sha;
-      await expect('PUT', `${repoPath(repo)}/contents/${contentPath(file.path)}`, z.unknown(), body);
+      await required(
+        'PUT',
+        `/repos/{owner}/{repo}/contents/${segments(file.path)}`,
+        {
+          ...split(repo),
+          message: file.message,
+          content: Buffer.from(file.text, 'utf8').toString('base64'),
+          branch: file.branch,
+          ...(file.sha === null ? {} : { sha: file.sha }),
+        },
+        z.unknown(),
+      );
     },
     async openPullRequestFor(repo, branch) {
-      const owner = repo.split('/')[0] ?? '';
-      const pulls = await expect('GET', `${repoPath(repo)}/pulls?state=open&head=${encodeURIComponent(`${owner}:${branch}`)}&per_page=100`, z.array(PullSchema));
+      const { owner } = split(repo);
+      const pulls = await required('GET', '/repos/{owner}/{repo}/pulls', { ...split(repo), state: 'open', head: `${owner}:${branch}`, per_page: 100 }, z.array(PullSchema));
       const first = pulls[0];
       return first ? { number: first.number, url: first.html_url } : null;
     },
     async createPullRequest(repo, pull) {
-      const created = await expect('POST', `${repoPath(repo)}/pulls`, PullSchema, pull);
+      const created = await required('POST', '/repos/{owner}/{repo}/pulls', { ...split(repo), ...pull }, PullSchema);
       return { number: created.number, url: created.html_url };
     },
     async updatePullRequest(repo, number, pull) {
-      const updated = await expect('PATCH', `${repoPath(repo)}/pulls/${number}`, PullSchema, pull);
+      const updated = await required('PATCH', '/repos/{owner}/{repo}/pulls/{pull_number}', { ...split(repo), pull_number: number, ...pull }, PullSchema);
       return { number: updated.number, url: updated.html_url };
     },
     async listIssues(repo, query) {
       const issues: IssueRef[] = [];
-      let next: string | null = `${repoPath(repo)}/issues?state=all&labels=${encodeURIComponent(query.label)}&per_page=100`;
-      for (let page = 0; next !== null && page < maxPages; page++) {
-        const answer = await call('GET', next);
-        if (answer.status !== 200) throw statusError('GET', next, answer.status, answer.json);
-        const parsed = z.array(z.unknown()).safeParse(answer.json);
-        if (!parsed.success) throw new HostError('github', `GET ${pathOnly(next)}: unexpected answer`, { status: answer.status });
-        for (const item of parsed.data) {
-          // Tolerate junk in lists (STYLE rule 2): one odd item does not drop the page.
-          const issue = IssueSchema.safeParse(item);
-          if (issue.success && issue.data.pull_request === undefined) issues.push(issueRef(issue.data));
+      let pages = 0;
+      try {
+        // Octokit follows the Link headers; `maxPages` bounds a runaway listing.
+        for await (const response of octokit.paginate.iterator('GET /repos/{owner}/{repo}/issues', { ...split(repo), state: 'all', labels: query.label, per_page: 100 })) {
+          for (const item of response.data as unknown[]) {
+            // Tolerate junk in lists (STYLE rule 2): one odd item does not drop the page.
+            const issue = IssueSchema.safeParse(item);
+            if (issue.success && issue.data.pull_request === undefined) issues.push(issueRef(issue.data));
+          }
+          if (++pages >= maxPages) break;
         }
-        next = nextLink(answer.link);
+      } catch (error) {
+        throw hostError('GET', fill('/repos/{owner}/{repo}/issues', split(repo)), error);
       }
       return issues;
     },
     async createIssue(repo, issue) {
-      return issueRef(await expect('POST', `${repoPath(repo)}/issues`, IssueSchema, issue));
+      return issueRef(await required('POST', '/repos/{owner}/{repo}/issues', { ...split(repo), ...issue }, IssueSchema));
     },
     async updateIssue(repo, number, issue) {
-      return issueRef(await expect('PATCH', `${repoPath(repo)}/issues/${number}`, IssueSchema, issue));
+      return issueRef(await required('PATCH', '/repos/{owner}/{repo}/issues/{issue_number}', { ...split(repo), issue_number: number, ...issue }, IssueSchema));
     },
   };
+}
+
+function hostError(method: string, path: string, error: unknown): HostError {
+  if (error instanceof RequestError) {
+    const body = error.response?.data as { message?: unknown } | undefined;
+    const message = typeof body?.message === 'string' ? body.message : '';
+    const retryable = error.status === 429 || error.status >= 500 || (error.status === 403 && /rate limit/i.test(message));
+    return new HostError('github', `${method} ${path} answered ${error.status}${message ? `: ${message}` : ''}`, { status: error.status, retryable });
+  }
+  return new HostError('github', `${method} ${path}: ${error instanceof Error ? error.message : String(error)}`, { retryable: true });
 }
 
 function issueRef(issue: IssueJson): IssueRef {
   return { number: issue.number, url: issue.html_url, state: issue.state, title: issue.title, body: issue.body ?? '' };
 }
 
-/** The `rel="next"` URL of a Link header. */
-export function nextLink(link: string | undefined): string | null {
-  if (!link) return null;
-  for (const part of link.split(',')) {
-    const match = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
-    if (match) return match[1]!;
-  }
-  return null;
+/**
+ * Branch names and file paths keep their slashes in the URL, as GitHub's
+ * documentation writes them (`git/ref/heads/feature/a`, `contents/docs/a.md`);
+ * each segment is encoded. Octokit would encode the slashes of a `{ref}` or
+ * `{path}` parameter.
+ */
+function segments(path: string): string {
+  return path.split('/').map(encodeURIComponent).join('/');
 }
 
-function statusError(method: string, path: string, status: number, json: unknown): HostError {
-  const message = typeof json === 'object' && json !== null && typeof (json as { message?: unknown }).message === 'string' ? (json as { message: string }).message : '';
-  const retryable = status === 429 || status >= 500 || (status === 403 && /rate limit/i.test(message));
-  return new HostError('github', `${method} ${pathOnly(path)} answered ${status}${message ? `: ${message}` : ''}`, { status, retryable });
-}
-
-function pathOnly(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.pathname}${parsed.search}`;
-  } catch {
-    return url;
-  }
+/** The route with its path parameters filled in, for messages. */
+function fill(route: string, parameters: Record<string, unknown>): string {
+  return route.replace(/\{(\w+)\}/g, (match, name: string) => (parameters[name] === undefined ? match : String(parameters[name])));
 }
