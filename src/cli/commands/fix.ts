@@ -174,5 +174,17 @@ export function registerFix(program: Command, io: CliIo, setExit: (code: number)
     .option('--apply', 'open (or refresh) a pull request with the patch')
     .option('--issue', 'open, update or close the one issue for this check in each repository')
     .option('--waivers <file>', 'waivers: a waived check closes its issue instead of opening one')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Without --apply or --issue the patch is printed as a unified diff: `git apply` it in the repository root.',
+        'Tags are resolved to commit SHAs through the GitHub API (GH_TOKEN or GITHUB_TOKEN); without one they are listed and left as they are.',
+        '',
+        'Exit codes: 0 done (stderr notes say what was left); 1 a repository could not be handled (GitHub refused a write,',
+        'a file changed since it was read); 2 bad input (no automatic fix and no --issue, nothing to fix, --apply/--issue without a token)',
+        'or nothing could be collected.',
+      ].join('\n'),
+    )
     .action(async (check: CheckId, options: FixCommandOptions) => setExit(await runFix(io, check, options)));
 }

@@ -355,5 +355,16 @@ export function registerPosture(program: Command, io: CliIo, setExit: (code: num
     .option('--history <file>', 'graph history whose latest snapshot ranks repositories by the reach of their packages')
     .option('--fail-on <level>', `exit 1 when a check is at this level: ${POSTURE_FAIL_ON.join('|')}`, parseChoice(POSTURE_FAIL_ON), 'fail')
     .option('-f, --format <format>', `output format: ${POSTURE_FORMAT_CHOICES.join('|')}`, parseChoice(POSTURE_FORMAT_CHOICES), 'table')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Sources: --org goes through the GitHub API and needs GH_TOKEN or GITHUB_TOKEN (GITHUB_API_URL for another server);',
+        'without one the API is listed as unreachable and its checks are n/a. --local reads checkouts; API-only checks are n/a there.',
+        '',
+        'Exit codes: 0 report written, no check at --fail-on; 1 a check that is not waived fails (with --fail-on partial: or is partial);',
+        '2 bad input (unknown check, unreadable folder, config or waivers) or nothing could be collected.',
+      ].join('\n'),
+    )
     .action(async (options: PostureCommandOptions) => setExit(await runPosture(io, options)));
 }
