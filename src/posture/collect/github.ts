@@ -8,6 +8,7 @@
  * free against the rate limit); trees and blobs are kept by git object id
  * and never asked for again. See github.md.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { createAppAuth } from '@octokit/auth-app';
 import Bottleneck from 'bottleneck';
@@ -80,8 +81,15 @@ export interface GithubCollectorOptions {
   maxRateLimitWaitSeconds?: number;
   /** Back-off unit of the retry plugin for 5xx answers (ms; default 1,000 → waits 1, 4, 9 s). */
   retryBaseMs?: number;
-  /** Gap between GraphQL queries (ms; default 0: they run one at a time, never in parallel). */
+  /** Gap between GraphQL queries (ms; default 0: they run one at a time per lane, never in parallel). */
   graphqlIntervalMs?: number;
+  /**
+   * Organisations collected at once by collectOrgs (default 2). Each has its
+   * own Octokit throttle (at most 10 REST requests in flight, GraphQL one at a
+   * time), so the token sees at most 10 × lanes concurrent requests, well
+   * under GitHub's 100.
+   */
+  lanes?: number;
   /** Newest commits per repository (default 30). */
   commitsPerRepository?: number;
   /** Newest releases per repository (default 10). */
@@ -116,6 +124,8 @@ export interface GithubRequestStats {
 
 export interface GithubCollector {
   collectOrg(org: string): Promise<{ org: OrgFacts; repos: RepoFacts[] }>;
+  /** Several organisations, `lanes` at a time; results in the order given. */
+  collectOrgs(orgs: readonly string[]): Promise<{ org: OrgFacts; repos: RepoFacts[] }[]>;
   collectRepo(owner: string, name: string): Promise<RepoFacts>;
   stats(): GithubRequestStats;
 }
@@ -141,6 +151,8 @@ const MAX_FILES_PER_REPOSITORY = 300;
 /** Blobs per GraphQL query, and their summed size. */
 const BLOBS_PER_QUERY = 100;
 const BLOB_BYTES_PER_QUERY = 2 * 1024 * 1024;
+/** Characters of file text kept in memory between repositories when a store is there to fall back on. */
+const MEMORY_CHARACTERS = 64 * 1024 * 1024;
 
 let collectorCount = 0;
 
@@ -196,6 +208,7 @@ export function createGithubCollector(options: GithubCollectorOptions = {}): Git
   const rateLimitRetries = options.rateLimitRetries ?? 3;
   const maxWaitSeconds = options.maxRateLimitWaitSeconds ?? 3600;
   const memoryObjects = new Map<string, string>();
+  let memoryCharacters = 0;
 
   const stats: GithubRequestStats = {
     requests: 0,
@@ -242,7 +255,8 @@ export function createGithubCollector(options: GithubCollectorOptions = {}): Git
     return true;
   };
 
-  const octokit = new Octokit({
+  const createOctokit = (): Octokit =>
+    new Octokit({
     baseUrl,
     userAgent: 'chainwatch',
     ...(options.app
@@ -268,6 +282,12 @@ export function createGithubCollector(options: GithubCollectorOptions = {}): Git
     },
     retry: { doNotRetry: [304, 400, 401, 403, 404, 409, 410, 422, 429, 451], retryAfterBaseValue: options.retryBaseMs ?? 1000 },
   });
+  const lanes = Array.from({ length: Math.max(1, options.lanes ?? 2) }, createOctokit);
+  const laneOf = new AsyncLocalStorage<Octokit>();
+  let nextLane = 0;
+  /** The Octokit of the collection under way (each collectOrg/collectRepo runs in one lane). */
+  const octokit = (): Octokit => laneOf.getStore() ?? lanes[0]!;
+  const inLane = <T>(work: () => Promise<T>): Promise<T> => laneOf.run(lanes[nextLane++ % lanes.length]!, work);
 
   // ---------------------------------------------------------------- failures
 
@@ -302,7 +322,7 @@ export function createGithubCollector(options: GithubCollectorOptions = {}): Git
     const key = cacheKey(pathAndQuery);
     const cached = revalidate ? (cache?.getResponse(identity, key) ?? null) : null;
     try {
-      const response = await octokit.request(`GET ${pathAndQuery}`, { headers: cached ? { 'if-none-match': cached.etag } : {} });
+      const response = await octokit().request(`GET ${pathAndQuery}`, { headers: cached ? { 'if-none-match': cached.etag } : {} });
       const value = derive(response.data, response.headers as Record<string, string | number | undefined>);
       const etag = response.headers.etag;
       if (cache && revalidate && typeof etag === 'string') cache.putResponse(identity, key, { etag, value: JSON.stringify(value), storedAt: clock.now().toISOString() });
@@ -348,7 +368,7 @@ export function createGithubCollector(options: GithubCollectorOptions = {}): Git
   async function graphql(query: string, variables: Record<string, unknown>, what: string): Promise<{ data: Record<string, unknown>; errors: GraphqlError[] }> {
     let response;
     try {
-      response = await octokit.request({ method: 'POST', url: graphqlUrl, query, variables });
+      response = await octokit().request({ method: 'POST', url: graphqlUrl, query, variables });
     } catch (error) {
       throw hostError(error, `GraphQL ${what}`);
     }
@@ -371,14 +391,30 @@ export function createGithubCollector(options: GithubCollectorOptions = {}): Git
 
   // --------------------------------------------------------------- objects
 
+  /**
+   * Objects already read in this collector's lifetime stay in memory (up to
+   * ~64 M characters): repositories of one organisation share many files
+   * (copied workflows), and each is then read from the store once.
+   */
+  function remember(key: string, content: string): void {
+    if (memoryCharacters + content.length > MEMORY_CHARACTERS && cache) return;
+    memoryObjects.set(key, content);
+    memoryCharacters += content.length;
+  }
+
   function getObject(kind: 'tree' | 'blob', oid: string): string | null {
-    return cache ? cache.getObject(kind, oid) : (memoryObjects.get(`${kind}:${oid}`) ?? null);
+    const key = `${kind}:${oid}`;
+    const remembered = memoryObjects.get(key);
+    if (remembered !== undefined || !cache) return remembered ?? null;
+    const stored = cache.getObject(kind, oid);
+    if (stored !== null && kind === 'blob') remember(key, stored);
+    return stored;
   }
 
   function putObjects(kind: 'tree' | 'blob', objects: { oid: string; content: string }[]): void {
     if (objects.length === 0) return;
-    if (cache) cache.putObjects(kind, objects);
-    else for (const object of objects) memoryObjects.set(`${kind}:${object.oid}`, object.content);
+    cache?.putObjects(kind, objects);
+    if (kind === 'blob' || !cache) for (const object of objects) remember(`${kind}:${object.oid}`, object.content);
   }
 
   async function treeOf(owner: string, name: string, treeOid: string): Promise<Fact<TreeListing>> {
@@ -696,70 +732,92 @@ export function createGithubCollector(options: GithubCollectorOptions = {}): Git
   return {
     stats: () => ({ ...stats, byRoute: { ...stats.byRoute } }),
 
-    async collectOrg(org) {
-      const task = `github ${org}`;
-      const items: { node: RepositoryNode; work: Promise<RepoWork>; errors: GraphqlError[]; errorPath: (string | number)[] }[] = [];
-      const restFacts = orgRestFacts(org);
-      // Attach a handler now: the promise is awaited only after the listing.
-      restFacts.catch(() => {});
-      let after: string | null = null;
-      let orgId = '';
-      let twoFactorRequired: Fact<boolean> = unavailable('GitHub did not answer');
-      let orgPolicy: Fact<RepoFile | null> = unavailable('GitHub did not answer');
-      for (let page = 0; ; page++) {
-        const withOrg = page === 0;
-        const { data, errors } = await graphql(ORG_REPOSITORIES_QUERY, { org, after, pageSize: REPOSITORY_PAGE_SIZE, withOrg, ...repositoryVariables() }, `repositories of ${org}`);
-        const parsed = OrgRepositoriesSchema.safeParse(data);
-        if (!parsed.success) throw new HostError('github', `GraphQL repositories of ${org}: unexpected answer (${parsed.error.issues[0]?.message ?? ''})`);
-        const organization = parsed.data.organization;
-        if (!organization) {
-          const notFound = errors.find((entry) => entry.type === 'NOT_FOUND');
-          throw new HostError('github', notFound ? `no GitHub organisation named ${org}` : `GitHub did not list the repositories of ${org}: ${errors[0]?.message ?? 'no data'}`, {
-            status: notFound ? 404 : undefined,
-          });
-        }
-        if (withOrg) {
-          orgId = organization.id;
-          const required = organization.requiresTwoFactorAuthentication;
-          twoFactorRequired = typeof required === 'boolean' ? known(required) : unavailable('only organisation owners can see whether two-factor authentication is required');
-          const policy = PolicyRepositorySchema.safeParse(parsed.data.policyRepository ?? null);
-          const policyError = errors.find((entry) => entry.path?.[0] === 'policyRepository' && entry.type !== 'NOT_FOUND');
-          orgPolicy = policyFile(policy.success ? policy.data : null, policyError ? `GitHub did not give ${org}/.github (${policyError.message})` : policy.success ? null : 'unexpected answer for the .github repository');
-        }
-        const { parsed: nodes } = parseRepositoryNodes(organization.repositories.nodes, `repositories of ${org}`);
-        for (const { node, index } of nodes) {
-          const work = repositoryWork(node);
-          work.catch(() => {});
-          items.push({ node, work, errors, errorPath: ['organization', 'repositories', 'nodes', index] });
-        }
-        events.emit({ type: 'progress', task: `${task} listing`, done: items.length, total: organization.repositories.totalCount });
-        if (!organization.repositories.pageInfo.hasNextPage || !organization.repositories.pageInfo.endCursor) break;
-        after = organization.repositories.pageInfo.endCursor;
-      }
-      const repos = await finish(items, orgPolicy, task);
-      const members = await collectMembers(org, orgId);
-      const rest = await restFacts;
-      return { org: { org, twoFactorRequired, members, ...rest }, repos };
+    collectOrg(org) {
+      return inLane(() => collectOrg(org));
     },
 
-    async collectRepo(owner, name) {
-      const { data, errors } = await graphql(REPOSITORY_QUERY, { owner, name, ...repositoryVariables() }, `${owner}/${name}`);
-      if (!data.repository) {
-        const notFound = errors.find((entry) => entry.type === 'NOT_FOUND' && entry.path?.[0] === 'repository');
-        throw new HostError('github', notFound ? `no GitHub repository ${owner}/${name}` : `GitHub did not give ${owner}/${name}: ${errors[0]?.message ?? 'no data'}`, {
+    async collectOrgs(orgs) {
+      const results: { org: OrgFacts; repos: RepoFacts[] }[] = new Array(orgs.length);
+      let next = 0;
+      await Promise.all(
+        lanes.map(async () => {
+          while (next < orgs.length) {
+            const index = next++;
+            results[index] = await inLane(() => collectOrg(orgs[index]!));
+          }
+        }),
+      );
+      return results;
+    },
+
+    collectRepo(owner, name) {
+      return inLane(() => collectRepo(owner, name));
+    },
+  };
+
+  async function collectOrg(org: string): Promise<{ org: OrgFacts; repos: RepoFacts[] }> {
+    const task = `github ${org}`;
+    const items: { node: RepositoryNode; work: Promise<RepoWork>; errors: GraphqlError[]; errorPath: (string | number)[] }[] = [];
+    const restFacts = orgRestFacts(org);
+    // Attach a handler now: the promise is awaited only after the listing.
+    restFacts.catch(() => {});
+    let after: string | null = null;
+    let orgId = '';
+    let twoFactorRequired: Fact<boolean> = unavailable('GitHub did not answer');
+    let orgPolicy: Fact<RepoFile | null> = unavailable('GitHub did not answer');
+    for (let page = 0; ; page++) {
+      const withOrg = page === 0;
+      const { data, errors } = await graphql(ORG_REPOSITORIES_QUERY, { org, after, pageSize: REPOSITORY_PAGE_SIZE, withOrg, ...repositoryVariables() }, `repositories of ${org}`);
+      const parsed = OrgRepositoriesSchema.safeParse(data);
+      if (!parsed.success) throw new HostError('github', `GraphQL repositories of ${org}: unexpected answer (${parsed.error.issues[0]?.message ?? ''})`);
+      const organization = parsed.data.organization;
+      if (!organization) {
+        const notFound = errors.find((entry) => entry.type === 'NOT_FOUND');
+        throw new HostError('github', notFound ? `no GitHub organisation named ${org}` : `GitHub did not list the repositories of ${org}: ${errors[0]?.message ?? 'no data'}`, {
           status: notFound ? 404 : undefined,
         });
       }
-      const { parsed } = parseRepositoryNodes([data.repository], `${owner}/${name}`);
-      const node = parsed[0]?.node;
-      if (!node) throw new HostError('github', `GitHub described ${owner}/${name} in an unexpected shape`);
-      const policy = PolicyRepositorySchema.safeParse(data.policyRepository ?? null);
-      const policyError = errors.find((entry) => entry.path?.[0] === 'policyRepository' && entry.type !== 'NOT_FOUND');
-      const orgPolicy = policyFile(policy.success ? policy.data : null, policyError ? `GitHub did not give ${owner}/.github (${policyError.message})` : null);
-      const [facts] = await finish([{ node, work: repositoryWork(node), errors, errorPath: ['repository'] }], orgPolicy, `github ${owner}/${name}`);
-      return facts!;
-    },
-  };
+      if (withOrg) {
+        orgId = organization.id;
+        const required = organization.requiresTwoFactorAuthentication;
+        twoFactorRequired = typeof required === 'boolean' ? known(required) : unavailable('only organisation owners can see whether two-factor authentication is required');
+        const policy = PolicyRepositorySchema.safeParse(parsed.data.policyRepository ?? null);
+        const policyError = errors.find((entry) => entry.path?.[0] === 'policyRepository' && entry.type !== 'NOT_FOUND');
+        orgPolicy = policyFile(policy.success ? policy.data : null, policyError ? `GitHub did not give ${org}/.github (${policyError.message})` : policy.success ? null : 'unexpected answer for the .github repository');
+      }
+      const { parsed: nodes } = parseRepositoryNodes(organization.repositories.nodes, `repositories of ${org}`);
+      for (const { node, index } of nodes) {
+        const work = repositoryWork(node);
+        work.catch(() => {});
+        items.push({ node, work, errors, errorPath: ['organization', 'repositories', 'nodes', index] });
+      }
+      events.emit({ type: 'progress', task: `${task} listing`, done: items.length, total: organization.repositories.totalCount });
+      if (!organization.repositories.pageInfo.hasNextPage || !organization.repositories.pageInfo.endCursor) break;
+      after = organization.repositories.pageInfo.endCursor;
+    }
+    const repos = await finish(items, orgPolicy, task);
+    const members = await collectMembers(org, orgId);
+    const rest = await restFacts;
+    return { org: { org, twoFactorRequired, members, ...rest }, repos };
+  }
+
+  async function collectRepo(owner: string, name: string): Promise<RepoFacts> {
+    const { data, errors } = await graphql(REPOSITORY_QUERY, { owner, name, ...repositoryVariables() }, `${owner}/${name}`);
+    if (!data.repository) {
+      const notFound = errors.find((entry) => entry.type === 'NOT_FOUND' && entry.path?.[0] === 'repository');
+      throw new HostError('github', notFound ? `no GitHub repository ${owner}/${name}` : `GitHub did not give ${owner}/${name}: ${errors[0]?.message ?? 'no data'}`, {
+        status: notFound ? 404 : undefined,
+      });
+    }
+    const { parsed } = parseRepositoryNodes([data.repository], `${owner}/${name}`);
+    const node = parsed[0]?.node;
+    if (!node) throw new HostError('github', `GitHub described ${owner}/${name} in an unexpected shape`);
+    const policy = PolicyRepositorySchema.safeParse(data.policyRepository ?? null);
+    const policyError = errors.find((entry) => entry.path?.[0] === 'policyRepository' && entry.type !== 'NOT_FOUND');
+    const orgPolicy = policyFile(policy.success ? policy.data : null, policyError ? `GitHub did not give ${owner}/.github (${policyError.message})` : null);
+    const [facts] = await finish([{ node, work: repositoryWork(node), errors, errorPath: ['repository'] }], orgPolicy, `github ${owner}/${name}`);
+    return facts!;
+  }
 }
 
 function splitName(nameWithOwner: string): [string, string] {
