@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadCassette, replayClient } from '../../../test/http-replay.js';
 import { cpythonEnvironment, defaultEnvironment } from '../../ecosystems/pypi/environment.js';
@@ -159,6 +162,24 @@ describe('openSummaryStore', () => {
     expect(store.getMetadata('https://files.pypi.test/packages/aa/a-1.0-py3-none-any.whl')).toEqual({ requiresDist: ['b>=1 ; extra == "x"'], requiresPython: '>=3.8' });
     expect(store.getMetadata('https://files.pypi.test/x.tar.gz')).toBe('unknown');
     expect(store.getMetadata('https://files.pypi.test/none')).toBeNull();
+  });
+});
+
+describe('openSummaryStore writes projects in the background', () => {
+  it('serves a queued project at once and keeps it across close and reopen', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'chainwatch-summaries-'));
+    cleanups.push(() => rmSync(directory, { recursive: true, force: true }));
+    const file = join(directory, 'summaries.sqlite');
+    const releases = [{ version: '2.0', earliestUpload: null, files: [{ filename: 'b-2.0.tar.gz', url: 'https://files.pypi.test/b-2.0.tar.gz', yanked: false }] }];
+    const first = openSummaryStore(file);
+    first.putProject(INDEX, 'b', releases, 5);
+    expect(first.getProject(INDEX, 'b')).toEqual({ storedAt: 5, releases });
+    first.close();
+    const second = openSummaryStore(file);
+    cleanups.push(() => second.close());
+    const stored = second.getProject(INDEX, 'b')!;
+    expect(stored.storedAt).toBe(5);
+    expect(stored.releases!.map((release) => ({ version: release.version, earliestUpload: release.earliestUpload, files: release.files }))).toEqual(releases);
   });
 });
 

@@ -60,6 +60,9 @@ export interface SummaryStore {
   putProject(indexUrl: string, name: string, releases: StoredRelease[] | null, storedAt: number): void;
   getMetadata(fileUrl: string): StoredMetadata | null;
   putMetadata(fileUrl: string, metadata: StoredMetadata): void;
+  /** Writes what putProject queued (it packs and writes while the event loop is idle). */
+  flush(): void;
+  /** Flushes, then closes the database. */
   close(): void;
 }
 
@@ -142,9 +145,39 @@ export function openSummaryStore(storePath: string): SummaryStore {
   const upsertProject = db.prepare('INSERT OR REPLACE INTO projects (index_url, name, stored_at, releases) VALUES (?, ?, ?, ?)');
   const selectMetadata = db.prepare<[string], { record: string }>('SELECT record FROM metadata WHERE url = ?');
   const upsertMetadata = db.prepare('INSERT OR REPLACE INTO metadata (url, record) VALUES (?, ?)');
+  // Packing a project is thousands of files of work that no answer waits for: putProject queues it
+  // and the queue drains one project per turn of the event loop (while the resolver waits on the
+  // network), or at flush()/close(). Reads see queued projects.
+  const pending = new Map<string, { indexUrl: string; name: string; releases: StoredRelease[] | null; storedAt: number }>();
+  let scheduled = false;
+  let closed = false;
+  const keyOf = (indexUrl: string, name: string) => `${indexUrl}\n${name}`;
+  function writeOne(): boolean {
+    const next = pending.entries().next();
+    if (next.done) return false;
+    const [key, entry] = next.value;
+    pending.delete(key);
+    upsertProject.run(entry.indexUrl, entry.name, entry.storedAt, entry.releases === null ? null : pack(entry.releases));
+    return true;
+  }
+  function drain(): void {
+    scheduled = false;
+    if (closed || !writeOne()) return;
+    if (pending.size > 0) schedule();
+  }
+  function schedule(): void {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(drain);
+  }
+  function flush(): void {
+    while (writeOne());
+  }
   return {
     path: storePath,
     getProject(indexUrl, name) {
+      const queued = pending.get(keyOf(indexUrl, name));
+      if (queued) return { storedAt: queued.storedAt, releases: queued.releases };
       const row = selectProject.get(indexUrl, name);
       if (!row) return null;
       try {
@@ -155,7 +188,10 @@ export function openSummaryStore(storePath: string): SummaryStore {
       }
     },
     putProject(indexUrl, name, releases, storedAt) {
-      upsertProject.run(indexUrl, name, storedAt, releases === null ? null : pack(releases));
+      const key = keyOf(indexUrl, name);
+      pending.delete(key);
+      pending.set(key, { indexUrl, name, releases, storedAt });
+      schedule();
     },
     getMetadata(fileUrl) {
       const row = selectMetadata.get(fileUrl);
@@ -169,7 +205,11 @@ export function openSummaryStore(storePath: string): SummaryStore {
     putMetadata(fileUrl, metadata) {
       upsertMetadata.run(fileUrl, JSON.stringify(metadata));
     },
+    flush,
     close() {
+      if (closed) return;
+      flush();
+      closed = true;
       db.close();
     },
   };
