@@ -125,8 +125,18 @@ async function resolveOurs(cachePath: string, storePath: string, maxAgeMs: numbe
   }
 }
 
-function runUv(uv: string, input: string, cacheDir: string) {
-  return measureCommand(uv, [
+interface UvRun {
+  seconds: number;
+  /** user + system CPU of uv and its threads, when GNU time is there to tell. */
+  cpuSeconds: number | null;
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs uv under GNU time for wall and CPU seconds (measure.ts reports wall and memory only). */
+function runUv(uv: string, input: string, cacheDir: string): UvRun {
+  const args = [
     'pip',
     'compile',
     input,
@@ -141,7 +151,24 @@ function runUv(uv: string, input: string, cacheDir: string) {
     '--quiet',
     '--cache-dir',
     cacheDir,
-  ], { env: { ...process.env, UV_PYTHON_DOWNLOADS: 'never' } });
+  ];
+  const env = { ...process.env, UV_PYTHON_DOWNLOADS: 'never' };
+  if (!existsSync('/usr/bin/time')) {
+    const measured = measureCommand(uv, args, { env });
+    return { ...measured, cpuSeconds: null };
+  }
+  const marker = '__CHAINWATCH_UV_CPU__';
+  const started = performance.now();
+  const result = spawnSync('/usr/bin/time', ['-f', `${marker} %U %S`, uv, ...args], { env, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const seconds = (performance.now() - started) / 1000;
+  const lines = (result.stderr ?? '').split('\n');
+  const timing = lines.find((line) => line.startsWith(marker))?.split(' ');
+  const cpuSeconds = timing ? Number(timing[1]) + Number(timing[2]) : null;
+  return { seconds, cpuSeconds, exitCode: result.status ?? -1, stdout: result.stdout ?? '', stderr: lines.filter((line) => !line.startsWith(marker)).join('\n') };
+}
+
+function cpu(value: number | null): string {
+  return value === null ? 'CPU n/a' : `CPU ${seconds(value)}`;
 }
 
 function seconds(value: number): string {
@@ -181,8 +208,9 @@ export async function runPypiResolveBench(print: (line: string) => void): Promis
       print(`  ${version}: failed (exit ${uvCold.exitCode}): ${uvCold.stderr.trim().split('\n').slice(-3).join(' / ')}`);
       return;
     }
-    print(`  ${version} cold: ${seconds(uvCold.seconds)}; warm: ${seconds(uvWarm.seconds)} (uv reports no request count; it follows the index's caching headers)`);
+    print(`  ${version} cold: ${seconds(uvCold.seconds)} (${cpu(uvCold.cpuSeconds)}); warm: ${seconds(uvWarm.seconds)} (${cpu(uvWarm.cpuSeconds)}) (uv reports no request count; it follows the index's caching headers)`);
     print(`  ratio chainwatch/uv: cold ${formatRatio(cold.seconds, uvCold.seconds)} (goal ≤ 1.00×), warm ${formatRatio(warm.seconds, uvWarm.seconds)}`);
+    if (uvCold.cpuSeconds !== null) print(`  CPU ratio chainwatch/uv: cold ${formatRatio(cold.cpuSeconds, uvCold.cpuSeconds)}, warm ${formatRatio(warm.cpuSeconds, uvWarm.cpuSeconds ?? Number.NaN)}`);
     const ours = new Map(cold.resolution.packages.map((found) => [found.name, found.version]));
     const theirs = parseCompiledRequirements(uvCold.stdout);
     const differences = compareSets(ours, theirs);
