@@ -485,7 +485,7 @@ export function createPackageMatcher(
   // Bounded: a full-size database holds dozens of records for popular names, and keeping every
   // compiled name alive took a scan of 3,763 packages over 1.5 GB. Callers that match the versions
   // of one name one after another (the scan sorts by name) hit the cache anyway.
-  const cacheSize = Math.max(1, options.cacheSize ?? 256);
+  const cacheSize = Math.max(1, options.cacheSize ?? 16);
   const cache = new Map<string, CompiledRecords | null>();
   const warnings: MatchWarning[] = [];
   const seenWarnings = new Set<string>();

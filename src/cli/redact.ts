@@ -30,14 +30,25 @@ const TOKEN_PATTERNS: readonly RegExp[] = [
 const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)[^/\s:@]+(?::[^/\s@]*)?@/gi;
 
 export function redactSecrets(text: string, environment: NodeJS.ProcessEnv = process.env): string {
-  let out = text.replace(URL_CREDENTIALS, '$1***@');
+  // Reports can be tens of megabytes: test before replacing, so text without secrets is never copied.
+  let out = text;
+  if (hasMatch(URL_CREDENTIALS, out)) out = out.replace(URL_CREDENTIALS, '$1***@');
   for (const pattern of TOKEN_PATTERNS) {
+    if (!hasMatch(pattern, out)) continue;
     out = out.replace(pattern, (match, prefix: unknown) => (typeof prefix === 'string' && prefix !== match ? `${prefix}***` : '***'));
   }
   for (const name of SECRET_ENVIRONMENT_VARIABLES) {
     const value = environment[name];
     // Very short values would redact ordinary words; real tokens are long.
-    if (value && value.length >= 8) out = out.split(value).join('***');
+    if (value && value.length >= 8 && out.includes(value)) out = out.split(value).join('***');
   }
   return out;
+}
+
+/** RegExp.test on a global pattern moves lastIndex: reset it so the next use starts at 0. */
+function hasMatch(pattern: RegExp, text: string): boolean {
+  pattern.lastIndex = 0;
+  const found = pattern.test(text);
+  pattern.lastIndex = 0;
+  return found;
 }

@@ -136,7 +136,10 @@ function combinedSource(sources: readonly OpenSource[]): RecordSource {
 }
 
 function matchInventory(inventory: Inventory, sources: readonly OpenSource[], errors: ReportError[], events: EventSink): Finding[] {
-  const matcher = createPackageMatcher(combinedSource(sources));
+  // The inventory is sorted by name, so all versions of a package are matched one after another:
+  // two compiled names are enough, and a full-size database's popular names (hundreds of records,
+  // each with its parsed `versions` list) never pile up in memory.
+  const matcher = createPackageMatcher(combinedSource(sources), undefined, { cacheSize: 2 });
   const findings: Finding[] = [];
   const total = inventory.packages.length;
   inventory.packages.forEach((pkg, index) => {
