@@ -74,6 +74,77 @@ describe('planTokenPermissions on jupyter/nbconvert', () => {
   });
 });
 
+describe('planTokenPermissions moves top-level writes down (jupyterlab/jupyterlab lock.yml)', () => {
+  it('copies the block to the job (each value was on its own line) and empties the top level', () => {
+    const project = loadSharedProject('jupyterlab/jupyterlab');
+    const plan = planTokenPermissions('jupyterlab/jupyterlab', project.files);
+    const lock = plan.changes.find((change) => change.path === '.github/workflows/lock.yml')!;
+    // Lines 7-11 of the file are `permissions:` / `  issues:` / `    write` / `  pull-requests:` / `    write`; the one job is `lock` at line 14.
+    expect(renderUnifiedDiff([lock])).toBe(
+      [
+        'diff --git a/.github/workflows/lock.yml b/.github/workflows/lock.yml',
+        '--- a/.github/workflows/lock.yml',
+        '+++ b/.github/workflows/lock.yml',
+        '@@ -4,14 +4,13 @@',
+        '   schedule:',
+        "     - cron: '0 0 * * *'",
+        ' ',
+        '-permissions:',
+        '-  issues:',
+        '-    write',
+        '-  pull-requests:',
+        '-    write',
+        '+permissions: {}',
+        ' ',
+        ' jobs:',
+        '   lock:',
+        '+    permissions:',
+        '+      issues: write',
+        '+      pull-requests: write',
+        '     runs-on: ubuntu-latest',
+        '     steps:',
+        '       - uses: dessant/lock-threads@7266a7ce5c1df01b1c6db85bf8cd86c737dadbe7 # v6',
+        '',
+      ].join('\n'),
+    );
+    expect(plan.notes.find((note) => note.file === '.github/workflows/lock.yml')).toEqual({
+      kind: 'review',
+      file: '.github/workflows/lock.yml',
+      line: 7,
+      message: 'the top-level permissions (issues: write, pull-requests: write) moved to job lock (each keeps the token it had); remove the scopes a job does not need',
+    });
+    const applied = gitApply(plan.changes, renderUnifiedDiff(plan.changes));
+    for (const change of plan.changes) expect(applied.get(change.path)).toBe(change.after);
+  });
+
+  it('gives every job without a block a copy; jobs with their own keep theirs', () => {
+    const text = ['on: push', 'permissions:', '  contents: write', 'jobs:', '  a:', '    runs-on: x', '  b:', '    permissions:', '      contents: read', '    runs-on: x', '  c:', '', '    # comment first', '    runs-on: x', ''].join('\n');
+    const plan = planTokenPermissions('o/r', [{ path: '.github/workflows/w.yml', text }]);
+    expect(plan.changes[0]!.after).toBe(
+      [
+        'on: push',
+        'permissions: {}',
+        'jobs:',
+        '  a:',
+        '    permissions:',
+        '      contents: write',
+        '    runs-on: x',
+        '  b:',
+        '    permissions:',
+        '      contents: read',
+        '    runs-on: x',
+        '  c:',
+        '    permissions:',
+        '      contents: write',
+        '',
+        '    # comment first',
+        '    runs-on: x',
+        '',
+      ].join('\n'),
+    );
+  });
+});
+
 describe('planTokenPermissions cases', () => {
   it.each([
     ['top-level read-only already', 'on: push\npermissions:\n  contents: read\njobs:\n  a:\n    runs-on: x\n', 0, []],

@@ -32,8 +32,12 @@ export function findWorkflowPermissionProblems(files: readonly RepoFile[]): Work
  *   - `permissions:\n  contents: read` otherwise, so the jobs without a block
  *     can still check out the code.
  * Job-level blocks (and their write scopes) are left exactly as they are.
- * A top-level block that grants writes is not rewritten: which job needs the
- * write is a human decision; it is listed as skipped.
+ *
+ * A top-level block of scopes that grants writes is moved down: each job
+ * without a block of its own gets a copy (so every job keeps exactly the
+ * token it had) and the top level becomes `permissions: {}`; a reviewer then
+ * drops the scopes a job does not need. `write-all` is not copied (too broad
+ * to hand to every job unseen): it is listed as skipped.
  */
 export function planTokenPermissions(repo: string, files: readonly RepoFile[]): FixPlan {
   const changes: FileChange[] = [];
@@ -47,14 +51,20 @@ export function planTokenPermissions(repo: string, files: readonly RepoFile[]): 
     }
     const workflow = parsed.value;
     if (workflow.permissions !== null) {
-      if (grantsWrite(workflow.permissions)) {
-        notes.push({
-          kind: 'skipped',
-          file: file.path,
-          line: workflow.permissions.line,
-          message: 'top-level permissions grant write access: move each write scope to the jobs that need it and make the top level `contents: read`',
-        });
+      if (!grantsWrite(workflow.permissions)) continue;
+      const moved = moveTopLevelWrites(file.text, workflow);
+      if (!moved.ok) {
+        notes.push({ kind: 'skipped', file: file.path, line: workflow.permissions.line, message: moved.reason });
+        continue;
       }
+      changes.push({ path: file.path, before: file.text, after: moved.text });
+      changed.push(`- \`${file.path}\`: top-level \`${moved.block}\` moved to job${moved.jobs.length === 1 ? '' : 's'} ${moved.jobs.join(', ')}; top level \`permissions: {}\``);
+      notes.push({
+        kind: 'review',
+        file: file.path,
+        line: workflow.permissions.line,
+        message: `the top-level ${moved.block} moved to job${moved.jobs.length === 1 ? '' : 's'} ${moved.jobs.join(', ')} (each keeps the token it had); remove the scopes a job does not need`,
+      });
       continue;
     }
     const edit = addTopLevelPermissions(file.text, workflow);
@@ -110,6 +120,49 @@ function addTopLevelPermissions(text: string, workflow: Workflow): Edit {
   if (previous !== undefined && !previous.endsWith('\n')) lines[insertAt - 1] = `${previous}${newline}`;
   lines.splice(insertAt, 0, ...inserted);
   return { ok: true, text: lines.join(''), block: block.map((line) => line.trim()).join(' ') };
+}
+
+type Move = { ok: true; text: string; block: string; jobs: string[] } | { ok: false; reason: string };
+
+/** Copies a top-level block of scopes into each job without one, then empties the top level. */
+function moveTopLevelWrites(text: string, workflow: Workflow): Move {
+  const permissions = workflow.permissions!;
+  if (permissions.kind !== 'scopes') {
+    return { ok: false, reason: 'top-level `write-all` (or an expression) is not copied to every job: give each job the scopes it needs, then make the top level `contents: read`' };
+  }
+  if (workflow.jobs.length === 0) return { ok: false, reason: 'top-level permissions grant write access, and there is no job to move them to' };
+  const lines = splitLinesKeepingEnds(text);
+  const newline = lineEnding(text);
+  const first = permissions.line - 1;
+  if (!/^permissions\s*:/.test(lines[first] ?? '')) return { ok: false, reason: 'top-level permissions not in block style: move the write scopes to the jobs by hand' };
+  // The block is every line up to the next top-level key (a value may sit on the line after its scope),
+  // less the blank lines and column-0 comments that introduce that key.
+  let next = first + 1;
+  while (next < lines.length && !/^[^\s#]/.test(lines[next]!)) next++;
+  let last = next - 1;
+  while (last > first && /^(\s*\r?\n?$|#)/.test(lines[last]!)) last--;
+  const inserts: { at: number; lines: string[] }[] = [];
+  const receiving: string[] = [];
+  for (const job of workflow.jobs) {
+    if (job.permissions !== null) continue;
+    const keyIndex = job.line - 1;
+    const keyLine = lines[keyIndex] ?? '';
+    if (!/^\s+[^\s#][^:]*:\s*(#.*)?\r?\n?$/.test(keyLine)) return { ok: false, reason: `job ${job.id} is not in block style: move the write scopes to the jobs by hand` };
+    const jobIndent = indentOf(keyLine);
+    let bodyIndex = keyIndex + 1;
+    while (bodyIndex < lines.length && /^\s*(#.*)?\r?\n?$/.test(lines[bodyIndex]!)) bodyIndex++;
+    const bodyIndent = indentOf(lines[bodyIndex]);
+    if (bodyIndent.length <= jobIndent.length) return { ok: false, reason: `job ${job.id} has no body to put permissions in` };
+    const unit = ' '.repeat(bodyIndent.length - jobIndent.length);
+    inserts.push({ at: keyIndex + 1, lines: [`${bodyIndent}permissions:`, ...permissions.scopes.map((scope) => `${bodyIndent}${unit}${scope.scope}: ${scope.access}`)] });
+    receiving.push(job.id);
+  }
+  if (receiving.length === 0) return { ok: false, reason: 'every job declares its own permissions: the top-level block is unused; replace it by `permissions: {}`' };
+  // Bottom-up, so earlier indexes stay valid: job blocks (all below the top-level block or above it), then the top level.
+  const edits = [...inserts.map((insert) => ({ at: insert.at, remove: 0, lines: insert.lines })), { at: first, remove: last - first + 1, lines: ['permissions: {}'] }].sort((a, b) => b.at - a.at);
+  for (const edit of edits) lines.splice(edit.at, edit.remove, ...edit.lines.map((line) => `${line}${newline}`));
+  const block = permissions.scopes.map((scope) => `${scope.scope}: ${scope.access}`).join(', ');
+  return { ok: true, text: lines.join(''), block: `permissions (${block})`, jobs: receiving };
 }
 
 function indentOf(line: string | undefined): string {
