@@ -275,6 +275,16 @@ describe('createGithubCollector against the fake GitHub server', () => {
     expect(run.stats().blobsFetched).toBe(1);
   });
 
+  it('collects several organisations at once, in the order asked', async () => {
+    const logins = ['jupyterhub', 'ipython', 'conda-forge', 'jupyter-widgets'];
+    const several = await collector({ lanes: 3 }).collectOrgs(logins);
+    expect(several.map((result) => result.org.org)).toEqual(logins);
+    for (const result of several) {
+      expect(result.org).toEqual(orgResults.get(result.org.org));
+      for (const repo of result.repos) expect(repo).toEqual(results.get(repo.repo));
+    }
+  });
+
   it('collects one repository', async () => {
     const facts = await collector().collectRepo('jupyterhub', 'jupyterhub');
     expect(facts).toEqual(results.get('jupyterhub/jupyterhub'));
