@@ -1,6 +1,6 @@
 /** `chainwatch fix` in-process: diffs for the shared checkouts, --apply and --issue on an in-memory GitHub, the read side on the fake server. */
 import { execFileSync } from 'node:child_process';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../../test/cli-harness.js';
@@ -204,5 +204,9 @@ describe('chainwatch fix --repo (fake GitHub server)', () => {
     expect(captured.out().match(new RegExp(`^\\+.*actions/checkout@${checkout} # v6$`, 'gm'))).toHaveLength(10);
     expect(captured.err()).toContain('chainwatch: jupyter/nbconvert .github/workflows/docs.yml:41: unresolved: actions/upload-artifact@v7: no tag or branch v7 in actions/upload-artifact');
     expect(`${captured.out()}${captured.err()}`).not.toContain(TOKEN);
+    // Neither the HTTP cache (tag answers) nor the GitHub cache (collector) keeps the token.
+    const caches = readdirSync(dir.path).filter((name) => /^(http|github-cache)\.sqlite/.test(name));
+    expect(caches).toEqual(expect.arrayContaining(['http.sqlite', 'github-cache.sqlite']));
+    for (const name of caches) expect(readFileSync(join(dir.path, name)).includes(TOKEN)).toBe(false);
   });
 });
