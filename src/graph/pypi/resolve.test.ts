@@ -241,6 +241,17 @@ describe('resolvePypi on in-memory indexes', () => {
     expect(read).toEqual(['2.0']);
   });
 
+  it('reports a missing project only when the solver needed it', async () => {
+    // a 2.0 (newest, crawled ahead) needs ghost, but b pins a to 1.0 before a 2.0 is ever tried.
+    const index = createMemoryIndex({ a: { '1.0': {}, '2.0': { requires: ['ghost'] } }, b: { '1.0': { requires: ['a==1.0'] } } });
+    const pinned = await resolvePypi([{ name: 'b' }, { name: 'a' }], { index, environment: defaultEnvironment });
+    expect(pins(pinned.packages)).toEqual(['a==1.0', 'b==1.0']);
+    expect(pinned.unknown).toEqual([]);
+    const open = await resolvePypi([{ name: 'a' }], { index, environment: defaultEnvironment });
+    expect(pins(open.packages)).toEqual(['a==1.0']);
+    expect(open.unknown).toEqual([{ name: 'ghost', reason: 'not found on the index' }]);
+  });
+
   it('reports what stayed unknown', async () => {
     const result = await resolvePypi([{ name: 'a' }], {
       index: createMemoryIndex({ a: { '1.0': {}, '2.0': { unreadable: true } } }),

@@ -339,7 +339,6 @@ class Resolver {
       load = this.#index.versions(name).then((releases) => {
         const project = releases === null ? null : this.#buildProject(name, releases);
         if (project) this.#projects.set(name, project);
-        else this.#unknown.push({ name, reason: 'not found on the index' });
         return project;
       });
       this.#projectLoads.set(name, load);
@@ -619,7 +618,9 @@ class Resolver {
         ...(viaExtra === undefined ? {} : { extra: viaExtra }),
       };
       if (!project) {
-        // A project the index does not have: any version of it is "no version at all".
+        // A project the index does not have: any version of it is "no version at all". Reported here, where
+        // the solver needs it, not where the crawl merely looked ahead.
+        if (!this.#unknown.some((item) => item.name === name && item.version === undefined)) this.#unknown.push({ name, reason: 'not found on the index' });
         const package_ = this.#packageId({ kind: 'base', name });
         dependencies.push({ package: package_, range: VersionSet.empty(0), singleton: false, edge });
         continue;
