@@ -312,7 +312,9 @@ class Resolver {
     if (virtual.kind === 'root') return 1;
     // The target Python is index 0; index 1 stands for "a Python this target is not".
     if (virtual.kind === 'python') return 2;
-    return this.#projects.get(virtual.name)?.releases.length ?? 0;
+    // A project the index lacks has one version that can never be chosen, so that depending on it is a
+    // constraint PubGrub can only fail to meet when it picks the package, as in uv (not an empty range).
+    return this.#projects.get(virtual.name)?.releases.length ?? 1;
   }
 
   #label(id: number): string {
@@ -622,7 +624,7 @@ class Resolver {
         // the solver needs it, not where the crawl merely looked ahead.
         if (!this.#unknown.some((item) => item.name === name && item.version === undefined)) this.#unknown.push({ name, reason: 'not found on the index' });
         const package_ = this.#packageId({ kind: 'base', name });
-        dependencies.push({ package: package_, range: VersionSet.empty(0), singleton: false, edge });
+        dependencies.push({ package: package_, range: VersionSet.full(1), singleton: false, edge });
         continue;
       }
       const range = requirement.url ? VersionSet.full(project.releases.length) : this.#rangeFor(project, requirement.specifierSet);
