@@ -1,8 +1,9 @@
 /**
- * `npm run bench [-- scan|pypi|npm ...]`: every benchmark (or the named ones),
+ * `npm run bench [-- scan|pypi|npm|posture ...]`: every benchmark (or the named ones),
  * printed as figures and as ratios against peers run in the same minute.
  */
 import { runNpmResolveBench } from './npm-resolve-bench.js';
+import { runPostureBench } from './posture-bench.js';
 import { runPypiResolveBench } from './pypi-resolve-bench.js';
 import { runScanBench } from './scan-bench.js';
 
@@ -11,6 +12,7 @@ const benches: Record<string, (out: (line: string) => void) => Promise<void>> = 
   scan: runScanBench,
   pypi: runPypiResolveBench,
   npm: runNpmResolveBench,
+  posture: runPostureBench,
 };
 const wanted = process.argv.slice(2).filter((name) => name in benches);
 print(`chainwatch benchmarks — ${new Date().toISOString()} — node ${process.version}`);
