@@ -76,6 +76,34 @@ function findEndRecord(tail: Uint8Array): number {
   return -1;
 }
 
+interface EndRecord {
+  entryCount: number;
+  directorySize: number;
+  directoryOffset: number;
+}
+
+/** The end record found at `endIndex` of `tail`; `zip64At` when a field overflowed and the ZIP64 record must be read. */
+function readEndRecord(tail: Uint8Array, endIndex: number, size: number, label: string): Result<EndRecord | { zip64At: number }> {
+  const end = view(tail);
+  const record = { entryCount: end.getUint16(endIndex + 10, true), directorySize: end.getUint32(endIndex + 12, true), directoryOffset: end.getUint32(endIndex + 16, true) };
+  if (record.entryCount !== 0xffff && record.directorySize !== 0xffffffff && record.directoryOffset !== 0xffffffff) return ok(record);
+  const locatorIndex = endIndex - 20;
+  if (locatorIndex < 0 || end.getUint32(locatorIndex, true) !== SIGNATURE.zip64Locator) return fail(zipError(label, 'ZIP64 sizes without a ZIP64 locator'));
+  const zip64At = uint64(end, locatorIndex + 8);
+  if (!(zip64At + 56 <= size)) return fail(zipError(label, 'ZIP64 end record out of range'));
+  return ok({ zip64At });
+}
+
+function readZip64EndRecord(bytes: Uint8Array, label: string): Result<EndRecord> {
+  const record = view(bytes);
+  if (record.getUint32(0, true) !== SIGNATURE.zip64EndOfCentralDirectory) return fail(zipError(label, 'bad ZIP64 end record'));
+  return ok({ entryCount: uint64(record, 32), directorySize: uint64(record, 40), directoryOffset: uint64(record, 48) });
+}
+
+function directoryInRange(record: EndRecord, size: number, label: string): Result<EndRecord> {
+  return record.directoryOffset + record.directorySize <= size ? ok(record) : fail(zipError(label, 'central directory out of range'));
+}
+
 /**
  * Reads a zip's central directory: the end record from the file's last
  * ZIP_TAIL_BYTES (or up to 64 KiB more when a comment hides it), ZIP64
@@ -95,28 +123,12 @@ export async function readZipDirectory(source: ByteSource, label: string): Promi
     endIndex = findEndRecord(tail);
   }
   if (endIndex === -1) return fail(zipError(label, 'no end of central directory record'));
-
-  const end = view(tail);
-  let entryCount = end.getUint16(endIndex + 10, true);
-  let directorySize = end.getUint32(endIndex + 12, true);
-  let directoryOffset = end.getUint32(endIndex + 16, true);
-  if (entryCount === 0xffff || directorySize === 0xffffffff || directoryOffset === 0xffffffff) {
-    const locatorIndex = endIndex - 20;
-    if (locatorIndex < 0 || end.getUint32(locatorIndex, true) !== SIGNATURE.zip64Locator) {
-      return fail(zipError(label, 'ZIP64 sizes without a ZIP64 locator'));
-    }
-    const recordOffset = uint64(end, locatorIndex + 8);
-    if (!(recordOffset + 56 <= size)) return fail(zipError(label, 'ZIP64 end record out of range'));
-    const record = view(await source.read(recordOffset, recordOffset + 56));
-    if (record.getUint32(0, true) !== SIGNATURE.zip64EndOfCentralDirectory) return fail(zipError(label, 'bad ZIP64 end record'));
-    entryCount = uint64(record, 32);
-    directorySize = uint64(record, 40);
-    directoryOffset = uint64(record, 48);
-  }
-  if (!(directoryOffset + directorySize <= size)) return fail(zipError(label, 'central directory out of range'));
-
-  const directory = await source.read(directoryOffset, directoryOffset + directorySize);
-  const entries = parseCentralDirectory(directory, entryCount, directoryOffset, label);
+  let found = readEndRecord(tail, endIndex, size, label);
+  if (found.ok && 'zip64At' in found.value) found = readZip64EndRecord(await source.read(found.value.zip64At, found.value.zip64At + 56), label);
+  const record = found.ok ? directoryInRange(found.value as EndRecord, size, label) : found;
+  if (!record.ok) return record;
+  const { entryCount, directorySize, directoryOffset } = record.value;
+  const entries = parseCentralDirectory(await source.read(directoryOffset, directoryOffset + directorySize), entryCount, directoryOffset, label);
   return entries.ok ? ok({ entries: entries.value, centralDirectoryOffset: directoryOffset }) : entries;
 }
 
@@ -124,28 +136,14 @@ export async function readZipDirectory(source: ByteSource, label: string): Promi
 export function readZipDirectorySync(bytes: Uint8Array, label: string): Result<ZipDirectory> {
   const size = bytes.length;
   if (size < END_RECORD_BYTES) return fail(zipError(label, `${size} bytes is too short`));
-  const tailStart = Math.max(0, size - END_RECORD_BYTES - MAX_COMMENT_BYTES);
-  const tail = bytes.subarray(tailStart);
+  const tail = bytes.subarray(Math.max(0, size - END_RECORD_BYTES - MAX_COMMENT_BYTES));
   const endIndex = findEndRecord(tail);
   if (endIndex === -1) return fail(zipError(label, 'no end of central directory record'));
-  const end = view(tail);
-  let entryCount = end.getUint16(endIndex + 10, true);
-  let directorySize = end.getUint32(endIndex + 12, true);
-  let directoryOffset = end.getUint32(endIndex + 16, true);
-  if (entryCount === 0xffff || directorySize === 0xffffffff || directoryOffset === 0xffffffff) {
-    const locatorIndex = endIndex - 20;
-    if (locatorIndex < 0 || end.getUint32(locatorIndex, true) !== SIGNATURE.zip64Locator) {
-      return fail(zipError(label, 'ZIP64 sizes without a ZIP64 locator'));
-    }
-    const recordOffset = uint64(end, locatorIndex + 8);
-    if (!(recordOffset + 56 <= size)) return fail(zipError(label, 'ZIP64 end record out of range'));
-    const record = view(bytes.subarray(recordOffset, recordOffset + 56));
-    if (record.getUint32(0, true) !== SIGNATURE.zip64EndOfCentralDirectory) return fail(zipError(label, 'bad ZIP64 end record'));
-    entryCount = uint64(record, 32);
-    directorySize = uint64(record, 40);
-    directoryOffset = uint64(record, 48);
-  }
-  if (!(directoryOffset + directorySize <= size)) return fail(zipError(label, 'central directory out of range'));
+  let found = readEndRecord(tail, endIndex, size, label);
+  if (found.ok && 'zip64At' in found.value) found = readZip64EndRecord(bytes.subarray(found.value.zip64At, found.value.zip64At + 56), label);
+  const record = found.ok ? directoryInRange(found.value as EndRecord, size, label) : found;
+  if (!record.ok) return record;
+  const { entryCount, directorySize, directoryOffset } = record.value;
   const entries = parseCentralDirectory(bytes.subarray(directoryOffset, directoryOffset + directorySize), entryCount, directoryOffset, label);
   return entries.ok ? ok({ entries: entries.value, centralDirectoryOffset: directoryOffset }) : entries;
 }
