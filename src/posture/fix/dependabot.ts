@@ -2,22 +2,13 @@ import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { dependabotEcosystem, detectEcosystems, ECOSYSTEMS_WITHOUT_UPDATE_TOOL, RENOVATE_DEFAULT_ECOSYSTEMS, renovateManagerEcosystem, type UpdateEcosystem } from '../ecosystems.js';
 import type { RepoFile } from '../types.js';
+import { DEPENDABOT_CONFIG_PATHS, RENOVATE_CONFIG_PATHS } from '../probes/common/repo-files.js';
 import type { FileChange, FixNote, FixPlan } from './types.js';
 import { lineEnding, splitLinesKeepingEnds } from './workflow-files.js';
 
-export const DEPENDABOT_PATHS = ['.github/dependabot.yml', '.github/dependabot.yaml'] as const;
-/** Renovate's config locations (its docs' list), in the order Renovate looks. */
-export const RENOVATE_PATHS = [
-  'renovate.json',
-  'renovate.json5',
-  '.github/renovate.json',
-  '.github/renovate.json5',
-  '.gitlab/renovate.json',
-  '.gitlab/renovate.json5',
-  '.renovaterc',
-  '.renovaterc.json',
-  '.renovaterc.json5',
-] as const;
+// Where the configs live is the probes' knowledge (one list for reading and fixing).
+const DEPENDABOT_PATHS = DEPENDABOT_CONFIG_PATHS;
+const RENOVATE_PATHS = RENOVATE_CONFIG_PATHS;
 
 /** Days a new release waits before Dependabot proposes it: a compromised release has time to be caught. */
 export const COOLDOWN_DAYS = 7;
