@@ -72,7 +72,7 @@ const EXPECTATIONS: Record<string, RepoExpectations> = {
     // No pull_request_target/workflow_run trigger; run: scripts expand only matrix and step outputs (e.g. ci.yml:58).
     'dangerous-workflow': { outcome: 'pass' },
     // publish-release.yml:19-20 `id-token: write` on the job that runs finalize-release (:41); no PyPI/npm token.
-    // (nightly.yml:30 uploads to anaconda.org with a token: not a PyPI/npm registry.)
+    // (nightly.yml:30 uploads to Anaconda's package site with a token: not a PyPI/npm registry.)
     'trusted-publishing': { outcome: 'pass', summary: 'Publishes to PyPI with trusted publishing (id-token: write, no stored token).' },
     'branch-protection': { outcome: 'not-available' }, // API only
     // .git-facts.json: HEAD 2026-08-20, 12 days before the evaluation date.
