@@ -268,31 +268,31 @@ export function createGithubCollector(options: GithubCollectorOptions = {}): Git
 
   const createOctokit = (): Octokit =>
     new Octokit({
-    baseUrl,
-    userAgent: 'chainwatch',
-    ...(options.app
-      ? { authStrategy: createAppAuth, auth: { appId: options.app.appId, privateKey: options.app.privateKey, installationId: options.app.installationId } }
-      : token
-        ? { auth: token }
-        : {}),
-    request: { fetch: countingFetch },
-    log: {
-      debug: () => {},
-      info: () => {},
-      warn: (message: string) => log('warn', `octokit: ${message}`),
-      error: (message: string) => log('warn', `octokit: ${message}`),
-    },
-    throttle: {
-      id: `chainwatch-github-${++collectorCount}`,
-      // The handlers below wait (through the injectable sleep); Bottleneck then retries at once.
-      retryAfterBaseValue: 0,
-      write: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.graphqlIntervalMs ?? 0 }),
-      onRateLimit: (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => onLimit('primary', retryAfter, request, retryCount),
-      onSecondaryRateLimit: (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) =>
-        onLimit('secondary', retryAfter, request, retryCount),
-    },
-    retry: { doNotRetry: [304, 400, 401, 403, 404, 409, 410, 422, 429, 451], retryAfterBaseValue: options.retryBaseMs ?? 1000 },
-  });
+      baseUrl,
+      userAgent: 'chainwatch',
+      ...(options.app
+        ? { authStrategy: createAppAuth, auth: { appId: options.app.appId, privateKey: options.app.privateKey, installationId: options.app.installationId } }
+        : token
+          ? { auth: token }
+          : {}),
+      request: { fetch: countingFetch },
+      log: {
+        debug: () => {},
+        info: () => {},
+        warn: (message: string) => log('warn', `octokit: ${message}`),
+        error: (message: string) => log('warn', `octokit: ${message}`),
+      },
+      throttle: {
+        id: `chainwatch-github-${++collectorCount}`,
+        // The handlers below wait (through the injectable sleep); Bottleneck then retries at once.
+        retryAfterBaseValue: 0,
+        write: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.graphqlIntervalMs ?? 0 }),
+        onRateLimit: (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => onLimit('primary', retryAfter, request, retryCount),
+        onSecondaryRateLimit: (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) =>
+          onLimit('secondary', retryAfter, request, retryCount),
+      },
+      retry: { doNotRetry: [304, 400, 401, 403, 404, 409, 410, 422, 429, 451], retryAfterBaseValue: options.retryBaseMs ?? 1000 },
+    });
   const lanes = Array.from({ length: Math.max(1, options.lanes ?? 2) }, createOctokit);
   const laneOf = new AsyncLocalStorage<Octokit>();
   let nextLane = 0;
