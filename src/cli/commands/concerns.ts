@@ -3,7 +3,8 @@ import { InvalidArgumentError } from 'commander';
 import type { DependencyGraph } from '../../graph/types.js';
 import { describeError, warn, type CliIo } from '../io.js';
 import { redactSecrets } from '../redact.js';
-import { addGraphInputOptions, buildAndSaveGraph, parseChoice, readGraphInputs, type GraphDependencies, type GraphInputOptions } from './graph.js';
+import { addGraphInputOptions, buildAndSaveGraph, readGraphInputs, type GraphDependencies, type GraphInputOptions } from './graph.js';
+import { parseChoice } from '../options.js';
 
 export const CONCERN_FORMAT_CHOICES = ['table', 'json', 'markdown'] as const;
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { describeError, warn, type CliIo } from '../io.js';
 import { redactSecrets } from '../redact.js';
-import { parseChoice } from './graph.js';
+import { parseChoice } from '../options.js';
 
 export const DIFF_FORMAT_CHOICES = ['table', 'json', 'markdown'] as const;
 

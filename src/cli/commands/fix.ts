@@ -7,7 +7,7 @@ import type { FixableCheckId, FixPlan } from '../../posture/fix/types.js';
 import { CHECK_IDS, type CheckId, type RepoFacts } from '../../posture/types.js';
 import { describeError, eventRenderer, warn, type CliIo } from '../io.js';
 import { redactSecrets } from '../redact.js';
-import { collect } from './graph.js';
+import { collect } from '../options.js';
 import { applyWaiverFile, collectFacts, githubToken, NO_TOKEN, parseRepoName, type PostureDependencies } from './posture.js';
 
 export interface FixCommandOptions {

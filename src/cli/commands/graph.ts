@@ -1,4 +1,5 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
+import { collect, parseChoice } from '../options.js';
 import type { ChainwatchConfig, NamedEnvironment } from '../../config/config.js';
 import { systemClock, type Clock } from '../../core/clock.js';
 import type { EventSink } from '../../core/events.js';
@@ -36,17 +37,6 @@ export interface GraphDependencies {
     resolvers: Partial<Record<GraphEcosystem, EcosystemResolver>>;
     close(): Promise<void>;
   }>;
-}
-
-export function collect<T>(parse: (value: string) => T) {
-  return (value: string, previous: T[] = []): T[] => [...previous, parse(value)];
-}
-
-export function parseChoice<T extends string>(choices: readonly T[]) {
-  return (value: string): T => {
-    if (!(choices as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${choices.join(', ')}`);
-    return value as T;
-  };
 }
 
 /** Roots, environments and registry overrides from PURLs, a preset or a config file; a located error for bad input. */

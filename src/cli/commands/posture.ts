@@ -8,7 +8,7 @@ import type { PostureFormat, RepoImportance, RepoRemediationHints } from '../../
 import { describeError, eventRenderer, warn, type CliIo } from '../io.js';
 import { redactSecrets } from '../redact.js';
 import { TOOL_VERSION } from '../version.js';
-import { collect, parseChoice } from './graph.js';
+import { collect, parseChoice } from '../options.js';
 
 export const POSTURE_FORMAT_CHOICES = ['table', 'json', 'sarif', 'markdown'] as const satisfies readonly PostureFormat[];
 /** `fail`: exit 1 when a check fails; `partial`: also when one is partial; `never`: exit 0 whatever the outcomes. */

@@ -5,6 +5,7 @@ import type { SeverityLevel } from '../../advisories/types.js';
 import { REPORT_FORMATS, type ReportFormat, type ScanReport } from '../../report/types.js';
 import { DEFAULT_SKIPPED_DIRECTORIES } from '../../inventory/walk.js';
 import { eventRenderer, warn, type CliIo } from '../io.js';
+import { collect, parseChoice } from '../options.js';
 import { redactSecrets } from '../redact.js';
 import { TOOL_VERSION } from '../version.js';
 
@@ -24,21 +25,10 @@ export interface ScanCommandOptions {
   verbose?: boolean;
 }
 
-function collect<T>(parse: (value: string) => T) {
-  return (value: string, previous: T[] = []): T[] => [...previous, parse(value)];
-}
-
 function parseEcosystemOption(value: string): Ecosystem {
   const ecosystem = parseEcosystem(value);
   if (!ecosystem) throw new InvalidArgumentError('expected PyPI, npm, Debian or conda');
   return ecosystem;
-}
-
-function parseChoice<T extends string>(choices: readonly T[]) {
-  return (value: string): T => {
-    if (!(choices as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${choices.join(', ')}`);
-    return value as T;
-  };
 }
 
 /** Exit codes: 0 clean, 1 a finding reaches --fail-on, 2 usage error or unreadable input (including no advisory source at all). */
