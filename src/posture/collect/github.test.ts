@@ -5,7 +5,9 @@ import path from 'node:path';
 import { inspect } from 'node:util';
 import { inflateRawSync } from 'node:zlib';
 import Database from 'better-sqlite3';
+import { MockAgent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHttpClient } from '../../http/client.js';
 import { fixedClock } from '../../core/clock.js';
 import { HostError } from '../../core/errors.js';
 import { collectingSink } from '../../core/events.js';
@@ -484,6 +486,52 @@ describe('secrets', () => {
       expect(stored).not.toContain(form);
       expect(JSON.stringify(events.events)).not.toContain(form);
     }
+  });
+});
+
+describe('OpenSSF Best Practices badge', () => {
+  let fake: FakeGithub;
+  const org = staticOrg({ login: 'badged', databaseId: 80, twoFactorRequired: true, defaultWorkflowPermissions: 'read', members: [], outsideCollaborators: [] }, [
+    syntheticRepo('badged', 'gold-one'),
+    syntheticRepo('badged', 'home-page-only'),
+    syntheticRepo('badged', 'unlisted'),
+    syntheticRepo('badged', 'site-down'),
+  ]);
+  beforeAll(async () => {
+    fake = await startFakeGithub({ orgs: [org] });
+  });
+  afterAll(() => fake.close());
+
+  it('reads the level of the project registered for the repository, one request a second', async () => {
+    const agent = new MockAgent();
+    agent.disableNetConnect();
+    const site = agent.get('https://bestpractices.test');
+    const answer = (repo: string, status: number, body: unknown) =>
+      site.intercept({ path: `/projects.json?url=${encodeURIComponent(`https://github.test/badged/${repo}`)}`, method: 'GET' }).reply(status, JSON.stringify(body), { headers: { 'content-type': 'application/json' } });
+    answer('gold-one', 200, [{ id: 1, repo_url: 'https://github.test/badged/gold-one', badge_level: 'gold' }]);
+    // Found through its home page only: another project's badge.
+    answer('home-page-only', 200, [{ id: 2, repo_url: 'https://github.test/someone/else', homepage_url: 'https://github.test/badged/home-page-only', badge_level: 'passing' }]);
+    answer('unlisted', 200, []);
+    answer('site-down', 503, 'unavailable');
+    const sleeps: number[] = [];
+    const collector = createGithubCollector({
+      token: TOKEN,
+      baseUrl: fake.url,
+      clock,
+      lanes: 1,
+      sleep: async (milliseconds) => void sleeps.push(milliseconds),
+      bestPractices: { client: createHttpClient({ dispatcher: agent, cachePath: null, retry: { retries: 0 }, clock }), baseUrl: 'https://bestpractices.test', repositoryUrlBase: 'https://github.test' },
+    });
+    const result = await collector.collectOrg('badged');
+    const badges = Object.fromEntries(result.repos.map((repo) => [repo.repo, repo.bestPracticesBadge]));
+    expect(badges['badged/gold-one']).toEqual({ available: true, value: 'gold' });
+    expect(badges['badged/home-page-only']).toEqual({ available: true, value: 'none' });
+    expect(badges['badged/unlisted']).toEqual({ available: true, value: 'none' });
+    expect(badges['badged/site-down']!.available).toBe(false);
+    // The injected clock stands still: every request after the first waits the whole second.
+    expect(sleeps).toEqual([1000, 1000, 1000]);
+    agent.assertNoPendingInterceptors();
+    await agent.close();
   });
 });
 

@@ -18,6 +18,7 @@ import { systemClock, type Clock } from '../../core/clock.js';
 import { HostError } from '../../core/errors.js';
 import { silentSink, type EventSink } from '../../core/events.js';
 import { scrubSecrets } from '../../http/redact.js';
+import type { HttpClient } from '../../http/types.js';
 import type { GithubCache } from '../../store/github-cache.js';
 import {
   known,
@@ -102,7 +103,22 @@ export interface GithubCollectorOptions {
   activityWindowDays?: number;
   /** Largest file whose text is fetched (default 512 KiB). */
   maxFileBytes?: number;
+  /** Look up the OpenSSF Best Practices badge of each repository (left out: `bestPracticesBadge` is unavailable). */
+  bestPractices?: BestPracticesOptions;
 }
+
+export interface BestPracticesOptions {
+  /** The project's HTTP client (ETag cache, retries, offline mode). */
+  client: HttpClient;
+  /** Default `https://www.bestpractices.dev`. */
+  baseUrl?: string;
+  /** How repositories are named there (default `https://github.com`). */
+  repositoryUrlBase?: string;
+  /** At least this long between two requests (default 1,000 ms: the site asks for at most one a second). */
+  intervalMs?: number;
+}
+
+export type BestPracticesLevel = 'none' | 'in_progress' | 'passing' | 'silver' | 'gold';
 
 /** Requests as the collector made them (retries included). */
 export interface GithubRequestStats {
@@ -173,6 +189,7 @@ interface RepoWork {
   privateVulnerabilityReporting: Fact<boolean>;
   alerts: { enabled: Fact<boolean>; open: Fact<number> };
   secretNames: Fact<string[]>;
+  bestPracticesBadge: Fact<BestPracticesLevel>;
 }
 
 const TreeSchema = z.object({
@@ -184,6 +201,8 @@ const SecretsSchema = z.object({ secrets: z.array(z.object({ name: z.string() })
 const WorkflowPermissionsSchema = z.object({ default_workflow_permissions: z.enum(['read', 'write']) });
 const UserListSchema = z.array(z.object({ login: z.string() }).nullable());
 const ErrorBodySchema = z.object({ message: z.string() }).partial();
+const BestPracticesProjectsSchema = z.array(z.object({ repo_url: z.string().nullable().optional(), badge_level: z.string().nullable().optional() }).nullable());
+const BADGE_LEVELS: readonly string[] = ['in_progress', 'passing', 'silver', 'gold'];
 
 export function createGithubCollector(options: GithubCollectorOptions = {}): GithubCollector {
   const env = options.env ?? process.env;
@@ -488,6 +507,38 @@ export function createGithubCollector(options: GithubCollectorOptions = {}): Git
     await flush();
   }
 
+  // -------------------------------------------------------- best practices
+
+  let lastBadgeRequest = Number.NEGATIVE_INFINITY;
+  let badgeQueue: Promise<unknown> = Promise.resolve();
+
+  /** The repository's OpenSSF Best Practices level, one request at a time, `intervalMs` apart. */
+  function bestPracticesBadge(nameWithOwner: string): Promise<Fact<BestPracticesLevel>> {
+    const settings = options.bestPractices;
+    if (!settings) return Promise.resolve(unavailable('not looked up: no OpenSSF Best Practices client was given'));
+    const repositoryUrl = `${(settings.repositoryUrlBase ?? 'https://github.com').replace(/\/+$/, '')}/${nameWithOwner}`;
+    const lookup = badgeQueue.then(async (): Promise<Fact<BestPracticesLevel>> => {
+      const wait = lastBadgeRequest + (settings.intervalMs ?? 1000) - clock.now().getTime();
+      if (wait > 0) await sleep(wait);
+      lastBadgeRequest = clock.now().getTime();
+      const url = `${(settings.baseUrl ?? 'https://www.bestpractices.dev').replace(/\/+$/, '')}/projects.json?url=${encodeURIComponent(repositoryUrl)}`;
+      try {
+        const response = await settings.client.get({ url, source: 'openssf-best-practices', headers: { accept: 'application/json' } });
+        if (response.status !== 200) return unavailable(`the OpenSSF Best Practices site answered ${response.status}`);
+        const projects = BestPracticesProjectsSchema.safeParse(JSON.parse(response.body.toString('utf8')));
+        if (!projects.success) return unavailable('the OpenSSF Best Practices site answered in an unexpected shape');
+        // The search also matches home pages: only the project registered for this repository counts.
+        const project = projects.data.find((entry) => entry?.repo_url?.replace(/\/+$/, '').toLowerCase() === repositoryUrl.toLowerCase());
+        if (!project) return known('none');
+        return BADGE_LEVELS.includes(project.badge_level ?? '') ? known(project.badge_level as BestPracticesLevel) : unavailable(`unknown badge level ${JSON.stringify(project.badge_level)}`);
+      } catch (error) {
+        return unavailable(`the OpenSSF Best Practices site could not be asked: ${scrub((error as Error).message)}`);
+      }
+    });
+    badgeQueue = lookup;
+    return lookup;
+  }
+
   // ---------------------------------------------------------- repositories
 
   async function repositoryWork(node: RepositoryNode): Promise<RepoWork> {
@@ -502,7 +553,7 @@ export function createGithubCollector(options: GithubCollectorOptions = {}): Git
       : [];
     const hasWorkflows = selected.some(([path]) => path.startsWith('.github/workflows/'));
     const repoPath = `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`;
-    const [pvr, alerts, secretNames] = await Promise.all([
+    const [pvr, alerts, secretNames, badge] = await Promise.all([
       conditionalGet(`${repoPath}/private-vulnerability-reporting`, (data) => PrivateVulnerabilityReportingSchema.parse(data).enabled),
       conditionalGetAll(`${repoPath}/dependabot/alerts?state=open&per_page=100`, (data) => z.array(z.unknown()).parse(data).map(() => 1)),
       node.isArchived
@@ -514,6 +565,7 @@ export function createGithubCollector(options: GithubCollectorOptions = {}): Git
                 .secrets.filter((secret): secret is { name: string } => secret !== null)
                 .map((secret) => secret.name),
             ).then((outcome) => answered(outcome, 'listing Actions secrets needs admin access or the "Secrets" read permission')),
+      bestPracticesBadge(node.nameWithOwner),
     ]);
     const alertsOff = alerts.kind === 'absent' && alerts.status === 403 && /disabled/i.test(alerts.message);
     const alertsUnreadable = 'the token cannot read Dependabot alerts (it needs the security_events scope or the "Dependabot alerts" read permission)';
@@ -530,6 +582,7 @@ export function createGithubCollector(options: GithubCollectorOptions = {}): Git
         open: alerts.kind === 'value' ? known(alerts.value.length) : alertsOff ? unavailable('Dependabot alerts are off for this repository') : answered(alerts, alertsUnreadable),
       },
       secretNames,
+      bestPracticesBadge: badge,
     };
   }
 
@@ -595,7 +648,7 @@ export function createGithubCollector(options: GithubCollectorOptions = {}): Git
       commits,
       releases,
       openAdvisories: work.alerts.open,
-      bestPracticesBadge: unavailable('not looked up: the GitHub collector does not query the OpenSSF Best Practices API'),
+      bestPracticesBadge: work.bestPracticesBadge,
       secretNames: work.secretNames,
     };
   }
