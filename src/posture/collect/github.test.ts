@@ -489,6 +489,25 @@ describe('secrets', () => {
   });
 });
 
+describe('a monorepo with more posture files than are fetched', () => {
+  it('fetches configuration first and at most 300 files', async () => {
+    const manifests = Array.from({ length: 320 }, (_, index) => fakeFile(`packages/p${index}/package.json`, `{"name":"p${index}"}\n`));
+    const workflow = fakeFile('.github/workflows/ci.yml', 'on: push\n');
+    const org = staticOrg({ login: 'mono', databaseId: 81, twoFactorRequired: true, defaultWorkflowPermissions: 'read', members: [], outsideCollaborators: [] }, [
+      syntheticRepo('mono', 'repo', { files: [...manifests, fakeFile('package.json', '{"private":true}\n'), workflow] }),
+    ]);
+    const fake = await startFakeGithub({ orgs: [org] });
+    try {
+      const facts = await createGithubCollector({ token: TOKEN, baseUrl: fake.url, clock }).collectRepo('mono', 'repo');
+      expect(value(facts.paths)).toHaveLength(322);
+      expect(facts.files).toHaveLength(300);
+      expect(facts.files.slice(0, 2).map((file) => file.path)).toEqual(['.github/workflows/ci.yml', 'package.json']);
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
 describe('OpenSSF Best Practices badge', () => {
   let fake: FakeGithub;
   const org = staticOrg({ login: 'badged', databaseId: 80, twoFactorRequired: true, defaultWorkflowPermissions: 'read', members: [], outsideCollaborators: [] }, [

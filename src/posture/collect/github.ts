@@ -160,6 +160,11 @@ export function isPostureFile(path: string): boolean {
   );
 }
 
+/** Manifests and Dockerfiles, as opposed to the configuration files posture checks read first. */
+function isManifest(path: string): boolean {
+  return !/^\.github\/|^(\.gitlab\/)?renovate\.json5?$|^\.renovaterc|^(docs\/)?security\.[a-z]+$/i.test(path);
+}
+
 const SECURITY_POLICY_PATH = /^(\.github\/|docs\/)?security\.(md|markdown|rst|adoc|txt)$/i;
 const BOT_AUTHORS = new Set(['dependabot', 'dependabot[bot]', 'dependabot-preview', 'dependabot-preview[bot]', 'renovate', 'renovate[bot]', 'renovate-bot']);
 /** Files fetched per repository at most, shallowest first. */
@@ -548,10 +553,11 @@ export function createGithubCollector(options: GithubCollectorOptions = {}): Git
     const selected = tree.available
       ? tree.value.entries
           .filter(([path, , size]) => isPostureFile(path) && size <= maxFileBytes)
-          .sort(([a], [b]) => a.split('/').length - b.split('/').length || (a < b ? -1 : a > b ? 1 : 0))
+          // Configuration first, then manifests shallowest first: a monorepo's hundreds of package.json never crowd out a workflow.
+          .sort(([a], [b]) => Number(isManifest(a)) - Number(isManifest(b)) || a.split('/').length - b.split('/').length || (a < b ? -1 : a > b ? 1 : 0))
           .slice(0, MAX_FILES_PER_REPOSITORY)
       : [];
-    const hasWorkflows = selected.some(([path]) => path.startsWith('.github/workflows/'));
+    const hasWorkflows = tree.available && tree.value.entries.some(([path]) => /^\.github\/workflows\/[^/]+\.ya?ml$/.test(path));
     const repoPath = `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`;
     const [pvr, alerts, secretNames, badge] = await Promise.all([
       conditionalGet(`${repoPath}/private-vulnerability-reporting`, (data) => PrivateVulnerabilityReportingSchema.parse(data).enabled),
