@@ -217,3 +217,26 @@ describe('chainwatch posture without a token, and bad input', () => {
     expect(captured.err()).toMatch(new RegExp(`^chainwatch: ${waivers}:3: `));
   });
 });
+
+describe('chainwatch posture --best-practices', () => {
+  it('asks the collector for badge look-ups only when the flag is given', async () => {
+    const seen: { bestPractices?: unknown }[] = [];
+    const githubCollector = ((settings: { bestPractices?: unknown }) => {
+      seen.push(settings);
+      return {
+        collectOrg: async (org: string) => {
+          const unknownFact = { available: false as const, reason: 'not asked in this test' };
+          return { org: { org, twoFactorRequired: unknownFact, defaultWorkflowPermissions: unknownFact, members: unknownFact, outsideCollaborators: unknownFact }, repos: [] };
+        },
+        collectRepo: async () => {
+          throw new Error('not asked');
+        },
+        stats: () => ({}) as never,
+      };
+    }) as never;
+    for (const bestPractices of [false, true]) {
+      await runPosture(io({ GH_TOKEN: TOKEN }), options({ org: ['jupyter'], bestPractices }), { clock, githubCollector });
+    }
+    expect(seen.map((settings) => settings.bestPractices !== undefined)).toEqual([false, true]);
+  });
+});

@@ -27,6 +27,8 @@ export interface PostureCommandOptions {
   importance?: string;
   /** The graph history to take reach from (default: the usual one, when it exists). */
   history?: string;
+  /** Ask the OpenSSF Best Practices site for each repository's badge (one request a second). */
+  bestPractices?: boolean;
 }
 
 /** What the commands need from outside, injectable in tests. */
@@ -60,7 +62,7 @@ export const NO_TOKEN = 'no GH_TOKEN or GITHUB_TOKEN in the environment';
  */
 export async function collectFacts(
   io: CliIo,
-  request: { orgs: readonly string[]; repos: readonly string[]; local: readonly string[] },
+  request: { orgs: readonly string[]; repos: readonly string[]; local: readonly string[]; bestPractices?: boolean },
   dependencies: PostureDependencies,
   events: EventSink,
 ): Promise<CollectionResult> {
@@ -79,7 +81,11 @@ export async function collectFacts(
       }
       try {
         const make = dependencies.githubCollector ?? createGithubCollector;
-        const collector = make({ token, env: io.env, clock: dependencies.clock ?? systemClock, events, cache });
+        // The badge site allows one request a second: asked only on request, through the shared HTTP layer (cache, offline, retries).
+        const bestPractices = request.bestPractices
+          ? { client: (await import('../../http/client.js')).createHttpClient({ cachePath: (await import('../../store/http-cache.js')).defaultHttpCachePath(io.env), env: io.env }) }
+          : undefined;
+        const collector = make({ token, env: io.env, clock: dependencies.clock ?? systemClock, events, cache, ...(bestPractices ? { bestPractices } : {}) });
         // One source per organisation or repository that failed, so the others still count as reached.
         const failures: PostureReport['sources'] = [];
         let reached = 0;
@@ -271,7 +277,7 @@ export async function runPosture(io: CliIo, options: PostureCommandOptions, depe
   const renderer = eventRenderer(io);
   let collected: CollectionResult;
   try {
-    collected = await collectFacts(io, { orgs, repos: [], local: options.local }, dependencies, renderer);
+    collected = await collectFacts(io, { orgs, repos: [], local: options.local, bestPractices: options.bestPractices ?? false }, dependencies, renderer);
   } finally {
     renderer.stop();
   }
@@ -353,6 +359,7 @@ export function registerPosture(program: Command, io: CliIo, setExit: (code: num
     .option('--waivers <file>', 'waivers (YAML: repo, check, reason, approved-by, expires)')
     .option('--importance <file>', 'a YAML list of owner/name, most important first (the Markdown report is ordered by it)')
     .option('--history <file>', 'graph history whose latest snapshot ranks repositories by the reach of their packages')
+    .option('--best-practices', 'with --org: look up each repository on the OpenSSF Best Practices site (one request a second; otherwise the badge check is n/a)')
     .option('--fail-on <level>', `exit 1 when a check is at this level: ${POSTURE_FAIL_ON.join('|')}`, parseChoice(POSTURE_FAIL_ON), 'fail')
     .option('-f, --format <format>', `output format: ${POSTURE_FORMAT_CHOICES.join('|')}`, parseChoice(POSTURE_FORMAT_CHOICES), 'table')
     .addHelpText(
