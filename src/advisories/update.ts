@@ -1,3 +1,4 @@
+import { redactUrl, requestSecrets, scrubSecrets } from '../http/redact.js';
 import { setTimeout as delay } from 'node:timers/promises';
 import { request, type Dispatcher } from 'undici';
 import { systemClock, type Clock } from '../core/clock.js';
@@ -50,43 +51,9 @@ export function resolveOsvBaseUrl(
   return DEFAULT_OSV_BASE_URL;
 }
 
-/** Replaces the URL's secrets (user name, password, query values) wherever they appear in `text`. */
-export function scrubSecrets(text: string, url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return text;
-  }
-  const secrets = [parsed.username, parsed.password, ...parsed.searchParams.values()]
-    .flatMap((secret) => [secret, decodeURIComponentSafe(secret), encodeURIComponent(secret)])
-    .filter((secret) => secret.length > 0)
-    .sort((a, b) => b.length - a.length);
-  let scrubbed = text;
-  for (const secret of new Set(secrets)) scrubbed = scrubbed.split(secret).join('***');
-  return scrubbed;
-}
+/** Redaction is the HTTP layer's: credentials in the URL (user, password, query values) never reach a message. */
+export { redactUrl } from '../http/redact.js';
 
-function decodeURIComponentSafe(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
-
-/** A URL fit for messages: no user name, password or query values (they may hold tokens). */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.username) parsed.username = '***';
-    if (parsed.password) parsed.password = '***';
-    for (const key of [...new Set(parsed.searchParams.keys())]) parsed.searchParams.set(key, '***');
-    return parsed.toString();
-  } catch {
-    return '<unparseable URL>';
-  }
-}
 
 export interface RetryOptions {
   /** Attempts per request, the first included (default 4). */
@@ -261,7 +228,7 @@ async function download(url: string, source: string, http: HttpContext): Promise
       const code = (error as { code?: string }).code;
       const retryable = code !== undefined && TRANSIENT_NETWORK_CODES.has(code);
       // The library's message may quote the URL, query and all.
-      const reason = scrubSecrets(`${(error as Error).message ?? String(error)}${code ? ` (${code})` : ''}`, url);
+      const reason = scrubSecrets(`${(error as Error).message ?? String(error)}${code ? ` (${code})` : ''}`, requestSecrets(url));
       failure = new HostError(source, `cannot fetch ${shownUrl}: ${reason}`, { retryable });
       if (!retryable) throw failure;
       waitMs = Math.min(http.maxDelayMs, http.baseDelayMs * 2 ** (attempt - 1));

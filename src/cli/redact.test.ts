@@ -12,6 +12,7 @@ describe('redactSecrets', () => {
     ['an .npmrc auth line', '//registry.example.test/:_authToken=abc123def', '//registry.example.test/:_authToken=***'],
     ['URL credentials', 'GET https://user:pa55@mirror.example.test/simple/', 'GET https://***@mirror.example.test/simple/'],
     ['an authorization header', 'authorization: Bearer abc.def.ghi', 'authorization: Bearer ***'],
+    ['a conda channel token', 'GET https://conda.example.test/t/tk-0123456789abcdef/conda-forge/noarch', 'GET https://conda.example.test/t/***/conda-forge/noarch'],
   ])('redacts %s', (_label, input, expected) => {
     expect(redactSecrets(input, environment)).toBe(expected);
   });

@@ -20,6 +20,7 @@ const TOKEN_PATTERNS: readonly RegExp[] = [
   /\bgithub_pat_[A-Za-z0-9_]{20,}\b/g,
   /\bnpm_[A-Za-z0-9]{20,}\b/g, // npm automation/publish tokens
   /\bpypi-[A-Za-z0-9_-]{20,}\b/g, // PyPI API tokens
+  /(\/t\/)[A-Za-z0-9_-]{8,}(?=\/)/g, // conda channel tokens: https://host/t/<token>/channel
   /(_authToken\s*=\s*)[^\s"']+/g, // .npmrc auth lines
   /(_auth\s*=\s*)[^\s"']+/g,
   /(_password\s*=\s*)[^\s"']+/g,
