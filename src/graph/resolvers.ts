@@ -466,7 +466,9 @@ export function createRegistryResolvers(options: {
     PyPI: lazyResolver('PyPI', ['pypi'], () => {
       const index = resolvePypiIndex(registries.pypi);
       const registry = createPypiRegistry({ http, indexUrl: index.url, ...(index.authorization ? { authorization: index.authorization } : {}) });
-      return createPypiResolver({ registry, ...(options.pypiIndex ? { index: options.pypiIndex } : {}) });
+      // Project pages are read by the resolver's lean reader through the same client and credentials.
+      const pages = { http, ...(index.authorization ? { authorization: index.authorization } : {}) };
+      return createPypiResolver({ registry, ...(options.pypiIndex ? { index: { pages, ...options.pypiIndex } } : {}) });
     }),
     conda: createCondaResolver({
       channelFor: condaChannelFactory({ http, environment: options.environment, channelUrl: (name) => resolveCondaChannel(name, registries.conda) }),

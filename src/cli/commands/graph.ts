@@ -39,6 +39,13 @@ export interface GraphDependencies {
   }>;
 }
 
+/**
+ * How long a stored PyPI project page is used without asking again: PyPI's own
+ * Cache-Control max-age for Simple pages (600 s), which uv honours too. Mirrors
+ * that send no caching headers would otherwise be downloaded again on every run.
+ */
+const PYPI_PAGE_MAX_AGE_MS = 600_000;
+
 /** Roots, environments and registry overrides from PURLs, a preset or a config file; a located error for bad input. */
 export async function readGraphInputs(purls: readonly string[], options: GraphInputOptions): Promise<{ ok: true; config: ChainwatchConfig } | { ok: false; message: string }> {
   const [{ loadConfigFile, loadPreset, DEFAULT_ENVIRONMENT_NAME }, { parseRoot, uniqueRoots }, { parseEnvironmentName }] = await Promise.all([
@@ -94,7 +101,7 @@ async function registryResolvers(io: CliIo, clock: Clock): Promise<NonNullable<G
     // Parsed PyPI pages and dependencies, beside the HTTP cache: a warm run need not parse them again.
     const store = openSummaryStore(join(dirname(cachePath), 'pypi-summary.sqlite'));
     return {
-      resolvers: createRegistryResolvers({ http, registries: config, environment: environments[0]!, pypiIndex: { store, clock } }),
+      resolvers: createRegistryResolvers({ http, registries: config, environment: environments[0]!, pypiIndex: { store, clock, maxAgeMs: PYPI_PAGE_MAX_AGE_MS } }),
       close: async () => {
         store.close();
         await http.close();
