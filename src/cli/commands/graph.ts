@@ -46,6 +46,9 @@ export interface GraphDependencies {
  */
 const PYPI_PAGE_MAX_AGE_MS = 600_000;
 
+/** The npm registry's Cache-Control max-age for packuments (300 s): the freshness every registry answer gets. */
+const REGISTRY_ANSWER_MAX_AGE_MS = 300_000;
+
 /** Roots, environments and registry overrides from PURLs, a preset or a config file; a located error for bad input. */
 export async function readGraphInputs(purls: readonly string[], options: GraphInputOptions): Promise<{ ok: true; config: ChainwatchConfig } | { ok: false; message: string }> {
   const [{ loadConfigFile, loadPreset, DEFAULT_ENVIRONMENT_NAME }, { parseRoot, uniqueRoots }, { parseEnvironmentName }] = await Promise.all([
@@ -97,7 +100,9 @@ async function registryResolvers(io: CliIo, clock: Clock): Promise<NonNullable<G
     const config = await loadRegistryConfig(systemConfigSources({ env: io.env, cwd: io.cwd }), registries);
     for (const problem of [...config.npm.problems, ...config.pypi.problems, ...config.conda.problems]) warn(io, `chainwatch: ${describeError(problem)}`);
     const cachePath = defaultHttpCachePath(io.env);
-    const http = createHttpClient({ offline, clock, events, env: io.env });
+    // Registry answers younger than the registries' own max-age are used without asking again
+    // (npm serves packuments with max-age=300): mirrors that send no validators are not re-downloaded.
+    const http = createHttpClient({ offline, clock, events, env: io.env, maxAgeMs: REGISTRY_ANSWER_MAX_AGE_MS });
     // Parsed PyPI pages and dependencies, beside the HTTP cache: a warm run need not parse them again.
     const store = openSummaryStore(join(dirname(cachePath), 'pypi-summary.sqlite'));
     return {
