@@ -71,8 +71,8 @@ describe('chainwatch fix (diffs)', () => {
     expect(captured.out().match(/^diff --git /gm)).toHaveLength(5);
     applyInCopy(NBCONVERT, captured.out());
     expect(captured.err().split('\n').filter(Boolean)).toEqual([
-      'chainwatch: jupyter/nbconvert .github/workflows/docs.yml:12: review: job generate-docs now gets contents: read only (before: the repository default); give a job its own permissions: block if it writes',
-      expect.stringMatching(/^chainwatch: jupyter\/nbconvert \.github\/workflows\/tests\.yml:18: review: jobs run-tests, /),
+      'chainwatch: jupyter/nbconvert: review: job generate-docs now gets contents: read only (before: the repository default); give a job its own permissions: block if it writes (.github/workflows/docs.yml:12)',
+      expect.stringMatching(/^chainwatch: jupyter\/nbconvert: review: jobs run-tests, .*\(\.github\/workflows\/tests\.yml:18\)$/),
     ]);
   });
 
@@ -81,11 +81,12 @@ describe('chainwatch fix (diffs)', () => {
     expect(await runFix(captured, 'pinned-actions', options({ local: [NBCONVERT] }), { clock })).toBe(0);
     expect(captured.out()).toBe('');
     const lines = captured.err().split('\n').filter(Boolean);
-    expect(lines).toHaveLength(35);
+    // 34 references to 14 distinct actions (grep of nbconvert's workflows): one line per action, then the verdict.
+    expect(lines).toHaveLength(15);
     expect(lines[0]).toBe(
-      'chainwatch: jupyter/nbconvert .github/workflows/docs.yml:20: unresolved: actions/checkout@v6: no GH_TOKEN or GITHUB_TOKEN in the environment: tags cannot be resolved to commit SHAs; left as they are',
+      'chainwatch: jupyter/nbconvert: unresolved: actions/checkout@v6: no GH_TOKEN or GITHUB_TOKEN in the environment: tags cannot be resolved to commit SHAs; left as they are (.github/workflows/docs.yml:20, .github/workflows/tests.yml:34, .github/workflows/tests.yml:75 and 7 more)',
     );
-    expect(lines[34]).toBe('chainwatch: jupyter/nbconvert: nothing to change for pinned-actions');
+    expect(lines[14]).toBe('chainwatch: jupyter/nbconvert: nothing to change for pinned-actions');
   });
 
   it('pinned-actions with a resolver: the resolved ones are pinned and the patch applies', async () => {
@@ -202,7 +203,7 @@ describe('chainwatch fix --repo (fake GitHub server)', () => {
     expect(readFileSync(join(copy, '.github/workflows/docs.yml'), 'utf8').split('\n')[19]).toBe(`        uses: actions/checkout@${checkout} # v6`);
     // actions/checkout@v6: docs.yml 1, tests.yml 9.
     expect(captured.out().match(new RegExp(`^\\+.*actions/checkout@${checkout} # v6$`, 'gm'))).toHaveLength(10);
-    expect(captured.err()).toContain('chainwatch: jupyter/nbconvert .github/workflows/docs.yml:41: unresolved: actions/upload-artifact@v7: no tag or branch v7 in actions/upload-artifact');
+    expect(captured.err()).toContain('chainwatch: jupyter/nbconvert: unresolved: actions/upload-artifact@v7: no tag or branch v7 in actions/upload-artifact (.github/workflows/docs.yml:41)');
     expect(`${captured.out()}${captured.err()}`).not.toContain(TOKEN);
     // Neither the HTTP cache (tag answers) nor the GitHub cache (collector) keeps the token.
     const caches = readdirSync(dir.path).filter((name) => /^(http|github-cache)\.sqlite/.test(name));

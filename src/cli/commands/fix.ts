@@ -92,9 +92,18 @@ export async function runFix(io: CliIo, check: CheckId, options: FixCommandOptio
     for (const facts of repos) {
       try {
         const plan = fixable ? await planFix(check, facts, resolver) : null;
+        // One line per distinct note, with the places it applies to: a tag that cannot be resolved
+        // in twenty workflows is one thing to know, not twenty lines.
+        const grouped = new Map<string, string[]>();
         for (const note of plan?.notes ?? []) {
-          const where = note.file === undefined ? '' : ` ${note.file}${note.line === undefined ? '' : `:${note.line}`}`;
-          warn(io, `chainwatch: ${facts.repo}${where}: ${note.kind}: ${note.message}`);
+          const key = `${note.kind}: ${note.message}`;
+          const places = grouped.get(key) ?? [];
+          if (note.file !== undefined) places.push(`${note.file}${note.line === undefined ? '' : `:${note.line}`}`);
+          grouped.set(key, places);
+        }
+        for (const [text, places] of grouped) {
+          const shown = places.length > 3 ? `${places.slice(0, 3).join(', ')} and ${places.length - 3} more` : places.join(', ');
+          warn(io, `chainwatch: ${facts.repo}: ${text}${shown === '' ? '' : ` (${shown})`}`);
         }
         const diff = plan ? renderUnifiedDiff(plan.changes) : '';
         if (!writing) {
