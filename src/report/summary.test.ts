@@ -13,6 +13,7 @@ describe('summarizeReport', () => {
       files: 3,
       errors: 1,
       notScannable: 1,
+      reachableSources: 1,
       unreachableSources: [{ name: 'osv-api', reachable: false, error: 'connect ECONNREFUSED 127.0.0.1:8443' }],
     });
   });
@@ -26,6 +27,7 @@ describe('describeSummary', () => {
     files: 1,
     errors: 0,
     notScannable: 0,
+    reachableSources: 1,
     unreachableSources: [],
   };
   it.each<[string, ReportSummary, string]>([
@@ -37,7 +39,7 @@ describe('describeSummary', () => {
       '1 finding in 1 package from 1 file (12 packages scanned)',
     ],
     [
-      'errors and two unreachable sources',
+      'errors and two unreachable sources beside one that answered',
       {
         ...base,
         errors: 2,
@@ -47,6 +49,11 @@ describe('describeSummary', () => {
         ],
       },
       'No known vulnerabilities found in 1 package from 1 file; 2 errors; 2 advisory sources unreachable: osv-api, mirror',
+    ],
+    [
+      'no source answered: nothing was checked, never "no known vulnerabilities"',
+      { ...base, reachableSources: 0, unreachableSources: [{ name: 'osv-api', reachable: false }] },
+      'Not checked: no advisory source could be used for 1 package from 1 file; 1 advisory source unreachable: osv-api',
     ],
   ])('%s', (_name, summary, expected) => {
     expect(describeSummary(summary)).toBe(expected);

@@ -10,6 +10,8 @@ export interface ReportSummary {
   files: number;
   errors: number;
   notScannable: number;
+  /** Advisory sources that answered: with none, nothing was checked, and "no known vulnerabilities" would mislead. */
+  reachableSources: number;
   unreachableSources: AdvisorySourceStatus[];
 }
 
@@ -21,6 +23,7 @@ export function summarizeReport(report: ScanReport): ReportSummary {
     files: report.files.length,
     errors: report.errors.length,
     notScannable: report.notScannable.length,
+    reachableSources: report.sources.filter((source) => source.reachable).length,
     unreachableSources: report.sources.filter((source) => !source.reachable),
   };
 }
@@ -50,8 +53,10 @@ export function otherIds(finding: Finding): string[] {
  */
 export function describeSummary(summary: ReportSummary): string {
   const fromFiles = `from ${pluralize(summary.files, 'file')}`;
-  const head =
-    summary.findings === 0
+  const nothingChecked = summary.findings === 0 && summary.reachableSources === 0 && summary.unreachableSources.length > 0;
+  const head = nothingChecked
+    ? `Not checked: no advisory source could be used for ${pluralize(summary.scannedPackages, 'package')} ${fromFiles}`
+    : summary.findings === 0
       ? `No known vulnerabilities found in ${pluralize(summary.scannedPackages, 'package')} ${fromFiles}`
       : `${pluralize(summary.findings, 'finding')} in ${pluralize(summary.vulnerablePackages, 'package')} ${fromFiles}` +
         ` (${pluralize(summary.scannedPackages, 'package')} scanned)`;

@@ -45,7 +45,7 @@ describe('renderTable', () => {
     const report: ScanReport = { ...cleanReport(), sources: [{ name: 'osv-api', reachable: false }] };
     expect(renderTable(report)).toBe(
       [
-        'No known vulnerabilities found in 2 packages from 1 file; 1 advisory source unreachable: osv-api',
+        'Not checked: no advisory source could be used for 2 packages from 1 file; 1 advisory source unreachable: osv-api',
         '',
         'Unreachable advisory sources (their findings are missing):',
         '  osv-api',
