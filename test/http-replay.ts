@@ -300,3 +300,20 @@ export async function recordInteractions(options: RecorderOptions & { requests: 
     await recorder.close();
   }
 }
+
+/** An HttpClient whose every request goes through a recorder (for record scripts: real answers, rewritten and saved). */
+export function recordingClient(recorder: Recorder): HttpClient {
+  let requests = 0;
+  return {
+    async get(input) {
+      requests++;
+      const headers = { ...(input.headers ?? {}) };
+      if (input.range) headers.range = `bytes=${input.range.start}-${input.range.end ?? ''}`;
+      const answer = await recorder.fetch({ url: input.url, headers });
+      return { status: answer.status, headers: answer.headers, body: answer.body, url: answer.url, fromCache: false };
+    },
+    failures: () => [],
+    stats: () => ({ requests, cacheHits: 0, notModified: 0, retries: 0, bytes: 0 }),
+    close: async () => {},
+  };
+}

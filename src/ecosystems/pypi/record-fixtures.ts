@@ -13,27 +13,9 @@
  */
 import { request } from 'undici';
 import { loadPypiConfig, systemConfigSources } from '../../config/registries.js';
-import type { HttpClient } from '../../http/types.js';
 import { createPypiRegistry, type PypiFile, type PypiRegistry } from './registry.js';
+import { createRecorder, recordingClient, type Recorder } from '../../../test/http-replay.js';
 
-/**
- * The part of test/http-replay.ts's recorder used here. The harness lives
- * outside src/, the build's rootDir: importing it (even its types) would pull
- * test/ into `npm run build`, so it is loaded at run time and typed locally.
- */
-interface Recorder {
-  fetch(request: { url: string; headers?: Record<string, string> }): Promise<{ status: number; headers: Record<string, string>; body: Buffer; url: string }>;
-  save(file: URL): { interactions: unknown[] };
-  close(): Promise<void>;
-}
-interface RecordingHarness {
-  createRecorder(options: {
-    rewrites: { from: string; to: string }[];
-    note?: string;
-    transformBody?: (url: string, body: Buffer, headers: Record<string, string>) => Buffer | string;
-  }): Recorder;
-}
-const { createRecorder } = (await import(new URL('../../../test/http-replay.ts', import.meta.url).href)) as RecordingHarness;
 
 const FIXTURES = new URL('./fixtures/registry/', import.meta.url);
 const INDEX_PLACEHOLDER = 'https://pypi.test/';
@@ -67,22 +49,6 @@ async function fileOrigins(indexUrl: string, authorization: string | undefined):
   return [...origins];
 }
 
-/** An HttpClient that sends every request through the recorder (no cache, no retries: a recording is one pass). */
-function recordingClient(recorder: Recorder): HttpClient {
-  let requests = 0;
-  return {
-    async get(input) {
-      requests++;
-      const headers = { ...(input.headers ?? {}) };
-      if (input.range) headers.range = `bytes=${input.range.start}-${input.range.end ?? ''}`;
-      const answer = await recorder.fetch({ url: input.url, headers });
-      return { status: answer.status, headers: answer.headers, body: answer.body, url: answer.url, fromCache: false };
-    },
-    failures: () => [],
-    stats: () => ({ requests, cacheHits: 0, notModified: 0, retries: 0, bytes: 0 }),
-    close: async () => {},
-  };
-}
 
 type Json = Record<string, unknown>;
 

@@ -17,24 +17,10 @@
 import { loadPypiConfig, systemConfigSources } from '../../config/registries.js';
 import { defaultEnvironment } from '../../ecosystems/pypi/environment.js';
 import { createPypiRegistry } from '../../ecosystems/pypi/registry.js';
-import type { HttpClient } from '../../http/types.js';
 import { createRegistryIndex } from './registry-index.js';
 import { resolvePypi } from './resolve.js';
+import { createRecorder, recordingClient } from '../../../test/http-replay.js';
 
-/** The part of test/http-replay.ts's recorder used here (loaded at run time: test/ is outside the build). */
-interface Recorder {
-  fetch(request: { url: string; headers?: Record<string, string> }): Promise<{ status: number; headers: Record<string, string>; body: Buffer; url: string }>;
-  save(file: URL): { interactions: unknown[] };
-  close(): Promise<void>;
-}
-interface RecordingHarness {
-  createRecorder(options: {
-    rewrites: { from: string; to: string }[];
-    note?: string;
-    transformBody?: (url: string, body: Buffer, headers: Record<string, string>) => Buffer | string;
-  }): Recorder;
-}
-const { createRecorder } = (await import(new URL('../../../test/http-replay.ts', import.meta.url).href)) as RecordingHarness;
 
 const RECORDED_ROOT = 'jupyter-client';
 const RECORDED_EXCLUDE_NEWER = '2026-01-01T00:00:00Z';
@@ -69,21 +55,6 @@ function trimSimplePage(body: Buffer): string {
   return JSON.stringify(page);
 }
 
-function recordingClient(recorder: Recorder): HttpClient {
-  let requests = 0;
-  return {
-    async get(input) {
-      requests++;
-      const headers = { ...(input.headers ?? {}) };
-      if (input.range) headers.range = `bytes=${input.range.start}-${input.range.end ?? ''}`;
-      const answer = await recorder.fetch({ url: input.url, headers });
-      return { status: answer.status, headers: answer.headers, body: answer.body, url: answer.url, fromCache: false };
-    },
-    failures: () => [],
-    stats: () => ({ requests, cacheHits: 0, notModified: 0, retries: 0, bytes: 0 }),
-    close: async () => {},
-  };
-}
 
 async function main(): Promise<void> {
   const flag = process.argv.indexOf('--index-url');
