@@ -14,6 +14,8 @@ export type ErrorCode =
   | 'parse-error'
   | 'unsupported-format'
   | 'unreadable-file'
+  | 'input-too-large'
+  | 'invalid-encoding'
   | 'include-loop'
   | 'not-scannable'
   | 'invalid-advisory'

@@ -1,0 +1,187 @@
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { ChainwatchError } from '../core/errors.js';
+
+/**
+ * The one way chainwatch reads a file it was given (a lockfile, an include,
+ * an OSV record, a configuration file): only regular files, never more than
+ * a stated number of bytes, and text only when it is valid UTF-8.
+ *
+ * Why not `readFile`: it follows a path to a FIFO or `/dev/stdin` and blocks
+ * for ever, reads `/dev/zero` until the process dies, and replaces invalid
+ * UTF-8 with U+FFFD so names come out mangled without a word. The file is
+ * opened with O_NONBLOCK (so opening a FIFO with no writer returns at once),
+ * checked with fstat on the same descriptor (no race between check and
+ * read), and read in chunks up to the limit.
+ */
+
+const MiB = 1024 * 1024;
+
+/** Size limits per kind of input. Each is far above anything real (jupyterlab's yarn.lock is 1 MB). */
+export const INPUT_LIMITS = {
+  /** A lockfile, manifest, SBOM or requirements include. */
+  lockfile: 256 * MiB,
+  /** One OSV record file. */
+  advisory: 16 * MiB,
+  /** An OSV export zip. */
+  advisoryArchive: 4096 * MiB,
+  /** chainwatch.yaml, waivers, .npmrc, pip.conf, .condarc, a workflow file. */
+  config: 8 * MiB,
+} as const;
+
+export interface ReadInputOptions {
+  /** Bytes at most; one more is an `input-too-large` error. */
+  maxBytes: number;
+  /** The path as reports show it (default: the path given). */
+  displayPath?: string;
+}
+
+const CHUNK = 1024 * 1024;
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
+/** The bytes of a regular file, at most `maxBytes` of them; anything else is a ChainwatchError naming the file. */
+export async function readInputBytes(path: string, options: ReadInputOptions): Promise<Buffer> {
+  const shown = options.displayPath ?? path;
+  let handle;
+  try {
+    handle = await open(path, OPEN_FLAGS);
+  } catch (cause) {
+    throw unreadable(shown, cause);
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw notRegular(shown);
+    if (info.size > options.maxBytes) throw tooLarge(shown, options.maxBytes);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const room = Math.min(CHUNK, options.maxBytes + 1 - total);
+      const buffer = Buffer.allocUnsafe(Math.max(room, 1));
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      total += bytesRead;
+      if (total > options.maxBytes) throw tooLarge(shown, options.maxBytes);
+      chunks.push(bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead));
+    }
+    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+  } catch (error) {
+    if (error instanceof ChainwatchError) throw error;
+    throw unreadable(shown, error);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The synchronous twin, for callbacks that cannot wait (an extractor's `readRelated`). */
+export function readInputBytesSync(path: string, options: ReadInputOptions): Buffer {
+  const shown = options.displayPath ?? path;
+  let descriptor: number;
+  try {
+    descriptor = openSync(path, OPEN_FLAGS);
+  } catch (cause) {
+    throw unreadable(shown, cause);
+  }
+  try {
+    const info = fstatSync(descriptor);
+    if (!info.isFile()) throw notRegular(shown);
+    if (info.size > options.maxBytes) throw tooLarge(shown, options.maxBytes);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const room = Math.min(CHUNK, options.maxBytes + 1 - total);
+      const buffer = Buffer.allocUnsafe(Math.max(room, 1));
+      const bytesRead = readSync(descriptor, buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      total += bytesRead;
+      if (total > options.maxBytes) throw tooLarge(shown, options.maxBytes);
+      chunks.push(bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead));
+    }
+    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+  } catch (error) {
+    if (error instanceof ChainwatchError) throw error;
+    throw unreadable(shown, error);
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
+/** A regular file's text: valid UTF-8 (a leading BOM dropped), at most `maxBytes`. */
+export async function readInputText(path: string, options: ReadInputOptions): Promise<string> {
+  return decodeUtf8(await readInputBytes(path, options), options.displayPath ?? path);
+}
+
+export function readInputTextSync(path: string, options: ReadInputOptions): string {
+  return decodeUtf8(readInputBytesSync(path, options), options.displayPath ?? path);
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * UTF-8 text, or an `invalid-encoding` error naming the file and the line of
+ * the first bad byte. A leading BOM is dropped (TextDecoder's default).
+ */
+export function decodeUtf8(bytes: Uint8Array, displayPath: string): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    const offset = firstInvalidUtf8Offset(bytes);
+    let line = 1;
+    for (let index = 0; index < offset; index++) if (bytes[index] === 0x0a) line += 1;
+    return invalidEncoding(displayPath, line, offset);
+  }
+}
+
+function invalidEncoding(path: string, line: number, offset: number): never {
+  throw new ChainwatchError('invalid-encoding', `is not valid UTF-8 (first bad byte at offset ${offset})`, { location: { path, line } });
+}
+
+/** The offset of the first byte that does not start or continue a valid UTF-8 sequence. */
+export function firstInvalidUtf8Offset(bytes: Uint8Array): number {
+  let index = 0;
+  while (index < bytes.length) {
+    const lead = bytes[index]!;
+    if (lead < 0x80) {
+      index += 1;
+      continue;
+    }
+    let length: number;
+    let low = 0x80;
+    let high = 0xbf;
+    if (lead >= 0xc2 && lead <= 0xdf) length = 2;
+    else if (lead >= 0xe0 && lead <= 0xef) {
+      length = 3;
+      if (lead === 0xe0) low = 0xa0;
+      if (lead === 0xed) high = 0x9f;
+    } else if (lead >= 0xf0 && lead <= 0xf4) {
+      length = 4;
+      if (lead === 0xf0) low = 0x90;
+      if (lead === 0xf4) high = 0x8f;
+    } else return index;
+    for (let k = 1; k < length; k++) {
+      const next = bytes[index + k];
+      const min = k === 1 ? low : 0x80;
+      const max = k === 1 ? high : 0xbf;
+      if (next === undefined || next < min || next > max) return index;
+    }
+    index += length;
+  }
+  return bytes.length;
+}
+
+function unreadable(path: string, cause: unknown): ChainwatchError {
+  const code = (cause as { code?: string } | null)?.code;
+  const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read: permission denied' : code === 'EISDIR' ? 'is a directory' : 'cannot be read';
+  return new ChainwatchError('unreadable-file', why, { location: { path }, cause });
+}
+
+function notRegular(path: string): ChainwatchError {
+  return new ChainwatchError('unreadable-file', 'is not a regular file (a device, FIFO or socket is never read)', { location: { path } });
+}
+
+function tooLarge(path: string, maxBytes: number): ChainwatchError {
+  return new ChainwatchError('input-too-large', `is larger than ${formatBytes(maxBytes)}, the limit for this kind of input`, { location: { path } });
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= MiB ? `${Math.round(bytes / MiB)} MiB` : `${bytes} bytes`;
+}
