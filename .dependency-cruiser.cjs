@@ -1,0 +1,45 @@
+/**
+ * The layer order of src/, written once (ARCHITECTURE.md draws it). An area
+ * may import only from areas listed before it; nothing may form a cycle.
+ * Run by `npm test` (npm run layers).
+ */
+const LAYERS = ['core', 'http', 'ecosystems', 'extractors', 'inventory', 'advisories', 'scan', 'graph', 'posture', 'disclosure', 'audit', 'report', 'store', 'config', 'cli|server'];
+
+const upward = LAYERS.slice(0, -1).map((layer, index) => {
+  const above = LAYERS.slice(index + 1).join('|');
+  return {
+    name: `no-upward-from-${layer.replace('|', '-')}`,
+    comment: `src/${layer}/ sits below ${above}: it must not import them`,
+    severity: 'error',
+    from: { path: `^src/(${layer})/` },
+    to: { path: `^src/(${above})/` },
+  };
+});
+
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', severity: 'error', comment: 'a cycle ties areas together', from: {}, to: { circular: true } },
+    ...upward,
+    {
+      name: 'no-test-code-in-src',
+      severity: 'error',
+      comment: 'product code never imports tests or test helpers',
+      from: { path: '^src/', pathNot: '\\.test\\.ts$|\\.fixture\\.ts$|/record-[^/]+\\.ts$' },
+      to: { path: '\\.test\\.ts$|^test/|\\.fixture\\.ts$' },
+    },
+    {
+      name: 'cli-and-server-are-not-imported',
+      severity: 'error',
+      comment: 'front ends are leaves',
+      from: { path: '^src/', pathNot: '^src/(cli|server)/' },
+      to: { path: '^src/(cli|server)/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '\\.test\\.ts$' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.js'] },
+  },
+};
