@@ -189,10 +189,12 @@ describe('the walk: symbolic links, FIFOs and devices are never skipped without 
     const { project } = makeTree({ 'project/ok/requirements.txt': 'requests==2.31.0\n' });
     execFileSync('mkfifo', [join(project, 'requirements.txt')]);
     symlinkSync('/dev/zero', join(project, 'poetry.lock'));
-    const inventory = await buildInventory([join(project, 'requirements.txt'), join(project, 'poetry.lock'), join(project, 'ok')], { displayBase: project });
+    const inventory = await buildInventory([join(project, 'requirements.txt'), join(project, 'poetry.lock'), '/dev/zero', join(project, 'ok')], { displayBase: project });
     expect(inventory.errors.map((error) => error.describe())).toEqual([
       'requirements.txt: is not a regular file (a device, FIFO or socket is never read)',
       'poetry.lock: is not a regular file (a device, FIFO or socket is never read)',
+      // Named by no lockfile format, still never silently passed over.
+      '/dev/zero: is not a regular file (a device, FIFO or socket is never read)',
     ]);
     expect(inventory.packages.map((pkg) => pkg.name)).toEqual(['requests']);
   });

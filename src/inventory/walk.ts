@@ -145,7 +145,9 @@ export async function walkTargets(
       const info = await stat(absolute);
       if (info.isDirectory()) await visitTree(absolute, await realpath(absolute));
       // A file named on the command line is read wherever its links lead: the user chose it.
-      else add(absolute, await realpath(dirname(absolute)));
+      else if (info.isFile()) add(absolute, await realpath(dirname(absolute)));
+      // Whatever its name: `chainwatch scan /dev/stdin` must say why nothing was read.
+      else errors.push(new ChainwatchError('unreadable-file', NOT_REGULAR, { location: { path: displayPathFor(absolute, base) } }));
     } catch (cause) {
       errors.push(unreadable(absolute, base, cause));
     }
