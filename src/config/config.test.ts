@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,6 +88,23 @@ describe('loadConfigFile', () => {
       const missing = loadConfigFile(join(dir, 'absent.yaml'));
       expect(!missing.ok && missing.error.code).toBe('unreadable-file');
       expect(!missing.ok && missing.error.location?.path).toBe(join(dir, 'absent.yaml'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a FIFO or device is an error at once, not a hang; invalid UTF-8 is an error at its line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chainwatch-config-'));
+    try {
+      const fifo = join(dir, 'fifo.yaml');
+      execFileSync('mkfifo', [fifo]);
+      const fromFifo = loadConfigFile(fifo);
+      expect(!fromFifo.ok && fromFifo.error.describe()).toBe(`${fifo}: cannot read config: is not a regular file (a device, FIFO or socket is never read)`);
+      expect(!loadConfigFile('/dev/zero').ok).toBe(true);
+      const latin1 = join(dir, 'latin1.yaml');
+      writeFileSync(latin1, Buffer.concat([Buffer.from('orgs: [jupyter]\nroots: [caf'), Buffer.from([0xe9]), Buffer.from(']\n')]));
+      const bad = loadConfigFile(latin1);
+      expect(!bad.ok && [bad.error.code, bad.error.location]).toEqual(['invalid-encoding', { path: latin1, line: 2 }]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

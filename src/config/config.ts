@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isMap, isScalar, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 import { ChainwatchError, fail, ok, type Result } from '../core/errors.js';
+import { INPUT_LIMITS, readInputTextSync } from '../inventory/read-input.js';
 import { parseEnvironmentName, type TargetEnvironment } from '../ecosystems/pypi/environment.js';
 import type { RootRequest } from '../graph/resolver.js';
 import { parseRoot, uniqueRoots, type GraphEcosystem } from '../graph/roots.js';
@@ -74,9 +75,11 @@ const SECTION_ECOSYSTEM: Record<'pypi' | 'npm' | 'conda', GraphEcosystem> = { py
 export function loadConfigFile(path: string): Result<ChainwatchConfig> {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    // Bounded, regular files only, strict UTF-8: a FIFO or /dev/zero named as the config file is an error, not a hang.
+    text = readInputTextSync(path, { maxBytes: INPUT_LIMITS.config });
   } catch (error) {
-    return fail(new ChainwatchError('unreadable-file', `cannot read config: ${(error as Error).message}`, { location: { path }, cause: error }));
+    if (!(error instanceof ChainwatchError)) throw error;
+    return fail(new ChainwatchError(error.code, `cannot read config: ${error.message}`, { location: error.location ?? { path }, cause: error }));
   }
   return parseConfig(text, path);
 }

@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'input-too-large'
   | 'invalid-encoding'
   | 'include-loop'
+  | 'include-too-deep'
   | 'not-scannable'
   | 'invalid-advisory'
   | 'invalid-config'

@@ -36,6 +36,13 @@ export interface ExtractResult {
 }
 
 /**
+ * A file read through `readRelated`, or why it was not read (outside the
+ * scanned tree, not a regular file, too large, not UTF-8). A refusal carries
+ * no path: what lies outside the tree is not named back to the input.
+ */
+export type RelatedFile = { path: string; text: string } | { error: ChainwatchError };
+
+/**
  * Input to an extractor. Extractors never touch the filesystem (STYLE rule 4):
  * formats that include other files (requirements.txt `-r`/`-c`) get them
  * through `readRelated`, which the walker injects.
@@ -44,8 +51,8 @@ export interface ExtractInput {
   /** Path as it should appear in reports (relative to the scan root where possible). */
   path: string;
   text: string;
-  /** Reads a file named relative to `path`'s directory; returns null if it does not exist or is unreadable. */
-  readRelated?: (relativePath: string) => { path: string; text: string } | null;
+  /** Reads a file named relative to `path`'s directory; null if it does not exist, `{ error }` if it may not or cannot be read. */
+  readRelated?: (relativePath: string) => RelatedFile | null;
 }
 
 export interface Extractor {

@@ -1,13 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ChainwatchError } from '../core/errors.js';
+import { excerpt } from '../core/excerpt.js';
 import type { EventSink } from '../core/events.js';
 import { silentSink } from '../core/events.js';
 import { normalizeName, toPurl, type Ecosystem, type Location } from '../core/package.js';
 import { extractors as allExtractors } from '../extractors/index.js';
-import type { ExtractedPackage, Extractor, NotScannable } from '../extractors/types.js';
-import { displayPathFor, walkTargets, type WalkOptions } from './walk.js';
+import type { ExtractedPackage, Extractor, NotScannable, RelatedFile } from '../extractors/types.js';
+import { INPUT_LIMITS, readInputText, readInputTextSync } from './read-input.js';
+import { displayPathFor, isInsideTree, isSystemPath, walkTargets, type WalkedFile, type WalkOptions } from './walk.js';
 
 /** One package version found in the scanned files, with every place it was declared. */
 export interface InventoryPackage {
@@ -43,6 +44,15 @@ export function extractorFor(path: string, candidates: readonly Extractor[] = al
 }
 
 /**
+ * What an inventory passes on of an extractor's text: a name at most as long
+ * as the longest any registry allows (npm: 214), a message or reason long
+ * enough for a sentence with a quoted excerpt. The extractors quote bounded
+ * excerpts themselves; this is the backstop, so that no extractor can copy a
+ * whole line of a hostile file (an environment, a pasted token) into a report.
+ */
+export const REPORTED_TEXT_LIMITS = { name: 214, message: 240 } as const;
+
+/**
  * Walks the targets, extracts every supported file and merges identical
  * package versions found in several places. A file that cannot be read or
  * parsed becomes an error entry; every other file is still extracted.
@@ -55,7 +65,7 @@ export async function buildInventory(targets: readonly string[], options: Invent
   const errors: ChainwatchError[] = [...walked.errors];
   const files: Inventory['files'] = [];
   const notScannable: NotScannable[] = [];
-  const byKey = new Map<string, InventoryPackage>();
+  const merged = new PackageMerger();
   const wanted = options.ecosystems && options.ecosystems.length > 0 ? new Set(options.ecosystems) : null;
 
   const matched = walked.files
@@ -67,67 +77,140 @@ export async function buildInventory(targets: readonly string[], options: Invent
   for (const { file, extractor } of matched) {
     events.emit({ type: 'progress', task: 'extract', done, total: matched.length, detail: file.displayPath });
     done += 1;
-    let text: string;
-    try {
-      text = await readFile(file.absolutePath, 'utf8');
-    } catch (cause) {
-      errors.push(new ChainwatchError('unreadable-file', 'cannot be read', { location: { path: file.displayPath }, cause }));
+    if (file.skipped !== undefined) {
+      errors.push(new ChainwatchError('unreadable-file', file.skipped, { location: { path: file.displayPath } }));
       continue;
     }
-    const directory = dirname(file.absolutePath);
+    let text: string;
+    try {
+      text = await readInputText(file.absolutePath, { maxBytes: INPUT_LIMITS.lockfile, displayPath: file.displayPath });
+    } catch (cause) {
+      if (!(cause instanceof ChainwatchError)) throw cause;
+      errors.push(cause);
+      continue;
+    }
     const result = extractor.extract({
       path: file.displayPath,
       text,
-      readRelated: (relativePath) => {
-        const target = resolve(directory, relativePath);
-        try {
-          return { path: displayPathFor(target, base), text: readFileSync(target, 'utf8') };
-        } catch {
-          return null;
-        }
-      },
+      readRelated: (relativePath) => readRelated(file, relativePath, base),
     });
-    errors.push(...result.errors);
-    notScannable.push(...result.notScannable);
+    // Loops, not push(...spread): a hostile file can produce more entries than a call can take arguments.
+    for (const error of result.errors) errors.push(bounded(error));
+    for (const entry of result.notScannable) notScannable.push(boundedNotScannable(entry));
     let kept = 0;
     for (const extracted of result.packages) {
       if (wanted && !wanted.has(extracted.ecosystem)) continue;
       if (extracted.version === null) continue;
       kept += 1;
-      addPackage(byKey, extracted, extracted.version);
+      merged.add(extracted, extracted.version);
     }
     files.push({ path: file.displayPath, extractor: extractor.id, packages: kept });
   }
   events.emit({ type: 'progress', task: 'extract', done, total: matched.length });
 
-  const packages = [...byKey.values()].sort(comparePackages);
-  return { files, packages, notScannable, errors };
+  return { files, packages: merged.sorted(), notScannable, errors };
 }
 
-function addPackage(byKey: Map<string, InventoryPackage>, extracted: ExtractedPackage, version: string): void {
-  const normalizedName = normalizeName(extracted.ecosystem, extracted.name);
-  const key = `${extracted.ecosystem}\u0000${normalizedName}\u0000${version}\u0000${extracted.commit ?? ''}`;
-  const existing = byKey.get(key);
-  if (existing) {
-    if (!existing.locations.some((l) => l.path === extracted.location.path && l.line === extracted.location.line)) {
-      existing.locations.push(extracted.location);
-    }
-    return;
+/**
+ * A file an extractor asks for besides the one it reads (a requirements
+ * file's `-r`/`-c` include, package-lock's npm-shrinkwrap.json), named
+ * relative to the directory of the file being read. Read only when, with
+ * every symbolic link resolved, it is a regular file inside the scanned tree
+ * and not under /proc, /sys or /dev; then through the bounded reader.
+ * Anything else is refused without reading a byte of it. null means it does
+ * not exist (inside the tree); a refusal says nothing about what lies outside.
+ */
+function readRelated(file: WalkedFile, relativePath: string, base: string): RelatedFile | null {
+  const target = resolve(dirname(file.absolutePath), relativePath);
+  const displayPath = displayPathFor(target, base);
+  let real: string;
+  try {
+    real = realpathSync(target);
+  } catch (cause) {
+    // Whether a path outside the tree exists is not the input's business either: judge the nearest existing folder.
+    if (!existingAncestorIsInside(target, file.treeRoot)) return { error: outsideTree() };
+    if ((cause as NodeJS.ErrnoException | null)?.code === 'ENOENT') return null;
+    return { error: new ChainwatchError('unreadable-file', 'cannot be read', { location: { path: displayPath } }) };
   }
-  byKey.set(key, {
-    ecosystem: extracted.ecosystem,
-    name: extracted.name,
-    normalizedName,
-    version,
-    purl: toPurl(extracted.ecosystem, extracted.name, version),
-    source: extracted.source ?? 'registry',
-    ...(extracted.commit ? { commit: extracted.commit } : {}),
-    ...(extracted.qualifiers ? { qualifiers: extracted.qualifiers } : {}),
-    locations: [extracted.location],
-  });
+  if (!isInsideTree(real, file.treeRoot) || isSystemPath(real)) return { error: outsideTree() };
+  try {
+    return { path: displayPath, text: readInputTextSync(real, { maxBytes: INPUT_LIMITS.lockfile, displayPath }) };
+  } catch (error) {
+    if (error instanceof ChainwatchError) return { error };
+    throw error;
+  }
+}
+
+function existingAncestorIsInside(path: string, treeRoot: string): boolean {
+  let current = dirname(path);
+  for (;;) {
+    try {
+      const real = realpathSync(current);
+      return isInsideTree(real, treeRoot) && !isSystemPath(real);
+    } catch {
+      const parent = dirname(current);
+      if (parent === current) return false;
+      current = parent;
+    }
+  }
+}
+
+function outsideTree(): ChainwatchError {
+  return new ChainwatchError('unreadable-file', 'is outside the scanned tree (only files inside the scanned directory are read, symbolic links resolved)');
+}
+
+function bounded(error: ChainwatchError): ChainwatchError {
+  const message = excerpt(error.message, REPORTED_TEXT_LIMITS.message);
+  if (message === error.message) return error;
+  // The cause may quote the same input at length: a cut message goes on without it.
+  return new ChainwatchError(error.code, message, error.location ? { location: error.location } : {});
+}
+
+function boundedNotScannable(entry: NotScannable): NotScannable {
+  const name = excerpt(entry.name, REPORTED_TEXT_LIMITS.name);
+  const reason = excerpt(entry.reason, REPORTED_TEXT_LIMITS.message);
+  return name === entry.name && reason === entry.reason ? entry : { ...entry, name, reason };
+}
+
+/** Merges identical package versions; each place is recorded once, checked in constant time. */
+class PackageMerger {
+  private readonly byKey = new Map<string, { pkg: InventoryPackage; places: Set<string> }>();
+
+  add(extracted: ExtractedPackage, version: string): void {
+    const normalizedName = normalizeName(extracted.ecosystem, extracted.name);
+    const key = `${extracted.ecosystem}\u0000${normalizedName}\u0000${version}\u0000${extracted.commit ?? ''}`;
+    const place = `${extracted.location.path}\u0000${extracted.location.line ?? ''}`;
+    const existing = this.byKey.get(key);
+    if (existing) {
+      if (!existing.places.has(place)) {
+        existing.places.add(place);
+        existing.pkg.locations.push(extracted.location);
+      }
+      return;
+    }
+    this.byKey.set(key, {
+      pkg: {
+        ecosystem: extracted.ecosystem,
+        name: extracted.name,
+        normalizedName,
+        version,
+        purl: toPurl(extracted.ecosystem, extracted.name, version),
+        source: extracted.source ?? 'registry',
+        ...(extracted.commit ? { commit: extracted.commit } : {}),
+        ...(extracted.qualifiers ? { qualifiers: extracted.qualifiers } : {}),
+        locations: [extracted.location],
+      },
+      places: new Set([place]),
+    });
+  }
+
+  sorted(): InventoryPackage[] {
+    const packages: InventoryPackage[] = [];
+    for (const { pkg } of this.byKey.values()) packages.push(pkg);
+    return packages.sort(comparePackages);
+  }
 }
 
 function comparePackages(a: InventoryPackage, b: InventoryPackage): number {
   return a.ecosystem.localeCompare(b.ecosystem) || a.normalizedName.localeCompare(b.normalizedName) || a.version.localeCompare(b.version);
 }
-

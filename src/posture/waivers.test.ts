@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,6 +85,10 @@ describe('parseWaivers', () => {
       const missing = loadWaivers(join(directory, 'missing.yaml'));
       expect(missing.ok).toBe(false);
       if (!missing.ok) expect([missing.error.code, missing.error.location?.path]).toEqual(['unreadable-file', join(directory, 'missing.yaml')]);
+      const fifo = join(directory, 'fifo.yaml');
+      execFileSync('mkfifo', [fifo]);
+      const fromFifo = loadWaivers(fifo);
+      expect(!fromFifo.ok && fromFifo.error.describe()).toBe(`${fifo}: cannot read waivers: is not a regular file (a device, FIFO or socket is never read)`);
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import type { Clock } from '../core/clock.js';
 import { ChainwatchError, fail, ok, type Result } from '../core/errors.js';
+import { INPUT_LIMITS, readInputTextSync } from '../inventory/read-input.js';
 import { CHECK_IDS, ORG_CHECK_IDS, type CheckResult, type PostureReport } from './types.js';
 
 /**
@@ -54,9 +54,11 @@ export interface Waiver {
 export function loadWaivers(path: string): Result<Waiver[]> {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    // Bounded, regular files only, strict UTF-8: a FIFO or /dev/zero named as the waivers file is an error, not a hang.
+    text = readInputTextSync(path, { maxBytes: INPUT_LIMITS.config });
   } catch (error) {
-    return fail(new ChainwatchError('unreadable-file', `cannot read waivers: ${(error as Error).message}`, { location: { path }, cause: error }));
+    if (!(error instanceof ChainwatchError)) throw error;
+    return fail(new ChainwatchError(error.code, `cannot read waivers: ${error.message}`, { location: error.location ?? { path }, cause: error }));
   }
   return parseWaivers(text, path);
 }

@@ -51,7 +51,7 @@ export async function scan(options: ScanOptions): Promise<ScanReport> {
   const attempted: AdvisorySourceStatus[] = [];
   if (options.databasePath !== null && options.createDatabase && !existsSync(options.databasePath)) {
     const present = [...new Set(inventory.packages.map((pkg) => pkg.ecosystem))].sort();
-    if (present.length > 0) attempted.push(...(await options.createDatabase(present)));
+    if (present.length > 0) for (const status of await options.createDatabase(present)) attempted.push(status);
   }
   const sources = await openSources(options, errors);
   try {
@@ -105,7 +105,8 @@ async function openSources(options: ScanOptions, errors: ReportError[]): Promise
     const kind = existsSync(path) && statSync(path).isDirectory() ? 'directory' : 'zip';
     const store = openSqliteStore(':memory:');
     const result = await importAdvisories!(store, { kind, path }, { sourceName: `advisories:${path}` });
-    errors.push(...result.errors.map(toReportError));
+    // Loops, not push(...spread): a hostile directory of records can hold more errors than a call takes arguments.
+    for (const error of result.errors) errors.push(toReportError(error));
     const unreadable = result.loaded === 0 && result.errors.some((error) => error.location?.path === path);
     sources.push({
       status: unreadable
@@ -156,7 +157,7 @@ function matchInventory(inventory: Inventory, sources: readonly OpenSource[], er
       target.version = pkg.qualifiers.sourceVersion ?? pkg.version;
     }
     const result = matcher.match(target);
-    findings.push(...result.findings.map((finding) => ({ ...finding, package: { ecosystem: pkg.ecosystem, name: pkg.name, version: pkg.version, purl: pkg.purl } })));
+    for (const finding of result.findings) findings.push({ ...finding, package: { ecosystem: pkg.ecosystem, name: pkg.name, version: pkg.version, purl: pkg.purl } });
     for (const warning of result.warnings) {
       // A version that is not SemVer against a SEMVER range is the record's choice of ordering, not bad input.
       if (warning.code !== 'invalid-target-version') {

@@ -11,39 +11,70 @@ export interface LogicalLine {
   text: string;
 }
 
-/** `#` at the start of a line or after whitespace starts a comment; `foo#bar` and `sha256:x;#` do not. */
-const COMMENT = /(^|\s+)#.*$/;
-/** A physical line that is only a comment (possibly indented). */
-const COMMENT_LINE = /^\s*#/;
-
+/**
+ * Every step below is one pass over the text, without backtracking regular
+ * expressions: a hostile file of 200k `\` continuations or a line of 200k
+ * blanks must cost time in proportion to its size (a `(^|\s+)#` regular
+ * expression takes quadratic time on a long run of blanks).
+ */
 export function logicalLines(text: string): LogicalLine[] {
   const physical = text.split(/\r\n|\r|\n/);
-  const joined: LogicalLine[] = [];
+  const lines: LogicalLine[] = [];
   let parts: string[] = [];
   let start = 0;
-  physical.forEach((raw, index) => {
-    const isComment = COMMENT_LINE.test(raw);
+  const emit = (line: number, joinedText: string) => {
+    const withoutComment = stripComment(joinedText).trim();
+    if (withoutComment !== '') lines.push({ line, text: withoutComment });
+  };
+  for (let index = 0; index < physical.length; index++) {
+    const raw = physical[index]!;
+    const isComment = isCommentLine(raw);
     if (!raw.endsWith('\\') || isComment) {
       // A comment line ends a continuation; its own trailing `\` does not continue it.
       const piece = isComment ? ` ${raw}` : raw;
       if (parts.length > 0) {
-        joined.push({ line: start, text: parts.join('') + piece });
+        parts.push(piece);
+        emit(start, parts.join(''));
         parts = [];
       } else {
-        joined.push({ line: index + 1, text: piece });
+        emit(index + 1, piece);
       }
-      return;
+      continue;
     }
     if (parts.length === 0) start = index + 1;
-    parts.push(raw.replace(/\\+$/, ''));
-  });
+    parts.push(withoutTrailingBackslashes(raw));
+  }
   // A trailing `\` on the last line continues into nothing: keep what was joined.
-  if (parts.length > 0) joined.push({ line: start, text: parts.join('') });
+  if (parts.length > 0) emit(start, parts.join(''));
+  return lines;
+}
 
-  return joined.flatMap(({ line, text: joinedText }) => {
-    const withoutComment = joinedText.replace(COMMENT, '').trim();
-    return withoutComment === '' ? [] : [{ line, text: withoutComment }];
-  });
+const WHITESPACE = /\s/;
+
+/** A physical line that is only a comment (possibly indented). */
+function isCommentLine(raw: string): boolean {
+  for (let index = 0; index < raw.length; index++) {
+    const character = raw[index]!;
+    if (character === '#') return true;
+    if (!WHITESPACE.test(character)) return false;
+  }
+  return false;
+}
+
+function withoutTrailingBackslashes(raw: string): string {
+  let end = raw.length;
+  while (end > 0 && raw.charCodeAt(end - 1) === 0x5c) end -= 1;
+  return raw.slice(0, end);
+}
+
+/** `#` at the start of a line or after whitespace starts a comment; `foo#bar` and `sha256:x;#` do not. */
+function stripComment(text: string): string {
+  let hash = text.indexOf('#');
+  while (hash !== -1) {
+    if (hash === 0 || WHITESPACE.test(text[hash - 1]!)) return text.slice(0, hash);
+    hash = text.indexOf('#', hash + 1);
+  }
+  return text;
 }
 
 /**

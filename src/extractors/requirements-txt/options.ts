@@ -1,3 +1,5 @@
+import { excerpt } from '../../core/excerpt.js';
+
 /**
  * The pip options that may stand on a line of their own in a requirements
  * file. Only includes and editables matter for an inventory; the index and
@@ -61,13 +63,14 @@ export function parseOptions(tokens: readonly string[]): ParsedOption[] {
     }
     const spec = Object.hasOwn(OPTION_SPECS, flag) ? OPTION_SPECS[flag] : undefined;
     if (!spec) {
-      parsed.push({ ok: false, flag, message: `unknown option ${JSON.stringify(flag)}` });
+      // A whole token may be a pasted secret (`-MY_TOKEN=…`): the message quotes a bounded excerpt.
+      parsed.push({ ok: false, flag, message: `unknown option ${JSON.stringify(excerpt(flag))}` });
       continue;
     }
     if (spec.takesValue && value === undefined) {
       value = tokens[index + 1];
       if (value === undefined) {
-        parsed.push({ ok: false, flag, message: `option ${flag} needs a value` });
+        parsed.push({ ok: false, flag, message: `option ${excerpt(flag)} needs a value` });
         continue;
       }
       index++;

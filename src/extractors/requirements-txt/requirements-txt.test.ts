@@ -3,11 +3,13 @@ import { posix } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkDamagedCopies, expectWellFormed, fixtureFolder, pypiPackage as pinned, readSharedFile, registryPackage } from '../../../test/extractor-testing.js';
+import { ChainwatchError } from '../../core/errors.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult, NotScannable } from '../types.js';
 import { parseDirectReference } from './direct-reference.js';
 import { extractor } from './index.js';
 import { logicalLines, splitRequirementAndOptions } from './logical-lines.js';
 import { parseOptions } from './options.js';
+import { MAX_INCLUDE_DEPTH } from './requirements-txt.js';
 
 const folder = fixtureFolder('lockfiles/python/requirements');
 const readFixture = folder.read;
@@ -521,7 +523,7 @@ describe('requirements-txt fuzz', () => {
 
   function assertWellFormed(text: string, readRelated?: ExtractInput['readRelated']): void {
     const result = extractor.extract({ path: 'requirements.txt', text, ...(readRelated ? { readRelated } : {}) });
-    expectWellFormed(result, { linesKnown: true, errorCodes: ['parse-error', 'unreadable-file', 'include-loop'] });
+    expectWellFormed(result, { linesKnown: true, errorCodes: ['parse-error', 'unreadable-file', 'include-loop', 'include-too-deep'] });
   }
 
   it('never throws on arbitrary text', () => {
@@ -548,4 +550,93 @@ describe('requirements-txt fuzz', () => {
       { numRuns: 300 },
     );
   });
+});
+
+describe('requirements-txt hostile input', () => {
+  const secret = 'MY_DB_PASSWORD=hunter2-secret-value';
+
+  function said(result: ExtractResult): string {
+    return JSON.stringify({
+      errors: result.errors.map((error) => [error.message, String((error.cause as Error | undefined)?.message ?? '')]),
+      notScannable: result.notScannable,
+    });
+  }
+
+  it('never quotes an unparsable line whole: errors and names carry a bounded excerpt, and no cause repeats the line', () => {
+    // What /proc/self/environ looks like to pip: one line, NUL-separated.
+    const environ = `PATH=/usr/bin\u0000HOME=/home/runner\u0000${secret}\u0000AWS_SECRET_ACCESS_KEY=abcdefghijklmnopqrstuvwxyz0123456789`;
+    const text = [
+      environ, // 1: not a requirement
+      `-${secret}`, // 2: an unknown option that is a pasted secret
+      `./${'x'.repeat(50)}/${secret}`, // 3: a path without a name
+      `name==1.0 ; ${'x'.repeat(60)} ${secret}`, // 4: a bad marker
+      `-r ${'d/'.repeat(30)}${secret}`, // 5: a missing include
+      `-r https://example.test/${'p/'.repeat(30)}${secret}`, // 6: a remote include
+      `LANG=C.UTF-8\u0000${secret}`, // 7: a line of an environment
+    ].join('\n');
+    const result = extractor.extract({ path: 'requirements.txt', text, readRelated: () => null });
+    expect(result.errors.map((error) => error.describe())).toEqual([
+      'requirements.txt:2: unknown option "-MY_DB_PASSWORD=hunter2-secret-value"',
+      'requirements.txt:4: invalid requirement "name==1.0 ; xxxxxxxxxxxxxxxxxxxxxxxxxxxx…": Expected a marker variable or quoted string (column 13)',
+      'requirements.txt:5: cannot read included requirements file "d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/…": it does not exist',
+      'requirements.txt:6: included requirements file "https://example.test/p/p/p/p/p/p/p/p/p/p…" is a URL; remote files are not fetched',
+      'requirements.txt:7: invalid requirement "LANG=C.UTF-8\\x00MY_DB_PASSWORD=hunter2-secr…": Expected semicolon (after name with no version specifier) or end (column 5)',
+    ]);
+    // Line 1 has a `/`, so pip would take it for a path: named by an excerpt too.
+    expect(result.notScannable).toEqual([
+      notScannable('PATH=/usr/bin\\x00HOME=/home/runner\\x00MY_DB_PA…', 'requirements.txt', 1, 'local path requirement without a package name'),
+      notScannable(`./${'x'.repeat(38)}…`, 'requirements.txt', 3, 'local path requirement without a package name'),
+    ]);
+    for (const error of result.errors) expect(error.cause).toBeUndefined();
+    // Only line 2, a short line of its own, is quoted whole: a 40-character excerpt is the bound.
+    expect(said(result)).not.toContain('hunter2-secret-value"');
+    expect(said(result).split('hunter2-secret-value').length - 1).toBe(1);
+    expect(said(result)).not.toContain('AWS_SECRET');
+    for (const error of result.errors) expect(error.message.length).toBeLessThan(240);
+  });
+
+  it('a refused include is named by the path as written, with the reader\'s reason and the included line', () => {
+    const refusals: Record<string, ChainwatchError> = {
+      '/proc/self/environ': new ChainwatchError('unreadable-file', 'is outside the scanned tree'),
+      'big.txt': new ChainwatchError('input-too-large', 'is larger than 256 MiB, the limit for this kind of input', { location: { path: 'big.txt' } }),
+      'latin1.txt': new ChainwatchError('invalid-encoding', 'is not valid UTF-8 (first bad byte at offset 9)', { location: { path: 'latin1.txt', line: 2 } }),
+    };
+    const result = extractor.extract({
+      path: 'requirements.txt',
+      text: '-r /proc/self/environ\n-c big.txt\n-r latin1.txt\nok==1.0\n',
+      readRelated: (relativePath) => (refusals[relativePath] ? { error: refusals[relativePath] } : null),
+    });
+    expect(result.errors.map((error) => error.describe())).toEqual([
+      'requirements.txt:1: cannot read included requirements file "/proc/self/environ": is outside the scanned tree',
+      'requirements.txt:2: cannot read included requirements file "big.txt": is larger than 256 MiB, the limit for this kind of input',
+      'requirements.txt:3: cannot read included requirements file "latin1.txt": line 2 is not valid UTF-8 (first bad byte at offset 9)',
+    ]);
+    expect(result.errors.map((error) => error.code)).toEqual(['unreadable-file', 'input-too-large', 'invalid-encoding']);
+    expect(result.packages).toEqual([pinned('ok', '1.0', 'requirements.txt', 4)]);
+  });
+
+  it(`follows includes ${MAX_INCLUDE_DEPTH} deep, then stops with one error: 2,000 nested files cost no stack`, () => {
+    const files: Record<string, string> = { 'requirements.txt': '-r f0.txt\n' };
+    for (let index = 0; index < 2000; index++) files[`f${index}.txt`] = `-r f${index + 1}.txt\np${index}==1.0\n`;
+    const result = extractFiles('requirements.txt', files);
+    expect(errorSummary(result)).toEqual([['include-too-deep', `f${MAX_INCLUDE_DEPTH - 2}.txt`, 1]]);
+    expect(result.packages).toHaveLength(MAX_INCLUDE_DEPTH - 1);
+  });
+
+  it.each([
+    ['1M blank continuations', ' \\\n'.repeat(1_000_000) + 'x==1\n', 1],
+    ['a 1M-character run of blanks', `${' '.repeat(1_000_000)}x==1`, 1],
+    ['1M blanks before a `#` at the end', `x==1${' '.repeat(1_000_000)}#`, 1],
+    ['a line of 1M backslashes then a continuation', `${'\\'.repeat(1_000_000)}x\\\ny`, 1],
+    ['1M `#` after blanks', ' #'.repeat(500_000), 0],
+  ])('logical lines are linear: %s', (_label, text, count) => {
+    // Each was quadratic (a backtracking `(^|\s+)#` or `\\+$`): 40k continuations took 1.6 s, 1M would take 1,000 s.
+    expect(logicalLines(text)).toHaveLength(count);
+  }, 20_000);
+
+  it('200k backslash continuations through the extractor: one logical line, read in linear time', () => {
+    const result = extractor.extract({ path: 'requirements.txt', text: `${'  \\\n'.repeat(200_000)}requests==2.31.0\n` });
+    expect(result.errors).toEqual([]);
+    expect(result.packages).toEqual([pinned('requests', '2.31.0', 'requirements.txt', 1)]);
+  }, 20_000);
 });

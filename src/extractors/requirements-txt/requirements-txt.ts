@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
-import { ChainwatchError } from '../../core/errors.js';
+import { ChainwatchError, type ErrorCode } from '../../core/errors.js';
+import { excerpt } from '../../core/excerpt.js';
 import { normalizeName } from '../../core/package.js';
 import { parseRequirement, type Pep508Requirement } from '../../ecosystems/pypi/requirement.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult } from '../types.js';
@@ -30,6 +31,18 @@ const DEV_FILE_NAME = /(?:^|[-_.])(?:dev|devel|develop|development|test|tests|te
 function isDevFile(path: string): boolean {
   const base = (path.toLowerCase().split(/[\\/]/).pop() ?? '').replace(/\.txt$/, '');
   return DEV_FILE_NAME.test(base);
+}
+
+/**
+ * How deep `-r`/`-c` includes are followed (pip has no limit; real projects
+ * nest two or three). Deeper includes are an error at the including line, so
+ * a chain of thousands of files costs neither the call stack nor the time.
+ */
+export const MAX_INCLUDE_DEPTH = 64;
+
+/** Input quoted in a message: a bounded excerpt (control characters already escaped), never a whole line. */
+function quoted(text: string): string {
+  return `"${excerpt(text)}"`;
 }
 
 const ENVIRONMENT_VARIABLES = /\$\{[A-Za-z0-9_]+\}/g;
@@ -70,7 +83,7 @@ export function extractRequirementsTxt(input: ExtractInput): ExtractResult {
     for (const identity of identities(file)) done.add(identity);
   }
 
-  function error(code: 'parse-error' | 'unreadable-file' | 'include-loop', message: string, path: string, line: number, cause?: unknown) {
+  function error(code: ErrorCode, message: string, path: string, line: number, cause?: unknown) {
     result.errors.push(new ChainwatchError(code, message, { location: { path, line }, ...(cause === undefined ? {} : { cause }) }));
   }
 
@@ -94,25 +107,36 @@ export function extractRequirementsTxt(input: ExtractInput): ExtractResult {
 
   function include(from: FileContext, line: number, target: string): void {
     if (looksLikeUrl(target)) {
-      error('unreadable-file', `included requirements file ${JSON.stringify(target)} is a URL; remote files are not fetched`, from.path, line);
+      error('unreadable-file', `included requirements file ${quoted(target)} is a URL; remote files are not fetched`, from.path, line);
+      return;
+    }
+    if (stack.length >= MAX_INCLUDE_DEPTH) {
+      error('include-too-deep', `included requirements file ${quoted(target)} is nested more than ${MAX_INCLUDE_DEPTH} includes deep; not followed`, from.path, line);
       return;
     }
     const relativePath = posix.isAbsolute(target) ? target : posix.normalize(posix.join(posix.dirname(from.relativePath), target));
     const candidate = { relativePath, path: relativePath };
     const inStack = (identity: string) => stack.some((open) => identities(open).includes(identity));
     if (inStack(posix.normalize(relativePath))) {
-      error('include-loop', `including ${JSON.stringify(target)} again would loop`, from.path, line);
+      error('include-loop', `including ${quoted(target)} again would loop`, from.path, line);
       return;
     }
     if (done.has(posix.normalize(relativePath))) return;
     const related = input.readRelated?.(relativePath) ?? null;
     if (related === null) {
-      error('unreadable-file', `cannot read included requirements file ${JSON.stringify(target)}`, from.path, line);
+      error('unreadable-file', `cannot read included requirements file ${quoted(target)}: it does not exist`, from.path, line);
+      return;
+    }
+    if ('error' in related) {
+      // Named by the path as written, never by where it led; the reason's own line is the included file's.
+      const inner = related.error;
+      const where = inner.code === 'invalid-encoding' && inner.location?.line !== undefined ? ` line ${inner.location.line}` : '';
+      error(inner.code, `cannot read included requirements file ${quoted(target)}:${where} ${inner.message}`, from.path, line);
       return;
     }
     candidate.path = related.path;
     if (inStack(related.path)) {
-      error('include-loop', `including ${JSON.stringify(target)} again would loop`, from.path, line);
+      error('include-loop', `including ${quoted(target)} again would loop`, from.path, line);
       return;
     }
     if (done.has(related.path)) return;
@@ -130,10 +154,10 @@ export function extractRequirementsTxt(input: ExtractInput): ExtractResult {
       const unexpanded = text.match(ENVIRONMENT_VARIABLES);
       const withoutVariables = unexpanded ? parseRequirement(text.replace(ENVIRONMENT_VARIABLES, '0'), location) : undefined;
       if (unexpanded && withoutVariables?.ok) {
-        unpinned(file, line, withoutVariables.value.name, `uses environment variable ${unexpanded.join(', ')}, which is not expanded`);
+        unpinned(file, line, withoutVariables.value.name, `uses environment variable ${excerpt(unexpanded.join(', '))}, which is not expanded`);
         return;
       }
-      error('parse-error', `invalid requirement: ${parsed.error.message}`, file.path, line, parsed.error);
+      error('parse-error', `invalid requirement ${quoted(text)}: ${parserReason(parsed.error)}`, file.path, line);
       return;
     }
     const requirement = parsed.value;
@@ -143,12 +167,12 @@ export function extractRequirementsTxt(input: ExtractInput): ExtractResult {
     }
     const pin = exactPin(requirement);
     if (pin === null) {
-      const reason = requirement.specifier === '' ? 'no version specifier' : `"${requirement.specifier}" is not an exact pin`;
+      const reason = requirement.specifier === '' ? 'no version specifier' : `${quoted(requirement.specifier)} is not an exact pin`;
       unpinned(file, line, requirement.name, reason);
       return;
     }
     if (HAS_ENVIRONMENT_VARIABLE.test(pin)) {
-      unpinned(file, line, requirement.name, `uses environment variable ${pin}, which is not expanded`);
+      unpinned(file, line, requirement.name, `uses environment variable ${excerpt(pin)}, which is not expanded`);
       return;
     }
     push(file, { ecosystem: 'PyPI', name: requirement.name, version: pin, location, source: 'registry' });
@@ -159,7 +183,7 @@ export function extractRequirementsTxt(input: ExtractInput): ExtractResult {
     const location = { path: file.path, line };
     const name = named?.name ?? reference.eggName ?? reference.wheel?.name;
     if (name === undefined) {
-      result.notScannable.push({ name: reference.text, reason: `${reference.local ? 'local path' : 'URL'} requirement without a package name`, location });
+      result.notScannable.push({ name: excerpt(reference.text), reason: `${reference.local ? 'local path' : 'URL'} requirement without a package name`, location });
       return;
     }
     if (reference.vcs) {
@@ -198,6 +222,17 @@ export function extractRequirementsTxt(input: ExtractInput): ExtractResult {
       result.notScannable.push({ name: found.name, reason: reasonIfUnversioned ?? 'no version', location: found.location });
     }
   }
+}
+
+/**
+ * The PEP 508 parser's reason without its quote of the input (it quotes up
+ * to 200 characters); the message quotes a bounded excerpt instead.
+ */
+function parserReason(parseError: ChainwatchError): string {
+  const column = parseError.location?.column;
+  const quoteStart = column === undefined ? -1 : parseError.message.indexOf(` (column ${column} of `);
+  const reason = quoteStart === -1 ? parseError.message : `${parseError.message.slice(0, quoteStart)} (column ${column})`;
+  return excerpt(reason, 120);
 }
 
 /** `==1.2.3` or `===1.2.3` (not `==1.*`) anywhere in the set pins the version; returned as written. */
