@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { lines, orgFacts, repoFacts } from '../posture-testing.fixture.js';
 import { known, unavailable, type RepoFacts } from '../types.js';
-import { DEFAULT_POSTURE_SETTINGS, ORG_PROBES, REPO_PROBES, type ProbeContext, type RepoProbeId } from './index.js';
+import { DEFAULT_POSTURE_SETTINGS, ORG_PROBES, REPO_PROBES, type ProbeContext, type RepoProbeAnswers, type RepoProbeId } from './index.js';
 
 const context: ProbeContext = { now: new Date('2026-09-01T00:00:00Z'), settings: DEFAULT_POSTURE_SETTINGS };
 
-function run(id: RepoProbeId, facts: RepoFacts) {
-  return REPO_PROBES[id].run(facts, context);
+function run<Id extends RepoProbeId>(id: Id, facts: RepoFacts): RepoProbeAnswers[Id] {
+  return REPO_PROBES[id].run(facts, context) as RepoProbeAnswers[Id];
 }
 
 const SHA = '8e8c483db84b4bee98b60c0593521ed34d9990e8';
