@@ -4,13 +4,13 @@
  * risk, the probes it reads and its evaluation. Reports, the README table and
  * `chainwatch fix --issue` read these texts; nothing else defines them.
  */
-import type { OrgProbeAnswers, OrgProbeId, ProbeContext, RepoProbeAnswers, RepoProbeId } from '../probes/index.js';
+import type { OrgProbeAnswers, OrgProbeId, ProbeContext, ProbeMetadata, RepoProbeAnswers, RepoProbeId } from '../probes/index.js';
 import type { CheckId, CheckResult, OrgCheckId } from '../types.js';
 
 export type Risk = 'critical' | 'high' | 'medium' | 'low';
 
 /** Where a check's facts come from; `api` checks are not-available on local checkouts. */
-export type CheckNeed = 'files' | 'git' | 'api';
+export type CheckNeed = ProbeMetadata['needs'];
 
 interface CheckText<Id extends CheckId | OrgCheckId> {
   id: Id;
