@@ -93,10 +93,12 @@ export interface RepoFacts {
   /** Open security advisories of the repo (GHSA repository advisories / Dependabot), for telling "finished" from "abandoned". */
   openAdvisories: Fact<number>;
   /** OpenSSF Best Practices badge level. */
-  bestPracticesBadge: Fact<'none' | 'in_progress' | 'passing' | 'silver' | 'gold'>;
+  bestPracticesBadge: Fact<BestPracticesLevel>;
   /** Repository secrets' names (never values), to spot long-lived registry tokens. */
   secretNames: Fact<string[]>;
 }
+
+export type BestPracticesLevel = 'none' | 'in_progress' | 'passing' | 'silver' | 'gold';
 
 export interface MemberFact {
   login: string;

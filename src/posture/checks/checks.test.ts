@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../core/clock.js';
 import { lines, orgFacts, repoFacts } from '../posture-testing.fixture.js';
+import { readFileSync } from 'node:fs';
+import { FIXABLE_CHECKS } from '../fix/types.js';
+import { ORG_PROBES, REPO_PROBES } from '../probes/index.js';
 import { CHECK_IDS, known, ORG_CHECK_IDS, unavailable, type CheckId, type CheckResult, type OrgCheckId, type OrgFacts, type RepoFacts } from '../types.js';
-import { evaluateOrg, evaluateOrgCheck, evaluateRepo, evaluateRepoCheck, ORG_CHECKS, postureScore, REPO_CHECKS } from './index.js';
+import { checkDefinition, evaluateOrg, evaluateOrgCheck, evaluateRepo, evaluateRepoCheck, ORG_CHECKS, postureScore, REPO_CHECKS, type CheckNeed } from './index.js';
 
 const clock = fixedClock('2026-09-01T00:00:00Z');
 const SHA = '8e8c483db84b4bee98b60c0593521ed34d9990e8';
@@ -17,15 +20,61 @@ function orgCheck(id: OrgCheckId, facts: OrgFacts): CheckResult {
 
 const WORKFLOW = '.github/workflows/ci.yml';
 
+const ALL_IDS = [...CHECK_IDS, ...ORG_CHECK_IDS];
+
 describe('definitions', () => {
-  it('define every check id once, with why, fix and probes', () => {
+  it('register every check once, under its own id, in CHECK_IDS order', () => {
     expect(Object.keys(REPO_CHECKS)).toEqual([...CHECK_IDS]);
     expect(Object.keys(ORG_CHECKS)).toEqual([...ORG_CHECK_IDS]);
-    for (const definition of [...Object.values(REPO_CHECKS), ...Object.values(ORG_CHECKS)]) {
-      expect(definition.why.length).toBeGreaterThan(20);
-      expect(definition.fix.length).toBeGreaterThan(20);
-      expect(definition.probes.length).toBeGreaterThan(0);
+    for (const id of ALL_IDS) expect(checkDefinition(id).id).toBe(id);
+  });
+
+  it('give each check the column label, title and risk the reports show', () => {
+    expect(Object.fromEntries(ALL_IDS.map((id) => [id, [checkDefinition(id).column, checkDefinition(id).title, checkDefinition(id).risk]]))).toEqual({
+      'dependency-update-tool': ['dep-updates', 'Dependency updates cover every ecosystem', 'high'],
+      'security-policy': ['sec-policy', 'A security policy says how to report vulnerabilities', 'medium'],
+      'private-vulnerability-reporting': ['pvr', 'Private vulnerability reporting is on', 'medium'],
+      'pinned-actions': ['pinned', 'Actions are pinned to full commit SHAs', 'medium'],
+      'token-permissions': ['token-perms', 'Workflow tokens are read-only by default', 'high'],
+      'dangerous-workflow': ['dangerous-wf', 'No workflow runs untrusted code with privileges', 'critical'],
+      'trusted-publishing': ['trusted-pub', 'Packages are published without long-lived tokens', 'high'],
+      'branch-protection': ['branch-prot', 'The default branch is protected', 'high'],
+      maintained: ['maintained', 'The repository is maintained (or finished, not abandoned)', 'high'],
+      'best-practices-badge': ['badge', 'OpenSSF Best Practices badge', 'low'],
+      'org-two-factor': ['2fa', 'Two-factor authentication is required', 'critical'],
+      'org-workflow-permissions': ['wf-default', 'Workflows get a read-only token by default', 'high'],
+      'org-inactive-members': ['inactive', 'No inactive owners or members', 'medium'],
+      'org-outside-collaborators': ['outside-collab', 'Outside collaborators are reviewed', 'low'],
+    });
+  });
+
+  it('say why and how to fix in sentences, naming `chainwatch fix` for exactly the checks it fixes', () => {
+    for (const id of ALL_IDS) {
+      const { why, fix } = checkDefinition(id);
+      expect([id, why, fix]).toEqual([id, expect.stringMatching(/^[A-Z].+\.$/), expect.stringMatching(/^[A-Z].+\.$/)]);
+      expect([id, fix.includes(`\`chainwatch fix ${id}\``)]).toEqual([id, (FIXABLE_CHECKS as readonly string[]).includes(id)]);
     }
+  });
+
+  it('need what their probes need, in files → git → api order', () => {
+    const order: readonly CheckNeed[] = ['files', 'git', 'api'];
+    const needsOf = new Map([...Object.values(REPO_PROBES), ...Object.values(ORG_PROBES)].map((probe) => [probe.metadata.id, probe.metadata.needs]));
+    const probeNeeds = (probes: readonly string[]) => order.filter((need) => probes.some((probe) => needsOf.get(probe) === need));
+    for (const id of ALL_IDS) expect([id, checkDefinition(id).needs]).toEqual([id, probeNeeds(checkDefinition(id).probes)]);
+  });
+
+  it("are README.md's check table, row for row, each row carrying the check's docs anchor", () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8').split('\n');
+    const header = readme.indexOf('| check | what it checks | why it matters | how to fix it | needs |');
+    expect(header).toBeGreaterThan(-1);
+    const end = readme.indexOf('', header);
+    const cell = (text: string) => text.replaceAll('|', '\\|');
+    const expected = ALL_IDS.map((id) => {
+      const definition = checkDefinition(id);
+      expect(definition.docsAnchor).toBe(`check-${id}`);
+      return `| <a id="${definition.docsAnchor}"></a>\`${id}\` | ${cell(definition.title)} | ${cell(definition.why)} | ${cell(definition.fix)} | ${definition.needs.join(', ')} |`;
+    });
+    expect(readme.slice(header + 2, end)).toEqual(expected);
   });
 
   it('evaluateRepo runs the selected checks in CHECK_IDS order', () => {
@@ -92,14 +141,33 @@ describe('dependency-update-tool', () => {
 
 describe('security-policy', () => {
   it.each([
-    { name: 'own policy with a contact', files: { 'SECURITY.md': 'Report to security@example.org' }, org: unavailable<null>('x'), outcome: 'pass' },
-    { name: 'own policy without a contact', files: { '.github/SECURITY.md': 'We support 2.x.' }, org: unavailable<null>('x'), outcome: 'partial' },
-    { name: 'inherited with a contact', files: {}, org: known({ path: 'SECURITY.md', text: 'Report to security@example.org' }), outcome: 'pass' },
-    { name: 'inherited without a contact', files: {}, org: known({ path: 'SECURITY.md', text: 'Be nice.' }), outcome: 'partial' },
-    { name: 'none anywhere', files: {}, org: known(null), outcome: 'fail' },
-    { name: 'none in the repo, org unknown', files: {}, org: unavailable<null>('needs the GitHub API'), outcome: 'not-available' },
-  ])('$name → $outcome', ({ files, org, outcome }) => {
-    expect(check('security-policy', repoFacts(files, { orgSecurityPolicy: org })).outcome).toBe(outcome);
+    { name: 'own policy with a contact', files: { 'SECURITY.md': 'Report to security@example.org' }, org: unavailable<null>('x'), outcome: 'pass', summary: 'SECURITY.md says how to report a vulnerability.' },
+    {
+      name: 'own policy without a contact',
+      files: { '.github/SECURITY.md': 'We support 2.x.' },
+      org: unavailable<null>('x'),
+      outcome: 'partial',
+      summary: '.github/SECURITY.md exists but does not say how to report a vulnerability.',
+    },
+    {
+      name: 'inherited with a contact',
+      files: {},
+      org: known({ path: 'SECURITY.md', text: 'Report to security@example.org' }),
+      outcome: 'pass',
+      summary: "Inherits the org's SECURITY.md, which says how to report a vulnerability.",
+    },
+    { name: 'inherited without a contact', files: {}, org: known({ path: 'SECURITY.md', text: 'Be nice.' }), outcome: 'partial', summary: "Inherits the org's SECURITY.md, which does not say how to report a vulnerability." },
+    { name: 'none anywhere', files: {}, org: known(null), outcome: 'fail', summary: "No SECURITY.md in the repository or in the org's .github repository." },
+    {
+      name: 'none in the repo, org unknown',
+      files: {},
+      org: unavailable<null>('needs the GitHub API'),
+      outcome: 'not-available',
+      summary: "No SECURITY.md in the repository; whether the org's .github repository provides one is unknown (needs the GitHub API).",
+    },
+  ])('$name → $outcome', ({ files, org, outcome, summary }) => {
+    const result = check('security-policy', repoFacts(files, { orgSecurityPolicy: org }));
+    expect([result.outcome, result.summary]).toEqual([outcome, summary]);
   });
 });
 
@@ -131,16 +199,28 @@ describe('pinned-actions', () => {
 
 describe('token-permissions', () => {
   it.each([
-    { name: 'read-only everywhere', text: lines('on: push', 'permissions:', '  contents: read', 'jobs:', '  a:', '    steps:', '      - run: make'), outcome: 'pass' },
-    { name: 'no top-level block', text: lines('on: push', 'jobs:', '  a:', '    steps:', '      - run: make'), outcome: 'fail' },
-    { name: 'write at the top', text: lines('on: push', 'permissions:', '  contents: write', 'jobs: {}'), outcome: 'fail' },
-    { name: 'unused job write', text: lines('on: push', 'permissions: {}', 'jobs:', '  a:', '    permissions:', '      issues: write', '    steps:', '      - run: make'), outcome: 'partial' },
-  ])('$name → $outcome', ({ text, outcome }) => {
-    expect(check('token-permissions', repoFacts({ [WORKFLOW]: text })).outcome).toBe(outcome);
+    {
+      name: 'read-only everywhere',
+      text: lines('on: push', 'permissions:', '  contents: read', 'jobs:', '  a:', '    steps:', '      - run: make'),
+      outcome: 'pass',
+      summary: 'Every workflow declares read-only top-level permissions; write scopes sit on the jobs that use them.',
+    },
+    { name: 'no top-level block', text: lines('on: push', 'jobs:', '  a:', '    steps:', '      - run: make'), outcome: 'fail', summary: '1 of 1 workflows declare no top-level permissions.' },
+    { name: 'write at the top', text: lines('on: push', 'permissions:', '  contents: write', 'jobs: {}'), outcome: 'fail', summary: '1 of 1 workflows grant write scopes at the top level.' },
+    {
+      name: 'unused job write',
+      text: lines('on: push', 'permissions: {}', 'jobs:', '  a:', '    permissions:', '      issues: write', '    steps:', '      - run: make'),
+      outcome: 'partial',
+      summary: 'Top-level permissions are read-only, but 1 job write scope(s) are not used by their jobs.',
+    },
+  ])('$name → $outcome', ({ text, outcome, summary }) => {
+    const result = check('token-permissions', repoFacts({ [WORKFLOW]: text }));
+    expect([result.outcome, result.summary]).toEqual([outcome, summary]);
   });
 
   it('is not-applicable without workflows', () => {
-    expect(check('token-permissions', repoFacts()).outcome).toBe('not-applicable');
+    const result = check('token-permissions', repoFacts());
+    expect([result.outcome, result.summary]).toEqual(['not-applicable', 'The repository has no workflows.']);
   });
 
   it('counts the workflows in its summary', () => {
@@ -158,11 +238,22 @@ describe('token-permissions', () => {
 
 describe('dangerous-workflow', () => {
   it.each([
-    { name: 'pwn request', text: lines('on: pull_request_target', 'jobs:', '  a:', '    steps:', '      - run: gh pr checkout 1'), outcome: 'fail' },
-    { name: 'script injection', text: lines('on: issues', 'jobs:', '  a:', '    steps:', '      - run: echo ${{ github.event.issue.body }}'), outcome: 'fail' },
-    { name: 'pull_request_target that only labels', text: lines('on: pull_request_target', 'jobs:', '  a:', '    steps:', '      - uses: actions/labeler@v5'), outcome: 'pass' },
-  ])('$name → $outcome', ({ text, outcome }) => {
-    expect(check('dangerous-workflow', repoFacts({ [WORKFLOW]: text })).outcome).toBe(outcome);
+    {
+      name: 'pwn request',
+      text: lines('on: pull_request_target', 'jobs:', '  a:', '    steps:', '      - run: gh pr checkout 1'),
+      outcome: 'fail',
+      summary: 'A pull_request_target/workflow_run workflow checks out the untrusted head.',
+    },
+    { name: 'script injection', text: lines('on: issues', 'jobs:', '  a:', '    steps:', '      - run: echo ${{ github.event.issue.body }}'), outcome: 'fail', summary: 'A script expands attacker-controlled input.' },
+    {
+      name: 'pull_request_target that only labels',
+      text: lines('on: pull_request_target', 'jobs:', '  a:', '    steps:', '      - uses: actions/labeler@v5'),
+      outcome: 'pass',
+      summary: '1 workflow(s) use pull_request_target/workflow_run without touching untrusted code; no script expands untrusted input.',
+    },
+  ])('$name → $outcome', ({ text, outcome, summary }) => {
+    const result = check('dangerous-workflow', repoFacts({ [WORKFLOW]: text }));
+    expect([result.outcome, result.summary]).toEqual([outcome, summary]);
   });
 });
 
@@ -196,27 +287,30 @@ describe('branch-protection, private reporting, badge (API facts)', () => {
   const classic = { requiredReviews: 1, dismissStaleReviews: true, requireCodeOwnerReviews: false, requiredStatusChecks: true, enforceAdmins: true, allowForcePushes: false, allowDeletions: false };
 
   it.each([
-    { fact: known({ branch: 'main', classic, rulesets: [] }), outcome: 'pass' },
-    { fact: known({ branch: 'main', classic: { ...classic, allowForcePushes: true }, rulesets: [] }), outcome: 'partial' },
-    { fact: known({ branch: 'main', classic: null, rulesets: [] }), outcome: 'fail' },
-    { fact: unavailable<never>('needs the GitHub API'), outcome: 'not-available' },
-  ])('branch-protection → $outcome', ({ fact, outcome }) => {
-    expect(check('branch-protection', repoFacts({}, { branchProtection: fact })).outcome).toBe(outcome);
+    { fact: known({ branch: 'main', classic, rulesets: [] }), outcome: 'pass', summary: 'main is protected: reviews required, force pushes blocked.' },
+    { fact: known({ branch: 'main', classic: { ...classic, allowForcePushes: true }, rulesets: [] }), outcome: 'partial', summary: 'main is protected, but force pushes are allowed.' },
+    { fact: known({ branch: 'main', classic: null, rulesets: [] }), outcome: 'fail', summary: 'main is not protected.' },
+    { fact: unavailable<never>('needs the GitHub API'), outcome: 'not-available', summary: 'Branch protection is unknown: needs the GitHub API.' },
+  ])('branch-protection → $outcome', ({ fact, outcome, summary }) => {
+    const result = check('branch-protection', repoFacts({}, { branchProtection: fact }));
+    expect([result.outcome, result.summary]).toEqual([outcome, summary]);
   });
 
   it.each([
-    [known(true), 'pass'],
-    [known(false), 'fail'],
-  ] as const)('private-vulnerability-reporting %j → %s', (fact, outcome) => {
-    expect(check('private-vulnerability-reporting', repoFacts({}, { privateVulnerabilityReporting: fact })).outcome).toBe(outcome);
+    [known(true), 'pass', 'Private vulnerability reporting is on.'],
+    [known(false), 'fail', 'Private vulnerability reporting is off.'],
+  ] as const)('private-vulnerability-reporting %j → %s', (fact, outcome, summary) => {
+    const result = check('private-vulnerability-reporting', repoFacts({}, { privateVulnerabilityReporting: fact }));
+    expect([result.outcome, result.summary]).toEqual([outcome, summary]);
   });
 
   it.each([
-    ['silver', 'pass'],
-    ['in_progress', 'partial'],
-    ['none', 'fail'],
-  ] as const)('best-practices-badge %s → %s', (level, outcome) => {
-    expect(check('best-practices-badge', repoFacts({}, { bestPracticesBadge: known(level) })).outcome).toBe(outcome);
+    ['silver', 'pass', 'OpenSSF Best Practices badge: silver.'],
+    ['in_progress', 'partial', 'The OpenSSF Best Practices badge is in progress.'],
+    ['none', 'fail', 'No OpenSSF Best Practices badge.'],
+  ] as const)('best-practices-badge %s → %s', (level, outcome, summary) => {
+    const result = check('best-practices-badge', repoFacts({}, { bestPracticesBadge: known(level) }));
+    expect([result.outcome, result.summary]).toEqual([outcome, summary]);
   });
 });
 
@@ -267,16 +361,28 @@ describe('org checks', () => {
   const member = (login: string, role: 'admin' | 'member', date: string) => ({ login, role, lastActivity: known(date) });
 
   it.each([
-    { id: 'org-two-factor' as const, facts: orgFacts({ twoFactorRequired: known(true) }), outcome: 'pass' },
-    { id: 'org-two-factor' as const, facts: orgFacts({ twoFactorRequired: known(false) }), outcome: 'fail' },
-    { id: 'org-workflow-permissions' as const, facts: orgFacts({ defaultWorkflowPermissions: known('write') }), outcome: 'fail' },
-    { id: 'org-inactive-members' as const, facts: orgFacts({ members: known([member('a', 'admin', '2024-01-01'), member('b', 'member', '2026-08-01')]) }), outcome: 'fail' },
-    { id: 'org-inactive-members' as const, facts: orgFacts({ members: known([member('a', 'admin', '2026-08-01'), member('b', 'member', '2024-01-01')]) }), outcome: 'partial' },
-    { id: 'org-inactive-members' as const, facts: orgFacts({ members: known([member('a', 'admin', '2026-08-01')]) }), outcome: 'pass' },
-    { id: 'org-outside-collaborators' as const, facts: orgFacts({ outsideCollaborators: known([]) }), outcome: 'pass' },
-    { id: 'org-outside-collaborators' as const, facts: orgFacts({ outsideCollaborators: known(['x']) }), outcome: 'partial' },
-  ])('$id → $outcome', ({ id, facts, outcome }) => {
-    expect(orgCheck(id, facts).outcome).toBe(outcome);
+    { id: 'org-two-factor' as const, facts: orgFacts({ twoFactorRequired: known(true) }), outcome: 'pass', summary: 'Two-factor authentication is required.' },
+    { id: 'org-two-factor' as const, facts: orgFacts({ twoFactorRequired: known(false) }), outcome: 'fail', summary: 'Two-factor authentication is not required.' },
+    { id: 'org-workflow-permissions' as const, facts: orgFacts({ defaultWorkflowPermissions: known('read') }), outcome: 'pass', summary: 'Workflows get a read-only GITHUB_TOKEN by default.' },
+    { id: 'org-workflow-permissions' as const, facts: orgFacts({ defaultWorkflowPermissions: known('write') }), outcome: 'fail', summary: 'Workflows get a read-write GITHUB_TOKEN by default.' },
+    {
+      id: 'org-inactive-members' as const,
+      facts: orgFacts({ members: known([member('a', 'admin', '2024-01-01'), member('b', 'member', '2026-08-01')]) }),
+      outcome: 'fail',
+      summary: '1 owner(s) have been inactive for over 180 days.',
+    },
+    {
+      id: 'org-inactive-members' as const,
+      facts: orgFacts({ members: known([member('a', 'admin', '2026-08-01'), member('b', 'member', '2024-01-01')]) }),
+      outcome: 'partial',
+      summary: '1 member(s) have been inactive for over 180 days.',
+    },
+    { id: 'org-inactive-members' as const, facts: orgFacts({ members: known([member('a', 'admin', '2026-08-01')]) }), outcome: 'pass', summary: 'No owner or member is inactive.' },
+    { id: 'org-outside-collaborators' as const, facts: orgFacts({ outsideCollaborators: known([]) }), outcome: 'pass', summary: 'No outside collaborators.' },
+    { id: 'org-outside-collaborators' as const, facts: orgFacts({ outsideCollaborators: known(['x']) }), outcome: 'partial', summary: '1 outside collaborator(s) to review.' },
+  ])('$id → $outcome', ({ id, facts, outcome, summary }) => {
+    const result = orgCheck(id, facts);
+    expect([result.outcome, result.summary]).toEqual([outcome, summary]);
   });
 });
 

@@ -1,5 +1,5 @@
-import { presentationOf } from '../../report/posture/check-metadata.js';
 import { escapeMarkdown, markdownCode } from '../../report/markdown-text.js';
+import { checkDefinition } from '../checks/index.js';
 import type { CheckResult } from '../types.js';
 import type { IssueText } from './issue.js';
 
@@ -8,7 +8,7 @@ const MAX_PATCH_CHARACTERS = 40_000;
 
 /** The title and body of the one issue per repository and check (the marker is added by syncIssue). */
 export function issueText(repo: string, check: CheckResult, patch?: string): IssueText {
-  const text = presentationOf(check.id);
+  const text = checkDefinition(check.id);
   const title = `Posture: ${text.title} (${check.id})`;
   const footer = `_Kept up to date by \`chainwatch fix ${check.id} --issue\`, which closes this issue when the check passes._`;
   const failing = (check.outcome === 'fail' || check.outcome === 'partial') && !check.waiver;
@@ -23,7 +23,7 @@ export function issueText(repo: string, check: CheckResult, patch?: string): Iss
     '',
     `**Why it matters:** ${text.why}`,
     '',
-    `**How to fix:** ${text.howToFix}`,
+    `**How to fix:** ${text.fix}`,
   ];
   if (check.findings.length > 0) {
     lines.push('', '### Findings', '');

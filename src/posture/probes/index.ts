@@ -71,8 +71,10 @@ export const REPO_PROBES = {
   isArchived,
   hasOpenAdvisories,
   hasBestPracticesBadge,
-} as const satisfies Record<string, RepoProbe>;
+} as const satisfies Record<string, RepoProbe<unknown>>;
 export type RepoProbeId = keyof typeof REPO_PROBES;
+/** Each repository probe's answer, with its own evidence type. */
+export type RepoProbeAnswers = { readonly [Id in RepoProbeId]: ReturnType<(typeof REPO_PROBES)[Id]['run']> };
 
 export const ORG_PROBES = {
   requiresTwoFactor,
@@ -80,8 +82,10 @@ export const ORG_PROBES = {
   hasInactiveAdmins,
   hasInactiveMembers,
   hasOutsideCollaborators,
-} as const satisfies Record<string, OrgProbe>;
+} as const satisfies Record<string, OrgProbe<unknown>>;
 export type OrgProbeId = keyof typeof ORG_PROBES;
+/** Each org probe's answer, with its own evidence type. */
+export type OrgProbeAnswers = { readonly [Id in OrgProbeId]: ReturnType<(typeof ORG_PROBES)[Id]['run']> };
 
-export type { OrgProbe, PostureSettings, ProbeAnswer, ProbeContext, ProbeEvidence, ProbeMetadata, RepoProbe } from './types.js';
+export type { OrgProbe, PostureSettings, ProbeAnswer, ProbeContext, ProbeMetadata, RepoProbe } from './types.js';
 export { DEFAULT_POSTURE_SETTINGS } from './types.js';

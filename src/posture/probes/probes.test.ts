@@ -1,23 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { lines, orgFacts, repoFacts } from '../posture-testing.fixture.js';
-import { known, unavailable, type RepoFacts } from '../types.js';
-import { DEFAULT_POSTURE_SETTINGS, ORG_PROBES, REPO_PROBES, type ProbeContext, type RepoProbeId } from './index.js';
+import { known, unavailable, type Finding, type OrgFacts, type ProbeOutcome, type RepoFacts } from '../types.js';
+import { DEFAULT_POSTURE_SETTINGS, ORG_PROBES, REPO_PROBES, type OrgProbeId, type ProbeContext, type RepoProbeAnswers, type RepoProbeId } from './index.js';
 
 const context: ProbeContext = { now: new Date('2026-09-01T00:00:00Z'), settings: DEFAULT_POSTURE_SETTINGS };
 
-function run(id: RepoProbeId, facts: RepoFacts) {
-  return REPO_PROBES[id].run(facts, context);
+function run<Id extends RepoProbeId>(id: Id, facts: RepoFacts): RepoProbeAnswers[Id] {
+  return REPO_PROBES[id].run(facts, context) as RepoProbeAnswers[Id];
 }
 
 const SHA = '8e8c483db84b4bee98b60c0593521ed34d9990e8';
 
 describe('the registry', () => {
-  it('keys every probe by its own id and gives each a question, a reason and a fix', () => {
+  it('keys every probe by its own id; each asks a yes/no question and says why and how to fix in a sentence', () => {
     for (const [key, probe] of [...Object.entries(REPO_PROBES), ...Object.entries(ORG_PROBES)]) {
       expect(probe.metadata.id).toBe(key);
-      expect(probe.metadata.question.length).toBeGreaterThan(10);
-      expect(probe.metadata.why.length).toBeGreaterThan(10);
-      expect(probe.metadata.fix.length).toBeGreaterThan(10);
+      expect([key, probe.metadata.question]).toEqual([key, expect.stringMatching(/^(Is|Are|Do|Does|Has|Was) .+\?$/)]);
+      expect([key, probe.metadata.why]).toEqual([key, expect.stringMatching(/^[A-Z].+\.$/)]);
+      expect([key, probe.metadata.fix]).toEqual([key, expect.stringMatching(/^[A-Z].+\.$/)]);
     }
   });
 
@@ -478,5 +478,234 @@ describe('org probes', () => {
     { probe: 'hasOutsideCollaborators' as const, facts: orgFacts(), outcome: 'not-available' },
   ])('$probe → $outcome', ({ probe, facts, outcome }) => {
     expect(ORG_PROBES[probe].run(facts, context).outcome).toBe(outcome);
+  });
+});
+
+/**
+ * The findings the reports print (table errors, JSON, SARIF results, Markdown,
+ * issues) for each probe's bad answer: what is wrong, where, and how to fix it.
+ */
+describe('what the reports show of each probe', () => {
+  const WORKFLOW = '.github/workflows/ci.yml';
+  const steps = (...body: string[]) => ({ [WORKFLOW]: lines('on: push', 'jobs:', '  a:', '    steps:', ...body) });
+  const release = (...body: string[]) => ({ [WORKFLOW]: lines('on: release', 'jobs:', '  a:', '    steps:', ...body) });
+  const weak = { requiredReviews: 0, dismissStaleReviews: false, requireCodeOwnerReviews: false, requiredStatusChecks: true, enforceAdmins: false, allowForcePushes: true, allowDeletions: false };
+  const at = (line: number, message: string, fix: string): Finding => ({ file: WORKFLOW, line, message, fix });
+
+  const repoCases: [RepoProbeId, RepoFacts, ProbeOutcome, Finding[]][] = [
+    [
+      'hasDependabotConfig',
+      repoFacts(),
+      'false',
+      [{ message: 'no .github/dependabot.yml', fix: 'Add .github/dependabot.yml with one `updates` entry per ecosystem the repository uses (`chainwatch fix dependency-update-tool` writes one).' }],
+    ],
+    ['hasRenovateConfig', repoFacts({ 'renovate.json': '{"enabled": false}' }), 'false', [{ file: 'renovate.json', message: 'renovate.json disables Renovate ("enabled": false)', fix: 'remove `"enabled": false` or rely on Dependabot' }]],
+    [
+      'dependencyUpdateCoversEcosystems',
+      repoFacts({ 'pyproject.toml': '' }),
+      'false',
+      [{ file: '.github/dependabot.yml', message: 'pip is used (pyproject.toml) but no Dependabot or Renovate config updates it', fix: 'add to .github/dependabot.yml: - package-ecosystem: "pip"  directory: "/"  schedule: { interval: "weekly" }' }],
+    ],
+    ['hasDependabotAlerts', repoFacts({}, { dependabotAlerts: known(false) }), 'false', [{ message: 'Dependabot alerts are turned off', fix: 'Settings → Code security → enable Dependabot alerts (and security updates).' }]],
+    [
+      'dependencyUpdatesGetMerged',
+      repoFacts({}, { dependencyUpdatePullRequests: known({ opened: 9, merged: 1, stale: 5 }) }),
+      'false',
+      [{ message: '5 update pull request(s) went stale while 1 were merged (of 9 opened)', fix: 'Group updates (Dependabot `groups:`), auto-merge patch updates that pass CI, and close what will never be merged.' }],
+    ],
+    [
+      'hasSecurityPolicy',
+      repoFacts(),
+      'false',
+      [{ message: 'no SECURITY.md in the root, .github/ or docs/', fix: "Add SECURITY.md saying how to report a vulnerability privately, or keep one in the org's `.github` repository for every repo." }],
+    ],
+    [
+      'securityPolicyExplainsReporting',
+      repoFacts({ 'SECURITY.md': 'We support 2.x.' }),
+      'false',
+      [
+        {
+          file: 'SECURITY.md',
+          message: 'SECURITY.md does not say how to report a vulnerability (no contact address or link)',
+          fix: 'Say where to report: a security@ address, GitHub private vulnerability reporting (Security → Report a vulnerability), or a link to the process.',
+        },
+      ],
+    ],
+    [
+      'inheritsOrgSecurityPolicy',
+      repoFacts({}, { orgSecurityPolicy: known(null) }),
+      'false',
+      [{ message: "the org's `.github` repository has no SECURITY.md", fix: "Add SECURITY.md to the org's public `.github` repository (root, .github/ or docs/)." }],
+    ],
+    [
+      'hasPrivateVulnerabilityReporting',
+      repoFacts({}, { privateVulnerabilityReporting: known(false) }),
+      'false',
+      [{ message: 'private vulnerability reporting is off', fix: 'Settings → Code security → Private vulnerability reporting → Enable (or enable it for all repositories at the org level).' }],
+    ],
+    [
+      'githubOwnedActionsPinnedBySha',
+      repoFacts(steps('      - uses: actions/checkout@v4')),
+      'false',
+      [at(5, 'GitHub-owned action `actions/checkout@v4` is not pinned to a full commit SHA', 'use `actions/checkout@<40-character commit SHA> # v4` (chainwatch fix pinned-actions)')],
+    ],
+    [
+      'thirdPartyActionsPinnedBySha',
+      repoFacts(steps('      - uses: octo/tool@v1')),
+      'false',
+      [at(5, 'third-party action `octo/tool@v1` is not pinned to a full commit SHA', 'use `octo/tool@<40-character commit SHA> # v1` (chainwatch fix pinned-actions)')],
+    ],
+    ['dockerImagesPinnedByDigest', repoFacts(steps('      - uses: docker://alpine:3')), 'false', [at(5, 'docker image `docker://alpine:3` is not pinned by digest', 'use `docker://alpine@sha256:<digest>`')]],
+    [
+      'workflowsDeclareTopLevelPermissions',
+      repoFacts(steps('      - run: make')),
+      'false',
+      [at(2, 'no top-level `permissions:`; job(s) a run with the default token permissions', 'Add `permissions: {}` (or `contents: read`) at the top of the workflow, and grant write scopes on the jobs that need them.')],
+    ],
+    [
+      'topLevelPermissionsReadOnly',
+      repoFacts({ [WORKFLOW]: lines('on: push', 'permissions:', '  contents: write', 'jobs: {}') }),
+      'false',
+      [at(3, 'top-level `contents: write` applies to every job', 'Make the top level `permissions: {}` or `contents: read`, and move each write scope to the job that needs it.')],
+    ],
+    [
+      'writePermissionsOnlyOnJobsThatNeedThem',
+      repoFacts({ [WORKFLOW]: lines('on: push', 'permissions: {}', 'jobs:', '  a:', '    permissions:', '      issues: write', '    steps:', '      - run: make') }),
+      'false',
+      [at(6, 'job a has `issues: write` but none of its steps needs it', 'remove `issues: write` from job a')],
+    ],
+    [
+      'hasDangerousTrigger',
+      repoFacts({ [WORKFLOW]: lines('on: pull_request_target', 'jobs:', '  a:', '    steps:', '      - run: gh pr checkout 1') }),
+      'true',
+      [
+        at(
+          5,
+          "`pull_request_target` workflow .github/workflows/ci.yml (job a) runs `gh pr checkout 1`: the pull request's untrusted head runs with a write token and secrets",
+          'Build and test untrusted code under `pull_request`; in the privileged workflow use only the base branch, or read artifacts as data, never check out the head.',
+        ),
+      ],
+    ],
+    [
+      'expandsUntrustedInputInRun',
+      repoFacts({ [WORKFLOW]: lines('on: issues', 'jobs:', '  a:', '    steps:', '      - run: echo ${{ github.event.issue.title }}') }),
+      'true',
+      [
+        at(
+          5,
+          '`run:` in job a expands `${{ github.event.issue.title }}`: github.event.issue.title is attacker-controlled',
+          'Pass the value through an environment variable (`env: TITLE: ${{ github.event.issue.title }}`) and use "$TITLE" in the script.',
+        ),
+      ],
+    ],
+    // Publishing is not a problem in itself: the probe only tells trusted-publishing whether it applies.
+    ['publishesToPypi', repoFacts(release('      - run: twine upload dist/*')), 'true', []],
+    ['publishesToNpm', repoFacts(release('      - run: npm publish')), 'true', []],
+    [
+      'usesTrustedPublishing',
+      repoFacts(release('      - run: twine upload dist/*')),
+      'false',
+      [
+        at(
+          5,
+          'job a publishes to PyPI (twine upload) without `id-token: write`, so it cannot use trusted publishing; its credentials come from somewhere this check cannot see',
+          'Configure a trusted publisher on PyPI/npm for this workflow, give the publishing job `permissions: id-token: write`, and delete the token secret.',
+        ),
+      ],
+    ],
+    [
+      'usesLongLivedRegistryToken',
+      repoFacts(release('      - run: npm publish', '        env:', '          NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}')),
+      'true',
+      [at(7, 'env NODE_AUTH_TOKEN is set from secrets.NPM_TOKEN, a long-lived registry credential', 'Move publishing to trusted publishing (OIDC) and delete the token secret from the repository and org settings.')],
+    ],
+    [
+      'hasBranchProtection',
+      repoFacts({}, { branchProtection: known({ branch: 'main', classic: null, rulesets: [] }) }),
+      'false',
+      [
+        {
+          message: 'default branch main has no branch protection and no active ruleset',
+          fix: 'Add a ruleset (Settings → Rules) targeting the default branch: require a pull request with one approval and block force pushes and deletion.',
+        },
+      ],
+    ],
+    [
+      'branchProtectionRequiresReview',
+      repoFacts({}, { branchProtection: known({ branch: 'main', classic: weak, rulesets: [] }) }),
+      'false',
+      [{ message: 'default branch main is protected but merges need no approving review', fix: 'Require a pull request with at least one approval (ruleset rule "Require a pull request before merging").' }],
+    ],
+    [
+      'branchProtectionBlocksForcePush',
+      repoFacts({}, { branchProtection: known({ branch: 'main', classic: weak, rulesets: [] }) }),
+      'false',
+      [{ message: 'force pushes to main are allowed', fix: 'Block force pushes (classic: leave "Allow force pushes" off; ruleset: "Block force pushes").' }],
+    ],
+    [
+      'hasRecentCommits',
+      repoFacts({}, { commits: known([{ sha: 'a', date: '2026-05-01T00:00:00Z', author: 'x' }]) }),
+      'false',
+      [
+        {
+          message: 'last commit 2026-05-01, 123 days ago',
+          fix: 'If the project is maintained, nothing to do but keep going; if it is finished, say so in the README and keep releases and advisories current; if it is abandoned, archive it.',
+        },
+      ],
+    ],
+    ['hasRecentRelease', repoFacts({}, { releases: known([{ tag: 'v1', date: '2024-01-01T00:00:00Z' }]) }), 'false', [{ message: 'last release v1 on 2024-01-01, 974 days ago', fix: 'Cut a release when fixes land (and tag it).' }]],
+    // Never having released is not a problem by itself: maintained reads it to tell finished from abandoned.
+    ['hasReleases', repoFacts({}, { releases: known([]) }), 'false', []],
+    ['isArchived', repoFacts({}, { archived: known(true) }), 'true', [{ message: 'the repository is archived', fix: 'Tell users (README, package metadata) what replaces it, or unarchive it if it is still shipped.' }]],
+    ['hasOpenAdvisories', repoFacts({}, { openAdvisories: known(1) }), 'true', [{ message: '1 open security advisory', fix: 'Fix and publish the advisories, or archive the repository and say what replaces it.' }]],
+    [
+      'hasBestPracticesBadge',
+      repoFacts({}, { bestPracticesBadge: known('none') }),
+      'false',
+      [{ message: 'no OpenSSF Best Practices badge', fix: 'Register the project at the OpenSSF Best Practices site and complete the passing criteria.' }],
+    ],
+  ];
+
+  const orgCases: [OrgProbeId, OrgFacts, ProbeOutcome, Finding[]][] = [
+    ['requiresTwoFactor', orgFacts({ twoFactorRequired: known(false) }), 'false', [{ message: 'example does not require two-factor authentication', fix: 'Org settings → Authentication security → Require two-factor authentication.' }]],
+    [
+      'defaultWorkflowPermissionsReadOnly',
+      orgFacts({ defaultWorkflowPermissions: known('write') }),
+      'false',
+      [{ message: 'example gives workflows a read-write GITHUB_TOKEN by default', fix: 'Org settings → Actions → General → Workflow permissions → Read repository contents and packages permissions.' }],
+    ],
+    [
+      'hasInactiveAdmins',
+      orgFacts({ members: known([{ login: 'idle-owner', role: 'admin', lastActivity: known('2025-01-01T00:00:00Z') }]) }),
+      'true',
+      [{ message: 'admin idle-owner: last activity 2025-01-01, 608 days ago', fix: 'Remove the owner role from idle accounts (or remove them from the org).' }],
+    ],
+    [
+      'hasInactiveMembers',
+      orgFacts({ members: known([{ login: 'idle-member', role: 'member', lastActivity: known('2026-01-01T00:00:00Z') }]) }),
+      'true',
+      [{ message: 'member idle-member: last activity 2026-01-01, 243 days ago', fix: 'Remove idle members, or move them to a team without write access.' }],
+    ],
+    [
+      'hasOutsideCollaborators',
+      orgFacts({ outsideCollaborators: known(['octocat']) }),
+      'true',
+      [{ message: 'outside collaborator octocat', fix: 'Review the list: convert regular contributors to members, remove the ones who no longer need access.' }],
+    ],
+  ];
+
+  it('has a case for every probe', () => {
+    expect(repoCases.map(([id]) => id).sort()).toEqual(Object.keys(REPO_PROBES).sort());
+    expect(orgCases.map(([id]) => id).sort()).toEqual(Object.keys(ORG_PROBES).sort());
+  });
+
+  it.each(repoCases)('%s', (id, facts, outcome, findings) => {
+    const answer = REPO_PROBES[id].run(facts, context);
+    expect([answer.probe, answer.outcome, answer.findings]).toEqual([id, outcome, findings]);
+  });
+
+  it.each(orgCases)('%s', (id, facts, outcome, findings) => {
+    const answer = ORG_PROBES[id].run(facts, context);
+    expect([answer.probe, answer.outcome, answer.findings]).toEqual([id, outcome, findings]);
   });
 });

@@ -42,28 +42,36 @@ export interface ProbeContext {
   settings: PostureSettings;
 }
 
-/** Small, JSON-friendly facts a probe found, for the check's summary and for reports. */
-export type ProbeEvidence = Readonly<Record<string, string | number | boolean | null | readonly string[]>>;
+/** The evidence of a probe that has nothing to add to its outcome and findings. */
+export type NoEvidence = Readonly<Record<never, never>>;
 
 /**
- * A probe's answer: the shared ProbeResult plus the evidence behind it.
+ * A probe's answer: the shared ProbeResult plus the evidence behind it, typed
+ * per probe (each probe declares its evidence type, so a check that reads a
+ * field the probe does not give, or a renamed one, does not compile).
  * (ProbeResult in ../types.ts has no place for evidence; this adds one without changing it.)
  */
-export interface ProbeAnswer extends ProbeResult {
-  evidence: ProbeEvidence;
+export interface ProbeAnswer<Evidence = NoEvidence> extends ProbeResult {
+  evidence: Evidence;
 }
 
-export interface RepoProbe {
+export interface RepoProbe<Evidence = NoEvidence> {
   metadata: ProbeMetadata;
-  run(facts: RepoFacts, context: ProbeContext): ProbeAnswer;
+  run(facts: RepoFacts, context: ProbeContext): ProbeAnswer<Evidence>;
 }
 
-export interface OrgProbe {
+export interface OrgProbe<Evidence = NoEvidence> {
   metadata: ProbeMetadata;
-  run(facts: OrgFacts, context: ProbeContext): ProbeAnswer;
+  run(facts: OrgFacts, context: ProbeContext): ProbeAnswer<Evidence>;
 }
 
-export function answer(probe: string, outcome: ProbeOutcome, findings: Finding[] = [], evidence: ProbeEvidence = {}): ProbeAnswer {
+/**
+ * An answer without evidence fits only a probe whose evidence fields are all
+ * optional: a probe that promises a field must give it on every path.
+ */
+export function answer(probe: string, outcome: ProbeOutcome, findings?: Finding[]): ProbeAnswer;
+export function answer<Evidence>(probe: string, outcome: ProbeOutcome, findings: Finding[], evidence: Evidence): ProbeAnswer<Evidence>;
+export function answer(probe: string, outcome: ProbeOutcome, findings: Finding[] = [], evidence: unknown = {}): ProbeAnswer<unknown> {
   return { probe, outcome, findings, evidence };
 }
 

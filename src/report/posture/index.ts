@@ -23,7 +23,7 @@ export { renderPostureJson, renderPostureMarkdown, renderPostureSarif, renderPos
 export { toPostureJsonDocument } from './json.js';
 export type { PostureJsonDocument, PostureJsonCheck } from './json.js';
 export { buildPostureSarifLog } from './sarif.js';
-export { CHECK_PRESENTATION, OUTCOME_LABEL } from './check-metadata.js';
+export { OUTCOME_LABEL } from './check-metadata.js';
 export { importanceFromGraph, importanceFromList, importanceFromPackages, mergeImportance, orderByImportance } from './importance.js';
 export { orderPostureReport } from './ordering.js';
 export { POSTURE_FORMATS } from './types.js';

@@ -1,6 +1,6 @@
 import type { CheckId, CheckResult, Finding, PostureReport, RepoPosture } from '../../posture/types.js';
 import { escapeMarkdown, markdownCode, markdownTable } from '../markdown-text.js';
-import { needsAction, presentationOf } from './check-metadata.js';
+import { checkText, needsAction } from './check-metadata.js';
 import { findingLocation, orderPostureReport } from './ordering.js';
 import type { EcosystemToAdd, PostureRenderOptions, RepoRemediationHints } from './types.js';
 
@@ -199,10 +199,10 @@ function otherChecks(repos: readonly RepoPosture[]): string | null {
   if (byCheck.size === 0) return null;
   const out = ['## Other checks that need action'];
   for (const [id, entries] of byCheck) {
-    const text = presentationOf(id);
+    const text = checkText(id);
     out.push('', `### ${escapeMarkdown(text.title)} (${markdownCode(id)})`, '');
-    // Our own fixed text (check-metadata.ts), already Markdown.
-    if (text.howToFix) out.push(text.howToFix, '');
+    // Our own fixed text (the check's definition), already Markdown.
+    if (text.fix) out.push(text.fix, '');
     for (const { repo, check } of entries) {
       out.push(`- [ ] ${markdownCode(repo)} (${check.outcome}): ${escapeMarkdown(check.summary)}`);
       for (const line of findingLines(check)) out.push(`  ${line}`);

@@ -36,6 +36,24 @@ describe('renderPostureSarif', () => {
     expect(validateSarif(log)).toBe(false);
   });
 
+  it("takes each rule's texts from the check's definition (src/posture/checks/pinned-actions.ts)", () => {
+    const rules = buildPostureSarifLog(samplePostureReport()).runs[0]!.tool.driver.rules!;
+    const why = 'A tag can be moved to malicious code (as happened to tj-actions/changed-files); a full commit SHA cannot.';
+    const fix = 'Replace each `uses: owner/repo@tag` by `@<40-hex sha> # tag` (`chainwatch fix pinned-actions`); keep Dependabot on github-actions to update the SHAs.';
+    expect(rules.find((rule) => rule.id === 'pinned-actions')).toMatchObject({
+      name: 'PinnedActions',
+      shortDescription: { text: 'Actions are pinned to full commit SHAs' },
+      fullDescription: { text: why },
+      help: { text: fix, markdown: `**Why:** ${why}\n\n**Fix:** ${fix}` },
+    });
+  });
+
+  it('names a check it does not know (a report read back from elsewhere) by its id', () => {
+    const report = { repos: [{ repo: 'o/r', checks: [{ id: 'retired-check' as never, outcome: 'fail' as const, summary: 's', findings: [] }] }], orgs: [], expiredWaivers: [], sources: [] };
+    const rule = buildPostureSarifLog(report).runs[0]!.tool.driver.rules![0]!;
+    expect([rule.shortDescription, rule.fullDescription, rule.help]).toEqual([{ text: 'retired-check' }, { text: 'retired-check' }, { text: 'retired-check', markdown: '**Why:** \n\n**Fix:** ' }]);
+  });
+
   it('has one rule per check in report order, and one result per finding of a failing or partial check', () => {
     const run = buildPostureSarifLog(samplePostureReport(), { toolVersion: '0.1.0' }).runs[0]!;
     expect(run.tool.driver).toMatchObject({ name: 'chainwatch', version: '0.1.0' });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Location, Log, Notification, ReportingDescriptor, Result } from 'sarif';
 import type { CheckResult, Finding, PostureReport } from '../../posture/types.js';
-import { presentationOf, needsAction } from './check-metadata.js';
+import { checkText, needsAction } from './check-metadata.js';
 import { orderPostureReport } from './ordering.js';
 import type { PostureRenderOptions } from './types.js';
 
@@ -67,13 +67,13 @@ export function renderPostureSarif(report: PostureReport, options: PostureRender
 }
 
 function rule(id: string): ReportingDescriptor {
-  const text = presentationOf(id);
+  const text = checkText(id);
   return {
     id,
     name: id.replace(/(^|-)([a-z0-9])/g, (_match, _dash: string, letter: string) => letter.toUpperCase()),
     shortDescription: { text: text.title },
     fullDescription: { text: text.why || text.title },
-    help: { text: text.howToFix || text.title, markdown: `**Why:** ${text.why}\n\n**Fix:** ${text.howToFix}` },
+    help: { text: text.fix || text.title, markdown: `**Why:** ${text.why}\n\n**Fix:** ${text.fix}` },
     defaultConfiguration: { level: 'error' },
     properties: { tags: ['security', 'posture', id.startsWith('org-') ? 'organisation' : 'repository'] },
   };

@@ -1,5 +1,5 @@
 import type { CheckResult, PostureReport } from '../../posture/types.js';
-import { CHECK_ORDER, OUTCOME_LABEL, presentationOf } from './check-metadata.js';
+import { CHECK_ORDER, OUTCOME_LABEL, checkText } from './check-metadata.js';
 import { findingLocation, orderPostureReport } from './ordering.js';
 import type { PostureRenderOptions } from './types.js';
 
@@ -30,7 +30,7 @@ export function renderPostureTable(report: PostureReport, options: PostureRender
   const shown = [...repoColumns, ...orgColumns];
   if (shown.length > 0) {
     lines.push('', 'Legend: pass, PARTIAL, FAIL, ERROR; n/a = could not tell from this source; - = not applicable; (w) = waived');
-    for (const id of shown) lines.push(`  ${presentationOf(id).column.padEnd(Math.max(...shown.map((column) => presentationOf(column).column.length)))}  ${id}`);
+    for (const id of shown) lines.push(`  ${checkText(id).column.padEnd(Math.max(...shown.map((column) => checkText(column).column.length)))}  ${id}`);
   }
 
   const waived = [
@@ -79,7 +79,7 @@ function cell(check: CheckResult | undefined): string {
 }
 
 function matrix(title: string, rows: readonly { name: string; checks: readonly CheckResult[] }[], columns: readonly string[]): string[] {
-  const header = [title, ...columns.map((id) => presentationOf(id).column)];
+  const header = [title, ...columns.map((id) => checkText(id).column)];
   const body = rows.map((row) => [row.name, ...columns.map((id) => cell(row.checks.find((check) => check.id === id)))]);
   const widths = header.map((text, column) => Math.max(text.length, ...body.map((cells) => cells[column]!.length)));
   const line = (cells: readonly string[]): string => cells.map((text, column) => text.padEnd(widths[column]!)).join(GAP).trimEnd();

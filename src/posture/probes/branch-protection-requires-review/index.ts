@@ -9,7 +9,12 @@ const metadata: ProbeMetadata = {
   needs: 'api',
 };
 
-export const branchProtectionRequiresReview: RepoProbe = {
+export interface BranchProtectionRequiresReviewEvidence {
+  /** The protected branch, when there is one. */
+  readonly branch?: string;
+}
+
+export const branchProtectionRequiresReview: RepoProbe<BranchProtectionRequiresReviewEvidence> = {
   metadata,
   run(facts) {
     const fact = facts.branchProtection;

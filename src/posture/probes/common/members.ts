@@ -2,8 +2,18 @@ import type { Finding, MemberFact, OrgFacts } from '../../types.js';
 import { daysSince } from './dates.js';
 import { answer, type ProbeAnswer, type ProbeContext } from '../types.js';
 
+export interface InactiveMembersEvidence {
+  /** Members with the probe's role; absent when the members are unknown. */
+  readonly members?: number;
+  /** Of those, the ones whose last activity is known. */
+  readonly known?: number;
+  readonly inactive?: number;
+  /** The inactivity window in days. */
+  readonly window?: number;
+}
+
 /** Shared body of hasInactiveAdmins / hasInactiveMembers. */
-export function inactiveAnswer(probe: string, facts: OrgFacts, context: ProbeContext, role: MemberFact['role'], fix: string): ProbeAnswer {
+export function inactiveAnswer(probe: string, facts: OrgFacts, context: ProbeContext, role: MemberFact['role'], fix: string): ProbeAnswer<InactiveMembersEvidence> {
   if (!facts.members.available) return answer(probe, 'not-available', [{ message: facts.members.reason }]);
   const members = facts.members.value.filter((member) => member.role === role);
   if (members.length === 0) return answer(probe, 'not-applicable', [], { members: 0 });

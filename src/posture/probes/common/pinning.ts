@@ -1,4 +1,4 @@
-import type { Finding, RepoFacts } from '../../types.js';
+import type { Finding, ProbeOutcome, RepoFacts } from '../../types.js';
 import { isCommitSha } from '../../workflows/parse.js';
 import type { ActionReference } from '../../workflows/model.js';
 import { actionName, isGithubOwned } from './actions.js';
@@ -35,8 +35,16 @@ function isDigest(digest: string | null): boolean {
   return digest !== null && /^sha256:[0-9a-f]{64}$/.test(digest);
 }
 
+export interface PinningEvidence {
+  /** References of the probe's kind. */
+  readonly total: number;
+  readonly unpinned: number;
+  /** Files with an unpinned reference. */
+  readonly files: readonly string[];
+}
+
 /** Shared body of the three pinning probes. */
-export function pinningAnswer(facts: Pick<RepoFacts, 'files'>, kind: ReferenceKind) {
+export function pinningAnswer(facts: Pick<RepoFacts, 'files'>, kind: ReferenceKind): { outcome: ProbeOutcome; findings: Finding[]; evidence: PinningEvidence } {
   const { errors } = repoWorkflows(facts);
   const uses = referenceUses(facts).filter((use) => use.kind === kind);
   const unpinned = uses.filter((use) => !use.pinned);
@@ -54,7 +62,7 @@ export function pinningAnswer(facts: Pick<RepoFacts, 'files'>, kind: ReferenceKi
           ? `use \`${actionName(use.reference)}@<40-character commit SHA> # ${use.reference.ref ?? 'tag'}\` (chainwatch fix pinned-actions)`
           : 'name the action as owner/repo@<commit SHA>',
   }));
-  const evidence = { total: uses.length, unpinned: unpinned.length, files: [...new Set(unpinned.map((use) => use.file))] };
+  const evidence: PinningEvidence = { total: uses.length, unpinned: unpinned.length, files: [...new Set(unpinned.map((use) => use.file))] };
   if (unpinned.length > 0) return { outcome: 'false' as const, findings: [...findings, ...errors], evidence };
   if (errors.length > 0) return { outcome: 'error' as const, findings: errors, evidence };
   if (uses.length === 0) return { outcome: 'not-applicable' as const, findings: [], evidence };

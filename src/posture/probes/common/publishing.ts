@@ -117,6 +117,14 @@ function tokenUses(file: string, values: readonly NamedValue[], where: string, p
   return out;
 }
 
+/** What the publishesToPypi / publishesToNpm probes found for their registry. */
+export interface PublishingEvidence {
+  /** Workflow (or action) files that publish. */
+  readonly workflows: readonly string[];
+  /** How they publish (`pypa/gh-action-pypi-publish`, `npm publish`...). */
+  readonly how: readonly string[];
+}
+
 export interface PublishingFacts {
   paths: PublishPath[];
   /** Every registry credential referenced anywhere in the workflows, publishing or not. */

@@ -11,7 +11,17 @@ const metadata: ProbeMetadata = {
   needs: 'files',
 };
 
-export const dependencyUpdateCoversEcosystems: RepoProbe = {
+export interface DependencyUpdateCoverageEvidence {
+  /** Ecosystems the repository uses that Dependabot or Renovate can update (absent when the tree is unknown). */
+  readonly used?: readonly UpdateEcosystem[];
+  /** Of those, the ones a config updates (absent when no config could be read). */
+  readonly covered?: readonly UpdateEcosystem[];
+  readonly missing?: readonly UpdateEcosystem[];
+  /** Ecosystems used that no update tool chainwatch knows of updates (conda). */
+  readonly withoutUpdateTool?: readonly UpdateEcosystem[];
+}
+
+export const dependencyUpdateCoversEcosystems: RepoProbe<DependencyUpdateCoverageEvidence> = {
   metadata,
   run(facts) {
     const id = metadata.id;

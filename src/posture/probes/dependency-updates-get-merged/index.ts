@@ -1,3 +1,4 @@
+import type { DependencyUpdatePullRequests } from '../../types.js';
 import { answer, type ProbeMetadata, type RepoProbe } from '../types.js';
 
 const metadata: ProbeMetadata = {
@@ -8,7 +9,9 @@ const metadata: ProbeMetadata = {
   needs: 'api',
 };
 
-export const dependencyUpdatesGetMerged: RepoProbe = {
+export type DependencyUpdatesGetMergedEvidence = Partial<DependencyUpdatePullRequests>;
+
+export const dependencyUpdatesGetMerged: RepoProbe<DependencyUpdatesGetMergedEvidence> = {
   metadata,
   run(facts) {
     const id = metadata.id;

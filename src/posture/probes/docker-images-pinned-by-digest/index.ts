@@ -1,4 +1,4 @@
-import { pinningAnswer } from '../common/pinning.js';
+import { pinningAnswer, type PinningEvidence } from '../common/pinning.js';
 import { answer, type ProbeMetadata, type RepoProbe } from '../types.js';
 
 const metadata: ProbeMetadata = {
@@ -9,7 +9,7 @@ const metadata: ProbeMetadata = {
   needs: 'files',
 };
 
-export const dockerImagesPinnedByDigest: RepoProbe = {
+export const dockerImagesPinnedByDigest: RepoProbe<PinningEvidence> = {
   metadata,
   run(facts) {
     const result = pinningAnswer(facts, 'docker');

@@ -12,7 +12,12 @@ const metadata: ProbeMetadata = {
   needs: 'files',
 };
 
-export const expandsUntrustedInputInRun: RepoProbe = {
+export interface ExpandsUntrustedInputEvidence {
+  /** How many expansions of attacker-controlled text were found. */
+  readonly expansions: number;
+}
+
+export const expandsUntrustedInputInRun: RepoProbe<ExpandsUntrustedInputEvidence> = {
   metadata,
   run(facts) {
     const runnables = allRunnables(facts);

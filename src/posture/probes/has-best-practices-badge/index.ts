@@ -1,3 +1,4 @@
+import type { BestPracticesLevel } from '../../types.js';
 import { answer, type ProbeMetadata, type RepoProbe } from '../types.js';
 
 const metadata: ProbeMetadata = {
@@ -8,7 +9,12 @@ const metadata: ProbeMetadata = {
   needs: 'api',
 };
 
-export const hasBestPracticesBadge: RepoProbe = {
+export interface BestPracticesBadgeEvidence {
+  /** Absent when the level is unknown. */
+  readonly level?: BestPracticesLevel;
+}
+
+export const hasBestPracticesBadge: RepoProbe<BestPracticesBadgeEvidence> = {
   metadata,
   run(facts) {
     const fact = facts.bestPracticesBadge;

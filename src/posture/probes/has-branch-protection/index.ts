@@ -9,7 +9,16 @@ const metadata: ProbeMetadata = {
   needs: 'api',
 };
 
-export const hasBranchProtection: RepoProbe = {
+export interface BranchProtectionEvidence {
+  /** The default branch; absent when branch protection is unknown. */
+  readonly branch?: string;
+  /** Classic branch protection is set. */
+  readonly classic?: boolean;
+  /** Names of the active rulesets that target the branch. */
+  readonly rulesets?: readonly string[];
+}
+
+export const hasBranchProtection: RepoProbe<BranchProtectionEvidence> = {
   metadata,
   run(facts) {
     const fact = facts.branchProtection;

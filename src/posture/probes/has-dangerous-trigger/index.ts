@@ -12,7 +12,12 @@ const metadata: ProbeMetadata = {
   needs: 'files',
 };
 
-export const hasDangerousTrigger: RepoProbe = {
+export interface DangerousTriggerEvidence {
+  /** Workflows triggered by pull_request_target or workflow_run, dangerous or not. */
+  readonly privilegedWorkflows: readonly string[];
+}
+
+export const hasDangerousTrigger: RepoProbe<DangerousTriggerEvidence> = {
   metadata,
   run(facts) {
     const { workflows, actions, errors } = repoWorkflows(facts);

@@ -9,7 +9,14 @@ const metadata: ProbeMetadata = {
   needs: 'files',
 };
 
-export const hasDependabotConfig: RepoProbe = {
+export interface DependabotConfigEvidence {
+  /** The config file, when there is one. */
+  readonly path?: string;
+  /** Its `package-ecosystem` values as written, when it could be read. */
+  readonly ecosystems?: readonly string[];
+}
+
+export const hasDependabotConfig: RepoProbe<DependabotConfigEvidence> = {
   metadata,
   run(facts) {
     const config = dependabotConfig(facts);

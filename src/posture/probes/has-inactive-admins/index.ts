@@ -1,4 +1,4 @@
-import { inactiveAnswer } from '../common/members.js';
+import { inactiveAnswer, type InactiveMembersEvidence } from '../common/members.js';
 import type { OrgProbe, ProbeMetadata } from '../types.js';
 
 const metadata: ProbeMetadata = {
@@ -9,7 +9,7 @@ const metadata: ProbeMetadata = {
   needs: 'api',
 };
 
-export const hasInactiveAdmins: OrgProbe = {
+export const hasInactiveAdmins: OrgProbe<InactiveMembersEvidence> = {
   metadata,
   run(facts, context) {
     return inactiveAnswer(metadata.id, facts, context, 'admin', metadata.fix);

@@ -8,7 +8,12 @@ const metadata: ProbeMetadata = {
   needs: 'api',
 };
 
-export const hasOpenAdvisories: RepoProbe = {
+export interface OpenAdvisoriesEvidence {
+  /** Absent when the count is unknown. */
+  readonly open?: number;
+}
+
+export const hasOpenAdvisories: RepoProbe<OpenAdvisoriesEvidence> = {
   metadata,
   run(facts) {
     const fact = facts.openAdvisories;

@@ -8,7 +8,12 @@ const metadata: ProbeMetadata = {
   needs: 'api',
 };
 
-export const hasOutsideCollaborators: OrgProbe = {
+export interface OutsideCollaboratorsEvidence {
+  /** Logins in code-point order; absent when unknown. */
+  readonly collaborators?: readonly string[];
+}
+
+export const hasOutsideCollaborators: OrgProbe<OutsideCollaboratorsEvidence> = {
   metadata,
   run(facts) {
     const fact = facts.outsideCollaborators;

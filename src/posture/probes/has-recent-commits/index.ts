@@ -9,7 +9,16 @@ const metadata: ProbeMetadata = {
   needs: 'git',
 };
 
-export const hasRecentCommits: RepoProbe = {
+export interface RecentCommitsEvidence {
+  /** ISO date of the newest commit; null when there are none; absent when history is unknown. */
+  readonly lastCommit?: string | null;
+  readonly daysSinceLastCommit?: number | null;
+  /** The recent-activity window in days. */
+  readonly window?: number;
+  readonly commitsInWindow?: number;
+}
+
+export const hasRecentCommits: RepoProbe<RecentCommitsEvidence> = {
   metadata,
   run(facts, context) {
     const fact = facts.commits;

@@ -9,7 +9,16 @@ const metadata: ProbeMetadata = {
   needs: 'git',
 };
 
-export const hasRecentRelease: RepoProbe = {
+export interface RecentReleaseEvidence {
+  /** The newest release's tag; null when there are none; absent when releases are unknown. */
+  readonly lastRelease?: string | null;
+  readonly lastReleaseDate?: string;
+  readonly daysSinceLastRelease?: number | null;
+  /** The recent-release window in days. */
+  readonly window?: number;
+}
+
+export const hasRecentRelease: RepoProbe<RecentReleaseEvidence> = {
   metadata,
   run(facts, context) {
     const fact = facts.releases;

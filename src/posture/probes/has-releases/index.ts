@@ -8,7 +8,12 @@ const metadata: ProbeMetadata = {
   needs: 'git',
 };
 
-export const hasReleases: RepoProbe = {
+export interface ReleasesEvidence {
+  /** Absent when releases are unknown. */
+  readonly releases?: number;
+}
+
+export const hasReleases: RepoProbe<ReleasesEvidence> = {
   metadata,
   run(facts) {
     const fact = facts.releases;

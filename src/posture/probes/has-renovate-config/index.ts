@@ -1,3 +1,4 @@
+import type { UpdateEcosystem } from '../../ecosystems.js';
 import { renovateConfig } from '../common/update-tools.js';
 import { answer, type ProbeMetadata, type RepoProbe } from '../types.js';
 
@@ -9,7 +10,14 @@ const metadata: ProbeMetadata = {
   needs: 'files',
 };
 
-export const hasRenovateConfig: RepoProbe = {
+export interface RenovateConfigEvidence {
+  /** The config file, when there is one. */
+  readonly path?: string;
+  /** The ecosystems it updates, when it is enabled. */
+  readonly ecosystems?: readonly UpdateEcosystem[];
+}
+
+export const hasRenovateConfig: RepoProbe<RenovateConfigEvidence> = {
   metadata,
   run(facts) {
     const config = renovateConfig(facts);

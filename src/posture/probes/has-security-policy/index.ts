@@ -9,7 +9,12 @@ const metadata: ProbeMetadata = {
   needs: 'files',
 };
 
-export const hasSecurityPolicy: RepoProbe = {
+export interface SecurityPolicyEvidence {
+  /** The repository's own SECURITY.md, when it has one. */
+  readonly path?: string;
+}
+
+export const hasSecurityPolicy: RepoProbe<SecurityPolicyEvidence> = {
   metadata,
   run(facts) {
     const policies = securityPolicies(facts.files);

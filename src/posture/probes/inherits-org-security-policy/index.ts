@@ -9,7 +9,12 @@ const metadata: ProbeMetadata = {
   needs: 'api',
 };
 
-export const inheritsOrgSecurityPolicy: RepoProbe = {
+export interface InheritedSecurityPolicyEvidence {
+  /** The org's SECURITY.md (in its `.github` repository), when it is inherited. */
+  readonly path?: string;
+}
+
+export const inheritsOrgSecurityPolicy: RepoProbe<InheritedSecurityPolicyEvidence> = {
   metadata,
   run(facts) {
     // GitHub only falls back to the org's policy when the repository has none.

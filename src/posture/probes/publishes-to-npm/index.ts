@@ -1,4 +1,4 @@
-import { publishing } from '../common/publishing.js';
+import { publishing, type PublishingEvidence } from '../common/publishing.js';
 import { repoWorkflows } from '../common/workflows.js';
 import { answer, type ProbeMetadata, type RepoProbe } from '../types.js';
 
@@ -10,7 +10,7 @@ const metadata: ProbeMetadata = {
   needs: 'files',
 };
 
-export const publishesToNpm: RepoProbe = {
+export const publishesToNpm: RepoProbe<PublishingEvidence> = {
   metadata,
   run(facts) {
     const paths = publishing(facts).paths.filter((path) => path.registry === 'npm');

@@ -26,7 +26,16 @@ export function reportingLine(text: string): number | null {
   return null;
 }
 
-export const securityPolicyExplainsReporting: RepoProbe = {
+export interface SecurityPolicyReportingEvidence {
+  /** The policy in effect (the repository's own, else the org's); absent when there is none or it is unknown. */
+  readonly path?: string;
+  /** The policy is the org's. */
+  readonly inherited?: boolean;
+  /** The first line that says how to report. */
+  readonly line?: number;
+}
+
+export const securityPolicyExplainsReporting: RepoProbe<SecurityPolicyReportingEvidence> = {
   metadata,
   run(facts) {
     const own = securityPolicies(facts.files)[0];
@@ -34,7 +43,7 @@ export const securityPolicyExplainsReporting: RepoProbe = {
     let inherited = false;
     if (!policy) {
       if (!facts.orgSecurityPolicy.available) return answer(metadata.id, 'not-available', [{ message: `no SECURITY.md in the repository, and the org's policy is unknown: ${facts.orgSecurityPolicy.reason}` }]);
-      if (facts.orgSecurityPolicy.value === null) return answer(metadata.id, 'not-applicable', [], {});
+      if (facts.orgSecurityPolicy.value === null) return answer(metadata.id, 'not-applicable');
       policy = facts.orgSecurityPolicy.value;
       inherited = true;
     }

@@ -11,7 +11,14 @@ const metadata: ProbeMetadata = {
   needs: 'files',
 };
 
-export const topLevelPermissionsReadOnly: RepoProbe = {
+export interface TopLevelPermissionsEvidence {
+  /** Workflows that declare top-level permissions. */
+  readonly declared: number;
+  /** Workflows whose top level grants a write scope (or cannot be read). */
+  readonly writable: readonly string[];
+}
+
+export const topLevelPermissionsReadOnly: RepoProbe<TopLevelPermissionsEvidence> = {
   metadata,
   run(facts) {
     const { workflows, errors } = repoWorkflows(facts);

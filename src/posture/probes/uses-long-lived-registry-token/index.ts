@@ -12,7 +12,12 @@ const metadata: ProbeMetadata = {
 
 const REGISTRY_SECRET_NAME = /pypi|twine|npm|node_auth/i;
 
-export const usesLongLivedRegistryToken: RepoProbe = {
+export interface RegistryTokenEvidence {
+  /** Names of the secrets that hold a registry credential, in code-point order. */
+  readonly secrets: readonly string[];
+}
+
+export const usesLongLivedRegistryToken: RepoProbe<RegistryTokenEvidence> = {
   metadata,
   run(facts) {
     const { tokens } = publishing(facts);

@@ -1,5 +1,5 @@
 import type { Finding } from '../../types.js';
-import { publishing, type PublishPath } from '../common/publishing.js';
+import { publishing, type PublishPath, type Registry } from '../common/publishing.js';
 import { answer, type ProbeMetadata, type RepoProbe } from '../types.js';
 
 const metadata: ProbeMetadata = {
@@ -25,7 +25,15 @@ function describe(path: PublishPath): string {
   return `job ${path.job} publishes to ${registry} (${path.how}) without \`id-token: write\`, so it cannot use trusted publishing; its credentials come from somewhere this check cannot see`;
 }
 
-export const usesTrustedPublishing: RepoProbe = {
+export interface TrustedPublishingEvidence {
+  /** Registries the workflows publish to. */
+  readonly publishes: readonly Registry[];
+  /** Registries every publishing path to uses trusted publishing (absent when nothing is published). */
+  readonly trusted?: readonly Registry[];
+  readonly untrusted?: readonly Registry[];
+}
+
+export const usesTrustedPublishing: RepoProbe<TrustedPublishingEvidence> = {
   metadata,
   run(facts) {
     const { paths } = publishing(facts);

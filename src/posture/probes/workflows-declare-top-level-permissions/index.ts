@@ -10,7 +10,14 @@ const metadata: ProbeMetadata = {
   needs: 'files',
 };
 
-export const workflowsDeclareTopLevelPermissions: RepoProbe = {
+export interface TopLevelPermissionsDeclaredEvidence {
+  /** Workflows read. */
+  readonly workflows: number;
+  /** Workflows without a top-level `permissions:` block. */
+  readonly undeclared: readonly string[];
+}
+
+export const workflowsDeclareTopLevelPermissions: RepoProbe<TopLevelPermissionsDeclaredEvidence> = {
   metadata,
   run(facts) {
     const { workflows, errors } = repoWorkflows(facts);

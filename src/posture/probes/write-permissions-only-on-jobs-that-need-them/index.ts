@@ -17,7 +17,14 @@ const metadata: ProbeMetadata = {
  * nor call GitHub) and none of them needs the scope. An unknown action or a
  * reusable workflow could need anything, so it is never reported.
  */
-export const writePermissionsOnlyOnJobsThatNeedThem: RepoProbe = {
+export interface JobWritePermissionsEvidence {
+  /** Jobs that declare a write scope. */
+  readonly jobsWithWrite: number;
+  /** Job write scopes no step of the job uses. */
+  readonly unneeded: number;
+}
+
+export const writePermissionsOnlyOnJobsThatNeedThem: RepoProbe<JobWritePermissionsEvidence> = {
   metadata,
   run(facts) {
     const { workflows, actions, errors } = repoWorkflows(facts);
