@@ -383,7 +383,7 @@ function applyPlan(store: SqliteAdvisoryStore, ecosystem: string, plan: Plan, re
     const stats = store.importRecords(records(), { source });
     result.imported = stats.imported;
     result.skipped = stats.skipped;
-    result.errors.push(...errors);
+    for (const error of errors) result.errors.push(error);
     result.deleted = store.detachFromSource(
       source,
       [...before.keys()].filter((id) => !seen.has(id)),
