@@ -2,11 +2,12 @@ import { redactUrl, requestSecrets, scrubSecrets } from '../http/redact.js';
 import { setTimeout as delay } from 'node:timers/promises';
 import { request, type Dispatcher } from 'undici';
 import { systemClock, type Clock } from '../core/clock.js';
-import { ChainwatchError, HostError } from '../core/errors.js';
+import { ChainwatchError, fail, HostError, type Result } from '../core/errors.js';
 import { silentSink, type EventSink } from '../core/events.js';
 import type { Ecosystem } from '../core/package.js';
 import { openSqliteStore, type SqliteAdvisoryStore } from '../store/sqlite-store.js';
 import { compareTimestamps, timestampKey } from '../store/timestamps.js';
+import { decodeUtf8, INPUT_LIMITS } from '../inventory/read-input.js';
 import { iterateAdvisoryZipBytes, listZipEntries, parseAdvisoryText } from './load.js';
 import type { OsvRecord } from './types.js';
 
@@ -331,7 +332,7 @@ async function planIncremental(
           // Withdrawn from the export between index and fetch: retried next time, as it is still missing or stale.
           errors.push(new ChainwatchError('invalid-advisory', 'listed in modified_id.csv but not downloadable (HTTP 404)', { location: { path: label } }));
         } else {
-          const parsed = parseAdvisoryText(new TextDecoder().decode(record.body), 'json', label);
+          const parsed = parseDownloadedRecord(record.body, label);
           if (!parsed.ok) errors.push(parsed.error);
           else if (parsed.value.id !== id) {
             errors.push(new ChainwatchError('invalid-advisory', `record id ${parsed.value.id} does not match its file name`, { location: { path: label } }));
@@ -347,6 +348,21 @@ async function planIncremental(
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, changed.length)) }, runner));
   if (failure !== null) throw failure;
   return { kind: 'incremental', records, removed, newest, downloaded: changed.length };
+}
+
+/** One `<ID>.json` as downloaded: strict UTF-8 (as a file or zip entry would be), at most INPUT_LIMITS.advisory bytes, then parsed. */
+function parseDownloadedRecord(body: Uint8Array, label: string): Result<OsvRecord> {
+  if (body.length > INPUT_LIMITS.advisory) {
+    return fail(new ChainwatchError('input-too-large', `is larger than ${INPUT_LIMITS.advisory} bytes, the limit for one record`, { location: { path: label } }));
+  }
+  let text: string;
+  try {
+    text = decodeUtf8(body, label);
+  } catch (error) {
+    if (error instanceof ChainwatchError) return fail(error);
+    throw error;
+  }
+  return parseAdvisoryText(text, 'json', label);
 }
 
 /** `ID.json` → `ID` for zip entry names. */
@@ -383,7 +399,7 @@ function applyPlan(store: SqliteAdvisoryStore, ecosystem: string, plan: Plan, re
     const stats = store.importRecords(records(), { source });
     result.imported = stats.imported;
     result.skipped = stats.skipped;
-    result.errors.push(...errors);
+    for (const error of errors) result.errors.push(error);
     result.deleted = store.detachFromSource(
       source,
       [...before.keys()].filter((id) => !seen.has(id)),

@@ -201,6 +201,20 @@ describe('npmVersionSignals', () => {
     expect(signals.publishedBy).toEqual({ known: true, value: 'b' });
   });
 
+  it('computes the days since the last release over 150,000 versions (issue 7: Math.max(...times) overflowed the stack on 300,000)', () => {
+    const time: Record<string, string> = { created: '2020-01-01T00:00:00.000Z' };
+    const versions: Record<string, unknown> = {};
+    for (let index = 0; index < 150_000; index++) {
+      const version = `0.0.${index}`;
+      time[version] = new Date(Date.parse('2025-01-01T00:00:00.000Z') + index * 120_000).toISOString();
+      versions[version] = { name: 'many', version };
+    }
+    const packument = { name: 'many', 'dist-tags': {}, time, versions } as unknown as NpmPackument;
+    // The last one, 0.0.149999, was published 299,998 minutes (208.3 days) after 2025-01-01: 460 days before the clock.
+    // (A version the packument lacks: the release-history signals are computed all the same, the per-version ones are skipped.)
+    expect(npmVersionSignals(packument, '9.9.9', { clock }).daysSinceLastRelease).toEqual({ known: true, value: 460 });
+  });
+
   it('says provenance is present and not dropped where it is', () => {
     const signals = npmVersionSignals(full, '1.1.0', { clock });
     expect(signals.provenance).toEqual({ known: true, value: true });

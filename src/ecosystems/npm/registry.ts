@@ -232,7 +232,7 @@ export function npmVersionSignals(packument: NpmPackument, version: string, opti
     ageDays: Number.isFinite(publishedMs) ? known(Math.floor((now - publishedMs) / DAY_MS)) : unknown(noTimes),
     releasesLastYear: full ? known(releaseTimes.filter((time) => now - time <= 365 * DAY_MS).length) : unknown(noTimes),
     daysSinceLastRelease:
-      releaseTimes.length > 0 ? known(Math.floor((now - Math.max(...releaseTimes)) / DAY_MS)) : unknown(noTimes),
+      releaseTimes.length > 0 ? known(Math.floor((now - releaseTimes.reduce((latest, time) => (time > latest ? time : latest))) / DAY_MS)) : unknown(noTimes),
     publishedBy: unknown('version not in the packument'),
   };
   if (!manifest) {
