@@ -829,6 +829,46 @@ describe('OpenSSF Best Practices badge', () => {
   });
 });
 
+describe('OpenSSF Best Practices site that does not answer', () => {
+  it('gives up on a look-up after its time limit and does not ask the site again', async () => {
+    const org = staticOrg({ login: 'hung', databaseId: 85, twoFactorRequired: true, defaultWorkflowPermissions: 'read', members: [], outsideCollaborators: [] }, [
+      syntheticRepo('hung', 'first'),
+      syntheticRepo('hung', 'second'),
+      syntheticRepo('hung', 'third'),
+    ]);
+    const fake = await startFakeGithub({ orgs: [org] });
+    const agent = new MockAgent();
+    agent.disableNetConnect();
+    const site = agent.get('https://bestpractices.test');
+    site.intercept({ path: /^\/projects\.json/, method: 'GET' }).reply(200, '[]', { headers: { 'content-type': 'application/json' } }).delay(3000);
+    const events = collectingSink();
+    try {
+      const started = Date.now();
+      const collector = createGithubCollector({
+        token: TOKEN,
+        baseUrl: fake.url,
+        clock,
+        events,
+        lanes: 1,
+        sleep: async () => {},
+        bestPractices: { client: createHttpClient({ dispatcher: agent, cachePath: null, retry: { retries: 0 }, clock }), baseUrl: 'https://bestpractices.test', repositoryUrlBase: 'https://github.test', timeoutMs: 100 },
+      });
+      const result = await collector.collectOrg('hung');
+      expect(Date.now() - started).toBeLessThan(2500);
+      const reasons = result.repos.map((repo) => (repo.bestPracticesBadge.available ? 'known' : repo.bestPracticesBadge.reason));
+      expect(reasons).toEqual([
+        'the OpenSSF Best Practices site gave no answer within 100ms',
+        'not looked up: the OpenSSF Best Practices site gave no answer within 100ms earlier in this run',
+        'not looked up: the OpenSSF Best Practices site gave no answer within 100ms earlier in this run',
+      ]);
+      expect(events.events.filter((event) => event.type === 'log' && event.data?.event === 'best-practices-timeout')).toHaveLength(1);
+    } finally {
+      await fake.close();
+      await agent.close();
+    }
+  });
+});
+
 describe('isPostureFile', () => {
   it.each([
     ['.github/workflows/ci.yml', true],
