@@ -133,7 +133,7 @@ export async function collectFacts(
     const { collectLocalRepo, findLocalRepos } = await import('../../posture/collect/local.js');
     for (const directory of request.local) {
       try {
-        for (const checkout of await findLocalRepos(directory)) facts.repos.push(await collectLocalRepo(checkout));
+        for (const checkout of await findLocalRepos(directory)) facts.repos.push(await collectLocalRepo(checkout, { events }));
       } catch (error) {
         // The collector's errors name the folder already; --local says which option it was.
         return { ok: false, message: `--local ${directory}: ${error instanceof Error ? error.message : String(error)}` };
