@@ -509,7 +509,7 @@ const REPO_EVALUATORS: Readonly<Record<CheckId, RepoEvaluator>> = {
       return result(id, 'pass', `Active: ${numberOf(commits, 'commitsInWindow')} commit(s) in the last ${context.settings.recentCommitDays} days (last ${String(commits.evidence.lastCommit).slice(0, 10)}).`);
     }
     const days = [numberOf(commits, 'daysSinceLastCommit'), numberOf(release, 'daysSinceLastRelease')].filter((value): value is number => value !== null);
-    const lastActivity = days.length > 0 ? Math.min(...days) : null;
+    const lastActivity = days.reduce<number | null>((least, day) => (least === null || day < least ? day : least), null);
     if (lastActivity !== null && lastActivity <= context.settings.inactiveAfterDays) {
       return result(id, 'partial', `No commit in the last ${context.settings.recentCommitDays} days; last activity ${lastActivity} days ago.`, commits.findings);
     }

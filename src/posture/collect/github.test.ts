@@ -461,7 +461,26 @@ describe('rate-limit waits: capped in total, and said', () => {
     fake.exhaustRateLimit(TOKEN, 120);
     const events = collectingSink();
     const time = movingClock();
-    const collector = createGithubCollector({ token: TOKEN, baseUrl: fake.url, clock: time.clock, events, retryBaseMs: 1, maxRateLimitWaitSeconds: 150, sleep: (ms) => time.sleep(ms) });
+    // The limit is reset only once two requests wait (the organisation's two REST requests meet it together), so the two waits overlap.
+    let waiting: (() => void)[] = [];
+    let fallback: NodeJS.Timeout | undefined;
+    const release = () => {
+      clearTimeout(fallback);
+      fallback = undefined;
+      fake.resetRateLimits();
+      for (const resume of waiting) resume();
+      waiting = [];
+    };
+    const sleep = (ms: number) =>
+      time.sleep(ms, () => {}).then(
+        () =>
+          new Promise<void>((resume) => {
+            waiting.push(resume);
+            if (waiting.length >= 2) release();
+            else fallback ??= setTimeout(release, 2000);
+          }),
+      );
+    const collector = createGithubCollector({ token: TOKEN, baseUrl: fake.url, clock: time.clock, events, retryBaseMs: 1, maxRateLimitWaitSeconds: 150, sleep });
     const result = await collector.collectOrg('limited');
     expect(value(result.repos[0]!.privateVulnerabilityReporting)).toBe(true);
     // Both organisation REST requests met the spent limit at once and waited for the same reset.

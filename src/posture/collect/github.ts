@@ -931,17 +931,20 @@ export function createGithubCollector(options: GithubCollectorOptions = {}): Git
       for (const edge of connection.edges) {
         if (!edge) continue;
         const collection = edge.node.contributionsCollection;
-        const dates = collection
-          ? [
-              ...collection.commitContributionsByRepository.flatMap((entry) => entry.contributions.nodes),
-              ...collection.issueContributions.nodes,
-              ...collection.pullRequestContributions.nodes,
-              ...collection.pullRequestReviewContributions.nodes,
-            ]
-              .filter((entry) => entry !== null)
-              .map((entry) => isoDate(entry.occurredAt))
-          : [];
-        const newest = dates.sort().at(-1);
+        let newest: string | undefined;
+        if (collection) {
+          for (const nodes of [
+            ...collection.commitContributionsByRepository.map((entry) => entry.contributions.nodes),
+            collection.issueContributions.nodes,
+            collection.pullRequestContributions.nodes,
+            collection.pullRequestReviewContributions.nodes,
+          ]) {
+            for (const entry of nodes) {
+              const date = entry === null ? undefined : isoDate(entry.occurredAt);
+              if (date !== undefined && (newest === undefined || date > newest)) newest = date;
+            }
+          }
+        }
         members.push({
           login: edge.node.login,
           role: edge.role === 'ADMIN' ? 'admin' : 'member',

@@ -2,12 +2,13 @@ import { execFile } from 'node:child_process';
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
-import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
+import type { ParseError } from 'jsonc-parser';
 import { z } from 'zod';
 import { ChainwatchError } from '../../core/errors.js';
 import { silentSink, type EventSink } from '../../core/events.js';
 import { decodeUtf8, INPUT_LIMITS, readInputBytes, readInputText } from '../../inventory/read-input.js';
 import { isPostureRelevantPath } from '../probes/common/repo-files.js';
+import { parseJsonLike } from '../parse-text.js';
 import { known, unavailable, type CommitFact, type Fact, type ReleaseFact, type RepoFacts, type RepoFile } from '../types.js';
 
 /**
@@ -283,7 +284,7 @@ async function factsFileHistory(root: string): Promise<History> {
     return { commits: unavailable(reason), releases: unavailable(reason) };
   }
   const errors: ParseError[] = [];
-  const value: unknown = parseJsonc(text, errors, { allowTrailingComma: false, disallowComments: true });
+  const value: unknown = parseJsonLike(text, errors, { allowTrailingComma: false, disallowComments: true });
   const parsed = errors.length === 0 ? GitFactsSchema.safeParse(value) : null;
   if (!parsed?.success) {
     const offset = errors[0]?.offset ?? 0;
