@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,6 +85,20 @@ describe('parseWaivers', () => {
       const missing = loadWaivers(join(directory, 'missing.yaml'));
       expect(missing.ok).toBe(false);
       if (!missing.ok) expect([missing.error.code, missing.error.location?.path]).toEqual(['unreadable-file', join(directory, 'missing.yaml')]);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(process.platform === 'win32')('loadWaivers never reads a FIFO or a device: it is refused at once', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'chainwatch-waivers-'));
+    try {
+      const fifo = join(directory, 'fifo.yaml');
+      execFileSync('mkfifo', [fifo]);
+      for (const path of [fifo, '/dev/zero']) {
+        const refused = loadWaivers(path);
+        expect(refused.ok || refused.error.describe()).toBe(`${path}: cannot read waivers: is not a regular file (a device, FIFO or socket is never read)`);
+      }
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }
