@@ -18,7 +18,6 @@ import { systemClock, type Clock } from '../../core/clock.js';
 import { HostError } from '../../core/errors.js';
 import { silentSink, type EventSink } from '../../core/events.js';
 import { scrubSecrets } from '../../http/redact.js';
-import { boundedFetch, formatDuration, GithubAnswerTimeout, GithubRequestStopped } from './bounded-fetch.js';
 import type { HttpClient } from '../../http/types.js';
 import type { GithubCache } from '../../store/github-cache.js';
 import {
@@ -34,6 +33,7 @@ import {
   type RepoFacts,
   type RepoFile,
 } from '../types.js';
+import { boundedFetch, formatDuration, GithubAnswerTimeout, GithubRequestStopped } from './bounded-fetch.js';
 import {
   BlobNodeSchema,
   blobsQuery,
