@@ -119,6 +119,14 @@ describe('only answers that validated are cached', () => {
     expect(cache.size()).toBe(1);
   });
 
+  it('{ cache: false } hands the answer back without keeping it', async () => {
+    const { client, cache, agent } = harness();
+    agent.get(ORIGIN).intercept({ path: '/maybe', method: 'GET' }).reply(200, '<html>not served here</html>');
+    const response = await client.get({ url: `${ORIGIN}/maybe`, source: 'pypi', validate: () => ({ cache: false }) });
+    expect(response.body.toString()).toBe('<html>not served here</html>');
+    expect(cache.size()).toBe(0);
+  });
+
   it('a validator that throws counts as a rejection, not a crash', async () => {
     const { client, cache, agent } = harness();
     agent.get(ORIGIN).intercept({ path: '/x', method: 'GET' }).reply(200, '{}');

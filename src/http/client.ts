@@ -300,26 +300,27 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     }
   }
 
-  /** The caller's verdict on a 200/203 answer: null when usable (or not checked), else the reason. */
-  function rejection(input: HttpRequest, response: HttpResponse): string | null {
-    if (!input.validate || !VALIDATED_STATUSES.has(response.status)) return null;
-    let verdict: boolean | string;
+  /** The caller's verdict on a 200/203 answer (others are not checked: usable, and cacheable by status). */
+  function verdictOn(input: HttpRequest, response: HttpResponse): { usable: true; cache: boolean } | { usable: false; reason: string } {
+    if (!input.validate || !VALIDATED_STATUSES.has(response.status)) return { usable: true, cache: true };
+    let verdict: boolean | string | { cache: false };
     try {
       verdict = input.validate(response);
     } catch (error) {
       verdict = `could not be checked: ${(error as Error).message}`;
     }
-    if (verdict === true) return null;
-    return verdict === false || verdict.trim() === '' ? 'answered something that did not pass validation' : verdict;
+    if (verdict === true) return { usable: true, cache: true };
+    if (typeof verdict === 'object') return { usable: true, cache: false };
+    return { usable: false, reason: verdict === false || verdict.trim() === '' ? 'answered something that did not pass validation' : verdict };
   }
 
-  /** A cached answer the caller accepts, or null after deleting one it does not (left over from before validation). */
+  /** A cached answer the caller accepts, or the reason after deleting one it does not (left over from before validation). */
   function usableCached(input: HttpRequest, key: HttpCacheKey, cached: CachedResponse): { response: HttpResponse } | { reason: string } {
     const response = responseFrom(cached);
-    const reason = rejection(input, response);
-    if (reason === null) return { response };
+    const verdict = verdictOn(input, response);
+    if (verdict.usable) return { response };
     writeCache(() => cache!.delete(key));
-    return { reason };
+    return { reason: verdict.reason };
   }
 
   async function get(input: HttpRequest): Promise<HttpResponse> {
@@ -368,11 +369,11 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       }
 
       const response: HttpResponse = { status: answer.status, headers: answer.headers, body: answer.body, url: answer.url, fromCache: false };
-      const reason = rejection(input, response);
-      if (reason !== null) {
-        throw hostError(input.source, answer.url, secrets, `${redactUrl(answer.url)} ${reason}`, { status: answer.status });
+      const verdict = verdictOn(input, response);
+      if (!verdict.usable) {
+        throw hostError(input.source, answer.url, secrets, `${redactUrl(answer.url)} ${verdict.reason}`, { status: answer.status });
       }
-      if (cache && mode !== 'no-store' && CACHEABLE_STATUSES.has(answer.status) && !/\bno-store\b/i.test(answer.headers['cache-control'] ?? '')) {
+      if (cache && verdict.cache && mode !== 'no-store' && CACHEABLE_STATUSES.has(answer.status) && !/\bno-store\b/i.test(answer.headers['cache-control'] ?? '')) {
         writeCache(() =>
           cache.put(key, {
             status: answer.status,

@@ -35,14 +35,16 @@ export interface HttpRequest {
   deadlineMs?: number;
   /**
    * Checks a 200/203 answer before it is cached or handed back: `true` when
-   * it is usable, else `false` or the reason (a sentence fragment, e.g.
-   * "answered an HTML page where JSON was expected"). A fresh answer that fails
-   * is not cached and the request fails with a HostError naming the reason;
-   * a cached one that fails is deleted and asked for again (offline: the
-   * request fails). Callers that parse what they get (JSON, repodata...)
-   * must pass one, so that only answers that parsed are ever cached.
+   * it is usable, else `false` or the reason, read after the URL in the
+   * error (e.g. "answered an HTML page where JSON was expected"); or
+   * `{ cache: false }` for an answer usable now but not worth keeping. A
+   * fresh answer that fails is not cached and the request fails with a
+   * HostError naming the reason; a cached one that fails is deleted and asked
+   * for again (offline: the request fails). Callers that parse what they get
+   * (JSON, repodata...) must pass one, so that only answers that parsed are
+   * ever cached. It may keep what it parsed, to be read only once.
    */
-  validate?: (response: HttpResponse) => boolean | string;
+  validate?: (response: HttpResponse) => boolean | string | { cache: false };
 }
 
 export interface HttpResponse {
