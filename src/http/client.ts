@@ -42,6 +42,13 @@ export interface HttpClientOptions {
   sleep?: (milliseconds: number) => Promise<void>;
   /** Jitter source in [0, 1) (default Math.random). */
   random?: () => number;
+  /**
+   * Which network errors are worth another attempt, by their code (`ECONNRESET`,
+   * `ENOTFOUND`...; undefined when the error has none). Default: all. A
+   * caller for whom "cannot connect at all" means offline can retry only
+   * transient ones, so an offline run fails at once.
+   */
+  retryNetworkError?: (code: string | undefined) => boolean;
   /** Redirects followed per request (default 10). */
   maxRedirects?: number;
   /** Time allowed for headers, and between body chunks (default 30 s). */
@@ -95,6 +102,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const retry: RetryPolicy = { ...DEFAULT_RETRY, ...definedOnly(options.retry ?? {}) };
   const sleep = options.sleep ?? ((milliseconds: number) => new Promise<void>((resolve) => setTimeout(resolve, milliseconds)));
   const random = options.random ?? Math.random;
+  const retryNetworkError = options.retryNetworkError ?? (() => true);
   const maxRedirects = options.maxRedirects ?? 10;
   const timeoutMs = options.timeoutMs ?? 30_000;
   const defaultDeadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
@@ -229,7 +237,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
           throw hostError(source, url, secrets, `${redactUrl(url)}: ${error.message}`, {});
         }
         reason = describeNetworkError(error);
-        if (attempt >= retry.retries) {
+        if (attempt >= retry.retries || !retryNetworkError(networkErrorCode(error))) {
           throw hostError(source, url, secrets, `${redactUrl(url)} could not be reached after ${attempt + 1} attempt(s): ${reason}`, {
             retryable: true,
             cause: sanitisedCause(error, secrets),
@@ -568,6 +576,11 @@ export function parseRetryAfter(value: string | undefined, clock: Clock): number
   const at = Date.parse(text);
   if (Number.isNaN(at)) return null;
   return Math.max(0, at - clock.now().getTime());
+}
+
+function networkErrorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code ?? ((error as { cause?: { code?: unknown } } | null)?.cause?.code);
+  return typeof code === 'string' ? code : undefined;
 }
 
 function describeNetworkError(error: unknown): string {
