@@ -145,6 +145,17 @@ describe('only answers that validated are cached', () => {
 });
 
 describe('the cache file holds no credential', () => {
+  it('scrubs credentials from stored headers, and only credentials', async () => {
+    const { client, cache, agent } = harness();
+    agent
+      .get(ORIGIN)
+      .intercept({ path: '/x?format=json&token=tok-123456', method: 'GET' })
+      .reply(200, '{}', { headers: { 'content-type': 'application/json', link: `<${ORIGIN}/x?format=json&token=tok-123456>; rel="self"` } });
+    await client.get({ url: `${ORIGIN}/x?format=json&token=tok-123456`, source: 'npm' });
+    const stored = cache.get({ method: 'GET', url: `${ORIGIN}/x?format=json&token=tok-123456`, vary: '' });
+    expect(stored?.headers).toEqual({ 'content-type': 'application/json', link: `<${ORIGIN}/x?format=json&token=***>; rel="self"` });
+  });
+
   it('after a run through a redirect, no column of any table holds the user info, the conda token or a query token', async () => {
     const directory = mkdtempSync(path.join(tmpdir(), 'chainwatch-http-secrets-'));
     cleanups.push(() => rmSync(directory, { recursive: true, force: true }));

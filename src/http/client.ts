@@ -175,7 +175,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     try {
       // The deadline runs from the first attempt's slot: time queued behind other requests to the host is not this one's.
       limits.deadline.start();
-      if (limits.deadline.expired()) throw limits.deadline.signal.reason;
+      if (limits.deadline.expired()) throw new DeadlineExceeded(limits.deadline.milliseconds);
       stats.requests++;
       const response = await request(url, {
         method: 'GET',
@@ -334,6 +334,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   async function get(input: HttpRequest): Promise<HttpResponse> {
     const { url, headers } = prepareRequest(input, userAgent);
     const secrets = requestSecrets(input.url, { ...(input.headers ?? {}), ...headers });
+    const credentials = requestSecrets(input.url, { ...(input.headers ?? {}), ...headers }, { queryValues: 'credentials' });
     const mode = input.cache ?? 'revalidate';
     const key: HttpCacheKey = { method: 'GET', url, vary: varyKey(headers) };
     let cached = mode !== 'no-store' ? readCache(key) : null;
@@ -386,7 +387,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
           cache.put(key, {
             status: answer.status,
             // A header may echo the request's URL, token and all.
-            headers: scrubHeaders(answer.headers, secrets),
+            headers: scrubHeaders(answer.headers, credentials),
             body: answer.body,
             etag: answer.headers.etag ?? null,
             lastModified: answer.headers['last-modified'] ?? null,

@@ -98,15 +98,21 @@ export function restoreStoredUrl(stored: string, requestUrl: string): string {
   return target.toString().replace(/%2A%2A%2A/g, '***');
 }
 
-/** The secrets a request carries: URL user info, query values, a conda token, Authorization values. */
-export function requestSecrets(url: string, headers: Record<string, string> = {}): string[] {
+/**
+ * The secrets a request carries: URL user info, query values, a conda token,
+ * Authorization values. `queryValues: 'credentials'` keeps only the values of
+ * credential-named parameters (for text that must stay readable, such as
+ * cached headers: `?format=json` must not turn `application/json` into `***`).
+ */
+export function requestSecrets(url: string, headers: Record<string, string> = {}, options: { queryValues?: 'all' | 'credentials' } = {}): string[] {
   const secrets: string[] = [];
   try {
     const parsed = new URL(url);
     secrets.push(parsed.username, parsed.password);
-    // Every query value may be a secret, but only so many are kept: each secret costs a pass over each message.
+    // Any query value may be a secret, but only so many are kept: each secret costs a pass over each message.
     let querySecrets = 0;
-    for (const value of parsed.searchParams.values()) {
+    for (const [name, value] of parsed.searchParams) {
+      if (options.queryValues === 'credentials' && !isSecretQueryName(name)) continue;
       secrets.push(value);
       if (++querySecrets >= MAX_QUERY_SECRETS) break;
     }
