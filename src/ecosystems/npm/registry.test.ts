@@ -1,7 +1,10 @@
+import { MockAgent } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../core/clock.js';
 import { HostError } from '../../core/errors.js';
+import { createHttpClient } from '../../http/client.js';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../http/types.js';
+import { openHttpCache } from '../../store/http-cache.js';
 import { replayClient } from '../../../test/http-replay.js';
 import {
   ABBREVIATED_ACCEPT,
@@ -259,5 +262,31 @@ describe('npmVersionSignals', () => {
     const signals = npmVersionSignals(full, '9.9.9', { clock });
     expect(signals.deprecated?.known).toBe(false);
     expect(signals.releasedAt?.known).toBe(false);
+  });
+});
+
+describe('what the HTTP cache keeps of packuments (a real client over a MockAgent)', () => {
+  it.each([
+    ['a captive portal page', '<!DOCTYPE html><html><body>Sign in to continue</body></html>', 'https://registry.npm.test/left-pad answered an HTML page where JSON was expected: a captive portal or a misconfigured mirror?'],
+    ['a cut-off document', '{"name":"left-pad","versions":{"1.0.0":{"name":"left-pad","version":"1.0', /^https:\/\/registry\.npm\.test\/left-pad is not JSON \(/],
+    ['JSON without a name', '{"error":"Not found"}', 'https://registry.npm.test/left-pad has no package name'],
+  ])('%s is a HostError and is not kept', async (_label, body, message) => {
+    const agent = new MockAgent();
+    agent.disableNetConnect();
+    agent.get('https://registry.npm.test').intercept({ path: '/left-pad', method: 'GET' }).reply(200, body, { headers: { 'content-type': 'application/json' } });
+    const cache = openHttpCache(':memory:');
+    const http = createHttpClient({ dispatcher: agent, cache, sleep: async () => {} });
+    try {
+      const error = await createNpmRegistry({ http, resolveRegistry: () => ({ url: REGISTRY }) })
+        .packument('left-pad')
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(HostError);
+      expect((error as HostError).message).toMatch(message);
+      expect(cache.size()).toBe(0);
+    } finally {
+      await http.close();
+      cache.close();
+      await agent.close();
+    }
   });
 });
