@@ -99,3 +99,23 @@ describe('parseSimpleHtml: the page', () => {
     expect(only('<a href="demo-1.0.tar.gz" data-yanked="first" data-yanked="second">d</a>').yanked).toBe('first');
   });
 });
+
+describe('parseSimpleHtml on hostile pages', () => {
+  // Each of these took seconds per 80 KB with the old regular expressions and grew
+  // with the square of the size; 1 MB of them would not finish within the test's time limit.
+  const base = 'https://index.example/simple/demo/';
+  it.each([
+    ['unclosed quotes', '<a "'.repeat(250_000)],
+    ['unclosed quoted values', '<a href="'.repeat(120_000)],
+    ['less-than signs without a closing bracket in anchor text', `<a href="demo-1.0.tar.gz">${'< '.repeat(500_000)}`],
+    ['unclosed comments', '<!--<a href=x>'.repeat(80_000)],
+  ])('reads a megabyte of %s in one pass', (_name, html) => {
+    const page = parseSimpleHtml(html, base);
+    expect(Array.isArray(page.files)).toBe(true);
+  });
+
+  it('still reads the links around a cut-off tag', () => {
+    const page = parseSimpleHtml('<a href="demo-1.0.tar.gz">demo-1.0.tar.gz</a>\n<a href="demo-2.0.tar.gz', base);
+    expect(page.files.map((file) => file.filename)).toEqual(['demo-1.0.tar.gz']);
+  });
+});

@@ -28,18 +28,6 @@ export function decodeHtmlEntities(text: string): string {
   });
 }
 
-/** A start tag's attributes, names lower-cased, values entity-decoded; a bare attribute has the value ''. */
-function parseAttributes(text: string): Map<string, string> {
-  const attributes = new Map<string, string>();
-  const pattern = /([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>`]+)))?/g;
-  for (const match of text.matchAll(pattern)) {
-    const name = match[1]!.toLowerCase();
-    if (attributes.has(name)) continue; // HTML keeps the first of duplicate attributes
-    attributes.set(name, decodeHtmlEntities(match[2] ?? match[3] ?? match[4] ?? ''));
-  }
-  return attributes;
-}
-
 /** `data-core-metadata="sha256=…"` → the hashes; `"true"` (or any other value, as pip reads it) → true. */
 function metadataFlag(value: string | undefined): SimpleFile['core-metadata'] {
   if (value === undefined) return undefined;
@@ -76,12 +64,112 @@ function fileNameOf(url: URL, anchorText: string): string {
   return anchorText.trim();
 }
 
-const TAG_PATTERN = /<!--[\s\S]*?(?:-->|$)|<(\/?)([a-zA-Z][a-zA-Z0-9-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>/g;
 const RAW_TEXT_ELEMENTS = new Set(['script', 'style', 'textarea', 'title']);
 
 interface OpenAnchor {
   attributes: Map<string, string>;
   textStart: number;
+}
+
+interface Tag {
+  closing: boolean;
+  /** Lower-cased. */
+  name: string;
+  /** Names lower-cased, values entity-decoded; a bare attribute has the value ''. HTML keeps the first of duplicates. */
+  attributes: Map<string, string>;
+  start: number;
+  /** The index just past the tag's `>`. */
+  end: number;
+}
+
+const isSpace = (character: string | undefined): boolean => character === ' ' || character === '\n' || character === '\t' || character === '\r' || character === '\f';
+const isLetter = (character: string | undefined): boolean => character !== undefined && /^[a-zA-Z]$/.test(character);
+
+/**
+ * The tags of a page, in order, read the way an HTML tokenizer reads them:
+ * forward only, so the work is linear in the page's size whatever it holds.
+ * (A regular expression with alternatives for quoted values went back over
+ * the rest of the page from every `<` of an unclosed quote: 80 KB of `<a "`
+ * took seconds.) Comments are skipped; a tag cut off by the end of the page
+ * is dropped, as browsers drop it.
+ */
+function* tags(html: string): Generator<Tag, void, number | undefined> {
+  let index = 0;
+  while (index < html.length) {
+    const open = html.indexOf('<', index);
+    if (open === -1) return;
+    if (html.startsWith('<!--', open)) {
+      const close = html.indexOf('-->', open + 4);
+      if (close === -1) return;
+      index = close + 3;
+      continue;
+    }
+    const closing = html[open + 1] === '/';
+    let cursor = open + (closing ? 2 : 1);
+    if (!isLetter(html[cursor])) {
+      index = open + 1;
+      continue;
+    }
+    const nameStart = cursor;
+    while (cursor < html.length && /[a-zA-Z0-9-]/.test(html[cursor]!)) cursor += 1;
+    const name = html.slice(nameStart, cursor).toLowerCase();
+    const attributes = new Map<string, string>();
+    let ended = false;
+    while (cursor < html.length) {
+      const character = html[cursor];
+      if (character === '>') {
+        cursor += 1;
+        ended = true;
+        break;
+      }
+      if (isSpace(character) || character === '/') {
+        cursor += 1;
+        continue;
+      }
+      const attributeStart = cursor;
+      cursor += 1; // the first character belongs to the name whatever it is (HTML allows `=` there)
+      while (cursor < html.length && !isSpace(html[cursor]) && html[cursor] !== '/' && html[cursor] !== '>' && html[cursor] !== '=') cursor += 1;
+      const attributeName = html.slice(attributeStart, cursor).toLowerCase();
+      let after = cursor;
+      while (isSpace(html[after])) after += 1;
+      let value = '';
+      if (html[after] === '=') {
+        after += 1;
+        while (isSpace(html[after])) after += 1;
+        const quote = html[after];
+        if (quote === '"' || quote === "'") {
+          const close = html.indexOf(quote, after + 1);
+          if (close === -1) return; // a value cut off by the end of the page: the tag is dropped
+          value = html.slice(after + 1, close);
+          cursor = close + 1;
+        } else {
+          const valueStart = after;
+          while (after < html.length && !isSpace(html[after]) && html[after] !== '>') after += 1;
+          value = html.slice(valueStart, after);
+          cursor = after;
+        }
+      }
+      if (!attributes.has(attributeName)) attributes.set(attributeName, decodeHtmlEntities(value));
+    }
+    if (!ended) return;
+    // The caller may move the reading position (past a <script>'s text).
+    const resume = yield { closing, name, attributes, start: open, end: cursor };
+    index = resume ?? cursor;
+  }
+}
+
+/** Text with `<…>` runs removed, in one forward pass (a `<` with no `>` after it keeps the rest). */
+function withoutTags(text: string): string {
+  let out = '';
+  let index = 0;
+  for (;;) {
+    const open = text.indexOf('<', index);
+    if (open === -1) return out + text.slice(index);
+    const close = text.indexOf('>', open + 1);
+    if (close === -1) return out + text.slice(index);
+    out += text.slice(index, open);
+    index = close + 1;
+  }
 }
 
 /** Reads the files of a PEP 503 page; anchors whose href is not a URL are skipped. Never throws. */
@@ -94,37 +182,36 @@ export function parseSimpleHtml(html: string, pageUrl: string): SimpleHtmlPage {
 
   const closeAnchor = (textEnd: number): void => {
     if (!anchor) return;
-    const text = decodeHtmlEntities(html.slice(anchor.textStart, textEnd).replace(/<[^>]*>/g, ''));
+    const text = decodeHtmlEntities(withoutTags(html.slice(anchor.textStart, textEnd)));
     const file = anchorToFile(anchor.attributes, text, base);
     if (file) files.push(file);
     anchor = null;
   };
 
-  TAG_PATTERN.lastIndex = 0;
-  for (let match = TAG_PATTERN.exec(html); match; match = TAG_PATTERN.exec(html)) {
-    if (match[2] === undefined) continue; // a comment
-    const closing = match[1] === '/';
-    const tag = match[2].toLowerCase();
-    if (closing) {
-      if (tag === 'a') closeAnchor(match.index);
+  const reader = tags(html);
+  let resume: number | undefined;
+  for (let step = reader.next(); !step.done; step = reader.next(resume)) {
+    const tag = step.value;
+    resume = undefined;
+    if (tag.closing) {
+      if (tag.name === 'a') closeAnchor(tag.start);
       continue;
     }
-    if (RAW_TEXT_ELEMENTS.has(tag)) {
+    if (RAW_TEXT_ELEMENTS.has(tag.name)) {
       // Markup inside <script> or <title> is text, not links.
       lowerCaseHtml ??= html.toLowerCase();
-      const end = lowerCaseHtml.indexOf(`</${tag}`, TAG_PATTERN.lastIndex);
-      TAG_PATTERN.lastIndex = end === -1 ? html.length : end;
+      const end = lowerCaseHtml.indexOf(`</${tag.name}`, tag.end);
+      resume = end === -1 ? html.length : end;
       continue;
     }
-    const attributes = parseAttributes(match[3] ?? '');
-    if (tag === 'a') {
-      closeAnchor(match.index); // an unclosed <a> ends where the next one starts
-      anchor = { attributes, textStart: TAG_PATTERN.lastIndex };
-    } else if (tag === 'base') {
-      const href = attributes.get('href');
+    if (tag.name === 'a') {
+      closeAnchor(tag.start); // an unclosed <a> ends where the next one starts
+      anchor = { attributes: tag.attributes, textStart: tag.end };
+    } else if (tag.name === 'base') {
+      const href = tag.attributes.get('href');
       if (href !== undefined && URL.canParse(href, pageUrl)) base = new URL(href, pageUrl).href;
-    } else if (tag === 'meta' && attributes.get('name')?.toLowerCase() === 'pypi:repository-version') {
-      apiVersion = attributes.get('content')?.trim() || null;
+    } else if (tag.name === 'meta' && tag.attributes.get('name')?.toLowerCase() === 'pypi:repository-version') {
+      apiVersion = tag.attributes.get('content')?.trim() || null;
     }
   }
   closeAnchor(html.length);
