@@ -687,7 +687,7 @@ export function createGithubCollector(options: GithubCollectorOptions = {}): Git
       lastBadgeRequest = clock.now().getTime();
       const url = `${(settings.baseUrl ?? 'https://www.bestpractices.dev').replace(/\/+$/, '')}/projects.json?url=${encodeURIComponent(repositoryUrl)}`;
       try {
-        const response = await withTimeLimit(settings.client.get({ url, source: 'openssf-best-practices', headers: { accept: 'application/json' } }), timeoutMs, signal);
+        const response = await withTimeLimit(settings.client.get({ url, source: 'openssf-best-practices', headers: { accept: 'application/json' }, validate: validBestPracticesAnswer }), timeoutMs, signal);
         if (response === 'timeout') {
           badgeSiteSilent = `the OpenSSF Best Practices site gave no answer within ${formatDuration(timeoutMs / 1000)} earlier in this run`;
           log('warn', `the OpenSSF Best Practices site gave no answer within ${formatDuration(timeoutMs / 1000)}: not asked again in this run`, { event: 'best-practices-timeout' });
@@ -695,7 +695,7 @@ export function createGithubCollector(options: GithubCollectorOptions = {}): Git
         }
         if (response === 'stopped') return unavailable('not looked up: the collection was over');
         if (response.status !== 200) return unavailable(`the OpenSSF Best Practices site answered ${response.status}`);
-        const projects = BestPracticesProjectsSchema.safeParse(JSON.parse(response.body.toString('utf8')));
+        const projects = BestPracticesProjectsSchema.safeParse(parseJsonOrNull(response.body));
         if (!projects.success) return unavailable('the OpenSSF Best Practices site answered in an unexpected shape');
         // The search also matches home pages: only the project registered for this repository counts.
         const project = projects.data.find((entry) => entry?.repo_url?.replace(/\/+$/, '').toLowerCase() === repositoryUrl.toLowerCase());
@@ -1238,4 +1238,17 @@ export function globMatches(pattern: string, text: string): boolean {
     } else source += character.replace(/[.+^${}()|\\/]/g, '\\$&');
   }
   return new RegExp(`^${source}$`).test(text);
+}
+
+function parseJsonOrNull(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** Only a list of projects that parsed is cached: a captive portal's page must not be replayed for the cache's lifetime. */
+function validBestPracticesAnswer(response: { status: number; body: Buffer }): true | string {
+  return response.status !== 200 || BestPracticesProjectsSchema.safeParse(parseJsonOrNull(response.body)).success || 'the OpenSSF Best Practices site answered in an unexpected shape';
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MockAgent } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../http/client.js';
@@ -44,6 +47,24 @@ describe('createGithubRefResolver', () => {
     pool.intercept({ path: '/repos/o/r/git/ref/tags/release/v1', method: 'GET' }).reply(404, { message: 'Not Found' }, json);
     pool.intercept({ path: '/repos/o/r/git/ref/heads/release/v1', method: 'GET' }).reply(200, ref('commit', COMMIT), json);
     expect(await resolver().resolve('o', 'r', 'release/v1')).toEqual({ resolved: true, sha: COMMIT });
+  });
+
+  it('a captive portal page is not cached: an offline run does not replay it', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'chainwatch-ref-'));
+    try {
+      const cachePath = join(directory, 'http-cache.sqlite');
+      const online = createHttpClient({ dispatcher: agent, cachePath, retry: { retries: 0 }, sleep: async () => {} });
+      agent.get(API).intercept({ path: '/repos/o/r/git/ref/tags/v1', method: 'GET' }).reply(200, '<html>Sign in to the hotel Wi-Fi</html>', { headers: { 'content-type': 'text/html', 'cache-control': 'max-age=3600' } });
+      expect(await createGithubRefResolver({ http: online, apiUrl: API, token: TOKEN }).resolve('o', 'r', 'v1')).toMatchObject({ resolved: false });
+      await online.close();
+      const offline = createHttpClient({ dispatcher: agent, cachePath, offline: true, retry: { retries: 0 }, sleep: async () => {} });
+      const answer = await createGithubRefResolver({ http: offline, apiUrl: API, token: TOKEN }).resolve('o', 'r', 'v1');
+      await offline.close();
+      // Replayed, it would read "answered without a git object"; not cached, the offline run has nothing to answer with.
+      expect(!answer.resolved && answer.reason).toMatch(/^GitHub API unreachable/);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   it('neither tag nor branch', async () => {

@@ -28,7 +28,10 @@ const MAX_TAG_DEPTH = 4;
 export function createGithubRefResolver(options: GithubRefResolverOptions): ActionRefResolver {
   const root = options.apiUrl.replace(/\/+$/, '');
   const headers = { accept: 'application/vnd.github+json', authorization: `Bearer ${options.token}`, 'x-github-api-version': '2022-11-28' };
-  const get = (url: string): Promise<HttpResponse> => options.http.get({ url, source: 'github', headers });
+  // Only a git object that parsed is cached: a proxy's HTML page or a cut-off answer must not be replayed later.
+  const validate = (response: HttpResponse): true | string =>
+    response.status !== 200 || parse(GitRefSchema, response) !== null || 'GitHub API answered without a git object';
+  const get = (url: string): Promise<HttpResponse> => options.http.get({ url, source: 'github', headers, validate });
 
   return {
     async resolve(owner: string, repo: string, ref: string): Promise<ResolvedRef> {
