@@ -24,7 +24,7 @@ import {
 } from '../../../test/fake-github/fixtures.js';
 import { fakeFile, pushCommit, staticOrg, type FakeAlert, type FakeOrg, type FakeRepo } from '../../../test/fake-github/model.js';
 import { startFakeGithub, type FakeGithub } from '../../../test/fake-github/server.js';
-import { createGithubCollector, globMatches, isPostureFile, rulesetTargets, type GithubCollectorOptions } from './github.js';
+import { createGithubCollector, globMatches, rulesetTargets, type GithubCollectorOptions } from './github.js';
 
 const TOKEN = 'ghp_Z3Kq8wPuT5vN2mL7xR4yB9cD1eF6gH0jA3sW';
 const clock = fixedClock(FIXTURE_NOW);
@@ -885,31 +885,6 @@ describe('OpenSSF Best Practices site that does not answer', () => {
       await fake.close();
       await agent.close();
     }
-  });
-});
-
-describe('isPostureFile', () => {
-  it.each([
-    ['.github/workflows/ci.yml', true],
-    ['.github/workflows/release.yaml', true],
-    ['.github/workflows/scripts/helper.yml', false],
-    ['.github/dependabot.yml', true],
-    ['.github/dependabot.yaml', true],
-    ['renovate.json', true],
-    ['.github/renovate.json5', true],
-    ['.renovaterc', true],
-    ['SECURITY.md', true],
-    ['docs/security.md', true],
-    ['src/SECURITY.md', false],
-    ['.github/actions/build/action.yml', true],
-    ['jupyterlab/staging/package.json', true],
-    ['images/base-notebook/Dockerfile', true],
-    ['requirements-dev.txt', true],
-    ['yarn.lock', false],
-    ['node_modules/left-pad/package.json', false],
-    ['LICENSE', false],
-  ])('%s → %s', (file, expected) => {
-    expect(isPostureFile(file)).toBe(expected);
   });
 });
 

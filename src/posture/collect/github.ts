@@ -53,6 +53,7 @@ import {
   type PolicyRepositoryNode,
   type RepositoryNode,
 } from './github-queries.js';
+import { isSecurityPolicyPath, MAX_POSTURE_FILE_BYTES, selectPostureFiles } from './posture-files.js';
 
 export const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
 
@@ -173,29 +174,7 @@ export interface GithubCollector {
   stats(): GithubRequestStats;
 }
 
-/** Paths whose text posture checks read. Lockfiles and other paths are listed in `paths` only. */
-export function isPostureFile(path: string): boolean {
-  if (/(^|\/)(node_modules|vendor|third_party)\//.test(path)) return false;
-  if (/^\.github\/workflows\/[^/]+\.ya?ml$/.test(path)) return true;
-  if (/^\.github\/dependabot\.ya?ml$/.test(path)) return true;
-  if (/^(\.github\/|\.gitlab\/)?renovate\.json5?$|^\.renovaterc(\.json5?)?$/.test(path)) return true;
-  if (/^(\.github\/|docs\/)?security\.(md|markdown|rst|adoc|txt)$/i.test(path)) return true;
-  if (/^(\.github\/actions\/.+\/)?action\.ya?ml$/.test(path)) return true;
-  const base = path.slice(path.lastIndexOf('/') + 1);
-  return /^(package\.json|pyproject\.toml|setup\.py|setup\.cfg|Pipfile|environment\.ya?ml|requirements[^/]*\.txt|Dockerfile(\.[^/]+)?|[^/]+\.dockerfile|docker-compose[^/]*\.ya?ml|compose\.ya?ml|go\.mod|Cargo\.toml|pom\.xml|build\.gradle(\.kts)?|Gemfile|composer\.json|meta\.ya?ml|\.pre-commit-config\.ya?ml|\.gitmodules)$/.test(
-    base,
-  );
-}
-
-/** Manifests and Dockerfiles, as opposed to the configuration files posture checks read first. */
-function isManifest(path: string): boolean {
-  return !/^\.github\/|^(\.gitlab\/)?renovate\.json5?$|^\.renovaterc|^(docs\/)?security\.[a-z]+$/i.test(path);
-}
-
-const SECURITY_POLICY_PATH = /^(\.github\/|docs\/)?security\.(md|markdown|rst|adoc|txt)$/i;
 const BOT_AUTHORS = new Set(['dependabot', 'dependabot[bot]', 'dependabot-preview', 'dependabot-preview[bot]', 'renovate', 'renovate[bot]', 'renovate-bot']);
-/** Files fetched per repository at most, shallowest first. */
-const MAX_FILES_PER_REPOSITORY = 300;
 /** Blobs per GraphQL query, and their summed size. */
 const BLOBS_PER_QUERY = 100;
 const BLOB_BYTES_PER_QUERY = 2 * 1024 * 1024;
@@ -283,7 +262,7 @@ export function createGithubCollector(options: GithubCollectorOptions = {}): Git
   const pullRequestsPerRepository = options.pullRequestsPerRepository ?? 30;
   const staleMilliseconds = (options.stalePullRequestDays ?? 30) * 86_400_000;
   const activityWindowDays = Math.min(365, options.activityWindowDays ?? 365);
-  const maxFileBytes = options.maxFileBytes ?? 512 * 1024;
+  const maxFileBytes = options.maxFileBytes ?? MAX_POSTURE_FILE_BYTES;
   const rateLimitRetries = options.rateLimitRetries ?? 3;
   const maxWaitMilliseconds = (options.maxRateLimitWaitSeconds ?? 900) * 1000;
   const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
@@ -716,11 +695,10 @@ export function createGithubCollector(options: GithubCollectorOptions = {}): Git
     const treeOid = node.defaultBranchRef?.target?.tree?.oid;
     const tree: Fact<TreeListing> = node.isEmpty ? known({ truncated: false, entries: [] }) : treeOid ? await treeOf(owner, name, treeOid) : unavailable('GitHub gave no tree for the default branch');
     const selected = tree.available
-      ? tree.value.entries
-          .filter(([path, , size]) => isPostureFile(path) && size <= maxFileBytes)
-          // Configuration first, then manifests shallowest first: a monorepo's hundreds of package.json never crowd out a workflow.
-          .sort(([a], [b]) => Number(isManifest(a)) - Number(isManifest(b)) || a.split('/').length - b.split('/').length || (a < b ? -1 : a > b ? 1 : 0))
-          .slice(0, MAX_FILES_PER_REPOSITORY)
+      ? selectPostureFiles(
+          tree.value.entries.map((entry) => ({ path: entry[0], size: entry[2], entry })),
+          { maxBytes: maxFileBytes },
+        ).read.map(({ entry }) => entry)
       : [];
     const hasWorkflows = tree.available && tree.value.entries.some(([path]) => /^\.github\/workflows\/[^/]+\.ya?ml$/.test(path));
     const repoPath = `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`;
@@ -778,7 +756,7 @@ export function createGithubCollector(options: GithubCollectorOptions = {}): Git
       const text = getObject('blob', oid);
       if (text !== null) files.push({ path, text });
     }
-    const ownPolicy = files.some((file) => SECURITY_POLICY_PATH.test(file.path));
+    const ownPolicy = files.some((file) => isSecurityPolicyPath(file.path));
     const head = node.defaultBranchRef;
     const history = head?.target?.history;
     const commits: Fact<CommitFact[]> = node.isEmpty

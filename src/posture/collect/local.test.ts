@@ -241,14 +241,14 @@ describe('collectLocalRepo on hostile checkouts', () => {
     expect(notes(events)).toEqual([expect.stringMatching(/fifo-org\/\.github\/(SECURITY|security)\.md: not read: is not a regular file/)]);
   });
 
-  it('lists but does not read a posture file over 1 MB, saying so', async () => {
+  it('lists but does not read a posture file over 512 KiB (the limit both collectors use), saying so', async () => {
     const root = join(scratch, 'hostile', 'big');
-    write(root, { '.github/workflows/ci.yml': `on: push\n${'#'.repeat(1_100_000)}\n`, 'pyproject.toml': '' });
+    write(root, { '.github/workflows/ci.yml': `on: push\n${'#'.repeat(600_000)}\n`, 'pyproject.toml': '' });
     const events = collectingSink();
     const facts = await collectLocalRepo(root, { events });
     expect(facts.paths.available && facts.paths.value).toContain('.github/workflows/ci.yml');
     expect(facts.files.map((file) => file.path)).toEqual(['pyproject.toml']);
-    expect(notes(events)).toEqual([expect.stringMatching(/big\/\.github\/workflows\/ci\.yml: not read: is larger than 1000000 bytes/)]);
+    expect(notes(events)).toEqual([expect.stringMatching(/big\/\.github\/workflows\/ci\.yml: not read: is larger than 524288 bytes, the limit for a posture file/)]);
   });
 
   it('reads a workflow that is not valid UTF-8 with replacement characters, naming the line', async () => {

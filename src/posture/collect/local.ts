@@ -7,8 +7,8 @@ import { z } from 'zod';
 import { ChainwatchError } from '../../core/errors.js';
 import { silentSink, type EventSink } from '../../core/events.js';
 import { decodeUtf8, INPUT_LIMITS, readInputBytes, readInputText } from '../../inventory/read-input.js';
-import { isPostureRelevantPath } from '../probes/common/repo-files.js';
 import { parseJsonLike } from '../parse-text.js';
+import { isPostureFile, MAX_POSTURE_FILE_BYTES, MAX_POSTURE_FILES, selectPostureFiles } from './posture-files.js';
 import { known, unavailable, type CommitFact, type Fact, type ReleaseFact, type RepoFacts, type RepoFile } from '../types.js';
 
 /**
@@ -21,8 +21,6 @@ import { known, unavailable, type CommitFact, type Fact, type ReleaseFact, type 
 
 export const NEEDS_API = 'needs the GitHub API';
 
-/** Files larger than this are listed in `paths` but not read into `files` (lockfiles are detected by name). */
-const MAX_FILE_BYTES = Math.min(1_000_000, INPUT_LIMITS.config);
 /** How much history to read, matching what the fixtures hold. */
 const COMMIT_LIMIT = 300;
 const TAG_LIMIT = 40;
@@ -136,20 +134,34 @@ async function walk(root: string): Promise<string[]> {
 }
 
 /**
- * The posture-relevant files' texts, through the bounded reader: only regular
- * files (the walk lists no other, and the reader checks again on the opened
- * file), at most MAX_FILE_BYTES. A file that is not read, or is not valid
- * UTF-8 (read with replacement characters, so its workflow is still seen), is
- * a note.
+ * The posture files' texts (chosen by posture-files.ts, as the GitHub
+ * collector chooses them), through the bounded reader: only regular files (the
+ * walk lists no other, and the reader checks again on the opened file), at
+ * most MAX_POSTURE_FILE_BYTES. A file that is not read, or is not valid UTF-8
+ * (read with replacement characters, so its workflow is still seen), is a note.
  */
 async function readRelevantFiles(root: string, paths: readonly string[], note: (message: string, path: string) => void): Promise<RepoFile[]> {
-  const files: RepoFile[] = [];
+  const entries: { path: string; size: number }[] = [];
   for (const path of paths) {
-    if (!isPostureRelevantPath(path)) continue;
+    // Sizes only for the candidates: selectPostureFiles looks at nothing else.
+    if (!isPostureFile(path)) continue;
+    const info = await lstat(join(root, path)).catch(() => null);
+    entries.push({ path, size: info?.size ?? 0 });
+  }
+  const selection = selectPostureFiles(entries);
+  for (const entry of selection.tooLarge) {
+    const full = join(root, entry.path);
+    note(`${full}: not read: is larger than ${MAX_POSTURE_FILE_BYTES} bytes, the limit for a posture file`, full);
+  }
+  if (selection.beyondLimit.length > 0) {
+    note(`${root}: ${selection.beyondLimit.length} posture file(s) not read: at most ${MAX_POSTURE_FILES} are read per repository, configuration first`, root);
+  }
+  const files: RepoFile[] = [];
+  for (const { path } of selection.read) {
     const full = join(root, path);
     let bytes: Buffer;
     try {
-      bytes = await readInputBytes(full, { maxBytes: MAX_FILE_BYTES });
+      bytes = await readInputBytes(full, { maxBytes: MAX_POSTURE_FILE_BYTES });
     } catch (error) {
       note(`${full}: not read: ${(error as Error).message}`, full);
       continue;
@@ -317,7 +329,7 @@ async function siblingOrgPolicy(root: string, note: (message: string, path: stri
     const full = join(sibling, dirname(candidate), name);
     let text: string;
     try {
-      text = await readInputText(full, { maxBytes: MAX_FILE_BYTES });
+      text = await readInputText(full, { maxBytes: MAX_POSTURE_FILE_BYTES });
     } catch (error) {
       note(`${full}: not read: ${(error as Error).message}`, full);
       continue;
