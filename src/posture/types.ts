@@ -53,12 +53,15 @@ export interface BranchProtectionFact {
   rulesets: { name: string; enforcement: 'active' | 'evaluate' | 'disabled'; rules: string[] }[];
 }
 
-export interface DependencyUpdatePullRequests {
-  /** Bot PRs (Dependabot/Renovate) in the window the collector looked at. */
-  opened: number;
-  merged: number;
-  /** Open for longer than the collector's staleness threshold. */
-  stale: number;
+/** A pull request as the source gives it: raw dates, no judgement (which authors are update bots, and when an open one is stale, is the probes' to decide). */
+export interface PullRequestFact {
+  /** The author's GitHub login (`dependabot`, `renovate`...); '' when GitHub names none (a deleted account). */
+  author: string;
+  state: 'open' | 'closed' | 'merged';
+  /** ISO date opened. */
+  createdAt: string;
+  /** ISO date merged, when it was. */
+  mergedAt?: string;
 }
 
 /** Everything known about one repository, from whichever source. */
@@ -84,7 +87,8 @@ export interface RepoFacts {
   orgSecurityPolicy: Fact<RepoFile | null>;
   privateVulnerabilityReporting: Fact<boolean>;
   dependabotAlerts: Fact<boolean>;
-  dependencyUpdatePullRequests: Fact<DependencyUpdatePullRequests>;
+  /** The newest pull requests of every author, newest first. */
+  pullRequests: Fact<PullRequestFact[]>;
   branchProtection: Fact<BranchProtectionFact>;
   /** Newest first. */
   commits: Fact<CommitFact[]>;

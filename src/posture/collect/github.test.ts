@@ -12,6 +12,7 @@ import { fixedClock } from '../../core/clock.js';
 import { HostError } from '../../core/errors.js';
 import { collectingSink } from '../../core/events.js';
 import { openGithubCache, type GithubCache } from '../../store/github-cache.js';
+import { DEFAULT_POSTURE_SETTINGS, REPO_PROBES } from '../probes/index.js';
 import type { RepoFacts } from '../types.js';
 import {
   FIXTURE_NOW,
@@ -28,6 +29,7 @@ import { createGithubCollector, globMatches, rulesetTargets, type GithubCollecto
 
 const TOKEN = 'ghp_Z3Kq8wPuT5vN2mL7xR4yB9cD1eF6gH0jA3sW';
 const clock = fixedClock(FIXTURE_NOW);
+const { dependencyUpdatesGetMerged } = REPO_PROBES;
 
 interface GitFacts {
   recentCommits: { sha: string; date: string; author: string; signature: string }[];
@@ -188,17 +190,25 @@ describe('createGithubCollector against the fake GitHub server', () => {
     ]);
   });
 
-  it('counts Dependabot pull requests merged and stale', () => {
-    // nbformat: two open bot PRs, 45 and 3 days old; jupyterlab: one, 40 days old.
+  it('reports the newest 30 pull requests as they are (authors, states, dates), judging none', () => {
+    // nbformat: two open bot PRs, 45 and 3 days old; jupyterlab: one, 40 days old; a person's closed one in each.
     for (const repo of ['jupyter/nbformat', 'jupyterlab/jupyterlab']) {
       const fakeRepo = orgs.flatMap((org) => org.repos).find((candidate) => `${candidate.owner}/${candidate.name}` === repo)!;
-      const window = fakeRepo.pullRequests.slice(0, 30).filter((pull) => pull.author === 'dependabot' || pull.author === 'renovate');
-      expect(value(results.get(repo)!.dependencyUpdatePullRequests)).toEqual({
-        opened: window.length,
-        merged: window.filter((pull) => pull.state === 'MERGED').length,
-        stale: 1,
-      });
+      expect(value(results.get(repo)!.pullRequests)).toEqual(
+        fakeRepo.pullRequests.slice(0, 30).map((pull) => ({
+          author: pull.author,
+          state: pull.state.toLowerCase(),
+          createdAt: new Date(pull.createdAt).toISOString(),
+          ...(pull.mergedAt ? { mergedAt: new Date(pull.mergedAt).toISOString() } : {}),
+        })),
+      );
     }
+    expect(value(results.get('jupyter/nbformat')!.pullRequests).filter((pull) => pull.state === 'open').map((pull) => pull.createdAt)).toEqual(['2026-08-22T00:00:00.000Z', '2026-07-11T00:00:00.000Z']);
+    // The probe decides what is stale: the 45-day-old one at the default 30 days, none at 50.
+    const nbformat = results.get('jupyter/nbformat')!;
+    const now = new Date(FIXTURE_NOW);
+    expect(dependencyUpdatesGetMerged.run(nbformat, { now, settings: DEFAULT_POSTURE_SETTINGS }).evidence.stale).toBe(1);
+    expect(dependencyUpdatesGetMerged.run(nbformat, { now, settings: { ...DEFAULT_POSTURE_SETTINGS, stalePullRequestDays: 50 } }).evidence.stale).toBe(0);
   });
 
   it('tells archived, empty and forked repositories apart, and inherits the org SECURITY.md', () => {

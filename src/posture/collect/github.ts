@@ -25,10 +25,10 @@ import {
   unavailable,
   type BranchProtectionFact,
   type CommitFact,
-  type DependencyUpdatePullRequests,
   type Fact,
   type MemberFact,
   type OrgFacts,
+  type PullRequestFact,
   type ReleaseFact,
   type RepoFacts,
   type RepoFile,
@@ -116,10 +116,8 @@ export interface GithubCollectorOptions {
   commitsPerRepository?: number;
   /** Newest releases per repository (default 10). */
   releasesPerRepository?: number;
-  /** Newest pull requests looked at for Dependabot/Renovate statistics (default 30). */
+  /** Newest pull requests per repository, of every author (default 30; the probes pick the update bots' and decide what is stale). */
   pullRequestsPerRepository?: number;
-  /** A bot PR open longer than this is stale (default 30 days). */
-  stalePullRequestDays?: number;
   /** Members' activity is looked for this far back (default 365 days, GitHub's maximum). */
   activityWindowDays?: number;
   /** Largest file whose text is fetched (default 512 KiB). */
@@ -174,7 +172,6 @@ export interface GithubCollector {
   stats(): GithubRequestStats;
 }
 
-const BOT_AUTHORS = new Set(['dependabot', 'dependabot[bot]', 'dependabot-preview', 'dependabot-preview[bot]', 'renovate', 'renovate[bot]', 'renovate-bot']);
 /** Blobs per GraphQL query, and their summed size. */
 const BLOBS_PER_QUERY = 100;
 const BLOB_BYTES_PER_QUERY = 2 * 1024 * 1024;
@@ -260,7 +257,6 @@ export function createGithubCollector(options: GithubCollectorOptions = {}): Git
   const commitsPerRepository = options.commitsPerRepository ?? 30;
   const releasesPerRepository = options.releasesPerRepository ?? 10;
   const pullRequestsPerRepository = options.pullRequestsPerRepository ?? 30;
-  const staleMilliseconds = (options.stalePullRequestDays ?? 30) * 86_400_000;
   const activityWindowDays = Math.min(365, options.activityWindowDays ?? 365);
   const maxFileBytes = options.maxFileBytes ?? MAX_POSTURE_FILE_BYTES;
   const rateLimitRetries = options.rateLimitRetries ?? 3;
@@ -792,7 +788,7 @@ export function createGithubCollector(options: GithubCollectorOptions = {}): Git
       orgSecurityPolicy: ownPolicy ? known(null) : orgPolicy,
       privateVulnerabilityReporting: work.privateVulnerabilityReporting,
       dependabotAlerts: work.alerts.enabled,
-      dependencyUpdatePullRequests: pullRequestStats(node),
+      pullRequests: pullRequestFacts(node),
       branchProtection: branchProtection(node, errors, errorPath),
       commits,
       releases,
@@ -802,17 +798,15 @@ export function createGithubCollector(options: GithubCollectorOptions = {}): Git
     };
   }
 
-  function pullRequestStats(node: RepositoryNode): Fact<DependencyUpdatePullRequests> {
+  function pullRequestFacts(node: RepositoryNode): Fact<PullRequestFact[]> {
     if (!node.pullRequests) return unavailable('GitHub gave no pull requests');
-    const now = clock.now().getTime();
-    const stats: DependencyUpdatePullRequests = { opened: 0, merged: 0, stale: 0 };
+    const pulls: PullRequestFact[] = [];
     for (const pull of node.pullRequests.nodes) {
-      if (!pull || !BOT_AUTHORS.has(pull.author?.login ?? '')) continue;
-      stats.opened++;
-      if (pull.mergedAt || pull.state === 'MERGED') stats.merged++;
-      else if (pull.state === 'OPEN' && now - Date.parse(pull.createdAt) > staleMilliseconds) stats.stale++;
+      if (!pull) continue;
+      const state = pull.mergedAt || pull.state === 'MERGED' ? 'merged' : pull.state === 'OPEN' ? 'open' : 'closed';
+      pulls.push({ author: pull.author?.login ?? '', state, createdAt: isoDate(pull.createdAt), ...(pull.mergedAt ? { mergedAt: isoDate(pull.mergedAt) } : {}) });
     }
-    return known(stats);
+    return known(pulls);
   }
 
   function branchProtection(node: RepositoryNode, errors: readonly GraphqlError[], errorPath: (string | number)[]): Fact<BranchProtectionFact> {

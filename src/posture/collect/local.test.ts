@@ -106,7 +106,7 @@ describe('collectLocalRepo on a git checkout', () => {
       facts.fork,
       facts.privateVulnerabilityReporting,
       facts.dependabotAlerts,
-      facts.dependencyUpdatePullRequests,
+      facts.pullRequests,
       facts.branchProtection,
       facts.openAdvisories,
       facts.bestPracticesBadge,

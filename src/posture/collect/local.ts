@@ -56,7 +56,7 @@ export async function collectLocalRepo(dir: string, options: LocalRepoOptions = 
     orgSecurityPolicy: await siblingOrgPolicy(root, note),
     privateVulnerabilityReporting: unavailable(NEEDS_API),
     dependabotAlerts: unavailable(NEEDS_API),
-    dependencyUpdatePullRequests: unavailable(NEEDS_API),
+    pullRequests: unavailable(NEEDS_API),
     branchProtection: unavailable(NEEDS_API),
     commits: history.commits,
     releases: history.releases,
