@@ -11,7 +11,7 @@ import { createHttpClient } from '../../http/client.js';
 import { fixedClock } from '../../core/clock.js';
 import { HostError } from '../../core/errors.js';
 import { collectingSink } from '../../core/events.js';
-import { openGithubCache, type GithubCache } from '../../store/github-cache.js';
+import { openGithubCache, type GithubCacheStore } from '../../store/github-cache.js';
 import { DEFAULT_POSTURE_SETTINGS, REPO_PROBES } from '../probes/index.js';
 import type { RepoFacts } from '../types.js';
 import {
@@ -70,7 +70,7 @@ function value<T>(fact: { available: true; value: T } | { available: false; reas
 describe('createGithubCollector against the fake GitHub server', () => {
   let fake: FakeGithub;
   let orgs: (FakeOrg & { repos: FakeRepo[] })[];
-  let cache: GithubCache;
+  let cache: GithubCacheStore;
   const results = new Map<string, RepoFacts>();
   const orgResults = new Map<string, Awaited<ReturnType<ReturnType<typeof createGithubCollector>['collectOrg']>>['org']>();
   let coldStats: ReturnType<ReturnType<typeof createGithubCollector>['stats']>;

@@ -1,7 +1,7 @@
 import { parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { githubGraphqlSchema, queryCost } from '../../../test/fake-github/graphql.js';
-import { blobsQuery, ORG_MEMBERS_QUERY, ORG_REPOSITORIES_QUERY, REPOSITORY_PAGE_SIZE, REPOSITORY_QUERY } from './github-queries.js';
+import { githubGraphqlSchema, queryCost } from '../../../../../test/fake-github/graphql.js';
+import { blobsQuery, ORG_MEMBERS_QUERY, ORG_REPOSITORIES_QUERY, REPOSITORY_PAGE_SIZE, REPOSITORY_QUERY } from './queries.js';
 
 const variables = { org: 'jupyter', pageSize: REPOSITORY_PAGE_SIZE, commits: 30, releases: 10, pullRequests: 30, withOrg: true };
 
