@@ -26,6 +26,7 @@ import {
 import { fakeFile, pushCommit, staticOrg, type FakeAlert, type FakeOrg, type FakeRepo } from '../../../test/fake-github/model.js';
 import { startFakeGithub, type FakeGithub } from '../../../test/fake-github/server.js';
 import { createGithubCollector, globMatches, rulesetTargets, type GithubCollectorOptions } from './github.js';
+import { COMMITS_PER_REPOSITORY, RELEASES_PER_REPOSITORY } from './history.js';
 
 const TOKEN = 'ghp_Z3Kq8wPuT5vN2mL7xR4yB9cD1eF6gH0jA3sW';
 const clock = fixedClock(FIXTURE_NOW);
@@ -114,7 +115,7 @@ describe('createGithubCollector against the fake GitHub server', () => {
       }
     });
 
-    it('has the newest 30 commits and 10 releases from git', () => {
+    it('has the newest commits and releases from git, as many as the local collector reads', () => {
       const facts = results.get(repo)!;
       const git = gitFacts(repo);
       if (!git) {
@@ -123,9 +124,9 @@ describe('createGithubCollector against the fake GitHub server', () => {
         return;
       }
       expect(value(facts.commits)).toEqual(
-        git.recentCommits.slice(0, 30).map((commit) => ({ sha: commit.sha, date: new Date(commit.date).toISOString(), author: commit.author, verified: commit.signature === 'E' || commit.signature === 'G' })),
+        git.recentCommits.slice(0, COMMITS_PER_REPOSITORY).map((commit) => ({ sha: commit.sha, date: new Date(commit.date).toISOString(), author: commit.author, verified: commit.signature === 'E' || commit.signature === 'G' })),
       );
-      expect(value(facts.releases)).toEqual(git.tags.slice(0, 10).map((tag) => ({ tag: tag.name, date: new Date(tag.date).toISOString() })));
+      expect(value(facts.releases)).toEqual(git.tags.slice(0, RELEASES_PER_REPOSITORY).map((tag) => ({ tag: tag.name, date: new Date(tag.date).toISOString() })));
       expect(value(facts.defaultBranch)).toBe('main');
       expect([value(facts.archived), value(facts.empty), value(facts.fork)]).toEqual([false, false, false]);
     });

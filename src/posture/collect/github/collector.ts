@@ -12,6 +12,7 @@ import { systemClock } from '../../../core/clock.js';
 import { silentSink } from '../../../core/events.js';
 import { known, unavailable, type Fact, type MemberFact, type RepoFacts, type RepoFile } from '../../types.js';
 import type { OrgCollection, PostureCollector } from '../collector.js';
+import { COMMITS_PER_REPOSITORY, RELEASES_PER_REPOSITORY } from '../history.js';
 import { isWorkflowPath, MAX_POSTURE_FILE_BYTES, selectPostureFiles } from '../posture-files.js';
 import { createBestPracticesLookup } from './best-practices.js';
 import { repoFacts, splitName, type RepositoryAnswers } from './facts.js';
@@ -40,8 +41,8 @@ export function createGithubCollector(options: GithubCollectorOptions = {}): Git
   const cache = options.cache ?? null;
   const sleep = options.sleep ?? ((milliseconds: number) => new Promise<void>((resolve) => setTimeout(resolve, milliseconds)));
   const history: HistoryVariables = {
-    commits: options.commitsPerRepository ?? 30,
-    releases: options.releasesPerRepository ?? 10,
+    commits: options.commitsPerRepository ?? COMMITS_PER_REPOSITORY,
+    releases: options.releasesPerRepository ?? RELEASES_PER_REPOSITORY,
     pullRequests: options.pullRequestsPerRepository ?? 30,
   };
   const activityWindowDays = Math.min(365, options.activityWindowDays ?? 365);

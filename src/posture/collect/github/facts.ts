@@ -15,6 +15,7 @@ import {
   type RepoFacts,
   type RepoFile,
 } from '../../types.js';
+import { isoDate } from '../history.js';
 import { isSecurityPolicyPath } from '../posture-files.js';
 import { errorAt } from './graphql/request.js';
 import type { GraphqlError, PolicyRepositoryNode, RepositoryNode } from './graphql/queries.js';
@@ -147,12 +148,6 @@ function branchProtection(node: RepositoryNode, errors: readonly GraphqlError[],
 export function splitName(nameWithOwner: string): [string, string] {
   const slash = nameWithOwner.indexOf('/');
   return [nameWithOwner.slice(0, slash), nameWithOwner.slice(slash + 1)];
-}
-
-/** ISO 8601 in UTC, as `Date#toISOString` writes it. */
-export function isoDate(text: string): string {
-  const time = Date.parse(text);
-  return Number.isNaN(time) ? text : new Date(time).toISOString();
 }
 
 /** GitHub's ruleset ref conditions: `~DEFAULT_BRANCH`, `~ALL`, or fnmatch patterns on full ref names. */

@@ -63,9 +63,9 @@ export interface GithubCollectorOptions {
    * under GitHub's 100.
    */
   lanes?: number;
-  /** Newest commits per repository (default 30). */
+  /** Newest commits per repository (default COMMITS_PER_REPOSITORY, 100, as the local collector reads; GraphQL gives at most 100). */
   commitsPerRepository?: number;
-  /** Newest releases per repository (default 10). */
+  /** Newest releases per repository (default RELEASES_PER_REPOSITORY, 40, as many tags as the local collector reads). */
   releasesPerRepository?: number;
   /** Newest pull requests per repository, of every author (default 30; the probes pick the update bots' and decide what is stale). */
   pullRequestsPerRepository?: number;

@@ -7,7 +7,7 @@
  */
 import type { Clock } from '../../../../core/clock.js';
 import { known, unavailable, type Fact, type MemberFact } from '../../../types.js';
-import { isoDate } from '../facts.js';
+import { isoDate } from '../../history.js';
 import type { GithubTransport } from '../transport.js';
 import { MEMBER_PAGE_SIZE, ORG_MEMBERS_QUERY, OrgMembersSchema } from './queries.js';
 import type { GraphqlRequest } from './request.js';
