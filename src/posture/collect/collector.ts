@@ -47,4 +47,3 @@ export const REPO_FACT_SOURCES = {
   secretNames: 'api',
 } as const satisfies Record<Exclude<keyof RepoFacts, 'repo' | 'source'>, 'every' | 'api'>;
 
-export type ApiOnlyRepoFact = { [Key in keyof typeof REPO_FACT_SOURCES]: (typeof REPO_FACT_SOURCES)[Key] extends 'api' ? Key : never }[keyof typeof REPO_FACT_SOURCES];
