@@ -77,10 +77,11 @@ export interface RepoFacts {
   /** Every path in the default branch's tree (for detecting ecosystems), `/`-separated. */
   paths: Fact<string[]>;
   /**
-   * The posture-relevant files with their text: `.github/workflows/*.y(a)ml`,
+   * The posture files with their text, by path, as collect/posture-files.ts
+   * chooses them for every source: `.github/workflows/*.y(a)ml`, `action.yml`,
    * `.github/dependabot.y(a)ml`, Renovate configs in all their locations,
-   * SECURITY.md (root, `.github/`, `docs/`), manifests the ecosystem detection
-   * needs (package.json, pyproject.toml...), Dockerfiles.
+   * SECURITY.md (root, `.github/`, `docs/`), manifests (package.json,
+   * pyproject.toml...), Dockerfiles and compose files.
    */
   files: RepoFile[];
   /** SECURITY.md inherited from the org's `.github` repository, when the repo has none. */
