@@ -65,9 +65,10 @@ export async function readGraphInputs(purls: readonly string[], options: GraphIn
  * cache and the parsed-page store in the user cache directory.
  */
 async function registryResolvers(io: CliIo, clock: Clock): Promise<ResolverFactory> {
-  const [{ createHttpClient }, { loadRegistryConfig, systemConfigSources }, { registryResolverFactory }, { defaultHttpCachePath }, { openSummaryStore }, { dirname, join }] = await Promise.all([
+  const [{ createHttpClient }, { systemConfigSources }, { loadRegistryConfig }, { registryResolverFactory }, { defaultHttpCachePath }, { openSummaryStore }, { dirname, join }] = await Promise.all([
     import('../http/client.js'),
-    import('../config/registries.js'),
+    import('../ecosystems/config-sources.js'),
+    import('../ecosystems/registry-config.js'),
     import('../graph/run.js'),
     import('../store/http-cache.js'),
     import('../graph/pypi/summary-store.js'),

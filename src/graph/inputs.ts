@@ -1,4 +1,5 @@
 import { ChainwatchError, fail, ok, type Result } from '../core/errors.js';
+import type { RegistryOverrides } from '../ecosystems/config-sources.js';
 import { parseEnvironmentName, type TargetEnvironment } from '../ecosystems/pypi/environment.js';
 import type { RootRequest } from './resolver.js';
 import { parseRoot, uniqueRoots } from './roots.js';
@@ -10,14 +11,6 @@ export interface NamedEnvironment {
   /** As written (`py3.12-linux`). */
   name: string;
   environment: TargetEnvironment;
-}
-
-/** chainwatch.yaml's `registries:`: the default endpoint per ecosystem, over the ecosystems' own configuration. */
-export interface RegistryOverrides {
-  npm?: string | undefined;
-  pypi?: string | undefined;
-  /** The conda-forge channel's URL (`https://conda.example.test/conda-forge/`); its parent serves other channel names. */
-  conda?: string | undefined;
 }
 
 /** What one graph run resolves: roots, environments, registry overrides, and where they came from. */

@@ -23,7 +23,7 @@ export interface NpmRegistryEndpoint {
   authorization?: string;
 }
 
-/** Chooses the registry for one package name (src/config/registries.ts `resolveNpmRegistry` fits). */
+/** Chooses the registry for one package name (npm/config.ts `resolveNpmRegistry` fits). */
 export type NpmRegistryResolver = (packageName: string) => NpmRegistryEndpoint;
 
 export type PackumentForm = 'abbreviated' | 'full';
