@@ -1,12 +1,16 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { strToU8, zipSync, type Zippable } from 'fflate';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { buildZip, overlappingBomb } from '../core/zip.fixture.js';
+import { INPUT_LIMITS } from '../inventory/read-input.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import {
   advisoryFormatOf,
+  advisoryZipLimits,
   importAdvisories,
   iterateAdvisoryZipBytes,
   listZipEntries,
@@ -327,5 +331,158 @@ describe('zips whose end record under-counts their entries', () => {
     const listing = listZipEntries(bytes, 'all.zip');
     expect(listing.ok).toBe(false);
     if (!listing.ok) expect(listing.error.message).toMatch(/lists 2 entries but the central directory holds 3/);
+  });
+});
+
+function fifoAt(file: string): void {
+  execFileSync('mkfifo', [file]);
+}
+
+const minimalRecord = (id: string) => JSON.stringify({ id, modified: '2024-01-01T00:00:00Z' });
+
+describe('only regular files are read (issue 7: FIFOs blocked for ever, /dev/zero never ended)', () => {
+  it('refuses a FIFO given as an export zip at once, naming it', async () => {
+    const fifo = path.join(tempDir(), 'all.zip');
+    fifoAt(fifo);
+    const store = openSqliteStore(':memory:');
+    try {
+      const result = await importAdvisories(store, { kind: 'zip', path: fifo });
+      expect(result.errors.map((error) => [error.code, error.describe()])).toEqual([
+        ['unreadable-file', `${fifo}: is not a regular file (a device, FIFO or socket is never read)`],
+      ]);
+      expect(store.count()).toBe(0);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('refuses /dev/zero without reading it', async () => {
+    const result = await loadAdvisoryZip('/dev/zero');
+    expect(result.errors.map((error) => [error.code, error.location?.path])).toEqual([['unreadable-file', '/dev/zero']]);
+  });
+
+  it('skips FIFOs and symbolic links inside a tree with an error naming each, and loads the rest', async () => {
+    const root = tempDir();
+    writeTree(root, { 'a/GOOD-1.json': minimalRecord('GOOD-1'), 'outside.json': minimalRecord('OUTSIDE-1') });
+    fifoAt(path.join(root, 'a', 'PIPE-1.json'));
+    symlinkSync(path.join(root, 'outside.json'), path.join(root, 'a', 'LINK-1.json'));
+    symlinkSync('/dev/zero', path.join(root, 'a', 'ZERO-1.json'));
+    fifoAt(path.join(root, 'a', 'pipe.txt')); // not an advisory name: ignored like any other file
+    for (const workers of [0, 2]) {
+      const result = await loadAdvisoryDirectory(root, { workers });
+      expect(result.records.map((record) => record.id)).toEqual(['GOOD-1', 'OUTSIDE-1']);
+      expect(result.errors.map((error) => [error.code, path.relative(root, error.location!.path), error.message])).toEqual([
+        ['unreadable-file', 'a/LINK-1.json', 'skipped: a symbolic link, not a regular file'],
+        ['unreadable-file', 'a/PIPE-1.json', 'skipped: a FIFO, not a regular file'],
+        ['unreadable-file', 'a/ZERO-1.json', 'skipped: a symbolic link, not a regular file'],
+      ]);
+    }
+  });
+
+  it('refuses an advisory file larger than INPUT_LIMITS.advisory', async () => {
+    const root = tempDir();
+    writeTree(root, { 'GOOD-1.json': minimalRecord('GOOD-1') });
+    writeFileSync(path.join(root, 'HUGE-1.json'), Buffer.alloc(INPUT_LIMITS.advisory + 1, 0x20));
+    const result = await loadAdvisoryDirectory(root, { workers: 0 });
+    expect(result.records.map((record) => record.id)).toEqual(['GOOD-1']);
+    expect(result.errors.map((error) => [error.code, path.basename(error.location!.path)])).toEqual([['input-too-large', 'HUGE-1.json']]);
+  });
+});
+
+describe('records nested without bound (issue 7: stack overflows aborted the whole load)', () => {
+  const DEPTH = 100_000;
+  const deepJson = (id: string, field: string) => `{"id":"${id}","modified":"2024-01-01T00:00:00Z","${field}":${'['.repeat(DEPTH)}${']'.repeat(DEPTH)}}`;
+  const deepYaml = (id: string) => `id: ${id}\nmodified: "2024-01-01T00:00:00Z"\ndatabase_specific: ${'['.repeat(DEPTH)}${']'.repeat(DEPTH)}\n`;
+
+  it('fails each deep record alone, naming file and id, and imports the rest', async () => {
+    const root = tempDir();
+    writeTree(root, {
+      'DEEP-1.json': deepJson('DEEP-1', 'database_specific'),
+      'DEEP-2.json': deepJson('DEEP-2', 'affected'),
+      'DEEP-3.yaml': deepYaml('DEEP-3'),
+      'GOOD-1.json': minimalRecord('GOOD-1'),
+    });
+    const store = openSqliteStore(':memory:');
+    try {
+      const result = await importAdvisories(store, { kind: 'directory', path: root });
+      expect(result.imported).toBe(1);
+      expect(result.errors.map((error) => [error.code, path.basename(error.location!.path)])).toEqual([
+        ['invalid-advisory', 'DEEP-1.json'],
+        ['invalid-advisory', 'DEEP-2.json'],
+        ['parse-error', 'DEEP-3.yaml'],
+      ]);
+      expect(result.errors[0]!.message).toMatch(/^invalid OSV record DEEP-1: lists and objects nested more than 64 levels deep \(at database_specific\[0\]\[0\]/);
+      expect(result.errors[1]!.message).toMatch(/^invalid OSV record DEEP-2: /);
+      expect(store.getRecord('GOOD-1')?.id).toBe('GOOD-1');
+    } finally {
+      store.close();
+    }
+  });
+
+  it('does the same inside an export zip', () => {
+    const zip = buildZip([
+      { name: 'DEEP-1.json', data: Buffer.from(deepJson('DEEP-1', 'aliases')) },
+      { name: 'GOOD-1.json', data: Buffer.from(minimalRecord('GOOD-1')) },
+    ]);
+    const results = [...iterateAdvisoryZipBytes(zip, 'all.zip')];
+    expect(results.map((result) => (result.ok ? result.value.id : `${result.error.code} ${result.error.location?.path}`))).toEqual([
+      'invalid-advisory all.zip!/DEEP-1.json',
+      'GOOD-1',
+    ]);
+  });
+
+  it('still accepts records nested as deep as real ones get', () => {
+    let nested: unknown = 'x';
+    for (let level = 0; level < 60; level++) nested = { level: nested };
+    const result = parseAdvisoryText(JSON.stringify({ id: 'OK-1', modified: '2024-01-01T00:00:00Z', database_specific: nested }), 'json', 'OK-1.json');
+    expect(result.ok).toBe(true);
+  });
+});
+
+describe('hostile export zips (issue 7: a 64 KB zip ran past 600 s and 2.4 GB)', () => {
+  it('refuses a zip whose directory points every entry at one member, quickly and without touching the store', async () => {
+    // Each entry would inflate one 16 MiB member again: about 1,000 of them, 16 GB in all.
+    const bomb = overlappingBomb(1000, INPUT_LIMITS.advisory);
+    expect(bomb.length).toBeLessThan(128 * 1024);
+    const file = path.join(tempDir(), 'all.zip');
+    writeFileSync(file, bomb);
+    const store = openSqliteStore(':memory:');
+    try {
+      const started = performance.now();
+      const result = await importAdvisories(store, { kind: 'zip', path: file });
+      expect(performance.now() - started).toBeLessThan(3000);
+      expect(result.errors.map((error) => [error.code, error.location?.path])).toEqual([['unreadable-file', file]]);
+      expect(result.errors[0]!.message).toMatch(/both start at offset 0/);
+      expect({ loaded: result.loaded, imported: result.imported }).toEqual({ loaded: 0, imported: 0 });
+      expect(store.count()).toBe(0);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('refuses a zip whose entries together would inflate past the total limit before inflating any', () => {
+    const limits = advisoryZipLimits(0);
+    // Each entry declares the largest record allowed; together they pass the 1 GiB floor. The data itself is two bytes.
+    const count = Math.floor(limits.maxTotalBytes / limits.maxMemberBytes) + 1;
+    const members = Array.from({ length: count }, (_, index) => ({ name: `R-${index}.json`, data: Buffer.from('{}') }));
+    const zip = buildZip(members, (placed) => placed.map((member) => ({ ...member, uncompressedSize: limits.maxMemberBytes })));
+    const listing = listZipEntries(zip, 'all.zip');
+    expect(listing.ok).toBe(false);
+    if (!listing.ok) expect(listing.error.describe()).toMatch(/^all\.zip: not a readable zip archive: its members would inflate to \d+ bytes, more than the limit of 1073741824 bytes/);
+  });
+
+  it('fails an entry declared larger than a record file may be, alone', () => {
+    const zip = buildZip(
+      [
+        { name: 'BIG-1.json', data: Buffer.from(minimalRecord('BIG-1')) },
+        { name: 'GOOD-1.json', data: Buffer.from(minimalRecord('GOOD-1')) },
+      ],
+      (placed) => [{ ...placed[0]!, uncompressedSize: INPUT_LIMITS.advisory + 1 }, placed[1]!],
+    );
+    const results = [...iterateAdvisoryZipBytes(zip, 'all.zip')];
+    expect(results.map((result) => (result.ok ? result.value.id : `${result.error.location?.path}: ${result.error.message}`))).toEqual([
+      `all.zip!/BIG-1.json: cannot inflate zip entry: the member is larger than ${INPUT_LIMITS.advisory} bytes`,
+      'GOOD-1',
+    ]);
   });
 });

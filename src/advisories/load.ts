@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { readZipDirectorySync, readZipMemberSync } from '../core/zip.js';
+import { readZipDirectorySync, readZipMemberSync, type ZipLimits } from '../core/zip.js';
+import { INPUT_LIMITS, readInputBytes, readInputText } from '../inventory/read-input.js';
 import { findNodeAtLocation, parse as parseJsonTolerantly, parseTree, type ParseError } from 'jsonc-parser';
 import { LineCounter, parse as parseYaml, parseDocument, YAMLParseError, type DocumentOptions, type ParseOptions, type SchemaOptions, type ToJSOptions } from 'yaml';
 import { ChainwatchError, fail, type ErrorLocation, type Result } from '../core/errors.js';
@@ -154,9 +154,25 @@ function validateParsed(value: unknown, text: () => string | null, format: Advis
  */
 export function parseAdvisoryText(text: string, format: AdvisoryFormat, filePath: string): Result<OsvRecord> {
   const source = withoutBom(text);
-  const syntax = parseSyntax(source, format, filePath);
-  if (!syntax.ok) return syntax;
-  return validateParsed(syntax.value, () => source, format, filePath);
+  return guardStack(filePath, () => {
+    const syntax = parseSyntax(source, format, filePath);
+    if (!syntax.ok) return syntax;
+    return validateParsed(syntax.value, () => source, format, filePath);
+  });
+}
+
+/**
+ * The last line of defence for "one bad file never stops the rest": records
+ * nested too deeply are refused by parseOsvRecord, but a parser that recurses
+ * on some other shape of input must still cost only that file.
+ */
+function guardStack(filePath: string, work: () => Result<OsvRecord>): Result<OsvRecord> {
+  try {
+    return work();
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    return fail(new ChainwatchError('invalid-advisory', `cannot be read: ${error.message}`, { location: { path: filePath }, cause: error }));
+  }
 }
 
 /** Every advisory file under `dir`, sorted; dot-files and dot-directories (`.git`) are skipped. */
@@ -182,30 +198,50 @@ async function listAdvisoryFiles(dir: string): Promise<{ files: string[]; errors
       if (entry.name.startsWith('.')) continue;
       const full = path.join(current, entry.name);
       if (entry.isDirectory()) pending.push(full);
-      else if (entry.isFile() && advisoryFormatOf(entry.name) !== null) files.push(full);
+      else if (advisoryFormatOf(entry.name) === null) continue;
+      else if (entry.isFile()) files.push(full);
+      // A FIFO would block the read for ever, a device never ends; links are not followed (no loops, nothing outside the tree).
+      else errors.push(new ChainwatchError('unreadable-file', `skipped: ${kindOf(entry)}, not a regular file`, { location: { path: full } }));
     }
   }
   files.sort();
+  errors.sort((a, b) => (a.location!.path < b.location!.path ? -1 : a.location!.path > b.location!.path ? 1 : 0));
   return { files, errors };
+}
+
+function kindOf(entry: { isSymbolicLink(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
+  if (entry.isSymbolicLink()) return 'a symbolic link';
+  if (entry.isFIFO()) return 'a FIFO';
+  if (entry.isSocket()) return 'a socket';
+  if (entry.isCharacterDevice() || entry.isBlockDevice()) return 'a device';
+  return 'not a file';
 }
 
 /** How many files are read ahead while earlier ones are parsed. */
 const READ_AHEAD = 32;
 
-type ReadOutcome = { path: string; text: string } | { path: string; error: unknown };
+type ReadOutcome = { path: string; text: string } | { path: string; error: ChainwatchError };
+
+/**
+ * One advisory file's text: a regular file (opened without blocking, so a
+ * FIFO that appeared after the listing fails at once), at most
+ * INPUT_LIMITS.advisory bytes, valid UTF-8.
+ */
+async function readAdvisoryFile(filePath: string): Promise<ReadOutcome> {
+  try {
+    return { path: filePath, text: await readInputText(filePath, { maxBytes: INPUT_LIMITS.advisory }) };
+  } catch (error) {
+    if (error instanceof ChainwatchError) return { path: filePath, error };
+    return { path: filePath, error: unreadable(filePath, error).error };
+  }
+}
 
 /** Reads files with a bounded read-ahead so disk waits overlap parsing, yielding in input order. */
 async function* readInOrder(files: readonly string[]): AsyncGenerator<ReadOutcome> {
   const inFlight: Promise<ReadOutcome>[] = [];
   let next = 0;
   const startNext = () => {
-    const filePath = files[next++]!;
-    inFlight.push(
-      readFile(filePath, 'utf8').then(
-        (text) => ({ path: filePath, text }),
-        (error: unknown) => ({ path: filePath, error }),
-      ),
-    );
+    inFlight.push(readAdvisoryFile(files[next++]!));
   };
   while (next < files.length && inFlight.length < READ_AHEAD) startNext();
   while (inFlight.length > 0) {
@@ -257,22 +293,24 @@ export async function* iterateAdvisoryDirectory(dir: string, options: DirectoryL
     return;
   }
   for await (const outcome of readInOrder(files)) {
-    if ('error' in outcome) yield unreadable(outcome.path, outcome.error);
+    if ('error' in outcome) yield fail(outcome.error);
     else yield parseAdvisoryText(outcome.text, advisoryFormatOf(outcome.path)!, outcome.path);
   }
 }
 
 /**
- * The syntax stage of parseAdvisoryText, for worker threads. YAML parsing is
+ * The YAML stage of parseAdvisoryText, for worker threads. YAML parsing is
  * what a directory load spends its time on (the PyPA tree: ~0.4 ms per file,
- * schema validation ~0.03 ms), so workers read and parse while the calling
- * thread validates. It is source text because load.ts must work both from
- * TypeScript sources (tests) and compiled output; keep it in step with
- * parseSyntax() and YAML_OPTIONS above.
+ * schema validation ~0.03 ms), so workers parse while the calling thread
+ * reads (bounded, regular files only: readAdvisoryFile) and validates. It is
+ * source text because load.ts must work both from TypeScript sources (tests)
+ * and compiled output; keep it in step with parseSyntax() and YAML_OPTIONS
+ * above. A value too deep to pass back as JSON is handed back undecided: the
+ * calling thread then parses that file itself, so both paths give the same
+ * answer.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { readFileSync } = require('node:fs');
 const { parse, YAMLParseError } = require(workerData.yamlPath);
 const numberTag = new RegExp(workerData.numberTagPattern);
 const options = {
@@ -283,57 +321,49 @@ const options = {
   uniqueKeys: true,
 };
 function parseOne(task) {
-  let text;
+  let value;
   try {
-    text = readFileSync(task.path, 'utf8');
-  } catch (error) {
-    return { index: task.index, failure: 'read', message: String(error && error.message) };
-  }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  // JSON is parsed on the calling thread: JSON.parse is as cheap as passing its result over.
-  if (task.format === 'json') return { index: task.index, text };
-  try {
-    return { index: task.index, json: JSON.stringify(parse(text, options)) };
+    value = parse(task.text, options);
   } catch (error) {
     const message = String(error && error.message);
     const line = error instanceof YAMLParseError && error.linePos ? error.linePos[0].line : undefined;
     return { index: task.index, failure: 'syntax', message: 'invalid YAML: ' + message.split('\\n')[0].replace(/:$/, ''), line };
   }
+  try {
+    return { index: task.index, json: JSON.stringify(value) };
+  } catch {
+    return { index: task.index, undecided: true };
+  }
 }
 parentPort.on('message', (tasks) => parentPort.postMessage(tasks.map(parseOne)));
 `;
 
-type WorkerTask = { index: number; path: string; format: AdvisoryFormat };
+type WorkerTask = { index: number; text: string };
 type WorkerOutcome =
   | { index: number; json: string }
-  | { index: number; text: string }
-  | { index: number; failure: 'read' | 'syntax'; message: string; line?: number };
+  | { index: number; undecided: true }
+  | { index: number; failure: 'syntax'; message: string; line?: number };
 
 const TASKS_PER_MESSAGE = 16;
 
-/** Reads and parses `files` on `count` worker threads; yields validated results in path order. */
+/**
+ * Reads `files` on the calling thread, parses the YAML ones on `count`
+ * worker threads, validates here, and yields results in path order. At most
+ * a few batches per worker are read ahead of the result being yielded.
+ */
 async function* parseInWorkers(files: readonly string[], count: number): AsyncGenerator<Result<OsvRecord>> {
   const require = createRequire(import.meta.url);
   const workerData = { yamlPath: require.resolve('yaml'), numberTagPattern: NUMBER_TAG.source };
   const pool = Array.from({ length: Math.min(count, Math.ceil(files.length / TASKS_PER_MESSAGE)) }, () => new Worker(WORKER_SOURCE, { eval: true, workerData }));
-  const done = new Map<number, WorkerOutcome>();
+  const outstanding = pool.map(() => 0);
+  const parsed = new Map<number, WorkerOutcome>();
   let wake: (() => void) | null = null;
   let failure: unknown = null;
   let finished = false;
-  let nextTask = 0;
-
-  const feed = (worker: Worker) => {
-    if (nextTask >= files.length) return;
-    const tasks: WorkerTask[] = [];
-    for (; nextTask < files.length && tasks.length < TASKS_PER_MESSAGE; nextTask++) {
-      tasks.push({ index: nextTask, path: files[nextTask]!, format: advisoryFormatOf(files[nextTask]!)! });
-    }
-    worker.postMessage(tasks);
-  };
-  for (const worker of pool) {
+  pool.forEach((worker, slot) => {
     worker.on('message', (outcomes: WorkerOutcome[]) => {
-      for (const outcome of outcomes) done.set(outcome.index, outcome);
-      feed(worker);
+      outstanding[slot]! -= outcomes.length;
+      for (const outcome of outcomes) parsed.set(outcome.index, outcome);
       wake?.();
     });
     worker.on('error', (error) => {
@@ -345,44 +375,83 @@ async function* parseInWorkers(files: readonly string[], count: number): AsyncGe
       failure ??= new Error(`advisory parser thread stopped early (exit code ${code})`);
       wake?.();
     });
-    // Two batches in flight per worker so none waits for the main thread.
-    feed(worker);
-    feed(worker);
-  }
+  });
 
+  /** Files handed to a worker, kept for validation messages (line lookup) and undecided answers. */
+  const sent = new Map<number, { path: string; text: string }>();
+  /** Results decided on this thread (read failures, JSON files), waiting for their turn. */
+  const decided = new Map<number, Result<OsvRecord>>();
+  let batch: WorkerTask[] = [];
+  const flush = () => {
+    if (batch.length === 0) return;
+    let slot = 0;
+    for (let other = 1; other < pool.length; other++) if (outstanding[other]! < outstanding[slot]!) slot = other;
+    outstanding[slot]! += batch.length;
+    pool[slot]!.postMessage(batch);
+    batch = [];
+  };
+  const settle = (index: number): Result<OsvRecord> | null => {
+    const local = decided.get(index);
+    if (local) {
+      decided.delete(index);
+      return local;
+    }
+    const outcome = parsed.get(index);
+    if (!outcome) return null;
+    parsed.delete(index);
+    const file = sent.get(index)!;
+    sent.delete(index);
+    if ('json' in outcome) return guardStack(file.path, () => validateParsed(JSON.parse(outcome.json), () => file.text, 'yaml', file.path));
+    if ('undecided' in outcome) return parseAdvisoryText(file.text, 'yaml', file.path);
+    return syntaxError(outcome.message, locationOf(file.path, outcome.line));
+  };
+  const waitForWorkers = async () => {
+    if (failure !== null) throw failure;
+    await new Promise<void>((resolve) => (wake = resolve));
+    wake = null;
+    if (failure !== null) throw failure;
+  };
+
+  const window = pool.length * TASKS_PER_MESSAGE * 4;
+  let read = 0;
+  let yielded = 0;
   try {
-    for (let index = 0; index < files.length; index++) {
-      while (!done.has(index)) {
-        if (failure !== null) throw failure;
-        await new Promise<void>((resolve) => (wake = resolve));
-        wake = null;
+    for await (const outcome of readInOrder(files)) {
+      const index = read++;
+      if ('error' in outcome) decided.set(index, fail(outcome.error));
+      // JSON is parsed on this thread: JSON.parse is as cheap as passing its result over.
+      else if (advisoryFormatOf(outcome.path) === 'json') decided.set(index, parseAdvisoryText(outcome.text, 'json', outcome.path));
+      else {
+        sent.set(index, outcome);
+        batch.push({ index, text: outcome.text });
+        if (batch.length >= TASKS_PER_MESSAGE) flush();
       }
-      const outcome = done.get(index)!;
-      done.delete(index);
-      const filePath = files[index]!;
-      const format = advisoryFormatOf(filePath)!;
-      if ('text' in outcome) {
-        yield parseAdvisoryText(outcome.text, format, filePath);
-      } else if ('json' in outcome) {
-        // The worker's YAML value crosses threads as JSON text: cheaper than a structured clone.
-        yield validateParsed(JSON.parse(outcome.json), () => readTextOrNull(filePath), format, filePath);
-      } else if (outcome.failure === 'read') {
-        yield unreadable(filePath, new Error(outcome.message));
-      } else {
-        yield syntaxError(outcome.message, locationOf(filePath, outcome.line));
+      for (let result = settle(yielded); result !== null; result = settle(yielded)) {
+        yielded++;
+        yield result;
+      }
+      while (read - yielded >= window) {
+        flush();
+        const result = settle(yielded);
+        if (result === null) await waitForWorkers();
+        else {
+          yielded++;
+          yield result;
+        }
+      }
+    }
+    flush();
+    while (yielded < read) {
+      const result = settle(yielded);
+      if (result === null) await waitForWorkers();
+      else {
+        yielded++;
+        yield result;
       }
     }
   } finally {
     finished = true;
     await Promise.all(pool.map((worker) => worker.terminate()));
-  }
-}
-
-function readTextOrNull(filePath: string): string | null {
-  try {
-    return withoutBom(readFileSync(filePath, 'utf8'));
-  } catch {
-    return null;
   }
 }
 
@@ -403,12 +472,30 @@ export interface ZipEntryInfo {
   size: number;
 }
 
+const MiB = 1024 * 1024;
+
+/**
+ * What an OSV export zip may inflate to. A record entry is at most
+ * INPUT_LIMITS.advisory, like a record file. All entries together: 1 GiB, or
+ * 64 times the archive's own size when that is more (OSV's JSON deflates
+ * about 4 to 8 times; deflate itself can reach about 1,000). Members must not
+ * overlap (src/core/zip.ts), so every inflated byte comes from bytes of its
+ * own, and an export of a million entries is still readable.
+ */
+export function advisoryZipLimits(archiveBytes: number): ZipLimits {
+  return {
+    maxMemberBytes: INPUT_LIMITS.advisory,
+    maxTotalBytes: Math.max(1024 * MiB, 64 * archiveBytes),
+    maxEntries: 4 * 1024 * 1024,
+  };
+}
+
 /**
  * Reads a zip's central directory. A truncated or corrupt archive (no end
  * record, bad offsets) is an error value naming the archive.
  */
 export function listZipEntries(bytes: Uint8Array, archiveLabel: string): Result<ZipEntryInfo[]> {
-  const directory = readZipDirectorySync(bytes, archiveLabel);
+  const directory = readZipDirectorySync(bytes, archiveLabel, advisoryZipLimits(bytes.length));
   if (!directory.ok) return directory;
   return { ok: true, value: directory.value.entries.map((entry) => ({ name: entry.name, size: entry.uncompressedSize })) };
 }
@@ -421,7 +508,8 @@ export function listZipEntries(bytes: Uint8Array, archiveLabel: string): Result<
  * AdvisoryStore.importRecords inside one transaction.
  */
 export function* iterateAdvisoryZipBytes(bytes: Uint8Array, archiveLabel: string): Generator<Result<OsvRecord>> {
-  const directory = readZipDirectorySync(bytes, archiveLabel);
+  const limits = advisoryZipLimits(bytes.length);
+  const directory = readZipDirectorySync(bytes, archiveLabel, limits);
   if (!directory.ok) {
     yield directory;
     return;
@@ -431,7 +519,7 @@ export function* iterateAdvisoryZipBytes(bytes: Uint8Array, archiveLabel: string
     const format = advisoryFormatOf(entry.name);
     if (format === null) continue;
     const entryLabel = `${archiveLabel}!/${entry.name}`;
-    const data = readZipMemberSync(bytes, directory.value, entry, archiveLabel);
+    const data = readZipMemberSync(bytes, directory.value, entry, archiveLabel, limits);
     if (!data.ok) {
       yield data;
       continue;
@@ -447,10 +535,12 @@ export function* iterateAdvisoryZipBytes(bytes: Uint8Array, archiveLabel: string
   }
 }
 
+/** An export zip from disk: a regular file (never a FIFO or device) of at most INPUT_LIMITS.advisoryArchive bytes. */
 async function readArchive(file: string): Promise<Result<Uint8Array>> {
   try {
-    return { ok: true, value: await readFile(file) };
+    return { ok: true, value: await readInputBytes(file, { maxBytes: INPUT_LIMITS.advisoryArchive }) };
   } catch (error) {
+    if (error instanceof ChainwatchError) return fail(error);
     return unreadable(file, error);
   }
 }
@@ -492,7 +582,7 @@ export async function importAdvisories(
   let loaded = 0;
   if (source.kind === 'directory') {
     const result = await loadAdvisoryDirectory(source.path);
-    errors.push(...result.errors);
+    for (const error of result.errors) errors.push(error);
     loaded = result.records.length;
     const stats = store.importRecords(result.records, { source: sourceName });
     return { ...stats, loaded, errors };

@@ -7,6 +7,7 @@ import { pypiScheme } from '../ecosystems/pypi/version.js';
 import type { VersionScheme } from '../ecosystems/types.js';
 import { compileRecords, createPackageMatcher, isAffected, matchPackage, matchPackageWithWarnings, representativeId } from './match.js';
 import type { MatchWarning } from './match.js';
+import { openSqliteStore } from '../store/sqlite-store.js';
 import type { OsvAffected, OsvEvent, OsvRange, OsvRecord } from './types.js';
 
 const osvData = new URL('../../../shared/data/osv/', import.meta.url);
@@ -493,6 +494,49 @@ describe('createPackageMatcher', () => {
     for (const name of ['a', 'b', 'a', 'c', 'a', 'b']) matcher.match({ ecosystem: 'PyPI', name, version: '1.0' });
     // a and b cached; a hit keeps a; c evicts b (least recently used); a is still cached; b is compiled again.
     expect(asked).toEqual(['a', 'b', 'c', 'b']);
+  });
+});
+
+describe('records of hostile size', () => {
+  // Issue 7: a record with 200,000 fixed events overflowed the stack in `fixed.push(...list)`, and, once stored,
+  // crashed every later scan of its package. Spreading a list into a call copies it onto the stack.
+  const COUNT = 200_000;
+  function hugeRecord(): OsvRecord {
+    const events: OsvEvent[] = [{ introduced: '0' }];
+    for (let index = 1; index <= COUNT; index++) events.push({ fixed: `${index}.0.0` });
+    const entry = affects('npm', 'huge', [{ type: 'ECOSYSTEM', events }]);
+    entry.severity = Array.from({ length: COUNT }, () => ({ type: 'Ubuntu', score: 'low' }));
+    return record('HUGE-1', [entry]);
+  }
+
+  it('matches a stored record with 200,000 fixed events and 200,000 severity entries, scan after scan', () => {
+    const store = openSqliteStore(':memory:');
+    try {
+      store.importRecords([hugeRecord()]);
+      for (const scan of [1, 2]) {
+        const matcher = createPackageMatcher(store, (ecosystem) => (ecosystem === 'npm' ? npmScheme : null));
+        const [finding, ...others] = matcher.match({ ecosystem: 'npm', name: 'huge', version: '0.5.0' }).findings;
+        expect(others, `scan ${scan}`).toEqual([]);
+        expect(finding?.id).toBe('HUGE-1');
+        expect(finding?.severity).toEqual({ level: 'low', source: 'database' });
+        expect(finding?.fixed).toHaveLength(COUNT);
+        expect(finding?.fixed.slice(0, 2)).toEqual(['1.0.0', '2.0.0']);
+        expect(matcher.match({ ecosystem: 'npm', name: 'huge', version: `${COUNT}.0.0` }).findings).toEqual([]);
+      }
+    } finally {
+      store.close();
+    }
+  });
+
+  it('matches a version listed outside every range of such a record (the other fix-collecting path)', () => {
+    const huge = hugeRecord();
+    const entry = huge.affected![0]!;
+    entry.ranges = [ecosystemRange({ introduced: '0' }, { fixed: '0.1.0' }), ...entry.ranges!];
+    entry.ranges[1]!.events = entry.ranges[1]!.events.filter((event) => event.introduced === undefined);
+    entry.ranges[1]!.events.unshift({ introduced: `${COUNT + 1}.0.0` });
+    entry.versions = ['0.5.0'];
+    const findings = matchPackage({ ecosystem: 'npm', name: 'huge', version: '0.5.0' }, compileRecords([huge], npmScheme));
+    expect(findings.map((finding) => [finding.id, finding.fixed.length])).toEqual([['HUGE-1', COUNT]]);
   });
 });
 

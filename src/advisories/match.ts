@@ -338,7 +338,8 @@ function evaluateAffected(entry: CompiledAffected, target: ParsedTarget): Affect
     const outcome = evaluateRange(range, target);
     if (outcome.affected) {
       inRange = true;
-      fixed.push(...outcome.fixed);
+      // A loop, not push(...list): a record may hold any number of events, and spreading them overflows the stack.
+      for (const one of outcome.fixed) fixed.push(one);
     }
   }
   if (inRange) return { affected: true, fixed };
@@ -436,7 +437,7 @@ export function matchPackageWithWarnings(target: MatchInput, records: CompiledRe
       const outcome = evaluateAffected(entry, parsed);
       if (!outcome.affected) return;
       matchedEntries.push(index);
-      fixed.push(...outcome.fixed);
+      for (const one of outcome.fixed) fixed.push(one);
     });
     if (matchedEntries.length > 0) hits.push({ record, matchedEntries, fixed });
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ChainwatchError, fail, ok, type ErrorLocation, type Result } from '../core/errors.js';
+import { excerpt } from '../core/excerpt.js';
 import type { OsvRecord } from './types.js';
 
 /**
@@ -136,6 +137,47 @@ export function formatIssuePath(path: readonly PropertyKey[]): string {
 }
 
 /**
+ * How deeply a record may nest lists and objects. A real record is at most
+ * about ten levels deep (`affected[].ranges[].events[]` is seven); every
+ * later step that walks a record recursively (JSON.stringify when it is
+ * stored, position-keeping re-parses for error lines) overflows the stack
+ * somewhere above ten thousand, so a record is refused long before that.
+ */
+export const MAX_RECORD_DEPTH = 64;
+
+/**
+ * The path to the first list or object nested deeper than `limit`, or null.
+ * Iterative: the check itself must not overflow on the input it guards against.
+ */
+export function pathDeeperThan(value: unknown, limit: number): PropertyKey[] | null {
+  const pending: { value: unknown; depth: number; key: PropertyKey; parent: number }[] = [{ value, depth: 1, key: '', parent: -1 }];
+  // Parents are kept by index so a path is only built for the one offending node.
+  const visited: { key: PropertyKey; parent: number }[] = [];
+  while (pending.length > 0) {
+    const node = pending.pop()!;
+    if (typeof node.value !== 'object' || node.value === null) continue;
+    const index = visited.length;
+    visited.push({ key: node.key, parent: node.parent });
+    if (node.depth > limit) {
+      const path: PropertyKey[] = [];
+      for (let at = index; at > 0; at = visited[at]!.parent) path.push(visited[at]!.key);
+      return path.reverse();
+    }
+    if (Array.isArray(node.value)) {
+      for (let item = node.value.length - 1; item >= 0; item--) {
+        const child: unknown = node.value[item];
+        if (typeof child === 'object' && child !== null) pending.push({ value: child, depth: node.depth + 1, key: item, parent: index });
+      }
+    } else {
+      for (const [key, child] of Object.entries(node.value)) {
+        if (typeof child === 'object' && child !== null) pending.push({ value: child, depth: node.depth + 1, key, parent: index });
+      }
+    }
+  }
+  return null;
+}
+
+/**
  * Validates one parsed document as an OSV record. Bad input is an error
  * value carrying `location` (and the failing field's path in the message);
  * this never throws on bad input.
@@ -143,6 +185,18 @@ export function formatIssuePath(path: readonly PropertyKey[]): string {
 export function parseOsvRecord(value: unknown, location: ErrorLocation): Result<OsvRecord> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return fail(new ChainwatchError('invalid-advisory', 'not an OSV record: expected a JSON/YAML object', { location }));
+  }
+  const tooDeep = pathDeeperThan(value, MAX_RECORD_DEPTH);
+  if (tooDeep !== null) {
+    const id = (value as { id?: unknown }).id;
+    const shown = formatIssuePath(tooDeep.slice(0, 8));
+    return fail(
+      new ChainwatchError(
+        'invalid-advisory',
+        `invalid OSV record${typeof id === 'string' ? ` ${excerpt(id)}` : ''}: lists and objects nested more than ${MAX_RECORD_DEPTH} levels deep (at ${shown}…)`,
+        { location },
+      ),
+    );
   }
   const parsed = osvRecordSchema.safeParse(value);
   if (parsed.success) return ok(parsed.data);

@@ -172,7 +172,7 @@ function isRecordList(input: OsvRecord | readonly OsvRecord[]): input is readonl
  */
 export function severityOfRecord(record: OsvRecord, affected: readonly OsvAffected[]): Severity {
   const entries: OsvSeverity[] = [...asArray(record.severity)];
-  for (const entry of affected) entries.push(...asArray(entry.severity));
+  for (const entry of affected) for (const one of asArray(entry.severity)) entries.push(one);
 
   const scores = entries.map(scoreCvss).filter((score): score is CvssScore => score !== null);
   for (const source of CVSS_PREFERENCE) {

@@ -9,6 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../core/clock.js';
 import { collectingSink } from '../core/events.js';
+import { buildZip, overlappingBomb } from '../core/zip.fixture.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import type { OsvRecord } from './types.js';
 import {
@@ -223,7 +224,7 @@ describe('updateAdvisoryDatabase', () => {
     expect(result.ecosystems).toEqual([
       expect.objectContaining({ ecosystem: 'PyPI', reachable: false, mode: 'none', imported: 0, errors: [] }),
     ]);
-    expect(result.ecosystems[0]?.error).toMatch(/^cannot fetch https:\/\/osv\.test\/exports\/PyPI\/modified_id\.csv: /);
+    expect(result.ecosystems[0]?.error).toMatch(/^https:\/\/osv\.test\/exports\/PyPI\/modified_id\.csv could not be reached after 1 attempt\(s\): /);
     expect(result.records).toBe(5);
     expect(fingerprint()).toEqual(before);
     // Offline failures are not retried: they only make an offline run slow.
@@ -235,7 +236,7 @@ describe('updateAdvisoryDatabase', () => {
     const before = fingerprint();
     serve('/PyPI/modified_id.csv', 500, 'oops', {}, 3);
     const result = await updateAdvisoryDatabase(options());
-    expect(result.ecosystems[0]).toMatchObject({ reachable: false, error: 'https://osv.test/exports/PyPI/modified_id.csv answered HTTP 500' });
+    expect(result.ecosystems[0]).toMatchObject({ reachable: false, error: 'https://osv.test/exports/PyPI/modified_id.csv answered HTTP 500 after 3 attempt(s)' });
     expect(sleeps).toEqual([1, 2]);
     expect(fingerprint()).toEqual(before);
   });
@@ -267,7 +268,7 @@ describe('updateAdvisoryDatabase', () => {
     const result = await updateAdvisoryDatabase(options({ concurrency: 1 }));
     expect(result.ecosystems[0]).toMatchObject({
       reachable: false,
-      error: 'https://osv.test/exports/PyPI/PYSEC-2023-73.json answered HTTP 503',
+      error: 'https://osv.test/exports/PyPI/PYSEC-2023-73.json answered HTTP 503 after 3 attempt(s)',
     });
     expect(fingerprint()).toEqual(before);
   });
@@ -284,7 +285,7 @@ describe('updateAdvisoryDatabase', () => {
   it('gives up at once when Retry-After asks for longer than it may wait', async () => {
     serve('/PyPI/all.zip', 503, '', { 'retry-after': '3600' });
     const result = await updateAdvisoryDatabase(options());
-    expect(result.ecosystems[0]).toMatchObject({ reachable: false, error: 'https://osv.test/exports/PyPI/all.zip answered HTTP 503 and asks to wait 3600 s' });
+    expect(result.ecosystems[0]).toMatchObject({ reachable: false, error: 'https://osv.test/exports/PyPI/all.zip answered HTTP 503 and asked to wait 3600 s (more than the 10 s allowed)' });
     expect(sleeps).toEqual([]);
   });
 
@@ -376,6 +377,35 @@ describe('updateAdvisoryDatabase', () => {
     expect(fingerprint()).not.toEqual(before);
   });
 
+  it('refuses an all.zip whose directory points every entry at one member, leaving the database untouched', async () => {
+    await seed();
+    const before = fingerprint();
+    serve('/PyPI/all.zip', 200, Buffer.from(overlappingBomb(1000, 16 * 1024 * 1024)));
+    const result = await updateAdvisoryDatabase(options({ full: true }));
+    expect(result.ecosystems[0]).toMatchObject({ reachable: false, mode: 'none', imported: 0 });
+    expect(result.ecosystems[0]?.error).toMatch(/^PyPI\/all\.zip is not a readable zip .*both start at offset 0/);
+    expect(fingerprint()).toEqual(before);
+  });
+
+  it('reports 150,000 bad entries of all.zip one by one (no push(...list) of them)', async () => {
+    const count = 150_000;
+    // Entries that are not UTF-8: the cheapest bad record, so the test stays fast.
+    const members = Array.from({ length: count }, (_, index) => ({ name: `BAD-${index}.json`, data: Buffer.from([0xff]), method: 0 as const }));
+    serve('/PyPI/all.zip', 200, Buffer.from(buildZip([...members, { name: 'GOOD-1.json', data: Buffer.from('{"id":"GOOD-1","modified":"2024-01-01T00:00:00Z"}') }])));
+    const result = await updateAdvisoryDatabase(options());
+    expect(result.ecosystems[0]).toMatchObject({ reachable: true, mode: 'full', imported: 1, downloaded: count + 1 });
+    expect(result.ecosystems[0]?.errors).toHaveLength(count);
+    expect(result.ecosystems[0]?.errors[0]?.describe()).toBe('PyPI/all.zip!/BAD-0.json: entry is not UTF-8 text');
+  });
+
+  it('reports a downloaded record that is not UTF-8 instead of mangling it', async () => {
+    await seed();
+    serve('/PyPI/modified_id.csv', 200, indexCsv([['2025-01-01T00:00:00Z', 'PYSEC-2099-1']]));
+    serve('/PyPI/PYSEC-2099-1.json', 200, Buffer.concat([Buffer.from('{"id":"PYSEC-2099-1","modified":"2025-01-01T00:00:00Z","summary":"'), Buffer.from([0xff]), Buffer.from('"}')]));
+    const result = await updateAdvisoryDatabase(options());
+    expect(result.ecosystems[0]?.errors.map((error) => [error.code, error.location?.path])).toEqual([['invalid-encoding', 'PyPI/PYSEC-2099-1.json']]);
+  });
+
   it('switches to all.zip when too much changed for one request per record', async () => {
     await seed();
     serve(
@@ -398,7 +428,8 @@ describe('updateAdvisoryDatabase', () => {
     expect(result.ecosystems[0]?.reachable).toBe(false);
     expect(text).not.toContain('s3cret-token');
     expect(text).not.toContain('k3y-value');
-    expect(text).toContain('https://***:***@osv.test/exports/PyPI/all.zip?key=***');
+    // The user info went into an Authorization header, so the URL shown has none.
+    expect(text).toContain('https://osv.test/exports/PyPI/all.zip?key=***');
   });
 });
 

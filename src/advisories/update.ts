@@ -1,12 +1,15 @@
-import { redactUrl, requestSecrets, scrubSecrets } from '../http/redact.js';
+import { redactUrl } from '../http/redact.js';
 import { setTimeout as delay } from 'node:timers/promises';
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { systemClock, type Clock } from '../core/clock.js';
-import { ChainwatchError, HostError } from '../core/errors.js';
+import { ChainwatchError, fail, HostError, type Result } from '../core/errors.js';
 import { silentSink, type EventSink } from '../core/events.js';
+import { createHttpClient } from '../http/client.js';
+import type { HttpClient } from '../http/types.js';
 import type { Ecosystem } from '../core/package.js';
 import { openSqliteStore, type SqliteAdvisoryStore } from '../store/sqlite-store.js';
 import { compareTimestamps, timestampKey } from '../store/timestamps.js';
+import { decodeUtf8, INPUT_LIMITS } from '../inventory/read-input.js';
 import { iterateAdvisoryZipBytes, listZipEntries, parseAdvisoryText } from './load.js';
 import type { OsvRecord } from './types.js';
 
@@ -71,8 +74,10 @@ export interface UpdateOptions {
   /** OSV export folders, e.g. `['PyPI', 'npm']` (see OSV_EXPORT_FOLDERS). */
   ecosystems: readonly string[];
   baseUrl?: string;
-  /** undici Dispatcher (a MockAgent in tests); default: undici's global dispatcher. */
+  /** undici Dispatcher (a MockAgent in tests); default: the HTTP layer's, which honours HTTP(S)_PROXY / NO_PROXY. */
   dispatcher?: Dispatcher;
+  /** Time allowed for each download, redirects and retries included (default by kind: all.zip 30 min, modified_id.csv 10 min, a record 2 min). */
+  deadlineMs?: number;
   clock?: Clock;
   events?: EventSink;
   retry?: RetryOptions;
@@ -164,7 +169,10 @@ export function parseModifiedIndex(text: string): ModifiedIndex {
 type Download = { status: 200; body: Uint8Array } | { status: 404 };
 
 interface HttpContext {
-  dispatcher: Dispatcher | undefined;
+  /** The HTTP layer, without its cache: redirects, retries, deadlines, size limits and redaction are its. */
+  client: HttpClient;
+  /** Overrides every download's deadline (`UpdateOptions.deadlineMs`). */
+  deadlineMs: number | undefined;
   clock: Clock;
   attempts: number;
   baseDelayMs: number;
@@ -184,6 +192,37 @@ const TRANSIENT_NETWORK_CODES = new Set([
   'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
 ]);
 
+/** What each kind of download may weigh and take: all.zip is big, a record small. */
+const DOWNLOAD_LIMITS = {
+  archive: { maxBytes: 1024 * 1024 * 1024, deadlineMs: 30 * 60_000 },
+  index: { maxBytes: 256 * 1024 * 1024, deadlineMs: 10 * 60_000 },
+  record: { maxBytes: 16 * 1024 * 1024, deadlineMs: 120_000 },
+} as const;
+
+function downloadLimitsFor(url: string): { maxBytes: number; deadlineMs: number } {
+  const path = new URL(url).pathname;
+  if (path.endsWith('.zip')) return DOWNLOAD_LIMITS.archive;
+  if (path.endsWith('.csv')) return DOWNLOAD_LIMITS.index;
+  return DOWNLOAD_LIMITS.record;
+}
+
+/** The HTTP client `db update` downloads with: no cache (the store is the cache), retries as configured. */
+function createUpdateClient(options: UpdateOptions, http: Omit<HttpContext, 'client' | 'deadlineMs'>): HttpClient {
+  return createHttpClient({
+    cachePath: null,
+    ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+    clock: http.clock,
+    events: http.events,
+    sleep: http.sleep,
+    // No jitter: the wait doubles from baseDelayMs, as it always has here.
+    random: () => 1,
+    retry: { retries: http.attempts - 1, baseDelayMs: http.baseDelayMs, maxDelayMs: http.maxDelayMs },
+    // Failing to connect at all (offline, DNS) is not retried: that only makes an offline run slow.
+    retryNetworkError: (code) => code !== undefined && TRANSIENT_NETWORK_CODES.has(code),
+    perHostConcurrency: Math.max(1, options.concurrency ?? 8),
+  });
+}
+
 /** Milliseconds to wait from a Retry-After header (seconds or an HTTP date), or null. */
 export function retryAfterMs(header: string | string[] | undefined, now: Date): number | null {
   const value = Array.isArray(header) ? header[0] : header;
@@ -195,48 +234,19 @@ export function retryAfterMs(header: string | string[] | undefined, now: Date): 
 }
 
 /**
- * GET with retries: 429 and 5xx are retried with doubling back-off or the
- * server's Retry-After; connection resets and timeouts are retried too.
- * Failures to connect at all (offline, DNS) are not: retrying them only
- * makes an offline run slow. 404 is an answer ("absent"), not an error.
+ * GET through the HTTP layer (src/http): redirects are followed, 429 and 5xx
+ * retried with doubling back-off or the server's Retry-After, connection
+ * resets and timeouts retried too, failures to connect at all not (see
+ * createUpdateClient); every download has a size limit and a deadline for
+ * its kind (DOWNLOAD_LIMITS); URLs in messages are redacted. 404 is an
+ * answer ("absent"), not an error; any other status is a HostError.
  */
 async function download(url: string, source: string, http: HttpContext): Promise<Download> {
-  const shownUrl = redactUrl(url);
-  for (let attempt = 1; ; attempt++) {
-    let waitMs: number;
-    let failure: HostError;
-    try {
-      const response = await request(url, { method: 'GET', dispatcher: http.dispatcher });
-      if (response.statusCode === 200) {
-        return { status: 200, body: new Uint8Array(await response.body.arrayBuffer()) };
-      }
-      await response.body.dump();
-      if (response.statusCode === 404) return { status: 404 };
-      const retryable = response.statusCode === 429 || response.statusCode >= 500;
-      failure = new HostError(source, `${shownUrl} answered HTTP ${response.statusCode}`, { status: response.statusCode, retryable });
-      if (!retryable) throw failure;
-      const fromServer = retryAfterMs(response.headers['retry-after'], http.clock.now());
-      if (fromServer !== null && fromServer > http.maxDelayMs) {
-        throw new HostError(source, `${shownUrl} answered HTTP ${response.statusCode} and asks to wait ${Math.ceil(fromServer / 1000)} s`, {
-          status: response.statusCode,
-          retryable: true,
-        });
-      }
-      waitMs = fromServer ?? Math.min(http.maxDelayMs, http.baseDelayMs * 2 ** (attempt - 1));
-    } catch (error) {
-      if (error instanceof HostError) throw error;
-      const code = (error as { code?: string }).code;
-      const retryable = code !== undefined && TRANSIENT_NETWORK_CODES.has(code);
-      // The library's message may quote the URL, query and all.
-      const reason = scrubSecrets(`${(error as Error).message ?? String(error)}${code ? ` (${code})` : ''}`, requestSecrets(url));
-      failure = new HostError(source, `cannot fetch ${shownUrl}: ${reason}`, { retryable });
-      if (!retryable) throw failure;
-      waitMs = Math.min(http.maxDelayMs, http.baseDelayMs * 2 ** (attempt - 1));
-    }
-    if (attempt >= http.attempts) throw failure;
-    http.events.emit({ type: 'log', level: 'debug', message: `retrying ${shownUrl} in ${waitMs} ms`, data: { attempt, status: failure.status } });
-    await http.sleep(waitMs);
-  }
+  const limits = downloadLimitsFor(url);
+  const response = await http.client.get({ url, source, cache: 'no-store', maxBytes: limits.maxBytes, deadlineMs: http.deadlineMs ?? limits.deadlineMs });
+  if (response.status === 200) return { status: 200, body: new Uint8Array(response.body.buffer, response.body.byteOffset, response.body.length) };
+  if (response.status === 404) return { status: 404 };
+  throw new HostError(source, `${redactUrl(response.url)} answered HTTP ${response.status}`, { status: response.status });
 }
 
 /** `<base>/<segment>/<segment>`, keeping the base's query (a mirror may need one). */
@@ -331,7 +341,7 @@ async function planIncremental(
           // Withdrawn from the export between index and fetch: retried next time, as it is still missing or stale.
           errors.push(new ChainwatchError('invalid-advisory', 'listed in modified_id.csv but not downloadable (HTTP 404)', { location: { path: label } }));
         } else {
-          const parsed = parseAdvisoryText(new TextDecoder().decode(record.body), 'json', label);
+          const parsed = parseDownloadedRecord(record.body, label);
           if (!parsed.ok) errors.push(parsed.error);
           else if (parsed.value.id !== id) {
             errors.push(new ChainwatchError('invalid-advisory', `record id ${parsed.value.id} does not match its file name`, { location: { path: label } }));
@@ -347,6 +357,21 @@ async function planIncremental(
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, changed.length)) }, runner));
   if (failure !== null) throw failure;
   return { kind: 'incremental', records, removed, newest, downloaded: changed.length };
+}
+
+/** One `<ID>.json` as downloaded: strict UTF-8 (as a file or zip entry would be), at most INPUT_LIMITS.advisory bytes, then parsed. */
+function parseDownloadedRecord(body: Uint8Array, label: string): Result<OsvRecord> {
+  if (body.length > INPUT_LIMITS.advisory) {
+    return fail(new ChainwatchError('input-too-large', `is larger than ${INPUT_LIMITS.advisory} bytes, the limit for one record`, { location: { path: label } }));
+  }
+  let text: string;
+  try {
+    text = decodeUtf8(body, label);
+  } catch (error) {
+    if (error instanceof ChainwatchError) return fail(error);
+    throw error;
+  }
+  return parseAdvisoryText(text, 'json', label);
 }
 
 /** `ID.json` → `ID` for zip entry names. */
@@ -383,7 +408,7 @@ function applyPlan(store: SqliteAdvisoryStore, ecosystem: string, plan: Plan, re
     const stats = store.importRecords(records(), { source });
     result.imported = stats.imported;
     result.skipped = stats.skipped;
-    result.errors.push(...errors);
+    for (const error of errors) result.errors.push(error);
     result.deleted = store.detachFromSource(
       source,
       [...before.keys()].filter((id) => !seen.has(id)),
@@ -417,15 +442,15 @@ export async function updateAdvisoryDatabase(options: UpdateOptions): Promise<Up
   const clock = options.clock ?? systemClock;
   const events = options.events ?? silentSink;
   const baseUrl = options.baseUrl ?? DEFAULT_OSV_BASE_URL;
-  const http: HttpContext = {
-    dispatcher: options.dispatcher,
+  const retry = {
     clock,
     events,
     attempts: Math.max(1, options.retry?.attempts ?? 4),
     baseDelayMs: options.retry?.baseDelayMs ?? 1000,
     maxDelayMs: options.retry?.maxDelayMs ?? 60_000,
-    sleep: options.retry?.sleep ?? ((milliseconds) => delay(milliseconds)),
+    sleep: options.retry?.sleep ?? ((milliseconds: number) => delay(milliseconds)),
   };
+  const http: HttpContext = { ...retry, client: createUpdateClient(options, retry), deadlineMs: options.deadlineMs };
   const store = openSqliteStore(options.storePath);
   try {
     const results: EcosystemUpdateResult[] = [];
@@ -491,6 +516,7 @@ export async function updateAdvisoryDatabase(options: UpdateOptions): Promise<Up
     return { ecosystems: results, records: store.count() };
   } finally {
     store.close();
+    await http.client.close();
   }
 }
 

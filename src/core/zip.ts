@@ -38,12 +38,30 @@ export interface ZipDirectory {
   centralDirectoryOffset: number;
 }
 
+/**
+ * What a zip may cost. A member never inflates past its declared size (zlib
+ * stops at `maxOutputLength` while inflating, and a shorter result is an
+ * error too), so the declared sizes bound the work, and they are checked
+ * against these limits before anything is inflated.
+ */
+export interface ZipLimits {
+  /** Bytes one member may inflate to. */
+  maxMemberBytes: number;
+  /** Bytes all members together may inflate to. */
+  maxTotalBytes: number;
+  /** Entries the central directory may hold. */
+  maxEntries: number;
+}
+
 /** The first read from the end: the end record plus, for most wheels, the whole central directory. */
 export const ZIP_TAIL_BYTES = 8 * 1024;
 const END_RECORD_BYTES = 22;
 const MAX_COMMENT_BYTES = 0xffff;
 /** A member larger than this is not read into memory (labextension manifests and METADATA are kilobytes). */
 export const MAX_MEMBER_BYTES = 64 * 1024 * 1024;
+
+/** The limits when the caller states none: members as above, no total beyond what the entries allow. */
+export const DEFAULT_ZIP_LIMITS: ZipLimits = { maxMemberBytes: MAX_MEMBER_BYTES, maxTotalBytes: Number.POSITIVE_INFINITY, maxEntries: 1 << 22 };
 
 const SIGNATURE = {
   localHeader: 0x04034b50,
@@ -110,7 +128,7 @@ function directoryInRange(record: EndRecord, size: number, label: string): Resul
  * records when the counts overflow, then the directory itself. Host failures
  * from `source.read` propagate; a malformed archive is an error value.
  */
-export async function readZipDirectory(source: ByteSource, label: string): Promise<Result<ZipDirectory>> {
+export async function readZipDirectory(source: ByteSource, label: string, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<Result<ZipDirectory>> {
   const size = source.size;
   if (size < END_RECORD_BYTES) return fail(zipError(label, `${size} bytes is too short`));
   let tailStart = Math.max(0, size - ZIP_TAIL_BYTES);
@@ -128,12 +146,15 @@ export async function readZipDirectory(source: ByteSource, label: string): Promi
   const record = found.ok ? directoryInRange(found.value as EndRecord, size, label) : found;
   if (!record.ok) return record;
   const { entryCount, directorySize, directoryOffset } = record.value;
-  const entries = parseCentralDirectory(await source.read(directoryOffset, directoryOffset + directorySize), entryCount, directoryOffset, label);
-  return entries.ok ? ok({ entries: entries.value, centralDirectoryOffset: directoryOffset }) : entries;
+  const entries = parseCentralDirectory(await source.read(directoryOffset, directoryOffset + directorySize), entryCount, directoryOffset, label, limits);
+  if (!entries.ok) return entries;
+  // Local headers are not at hand here: each member spans at least its fixed header and its data.
+  const checked = checkLayout(entries.value, directoryOffset, () => 0, label, limits);
+  return checked.ok ? ok({ entries: entries.value, centralDirectoryOffset: directoryOffset }) : checked;
 }
 
 /** readZipDirectory for an archive that is all in memory. */
-export function readZipDirectorySync(bytes: Uint8Array, label: string): Result<ZipDirectory> {
+export function readZipDirectorySync(bytes: Uint8Array, label: string, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Result<ZipDirectory> {
   const size = bytes.length;
   if (size < END_RECORD_BYTES) return fail(zipError(label, `${size} bytes is too short`));
   const tail = bytes.subarray(Math.max(0, size - END_RECORD_BYTES - MAX_COMMENT_BYTES));
@@ -144,11 +165,58 @@ export function readZipDirectorySync(bytes: Uint8Array, label: string): Result<Z
   const record = found.ok ? directoryInRange(found.value as EndRecord, size, label) : found;
   if (!record.ok) return record;
   const { entryCount, directorySize, directoryOffset } = record.value;
-  const entries = parseCentralDirectory(bytes.subarray(directoryOffset, directoryOffset + directorySize), entryCount, directoryOffset, label);
-  return entries.ok ? ok({ entries: entries.value, centralDirectoryOffset: directoryOffset }) : entries;
+  const entries = parseCentralDirectory(bytes.subarray(directoryOffset, directoryOffset + directorySize), entryCount, directoryOffset, label, limits);
+  if (!entries.ok) return entries;
+  const data = view(bytes);
+  const localNamesAndExtras = (entry: ZipEntry): number =>
+    entry.localHeaderOffset + 30 <= bytes.length && data.getUint32(entry.localHeaderOffset, true) === SIGNATURE.localHeader
+      ? data.getUint16(entry.localHeaderOffset + 26, true) + data.getUint16(entry.localHeaderOffset + 28, true)
+      : 0;
+  const checked = checkLayout(entries.value, directoryOffset, localNamesAndExtras, label, limits);
+  return checked.ok ? ok({ entries: entries.value, centralDirectoryOffset: directoryOffset }) : checked;
 }
 
-function parseCentralDirectory(directory: Uint8Array, entryCount: number, directoryOffset: number, label: string): Result<ZipEntry[]> {
+/**
+ * Every member must occupy its own bytes before the central directory, and
+ * the declared sizes must fit the limits. Without this, a 64 KiB archive whose
+ * directory points thousands of entries at one highly compressed member
+ * inflates gigabytes (each entry is a valid member, CRC and all).
+ * `variableHeaderBytes` gives a member's local name and extra field lengths
+ * (0 when unknown: the span is then a lower bound, which still catches
+ * shared offsets and members inside other members' data).
+ */
+function checkLayout(
+  entries: readonly ZipEntry[],
+  directoryOffset: number,
+  variableHeaderBytes: (entry: ZipEntry) => number,
+  label: string,
+  limits: ZipLimits,
+): Result<true> {
+  let total = 0;
+  for (const entry of entries) {
+    if (!(entry.uncompressedSize <= limits.maxMemberBytes)) continue; // reported for that member alone when it is read
+    total += entry.uncompressedSize;
+  }
+  const byOffset = [...entries].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset);
+  for (let index = 0; index < byOffset.length; index++) {
+    const entry = byOffset[index]!;
+    const end = entry.localHeaderOffset + 30 + variableHeaderBytes(entry) + entry.compressedSize;
+    const next = byOffset[index + 1];
+    if (next !== undefined && next.localHeaderOffset === entry.localHeaderOffset) {
+      return fail(zipError(label, `entries ${JSON.stringify(next.name)} and ${JSON.stringify(entry.name)} both start at offset ${entry.localHeaderOffset}`));
+    }
+    if (next !== undefined && next.localHeaderOffset < end) {
+      return fail(zipError(label, `entry ${JSON.stringify(next.name)} starts inside entry ${JSON.stringify(entry.name)} (overlapping members)`));
+    }
+    if (!(end <= directoryOffset)) return fail(zipError(label, `entry ${JSON.stringify(entry.name)} runs into the central directory`));
+  }
+  if (total > limits.maxTotalBytes) {
+    return fail(zipError(label, `its members would inflate to ${total} bytes, more than the limit of ${limits.maxTotalBytes} bytes for this archive`));
+  }
+  return ok(true);
+}
+
+function parseCentralDirectory(directory: Uint8Array, entryCount: number, directoryOffset: number, label: string, limits: ZipLimits): Result<ZipEntry[]> {
   const data = view(directory);
   const decoder = new TextDecoder('utf-8');
   const entries: ZipEntry[] = [];
@@ -157,6 +225,7 @@ function parseCentralDirectory(directory: Uint8Array, entryCount: number, direct
   // the count modulo 65,536, so the count alone would silently drop entries.
   while (position < directory.length) {
     const index = entries.length;
+    if (index >= limits.maxEntries) return fail(zipError(label, `it holds more than ${limits.maxEntries} entries, the limit for this archive`));
     if (position + 46 > directory.length || data.getUint32(position, true) !== SIGNATURE.centralHeader) {
       return fail(zipError(label, `central directory entry ${index + 1} of ${entryCount} is missing`));
     }
@@ -222,11 +291,11 @@ function memberEnd(directory: ZipDirectory, entry: ZipEntry): number {
   return end;
 }
 
-/** Inflates a member from the bytes that start at its local header. */
-function inflateMember(bytes: Uint8Array, entry: ZipEntry, where: string): Result<Buffer> {
+/** Inflates a member from the bytes that start at its local header; zlib stops at the declared size, so a lying member costs no more than an honest one. */
+function inflateMember(bytes: Uint8Array, entry: ZipEntry, where: string, maxMemberBytes: number): Result<Buffer> {
   if (entry.flags & 0x1) return fail(memberError(where, 'the member is encrypted'));
   if (entry.method !== 0 && entry.method !== 8) return fail(memberError(where, `compression method ${entry.method} is not supported`));
-  if (!(entry.uncompressedSize <= MAX_MEMBER_BYTES)) return fail(memberError(where, `the member is larger than ${MAX_MEMBER_BYTES} bytes`));
+  if (!(entry.uncompressedSize <= maxMemberBytes)) return fail(memberError(where, `the member is larger than ${maxMemberBytes} bytes`));
   const data = view(bytes);
   if (bytes.length < 30 || data.getUint32(0, true) !== SIGNATURE.localHeader) return fail(memberError(where, 'bad local header'));
   const dataStart = 30 + data.getUint16(26, true) + data.getUint16(28, true);
@@ -253,15 +322,27 @@ function inflateMember(bytes: Uint8Array, entry: ZipEntry, where: string): Resul
  * header (or the directory), so a member costs one range request. The CRC-32
  * and length are checked.
  */
-export async function readZipMember(source: ByteSource, directory: ZipDirectory, entry: ZipEntry, label: string): Promise<Result<Buffer>> {
+export async function readZipMember(
+  source: ByteSource,
+  directory: ZipDirectory,
+  entry: ZipEntry,
+  label: string,
+  limits: Pick<ZipLimits, 'maxMemberBytes'> = DEFAULT_ZIP_LIMITS,
+): Promise<Result<Buffer>> {
   const where = `${label}!/${entry.name}`;
-  if (!(entry.uncompressedSize <= MAX_MEMBER_BYTES)) return fail(memberError(where, `the member is larger than ${MAX_MEMBER_BYTES} bytes`));
-  return inflateMember(await source.read(entry.localHeaderOffset, memberEnd(directory, entry)), entry, where);
+  if (!(entry.uncompressedSize <= limits.maxMemberBytes)) return fail(memberError(where, `the member is larger than ${limits.maxMemberBytes} bytes`));
+  return inflateMember(await source.read(entry.localHeaderOffset, memberEnd(directory, entry)), entry, where, limits.maxMemberBytes);
 }
 
 /** readZipMember for an archive that is all in memory. */
-export function readZipMemberSync(bytes: Uint8Array, directory: ZipDirectory, entry: ZipEntry, label: string): Result<Buffer> {
+export function readZipMemberSync(
+  bytes: Uint8Array,
+  directory: ZipDirectory,
+  entry: ZipEntry,
+  label: string,
+  limits: Pick<ZipLimits, 'maxMemberBytes'> = DEFAULT_ZIP_LIMITS,
+): Result<Buffer> {
   // Without the following header's offset, the member's compressed size bounds the read (local headers are at most 30 + 2 × 65,535 bytes).
   const end = Math.min(bytes.length, entry.localHeaderOffset + 30 + 0x1ffff + entry.compressedSize);
-  return inflateMember(bytes.subarray(entry.localHeaderOffset, end), entry, `${label}!/${entry.name}`);
+  return inflateMember(bytes.subarray(entry.localHeaderOffset, end), entry, `${label}!/${entry.name}`, limits.maxMemberBytes);
 }

@@ -70,7 +70,9 @@ export async function buildGraph(options: BuildGraphOptions): Promise<BuiltGraph
       problems.push({ purl: root.purl, message: `the graph does not resolve ${root.ecosystem} packages` });
       continue;
     }
-    byEcosystem.set(ecosystem, [...(byEcosystem.get(ecosystem) ?? []), root]);
+    const group = byEcosystem.get(ecosystem);
+    if (group) group.push(root);
+    else byEcosystem.set(ecosystem, [root]);
   }
 
   const planned = [...byEcosystem.entries()];
@@ -88,8 +90,9 @@ export async function buildGraph(options: BuildGraphOptions): Promise<BuiltGraph
   const packages = new Map<string, ResolvedPackage>();
   const edges = new Map<string, GraphEdge>();
   for (const resolution of resolutions) {
-    sources.push(...resolution.sources);
-    problems.push(...resolution.problems);
+    // Loops, not push(...list): a resolution may carry one problem per root, too many to pass as arguments.
+    for (const source of resolution.sources) sources.push(source);
+    for (const problem of resolution.problems) problems.push(problem);
     for (const found of resolution.packages) addPackage(packages, found);
     for (const edge of resolution.edges) addEdge(edges, edge);
   }
@@ -195,7 +198,10 @@ function addBundleEdges(packages: Map<string, ResolvedPackage>, edges: Map<strin
   const npm = getScheme('npm');
   const npmVersionsByName = new Map<string, string[]>();
   for (const found of packages.values()) {
-    if (found.ecosystem === 'npm') npmVersionsByName.set(found.name, [...(npmVersionsByName.get(found.name) ?? []), found.version]);
+    if (found.ecosystem !== 'npm') continue;
+    const versions = npmVersionsByName.get(found.name);
+    if (versions) versions.push(found.version);
+    else npmVersionsByName.set(found.name, [found.version]);
   }
   for (const wheel of [...packages.values()]) {
     if (wheel.ecosystem !== 'PyPI') continue;
@@ -270,7 +276,11 @@ async function describePending(
   problems: ResolveProblem[],
 ): Promise<void> {
   const groups = new Map<GraphEcosystem, { name: string; version: string }[]>();
-  for (const entry of pending.values()) groups.set(entry.ecosystem, [...(groups.get(entry.ecosystem) ?? []), { name: entry.name, version: entry.version }]);
+  for (const entry of pending.values()) {
+    const group = groups.get(entry.ecosystem);
+    if (group) group.push({ name: entry.name, version: entry.version });
+    else groups.set(entry.ecosystem, [{ name: entry.name, version: entry.version }]);
+  }
   for (const [ecosystem, wanted] of groups) {
     const describe = resolvers[ecosystem]?.describe;
     if (!describe) continue;

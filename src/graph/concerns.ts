@@ -227,7 +227,8 @@ export function computeReach(graph: DependencyGraph): Map<string, ReachFactors> 
 
   const paths = countPaths(successors, roots);
   const rank = pageRank(successors);
-  const maxRank = Math.max(0, ...rank);
+  let maxRank = 0;
+  for (const value of rank) if (value > maxRank) maxRank = value;
   const w = CONCERN_WEIGHTS.reach;
   const total = w.roots + w.paths + w.centrality;
   const result = new Map<string, ReachFactors>();

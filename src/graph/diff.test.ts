@@ -16,6 +16,12 @@ function graph(...nodes: GraphNode[]): DependencyGraph {
 }
 
 describe('diffGraphs', () => {
+  it('lists 140,000 added versions of one package (issue 7: push(...list) overflowed the stack; grouping copied the list per node)', () => {
+    const nodes = Array.from({ length: 140_000 }, (_, index) => node('npm', 'many', `1.0.${index}`));
+    const diff = diffGraphs(graph(node('npm', 'other', '1.0.0')), { nodes, edges: [], sources: [] });
+    expect([diff.added.length, diff.removed.length, diff.versionChanges.length]).toEqual([140_000, 1, 0]);
+  });
+
   it('finds added and removed packages and version changes (in version order, not text order)', () => {
     const before = graph(node('PyPI', 'jupyterlab', '4.2.5'), node('PyPI', 'old-thing', '1.0'), node('npm', 'lodash', '4.17.9'), node('npm', 'lodash', '3.10.1'));
     const after = graph(node('PyPI', 'jupyterlab', '4.10.0'), node('PyPI', 'new-thing', '0.1'), node('npm', 'lodash', '4.17.21'), node('npm', 'lodash', '3.10.1'), node('npm', 'lodash', '4.17.10'));

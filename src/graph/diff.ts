@@ -88,7 +88,11 @@ function sortVersions(ecosystem: Ecosystem, versions: Iterable<string>): string[
 
 function groupByPackage(nodes: readonly GraphNode[]): Map<string, GraphNode[]> {
   const groups = new Map<string, GraphNode[]>();
-  for (const node of nodes) groups.set(packageKey(node), [...(groups.get(packageKey(node)) ?? []), node]);
+  for (const node of nodes) {
+    const group = groups.get(packageKey(node));
+    if (group) group.push(node);
+    else groups.set(packageKey(node), [node]);
+  }
   return groups;
 }
 
@@ -112,8 +116,8 @@ export function diffGraphs(previous: DependencyGraph, current: DependencyGraph):
       const { ecosystem, name } = (came[0] ?? gone[0])!;
       diff.versionChanges.push({ ecosystem, name, from: sortVersions(ecosystem, gone.map((node) => node.version)), to: sortVersions(ecosystem, came.map((node) => node.version)) });
     } else {
-      diff.removed.push(...gone.map(toRef));
-      diff.added.push(...came.map(toRef));
+      for (const node of gone) diff.removed.push(toRef(node));
+      for (const node of came) diff.added.push(toRef(node));
     }
     for (const node of newNodes) compareSignals(node, counterpart(node, oldNodes), diff);
   }

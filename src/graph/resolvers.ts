@@ -157,7 +157,9 @@ function releasesOf(page: PypiProjectPage): ReleaseFact[] {
   for (const file of page.files) {
     if (file.version === null || file.kind === 'other') continue;
     const version = file.version.normalized;
-    byVersion.set(version, [...(byVersion.get(version) ?? []), file]);
+    const files = byVersion.get(version);
+    if (files) files.push(file);
+    else byVersion.set(version, [file]);
   }
   return [...byVersion].map(([version, files]) => {
     const times = files.map((file) => file.uploadTime).filter((time): time is string => time !== null).sort();
@@ -271,7 +273,7 @@ export function createPypiResolver(options: {
         } catch (error) {
           if (!(error instanceof PypiResolutionError)) throw error;
           const where = several ? ` (${environmentMarker(environment)})` : '';
-          problems.push(...roots.map((root) => ({ purl: root.purl, message: `${error.message}${where}` })));
+          for (const root of roots) problems.push({ purl: root.purl, message: `${error.message}${where}` });
           continue;
         }
         const versionOf = new Map(resolution.packages.map((found) => [found.name, found.version]));
@@ -346,30 +348,35 @@ export function createCondaResolver(options: {
       const byChannel = new Map<string, RootRequest[]>();
       for (const root of roots) {
         const channelName = root.qualifiers.channel ?? 'conda-forge';
-        byChannel.set(channelName, [...(byChannel.get(channelName) ?? []), root]);
+        const group = byChannel.get(channelName);
+        if (group) group.push(root);
+        else byChannel.set(channelName, [root]);
       }
       const result: EcosystemResolution = { packages: [], edges: [], sources: [], problems: [] };
       const environment = context.environments[0]!;
       const platform = condaPlatformFor(environment);
       for (const [channelName, channelRoots] of byChannel) {
-        const rootProblems = (message: string) => channelRoots.map((root) => ({ purl: root.purl, message }));
+        // One problem per root, pushed one by one: push(...list) overflows the stack on a large lockfile.
+        const addRootProblems = (message: string) => {
+          for (const root of channelRoots) result.problems.push({ purl: root.purl, message });
+        };
         const channel = options.channelFor(channelName);
         if (!channel) {
           const message = `no URL is configured for the conda channel ${channelName} (set channels or channel_alias in .condarc, or registries.conda in chainwatch.yaml)`;
           result.sources.push({ name: channelName, reachable: false, error: message });
-          result.problems.push(...rootProblems(message));
+          addRootProblems(message);
           continue;
         }
         if (!platform.ok) {
           result.sources.push({ name: channel.source, reachable: true });
-          result.problems.push(...rootProblems(platform.error.message));
+          addRootProblems(platform.error.message);
           continue;
         }
         try {
           const outcome = await resolveConda(channel, { roots: channelRoots.map((root) => matchSpecFromPurl(root)), platform: platform.value, python: environment.python_version });
           if (!outcome.ok) {
             result.sources.push({ name: channel.source, reachable: true });
-            result.problems.push(...rootProblems(outcome.error.message));
+            addRootProblems(outcome.error.message);
             continue;
           }
           const resolution = outcome.value;
@@ -401,7 +408,7 @@ export function createCondaResolver(options: {
         } catch (error) {
           if (!(error instanceof HostError)) throw error;
           result.sources.push({ name: channel.source, reachable: false, error: error.message });
-          result.problems.push(...rootProblems(error.message));
+          addRootProblems(error.message);
         }
       }
       return result;

@@ -31,6 +31,17 @@ const releases: ReleaseFact[] = [
 ];
 
 describe('signalsFromFacts', () => {
+  it('takes the latest of 150,000 release times (issue 7: Math.max(...times) overflowed the stack)', () => {
+    const many: ReleaseFact[] = Array.from({ length: 150_000 }, (_, index) => ({
+      version: `0.${index}`,
+      publishedAt: new Date(Date.parse('2024-01-01T00:00:00Z') + index * 60_000).toISOString(),
+      provenance: null,
+    }));
+    const signals = signalsFromFacts({ ecosystem: 'PyPI', name: 'many', version: '0.0' }, { releases: many }, clock);
+    // The last release, 149,999 minutes (104 days) after 2024-01-01, is 261 days before 2025-01-01.
+    expect(signals.daysSinceLastRelease).toEqual({ known: true, value: 261 });
+  });
+
   it('computes age, cadence, yanked and provenance dropped from the release history', () => {
     const signals = signalsFromFacts({ ecosystem: 'PyPI', name: 'demo', version: '1.2.0' }, { releases, license: 'BSD-3-Clause' }, clock);
     expect(signals.releasedAt).toEqual({ known: true, value: '2024-07-01T00:00:00.000Z' });

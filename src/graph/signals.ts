@@ -76,7 +76,7 @@ export function signalsFromFacts(target: SignalTarget, facts: PackageFacts, cloc
     releasedAt: Number.isFinite(releasedMs) ? known(new Date(releasedMs).toISOString()) : unknown(noTime),
     ageDays: Number.isFinite(releasedMs) ? known(Math.max(0, Math.floor((now - releasedMs) / DAY_MS))) : unknown(noTime),
     releasesLastYear: times.length > 0 ? known(times.filter((time) => now - time <= 365 * DAY_MS).length) : unknown(noReleases),
-    daysSinceLastRelease: times.length > 0 ? known(Math.floor((now - Math.max(...times)) / DAY_MS)) : unknown(noReleases),
+    daysSinceLastRelease: times.length > 0 ? known(Math.floor((now - latest(times)) / DAY_MS)) : unknown(noReleases),
     yanked: fromNullable(facts.yanked ?? thisRelease?.yanked, target.ecosystem === 'npm' ? 'npm has no yanked releases (only deprecation)' : 'the registry did not say'),
     deprecated: fromNullable(facts.deprecated, target.ecosystem === 'npm' ? 'the registry did not say' : `${target.ecosystem} has no deprecation flag`),
     installScripts: fromNullable(facts.installScripts, target.ecosystem === 'npm' ? 'the manifest was not read' : `${target.ecosystem} packages have no install scripts field`),
@@ -90,6 +90,13 @@ export function signalsFromFacts(target: SignalTarget, facts: PackageFacts, cloc
     ? known({ url: repository, confidence: repositoryConfidence(repository, target.ecosystem, target.name, manifests) })
     : unknown(facts.repositoryUrls?.length ? 'no URL names a repository on a known code host' : 'the registry gave no repository URL');
   return signals;
+}
+
+/** The largest of `times` (not Math.max(...times): a registry may list 300,000 releases, too many to pass as arguments). */
+function latest(times: readonly number[]): number {
+  let found = Number.NEGATIVE_INFINITY;
+  for (const time of times) if (time > found) found = time;
+  return found;
 }
 
 function fromNullable<T>(value: T | null | undefined, reason: string): Signal<T> {

@@ -3,7 +3,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import { HostError } from '../core/errors.js';
 import { silentSink, type EventSink } from '../core/events.js';
 import { defaultHttpCachePath, openHttpCache, type CachedResponse, type HttpCache, type HttpCacheKey } from '../store/http-cache.js';
-import { ACCEPTED_ENCODINGS, decodeBody, UnsupportedEncodingError } from './decode.js';
+import { ACCEPTED_ENCODINGS, BodyLimitError, readBody, UnsupportedEncodingError } from './decode.js';
 import { redactUrl, requestSecrets, scrubSecrets } from './redact.js';
 import type { HttpClient, HttpRequest, HttpResponse, HttpStats, SourceFailure } from './types.js';
 
@@ -42,10 +42,29 @@ export interface HttpClientOptions {
   sleep?: (milliseconds: number) => Promise<void>;
   /** Jitter source in [0, 1) (default Math.random). */
   random?: () => number;
+  /**
+   * Which network errors are worth another attempt, by their code (`ECONNRESET`,
+   * `ENOTFOUND`...; undefined when the error has none). Default: all. A
+   * caller for whom "cannot connect at all" means offline can retry only
+   * transient ones, so an offline run fails at once.
+   */
+  retryNetworkError?: (code: string | undefined) => boolean;
   /** Redirects followed per request (default 10). */
   maxRedirects?: number;
   /** Time allowed for headers, and between body chunks (default 30 s). */
   timeoutMs?: number;
+  /**
+   * Time allowed for a whole request, from its first attempt to the last byte
+   * of the body, across redirects, retries and their waits (default 120 s;
+   * `HttpRequest.deadlineMs` overrides it per request). A server trickling a
+   * byte every few seconds never trips `timeoutMs`; this stops it.
+   */
+  deadlineMs?: number;
+  /**
+   * Most bytes accepted for a body, on the wire and after decompression
+   * (default 64 MiB; `HttpRequest.maxBytes` overrides it per request).
+   */
+  maxBytes?: number;
   /**
    * In `revalidate` mode, a cached response stored (or revalidated) less than
    * this long ago is served without asking (default 0: always ask). Useful
@@ -61,7 +80,12 @@ function isRetryableStatus(status: number): boolean {
   return status === 429 || (status >= 500 && status <= 599 && status !== 501 && status !== 505);
 }
 
+export const DEFAULT_DEADLINE_MS = 120_000;
+export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/** Statuses whose body is the answer, so `validate` checks them. */
+const VALIDATED_STATUSES = new Set([200, 203]);
 /** Responses worth keeping: bodies, and answers that something is absent (so offline runs know it too). */
 const CACHEABLE_STATUSES = new Set([200, 203, 206, 404, 410]);
 
@@ -78,8 +102,11 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const retry: RetryPolicy = { ...DEFAULT_RETRY, ...definedOnly(options.retry ?? {}) };
   const sleep = options.sleep ?? ((milliseconds: number) => new Promise<void>((resolve) => setTimeout(resolve, milliseconds)));
   const random = options.random ?? Math.random;
+  const retryNetworkError = options.retryNetworkError ?? (() => true);
   const maxRedirects = options.maxRedirects ?? 10;
   const timeoutMs = options.timeoutMs ?? 30_000;
+  const defaultDeadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+  const defaultMaxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const perHost = Math.max(1, options.perHostConcurrency ?? 8);
   const userAgent = options.userAgent ?? 'chainwatch';
   const offline = options.offline === true;
@@ -133,25 +160,46 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     }
   }
 
-  function fromCache(cached: CachedResponse): HttpResponse {
-    stats.cacheHits++;
+  function responseFrom(cached: CachedResponse): HttpResponse {
     return { status: cached.status, headers: { ...cached.headers }, body: cached.body, url: cached.finalUrl, fromCache: true };
   }
 
-  async function send(url: string, headers: Record<string, string>): Promise<Answer> {
+  function served(response: HttpResponse): HttpResponse {
+    stats.cacheHits++;
+    return response;
+  }
+
+  async function send(url: string, headers: Record<string, string>, limits: Limits): Promise<Answer> {
     const limiter = limiterFor(url);
     await limiter.acquire();
     try {
+      // The deadline runs from the first attempt's slot: time queued behind other requests to the host is not this one's.
+      limits.deadline.start();
+      if (limits.deadline.expired()) throw new DeadlineExceeded(limits.deadline.milliseconds);
       stats.requests++;
-      const response = await request(url, { method: 'GET', headers, dispatcher, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+      const response = await request(url, {
+        method: 'GET',
+        headers,
+        dispatcher,
+        headersTimeout: Math.max(1, Math.min(timeoutMs, Math.ceil(limits.deadline.remaining()))),
+        bodyTimeout: timeoutMs,
+        signal: limits.deadline.signal,
+      });
       const responseHeaders = flattenHeaders(response.headers);
       if (isRetryableStatus(response.statusCode) || REDIRECT_STATUSES.has(response.statusCode) || response.statusCode === 304) {
         await response.body.dump();
         return { status: response.statusCode, headers: responseHeaders, body: Buffer.alloc(0), url };
       }
-      const raw = Buffer.from(await response.body.arrayBuffer());
-      stats.bytes += raw.length;
-      const body = await decodeBody(raw, responseHeaders['content-encoding']);
+      const announced = Number(responseHeaders['content-length']);
+      if (Number.isFinite(announced) && announced > limits.maxBytes) {
+        response.body.destroy();
+        throw new BodyLimitError(limits.maxBytes, 'wire');
+      }
+      const body = await readBody(response.body, {
+        contentEncoding: responseHeaders['content-encoding'],
+        maxBytes: limits.maxBytes,
+        onWireBytes: (bytes) => void (stats.bytes += bytes),
+      });
       if (responseHeaders['content-encoding'] !== undefined) {
         delete responseHeaders['content-encoding'];
         responseHeaders['content-length'] = String(body.length);
@@ -163,12 +211,12 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   }
 
   /** One URL, retried on network errors, 429 and 5xx; redirects are not followed here. */
-  async function sendWithRetries(url: string, headers: Record<string, string>, source: string, secrets: readonly string[]): Promise<Answer> {
+  async function sendWithRetries(url: string, headers: Record<string, string>, source: string, secrets: readonly string[], limits: Limits): Promise<Answer> {
     for (let attempt = 0; ; attempt++) {
       let delay: number;
       let reason: string;
       try {
-        const answer = await send(url, headers);
+        const answer = await send(url, headers, limits);
         if (!isRetryableStatus(answer.status)) return answer;
         reason = `HTTP ${answer.status}`;
         const retryAfter = parseRetryAfter(answer.headers['retry-after'], clock);
@@ -184,17 +232,27 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         delay = retryAfter ?? backoff(attempt);
       } catch (error) {
         if (error instanceof HostError) throw error;
-        if (error instanceof UnsupportedEncodingError) {
+        if (limits.deadline.expired()) throw deadlineError(source, url, secrets, limits);
+        if (error instanceof UnsupportedEncodingError || error instanceof BodyLimitError) {
           throw hostError(source, url, secrets, `${redactUrl(url)}: ${error.message}`, {});
         }
         reason = describeNetworkError(error);
-        if (attempt >= retry.retries) {
+        if (attempt >= retry.retries || !retryNetworkError(networkErrorCode(error))) {
           throw hostError(source, url, secrets, `${redactUrl(url)} could not be reached after ${attempt + 1} attempt(s): ${reason}`, {
             retryable: true,
             cause: sanitisedCause(error, secrets),
           });
         }
         delay = backoff(attempt);
+      }
+      if (delay >= limits.deadline.remaining()) {
+        throw hostError(
+          source,
+          url,
+          secrets,
+          `${redactUrl(url)} failed (${scrubSecrets(reason, secrets)}); waiting ${formatSeconds(delay)} for another attempt would pass the ${formatSeconds(limits.deadline.milliseconds)} deadline`,
+          { retryable: true },
+        );
       }
       stats.retries++;
       events.emit({
@@ -207,17 +265,23 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     }
   }
 
+  function deadlineError(source: string, url: string, secrets: readonly string[], limits: Limits): HostError {
+    return hostError(source, url, secrets, `${redactUrl(url)} did not answer in full within the ${formatSeconds(limits.deadline.milliseconds)} deadline`, {
+      retryable: true,
+    });
+  }
+
   /** Exponential back-off with "equal jitter": half fixed, half random, capped. */
   function backoff(attempt: number): number {
     const ceiling = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** attempt);
     return Math.round(ceiling / 2 + random() * (ceiling / 2));
   }
 
-  async function follow(url: string, headers: Record<string, string>, source: string, secrets: readonly string[]): Promise<Answer> {
+  async function follow(url: string, headers: Record<string, string>, source: string, secrets: readonly string[], limits: Limits): Promise<Answer> {
     let current = url;
     let currentHeaders = headers;
     for (let hop = 0; ; hop++) {
-      const answer = await sendWithRetries(current, currentHeaders, source, secrets);
+      const answer = await sendWithRetries(current, currentHeaders, source, secrets, limits);
       const location = answer.headers.location;
       if (!REDIRECT_STATUSES.has(answer.status) || location === undefined) return answer;
       if (hop >= maxRedirects) {
@@ -244,59 +308,103 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     }
   }
 
+  /** The caller's verdict on a 200/203 answer (others are not checked: usable, and cacheable by status). */
+  function verdictOn(input: HttpRequest, response: HttpResponse): { usable: true; cache: boolean } | { usable: false; reason: string } {
+    if (!input.validate || !VALIDATED_STATUSES.has(response.status)) return { usable: true, cache: true };
+    let verdict: boolean | string | { cache: false };
+    try {
+      verdict = input.validate(response);
+    } catch (error) {
+      verdict = `could not be checked: ${(error as Error).message}`;
+    }
+    if (verdict === true) return { usable: true, cache: true };
+    if (typeof verdict === 'object') return { usable: true, cache: false };
+    return { usable: false, reason: verdict === false || verdict.trim() === '' ? 'answered something that did not pass validation' : verdict };
+  }
+
+  /** A cached answer the caller accepts, or the reason after deleting one it does not (left over from before validation). */
+  function usableCached(input: HttpRequest, key: HttpCacheKey, cached: CachedResponse): { response: HttpResponse } | { reason: string } {
+    const response = responseFrom(cached);
+    const verdict = verdictOn(input, response);
+    if (verdict.usable) return { response };
+    writeCache(() => cache!.delete(key));
+    return { reason: verdict.reason };
+  }
+
   async function get(input: HttpRequest): Promise<HttpResponse> {
     const { url, headers } = prepareRequest(input, userAgent);
     const secrets = requestSecrets(input.url, { ...(input.headers ?? {}), ...headers });
+    const credentials = requestSecrets(input.url, { ...(input.headers ?? {}), ...headers }, { queryValues: 'credentials' });
     const mode = input.cache ?? 'revalidate';
     const key: HttpCacheKey = { method: 'GET', url, vary: varyKey(headers) };
-    const cached = mode !== 'no-store' ? readCache(key) : null;
+    let cached = mode !== 'no-store' ? readCache(key) : null;
 
     if (offline) {
-      if (cached) return fromCache(cached);
-      throw hostError(input.source, url, secrets, `offline: no cached response for ${redactUrl(url)}`, {});
+      if (!cached) throw hostError(input.source, url, secrets, `offline: no cached response for ${redactUrl(url)}`, {});
+      const usable = usableCached(input, key, cached);
+      if ('response' in usable) return served(usable.response);
+      throw hostError(input.source, url, secrets, `offline: the cached answer for ${redactUrl(url)} is not usable (${usable.reason}) and was deleted`, {});
     }
-    if (cached && mode === 'prefer-cache') return fromCache(cached);
-    if (cached && mode === 'revalidate' && maxAgeMs > 0) {
-      const age = clock.now().getTime() - Date.parse(cached.storedAt);
-      if (age >= 0 && age < maxAgeMs) return fromCache(cached);
-    }
-
-    const sentHeaders = { ...headers };
-    if (cached && mode === 'revalidate') {
-      if (cached.etag) sentHeaders['if-none-match'] = cached.etag;
-      if (cached.lastModified) sentHeaders['if-modified-since'] = cached.lastModified;
+    const fresh = cached !== null && mode === 'revalidate' && maxAgeMs > 0 && isYounger(cached.storedAt, maxAgeMs);
+    if (cached && (mode === 'prefer-cache' || fresh)) {
+      const usable = usableCached(input, key, cached);
+      if ('response' in usable) return served(usable.response);
+      cached = null;
     }
 
-    const answer = await follow(url, sentHeaders, input.source, secrets);
-    const storedAt = clock.now().toISOString();
+    const limits: Limits = { maxBytes: Math.max(0, input.maxBytes ?? defaultMaxBytes), deadline: createDeadline(input.deadlineMs ?? defaultDeadlineMs) };
+    try {
+      const conditional = cached && mode === 'revalidate' ? withValidators(headers, cached) : headers;
+      let answer = await follow(url, conditional, input.source, secrets, limits);
+      const storedAt = () => clock.now().toISOString();
 
-    if (answer.status === 304 && cached) {
-      stats.notModified++;
-      writeCache(() =>
-        cache!.refresh(key, {
-          headers: { ...cached.headers, ...pickValidators(answer.headers) },
-          etag: answer.headers.etag ?? null,
-          lastModified: answer.headers['last-modified'] ?? null,
-          storedAt,
-        }),
-      );
-      return fromCache({ ...cached, headers: { ...cached.headers, ...pickValidators(answer.headers) } });
-    }
+      if (answer.status === 304 && cached) {
+        const usable = usableCached(input, key, cached);
+        if ('response' in usable) {
+          stats.notModified++;
+          const refreshedHeaders = { ...cached.headers, ...pickValidators(answer.headers) };
+          writeCache(() =>
+            cache!.refresh(key, {
+              headers: refreshedHeaders,
+              etag: answer.headers.etag ?? null,
+              lastModified: answer.headers['last-modified'] ?? null,
+              storedAt: storedAt(),
+            }),
+          );
+          return served({ ...usable.response, headers: { ...refreshedHeaders } });
+        }
+        // The cached body is unusable: ask again, without validators, for a whole answer.
+        answer = await follow(url, headers, input.source, secrets, limits);
+      }
 
-    if (cache && mode !== 'no-store' && CACHEABLE_STATUSES.has(answer.status) && !/\bno-store\b/i.test(answer.headers['cache-control'] ?? '')) {
-      writeCache(() =>
-        cache.put(key, {
-          status: answer.status,
-          headers: answer.headers,
-          body: answer.body,
-          etag: answer.headers.etag ?? null,
-          lastModified: answer.headers['last-modified'] ?? null,
-          finalUrl: answer.url,
-          storedAt,
-        }),
-      );
+      const response: HttpResponse = { status: answer.status, headers: answer.headers, body: answer.body, url: answer.url, fromCache: false };
+      const verdict = verdictOn(input, response);
+      if (!verdict.usable) {
+        throw hostError(input.source, answer.url, secrets, `${redactUrl(answer.url)} ${verdict.reason}`, { status: answer.status });
+      }
+      if (cache && verdict.cache && mode !== 'no-store' && CACHEABLE_STATUSES.has(answer.status) && !/\bno-store\b/i.test(answer.headers['cache-control'] ?? '')) {
+        writeCache(() =>
+          cache.put(key, {
+            status: answer.status,
+            // A header may echo the request's URL, token and all.
+            headers: scrubHeaders(answer.headers, credentials),
+            body: answer.body,
+            etag: answer.headers.etag ?? null,
+            lastModified: answer.headers['last-modified'] ?? null,
+            finalUrl: answer.url,
+            storedAt: storedAt(),
+          }),
+        );
+      }
+      return response;
+    } finally {
+      limits.deadline.clear();
     }
-    return { status: answer.status, headers: answer.headers, body: answer.body, url: answer.url, fromCache: false };
+  }
+
+  function isYounger(storedAt: string, milliseconds: number): boolean {
+    const age = clock.now().getTime() - Date.parse(storedAt);
+    return age >= 0 && age < milliseconds;
   }
 
   return {
@@ -377,6 +485,72 @@ function varyKey(headers: Record<string, string>): string {
   return parts.join('\n');
 }
 
+function withValidators(headers: Record<string, string>, cached: CachedResponse): Record<string, string> {
+  const sent = { ...headers };
+  if (cached.etag) sent['if-none-match'] = cached.etag;
+  if (cached.lastModified) sent['if-modified-since'] = cached.lastModified;
+  return sent;
+}
+
+function scrubHeaders(headers: Record<string, string>, secrets: readonly string[]): Record<string, string> {
+  const scrubbed: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) scrubbed[name] = scrubSecrets(value, secrets);
+  return scrubbed;
+}
+
+interface Limits {
+  maxBytes: number;
+  deadline: Deadline;
+}
+
+interface Deadline {
+  readonly milliseconds: number;
+  /** Aborted, with a DeadlineExceeded reason, when the time is up. */
+  readonly signal: AbortSignal;
+  /** Starts the clock (once; later calls do nothing). */
+  start(): void;
+  remaining(): number;
+  expired(): boolean;
+  clear(): void;
+}
+
+class DeadlineExceeded extends Error {
+  constructor(milliseconds: number) {
+    super(`deadline of ${milliseconds} ms passed`);
+    this.name = 'DeadlineExceeded';
+  }
+}
+
+/** A monotonic deadline (performance.now, not the injected clock: it measures real time spent). */
+function createDeadline(milliseconds: number): Deadline {
+  const controller = new AbortController();
+  let startedAt: number | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  return {
+    milliseconds,
+    signal: controller.signal,
+    start() {
+      if (startedAt !== null) return;
+      startedAt = performance.now();
+      timer = setTimeout(() => controller.abort(new DeadlineExceeded(milliseconds)), milliseconds);
+    },
+    remaining() {
+      return startedAt === null ? milliseconds : milliseconds - (performance.now() - startedAt);
+    },
+    expired() {
+      return controller.signal.aborted || (startedAt !== null && performance.now() - startedAt >= milliseconds);
+    },
+    clear() {
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+    },
+  };
+}
+
+function formatSeconds(milliseconds: number): string {
+  return milliseconds % 1000 === 0 ? `${milliseconds / 1000} s` : `${(milliseconds / 1000).toFixed(1)} s`;
+}
+
 function pickValidators(headers: Record<string, string>): Record<string, string> {
   const picked: Record<string, string> = {};
   for (const name of ['etag', 'last-modified', 'cache-control', 'expires', 'date']) {
@@ -403,6 +577,11 @@ export function parseRetryAfter(value: string | undefined, clock: Clock): number
   const at = Date.parse(text);
   if (Number.isNaN(at)) return null;
   return Math.max(0, at - clock.now().getTime());
+}
+
+function networkErrorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code ?? ((error as { cause?: { code?: unknown } } | null)?.cause?.code);
+  return typeof code === 'string' ? code : undefined;
 }
 
 function describeNetworkError(error: unknown): string {

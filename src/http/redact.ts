@@ -5,9 +5,24 @@
  */
 
 /**
+ * Query parameter names that carry credentials: `token`, `access_token`,
+ * `auth`, `api_key`, `password`, signed-URL signatures (`X-Amz-*`, `sig`)...
+ * A name is at most a few dozen characters; the pattern is linear anyway.
+ */
+const SECRET_QUERY_NAME = /token|secret|passw|pwd|signature|credential|session|auth(?!or)|api[-_]?key|private[-_]?key|access[-_]?key|^(?:key|sig|code|jwt)$|^x-(?:amz|goog)-/i;
+
+export function isSecretQueryName(name: string): boolean {
+  return SECRET_QUERY_NAME.test(name);
+}
+
+/** A conda channel token: the path segment after `/t/` (`https://host/t/<token>/<channel>/…`). */
+const CONDA_TOKEN_SEGMENT = /\/t\/([^/]+)(?=\/|$)/;
+
+/**
  * A URL fit for messages: user name and password replaced by `***`, every
- * query value replaced by `***` (signed URLs and `?token=` carry secrets), and
- * a conda token path segment (`/t/<token>/`) hidden.
+ * query value replaced by `***` (signed URLs and `?token=` carry secrets), a
+ * conda token path segment (`/t/<token>/`) hidden, and cut after 2,000
+ * characters.
  */
 export function redactUrl(url: string): string {
   let parsed: URL;
@@ -18,18 +33,90 @@ export function redactUrl(url: string): string {
   }
   if (parsed.username) parsed.username = '***';
   if (parsed.password) parsed.password = '***';
-  for (const key of [...new Set(parsed.searchParams.keys())]) parsed.searchParams.set(key, '***');
-  parsed.pathname = parsed.pathname.replace(/\/t\/[^/]+(?=\/|$)/, '/t/***');
+  // One pass: searchParams.set() per name re-serialises the whole query each time (quadratic on a long one).
+  if (parsed.search !== '') parsed.search = [...parsed.searchParams.keys()].map((name) => `${encodeURIComponent(name)}=***`).join('&');
+  parsed.pathname = parsed.pathname.replace(CONDA_TOKEN_SEGMENT, '/t/***');
+  const shown = parsed.toString().replace(/%2A%2A%2A/g, '***');
+  // A message quotes a URL; a hostile index can hand out megabyte-long ones.
+  return shown.length > MAX_SHOWN_URL_LENGTH ? `${shown.slice(0, MAX_SHOWN_URL_LENGTH)}…` : shown;
+}
+
+const MAX_SHOWN_URL_LENGTH = 2000;
+
+/**
+ * A URL that can be stored (the HTTP cache's keys and final URLs): no user
+ * name or password, no fragment, the conda token segment and every
+ * credential-named query value replaced by `***`. Other query values stay:
+ * they select the answer (`?page=2`). Unparseable input is returned as
+ * `<unparseable URL>`, never as itself.
+ */
+export function storableUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return '<unparseable URL>';
+  }
+  parsed.username = '';
+  parsed.password = '';
+  parsed.hash = '';
+  parsed.pathname = parsed.pathname.replace(CONDA_TOKEN_SEGMENT, '/t/***');
+  if (parsed.search !== '') {
+    const kept = new URLSearchParams();
+    for (const [name, value] of parsed.searchParams) kept.append(name, isSecretQueryName(name) ? '***' : value);
+    parsed.search = kept.toString();
+  }
   return parsed.toString().replace(/%2A%2A%2A/g, '***');
 }
 
-/** The secrets a request carries: URL user info, query values, a conda token, Authorization values. */
-export function requestSecrets(url: string, headers: Record<string, string> = {}): string[] {
+/**
+ * The inverse for one request: `stored` (a storableUrl) with its `***` parts
+ * filled in from the URL being asked for now (its conda token, its query
+ * values of the same names), so a cached answer's URL works as a base for
+ * the links inside it. Parts the request does not carry stay `***`.
+ */
+export function restoreStoredUrl(stored: string, requestUrl: string): string {
+  if (!stored.includes('***')) return stored;
+  let target: URL;
+  let request: URL;
+  try {
+    target = new URL(stored);
+    request = new URL(requestUrl);
+  } catch {
+    return stored;
+  }
+  const token = CONDA_TOKEN_SEGMENT.exec(request.pathname)?.[1];
+  if (token !== undefined && target.origin === request.origin) target.pathname = target.pathname.replace('/t/***', `/t/${token}`);
+  if (target.search !== '') {
+    // One map, not searchParams.get() per name (a linear scan each).
+    const asked = new Map<string, string>();
+    for (const [name, value] of request.searchParams) if (!asked.has(name)) asked.set(name, value);
+    const restored = new URLSearchParams();
+    for (const [name, value] of target.searchParams) restored.append(name, value === '***' ? (asked.get(name) ?? value) : value);
+    target.search = restored.toString();
+  }
+  return target.toString().replace(/%2A%2A%2A/g, '***');
+}
+
+/**
+ * The secrets a request carries: URL user info, query values, a conda token,
+ * Authorization values. `queryValues: 'credentials'` keeps only the values of
+ * credential-named parameters (for text that must stay readable, such as
+ * cached headers: `?format=json` must not turn `application/json` into `***`).
+ */
+export function requestSecrets(url: string, headers: Record<string, string> = {}, options: { queryValues?: 'all' | 'credentials' } = {}): string[] {
   const secrets: string[] = [];
   try {
     const parsed = new URL(url);
-    secrets.push(parsed.username, parsed.password, ...parsed.searchParams.values());
-    const condaToken = /\/t\/([^/]+)(?:\/|$)/.exec(parsed.pathname)?.[1];
+    secrets.push(parsed.username, parsed.password);
+    // Any query value may be a secret, but only so many are kept: each secret costs a pass over each message.
+    let querySecrets = 0;
+    for (const [name, value] of parsed.searchParams) {
+      if (options.queryValues === 'credentials' && !isSecretQueryName(name)) continue;
+      secrets.push(value);
+      if (++querySecrets >= MAX_QUERY_SECRETS) break;
+    }
+    const condaToken = CONDA_TOKEN_SEGMENT.exec(parsed.pathname)?.[1];
     if (condaToken) secrets.push(condaToken);
   } catch {
     // An unparseable URL carries nothing we can pick apart; it is never shown whole either.
@@ -47,6 +134,8 @@ export function requestSecrets(url: string, headers: Record<string, string> = {}
   }
   return expandEncodings(secrets);
 }
+
+const MAX_QUERY_SECRETS = 32;
 
 /** Replaces every occurrence of the given secrets in `text` by `***`, longest first. */
 export function scrubSecrets(text: string, secrets: readonly string[]): string {

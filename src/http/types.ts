@@ -21,6 +21,30 @@ export interface HttpRequest {
   cache?: 'revalidate' | 'prefer-cache' | 'no-store';
   /** Byte range, for reading a wheel's central directory without downloading it all. */
   range?: { start: number; end?: number };
+  /**
+   * Most bytes accepted for the body, counted on the wire and again after
+   * decompression, while it streams in; past it the request fails with a
+   * HostError and nothing is cached (default: the client's `maxBytes`, 64 MiB).
+   */
+  maxBytes?: number;
+  /**
+   * Time allowed for the whole request, from its first attempt to the last
+   * byte of the body, across redirects, retries and their waits; past it the
+   * request is aborted with a HostError (default: the client's `deadlineMs`, 120 s).
+   */
+  deadlineMs?: number;
+  /**
+   * Checks a 200/203 answer before it is cached or handed back: `true` when
+   * it is usable, else `false` or the reason, read after the URL in the
+   * error (e.g. "answered an HTML page where JSON was expected"); or
+   * `{ cache: false }` for an answer usable now but not worth keeping. A
+   * fresh answer that fails is not cached and the request fails with a
+   * HostError naming the reason; a cached one that fails is deleted and asked
+   * for again (offline: the request fails). Callers that parse what they get
+   * (JSON, repodata...) must pass one, so that only answers that parsed are
+   * ever cached. It may keep what it parsed, to be read only once.
+   */
+  validate?: (response: HttpResponse) => boolean | string | { cache: false };
 }
 
 export interface HttpResponse {

@@ -37,6 +37,17 @@ export interface ReadInputOptions {
 }
 
 const CHUNK = 1024 * 1024;
+
+/**
+ * How much to read next: first the size fstat gave plus one byte (a file that
+ * did not grow is read in one call), at least 4 KiB (files in /proc report
+ * size 0); then as much again as was read, up to 1 MiB. Two fixed 1 MiB
+ * buffers per file made a directory of 2,600 small advisories five times
+ * slower to read 32 at a time.
+ */
+function chunkSize(size: number, readSoFar: number): number {
+  return Math.min(CHUNK, Math.max(readSoFar === 0 ? size + 1 : readSoFar, 4096));
+}
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 
 /** The bytes of a regular file, at most `maxBytes` of them; anything else is a ChainwatchError naming the file. */
@@ -55,7 +66,7 @@ export async function readInputBytes(path: string, options: ReadInputOptions): P
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
-      const room = Math.min(CHUNK, options.maxBytes + 1 - total);
+      const room = Math.min(chunkSize(info.size, total), options.maxBytes + 1 - total);
       const buffer = Buffer.allocUnsafe(Math.max(room, 1));
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
       if (bytesRead === 0) break;
@@ -88,7 +99,7 @@ export function readInputBytesSync(path: string, options: ReadInputOptions): Buf
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
-      const room = Math.min(CHUNK, options.maxBytes + 1 - total);
+      const room = Math.min(chunkSize(info.size, total), options.maxBytes + 1 - total);
       const buffer = Buffer.allocUnsafe(Math.max(room, 1));
       const bytesRead = readSync(descriptor, buffer, 0, buffer.length, null);
       if (bytesRead === 0) break;

@@ -1,4 +1,5 @@
-import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
+import type { ParseError } from 'jsonc-parser';
+import { parseJsonLike } from './parse-text.js';
 import type { RepoFile } from './types.js';
 
 /**
@@ -122,7 +123,7 @@ const DEPENDENCY_KEYS = ['dependencies', 'devDependencies', 'peerDependencies', 
 function usesNpm(text: string | undefined): boolean {
   if (text === undefined) return true;
   const errors: ParseError[] = [];
-  const manifest: unknown = parseJsonc(text, errors, { allowTrailingComma: true });
+  const manifest: unknown = parseJsonLike(text, errors, { allowTrailingComma: true });
   if (errors.length > 0 || typeof manifest !== 'object' || manifest === null) return true;
   const record = manifest as Record<string, unknown>;
   if (record.workspaces !== undefined) return true;

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { MAX_NESTING } from './parse-text.js';
 import { known, unavailable, type OrgFacts, type RepoFacts } from './types.js';
 
 /** The shared real-repository fixtures (read-only; the product never needs them). */
@@ -52,3 +53,18 @@ export function orgFacts(overrides: Partial<OrgFacts> = {}): OrgFacts {
 export function lines(...text: string[]): string {
   return `${text.join('\n')}\n`;
 }
+
+/** Deeper than the YAML and JSON libraries' recursion can follow. */
+export const DEEP = 50_000;
+export const indented = (depth: number) => Array.from({ length: depth }, (_, index) => `${' '.repeat(index)}a:`).join('\n') + ' 1\n';
+
+/** Hostile YAML, [what, text, the line where it goes deeper than MAX_NESTING]. */
+export const HOSTILE_YAML: [string, string, number][] = [
+  ['closed flow sequences', `jobs: ${'['.repeat(DEEP)}${']'.repeat(DEEP)}\n`, 1],
+  ['unclosed flow sequences', `jobs: ${'['.repeat(DEEP)}\n`, 1],
+  ['flow maps', `${'{a: '.repeat(DEEP)}1${'}'.repeat(DEEP)}\n`, 1],
+  ['flow collections over many lines', `jobs:\n  x: ${Array.from({ length: 400 }, () => '[').join('\n')}\n`, 2 + MAX_NESTING - 2],
+  ['block maps by indentation', indented(3000), MAX_NESTING + 1],
+  ['sequences of sequences on one line', `${'- '.repeat(3000)}x\n`, 1],
+  ['flow after an anchor and a tag', `on: &a !!seq ${'['.repeat(1000)}\n`, 1],
+];

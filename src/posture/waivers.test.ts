@@ -93,6 +93,20 @@ describe('parseWaivers', () => {
       rmSync(directory, { recursive: true, force: true });
     }
   });
+
+  it.skipIf(process.platform === 'win32')('loadWaivers never reads a FIFO or a device: it is refused at once', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'chainwatch-waivers-'));
+    try {
+      const fifo = join(directory, 'fifo.yaml');
+      execFileSync('mkfifo', [fifo]);
+      for (const path of [fifo, '/dev/zero']) {
+        const refused = loadWaivers(path);
+        expect(refused.ok || refused.error.describe()).toBe(`${path}: cannot read waivers: is not a regular file (a device, FIFO or socket is never read)`);
+      }
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('applyWaivers', () => {

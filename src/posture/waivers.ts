@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Clock } from '../core/clock.js';
 import { ChainwatchError, fail, ok, type Result } from '../core/errors.js';
 import { INPUT_LIMITS, readInputTextSync } from '../inventory/read-input.js';
+import { yamlToJs, yamlTooDeep } from './parse-text.js';
 import { CHECK_IDS, ORG_CHECK_IDS, type CheckResult, type PostureReport } from './types.js';
 
 /**
@@ -65,6 +66,8 @@ export function loadWaivers(path: string): Result<Waiver[]> {
 
 /** Parses a waivers file; every error names the file and the line. */
 export function parseWaivers(text: string, path: string): Result<Waiver[]> {
+  const tooDeep = yamlTooDeep(text);
+  if (tooDeep) return invalid(`invalid YAML: ${tooDeep.message}`, path, tooDeep.line, 'parse-error');
   const lineCounter = new LineCounter();
   // YAML 1.2 core schema: `expires: 2026-12-31` stays a string (no timestamp guessing).
   const document = parseDocument(text, { lineCounter, uniqueKeys: true, schema: 'core' });
@@ -73,7 +76,9 @@ export function parseWaivers(text: string, path: string): Result<Waiver[]> {
     const message = (syntaxError.message.split('\n')[0] ?? syntaxError.message).replace(/:$/, '');
     return invalid(`invalid YAML: ${message}`, path, lineCounter.linePos(syntaxError.pos[0]).line, 'parse-error');
   }
-  const value: unknown = document.toJS() ?? { waivers: [] };
+  const converted = yamlToJs(document);
+  if (!converted) return invalid('nested deeper than can be read', path, 1, 'parse-error');
+  const value: unknown = converted.value ?? { waivers: [] };
   const file = WaiverFileSchema.safeParse(value);
   if (!file.success) {
     const where = isMap(document.contents) && document.has('waivers') ? ['waivers'] : [];

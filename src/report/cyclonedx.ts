@@ -107,7 +107,7 @@ function collectPackages(report: ScanReport): ScannedPackage[] {
   const byPurl = new Map<string, ScannedPackage>();
   for (const scanned of report.packages) {
     const known = byPurl.get(scanned.purl);
-    if (known) known.locations.push(...scanned.locations);
+    if (known) for (const location of scanned.locations) known.locations.push(location);
     else byPurl.set(scanned.purl, { ...scanned, locations: [...scanned.locations] });
   }
   for (const finding of report.findings) {

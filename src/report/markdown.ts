@@ -42,7 +42,8 @@ function advisoryDetails(id: string, findings: readonly Finding[]): string[] {
   }
   const references = [...new Set(findings.flatMap((finding) => finding.references ?? []))];
   if (references.length > 0) {
-    lines.push('- **References:**', ...references.map((reference) => `  - <${reference}>`));
+    lines.push('- **References:**');
+    for (const reference of references) lines.push(`  - <${reference}>`);
   }
   lines.push('');
   return lines;
@@ -58,7 +59,8 @@ export function renderMarkdown(report: ScanReport): string {
 
   if (ordered.findings.length > 0) {
     lines.push('## Findings', '', findingsTable(ordered.findings), '', '## Advisories', '');
-    for (const [id, findings] of groupFindingsByAdvisory(ordered.findings)) lines.push(...advisoryDetails(id, findings));
+    // Line by line, not push(...lines): an advisory may name any number of references.
+    for (const [id, findings] of groupFindingsByAdvisory(ordered.findings)) for (const line of advisoryDetails(id, findings)) lines.push(line);
   }
 
   if (ordered.errors.length > 0) {

@@ -30,3 +30,33 @@ describe('renderReportLazily', () => {
     expect(await renderReportLazily(report, format, { timestamp })).toBe(renderReport(report, format, { timestamp }));
   });
 });
+
+describe('reports of hostile size (issue 7: no list is spread into a call)', () => {
+  // Above the ~125,000 arguments a call takes on a default stack.
+  const COUNT = 140_000;
+  const many = <T>(make: (index: number) => T): T[] => Array.from({ length: COUNT }, (_, index) => make(index));
+  const finding = report.findings[0]!;
+
+  it.each(['markdown', 'sarif'] as const)('%s lists the 140,000 references of one advisory', (format) => {
+    const hostile: ScanReport = { ...report, findings: [{ ...finding, references: many((index) => `https://example.test/advisory/${index}`) }] };
+    const text = renderReport(hostile, format);
+    expect(text.includes('https://example.test/advisory/139999')).toBe(true);
+  });
+
+  it('cyclonedx merges 140,000 locations of a package listed twice', () => {
+    // Sorted after the first copy (requirements.txt), so its locations are the ones merged in.
+    const locations = many((index) => ({ path: 'yarn.lock', line: index + 1 }));
+    const hostile: ScanReport = { ...report, packages: [report.packages[0]!, { ...report.packages[0]!, locations }] };
+    const document = JSON.parse(renderReport(hostile, 'cyclonedx', { timestamp: new Date('2026-11-22T00:00:00Z') })) as { components: unknown[] };
+    expect(document.components).toHaveLength(1);
+  });
+
+  it('table renders 140,000 findings', () => {
+    const hostile: ScanReport = {
+      ...report,
+      findings: many((index) => ({ ...finding, package: { ...finding.package, name: `p${index}`, purl: `pkg:pypi/p${index}@2.14.0` } })),
+    };
+    const lines = renderReport(hostile, 'table', { width: 200 }).split('\n');
+    expect(lines.filter((line) => line.includes('GHSA-hrw6-wg82-cm62'))).toHaveLength(COUNT);
+  });
+});

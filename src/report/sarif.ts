@@ -137,7 +137,8 @@ function helpMarkdown({ id, findings, representative, aliases }: AdvisoryGroup):
   );
   const references = representative.references ?? [];
   if (references.length > 0) {
-    lines.push('', 'References:', ...references.map((reference) => `- <${reference}>`));
+    lines.push('', 'References:');
+    for (const reference of references) lines.push(`- <${reference}>`);
   }
   return lines.join('\n');
 }

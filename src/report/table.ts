@@ -73,9 +73,13 @@ function fit(cell: Cell, width: number): string {
  * `maximumWidth`. Never below the minimums: a very narrow terminal wraps.
  */
 function columnWidths(rows: readonly (readonly Cell[])[], maximumWidth: number | undefined): number[] {
-  const widths = TABLE_HEADER.map((header, column) =>
-    Math.max(header.length, ...rows.map((row) => row[column]?.text.length ?? 0)),
-  );
+  // A loop, not Math.max(...lengths): a report may hold more findings than a call takes arguments.
+  const widths = TABLE_HEADER.map((header) => header.length);
+  for (const row of rows) {
+    widths.forEach((width, column) => {
+      widths[column] = Math.max(width, row[column]?.text.length ?? 0);
+    });
+  }
   if (maximumWidth === undefined) return widths;
   let excess = widths.reduce((sum, width) => sum + width, 0) + COLUMN_GAP.length * (widths.length - 1) - maximumWidth;
   for (const { column, minimum } of SHRINK_ORDER) {
@@ -112,7 +116,10 @@ function renderFindingsTable(findings: readonly Finding[], options: TableOptions
 export function renderTable(report: ScanReport, options: TableOptions = {}): string {
   const ordered = orderReport(report);
   const lines: string[] = [];
-  if (ordered.findings.length > 0) lines.push(...renderFindingsTable(ordered.findings, options), '');
+  if (ordered.findings.length > 0) {
+    for (const line of renderFindingsTable(ordered.findings, options)) lines.push(line);
+    lines.push('');
+  }
   const summary = summarizeReport(ordered);
   lines.push(describeSummary(summary));
   if (ordered.errors.length > 0) {

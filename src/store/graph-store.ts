@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import envPaths from 'env-paths';
 import { ChainwatchError } from '../core/errors.js';
 import type { Ecosystem } from '../core/package.js';
@@ -9,6 +8,7 @@ import { resolveReference, type GraphHistoryReader, type GraphHistoryWriter, typ
 import type { ResolveProblem } from '../graph/resolver.js';
 import type { GraphSignals } from '../graph/signals.js';
 import type { EdgeKind, GraphEdge, SourceStatus } from '../graph/types.js';
+import { openDatabaseFile, type OpenDatabaseOptions } from './open-database.js';
 
 /**
  * Graph history: every `chainwatch graph` run is one snapshot (nodes with
@@ -90,15 +90,9 @@ function storeError(message: string, databasePath: string, cause?: unknown): Cha
   return new ChainwatchError('store-error', message, { location: { path: databasePath }, cause });
 }
 
-export function openGraphStore(databasePath: string | ':memory:', options: { readonly?: boolean } = {}): GraphStore {
+export function openGraphStore(databasePath: string | ':memory:', options: OpenDatabaseOptions = {}): GraphStore {
   const readonly = options.readonly === true;
-  let db: Database.Database;
-  try {
-    if (databasePath !== ':memory:' && !readonly) mkdirSync(path.dirname(path.resolve(databasePath)), { recursive: true });
-    db = new Database(databasePath, { readonly, fileMustExist: readonly });
-  } catch (error) {
-    throw storeError(`cannot open graph history: ${(error as Error).message}`, databasePath, error);
-  }
+  const { db } = openDatabaseFile(databasePath, 'graph history', options);
   try {
     prepare(db, readonly, databasePath);
   } catch (error) {

@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import envPaths from 'env-paths';
 import { afterEach, describe, expect, it } from 'vitest';
+import { secretsInDatabase } from '../../test/secrets-in-database.js';
 import { ChainwatchError } from '../core/errors.js';
 import { cacheableUrl, defaultHttpCachePath, HTTP_CACHE_SCHEMA_VERSION, openHttpCache, type CachedResponse, type HttpCacheKey } from './http-cache.js';
 
@@ -97,6 +98,41 @@ describe('openHttpCache', () => {
     expect(dump).not.toMatch(/s3cret/);
   });
 
+  it('stores no conda token, query token or user info in any column of any table, and gives them back on reading', () => {
+    const file = temporaryFile('cache.sqlite');
+    const cache = openHttpCache(file);
+    const asked = 'https://bob:PASSWORD-1@conda.test/t/TOKEN-2/private/noarch/repodata.json?token=TOKEN-3&access_token=TOKEN-4&auth=TOKEN-5&page=2';
+    const key = { ...KEY, url: asked };
+    cache.put(key, response({ finalUrl: 'https://conda.test/t/TOKEN-2/private/noarch/repodata.json?token=TOKEN-3&access_token=TOKEN-4&auth=TOKEN-5&page=2' }));
+    const read = cache.get(key);
+    expect(read?.finalUrl).toBe('https://conda.test/t/TOKEN-2/private/noarch/repodata.json?token=TOKEN-3&access_token=TOKEN-4&auth=TOKEN-5&page=2');
+    // Another token for the same channel reads the same entry, with its own token filled in.
+    const other = cache.get({ ...KEY, url: asked.replaceAll('TOKEN', 'OTHER') });
+    expect(other?.finalUrl).toContain('/t/OTHER-2/');
+    cache.close();
+    expect(secretsInDatabase(file, ['PASSWORD', 'TOKEN'])).toEqual([]);
+  });
+
+  it('empties and vacuums a version 1 cache, whose URLs could hold tokens', () => {
+    const file = temporaryFile('old.sqlite');
+    const old = new Database(file);
+    old.pragma('journal_mode = WAL');
+    old.exec(`CREATE TABLE responses (method TEXT NOT NULL, url TEXT NOT NULL, vary TEXT NOT NULL, status INTEGER NOT NULL, headers TEXT NOT NULL,
+      body BLOB NOT NULL, etag TEXT, last_modified TEXT, final_url TEXT NOT NULL, stored_at TEXT NOT NULL, PRIMARY KEY (method, url, vary)) WITHOUT ROWID`);
+    const insert = old.prepare('INSERT INTO responses VALUES (?, ?, ?, 200, ?, ?, NULL, NULL, ?, ?)');
+    for (let index = 0; index < 50; index++) {
+      const url = `https://conda.test/t/OLD-TOKEN-${index}/private/noarch/repodata.json`;
+      insert.run('GET', url, '', '{}', Buffer.from('<html>captive portal</html>'), url, '2025-01-01T00:00:00.000Z');
+    }
+    old.pragma('user_version = 1');
+    old.close();
+    expect(readFileSync(file).includes('OLD-TOKEN')).toBe(true);
+    const cache = openHttpCache(file);
+    expect(cache.size()).toBe(0);
+    cache.close();
+    expect(secretsInDatabase(file, ['OLD-TOKEN'])).toEqual([]);
+  });
+
   it('persists across reopen and delete removes one entry', () => {
     const file = temporaryFile(path.join('nested', 'http-cache.sqlite'));
     const first = openHttpCache(file);
@@ -152,8 +188,11 @@ describe('cacheableUrl', () => {
     ['https://u:p@pypi.test/simple/', 'https://pypi.test/simple/'],
     ['https://pypi.test/simple/#frag', 'https://pypi.test/simple/'],
     ['https://pypi.test/simple/?a=1', 'https://pypi.test/simple/?a=1'],
-    ['not a url', 'not a url'],
+    ['https://conda.test/t/tk-123/main/noarch/', 'https://conda.test/t/***/main/noarch/'],
+    ['https://pypi.test/simple/?token=abc&page=2', 'https://pypi.test/simple/?token=***&page=2'],
+    ['not a url', '<unparseable URL>'],
   ])('%s → %s', (url, expected) => {
     expect(cacheableUrl(url)).toBe(expected);
   });
 });
+

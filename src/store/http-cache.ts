@@ -3,17 +3,27 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import envPaths from 'env-paths';
 import { ChainwatchError } from '../core/errors.js';
+import { restoreStoredUrl, storableUrl } from '../http/redact.js';
 
 /**
  * The HTTP response cache: one SQLite table keyed by (method, url, vary) where
  * `vary` holds the request headers that change the answer (Accept, Range).
- * Only responses are stored, never request headers, so an Authorization
- * header cannot reach the file; response headers that carry credentials
- * (Set-Cookie...) are dropped, and user info is stripped from stored URLs.
+ * No credential reaches the file: only responses are stored, never request
+ * headers (so no Authorization); response headers that carry credentials
+ * (Set-Cookie...) are dropped; and the stored URLs (`url`, `final_url`) are
+ * `storableUrl()`s: no user info, no conda `/t/<token>/` segment, no value
+ * of a credential-named query parameter (`?token=`, `?access_token=`,
+ * `?auth=`, signed-URL signatures), each replaced by `***`. So answers for
+ * one URL asked with different credentials share one entry, as they already
+ * do for different Authorization headers. `get()` fills the `***` of the
+ * stored final URL back in from the URL being asked for.
  *
- * Schema version 1 (in `PRAGMA user_version`):
+ * Schema version 2 (in `PRAGMA user_version`):
  *   responses(method, url, vary, status, headers JSON, body BLOB, etag,
  *             last_modified, final_url, stored_at) PRIMARY KEY (method, url, vary)
+ * Version 2 empties the table of version 1, whose entries could hold tokens
+ * in their URLs and answers that were never validated, then vacuums the file
+ * so nothing of them is left in free pages.
  */
 const MIGRATIONS: readonly string[] = [
   `
@@ -31,7 +41,11 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (method, url, vary)
   ) WITHOUT ROWID;
   `,
+  `DELETE FROM responses;`,
 ];
+
+/** After migrating past this version, VACUUM: the rows deleted may have held secrets. */
+const VACUUM_AFTER_VERSION = 1;
 
 export const HTTP_CACHE_SCHEMA_VERSION = MIGRATIONS.length;
 
@@ -83,17 +97,9 @@ export function defaultHttpCachePath(env: NodeJS.ProcessEnv = process.env): stri
   return path.join(directory, 'http-cache.sqlite');
 }
 
-/** A URL fit for a cache key: no user name or password (they become an Authorization header upstream). */
+/** A URL fit for a cache key or a stored final URL: `storableUrl()` (no credential of any kind). */
 export function cacheableUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    parsed.hash = '';
-    return parsed.toString();
-  } catch {
-    return url;
-  }
+  return storableUrl(url);
 }
 
 export function openHttpCache(cachePath: string | ':memory:'): HttpCache {
@@ -129,6 +135,11 @@ function prepare(db: Database.Database, inMemory: boolean): void {
     for (let index = version; index < MIGRATIONS.length; index++) db.exec(MIGRATIONS[index]!);
     db.pragma(`user_version = ${MIGRATIONS.length}`);
   })();
+  if (version >= 1 && version <= VACUUM_AFTER_VERSION && !inMemory) {
+    // Deleted rows stay readable in free pages and in the WAL until rewritten.
+    db.exec('VACUUM');
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  }
 }
 
 interface ResponseRow {
@@ -178,7 +189,7 @@ function createCache(db: Database.Database, cachePath: string): HttpCache {
         body: row.body,
         etag: row.etag,
         lastModified: row.last_modified,
-        finalUrl: row.final_url,
+        finalUrl: restoreStoredUrl(row.final_url, key.url),
         storedAt: row.stored_at,
       };
     },

@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import envPaths from 'env-paths';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -246,6 +248,58 @@ describe('openSqliteStore', () => {
     const file = path.join(tempDir(), 'not-a-db.sqlite');
     writeFileSync(file, 'this is not SQLite\n'.repeat(200));
     expect(() => openSqliteStore(file)).toThrow(expect.objectContaining({ code: 'store-error' }));
+  });
+});
+
+describe('a killed import', () => {
+  /*
+   * The guarantee `db import` and `db update` rely on: SIGKILL in the middle
+   * of an import leaves the old state or the new one, never half of it and
+   * never a damaged file. The child signals from inside the transaction (after
+   * 1,000 of its 50,000 records) and is killed at once.
+   */
+  it('leaves the old state, intact, when the process dies inside the transaction', async () => {
+    const root = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
+    const dir = tempDir();
+    const file = path.join(dir, 'advisories.sqlite');
+    const seeded = openSqliteStore(file);
+    seeded.importRecords([record('OLD-1', '2024-01-01T00:00:00Z', [['PyPI', 'old']])]);
+    seeded.close();
+    const child = path.join(dir, 'import.mts');
+    writeFileSync(
+      child,
+      `import { openSqliteStore } from ${JSON.stringify(pathToFileURL(path.join(root, 'src/store/sqlite-store.ts')).href)};
+const store = openSqliteStore(${JSON.stringify(file)});
+function* records() {
+  for (let index = 0; index < 50_000; index++) {
+    if (index === 1_000) process.stdout.write('inside\\n');
+    yield { id: 'NEW-' + index, modified: '2024-01-01T00:00:00Z', affected: [{ package: { ecosystem: 'PyPI', name: 'p' + index } }] };
+  }
+}
+store.importRecords(records());
+store.close();
+process.stdout.write('done\\n');
+`,
+    );
+    const running = spawn(process.execPath, ['--import', 'tsx', child], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => running.on('exit', (_code, signal) => resolve(signal)));
+    running.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('inside')) running.kill('SIGKILL');
+    });
+    expect(await exited).toBe('SIGKILL');
+    expect(output).not.toContain('done');
+    const raw = new Database(file);
+    try {
+      expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
+    } finally {
+      raw.close();
+    }
+    const store = openSqliteStore(file, { readonly: true });
+    openStores.push(store);
+    expect(store.count()).toBe(1);
+    expect(store.getRecord('OLD-1')?.id).toBe('OLD-1');
   });
 });
 

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import envPaths from 'env-paths';
@@ -6,6 +5,7 @@ import { ChainwatchError } from '../core/errors.js';
 import { normalizeName, type Ecosystem } from '../core/package.js';
 import type { OsvRecord } from '../advisories/types.js';
 import { affectedKey } from './keys.js';
+import { openDatabaseFile, type DatabaseOpenMode, type OpenDatabaseOptions } from './open-database.js';
 import { timestampKey } from './timestamps.js';
 import type { AdvisoryStore, ImportStats } from './types.js';
 
@@ -62,6 +62,8 @@ export const DEFAULT_SOURCE = 'local';
  */
 export interface SqliteAdvisoryStore extends AdvisoryStore {
   readonly path: string;
+  /** `snapshot`: a WAL database this user may not write beside, read from an in-memory copy (see open-database.ts). */
+  readonly openMode: DatabaseOpenMode;
   /**
    * Runs `work` in one transaction (a savepoint when nested): if it throws,
    * nothing it wrote stays. `work` must be synchronous.
@@ -80,7 +82,7 @@ export interface SqliteAdvisoryStore extends AdvisoryStore {
   idsFor(id: string): string[];
 }
 
-export interface OpenStoreOptions {
+export interface OpenStoreOptions extends OpenDatabaseOptions {
   /** Open without writing: no migrations, no WAL switch. Fails if the file does not exist. */
   readonly?: boolean;
 }
@@ -100,14 +102,7 @@ function storeError(message: string, databasePath: string, cause: unknown): Chai
 }
 
 export function openSqliteStore(databasePath: string | ':memory:', options: OpenStoreOptions = {}): SqliteAdvisoryStore {
-  const inMemory = databasePath === ':memory:';
-  let db: Database.Database;
-  try {
-    if (!inMemory && !options.readonly) mkdirSync(path.dirname(path.resolve(databasePath)), { recursive: true });
-    db = new Database(databasePath, { readonly: options.readonly === true, fileMustExist: options.readonly === true });
-  } catch (error) {
-    throw storeError(`cannot open advisory database: ${(error as Error).message}`, databasePath, error);
-  }
+  const { db, mode } = openDatabaseFile(databasePath, 'advisory database', options);
   try {
     prepareDatabase(db, options.readonly === true);
   } catch (error) {
@@ -115,7 +110,7 @@ export function openSqliteStore(databasePath: string | ':memory:', options: Open
     if (error instanceof ChainwatchError) throw new ChainwatchError(error.code, error.message, { location: { path: databasePath }, cause: error.cause });
     throw storeError(`cannot use advisory database: ${(error as Error).message}`, databasePath, error);
   }
-  return createStore(db, databasePath);
+  return createStore(db, databasePath, mode);
 }
 
 function prepareDatabase(db: Database.Database, readonly: boolean): void {
@@ -150,7 +145,7 @@ function parseStoredRecord(json: string): OsvRecord {
   return JSON.parse(json) as OsvRecord;
 }
 
-function createStore(db: Database.Database, databasePath: string): SqliteAdvisoryStore {
+function createStore(db: Database.Database, databasePath: string, openMode: DatabaseOpenMode): SqliteAdvisoryStore {
   const readonly = db.readonly;
   const prepareWrite = <T extends unknown[] = unknown[]>(sql: string) => (readonly ? null : db.prepare<T>(sql));
 
@@ -245,6 +240,7 @@ function createStore(db: Database.Database, databasePath: string): SqliteAdvisor
   let closed = false;
   return {
     path: databasePath,
+    openMode,
 
     importRecords(records, options = {}) {
       return wrapWrite('import', () => importAll(records, options.source ?? DEFAULT_SOURCE));

@@ -40,17 +40,27 @@ export interface ServedResponse {
   body: unknown;
 }
 
-export type FaultKind = 'secondary-403' | 'secondary-429' | 'server-error';
+/**
+ * - `secondary-403`/`secondary-429`: a secondary rate limit with `retry-after`;
+ * - `server-error`: 502;
+ * - `no-answer`: the connection is accepted and nothing is ever sent (until close());
+ * - `stalled-body`: 200 and the headers, then the first bytes of the body, and nothing more;
+ * - `self-link` (REST lists): the Link header's `next` points to the page just served;
+ * - `repeat-cursor` (GraphQL): every connection named `connection` says it has a next page whose cursor is the `after` it was asked with.
+ */
+export type FaultKind = 'secondary-403' | 'secondary-429' | 'server-error' | 'no-answer' | 'stalled-body' | 'self-link' | 'repeat-cursor';
 
 export interface Fault {
   method?: string;
   /** Matched against the request path (with query). */
   path?: RegExp;
   kind: FaultKind;
-  /** How many matching requests fail (default 1). */
+  /** How many matching requests fail (default 1; Infinity: all of them). */
   times?: number;
   /** `retry-after` for secondary limits (default 1). */
   retryAfterSeconds?: number;
+  /** `repeat-cursor`: the GraphQL connection field (`repositories`, `membersWithRole`) under `organization`. */
+  connection?: string;
 }
 
 export interface FakeGithubStats {
@@ -76,8 +86,15 @@ export interface FakeGithub {
   served: ServedResponse[];
   resetStats(): void;
   injectFault(fault: Fault): void;
-  /** Uses up a token's REST budget: the next counted request gets 403 with `x-ratelimit-remaining: 0`, until `resetInSeconds` pass or resetRateLimits(). */
-  exhaustRateLimit(token: string | null, resetInSeconds: number): void;
+  /** Forgets every injected fault, used up or not. */
+  resetFaults(): void;
+  /** Requests received and not yet answered or given up by the client (a `no-answer` fault keeps them open). */
+  openRequests(): number;
+  /**
+   * Uses up a token's budget: for `core` (default) the next counted REST request gets 403 with `x-ratelimit-remaining: 0`,
+   * for `graphql` the next query a `RATE_LIMITED` error; until `resetInSeconds` pass or resetRateLimits().
+   */
+  exhaustRateLimit(token: string | null, resetInSeconds: number, resource?: 'core' | 'graphql'): void;
   resetRateLimits(): void;
   org(login: string): FakeOrg | undefined;
   close(): Promise<void>;
@@ -296,11 +313,24 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
     };
   });
 
+  /** Faults that replace the answer (the rewriting ones, `self-link` and `repeat-cursor`, are applied to answers instead). */
   function takeFault(method: string, path: string): Fault | null {
     for (const fault of faults) {
-      if (fault.left <= 0) continue;
+      if (fault.left <= 0 || fault.kind === 'self-link' || fault.kind === 'repeat-cursor') continue;
       if (fault.method && fault.method !== method) continue;
       if (fault.path && !fault.path.test(path)) continue;
+      fault.left--;
+      return fault;
+    }
+    return null;
+  }
+
+  function takeRewrite(kind: 'self-link' | 'repeat-cursor', method: string, path: string, applies: (fault: Fault) => boolean): Fault | null {
+    for (const fault of faults) {
+      if (fault.left <= 0 || fault.kind !== kind) continue;
+      if (fault.method && fault.method !== method) continue;
+      if (fault.path && !fault.path.test(path)) continue;
+      if (!applies(fault)) continue;
       fault.left--;
       return fault;
     }
@@ -350,7 +380,7 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
       stats.byRoute['POST /graphql'] = (stats.byRoute['POST /graphql'] ?? 0) + 1;
       const fault = takeFault(method, url.pathname);
       if (fault) {
-        sendFault(fault, (answer, headers) => send('/graphql', answer, headers));
+        sendFault(fault, response, (answer, headers) => send('/graphql', answer, headers));
         return;
       }
       const graphqlBudget = budgetFor(`graphql:${identity ?? 'anonymous'}`, identity === null ? 0 : (options.graphqlLimit ?? 5000));
@@ -377,6 +407,16 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
         },
       );
       stats.graphqlPoints += answer.cost;
+      const organization = (answer.body.data as { organization?: Record<string, { pageInfo?: unknown } | null> | null } | undefined)?.organization;
+      takeRewrite('repeat-cursor', method, url.pathname, (fault) => {
+        const connection = organization?.[fault.connection ?? 'repositories'];
+        if (!connection?.pageInfo) return false;
+        // From the second page on: the first page's cursor is a real one, the next page names it again.
+        const after = (request.variables as { after?: unknown } | undefined)?.after;
+        if (typeof after !== 'string') return false;
+        connection.pageInfo = { hasNextPage: true, endCursor: after };
+        return true;
+      });
       if ((answer.body.errors as { type?: string }[] | undefined)?.some((entry) => entry.type === 'RATE_LIMITED')) stats.rateLimited++;
       send('/graphql', { status: 200, body: answer.body }, rateHeaders(graphqlBudget, 'graphql'));
       return;
@@ -392,7 +432,7 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
     stats.byRoute[routeKey] = (stats.byRoute[routeKey] ?? 0) + 1;
     const fault = takeFault(method, url.pathname + url.search);
     if (fault) {
-      sendFault(fault, (answer, headers) => send(matched.route.template, answer, headers));
+      sendFault(fault, response, (answer, headers) => send(matched.route.template, answer, headers));
       return;
     }
     if (isAppRoute) {
@@ -410,6 +450,7 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
       return;
     }
     const answer = matched.route.handler({ params: matched.params, query: url.searchParams, body, identity, authorization });
+    if (answer.status === 200 && takeRewrite('self-link', method, url.pathname + url.search, () => true)) answer.links = { ...answer.links, next: `${base}${url.pathname}${url.search}` };
     if (method === 'GET' && answer.status === 200) {
       const etag = `W/"${sha1(`${identity ?? ''}\n${JSON.stringify(answer.body)}`)}"`;
       const ifNoneMatch = request.headers['if-none-match'];
@@ -430,7 +471,14 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
     send(matched.route.template, answer, rateHeaders(budget, 'core'));
   }
 
-  function sendFault(fault: Fault, send: (answer: Answer, headers: Record<string, string>) => void): void {
+  function sendFault(fault: Fault, response: ServerResponse, send: (answer: Answer, headers: Record<string, string>) => void): void {
+    // Nothing is sent: the request waits until the client gives up or close() ends the connection.
+    if (fault.kind === 'no-answer') return;
+    if (fault.kind === 'stalled-body') {
+      response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': '1000' });
+      response.write('{"data": {');
+      return;
+    }
     if (fault.kind === 'server-error') {
       send({ status: 502, body: { message: 'Server Error' } }, {});
       return;
@@ -443,7 +491,10 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
     );
   }
 
+  let open = 0;
   const server: Server = createServer((request, response) => {
+    open++;
+    response.once('close', () => open--);
     handle(request, response).catch((failure: unknown) => {
       if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ message: `fake GitHub failed: ${(failure as Error).message}` }));
@@ -463,9 +514,13 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
     injectFault(fault) {
       faults.push({ ...fault, left: fault.times ?? 1 });
     },
-    exhaustRateLimit(token, resetInSeconds) {
+    resetFaults() {
+      faults.length = 0;
+    },
+    openRequests: () => open,
+    exhaustRateLimit(token, resetInSeconds, resource = 'core') {
       const identity = token === null ? null : options.tokens ? (options.tokens[token] ?? null) : `token-${sha1(token).slice(0, 12)}`;
-      const budget = restBudget(identity);
+      const budget = resource === 'core' ? restBudget(identity) : budgetFor(`graphql:${identity ?? 'anonymous'}`, identity === null ? 0 : (options.graphqlLimit ?? 5000));
       budget.used = budget.limit;
       budget.reset = Math.floor(now() / 1000) + resetInSeconds;
     },

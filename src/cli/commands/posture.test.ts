@@ -6,9 +6,10 @@ import { runCli } from '../../../test/cli-harness.js';
 import { FIXTURE_NOW, fixtureOrgs, SHARED_PROJECTS } from '../../../test/fake-github/fixtures.js';
 import { startFakeGithub, type FakeGithub } from '../../../test/fake-github/server.js';
 import { fixedClock } from '../../core/clock.js';
+import { createGithubCollector, type GithubCollectorOptions } from '../../posture/collect/github.js';
 import { TOOL_VERSION } from '../version.js';
 import { captureIo, useTemporaryDirectory } from './command-fakes.fixture.js';
-import { NO_TOKEN, runPosture, type PostureCommandOptions } from './posture.js';
+import { NO_TOKEN, parseWaitDuration, runPosture, type PostureCommandOptions } from './posture.js';
 
 const TOKEN = 'ghp_Pq7Wm2Xc9Vb4Nz1Lk8Jh3Gf6Ds5Aa0Ss9Dd2';
 const clock = fixedClock(FIXTURE_NOW);
@@ -178,6 +179,79 @@ describe('chainwatch posture --org (fake GitHub server)', () => {
     expect(code).toBe(2);
     expect(captured.err()).toMatch(/github jupyter unreachable: /);
     expect(`${captured.out()}${captured.err()}`).not.toContain('ghp_WrongWrongWrongWrongWrongWrongWrong12');
+  });
+});
+
+describe('chainwatch posture --org against a GitHub that hangs or is rate-limited', () => {
+  let server: FakeGithub;
+  beforeAll(async () => {
+    server = await startFakeGithub({ orgs: fixtureOrgs(), tokens: { [TOKEN]: 'council-bot' } });
+  });
+  afterAll(async () => server.close());
+
+  /** The real collector, with the settings the command gives it recorded and short time limits for the test. */
+  function recordingCollector(extra: Partial<GithubCollectorOptions> = {}) {
+    const seen: GithubCollectorOptions[] = [];
+    const githubCollector = (settings: GithubCollectorOptions) => {
+      seen.push(settings);
+      return createGithubCollector({ ...settings, retryBaseMs: 1, ...extra });
+    };
+    return { seen, githubCollector };
+  }
+
+  it('an API that accepts and never answers: the organisation is an unreachable source saying so, not a hang', async () => {
+    server.injectFault({ kind: 'no-answer', times: Number.POSITIVE_INFINITY });
+    try {
+      const captured = io({ GH_TOKEN: TOKEN, GITHUB_API_URL: server.url });
+      const { githubCollector } = recordingCollector({ requestTimeoutMs: 50 });
+      const code = await runPosture(captured, options({ org: ['jupyter'], local: [join(SHARED_PROJECTS, 'jupyter/nbformat')] }), { clock, githubCollector });
+      const document = JSON.parse(captured.out()) as Json;
+      expect(document.sources).toEqual([
+        { name: 'github jupyter', reachable: false, error: expect.stringMatching(/^(GraphQL repositories of jupyter|GET \/orgs\/jupyter\/\S+): GitHub gave no complete answer within 50ms \(tried 4 times\)$/) },
+        { name: 'local', reachable: true },
+      ]);
+      expect(code).toBe(1);
+      expect(`${captured.out()}${captured.err()}`).not.toContain(TOKEN);
+    } finally {
+      server.resetFaults();
+    }
+  });
+
+  it('--max-rate-limit-wait: a limit resetting later fails the organisation, said on stderr, the token never shown', async () => {
+    server.exhaustRateLimit(TOKEN, 3600);
+    try {
+      const captured = io({ GH_TOKEN: TOKEN, GITHUB_API_URL: server.url });
+      const { seen, githubCollector } = recordingCollector({ sleep: async () => {} });
+      expect(await runPosture(captured, options({ org: ['jupyter'], maxRateLimitWait: 60 }), { clock, githubCollector })).toBe(2);
+      expect(seen[0]!.maxRateLimitWaitSeconds).toBe(60);
+      expect(captured.err()).toMatch(/^warn: GitHub rate limit: not waiting 60m for core \(resets at \S+Z\): that would pass the 60s allowed for rate-limit waits$/m);
+      expect(captured.err()).toMatch(/^chainwatch: github jupyter unreachable: GET \S+: GitHub's core rate limit is spent until \S+Z; not waited for: that would pass the 60s allowed/m);
+      expect(`${captured.out()}${captured.err()}`).not.toContain(TOKEN);
+    } finally {
+      server.resetRateLimits();
+    }
+  });
+
+  it('gives the collector a 15-minute cap by default', async () => {
+    const { seen, githubCollector } = recordingCollector();
+    await runPosture(io({ GH_TOKEN: TOKEN, GITHUB_API_URL: server.url }), options({ org: ['jupyter'] }), { clock, githubCollector });
+    expect(seen[0]!.maxRateLimitWaitSeconds).toBe(900);
+  });
+
+  it.each([
+    ['90', 90],
+    ['90s', 90],
+    ['15m', 900],
+    ['1.5h', 5400],
+    ['0', 0],
+  ])('--max-rate-limit-wait %s is %i seconds', (text, seconds) => {
+    expect(parseWaitDuration(text)).toBe(seconds);
+  });
+
+  it('--max-rate-limit-wait with no duration is bad input', async () => {
+    const run = await runCli(['posture', '--org', 'jupyter', '--max-rate-limit-wait', 'soon'], { cwd: SHARED_PROJECTS, env: { CHAINWATCH_HTTP_CACHE: join(dir.path, 'http.sqlite') } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/expected a duration such as 90s, 15m or 1h, got "soon"/);
   });
 });
 

@@ -29,7 +29,12 @@ export interface PostureCommandOptions {
   history?: string;
   /** Ask the OpenSSF Best Practices site for each repository's badge (one request a second). */
   bestPractices?: boolean;
+  /** Seconds all GitHub rate-limit waits may take together (default 900). */
+  maxRateLimitWait?: number;
 }
+
+/** Default of --max-rate-limit-wait: a quarter of an hour, said on stderr while it lasts. */
+export const DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS = 900;
 
 /** What the commands need from outside, injectable in tests. */
 export interface PostureDependencies {
@@ -62,7 +67,7 @@ export const NO_TOKEN = 'no GH_TOKEN or GITHUB_TOKEN in the environment';
  */
 export async function collectFacts(
   io: CliIo,
-  request: { orgs: readonly string[]; repos: readonly string[]; local: readonly string[]; bestPractices?: boolean },
+  request: { orgs: readonly string[]; repos: readonly string[]; local: readonly string[]; bestPractices?: boolean; maxRateLimitWaitSeconds?: number },
   dependencies: PostureDependencies,
   events: EventSink,
 ): Promise<CollectionResult> {
@@ -85,7 +90,15 @@ export async function collectFacts(
         const bestPractices = request.bestPractices
           ? { client: (await import('../../http/client.js')).createHttpClient({ cachePath: (await import('../../store/http-cache.js')).defaultHttpCachePath(io.env), env: io.env }) }
           : undefined;
-        const collector = make({ token, env: io.env, clock: dependencies.clock ?? systemClock, events, cache, ...(bestPractices ? { bestPractices } : {}) });
+        const collector = make({
+          token,
+          env: io.env,
+          clock: dependencies.clock ?? systemClock,
+          events,
+          cache,
+          maxRateLimitWaitSeconds: request.maxRateLimitWaitSeconds ?? DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS,
+          ...(bestPractices ? { bestPractices } : {}),
+        });
         // One source per organisation or repository that failed, so the others still count as reached.
         const failures: PostureReport['sources'] = [];
         let reached = 0;
@@ -110,6 +123,7 @@ export async function collectFacts(
         }
         if (reached > 0) facts.sources.push({ name: 'github', reachable: true });
         facts.sources.push(...failures);
+        await bestPractices?.client.close();
       } finally {
         cache?.close();
       }
@@ -119,7 +133,7 @@ export async function collectFacts(
     const { collectLocalRepo, findLocalRepos } = await import('../../posture/collect/local.js');
     for (const directory of request.local) {
       try {
-        for (const checkout of await findLocalRepos(directory)) facts.repos.push(await collectLocalRepo(checkout));
+        for (const checkout of await findLocalRepos(directory)) facts.repos.push(await collectLocalRepo(checkout, { events }));
       } catch (error) {
         // The collector's errors name the folder already; --local says which option it was.
         return { ok: false, message: `--local ${directory}: ${error instanceof Error ? error.message : String(error)}` };
@@ -233,6 +247,13 @@ export function parseRepoName(value: string): string {
   return value;
 }
 
+/** `90`, `90s`, `15m`, `1.5h` → seconds. */
+export function parseWaitDuration(value: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(s|m|h)?$/.exec(value.trim());
+  if (!match) throw new InvalidArgumentError(`expected a duration such as 90s, 15m or 1h, got ${JSON.stringify(value)}`);
+  return Number(match[1]) * (match[2] === 'h' ? 3600 : match[2] === 'm' ? 60 : 1);
+}
+
 export function parseCheckId(value: string): CheckId | OrgCheckId {
   const ids: readonly string[] = [...CHECK_IDS, ...ORG_CHECK_IDS];
   if (!ids.includes(value)) throw new InvalidArgumentError(`unknown check ${JSON.stringify(value)} (known: ${ids.join(', ')})`);
@@ -277,7 +298,12 @@ export async function runPosture(io: CliIo, options: PostureCommandOptions, depe
   const renderer = eventRenderer(io);
   let collected: CollectionResult;
   try {
-    collected = await collectFacts(io, { orgs, repos: [], local: options.local, bestPractices: options.bestPractices ?? false }, dependencies, renderer);
+    collected = await collectFacts(
+      io,
+      { orgs, repos: [], local: options.local, bestPractices: options.bestPractices ?? false, maxRateLimitWaitSeconds: options.maxRateLimitWait ?? DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS },
+      dependencies,
+      renderer,
+    );
   } finally {
     renderer.stop();
   }
@@ -360,6 +386,11 @@ export function registerPosture(program: Command, io: CliIo, setExit: (code: num
     .option('--importance <file>', 'a YAML list of owner/name, most important first (the Markdown report is ordered by it)')
     .option('--history <file>', 'graph history whose latest snapshot ranks repositories by the reach of their packages')
     .option('--best-practices', 'with --org: look up each repository on the OpenSSF Best Practices site (one request a second; otherwise the badge check is n/a)')
+    .option(
+      '--max-rate-limit-wait <duration>',
+      'with --org: how long all GitHub rate-limit waits may take together (90s, 15m, 1h; default 15m); a longer wait fails that organisation instead',
+      parseWaitDuration,
+    )
     .option('--fail-on <level>', `exit 1 when a check is at this level: ${POSTURE_FAIL_ON.join('|')}`, parseChoice(POSTURE_FAIL_ON), 'fail')
     .option('-f, --format <format>', `output format: ${POSTURE_FORMAT_CHOICES.join('|')}`, parseChoice(POSTURE_FORMAT_CHOICES), 'table')
     .addHelpText(
@@ -368,6 +399,8 @@ export function registerPosture(program: Command, io: CliIo, setExit: (code: num
         '',
         'Sources: --org goes through the GitHub API and needs GH_TOKEN or GITHUB_TOKEN (GITHUB_API_URL for another server);',
         'without one the API is listed as unreachable and its checks are n/a. --local reads checkouts; API-only checks are n/a there.',
+        'An organisation whose requests get no answer (30 s an attempt, 4 attempts), that takes over an hour, or whose rate limit',
+        'resets later than --max-rate-limit-wait allows, is listed as an unreachable source saying which; rate-limit waits are said on stderr.',
         '',
         'Exit codes: 0 report written, no check at --fail-on; 1 a check that is not waived fails (with --fail-on partial: or is partial);',
         '2 bad input (unknown check, unreadable folder, config or waivers) or nothing could be collected.',

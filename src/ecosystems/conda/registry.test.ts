@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
 import { encode } from '@msgpack/msgpack';
+import { MockAgent } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { HostError } from '../../core/errors.js';
+import { createHttpClient } from '../../http/client.js';
 import type { HttpClient, HttpRequest, HttpResponse, SourceFailure } from '../../http/types.js';
-import { channelSourceName, createCondaChannel, type RepodataFormat } from './registry.js';
+import { openHttpCache } from '../../store/http-cache.js';
+import { channelSourceName, createCondaChannel, decompressZstdCapped, type RepodataFormat } from './registry.js';
 
 const CHANNEL = 'https://conda.test/conda-forge/';
 
@@ -362,5 +365,54 @@ describe('channelSourceName', () => {
     ['https://conda.test/', 'conda.test'],
   ])('%s → %s', (url, name) => {
     expect(channelSourceName(url)).toBe(name);
+  });
+});
+
+/** A zstd frame of RLE blocks: four bytes per 128 KiB of `byte`, so a few kilobytes claim a gigabyte. */
+function zstdRleBomb(blocks: number): Buffer {
+  const header = Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x38]); // magic; no content size; window 128 KiB
+  const parts: Buffer[] = [header];
+  for (let index = 0; index < blocks; index++) {
+    const last = index === blocks - 1 ? 1 : 0;
+    const blockHeader = Buffer.alloc(3);
+    blockHeader.writeUIntLE(((128 * 1024) << 3) | (1 << 1) | last, 0, 3); // RLE block of 128 KiB
+    parts.push(blockHeader, Buffer.from([0x20]));
+  }
+  return Buffer.concat(parts);
+}
+
+describe('decompressZstdCapped', () => {
+  it('inflates within the bound and stops a bomb at it', () => {
+    expect(decompressZstdCapped(zstdRleBomb(2), 1024 * 1024)).toEqual(new Uint8Array(256 * 1024).fill(0x20));
+    // 8192 blocks: 32 KB claiming 1 GiB.
+    expect(() => decompressZstdCapped(zstdRleBomb(8192), 4 * 1024 * 1024)).toThrow(/inflates to more than 4194304 bytes/);
+  });
+});
+
+describe('what the HTTP cache keeps of repodata (a real client over a MockAgent)', () => {
+  it.each([
+    ['JSON that does not parse', 'repodata.json', '{"packages": {', /repodata\.json answered something unusable: repodata\.json could not be decoded/],
+    ['a captive portal page', 'repodata.json', '<html><body>Log in</body></html>', /answered something unusable: repodata\.json could not be decoded/],
+    ['JSON that is not repodata', 'repodata.json', '[1, 2]', /answered something unusable: the body is not conda repodata/],
+    ['zstd that is not zstd', 'repodata.json.zst', 'not zstd', /answered something unusable: repodata\.json\.zst could not be decoded/],
+  ])('%s is a HostError and is not kept', async (_label, file, body, message) => {
+    const agent = new MockAgent();
+    agent.disableNetConnect();
+    const pool = agent.get('https://conda.test');
+    pool.intercept({ path: `/conda-forge/noarch/${file}`, method: 'GET' }).reply(200, body);
+    pool.intercept({ path: (path) => path !== `/conda-forge/noarch/${file}`, method: 'GET' }).reply(404, '').persist();
+    const cache = openHttpCache(':memory:');
+    const http = createHttpClient({ dispatcher: agent, cache, sleep: async () => {} });
+    try {
+      const channel = createCondaChannel({ http, channelUrl: CHANNEL, subdirs: ['noarch'] });
+      const error = await channel.records('jupyterlab').catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(HostError);
+      expect((error as HostError).message).toMatch(message);
+      expect(cache.get({ method: 'GET', url: `${CHANNEL}noarch/${file}`, vary: '' })).toBeNull();
+    } finally {
+      await http.close();
+      cache.close();
+      await agent.close();
+    }
   });
 });

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { decode as decodeMessagePack } from '@msgpack/msgpack';
-import { decompress as decompressZstd } from 'fzstd';
+import { Decompress as ZstdDecompress } from 'fzstd';
 import { HostError } from '../../core/errors.js';
 import { redactUrl } from '../../http/redact.js';
 import type { HttpClient, HttpResponse } from '../../http/types.js';
+import type { z } from 'zod';
 import {
   RepodataRecordSchema,
   RepodataSchema,
@@ -122,6 +123,38 @@ const FILE_NAMES: Record<RepodataFormat, string> = {
   json: 'repodata.json',
 };
 
+/** conda-forge's largest monolithic repodata.json is a few hundred megabytes: room for it, and a bound (also on zstd output). */
+const MAX_REPODATA_BYTES = 768 * 1024 * 1024;
+const REPODATA_DEADLINE_MS = 600_000;
+
+type Reading<T> = { ok: true; value: T } | { ok: false; problem: string; cause?: unknown };
+type Repodata = z.output<typeof RepodataSchema>;
+type Shard = z.output<typeof ShardSchema>;
+
+/**
+ * zstd with a bound on the output: fzstd's one-shot decompress() allocates
+ * whatever size a frame claims, so a few bytes could ask for gigabytes.
+ * The streaming decoder hands out blocks (at most 128 KiB each); the count
+ * stops at `maxBytes`.
+ */
+export function decompressZstdCapped(input: Uint8Array, maxBytes: number): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const decoder = new ZstdDecompress((chunk) => {
+    total += chunk.length;
+    if (total > maxBytes) throw new Error(`zstd data inflates to more than ${maxBytes} bytes (a compression bomb?)`);
+    chunks.push(chunk);
+  });
+  decoder.push(input, true);
+  const output = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    output.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return output;
+}
+
 /** Statuses that mean "this form is not offered here": try the next one. */
 const NOT_OFFERED = new Set([403, 404, 410]);
 
@@ -152,16 +185,75 @@ export function createCondaChannel(options: CondaChannelOptions): CondaChannel {
     return new HostError(source, `${message} (${redactUrl(url)})`, { ...(status === undefined ? {} : { status }), cause });
   }
 
-  async function get(url: string, cache: 'revalidate' | 'prefer-cache'): Promise<HttpResponse> {
-    return options.http.get({ url, source, cache });
+  /**
+   * GET with `read` run on a 200 answer before the HTTP layer may cache it:
+   * only repodata that decoded and validated is ever kept. `value` is what
+   * `read` made of a fresh or cached answer (undefined from a client that
+   * does not validate, e.g. a test fake: read the response then).
+   */
+  async function get<T>(url: string, cache: 'revalidate' | 'prefer-cache', read: (response: HttpResponse) => Reading<T>): Promise<{ response: HttpResponse; value: T | undefined }> {
+    let value: T | undefined;
+    const response = await options.http.get({
+      url,
+      source,
+      cache,
+      maxBytes: MAX_REPODATA_BYTES,
+      deadlineMs: REPODATA_DEADLINE_MS,
+      validate: (answer) => {
+        if (answer.status !== 200) return true;
+        const reading = read(answer);
+        if (!reading.ok) return `answered something unusable: ${reading.problem}`;
+        value = reading.value;
+        return true;
+      },
+    });
+    return { response, value };
   }
 
-  function decodeBody<T>(response: HttpResponse, what: string, read: (body: Buffer) => T): T {
+  /** The value `get` checked, or the same reading of the response now; a HostError when it is unusable. */
+  function valueOf<T>(fetched: { response: HttpResponse; value: T | undefined }, read: (response: HttpResponse) => Reading<T>): T {
+    if (fetched.value !== undefined) return fetched.value;
+    const reading = read(fetched.response);
+    if (!reading.ok) throw hostError(fetched.response.url, reading.problem, reading.cause, fetched.response.status);
+    return reading.value;
+  }
+
+  function decodeBody<T>(what: string, body: Buffer, decode: (body: Buffer) => T): Reading<T> {
     try {
-      return read(response.body);
+      return { ok: true, value: decode(body) };
     } catch (cause) {
-      throw hostError(response.url, `${what} could not be decoded`, cause, response.status);
+      return { ok: false, problem: `${what} could not be decoded (${(cause as Error).message})`, cause };
     }
+  }
+
+  function readShardIndex(response: HttpResponse): Reading<ShardIndex> {
+    const decoded = decodeBody('the shard index', response.body, (body) => decodeMessagePack(decompressZstdCapped(body, MAX_REPODATA_BYTES)));
+    if (!decoded.ok) return decoded;
+    const parsed = ShardIndexSchema.safeParse(decoded.value);
+    return parsed.success ? { ok: true, value: parsed.data } : { ok: false, problem: 'the shard index is not CEP 16 sharded repodata', cause: parsed.error };
+  }
+
+  function readRepodata(format: 'zst' | 'json'): (response: HttpResponse) => Reading<Repodata> {
+    return (response) => {
+      const decoded = decodeBody(format === 'zst' ? 'repodata.json.zst' : 'repodata.json', response.body, (body) =>
+        JSON.parse(decodeText(format === 'zst' ? decompressZstdCapped(body, MAX_REPODATA_BYTES) : body)),
+      );
+      if (!decoded.ok) return decoded;
+      const parsed = RepodataSchema.safeParse(decoded.value);
+      return parsed.success ? { ok: true, value: parsed.data } : { ok: false, problem: 'the body is not conda repodata', cause: parsed.error };
+    };
+  }
+
+  function readShard(name: string, hash: string): (response: HttpResponse) => Reading<Shard> {
+    return (response) => {
+      // Shards are content-addressed: the name is the sha256 of the compressed bytes.
+      const actual = createHash('sha256').update(response.body).digest('hex');
+      if (actual !== hash) return { ok: false, problem: `shard for ${name} does not match its sha256 (got ${actual})` };
+      const decoded = decodeBody(`the shard for ${name}`, response.body, (body) => decodeMessagePack(decompressZstdCapped(body, MAX_REPODATA_BYTES)));
+      if (!decoded.ok) return decoded;
+      const parsed = ShardSchema.safeParse(decoded.value);
+      return parsed.success ? { ok: true, value: parsed.data } : { ok: false, problem: `the shard for ${name} is not a CEP 16 shard`, cause: parsed.error };
+    };
   }
 
   function toRecord(fileName: string, raw: unknown, subdir: string, packagesBase: URL, url: string): CondaPackageRecord | null {
@@ -200,33 +292,32 @@ export function createCondaChannel(options: CondaChannelOptions): CondaChannel {
     for (const format of formats) {
       const url = new URL(FILE_NAMES[format], subdirUrl).href;
       lastUrl = url;
-      const response = await get(url, 'revalidate');
-      if (NOT_OFFERED.has(response.status)) continue;
-      if (response.status !== 200) throw hostError(url, `unexpected HTTP status ${response.status}`, undefined, response.status);
-
       if (format === 'sharded') {
-        const decoded = decodeBody(response, 'the shard index', (body) => decodeMessagePack(decompressZstd(body)));
-        const parsed = ShardIndexSchema.safeParse(decoded);
-        if (!parsed.success) throw hostError(response.url, 'the shard index is not CEP 16 sharded repodata', parsed.error, 200);
+        const fetched = await get(url, 'revalidate', readShardIndex);
+        const { response } = fetched;
+        if (NOT_OFFERED.has(response.status)) continue;
+        if (response.status !== 200) throw hostError(url, `unexpected HTTP status ${response.status}`, undefined, response.status);
+        const index = valueOf(fetched, readShardIndex);
         // CEP 16: both base URLs are relative to the index; conda-index writes '' for "next to the index".
         return {
           kind: 'sharded',
           url: response.url,
-          index: parsed.data,
-          shardsBase: new URL(parsed.data.info.shards_base_url ?? '', response.url),
-          packagesBase: new URL(parsed.data.info.base_url ?? '', response.url),
+          index,
+          shardsBase: new URL(index.info.shards_base_url ?? '', response.url),
+          packagesBase: new URL(index.info.base_url ?? '', response.url),
           shards: new Map(),
         };
       }
 
-      const text = decodeBody(response, format === 'zst' ? 'repodata.json.zst' : 'repodata.json', (body) =>
-        JSON.parse(decodeText(format === 'zst' ? decompressZstd(body) : body)),
-      );
-      const parsed = RepodataSchema.safeParse(text);
-      if (!parsed.success) throw hostError(response.url, 'the body is not conda repodata', parsed.error, 200);
-      const packagesBase = new URL(parsed.data.info?.base_url ?? '', response.url);
+      const read = readRepodata(format);
+      const fetched = await get(url, 'revalidate', read);
+      const { response } = fetched;
+      if (NOT_OFFERED.has(response.status)) continue;
+      if (response.status !== 200) throw hostError(url, `unexpected HTTP status ${response.status}`, undefined, response.status);
+      const repodata = valueOf(fetched, read);
+      const packagesBase = new URL(repodata.info?.base_url ?? '', response.url);
       const byName = new Map<string, CondaPackageRecord[]>();
-      for (const record of collect(parsed.data, subdir, packagesBase, response.url)) {
+      for (const record of collect(repodata, subdir, packagesBase, response.url)) {
         const list = byName.get(record.name);
         if (list) list.push(record);
         else byName.set(record.name, [record]);
@@ -247,16 +338,12 @@ export function createCondaChannel(options: CondaChannelOptions): CondaChannel {
 
   async function loadShard(index: Extract<SubdirIndex, { kind: 'sharded' }>, subdir: string, name: string, hash: string): Promise<CondaPackageRecord[]> {
     const url = new URL(`${hash}.msgpack.zst`, index.shardsBase).href;
-    const response = await get(url, 'prefer-cache');
-    if (response.status !== 200) throw hostError(url, `shard for ${name}: HTTP status ${response.status}`, undefined, response.status);
-    // Shards are content-addressed: the name is the sha256 of the compressed bytes.
-    const actual = createHash('sha256').update(response.body).digest('hex');
-    if (actual !== hash) throw hostError(url, `shard for ${name} does not match its sha256 (got ${actual})`, undefined, 200);
-    const decoded = decodeBody(response, `the shard for ${name}`, (body) => decodeMessagePack(decompressZstd(body)));
-    const parsed = ShardSchema.safeParse(decoded);
-    if (!parsed.success) throw hostError(url, `the shard for ${name} is not a CEP 16 shard`, parsed.error, 200);
+    const read = readShard(name, hash);
+    const fetched = await get(url, 'prefer-cache', read);
+    if (fetched.response.status !== 200) throw hostError(url, `shard for ${name}: HTTP status ${fetched.response.status}`, undefined, fetched.response.status);
+    const shard = valueOf(fetched, read);
     const records: CondaPackageRecord[] = [];
-    for (const record of collect(parsed.data, subdir, index.packagesBase, url)) {
+    for (const record of collect(shard, subdir, index.packagesBase, url)) {
       if (record.name === name) records.push(record);
       else problems.push({ url: redactUrl(url), fileName: record.fileName, message: `record for ${record.name} in the shard of ${name}` });
     }

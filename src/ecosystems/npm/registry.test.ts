@@ -1,7 +1,10 @@
+import { MockAgent } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../core/clock.js';
 import { HostError } from '../../core/errors.js';
+import { createHttpClient } from '../../http/client.js';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../http/types.js';
+import { openHttpCache } from '../../store/http-cache.js';
 import { replayClient } from '../../../test/http-replay.js';
 import {
   ABBREVIATED_ACCEPT,
@@ -201,6 +204,20 @@ describe('npmVersionSignals', () => {
     expect(signals.publishedBy).toEqual({ known: true, value: 'b' });
   });
 
+  it('computes the days since the last release over 150,000 versions (issue 7: Math.max(...times) overflowed the stack on 300,000)', () => {
+    const time: Record<string, string> = { created: '2020-01-01T00:00:00.000Z' };
+    const versions: Record<string, unknown> = {};
+    for (let index = 0; index < 150_000; index++) {
+      const version = `0.0.${index}`;
+      time[version] = new Date(Date.parse('2025-01-01T00:00:00.000Z') + index * 120_000).toISOString();
+      versions[version] = { name: 'many', version };
+    }
+    const packument = { name: 'many', 'dist-tags': {}, time, versions } as unknown as NpmPackument;
+    // The last one, 0.0.149999, was published 299,998 minutes (208.3 days) after 2025-01-01: 460 days before the clock.
+    // (A version the packument lacks: the release-history signals are computed all the same, the per-version ones are skipped.)
+    expect(npmVersionSignals(packument, '9.9.9', { clock }).daysSinceLastRelease).toEqual({ known: true, value: 460 });
+  });
+
   it('says provenance is present and not dropped where it is', () => {
     const signals = npmVersionSignals(full, '1.1.0', { clock });
     expect(signals.provenance).toEqual({ known: true, value: true });
@@ -245,5 +262,31 @@ describe('npmVersionSignals', () => {
     const signals = npmVersionSignals(full, '9.9.9', { clock });
     expect(signals.deprecated?.known).toBe(false);
     expect(signals.releasedAt?.known).toBe(false);
+  });
+});
+
+describe('what the HTTP cache keeps of packuments (a real client over a MockAgent)', () => {
+  it.each([
+    ['a captive portal page', '<!DOCTYPE html><html><body>Sign in to continue</body></html>', 'https://registry.npm.test/left-pad answered an HTML page where JSON was expected: a captive portal or a misconfigured mirror?'],
+    ['a cut-off document', '{"name":"left-pad","versions":{"1.0.0":{"name":"left-pad","version":"1.0', /^https:\/\/registry\.npm\.test\/left-pad is not JSON \(/],
+    ['JSON without a name', '{"error":"Not found"}', 'https://registry.npm.test/left-pad has no package name'],
+  ])('%s is a HostError and is not kept', async (_label, body, message) => {
+    const agent = new MockAgent();
+    agent.disableNetConnect();
+    agent.get('https://registry.npm.test').intercept({ path: '/left-pad', method: 'GET' }).reply(200, body, { headers: { 'content-type': 'application/json' } });
+    const cache = openHttpCache(':memory:');
+    const http = createHttpClient({ dispatcher: agent, cache, sleep: async () => {} });
+    try {
+      const error = await createNpmRegistry({ http, resolveRegistry: () => ({ url: REGISTRY }) })
+        .packument('left-pad')
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(HostError);
+      expect((error as HostError).message).toMatch(message);
+      expect(cache.size()).toBe(0);
+    } finally {
+      await http.close();
+      cache.close();
+      await agent.close();
+    }
   });
 });

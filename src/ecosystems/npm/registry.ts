@@ -75,7 +75,21 @@ export function createNpmRegistry(options: {
     const url = packumentUrlFor(endpoint.url, name);
     const headers: Record<string, string> = { accept: form === 'full' ? FULL_ACCEPT : ABBREVIATED_ACCEPT };
     if (endpoint.authorization) headers.authorization = endpoint.authorization;
-    const response = await http.get({ url, headers, source, cache: cacheMode });
+    // Checked before the HTTP layer caches it: a captive portal's page or a cut-off document is never kept.
+    let checked: NpmPackument | undefined;
+    const response = await http.get({
+      url,
+      headers,
+      source,
+      cache: cacheMode,
+      maxBytes: MAX_PACKUMENT_BYTES,
+      validate: (answer) => {
+        const read = readPackument(answer.body);
+        if (!read.ok) return read.reason;
+        checked = read.value;
+        return true;
+      },
+    });
     if (response.status === 404 || response.status === 410) {
       // Like pacote: a registry without abbreviated documents may 404 them, so ask once more for the full one.
       if (form === 'abbreviated') return packument(name, 'full');
@@ -87,17 +101,10 @@ export function createNpmRegistry(options: {
         retryable: false,
       });
     }
-    let body: unknown;
-    try {
-      body = JSON.parse(response.body.toString('utf8'));
-    } catch (cause) {
-      throw new HostError(source, `the packument of ${name} is not JSON`, { status: response.status, cause });
-    }
-    const parsed = NpmPackument.safeParse(body);
-    if (!parsed.success) {
-      throw new HostError(source, `the packument of ${name} has no package name`, { status: response.status, cause: parsed.error });
-    }
-    return parsed.data;
+    if (checked) return checked;
+    const read = readPackument(response.body);
+    if (!read.ok) throw new HostError(source, `the packument of ${name} ${read.reason}`, { status: response.status, cause: read.cause });
+    return read.value;
   }
 
   function packument(name: string, form: PackumentForm = 'abbreviated'): Promise<NpmPackument | null> {
@@ -115,6 +122,26 @@ export function createNpmRegistry(options: {
   }
 
   return { packument, packumentUrl: (name) => packumentUrlFor(resolveRegistry(name).url, name) };
+}
+
+/** Full packuments of packages with thousands of versions run to tens of megabytes; this leaves room, and a bound. */
+const MAX_PACKUMENT_BYTES = 256 * 1024 * 1024;
+
+type PackumentReading = { ok: true; value: NpmPackument } | { ok: false; reason: string; cause?: unknown };
+
+/** A packument body as the registry client accepts it: JSON with a package name. */
+function readPackument(body: Buffer): PackumentReading {
+  if (/^\s*</.test(body.toString('utf8', 0, 256))) {
+    return { ok: false, reason: 'answered an HTML page where JSON was expected: a captive portal or a misconfigured mirror?' };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString('utf8'));
+  } catch (cause) {
+    return { ok: false, reason: `is not JSON (${(cause as Error).message})`, cause };
+  }
+  const parsed = NpmPackument.safeParse(json);
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, reason: 'has no package name', cause: parsed.error };
 }
 
 const DAY_MS = 86_400_000;
@@ -232,7 +259,7 @@ export function npmVersionSignals(packument: NpmPackument, version: string, opti
     ageDays: Number.isFinite(publishedMs) ? known(Math.floor((now - publishedMs) / DAY_MS)) : unknown(noTimes),
     releasesLastYear: full ? known(releaseTimes.filter((time) => now - time <= 365 * DAY_MS).length) : unknown(noTimes),
     daysSinceLastRelease:
-      releaseTimes.length > 0 ? known(Math.floor((now - Math.max(...releaseTimes)) / DAY_MS)) : unknown(noTimes),
+      releaseTimes.length > 0 ? known(Math.floor((now - releaseTimes.reduce((latest, time) => (time > latest ? time : latest))) / DAY_MS)) : unknown(noTimes),
     publishedBy: unknown('version not in the packument'),
   };
   if (!manifest) {

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { strToU8, zipSync } from 'fflate';
+import { MockAgent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadCassette, replayClient, type Cassette } from '../../../test/http-replay.js';
 import { systemConfigSources } from '../config-sources.js';
 import { loadPypiConfig, resolvePypiIndex } from './config.js';
 import { ChainwatchError, HostError } from '../../core/errors.js';
 import { createHttpClient } from '../../http/client.js';
+import { openHttpCache } from '../../store/http-cache.js';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../http/types.js';
 import { defaultEnvironment } from './environment.js';
 import { evaluateMarker } from './markers.js';
@@ -684,5 +686,63 @@ describe.skipIf(process.env.CHAINWATCH_LIVE !== '1')('live', () => {
     expect(again.metadata?.version).toBe(first.metadata?.version);
     expect(client.stats().requests).toBe(requests);
     expect(client.failures()).toEqual([]);
+  });
+});
+
+describe('what the HTTP cache keeps (a real client over a MockAgent)', () => {
+  const PORTAL = '<html><body><form action="/login"></form><a href="/terms">Terms</a></body></html>';
+
+  function realRegistry() {
+    const agent = new MockAgent();
+    agent.disableNetConnect();
+    const cache = openHttpCache(':memory:');
+    const http = createHttpClient({ dispatcher: agent, cache, sleep: async () => {} });
+    cleanups.push(() => http.close(), () => cache.close(), () => agent.close());
+    return { registry: createPypiRegistry({ http, indexUrl: INDEX }), agent, cache, http };
+  }
+
+  it('a portal page for a project page is a HostError that says so, and is not kept', async () => {
+    const { registry, agent, cache } = realRegistry();
+    agent.get('https://pypi.test').intercept({ path: '/simple/demo/', method: 'GET' }).reply(200, PORTAL, { headers: { 'content-type': 'text/html' } });
+    const error = await registry.project('demo').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(HostError);
+    expect((error as HostError).message).toBe('https://pypi.test/simple/demo/ answered an HTML page where JSON was expected: a captive portal or a misconfigured mirror?');
+    expect(cache.size()).toBe(0);
+  });
+
+  it('a PEP 503 page, even an empty one, is a project page and is kept', async () => {
+    const { registry, agent, cache } = realRegistry();
+    const pool = agent.get('https://pypi.test');
+    pool.intercept({ path: '/simple/demo/', method: 'GET' }).reply(200, '<!DOCTYPE html><html><body><a href="../../packages/demo-1.0.tar.gz#sha256=aa">demo-1.0.tar.gz</a></body></html>', { headers: { 'content-type': 'text/html' } });
+    pool.intercept({ path: '/simple/gone/', method: 'GET' }).reply(200, '<!DOCTYPE html><html><head><title>Links for gone</title></head><body><h1>Links for gone</h1></body></html>', { headers: { 'content-type': 'text/html' } });
+    expect((await registry.project('demo'))?.files.map((file) => file.filename)).toEqual(['demo-1.0.tar.gz']);
+    expect((await registry.project('gone'))?.files).toEqual([]);
+    expect(cache.size()).toBe(2);
+  });
+
+  it('an HTML answer from the JSON API is "not served" for this run, but not kept', async () => {
+    const { registry, agent, cache } = realRegistry();
+    agent.get('https://pypi.test').intercept({ path: '/pypi/demo/json', method: 'GET' }).reply(200, PORTAL, { headers: { 'content-type': 'text/html' } });
+    expect(await registry.projectJson('demo')).toBeNull();
+    expect(cache.size()).toBe(0);
+  });
+
+  it('JSON API JSON that does not parse is a HostError and is not kept', async () => {
+    const { registry, agent, cache } = realRegistry();
+    agent.get('https://pypi.test').intercept({ path: '/pypi/demo/json', method: 'GET' }).reply(200, '{"info": {"name": "demo"', { headers: { 'content-type': 'application/json' } });
+    const error = await registry.projectJson('demo').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(HostError);
+    expect((error as HostError).message).toMatch(/^https:\/\/pypi\.test\/pypi\/demo\/json answered something that could not be read: the JSON API answer is not JSON/);
+    expect(cache.size()).toBe(0);
+  });
+
+  it('.metadata that does not match its hash, or is not core metadata, is read once and not kept', async () => {
+    const { registry, agent, cache } = realRegistry();
+    const pool = agent.get('https://files.pypi.test');
+    pool.intercept({ path: '/packages/demo-1.0-py3-none-any.whl.metadata', method: 'GET' }).reply(200, 'Metadata-Version: 2.1\nName: tampered\n');
+    pool.intercept({ path: '/packages/demo-1.0-py3-none-any.whl', method: 'GET' }).reply(206, demoWheel, { headers: { 'content-range': `bytes 0-${demoWheel.length - 1}/${demoWheel.length}` } }).persist();
+    const result = await registry.metadata(wheelRef({ coreMetadata: { hashes: { sha256: createHash('sha256').update(DEMO_METADATA).digest('hex') } } }));
+    expect(result.source).toBe('wheel');
+    expect(cache.get({ method: 'GET', url: `${WHEEL_URL}.metadata`, vary: '' })).toBeNull();
   });
 });

@@ -1,4 +1,5 @@
 import { createHash, getHashes } from 'node:crypto';
+import type { z } from 'zod';
 import { ChainwatchError, HostError } from '../../core/errors.js';
 import { normalizeName } from '../../core/package.js';
 import type { Signal } from '../../graph/types.js';
@@ -20,6 +21,7 @@ import {
   ZIP_TAIL_BYTES,
   type ByteSource,
   type CoreMetadata,
+  type SdistFormat,
   type ZipDirectory,
 } from './wheel-metadata.js';
 
@@ -335,6 +337,45 @@ function parseJsonBody(response: HttpResponse, what: string): unknown {
   }
 }
 
+function isJsonAnswer(response: HttpResponse): boolean {
+  return contentTypeOf(response).mediaType.includes('json');
+}
+
+type JsonApiProject = z.output<typeof JsonApiProjectSchema>;
+
+function readJsonApi(response: HttpResponse): JsonApiProject {
+  const parsed = JsonApiProjectSchema.safeParse(parseJsonBody(response, 'the JSON API answer'));
+  if (!parsed.success) {
+    throw new ChainwatchError('parse-error', `not a PyPI JSON API answer: ${parsed.error.issues[0]?.message ?? 'invalid'}`, {
+      location: { path: redactUrl(response.url) },
+    });
+  }
+  return parsed.data;
+}
+
+/** What a captive portal, a login page or a mirror's error page looks like from here. */
+export const NOT_A_PROJECT_PAGE = 'answered an HTML page where JSON was expected: a captive portal or a misconfigured mirror?';
+
+/** File names a PEP 503 page lists: wheels, sdists, and the older eggs and installers. */
+const DISTRIBUTION_FILE = /\.(?:whl|egg|exe|msi|rpm|dmg|zip|tar|tar\.gz|tgz|tar\.bz2|tbz|tar\.xz|txz|tar\.z)$/i;
+
+/**
+ * Whether an HTML answer is a PEP 503 project page: it declares its API
+ * version, or links at least one distribution file, or (a project whose
+ * files are all gone) links nothing and has no form, script or refresh. A
+ * page with only other links, a form or a script is someone else's page.
+ */
+export function isProjectHtml(html: string, page: { apiVersion: string | null; files: ReadonlyArray<{ filename: string }> }): boolean {
+  if (page.apiVersion !== null) return true;
+  if (page.files.some((file) => DISTRIBUTION_FILE.test(file.filename))) return true;
+  return page.files.length === 0 && !/<(?:form|script|iframe)\b/i.test(html) && !/http-equiv\s*=\s*["']?refresh/i.test(html);
+}
+
+/** A ChainwatchError from reading an answer, as the reason the HTTP layer gives after the URL. */
+function answerProblem(error: ChainwatchError): string {
+  return error.message.startsWith('answered ') ? error.message : `answered something that could not be read: ${error.message}`;
+}
+
 function isAbsent(status: number): boolean {
   return status === 404 || status === 410;
 }
@@ -356,6 +397,24 @@ const DIRECTORY_CACHE_ENTRIES = 32;
 const KEPT_CHUNK_BYTES = 1024 * 1024;
 /** Sdists larger than this are not downloaded for a PKG-INFO. */
 const MAX_SDIST_DOWNLOAD_BYTES = 64 * 1024 * 1024;
+/** A range request that a server answers with the whole file: the largest wheels are hundreds of megabytes. */
+const MAX_WHOLE_FILE_BYTES = 1024 * 1024 * 1024;
+/** Downloads of whole files (sdists, wheels from servers without ranges) may take longer than API answers. */
+const WHOLE_FILE_DEADLINE_MS = 600_000;
+
+/** Core metadata is RFC 822-style headers, Metadata-Version among the first of them. */
+function looksLikeCoreMetadata(body: Buffer): boolean {
+  return /^Metadata-Version\s*:/im.test(body.toString('utf8', 0, 4096));
+}
+
+/** The first bytes of each archive format an sdist comes in (a plain tar has none at its start). */
+const ARCHIVE_SIGNATURES: Record<SdistFormat, readonly number[] | null> = { 'tar.gz': [0x1f, 0x8b], zip: [0x50, 0x4b], tar: null };
+
+function hasArchiveSignature(body: Buffer, format: SdistFormat): boolean {
+  const expected = ARCHIVE_SIGNATURES[format];
+  if (expected === null) return true;
+  return expected.every((byte, index) => body[index] === byte);
+}
 
 interface Chunk {
   start: number;
@@ -395,6 +454,70 @@ function assessMetadata(metadata: CoreMetadata, filename: string): Pick<PypiMeta
   return { dependencies: { known: true, value: metadata.requiresDist }, unknown };
 }
 
+/** A 200 answer to a project page request, read; a ChainwatchError located at its URL when it is none. */
+export function readProjectPage(response: HttpResponse, normalized: string): PypiProjectPage {
+  const { mediaType, charset } = contentTypeOf(response);
+  const location = { path: redactUrl(response.url) };
+
+  if (mediaType === 'application/vnd.pypi.simple.v1+json') {
+    const parsed = SimpleProjectSchema.safeParse(parseJsonBody(response, 'the project page'));
+    if (!parsed.success) {
+      throw new ChainwatchError('parse-error', `not a PEP 691 project page: ${parsed.error.issues[0]?.message ?? 'invalid'}`, { location });
+    }
+    checkApiVersion(parsed.data.meta['api-version'], location.path);
+    return {
+      name: parsed.data.name,
+      url: response.url,
+      format: 'json',
+      apiVersion: parsed.data.meta['api-version'],
+      files: parsed.data.files.flatMap((file) => simpleFileToPypiFile(file, response.url, normalized) ?? []),
+      versions: parsed.data.versions ?? null,
+    };
+  }
+  if (mediaType === 'application/vnd.pypi.simple.v1+html' || mediaType === 'text/html') {
+    const html = decodeText(response.body, charset);
+    const page = parseSimpleHtml(html, response.url);
+    if (page.apiVersion !== null) checkApiVersion(page.apiVersion, location.path);
+    if (!isProjectHtml(html, page)) throw new ChainwatchError('parse-error', NOT_A_PROJECT_PAGE, { location });
+    return {
+      name: normalized,
+      url: response.url,
+      format: 'html',
+      apiVersion: page.apiVersion,
+      files: page.files.flatMap((file) => simpleFileToPypiFile(file, response.url, normalized) ?? []),
+      versions: null,
+    };
+  }
+  throw new ChainwatchError('unsupported-format', `the project page came as ${mediaType || 'no content type'}, not PEP 691 JSON or PEP 503 HTML`, { location });
+}
+
+/** PEP 629: a client must refuse a major version it does not know. */
+function checkApiVersion(version: string, path: string): void {
+  if (!/^1(?:\.\d+)*$/.test(version.trim())) {
+    throw new ChainwatchError('unsupported-format', `Simple API version ${version} is not supported (only 1.x)`, { location: { path } });
+  }
+}
+
+/**
+ * The check the HTTP layer runs on a project page before caching it: `true`
+ * when it can be read (or is in a Simple API version this client refuses,
+ * which is an answer all the same), else why not.
+ */
+export function checkProjectPage(response: HttpResponse, normalized: string): true | string {
+  try {
+    readProjectPage(response, normalized);
+    return true;
+  } catch (error) {
+    return projectPageVerdict(error);
+  }
+}
+
+function projectPageVerdict(error: unknown): true | string {
+  if (!(error instanceof ChainwatchError)) throw error;
+  if (error.code === 'unsupported-format' && error.message.startsWith('Simple API version')) return true;
+  return answerProblem(error);
+}
+
 // ---------------------------------------------------------------------------
 // The client
 
@@ -424,62 +547,52 @@ export function createPypiRegistry(options: PypiRegistryOptions): PypiRegistry {
   async function fetchProject(name: string): Promise<PypiProjectPage | null> {
     const normalized = normalizeName('PyPI', name);
     const url = new URL(`${encodeURIComponent(normalized)}/`, indexUrl).href;
-    const response = await http.get({ url, headers: headersFor(url, { accept: SIMPLE_ACCEPT }), source, cache: 'revalidate' });
+    // Read before the HTTP layer caches it, so a page that is not a project page is never kept; read once.
+    let page: PypiProjectPage | undefined;
+    const response = await http.get({
+      url,
+      headers: headersFor(url, { accept: SIMPLE_ACCEPT }),
+      source,
+      cache: 'revalidate',
+      validate: (answer) => {
+        try {
+          page = readProjectPage(answer, normalized);
+          return true;
+        } catch (error) {
+          return projectPageVerdict(error);
+        }
+      },
+    });
     if (isAbsent(response.status)) return null;
     if (response.status !== 200) throw unexpectedStatus(response, `the project page of ${normalized}`);
-    const { mediaType, charset } = contentTypeOf(response);
-    const location = { path: redactUrl(response.url) };
-
-    if (mediaType === 'application/vnd.pypi.simple.v1+json') {
-      const parsed = SimpleProjectSchema.safeParse(parseJsonBody(response, 'the project page'));
-      if (!parsed.success) {
-        throw new ChainwatchError('parse-error', `not a PEP 691 project page: ${parsed.error.issues[0]?.message ?? 'invalid'}`, { location });
-      }
-      checkApiVersion(parsed.data.meta['api-version'], location.path);
-      return {
-        name: parsed.data.name,
-        url: response.url,
-        format: 'json',
-        apiVersion: parsed.data.meta['api-version'],
-        files: parsed.data.files.flatMap((file) => simpleFileToPypiFile(file, response.url, normalized) ?? []),
-        versions: parsed.data.versions ?? null,
-      };
-    }
-    if (mediaType === 'application/vnd.pypi.simple.v1+html' || mediaType === 'text/html') {
-      const page = parseSimpleHtml(decodeText(response.body, charset), response.url);
-      if (page.apiVersion !== null) checkApiVersion(page.apiVersion, location.path);
-      return {
-        name: normalized,
-        url: response.url,
-        format: 'html',
-        apiVersion: page.apiVersion,
-        files: page.files.flatMap((file) => simpleFileToPypiFile(file, response.url, normalized) ?? []),
-        versions: null,
-      };
-    }
-    throw new ChainwatchError('unsupported-format', `the project page came as ${mediaType || 'no content type'}, not PEP 691 JSON or PEP 503 HTML`, { location });
-  }
-
-  /** PEP 629: a client must refuse a major version it does not know. */
-  function checkApiVersion(version: string, path: string): void {
-    if (!/^1(?:\.\d+)*$/.test(version.trim())) {
-      throw new ChainwatchError('unsupported-format', `Simple API version ${version} is not supported (only 1.x)`, { location: { path } });
-    }
+    return page ?? readProjectPage(response, normalized);
   }
 
   async function fetchJsonApi(url: string, projectName: string): Promise<PypiJsonProject | null> {
-    const response = await http.get({ url, headers: headersFor(url, { accept: 'application/json' }), source, cache: 'revalidate' });
+    let checked: JsonApiProject | undefined;
+    const response = await http.get({
+      url,
+      headers: headersFor(url, { accept: 'application/json' }),
+      source,
+      cache: 'revalidate',
+      validate: (answer) => {
+        // "Not served" (below) is an answer for this run, but not one to keep: it may be a captive portal's page.
+        if (!isJsonAnswer(answer)) return { cache: false };
+        try {
+          checked = readJsonApi(answer);
+          return true;
+        } catch (error) {
+          if (!(error instanceof ChainwatchError)) throw error;
+          return answerProblem(error);
+        }
+      },
+    });
     if (isAbsent(response.status)) return null;
     if (response.status !== 200) throw unexpectedStatus(response, `the JSON API of ${projectName}`);
     // A mirror without the JSON API may answer its own HTML page here: that is "not served", not an error.
-    if (!contentTypeOf(response).mediaType.includes('json')) return null;
-    const parsed = JsonApiProjectSchema.safeParse(parseJsonBody(response, 'the JSON API answer'));
-    if (!parsed.success) {
-      throw new ChainwatchError('parse-error', `not a PyPI JSON API answer: ${parsed.error.issues[0]?.message ?? 'invalid'}`, {
-        location: { path: redactUrl(response.url) },
-      });
-    }
-    const { info, releases, urls } = parsed.data;
+    if (!isJsonAnswer(response)) return null;
+    const project = checked ?? readJsonApi(response);
+    const { info, releases, urls } = project;
     const toFiles = (files: JsonApiFile[]): PypiFile[] => files.flatMap((file) => jsonApiFileToPypiFile(file, response.url, projectName) ?? []);
     return {
       url: response.url,
@@ -506,7 +619,7 @@ export function createPypiRegistry(options: PypiRegistryOptions): PypiRegistry {
       },
       releases: releases === undefined ? null : Object.entries(releases).map(([version, files]) => ({ version, files: toFiles(files) })),
       files: toFiles(urls),
-      lastSerial: parsed.data.last_serial ?? null,
+      lastSerial: project.last_serial ?? null,
     };
   }
 
@@ -522,7 +635,18 @@ export function createPypiRegistry(options: PypiRegistryOptions): PypiRegistry {
 
   /** GET bytes [start, endInclusive]; null when the file is absent. A 200 is the whole file (the server ignored Range). */
   async function fetchRange(url: string, start: number, endInclusive: number): Promise<RangeAnswer | null> {
-    const response = await http.get({ url, headers: headersFor(url), source, cache: 'prefer-cache', range: { start, end: endInclusive } });
+    const response = await http.get({
+      url,
+      headers: headersFor(url),
+      source,
+      cache: 'prefer-cache',
+      range: { start, end: endInclusive },
+      // A server that ignores Range sends the whole wheel: allow a big one, not an endless one.
+      maxBytes: MAX_WHOLE_FILE_BYTES,
+      deadlineMs: WHOLE_FILE_DEADLINE_MS,
+      // A whole file in answer must be a zip; anything else (a portal's page) is not kept.
+      validate: (answer) => (answer.body.subarray(0, 2).toString('latin1') === 'PK' ? true : { cache: false }),
+    });
     if (isAbsent(response.status)) return null;
     if (response.status === 200) return { start: 0, bytes: response.body, total: response.body.length };
     if (response.status !== 206) throw unexpectedStatus(response, `bytes ${start}-${endInclusive}`);
@@ -616,8 +740,14 @@ export function createPypiRegistry(options: PypiRegistryOptions): PypiRegistry {
 
   async function fromPep658(file: DistributionFileRef, notes: string[]): Promise<PypiMetadataResult | null> {
     const url = `${file.url}.metadata`;
-    // Immutable (its hash is on the page), so a cached copy needs no revalidation.
-    const response = await http.get({ url, headers: headersFor(url), source, cache: 'prefer-cache' });
+    // Immutable (its hash is on the page), so a cached copy needs no revalidation; only one that matches it is kept.
+    const response = await http.get({
+      url,
+      headers: headersFor(url),
+      source,
+      cache: 'prefer-cache',
+      validate: (answer) => (looksLikeCoreMetadata(answer.body) && (!file.coreMetadata || hashesMatch(answer.body, file.coreMetadata.hashes)) ? true : { cache: false }),
+    });
     if (response.status !== 200) {
       notes.push(`${file.filename}.metadata answered HTTP ${response.status}`);
       return null;
@@ -665,7 +795,16 @@ export function createPypiRegistry(options: PypiRegistryOptions): PypiRegistry {
       notes.push(`${file.filename}: ${file.size} bytes is more than the ${MAX_SDIST_DOWNLOAD_BYTES} downloaded for a PKG-INFO`);
       return null;
     }
-    const response = await http.get({ url: file.url, headers: headersFor(file.url), source, cache: 'prefer-cache' });
+    const response = await http.get({
+      url: file.url,
+      headers: headersFor(file.url),
+      source,
+      cache: 'prefer-cache',
+      maxBytes: MAX_SDIST_DOWNLOAD_BYTES,
+      deadlineMs: WHOLE_FILE_DEADLINE_MS,
+      // Kept only when it is the archive it is named after (a portal's page is read once, and noted).
+      validate: (answer) => (hasArchiveSignature(answer.body, format) ? true : { cache: false }),
+    });
     if (response.status !== 200) {
       notes.push(`${file.filename} answered HTTP ${response.status}`);
       return null;

@@ -286,7 +286,7 @@ export class PlaceDep {
     for (const [name, edge] of oldDep.edgesOut) {
       if (!placed.edgesOut.has(name) && edge.to) {
         const to = edge.to;
-        oldDeps.push(...gatherDepSet([to], (candidate) => candidate.to !== to));
+        for (const node of gatherDepSet([to], (candidate) => candidate.to !== to)) oldDeps.push(node);
       }
     }
 
@@ -297,7 +297,7 @@ export class PlaceDep {
         const entryNode = entryEdge.to!;
         const deepest = deepestNestingTarget(entryNode, '');
         if (deepest !== target && !entryEdge.from!.isProjectRoot) {
-          prunePeerSets.push(...gatherDepSet([entryNode], (candidate) => candidate.to !== entryNode && !candidate.peerConflicted));
+          for (const node of gatherDepSet([entryNode], (candidate) => candidate.to !== entryNode && !candidate.peerConflicted)) prunePeerSets.push(node);
         } else {
           this.warnPeerConflict(edge, this.dep);
         }

@@ -84,7 +84,7 @@ const MAX_STEPS = 1_000_000;
 
 /** npm's queue: shallower nodes first, then by path, so placements do not depend on fetch order. */
 class DepsQueue {
-  private readonly items: TreeNode[] = [];
+  private items: TreeNode[] = [];
   private sorted = true;
 
   get length(): number {
@@ -101,7 +101,7 @@ class DepsQueue {
     if (!this.sorted) {
       const keyed = this.items.map((node) => ({ node, depth: node.depth, location: node.location }));
       keyed.sort((a, b) => a.depth - b.depth || collator.compare(a.location, b.location));
-      this.items.splice(0, this.items.length, ...keyed.map((entry) => entry.node));
+      this.items = keyed.map((entry) => entry.node);
       this.sorted = true;
     }
     return this.items.shift();
@@ -435,11 +435,12 @@ class IdealTreeBuilder {
 }
 
 function findHoistableNode(start: TreeNode, edge: TreeEdge): TreeNode | null {
+  // Breadth first, with a read index instead of shift() and a loop instead of push(...children): a node may have any number of children.
   const queue = [...start.children.values()];
-  while (queue.length > 0) {
-    const node = queue.shift()!;
+  for (let next = 0; next < queue.length; next++) {
+    const node = queue[next]!;
     if (node.name === edge.name && node.satisfies(edge)) return node;
-    queue.push(...node.children.values());
+    for (const child of node.children.values()) queue.push(child);
   }
   return null;
 }

@@ -1,10 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MockAgent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadCassette, replayClient } from '../../../test/http-replay.js';
 import { cpythonEnvironment, defaultEnvironment } from '../../ecosystems/pypi/environment.js';
 import { createPypiRegistry } from '../../ecosystems/pypi/registry.js';
+import { createHttpClient } from '../../http/client.js';
+import { openHttpCache } from '../../store/http-cache.js';
 import { fixedClock } from '../../core/clock.js';
 import { parseRequirement } from '../../ecosystems/pypi/requirement.js';
 import { createRegistryIndex } from './registry-index.js';
@@ -201,5 +204,28 @@ describe('requirementToString', () => {
     // The parsed specifier set holds functions; compare what it was made of.
     const shape = ({ name, extras, specifier, url, marker }: typeof parsed.value) => ({ name, extras, specifier, url, marker });
     expect(shape(again.value)).toEqual(shape(parsed.value));
+  });
+});
+
+describe('an index answering with somebody else\'s HTML page (a captive portal)', () => {
+  const PORTAL = '<!DOCTYPE html><html><body><h1>Welcome to the hotel Wi-Fi</h1><form action="/login"><input name="room"></form><a href="/terms">Terms</a></body></html>';
+
+  it.each([
+    ['the registry client', false],
+    ['the lean page reader', true],
+  ])('through %s: says so, instead of "no versions satisfy", and caches nothing', async (_label, lean) => {
+    const agent = new MockAgent();
+    agent.disableNetConnect();
+    agent.get('https://pypi.test').intercept({ path: '/simple/jupyter-client/', method: 'GET' }).reply(200, PORTAL, { headers: { 'content-type': 'text/html; charset=utf-8' } }).persist();
+    const cache = openHttpCache(':memory:');
+    const http = createHttpClient({ dispatcher: agent, cache, sleep: async () => {} });
+    cleanups.push(() => http.close(), () => cache.close(), () => agent.close());
+    const registry = createPypiRegistry({ http, indexUrl: INDEX });
+    const index = createRegistryIndex(registry, lean ? { pages: { http } } : {});
+    const error = (await resolvePypi([{ name: 'jupyter-client' }], { index, environment: defaultEnvironment }).catch((caught: unknown) => caught)) as Error;
+    expect(error).toBeInstanceOf(Error);
+    expect(error.message).toContain('https://pypi.test/simple/jupyter-client/ answered an HTML page where JSON was expected: a captive portal or a misconfigured mirror?');
+    expect(error.message).not.toMatch(/no versions satisfy/);
+    expect(cache.size()).toBe(0);
   });
 });

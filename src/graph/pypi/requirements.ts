@@ -129,7 +129,7 @@ export function applicableRequirements(
     if (seen.has(next)) continue;
     seen.add(next);
     for (const item of select(next)) {
-      if (isSelf(item)) queue.push(...item.requirement.extras.map((name) => normalizeName('PyPI', name)));
+      if (isSelf(item)) for (const name of item.requirement.extras) queue.push(normalizeName('PyPI', name));
       selected.push(item);
     }
   }

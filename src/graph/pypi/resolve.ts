@@ -893,7 +893,7 @@ class Resolver {
           const [package_, term] = incompatibility.terms[0]!;
           const key = `${package_}\n${kind.reason}`;
           const entry = unavailable.get(key) ?? { package: package_, reason: kind.reason, versions: [] as number[] };
-          entry.versions.push(...term.set.descending());
+          for (const version of term.set.descending()) entry.versions.push(version);
           unavailable.set(key, entry);
           break;
         }

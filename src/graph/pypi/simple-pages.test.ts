@@ -40,7 +40,7 @@ describe('createSimplePageReader', () => {
     const reader = createSimplePageReader({ http, indexUrl: INDEX, authorization: 'Bearer token' });
     const releases = await reader.read('Demo_Pkg');
     expect(http.asked).toEqual([
-      { url: 'https://pypi.test/simple/demo-pkg/', headers: { accept: expect.stringContaining('application/vnd.pypi.simple.v1+json'), authorization: 'Bearer token' }, source: 'pypi', cache: 'revalidate' },
+      { url: 'https://pypi.test/simple/demo-pkg/', headers: { accept: expect.stringContaining('application/vnd.pypi.simple.v1+json'), authorization: 'Bearer token' }, source: 'pypi', cache: 'revalidate', validate: expect.any(Function) },
     ]);
     if (releases === null || releases === 'other') throw new Error('expected releases');
     expect(releases.map((release) => [release.version, release.earliestUpload])).toEqual([
@@ -71,5 +71,18 @@ describe('createSimplePageReader', () => {
   ] as const)('%s', async (_name, answer, expected) => {
     const http = fakeHttp({ 'https://pypi.test/simple/demo/': answer });
     expect(await createSimplePageReader({ http, indexUrl: INDEX }).read('demo')).toEqual(expected);
+  });
+
+  it('lets the HTTP layer keep only project pages: a PEP 691 page or a PEP 503 one, never a portal\'s page', async () => {
+    const http = fakeHttp({ 'https://pypi.test/simple/demo-pkg/': { json: PAGE } });
+    await createSimplePageReader({ http, indexUrl: INDEX }).read('demo-pkg');
+    const validate = http.asked[0]!.validate!;
+    const answer = (contentType: string, body: string): HttpResponse => ({ status: 200, headers: { 'content-type': contentType }, body: Buffer.from(body), url: 'https://pypi.test/simple/demo-pkg/', fromCache: false });
+    expect(validate(answer('application/vnd.pypi.simple.v1+json', JSON.stringify(PAGE)))).toBe(true);
+    expect(validate(answer('text/html', '<a href="https://files.pypi.test/demo-pkg-1.0.tar.gz">demo-pkg-1.0.tar.gz</a>'))).toBe(true);
+    expect(validate(answer('text/html', '<html><body><form action="/login"></form><a href="/terms">Terms</a></body></html>'))).toBe(
+      'answered an HTML page where JSON was expected: a captive portal or a misconfigured mirror?',
+    );
+    expect(validate(answer('application/vnd.pypi.simple.v1+json', '{"meta": {"api-version": "1.1"}, "files": ['))).toMatch(/^answered something that could not be read: the project page is not JSON/);
   });
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { normalizeName } from '../../core/package.js';
-import { parseDistributionFilename, SIMPLE_ACCEPT, type DistributionFileRef } from '../../ecosystems/pypi/registry.js';
-import type { HttpClient } from '../../http/types.js';
+import { checkProjectPage, parseDistributionFilename, SIMPLE_ACCEPT, type DistributionFileRef } from '../../ecosystems/pypi/registry.js';
+import type { HttpClient, HttpResponse } from '../../http/types.js';
 import type { StoredFile, StoredRelease } from './summary-store.js';
 
 /**
@@ -21,6 +21,24 @@ const SimplePageEnvelopeSchema = z.object({
   meta: z.object({ 'api-version': z.string() }),
   files: z.array(z.unknown()),
 });
+
+type Envelope = z.output<typeof SimplePageEnvelopeSchema>;
+
+const PEP_691_JSON = 'application/vnd.pypi.simple.v1+json';
+
+function mediaTypeOf(response: HttpResponse): string {
+  return (response.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+/** A PEP 691 page of API version 1.x, its files not yet looked at; null for anything else. */
+function readEnvelope(body: Buffer): Envelope | null {
+  try {
+    const parsed = SimplePageEnvelopeSchema.safeParse(JSON.parse(body.toString('utf8')));
+    return parsed.success && /^1(?:\.\d+)*$/.test(parsed.data.meta['api-version'].trim()) ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
 
 export interface SimplePageReaderOptions {
   http: HttpClient;
@@ -117,18 +135,26 @@ export function createSimplePageReader(options: SimplePageReaderOptions): Simple
       const url = new URL(`${encodeURIComponent(project)}/`, options.indexUrl).href;
       const headers: Record<string, string> = { accept: SIMPLE_ACCEPT };
       if (options.authorization && new URL(url).origin === indexOrigin) headers.authorization = options.authorization;
-      const response = await options.http.get({ url, headers, source, cache: 'revalidate' });
+      // The registry client's request (same URL and Accept), so the same check before caching: a page that is
+      // not a project page is never kept. A lean JSON page is read here once; anything else the registry client judges.
+      let checked: Envelope | null | undefined;
+      const response = await options.http.get({
+        url,
+        headers,
+        source,
+        cache: 'revalidate',
+        validate: (answer) => {
+          if (mediaTypeOf(answer) === PEP_691_JSON) {
+            checked = readEnvelope(answer.body);
+            if (checked !== null) return true;
+          }
+          return checkProjectPage(answer, project);
+        },
+      });
       if (response.status === 404 || response.status === 410) return null;
-      const mediaType = (response.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-      if (response.status !== 200 || mediaType !== 'application/vnd.pypi.simple.v1+json') return 'other';
-      let envelope: z.output<typeof SimplePageEnvelopeSchema>;
-      try {
-        const parsed = SimplePageEnvelopeSchema.safeParse(JSON.parse(response.body.toString('utf8')));
-        if (!parsed.success || !/^1(?:\.\d+)*$/.test(parsed.data.meta['api-version'].trim())) return 'other';
-        envelope = parsed.data;
-      } catch {
-        return 'other';
-      }
+      if (response.status !== 200 || mediaTypeOf(response) !== PEP_691_JSON) return 'other';
+      const envelope = checked === undefined ? readEnvelope(response.body) : checked;
+      if (envelope === null) return 'other';
       const groups = new Map<string, { files: RawFile[]; earliest: number; earliestUpload: string | null }>();
       for (const entry of envelope.files) {
         const file = rawFile(entry);

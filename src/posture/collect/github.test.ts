@@ -404,6 +404,300 @@ describe('rate limits and failures', () => {
   });
 });
 
+describe('rate-limit waits: capped in total, and said', () => {
+  let fake: FakeGithub;
+  const org = staticOrg(
+    { login: 'limited', databaseId: 82, twoFactorRequired: false, defaultWorkflowPermissions: 'write', members: [], outsideCollaborators: [] },
+    [syntheticRepo('limited', 'one', { privateVulnerabilityReporting: true }), syntheticRepo('limited', 'two')],
+  );
+
+  beforeAll(async () => {
+    fake = await startFakeGithub({ orgs: [org], tokens: { [TOKEN]: 'octocat' } });
+  });
+  afterAll(() => fake.close());
+
+  /** A clock that a sleep moves forward (concurrent sleeps end together, as real ones would). */
+  function movingClock() {
+    let now = Date.parse(FIXTURE_NOW);
+    const sleeps: number[] = [];
+    return {
+      sleeps,
+      clock: { now: () => new Date(now) },
+      sleep(milliseconds: number, then: () => void = () => fake.resetRateLimits()) {
+        sleeps.push(milliseconds);
+        now = Math.max(now, now + milliseconds);
+        then();
+        return Promise.resolve();
+      },
+    };
+  }
+
+  const waits = (events: ReturnType<typeof collectingSink>) =>
+    events.events.filter((event) => event.type === 'log' && event.data?.event === 'github-rate-limit-wait').map((event) => (event.type === 'log' ? event : null)!);
+
+  it('by default does not wait an hour: the organisation fails, naming the limit and its reset', async () => {
+    fake.exhaustRateLimit(TOKEN, 3600);
+    const events = collectingSink();
+    const time = movingClock();
+    const failure = await createGithubCollector({ token: TOKEN, baseUrl: fake.url, clock: time.clock, events, retryBaseMs: 1, sleep: (ms) => time.sleep(ms) })
+      .collectOrg('limited')
+      .then(
+        () => null,
+        (error: unknown) => error as HostError,
+      );
+    fake.resetRateLimits();
+    expect(time.sleeps).toEqual([]);
+    expect(failure).toBeInstanceOf(HostError);
+    expect(failure!.status).toBe(403);
+    expect(failure!.retryable).toBe(true);
+    expect(failure!.message).toMatch(/GitHub's core rate limit is spent until \d{4}-\d\d-\d\dT[\d:.]+Z; not waited for: that would pass the 15m allowed for rate-limit waits/);
+    const said = waits(events);
+    expect(said.length).toBeGreaterThanOrEqual(1);
+    expect(said[0]!.message).toMatch(/^GitHub rate limit: not waiting (60|61)m for core \(resets at \d{4}-[\d-]+T[\d:.]+Z\): that would pass the 15m allowed/);
+    expect(said[0]!.data).toMatchObject({ kind: 'primary', resource: 'core', waited: false, maxWaitSeconds: 900 });
+  });
+
+  it('waits within the cap, says so once per stretch of waiting, and counts concurrent waits once', async () => {
+    fake.exhaustRateLimit(TOKEN, 120);
+    const events = collectingSink();
+    const time = movingClock();
+    // The limit is reset only once two requests wait (the organisation's two REST requests meet it together), so the two waits overlap.
+    let waiting: (() => void)[] = [];
+    let fallback: NodeJS.Timeout | undefined;
+    const release = () => {
+      clearTimeout(fallback);
+      fallback = undefined;
+      fake.resetRateLimits();
+      for (const resume of waiting) resume();
+      waiting = [];
+    };
+    const sleep = (ms: number) =>
+      time.sleep(ms, () => {}).then(
+        () =>
+          new Promise<void>((resume) => {
+            waiting.push(resume);
+            if (waiting.length >= 2) release();
+            else fallback ??= setTimeout(release, 2000);
+          }),
+      );
+    const collector = createGithubCollector({ token: TOKEN, baseUrl: fake.url, clock: time.clock, events, retryBaseMs: 1, maxRateLimitWaitSeconds: 150, sleep });
+    const result = await collector.collectOrg('limited');
+    expect(value(result.repos[0]!.privateVulnerabilityReporting)).toBe(true);
+    // Both organisation REST requests met the spent limit at once and waited for the same reset.
+    expect(time.sleeps.length).toBeGreaterThanOrEqual(2);
+    const stats = collector.stats();
+    expect(stats.rateLimitWaits).toBe(time.sleeps.length);
+    expect(stats.waitedMilliseconds).toBeLessThanOrEqual(122_000);
+    const said = waits(events);
+    expect(said.map((event) => event.message)).toEqual([expect.stringMatching(/^GitHub rate limit: waiting 2m for core \(resets at \d{4}-[\d-]+T[\d:.]+Z\)$/)]);
+    expect(said[0]!.data).toMatchObject({ event: 'github-rate-limit-wait', kind: 'primary', resource: 'core', waited: true, resetsAt: expect.stringMatching(/Z$/) });
+  });
+
+  it('stops waiting once the waits add up to the cap', async () => {
+    fake.exhaustRateLimit(TOKEN, 120);
+    const events = collectingSink();
+    const time = movingClock();
+    // Every reset is followed by the next window's limit spent at once: 2m, 2m more, then the third wait would pass 5m.
+    const collector = createGithubCollector({
+      token: TOKEN,
+      baseUrl: fake.url,
+      clock: time.clock,
+      events,
+      retryBaseMs: 1,
+      rateLimitRetries: 10,
+      maxRateLimitWaitSeconds: 300,
+      sleep: (ms) => time.sleep(ms, () => fake.exhaustRateLimit(TOKEN, Math.round(ms / 120_000) * 120 + 120)),
+    });
+    await expect(collector.collectOrg('limited')).rejects.toThrow(/core rate limit is spent until .*that would pass the 5m allowed for rate-limit waits \(4m waited already\)/);
+    fake.resetRateLimits();
+    expect(collector.stats().waitedMilliseconds).toBeLessThanOrEqual(300_000);
+    expect(waits(events).filter((event) => event.data?.waited === true)).toHaveLength(2);
+  });
+
+  it('fails on a spent GraphQL limit it may not wait for, naming it', async () => {
+    fake.exhaustRateLimit(TOKEN, 7200, 'graphql');
+    const time = movingClock();
+    await expect(createGithubCollector({ token: TOKEN, baseUrl: fake.url, clock: time.clock, retryBaseMs: 1, sleep: (ms) => time.sleep(ms) }).collectOrg('limited')).rejects.toThrow(
+      /^GraphQL repositories of limited: GitHub's graphql rate limit is spent until .*: that would pass the 15m allowed/,
+    );
+    fake.resetRateLimits();
+    expect(time.sleeps).toEqual([]);
+  });
+});
+
+describe('timeouts and deadlines', () => {
+  let fake: FakeGithub;
+  const org = staticOrg(
+    { login: 'slow', databaseId: 83, twoFactorRequired: false, defaultWorkflowPermissions: 'read', members: [], outsideCollaborators: [] },
+    [syntheticRepo('slow', 'one', { privateVulnerabilityReporting: true }), syntheticRepo('slow', 'two')],
+  );
+
+  beforeAll(async () => {
+    fake = await startFakeGithub({ orgs: [org], tokens: { [TOKEN]: 'octocat' } });
+  });
+  afterAll(() => fake.close());
+
+  const collector = (extra: Partial<GithubCollectorOptions> = {}, events = collectingSink()) =>
+    createGithubCollector({ token: TOKEN, baseUrl: fake.url, clock, events, retryBaseMs: 1, requestTimeoutMs: 100, sleep: async () => {}, ...extra });
+
+  async function failureOf(work: Promise<unknown>): Promise<{ error: HostError; milliseconds: number }> {
+    const started = Date.now();
+    const error = await work.then(
+      () => null,
+      (failure: unknown) => failure,
+    );
+    expect(error).toBeInstanceOf(HostError);
+    return { error: error as HostError, milliseconds: Date.now() - started };
+  }
+
+  it('an API that accepts and never answers: each attempt is cut off, retried, then the organisation fails', async () => {
+    fake.injectFault({ kind: 'no-answer', times: Number.POSITIVE_INFINITY });
+    const events = collectingSink();
+    const slow = collector({}, events);
+    try {
+      const { error, milliseconds } = await failureOf(slow.collectOrg('slow'));
+      expect(error.message).toMatch(/^(GraphQL repositories of slow|GET \/orgs\/slow\/[a-z_/]+(\?per_page=100)?): GitHub gave no complete answer within 100ms \(tried 4 times\)$/);
+      expect(error.status).toBeUndefined();
+      expect(error.retryable).toBe(true);
+      expect(milliseconds).toBeLessThan(5000);
+      expect(slow.stats().byRoute['POST /graphql']).toBe(4);
+      const shown = [error.message, inspect(error, { depth: 20, showHidden: true }), JSON.stringify(events.events)].join('\n');
+      expect(shown).not.toContain(TOKEN);
+    } finally {
+      fake.resetFaults();
+    }
+  });
+
+  it('a body that stops after the headers is cut off as well', async () => {
+    fake.injectFault({ kind: 'stalled-body', path: /private-vulnerability-reporting/, times: Number.POSITIVE_INFINITY });
+    try {
+      const { error } = await failureOf(collector().collectOrg('slow'));
+      expect(error.message).toMatch(/^GET \/repos\/slow\/(one|two)\/private-vulnerability-reporting: GitHub gave no complete answer within 100ms \(tried 4 times\)$/);
+    } finally {
+      fake.resetFaults();
+    }
+  });
+
+  it('one request that gets no answer is retried, and the collection goes on', async () => {
+    fake.injectFault({ kind: 'no-answer', path: /actions\/permissions\/workflow/, times: 1 });
+    const slow = collector();
+    const result = await slow.collectOrg('slow');
+    expect(value(result.org.defaultWorkflowPermissions)).toBe('read');
+    expect(slow.stats().byRoute['GET /orgs/{org}/actions/permissions/workflow']).toBe(2);
+  });
+
+  it('the deadline ends a collection whose requests would each take longer, and cancels them', async () => {
+    fake.injectFault({ kind: 'no-answer', times: Number.POSITIVE_INFINITY });
+    try {
+      const slow = collector({ requestTimeoutMs: 60_000, deadlineMs: 300 });
+      const { error, milliseconds } = await failureOf(slow.collectOrg('slow'));
+      expect(error.message).toBe('GitHub collection of slow did not finish within 300ms (rate-limit waits not counted)');
+      expect(error.retryable).toBe(true);
+      expect(milliseconds).toBeLessThan(3000);
+      // Nothing is left waiting on the server: every request of the collection was cancelled.
+      await expect.poll(() => fake.openRequests(), { timeout: 2000 }).toBe(0);
+    } finally {
+      fake.resetFaults();
+    }
+  });
+
+  it('an answer larger than the limit fails at once, without retries', async () => {
+    const small = collector({ maxResponseBytes: 1000 });
+    const { error } = await failureOf(small.collectOrg('slow'));
+    expect(error.message).toMatch(/: the answer is larger than 1000 bytes, the limit for a GitHub answer$/);
+    expect(error.retryable).toBe(false);
+    expect(small.stats().byRoute['POST /graphql']).toBe(1);
+  });
+
+  it('a cache written during a run that timed out holds no token', async () => {
+    const directory = mkdtempSync(path.join(tmpdir(), 'chainwatch-github-timeout-'));
+    try {
+      const file = path.join(directory, 'cache.sqlite');
+      const cache = openGithubCache(file);
+      fake.injectFault({ kind: 'no-answer', path: /private-vulnerability-reporting/, times: Number.POSITIVE_INFINITY });
+      const events = collectingSink();
+      const error = await failureOf(createGithubCollector({ env: { GH_TOKEN: TOKEN }, baseUrl: fake.url, cache, clock, events, retryBaseMs: 1, requestTimeoutMs: 100 }).collectOrg('slow'));
+      fake.resetFaults();
+      cache.close();
+      const db = new Database(file, { readonly: true });
+      const stored = JSON.stringify([...db.prepare('SELECT * FROM responses').all(), ...db.prepare('SELECT * FROM objects').all()]);
+      db.close();
+      for (const shown of [stored, error.error.message, JSON.stringify(events.events), readFileSync(file).toString('latin1')]) expect(shown).not.toContain(TOKEN);
+    } finally {
+      fake.resetFaults();
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('pagination that loops', () => {
+  let fake: FakeGithub;
+  const alerts: FakeAlert[] = Array.from({ length: 130 }, (_, index) => ({
+    number: index + 1,
+    ecosystem: 'pip',
+    packageName: `pkg-${index}`,
+    manifestPath: 'pyproject.toml',
+    ghsaId: `GHSA-cccc-dddd-${String(index).padStart(4, '0')}`,
+    severity: 'high',
+    summary: `advisory ${index}`,
+    createdAt: '2026-08-01T00:00:00Z',
+  }));
+  const repos = Array.from({ length: 120 }, (_, index) => syntheticRepo('loopy', `project-${String(index).padStart(3, '0')}`));
+  repos[3] = syntheticRepo('loopy', 'project-003', { dependabotAlerts: { state: 'enabled', open: alerts } });
+  const members = Array.from({ length: 150 }, (_, index) => ({ login: `member-${index}`, role: 'MEMBER' as const, databaseId: 1000 + index, lastContribution: null }));
+  const org = staticOrg(
+    { login: 'loopy', databaseId: 84, twoFactorRequired: true, defaultWorkflowPermissions: 'read', members, outsideCollaborators: Array.from({ length: 150 }, (_, index) => `helper-${index}`) },
+    repos,
+  );
+
+  beforeAll(async () => {
+    fake = await startFakeGithub({ orgs: [org] });
+  });
+  afterAll(() => fake.close());
+
+  it('a Link next that points to the page just read stops the list at once, saying so', async () => {
+    fake.injectFault({ kind: 'self-link', path: /outside_collaborators|dependabot\/alerts/, times: Number.POSITIVE_INFINITY });
+    try {
+      const events = collectingSink();
+      const collector = createGithubCollector({ token: TOKEN, baseUrl: fake.url, clock, events });
+      const result = await collector.collectOrg('loopy');
+      const collaborators = result.org.outsideCollaborators;
+      expect(collaborators.available).toBe(false);
+      expect(collaborators.available || collaborators.reason).toBe(
+        "GitHub's Link header for GET /orgs/loopy/outside_collaborators pointed back to a page already read after 1 page(s): stopped there, so the list may be incomplete",
+      );
+      const advisories = result.repos[3]!.openAdvisories;
+      expect(advisories.available || advisories.reason).toMatch(/^GitHub's Link header for GET \/repos\/loopy\/project-003\/dependabot\/alerts pointed back/);
+      const stats = collector.stats();
+      expect(stats.byRoute['GET /orgs/{org}/outside_collaborators']).toBe(1);
+      // One request per repository: each list's first page already pointed to itself.
+      expect(stats.byRoute['GET /repos/{owner}/{repo}/dependabot/alerts']).toBe(120);
+      const loops = events.events.filter((event) => event.type === 'log' && event.data?.event === 'github-pagination-loop');
+      expect(loops.length).toBe(121);
+    } finally {
+      fake.resetFaults();
+    }
+  });
+
+  it('a GraphQL cursor given again stops the repository listing and the member list, saying so', async () => {
+    fake.injectFault({ kind: 'repeat-cursor', connection: 'repositories', times: Number.POSITIVE_INFINITY });
+    fake.injectFault({ kind: 'repeat-cursor', connection: 'membersWithRole', times: Number.POSITIVE_INFINITY });
+    try {
+      const events = collectingSink();
+      const collector = createGithubCollector({ token: TOKEN, baseUrl: fake.url, clock, events });
+      const result = await collector.collectOrg('loopy');
+      // Page 2 came back with its own cursor as the next one: two pages, 100 of the 120 repositories.
+      expect(result.repos).toHaveLength(100);
+      const messages = events.events.filter((event) => event.type === 'log' && event.data?.event === 'github-pagination-loop').map((event) => (event.type === 'log' ? event.message : ''));
+      expect(messages).toContain("GitHub's repository list of loopy gave a page cursor again after 2 page(s): stopped listing there; 100 of the 120 repositories GitHub counts are collected");
+      expect(result.org.members.available || result.org.members.reason).toBe("GitHub's member list of loopy gave a page cursor again after 2 page(s): stopped there, so the list may be incomplete");
+      expect(collector.stats().byRoute['POST /graphql']).toBe(2 + 2);
+    } finally {
+      fake.resetFaults();
+    }
+  });
+});
+
 describe('secrets', () => {
   let fake: FakeGithub;
   let directory: string;
@@ -551,6 +845,46 @@ describe('OpenSSF Best Practices badge', () => {
     expect(sleeps).toEqual([1000, 1000, 1000]);
     agent.assertNoPendingInterceptors();
     await agent.close();
+  });
+});
+
+describe('OpenSSF Best Practices site that does not answer', () => {
+  it('gives up on a look-up after its time limit and does not ask the site again', async () => {
+    const org = staticOrg({ login: 'hung', databaseId: 85, twoFactorRequired: true, defaultWorkflowPermissions: 'read', members: [], outsideCollaborators: [] }, [
+      syntheticRepo('hung', 'first'),
+      syntheticRepo('hung', 'second'),
+      syntheticRepo('hung', 'third'),
+    ]);
+    const fake = await startFakeGithub({ orgs: [org] });
+    const agent = new MockAgent();
+    agent.disableNetConnect();
+    const site = agent.get('https://bestpractices.test');
+    site.intercept({ path: /^\/projects\.json/, method: 'GET' }).reply(200, '[]', { headers: { 'content-type': 'application/json' } }).delay(3000);
+    const events = collectingSink();
+    try {
+      const started = Date.now();
+      const collector = createGithubCollector({
+        token: TOKEN,
+        baseUrl: fake.url,
+        clock,
+        events,
+        lanes: 1,
+        sleep: async () => {},
+        bestPractices: { client: createHttpClient({ dispatcher: agent, cachePath: null, retry: { retries: 0 }, clock }), baseUrl: 'https://bestpractices.test', repositoryUrlBase: 'https://github.test', timeoutMs: 100 },
+      });
+      const result = await collector.collectOrg('hung');
+      expect(Date.now() - started).toBeLessThan(2500);
+      const reasons = result.repos.map((repo) => (repo.bestPracticesBadge.available ? 'known' : repo.bestPracticesBadge.reason));
+      expect(reasons).toEqual([
+        'the OpenSSF Best Practices site gave no answer within 100ms',
+        'not looked up: the OpenSSF Best Practices site gave no answer within 100ms earlier in this run',
+        'not looked up: the OpenSSF Best Practices site gave no answer within 100ms earlier in this run',
+      ]);
+      expect(events.events.filter((event) => event.type === 'log' && event.data?.event === 'best-practices-timeout')).toHaveLength(1);
+    } finally {
+      await fake.close();
+      await agent.close();
+    }
   });
 });
 

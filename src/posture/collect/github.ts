@@ -33,6 +33,7 @@ import {
   type RepoFacts,
   type RepoFile,
 } from '../types.js';
+import { boundedFetch, formatDuration, GithubAnswerTimeout, GithubRequestStopped } from './bounded-fetch.js';
 import {
   BlobNodeSchema,
   blobsQuery,
@@ -78,10 +79,29 @@ export interface GithubCollectorOptions {
   sleep?: (milliseconds: number) => Promise<void>;
   /** Rate-limit retries per request (default 3). */
   rateLimitRetries?: number;
-  /** A primary rate limit resetting later than this is not waited for: the run fails (default 3,600 s). */
+  /**
+   * Time spent waiting for rate limits over the collector's life (default
+   * 900 s; concurrent waits for the same reset count once). A wait that would
+   * pass it is not made: the request fails, and with it the organisation or
+   * repository being collected, saying which limit resets when.
+   */
   maxRateLimitWaitSeconds?: number;
-  /** Back-off unit of the retry plugin for 5xx answers (ms; default 1,000 → waits 1, 4, 9 s). */
+  /** Back-off unit of the retry plugin for 5xx answers and timeouts (ms; default 1,000 → waits 1, 4, 9 s). */
   retryBaseMs?: number;
+  /**
+   * One attempt of a request, from sending it to the last byte of the answer
+   * (default 30,000 ms). Past it the attempt is cut off and retried like a
+   * 5xx (3 retries); then the request fails as a HostError with no status.
+   */
+  requestTimeoutMs?: number;
+  /**
+   * One collectOrg/collectRepo (each organisation of collectOrgs), rate-limit
+   * waits not counted (default 3,600,000 ms). Past it the requests in flight
+   * are cancelled and the collection fails as a HostError.
+   */
+  deadlineMs?: number;
+  /** Largest answer read (default 64 MiB); a larger one fails the request, not retried. */
+  maxResponseBytes?: number;
   /** Gap between GraphQL queries (ms; default 0: they run one at a time per lane, never in parallel). */
   graphqlIntervalMs?: number;
   /**
@@ -116,6 +136,13 @@ export interface BestPracticesOptions {
   repositoryUrlBase?: string;
   /** At least this long between two requests (default 1,000 ms: the site asks for at most one a second). */
   intervalMs?: number;
+  /**
+   * One look-up, the client's own retries included (default 60,000 ms). A
+   * look-up that takes longer makes the badge unavailable, and the site is not
+   * asked again in this collector's life (a site that hangs would otherwise
+   * cost this long per repository).
+   */
+  timeoutMs?: number;
 }
 
 export type BestPracticesLevel = 'none' | 'in_progress' | 'passing' | 'silver' | 'gold';
@@ -176,6 +203,14 @@ const BLOB_BYTES_PER_QUERY = 2 * 1024 * 1024;
 const MEMORY_CHARACTERS = 64 * 1024 * 1024;
 /** Set by the collector's fetch on a 304 it turned into a 200 (never sent by GitHub). */
 const NOT_MODIFIED_HEADER = 'x-chainwatch-not-modified';
+/** Retries of the retry plugin (5xx, timeouts), so a request is tried this many times plus one. */
+const RETRIES = 3;
+/** Pages of one REST list (Link `next`) read at most: 10,000 entries at 100 a page. */
+const MAX_REST_PAGES = 100;
+/** Pages of an organisation's repositories read at most: 100,000 repositories at 50 a page. */
+const MAX_REPOSITORY_PAGES = 2000;
+/** Pages of an organisation's members read at most. */
+const MAX_MEMBER_PAGES = 1000;
 
 let collectorCount = 0;
 
@@ -186,6 +221,24 @@ interface TreeListing {
 }
 
 type RestOutcome<T> = { kind: 'value'; value: T; status: number } | { kind: 'absent'; status: number; message: string };
+/** A list whose pagination had to be stopped: what was read is not all there is. */
+type ListOutcome<T> = RestOutcome<T[]> | { kind: 'incomplete'; reason: string };
+
+/** What the collection under way runs with (one per collectOrg/collectRepo). */
+interface Lane {
+  octokit: Octokit;
+  /** Aborted when the collection passes its deadline or is over. */
+  signal: AbortSignal;
+}
+
+interface Deadline {
+  signal: AbortSignal;
+  /** Rejects with a HostError when the deadline passes. */
+  passed: Promise<never>;
+  extend(milliseconds: number): void;
+  /** Clears the timer and cancels whatever is still in flight. */
+  end(): void;
+}
 
 interface RepoWork {
   node: RepositoryNode;
@@ -232,7 +285,9 @@ export function createGithubCollector(options: GithubCollectorOptions = {}): Git
   const activityWindowDays = Math.min(365, options.activityWindowDays ?? 365);
   const maxFileBytes = options.maxFileBytes ?? 512 * 1024;
   const rateLimitRetries = options.rateLimitRetries ?? 3;
-  const maxWaitSeconds = options.maxRateLimitWaitSeconds ?? 3600;
+  const maxWaitMilliseconds = (options.maxRateLimitWaitSeconds ?? 900) * 1000;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+  const deadlineMs = options.deadlineMs ?? 3_600_000;
   const memoryObjects = new Map<string, string>();
   let memoryCharacters = 0;
 
@@ -254,6 +309,10 @@ export function createGithubCollector(options: GithubCollectorOptions = {}): Git
   const log = (level: 'debug' | 'info' | 'warn', message: string, data?: Record<string, unknown>): void =>
     events.emit({ type: 'log', level, message: scrub(message), ...(data ? { data: JSON.parse(scrub(JSON.stringify(data))) as Record<string, unknown> } : {}) });
 
+  const bounded = boundedFetch({ timeoutMs: requestTimeoutMs, maxBytes: options.maxResponseBytes ?? 64 * 1024 * 1024 });
+  /** Epoch seconds at which each spent rate limit (`core`, `graphql`...) resets, from GitHub's headers. */
+  const limitResets = new Map<string, number>();
+
   const countingFetch: typeof fetch = async (input, init) => {
     const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
     const route = routeOf(url.pathname, baseUrl);
@@ -263,12 +322,15 @@ export function createGithubCollector(options: GithubCollectorOptions = {}): Git
     else stats.rest++;
     const key = `${method} ${route}`;
     stats.byRoute[key] = (stats.byRoute[key] ?? 0) + 1;
-    const response = await fetch(input, init);
+    const response = await bounded(input, init);
+    if (response.headers.get('x-ratelimit-remaining') === '0') {
+      const reset = Number(response.headers.get('x-ratelimit-reset'));
+      if (Number.isFinite(reset)) limitResets.set(response.headers.get('x-ratelimit-resource') ?? (route === '/graphql' ? 'graphql' : 'core'), reset);
+    }
     if (response.status === 304) {
       stats.notModified++;
       // Octokit throws on 304, and the throttling and retry plugins then handle a failure; for a run
       // where most answers are 304 that costs more than the requests. The caller sees the marker instead.
-      await response.body?.cancel();
       const headers = new Headers(response.headers);
       headers.set('content-type', 'application/json; charset=utf-8');
       headers.set(NOT_MODIFIED_HEADER, '1');
@@ -277,15 +339,43 @@ export function createGithubCollector(options: GithubCollectorOptions = {}): Git
     return response;
   };
 
+  // Rate-limit waits, counted in wall-clock time: the concurrent requests that meet the same
+  // spent limit all wait for the same reset, and that costs the time once. Real time, not the
+  // injected clock: GitHub's reset times, and the throttling plugin's waits, are on it.
+  let waitingUntil = Number.NEGATIVE_INFINITY;
+  let lastRefusal = '';
+  const deadlines = new Set<Deadline>();
+
   const onLimit = async (kind: 'primary' | 'secondary', retryAfter: number, request: { method: string; url: string }, retryCount: number): Promise<boolean> => {
-    const where = `${request.method} ${routeOf(new URL(request.url, baseUrl).pathname, baseUrl)}`;
-    if (retryCount >= rateLimitRetries || retryAfter > maxWaitSeconds) {
-      log('warn', `GitHub ${kind} rate limit on ${where}: not waiting ${retryAfter} s (retry ${retryCount + 1}, limit ${rateLimitRetries} retries and ${maxWaitSeconds} s)`);
+    const route = routeOf(new URL(request.url, baseUrl).pathname, baseUrl);
+    const resource = route === '/graphql' ? 'graphql' : 'core';
+    const reset = kind === 'primary' ? limitResets.get(resource) : undefined;
+    const what =
+      kind === 'primary'
+        ? `GitHub rate limit: waiting ${formatDuration(retryAfter)} for ${resource}${reset === undefined ? '' : ` (resets at ${new Date(reset * 1000).toISOString()})`}`
+        : `GitHub secondary rate limit: waiting ${formatDuration(retryAfter)} before retrying ${request.method} ${route}`;
+    const data = { event: 'github-rate-limit-wait', kind, resource, route, waitSeconds: retryAfter, ...(reset === undefined ? {} : { resetsAt: new Date(reset * 1000).toISOString() }) };
+    if (retryCount >= rateLimitRetries) {
+      lastRefusal = `still rate-limited after ${rateLimitRetries} waits`;
+      log('warn', `${what.replace(': waiting', ': not waiting')}: ${lastRefusal}`, { ...data, waited: false });
       return false;
     }
-    log('warn', `GitHub ${kind} rate limit on ${where}: waiting ${retryAfter} s`, { kind, retryAfterSeconds: retryAfter });
+    const now = Date.now();
+    const end = reset === undefined ? now + retryAfter * 1000 : Math.max(now, reset * 1000);
+    const extra = Math.max(0, end - Math.max(now, waitingUntil));
+    if (stats.waitedMilliseconds + extra > maxWaitMilliseconds) {
+      lastRefusal = `that would pass the ${formatDuration(maxWaitMilliseconds / 1000)} allowed for rate-limit waits${stats.waitedMilliseconds > 0 ? ` (${formatDuration(stats.waitedMilliseconds / 1000)} waited already)` : ''}`;
+      log('warn', `${what.replace(': waiting', ': not waiting')}: ${lastRefusal}`, { ...data, waited: false, maxWaitSeconds: maxWaitMilliseconds / 1000 });
+      return false;
+    }
     stats.rateLimitWaits++;
-    stats.waitedMilliseconds += retryAfter * 1000;
+    if (extra > 0) {
+      // Said once per stretch of waiting, not once per request that waits in it.
+      log('warn', what, { ...data, waited: true });
+      stats.waitedMilliseconds += extra;
+      waitingUntil = end;
+      for (const deadline of deadlines) deadline.extend(extra);
+    }
     await sleep(retryAfter * 1000);
     return true;
   };
@@ -315,25 +405,66 @@ export function createGithubCollector(options: GithubCollectorOptions = {}): Git
         onSecondaryRateLimit: (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) =>
           onLimit('secondary', retryAfter, request, retryCount),
       },
-      retry: { doNotRetry: [304, 400, 401, 403, 404, 409, 410, 422, 429, 451], retryAfterBaseValue: options.retryBaseMs ?? 1000 },
+      retry: { doNotRetry: [304, 400, 401, 403, 404, 409, 410, 422, 429, 451], retries: RETRIES, retryAfterBaseValue: options.retryBaseMs ?? 1000 },
     });
   const lanes = Array.from({ length: Math.max(1, options.lanes ?? 2) }, createOctokit);
-  const laneOf = new AsyncLocalStorage<Octokit>();
+  const laneOf = new AsyncLocalStorage<Lane>();
   let nextLane = 0;
-  /** The Octokit of the collection under way (each collectOrg/collectRepo runs in one lane). */
-  const octokit = (): Octokit => laneOf.getStore() ?? lanes[0]!;
-  const inLane = <T>(work: () => Promise<T>): Promise<T> => laneOf.run(lanes[nextLane++ % lanes.length]!, work);
+  const idle = new AbortController().signal;
+  /** The lane of the collection under way (each collectOrg/collectRepo runs in one). */
+  const lane = (): Lane => laneOf.getStore() ?? { octokit: lanes[0]!, signal: idle };
+  const octokit = (): Octokit => lane().octokit;
+
+  /** Runs one collection in the next lane, under its own deadline; nothing it started outlives it. */
+  async function inLane<T>(what: string, work: () => Promise<T>): Promise<T> {
+    const deadline = startDeadline(deadlineMs, `GitHub collection of ${what} did not finish within ${formatDuration(deadlineMs / 1000)} (rate-limit waits not counted)`);
+    deadlines.add(deadline);
+    try {
+      return await Promise.race([laneOf.run({ octokit: lanes[nextLane++ % lanes.length]!, signal: deadline.signal }, work), deadline.passed]);
+    } finally {
+      deadlines.delete(deadline);
+      deadline.end();
+    }
+  }
 
   // ---------------------------------------------------------------- failures
 
   function hostError(error: unknown, what: string): HostError {
     if (error instanceof HostError) return error;
+    // The cause is left out of every HostError: a transport error can carry request headers.
+    if (error instanceof GithubRequestStopped) return new HostError('github', scrub(`${what}: ${error.message}`), { retryable: error.retryable });
+    if (error instanceof RequestError && error.cause instanceof GithubAnswerTimeout) {
+      return new HostError('github', scrub(`${what}: GitHub gave ${error.cause.message} (tried ${RETRIES + 1} times)`), { retryable: true });
+    }
+    const limited = rateLimitAnswer(error);
+    if (limited) return new HostError('github', scrub(`${what}: ${limited.sentence}`), { status: limited.status, retryable: true });
     const status = error instanceof RequestError ? error.status : typeof (error as { status?: unknown })?.status === 'number' ? (error as { status: number }).status : undefined;
     const body = error instanceof RequestError ? ErrorBodySchema.safeParse(error.response?.data) : null;
     const detail = body?.success && body.data.message ? body.data.message : ((error as Error)?.message ?? String(error));
     const retryable = status === undefined || status === 403 || status === 429 || status >= 500;
-    // The cause is left out: a transport error can carry request headers.
     return new HostError('github', scrub(`${what}: ${status === undefined ? '' : `HTTP ${status}: `}${detail}`), { ...(status === undefined ? {} : { status }), retryable });
+  }
+
+  /** A rate-limit answer the collector did not wait out, as a sentence: which limit, when it resets, why no wait. */
+  function rateLimitAnswer(error: unknown): { sentence: string; status: number } | null {
+    const response = (error as { response?: { status?: unknown; headers?: Record<string, unknown>; data?: unknown } } | null)?.response;
+    if (!response?.headers) return null;
+    const headers = response.headers;
+    const graphqlLimited = error instanceof Error && !(error instanceof RequestError) && /GraphQL Rate Limit/i.test(error.message);
+    if (!(error instanceof RequestError && isRateLimitAnswer(error)) && !graphqlLimited) return null;
+    const status = error instanceof RequestError ? error.status : typeof response.status === 'number' ? response.status : 200;
+    const why = lastRefusal ? `: ${lastRefusal}` : '';
+    let sentence: string;
+    if (headers['x-ratelimit-remaining'] === '0' || graphqlLimited) {
+      const resource = typeof headers['x-ratelimit-resource'] === 'string' ? headers['x-ratelimit-resource'] : graphqlLimited ? 'graphql' : 'core';
+      const reset = Number(headers['x-ratelimit-reset']);
+      const when = Number.isFinite(reset) && reset > 0 ? ` until ${new Date(reset * 1000).toISOString()}` : '';
+      sentence = `GitHub's ${resource} rate limit is spent${when}; not waited for${why}`;
+    } else {
+      const after = Number(headers['retry-after']);
+      sentence = `GitHub's secondary rate limit${Number.isFinite(after) && after > 0 ? ` asked for a wait of ${formatDuration(after)}` : ''}; not waited for${why}`;
+    }
+    return { sentence, status };
   }
 
   function isRateLimitAnswer(error: RequestError): boolean {
@@ -357,7 +488,7 @@ export function createGithubCollector(options: GithubCollectorOptions = {}): Git
     const key = cacheKey(pathAndQuery);
     const cached = revalidate ? (cache?.getResponse(identity, key) ?? null) : null;
     try {
-      const response = await octokit().request(`GET ${pathAndQuery}`, { headers: cached ? { 'if-none-match': cached.etag } : {} });
+      const response = await octokit().request(`GET ${pathAndQuery}`, { headers: cached ? { 'if-none-match': cached.etag } : {}, request: { signal: lane().signal } });
       if (cached && response.headers[NOT_MODIFIED_HEADER] === '1') {
         cache?.touchResponse(identity, key, clock.now().toISOString());
         return { kind: 'value', value: JSON.parse(cached.value) as T, status: 304 };
@@ -379,26 +510,43 @@ export function createGithubCollector(options: GithubCollectorOptions = {}): Git
     }
   }
 
-  /** Every page of a paginated GET (Link `next`), each page revalidated on its own. */
-  async function conditionalGetAll<T>(firstPath: string, derive: (data: unknown) => T[]): Promise<RestOutcome<T[]>> {
+  /**
+   * Every page of a paginated GET (Link `next`), each page revalidated on its
+   * own. A `next` that points to a page already read (a loop), or more than
+   * MAX_REST_PAGES pages, stops the listing: the list is then incomplete.
+   */
+  async function conditionalGetAll<T>(firstPath: string, derive: (data: unknown) => T[]): Promise<ListOutcome<T>> {
     const items: T[] = [];
+    const seen = new Set<string>([firstPath]);
     let next: string | null = firstPath;
     let status = 200;
-    for (let page = 0; next && page < 100; page++) {
+    for (let page = 0; next !== null; page++) {
+      if (page >= MAX_REST_PAGES) {
+        const reason = `GitHub listed more than ${MAX_REST_PAGES} pages for ${listName(firstPath)}: stopped there, so the list is incomplete`;
+        log('warn', reason, { event: 'github-pagination-stopped', list: listName(firstPath), pages: page });
+        return { kind: 'incomplete', reason };
+      }
       const outcome: RestOutcome<{ items: T[]; next: string | null }> = await conditionalGet(next, (data, headers) => ({
         items: derive(data),
         next: nextLink(headers.link, baseUrl),
       }));
       if (outcome.kind === 'absent') return outcome;
-      items.push(...outcome.value.items);
+      for (const item of outcome.value.items) items.push(item);
       status = outcome.status;
       next = outcome.value.next;
+      if (next !== null && seen.has(next)) {
+        const reason = `GitHub's Link header for ${listName(firstPath)} pointed back to a page already read after ${page + 1} page(s): stopped there, so the list may be incomplete`;
+        log('warn', reason, { event: 'github-pagination-loop', list: listName(firstPath), pages: page + 1 });
+        return { kind: 'incomplete', reason };
+      }
+      if (next !== null) seen.add(next);
     }
     return { kind: 'value', value: items, status };
   }
 
-  function answered<T>(outcome: RestOutcome<T>, explain: string): Fact<T> {
+  function answered<T>(outcome: RestOutcome<T> | { kind: 'incomplete'; reason: string }, explain: string): Fact<T> {
     if (outcome.kind === 'value') return known(outcome.value);
+    if (outcome.kind === 'incomplete') return unavailable(outcome.reason);
     return unavailable(`GitHub answered ${outcome.status}${outcome.message ? ` (${outcome.message})` : ''}: ${explain}`);
   }
 
@@ -407,7 +555,7 @@ export function createGithubCollector(options: GithubCollectorOptions = {}): Git
   async function graphql(query: string, variables: Record<string, unknown>, what: string): Promise<{ data: Record<string, unknown>; errors: GraphqlError[] }> {
     let response;
     try {
-      response = await octokit().request({ method: 'POST', url: graphqlUrl, query, variables });
+      response = await octokit().request({ method: 'POST', url: graphqlUrl, query, variables, request: { signal: lane().signal } });
     } catch (error) {
       throw hostError(error, `GraphQL ${what}`);
     }
@@ -516,19 +664,36 @@ export function createGithubCollector(options: GithubCollectorOptions = {}): Git
 
   let lastBadgeRequest = Number.NEGATIVE_INFINITY;
   let badgeQueue: Promise<unknown> = Promise.resolve();
+  /** Set when a look-up took too long: the site is not asked again. */
+  let badgeSiteSilent: string | null = null;
 
-  /** The repository's OpenSSF Best Practices level, one request at a time, `intervalMs` apart. */
+  /**
+   * The repository's OpenSSF Best Practices level, one request at a time,
+   * `intervalMs` apart. The HttpClient has no way to cancel a request: a
+   * look-up is raced against its time limit and the collection's deadline,
+   * and one that loses is given up (the client's own timeouts end it).
+   */
   function bestPracticesBadge(nameWithOwner: string): Promise<Fact<BestPracticesLevel>> {
     const settings = options.bestPractices;
     if (!settings) return Promise.resolve(unavailable('not looked up: no OpenSSF Best Practices client was given'));
     const repositoryUrl = `${(settings.repositoryUrlBase ?? 'https://github.com').replace(/\/+$/, '')}/${nameWithOwner}`;
+    const signal = lane().signal;
+    const timeoutMs = settings.timeoutMs ?? 60_000;
     const lookup = badgeQueue.then(async (): Promise<Fact<BestPracticesLevel>> => {
+      if (badgeSiteSilent) return unavailable(`not looked up: ${badgeSiteSilent}`);
+      if (signal.aborted) return unavailable('not looked up: the collection was over');
       const wait = lastBadgeRequest + (settings.intervalMs ?? 1000) - clock.now().getTime();
       if (wait > 0) await sleep(wait);
       lastBadgeRequest = clock.now().getTime();
       const url = `${(settings.baseUrl ?? 'https://www.bestpractices.dev').replace(/\/+$/, '')}/projects.json?url=${encodeURIComponent(repositoryUrl)}`;
       try {
-        const response = await settings.client.get({ url, source: 'openssf-best-practices', headers: { accept: 'application/json' } });
+        const response = await withTimeLimit(settings.client.get({ url, source: 'openssf-best-practices', headers: { accept: 'application/json' } }), timeoutMs, signal);
+        if (response === 'timeout') {
+          badgeSiteSilent = `the OpenSSF Best Practices site gave no answer within ${formatDuration(timeoutMs / 1000)} earlier in this run`;
+          log('warn', `the OpenSSF Best Practices site gave no answer within ${formatDuration(timeoutMs / 1000)}: not asked again in this run`, { event: 'best-practices-timeout' });
+          return unavailable(`the OpenSSF Best Practices site gave no answer within ${formatDuration(timeoutMs / 1000)}`);
+        }
+        if (response === 'stopped') return unavailable('not looked up: the collection was over');
         if (response.status !== 200) return unavailable(`the OpenSSF Best Practices site answered ${response.status}`);
         const projects = BestPracticesProjectsSchema.safeParse(JSON.parse(response.body.toString('utf8')));
         if (!projects.success) return unavailable('the OpenSSF Best Practices site answered in an unexpected shape');
@@ -749,8 +914,14 @@ export function createGithubCollector(options: GithubCollectorOptions = {}): Git
   async function collectMembers(org: string, orgId: string): Promise<Fact<MemberFact[]>> {
     const since = new Date(clock.now().getTime() - activityWindowDays * 86_400_000).toISOString();
     const members: MemberFact[] = [];
+    const cursors = new Set<string>();
     let after: string | null = null;
-    for (let page = 0; page < 1000; page++) {
+    for (let page = 0; ; page++) {
+      if (page >= MAX_MEMBER_PAGES) {
+        const reason = `GitHub listed more than ${MAX_MEMBER_PAGES} pages of members of ${org}: stopped there, so the list is incomplete`;
+        log('warn', reason, { event: 'github-pagination-stopped', list: `members of ${org}`, pages: page });
+        return unavailable(reason);
+      }
       const { data, errors } = await graphql(ORG_MEMBERS_QUERY, { org, orgId, after, since, pageSize: MEMBER_PAGE_SIZE }, `members of ${org}`);
       const parsed = OrgMembersSchema.safeParse(data);
       if (!parsed.success || !parsed.data.organization) {
@@ -760,17 +931,20 @@ export function createGithubCollector(options: GithubCollectorOptions = {}): Git
       for (const edge of connection.edges) {
         if (!edge) continue;
         const collection = edge.node.contributionsCollection;
-        const dates = collection
-          ? [
-              ...collection.commitContributionsByRepository.flatMap((entry) => entry.contributions.nodes),
-              ...collection.issueContributions.nodes,
-              ...collection.pullRequestContributions.nodes,
-              ...collection.pullRequestReviewContributions.nodes,
-            ]
-              .filter((entry) => entry !== null)
-              .map((entry) => isoDate(entry.occurredAt))
-          : [];
-        const newest = dates.sort().at(-1);
+        let newest: string | undefined;
+        if (collection) {
+          for (const nodes of [
+            ...collection.commitContributionsByRepository.map((entry) => entry.contributions.nodes),
+            collection.issueContributions.nodes,
+            collection.pullRequestContributions.nodes,
+            collection.pullRequestReviewContributions.nodes,
+          ]) {
+            for (const entry of nodes) {
+              const date = entry === null ? undefined : isoDate(entry.occurredAt);
+              if (date !== undefined && (newest === undefined || date > newest)) newest = date;
+            }
+          }
+        }
         members.push({
           login: edge.node.login,
           role: edge.role === 'ADMIN' ? 'admin' : 'member',
@@ -778,6 +952,12 @@ export function createGithubCollector(options: GithubCollectorOptions = {}): Git
         });
       }
       if (!connection.pageInfo.hasNextPage || !connection.pageInfo.endCursor) break;
+      if (cursors.has(connection.pageInfo.endCursor)) {
+        const reason = `GitHub's member list of ${org} gave a page cursor again after ${page + 1} page(s): stopped there, so the list may be incomplete`;
+        log('warn', reason, { event: 'github-pagination-loop', list: `members of ${org}`, pages: page + 1 });
+        return unavailable(reason);
+      }
+      cursors.add(connection.pageInfo.endCursor);
       after = connection.pageInfo.endCursor;
     }
     return known(members);
@@ -807,7 +987,7 @@ export function createGithubCollector(options: GithubCollectorOptions = {}): Git
     stats: () => ({ ...stats, byRoute: { ...stats.byRoute } }),
 
     collectOrg(org) {
-      return inLane(() => collectOrg(org));
+      return inLane(org, () => collectOrg(org));
     },
 
     async collectOrgs(orgs) {
@@ -817,7 +997,7 @@ export function createGithubCollector(options: GithubCollectorOptions = {}): Git
         lanes.map(async () => {
           while (next < orgs.length) {
             const index = next++;
-            results[index] = await inLane(() => collectOrg(orgs[index]!));
+            results[index] = await inLane(orgs[index]!, () => collectOrg(orgs[index]!));
           }
         }),
       );
@@ -825,7 +1005,7 @@ export function createGithubCollector(options: GithubCollectorOptions = {}): Git
     },
 
     collectRepo(owner, name) {
-      return inLane(() => collectRepo(owner, name));
+      return inLane(`${owner}/${name}`, () => collectRepo(owner, name));
     },
   };
 
@@ -836,6 +1016,9 @@ export function createGithubCollector(options: GithubCollectorOptions = {}): Git
     // Attach a handler now: the promise is awaited only after the listing.
     restFacts.catch(() => {});
     let after: string | null = null;
+    const cursors = new Set<string>();
+    const listed = new Set<string>();
+    let repeated = 0;
     let orgId = '';
     let twoFactorRequired: Fact<boolean> = unavailable('GitHub did not answer');
     let orgPolicy: Fact<RepoFile | null> = unavailable('GitHub did not answer');
@@ -861,14 +1044,36 @@ export function createGithubCollector(options: GithubCollectorOptions = {}): Git
       }
       const { parsed: nodes } = parseRepositoryNodes(organization.repositories.nodes, `repositories of ${org}`);
       for (const { node, index } of nodes) {
+        // A repository listed twice (a broken or hostile listing) is collected once.
+        if (listed.has(node.nameWithOwner.toLowerCase())) {
+          repeated++;
+          continue;
+        }
+        listed.add(node.nameWithOwner.toLowerCase());
         const work = repositoryWork(node);
         work.catch(() => {});
         items.push({ node, work, errors, errorPath: ['organization', 'repositories', 'nodes', index] });
       }
       events.emit({ type: 'progress', task: `${task} listing`, done: items.length, total: organization.repositories.totalCount });
-      if (!organization.repositories.pageInfo.hasNextPage || !organization.repositories.pageInfo.endCursor) break;
-      after = organization.repositories.pageInfo.endCursor;
+      const { hasNextPage, endCursor } = organization.repositories.pageInfo;
+      if (!hasNextPage || !endCursor) break;
+      const stop = cursors.has(endCursor)
+        ? `GitHub's repository list of ${org} gave a page cursor again after ${page + 1} page(s)`
+        : page + 1 >= MAX_REPOSITORY_PAGES
+          ? `GitHub listed more than ${MAX_REPOSITORY_PAGES} pages of repositories of ${org}`
+          : null;
+      if (stop) {
+        log('warn', `${stop}: stopped listing there; ${items.length} of the ${organization.repositories.totalCount} repositories GitHub counts are collected`, {
+          event: cursors.has(endCursor) ? 'github-pagination-loop' : 'github-pagination-stopped',
+          list: `repositories of ${org}`,
+          pages: page + 1,
+        });
+        break;
+      }
+      cursors.add(endCursor);
+      after = endCursor;
     }
+    if (repeated > 0) log('warn', `GitHub listed ${repeated} repositories of ${org} more than once: each is collected once`, { event: 'github-repeated-repositories', org, repeated });
     const repos = await finish(items, orgPolicy, task);
     const members = await collectMembers(org, orgId);
     const rest = await restFacts;
@@ -916,6 +1121,73 @@ function routeOf(pathname: string, baseUrl: string): string {
     .replace(/\/git\/trees\/[^/]+$/, '/git/trees/{tree_sha}')
     .replace(/^\/app\/installations\/[^/]+/, '/app/installations/{installation_id}');
   return path || '/';
+}
+
+/** `/repos/o/r/dependabot/alerts?state=open&per_page=100` → `GET /repos/o/r/dependabot/alerts`, for messages. */
+function listName(pathAndQuery: string): string {
+  const query = pathAndQuery.indexOf('?');
+  return `GET ${query === -1 ? pathAndQuery : pathAndQuery.slice(0, query)}`;
+}
+
+/**
+ * A deadline on real time (its timer is a real one): `extend` moves it (the
+ * collector adds the time spent waiting for rate limits); when it passes, its
+ * signal aborts and `passed` rejects with a HostError. A deadline that is not
+ * finite never passes.
+ */
+function startDeadline(milliseconds: number, message: string): Deadline {
+  const controller = new AbortController();
+  let endsAt = Date.now() + milliseconds;
+  let timer: NodeJS.Timeout | undefined;
+  let reject: (error: HostError) => void = () => {};
+  const passed = new Promise<never>((_, fail) => (reject = fail));
+  // Attached now: when nobody races against it any more, a late rejection is not an unhandled one.
+  passed.catch(() => {});
+  const arm = (): void => {
+    // setTimeout takes at most 2^31 - 1 ms; a longer deadline is re-armed when that passes.
+    timer = setTimeout(
+      () => {
+        if (Date.now() < endsAt) return arm();
+        controller.abort(new GithubRequestStopped(message, true));
+        reject(new HostError('github', message, { retryable: true }));
+      },
+      Math.min(2 ** 31 - 1, Math.max(0, endsAt - Date.now())),
+    );
+  };
+  if (Number.isFinite(milliseconds)) arm();
+  return {
+    signal: controller.signal,
+    passed,
+    extend(extra) {
+      endsAt += extra;
+    },
+    end() {
+      clearTimeout(timer);
+      if (!controller.signal.aborted) controller.abort(new GithubRequestStopped('the collection is over', true));
+    },
+  };
+}
+
+/** `work`, or 'timeout' when it takes longer than `milliseconds`, or 'stopped' when `signal` aborts first. */
+async function withTimeLimit<T>(work: Promise<T>, milliseconds: number, signal: AbortSignal): Promise<T | 'timeout' | 'stopped'> {
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort = (): void => {};
+  try {
+    return await Promise.race([
+      work,
+      new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), milliseconds))),
+      new Promise<'stopped'>((resolve) => {
+        onAbort = () => resolve('stopped');
+        if (signal.aborted) onAbort();
+        else signal.addEventListener('abort', onAbort, { once: true });
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', onAbort);
+    // The work goes on after losing: its failure, if any, is nobody's to handle.
+    work.catch(() => {});
+  }
 }
 
 /** The Link header's `next` target as a path and query under the base URL. */

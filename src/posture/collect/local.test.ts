@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChainwatchError } from '../../core/errors.js';
+import { collectingSink } from '../../core/events.js';
 import { SHARED_PROJECTS } from '../posture-testing.fixture.js';
 import { collectLocalRepo, findLocalRepos, NEEDS_API, repoFromRemoteUrl } from './local.js';
 
@@ -217,6 +218,47 @@ describe('collectLocalRepo without .git', () => {
     await expect(collectLocalRepo(join(scratch, 'does-not-exist'))).rejects.toMatchObject({ code: 'unreadable-file' });
     write(scratch, { 'a-file.txt': 'x' });
     await expect(collectLocalRepo(join(scratch, 'a-file.txt'))).rejects.toBeInstanceOf(ChainwatchError);
+  });
+});
+
+describe('collectLocalRepo on hostile checkouts', () => {
+  const notes = (events: ReturnType<typeof collectingSink>) => events.events.map((event) => (event.type === 'log' ? event.message : ''));
+
+  it.skipIf(process.platform === 'win32')('never reads a FIFO or a device: .git-facts.json and the org SECURITY.md are skipped with a note, at once', async () => {
+    const org = join(scratch, 'hostile', 'fifo-org');
+    write(org, { 'repo/pyproject.toml': '[project]\nname = "repo"\n', '.github/profile/README.md': '# org\n' });
+    execFileSync('mkfifo', [join(org, 'repo', '.git-facts.json')]);
+    execFileSync('mkfifo', [join(org, '.github', 'SECURITY.md')]);
+    // A device behind a name the collector reads: readFile would read /dev/zero until the process dies.
+    symlinkSync('/dev/zero', join(org, '.github', 'security.md'));
+    const events = collectingSink();
+    const started = Date.now();
+    const facts = await collectLocalRepo(join(org, 'repo'), { events });
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(facts.commits).toEqual({ available: false, reason: '.git-facts.json not read: is not a regular file (a device, FIFO or socket is never read)' });
+    // Neither candidate was read: the org has no readable policy.
+    expect(facts.orgSecurityPolicy).toEqual({ available: true, value: null });
+    expect(notes(events)).toEqual([expect.stringMatching(/fifo-org\/\.github\/(SECURITY|security)\.md: not read: is not a regular file/)]);
+  });
+
+  it('lists but does not read a posture file over 1 MB, saying so', async () => {
+    const root = join(scratch, 'hostile', 'big');
+    write(root, { '.github/workflows/ci.yml': `on: push\n${'#'.repeat(1_100_000)}\n`, 'pyproject.toml': '' });
+    const events = collectingSink();
+    const facts = await collectLocalRepo(root, { events });
+    expect(facts.paths.available && facts.paths.value).toContain('.github/workflows/ci.yml');
+    expect(facts.files.map((file) => file.path)).toEqual(['pyproject.toml']);
+    expect(notes(events)).toEqual([expect.stringMatching(/big\/\.github\/workflows\/ci\.yml: not read: is larger than 1000000 bytes/)]);
+  });
+
+  it('reads a workflow that is not valid UTF-8 with replacement characters, naming the line', async () => {
+    const root = join(scratch, 'hostile', 'latin1');
+    mkdirSync(join(root, '.github', 'workflows'), { recursive: true });
+    writeFileSync(join(root, '.github', 'workflows', 'ci.yml'), Buffer.concat([Buffer.from('on: push\n# caf'), Buffer.from([0xe9]), Buffer.from('\njobs: {}\n')]));
+    const events = collectingSink();
+    const facts = await collectLocalRepo(root, { events });
+    expect(facts.files).toEqual([{ path: '.github/workflows/ci.yml', text: 'on: push\n# caf\uFFFD\njobs: {}\n' }]);
+    expect(notes(events)).toEqual([expect.stringMatching(/latin1\/\.github\/workflows\/ci\.yml:2: is not valid UTF-8 \(first bad byte at offset 14\): read with replacement characters$/)]);
   });
 });
 

@@ -1,11 +1,14 @@
 import { execFile } from 'node:child_process';
-import { lstat, readdir, readFile, stat } from 'node:fs/promises';
+import { lstat, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
-import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
+import type { ParseError } from 'jsonc-parser';
 import { z } from 'zod';
 import { ChainwatchError } from '../../core/errors.js';
+import { silentSink, type EventSink } from '../../core/events.js';
+import { decodeUtf8, INPUT_LIMITS, readInputBytes, readInputText } from '../../inventory/read-input.js';
 import { isPostureRelevantPath } from '../probes/common/repo-files.js';
+import { parseJsonLike } from '../parse-text.js';
 import { known, unavailable, type CommitFact, type Fact, type ReleaseFact, type RepoFacts, type RepoFile } from '../types.js';
 
 /**
@@ -19,7 +22,7 @@ import { known, unavailable, type CommitFact, type Fact, type ReleaseFact, type 
 export const NEEDS_API = 'needs the GitHub API';
 
 /** Files larger than this are listed in `paths` but not read into `files` (lockfiles are detected by name). */
-const MAX_FILE_BYTES = 1_000_000;
+const MAX_FILE_BYTES = Math.min(1_000_000, INPUT_LIMITS.config);
 /** How much history to read, matching what the fixtures hold. */
 const COMMIT_LIMIT = 300;
 const TAG_LIMIT = 40;
@@ -29,14 +32,18 @@ const execFileAsync = promisify(execFile);
 export interface LocalRepoOptions {
   /** `owner/name`; default: from the `origin` remote, else the folder's last two path segments. */
   repoName?: string;
+  /** Where notes go (a file not read, or read with replacement characters), as `warn` log events. */
+  events?: EventSink;
 }
 
 export async function collectLocalRepo(dir: string, options: LocalRepoOptions = {}): Promise<RepoFacts> {
   const root = resolve(dir);
   await requireDirectory(root);
+  const note = (message: string, path: string): void =>
+    (options.events ?? silentSink).emit({ type: 'log', level: 'warn', message, data: { event: 'local-file-not-read', path } });
   const hasGit = await exists(join(root, '.git'));
   const paths = await walk(root);
-  const files = await readRelevantFiles(root, paths);
+  const files = await readRelevantFiles(root, paths, note);
   const history = hasGit ? await gitHistory(root) : await factsFileHistory(root);
   const repo = options.repoName ?? (hasGit ? await repoFromRemote(root) : null) ?? repoFromPath(root);
   return {
@@ -48,7 +55,7 @@ export async function collectLocalRepo(dir: string, options: LocalRepoOptions = 
     fork: unavailable(NEEDS_API),
     paths: known(paths),
     files,
-    orgSecurityPolicy: await siblingOrgPolicy(root),
+    orgSecurityPolicy: await siblingOrgPolicy(root, note),
     privateVulnerabilityReporting: unavailable(NEEDS_API),
     dependabotAlerts: unavailable(NEEDS_API),
     dependencyUpdatePullRequests: unavailable(NEEDS_API),
@@ -128,15 +135,31 @@ async function walk(root: string): Promise<string[]> {
   return out.filter((path) => path !== '.git-facts.json').sort();
 }
 
-async function readRelevantFiles(root: string, paths: readonly string[]): Promise<RepoFile[]> {
+/**
+ * The posture-relevant files' texts, through the bounded reader: only regular
+ * files (the walk lists no other, and the reader checks again on the opened
+ * file), at most MAX_FILE_BYTES. A file that is not read, or is not valid
+ * UTF-8 (read with replacement characters, so its workflow is still seen), is
+ * a note.
+ */
+async function readRelevantFiles(root: string, paths: readonly string[], note: (message: string, path: string) => void): Promise<RepoFile[]> {
   const files: RepoFile[] = [];
   for (const path of paths) {
     if (!isPostureRelevantPath(path)) continue;
-    const full = join(root, ...path.split('/'));
-    const info = await stat(full).catch(() => null);
-    if (!info || info.size > MAX_FILE_BYTES) continue;
-    const text = await readFile(full, 'utf8').catch(() => null);
-    if (text !== null) files.push({ path, text });
+    const full = join(root, path);
+    let bytes: Buffer;
+    try {
+      bytes = await readInputBytes(full, { maxBytes: MAX_FILE_BYTES });
+    } catch (error) {
+      note(`${full}: not read: ${(error as Error).message}`, full);
+      continue;
+    }
+    try {
+      files.push({ path, text: decodeUtf8(bytes, full) });
+    } catch (error) {
+      note(`${error instanceof ChainwatchError ? error.describe() : full}: read with replacement characters`, full);
+      files.push({ path, text: bytes.toString('utf8') });
+    }
   }
   return files;
 }
@@ -252,13 +275,16 @@ const GitFactsSchema = z.object({ recentCommits: z.array(z.unknown()).default([]
 
 async function factsFileHistory(root: string): Promise<History> {
   const path = join(root, '.git-facts.json');
-  const text = await readFile(path, 'utf8').catch(() => null);
-  if (text === null) {
-    const reason = 'the checkout has neither .git nor .git-facts.json';
+  let text: string;
+  try {
+    text = await readInputText(path, { maxBytes: INPUT_LIMITS.config, displayPath: '.git-facts.json' });
+  } catch (error) {
+    const missing = ((error as Error).cause as { code?: string } | undefined)?.code === 'ENOENT';
+    const reason = missing ? 'the checkout has neither .git nor .git-facts.json' : `.git-facts.json not read: ${(error as Error).message}`;
     return { commits: unavailable(reason), releases: unavailable(reason) };
   }
   const errors: ParseError[] = [];
-  const value: unknown = parseJsonc(text, errors, { allowTrailingComma: false, disallowComments: true });
+  const value: unknown = parseJsonLike(text, errors, { allowTrailingComma: false, disallowComments: true });
   const parsed = errors.length === 0 ? GitFactsSchema.safeParse(value) : null;
   if (!parsed?.success) {
     const offset = errors[0]?.offset ?? 0;
@@ -279,7 +305,7 @@ async function factsFileHistory(root: string): Promise<History> {
 }
 
 /** The org's default SECURITY.md from a sibling `<org>/.github` checkout, when there is one. */
-async function siblingOrgPolicy(root: string): Promise<Fact<RepoFile | null>> {
+async function siblingOrgPolicy(root: string, note: (message: string, path: string) => void): Promise<Fact<RepoFile | null>> {
   const sibling = join(dirname(root), '.github');
   if (sibling === root || !(await exists(sibling))) {
     return unavailable(`${NEEDS_API}, or a checkout of the org's .github repository beside this one`);
@@ -288,8 +314,15 @@ async function siblingOrgPolicy(root: string): Promise<Fact<RepoFile | null>> {
     const names = await readdir(join(sibling, dirname(candidate))).catch(() => [] as string[]);
     const name = names.find((entry) => entry.toLowerCase() === basename(candidate).toLowerCase());
     if (!name) continue;
-    const text = await readFile(join(sibling, dirname(candidate), name), 'utf8').catch(() => null);
-    if (text !== null) return known({ path: dirname(candidate) === '.' ? name : `${dirname(candidate)}/${name}`, text });
+    const full = join(sibling, dirname(candidate), name);
+    let text: string;
+    try {
+      text = await readInputText(full, { maxBytes: MAX_FILE_BYTES });
+    } catch (error) {
+      note(`${full}: not read: ${(error as Error).message}`, full);
+      continue;
+    }
+    return known({ path: dirname(candidate) === '.' ? name : `${dirname(candidate)}/${name}`, text });
   }
   return known(null);
 }

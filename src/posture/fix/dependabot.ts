@@ -1,7 +1,8 @@
-import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
+import type { ParseError } from 'jsonc-parser';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { dependabotEcosystem, detectEcosystems, ECOSYSTEMS_WITHOUT_UPDATE_TOOL, RENOVATE_DEFAULT_ECOSYSTEMS, renovateManagerEcosystem, type UpdateEcosystem } from '../ecosystems.js';
 import type { RepoFile } from '../types.js';
+import { parseJsonLike, yamlTooDeep } from '../parse-text.js';
 import { DEPENDABOT_CONFIG_PATHS, RENOVATE_CONFIG_PATHS } from '../probes/common/repo-files.js';
 import type { FileChange, FixNote, FixPlan } from './types.js';
 import { lineEnding, splitLinesKeepingEnds } from './workflow-files.js';
@@ -115,6 +116,8 @@ function dependabotDirectories(ecosystem: UpdateEcosystem, directories: readonly
 type Read = { ok: true; ecosystems: UpdateEcosystem[] } | { ok: false; reason: string; line?: number };
 
 function readDependabotEcosystems(file: RepoFile): Read {
+  const tooDeep = yamlTooDeep(file.text);
+  if (tooDeep) return { ok: false, reason: `not changed: invalid YAML (${tooDeep.message})`, line: tooDeep.line };
   const lineCounter = new LineCounter();
   const document = parseDocument(file.text, { lineCounter });
   const error = document.errors[0];
@@ -135,7 +138,7 @@ function readDependabotEcosystems(file: RepoFile): Read {
 /** Renovate covers its default managers unless `enabledManagers` narrows them. */
 function readRenovateEcosystems(text: string): UpdateEcosystem[] {
   const errors: ParseError[] = [];
-  const config: unknown = parseJsonc(text, errors, { allowTrailingComma: true });
+  const config: unknown = parseJsonLike(text, errors, { allowTrailingComma: true });
   const enabled = typeof config === 'object' && config !== null ? (config as Record<string, unknown>).enabledManagers : undefined;
   if (!Array.isArray(enabled)) return [...RENOVATE_DEFAULT_ECOSYSTEMS];
   return enabled.flatMap((manager) => {
@@ -180,6 +183,8 @@ type Appended = { ok: true; text: string } | { ok: false; reason: string; line?:
 
 /** Appends entries after the last item of `updates:` (or adds `updates:` at the end), in the file's own style. */
 export function appendUpdates(text: string, entries: readonly EcosystemGap[]): Appended {
+  const tooDeep = yamlTooDeep(text);
+  if (tooDeep) return { ok: false, reason: `not changed: invalid YAML (${tooDeep.message})`, line: tooDeep.line };
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, keepSourceTokens: true });
   const newline = lineEnding(text);

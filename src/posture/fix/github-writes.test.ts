@@ -1,3 +1,4 @@
+import { createServer, type Server, type Socket } from 'node:net';
 import { fetch as undiciFetch, MockAgent } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HostError } from '../../core/errors.js';
@@ -99,4 +100,48 @@ describe('createGithubWrites', () => {
     expect((error as HostError).status).toBe(403);
     expect(String((error as HostError).message)).not.toContain(TOKEN);
   });
+
+  it('stops listing issues when a Link next points to a page already read', async () => {
+    const pool = agent.get(API);
+    const first = '/repos/o/r/issues?state=all&labels=chainwatch&per_page=100';
+    const issue = { number: 1, html_url: 'https://github.test/o/r/issues/1', state: 'open', title: '#1', body: null };
+    pool.intercept({ path: first, method: 'GET' }).reply(200, [issue], { headers: { ...json.headers, link: `<${API}/repos/o/r/issues?state=all&labels=chainwatch&per_page=100&page=2>; rel="next"` } });
+    // Page 2 points to itself: read once, then the listing ends (no third request: no interceptor is left for it).
+    pool.intercept({ path: `${first}&page=2`, method: 'GET' }).reply(200, [{ ...issue, number: 2 }], { headers: { ...json.headers, link: `<${API}${first}&page=2>; rel="next"` } });
+    expect((await writes().listIssues('o/r', { label: 'chainwatch' })).map((entry) => entry.number)).toEqual([1, 2]);
+  });
 });
+
+describe('createGithubWrites against an API that accepts and never answers', () => {
+  let server: Server;
+  const sockets: Socket[] = [];
+  let api = '';
+  beforeEach(async () => {
+    server = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    api = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+  afterEach(async () => {
+    for (const socket of sockets.splice(0)) socket.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it('a read and a write each fail after the time limit, saying whether the change may have been made, never the token', async () => {
+    const github = createGithubWrites({ apiUrl: api, token: TOKEN, timeoutMs: 100 });
+    const started = Date.now();
+    const read = (await github.defaultBranch('o/r').then(
+      () => null,
+      (caught: unknown) => caught,
+    )) as HostError;
+    const write = (await github.createIssue('o/r', { title: 't', body: 'b', labels: [] }).then(
+      () => null,
+      (caught: unknown) => caught,
+    )) as HostError;
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(read).toBeInstanceOf(HostError);
+    expect(read.message).toBe('GET /repos/o/r: GitHub gave no complete answer within 100ms');
+    expect(write.message).toBe('POST /repos/o/r/issues: GitHub gave no complete answer within 100ms (the change may still have been made)');
+    for (const error of [read, write]) expect(JSON.stringify({ message: error.message, error })).not.toContain(TOKEN);
+  });
+});
+

@@ -1,6 +1,7 @@
 import { Octokit, RequestError } from 'octokit';
 import { z } from 'zod';
 import { HostError } from '../../core/errors.js';
+import { boundedFetch, GithubAnswerTimeout, GithubRequestStopped } from '../collect/bounded-fetch.js';
 
 /**
  * The few GitHub writes remediation needs, as a small interface: the pull
@@ -65,6 +66,8 @@ export interface GithubWritesOptions {
   userAgent?: string;
   /** Most pages read when listing issues (100 each). */
   maxPages?: number;
+  /** One request, from sending it to the last byte of the answer (default 30,000 ms); a write that times out may still have happened. */
+  timeoutMs?: number;
 }
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT';
@@ -85,7 +88,8 @@ export function createGithubWrites(options: GithubWritesOptions): GithubWrites {
     userAgent: options.userAgent ?? 'chainwatch',
     retry: { enabled: false },
     throttle: { enabled: false },
-    ...(options.fetch ? { request: { fetch: options.fetch } } : {}),
+    // Every request has a time and a size limit (an API that never answers would otherwise hang the fix run).
+    request: { fetch: boundedFetch({ timeoutMs: options.timeoutMs ?? 30_000, maxBytes: 64 * 1024 * 1024, ...(options.fetch ? { fetch: options.fetch } : {}) }) },
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
   });
 
@@ -159,7 +163,8 @@ export function createGithubWrites(options: GithubWritesOptions): GithubWrites {
       const issues: IssueRef[] = [];
       let pages = 0;
       try {
-        // Octokit follows the Link headers; `maxPages` bounds a runaway listing.
+        // Octokit follows the Link headers; `maxPages` bounds a runaway listing, and a `next` already followed ends it.
+        const followed = new Set<string>();
         for await (const response of octokit.paginate.iterator('GET /repos/{owner}/{repo}/issues', { ...split(repo), state: 'all', labels: query.label, per_page: 100 })) {
           for (const item of response.data as unknown[]) {
             // Tolerate junk in lists (STYLE rule 2): one odd item does not drop the page.
@@ -167,6 +172,9 @@ export function createGithubWrites(options: GithubWritesOptions): GithubWrites {
             if (issue.success && issue.data.pull_request === undefined) issues.push(issueRef(issue.data));
           }
           if (++pages >= maxPages) break;
+          const next = /<([^>]+)>\s*;\s*rel="next"/.exec(response.headers.link ?? '')?.[1];
+          if (next === undefined || followed.has(next)) break;
+          followed.add(next);
         }
       } catch (error) {
         throw hostError('GET', fill('/repos/{owner}/{repo}/issues', split(repo)), error);
@@ -183,6 +191,11 @@ export function createGithubWrites(options: GithubWritesOptions): GithubWrites {
 }
 
 function hostError(method: string, path: string, error: unknown): HostError {
+  if (error instanceof RequestError && error.cause instanceof GithubAnswerTimeout) {
+    const maybe = method === 'GET' ? '' : ' (the change may still have been made)';
+    return new HostError('github', `${method} ${path}: GitHub gave ${error.cause.message}${maybe}`, { retryable: true });
+  }
+  if (error instanceof GithubRequestStopped) return new HostError('github', `${method} ${path}: ${error.message}`, { retryable: error.retryable });
   if (error instanceof RequestError) {
     const body = error.response?.data as { message?: unknown } | undefined;
     const message = typeof body?.message === 'string' ? body.message : '';

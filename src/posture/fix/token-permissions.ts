@@ -158,11 +158,19 @@ function moveTopLevelWrites(text: string, workflow: Workflow): Move {
     receiving.push(job.id);
   }
   if (receiving.length === 0) return { ok: false, reason: 'every job declares its own permissions: the top-level block is unused; replace it by `permissions: {}`' };
-  // Bottom-up, so earlier indexes stay valid: job blocks (all below the top-level block or above it), then the top level.
-  const edits = [...inserts.map((insert) => ({ at: insert.at, remove: 0, lines: insert.lines })), { at: first, remove: last - first + 1, lines: ['permissions: {}'] }].sort((a, b) => b.at - a.at);
-  for (const edit of edits) lines.splice(edit.at, edit.remove, ...edit.lines.map((line) => `${line}${newline}`));
+  // In one pass, top to bottom: the job blocks (below the top-level block or above it) and the top level never overlap.
+  // No splice(at, n, ...lines): a workflow can name more permission scopes than a call takes arguments.
+  const edits = [...inserts.map((insert) => ({ at: insert.at, remove: 0, lines: insert.lines })), { at: first, remove: last - first + 1, lines: ['permissions: {}'] }].sort((a, b) => a.at - b.at);
+  const edited: string[] = [];
+  let kept = 0;
+  for (const edit of edits) {
+    while (kept < edit.at) edited.push(lines[kept++]!);
+    for (const line of edit.lines) edited.push(`${line}${newline}`);
+    kept += edit.remove;
+  }
+  while (kept < lines.length) edited.push(lines[kept++]!);
   const block = permissions.scopes.map((scope) => `${scope.scope}: ${scope.access}`).join(', ');
-  return { ok: true, text: lines.join(''), block: `permissions (${block})`, jobs: receiving };
+  return { ok: true, text: edited.join(''), block: `permissions (${block})`, jobs: receiving };
 }
 
 function indentOf(line: string | undefined): string {

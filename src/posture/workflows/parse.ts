@@ -1,5 +1,6 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode, type Pair } from 'yaml';
 import { ChainwatchError, fail, ok, type Result } from '../../core/errors.js';
+import { yamlTooDeep } from '../parse-text.js';
 import type {
   ActionReference,
   Expression,
@@ -21,6 +22,8 @@ import type {
  * and the line; this never throws on input.
  */
 export function parseWorkflow(path: string, text: string, kind: Workflow['kind'] = kindOfPath(path)): Result<Workflow> {
+  const tooDeep = yamlTooDeep(text);
+  if (tooDeep) return fail(new ChainwatchError('parse-error', `invalid YAML: ${tooDeep.message}`, { location: { path, line: tooDeep.line } }));
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const syntaxError = document.errors[0];

@@ -41,7 +41,8 @@ export function renderDiffText(diff: GraphDiff, header: DiffHeader): string {
   const lines = [headerLine(header)];
   for (const section of sections(diff)) {
     lines.push('', `${section.title} (${section.lines.length})`);
-    lines.push(...(section.lines.length > 0 ? section.lines.map((line) => `  ${line}`) : ['  none']));
+    if (section.lines.length === 0) lines.push('  none');
+    for (const line of section.lines) lines.push(`  ${line}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -54,7 +55,8 @@ export function renderDiffMarkdown(diff: GraphDiff, header: DiffHeader): string 
   const lines = ['# Graph changes', '', escapeMarkdown(headerLine(header))];
   for (const section of sections(diff)) {
     lines.push('', `## ${section.title} (${section.lines.length})`, '');
-    lines.push(...(section.lines.length > 0 ? section.lines.map((line) => `- ${markdownCode(line)}`) : ['None.']));
+    if (section.lines.length === 0) lines.push('None.');
+    for (const line of section.lines) lines.push(`- ${markdownCode(line)}`);
   }
   return `${lines.join('\n')}\n`;
 }

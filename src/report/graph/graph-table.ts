@@ -48,6 +48,7 @@ export function renderGraphTable(graph: DependencyGraph | BuiltGraph): string {
   ];
   const problems = 'problems' in graph ? graph.problems : [];
   const grouped = groupProblems(problems);
-  if (grouped.length > 0) parts.push('', 'Problems:', ...grouped.map(([message, purls]) => `  ${purls.join(', ')}: ${message}`));
+  if (grouped.length > 0) parts.push('', 'Problems:');
+  for (const [message, purls] of grouped) parts.push(`  ${purls.join(', ')}: ${message}`);
   return `${parts.join('\n')}\n`;
 }

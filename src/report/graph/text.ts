@@ -2,7 +2,13 @@ import type { Signal } from '../../graph/types.js';
 
 /** Left-aligned columns separated by two spaces; trailing spaces trimmed. */
 export function alignColumns(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
+  // A loop, not Math.max(...lengths): a graph may hold more rows than a call takes arguments.
+  const widths = header.map((title) => title.length);
+  for (const row of rows) {
+    widths.forEach((width, column) => {
+      widths[column] = Math.max(width, (row[column] ?? '').length);
+    });
+  }
   const line = (cells: readonly string[]) =>
     cells
       .map((cell, column) => cell.padEnd(widths[column]!))

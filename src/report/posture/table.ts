@@ -18,13 +18,14 @@ export function renderPostureTable(report: PostureReport, options: PostureRender
   const lines: string[] = [];
   const repoColumns = columnsOf(ordered.repos.flatMap((repo) => repo.checks));
   if (ordered.repos.length > 0) {
-    lines.push(...matrix('Repository', ordered.repos.map((repo) => ({ name: repo.repo, checks: repo.checks })), repoColumns));
+    for (const line of matrix('Repository', ordered.repos.map((repo) => ({ name: repo.repo, checks: repo.checks })), repoColumns)) lines.push(line);
   } else {
     lines.push('No repositories collected.');
   }
   const orgColumns = columnsOf(ordered.orgs.flatMap((org) => org.checks));
   if (ordered.orgs.length > 0 && orgColumns.length > 0) {
-    lines.push('', ...matrix('Organisation', ordered.orgs.map((org) => ({ name: org.org, checks: org.checks })), orgColumns));
+    lines.push('');
+    for (const line of matrix('Organisation', ordered.orgs.map((org) => ({ name: org.org, checks: org.checks })), orgColumns)) lines.push(line);
   }
 
   const shown = [...repoColumns, ...orgColumns];
@@ -81,7 +82,12 @@ function cell(check: CheckResult | undefined): string {
 function matrix(title: string, rows: readonly { name: string; checks: readonly CheckResult[] }[], columns: readonly string[]): string[] {
   const header = [title, ...columns.map((id) => checkText(id).column)];
   const body = rows.map((row) => [row.name, ...columns.map((id) => cell(row.checks.find((check) => check.id === id)))]);
-  const widths = header.map((text, column) => Math.max(text.length, ...body.map((cells) => cells[column]!.length)));
+  const widths = header.map((text) => text.length);
+  for (const cells of body) {
+    widths.forEach((width, column) => {
+      widths[column] = Math.max(width, cells[column]!.length);
+    });
+  }
   const line = (cells: readonly string[]): string => cells.map((text, column) => text.padEnd(widths[column]!)).join(GAP).trimEnd();
   return [line(header), ...body.map(line)];
 }

@@ -1,9 +1,9 @@
-import { parse as parseJsonc } from 'jsonc-parser';
 import type { RepoFacts } from '../../types.js';
 import type { Job, NamedValue, Step, Workflow } from '../../workflows/model.js';
 import { actionMatches, grantsWrite, lineInRun } from './actions.js';
 import { findFile } from './repo-files.js';
 import { repoWorkflows } from './workflows.js';
+import { parseJsonLike } from '../../parse-text.js';
 
 /**
  * Where a repository's workflows publish packages to PyPI or npm, and with
@@ -140,24 +140,29 @@ export function publishing(facts: Pick<RepoFacts, 'files'>): PublishingFacts {
   const npmPackages = hasPublishableNpmPackage(facts);
   for (const workflow of repoWorkflows(facts).workflows) {
     const workflowTokens = tokenUses(workflow.path, workflow.env, 'env');
-    result.tokens.push(...workflowTokens);
+    append(result.tokens, workflowTokens);
     for (const job of workflow.jobs) {
       const jobTokens = [
         ...tokenUses(workflow.path, job.env, 'env'),
         ...tokenUses(workflow.path, job.with, 'with'),
         ...(Array.isArray(job.secrets) ? tokenUses(workflow.path, job.secrets, 'secrets') : []),
       ];
-      result.tokens.push(...jobTokens);
+      append(result.tokens, jobTokens);
       for (const step of job.steps) {
         const stepTokens = [...tokenUses(workflow.path, step.env, 'env'), ...tokenUses(workflow.path, step.with, 'with', actionMatches(step.uses, [...PYPI_ACTIONS, ...NPM_ACTIONS]))];
-        result.tokens.push(...stepTokens);
+        append(result.tokens, stepTokens);
         const visible = [...workflowTokens, ...jobTokens, ...stepTokens];
-        result.paths.push(...stepPublishPaths(workflow, job, step, visible, npmPackages));
+        append(result.paths, stepPublishPaths(workflow, job, step, visible, npmPackages));
       }
     }
   }
   cache.set(facts.files, result);
   return result;
+}
+
+/** `target.push(...items)` without spreading: a workflow's env can hold more entries than a call takes arguments. */
+function append<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
 }
 
 function stepPublishPaths(workflow: Workflow, job: Job, step: Step, visible: RegistryTokenUse[], npmPackages: boolean): PublishPath[] {
@@ -199,7 +204,7 @@ function stepPublishPaths(workflow: Workflow, job: Job, step: Step, visible: Reg
 function hasPublishableNpmPackage(facts: Pick<RepoFacts, 'files'>): boolean {
   const file = findFile(facts.files, 'package.json');
   if (!file) return false;
-  const manifest: unknown = parseJsonc(file.text, [], { allowTrailingComma: true });
+  const manifest: unknown = parseJsonLike(file.text, [], { allowTrailingComma: true });
   if (typeof manifest !== 'object' || manifest === null) return false;
   const record = manifest as Record<string, unknown>;
   return record.private !== true || record.workspaces !== undefined;

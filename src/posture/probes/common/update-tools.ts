@@ -1,8 +1,9 @@
-import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
+import type { ParseError } from 'jsonc-parser';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { dependabotEcosystem, RENOVATE_DEFAULT_ECOSYSTEMS, renovateManagerEcosystem, type UpdateEcosystem } from '../../ecosystems.js';
 import type { Finding, RepoFacts } from '../../types.js';
+import { parseJsonLike, yamlToJs, yamlTooDeep } from '../../parse-text.js';
 import { DEPENDABOT_CONFIG_PATHS, findFile, RENOVATE_CONFIG_PATHS } from './repo-files.js';
 
 /** One `updates:` entry of a dependabot.yml. */
@@ -40,13 +41,21 @@ export function dependabotConfig(facts: Pick<RepoFacts, 'files'>): DependabotCon
 function readDependabot(facts: Pick<RepoFacts, 'files'>): DependabotConfig {
   const file = DEPENDABOT_CONFIG_PATHS.map((path) => findFile(facts.files, path)).find((found) => found !== undefined);
   if (!file) return { present: false };
+  const tooDeep = yamlTooDeep(file.text);
+  if (tooDeep) {
+    return { present: true, path: file.path, error: { file: file.path, line: tooDeep.line, message: `cannot read ${file.path}: ${tooDeep.message}`, fix: 'fix the YAML: Dependabot ignores a file it cannot parse' } };
+  }
   const lineCounter = new LineCounter();
   const document = parseDocument(file.text, { lineCounter, uniqueKeys: false });
   const error = document.errors[0];
   if (error) {
     return { present: true, path: file.path, error: { file: file.path, line: lineCounter.linePos(error.pos[0]).line, message: `cannot read ${file.path}: ${error.message.split('\n')[0]}`, fix: 'fix the YAML: Dependabot ignores a file it cannot parse' } };
   }
-  const parsed = DependabotFileSchema.safeParse(document.toJS() ?? {});
+  const converted = yamlToJs(document);
+  if (!converted) {
+    return { present: true, path: file.path, error: { file: file.path, line: 1, message: `cannot read ${file.path}: nested deeper than can be read`, fix: 'fix the YAML: Dependabot ignores a file it cannot parse' } };
+  }
+  const parsed = DependabotFileSchema.safeParse(converted.value ?? {});
   if (!parsed.success) {
     return { present: true, path: file.path, error: { file: file.path, line: 1, message: `${file.path}: \`updates\` is not a list`, fix: 'list the ecosystems under `updates:`' } };
   }
@@ -84,20 +93,20 @@ export function renovateConfig(facts: Pick<RepoFacts, 'files'>): RenovateConfig 
 function readRenovate(facts: Pick<RepoFacts, 'files'>): RenovateConfig {
   for (const path of RENOVATE_CONFIG_PATHS) {
     const file = findFile(facts.files, path);
-    if (file) return renovateFromValue(path, parseJsonLike(file.text));
+    if (file) return renovateFromValue(path, parseRenovateConfig(file.text));
   }
   const manifest = findFile(facts.files, 'package.json');
   if (manifest) {
-    const value = parseJsonLike(manifest.text);
+    const value = parseRenovateConfig(manifest.text);
     if (typeof value === 'object' && value !== null && 'renovate' in value) return renovateFromValue('package.json', (value as Record<string, unknown>).renovate);
   }
   return { present: false };
 }
 
 /** JSON with comments and trailing commas (renovate.json5 written JSON-style); undefined when unreadable. */
-function parseJsonLike(text: string): unknown {
+function parseRenovateConfig(text: string): unknown {
   const errors: ParseError[] = [];
-  const value: unknown = parseJsonc(text, errors, { allowTrailingComma: true });
+  const value: unknown = parseJsonLike(text, errors, { allowTrailingComma: true });
   return errors.length > 0 ? undefined : value;
 }
 
