@@ -13,7 +13,7 @@ import type { GraphInputs } from './inputs.js';
 import type { SummaryStore } from './pypi/summary-store.js';
 import { manifestLookupFromDirectory } from './repository.js';
 import type { EcosystemResolver } from './resolver.js';
-import { createRegistryResolvers } from './resolvers.js';
+import { createRegistryResolvers } from './modules.js';
 import type { GraphEcosystem } from './roots.js';
 import { openAdvisoryDatabase, type AdvisoryDatabase } from './signals.js';
 
