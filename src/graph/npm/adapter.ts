@@ -1,10 +1,11 @@
 import { ChainwatchError } from '../../core/errors.js';
 import { toPurl } from '../../core/package.js';
 import { resolveNpmRegistry } from '../../ecosystems/npm/config.js';
-import { createNpmRegistry, isFullPackument, npmVersionSignals, type NpmRegistry } from '../../ecosystems/npm/registry.js';
+import { createNpmRegistry, isFullPackument, type NpmRegistry } from '../../ecosystems/npm/registry.js';
 import type { GraphModule } from '../module.js';
 import { lazyResolver, mapAll, progress, type EcosystemResolution, type EcosystemResolver, type ResolveContext, type ResolvedPackage, type ResolveProblem } from '../resolver.js';
 import { resolveNpm, toGraphEdges } from './resolve.js';
+import { npmVersionSignals } from './signals.js';
 
 /**
  * npm's resolver (resolve.ts) adapted to the EcosystemResolver interface
