@@ -10,7 +10,7 @@ export function detectUvLock(path: string): boolean {
 
 /** Reads every `[[package]]` of a uv.lock except the project's own (workspace) packages; never throws on bad input. */
 export function extractUvLock(input: ExtractInput): ExtractResult {
-  const { tables: locked, errors } = readPackageTables(input, { key: 'package', fileLabel: 'uv.lock', schema: UvPackage });
+  const { tables: locked, errors } = readPackageTables(input, { key: 'package', fileLabel: 'uv.lock', schema: UvPackage, markers: ['version', 'requires-python'] });
   const result: ExtractResult = { packages: [], notScannable: [], errors };
 
   const roles = dependencyRoles(locked.map((item) => item.entry));

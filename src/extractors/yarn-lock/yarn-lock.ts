@@ -1,8 +1,9 @@
 import { parseSyml } from '@yarnpkg/parsers';
-import { ChainwatchError } from '../../core/errors.js';
+import { excerpt } from '../../core/excerpt.js';
 import type { Location } from '../../core/package.js';
+import { withoutByteOrderMark } from '../common/byte-order-mark.js';
 import { originOf, type RemoteOrigin } from '../common/npm-source.js';
-import { addPackage, invalidEntry } from '../common/result.js';
+import { addError, addInvalidEntry, addPackage } from '../common/result.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult } from '../types.js';
 import { key, parseDescriptor, type Descriptor } from './descriptor.js';
 import { YarnBerryEntry, YarnClassicEntry } from './schema.js';
@@ -28,17 +29,19 @@ export function detectYarnLock(path: string): boolean {
  */
 export function extractYarnLock(input: ExtractInput): ExtractResult {
   const result: ExtractResult = { packages: [], notScannable: [], errors: [] };
-  const format: Format = BERRY_METADATA.test(input.text) ? 'berry' : 'classic';
-  const keyLines = indexKeyLines(input.text);
-  const whole = parseLockText(input.text, format);
+  // A byte-order mark would hide the classic header and Berry's `__metadata` from the patterns below.
+  const text = withoutByteOrderMark(input.text);
+  const format: Format = BERRY_METADATA.test(text) ? 'berry' : 'classic';
+  const keyLines = indexKeyLines(text);
+  const whole = parseLockText(text, format);
   let entries: Entry[];
   if (whole.ok) {
     entries = groupEntries(whole.value, (descriptor) => keyLines.lineOf.get(descriptor));
   } else {
-    const recovered = readEntryByEntry(input.text, format, keyLines.starts);
+    const recovered = readEntryByEntry(text, format, keyLines.starts);
     entries = recovered.entries;
     const errors = recovered.errors.length > 0 ? recovered.errors : [whole.error];
-    for (const error of errors) result.errors.push(parseError(input.path, error.line, error.message));
+    for (const error of errors) addError(result.errors, 'parse-error', error.message, { path: input.path, line: error.line });
   }
   for (const entry of entries) {
     const location: Location = entry.line === undefined ? { path: input.path } : { path: input.path, line: entry.line };
@@ -70,7 +73,8 @@ function groupEntries(parsed: Record<string, unknown>, lineOf: (descriptor: stri
     const descriptors = splitDescriptors(parsedKey);
     const shared = value !== null && typeof value === 'object' ? byValue.get(value) : undefined;
     if (shared) {
-      shared.descriptors.push(...descriptors);
+      // One at a time: a spread of a key with 200,000 descriptors would overflow the call stack.
+      for (const descriptor of descriptors) shared.descriptors.push(descriptor);
       continue;
     }
     const entry: Entry = { descriptors, value, line: lineOf(descriptors[0] ?? parsedKey) };
@@ -82,12 +86,12 @@ function groupEntries(parsed: Record<string, unknown>, lineOf: (descriptor: stri
 
 function readClassicEntry(entry: Entry, location: Location, result: ExtractResult): void {
   if (entry.descriptors.length === 0) {
-    result.errors.push(new ChainwatchError('parse-error', 'entry key names no package', { location }));
+    addError(result.errors, 'parse-error', 'entry key names no package', location);
     return;
   }
   const parsed = YarnClassicEntry.safeParse(entry.value);
   if (!parsed.success) {
-    result.errors.push(invalidEntry(`entry "${key(entry.descriptors)}"`, location, parsed.error.issues));
+    addInvalidEntry(result.errors, `entry "${excerpt(key(entry.descriptors))}"`, location, parsed.error.issues);
     return;
   }
   const descriptors = entry.descriptors.map(parseDescriptor);
@@ -112,12 +116,12 @@ function readClassicEntry(entry: Entry, location: Location, result: ExtractResul
 function readBerryEntry(entry: Entry, location: Location, result: ExtractResult): void {
   const parsed = YarnBerryEntry.safeParse(entry.value);
   if (!parsed.success) {
-    result.errors.push(invalidEntry(`entry "${key(entry.descriptors)}"`, location, parsed.error.issues));
+    addInvalidEntry(result.errors, `entry "${excerpt(key(entry.descriptors))}"`, location, parsed.error.issues);
     return;
   }
   const installed = resolveLocator(parsed.data.resolution);
   if (installed === null) {
-    result.errors.push(new ChainwatchError('parse-error', `cannot read resolution "${parsed.data.resolution}"`, { location }));
+    addError(result.errors, 'parse-error', `cannot read resolution "${excerpt(parsed.data.resolution)}"`, location);
     return;
   }
   // workspace:, link:, portal: and file: are the project itself or folders on disk.
@@ -253,7 +257,8 @@ function keyLineDescriptors(rawLine: string): string[] {
     while (text[at] === ' ') at++;
     if (text[at] === ',') at++;
     // The whole token too: parseSyml keys are whole tokens (v1) or whole lines (Berry), even odd ones.
-    descriptors.push(token, ...splitDescriptors(token));
+    descriptors.push(token);
+    for (const descriptor of splitDescriptors(token)) descriptors.push(descriptor);
   }
   return descriptors;
 }
@@ -320,7 +325,8 @@ function lineErrorOf(error: unknown, shift: number): LineError {
   if (typeof failure.location?.start?.line === 'number') line = failure.location.start.line - shift;
   else if (typeof failure.mark?.line === 'number') line = failure.mark.line + 1 - shift;
   const reason = typeof failure.reason === 'string' ? failure.reason : typeof failure.message === 'string' ? failure.message.split('\n')[0] : undefined;
-  return { line: Math.max(line, 1), message: `yarn.lock does not parse: ${reason ?? String(error)}` };
+  // The parsers' messages quote the input they met: bounded, like every quote of input.
+  return { line: Math.max(line, 1), message: `yarn.lock does not parse: ${excerpt(reason ?? String(error), 200)}` };
 }
 
 function safeDecode(text: string): string | null {
@@ -329,10 +335,6 @@ function safeDecode(text: string): string | null {
   } catch {
     return null;
   }
-}
-
-function parseError(path: string, line: number, message: string): ChainwatchError {
-  return new ChainwatchError('parse-error', message, { location: { path, line } });
 }
 
 function byLine(a: { location: Location }, b: { location: Location }): number {
