@@ -44,12 +44,13 @@ export function extractPackageLock(input: ExtractInput): ExtractResult {
     return result;
   }
   if (read.packages) {
-    readPackages(read.packages, input.path, result);
+    // First, so that it is listed whatever the entries add: npm always writes the project itself
+    // as "", so keys that are neither it nor install folders are not a lockfile's.
     if (!problem && read.packages.length > 0 && !read.packages.some((entry) => entry.key === '' || installNameOf(entry.key) !== null)) {
-      // npm always writes the project itself as "": keys that are neither it nor install folders are not a lockfile's.
       const message = `none of the ${read.packages.length} keys of "packages" is the project ("") or an install folder (node_modules/…)`;
       addError(result.errors, 'unsupported-format', message, at(read.packagesLine));
     }
+    readPackages(read.packages, input.path, result);
   } else if (read.dependencies) {
     readDependencies(read.dependencies, input.path, result);
   } else if (!read.hasLockfileVersion && !problem) {

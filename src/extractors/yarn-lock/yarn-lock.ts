@@ -4,6 +4,7 @@ import type { Location } from '../../core/package.js';
 import { withoutByteOrderMark } from '../common/byte-order-mark.js';
 import { originOf, type RemoteOrigin } from '../common/npm-source.js';
 import { addError, addInvalidEntry, addPackage } from '../common/result.js';
+import { lineTooDeep, MAX_YAML_NESTING } from '../common/yaml-nesting.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult } from '../types.js';
 import { key, parseDescriptor, type Descriptor } from './descriptor.js';
 import { YarnBerryEntry, YarnClassicEntry } from './schema.js';
@@ -235,9 +236,16 @@ function indexKeyLines(text: string): KeyLines {
 /** The descriptors a key line lists, unquoted as parseSyml unquotes them. */
 function keyLineDescriptors(rawLine: string): string[] {
   let text = rawLine.replace(/\r$/, '');
-  if (text.startsWith('? ')) text = text.slice(2);
-  else text = text.trimEnd().replace(/:$/, '');
   const descriptors: string[] = [];
+  if (text.startsWith('? ')) {
+    text = text.slice(2);
+  } else if (!text.trimEnd().endsWith(':')) {
+    // `key value` (v1) or `key: value` (Berry): a scalar entry, which parseSyml keys by its first token.
+    const key = /^("(?:[^"\\]|\\.)*"|[^\s:]+)/.exec(text)?.[1];
+    if (key !== undefined) descriptors.push(key.startsWith('"') ? unquote(key) : key);
+  } else {
+    text = text.trimEnd().replace(/:$/, '');
+  }
   let at = 0;
   while (at < text.length) {
     while (text[at] === ' ') at++;
@@ -284,6 +292,10 @@ type ParseOutcome = { ok: true; value: Record<string, unknown> } | { ok: false; 
 function parseLockText(text: string, format: Format): ParseOutcome {
   const shift = format === 'classic' && !CLASSIC_HEADER.test(text) ? 1 : 0;
   const source = shift === 1 ? CLASSIC_HEADER_LINE + text : text;
+  // The v1 grammar recurses per level (a few thousand overflow the stack): too deep is not parsed.
+  // Entry by entry, only the deep entry is lost.
+  const deepLine = lineTooDeep(source);
+  if (deepLine !== undefined) return { ok: false, error: { line: Math.max(deepLine - shift, 1), message: `yarn.lock nests deeper than ${MAX_YAML_NESTING} levels` } };
   if (format !== 'classic') {
     const fast = parseBerryFastPath(source);
     if (fast) return { ok: true, value: fast };
@@ -324,7 +336,15 @@ function lineErrorOf(error: unknown, shift: number): LineError {
   let line = 1;
   if (typeof failure.location?.start?.line === 'number') line = failure.location.start.line - shift;
   else if (typeof failure.mark?.line === 'number') line = failure.mark.line + 1 - shift;
-  const reason = typeof failure.reason === 'string' ? failure.reason : typeof failure.message === 'string' ? failure.message.split('\n')[0] : undefined;
+  const reason =
+    error instanceof RangeError
+      ? // The v1 grammar recurses per descriptor of a key: 200,000 of them overflow the stack.
+        'too long or too deeply nested for the parser'
+      : typeof failure.reason === 'string'
+        ? failure.reason
+        : typeof failure.message === 'string'
+          ? failure.message.split('\n')[0]
+          : undefined;
   // The parsers' messages quote the input they met: bounded, like every quote of input.
   return { line: Math.max(line, 1), message: `yarn.lock does not parse: ${excerpt(reason ?? String(error), 200)}` };
 }
