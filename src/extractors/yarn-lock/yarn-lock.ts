@@ -41,7 +41,10 @@ export function extractYarnLock(input: ExtractInput): ExtractResult {
   } else {
     const recovered = readEntryByEntry(text, format, keyLines.starts);
     entries = recovered.entries;
-    const errors = recovered.errors.length > 0 ? recovered.errors : [whole.error];
+    // A file too big for parseSyml in one go (a RangeError inside it, seen at 200,000 entries) that
+    // reads entry by entry without an error is not broken: nothing to report then.
+    let errors = recovered.errors;
+    if (errors.length === 0 && whole.error.tooBig !== true) errors = [whole.error];
     for (const error of errors) addError(result.errors, 'parse-error', error.message, { path: input.path, line: error.line });
   }
   for (const entry of entries) {
@@ -284,6 +287,8 @@ function unquote(quoted: string): string {
 interface LineError {
   line: number;
   message: string;
+  /** The parser ran out of stack: the text was too big or too deep for it, not necessarily wrong. */
+  tooBig?: boolean;
 }
 
 type ParseOutcome = { ok: true; value: Record<string, unknown> } | { ok: false; error: LineError };
@@ -346,7 +351,8 @@ function lineErrorOf(error: unknown, shift: number): LineError {
           ? failure.message.split('\n')[0]
           : undefined;
   // The parsers' messages quote the input they met: bounded, like every quote of input.
-  return { line: Math.max(line, 1), message: `yarn.lock does not parse: ${excerpt(reason ?? String(error), 200)}` };
+  const message = `yarn.lock does not parse: ${excerpt(reason ?? String(error), 200)}`;
+  return error instanceof RangeError ? { line: Math.max(line, 1), message, tooBig: true } : { line: Math.max(line, 1), message };
 }
 
 function safeDecode(text: string): string | null {
