@@ -1,11 +1,13 @@
 /**
- * The `yaml` library recurses once per nesting level and overflows the stack
- * around a thousand levels; a stack overflow inside its regular expressions has
- * been seen to take the whole Node 20 process down on a later parse. A real
- * pnpm-lock.yaml nests about six levels, so input nesting deeper than this is
- * refused before the parser sees it.
+ * YAML parsers recurse once per nesting level: the `yaml` library overflows the
+ * stack around a thousand levels, and a stack overflow inside its regular
+ * expressions has been seen to take the whole Node 20 process down on a later
+ * parse; yarn v1's grammar (peggy) overflows a few thousand levels down. Real
+ * files nest a handful of levels (pnpm-lock.yaml about six, environment.yml
+ * three, yarn.lock two), so input nesting deeper than this is refused before a
+ * parser sees it. Shared by the pnpm-lock, conda-environment and yarn-lock extractors.
  */
-export const MAX_NESTING = 64;
+export const MAX_YAML_NESTING = 64;
 
 /**
  * The 1-based line where the nesting estimate first passes `limit`, or undefined.
@@ -13,7 +15,7 @@ export const MAX_NESTING = 64;
  * plus every `[`/`{` not yet closed (brackets inside quotes count too, which only
  * ever makes a file look deeper than it is).
  */
-export function lineTooDeep(text: string, limit = MAX_NESTING): number | undefined {
+export function lineTooDeep(text: string, limit = MAX_YAML_NESTING): number | undefined {
   const indents: number[] = [];
   let flow = 0;
   let line = 0;
