@@ -31,7 +31,7 @@ export function detectYarnLock(path: string): boolean {
 export function extractYarnLock(input: ExtractInput): ExtractResult {
   const result: ExtractResult = { packages: [], notScannable: [], errors: [] };
   // A byte-order mark would hide the classic header and Berry's `__metadata` from the patterns below.
-  const text = withoutByteOrderMark(input.text);
+  const text = withoutOverlongLines(withoutByteOrderMark(input.text), input.path, result);
   const format: Format = BERRY_METADATA.test(text) ? 'berry' : 'classic';
   const keyLines = indexKeyLines(text);
   const whole = parseLockText(text, format);
@@ -55,6 +55,36 @@ export function extractYarnLock(input: ExtractInput): ExtractResult {
   result.packages.sort(byLine);
   result.notScannable.sort(byLine);
   return result;
+}
+
+/**
+ * No real lock line is near this long (an integrity hash is about 100
+ * characters); parseSyml's grammar takes time in the square of a line's
+ * length (100,000 blanks inside one line: 13 s), so longer lines are
+ * reported and blanked before parsing, keeping every other line's number.
+ */
+const MAX_LINE_LENGTH = 16 * 1024;
+
+function withoutOverlongLines(text: string, path: string, result: ExtractResult): string {
+  if (text.length <= MAX_LINE_LENGTH) return text;
+  let out: string | null = null;
+  let start = 0;
+  let line = 1;
+  while (start <= text.length) {
+    const newline = text.indexOf('\n', start);
+    const end = newline === -1 ? text.length : newline;
+    if (end - start > MAX_LINE_LENGTH) {
+      out ??= text.slice(0, start);
+      addError(result.errors, 'parse-error', `line is ${end - start} characters long (more than ${MAX_LINE_LENGTH}): not read`, { path, line });
+    } else if (out !== null) {
+      out += text.slice(start, end);
+    }
+    if (newline === -1) break;
+    if (out !== null) out += '\n';
+    start = newline + 1;
+    line += 1;
+  }
+  return out ?? text;
 }
 
 /** One lock entry: the descriptors its key lists, its fields, and the line of its key. */
