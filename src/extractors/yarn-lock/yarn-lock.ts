@@ -58,12 +58,35 @@ export function extractYarnLock(input: ExtractInput): ExtractResult {
 }
 
 /**
- * No real lock line is near this long (an integrity hash is about 100
- * characters); parseSyml's grammar takes time in the square of a line's
- * length (100,000 blanks inside one line: 13 s), so longer lines are
- * reported and blanked before parsing, keeping every other line's number.
+ * parseSyml's grammar takes time in the square of the length of one run of
+ * blanks or of one unbroken token (100,000 blanks inside a line: 13 s). Real
+ * lines are short, except key lines merging many descriptors (`a@^1, a@^2,
+ * …`), which parse quickly. So a line longer than MAX_LINE_LENGTH is read
+ * only when none of its blank runs is longer than MAX_BLANK_RUN and none of
+ * its tokens (between blanks and commas) longer than MAX_LINE_LENGTH;
+ * otherwise it is reported and blanked before parsing, keeping every other
+ * line's number.
  */
 const MAX_LINE_LENGTH = 16 * 1024;
+const MAX_BLANK_RUN = 256;
+
+function parsesQuickly(text: string, start: number, end: number): boolean {
+  let blanks = 0;
+  let token = 0;
+  for (let index = start; index < end; index++) {
+    const code = text.charCodeAt(index);
+    if (code === 0x20 || code === 0x09 || code === 0x0d) {
+      blanks += 1;
+      token = 0;
+      if (blanks > MAX_BLANK_RUN) return false;
+    } else {
+      blanks = 0;
+      token = code === 0x2c ? 0 : token + 1;
+      if (token > MAX_LINE_LENGTH) return false;
+    }
+  }
+  return true;
+}
 
 function withoutOverlongLines(text: string, path: string, result: ExtractResult): string {
   if (text.length <= MAX_LINE_LENGTH) return text;
@@ -73,9 +96,9 @@ function withoutOverlongLines(text: string, path: string, result: ExtractResult)
   while (start <= text.length) {
     const newline = text.indexOf('\n', start);
     const end = newline === -1 ? text.length : newline;
-    if (end - start > MAX_LINE_LENGTH) {
+    if (end - start > MAX_LINE_LENGTH && !parsesQuickly(text, start, end)) {
       out ??= text.slice(0, start);
-      addError(result.errors, 'parse-error', `line is ${end - start} characters long (more than ${MAX_LINE_LENGTH}): not read`, { path, line });
+      addError(result.errors, 'parse-error', `line is ${end - start} characters long, with a run of blanks or a token too long to parse: not read`, { path, line });
     } else if (out !== null) {
       out += text.slice(start, end);
     }
