@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { yamlNestingExceeds } from '../core/nesting.js';
 import { isMap, isScalar, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 import { ChainwatchError, fail, ok, type Result } from '../core/errors.js';
 import { INPUT_LIMITS, readInputTextSync } from '../inventory/read-input.js';
-import { parseEnvironmentName, type TargetEnvironment } from '../ecosystems/pypi/environment.js';
+import { parseEnvironmentName } from '../ecosystems/pypi/environment.js';
+import type { NamedEnvironment } from '../graph/inputs.js';
 import type { RootRequest } from '../graph/resolver.js';
 import { parseRoot, uniqueRoots, type GraphEcosystem } from '../graph/roots.js';
 
@@ -28,9 +30,6 @@ import { parseRoot, uniqueRoots, type GraphEcosystem } from '../graph/roots.js';
  * (src/graph/concerns.ts) so every report ranks the same way.
  */
 
-/** The environment a run uses when the config and the command line name none. */
-export const DEFAULT_ENVIRONMENT_NAME = 'py3.12-linux';
-
 const PackageList = z.array(z.string().min(1, 'empty package')).default([]);
 const HttpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
 
@@ -53,12 +52,6 @@ export const ConfigFileSchema = z.strictObject({
     .default({}),
 });
 export type ConfigFile = z.infer<typeof ConfigFileSchema>;
-
-export interface NamedEnvironment {
-  /** As written (`py3.12-linux`). */
-  name: string;
-  environment: TargetEnvironment;
-}
 
 export interface ChainwatchConfig {
   /** The file it came from, or `preset:<name>`. */
@@ -84,8 +77,13 @@ export function loadConfigFile(path: string): Result<ChainwatchConfig> {
   return parseConfig(text, path);
 }
 
+/** Far deeper than any configuration; deeper text never reaches the YAML parser (core/nesting.ts says why). */
+const MAX_CONFIG_NESTING = 64;
+
 /** Parses config text; `source` names it in errors (a path, or `preset:jupyter`). */
 export function parseConfig(text: string, source: string): Result<ChainwatchConfig> {
+  const tooDeep = yamlNestingExceeds(text, MAX_CONFIG_NESTING);
+  if (tooDeep !== null) return configError(`invalid YAML: nested deeper than ${MAX_CONFIG_NESTING} levels`, source, tooDeep, 'parse-error');
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   const syntaxError = document.errors[0];
