@@ -23,7 +23,8 @@ export const NOT_MODIFIED_HEADER = 'x-chainwatch-not-modified';
 /** Retries of the retry plugin (5xx, timeouts), so a request is tried this many times plus one. */
 const RETRIES = 3;
 
-const ErrorBodySchema = z.object({ message: z.string() }).partial();
+/** GitHub's error body: only its message is read. */
+export const ErrorBodySchema = z.object({ message: z.string() }).partial();
 
 let collectorCount = 0;
 

@@ -6,16 +6,13 @@
  * runaway lists stopped.
  */
 import { RequestError } from 'octokit';
-import { z } from 'zod';
 import type { Clock } from '../../../../core/clock.js';
 import { known, unavailable, type Fact } from '../../../types.js';
 import type { GithubCache } from '../cache.js';
-import { NOT_MODIFIED_HEADER, type GithubTransport } from '../transport.js';
+import { ErrorBodySchema, NOT_MODIFIED_HEADER, type GithubTransport } from '../transport.js';
 
 /** Pages of one REST list (Link `next`) read at most: 10,000 entries at 100 a page. */
 const MAX_REST_PAGES = 100;
-
-const ErrorBodySchema = z.object({ message: z.string() }).partial();
 
 export type RestOutcome<T> = { kind: 'value'; value: T; status: number } | { kind: 'absent'; status: number; message: string };
 /** A list whose pagination had to be stopped: what was read is not all there is. */
