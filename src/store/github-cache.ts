@@ -3,6 +3,7 @@ import path from 'node:path';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { ChainwatchError } from '../core/errors.js';
+import type { GitObjectKind, GithubCache } from '../posture/collect/github/cache.js';
 import { defaultHttpCachePath } from './http-cache.js';
 
 /**
@@ -42,24 +43,9 @@ const MIGRATIONS: readonly string[] = [
 
 export const GITHUB_CACHE_SCHEMA_VERSION = MIGRATIONS.length;
 
-export type GitObjectKind = 'tree' | 'blob';
-
-export interface CachedGithubResponse {
-  etag: string;
-  /** The value the collector derived from the body (JSON text). */
-  value: string;
-  /** ISO time stored or last revalidated. */
-  storedAt: string;
-}
-
-export interface GithubCache {
+/** The cache the GitHub collector declares (posture/collect/github/cache.ts), and what its owner needs besides. */
+export interface GithubCacheStore extends GithubCache {
   readonly path: string;
-  getResponse(identity: string, key: string): CachedGithubResponse | null;
-  putResponse(identity: string, key: string, response: CachedGithubResponse): void;
-  /** After a 304: the entry was confirmed at this time. */
-  touchResponse(identity: string, key: string, storedAt: string): void;
-  getObject(kind: GitObjectKind, oid: string): string | null;
-  putObjects(kind: GitObjectKind, objects: Iterable<{ oid: string; content: string }>): void;
   counts(): { responses: number; objects: number };
   close(): void;
 }
@@ -71,7 +57,7 @@ export function defaultGithubCachePath(env: NodeJS.ProcessEnv = process.env): st
   return path.join(path.dirname(defaultHttpCachePath(env)), 'github-cache.sqlite');
 }
 
-export function openGithubCache(cachePath: string | ':memory:'): GithubCache {
+export function openGithubCache(cachePath: string | ':memory:'): GithubCacheStore {
   const inMemory = cachePath === ':memory:';
   let db: Database.Database;
   try {
