@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { createRecorder } from '../../test/http-replay.js';
 import { loadRegistryConfig, resolveNpmRegistry, resolvePypiIndex, systemConfigSources } from '../config/registries.js';
 import { createHttpClient } from './client.js';
+import { openHttpCache } from '../store/http-cache.js';
 
 const live = process.env.CHAINWATCH_LIVE === '1';
 
@@ -16,7 +17,7 @@ describe.skipIf(!live)('live', () => {
   it('fetches an abbreviated packument, then revalidates it', async () => {
     const config = await loadRegistryConfig(systemConfigSources());
     const registry = resolveNpmRegistry('left-pad', config.npm);
-    const client = createHttpClient({ cachePath: ':memory:' });
+    const client = createHttpClient({ openCache: () => openHttpCache(':memory:') });
     const request = {
       url: `${registry.url}left-pad`,
       source: 'npm',

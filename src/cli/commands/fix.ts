@@ -7,6 +7,7 @@ import type { FixableCheckId, FixPlan } from '../../posture/fix/types.js';
 import { CHECK_IDS, type CheckId, type RepoFacts } from '../../posture/types.js';
 import { describeError, eventRenderer, warn, type CliIo } from '../io.js';
 import { redactSecrets } from '../redact.js';
+import { userHttpCache } from '../stores.js';
 import { collect } from '../options.js';
 import { applyWaiverFile, collectFacts, githubToken, NO_TOKEN, parseRepoName, type PostureDependencies } from './posture.js';
 
@@ -76,7 +77,7 @@ export async function runFix(io: CliIo, check: CheckId, options: FixCommandOptio
 
   const { DEFAULT_GITHUB_API_URL } = await import('../../posture/collect/github.js');
   const apiUrl = io.env.GITHUB_API_URL?.trim() || DEFAULT_GITHUB_API_URL;
-  const http = check === 'pinned-actions' && !dependencies.refResolver && token !== undefined ? (await import('../../http/client.js')).createHttpClient({ env: io.env, events: renderer }) : null;
+  const http = check === 'pinned-actions' && !dependencies.refResolver && token !== undefined ? (await import('../../http/client.js')).createHttpClient({ openCache: await userHttpCache(io.env), events: renderer }) : null;
   try {
     const resolver = await refResolver(dependencies, http, apiUrl, token);
     const writes = writing ? (dependencies.githubWrites ?? (await import('../../posture/fix/github-writes.js')).createGithubWrites)({ apiUrl, token: token! }) : null;

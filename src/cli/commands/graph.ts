@@ -88,23 +88,21 @@ export async function readGraphInputs(purls: readonly string[], options: GraphIn
 
 /** The real registries, endpoints from the ecosystems' own configuration (and chainwatch.yaml's overrides). */
 async function registryResolvers(io: CliIo, clock: Clock): Promise<NonNullable<GraphDependencies['resolvers']>> {
-  const [{ createHttpClient }, { loadRegistryConfig, systemConfigSources }, { createRegistryResolvers }, { defaultHttpCachePath }, { openSummaryStore }, { dirname, join }] = await Promise.all([
+  const [{ createHttpClient }, { loadRegistryConfig, systemConfigSources }, { createRegistryResolvers }, { defaultSummaryStorePath, openSummaryStore }, { userHttpCache }] = await Promise.all([
     import('../../http/client.js'),
     import('../../config/registries.js'),
     import('../../graph/resolvers.js'),
-    import('../../store/http-cache.js'),
-    import('../../graph/pypi/summary-store.js'),
-    import('node:path'),
+    import('../../store/pypi-summary-store.js'),
+    import('../stores.js'),
   ]);
   return async ({ environments, offline, registries, events }) => {
     const config = await loadRegistryConfig(systemConfigSources({ env: io.env, cwd: io.cwd }), registries);
     for (const problem of [...config.npm.problems, ...config.pypi.problems, ...config.conda.problems]) warn(io, `chainwatch: ${describeError(problem)}`);
-    const cachePath = defaultHttpCachePath(io.env);
     // Registry answers younger than the registries' own max-age are used without asking again
     // (npm serves packuments with max-age=300): mirrors that send no validators are not re-downloaded.
-    const http = createHttpClient({ offline, clock, events, env: io.env, maxAgeMs: REGISTRY_ANSWER_MAX_AGE_MS });
+    const http = createHttpClient({ offline, clock, events, openCache: await userHttpCache(io.env), maxAgeMs: REGISTRY_ANSWER_MAX_AGE_MS });
     // Parsed PyPI pages and dependencies, beside the HTTP cache: a warm run need not parse them again.
-    const store = openSummaryStore(join(dirname(cachePath), 'pypi-summary.sqlite'));
+    const store = openSummaryStore(defaultSummaryStorePath(io.env));
     return {
       resolvers: createRegistryResolvers({ http, registries: config, environment: environments[0]!, pypiIndex: { store, clock, maxAgeMs: PYPI_PAGE_MAX_AGE_MS } }),
       close: async () => {

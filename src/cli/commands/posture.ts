@@ -7,6 +7,7 @@ import { CHECK_IDS, ORG_CHECK_IDS, type CheckId, type OrgCheckId, type OrgFacts,
 import type { PostureFormat, RepoImportance, RepoRemediationHints } from '../../report/posture/types.js';
 import { describeError, eventRenderer, warn, type CliIo } from '../io.js';
 import { redactSecrets } from '../redact.js';
+import { userHttpCache } from '../stores.js';
 import { TOOL_VERSION } from '../version.js';
 import { collect, parseChoice } from '../options.js';
 
@@ -88,7 +89,7 @@ export async function collectFacts(
         const make = dependencies.githubCollector ?? createGithubCollector;
         // The badge site allows one request a second: asked only on request, through the shared HTTP layer (cache, offline, retries).
         const bestPractices = request.bestPractices
-          ? { client: (await import('../../http/client.js')).createHttpClient({ cachePath: (await import('../../store/http-cache.js')).defaultHttpCachePath(io.env), env: io.env }) }
+          ? { client: (await import('../../http/client.js')).createHttpClient({ openCache: await userHttpCache(io.env) }) }
           : undefined;
         const collector = make({
           token,

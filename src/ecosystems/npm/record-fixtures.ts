@@ -127,7 +127,7 @@ interface Interaction {
  * test/ cannot be imported from src/, which the build compiles on its own.)
  */
 function recordingClient(registryUrl: string, before: string, roots: readonly string[]): { client: HttpClient; interactions: Interaction[] } {
-  const real = createHttpClient({ cachePath: null });
+  const real = createHttpClient({});
   const interactions: Interaction[] = [];
   const allowedVersions = new Map<string, Set<string>>();
   const rewrite = (text: string): string => text.split(registryUrl).join(PLACEHOLDER_REGISTRY);
