@@ -12,7 +12,7 @@
  * equal (by install location and as name@version sets), every difference;
  * then the four roots of the comparison (each alone and all together).
  *
- * The registry is the one npm is configured with (src/config/registries.ts);
+ * The registry is the one npm is configured with (src/ecosystems/npm/config.ts);
  * nothing is written inside the repository. chainwatch is timed in-process
  * (the library call); npm as a process, as users run it.
  */
@@ -21,7 +21,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadPreset } from '../src/config/config.js';
-import { loadNpmConfig, resolveNpmRegistry, systemConfigSources } from '../src/config/registries.js';
+import { systemConfigSources } from '../src/ecosystems/config-sources.js';
+import { loadNpmConfig, resolveNpmRegistry } from '../src/ecosystems/npm/config.js';
 import { createNpmRegistry } from '../src/ecosystems/npm/registry.js';
 import { installedSet, resolveNpm, type NpmResolution } from '../src/graph/npm/resolve.js';
 import { createHttpClient } from '../src/http/client.js';

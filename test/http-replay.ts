@@ -15,7 +15,7 @@
  * disabled, one interceptor per interaction (repeated URLs answer in order),
  * and `assertAllUsed()` to fail a test that did not make every recorded request.
  * Record: `createRecorder(...)` / `recordInteractions(...)`, used by the
- * `record-fixtures.ts` scripts (see src/http/readme.md).
+ * scripts in test/record/ (see src/http/readme.md).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

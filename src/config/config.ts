@@ -4,7 +4,8 @@ import { isMap, isScalar, LineCounter, parseDocument, type Node as YamlNode } fr
 import { z } from 'zod';
 import { ChainwatchError, fail, ok, type Result } from '../core/errors.js';
 import { INPUT_LIMITS, readInputTextSync } from '../inventory/read-input.js';
-import { parseEnvironmentName, type TargetEnvironment } from '../ecosystems/pypi/environment.js';
+import { parseEnvironmentName } from '../ecosystems/pypi/environment.js';
+import type { NamedEnvironment } from '../graph/inputs.js';
 import type { RootRequest } from '../graph/resolver.js';
 import { parseRoot, uniqueRoots, type GraphEcosystem } from '../graph/roots.js';
 
@@ -28,9 +29,6 @@ import { parseRoot, uniqueRoots, type GraphEcosystem } from '../graph/roots.js';
  * (src/graph/concerns.ts) so every report ranks the same way.
  */
 
-/** The environment a run uses when the config and the command line name none. */
-export const DEFAULT_ENVIRONMENT_NAME = 'py3.12-linux';
-
 const PackageList = z.array(z.string().min(1, 'empty package')).default([]);
 const HttpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
 
@@ -53,12 +51,6 @@ export const ConfigFileSchema = z.strictObject({
     .default({}),
 });
 export type ConfigFile = z.infer<typeof ConfigFileSchema>;
-
-export interface NamedEnvironment {
-  /** As written (`py3.12-linux`). */
-  name: string;
-  environment: TargetEnvironment;
-}
 
 export interface ChainwatchConfig {
   /** The file it came from, or `preset:<name>`. */

@@ -6,8 +6,8 @@ import type { GraphEdge, PackageSignals, SourceStatus } from './types.js';
 
 /**
  * What buildGraph() asks of each ecosystem's resolver. The PyPI, npm and conda
- * resolvers (src/graph/pypi/, npm/, conda/) are adapted to this shape in
- * resolvers.ts, so build.ts never depends on one registry's types.
+ * resolvers (src/graph/pypi/, npm/, conda/) are adapted to this shape in their
+ * folder's adapter.ts, so build.ts never depends on one registry's types.
  */
 
 /** One package a run starts from, read from a PURL, a preset or a config. */
@@ -127,4 +127,32 @@ export interface EcosystemResolver {
    * without it those nodes carry unknown signals.
    */
   describe?(packages: readonly { name: string; version: string }[], context: ResolveContext): Promise<ResolvedPackage[]>;
+}
+
+// ---------------------------------------------------------------------------
+// Shared by the adapters
+
+/** Work on many packages at once, the HTTP client limits what goes to each host. */
+export async function mapAll<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
+  return Promise.all(items.map(work));
+}
+
+export function progress(context: ResolveContext, task: string, done: number, total: number, detail?: string): void {
+  context.events.emit({ type: 'progress', task, done, total, ...(detail === undefined ? {} : { detail }) });
+}
+
+/**
+ * A resolver whose registry is made on first use: a missing endpoint (no
+ * index configured) then fails this ecosystem alone, as an unreachable
+ * source, instead of the whole run.
+ */
+export function lazyResolver(ecosystem: EcosystemResolver['ecosystem'], sourceNames: readonly string[], make: () => EcosystemResolver): EcosystemResolver {
+  let made: EcosystemResolver | null = null;
+  const get = () => (made ??= make());
+  return {
+    ecosystem,
+    sourceNames,
+    resolve: (roots, context) => get().resolve(roots, context),
+    describe: async (packages, context) => get().describe?.(packages, context) ?? [],
+  };
 }

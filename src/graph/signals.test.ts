@@ -174,6 +174,7 @@ describe('advisorySignals', () => {
 });
 
 describe('openAdvisoryDatabase', () => {
+  const readOnly = (path: string) => openSqliteStore(path, { readonly: true });
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'chainwatch-signals-'));
@@ -181,11 +182,11 @@ describe('openAdvisoryDatabase', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('says plainly when there is no database, or an empty one, and does not create it', () => {
-    const absent = openAdvisoryDatabase(join(dir, 'absent.sqlite'));
+    const absent = openAdvisoryDatabase(join(dir, 'absent.sqlite'), readOnly);
     expect(absent.lookup).toMatchObject({ available: false, status: { reachable: false, error: expect.stringMatching(/no advisory database yet/) } });
     const emptyPath = join(dir, 'empty.sqlite');
     openSqliteStore(emptyPath).close();
-    const empty = openAdvisoryDatabase(emptyPath);
+    const empty = openAdvisoryDatabase(emptyPath, readOnly);
     expect(empty.lookup).toMatchObject({ available: false, reason: expect.stringMatching(/empty/) });
   });
 
@@ -194,7 +195,7 @@ describe('openAdvisoryDatabase', () => {
     const store = openSqliteStore(path);
     await importAdvisories(store, { kind: 'directory', path: join(shared, 'osv/ghsa') });
     store.close();
-    const opened = openAdvisoryDatabase(path);
+    const opened = openAdvisoryDatabase(path, readOnly);
     try {
       expect(opened.lookup.available).toBe(true);
       expect(advisorySignals({ ecosystem: 'PyPI', name: 'jupyter-server', version: '2.14.0' }, opened.lookup).advisories).toEqual({ known: true, value: ['GHSA-hrw6-wg82-cm62'] });

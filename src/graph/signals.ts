@@ -6,7 +6,6 @@ import type { Clock } from '../core/clock.js';
 import type { Ecosystem } from '../core/package.js';
 import { getScheme } from '../ecosystems/index.js';
 import type { Version } from '../ecosystems/types.js';
-import { openSqliteStore, type SqliteAdvisoryStore } from '../store/sqlite-store.js';
 import { pickRepository, repositoryConfidence, type ManifestLookup } from './repository.js';
 import type { PackageFacts, ReleaseFact } from './resolver.js';
 import type { PackageSignals, Signal, SourceStatus } from './types.js';
@@ -170,16 +169,26 @@ export function noAdvisories(reason: string, label = ''): AdvisoryLookup {
 }
 
 /**
- * Opens the local advisory database read-only. Absent or empty, the
- * advisories signal of every node is unknown, and the source list says why.
+ * The local advisory database as a graph run reads it: records by package,
+ * and how many there are. Declared here, implemented by store/
+ * (`openSqliteStore(path, { readonly: true })`), handed in by the front end.
  */
-export function openAdvisoryDatabase(databasePath: string): { lookup: AdvisoryLookup; close(): void } {
+export interface AdvisoryDatabase extends RecordSource {
+  count(): number;
+  close(): void;
+}
+
+/**
+ * Opens the local advisory database with `open` (read-only). Absent or empty,
+ * the advisories signal of every node is unknown, and the source list says why.
+ */
+export function openAdvisoryDatabase(databasePath: string, open: (databasePath: string) => AdvisoryDatabase): { lookup: AdvisoryLookup; close(): void } {
   if (!existsSync(databasePath)) {
     return { lookup: noAdvisories('no advisory database yet: run `chainwatch db update` or `chainwatch db import`', databasePath), close() {} };
   }
-  let store: SqliteAdvisoryStore;
+  let store: AdvisoryDatabase;
   try {
-    store = openSqliteStore(databasePath, { readonly: true });
+    store = open(databasePath);
   } catch (error) {
     return { lookup: noAdvisories(`cannot open the advisory database: ${(error as Error).message}`, databasePath), close() {} };
   }

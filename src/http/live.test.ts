@@ -7,7 +7,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRecorder } from '../../test/http-replay.js';
-import { loadRegistryConfig, resolveNpmRegistry, resolvePypiIndex, systemConfigSources } from '../config/registries.js';
+import { systemConfigSources } from '../ecosystems/config-sources.js';
+import { resolveNpmRegistry } from '../ecosystems/npm/config.js';
+import { resolvePypiIndex } from '../ecosystems/pypi/config.js';
+import { loadRegistryConfig } from '../ecosystems/registry-config.js';
 import { createHttpClient } from './client.js';
 import { openHttpCache } from '../store/http-cache.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BuiltGraph } from '../graph/build.js';
-import { defaultGraphStorePath, openGraphStore, resolveReference } from './graph-store.js';
+import { defaultGraphStorePath, openGraphStore } from './graph-store.js';
 
 let dir: string;
 beforeEach(() => {
@@ -96,34 +96,6 @@ describe('graph store', () => {
     raw.pragma('user_version = 99');
     raw.close();
     expect(() => openGraphStore(path)).toThrow(/schema version 99/);
-  });
-});
-
-describe('resolveReference', () => {
-  it.each([
-    [[1, 2, 5], 'latest', 5],
-    [[1, 2, 5], 'latest~0', 5],
-    [[1, 2, 5], 'latest~2', 1],
-    [[1, 2, 5], '2', 2],
-    [[1, 2, 5], ' 5 ', 5],
-  ])('%j %s → %i', (ids, reference, expected) => {
-    expect(resolveReference(ids, reference)).toEqual({ ok: true, value: expected });
-  });
-
-  it.each([
-    [[], 'latest', /no graph snapshots yet/],
-    [[1, 2], 'latest~2', /only 2 snapshots exist/],
-    [[1], 'latest~1', /only 1 snapshot exists/],
-    [[1, 2], '3', /no snapshot 3 \(ids 1–2\)/],
-    [[1, 2], 'newest', /not a snapshot reference/],
-    [[1, 2], '-1', /not a snapshot reference/],
-  ])('%j %s is an error', (ids, reference, message) => {
-    const result = resolveReference(ids, reference);
-    expect(result.ok).toBe(false);
-    if (!result.ok) {
-      expect(result.error.code).toBe('invalid-argument');
-      expect(result.error.message).toMatch(message);
-    }
   });
 });
 

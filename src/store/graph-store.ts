@@ -1,8 +1,8 @@
 import path from 'node:path';
 import envPaths from 'env-paths';
-import { ChainwatchError, fail, ok, type Result } from '../core/errors.js';
 import type { Ecosystem } from '../core/package.js';
 import type { BuiltGraph, GraphNodeWithSignals } from '../graph/build.js';
+import { resolveReference, type GraphHistoryReader, type GraphHistoryWriter, type GraphSnapshot, type SnapshotInfo, type SnapshotInputs } from '../graph/history.js';
 import type { ResolveProblem } from '../graph/resolver.js';
 import type { GraphSignals } from '../graph/signals.js';
 import type { EdgeKind, GraphEdge, SourceStatus } from '../graph/types.js';
@@ -78,43 +78,11 @@ const SCHEMA: DatabaseSchema = {
 
 export const GRAPH_STORE_SCHEMA_VERSION = MIGRATIONS.length;
 
-/** What a snapshot was made from, for the history list and the diff header. */
-export interface SnapshotInputs {
-  /** The roots as given (PURLs). */
-  roots: string[];
-  environments: string[];
-  /** The config file or preset, when one was used. */
-  config?: string;
-  offline: boolean;
-}
-
-export interface SnapshotInfo {
-  id: number;
-  /** ISO time of the run (the run's clock). */
-  createdAt: string;
-  toolVersion: string;
-  inputs: SnapshotInputs;
-  nodeCount: number;
-  edgeCount: number;
-}
-
-export interface GraphSnapshot extends SnapshotInfo {
-  graph: BuiltGraph;
-}
-
-export interface GraphStore {
+/** The graph history in SQLite: the writer and reader graph/history.ts declares, plus the list of snapshots. */
+export interface GraphStore extends GraphHistoryWriter, GraphHistoryReader {
   readonly path: string;
-  /** Saves a graph as a new snapshot in one transaction; returns its id. */
-  saveSnapshot(graph: BuiltGraph, meta: { createdAt: Date; toolVersion: string; inputs: SnapshotInputs }): number;
   /** Every snapshot, oldest first. */
   listSnapshots(): SnapshotInfo[];
-  loadSnapshot(id: number): GraphSnapshot | null;
-  /**
-   * `latest`, `latest~N` (N runs before the latest), or a snapshot id →
-   * the id; an error naming what exists when there is no such snapshot.
-   */
-  resolveReference(reference: string): Result<number>;
-  close(): void;
 }
 
 /** `$CHAINWATCH_GRAPH_DB`, else `graph.sqlite` in the user cache directory (beside the advisory database). */
@@ -217,23 +185,4 @@ function createGraphStore(database: StoreDatabase): GraphStore {
     resolveReference: (reference) => guard('finding a snapshot', () => resolveReference(selectSnapshots.all().map((row) => row.id), reference)),
     close: () => database.close(),
   };
-}
-
-/** `latest`, `latest~N`, or an id, against the ids that exist (ascending). */
-export function resolveReference(ids: readonly number[], reference: string): Result<number> {
-  const text = reference.trim();
-  const invalid = (message: string) => fail(new ChainwatchError('invalid-argument', message));
-  const relative = /^latest(?:~([0-9]+))?$/.exec(text);
-  if (relative) {
-    const back = Number(relative[1] ?? 0);
-    const id = ids[ids.length - 1 - back];
-    if (id === undefined) {
-      return invalid(ids.length === 0 ? 'no graph snapshots yet: run `chainwatch graph` first' : `${text}: only ${ids.length === 1 ? '1 snapshot exists' : `${ids.length} snapshots exist`}`);
-    }
-    return ok(id);
-  }
-  if (!/^[0-9]+$/.test(text)) return invalid(`not a snapshot reference: ${JSON.stringify(reference)} (expected an id, latest or latest~N)`);
-  const id = Number(text);
-  if (!ids.includes(id)) return invalid(`no snapshot ${id}${ids.length > 0 ? ` (ids ${ids[0]}–${ids[ids.length - 1]})` : ''}`);
-  return ok(id);
 }

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import type { DependencyGraph } from '../../graph/types.js';
-import { describeError, warn, type CliIo } from '../io.js';
+import { addGraphInputOptions, graphRunDependencies, readGraphInputs, reportGraphRun, type GraphDependencies, type GraphInputOptions } from '../graph-inputs.js';
+import { describeError, eventRenderer, warn, type CliIo } from '../io.js';
 import { redactSecrets } from '../redact.js';
-import { addGraphInputOptions, buildAndSaveGraph, readGraphInputs, type GraphDependencies, type GraphInputOptions } from './graph.js';
 import { parseChoice } from '../options.js';
 
 export const CONCERN_FORMAT_CHOICES = ['table', 'json', 'markdown'] as const;
@@ -26,8 +25,10 @@ function parseTop(value: string): number {
  * build from is bad input (exit 2).
  */
 export async function runConcerns(io: CliIo, purls: string[], options: ConcernsCommandOptions, dependencies: GraphDependencies = {}): Promise<number> {
+  const [{ runConcernsPipeline }, { renderConcerns }] = await Promise.all([import('../../graph/run.js'), import('../../report/graph/index.js')]);
+  const top = options.top === undefined ? {} : { top: options.top };
   const wantsFreshGraph = purls.length > 0 || options.preset !== undefined || options.config !== undefined;
-  let graph: DependencyGraph;
+  let rendered: string;
   let exitCode = 0;
   if (wantsFreshGraph) {
     const inputs = await readGraphInputs(purls, options);
@@ -35,46 +36,45 @@ export async function runConcerns(io: CliIo, purls: string[], options: ConcernsC
       warn(io, `chainwatch: ${inputs.message}`);
       return 2;
     }
-    const built = await buildAndSaveGraph(io, inputs.config, options, dependencies);
-    graph = built.run.graph;
-    exitCode = built.exitCode;
-  } else {
-    const loaded = await loadSnapshotGraph(io, options.history, options.snapshot ?? 'latest');
-    if (!loaded) return 2;
-    graph = loaded;
-  }
-  const [{ rankConcerns }, { renderConcerns }] = await Promise.all([import('../../graph/concerns.js'), import('../../report/graph/index.js')]);
-  const report = rankConcerns(graph, options.top === undefined ? {} : { top: options.top });
-  io.stdout.write(redactSecrets(renderConcerns(report, options.format), io.env));
-  return exitCode;
-}
-
-/** A snapshot's graph from the history, or null after saying why. */
-export async function loadSnapshotGraph(io: CliIo, historyPath: string | undefined, reference: string): Promise<DependencyGraph | null> {
-  const { existsSync } = await import('node:fs');
-  const { defaultGraphStorePath, openGraphStore } = await import('../../store/graph-store.js');
-  const path = historyPath ?? defaultGraphStorePath(io.env);
-  const noHistory = `chainwatch: no graph snapshots yet (${path}): run \`chainwatch graph --preset jupyter\` (or with PURLs / --config), or give them to this command`;
-  if (!existsSync(path)) {
-    warn(io, noHistory);
-    return null;
-  }
-  try {
-    const store = openGraphStore(path, { readonly: true });
+    const renderer = eventRenderer(io, { verbose: options.verbose ?? false });
+    let result;
     try {
-      const id = store.resolveReference(reference);
-      if (!id.ok) {
-        warn(io, id.error.message.startsWith('no graph snapshots yet') ? noHistory : `chainwatch: ${id.error.message}`);
-        return null;
-      }
-      return store.loadSnapshot(id.value)!.graph;
+      result = await runConcernsPipeline({ fresh: { inputs: inputs.inputs, options, dependencies: await graphRunDependencies(io, options, renderer, dependencies) } }, top);
     } finally {
-      store.close();
+      renderer.stop();
     }
-  } catch (error) {
-    warn(io, `chainwatch: ${describeError(error)}`);
-    return null;
+    // A fresh run never looks a snapshot up.
+    if (!result.ok) throw result.error;
+    exitCode = await reportGraphRun(io, result.run!);
+    rendered = renderConcerns(result.concerns, options.format);
+  } else {
+    const [{ existsSync }, { defaultGraphStorePath, openGraphStore }] = await Promise.all([import('node:fs'), import('../../store/graph-store.js')]);
+    const path = options.history ?? defaultGraphStorePath(io.env);
+    const noHistory = `chainwatch: no graph snapshots yet (${path}): run \`chainwatch graph --preset jupyter\` (or with PURLs / --config), or give them to this command`;
+    if (!existsSync(path)) {
+      warn(io, noHistory);
+      return 2;
+    }
+    let result;
+    try {
+      const history = openGraphStore(path, { readonly: true });
+      try {
+        result = await runConcernsPipeline({ snapshot: { history, reference: options.snapshot ?? 'latest' } }, top);
+      } finally {
+        history.close();
+      }
+    } catch (error) {
+      warn(io, `chainwatch: ${describeError(error)}`);
+      return 2;
+    }
+    if (!result.ok) {
+      warn(io, result.empty ? noHistory : `chainwatch: ${result.error.message}`);
+      return 2;
+    }
+    rendered = renderConcerns(result.concerns, options.format);
   }
+  io.stdout.write(redactSecrets(rendered, io.env));
+  return exitCode;
 }
 
 export function registerConcerns(program: Command, io: CliIo, setExit: (code: number) => void): void {

@@ -17,10 +17,10 @@ export interface DiffCommandOptions {
  * missing or the history cannot be read.
  */
 export async function runDiff(io: CliIo, references: string[], options: DiffCommandOptions): Promise<number> {
-  const [{ existsSync }, { defaultGraphStorePath, openGraphStore }, { diffGraphs }, { renderDiff }] = await Promise.all([
+  const [{ existsSync }, { defaultGraphStorePath, openGraphStore }, { diffSnapshots }, { renderDiff }] = await Promise.all([
     import('node:fs'),
     import('../../store/graph-store.js'),
-    import('../../graph/diff.js'),
+    import('../../graph/run.js'),
     import('../../report/graph/index.js'),
   ]);
   if (references.length > 2) {
@@ -34,24 +34,19 @@ export async function runDiff(io: CliIo, references: string[], options: DiffComm
     return 2;
   }
   try {
-    const store = openGraphStore(path, { readonly: true });
+    const history = openGraphStore(path, { readonly: true });
     try {
-      const oldId = store.resolveReference(oldReference);
-      const newId = store.resolveReference(newReference);
-      for (const result of [oldId, newId]) {
-        if (!result.ok) {
-          warn(io, `chainwatch: ${result.error.message}`);
-          return 2;
-        }
+      const result = diffSnapshots(history, oldReference, newReference);
+      if (!result.ok) {
+        warn(io, `chainwatch: ${result.error.message}`);
+        return 2;
       }
-      const previous = store.loadSnapshot((oldId as { ok: true; value: number }).value)!;
-      const current = store.loadSnapshot((newId as { ok: true; value: number }).value)!;
-      const diff = diffGraphs(previous.graph, current.graph);
+      const { previous, current } = result;
       const header = { previous: { id: previous.id, createdAt: previous.createdAt }, current: { id: current.id, createdAt: current.createdAt } };
-      io.stdout.write(redactSecrets(renderDiff(diff, header, options.format), io.env));
+      io.stdout.write(redactSecrets(renderDiff(result.diff, header, options.format), io.env));
       return 0;
     } finally {
-      store.close();
+      history.close();
     }
   } catch (error) {
     warn(io, `chainwatch: ${describeError(error)}`);

@@ -2,7 +2,6 @@ import { createHash, getHashes } from 'node:crypto';
 import type { z } from 'zod';
 import { ChainwatchError, HostError } from '../../core/errors.js';
 import { normalizeName } from '../../core/package.js';
-import type { Signal } from '../../graph/types.js';
 import { redactUrl } from '../../http/redact.js';
 import type { HttpClient, HttpResponse } from '../../http/types.js';
 import { parsePypiVersion, type Pep440Version } from './pep440-version.js';
@@ -114,6 +113,13 @@ export interface DistributionFileRef {
 
 export type MetadataSource = 'pep658' | 'wheel' | 'sdist' | 'unknown';
 
+/**
+ * A file's dependencies as read from its metadata, or why they cannot be
+ * trusted: unknown is never "none" (an old sdist's PKG-INFO may list nothing
+ * and still have dependencies).
+ */
+export type ReadDependencies = { known: true; value: Pep508Requirement[] } | { known: false; reason: string };
+
 export interface PypiMetadataResult {
   source: MetadataSource;
   metadata: CoreMetadata | null;
@@ -121,7 +127,7 @@ export interface PypiMetadataResult {
    * The dependencies, or visibly unknown: an old sdist's PKG-INFO without a
    * trustworthy Requires-Dist is "unknown", never "none".
    */
-  dependencies: Signal<Pep508Requirement[]>;
+  dependencies: ReadDependencies;
   /** Core metadata fields (lower-case names) whose absence or value cannot be trusted; `all` when nothing could be read. */
   unknown: 'all' | string[];
   /** Why an earlier source was passed over (`.metadata answered 404`, `hash mismatch`). */

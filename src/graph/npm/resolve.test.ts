@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { replayClient } from '../../../test/http-replay.js';
 import { createNpmRegistry, type NpmRegistry } from '../../ecosystems/npm/registry.js';
 import { NpmPackument } from '../../ecosystems/npm/schema.js';
-import type { ScenarioExpectation } from './record-scenarios.js';
+import type { ScenarioExpectation } from './scenarios.js';
 import { collectingSink } from '../../core/events.js';
 import { HostError } from '../../core/errors.js';
 import { installedSet, resolveNpm, toGraphEdges } from './resolve.js';

@@ -3,7 +3,7 @@ import semver from 'semver';
 
 /**
  * Hand-written registries (fixtures/scenarios.json) turned into packuments:
- * the same documents are served to npm on 127.0.0.1 by record-scenarios.ts
+ * the same documents are served to npm on 127.0.0.1 by test/record/npm-scenarios.ts
  * (to learn what npm does) and handed to the resolver in resolve.test.ts.
  */
 export interface ScenarioVersion {
@@ -25,6 +25,16 @@ export interface Scenario {
   before?: string;
   roots: Record<string, string>;
   packages: Record<string, { 'dist-tags'?: Record<string, string>; versions: Record<string, ScenarioVersion> }>;
+}
+
+/** What npm did with one scenario, as test/record/npm-scenarios.ts records it in fixtures/scenarios.expected.json. */
+export interface ScenarioExpectation {
+  name: string;
+  npmVersion: string;
+  nodeVersion: string;
+  /** npm's exit: the lockfile when it succeeded, the error code (ERESOLVE, ETARGET...) when it did not. */
+  packages?: { location: string; name: string; version: string; peer: boolean; optional: boolean; dev: boolean; extraneous: boolean }[];
+  error?: string;
 }
 
 export const DEFAULT_PUBLISH_TIME = '2026-01-01T00:00:00.000Z';

@@ -12,7 +12,7 @@ import { createRegistryIndex } from './registry-index.js';
 import { requirementToString } from './requirements.js';
 import { resolvePypi } from './resolve.js';
 
-// Recorded by record-fixtures.ts: a resolution of jupyter-client against the real index, hosts rewritten.
+// Recorded by test/record/pypi-resolution.ts: a resolution of jupyter-client against the real index, hosts rewritten.
 const CASSETTE = new URL('./fixtures/jupyter-client.json.gz', import.meta.url);
 const INDEX = 'https://pypi.test/simple/';
 

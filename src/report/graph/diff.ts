@@ -1,5 +1,5 @@
 import type { GraphDiff } from '../../graph/diff.js';
-import type { SnapshotInfo } from '../../store/graph-store.js';
+import type { SnapshotInfo } from '../../graph/history.js';
 import { escapeMarkdown, markdownCode } from '../markdown-text.js';
 
 export interface DiffHeader {

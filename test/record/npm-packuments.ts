@@ -1,5 +1,5 @@
 /**
- * Records the npm fixtures: `npx tsx src/ecosystems/npm/record-fixtures.ts`.
+ * Records the npm fixtures in src/ecosystems/npm/fixtures/: `npx tsx test/record/npm-packuments.ts`.
  *
  * For each root below, at the fixed cut-off BEFORE:
  *   1. runs `npm install --package-lock-only --ignore-scripts --before=BEFORE`
@@ -22,10 +22,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { createHttpClient } from '../../http/client.js';
-import type { HttpClient } from '../../http/types.js';
-import { resolveNpm } from '../../graph/npm/resolve.js';
-import { ABBREVIATED_ACCEPT, createNpmRegistry, packumentUrlFor } from './registry.js';
+import { createHttpClient } from '../../src/http/client.js';
+import type { HttpClient } from '../../src/http/types.js';
+import { resolveNpm } from '../../src/graph/npm/resolve.js';
+import { ABBREVIATED_ACCEPT, createNpmRegistry, packumentUrlFor } from '../../src/ecosystems/npm/registry.js';
 
 export const FIXTURE_BEFORE = '2026-11-01T00:00:00.000Z';
 export const PLACEHOLDER_REGISTRY = 'https://registry.npm.test/';
@@ -34,8 +34,7 @@ const ROOTS = [
   { fixture: 'jupyter-widgets-base', roots: ['@jupyter-widgets/base'] },
 ];
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const fixtures = path.join(here, 'fixtures');
+const fixtures = fileURLToPath(new URL('../../src/ecosystems/npm/fixtures/', import.meta.url));
 
 const VERSION_FIELDS = [
   'name',
@@ -123,8 +122,8 @@ interface Interaction {
 /**
  * An HttpClient that fetches through the real client (no cache) and keeps
  * every answer, trimmed and with the registry's base URL rewritten, so the
- * cassette holds exactly what the resolver asked for. (The shared recorder in
- * test/ cannot be imported from src/, which the build compiles on its own.)
+ * cassette holds exactly what the resolver asked for. (Its own recorder, not
+ * test/http-replay.ts: it trims each packument to the cut-off as it records.)
  */
 function recordingClient(registryUrl: string, before: string, roots: readonly string[]): { client: HttpClient; interactions: Interaction[] } {
   const real = createHttpClient({});
@@ -210,7 +209,7 @@ async function main(): Promise<void> {
     const cassette = {
       version: 1,
       recordedAt: new Date().toISOString(),
-      note: `npm packuments for ${roots.join(', ')} and their dependency closure at --before ${FIXTURE_BEFORE}, trimmed by record-fixtures.ts`,
+      note: `npm packuments for ${roots.join(', ')} and their dependency closure at --before ${FIXTURE_BEFORE}, trimmed by test/record/npm-packuments.ts`,
       interactions,
     };
     const text = `${JSON.stringify(cassette, null, 1)}\n`;

@@ -1,23 +1,24 @@
 /**
- * Records the PyPI cassettes in fixtures/registry/ from this machine's
+ * Records the PyPI cassettes in src/ecosystems/pypi/fixtures/registry/ from this machine's
  * configured index, through the registry client itself, so the recorded
  * exchanges are exactly the requests the client makes. Every real base URL
  * (the index's origin, the files host) is rewritten to a `.test` placeholder
  * before anything is written.
  *
- *   npx tsx src/ecosystems/pypi/record-fixtures.ts [--index-url URL]
+ *   npx tsx test/record/pypi-registry.ts [--index-url URL]
  *
- * The index is the one chainwatch uses (src/config/registries.ts: chainwatch
+ * The index is the one chainwatch uses (src/ecosystems/pypi/config.ts: chainwatch
  * config, PIP_INDEX_URL, uv's variables, pip.conf, else pip's own default,
  * asked of pip), or --index-url: no host is written here.
  */
 import { request } from 'undici';
-import { loadPypiConfig, systemConfigSources } from '../../config/registries.js';
-import { createPypiRegistry, type PypiFile, type PypiRegistry } from './registry.js';
-import { createRecorder, recordingClient, type Recorder } from '../../../test/http-replay.js';
+import { systemConfigSources } from '../../src/ecosystems/config-sources.js';
+import { loadPypiConfig } from '../../src/ecosystems/pypi/config.js';
+import { createPypiRegistry, type PypiFile, type PypiRegistry } from '../../src/ecosystems/pypi/registry.js';
+import { createRecorder, recordingClient, type Recorder } from '../http-replay.js';
 
 
-const FIXTURES = new URL('./fixtures/registry/', import.meta.url);
+const FIXTURES = new URL('../../src/ecosystems/pypi/fixtures/registry/', import.meta.url);
 const INDEX_PLACEHOLDER = 'https://pypi.test/';
 const FILES_PLACEHOLDER = 'https://files.pypi.test/';
 /** Project pages keep this many newest files (and every yanked one). */
@@ -29,7 +30,7 @@ const PROJECTS = ['jupyterlab', 'jupyter-server', 'notebook', 'ipywidgets', 'jup
 /** A name no index has, for the 404 answers. */
 const MISSING_PROJECT = 'chainwatch-no-such-project-0';
 
-/** The index as chainwatch itself finds it (src/config/registries.ts); --index-url overrides it. */
+/** The index as chainwatch itself finds it (src/ecosystems/pypi/config.ts); --index-url overrides it. */
 async function configuredIndex(): Promise<{ url: string; authorization?: string }> {
   const flag = process.argv.indexOf('--index-url');
   const config = await loadPypiConfig(systemConfigSources(), { pypi: flag === -1 ? undefined : process.argv[flag + 1] });

@@ -1,12 +1,12 @@
 /**
- * Records fixtures/jupyter-client.json.gz: every request a resolution of
+ * Records src/graph/pypi/fixtures/jupyter-client.json.gz: every request a resolution of
  * `jupyter-client` (Python 3.12, manylinux x86_64, exclude-newer
  * 2026-01-01) makes through the PyPI registry client, from this machine's
  * configured index. Real base URLs (the index's origin and the files host)
  * become `https://pypi.test/` and `https://files.pypi.test/` before anything
  * is written.
  *
- *   npx tsx src/graph/pypi/record-fixtures.ts [--index-url URL]
+ *   npx tsx test/record/pypi-resolution.ts [--index-url URL]
  *
  * Project pages are trimmed to the files of the six newest releases uploaded
  * before the cut-off, plus the files of at most two releases after it (so the
@@ -14,19 +14,20 @@
  * the newest compatible release, so the trimmed pages resolve as the whole
  * ones do (checked against `uv pip compile` when recorded).
  */
-import { loadPypiConfig, systemConfigSources } from '../../config/registries.js';
-import { defaultEnvironment } from '../../ecosystems/pypi/environment.js';
-import { createPypiRegistry } from '../../ecosystems/pypi/registry.js';
-import { createRegistryIndex } from './registry-index.js';
-import { resolvePypi } from './resolve.js';
-import { createRecorder, recordingClient } from '../../../test/http-replay.js';
+import { systemConfigSources } from '../../src/ecosystems/config-sources.js';
+import { loadPypiConfig } from '../../src/ecosystems/pypi/config.js';
+import { defaultEnvironment } from '../../src/ecosystems/pypi/environment.js';
+import { createPypiRegistry } from '../../src/ecosystems/pypi/registry.js';
+import { createRegistryIndex } from '../../src/graph/pypi/registry-index.js';
+import { resolvePypi } from '../../src/graph/pypi/resolve.js';
+import { createRecorder, recordingClient } from '../http-replay.js';
 
 
 const RECORDED_ROOT = 'jupyter-client';
 const RECORDED_EXCLUDE_NEWER = '2026-01-01T00:00:00Z';
 const RELEASES_BEFORE = 6;
 const RELEASES_AFTER = 2;
-const CASSETTE = new URL('./fixtures/jupyter-client.json.gz', import.meta.url);
+const CASSETTE = new URL('../../src/graph/pypi/fixtures/jupyter-client.json.gz', import.meta.url);
 
 type Json = Record<string, unknown>;
 

@@ -1,12 +1,12 @@
 /**
  * Records what npm does with each hand-written registry of
- * fixtures/scenarios.json: `npx tsx src/graph/npm/record-scenarios.ts`.
+ * src/graph/npm/fixtures/scenarios.json: `npx tsx test/record/npm-scenarios.ts`.
  *
  * Serves the scenario's packuments on 127.0.0.1 (nothing else is contacted:
  * `--registry` points npm there, the cache is a fresh temporary directory),
  * runs `npm install --package-lock-only --ignore-scripts` for a package.json
  * whose dependencies are the scenario's roots, and writes the lockfile's
- * packages (location, name, version, flags) to fixtures/scenarios.expected.json.
+ * packages (location, name, version, flags) to src/graph/npm/fixtures/scenarios.expected.json.
  */
 import { execFile } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -16,19 +16,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { scenarioPackument, type Scenario } from './scenarios.js';
+import { scenarioPackument, type Scenario, type ScenarioExpectation } from '../../src/graph/npm/scenarios.js';
 
 const run = promisify(execFile);
-const here = path.dirname(fileURLToPath(import.meta.url));
-
-export interface ScenarioExpectation {
-  name: string;
-  npmVersion: string;
-  nodeVersion: string;
-  /** npm's exit: the lockfile when it succeeded, the error code (ERESOLVE, ETARGET...) when it did not. */
-  packages?: { location: string; name: string; version: string; peer: boolean; optional: boolean; dev: boolean; extraneous: boolean }[];
-  error?: string;
-}
+const fixtures = fileURLToPath(new URL('../../src/graph/npm/fixtures/', import.meta.url));
 
 async function recordScenario(scenario: Scenario, npmVersion: string): Promise<ScenarioExpectation> {
   const server = createServer((request, response) => {
@@ -80,11 +71,11 @@ async function recordScenario(scenario: Scenario, npmVersion: string): Promise<S
 }
 
 async function main(): Promise<void> {
-  const { scenarios } = JSON.parse(readFileSync(path.join(here, 'fixtures', 'scenarios.json'), 'utf8')) as { scenarios: Scenario[] };
+  const { scenarios } = JSON.parse(readFileSync(path.join(fixtures, 'scenarios.json'), 'utf8')) as { scenarios: Scenario[] };
   const npmVersion = (await run('npm', ['--version'])).stdout.trim();
   const expectations: ScenarioExpectation[] = [];
   for (const scenario of scenarios) expectations.push(await recordScenario(scenario, npmVersion));
-  writeFileSync(path.join(here, 'fixtures', 'scenarios.expected.json'), `${JSON.stringify(expectations, null, 1)}\n`);
+  writeFileSync(path.join(fixtures, 'scenarios.expected.json'), `${JSON.stringify(expectations, null, 1)}\n`);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

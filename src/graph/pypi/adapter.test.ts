@@ -1,69 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { replayClient } from '../../test/http-replay.js';
-import { fixedClock } from '../core/clock.js';
-import { silentSink } from '../core/events.js';
-import { toPurl } from '../core/package.js';
-import { createCondaChannel } from '../ecosystems/conda/registry.js';
-import { createNpmRegistry } from '../ecosystems/npm/registry.js';
-import { defaultEnvironment, parseEnvironmentName } from '../ecosystems/pypi/environment.js';
-import { createPypiRegistry, parseDistributionFilename, type PypiFile, type PypiRegistry } from '../ecosystems/pypi/registry.js';
-import { parseRequirement } from '../ecosystems/pypi/requirement.js';
-import { createHttpClient } from '../http/client.js';
-import { buildGraph } from './build.js';
-import type { ResolveContext, RootRequest } from './resolver.js';
-import { createCondaResolver, createNpmResolver, createPypiResolver, environmentMarker, labextensionsOf, licenseOf } from './resolvers.js';
-import { parseRoot } from './roots.js';
-
-const clock = fixedClock('2026-11-01T00:00:00Z');
-const context: ResolveContext = { environments: [defaultEnvironment], offline: false, clock, events: silentSink };
-
-function root(text: string): RootRequest {
-  const parsed = parseRoot(text);
-  if (!parsed.ok) throw parsed.error;
-  return parsed.value;
-}
-
-describe('createNpmResolver on the recorded @lumino/widgets packuments', () => {
-  interface ExpectedLock {
-    before: string;
-    packages: { name: string; version: string }[];
-  }
-  const fixtures = new URL('../ecosystems/npm/fixtures/', import.meta.url);
-  const expected = JSON.parse(readFileSync(new URL('lumino-widgets.expected.json', fixtures), 'utf8')) as ExpectedLock;
-
-  it('gives the packages npm wrote into its lockfile, the root marked, edges between them, signals from the full packuments', async () => {
-    const { client, agent } = replayClient(new URL('lumino-widgets.cassette.json.gz', fixtures), { persist: true });
-    try {
-      const registry = createNpmRegistry({ http: client, resolveRegistry: () => ({ url: 'https://registry.npm.test/' }) });
-      const resolver = createNpmResolver({ registry, before: new Date(expected.before) });
-      const resolution = await resolver.resolve([root('pkg:npm/%40lumino/widgets')], context);
-      const purls = resolution.packages.map((found) => found.purl).sort();
-      expect(purls).toEqual([...new Set(expected.packages.map((entry) => toPurl('npm', entry.name, entry.version)))].sort());
-      expect(resolution.packages.filter((found) => found.root).map((found) => found.name)).toEqual(['@lumino/widgets']);
-      expect(resolution.problems).toEqual([]);
-      expect(resolution.sources).toEqual([{ name: 'npm', reachable: true }]);
-      const known = new Set(purls);
-      expect(resolution.edges.length).toBeGreaterThan(0);
-      for (const edge of resolution.edges) expect(known.has(edge.from) && known.has(edge.to)).toBe(true);
-      const widgets = resolution.packages.find((found) => found.root)!;
-      // The root's packument keeps its repository (see the fixtures' readme); this mirror strips maintainers.
-      expect(widgets.signals?.repository).toEqual({ known: true, value: { url: 'github.com/jupyterlab/lumino', confidence: 'claimed' } });
-      expect(widgets.signals?.maintainers).toMatchObject({ known: false });
-      expect(widgets.signals?.releasedAt).toMatchObject({ known: true });
-    } finally {
-      await client.close();
-      await agent.close();
-    }
-  });
-});
+import { describe, expect, it } from 'vitest';
+import { replayClient } from '../../../test/http-replay.js';
+import { defaultEnvironment, parseEnvironmentName } from '../../ecosystems/pypi/environment.js';
+import { createPypiRegistry, parseDistributionFilename, type PypiFile, type PypiRegistry } from '../../ecosystems/pypi/registry.js';
+import { parseRequirement } from '../../ecosystems/pypi/requirement.js';
+import { context, root } from '../resolver-testing.fixture.js';
+import { createPypiResolver, environmentMarker, labextensionsOf, licenseOf } from './adapter.js';
 
 describe('labextensionsOf on the recorded jupyterlab-widgets wheel', () => {
   it('reads the labextension package.json inside the wheel by range requests', async () => {
-    const { client, agent } = replayClient(new URL('../ecosystems/pypi/fixtures/registry/wheel-ranges.json.gz', import.meta.url), { persist: true });
+    const { client, agent } = replayClient(new URL('../../ecosystems/pypi/fixtures/registry/wheel-ranges.json.gz', import.meta.url), { persist: true });
     try {
       const registry = createPypiRegistry({ http: client, indexUrl: 'https://pypi.test/simple/' });
       const page = await registry.project('jupyterlab-widgets');
@@ -221,66 +166,5 @@ describe('licenseOf', () => {
     [{ licenseExpression: null, license: null, classifiers: [] }, null],
   ])('%j → %s', (info, expected) => {
     expect(licenseOf(info)).toBe(expected);
-  });
-});
-
-describe('createCondaResolver on the fixture channel (conda-forge records served from 127.0.0.1)', () => {
-  const channelFiles = fileURLToPath(new URL('../ecosystems/conda/fixtures/repodata/channel/', import.meta.url));
-  let server: Server;
-  let origin = '';
-  beforeAll(async () => {
-    server = createServer((request, response) => {
-      const match = /^\/conda-forge\/((?:noarch|linux-64)\/repodata\.json)$/.exec(request.url ?? '');
-      if (!match) {
-        response.writeHead(404).end();
-        return;
-      }
-      const body = readFileSync(`${channelFiles}${match[1]}`);
-      response.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length }).end(body);
-    });
-    origin = await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
-  });
-  afterAll(() => new Promise((resolve) => server.close(resolve)));
-
-  it('resolves jupyterlab, draws runtime edges and a twin to PyPI through buildGraph, and says which channel has no URL', async () => {
-    const http = createHttpClient({ retry: { retries: 0 }, sleep: async () => {} });
-    try {
-      const resolver = createCondaResolver({
-        channelFor: (name) => (name === 'conda-forge' ? createCondaChannel({ http, channelUrl: `${origin}/conda-forge/`, subdirs: ['noarch', 'linux-64'], formats: ['json'] }) : null),
-      });
-      const graph = await buildGraph({ roots: [root('pkg:conda/jupyterlab'), root('pkg:conda/x?channel=bioconda')], resolvers: { conda: resolver }, clock });
-      const jupyterlab = graph.nodes.find((node) => node.ecosystem === 'conda' && node.name === 'jupyterlab')!;
-      expect(jupyterlab.root).toBe(true);
-      expect(jupyterlab.purl).toMatch(/^pkg:conda\/jupyterlab@[^?]+\?build=.*channel=conda-forge/);
-      // twins.ts knows jupyterlab's PyPI twin (the feedstock builds the PyPI sdist).
-      expect(graph.edges).toContainEqual({ from: jupyterlab.purl, to: toPurl('PyPI', 'jupyterlab', jupyterlab.version), requirement: `==${jupyterlab.version}`, kind: 'twin' });
-      expect(graph.edges.filter((edge) => edge.kind === 'runtime' && edge.from === jupyterlab.purl).length).toBeGreaterThan(5);
-      expect(jupyterlab.signals.repository).toEqual({ known: true, value: { url: 'github.com/conda-forge/jupyterlab-feedstock', confidence: 'claimed' } });
-      expect(jupyterlab.signals.releasedAt).toMatchObject({ known: true });
-      expect(graph.sources).toContainEqual({ name: 'conda-forge', reachable: true });
-      expect(graph.sources).toContainEqual({ name: 'bioconda', reachable: false, error: expect.stringMatching(/no URL is configured for the conda channel bioconda/) });
-    } finally {
-      await http.close();
-    }
-  });
-
-  it('a channel that cannot be reached is an unreachable source, never an empty answer', async () => {
-    const http = createHttpClient({ retry: { retries: 0 }, sleep: async () => {} });
-    try {
-      const closed = await new Promise<string>((resolve) => {
-        const probe = createServer();
-        probe.listen(0, '127.0.0.1', () => {
-          const port = (probe.address() as AddressInfo).port;
-          probe.close(() => resolve(`http://127.0.0.1:${port}/conda-forge/`));
-        });
-      });
-      const resolver = createCondaResolver({ channelFor: () => createCondaChannel({ http, channelUrl: closed, subdirs: ['noarch', 'linux-64'], formats: ['json'] }) });
-      const resolution = await resolver.resolve([root('pkg:conda/jupyterlab')], context);
-      expect(resolution.packages).toEqual([]);
-      expect(resolution.sources).toEqual([{ name: 'conda-forge', reachable: false, error: expect.any(String) }]);
-      expect(resolution.problems).toHaveLength(1);
-    } finally {
-      await http.close();
-    }
   });
 });

@@ -1,0 +1,129 @@
+import type { Command } from 'commander';
+import { systemClock, type Clock } from '../core/clock.js';
+import type { EventSink } from '../core/events.js';
+import type { GraphInputs } from '../graph/inputs.js';
+import type { GraphRunDependencies, GraphRunReport, ResolverFactory } from '../graph/run.js';
+import { describeError, warn, type CliIo } from './io.js';
+import { collect } from './options.js';
+import { TOOL_VERSION } from './version.js';
+
+/**
+ * What `graph` and `concerns` share on the command line, and the wiring of a
+ * graph run: the config file or preset (src/config/), the stores
+ * (src/store/), the HTTP client and the registry configuration handed to
+ * src/graph/run.ts, and the lines printed on stderr after a run.
+ */
+
+/** The inputs `graph` and `concerns` share: what to resolve, for which environments, from where. */
+export interface GraphInputOptions {
+  preset?: string;
+  config?: string;
+  env: string[];
+  offline?: boolean;
+  db?: string;
+  history?: string;
+  checkouts?: string;
+  verbose?: boolean;
+}
+
+/** What tests replace: the resolvers (no network) and the clock. */
+export interface GraphDependencies {
+  clock?: Clock;
+  resolvers?: ResolverFactory;
+}
+
+/** Options every command that can build a graph accepts. */
+export function addGraphInputOptions(command: Command): Command {
+  return command
+    .option('--preset <name>', 'a shipped set of packages and orgs (jupyter)')
+    .option('--config <file>', 'a chainwatch.yaml: orgs, packages per ecosystem, environments, registries')
+    .option('--env <name>', 'PyPI target environment, e.g. py3.12-linux, py3.11-macos-arm64 (repeatable; default py3.12-linux)', collect(String), [])
+    .option('--offline', 'use only cached registry answers')
+    .option('--db <path>', 'the advisory database (default: $CHAINWATCH_DB or the user cache dir)')
+    .option('--history <path>', 'the graph history (default: $CHAINWATCH_GRAPH_DB or graph.sqlite in the user cache dir)')
+    .option('--checkouts <dir>', 'local checkouts as <dir>/<owner>/<repo>, to confirm source repositories')
+    .option('-v, --verbose', 'more detail on stderr');
+}
+
+/** Roots, environments and registry overrides from PURLs, a preset or a config file; a located error for bad input. */
+export async function readGraphInputs(purls: readonly string[], options: GraphInputOptions): Promise<{ ok: true; inputs: GraphInputs } | { ok: false; message: string }> {
+  const [{ loadConfigFile, loadPreset }, { graphInputs }] = await Promise.all([import('../config/config.js'), import('../graph/inputs.js')]);
+  if (options.preset !== undefined && options.config !== undefined) return { ok: false, message: '--preset and --config cannot be used together' };
+  let base: GraphInputs | null = null;
+  if (options.preset !== undefined || options.config !== undefined) {
+    const loaded = options.preset !== undefined ? loadPreset(options.preset) : loadConfigFile(options.config!);
+    if (!loaded.ok) return { ok: false, message: loaded.error.describe() };
+    base = options.preset !== undefined ? { ...loaded.value, source: `preset:${options.preset}` } : loaded.value;
+  }
+  const inputs = graphInputs(base, purls, options.env);
+  return inputs.ok ? { ok: true, inputs: inputs.value } : { ok: false, message: inputs.error.message };
+}
+
+/**
+ * The real registries, endpoints from the ecosystems' own configuration (and
+ * chainwatch.yaml's overrides, whose problems are said on stderr), the HTTP
+ * cache and the parsed-page store in the user cache directory.
+ */
+async function registryResolvers(io: CliIo, clock: Clock): Promise<ResolverFactory> {
+  const [{ createHttpClient }, { systemConfigSources }, { loadRegistryConfig }, { registryResolverFactory }, { defaultSummaryStorePath, openSummaryStore }, { userHttpCache }] = await Promise.all([
+    import('../http/client.js'),
+    import('../ecosystems/config-sources.js'),
+    import('../ecosystems/registry-config.js'),
+    import('../graph/run.js'),
+    import('../store/pypi-summary-store.js'),
+    import('./stores.js'),
+  ]);
+  const openCache = await userHttpCache(io.env);
+  return registryResolverFactory(
+    {
+      async registryConfig(overrides) {
+        const config = await loadRegistryConfig(systemConfigSources({ env: io.env, cwd: io.cwd }), overrides);
+        for (const problem of [...config.npm.problems, ...config.pypi.problems, ...config.conda.problems]) warn(io, `chainwatch: ${describeError(problem)}`);
+        return config;
+      },
+      httpClient: (options) => createHttpClient({ ...options, openCache }),
+      // Parsed PyPI pages and dependencies, beside the HTTP cache.
+      openPypiSummaries: () => openSummaryStore(defaultSummaryStorePath(io.env)),
+    },
+    clock,
+  );
+}
+
+/** The stores and resolvers of one graph run on this machine (or the test's fakes). */
+export async function graphRunDependencies(io: CliIo, options: GraphInputOptions, events: EventSink, dependencies: GraphDependencies = {}): Promise<GraphRunDependencies> {
+  const [{ defaultDatabasePath, openSqliteStore }, { defaultGraphStorePath, openGraphStore }] = await Promise.all([import('../store/sqlite-store.js'), import('../store/graph-store.js')]);
+  const clock = dependencies.clock ?? systemClock;
+  const historyPath = options.history ?? defaultGraphStorePath(io.env);
+  return {
+    clock,
+    events,
+    resolvers: dependencies.resolvers ?? (await registryResolvers(io, clock)),
+    advisories: { path: options.db ?? defaultDatabasePath(io.env), open: (path) => openSqliteStore(path, { readonly: true }) },
+    openHistory: () => openGraphStore(historyPath),
+    toolVersion: TOOL_VERSION,
+  };
+}
+
+/**
+ * Says on stderr what a run could not do, and returns its exit code: 0 a
+ * graph was built and saved, even a partial one; 2 nothing could be resolved
+ * at all, or the snapshot could not be saved.
+ */
+export async function reportGraphRun(io: CliIo, run: GraphRunReport): Promise<number> {
+  let exitCode = 0;
+  if (run.snapshotId === null) {
+    warn(io, `chainwatch: the graph was not saved to the history: ${describeError(run.saveError)}`);
+    exitCode = 2;
+  }
+  for (const source of run.graph.sources.filter((entry) => !entry.reachable)) {
+    warn(io, `chainwatch: source not reachable: ${source.name}: ${source.error ?? 'no answer'}`);
+  }
+  // One line per distinct problem: twelve conda roots behind one unreachable channel are one sentence.
+  const { groupProblems } = await import('../report/graph/index.js');
+  for (const [message, purls] of groupProblems(run.graph.problems)) warn(io, `chainwatch: ${purls.join(', ')}: ${message}`);
+  if (run.graph.nodes.length === 0) {
+    warn(io, 'chainwatch: no package could be resolved (see the sources and problems above)');
+    exitCode = 2;
+  }
+  return exitCode;
+}

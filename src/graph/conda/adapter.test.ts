@@ -1,0 +1,61 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toPurl } from '../../core/package.js';
+import { createCondaChannel } from '../../ecosystems/conda/registry.js';
+import { createHttpClient } from '../../http/client.js';
+import { buildGraph } from '../build.js';
+import { clock, context, root, serveCondaFixtureChannel } from '../resolver-testing.fixture.js';
+import { createCondaResolver } from './adapter.js';
+
+describe('createCondaResolver on the fixture channel (conda-forge records served from 127.0.0.1)', () => {
+  let channel: { origin: string; close(): Promise<void> };
+  let origin = '';
+  beforeAll(async () => {
+    channel = await serveCondaFixtureChannel();
+    origin = channel.origin;
+  });
+  afterAll(() => channel.close());
+
+  it('resolves jupyterlab, draws runtime edges and a twin to PyPI through buildGraph, and says which channel has no URL', async () => {
+    const http = createHttpClient({ retry: { retries: 0 }, sleep: async () => {} });
+    try {
+      const resolver = createCondaResolver({
+        channelFor: (name) => (name === 'conda-forge' ? createCondaChannel({ http, channelUrl: `${origin}/conda-forge/`, subdirs: ['noarch', 'linux-64'], formats: ['json'] }) : null),
+      });
+      const graph = await buildGraph({ roots: [root('pkg:conda/jupyterlab'), root('pkg:conda/x?channel=bioconda')], resolvers: { conda: resolver }, clock });
+      const jupyterlab = graph.nodes.find((node) => node.ecosystem === 'conda' && node.name === 'jupyterlab')!;
+      expect(jupyterlab.root).toBe(true);
+      expect(jupyterlab.purl).toMatch(/^pkg:conda\/jupyterlab@[^?]+\?build=.*channel=conda-forge/);
+      // twins.ts knows jupyterlab's PyPI twin (the feedstock builds the PyPI sdist).
+      expect(graph.edges).toContainEqual({ from: jupyterlab.purl, to: toPurl('PyPI', 'jupyterlab', jupyterlab.version), requirement: `==${jupyterlab.version}`, kind: 'twin' });
+      expect(graph.edges.filter((edge) => edge.kind === 'runtime' && edge.from === jupyterlab.purl).length).toBeGreaterThan(5);
+      expect(jupyterlab.signals.repository).toEqual({ known: true, value: { url: 'github.com/conda-forge/jupyterlab-feedstock', confidence: 'claimed' } });
+      expect(jupyterlab.signals.releasedAt).toMatchObject({ known: true });
+      expect(graph.sources).toContainEqual({ name: 'conda-forge', reachable: true });
+      expect(graph.sources).toContainEqual({ name: 'bioconda', reachable: false, error: expect.stringMatching(/no URL is configured for the conda channel bioconda/) });
+    } finally {
+      await http.close();
+    }
+  });
+
+  it('a channel that cannot be reached is an unreachable source, never an empty answer', async () => {
+    const http = createHttpClient({ retry: { retries: 0 }, sleep: async () => {} });
+    try {
+      const closed = await new Promise<string>((resolve) => {
+        const probe = createServer();
+        probe.listen(0, '127.0.0.1', () => {
+          const port = (probe.address() as AddressInfo).port;
+          probe.close(() => resolve(`http://127.0.0.1:${port}/conda-forge/`));
+        });
+      });
+      const resolver = createCondaResolver({ channelFor: () => createCondaChannel({ http, channelUrl: closed, subdirs: ['noarch', 'linux-64'], formats: ['json'] }) });
+      const resolution = await resolver.resolve([root('pkg:conda/jupyterlab')], context);
+      expect(resolution.packages).toEqual([]);
+      expect(resolution.sources).toEqual([{ name: 'conda-forge', reachable: false, error: expect.any(String) }]);
+      expect(resolution.problems).toHaveLength(1);
+    } finally {
+      await http.close();
+    }
+  });
+});
