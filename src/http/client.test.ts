@@ -471,6 +471,45 @@ describe('an unopenable cache path', () => {
   });
 });
 
+describe('who closes the cache', () => {
+  function countingCache(): { cache: SqliteHttpCache; closed: () => number } {
+    const cache = openHttpCache(':memory:');
+    let closed = 0;
+    return {
+      cache: {
+        ...cache,
+        close: () => {
+          closed++;
+          cache.close();
+        },
+      },
+      closed: () => closed,
+    };
+  }
+
+  it('the client closes a cache it opened (openCache), not one it was given (cache)', async () => {
+    const opened = countingCache();
+    const given = countingCache();
+    const owner = createHttpClient({ openCache: () => opened.cache });
+    const borrower = createHttpClient({ cache: given.cache });
+    await owner.close();
+    await borrower.close();
+    expect([opened.closed(), given.closed()]).toEqual([1, 0]);
+    given.cache.close();
+  });
+
+  it('without openCache or cache nothing is cached', async () => {
+    const agent = new MockAgent();
+    agent.disableNetConnect();
+    agent.get(ORIGIN).intercept({ path: '/x', method: 'GET' }).reply(200, 'fine').times(2);
+    const client = createHttpClient({ dispatcher: agent });
+    await client.get({ url: `${ORIGIN}/x`, source: 'npm', cache: 'prefer-cache' });
+    expect((await client.get({ url: `${ORIGIN}/x`, source: 'npm', cache: 'prefer-cache' })).fromCache).toBe(false);
+    await client.close();
+    await agent.close();
+  });
+});
+
 describe('close', () => {
   it('may be called twice', async () => {
     const client = createHttpClient({});
