@@ -76,8 +76,6 @@ const SCHEMA: DatabaseSchema = {
   advice: { notWritable: 'commands that only read it open it read-only' },
 };
 
-export const GRAPH_STORE_SCHEMA_VERSION = MIGRATIONS.length;
-
 /** The graph history in SQLite: the writer and reader graph/history.ts declares, plus the list of snapshots. */
 export interface GraphStore extends GraphHistoryWriter, GraphHistoryReader {
   readonly path: string;
