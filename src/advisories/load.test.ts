@@ -486,3 +486,11 @@ describe('hostile export zips (issue 7: a 64 KB zip ran past 600 s and 2.4 GB)',
     ]);
   });
 });
+
+describe('parseAdvisoryText on YAML nested too deep', () => {
+  it('is a syntax error at the line where it goes too deep, before the YAML parser sees it', () => {
+    const result = parseAdvisoryText(`id: PYSEC-0000-1\naffected:\n  - ${'['.repeat(100_000)}\n`, 'yaml', 'vulns/deep.yaml');
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.error.describe()).toBe('vulns/deep.yaml:3: invalid YAML: nested deeper than 256 levels');
+  });
+});

@@ -160,3 +160,11 @@ describe('the jupyter preset', () => {
     expect(!result.ok && result.error.message).toMatch(/known: jupyter/);
   });
 });
+
+describe('parseConfig on YAML nested too deep', () => {
+  it('is a parse error with its line, never handed to the YAML parser', () => {
+    const result = parseConfig(`roots:\n  pypi: ${'['.repeat(100_000)}\n`, 'chainwatch.yaml');
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.error.describe()).toMatch(/^chainwatch\.yaml:2: .*nested deeper than 64 levels/);
+  });
+});

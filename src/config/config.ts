@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { yamlNestingExceeds } from '../core/nesting.js';
 import { isMap, isScalar, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 import { ChainwatchError, fail, ok, type Result } from '../core/errors.js';
@@ -76,8 +77,13 @@ export function loadConfigFile(path: string): Result<ChainwatchConfig> {
   return parseConfig(text, path);
 }
 
+/** Far deeper than any configuration; deeper text never reaches the YAML parser (core/nesting.ts says why). */
+const MAX_CONFIG_NESTING = 64;
+
 /** Parses config text; `source` names it in errors (a path, or `preset:jupyter`). */
 export function parseConfig(text: string, source: string): Result<ChainwatchConfig> {
+  const tooDeep = yamlNestingExceeds(text, MAX_CONFIG_NESTING);
+  if (tooDeep !== null) return configError(`invalid YAML: nested deeper than ${MAX_CONFIG_NESTING} levels`, source, tooDeep, 'parse-error');
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   const syntaxError = document.errors[0];

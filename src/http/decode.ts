@@ -115,6 +115,8 @@ function isZlibHeader(bytes: Buffer): boolean {
  */
 function createDeflateDecoder(): Transform {
   let inner: zlib.Inflate | zlib.InflateRaw | null = null;
+  // A stream whose end marker arrives with data after it ends before flush: waiting for 'end' then would wait for ever.
+  let innerEnded = false;
   let head = Buffer.alloc(0);
   const outer = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
@@ -138,6 +140,10 @@ function createDeflateDecoder(): Transform {
         choose(head);
         inner!.write(head);
       }
+      if (innerEnded) {
+        callback();
+        return;
+      }
       inner!.once('end', () => callback());
       inner!.end();
     },
@@ -149,6 +155,9 @@ function createDeflateDecoder(): Transform {
   function choose(bytes: Buffer): void {
     inner = bytes.length >= 2 && isZlibHeader(bytes) ? zlib.createInflate() : zlib.createInflateRaw();
     inner.on('data', (data: Buffer) => outer.push(data));
+    inner.on('end', () => {
+      innerEnded = true;
+    });
     inner.on('error', (error) => outer.destroy(error));
   }
   return outer;

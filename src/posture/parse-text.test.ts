@@ -2,7 +2,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEEP, HOSTILE_YAML, SHARED_PROJECTS } from './posture-testing.fixture.js';
-import { jsonNestingExceeds, MAX_NESTING, parseJsonLike, yamlNestingExceeds } from './parse-text.js';
+import { jsonNestingExceeds, yamlNestingExceeds } from '../core/nesting.js';
+import { MAX_NESTING, parseJsonLike } from './parse-text.js';
 
 describe('yamlNestingExceeds', () => {
   it.each(HOSTILE_YAML)('finds %s too deep, at the line where it goes too deep', (_, text, line) => {

@@ -79,3 +79,11 @@ describe('conda channels', () => {
     expect(loadCondaConfig(fakeSources({ [`${HOME}/.condarc`]: '' })).problems).toEqual([]);
   });
 });
+
+describe('a hostile .condarc', () => {
+  it('nested too deep is a problem with its line, never handed to the YAML parser', () => {
+    const config = loadCondaConfig(fakeSources({ [`${HOME}/.condarc`]: `channels:\n  - ${'['.repeat(50_000)}\n` }));
+    expect(config.problems.map((problem) => problem.describe())).toEqual([`${HOME}/.condarc:2: cannot parse .condarc: nested deeper than 64 levels`]);
+    expect(config.channels).toEqual([]);
+  });
+});

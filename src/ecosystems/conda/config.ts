@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { yamlNestingExceeds } from '../../core/nesting.js';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { ChainwatchError } from '../../core/errors.js';
 import { configProblem, isHttpUrl, withTrailingSlash, type ConfigSources, type RegistryOverrides } from '../config-sources.js';
@@ -42,6 +43,9 @@ export function condarcFiles(sources: ConfigSources): string[] {
 }
 
 /** Reads `.condarc` files and `CONDA_CHANNELS` / `CONDA_CHANNEL_ALIAS`. No command is run. */
+/** Far deeper than any .condarc; deeper text never reaches the YAML parser (core/nesting.ts says why). */
+const MAX_CONDARC_NESTING = 64;
+
 export function loadCondaConfig(sources: ConfigSources, overrides: RegistryOverrides = {}): CondaConfig {
   const problems: ChainwatchError[] = [];
   const files: string[] = [];
@@ -53,6 +57,11 @@ export function loadCondaConfig(sources: ConfigSources, overrides: RegistryOverr
     const text = sources.readFile(file);
     if (text === null) continue;
     files.push(file);
+    const tooDeep = yamlNestingExceeds(text, MAX_CONDARC_NESTING);
+    if (tooDeep !== null) {
+      problems.push(configProblem(`cannot parse .condarc: nested deeper than ${MAX_CONDARC_NESTING} levels`, file, tooDeep));
+      continue;
+    }
     const lineCounter = new LineCounter();
     const document = parseDocument(text, { lineCounter, prettyErrors: false });
     if (document.errors.length > 0) {

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { parseTree, type Node } from 'jsonc-parser';
 import { describe, expect, it } from 'vitest';
 import { isIntact, MAX_JSON_DEPTH, parseJsonDocument, plainValue, properties, property, type JsonDocument, type JsonNode } from './json-document.js';
 
@@ -11,9 +12,9 @@ function jsonParses(text: string): boolean {
   }
 }
 
-/** As strict as JSON.parse: the way the package-lock and pipfile-lock extractors parse. */
+/** As strict as JSON.parse (a leading byte-order mark aside, which generated texts never hold). */
 function parseStrict(text: string) {
-  return parseJsonDocument('x.json', text, { allowByteOrderMark: false });
+  return parseJsonDocument('x.json', text);
 }
 
 function keyLineOf(document: JsonDocument, node: JsonNode | undefined, key: string): number | undefined {
@@ -101,5 +102,57 @@ describe('parseJsonDocument positions, errors and partial results', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+
+  /** A node as data: parent links dropped, children compared in order. */
+  function shape(node: Node | undefined): unknown {
+    if (!node) return node;
+    const { parent: _parent, children, ...rest } = node;
+    return children ? { ...rest, children: children.map(shape) } : rest;
+  }
+
+  it("builds the tree jsonc-parser's parseTree builds, damaged input and recovery included", () => {
+    const token = fc.constantFrom('{', '}', '[', ']', ':', ',', '"a"', '"b"', '1', 'true', 'null', ' ', '\n', 'x', '"');
+    const damaged = fc.tuple(fc.jsonValue(), fc.array(token, { maxLength: 6 }), fc.nat()).map(([value, noise, at]) => {
+      const text = JSON.stringify(value, null, 1);
+      const cut = at % (text.length + 1);
+      return text.slice(0, cut) + noise.join('') + text.slice(cut);
+    });
+    fc.assert(
+      fc.property(fc.oneof(damaged, fc.array(token, { maxLength: 30 }).map((tokens) => tokens.join(''))), (text) => {
+        const reference = parseTree(text, [], { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+        expect(shape(parseStrict(text).root)).toEqual(shape(reference));
+      }),
+      { numRuns: 1500 },
+    );
+  });
+});
+
+describe('parseJsonDocument keep', () => {
+  const text = '{\n  "keep": {"a": 1, "drop": [1, 2, {"x": 3}], "b": [10, 20, 30]},\n  "drop": {"deep": [[[]]]},\n  "broken": [1, 2\n}';
+
+  it('builds only the values asked for; a refused member is left out whole', () => {
+    const asked: string[] = [];
+    const document = parseJsonDocument('x.json', text, {
+      keep: (path) => {
+        asked.push(path.join('.'));
+        return path[0] !== 'drop' && path[1] !== 'drop' && path[2] !== 1;
+      },
+    });
+    expect(plainValue(document.root!)).toEqual({ keep: { a: 1, b: [10, 30] }, broken: [1, 2] });
+    // Only children of kept values are asked about: nothing inside "drop" is.
+    expect(asked).toEqual(['keep', 'keep.a', 'keep.drop', 'keep.b', 'keep.b.0', 'keep.b.1', 'keep.b.2', 'drop', 'broken', 'broken.0', 'broken.1']);
+  });
+
+  it('still reports the first syntax error, wherever it is', () => {
+    const document = parseJsonDocument('x.json', '{"drop": [1 2], "a": 1}', { keep: (path) => path[0] !== 'drop' });
+    expect(document.errors.map((error) => error.location?.line)).toEqual([1]);
+    expect(document.firstErrorOffset).toBe(12);
+    expect(plainValue(document.root!)).toEqual({ a: 1 });
+  });
+
+  it('keeps lines right after skipped parts and past a byte-order mark', () => {
+    const document = parseJsonDocument('x.json', '\uFEFF{\n"drop": [\n1,\n2],\n"a": 1}', { keep: (path) => path[0] !== 'drop' });
+    expect(keyLineOf(document, document.root, 'a')).toBe(5);
   });
 });

@@ -3,6 +3,7 @@
  * and spdx extractors: both identify packages by purl.
  */
 import { PackageURL } from 'packageurl-js';
+import { excerpt } from '../../core/excerpt.js';
 import { parsePurl } from '../../core/package.js';
 import type { Location } from '../../core/package.js';
 import type { ExtractedPackage } from '../types.js';
@@ -24,9 +25,10 @@ export function packageFromPurl(text: string, fallbackVersion: string | undefine
     purl = PackageURL.fromString(text);
     parsed = parsePurl(text);
   } catch (error) {
-    return { kind: 'invalid', reason: `invalid purl ${JSON.stringify(text)}: ${error instanceof Error ? error.message : String(error)}` };
+    // Both the purl and packageurl-js's message (which may repeat it) are input: quoted bounded.
+    return { kind: 'invalid', reason: `invalid purl "${excerpt(text)}": ${excerpt(error instanceof Error ? error.message : String(error), 120)}` };
   }
-  if (!parsed) return { kind: 'unsupported', reason: `purl type "${purl.type}" is not supported` };
+  if (!parsed) return { kind: 'unsupported', reason: `purl type "${excerpt(purl.type)}" is not supported` };
 
   const qualifiers: Record<string, string> = { ...parsed.qualifiers };
   const version = parsed.version ?? (fallbackVersion || null);
@@ -36,7 +38,7 @@ export function packageFromPurl(text: string, fallbackVersion: string | undefine
   if (parsed.ecosystem === 'Debian') {
     const namespace = purl.namespace?.toLowerCase();
     if (namespace !== 'debian') {
-      return { kind: 'unsupported', reason: `deb purl of "${purl.namespace ?? '(no distribution)'}" is not a Debian package` };
+      return { kind: 'unsupported', reason: `deb purl of "${excerpt(purl.namespace ?? '(no distribution)')}" is not a Debian package` };
     }
     // Debian advisories are keyed by source package; SBOM tools put it in `upstream`
     // as `name` or `name@version`. Same qualifiers as the dpkg-status extractor.

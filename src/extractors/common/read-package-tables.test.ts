@@ -5,7 +5,7 @@ import { readPackageTables } from './read-package-tables.js';
 const Entry = z.object({ name: z.string().min(1), version: z.string().optional() });
 
 function summary(text: string, key = 'package') {
-  const read = readPackageTables({ path: 'x.lock', text }, { key, fileLabel: 'x.lock', schema: Entry });
+  const read = readPackageTables({ path: 'x.lock', text }, { key, fileLabel: 'x.lock', schema: Entry, markers: ['metadata'] });
   return {
     tables: read.tables.map(({ entry, location }) => [entry.name, entry.version, location.line]),
     errors: read.errors.map((error) => [error.code, error.message, error.location]),
@@ -39,5 +39,30 @@ describe('readPackageTables', () => {
       tables: [],
       errors: [['parse-error', 'x.lock is not valid TOML: "package" is not an array of tables', { path: 'x.lock' }]],
     });
+  });
+
+  it.each([
+    ['[metadata]\nlock-version = "2.0"\n', []],
+    ['package = []\n', []],
+    [
+      Array.from({ length: 1000 }, (_, index) => `junk${index} = ${index}`).join('\n'),
+      [['unsupported-format', 'no "package" or "metadata" at the top level: not a x.lock', { path: 'x.lock', line: 1 }]],
+    ],
+    ['', []],
+    ['# only a comment\n', []],
+  ])('a document with keys but without the array or a marker says it is not the format: %j', (text, errors) => {
+    expect(summary(text)).toEqual({ tables: [], errors });
+  });
+
+  it('does not also say "not the format" when the TOML does not parse', () => {
+    expect(summary('junk = = 1\n').errors.map(([code]) => code)).toEqual(['parse-error']);
+  });
+
+  it('reads past a leading byte-order mark with every line right', () => {
+    expect(summary('\uFEFF[[package]]\nname = "a"\n\n[[package]]\nname = "b"\n').tables).toEqual([
+      ['a', undefined, 1],
+      ['b', undefined, 4],
+    ]);
+    expect(summary('\uFEFF[[package]]\nname = "a"\nname = = 1\n').errors.map(([, , location]) => location)).toEqual([{ path: 'x.lock', line: 3 }]);
   });
 });

@@ -1,9 +1,9 @@
 import type { z } from 'zod';
-import { ChainwatchError } from '../../core/errors.js';
+import type { ChainwatchError } from '../../core/errors.js';
 import type { Location } from '../../core/package.js';
 import type { ExtractedPackage, ExtractInput } from '../types.js';
 import { locationOf } from './location.js';
-import { invalidEntry } from './result.js';
+import { addError, addInvalidEntry } from './result.js';
 import { readTomlArrayOfTables } from './toml-array-of-tables.js';
 
 export interface PackageTable<Entry> {
@@ -33,17 +33,25 @@ export function readPackageTables<Schema extends z.ZodType>(
     /** Names the file in the syntax error: `poetry.lock is not valid TOML: ...`. */
     fileLabel: string;
     schema: Schema;
+    /**
+     * Root keys that every real file of the format has besides `key` (`metadata`,
+     * `lock-version`): a document with none of them and no `key` is not the format,
+     * and says so instead of reporting an empty project.
+     */
+    markers: readonly string[];
   },
 ): PackageTablesRead<z.output<Schema>> {
   const read = readTomlArrayOfTables(input.text, options.key);
   const tables: PackageTable<z.output<Schema>>[] = [];
   const errors: ChainwatchError[] = [];
   if (read.error) {
-    errors.push(
-      new ChainwatchError('parse-error', `${options.fileLabel} is not valid TOML: ${read.error.message}`, {
-        location: locationOf(input.path, read.error.line),
-      }),
-    );
+    addError(errors, 'parse-error', `${options.fileLabel} is not valid TOML: ${read.error.message}`, locationOf(input.path, read.error.line));
+  }
+  const rootKeys = read.rootKeys;
+  // An empty file (or only comments) claims nothing; keys that are none of the format's do.
+  if (rootKeys !== undefined && rootKeys.length > 0 && ![options.key, ...options.markers].some((marker) => rootKeys.includes(marker))) {
+    const expected = [options.key, ...options.markers].map((marker) => `"${marker}"`).join(' or ');
+    addError(errors, 'unsupported-format', `no ${expected} at the top level: not a ${options.fileLabel}`, locationOf(input.path, 1));
   }
   for (const entry of read.entries) {
     const location = locationOf(input.path, entry.line);
@@ -52,7 +60,7 @@ export function readPackageTables<Schema extends z.ZodType>(
       tables.push({ entry: parsed.data, location });
       continue;
     }
-    errors.push(invalidEntry(`[[${options.key}]] entry`, location, parsed.error.issues));
+    addInvalidEntry(errors, `[[${options.key}]] entry`, location, parsed.error.issues);
   }
   return { tables, errors };
 }

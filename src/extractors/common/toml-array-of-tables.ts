@@ -38,6 +38,8 @@ export interface TomlArrayEntry {
 
 export interface TomlArrayReadResult {
   entries: TomlArrayEntry[];
+  /** The root table's keys, when the whole document parsed. */
+  rootKeys?: string[];
   /** The first syntax error of the document (entries then hold what could be salvaged). */
   error?: { message: string; line: number | undefined };
 }
@@ -50,7 +52,8 @@ export function scanTomlLayout(text: string): TomlLayout {
   const headers: TomlTableHeader[] = [];
   const inlineTableLines = new Map<string, number[]>();
   const length = text.length;
-  let i = 0;
+  // A byte-order mark is not TOML; skipping it keeps the first header from being read as a broken key.
+  let i = text.startsWith('\uFEFF') ? 1 : 0;
   let inRootTable = true;
 
   function skipToLineEnd(): void {
@@ -131,26 +134,28 @@ export function scanTomlLayout(text: string): TomlLayout {
     while (i < length && !' \t\r\n,]}#'.includes(text[i]!)) i++;
   }
 
+  /**
+   * Skips an array or inline table and everything nested in it. Iterative with an
+   * explicit stack of closing brackets: nesting depth is the input's to choose, and
+   * a recursive walk would overflow the call stack on `[[[[…` 100,000 deep.
+   */
   function skipContainer(onElementTable?: (offset: number) => void): void {
-    const close = text[i] === '[' ? ']' : '}';
+    const closers: string[] = [text[i] === '[' ? ']' : '}'];
     i++;
-    while (i < length) {
+    while (i < length && closers.length > 0) {
       const char = text[i]!;
-      if (char === close) {
-        i++;
-        return;
-      }
       if (char === '#') {
         skipToLineEnd();
       } else if (char === '"' || char === "'") {
         readString();
       } else if (char === '[' || char === '{') {
-        if (char === '{' && close === ']') onElementTable?.(i);
-        skipContainer();
-      } else if (char === ']' || char === '}') {
-        // Mismatched bracket: treat it as closing this container.
+        if (char === '{' && closers.length === 1 && closers[0] === ']') onElementTable?.(i);
+        closers.push(char === '[' ? ']' : '}');
         i++;
-        return;
+      } else if (char === ']' || char === '}') {
+        // The expected bracket closes this level; a mismatched one is taken as closing it too.
+        closers.pop();
+        i++;
       } else {
         i++;
       }
@@ -238,12 +243,13 @@ export function readTomlArrayOfTables(text: string, key: string): TomlArrayReadR
   const lines = arrayOfTablesLines(layout, key);
   const parsed = tryParse(text);
   if (parsed.ok) {
+    const rootKeys = Object.keys(parsed.value);
     const array = parsed.value[key];
-    if (array === undefined) return { entries: [] };
+    if (array === undefined) return { entries: [], rootKeys };
     if (!Array.isArray(array)) {
-      return { entries: [], error: { message: `"${key}" is not an array of tables`, line: undefined } };
+      return { entries: [], rootKeys, error: { message: `"${key}" is not an array of tables`, line: undefined } };
     }
-    return { entries: array.map((value, index) => ({ value, line: lines[index] })) };
+    return { entries: array.map((value, index) => ({ value, line: lines[index] })), rootKeys };
   }
   return { entries: salvageBlocks(text, key, layout), error: tomlErrorOf(parsed.error) };
 }
@@ -253,8 +259,10 @@ function salvageBlocks(text: string, key: string, layout: TomlLayout): TomlArray
   const { headers } = layout;
   headers.forEach((header, index) => {
     if (!(header.arrayOfTables && header.keys.length === 1 && header.keys[0] === key)) return;
+    // The block runs to the next header that is not one of its sub-tables (no copy of the rest: linear overall).
     let end = text.length;
-    for (const next of headers.slice(index + 1)) {
+    for (let nextIndex = index + 1; nextIndex < headers.length; nextIndex++) {
+      const next = headers[nextIndex]!;
       const isSubTable = next.keys.length > 1 && next.keys[0] === key;
       if (!isSubTable) {
         end = next.offset;

@@ -7,6 +7,7 @@
  * if not, why not, in terms of the spec as the user wrote it.
  */
 import { fail, ok, type Result } from '../../core/errors.js';
+import { excerpt } from '../../core/excerpt.js';
 import { parseMatchSpec, type CondaMatchSpec } from '../../ecosystems/conda/version.js';
 import { channelFromUrl, CONDA_SUBDIR } from '../common/conda-channel.js';
 
@@ -48,9 +49,9 @@ export function condaDependencyOf(input: string): Result<CondaDependency, string
   if (PACKAGE_FILE.test(text)) return fromPackageFile(text);
 
   const parsed = parseMatchSpec(text);
-  if (!parsed.ok) return fail(parsed.error.message);
+  if (!parsed.ok) return fail(excerpt(parsed.error.message, 200));
   const spec = parsed.value;
-  if (spec.name.includes('*')) return fail(`${JSON.stringify(input)} names a pattern, not one package`);
+  if (spec.name.includes('*')) return fail(`"${excerpt(input)}" names a pattern, not one package`);
 
   const written = writtenConstraint(text, spec);
   const dependency: CondaDependency = { name: spec.name, ...exactness(spec, written) };
@@ -96,9 +97,9 @@ function exactness(spec: CondaMatchSpec, written: WrittenConstraint | undefined)
   if (isExactVersion(version)) return { exactVersion: version };
   const prefix = written?.positional && spec.build === undefined ? /^=(?!=)\s*(.+)$/.exec(written.text) : null;
   if (prefix && isExactVersion(prefix[1]!)) {
-    return { exactVersion: null, why: `"=${prefix[1]}" means ${prefix[1]}.* in conda, not one exact version` };
+    return { exactVersion: null, why: `"=${excerpt(prefix[1]!)}" means ${excerpt(prefix[1]!)}.* in conda, not one exact version` };
   }
-  return { exactVersion: null, why: `version "${written?.text ?? version}" is a range or pattern, not one exact version` };
+  return { exactVersion: null, why: `version "${excerpt(written?.text ?? version)}" is a range or pattern, not one exact version` };
 }
 
 /** `…/<subdir>/<name>-<version>-<build>.conda`: a package file names one release exactly. */
@@ -106,11 +107,11 @@ function fromPackageFile(text: string): Result<CondaDependency, string> {
   const slash = text.lastIndexOf('/');
   const file = text.slice(slash + 1).replace(PACKAGE_FILE, '');
   const parts = file.split('-');
-  if (parts.length < 3) return fail(`package file name ${JSON.stringify(file)} is not name-version-build`);
+  if (parts.length < 3) return fail(`package file name "${excerpt(file)}" is not name-version-build`);
   const build = parts.pop()!;
   const version = parts.pop()!;
   const name = parts.join('-');
-  if (!PACKAGE_FILE_NAME.test(name) || !isExactVersion(version)) return fail(`cannot read name and version from ${JSON.stringify(file)}`);
+  if (!PACKAGE_FILE_NAME.test(name) || !isExactVersion(version)) return fail(`cannot read name and version from "${excerpt(file)}"`);
   const dependency: CondaDependency = { name, versionConstraint: version, build, exactVersion: version, url: text };
   const directory = text.slice(0, Math.max(slash, 0));
   const subdir = directory.split('/').at(-1);

@@ -4,7 +4,7 @@ import { checkDamagedCopies, expectWellFormed, registryPackage, runExtractor } f
 import { extractor } from './index.js';
 import { condaDependencyOf } from './conda-dependency.js';
 import { parsePipEntry } from './pip-requirement.js';
-import { deepYamlNestingLine } from './yaml-depth.js';
+import { lineTooDeep } from '../common/yaml-nesting.js';
 
 const PATH = 'binder/environment.yml';
 
@@ -292,7 +292,7 @@ describe('YAML nesting limit (the yaml library overflows the stack around a thou
     ['compact sequences', `${'- '.repeat(65)}x`, 1],
     ['brackets left open over several lines', `a: ${'['.repeat(40)}\nb: ${'{'.repeat(40)}`, 2],
   ])('%s', (_name, text, line) => {
-    expect(deepYamlNestingLine(text)).toBe(line);
+    expect(lineTooDeep(text)).toBe(line);
   });
 
   it('deep input is one error at the line where it gets too deep, and nothing else is read', () => {

@@ -1,10 +1,12 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
-import { ChainwatchError } from '../../core/errors.js';
+import { excerpt } from '../../core/excerpt.js';
+import { withoutByteOrderMark } from '../common/byte-order-mark.js';
 import { channelFromUrl } from '../common/conda-channel.js';
+import { addError } from '../common/result.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult, Extractor } from '../types.js';
 import { condaDependencyOf } from './conda-dependency.js';
 import { parsePipEntry } from './pip-requirement.js';
-import { deepYamlNestingLine, MAX_YAML_DEPTH } from './yaml-depth.js';
+import { lineTooDeep, MAX_YAML_NESTING } from '../common/yaml-nesting.js';
 
 function detect(path: string): boolean {
   const base = path.replace(/\\/g, '/').split('/').at(-1)?.toLowerCase() ?? '';
@@ -31,8 +33,11 @@ function resolve(context: Context, node: unknown): unknown {
 
 function error(context: Context, message: string, line: number | undefined): void {
   const location = line === undefined ? { path: context.path } : { path: context.path, line };
-  context.result.errors.push(new ChainwatchError('parse-error', message, { location }));
+  addError(context.result.errors, 'parse-error', message, location);
 }
+
+/** Keys an environment file has (conda's `env create` reads these); a mapping with none of them is not one. */
+const ENVIRONMENT_KEYS = ['name', 'channels', 'dependencies', 'prefix', 'variables'];
 
 function channelName(channel: string): string {
   return channel.includes('://') ? channelFromUrl(channel) : channel;
@@ -124,7 +129,7 @@ function readDependencies(context: Context, dependencies: unknown): void {
       for (const pair of item.items) {
         const key = scalarText(pair.key);
         if (key === 'pip') readPipList(context, resolve(context, pair.value), lineOf(context, pair.key as YamlNode));
-        else error(context, `unsupported dependency entry ${JSON.stringify(key ?? '')} (only "pip:" lists are known)`, lineOf(context, pair.key as YamlNode) ?? line);
+        else error(context, `unsupported dependency entry "${excerpt(key ?? '')}" (only "pip:" lists are known)`, lineOf(context, pair.key as YamlNode) ?? line);
       }
       continue;
     }
@@ -136,21 +141,18 @@ function readDependencies(context: Context, dependencies: unknown): void {
 
 function extract(input: ExtractInput): ExtractResult {
   const result: ExtractResult = { packages: [], notScannable: [], errors: [] };
-  const tooDeep = deepYamlNestingLine(input.text);
+  const text = withoutByteOrderMark(input.text);
+  const tooDeep = lineTooDeep(text);
   if (tooDeep !== undefined) {
-    const message = `YAML nested deeper than ${MAX_YAML_DEPTH} levels is not read`;
-    result.errors.push(new ChainwatchError('parse-error', message, { location: { path: input.path, line: tooDeep } }));
+    addError(result.errors, 'parse-error', `YAML nested deeper than ${MAX_YAML_NESTING} levels is not read`, { path: input.path, line: tooDeep });
     return result;
   }
   const lineCounter = new LineCounter();
-  const document = parseDocument(input.text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   for (const problem of document.errors) {
-    result.errors.push(
-      new ChainwatchError('parse-error', `invalid YAML: ${problem.message.split('\n')[0]}`, {
-        location: { path: input.path, line: lineCounter.linePos(problem.pos[0]).line },
-        cause: problem,
-      }),
-    );
+    // The parser's message can name the input it met: quoted bounded, like every quote of input.
+    const message = `invalid YAML: ${excerpt(problem.message.split('\n')[0] ?? '', 200)}`;
+    addError(result.errors, 'parse-error', message, { path: input.path, line: lineCounter.linePos(problem.pos[0]).line }, problem);
   }
 
   const root = document.contents;
@@ -158,6 +160,12 @@ function extract(input: ExtractInput): ExtractResult {
   const context: Context = { path: input.path, document, lineCounter, result, defaultChannel: undefined };
   if (!isMap(root)) {
     error(context, 'an environment file must be a mapping with "channels" and "dependencies"', lineOf(context, root));
+    return result;
+  }
+  if (document.errors.length === 0 && !ENVIRONMENT_KEYS.some((key) => root.has(key))) {
+    // A mapping of something else (a million junk keys): say so rather than report an empty environment.
+    const message = `none of ${ENVIRONMENT_KEYS.map((key) => `"${key}"`).join(', ')}: not a conda environment file`;
+    addError(result.errors, 'unsupported-format', message, { path: input.path, line: lineOf(context, root) ?? 1 });
     return result;
   }
 

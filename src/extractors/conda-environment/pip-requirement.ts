@@ -4,6 +4,7 @@
  * Only `name==version` (or `===version`) pins a package.
  */
 import { parse as parseSpecifiers } from '@renovatebot/pep440/lib/specifier.js';
+import { excerpt } from '../../core/excerpt.js';
 
 export type PipEntry =
   | { kind: 'pinned'; name: string; version: string }
@@ -41,7 +42,7 @@ export function parsePipEntry(input: string): PipEntry {
   }
 
   const match = NAME.exec(text);
-  if (!match) return { kind: 'invalid', reason: `invalid pip requirement ${JSON.stringify(text)}` };
+  if (!match) return { kind: 'invalid', reason: `invalid pip requirement "${excerpt(text)}"` };
   const name = match[1]!;
   const rest = match[3]!.trim();
   if (rest.startsWith('@')) return { kind: 'unmatchable', text: name, reason: 'direct URL, not a registry release' };
@@ -52,9 +53,9 @@ export function parsePipEntry(input: string): PipEntry {
   if (specifiers === '') return { kind: 'unpinned', name, reason: 'no version pinned' };
 
   const constraints = parseSpecifiers(specifiers);
-  if (!constraints) return { kind: 'invalid', reason: `invalid version specifier ${JSON.stringify(specifiers)} for ${name}` };
+  if (!constraints) return { kind: 'invalid', reason: `invalid version specifier "${excerpt(specifiers)}" for ${excerpt(name)}` };
   const only = constraints.length === 1 ? constraints[0] : undefined;
   const exact = only && (only.operator === '===' || (only.operator === '==' && !only.prefix));
-  if (!exact) return { kind: 'unpinned', name, reason: `"${specifiers}" does not pin one exact version` };
+  if (!exact) return { kind: 'unpinned', name, reason: `"${excerpt(specifiers)}" does not pin one exact version` };
   return { kind: 'pinned', name, version: specifiers.replace(/^===?/, '').trim() };
 }

@@ -1,8 +1,7 @@
-import { ChainwatchError } from '../../core/errors.js';
 import { parseJsonDocument } from '../common/json-document.js';
-import { addPackage } from '../common/result.js';
+import { addError, addErrors, addPackage } from '../common/result.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult, Extractor } from '../types.js';
-import { readCondaRecord } from './read-record.js';
+import { isReadFromRecord, readCondaRecord } from './read-record.js';
 
 function detect(path: string): boolean {
   const parts = path.replace(/\\/g, '/').split('/').filter((part) => part !== '');
@@ -10,21 +9,22 @@ function detect(path: string): boolean {
 }
 
 function extract(input: ExtractInput): ExtractResult {
-  const document = parseJsonDocument(input.path, input.text);
-  const result: ExtractResult = { packages: [], notScannable: [], errors: [...document.errors] };
+  const document = parseJsonDocument(input.path, input.text, { keep: isReadFromRecord });
+  const result: ExtractResult = { packages: [], notScannable: [], errors: [] };
+  addErrors(result.errors, document.errors);
   const root = document.root;
   if (!root) return result;
 
   // One file is one record: its entry starts where the top-level object does.
   const location = { path: input.path, line: document.lineAt(root.offset) };
   if (root.type !== 'object') {
-    result.errors.push(new ChainwatchError('parse-error', 'a conda-meta record must be a JSON object', { location }));
+    addError(result.errors, 'parse-error', 'a conda-meta record must be a JSON object', location);
     return result;
   }
 
   const record = readCondaRecord(root);
   if (!record.name) {
-    result.errors.push(new ChainwatchError('parse-error', 'conda-meta record has no "name"', { location }));
+    addError(result.errors, 'parse-error', 'conda-meta record has no "name"', location);
     return result;
   }
 

@@ -3,7 +3,29 @@
  * conda environment, and the Python distribution it installs, if any.
  */
 import { channelFromUrl } from '../common/conda-channel.js';
-import { arrayItems, property, stringValue, type JsonNode } from '../common/json-document.js';
+import { arrayItems, property, stringValue, type JsonNode, type JsonPath } from '../common/json-document.js';
+
+const RECORD_FIELDS: ReadonlySet<string> = new Set(['name', 'version', 'build', 'build_string', 'subdir', 'schannel', 'channel', 'files', 'paths_data']);
+
+/**
+ * The parts of a record that are read (`keep` of parseJsonDocument): its identity, and the
+ * installed paths that reveal a Python distribution. Hashes, sizes and link data are never built.
+ */
+export function isReadFromRecord(path: JsonPath): boolean {
+  const [field, second, third, fourth] = path;
+  switch (path.length) {
+    case 1:
+      return RECORD_FIELDS.has(String(field));
+    case 2:
+      return (field === 'files' && typeof second === 'number') || (field === 'paths_data' && second === 'paths');
+    case 3:
+      return field === 'paths_data' && typeof third === 'number';
+    case 4:
+      return field === 'paths_data' && fourth === '_path';
+    default:
+      return false;
+  }
+}
 
 export interface CondaRecord {
   name: string | undefined;

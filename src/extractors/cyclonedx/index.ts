@@ -1,6 +1,6 @@
 import type { ExtractInput, ExtractResult, Extractor } from '../types.js';
 import { parseJsonDocument } from '../common/json-document.js';
-import { readCycloneDxBom } from './read-bom.js';
+import { isReadFromBom, readCycloneDxBom } from './read-bom.js';
 
 /**
  * Detection is by name only (see readme.md): `bom.json`, `*.cdx.json`, `*.cyclonedx.json`.
@@ -12,7 +12,7 @@ function detect(path: string): boolean {
 }
 
 function extract(input: ExtractInput): ExtractResult {
-  return readCycloneDxBom(parseJsonDocument(input.path, input.text), input.path);
+  return readCycloneDxBom(parseJsonDocument(input.path, input.text, { keep: isReadFromBom }), input.path);
 }
 
 export const extractor: Extractor = {

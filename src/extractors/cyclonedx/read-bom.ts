@@ -2,14 +2,35 @@
  * Reads the components of a CycloneDX JSON BOM (spec 1.2–1.6; the component
  * fields used here have not changed across them).
  */
-import { ChainwatchError } from '../../core/errors.js';
 import type { ExtractResult } from '../types.js';
-import { arrayItems, keyLine, property, stringValue, type JsonDocument, type JsonNode } from '../common/json-document.js';
+import { arrayItems, keyLine, property, stringValue, type JsonDocument, type JsonNode, type JsonPath } from '../common/json-document.js';
 import { packageFromPurl } from '../common/purl-package.js';
-import { addPackage } from '../common/result.js';
+import { addError, addErrors, addPackage } from '../common/result.js';
 
 /** Nested components (assemblies) are walked to this depth; deeper ones are reported, not followed. */
 const MAX_DEPTH = 64;
+
+/** The fields of a component that are read; hashes, licences, evidence and properties are never built. */
+const COMPONENT_FIELDS: ReadonlySet<string> = new Set(['name', 'group', 'purl', 'version', 'scope', 'components']);
+
+/** Whether `path[0..length)` leads to a component: `metadata.component`, or an element of a `components` array. */
+function isComponent(path: JsonPath, length: number): boolean {
+  if (length === 2 && path[0] === 'metadata') return path[1] === 'component';
+  return length >= 2 && path[length - 2] === 'components' && typeof path[length - 1] === 'number';
+}
+
+/**
+ * The parts of a BOM that are read (`keep` of parseJsonDocument): `bomFormat`, the components
+ * and their identifying fields. Only asked about values whose parent was kept.
+ */
+export function isReadFromBom(path: JsonPath): boolean {
+  const length = path.length;
+  const last = path[length - 1];
+  if (length === 1) return last === 'bomFormat' || last === 'metadata' || last === 'components';
+  if (length === 2 && path[0] === 'metadata') return last === 'component';
+  if (typeof last === 'number') return path[length - 2] === 'components';
+  return isComponent(path, length - 1) && COMPONENT_FIELDS.has(last!);
+}
 
 interface Walk {
   document: JsonDocument;
@@ -31,7 +52,7 @@ function readComponent(walk: Walk, component: JsonNode, depth: number, subject: 
   const { document, path, result } = walk;
   const startLine = document.lineAt(component.offset);
   if (component.type !== 'object') {
-    result.errors.push(new ChainwatchError('parse-error', 'a component must be a JSON object', { location: { path, line: startLine } }));
+    addError(result.errors, 'parse-error', 'a component must be a JSON object', { path, line: startLine });
     return;
   }
 
@@ -50,7 +71,7 @@ function readComponent(walk: Walk, component: JsonNode, depth: number, subject: 
       if (scope === 'excluded') outcome.package.dev = true;
       addPackage(result, outcome.package, 'purl has no version');
     } else if (outcome.kind === 'invalid') {
-      result.errors.push(new ChainwatchError('parse-error', outcome.reason, { location }));
+      addError(result.errors, 'parse-error', outcome.reason, location);
       result.notScannable.push({ name, reason: outcome.reason, location });
     } else if (!subject) {
       result.notScannable.push({ name, reason: outcome.reason, location });
@@ -60,33 +81,30 @@ function readComponent(walk: Walk, component: JsonNode, depth: number, subject: 
   const children = arrayItems(property(component, 'components'));
   if (children.length === 0) return;
   if (depth >= MAX_DEPTH) {
-    result.errors.push(
-      new ChainwatchError('parse-error', `components nested deeper than ${MAX_DEPTH} levels are not read`, {
-        location: { path, line: startLine },
-      }),
-    );
+    addError(result.errors, 'parse-error', `components nested deeper than ${MAX_DEPTH} levels are not read`, { path, line: startLine });
     return;
   }
   for (const child of children) readComponent(walk, child, depth + 1, false);
 }
 
 export function readCycloneDxBom(document: JsonDocument, path: string): ExtractResult {
-  const result: ExtractResult = { packages: [], notScannable: [], errors: [...document.errors] };
+  const result: ExtractResult = { packages: [], notScannable: [], errors: [] };
+  addErrors(result.errors, document.errors);
   const root = document.root;
   if (!root) return result;
   const bomFormat = stringValue(property(root, 'bomFormat'));
   if (root.type !== 'object' || bomFormat !== 'CycloneDX') {
-    result.errors.push(
-      new ChainwatchError('unsupported-format', 'not a CycloneDX JSON BOM (no "bomFormat": "CycloneDX")', {
-        location: { path, line: document.lineAt(root.offset) },
-      }),
-    );
+    addError(result.errors, 'unsupported-format', 'not a CycloneDX JSON BOM (no "bomFormat": "CycloneDX")', { path, line: document.lineAt(root.offset) });
     return result;
   }
 
   const walk: Walk = { document, path, result };
   const subject = property(property(root, 'metadata'), 'component');
   if (subject) readComponent(walk, subject, 0, true);
-  for (const component of arrayItems(property(root, 'components'))) readComponent(walk, component, 0, false);
+  const components = property(root, 'components');
+  if (components !== undefined && components.type !== 'array') {
+    addError(result.errors, 'parse-error', `"components" must be an array, found ${components.type}`, { path, line: document.lineAt(components.offset) });
+  }
+  for (const component of arrayItems(components)) readComponent(walk, component, 0, false);
   return result;
 }

@@ -1,4 +1,6 @@
-import { ChainwatchError } from '../../core/errors.js';
+import { excerpt } from '../../core/excerpt.js';
+import { withoutByteOrderMark } from '../common/byte-order-mark.js';
+import { addError } from '../common/result.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult, Extractor, NotScannable } from '../types.js';
 import { parseStanzas, type Stanza } from './parse-stanzas.js';
 
@@ -37,9 +39,7 @@ function stanzaToPackage(stanza: Stanza, path: string, inStatusDirectory: boolea
   const location = { path, line: stanza.line };
   const name = stanza.fields.get('package')?.value;
   if (!name) {
-    result.errors.push(
-      new ChainwatchError('parse-error', `stanza starting at line ${stanza.line} has no Package field`, { location }),
-    );
+    addError(result.errors, 'parse-error', `stanza starting at line ${stanza.line} has no Package field`, location);
     return;
   }
 
@@ -52,7 +52,7 @@ function stanzaToPackage(stanza: Stanza, path: string, inStatusDirectory: boolea
   const state = status?.split(' ')[2];
   if (status !== undefined && (state === undefined || !FILES_ON_DISK_STATES.has(state))) {
     if (state !== undefined && GONE_STATES.has(state)) return;
-    result.notScannable.push({ name, reason: `dpkg status "${status}" is not an installed state`, location });
+    result.notScannable.push({ name, reason: `dpkg status "${excerpt(status)}" is not an installed state`, location });
     return;
   }
 
@@ -78,12 +78,8 @@ function stanzaToPackage(stanza: Stanza, path: string, inStatusDirectory: boolea
 
 function extract(input: ExtractInput): ExtractResult {
   const result: ExtractResult = { packages: [], notScannable: [], errors: [] };
-  const { stanzas, problems } = parseStanzas(input.text);
-  for (const problem of problems) {
-    result.errors.push(
-      new ChainwatchError('parse-error', problem.message, { location: { path: input.path, line: problem.line } }),
-    );
-  }
+  const { stanzas, problems } = parseStanzas(withoutByteOrderMark(input.text));
+  for (const problem of problems) addError(result.errors, 'parse-error', problem.message, { path: input.path, line: problem.line });
   const inStatusDirectory = pathParts(input.path).at(-2) === 'status.d';
   for (const stanza of stanzas) stanzaToPackage(stanza, input.path, inStatusDirectory, result);
   return result;

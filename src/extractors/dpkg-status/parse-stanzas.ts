@@ -7,6 +7,8 @@
  * numbers; the format is a dozen lines of rules (Debian Policy §5.1).
  */
 
+import { excerpt } from '../../core/excerpt.js';
+
 export interface StanzaField {
   /** The value with continuation lines joined by `\n` (leading space kept off). */
   value: string;
@@ -61,7 +63,7 @@ export function parseStanzas(text: string): ParsedStanzas {
 
     const match = FIELD_LINE.exec(raw);
     if (!match) {
-      problems.push({ line, message: `expected "Field: value", found ${JSON.stringify(raw.slice(0, 60))}` });
+      problems.push({ line, message: `expected "Field: value", found "${excerpt(raw)}"` });
       lastField = undefined;
       continue;
     }
@@ -71,7 +73,7 @@ export function parseStanzas(text: string): ParsedStanzas {
     }
     const key = match[1]!.toLowerCase();
     if (current.fields.has(key)) {
-      problems.push({ line, message: `duplicate field ${match[1]} in the stanza starting at line ${current.line}` });
+      problems.push({ line, message: `duplicate field ${excerpt(match[1]!)} in the stanza starting at line ${current.line}` });
       // The first value wins; the duplicate's continuation lines are absorbed, not reported again.
       lastField = { value: '', line };
       continue;

@@ -416,6 +416,65 @@ describe('package-lock edge cases', () => {
   });
 });
 
+describe('package-lock files that are not lockfiles, and duplicate keys', () => {
+  const path = 'package-lock.json';
+  const junk = (count: number) => `{${Array.from({ length: count }, (_, index) => `"junk${index}": ${index}`).join(',\n')}}`;
+  const summary = (text: string) => {
+    const result = extractor.extract({ path, text });
+    return { packages: result.packages.map((found) => [found.name, found.version, found.location.line]), errors: result.errors.map((error) => [error.code, error.message, error.location?.line]) };
+  };
+
+  it('200,000 junk keys (the issue had a million: 0 packages and exit 0) say it is not an npm lockfile', () => {
+    expect(summary(junk(200_000))).toEqual({
+      packages: [],
+      errors: [['unsupported-format', 'no "lockfileVersion", "packages" or "dependencies": not an npm lockfile', 1]],
+    });
+  });
+
+  it('junk keys inside "packages" say so too; junk values are errors at their lines, at most 100 listed', () => {
+    const text = `{\n"lockfileVersion": 3,\n"packages": {\n${Array.from({ length: 5000 }, (_, index) => `"junk${index}": ${index}`).join(',\n')}\n}\n}`;
+    const { errors } = summary(text);
+    expect(errors).toHaveLength(101);
+    expect(errors[0]).toEqual(['unsupported-format', 'none of the 5000 keys of "packages" is the project ("") or an install folder (node_modules/…)', 3]);
+    expect(errors[1]).toEqual(['parse-error', 'entry "junk0" is not an object', 4]);
+    expect(errors[100]).toEqual(['parse-error', 'more than 100 errors in this file: the rest are not listed', 103]);
+  });
+
+  it.each([
+    ['an empty v3 lockfile', '{"name": "x", "lockfileVersion": 3, "requires": true, "packages": {"": {"name": "x"}}}'],
+    ['an empty v1 lockfile without "dependencies"', '{"name": "x", "version": "1.0.0", "lockfileVersion": 1}'],
+    ['a workspace-only lockfile', '{"lockfileVersion": 3, "packages": {"": {}, "packages/a": {"name": "a", "version": "1.0.0"}}}'],
+  ])('%s is empty, not an error', (_label, text) => {
+    expect(summary(text)).toEqual({ packages: [], errors: [] });
+  });
+
+  it('a key quoted in an error is an excerpt, not the whole key', () => {
+    const key = `node_modules/${'x'.repeat(100_000)}`;
+    const { errors } = summary(`{"lockfileVersion": 3, "packages": {"${key}": 1}}`);
+    expect(errors).toHaveLength(1);
+    expect(String(errors[0]![1]).length).toBeLessThan(100);
+  });
+
+  it.each([
+    // JSON.parse keeps the last of duplicate keys; so does the streaming reader.
+    ['a later "packages" replaces an earlier one', '{"packages": {"node_modules/a": {"version": "1.0.0"}}, "packages": {"node_modules/b": {"version": "2.0.0"}}}', [['b', '2.0.0', 1]]],
+    ['a later "packages" that is not an object leaves v1\'s tree to read', '{"packages": {"node_modules/a": {"version": "1.0.0"}}, "dependencies": {"c": {"version": "3.0.0"}}, "packages": 0}', [['c', '3.0.0', 1]]],
+    ['"dependencies" before "packages" is still ignored', '{"dependencies": {"c": {"version": "3.0.0"}}, "packages": {"node_modules/a": {"version": "1.0.0"}}}', [['a', '1.0.0', 1]]],
+    ['a later field of an entry replaces an earlier one', '{"packages": {"node_modules/a": {"version": "1.0.0", "version": "1.0.1"}}}', [['a', '1.0.1', 1]]],
+    ['v1: a later nested "dependencies" replaces an earlier one', '{"dependencies": {"a": {"version": "1.0.0", "dependencies": {"b": {"version": "1.0.0"}}, "dependencies": {"c": {"version": "1.0.0"}}}}}', [['a', '1.0.0', 1], ['c', '1.0.0', 1]]],
+  ])('%s', (_label, text, packages) => {
+    expect(summary(text)).toEqual({ packages, errors: [] });
+  });
+
+  it('lines are counted from the text in one pass, with CRLF line ends and a byte-order mark', () => {
+    const text = '\uFEFF{\r\n  "lockfileVersion": 3,\r\n  "packages": {\r\n    "node_modules/a": {"version": "1.0.0"},\r\n\r\n    "node_modules/b": {"version": "2.0.0"}\r\n  }\r\n}\r\n';
+    expect(summary(text).packages).toEqual([
+      ['a', '1.0.0', 4],
+      ['b', '2.0.0', 6],
+    ]);
+  });
+});
+
 describe('package-lock never throws', () => {
   const path = 'package-lock.json';
   const realText = fixtures.read('commits.v2.json');

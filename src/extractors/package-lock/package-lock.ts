@@ -1,9 +1,9 @@
-import { ChainwatchError } from '../../core/errors.js';
+import { excerpt } from '../../core/excerpt.js';
 import type { Location } from '../../core/package.js';
-import { parseJsonDocument, properties, type JsonDocument, type JsonNode } from '../common/json-document.js';
 import { originOf, type RemoteOrigin } from '../common/npm-source.js';
-import { addPackage, invalidEntry } from '../common/result.js';
+import { addError, addInvalidEntry, addPackage } from '../common/result.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult } from '../types.js';
+import { readLockfile, type LockEntry } from './read-lockfile.js';
 import { PackageLockDependency, PackageLockPackage } from './schema.js';
 
 const LOCKFILE_NAMES = new Set(['package-lock.json', 'npm-shrinkwrap.json']);
@@ -30,28 +30,32 @@ export function detectPackageLock(path: string): boolean {
 export function extractPackageLock(input: ExtractInput): ExtractResult {
   const result: ExtractResult = { packages: [], notScannable: [], errors: [] };
   if (isShadowedByShrinkwrap(input)) return result;
-  const document = parseJsonDocument(input.path, input.text, {
-    maxDepth: MAX_NESTING,
-    allowByteOrderMark: false,
-    messages: {
-      invalid: (detail) => `package lockfile is not valid JSON: ${detail}`,
-      tooDeep: (limit) => `package lockfile nests deeper than ${limit} levels`,
-    },
-  });
-  result.errors.push(...document.errors);
-  const root = document.root;
-  if (!root) return result;
-  if (root.type !== 'object') {
-    if (document.errors.length === 0) result.errors.push(parseError(input.path, document.lineAt(root.offset), `package lockfile must be a JSON object, found ${root.type}`));
+  const read = readLockfile(input.text, MAX_NESTING);
+  const at = (line: number): Location => ({ path: input.path, line });
+  const problem = read.problem;
+  if (problem?.kind === 'too-deep') {
+    addError(result.errors, 'parse-error', `package lockfile nests deeper than ${MAX_NESTING} levels`, at(problem.line));
     return result;
   }
-  const context: Context = { path: input.path, document, result };
-  const packages = propertyValue(root, 'packages');
-  if (packages?.type === 'object') {
-    readPackages(packages, context);
-  } else {
-    const dependencies = propertyValue(root, 'dependencies');
-    if (dependencies?.type === 'object') readDependencies(dependencies, context);
+  if (problem) addError(result.errors, 'parse-error', `package lockfile is not valid JSON: ${problem.detail}`, at(problem.line));
+  if (read.rootType === undefined) return result;
+  if (read.rootType !== 'object') {
+    if (!problem) addError(result.errors, 'parse-error', `package lockfile must be a JSON object, found ${read.rootType}`, at(read.rootLine));
+    return result;
+  }
+  if (read.packages) {
+    // First, so that it is listed whatever the entries add: npm always writes the project itself
+    // as "", so keys that are neither it nor install folders are not a lockfile's.
+    if (!problem && read.packages.length > 0 && !read.packages.some((entry) => entry.key === '' || installNameOf(entry.key) !== null)) {
+      const message = `none of the ${read.packages.length} keys of "packages" is the project ("") or an install folder (node_modules/…)`;
+      addError(result.errors, 'unsupported-format', message, at(read.packagesLine));
+    }
+    readPackages(read.packages, input.path, result);
+  } else if (read.dependencies) {
+    readDependencies(read.dependencies, input.path, result);
+  } else if (!read.hasLockfileVersion && !problem) {
+    // `{}` or a million keys of something else: say so rather than report an empty project.
+    addError(result.errors, 'unsupported-format', 'no "lockfileVersion", "packages" or "dependencies": not an npm lockfile', at(read.rootLine));
   }
   return result;
 }
@@ -66,23 +70,21 @@ function isShadowedByShrinkwrap(input: ExtractInput): boolean {
   return input.readRelated('npm-shrinkwrap.json') !== null;
 }
 
-interface Context {
-  path: string;
-  document: JsonDocument;
-  result: ExtractResult;
-}
-
 /** v2/v3: one entry per install folder, so the same name@version may rightly appear several times. */
-function readPackages(packages: JsonNode, context: Context): void {
-  for (const { key, value, offset } of properties(packages)) {
+function readPackages(entries: readonly LockEntry[], path: string, result: ExtractResult): void {
+  for (const { key, line, kind, fields } of entries) {
+    const location = { path, line };
+    if (kind === 'missing') continue; // cut off by a syntax error, already reported
+    if (kind !== 'object') {
+      addError(result.errors, 'parse-error', `entry "${excerpt(key)}" is not an object`, location);
+      continue;
+    }
     // "" is the project itself; paths without node_modules/ are workspace or file: folders.
-    if (key === '' || value?.type !== 'object') continue;
-    const installName = installNameOf(key);
+    const installName = key === '' ? null : installNameOf(key);
     if (installName === null) continue;
-    const location = { path: context.path, line: context.document.lineAt(offset) };
-    const parsed = PackageLockPackage.safeParse(scalarFields(value));
+    const parsed = PackageLockPackage.safeParse(fields);
     if (!parsed.success) {
-      context.result.errors.push(invalidEntry(`entry "${key}"`, location, parsed.error.issues));
+      addInvalidEntry(result.errors, `entry "${excerpt(key)}"`, location, parsed.error.issues);
       continue;
     }
     const entry = parsed.data;
@@ -96,33 +98,26 @@ function readPackages(packages: JsonNode, context: Context): void {
       optional: entry.optional === true || entry.devOptional === true,
     });
     if (name !== installName) extracted.qualifiers = { alias: installName };
-    push(context.result, extracted);
+    push(result, extracted);
   }
 }
 
-/** v1: `dependencies` keyed by install name, nesting further `dependencies` for conflicting versions. */
-function readDependencies(top: JsonNode, context: Context): void {
-  // Depth-first in file order without recursion: nesting depth is attacker-controlled.
-  const pending = properties(top).reverse();
-  for (let next = pending.pop(); next; next = pending.pop()) {
-    const { key, value, offset } = next;
-    if (value?.type !== 'object') continue;
-    const location = { path: context.path, line: context.document.lineAt(offset) };
-    if (key === '') {
-      context.result.errors.push(new ChainwatchError('parse-error', 'dependency entry has an empty name', { location }));
+/** v1: `dependencies` keyed by install name, nesting further `dependencies` for conflicting versions; in file order. */
+function readDependencies(entries: readonly LockEntry[], path: string, result: ExtractResult): void {
+  for (const { key, line, kind, fields } of entries) {
+    const location = { path, line };
+    if (kind === 'missing') continue;
+    if (kind !== 'object') {
+      addError(result.errors, 'parse-error', `dependency entry "${excerpt(key)}" is not an object`, location);
       continue;
     }
-    const parsed = PackageLockDependency.safeParse(scalarFields(value));
-    if (parsed.success) {
-      readDependency(key, parsed.data, location, context.result);
-    } else {
-      context.result.errors.push(invalidEntry(`entry "${key}"`, location, parsed.error.issues));
+    if (key === '') {
+      addError(result.errors, 'parse-error', 'dependency entry has an empty name', location);
+      continue;
     }
-    const children = propertyValue(value, 'dependencies');
-    if (children?.type === 'object') {
-      const nested = properties(children);
-      for (let index = nested.length - 1; index >= 0; index--) pending.push(nested[index]!);
-    }
+    const parsed = PackageLockDependency.safeParse(fields);
+    if (parsed.success) readDependency(key, parsed.data, location, result);
+    else addInvalidEntry(result.errors, `entry "${excerpt(key)}"`, location, parsed.error.issues);
   }
 }
 
@@ -205,22 +200,4 @@ function splitNameAtVersion(spec: string): { name: string; version: string } | n
   const name = spec.slice(0, at);
   const version = spec.slice(at + 1);
   return name && version ? { name, version } : null;
-}
-
-/** The value of an object's property; JSON.parse keeps the last of duplicate keys, so do we. */
-function propertyValue(object: JsonNode, key: string): JsonNode | undefined {
-  return properties(object).findLast((property) => property.key === key)?.value;
-}
-
-/** An entry's scalar fields only: its nested `dependencies` tree is walked separately, never copied. */
-function scalarFields(object: JsonNode): Record<string, unknown> {
-  const fields: Record<string, unknown> = {};
-  for (const { key, value } of properties(object)) {
-    if (value && value.type !== 'object' && value.type !== 'array') fields[key] = value.value;
-  }
-  return fields;
-}
-
-function parseError(path: string, line: number, message: string): ChainwatchError {
-  return new ChainwatchError('parse-error', message, { location: { path, line } });
 }

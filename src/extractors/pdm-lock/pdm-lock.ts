@@ -9,7 +9,7 @@ export function detectPdmLock(path: string): boolean {
 
 /** Reads every `[[package]]` of a pdm.lock; never throws on bad input. */
 export function extractPdmLock(input: ExtractInput): ExtractResult {
-  const { tables, errors } = readPackageTables(input, { key: 'package', fileLabel: 'pdm.lock', schema: PdmPackage });
+  const { tables, errors } = readPackageTables(input, { key: 'package', fileLabel: 'pdm.lock', schema: PdmPackage, markers: ['metadata'] });
   const result: ExtractResult = { packages: [], notScannable: [], errors };
   for (const { entry: pdmPackage, location } of tables) {
     const extracted = lockedPypiPackage(pdmPackage, location, sourceOf(pdmPackage));

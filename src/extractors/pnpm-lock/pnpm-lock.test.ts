@@ -12,7 +12,7 @@ import {
 } from '../../../test/extractor-testing.js';
 import { parseDependencyPath } from './dependency-path.js';
 import { extractor } from './index.js';
-import { lineTooDeep } from './nesting.js';
+import { lineTooDeep } from '../common/yaml-nesting.js';
 
 const fixtures = extractorFixtures(extractor, 'lockfiles/javascript/pnpmlock');
 const extractFixture = fixtures.extract;

@@ -1,11 +1,12 @@
 import { isMap, isScalar, LineCounter, parseDocument, type Document, type Pair } from 'yaml';
-import { ChainwatchError } from '../../core/errors.js';
+import { excerpt } from '../../core/excerpt.js';
 import type { Location } from '../../core/package.js';
+import { withoutByteOrderMark } from '../common/byte-order-mark.js';
 import { originOf } from '../common/npm-source.js';
-import { addPackage, invalidEntry } from '../common/result.js';
+import { addError, addInvalidEntry, addPackage } from '../common/result.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult } from '../types.js';
 import { parseDependencyPath } from './dependency-path.js';
-import { lineTooDeep, MAX_NESTING } from './nesting.js';
+import { lineTooDeep, MAX_YAML_NESTING } from '../common/yaml-nesting.js';
 import { PnpmImporter, PnpmPackage, PnpmSnapshot } from './schema.js';
 import { groupsFromGraph, type PackageGroups } from './v9-groups.js';
 
@@ -21,41 +22,64 @@ export function detectPnpmLock(path: string): boolean {
  */
 export function extractPnpmLock(input: ExtractInput): ExtractResult {
   const result: ExtractResult = { packages: [], notScannable: [], errors: [] };
-  const deepLine = lineTooDeep(input.text);
+  const text = withoutByteOrderMark(input.text);
+  const at = (line: number): Location => ({ path: input.path, line });
+  const deepLine = lineTooDeep(text);
   if (deepLine !== undefined) {
-    result.errors.push(parseError(input.path, deepLine, `pnpm lockfile nests deeper than ${MAX_NESTING} levels`));
+    addError(result.errors, 'parse-error', `pnpm lockfile nests deeper than ${MAX_YAML_NESTING} levels`, at(deepLine));
     return result;
   }
   const lineCounter = new LineCounter();
   let document: Document.Parsed;
   try {
     // failsafe: every scalar stays a string, so `version: 1.10` cannot become the number 1.1.
-    document = parseDocument(input.text, { lineCounter, schema: 'failsafe', prettyErrors: false });
+    // uniqueKeys compares each key with every other one of its map: 20,000 keys took 17 s.
+    document = parseDocument(text, { lineCounter, schema: 'failsafe', prettyErrors: false, uniqueKeys: false });
   } catch (error) {
-    result.errors.push(parseError(input.path, 1, 'pnpm lockfile could not be parsed', error));
+    addError(result.errors, 'parse-error', 'pnpm lockfile could not be parsed', at(1), error);
     return result;
   }
   const lineAt = (offset: number): number => lineCounter.linePos(offset).line;
   const firstError = document.errors[0];
   if (firstError) {
     const more = document.errors.length > 1 ? ` (and ${document.errors.length - 1} more)` : '';
-    result.errors.push(parseError(input.path, lineAt(firstError.pos[0]), `pnpm lockfile is not valid YAML: ${firstError.message.split('\n')[0]}${more}`));
+    const message = `pnpm lockfile is not valid YAML: ${excerpt(firstError.message.split('\n')[0] ?? '', 200)}${more}`;
+    addError(result.errors, 'parse-error', message, at(lineAt(firstError.pos[0])));
   }
   const root = document.contents;
   // An empty file, or one with only comments, is a lockfile with nothing in it.
   if (root === null || (isScalar(root) && root.value === '')) return result;
   if (!isMap(root)) {
-    if (!firstError) result.errors.push(parseError(input.path, lineAt(root.range?.[0] ?? 0), 'pnpm lockfile must be a YAML mapping'));
+    if (!firstError) addError(result.errors, 'parse-error', 'pnpm lockfile must be a YAML mapping', at(lineAt(root.range?.[0] ?? 0)));
     return result;
   }
-  const major = Math.floor(Number.parseFloat(String(scalarValue(root.get('lockfileVersion', true)) ?? '')));
+  const lockfileVersion = root.get('lockfileVersion', true);
+  const major = Math.floor(Number.parseFloat(String(scalarValue(lockfileVersion) ?? '')));
   const packages = root.get('packages', true);
-  if (!isMap(packages)) return result;
+  if (lockfileVersion === undefined && packages === undefined && !root.has('importers') && !firstError) {
+    // A mapping of something else (a million junk keys): say so rather than report an empty project.
+    addError(result.errors, 'unsupported-format', 'no "lockfileVersion", "packages" or "importers": not a pnpm lockfile', at(lineAt(root.range?.[0] ?? 0)));
+    return result;
+  }
+  if (packages === undefined || isEmptyScalar(packages)) return result;
+  if (!isMap(packages)) {
+    addError(result.errors, 'parse-error', '"packages" must be a mapping of package entries', at(lineAt(rangeStart(packages))));
+    return result;
+  }
   const groups = major >= 9 ? readGroups(root.get('importers', true), root.get('snapshots', true), document) : undefined;
   for (const pair of packages.items) {
     readPackage(pair, { path: input.path, major, lineAt, document, groups, result });
   }
   return result;
+}
+
+function isEmptyScalar(node: unknown): boolean {
+  return node === null || (isScalar(node) && (node.value === '' || node.value === null || node.value === undefined));
+}
+
+function rangeStart(node: unknown): number {
+  const range = (node as { range?: [number, number, number] } | null)?.range;
+  return range?.[0] ?? 0;
 }
 
 interface Context {
@@ -74,12 +98,12 @@ function readPackage(pair: Pair, context: Context): void {
   const location: Location = { path: context.path, line: context.lineAt(offset) };
   const key = isScalar(keyNode) ? scalarValue(keyNode) : undefined;
   if (key === undefined) {
-    context.result.errors.push(new ChainwatchError('parse-error', 'packages key is not a string', { location }));
+    addError(context.result.errors, 'parse-error', 'packages key is not a string', location);
     return;
   }
   const parsed = PnpmPackage.safeParse(entryValue(pair.value, context.document));
   if (!parsed.success) {
-    context.result.errors.push(invalidEntry(`entry "${key}"`, location, parsed.error.issues));
+    addInvalidEntry(context.result.errors, `entry "${excerpt(key)}"`, location, parsed.error.issues);
     return;
   }
   const entry = parsed.data;
@@ -92,7 +116,7 @@ function readPackage(pair: Pair, context: Context): void {
   if (tarballOrigin?.kind === 'local') return;
   const name = entry.name || dependencyPath?.name;
   if (!name) {
-    context.result.errors.push(new ChainwatchError('parse-error', `cannot tell the package name and version from key "${key}"`, { location }));
+    addError(context.result.errors, 'parse-error', `cannot tell the package name and version from key "${excerpt(key)}"`, location);
     return;
   }
   const keyVersion = dependencyPath?.isVersion ? dependencyPath.version : undefined;
@@ -154,8 +178,4 @@ function scalarValue(node: unknown): string | undefined {
   if (!isScalar(node)) return undefined;
   const value = node.value;
   return typeof value === 'string' ? value : value === null || value === undefined ? undefined : String(value);
-}
-
-function parseError(path: string, line: number, message: string, cause?: unknown): ChainwatchError {
-  return new ChainwatchError('parse-error', message, { location: { path, line }, ...(cause === undefined ? {} : { cause }) });
 }

@@ -10,7 +10,7 @@ export function detectPoetryLock(path: string): boolean {
 
 /** Reads every `[[package]]` of a poetry.lock; never throws on bad input. */
 export function extractPoetryLock(input: ExtractInput): ExtractResult {
-  const { tables, errors } = readPackageTables(input, { key: 'package', fileLabel: 'poetry.lock', schema: PoetryPackage });
+  const { tables, errors } = readPackageTables(input, { key: 'package', fileLabel: 'poetry.lock', schema: PoetryPackage, markers: ['metadata'] });
   const result: ExtractResult = { packages: [], notScannable: [], errors };
   for (const { entry, location } of tables) {
     addPackage(result, toExtractedPackage(entry, location), 'no version in the lock entry');

@@ -12,7 +12,7 @@ export function detectPylock(path: string): boolean {
 
 /** Reads every `[[packages]]` entry of a PEP 751 lock file except the project itself; never throws on bad input. */
 export function extractPylock(input: ExtractInput): ExtractResult {
-  const { tables, errors } = readPackageTables(input, { key: 'packages', fileLabel: 'pylock file', schema: PylockPackage });
+  const { tables, errors } = readPackageTables(input, { key: 'packages', fileLabel: 'pylock file', schema: PylockPackage, markers: ['lock-version'] });
   const result: ExtractResult = { packages: [], notScannable: [], errors };
   for (const { entry: locked, location } of tables) {
     // The lock's own project (`directory = { path = "." }`) is the code being scanned, not a dependency.

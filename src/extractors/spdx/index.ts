@@ -1,6 +1,6 @@
 import { parseJsonDocument } from '../common/json-document.js';
 import type { ExtractInput, ExtractResult, Extractor } from '../types.js';
-import { readSpdxDocument } from './read-document.js';
+import { isReadFromDocument, readSpdxDocument } from './read-document.js';
 
 function detect(path: string): boolean {
   const base = path.replace(/\\/g, '/').split('/').at(-1)?.toLowerCase() ?? '';
@@ -8,7 +8,7 @@ function detect(path: string): boolean {
 }
 
 function extract(input: ExtractInput): ExtractResult {
-  return readSpdxDocument(parseJsonDocument(input.path, input.text), input.path);
+  return readSpdxDocument(parseJsonDocument(input.path, input.text, { keep: isReadFromDocument }), input.path);
 }
 
 export const extractor: Extractor = {

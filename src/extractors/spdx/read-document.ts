@@ -1,10 +1,9 @@
 /**
  * Reads the packages of an SPDX 2.x JSON document (2.2 and 2.3 share the fields used here).
  */
-import { ChainwatchError } from '../../core/errors.js';
-import { arrayItems, keyLine, property, stringValue, type JsonDocument, type JsonNode } from '../common/json-document.js';
+import { arrayItems, keyLine, property, stringValue, type JsonDocument, type JsonNode, type JsonPath } from '../common/json-document.js';
 import { packageFromPurl, type PurlOutcome } from '../common/purl-package.js';
-import { addPackage } from '../common/result.js';
+import { addError, addErrors, addPackage } from '../common/result.js';
 import type { ExtractResult } from '../types.js';
 
 /** SPDX 2.3 spells the category `PACKAGE-MANAGER`; 2.2 tools wrote `PACKAGE_MANAGER`. */
@@ -23,6 +22,35 @@ const DEV_RELATIONSHIPS = new Set([
 const OPTIONAL_RELATIONSHIPS = new Set(['OPTIONAL_DEPENDENCY_OF', 'OPTIONAL_COMPONENT_OF']);
 /** `A <type> B`: A is needed by B at run time. */
 const RUNTIME_RELATIONSHIPS = new Set(['DEPENDENCY_OF', 'RUNTIME_DEPENDENCY_OF']);
+
+const ROOT_FIELDS: ReadonlySet<string> = new Set(['spdxVersion', 'SPDXID', 'documentDescribes', 'relationships', 'packages']);
+const PACKAGE_FIELDS: ReadonlySet<string> = new Set(['SPDXID', 'name', 'versionInfo', 'externalRefs']);
+const REFERENCE_FIELDS: ReadonlySet<string> = new Set(['referenceCategory', 'referenceType', 'referenceLocator']);
+const RELATIONSHIP_FIELDS: ReadonlySet<string> = new Set(['spdxElementId', 'relatedSpdxElement', 'relationshipType']);
+
+/**
+ * The parts of a document that are read (`keep` of parseJsonDocument): packages with their ids,
+ * names, versions and external references, and the relationships. `files`, `snippets`,
+ * checksums, licences and annotations (most of an image SBOM) are never built.
+ */
+export function isReadFromDocument(path: JsonPath): boolean {
+  const [top, index, field, referenceIndex, referenceField] = path;
+  switch (path.length) {
+    case 1:
+      return ROOT_FIELDS.has(String(top));
+    case 2:
+      return typeof index === 'number' && (top === 'documentDescribes' || top === 'relationships' || top === 'packages');
+    case 3:
+      if (top === 'relationships') return RELATIONSHIP_FIELDS.has(String(field));
+      return top === 'packages' && PACKAGE_FIELDS.has(String(field));
+    case 4:
+      return top === 'packages' && field === 'externalRefs' && typeof referenceIndex === 'number';
+    case 5:
+      return top === 'packages' && REFERENCE_FIELDS.has(String(referenceField));
+    default:
+      return false;
+  }
+}
 
 interface Relationships {
   /** SPDX ids the document describes (`documentDescribes`, `DESCRIBES`, `DESCRIBED_BY`). */
@@ -76,7 +104,7 @@ function purlReferences(spdxPackage: JsonNode): PurlReference[] {
 function readPackage(document: JsonDocument, path: string, spdxPackage: JsonNode, relationships: Relationships, result: ExtractResult): void {
   const startLine = document.lineAt(spdxPackage.offset);
   if (spdxPackage.type !== 'object') {
-    result.errors.push(new ChainwatchError('parse-error', 'a package must be a JSON object', { location: { path, line: startLine } }));
+    addError(result.errors, 'parse-error', 'a package must be a JSON object', { path, line: startLine });
     return;
   }
   const id = stringValue(property(spdxPackage, 'SPDXID')) ?? '';
@@ -96,7 +124,7 @@ function readPackage(document: JsonDocument, path: string, spdxPackage: JsonNode
     const line = keyLine(document, reference.node);
     const outcome = packageFromPurl(reference.purl, versionInfo, { path, line });
     if (outcome.kind === 'invalid') {
-      result.errors.push(new ChainwatchError('parse-error', outcome.reason, { location: { path, line } }));
+      addError(result.errors, 'parse-error', outcome.reason, { path, line });
     }
     chosen ??= { outcome, line };
     if (outcome.kind === 'package') {
@@ -120,20 +148,21 @@ function readPackage(document: JsonDocument, path: string, spdxPackage: JsonNode
 }
 
 export function readSpdxDocument(document: JsonDocument, path: string): ExtractResult {
-  const result: ExtractResult = { packages: [], notScannable: [], errors: [...document.errors] };
+  const result: ExtractResult = { packages: [], notScannable: [], errors: [] };
+  addErrors(result.errors, document.errors);
   const root = document.root;
   if (!root) return result;
   const spdxVersion = stringValue(property(root, 'spdxVersion'));
   if (root.type !== 'object' || !spdxVersion?.startsWith('SPDX-2.')) {
-    result.errors.push(
-      new ChainwatchError('unsupported-format', 'not an SPDX 2.x JSON document (no "spdxVersion": "SPDX-2.x")', {
-        location: { path, line: document.lineAt(root.offset) },
-      }),
-    );
+    addError(result.errors, 'unsupported-format', 'not an SPDX 2.x JSON document (no "spdxVersion": "SPDX-2.x")', { path, line: document.lineAt(root.offset) });
     return result;
   }
   const relationships = readRelationships(root);
-  for (const spdxPackage of arrayItems(property(root, 'packages'))) {
+  const packages = property(root, 'packages');
+  if (packages !== undefined && packages.type !== 'array') {
+    addError(result.errors, 'parse-error', `"packages" must be an array, found ${packages.type}`, { path, line: document.lineAt(packages.offset) });
+  }
+  for (const spdxPackage of arrayItems(packages)) {
     readPackage(document, path, spdxPackage, relationships, result);
   }
   return result;

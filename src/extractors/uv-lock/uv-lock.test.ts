@@ -196,11 +196,39 @@ describe('uv-lock edge cases', () => {
   });
 });
 
+describe('uv-lock hostile dependency graphs', () => {
+  const project = 'version = 1\nrequires-python = ">=3.9"\n\n[[package]]\nname = "me"\nversion = "0.1.0"\nsource = { virtual = "." }\n';
+
+  it('a project with 200,000 edges is read (they were spread into push(), a stack overflow)', () => {
+    const edges = Array.from({ length: 200_000 }, () => '{ name = "a" }').join(', ');
+    const text = `${project}dependencies = [${edges}]\n\n[[package]]\nname = "a"\nversion = "1.0"\n`;
+    const result = extractor.extract({ path: 'uv.lock', text });
+    expect(result.errors).toEqual([]);
+    expect(result.packages.map((found) => [found.name, found.dev, found.optional])).toEqual([['a', undefined, undefined]]);
+  });
+
+  it('20,000 packages of one name reached by 20,000 edges with different extras: linear, not 4×10⁸ steps', () => {
+    // The old walk kept one state per (package, extra) and died with "Set maximum size exceeded".
+    const count = 20_000;
+    const edges = Array.from({ length: count }, (_, index) => `{ name = "a", extra = ["e${index}"] }`).join(', ');
+    const packages = Array.from({ length: count }, (_, index) => `\n[[package]]\nname = "a"\nversion = "${index}"\n`).join('');
+    const result = extractor.extract({ path: 'uv.lock', text: `${project}dependencies = [${edges}]\n${packages}` });
+    expect(result.errors).toEqual([]);
+    expect(result.packages).toHaveLength(count);
+    expect(result.packages.every((found) => found.dev === undefined && found.optional === undefined)).toBe(true);
+  });
+
+  it('extras named like Object.prototype members are only extras', () => {
+    const text = `${project}dependencies = [{ name = "a", extra = ["constructor", "__proto__", "toString"] }]\n\n[[package]]\nname = "a"\nversion = "1.0"\n`;
+    expect(extractor.extract({ path: 'uv.lock', text }).packages.map((found) => found.name)).toEqual(['a']);
+  });
+});
+
 describe('uv-lock fuzz', () => {
   const fixtures = ['grouped-packages.lock', 'source-git.lock', 'names-outside-package-block.lock', 'two-packages.lock'].map(readFixture);
 
   function assertWellFormed(text: string): void {
-    expectWellFormed(extractor.extract({ path: 'uv.lock', text }), { path: 'uv.lock', errorCodes: ['parse-error'] });
+    expectWellFormed(extractor.extract({ path: 'uv.lock', text }), { path: 'uv.lock', errorCodes: ['parse-error', 'unsupported-format'] });
   }
 
   it('never throws on arbitrary text', () => {

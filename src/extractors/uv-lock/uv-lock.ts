@@ -10,7 +10,7 @@ export function detectUvLock(path: string): boolean {
 
 /** Reads every `[[package]]` of a uv.lock except the project's own (workspace) packages; never throws on bad input. */
 export function extractUvLock(input: ExtractInput): ExtractResult {
-  const { tables: locked, errors } = readPackageTables(input, { key: 'package', fileLabel: 'uv.lock', schema: UvPackage });
+  const { tables: locked, errors } = readPackageTables(input, { key: 'package', fileLabel: 'uv.lock', schema: UvPackage, markers: ['version', 'requires-python'] });
   const result: ExtractResult = { packages: [], notScannable: [], errors };
 
   const roles = dependencyRoles(locked.map((item) => item.entry));
@@ -63,16 +63,41 @@ function dependencyRoles(entries: UvPackage[]): Role[] {
   const roots = entries.flatMap((entry, index) => (isProjectItself(entry) ? [index] : []));
   if (roots.length === 0) return entries.map(() => 'unknown');
 
-  const byName = new Map<string, number[]>();
+  /**
+   * Where an edge leads: every package of its name, or of its name and version. Work is linear
+   * in the file: each group is expanded once, and for an extra only its members that define it
+   * are visited (a hostile file with 50,000 same-name packages and 50,000 edges each asking for
+   * another extra would otherwise cost 50,000 × 50,000 steps).
+   */
+  const groups = new Map<string, number[]>();
+  const addToGroup = (key: string, index: number) => {
+    const members = groups.get(key);
+    if (members) members.push(index);
+    else groups.set(key, [index]);
+  };
   entries.forEach((entry, index) => {
-    const key = normalizeName('PyPI', entry.name);
-    byName.set(key, [...(byName.get(key) ?? []), index]);
+    const name = normalizeName('PyPI', entry.name);
+    addToGroup(`${name}\u0000`, index);
+    if (entry.version !== undefined) addToGroup(`${name}\u0000${entry.version}`, index);
   });
+  const groupKey = (edge: UvDependency) => `${normalizeName('PyPI', edge.name)}\u0000${edge.version ?? ''}`;
 
-  function targets(edge: UvDependency): number[] {
-    const candidates = byName.get(normalizeName('PyPI', edge.name)) ?? [];
-    if (edge.version === undefined) return candidates;
-    return candidates.filter((index) => entries[index]!.version === edge.version);
+  /** The members of a group that define each extra, built once per group. */
+  const extrasOfGroup = new Map<string, Map<string, number[]>>();
+  function membersWithExtra(key: string, extra: string): number[] {
+    let byExtra = extrasOfGroup.get(key);
+    if (!byExtra) {
+      byExtra = new Map();
+      for (const index of groups.get(key) ?? []) {
+        for (const defined of Object.keys(entries[index]!['optional-dependencies'] ?? {})) {
+          const members = byExtra.get(defined);
+          if (members) members.push(index);
+          else byExtra.set(defined, [index]);
+        }
+      }
+      extrasOfGroup.set(key, byExtra);
+    }
+    return byExtra.get(extra) ?? [];
   }
 
   /** Follows edges from `start`; an edge with `extra = [...]` also activates those extras of its target. */
@@ -80,16 +105,24 @@ function dependencyRoles(entries: UvPackage[]): Role[] {
     const reached = new Set<number>();
     const visited = new Set<string>();
     const queue: UvDependency[] = [...start];
+    // Edges are pushed one at a time: spreading 200,000 of them into push() overflows the call stack.
+    const follow = (edges: readonly UvDependency[] | undefined) => {
+      for (const edge of edges ?? []) queue.push(edge);
+    };
     while (queue.length > 0) {
       const edge = queue.pop()!;
-      for (const index of targets(edge)) {
-        const target = entries[index]!;
-        reached.add(index);
-        for (const extra of ['', ...(edge.extra ?? [])]) {
-          const state = `${index}\u0000${extra}`;
-          if (visited.has(state)) continue;
-          visited.add(state);
-          queue.push(...(extra === '' ? (target.dependencies ?? []) : (target['optional-dependencies']?.[extra] ?? [])));
+      const key = groupKey(edge);
+      for (const extra of ['', ...(edge.extra ?? [])]) {
+        const state = `${key}\u0001${extra}`;
+        if (visited.has(state)) continue;
+        visited.add(state);
+        if (extra === '') {
+          for (const index of groups.get(key) ?? []) {
+            reached.add(index);
+            follow(entries[index]!.dependencies);
+          }
+        } else {
+          for (const index of membersWithExtra(key, extra)) follow(entries[index]!['optional-dependencies']?.[extra]);
         }
       }
     }

@@ -436,3 +436,28 @@ describe('yarn-lock never throws', () => {
     });
   });
 });
+
+describe('yarn.lock lines too long to parse', () => {
+  it('reports an overlong line and still reads every other entry, with their lines', () => {
+    // The parser's time grows with the square of a line's length: 150,000 blanks inside one
+    // line took half a minute before such lines were set aside.
+    const text = [
+      '# yarn lockfile v1',
+      '',
+      '',
+      '"a@^1.0.0":',
+      '  version "1.0.0"',
+      `  depend${' '.repeat(150_000)}encies:`,
+      '',
+      'b@^2.0.0:',
+      '  version "2.0.0"',
+      '',
+    ].join('\n');
+    const result = extractor.extract({ path: 'yarn.lock', text });
+    expect(result.packages.map((p) => [p.name, p.version, p.location.line])).toEqual([
+      ['a', '1.0.0', 4],
+      ['b', '2.0.0', 8],
+    ]);
+    expect(result.errors.map((error) => error.describe())).toEqual(['yarn.lock:6: line is 150015 characters long, with a run of blanks or a token too long to parse: not read']);
+  });
+});

@@ -1,8 +1,10 @@
 import { parseSyml } from '@yarnpkg/parsers';
-import { ChainwatchError } from '../../core/errors.js';
+import { excerpt } from '../../core/excerpt.js';
 import type { Location } from '../../core/package.js';
+import { withoutByteOrderMark } from '../common/byte-order-mark.js';
 import { originOf, type RemoteOrigin } from '../common/npm-source.js';
-import { addPackage, invalidEntry } from '../common/result.js';
+import { addError, addInvalidEntry, addPackage } from '../common/result.js';
+import { lineTooDeep, MAX_YAML_NESTING } from '../common/yaml-nesting.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult } from '../types.js';
 import { key, parseDescriptor, type Descriptor } from './descriptor.js';
 import { YarnBerryEntry, YarnClassicEntry } from './schema.js';
@@ -28,17 +30,22 @@ export function detectYarnLock(path: string): boolean {
  */
 export function extractYarnLock(input: ExtractInput): ExtractResult {
   const result: ExtractResult = { packages: [], notScannable: [], errors: [] };
-  const format: Format = BERRY_METADATA.test(input.text) ? 'berry' : 'classic';
-  const keyLines = indexKeyLines(input.text);
-  const whole = parseLockText(input.text, format);
+  // A byte-order mark would hide the classic header and Berry's `__metadata` from the patterns below.
+  const text = withoutOverlongLines(withoutByteOrderMark(input.text), input.path, result);
+  const format: Format = BERRY_METADATA.test(text) ? 'berry' : 'classic';
+  const keyLines = indexKeyLines(text);
+  const whole = parseLockText(text, format);
   let entries: Entry[];
   if (whole.ok) {
     entries = groupEntries(whole.value, (descriptor) => keyLines.lineOf.get(descriptor));
   } else {
-    const recovered = readEntryByEntry(input.text, format, keyLines.starts);
+    const recovered = readEntryByEntry(text, format, keyLines.starts);
     entries = recovered.entries;
-    const errors = recovered.errors.length > 0 ? recovered.errors : [whole.error];
-    for (const error of errors) result.errors.push(parseError(input.path, error.line, error.message));
+    // A file too big for parseSyml in one go (a RangeError inside it, seen at 200,000 entries) that
+    // reads entry by entry without an error is not broken: nothing to report then.
+    let errors = recovered.errors;
+    if (errors.length === 0 && whole.error.tooBig !== true) errors = [whole.error];
+    for (const error of errors) addError(result.errors, 'parse-error', error.message, { path: input.path, line: error.line });
   }
   for (const entry of entries) {
     const location: Location = entry.line === undefined ? { path: input.path } : { path: input.path, line: entry.line };
@@ -48,6 +55,59 @@ export function extractYarnLock(input: ExtractInput): ExtractResult {
   result.packages.sort(byLine);
   result.notScannable.sort(byLine);
   return result;
+}
+
+/**
+ * parseSyml's grammar takes time in the square of the length of one run of
+ * blanks or of one unbroken token (100,000 blanks inside a line: 13 s). Real
+ * lines are short, except key lines merging many descriptors (`a@^1, a@^2,
+ * …`), which parse quickly. So a line longer than MAX_LINE_LENGTH is read
+ * only when none of its blank runs is longer than MAX_BLANK_RUN and none of
+ * its tokens (between blanks and commas) longer than MAX_LINE_LENGTH;
+ * otherwise it is reported and blanked before parsing, keeping every other
+ * line's number.
+ */
+const MAX_LINE_LENGTH = 16 * 1024;
+const MAX_BLANK_RUN = 256;
+
+function parsesQuickly(text: string, start: number, end: number): boolean {
+  let blanks = 0;
+  let token = 0;
+  for (let index = start; index < end; index++) {
+    const code = text.charCodeAt(index);
+    if (code === 0x20 || code === 0x09 || code === 0x0d) {
+      blanks += 1;
+      token = 0;
+      if (blanks > MAX_BLANK_RUN) return false;
+    } else {
+      blanks = 0;
+      token = code === 0x2c ? 0 : token + 1;
+      if (token > MAX_LINE_LENGTH) return false;
+    }
+  }
+  return true;
+}
+
+function withoutOverlongLines(text: string, path: string, result: ExtractResult): string {
+  if (text.length <= MAX_LINE_LENGTH) return text;
+  let out: string | null = null;
+  let start = 0;
+  let line = 1;
+  while (start <= text.length) {
+    const newline = text.indexOf('\n', start);
+    const end = newline === -1 ? text.length : newline;
+    if (end - start > MAX_LINE_LENGTH && !parsesQuickly(text, start, end)) {
+      out ??= text.slice(0, start);
+      addError(result.errors, 'parse-error', `line is ${end - start} characters long, with a run of blanks or a token too long to parse: not read`, { path, line });
+    } else if (out !== null) {
+      out += text.slice(start, end);
+    }
+    if (newline === -1) break;
+    if (out !== null) out += '\n';
+    start = newline + 1;
+    line += 1;
+  }
+  return out ?? text;
 }
 
 /** One lock entry: the descriptors its key lists, its fields, and the line of its key. */
@@ -70,7 +130,8 @@ function groupEntries(parsed: Record<string, unknown>, lineOf: (descriptor: stri
     const descriptors = splitDescriptors(parsedKey);
     const shared = value !== null && typeof value === 'object' ? byValue.get(value) : undefined;
     if (shared) {
-      shared.descriptors.push(...descriptors);
+      // One at a time: a spread of a key with 200,000 descriptors would overflow the call stack.
+      for (const descriptor of descriptors) shared.descriptors.push(descriptor);
       continue;
     }
     const entry: Entry = { descriptors, value, line: lineOf(descriptors[0] ?? parsedKey) };
@@ -82,12 +143,12 @@ function groupEntries(parsed: Record<string, unknown>, lineOf: (descriptor: stri
 
 function readClassicEntry(entry: Entry, location: Location, result: ExtractResult): void {
   if (entry.descriptors.length === 0) {
-    result.errors.push(new ChainwatchError('parse-error', 'entry key names no package', { location }));
+    addError(result.errors, 'parse-error', 'entry key names no package', location);
     return;
   }
   const parsed = YarnClassicEntry.safeParse(entry.value);
   if (!parsed.success) {
-    result.errors.push(invalidEntry(`entry "${key(entry.descriptors)}"`, location, parsed.error.issues));
+    addInvalidEntry(result.errors, `entry "${excerpt(key(entry.descriptors))}"`, location, parsed.error.issues);
     return;
   }
   const descriptors = entry.descriptors.map(parseDescriptor);
@@ -112,12 +173,12 @@ function readClassicEntry(entry: Entry, location: Location, result: ExtractResul
 function readBerryEntry(entry: Entry, location: Location, result: ExtractResult): void {
   const parsed = YarnBerryEntry.safeParse(entry.value);
   if (!parsed.success) {
-    result.errors.push(invalidEntry(`entry "${key(entry.descriptors)}"`, location, parsed.error.issues));
+    addInvalidEntry(result.errors, `entry "${excerpt(key(entry.descriptors))}"`, location, parsed.error.issues);
     return;
   }
   const installed = resolveLocator(parsed.data.resolution);
   if (installed === null) {
-    result.errors.push(new ChainwatchError('parse-error', `cannot read resolution "${parsed.data.resolution}"`, { location }));
+    addError(result.errors, 'parse-error', `cannot read resolution "${excerpt(parsed.data.resolution)}"`, location);
     return;
   }
   // workspace:, link:, portal: and file: are the project itself or folders on disk.
@@ -231,9 +292,16 @@ function indexKeyLines(text: string): KeyLines {
 /** The descriptors a key line lists, unquoted as parseSyml unquotes them. */
 function keyLineDescriptors(rawLine: string): string[] {
   let text = rawLine.replace(/\r$/, '');
-  if (text.startsWith('? ')) text = text.slice(2);
-  else text = text.trimEnd().replace(/:$/, '');
   const descriptors: string[] = [];
+  if (text.startsWith('? ')) {
+    text = text.slice(2);
+  } else if (!text.trimEnd().endsWith(':')) {
+    // `key value` (v1) or `key: value` (Berry): a scalar entry, which parseSyml keys by its first token.
+    const key = /^("(?:[^"\\]|\\.)*"|[^\s:]+)/.exec(text)?.[1];
+    if (key !== undefined) descriptors.push(key.startsWith('"') ? unquote(key) : key);
+  } else {
+    text = text.trimEnd().replace(/:$/, '');
+  }
   let at = 0;
   while (at < text.length) {
     while (text[at] === ' ') at++;
@@ -253,7 +321,8 @@ function keyLineDescriptors(rawLine: string): string[] {
     while (text[at] === ' ') at++;
     if (text[at] === ',') at++;
     // The whole token too: parseSyml keys are whole tokens (v1) or whole lines (Berry), even odd ones.
-    descriptors.push(token, ...splitDescriptors(token));
+    descriptors.push(token);
+    for (const descriptor of splitDescriptors(token)) descriptors.push(descriptor);
   }
   return descriptors;
 }
@@ -271,6 +340,8 @@ function unquote(quoted: string): string {
 interface LineError {
   line: number;
   message: string;
+  /** The parser ran out of stack: the text was too big or too deep for it, not necessarily wrong. */
+  tooBig?: boolean;
 }
 
 type ParseOutcome = { ok: true; value: Record<string, unknown> } | { ok: false; error: LineError };
@@ -279,6 +350,10 @@ type ParseOutcome = { ok: true; value: Record<string, unknown> } | { ok: false; 
 function parseLockText(text: string, format: Format): ParseOutcome {
   const shift = format === 'classic' && !CLASSIC_HEADER.test(text) ? 1 : 0;
   const source = shift === 1 ? CLASSIC_HEADER_LINE + text : text;
+  // The v1 grammar recurses per level (a few thousand overflow the stack): too deep is not parsed.
+  // Entry by entry, only the deep entry is lost.
+  const deepLine = lineTooDeep(source);
+  if (deepLine !== undefined) return { ok: false, error: { line: Math.max(deepLine - shift, 1), message: `yarn.lock nests deeper than ${MAX_YAML_NESTING} levels` } };
   if (format !== 'classic') {
     const fast = parseBerryFastPath(source);
     if (fast) return { ok: true, value: fast };
@@ -319,8 +394,18 @@ function lineErrorOf(error: unknown, shift: number): LineError {
   let line = 1;
   if (typeof failure.location?.start?.line === 'number') line = failure.location.start.line - shift;
   else if (typeof failure.mark?.line === 'number') line = failure.mark.line + 1 - shift;
-  const reason = typeof failure.reason === 'string' ? failure.reason : typeof failure.message === 'string' ? failure.message.split('\n')[0] : undefined;
-  return { line: Math.max(line, 1), message: `yarn.lock does not parse: ${reason ?? String(error)}` };
+  const reason =
+    error instanceof RangeError
+      ? // The v1 grammar recurses per descriptor of a key: 200,000 of them overflow the stack.
+        'too long or too deeply nested for the parser'
+      : typeof failure.reason === 'string'
+        ? failure.reason
+        : typeof failure.message === 'string'
+          ? failure.message.split('\n')[0]
+          : undefined;
+  // The parsers' messages quote the input they met: bounded, like every quote of input.
+  const message = `yarn.lock does not parse: ${excerpt(reason ?? String(error), 200)}`;
+  return error instanceof RangeError ? { line: Math.max(line, 1), message, tooBig: true } : { line: Math.max(line, 1), message };
 }
 
 function safeDecode(text: string): string | null {
@@ -329,10 +414,6 @@ function safeDecode(text: string): string | null {
   } catch {
     return null;
   }
-}
-
-function parseError(path: string, line: number, message: string): ChainwatchError {
-  return new ChainwatchError('parse-error', message, { location: { path, line } });
 }
 
 function byLine(a: { location: Location }, b: { location: Location }): number {
