@@ -844,7 +844,7 @@ describe('OpenSSF Best Practices badge', () => {
       clock,
       lanes: 1,
       sleep: async (milliseconds) => void sleeps.push(milliseconds),
-      bestPractices: { client: createHttpClient({ dispatcher: agent, cachePath: null, retry: { retries: 0 }, clock }), baseUrl: 'https://bestpractices.test', repositoryUrlBase: 'https://github.test' },
+      bestPractices: { client: createHttpClient({ dispatcher: agent, retry: { retries: 0 }, clock }), baseUrl: 'https://bestpractices.test', repositoryUrlBase: 'https://github.test' },
     });
     const result = await collector.collectOrg('badged');
     const badges = Object.fromEntries(result.repos.map((repo) => [repo.repo, repo.bestPracticesBadge]));
@@ -881,7 +881,7 @@ describe('OpenSSF Best Practices site that does not answer', () => {
         events,
         lanes: 1,
         sleep: async () => {},
-        bestPractices: { client: createHttpClient({ dispatcher: agent, cachePath: null, retry: { retries: 0 }, clock }), baseUrl: 'https://bestpractices.test', repositoryUrlBase: 'https://github.test', timeoutMs: 100 },
+        bestPractices: { client: createHttpClient({ dispatcher: agent, retry: { retries: 0 }, clock }), baseUrl: 'https://bestpractices.test', repositoryUrlBase: 'https://github.test', timeoutMs: 100 },
       });
       const result = await collector.collectOrg('hung');
       expect(Date.now() - started).toBeLessThan(2500);
