@@ -28,6 +28,13 @@ module.exports = {
       to: { path: '\\.test\\.ts$|^test/|\\.fixture\\.ts$' },
     },
     {
+      name: 'no-command-imports-a-command',
+      severity: 'error',
+      comment: 'a command parses, calls one area function and renders; what two commands share lives in cli/ or in an area',
+      from: { path: '^src/cli/commands/([^/]+)\\.ts$', pathNot: '\\.fixture\\.ts$' },
+      to: { path: '^src/cli/commands/', pathNot: '^src/cli/commands/$1\\.ts$' },
+    },
+    {
       name: 'cli-and-server-are-not-imported',
       severity: 'error',
       comment: 'front ends are leaves',

@@ -1,8 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { AdvisorySourceStatus } from '../../advisories/types.js';
-import type { EventSink } from '../../core/events.js';
 import { ECOSYSTEMS, parseEcosystem, type Ecosystem } from '../../core/package.js';
+import { downloadDatabase } from '../advisory-database.js';
 import { describeError, eventRenderer, warn, type CliIo } from '../io.js';
 
 interface DatabaseOptions {
@@ -13,52 +13,6 @@ interface UpdateCommandOptions extends DatabaseOptions {
   ecosystem: string[];
   osvUrl?: string;
   full?: boolean;
-}
-
-/**
- * Downloads (or refreshes) the OSV exports for `ecosystems` into the database.
- * Ecosystems OSV publishes nothing for (conda) are reported as such, not skipped silently.
- */
-export async function downloadDatabase(
-  io: CliIo,
-  databasePath: string,
-  ecosystems: readonly Ecosystem[],
-  osvUrl: string | undefined,
-  events: EventSink,
-  full = false,
-): Promise<AdvisorySourceStatus[]> {
-  const [{ OSV_EXPORT_FOLDERS, resolveOsvBaseUrl, updateAdvisoryDatabase }, { openSqliteStore }] = await Promise.all([
-    import('../../advisories/update.js'),
-    import('../../store/sqlite-store.js'),
-  ]);
-  const statuses: AdvisorySourceStatus[] = [];
-  const folders: string[] = [];
-  for (const ecosystem of ecosystems) {
-    const folder = OSV_EXPORT_FOLDERS[ecosystem];
-    if (folder) folders.push(folder);
-    else statuses.push({ name: `osv:${ecosystem}`, reachable: false, error: `OSV publishes no advisories for ${ecosystem}` });
-  }
-  if (folders.length === 0) return statuses;
-  const baseUrl = resolveOsvBaseUrl({ flag: osvUrl, env: io.env });
-  const store = openSqliteStore(databasePath);
-  let result;
-  try {
-    result = await updateAdvisoryDatabase({
-      store,
-      ecosystems: folders,
-      baseUrl,
-      // Unreachable exports come back as statuses, which the caller reports once; only progress passes through.
-      events: { emit: (event) => (event.type === 'progress' ? events.emit(event) : undefined) },
-      full,
-    });
-  } finally {
-    store.close();
-  }
-  for (const entry of result.ecosystems) {
-    for (const error of entry.errors) warn(io, describeError(error));
-    statuses.push({ name: entry.name, reachable: entry.reachable, ...(entry.records !== undefined ? { records: entry.records } : {}), ...(entry.error ? { error: entry.error } : {}) });
-  }
-  return statuses;
 }
 
 /** `db update`: exit 0 when every export answered, 2 when one could not be reached (the database is then unchanged for it). */

@@ -49,7 +49,7 @@ export async function runScan(io: CliIo, targets: string[], options: ScanCommand
     import('../../report/render.js'),
     import('../../store/sqlite-store.js'),
   ]);
-  const { downloadDatabase } = await import('./db.js');
+  const { downloadDatabase } = await import('../advisory-database.js');
   const renderer = eventRenderer(io, { verbose: options.verbose ?? false });
   const databasePath = options.localDb ? (options.db ?? defaultDatabasePath(io.env)) : null;
   let report: ScanReport;
