@@ -15,17 +15,14 @@ afterEach(() => {
   for (const dir of directories.splice(0)) dir.remove();
 });
 
-/** Within this, or the input was waited on: a FIFO without a writer blocks a plain read for ever. */
-const PROMPTLY_MS = 5000;
+/* A FIFO without a writer blocks a plain read for ever: a regression hangs these tests until their time limit. */
 
 describe('advisory inputs that are not regular files (issue 7: FIFOs blocked for ever)', () => {
   it('db import <fifo> fails at once, naming it, and leaves the database empty', async () => {
     const dir = tempDir();
     const fifo = path.join(dir, 'all.zip');
     execFileSync('mkfifo', [fifo]);
-    const started = performance.now();
     const run = await runCli(['db', 'import', fifo, '--db', path.join(dir, 'advisories.sqlite')]);
-    expect(performance.now() - started).toBeLessThan(PROMPTLY_MS);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`${fifo}: is not a regular file`);
     expect(run.stdout).toContain(`${fifo}: 0 records imported`);
@@ -36,9 +33,7 @@ describe('advisory inputs that are not regular files (issue 7: FIFOs blocked for
     const fifo = path.join(dir, 'advisories');
     execFileSync('mkfifo', [fifo]);
     writeFileSync(path.join(dir, 'requirements.txt'), 'demo-package==1.0\n');
-    const started = performance.now();
     const run = await runCli(['scan', '--offline', '--no-local-db', '--advisories', fifo, '--format', 'json', path.join(dir, 'requirements.txt')]);
-    expect(performance.now() - started).toBeLessThan(PROMPTLY_MS);
     expect(run.code).toBe(2);
     const report = JSON.parse(run.stdout) as { sources: { name: string; reachable: boolean; error?: string }[] };
     expect(report.sources).toEqual([{ name: `advisories ${fifo}`, reachable: false, records: null, error: 'is not a regular file (a device, FIFO or socket is never read)' }]);
@@ -58,9 +53,7 @@ describe('db import of a zip whose entries overlap (issue 7: 64 KB ran past 600 
     const dir = tempDir();
     const zip = path.join(dir, 'all.zip');
     writeFileSync(zip, overlappingBomb(1000, 16 * 1024 * 1024));
-    const started = performance.now();
     const run = await runCli(['db', 'import', zip, '--db', path.join(dir, 'advisories.sqlite')]);
-    expect(performance.now() - started).toBeLessThan(PROMPTLY_MS);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(new RegExp(`${zip.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not a readable zip archive: entries "BOMB-\\d+\\.json" and "BOMB-\\d+\\.json" both start at offset 0`));
     expect(run.stdout).toContain('records imported');

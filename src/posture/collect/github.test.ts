@@ -551,14 +551,13 @@ describe('timeouts and deadlines', () => {
   const collector = (extra: Partial<GithubCollectorOptions> = {}, events = collectingSink()) =>
     createGithubCollector({ token: TOKEN, baseUrl: fake.url, clock, events, retryBaseMs: 1, requestTimeoutMs: 100, sleep: async () => {}, ...extra });
 
-  async function failureOf(work: Promise<unknown>): Promise<{ error: HostError; milliseconds: number }> {
-    const started = Date.now();
+  async function failureOf(work: Promise<unknown>): Promise<{ error: HostError }> {
     const error = await work.then(
       () => null,
       (failure: unknown) => failure,
     );
     expect(error).toBeInstanceOf(HostError);
-    return { error: error as HostError, milliseconds: Date.now() - started };
+    return { error: error as HostError };
   }
 
   it('an API that accepts and never answers: each attempt is cut off, retried, then the organisation fails', async () => {
@@ -566,11 +565,10 @@ describe('timeouts and deadlines', () => {
     const events = collectingSink();
     const slow = collector({}, events);
     try {
-      const { error, milliseconds } = await failureOf(slow.collectOrg('slow'));
+      const { error } = await failureOf(slow.collectOrg('slow'));
       expect(error.message).toMatch(/^(GraphQL repositories of slow|GET \/orgs\/slow\/[a-z_/]+(\?per_page=100)?): GitHub gave no complete answer within 100ms \(tried 4 times\)$/);
       expect(error.status).toBeUndefined();
       expect(error.retryable).toBe(true);
-      expect(milliseconds).toBeLessThan(5000);
       expect(slow.stats().byRoute['POST /graphql']).toBe(4);
       const shown = [error.message, inspect(error, { depth: 20, showHidden: true }), JSON.stringify(events.events)].join('\n');
       expect(shown).not.toContain(TOKEN);
@@ -601,10 +599,9 @@ describe('timeouts and deadlines', () => {
     fake.injectFault({ kind: 'no-answer', times: Number.POSITIVE_INFINITY });
     try {
       const slow = collector({ requestTimeoutMs: 60_000, deadlineMs: 300 });
-      const { error, milliseconds } = await failureOf(slow.collectOrg('slow'));
+      const { error } = await failureOf(slow.collectOrg('slow'));
       expect(error.message).toBe('GitHub collection of slow did not finish within 300ms (rate-limit waits not counted)');
       expect(error.retryable).toBe(true);
-      expect(milliseconds).toBeLessThan(3000);
       // Nothing is left waiting on the server: every request of the collection was cancelled.
       await expect.poll(() => fake.openRequests(), { timeout: 2000 }).toBe(0);
     } finally {
@@ -873,7 +870,6 @@ describe('OpenSSF Best Practices site that does not answer', () => {
     site.intercept({ path: /^\/projects\.json/, method: 'GET' }).reply(200, '[]', { headers: { 'content-type': 'application/json' } }).delay(3000);
     const events = collectingSink();
     try {
-      const started = Date.now();
       const collector = createGithubCollector({
         token: TOKEN,
         baseUrl: fake.url,
@@ -884,7 +880,6 @@ describe('OpenSSF Best Practices site that does not answer', () => {
         bestPractices: { client: createHttpClient({ dispatcher: agent, retry: { retries: 0 }, clock }), baseUrl: 'https://bestpractices.test', repositoryUrlBase: 'https://github.test', timeoutMs: 100 },
       });
       const result = await collector.collectOrg('hung');
-      expect(Date.now() - started).toBeLessThan(2500);
       const reasons = result.repos.map((repo) => (repo.bestPracticesBadge.available ? 'known' : repo.bestPracticesBadge.reason));
       expect(reasons).toEqual([
         'the OpenSSF Best Practices site gave no answer within 100ms',

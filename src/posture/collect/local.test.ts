@@ -225,9 +225,7 @@ describe('collectLocalRepo on hostile checkouts', () => {
     // A device behind a name the collector reads: readFile would read /dev/zero until the process dies.
     symlinkSync('/dev/zero', join(org, '.github', 'security.md'));
     const events = collectingSink();
-    const started = Date.now();
     const facts = await collectLocalRepo(join(org, 'repo'), { events });
-    expect(Date.now() - started).toBeLessThan(2000);
     expect(facts.commits).toEqual({ available: false, reason: '.git-facts.json not read: is not a regular file (a device, FIFO or socket is never read)' });
     // Neither candidate was read: the org has no readable policy.
     expect(facts.orgSecurityPolicy).toEqual({ available: true, value: null });

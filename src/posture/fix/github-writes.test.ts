@@ -128,7 +128,6 @@ describe('createGithubWrites against an API that accepts and never answers', () 
 
   it('a read and a write each fail after the time limit, saying whether the change may have been made, never the token', async () => {
     const github = createGithubWrites({ apiUrl: api, token: TOKEN, timeoutMs: 100 });
-    const started = Date.now();
     const read = (await github.defaultBranch('o/r').then(
       () => null,
       (caught: unknown) => caught,
@@ -137,7 +136,6 @@ describe('createGithubWrites against an API that accepts and never answers', () 
       () => null,
       (caught: unknown) => caught,
     )) as HostError;
-    expect(Date.now() - started).toBeLessThan(3000);
     expect(read).toBeInstanceOf(HostError);
     expect(read.message).toBe('GET /repos/o/r: GitHub gave no complete answer within 100ms');
     expect(write.message).toBe('POST /repos/o/r/issues: GitHub gave no complete answer within 100ms (the change may still have been made)');
