@@ -9,7 +9,7 @@ import type { EcosystemResolution, EcosystemResolver, ResolveContext, ResolvedPa
 import { GRAPH_ECOSYSTEMS, type GraphEcosystem } from './roots.js';
 import { advisorySignals, mergeSignals, noAdvisories, signalsFromFacts, unknown, withRepositoryConfidence, type AdvisoryLookup, type GraphSignals } from './signals.js';
 import type { DependencyGraph, GraphEdge, GraphNode, SourceStatus } from './types.js';
-import { compareText } from './order.js';
+import { compareText } from '../core/compare.js';
 
 export interface BuildGraphOptions {
   roots: readonly RootRequest[];

@@ -10,6 +10,7 @@
  * markers become virtual packages. See readme.md for what it does and does not
  * reproduce.
  */
+import { compareText } from '../../core/compare.js';
 import { ChainwatchError } from '../../core/errors.js';
 import { silentSink, type EventSink } from '../../core/events.js';
 import { normalizeName } from '../../core/package.js';
@@ -818,7 +819,7 @@ class Resolver {
       if (caveat) this.#unknown.push({ name: resolved.name, version: resolved.version, reason: `dependencies may be incomplete: ${caveat}` });
     }
     return {
-      packages: [...packages.values()].sort((a, b) => a.name.localeCompare(b.name)),
+      packages: [...packages.values()].sort((a, b) => compareText(a.name, b.name)),
       edges,
       unknown: this.#unknown,
       stats: { decisions: this.#decisions, ...this.#state.counts },
