@@ -1,6 +1,6 @@
 import type { Ecosystem } from '../../core/package.js';
 import { computeReach } from '../../graph/concerns.js';
-import { normalizeRepositoryUrl } from '../../graph/repository.js';
+import { normalizeRepositoryUrl } from '../../core/repository-url.js';
 import type { DependencyGraph } from '../../graph/types.js';
 import type { RepoImportance } from './types.js';
 
