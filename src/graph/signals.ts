@@ -7,7 +7,7 @@ import type { Ecosystem } from '../core/package.js';
 import { getScheme } from '../ecosystems/index.js';
 import type { Version } from '../ecosystems/types.js';
 import { pickRepository, repositoryConfidence, type ManifestLookup } from './repository.js';
-import type { PackageFacts, ReleaseFact } from './resolver.js';
+import type { PackageFacts, PackageRelease } from './resolver.js';
 import type { PackageSignals, Signal, SourceStatus } from './types.js';
 
 /**
@@ -117,13 +117,13 @@ function maintainerSignals(maintainers: PackageFacts['maintainers']): Pick<Graph
  * The previous version is the highest release below this one (pre-releases
  * only count before a pre-release). No previous version: nothing could be dropped.
  */
-function provenanceDropped(target: SignalTarget, facts: PackageFacts, releases: readonly ReleaseFact[] | null): Signal<boolean> {
+function provenanceDropped(target: SignalTarget, facts: PackageFacts, releases: readonly PackageRelease[] | null): Signal<boolean> {
   const current = facts.provenance ?? releases?.find((release) => release.version === target.version)?.provenance ?? null;
   if (releases === null) return unknown('the registry gave no release history');
   const scheme = getScheme(target.ecosystem);
   const parsed = scheme.parse(target.version);
   if (!parsed.ok) return unknown(`version ${target.version} does not parse as ${target.ecosystem}`);
-  let previous: { release: ReleaseFact; version: Version } | null = null;
+  let previous: { release: PackageRelease; version: Version } | null = null;
   for (const release of releases) {
     const candidate = scheme.parse(release.version);
     if (!candidate.ok || candidate.value.compare(parsed.value) >= 0) continue;
