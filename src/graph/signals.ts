@@ -3,6 +3,7 @@ import { createPackageMatcher, type PackageMatcher, type RecordSource } from '..
 import { highestSeverity } from '../advisories/severity.js';
 import type { SeverityLevel } from '../advisories/types.js';
 import type { Clock } from '../core/clock.js';
+import { known, knownIfPresent, unknown } from '../core/known.js';
 import type { Ecosystem } from '../core/package.js';
 import { getScheme } from '../ecosystems/index.js';
 import type { Version } from '../ecosystems/types.js';
@@ -47,14 +48,6 @@ export type SignalName = (typeof SIGNAL_NAMES)[number];
 
 const DAY_MS = 86_400_000;
 
-export function known<T>(value: T): Signal<T> {
-  return { known: true, value };
-}
-
-export function unknown<T = never>(reason: string): Signal<T> {
-  return { known: false, reason };
-}
-
 export interface SignalTarget {
   ecosystem: Ecosystem;
   name: string;
@@ -77,12 +70,12 @@ export function signalsFromFacts(target: SignalTarget, facts: PackageFacts, cloc
     ageDays: Number.isFinite(releasedMs) ? known(Math.max(0, Math.floor((now - releasedMs) / DAY_MS))) : unknown(noTime),
     releasesLastYear: times.length > 0 ? known(times.filter((time) => now - time <= 365 * DAY_MS).length) : unknown(noReleases),
     daysSinceLastRelease: times.length > 0 ? known(Math.floor((now - latest(times)) / DAY_MS)) : unknown(noReleases),
-    yanked: fromNullable(facts.yanked ?? thisRelease?.yanked, target.ecosystem === 'npm' ? 'npm has no yanked releases (only deprecation)' : 'the registry did not say'),
-    deprecated: fromNullable(facts.deprecated, target.ecosystem === 'npm' ? 'the registry did not say' : `${target.ecosystem} has no deprecation flag`),
-    installScripts: fromNullable(facts.installScripts, target.ecosystem === 'npm' ? 'the manifest was not read' : `${target.ecosystem} packages have no install scripts field`),
-    provenance: fromNullable(facts.provenance ?? thisRelease?.provenance, 'the registry did not show whether provenance exists'),
+    yanked: knownIfPresent(facts.yanked ?? thisRelease?.yanked, target.ecosystem === 'npm' ? 'npm has no yanked releases (only deprecation)' : 'the registry did not say'),
+    deprecated: knownIfPresent(facts.deprecated, target.ecosystem === 'npm' ? 'the registry did not say' : `${target.ecosystem} has no deprecation flag`),
+    installScripts: knownIfPresent(facts.installScripts, target.ecosystem === 'npm' ? 'the manifest was not read' : `${target.ecosystem} packages have no install scripts field`),
+    provenance: knownIfPresent(facts.provenance ?? thisRelease?.provenance, 'the registry did not show whether provenance exists'),
     provenanceDropped: provenanceDropped(target, facts, releases),
-    license: fromNullable(facts.license || null, 'no licence given'),
+    license: knownIfPresent(facts.license || null, 'no licence given'),
     ...maintainerSignals(facts.maintainers),
   };
   const repository = pickRepository(facts.repositoryUrls ?? [], { allowShorthand: target.ecosystem === 'npm' });
@@ -97,10 +90,6 @@ function latest(times: readonly number[]): number {
   let found = Number.NEGATIVE_INFINITY;
   for (const time of times) if (time > found) found = time;
   return found;
-}
-
-function fromNullable<T>(value: T | null | undefined, reason: string): Signal<T> {
-  return value === null || value === undefined ? unknown(reason) : known(value);
 }
 
 function maintainerSignals(maintainers: PackageFacts['maintainers']): Pick<GraphSignals, 'maintainers' | 'maintainerNames'> {

@@ -1,9 +1,9 @@
 import semver from 'semver';
 import type { Clock } from '../../core/clock.js';
+import { known, unknown } from '../../core/known.js';
 import { normalizeRepositoryUrl } from '../../core/repository-url.js';
 import { isFullPackument } from '../../ecosystems/npm/registry.js';
 import type { NpmManifest, NpmPackument, NpmRepository } from '../../ecosystems/npm/schema.js';
-import { known, unknown } from '../signals.js';
 import type { PackageSignals, Signal } from '../types.js';
 
 /**
