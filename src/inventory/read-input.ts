@@ -1,6 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { ChainwatchError } from '../core/errors.js';
+import { ChainwatchError, fail, ok, type Result } from '../core/errors.js';
 
 /**
  * The one way chainwatch reads a file it was given (a lockfile, an include,
@@ -133,6 +133,20 @@ export async function readInputText(path: string, options: ReadInputOptions): Pr
 
 export function readInputTextSync(path: string, options: ReadInputOptions): string {
   return decodeUtf8(readInputBytesSync(path, options), options.displayPath ?? path);
+}
+
+/**
+ * A configuration file's text (at most INPUT_LIMITS.config), or the reason it
+ * cannot be read as an error value: `cannot read <what>: <why>`, located at
+ * the file. chainwatch.yaml and waiver files are read this way.
+ */
+export function readConfigText(path: string, what: string): Result<string> {
+  try {
+    return ok(readInputTextSync(path, { maxBytes: INPUT_LIMITS.config }));
+  } catch (error) {
+    if (!(error instanceof ChainwatchError)) throw error;
+    return fail(new ChainwatchError(error.code, `cannot read ${what}: ${error.message}`, { location: error.location ?? { path }, cause: error }));
+  }
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
