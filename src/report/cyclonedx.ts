@@ -5,7 +5,7 @@ import { renderJson } from './json.js';
 import { compareText } from '../core/compare.js';
 import { comparePackages, groupFindingsByAdvisory, orderReport, uniqueLocations } from './ordering.js';
 import { formatLocation, otherIds } from './summary.js';
-import type { ScanReport, ScannedPackage } from './types.js';
+import type { ScanReport, ScannedPackage } from '../scan/types.js';
 
 export interface CycloneDxOptions {
   /** When the scan ran; becomes `metadata.timestamp` and part of the serial number. Omitted when absent. */

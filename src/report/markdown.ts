@@ -3,7 +3,7 @@ import { describeSeverity, escapeMarkdown, markdownCode, markdownTable } from '.
 import { compareText } from '../core/compare.js';
 import { groupFindingsByAdvisory, mostSevere, orderReport } from './ordering.js';
 import { describeSummary, formatLocation, otherIds, severityLabel, summarizeReport } from './summary.js';
-import type { ScanReport } from './types.js';
+import type { ScanReport } from '../scan/types.js';
 
 function codeList(values: readonly string[], empty: string): string {
   return values.length > 0 ? values.map(markdownCode).join(', ') : empty;

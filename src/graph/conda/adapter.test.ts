@@ -18,7 +18,7 @@ describe('createCondaResolver on the fixture channel (conda-forge records served
   afterAll(() => channel.close());
 
   it('resolves jupyterlab, draws runtime edges and a twin to PyPI through buildGraph, and says which channel has no URL', async () => {
-    const http = createHttpClient({ cachePath: null, retry: { retries: 0 }, sleep: async () => {} });
+    const http = createHttpClient({ retry: { retries: 0 }, sleep: async () => {} });
     try {
       const resolver = createCondaResolver({
         channelFor: (name) => (name === 'conda-forge' ? createCondaChannel({ http, channelUrl: `${origin}/conda-forge/`, subdirs: ['noarch', 'linux-64'], formats: ['json'] }) : null),
@@ -40,7 +40,7 @@ describe('createCondaResolver on the fixture channel (conda-forge records served
   });
 
   it('a channel that cannot be reached is an unreachable source, never an empty answer', async () => {
-    const http = createHttpClient({ cachePath: null, retry: { retries: 0 }, sleep: async () => {} });
+    const http = createHttpClient({ retry: { retries: 0 }, sleep: async () => {} });
     try {
       const closed = await new Promise<string>((resolve) => {
         const probe = createServer();

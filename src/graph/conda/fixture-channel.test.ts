@@ -9,6 +9,7 @@ import { createHttpClient } from '../../http/client.js';
 import type { HttpClient, SourceFailure } from '../../http/types.js';
 import { buildCondaGraph } from './graph.js';
 import { resolveConda } from './resolve.js';
+import { openHttpCache } from '../../store/http-cache.js';
 
 /**
  * The conda path end to end on the fixture channel
@@ -294,7 +295,7 @@ describe('buildCondaGraph on the fixture channel', () => {
 
 describe('through the real HTTP client (src/http/client.ts)', () => {
   function realClient(): HttpClient {
-    return createHttpClient({ cachePath: ':memory:', retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 1 }, sleep: async () => {} });
+    return createHttpClient({ openCache: () => openHttpCache(':memory:'), retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 1 }, sleep: async () => {} });
   }
 
   it('resolves the sharded channel, and a second run takes the content-addressed shards from the cache', async () => {
