@@ -123,7 +123,7 @@ async function planFix(check: FixableCheckId, facts: RepoFacts, resolver: Action
   switch (check) {
     case 'dependency-update-tool': {
       // Without the tree, ecosystems come from the files that were read.
-      const paths = facts.paths.available ? facts.paths.value : facts.files.map((file) => file.path);
+      const paths = facts.paths.known ? facts.paths.value : facts.files.map((file) => file.path);
       return planDependabotConfig(facts.repo, paths, facts.files);
     }
     case 'pinned-actions':
