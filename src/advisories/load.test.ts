@@ -177,15 +177,23 @@ describe('loadAdvisoryDirectory on bad input', () => {
 
   it('reports the same errors, lines and records on worker threads', async () => {
     const root = tempDir();
-    const files: Record<string, string> = { ...BAD_FILES };
+    const files: Record<string, string> = {
+      ...BAD_FILES,
+      // The workers read with the calling thread's own options: numbers stay as written, a repeated key keeps its last value.
+      'numbers/NUM-1.yaml': 'id: NUM-1\nmodified: "2024-01-01T00:00:00Z"\naffected:\n- versions:\n  - 1.10\n  - 007\n  - 0x1F\n  - .inf\n',
+      'numbers/DUP-1.yaml': 'id: DUP-0\nmodified: "2024-01-01T00:00:00Z"\nid: DUP-1\n',
+    };
     for (let index = 0; index < PARALLEL_THRESHOLD; index++) {
       files[`many/REC-${String(index).padStart(4, '0')}.yaml`] = `id: REC-${index}\nmodified: "2024-01-01T00:00:00Z"\naliases:\n- CVE-2024-${index}\n`;
     }
     writeTree(root, files);
     const inThread = await loadAdvisoryDirectory(root, { workers: 0 });
     const parallel = await loadAdvisoryDirectory(root, { workers: 3 });
-    expect(inThread.records).toHaveLength(PARALLEL_THRESHOLD);
+    expect(inThread.records).toHaveLength(PARALLEL_THRESHOLD + 2);
     expect(parallel.records).toEqual(inThread.records);
+    const parallelById = new Map(parallel.records.map((record) => [record.id, record]));
+    expect(parallelById.get('NUM-1')?.affected?.[0]?.versions).toEqual(['1.10', '007', '0x1F', '.inf']);
+    expect(parallelById.has('DUP-1')).toBe(true);
     expect(relativeErrors(parallel, root)).toEqual(relativeErrors(inThread, root));
     expect(relativeErrors(parallel, root)).toHaveLength(EXPECTED_BAD.length);
   });

@@ -7,7 +7,7 @@ import { readZipDirectorySync, readZipMemberSync, type ZipLimits } from '../core
 import { INPUT_LIMITS, readInputBytes, readInputText } from '../inventory/read-input.js';
 import { findNodeAtLocation, parse as parseJsonTolerantly, parseTree, type ParseError } from 'jsonc-parser';
 import { yamlNestingExceeds } from '../core/nesting.js';
-import { LineCounter, parse as parseYaml, parseDocument, YAMLParseError, type DocumentOptions, type ParseOptions, type SchemaOptions, type ToJSOptions } from 'yaml';
+import { LineCounter, parse as parseYaml, parseDocument, type DocumentOptions, type ParseOptions, type SchemaOptions, type ToJSOptions } from 'yaml';
 import { ChainwatchError, fail, type ErrorLocation, type Result } from '../core/errors.js';
 import type { AdvisoryImportSink, ImportStats } from './store.js';
 import { issuePathOf, parseOsvRecord } from './osv-schema.js';
@@ -37,24 +37,39 @@ export function advisoryFormatOf(fileName: string): AdvisoryFormat | null {
   return null;
 }
 
-/** The YAML tags dropped from the core schema (see YAML_OPTIONS). */
-const NUMBER_TAG = /(?:^|:)(?:int|float)/;
-
 /**
- * YAML 1.2 core schema without its number tags: every OSV field that looks
+ * YAML 1.2 core schema without its number tags (the failsafe schema's maps,
+ * sequences and strings, and core's null and bool): every OSV field that looks
  * numeric is a string (`versions: [1.10]` must stay "1.10", not become 1.1),
  * so plain scalars such as `1.10` or `007` are kept as written. `logLevel:
- * 'error'` keeps the library from printing warnings.
+ * 'error'` keeps the library from printing warnings. Plain data, so the
+ * parser threads get these very options (workerData) instead of a copy.
  */
-const YAML_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions & ToJSOptions = {
-  schema: 'core',
-  customTags: (tags) => tags.filter((tag) => !NUMBER_TAG.test(typeof tag === 'string' ? tag : tag.tag)),
+const YAML_OPTIONS = {
+  schema: 'failsafe',
+  customTags: ['null', 'bool'],
   logLevel: 'error',
   prettyErrors: true, // fills in linePos on errors only
   // A repeated key keeps its last value, as PyYAML (which the PyPA database is read with) does; the
   // library's duplicate check compares every key with every other (20,000 keys: 4.5 s per record).
   uniqueKeys: false,
-};
+} as const satisfies ParseOptions & DocumentOptions & SchemaOptions & ToJSOptions;
+
+/** A YAML parse failure as a worker thread passes it back (the fields describeYamlFailure reads). */
+type YamlFailure = { name?: unknown; message?: unknown; linePos?: readonly { line: number }[] };
+
+/**
+ * What a failed parse reports: for the library's YAMLParseError the first
+ * line of its message (the rest is a pretty excerpt) and the line it names;
+ * for anything else the whole message and no line. Duck-typed: a worker's
+ * error arrives as its fields.
+ */
+function describeYamlFailure(error: unknown): { message: string; line: number | undefined } {
+  const fields: YamlFailure = typeof error === 'object' && error !== null ? error : {};
+  const message = typeof fields.message === 'string' ? fields.message : String(error);
+  if (fields.name !== 'YAMLParseError') return { message, line: undefined };
+  return { message: (message.split('\n')[0] ?? message).replace(/:$/, ''), line: fields.linePos?.[0]?.line };
+}
 
 function lineAt(text: string, offset: number): number {
   let line = 1;
@@ -130,12 +145,8 @@ function parseSyntax(text: string, format: AdvisoryFormat, filePath: string): Re
   try {
     return { ok: true, value: parseYaml(text, YAML_OPTIONS) };
   } catch (error) {
-    if (error instanceof YAMLParseError) {
-      const line = error.linePos?.[0].line;
-      const message = (error.message.split('\n')[0] ?? error.message).replace(/:$/, '');
-      return syntaxError(`invalid YAML: ${message}`, locationOf(filePath, line), error);
-    }
-    return syntaxError(`invalid YAML: ${(error as Error).message}`, { path: filePath }, error);
+    const { message, line } = describeYamlFailure(error);
+    return syntaxError(`invalid YAML: ${message}`, locationOf(filePath, line), error);
   }
 }
 
@@ -316,30 +327,24 @@ export async function* iterateAdvisoryDirectory(dir: string, options: DirectoryL
  * schema validation ~0.03 ms), so workers parse while the calling thread
  * reads (bounded, regular files only: readAdvisoryFile) and validates. It is
  * source text because load.ts must work both from TypeScript sources (tests)
- * and compiled output; keep it in step with parseSyntax() and YAML_OPTIONS
- * above. A value too deep to pass back as JSON is handed back undecided: the
- * calling thread then parses that file itself, so both paths give the same
- * answer.
+ * and the bundle (dist/cli), where no module file beside this one exists. It
+ * only moves data: the options are YAML_OPTIONS themselves (workerData), and
+ * a failure comes back as its fields for describeYamlFailure, so parseSyntax()
+ * and the workers read and report YAML the same way. A value too deep to pass
+ * back as JSON is handed back undecided: the calling thread then parses that
+ * file itself, so both paths give the same answer.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { parse, YAMLParseError } = require(workerData.yamlPath);
-const numberTag = new RegExp(workerData.numberTagPattern);
-const options = {
-  schema: 'core',
-  customTags: (tags) => tags.filter((tag) => !numberTag.test(typeof tag === 'string' ? tag : tag.tag)),
-  logLevel: 'error',
-  prettyErrors: true, // fills in linePos on errors only
-  uniqueKeys: false,
-};
+const { parse } = require(workerData.yamlPath);
 function parseOne(task) {
   let value;
   try {
-    value = parse(task.text, options);
+    value = parse(task.text, workerData.options);
   } catch (error) {
-    const message = String(error && error.message);
-    const line = error instanceof YAMLParseError && error.linePos ? error.linePos[0].line : undefined;
-    return { index: task.index, failure: 'syntax', message: 'invalid YAML: ' + message.split('\\n')[0].replace(/:$/, ''), line };
+    const fields = typeof error === 'object' && error !== null ? error : {};
+    const linePos = Array.isArray(fields.linePos) ? fields.linePos.map((position) => ({ line: position.line })) : undefined;
+    return { index: task.index, failure: { name: fields.name, message: typeof fields.message === 'string' ? fields.message : String(error), linePos } };
   }
   try {
     return { index: task.index, json: JSON.stringify(value) };
@@ -354,7 +359,7 @@ type WorkerTask = { index: number; text: string };
 type WorkerOutcome =
   | { index: number; json: string }
   | { index: number; undecided: true }
-  | { index: number; failure: 'syntax'; message: string; line?: number };
+  | { index: number; failure: YamlFailure };
 
 const TASKS_PER_MESSAGE = 16;
 
@@ -365,7 +370,7 @@ const TASKS_PER_MESSAGE = 16;
  */
 async function* parseInWorkers(files: readonly string[], count: number): AsyncGenerator<Result<OsvRecord>> {
   const require = createRequire(import.meta.url);
-  const workerData = { yamlPath: require.resolve('yaml'), numberTagPattern: NUMBER_TAG.source };
+  const workerData = { yamlPath: require.resolve('yaml'), options: YAML_OPTIONS };
   const pool = Array.from({ length: Math.min(count, Math.ceil(files.length / TASKS_PER_MESSAGE)) }, () => new Worker(WORKER_SOURCE, { eval: true, workerData }));
   const outstanding = pool.map(() => 0);
   const parsed = new Map<number, WorkerOutcome>();
@@ -415,7 +420,8 @@ async function* parseInWorkers(files: readonly string[], count: number): AsyncGe
     sent.delete(index);
     if ('json' in outcome) return guardStack(file.path, () => validateParsed(JSON.parse(outcome.json), () => file.text, 'yaml', file.path));
     if ('undecided' in outcome) return parseAdvisoryText(file.text, 'yaml', file.path);
-    return syntaxError(outcome.message, locationOf(file.path, outcome.line));
+    const { message, line } = describeYamlFailure(outcome.failure);
+    return syntaxError(`invalid YAML: ${message}`, locationOf(file.path, line));
   };
   const waitForWorkers = async () => {
     if (failure !== null) throw failure;

@@ -1,3 +1,4 @@
+import { compareText } from '../core/compare.js';
 import { normalizeName, toPurl } from '../core/package.js';
 import type { Ecosystem, Location } from '../core/package.js';
 import { getScheme } from '../ecosystems/index.js';
@@ -647,8 +648,4 @@ function baseEcosystem(ecosystem: string): string {
 
 function asArray<T>(value: readonly T[] | undefined): readonly T[] {
   return Array.isArray(value) ? value : [];
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

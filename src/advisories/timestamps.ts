@@ -1,3 +1,4 @@
+import { compareText } from '../core/compare.js';
 /**
  * OSV timestamps are RFC 3339 strings whose fraction has any number of digits
  * (`2024-01-02T03:04:05Z`, `…05.123456789Z`) and, in the wild, sometimes an
@@ -24,7 +25,5 @@ export function timestampKey(text: string): string | null {
 
 /** Orders two OSV timestamps; text that is no date sorts before every date. */
 export function compareTimestamps(left: string, right: string): number {
-  const a = timestampKey(left) ?? '';
-  const b = timestampKey(right) ?? '';
-  return a < b ? -1 : a > b ? 1 : 0;
+  return compareText(timestampKey(left) ?? '', timestampKey(right) ?? '');
 }

@@ -268,18 +268,16 @@ type Plan =
       downloaded: number;
     };
 
-class UnusableDownload extends Error {}
-
 async function planFull(ecosystem: string, baseUrl: string, http: HttpContext, source: string, hadRecords: boolean): Promise<Plan> {
   const url = joinUrl(baseUrl, ecosystem, 'all.zip');
   http.events.emit({ type: 'log', level: 'info', message: `${ecosystem}: downloading all.zip` });
   const answer = await download(url, source, http);
   if (answer.status === 404) throw new HostError(source, `${redactUrl(url)} does not exist (no OSV export for ${ecosystem}?)`, { status: 404 });
   const listing = listZipEntries(answer.body, `${ecosystem}/all.zip`);
-  if (!listing.ok) throw new UnusableDownload(`${ecosystem}/all.zip is not a readable zip (truncated download?): ${listing.error.message}`);
+  if (!listing.ok) throw new HostError(source, `${ecosystem}/all.zip is not a readable zip (truncated download?): ${listing.error.message}`, { cause: listing.error });
   const entries = listing.value.filter((entry) => entry.name.toLowerCase().endsWith('.json')).length;
   // An empty export would delete every record of the source: more likely a broken export than a fixed world.
-  if (entries === 0 && hadRecords) throw new UnusableDownload(`${ecosystem}/all.zip holds no records`);
+  if (entries === 0 && hadRecords) throw new HostError(source, `${ecosystem}/all.zip holds no records`);
   return { kind: 'full', zip: answer.body, entries };
 }
 
@@ -300,7 +298,7 @@ async function planIncremental(
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(answer.body);
   } catch {
-    throw new UnusableDownload(`${ecosystem}/modified_id.csv is not UTF-8 text`);
+    throw new HostError(source, `${ecosystem}/modified_id.csv is not UTF-8 text`);
   }
   const index = parseModifiedIndex(text);
   // Deletions need the whole list: a damaged or empty index deletes nothing.
@@ -429,7 +427,7 @@ function applyPlan(store: AdvisoryUpdateStore, ecosystem: string, plan: Plan, re
 }
 
 function describeFailure(error: unknown): string {
-  if (error instanceof ChainwatchError || error instanceof UnusableDownload) return error.message;
+  if (error instanceof ChainwatchError) return error.message;
   return `unexpected failure: ${(error as Error).message ?? String(error)}`;
 }
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { systemClock, type Clock } from '../core/clock.js';
+import { ChainwatchError, fail, type Result } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import type { GraphInputs } from '../graph/inputs.js';
 import type { GraphRunDependencies, GraphRunReport, ResolverFactory } from '../graph/run.js';
@@ -46,17 +47,16 @@ export function addGraphInputOptions(command: Command): Command {
 }
 
 /** Roots, environments and registry overrides from PURLs, a preset or a config file; a located error for bad input. */
-export async function readGraphInputs(purls: readonly string[], options: GraphInputOptions): Promise<{ ok: true; inputs: GraphInputs } | { ok: false; message: string }> {
+export async function readGraphInputs(purls: readonly string[], options: GraphInputOptions): Promise<Result<GraphInputs>> {
   const [{ loadConfigFile, loadPreset }, { graphInputs }] = await Promise.all([import('../config/config.js'), import('../graph/inputs.js')]);
-  if (options.preset !== undefined && options.config !== undefined) return { ok: false, message: '--preset and --config cannot be used together' };
+  if (options.preset !== undefined && options.config !== undefined) return fail(new ChainwatchError('invalid-argument', '--preset and --config cannot be used together'));
   let base: GraphInputs | null = null;
   if (options.preset !== undefined || options.config !== undefined) {
     const loaded = options.preset !== undefined ? loadPreset(options.preset) : loadConfigFile(options.config!);
-    if (!loaded.ok) return { ok: false, message: loaded.error.describe() };
+    if (!loaded.ok) return loaded;
     base = options.preset !== undefined ? { ...loaded.value, source: `preset:${options.preset}` } : loaded.value;
   }
-  const inputs = graphInputs(base, purls, options.env);
-  return inputs.ok ? { ok: true, inputs: inputs.value } : { ok: false, message: inputs.error.message };
+  return graphInputs(base, purls, options.env);
 }
 
 /**

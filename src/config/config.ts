@@ -4,7 +4,7 @@ import { yamlNestingExceeds } from '../core/nesting.js';
 import { isMap, isScalar, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 import { ChainwatchError, fail, ok, type Result } from '../core/errors.js';
-import { INPUT_LIMITS, readInputTextSync } from '../inventory/read-input.js';
+import { readConfigText } from '../inventory/read-input.js';
 import { parseEnvironmentName } from '../ecosystems/pypi/environment.js';
 import type { NamedEnvironment } from '../graph/inputs.js';
 import type { RootRequest } from '../graph/resolver.js';
@@ -66,15 +66,9 @@ const SECTION_ECOSYSTEM: Record<'pypi' | 'npm' | 'conda', GraphEcosystem> = { py
 
 /** Reads and validates a config file; every error names the file and the line. */
 export function loadConfigFile(path: string): Result<ChainwatchConfig> {
-  let text: string;
-  try {
-    // Bounded, regular files only, strict UTF-8: a FIFO or /dev/zero named as the config file is an error, not a hang.
-    text = readInputTextSync(path, { maxBytes: INPUT_LIMITS.config });
-  } catch (error) {
-    if (!(error instanceof ChainwatchError)) throw error;
-    return fail(new ChainwatchError(error.code, `cannot read config: ${error.message}`, { location: error.location ?? { path }, cause: error }));
-  }
-  return parseConfig(text, path);
+  // Bounded, regular files only, strict UTF-8: a FIFO or /dev/zero named as the config file is an error, not a hang.
+  const text = readConfigText(path, 'config');
+  return text.ok ? parseConfig(text.value, path) : text;
 }
 
 /** Far deeper than any configuration; deeper text never reaches the YAML parser (core/nesting.ts says why). */

@@ -1,15 +1,16 @@
 import { systemClock, type Clock } from '../core/clock.js';
 import { ChainwatchError } from '../core/errors.js';
 import { silentSink, type EventSink } from '../core/events.js';
+import { unknown } from '../core/known.js';
 import { normalizeName, toPurl, type Ecosystem } from '../core/package.js';
 import { getScheme } from '../ecosystems/index.js';
 import { defaultEnvironment, type TargetEnvironment } from '../ecosystems/pypi/environment.js';
 import type { ManifestLookup } from './repository.js';
 import type { EcosystemResolution, EcosystemResolver, ResolveContext, ResolvedPackage, ResolveProblem, RootRequest } from './resolver.js';
 import { GRAPH_ECOSYSTEMS, type GraphEcosystem } from './roots.js';
-import { advisorySignals, mergeSignals, noAdvisories, signalsFromFacts, unknown, withRepositoryConfidence, type AdvisoryLookup, type GraphSignals } from './signals.js';
+import { advisorySignals, mergeSignals, noAdvisories, signalsFromFacts, withRepositoryConfidence, type AdvisoryLookup, type GraphSignals } from './signals.js';
 import type { DependencyGraph, GraphEdge, GraphNode, SourceStatus } from './types.js';
-import { compareText } from './order.js';
+import { compareText } from '../core/compare.js';
 
 export interface BuildGraphOptions {
   roots: readonly RootRequest[];

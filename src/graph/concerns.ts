@@ -1,7 +1,7 @@
 import type { SeverityLevel } from '../advisories/types.js';
 import type { GraphSignals } from './signals.js';
 import type { DependencyGraph, EdgeKind, GraphNode, Signal } from './types.js';
-import { compareText } from './order.js';
+import { compareText } from '../core/compare.js';
 
 /**
  * The packages of greatest concern: score = reach × weakness, both in [0, 1],

@@ -2,7 +2,7 @@ import type { Ecosystem } from '../core/package.js';
 import { getScheme } from '../ecosystems/index.js';
 import type { GraphSignals } from './signals.js';
 import type { DependencyGraph, GraphNode } from './types.js';
-import { compareText } from './order.js';
+import { compareText } from '../core/compare.js';
 
 /**
  * What changed between two graphs (two snapshots). A package is its

@@ -1,44 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { declaredName, manifestLookupFromDirectory, normalizeRepositoryUrl, pickRepository, readManifests, repositoryConfidence } from './repository.js';
+import { declaredName, manifestLookupFromDirectory, pickRepository, readManifests, repositoryConfidence } from './repository.js';
 
 const projects = fileURLToPath(new URL('../../../shared/data/projects', import.meta.url));
-
-describe('normalizeRepositoryUrl', () => {
-  it.each([
-    ['https://github.com/jupyterlab/jupyterlab', 'github.com/jupyterlab/jupyterlab'],
-    ['git+https://github.com/jupyterlab/lumino.git', 'github.com/jupyterlab/lumino'],
-    ['git://github.com/jupyter-widgets/ipywidgets.git', 'github.com/jupyter-widgets/ipywidgets'],
-    ['git+ssh://git@github.com/jupyter/notebook.git', 'github.com/jupyter/notebook'],
-    ['ssh://git@github.com/jupyter/notebook', 'github.com/jupyter/notebook'],
-    ['git@github.com:jupyter-server/jupyter_server.git', 'github.com/jupyter-server/jupyter_server'],
-    ['https://github.com/jupyterlab/jupyterlab/tree/main/packages/services', 'github.com/jupyterlab/jupyterlab'],
-    ['https://github.com/jupyter/nbconvert/issues', 'github.com/jupyter/nbconvert'],
-    ['https://github.com/ipython/ipykernel#readme', 'github.com/ipython/ipykernel'],
-    ['http://www.github.com/JupyterHub/JupyterHub/', 'github.com/jupyterhub/jupyterhub'],
-    ['github:jupyterlab/lumino', 'github.com/jupyterlab/lumino'],
-    ['GitHub:jupyterlab/lumino.git', 'github.com/jupyterlab/lumino'],
-    ['gitlab:group/project', 'gitlab.com/group/project'],
-    ['https://gitlab.com/group/project.git', 'gitlab.com/group/project'],
-    ['  https://github.com/a/b  ', 'github.com/a/b'],
-    // not repositories
-    ['https://jupyter.org', null],
-    ['https://jupyterlab.readthedocs.io/en/stable/', null],
-    ['https://github.com/jupyterlab', null],
-    ['https://github.com/sponsors/someone', null],
-    ['https://github.com/orgs/jupyter/projects', null],
-    ['git@example.test:owner/repo.git', null],
-    ['', null],
-    ['not a url', null],
-  ])('%s → %s', (raw, expected) => {
-    expect(normalizeRepositoryUrl(raw)).toBe(expected);
-  });
-
-  it('reads npm `owner/repo` shorthand only when told to', () => {
-    expect(normalizeRepositoryUrl('jupyterlab/lumino')).toBeNull();
-    expect(normalizeRepositoryUrl('jupyterlab/lumino', { allowShorthand: true })).toBe('github.com/jupyterlab/lumino');
-  });
-});
 
 describe('pickRepository', () => {
   it('takes the first URL that names a repository', () => {

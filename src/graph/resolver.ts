@@ -24,7 +24,7 @@ export interface RootRequest {
 }
 
 /** One release of a package, for cadence, age and "the previous version". */
-export interface ReleaseFact {
+export interface PackageRelease {
   version: string;
   /** Upload / publish time (ISO); null when the registry did not say. */
   publishedAt: string | null;
@@ -54,7 +54,7 @@ export interface LabextensionManifest {
 export interface PackageFacts {
   releasedAt?: string | null;
   /** Every release of the package (any order). */
-  releases?: ReleaseFact[] | null;
+  releases?: PackageRelease[] | null;
   yanked?: boolean | null;
   /** npm's deprecation message, or false when the version is not deprecated. */
   deprecated?: string | false | null;

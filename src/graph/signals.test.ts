@@ -7,7 +7,7 @@ import { importAdvisories } from '../advisories/load.js';
 import { fixedClock } from '../core/clock.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import { manifestLookupFromDirectory } from './repository.js';
-import type { PackageFacts, ReleaseFact } from './resolver.js';
+import type { PackageFacts, PackageRelease } from './resolver.js';
 import {
   advisoryLookupFrom,
   advisorySignals,
@@ -22,7 +22,7 @@ import {
 const shared = fileURLToPath(new URL('../../../shared/data', import.meta.url));
 const clock = fixedClock('2025-01-01T00:00:00Z');
 
-const releases: ReleaseFact[] = [
+const releases: PackageRelease[] = [
   { version: '1.0.0', publishedAt: '2023-01-01T00:00:00Z', provenance: false },
   { version: '1.1.0', publishedAt: '2024-03-01T00:00:00Z', provenance: true },
   { version: '2.0.0rc1', publishedAt: '2024-06-01T00:00:00Z', provenance: false },
@@ -32,7 +32,7 @@ const releases: ReleaseFact[] = [
 
 describe('signalsFromFacts', () => {
   it('takes the latest of 150,000 release times (issue 7: Math.max(...times) overflowed the stack)', () => {
-    const many: ReleaseFact[] = Array.from({ length: 150_000 }, (_, index) => ({
+    const many: PackageRelease[] = Array.from({ length: 150_000 }, (_, index) => ({
       version: `0.${index}`,
       publishedAt: new Date(Date.parse('2024-01-01T00:00:00Z') + index * 60_000).toISOString(),
       provenance: null,

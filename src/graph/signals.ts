@@ -3,11 +3,12 @@ import { createPackageMatcher, type PackageMatcher, type RecordSource } from '..
 import { highestSeverity } from '../advisories/severity.js';
 import type { SeverityLevel } from '../advisories/types.js';
 import type { Clock } from '../core/clock.js';
+import { known, knownIfPresent, unknown } from '../core/known.js';
 import type { Ecosystem } from '../core/package.js';
 import { getScheme } from '../ecosystems/index.js';
 import type { Version } from '../ecosystems/types.js';
 import { pickRepository, repositoryConfidence, type ManifestLookup } from './repository.js';
-import type { PackageFacts, ReleaseFact } from './resolver.js';
+import type { PackageFacts, PackageRelease } from './resolver.js';
 import type { PackageSignals, Signal, SourceStatus } from './types.js';
 
 /**
@@ -47,14 +48,6 @@ export type SignalName = (typeof SIGNAL_NAMES)[number];
 
 const DAY_MS = 86_400_000;
 
-export function known<T>(value: T): Signal<T> {
-  return { known: true, value };
-}
-
-export function unknown<T = never>(reason: string): Signal<T> {
-  return { known: false, reason };
-}
-
 export interface SignalTarget {
   ecosystem: Ecosystem;
   name: string;
@@ -77,12 +70,12 @@ export function signalsFromFacts(target: SignalTarget, facts: PackageFacts, cloc
     ageDays: Number.isFinite(releasedMs) ? known(Math.max(0, Math.floor((now - releasedMs) / DAY_MS))) : unknown(noTime),
     releasesLastYear: times.length > 0 ? known(times.filter((time) => now - time <= 365 * DAY_MS).length) : unknown(noReleases),
     daysSinceLastRelease: times.length > 0 ? known(Math.floor((now - latest(times)) / DAY_MS)) : unknown(noReleases),
-    yanked: fromNullable(facts.yanked ?? thisRelease?.yanked, target.ecosystem === 'npm' ? 'npm has no yanked releases (only deprecation)' : 'the registry did not say'),
-    deprecated: fromNullable(facts.deprecated, target.ecosystem === 'npm' ? 'the registry did not say' : `${target.ecosystem} has no deprecation flag`),
-    installScripts: fromNullable(facts.installScripts, target.ecosystem === 'npm' ? 'the manifest was not read' : `${target.ecosystem} packages have no install scripts field`),
-    provenance: fromNullable(facts.provenance ?? thisRelease?.provenance, 'the registry did not show whether provenance exists'),
+    yanked: knownIfPresent(facts.yanked ?? thisRelease?.yanked, target.ecosystem === 'npm' ? 'npm has no yanked releases (only deprecation)' : 'the registry did not say'),
+    deprecated: knownIfPresent(facts.deprecated, target.ecosystem === 'npm' ? 'the registry did not say' : `${target.ecosystem} has no deprecation flag`),
+    installScripts: knownIfPresent(facts.installScripts, target.ecosystem === 'npm' ? 'the manifest was not read' : `${target.ecosystem} packages have no install scripts field`),
+    provenance: knownIfPresent(facts.provenance ?? thisRelease?.provenance, 'the registry did not show whether provenance exists'),
     provenanceDropped: provenanceDropped(target, facts, releases),
-    license: fromNullable(facts.license || null, 'no licence given'),
+    license: knownIfPresent(facts.license || null, 'no licence given'),
     ...maintainerSignals(facts.maintainers),
   };
   const repository = pickRepository(facts.repositoryUrls ?? [], { allowShorthand: target.ecosystem === 'npm' });
@@ -99,10 +92,6 @@ function latest(times: readonly number[]): number {
   return found;
 }
 
-function fromNullable<T>(value: T | null | undefined, reason: string): Signal<T> {
-  return value === null || value === undefined ? unknown(reason) : known(value);
-}
-
 function maintainerSignals(maintainers: PackageFacts['maintainers']): Pick<GraphSignals, 'maintainers' | 'maintainerNames'> {
   if (Array.isArray(maintainers)) {
     const names = [...new Set(maintainers)].sort();
@@ -117,13 +106,13 @@ function maintainerSignals(maintainers: PackageFacts['maintainers']): Pick<Graph
  * The previous version is the highest release below this one (pre-releases
  * only count before a pre-release). No previous version: nothing could be dropped.
  */
-function provenanceDropped(target: SignalTarget, facts: PackageFacts, releases: readonly ReleaseFact[] | null): Signal<boolean> {
+function provenanceDropped(target: SignalTarget, facts: PackageFacts, releases: readonly PackageRelease[] | null): Signal<boolean> {
   const current = facts.provenance ?? releases?.find((release) => release.version === target.version)?.provenance ?? null;
   if (releases === null) return unknown('the registry gave no release history');
   const scheme = getScheme(target.ecosystem);
   const parsed = scheme.parse(target.version);
   if (!parsed.ok) return unknown(`version ${target.version} does not parse as ${target.ecosystem}`);
-  let previous: { release: ReleaseFact; version: Version } | null = null;
+  let previous: { release: PackageRelease; version: Version } | null = null;
   for (const release of releases) {
     const candidate = scheme.parse(release.version);
     if (!candidate.ok || candidate.value.compare(parsed.value) >= 0) continue;

@@ -1,3 +1,4 @@
+import type { Knowable } from '../core/known.js';
 import type { Ecosystem } from '../core/package.js';
 
 /** How one package version depends on another. */
@@ -11,8 +12,8 @@ export type EdgeKind =
   /** A conda package that is a Python distribution → its PyPI twin. */
   | 'twin';
 
-/** A signal is known, or visibly unknown: never defaulted to good or bad. */
-export type Signal<T> = { known: true; value: T } | { known: false; reason: string };
+/** A signal is known, or visibly unknown: never defaulted to good or bad (core's one Knowable shape). */
+export type Signal<T> = Knowable<T>;
 
 export interface PackageSignals {
   /** Upload / publish time of this version (ISO). */

@@ -1,5 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { compareText } from '../core/compare.js';
 import { ChainwatchError } from '../core/errors.js';
 import { excerpt } from '../core/excerpt.js';
 import type { EventSink } from '../core/events.js';
@@ -212,5 +213,5 @@ class PackageMerger {
 }
 
 function comparePackages(a: InventoryPackage, b: InventoryPackage): number {
-  return a.ecosystem.localeCompare(b.ecosystem) || a.normalizedName.localeCompare(b.normalizedName) || a.version.localeCompare(b.version);
+  return compareText(a.ecosystem, b.ecosystem) || compareText(a.normalizedName, b.normalizedName) || compareText(a.version, b.version);
 }

@@ -1,6 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { ChainwatchError } from '../core/errors.js';
+import { ChainwatchError, fail, ok, type Result } from '../core/errors.js';
 
 /**
  * The one way chainwatch reads a file it was given (a lockfile, an include,
@@ -50,6 +50,36 @@ function chunkSize(size: number, readSoFar: number): number {
 }
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 
+/**
+ * One file's bytes as they are read, for the async reader and its sync twin
+ * (they differ only in how they call read): only a regular file, refused as
+ * soon as it passes `maxBytes` (fstat's size first, then what is read, since
+ * the file may grow meanwhile).
+ */
+function collectFile(info: { isFile(): boolean; size: number }, maxBytes: number, shown: string) {
+  if (!info.isFile()) throw notRegular(shown);
+  if (info.size > maxBytes) throw tooLarge(shown, maxBytes);
+  const chunks: Buffer[] = [];
+  let total = 0;
+  return {
+    /** A buffer for the next read: chunkSize(), but never more than one byte past the limit. */
+    nextBuffer(): Buffer {
+      return Buffer.allocUnsafe(Math.max(Math.min(chunkSize(info.size, total), maxBytes + 1 - total), 1));
+    },
+    /** Keeps what one read put in `buffer`; false at the end of the file. */
+    take(buffer: Buffer, bytesRead: number): boolean {
+      if (bytesRead === 0) return false;
+      total += bytesRead;
+      if (total > maxBytes) throw tooLarge(shown, maxBytes);
+      chunks.push(bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead));
+      return true;
+    },
+    bytes(): Buffer {
+      return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+    },
+  };
+}
+
 /** The bytes of a regular file, at most `maxBytes` of them; anything else is a ChainwatchError naming the file. */
 export async function readInputBytes(path: string, options: ReadInputOptions): Promise<Buffer> {
   const shown = options.displayPath ?? path;
@@ -60,21 +90,11 @@ export async function readInputBytes(path: string, options: ReadInputOptions): P
     throw unreadable(shown, cause);
   }
   try {
-    const info = await handle.stat();
-    if (!info.isFile()) throw notRegular(shown);
-    if (info.size > options.maxBytes) throw tooLarge(shown, options.maxBytes);
-    const chunks: Buffer[] = [];
-    let total = 0;
+    const collector = collectFile(await handle.stat(), options.maxBytes, shown);
     for (;;) {
-      const room = Math.min(chunkSize(info.size, total), options.maxBytes + 1 - total);
-      const buffer = Buffer.allocUnsafe(Math.max(room, 1));
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-      if (bytesRead === 0) break;
-      total += bytesRead;
-      if (total > options.maxBytes) throw tooLarge(shown, options.maxBytes);
-      chunks.push(bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead));
+      const buffer = collector.nextBuffer();
+      if (!collector.take(buffer, (await handle.read(buffer, 0, buffer.length, null)).bytesRead)) return collector.bytes();
     }
-    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
   } catch (error) {
     if (error instanceof ChainwatchError) throw error;
     throw unreadable(shown, error);
@@ -93,21 +113,11 @@ export function readInputBytesSync(path: string, options: ReadInputOptions): Buf
     throw unreadable(shown, cause);
   }
   try {
-    const info = fstatSync(descriptor);
-    if (!info.isFile()) throw notRegular(shown);
-    if (info.size > options.maxBytes) throw tooLarge(shown, options.maxBytes);
-    const chunks: Buffer[] = [];
-    let total = 0;
+    const collector = collectFile(fstatSync(descriptor), options.maxBytes, shown);
     for (;;) {
-      const room = Math.min(chunkSize(info.size, total), options.maxBytes + 1 - total);
-      const buffer = Buffer.allocUnsafe(Math.max(room, 1));
-      const bytesRead = readSync(descriptor, buffer, 0, buffer.length, null);
-      if (bytesRead === 0) break;
-      total += bytesRead;
-      if (total > options.maxBytes) throw tooLarge(shown, options.maxBytes);
-      chunks.push(bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead));
+      const buffer = collector.nextBuffer();
+      if (!collector.take(buffer, readSync(descriptor, buffer, 0, buffer.length, null))) return collector.bytes();
     }
-    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
   } catch (error) {
     if (error instanceof ChainwatchError) throw error;
     throw unreadable(shown, error);
@@ -123,6 +133,20 @@ export async function readInputText(path: string, options: ReadInputOptions): Pr
 
 export function readInputTextSync(path: string, options: ReadInputOptions): string {
   return decodeUtf8(readInputBytesSync(path, options), options.displayPath ?? path);
+}
+
+/**
+ * A configuration file's text (at most INPUT_LIMITS.config), or the reason it
+ * cannot be read as an error value: `cannot read <what>: <why>`, located at
+ * the file. chainwatch.yaml and waiver files are read this way.
+ */
+export function readConfigText(path: string, what: string): Result<string> {
+  try {
+    return ok(readInputTextSync(path, { maxBytes: INPUT_LIMITS.config }));
+  } catch (error) {
+    if (!(error instanceof ChainwatchError)) throw error;
+    return fail(new ChainwatchError(error.code, `cannot read ${what}: ${error.message}`, { location: error.location ?? { path }, cause: error }));
+  }
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });

@@ -1,5 +1,6 @@
 import { opendir, realpath, stat } from 'node:fs/promises';
 import { dirname, join, relative, isAbsolute, resolve, sep } from 'node:path';
+import { compareText } from '../core/compare.js';
 import { ChainwatchError } from '../core/errors.js';
 
 /** Directories a scan never descends into unless asked: installed trees and VCS internals, not the project's declared state. */
@@ -132,7 +133,7 @@ export async function walkTargets(
         errors.push(unreadable(directory, base, cause));
         continue;
       }
-      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      entries.sort((a, b) => compareText(a.name, b.name));
       for (const entry of entries) add(join(directory, entry.name), treeRoot, entry.skipped);
       subdirectories.sort();
       for (let index = subdirectories.length - 1; index >= 0; index--) pending.push(join(directory, subdirectories[index]!));

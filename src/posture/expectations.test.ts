@@ -7,7 +7,7 @@
  * Three checks need the GitHub API and nothing in a checkout can answer them:
  * private-vulnerability-reporting, branch-protection and best-practices-badge
  * are not-available for every repository (collect/local.ts marks those facts
- * `unavailable('needs the GitHub API')`). security-policy is not-available where
+ * `unknown('needs the GitHub API')`). security-policy is not-available where
  * the repository has no SECURITY.md, because the org's `.github` repository is
  * not among the fixtures.
  */

@@ -28,7 +28,7 @@ describe('deeply nested repository files', () => {
     const facts = repoFacts(files);
     const report = evaluateRepo(facts, { clock });
     expect(report.checks.length).toBeGreaterThan(0);
-    expect(findDependabotGap(facts.paths.available ? facts.paths.value : [], facts.files)).toBeDefined();
+    expect(findDependabotGap(facts.paths.known ? facts.paths.value : [], facts.files)).toBeDefined();
   });
 
   it('a workflow parse that once ended the process (closed, then unclosed nesting) is two errors with a line', () => {

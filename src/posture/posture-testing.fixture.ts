@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { MAX_NESTING } from './parse-text.js';
-import { known, unavailable, type OrgFacts, type PullRequestFact, type RepoFacts } from './types.js';
+import { known, unknown } from '../core/known.js';
+import type { OrgFacts, PullRequestFact, RepoFacts } from './types.js';
 
 /** The shared real-repository fixtures (read-only; the product never needs them). */
 export const SHARED_PROJECTS = fileURLToPath(new URL('../../../shared/data/projects/', import.meta.url));
@@ -19,21 +20,21 @@ export function repoFacts(files: Readonly<Record<string, string | undefined>> = 
     repo: 'example/repo',
     source: 'local',
     defaultBranch: known('main'),
-    archived: unavailable(API),
+    archived: unknown(API),
     empty: known(false),
-    fork: unavailable(API),
+    fork: unknown(API),
     paths: known([...entries.map(([path]) => path), ...extraPaths].sort()),
     files: entries.map(([path, text]) => ({ path, text })),
-    orgSecurityPolicy: unavailable(API),
-    privateVulnerabilityReporting: unavailable(API),
-    dependabotAlerts: unavailable(API),
-    pullRequests: unavailable(API),
-    branchProtection: unavailable(API),
-    commits: unavailable('no history in this test'),
-    releases: unavailable('no history in this test'),
-    openAdvisories: unavailable(API),
-    bestPracticesBadge: unavailable(API),
-    secretNames: unavailable(API),
+    orgSecurityPolicy: unknown(API),
+    privateVulnerabilityReporting: unknown(API),
+    dependabotAlerts: unknown(API),
+    pullRequests: unknown(API),
+    branchProtection: unknown(API),
+    commits: unknown('no history in this test'),
+    releases: unknown('no history in this test'),
+    openAdvisories: unknown(API),
+    bestPracticesBadge: unknown(API),
+    secretNames: unknown(API),
     ...rest,
   };
 }
@@ -56,10 +57,10 @@ export function botPullRequests(counts: { merged?: number; stale?: number; fresh
 export function orgFacts(overrides: Partial<OrgFacts> = {}): OrgFacts {
   return {
     org: 'example',
-    twoFactorRequired: unavailable(API),
-    defaultWorkflowPermissions: unavailable(API),
-    members: unavailable(API),
-    outsideCollaborators: unavailable(API),
+    twoFactorRequired: unknown(API),
+    defaultWorkflowPermissions: unknown(API),
+    members: unknown(API),
+    outsideCollaborators: unknown(API),
     ...overrides,
   };
 }

@@ -9,7 +9,7 @@ import { collectingSink, silentSink } from '../core/events.js';
 import type { GithubCollector } from './collect/github.js';
 import { orgFacts, repoFacts } from './posture-testing.fixture.js';
 import { collectFacts, runPosture, type CollectDependencies, type GithubConnection, type PostureDependencies } from './run.js';
-import { known } from './types.js';
+import { known } from '../core/known.js';
 
 const clock = fixedClock('2026-03-01T00:00:00Z');
 const WORKFLOW = 'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n';

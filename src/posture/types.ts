@@ -6,16 +6,10 @@
  * "Could not tell" is never scored as bad: a fact the source cannot give is `not-available`.
  */
 
-/** A fact the collector could or could not obtain. */
-export type Fact<T> = { available: true; value: T } | { available: false; reason: string };
+import type { Knowable } from '../core/known.js';
 
-export function known<T>(value: T): Fact<T> {
-  return { available: true, value };
-}
-
-export function unavailable<T = never>(reason: string): Fact<T> {
-  return { available: false, reason };
-}
+/** A fact the collector could or could not obtain: core's one known-or-unknown shape (known(), unknown(reason)). */
+export type Fact<T> = Knowable<T>;
 
 const REPOSITORY_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9._-]{1,100}$/;
 
@@ -132,7 +126,7 @@ export interface OrgFacts {
 export type ProbeOutcome = 'true' | 'false' | 'not-available' | 'not-applicable' | 'error';
 
 /** Something specific and fixable: where it is, what is wrong, how to fix it. */
-export interface Finding {
+export interface PostureFinding {
   /** Repository-relative file, when the finding is in a file. */
   file?: string;
   line?: number;
@@ -143,7 +137,7 @@ export interface Finding {
 export interface ProbeResult {
   probe: string;
   outcome: ProbeOutcome;
-  findings: Finding[];
+  findings: PostureFinding[];
 }
 
 export const CHECK_IDS = [
@@ -170,7 +164,7 @@ export interface CheckResult {
   outcome: CheckOutcome;
   /** One sentence: why this outcome. */
   summary: string;
-  findings: Finding[];
+  findings: PostureFinding[];
   /** Set when a waiver applies: the outcome is shown as waived with its reason. */
   waiver?: { reason: string; approvedBy: string; expires: string };
 }

@@ -2,7 +2,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } fro
 import { z } from 'zod';
 import type { Clock } from '../core/clock.js';
 import { ChainwatchError, fail, ok, type Result } from '../core/errors.js';
-import { INPUT_LIMITS, readInputTextSync } from '../inventory/read-input.js';
+import { readConfigText } from '../inventory/read-input.js';
 import { yamlToJs, yamlTooDeep } from './parse-text.js';
 import { CHECK_IDS, ORG_CHECK_IDS, type CheckResult, type PostureReport } from './types.js';
 
@@ -53,15 +53,9 @@ export interface Waiver {
 }
 
 export function loadWaivers(path: string): Result<Waiver[]> {
-  let text: string;
-  try {
-    // Bounded, regular files only, strict UTF-8: a FIFO or /dev/zero named as the waivers file is an error, not a hang.
-    text = readInputTextSync(path, { maxBytes: INPUT_LIMITS.config });
-  } catch (error) {
-    if (!(error instanceof ChainwatchError)) throw error;
-    return fail(new ChainwatchError(error.code, `cannot read waivers: ${error.message}`, { location: error.location ?? { path }, cause: error }));
-  }
-  return parseWaivers(text, path);
+  // Bounded, regular files only, strict UTF-8: a FIFO or /dev/zero named as the waivers file is an error, not a hang.
+  const text = readConfigText(path, 'waivers');
+  return text.ok ? parseWaivers(text.value, path) : text;
 }
 
 /** Parses a waivers file; every error names the file and the line. */

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { Enums, Models, Serialize, Spec } from '@cyclonedx/cyclonedx-library';
 import type { Finding, Severity, SeverityLevel } from '../advisories/types.js';
 import { renderJson } from './json.js';
-import { comparePackages, compareText, groupFindingsByAdvisory, orderReport, uniqueLocations } from './ordering.js';
+import { compareText } from '../core/compare.js';
+import { comparePackages, groupFindingsByAdvisory, orderReport, uniqueLocations } from './ordering.js';
 import { formatLocation, otherIds } from './summary.js';
 import type { ScanReport, ScannedPackage } from '../scan/types.js';
 

@@ -1,6 +1,7 @@
 import type { Finding } from '../advisories/types.js';
 import { describeSeverity, escapeMarkdown, markdownCode, markdownTable } from './markdown-text.js';
-import { compareText, groupFindingsByAdvisory, mostSevere, orderReport } from './ordering.js';
+import { compareText } from '../core/compare.js';
+import { groupFindingsByAdvisory, mostSevere, orderReport } from './ordering.js';
 import { describeSummary, formatLocation, otherIds, severityLabel, summarizeReport } from './summary.js';
 import type { ScanReport } from '../scan/types.js';
 

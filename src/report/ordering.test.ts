@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding, SeverityLevel } from '../advisories/types.js';
-import { compareFindings, compareText, groupFindingsByAdvisory, mostSevere, orderReport } from './ordering.js';
+import { compareFindings, groupFindingsByAdvisory, mostSevere, orderReport } from './ordering.js';
 import { GHSA_4952, GHSA_HRW6, PYSEC_2022_211, PYSEC_2022_212, sampleReport } from './sample-report.fixture.js';
 
 function finding(level: SeverityLevel, name: string, id: string, score?: number): Finding {
@@ -100,16 +100,5 @@ describe('groupFindingsByAdvisory and mostSevere', () => {
     expect(mostSevere([finding('medium', 'a', 'X'), finding('high', 'b', 'X', 7.1), finding('high', 'c', 'X', 8.2)]).package.name).toBe('c');
     expect(mostSevere([finding('unknown', 'a', 'X'), finding('none', 'b', 'X')]).package.name).toBe('b');
     expect(() => mostSevere([])).toThrow();
-  });
-});
-
-describe('compareText', () => {
-  it.each([
-    ['a', 'b', -1],
-    ['b', 'a', 1],
-    ['a', 'a', 0],
-    ['B', 'a', -1],
-  ])('%s vs %s', (a, b, expected) => {
-    expect(compareText(a, b)).toBe(expected);
   });
 });

@@ -1,17 +1,12 @@
+import { compareText } from '../core/compare.js';
 import type { Location } from '../core/package.js';
 import { SEVERITY_ORDER } from '../advisories/types.js';
 import type { AdvisorySourceStatus, Finding, SeverityLevel } from '../advisories/types.js';
 import type { NotScannable } from '../extractors/types.js';
 import type { ReportError, ScanReport, ScannedPackage } from '../scan/types.js';
 
-/**
- * Every format renders the same ordered report, so that two runs over the same
- * input produce byte-identical output. Strings compare by code point, never by
- * locale: `localeCompare` depends on the machine's ICU data and language.
- */
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+// Every format renders the same ordered report, so that two runs over the same
+// input produce byte-identical output (strings in core's `compareText` order).
 
 /** Higher is more severe; `unknown` ranks below `none` as SEVERITY_ORDER says. */
 export function severityRank(level: SeverityLevel): number {

@@ -33,13 +33,13 @@ export async function runConcerns(io: CliIo, purls: string[], options: ConcernsC
   if (wantsFreshGraph) {
     const inputs = await readGraphInputs(purls, options);
     if (!inputs.ok) {
-      warn(io, `chainwatch: ${inputs.message}`);
+      warn(io, `chainwatch: ${describeError(inputs.error)}`);
       return 2;
     }
     const renderer = eventRenderer(io, { verbose: options.verbose ?? false });
     let result;
     try {
-      result = await runConcernsPipeline({ fresh: { inputs: inputs.inputs, options, dependencies: await graphRunDependencies(io, options, renderer, dependencies) } }, top);
+      result = await runConcernsPipeline({ fresh: { inputs: inputs.value, options, dependencies: await graphRunDependencies(io, options, renderer, dependencies) } }, top);
     } finally {
       renderer.stop();
     }

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { AdvisorySourceStatus } from '../../advisories/types.js';
+import { compareText } from '../../core/compare.js';
 import { ECOSYSTEMS, parseEcosystem, type Ecosystem } from '../../core/package.js';
 import { downloadDatabase } from '../advisory-database.js';
 import { describeError, eventRenderer, warn, type CliIo } from '../io.js';
@@ -87,7 +88,7 @@ export async function runDatabaseStatus(io: CliIo, options: DatabaseOptions): Pr
   const store = openSqliteStore(databasePath, { readonly: true });
   try {
     io.stdout.write(`${databasePath}: ${store.count()} records\n`);
-    for (const [source, count] of Object.entries(store.sourceCounts()).sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [source, count] of Object.entries(store.sourceCounts()).sort(([a], [b]) => compareText(a, b))) {
       io.stdout.write(`  ${source}: ${count}\n`);
     }
   } finally {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { parseChoice } from '../options.js';
 import type { GraphFormat } from '../../report/graph/index.js';
 import { addGraphInputOptions, graphRunDependencies, readGraphInputs, reportGraphRun, type GraphDependencies, type GraphInputOptions } from '../graph-inputs.js';
-import { eventRenderer, warn, type CliIo } from '../io.js';
+import { describeError, eventRenderer, warn, type CliIo } from '../io.js';
 import { redactSecrets } from '../redact.js';
 import { TOOL_VERSION } from '../version.js';
 
@@ -23,14 +23,14 @@ export interface GraphCommandOptions extends GraphInputOptions {
 export async function runGraph(io: CliIo, purls: string[], options: GraphCommandOptions, dependencies: GraphDependencies = {}): Promise<number> {
   const inputs = await readGraphInputs(purls, options);
   if (!inputs.ok) {
-    warn(io, `chainwatch: ${inputs.message}`);
+    warn(io, `chainwatch: ${describeError(inputs.error)}`);
     return 2;
   }
   const [{ runGraphPipeline }, { renderGraph }] = await Promise.all([import('../../graph/run.js'), import('../../report/graph/index.js')]);
   const renderer = eventRenderer(io, { verbose: options.verbose ?? false });
   let run;
   try {
-    run = await runGraphPipeline(inputs.inputs, options, await graphRunDependencies(io, options, renderer, dependencies));
+    run = await runGraphPipeline(inputs.value, options, await graphRunDependencies(io, options, renderer, dependencies));
   } finally {
     renderer.stop();
   }

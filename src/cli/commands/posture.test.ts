@@ -325,7 +325,7 @@ describe('chainwatch posture --best-practices', () => {
       seen.push(settings);
       return {
         collectOrg: async (org: string) => {
-          const unknownFact = { available: false as const, reason: 'not asked in this test' };
+          const unknownFact = { known: false as const, reason: 'not asked in this test' };
           return { org: { org, twoFactorRequired: unknownFact, defaultWorkflowPermissions: unknownFact, members: unknownFact, outsideCollaborators: unknownFact }, repos: [] };
         },
         collectRepo: async () => {

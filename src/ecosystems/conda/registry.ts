@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { decode as decodeMessagePack } from '@msgpack/msgpack';
 import { Decompress as ZstdDecompress } from 'fzstd';
-import { HostError } from '../../core/errors.js';
+import { ChainwatchError, HostError } from '../../core/errors.js';
 import { redactUrl } from '../../http/redact.js';
 import type { HttpClient, HttpResponse } from '../../http/types.js';
 import type { z } from 'zod';
@@ -142,7 +142,7 @@ export function decompressZstdCapped(input: Uint8Array, maxBytes: number): Uint8
   let total = 0;
   const decoder = new ZstdDecompress((chunk) => {
     total += chunk.length;
-    if (total > maxBytes) throw new Error(`zstd data inflates to more than ${maxBytes} bytes (a compression bomb?)`);
+    if (total > maxBytes) throw new ChainwatchError('input-too-large', `zstd data inflates to more than ${maxBytes} bytes (a compression bomb?)`);
     chunks.push(chunk);
   });
   decoder.push(input, true);

@@ -22,8 +22,12 @@ import { z } from 'zod';
 const Text = z.string().optional().catch(undefined);
 const Flag = z.boolean().optional().catch(undefined);
 
-/** `{ name: spec }`: non-string specs are dropped, a non-object map is absent. */
-const DependencyMap = z
+/**
+ * A map of strings (`{ name: spec }` dependency maps; `time`: `{ created,
+ * modified, <version>: ISO date }`): non-string entries are dropped, a
+ * non-object map is absent.
+ */
+const StringMap = z
   .record(z.string(), z.unknown())
   .optional()
   .catch(undefined)
@@ -101,9 +105,9 @@ export type NpmDist = z.infer<typeof NpmDist>;
 export const NpmManifest = z.object({
   name: z.string(),
   version: z.string(),
-  dependencies: DependencyMap,
-  optionalDependencies: DependencyMap,
-  peerDependencies: DependencyMap,
+  dependencies: StringMap,
+  optionalDependencies: StringMap,
+  peerDependencies: StringMap,
   peerDependenciesMeta: PeerDependenciesMeta,
   bundleDependencies: BundleList,
   bundledDependencies: BundleList,
@@ -153,18 +157,6 @@ const Versions = z
     return kept;
   });
 
-/** `time`: `{ created, modified, <version>: ISO date }`; non-string entries dropped. */
-const TimeMap = z
-  .record(z.string(), z.unknown())
-  .optional()
-  .catch(undefined)
-  .transform((map): Record<string, string> | undefined => {
-    if (!map) return undefined;
-    const kept: Record<string, string> = {};
-    for (const [key, value] of Object.entries(map)) if (typeof value === 'string') kept[key] = value;
-    return kept;
-  });
-
 export const NpmPackument = z.object({
   name: z.string(),
   'dist-tags': z
@@ -178,7 +170,7 @@ export const NpmPackument = z.object({
     }),
   versions: Versions,
   /** Full packuments only (abbreviated ones carry `modified`). */
-  time: TimeMap,
+  time: StringMap,
   modified: Text,
   maintainers: PeopleList,
   repository: NpmRepository,

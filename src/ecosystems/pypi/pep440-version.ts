@@ -1,4 +1,5 @@
 import { VERSION_PATTERN } from '@renovatebot/pep440/lib/version.js';
+import { compareText } from '../../core/compare.js';
 import { ChainwatchError, fail, ok, type Result } from '../../core/errors.js';
 import type { Version } from '../types.js';
 import { legacySortKey } from './legacy-version.js';
@@ -65,13 +66,9 @@ function compareSequences<T>(left: readonly T[], right: readonly T[], compareIte
   return left.length === right.length ? 0 : left.length < right.length ? -1 : 1;
 }
 
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /** PEP 440: a numeric local segment sorts after an alphanumeric one. */
 function compareLocalSegments(a: VersionInteger | string, b: VersionInteger | string): number {
-  if (typeof a === 'string') return typeof b === 'string' ? compareStrings(a, b) : -1;
+  if (typeof a === 'string') return typeof b === 'string' ? compareText(a, b) : -1;
   return typeof b === 'string' ? 1 : compareIntegers(a, b);
 }
 
@@ -168,7 +165,7 @@ export class Pep440Version implements Version {
     const mineLegacy = this.#legacyKey;
     const theirLegacy = other.#legacyKey;
     if (mineLegacy || theirLegacy) {
-      if (mineLegacy && theirLegacy) return compareSequences(mineLegacy, theirLegacy, compareStrings);
+      if (mineLegacy && theirLegacy) return compareSequences(mineLegacy, theirLegacy, compareText);
       return mineLegacy ? -1 : 1;
     }
     return (

@@ -1,6 +1,7 @@
 import { createHash, getHashes } from 'node:crypto';
 import type { z } from 'zod';
 import { ChainwatchError, HostError } from '../../core/errors.js';
+import { known, unknown, type Knowable } from '../../core/known.js';
 import { normalizeName } from '../../core/package.js';
 import { redactUrl } from '../../http/redact.js';
 import type { HttpClient, HttpResponse } from '../../http/types.js';
@@ -113,13 +114,6 @@ export interface DistributionFileRef {
 
 export type MetadataSource = 'pep658' | 'wheel' | 'sdist' | 'unknown';
 
-/**
- * A file's dependencies as read from its metadata, or why they cannot be
- * trusted: unknown is never "none" (an old sdist's PKG-INFO may list nothing
- * and still have dependencies).
- */
-export type ReadDependencies = { known: true; value: Pep508Requirement[] } | { known: false; reason: string };
-
 export interface PypiMetadataResult {
   source: MetadataSource;
   metadata: CoreMetadata | null;
@@ -127,7 +121,7 @@ export interface PypiMetadataResult {
    * The dependencies, or visibly unknown: an old sdist's PKG-INFO without a
    * trustworthy Requires-Dist is "unknown", never "none".
    */
-  dependencies: ReadDependencies;
+  dependencies: Knowable<Pep508Requirement[]>;
   /** Core metadata fields (lower-case names) whose absence or value cannot be trusted; `all` when nothing could be read. */
   unknown: 'all' | string[];
   /** Why an earlier source was passed over (`.metadata answered 404`, `hash mismatch`). */
@@ -437,27 +431,27 @@ const SDIST_UNCERTAIN_FIELDS = ['requires-dist', 'requires-python', 'provides-ex
 
 /** What of a file's core metadata can be trusted: all of a wheel's; of an sdist's, what PEP 643 (2.2+) says is static. */
 function assessMetadata(metadata: CoreMetadata, filename: string): Pick<PypiMetadataResult, 'dependencies' | 'unknown'> {
-  let unknown: string[] = [];
+  let uncertain: string[] = [];
   let reason = '';
   if (parseDistributionFilename(filename).kind !== 'wheel') {
     const version = metadataVersionParts(metadata.metadataVersion);
     const reliable = version !== null && (version[0] > 2 || (version[0] === 2 && version[1] >= 2));
     if (!reliable) {
-      unknown = [...SDIST_UNCERTAIN_FIELDS];
+      uncertain = [...SDIST_UNCERTAIN_FIELDS];
       reason = `PKG-INFO metadata version ${metadata.metadataVersion ?? '(none)'} predates PEP 643: an sdist's Requires-Dist is only a hint before 2.2`;
     } else {
-      unknown = SDIST_UNCERTAIN_FIELDS.filter((field) => metadata.dynamic.includes(field));
+      uncertain = SDIST_UNCERTAIN_FIELDS.filter((field) => metadata.dynamic.includes(field));
       reason = 'the sdist marks Requires-Dist as Dynamic (computed at build time)';
     }
   }
-  if (unknown.includes('requires-dist')) return { dependencies: { known: false, reason }, unknown };
+  if (uncertain.includes('requires-dist')) return { dependencies: unknown(reason), unknown: uncertain };
   if (metadata.invalidRequiresDist.length > 0) {
     return {
-      dependencies: { known: false, reason: `${metadata.invalidRequiresDist.length} Requires-Dist line(s) are not PEP 508: ${metadata.invalidRequiresDist[0]!.text}` },
-      unknown: [...unknown, 'requires-dist'],
+      dependencies: unknown(`${metadata.invalidRequiresDist.length} Requires-Dist line(s) are not PEP 508: ${metadata.invalidRequiresDist[0]!.text}`),
+      unknown: [...uncertain, 'requires-dist'],
     };
   }
-  return { dependencies: { known: true, value: metadata.requiresDist }, unknown };
+  return { dependencies: known(metadata.requiresDist), unknown: uncertain };
 }
 
 /** A 200 answer to a project page request, read; a ChainwatchError located at its URL when it is none. */
@@ -741,7 +735,7 @@ export function createPypiRegistry(options: PypiRegistryOptions): PypiRegistry {
   }
 
   function unknownResult(notes: string[], reason: string): PypiMetadataResult {
-    return { source: 'unknown', metadata: null, dependencies: { known: false, reason }, unknown: 'all', notes };
+    return { source: 'unknown', metadata: null, dependencies: unknown(reason), unknown: 'all', notes };
   }
 
   async function fromPep658(file: DistributionFileRef, notes: string[]): Promise<PypiMetadataResult | null> {

@@ -4,7 +4,7 @@ import { createCondaChannel, type CondaChannel, type CondaPackageRecord } from '
 import type { TargetEnvironment } from '../../ecosystems/pypi/environment.js';
 import type { HttpClient } from '../../http/types.js';
 import type { GraphModule } from '../module.js';
-import type { EcosystemResolution, EcosystemResolver, ReleaseFact, RootRequest } from '../resolver.js';
+import type { EcosystemResolution, EcosystemResolver, PackageRelease, RootRequest } from '../resolver.js';
 import { condaPurl, matchSpecFromPurl } from './graph.js';
 import { resolveConda } from './resolve.js';
 import { pypiTwin } from './twins.js';
@@ -103,7 +103,7 @@ export function createCondaResolver(options: {
 }
 
 /** One release per version, at its earliest build's timestamp. */
-function condaReleases(records: readonly CondaPackageRecord[]): ReleaseFact[] {
+function condaReleases(records: readonly CondaPackageRecord[]): PackageRelease[] {
   const earliest = new Map<string, number | null>();
   for (const record of records) {
     const known = earliest.get(record.version);

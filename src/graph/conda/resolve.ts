@@ -52,7 +52,7 @@ export interface ResolvedCondaPackage {
 }
 
 /** `from` depends on `to` through the MatchSpec `spec` (names, not records). */
-export interface CondaDependency {
+export interface CondaDependencyEdge {
   readonly from: string;
   readonly to: string;
   readonly spec: string;
@@ -66,7 +66,7 @@ export interface SkippedRecord {
 export interface CondaResolution {
   /** Sorted by name. */
   readonly packages: readonly ResolvedCondaPackage[];
-  readonly dependencies: readonly CondaDependency[];
+  readonly dependencies: readonly CondaDependencyEdge[];
   /** The virtual packages the chosen records depend on. */
   readonly virtualPackages: readonly VirtualPackage[];
   /** Records that could not take part (unparsable version or MatchSpec). */
@@ -405,7 +405,7 @@ export async function resolveConda(source: CondaRecordSource, request: CondaReso
   }
 
   const packages: ResolvedCondaPackage[] = [];
-  const dependencies: CondaDependency[] = [];
+  const dependencies: CondaDependencyEdge[] = [];
   const usedVirtual = new Map<string, VirtualPackage>();
   const names = [...outcome.state.assigned.keys()].sort();
   for (const name of names) {

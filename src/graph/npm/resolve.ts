@@ -1,3 +1,4 @@
+import { compareText } from '../../core/compare.js';
 import { silentSink, type EventSink } from '../../core/events.js';
 import { toPurl } from '../../core/package.js';
 import type { NpmRegistry } from '../../ecosystems/npm/registry.js';
@@ -416,7 +417,7 @@ class IdealTreeBuilder {
         resolved: node.resolved,
       });
     }
-    packages.sort((a, b) => (a.location < b.location ? -1 : a.location > b.location ? 1 : 0));
+    packages.sort((a, b) => compareText(a.location, b.location));
     const failures: NpmResolution['failures'] = [];
     for (const node of this.loadFailures) {
       const detail = this.failureDetails.get(node);

@@ -3,23 +3,30 @@ import { replayClient } from '../../../test/http-replay.js';
 import { fixedClock } from '../../core/clock.js';
 import { createNpmRegistry } from '../../ecosystems/npm/registry.js';
 import { NpmPackument } from '../../ecosystems/npm/schema.js';
-import { normalizeRepositoryUrl, npmVersionSignals } from './signals.js';
+import { npmVersionSignals } from './signals.js';
 
 const REGISTRY = 'https://registry.npm.test/';
 const cassette = new URL('../../ecosystems/npm/fixtures/lumino-widgets.cassette.json.gz', import.meta.url);
 
-describe('normalizeRepositoryUrl', () => {
+describe('the repository signal', () => {
+  // The field as npm writes it, through core's normalizeRepositoryUrl (with npm's `owner/repo` shorthand).
   it.each([
-    [{ type: 'git', url: 'https://github.com/jupyterlab/lumino.git' }, 'github.com/jupyterlab/lumino'],
-    ['git+https://github.com/jupyter-widgets/ipywidgets.git', 'github.com/jupyter-widgets/ipywidgets'],
-    ['git@github.com:owner/repo.git', 'github.com/owner/repo'],
-    ['github:owner/repo', 'github.com/owner/repo'],
-    ['owner/repo', 'github.com/owner/repo'],
-    ['https://github.com/owner/repo/tree/main/packages/x', 'github.com/owner/repo'],
-    ['git+https://gitlab.example.test/group/project.git', 'https://gitlab.example.test/group/project'],
-    [undefined, null],
-  ])('%j → %s', (repository, expected) => {
-    expect(normalizeRepositoryUrl(repository)).toBe(expected);
+    [{ type: 'git', url: 'https://github.com/jupyterlab/lumino.git' }, { known: true, value: { url: 'github.com/jupyterlab/lumino', confidence: 'claimed' } }],
+    ['git+https://github.com/jupyter-widgets/ipywidgets.git', { known: true, value: { url: 'github.com/jupyter-widgets/ipywidgets', confidence: 'claimed' } }],
+    ['git@github.com:owner/repo.git', { known: true, value: { url: 'github.com/owner/repo', confidence: 'claimed' } }],
+    ['github:owner/repo', { known: true, value: { url: 'github.com/owner/repo', confidence: 'claimed' } }],
+    ['owner/repo', { known: true, value: { url: 'github.com/owner/repo', confidence: 'claimed' } }],
+    ['https://github.com/owner/repo/tree/main/packages/x', { known: true, value: { url: 'github.com/owner/repo', confidence: 'claimed' } }],
+    // GitHub names are case-insensitive: one spelling, as every other ecosystem's repository signal.
+    ['https://github.com/JupyterLab/Lumino', { known: true, value: { url: 'github.com/jupyterlab/lumino', confidence: 'claimed' } }],
+    ['gitlab:group/project', { known: true, value: { url: 'gitlab.com/group/project', confidence: 'claimed' } }],
+    // Not a known code host: unknown (it was the cleaned URL, which the CycloneDX output then prefixed with a second `https://`).
+    ['git+https://gitlab.example.test/group/project.git', { known: false, reason: 'the repository field names no repository on a known code host' }],
+    ['https://github.com/orgs/jupyter', { known: false, reason: 'the repository field names no repository on a known code host' }],
+    [undefined, { known: false, reason: 'no repository field' }],
+  ])('%j → %j', (repository, expected) => {
+    const packument = NpmPackument.parse({ name: 'pkg', 'dist-tags': { latest: '1.0.0' }, time: {}, versions: { '1.0.0': { name: 'pkg', version: '1.0.0', ...(repository === undefined ? {} : { repository }) } } });
+    expect(npmVersionSignals(packument, '1.0.0', { clock: fixedClock('2026-11-01T00:00:00.000Z') }).repository).toEqual(expected);
   });
 });
 

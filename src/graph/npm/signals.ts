@@ -1,8 +1,9 @@
 import semver from 'semver';
 import type { Clock } from '../../core/clock.js';
+import { known, unknown } from '../../core/known.js';
+import { normalizeRepositoryUrl } from '../../core/repository-url.js';
 import { isFullPackument } from '../../ecosystems/npm/registry.js';
 import type { NpmManifest, NpmPackument, NpmRepository } from '../../ecosystems/npm/schema.js';
-import { known, unknown } from '../signals.js';
 import type { PackageSignals, Signal } from '../types.js';
 
 /**
@@ -64,17 +65,10 @@ function installScriptsSignal(packument: NpmPackument, manifest: NpmManifest): S
   return known([]);
 }
 
-/** Repository text as published → `github.com/owner/repo` when it is on GitHub, else the cleaned URL. */
-export function normalizeRepositoryUrl(repository: NpmRepository): string | null {
+/** The repository field as published: a string (`owner/repo`, `github:`, a URL) or `{ url }`. */
+function repositoryText(repository: NpmRepository): string | null {
   const raw = typeof repository === 'string' ? repository : repository?.url;
-  if (!raw) return null;
-  const text = raw.trim();
-  const shorthand = /^(?:github:)?([\w.-]+)\/([\w.-]+?)(?:\.git)?$/.exec(text);
-  // `owner/repo` and `github:owner/repo` are npm's GitHub shorthands.
-  if (shorthand) return `github.com/${shorthand[1]}/${shorthand[2]}`;
-  const github = /github\.com[/:]([\w.-]+)\/([\w.-]+?)(?:\.git)?(?:[/#?].*)?$/i.exec(text);
-  if (github) return `github.com/${github[1]}/${github[2]}`;
-  return text.replace(/^git\+/, '').replace(/\.git$/, '');
+  return raw?.trim() ? raw : null;
 }
 
 function personName(person: unknown): string | null {
@@ -143,10 +137,18 @@ export function npmVersionSignals(packument: NpmPackument, version: string, opti
   const license = manifest.license ?? packument.license;
   signals.license = license ? known(license) : unknown(full ? 'no license field' : 'abbreviated packument: licence needs the full packument');
 
-  const repository = normalizeRepositoryUrl(manifest.repository ?? packument.repository);
+  const repositoryField = repositoryText(manifest.repository ?? packument.repository);
+  // npm's `owner/repo` shorthand means GitHub, as npm itself reads it.
+  const repository = repositoryField === null ? null : normalizeRepositoryUrl(repositoryField, { allowShorthand: true });
   signals.repository = repository
     ? known({ url: repository, confidence: 'claimed' as const })
-    : unknown(full ? 'no repository field' : 'abbreviated packument: repository needs the full packument');
+    : unknown(
+        repositoryField !== null
+          ? 'the repository field names no repository on a known code host'
+          : full
+            ? 'no repository field'
+            : 'abbreviated packument: repository needs the full packument',
+      );
 
   const publisher = personName(manifest._npmUser);
   signals.publishedBy = publisher ? known(publisher) : unknown('no _npmUser (abbreviated, or stripped by a mirror)');

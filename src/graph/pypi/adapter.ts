@@ -2,9 +2,9 @@ import { ChainwatchError } from '../../core/errors.js';
 import { toPurl } from '../../core/package.js';
 import { resolvePypiIndex } from '../../ecosystems/pypi/config.js';
 import type { TargetEnvironment } from '../../ecosystems/pypi/environment.js';
-import { createPypiRegistry, type PypiFile as RegistryFile, type PypiProjectPage, type PypiRegistry } from '../../ecosystems/pypi/registry.js';
+import { createPypiRegistry, type PypiFile, type PypiProjectPage, type PypiRegistry } from '../../ecosystems/pypi/registry.js';
 import type { GraphModule } from '../module.js';
-import { lazyResolver, mapAll, progress, type EcosystemResolution, type EcosystemResolver, type LabextensionManifest, type PackageFacts, type ReleaseFact, type ResolveProblem } from '../resolver.js';
+import { lazyResolver, mapAll, progress, type EcosystemResolution, type EcosystemResolver, type LabextensionManifest, type PackageFacts, type PackageRelease, type ResolveProblem } from '../resolver.js';
 import type { GraphEdge } from '../types.js';
 import { memoizeIndex } from './pypi-index.js';
 import { createRegistryIndex, type RegistryIndexOptions } from './registry-index.js';
@@ -27,8 +27,8 @@ export function environmentMarker(environment: TargetEnvironment): string {
   return `python_version == "${environment.python_version}" and sys_platform == "${environment.sys_platform}" and platform_machine == "${environment.platform_machine}"`;
 }
 
-function releasesOf(page: PypiProjectPage): ReleaseFact[] {
-  const byVersion = new Map<string, RegistryFile[]>();
+function releasesOf(page: PypiProjectPage): PackageRelease[] {
+  const byVersion = new Map<string, PypiFile[]>();
   for (const file of page.files) {
     if (file.version === null || file.kind === 'other') continue;
     const version = file.version.normalized;
@@ -48,7 +48,7 @@ function releasesOf(page: PypiProjectPage): ReleaseFact[] {
   });
 }
 
-export async function labextensionsOf(registry: PypiRegistry, file: RegistryFile | undefined): Promise<LabextensionManifest[] | null> {
+export async function labextensionsOf(registry: PypiRegistry, file: PypiFile | undefined): Promise<LabextensionManifest[] | null> {
   if (!file || file.kind !== 'wheel') return null;
   const members = await registry.listFiles(file);
   if (members === null) return null;

@@ -1,5 +1,5 @@
 import { parseRequirement } from '../../ecosystems/pypi/requirement.js';
-import type { PypiFile, PypiIndex, PypiMetadata, PypiRelease } from './pypi-index.js';
+import type { PypiIndexFile, PypiIndex, PypiMetadata, PypiRelease } from './pypi-index.js';
 
 /** One release in an in-memory index; by default a single pure-Python wheel. */
 export interface MemoryRelease {
@@ -29,7 +29,7 @@ export function createMemoryIndex(spec: MemoryIndexSpec): PypiIndex & { calls: {
         ([version, release]): PypiRelease => ({
           version,
           files: (release.files ?? [`${name.replace(/-/g, '_')}-${version}-py3-none-any.whl`]).map(
-            (filename): PypiFile => ({
+            (filename): PypiIndexFile => ({
               filename,
               yanked: release.yanked ?? false,
               ...(release.requiresPython ? { requiresPython: release.requiresPython } : {}),

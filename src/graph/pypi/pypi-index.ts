@@ -5,7 +5,7 @@ import type { Pep508Requirement } from '../../ecosystems/pypi/requirement.js';
  * adapter over the PyPI registry client (registry-index.ts); tests use
  * in-memory indexes (memory-index.ts).
  */
-export interface PypiFile {
+export interface PypiIndexFile {
   /** The file name as on the index (`jupyterlab-4.5.1-py3-none-any.whl`, `pamela-1.2.0.tar.gz`). */
   filename: string;
   /** The index's `requires-python` for this file (PEP 503 `data-requires-python`), if any. */
@@ -21,7 +21,7 @@ export interface PypiFile {
 export interface PypiRelease {
   /** The version as the index gives it (from the file names). */
   version: string;
-  files: PypiFile[];
+  files: PypiIndexFile[];
   /**
    * Optional hint: the earliest upload time among `files` (null when none has
    * one). With it the resolver reads `files` only for the releases it
@@ -43,7 +43,7 @@ export interface PypiIndex {
   /** Every release of a project, or null when the index has no such project. */
   versions(name: string): Promise<PypiRelease[] | null>;
   /** The core metadata of one file of a release; 'unknown' when it cannot be read. */
-  metadata(name: string, version: string, file: PypiFile): Promise<PypiMetadata | 'unknown'>;
+  metadata(name: string, version: string, file: PypiIndexFile): Promise<PypiMetadata | 'unknown'>;
 }
 
 /** Wraps an index so each project and each file's metadata is asked for once per resolution. */

@@ -1,10 +1,10 @@
 import { systemClock, type Clock } from '../../core/clock.js';
 import { parseRequirement, type Pep508Requirement } from '../../ecosystems/pypi/requirement.js';
-import type { DistributionFileRef, PypiFile as RegistryFile, PypiRegistry } from '../../ecosystems/pypi/registry.js';
+import type { DistributionFileRef, PypiFile, PypiRegistry } from '../../ecosystems/pypi/registry.js';
 import type { HttpClient } from '../../http/types.js';
 import type { PypiIndex, PypiMetadata } from './pypi-index.js';
 import { requirementToString } from './requirements.js';
-import { createSimplePageReader } from './simple-pages.js';
+import { createSimplePageReader, groupReleases } from './simple-pages.js';
 import type { StoredFile, StoredMetadata, StoredRelease, SummaryStore } from './summary-store.js';
 
 export interface RegistryIndexOptions {
@@ -44,7 +44,7 @@ export function createRegistryIndex(registry: PypiRegistry, options: RegistryInd
   const maxAgeMs = options.maxAgeMs ?? 0;
   const clock = options.clock ?? systemClock;
   /** The registry's own object for each file handed out (it keeps the hashes of the .metadata file). */
-  const origins = new WeakMap<object, RegistryFile>();
+  const origins = new WeakMap<object, PypiFile>();
   const reader = options.pages ? createSimplePageReader({ ...options.pages, indexUrl: registry.indexUrl }) : null;
 
   return {
@@ -89,7 +89,7 @@ export function createRegistryIndex(registry: PypiRegistry, options: RegistryInd
   };
 }
 
-function toStoredFile(file: RegistryFile): StoredFile {
+function toStoredFile(file: PypiFile): StoredFile {
   return {
     filename: file.filename,
     url: file.url,
@@ -101,38 +101,18 @@ function toStoredFile(file: RegistryFile): StoredFile {
   };
 }
 
-/** Releases grouped from a page; each release's files are converted when first read (most never are). */
-function releasesOf(pageFiles: readonly RegistryFile[], origins: WeakMap<object, RegistryFile>): StoredRelease[] {
-  const grouped = new Map<string, { files: RegistryFile[]; earliest: number; earliestUpload: string | null }>();
-  for (const file of pageFiles) {
-    if (file.kind === 'other' || file.version === null) continue;
-    const version = file.version.normalized;
-    let group = grouped.get(version);
-    if (!group) grouped.set(version, (group = { files: [], earliest: Number.POSITIVE_INFINITY, earliestUpload: null }));
-    group.files.push(file);
-    const uploaded = file.uploadTime ? Date.parse(file.uploadTime) : Number.NaN;
-    if (uploaded < group.earliest) {
-      group.earliest = uploaded;
-      group.earliestUpload = file.uploadTime;
-    }
-  }
-  return [...grouped].map(([version, group]) => {
-    let converted: StoredFile[] | undefined;
-    return {
-      version,
-      earliestUpload: group.earliestUpload,
-      get files() {
-        if (!converted) {
-          converted = group.files.map((file) => {
-            const stored = toStoredFile(file);
-            origins.set(stored, file);
-            return stored;
-          });
-        }
-        return converted;
-      },
-    };
-  });
+/** Releases grouped from a page (groupReleases); each release's files are converted when first read (most never are). */
+function releasesOf(pageFiles: readonly PypiFile[], origins: WeakMap<object, PypiFile>): StoredRelease[] {
+  return groupReleases(
+    pageFiles,
+    (file) => (file.kind === 'other' || file.version === null ? null : file.version.normalized),
+    (files) =>
+      files.map((file) => {
+        const stored = toStoredFile(file);
+        origins.set(stored, file);
+        return stored;
+      }),
+  );
 }
 
 function toStored(metadata: PypiMetadata | 'unknown'): StoredMetadata {

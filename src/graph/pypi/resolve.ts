@@ -10,6 +10,7 @@
  * markers become virtual packages. See readme.md for what it does and does not
  * reproduce.
  */
+import { compareText } from '../../core/compare.js';
 import { ChainwatchError } from '../../core/errors.js';
 import { silentSink, type EventSink } from '../../core/events.js';
 import { normalizeName } from '../../core/package.js';
@@ -17,13 +18,13 @@ import type { TargetEnvironment } from '../../ecosystems/pypi/environment.js';
 import { parsePep440Version, type Pep440Version } from '../../ecosystems/pypi/pep440-version.js';
 import { parseRequirement, type Pep508Requirement } from '../../ecosystems/pypi/requirement.js';
 import { parsePep440SpecifierSet, type Pep440SpecifierSet } from '../../ecosystems/pypi/specifier.js';
-import { memoizeIndex, type PypiFile, type PypiIndex, type PypiMetadata, type PypiRelease } from './pypi-index.js';
+import { memoizeIndex, type PypiIndexFile, type PypiIndex, type PypiMetadata, type PypiRelease } from './pypi-index.js';
 import { NoSolutionError, PubGrubState, type Priority } from './pubgrub.js';
 import { applicableRequirements, markerToString, type ApplicableRequirement } from './requirements.js';
 import { positive, VersionSet } from './version-set.js';
 import { createWheelTagPolicy, type WheelTagPolicy } from './wheel-tags.js';
 
-export type { PypiFile, PypiIndex, PypiMetadata, PypiRelease } from './pypi-index.js';
+export type { PypiIndexFile, PypiIndex, PypiMetadata, PypiRelease } from './pypi-index.js';
 
 export interface PypiRoot {
   name: string;
@@ -148,11 +149,11 @@ interface ReleaseInfo {
   /** The releases of the index with this version (usually one), read only when the version is considered. */
   sources: PypiRelease[];
   /** The files uv would see, once computed. */
-  files?: PypiFile[];
+  files?: PypiIndexFile[];
 }
 
 type Distribution =
-  | { compatible: true; file: PypiFile; requiresPython?: string }
+  | { compatible: true; file: PypiIndexFile; requiresPython?: string }
   | { compatible: false; reason: string };
 
 interface ProjectVersions {
@@ -374,13 +375,13 @@ class Resolver {
     return release.files.some((file) => this.#fileExists(file));
   }
 
-  #filesOf(release: ReleaseInfo): PypiFile[] {
+  #filesOf(release: ReleaseInfo): PypiIndexFile[] {
     release.files ??= release.sources.flatMap((source) => source.files.filter((file) => this.#fileExists(file)));
     return release.files;
   }
 
   /** Files uv would not see at all: too new for --exclude-newer, or neither a wheel nor an sdist. */
-  #fileExists(file: PypiFile): boolean {
+  #fileExists(file: PypiIndexFile): boolean {
     const isDistribution = /\.whl$/i.test(file.filename) || SDIST_EXTENSIONS.test(file.filename) || OTHER_SDIST_EXTENSIONS.test(file.filename);
     if (!isDistribution) return false;
     if (this.#cutoff === undefined) return true;
@@ -394,8 +395,8 @@ class Resolver {
     if (found) return found;
     const release = project.releases[index]!;
     const yankAllowed = this.#allowedYanks.get(project.name)?.has(release.version.normalized) ?? false;
-    let bestWheel: { file: PypiFile; priority: number } | null = null;
-    let sdist: PypiFile | null = null;
+    let bestWheel: { file: PypiIndexFile; priority: number } | null = null;
+    let sdist: PypiIndexFile | null = null;
     let reason = 'no usable file';
     for (const file of this.#filesOf(release)) {
       if (file.yanked && !yankAllowed) {
@@ -421,7 +422,7 @@ class Resolver {
     return found;
   }
 
-  #readMetadata(project: ProjectVersions, index: number, file: PypiFile) {
+  #readMetadata(project: ProjectVersions, index: number, file: PypiIndexFile) {
     const release = project.releases[index]!;
     const key = `${project.name}\n${release.version.normalized}`;
     let found = this.#metadata.get(key);
@@ -818,7 +819,7 @@ class Resolver {
       if (caveat) this.#unknown.push({ name: resolved.name, version: resolved.version, reason: `dependencies may be incomplete: ${caveat}` });
     }
     return {
-      packages: [...packages.values()].sort((a, b) => a.name.localeCompare(b.name)),
+      packages: [...packages.values()].sort((a, b) => compareText(a.name, b.name)),
       edges,
       unknown: this.#unknown,
       stats: { decisions: this.#decisions, ...this.#state.counts },

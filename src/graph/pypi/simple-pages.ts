@@ -112,6 +112,41 @@ function versionInFilename(filename: string, project: string): string | null {
   return parseDistributionFilename(filename, project).version?.text ?? null;
 }
 
+/**
+ * A page's releases: its files grouped by version (in page order, files
+ * `versionOf` cannot place left out), each with its earliest upload time. A
+ * release's files go through `convert` when first read: most never are.
+ */
+export function groupReleases<File extends { uploadTime: string | null }>(
+  files: Iterable<File>,
+  versionOf: (file: File) => string | null,
+  convert: (files: readonly File[]) => StoredFile[],
+): StoredRelease[] {
+  const groups = new Map<string, { files: File[]; earliest: number; earliestUpload: string | null }>();
+  for (const file of files) {
+    const version = versionOf(file);
+    if (version === null) continue;
+    let group = groups.get(version);
+    if (!group) groups.set(version, (group = { files: [], earliest: Number.POSITIVE_INFINITY, earliestUpload: null }));
+    group.files.push(file);
+    const uploaded = file.uploadTime ? Date.parse(file.uploadTime) : Number.NaN;
+    if (uploaded < group.earliest) {
+      group.earliest = uploaded;
+      group.earliestUpload = file.uploadTime;
+    }
+  }
+  return [...groups].map(([version, group]): StoredRelease => {
+    let converted: StoredFile[] | undefined;
+    return {
+      version,
+      earliestUpload: group.earliestUpload,
+      get files() {
+        return (converted ??= convert(group.files));
+      },
+    };
+  });
+}
+
 export function createSimplePageReader(options: SimplePageReaderOptions): SimplePageReader {
   const origins = new WeakMap<object, DistributionFileRef>();
   const source = options.source ?? 'pypi';
@@ -155,47 +190,27 @@ export function createSimplePageReader(options: SimplePageReaderOptions): Simple
       if (response.status !== 200 || mediaTypeOf(response) !== PEP_691_JSON) return 'other';
       const envelope = checked === undefined ? readEnvelope(response.body) : checked;
       if (envelope === null) return 'other';
-      const groups = new Map<string, { files: RawFile[]; earliest: number; earliestUpload: string | null }>();
-      for (const entry of envelope.files) {
-        const file = rawFile(entry);
-        if (!file) continue;
-        const version = versionInFilename(file.filename, project);
-        if (version === null) continue;
-        let group = groups.get(version);
-        if (!group) groups.set(version, (group = { files: [], earliest: Number.POSITIVE_INFINITY, earliestUpload: null }));
-        group.files.push(file);
-        const uploaded = file.uploadTime ? Date.parse(file.uploadTime) : Number.NaN;
-        if (uploaded < group.earliest) {
-          group.earliest = uploaded;
-          group.earliestUpload = file.uploadTime;
-        }
-      }
       const page = response.url;
-      return [...groups].map(([version, group]): StoredRelease => {
-        let converted: StoredFile[] | undefined;
-        return {
-          version,
-          earliestUpload: group.earliestUpload,
-          get files() {
-            converted ??= group.files.flatMap((file) => {
-              const fileUrl = absolute(file.url, page);
-              if (fileUrl === null) return [];
-              const stored: StoredFile = {
-                filename: file.filename,
-                url: fileUrl,
-                yanked: file.yanked,
-                ...(file.requiresPython ? { requiresPython: file.requiresPython } : {}),
-                ...(file.uploadTime ? { uploadTime: file.uploadTime } : {}),
-                ...(file.size === null ? {} : { size: file.size }),
-                ...(file.coreMetadata ? { coreMetadata: true } : {}),
-              };
-              origins.set(stored, { filename: file.filename, url: fileUrl, size: file.size, coreMetadata: file.coreMetadata });
-              return [stored];
-            });
-            return converted;
-          },
-        };
-      });
+      return groupReleases(
+        envelope.files.flatMap((entry) => rawFile(entry) ?? []),
+        (file) => versionInFilename(file.filename, project),
+        (files) =>
+          files.flatMap((file) => {
+            const fileUrl = absolute(file.url, page);
+            if (fileUrl === null) return [];
+            const stored: StoredFile = {
+              filename: file.filename,
+              url: fileUrl,
+              yanked: file.yanked,
+              ...(file.requiresPython ? { requiresPython: file.requiresPython } : {}),
+              ...(file.uploadTime ? { uploadTime: file.uploadTime } : {}),
+              ...(file.size === null ? {} : { size: file.size }),
+              ...(file.coreMetadata ? { coreMetadata: true } : {}),
+            };
+            origins.set(stored, { filename: file.filename, url: fileUrl, size: file.size, coreMetadata: file.coreMetadata });
+            return [stored];
+          }),
+      );
     },
     fileRef(file) {
       return origins.get(file);

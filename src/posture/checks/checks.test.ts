@@ -4,7 +4,8 @@ import { botPullRequests, lines, orgFacts, repoFacts } from '../posture-testing.
 import { readFileSync } from 'node:fs';
 import { FIXABLE_CHECKS } from '../fix/types.js';
 import { ORG_PROBES, REPO_PROBES } from '../probes/index.js';
-import { CHECK_IDS, known, ORG_CHECK_IDS, unavailable, type CheckId, type CheckResult, type OrgCheckId, type OrgFacts, type RepoFacts } from '../types.js';
+import { known, unknown } from '../../core/known.js';
+import { CHECK_IDS, ORG_CHECK_IDS, type CheckId, type CheckResult, type OrgCheckId, type OrgFacts, type RepoFacts } from '../types.js';
 import { checkDefinition, evaluateOrg, evaluateOrgCheck, evaluateRepo, evaluateRepoCheck, ORG_CHECKS, postureScore, REPO_CHECKS, type CheckNeed } from './index.js';
 
 const clock = fixedClock('2026-09-01T00:00:00Z');
@@ -84,7 +85,7 @@ describe('definitions', () => {
   });
 
   it('never fails a check because a fact is unavailable', () => {
-    const nothingKnown = repoFacts({}, { paths: unavailable('x'), defaultBranch: unavailable('x'), empty: unavailable('x') });
+    const nothingKnown = repoFacts({}, { paths: unknown('x'), defaultBranch: unknown('x'), empty: unknown('x') });
     const outcomes = evaluateRepo(nothingKnown, { clock }).checks.map((result) => [result.id, result.outcome]);
     expect(outcomes).toEqual([
       ['dependency-update-tool', 'not-available'],
@@ -141,11 +142,11 @@ describe('dependency-update-tool', () => {
 
 describe('security-policy', () => {
   it.each([
-    { name: 'own policy with a contact', files: { 'SECURITY.md': 'Report to security@example.org' }, org: unavailable<null>('x'), outcome: 'pass', summary: 'SECURITY.md says how to report a vulnerability.' },
+    { name: 'own policy with a contact', files: { 'SECURITY.md': 'Report to security@example.org' }, org: unknown('x'), outcome: 'pass', summary: 'SECURITY.md says how to report a vulnerability.' },
     {
       name: 'own policy without a contact',
       files: { '.github/SECURITY.md': 'We support 2.x.' },
-      org: unavailable<null>('x'),
+      org: unknown('x'),
       outcome: 'partial',
       summary: '.github/SECURITY.md exists but does not say how to report a vulnerability.',
     },
@@ -161,7 +162,7 @@ describe('security-policy', () => {
     {
       name: 'none in the repo, org unknown',
       files: {},
-      org: unavailable<null>('needs the GitHub API'),
+      org: unknown('needs the GitHub API'),
       outcome: 'not-available',
       summary: "No SECURITY.md in the repository; whether the org's .github repository provides one is unknown (needs the GitHub API).",
     },
@@ -290,7 +291,7 @@ describe('branch-protection, private reporting, badge (API facts)', () => {
     { fact: known({ branch: 'main', classic, rulesets: [] }), outcome: 'pass', summary: 'main is protected: reviews required, force pushes blocked.' },
     { fact: known({ branch: 'main', classic: { ...classic, allowForcePushes: true }, rulesets: [] }), outcome: 'partial', summary: 'main is protected, but force pushes are allowed.' },
     { fact: known({ branch: 'main', classic: null, rulesets: [] }), outcome: 'fail', summary: 'main is not protected.' },
-    { fact: unavailable<never>('needs the GitHub API'), outcome: 'not-available', summary: 'Branch protection is unknown: needs the GitHub API.' },
+    { fact: unknown('needs the GitHub API'), outcome: 'not-available', summary: 'Branch protection is unknown: needs the GitHub API.' },
   ])('branch-protection → $outcome', ({ fact, outcome, summary }) => {
     const result = check('branch-protection', repoFacts({}, { branchProtection: fact }));
     expect([result.outcome, result.summary]).toEqual([outcome, summary]);

@@ -1,13 +1,13 @@
 /** Small helpers the check evaluations share: building a result and writing its sentence. */
 import type { ProbeAnswer } from '../probes/index.js';
-import type { CheckId, CheckOutcome, CheckResult, Finding, OrgCheckId } from '../types.js';
+import type { CheckId, CheckOutcome, CheckResult, PostureFinding, OrgCheckId } from '../types.js';
 
-export function result(id: CheckId | OrgCheckId, outcome: CheckOutcome, summary: string, findings: readonly Finding[] = []): CheckResult {
+export function result(id: CheckId | OrgCheckId, outcome: CheckOutcome, summary: string, findings: readonly PostureFinding[] = []): CheckResult {
   return { id, outcome, summary, findings: uniqueFindings(findings) };
 }
 
 /** The same unreadable workflow is reported by several probes: list it once. */
-function uniqueFindings(findings: readonly Finding[]): Finding[] {
+function uniqueFindings(findings: readonly PostureFinding[]): PostureFinding[] {
   const seen = new Set<string>();
   return findings.filter((finding) => {
     const key = `${finding.file ?? ''}:${finding.line ?? ''}:${finding.message}`;

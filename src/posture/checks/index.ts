@@ -16,18 +16,7 @@ import {
   type ProbeContext,
   type RepoProbeId,
 } from '../probes/index.js';
-import {
-  CHECK_IDS,
-  ORG_CHECK_IDS,
-  type CheckId,
-  type CheckOutcome,
-  type CheckResult,
-  type OrgCheckId,
-  type OrgFacts,
-  type OrgPosture,
-  type RepoFacts,
-  type RepoPosture,
-} from '../types.js';
+import { CHECK_IDS, ORG_CHECK_IDS, type CheckId, type CheckOutcome, type CheckResult, type OrgCheckId, type OrgFacts, type OrgPosture, type RepoFacts, type RepoPosture } from '../types.js';
 import { bestPracticesBadge } from './best-practices-badge.js';
 import { branchProtection } from './branch-protection.js';
 import { dangerousWorkflow } from './dangerous-workflow.js';

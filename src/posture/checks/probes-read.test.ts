@@ -11,7 +11,8 @@ import { fixedClock } from '../../core/clock.js';
 import { collectLocalRepo, findLocalRepos } from '../collect/local.js';
 import { lines, orgFacts, repoFacts, SHARED_PROJECTS } from '../posture-testing.fixture.js';
 import { DEFAULT_POSTURE_SETTINGS, ORG_PROBES, REPO_PROBES, type ProbeContext } from '../probes/index.js';
-import { known, type CheckResult, type OrgFacts, type RepoFacts } from '../types.js';
+import { known } from '../../core/known.js';
+import type { CheckResult, OrgFacts, RepoFacts } from '../types.js';
 import { evaluateOrg, evaluateRepo, ORG_CHECKS, REPO_CHECKS } from './index.js';
 
 const clock = fixedClock('2026-09-01T00:00:00Z');

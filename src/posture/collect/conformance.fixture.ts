@@ -29,7 +29,7 @@ export interface FactDifference {
 }
 
 function describeFact(fact: Fact<unknown>): string {
-  return fact.available ? 'known' : `unavailable: ${fact.reason}`;
+  return fact.known ? 'known' : `unavailable: ${fact.reason}`;
 }
 
 /**
@@ -42,10 +42,10 @@ function describeFact(fact: Fact<unknown>): string {
 export function factDifferences(api: RepoFacts, local: RepoFacts): FactDifference[] {
   const differences: FactDifference[] = [];
   for (const key of EVERY_FACTS) {
-    const apiFact: Fact<unknown> = key === 'files' ? { available: true, value: api.files } : api[key];
-    const localFact: Fact<unknown> = key === 'files' ? { available: true, value: local.files } : local[key];
-    if (!apiFact.available && !localFact.available) continue;
-    if (apiFact.available !== localFact.available) {
+    const apiFact: Fact<unknown> = key === 'files' ? { known: true, value: api.files } : api[key];
+    const localFact: Fact<unknown> = key === 'files' ? { known: true, value: local.files } : local[key];
+    if (!apiFact.known && !localFact.known) continue;
+    if (apiFact.known !== localFact.known) {
       differences.push({ repo: api.repo, fact: key, api: describeFact(apiFact), local: describeFact(localFact) });
       continue;
     }
@@ -70,13 +70,13 @@ function withoutVerified<Commit extends { verified?: boolean }>(commit: Commit):
 
 /** Every API-only repository fact is unavailable locally, saying it needs the API. */
 export function expectApiOnlyFactsUnavailableLocally(local: RepoFacts): void {
-  for (const key of API_ONLY_FACTS) expect([local.repo, key, local[key]]).toEqual([local.repo, key, { available: false, reason: NEEDS_API }]);
+  for (const key of API_ONLY_FACTS) expect([local.repo, key, local[key]]).toEqual([local.repo, key, { known: false, reason: NEEDS_API }]);
 }
 
 /** Every organisation fact is the API's: unavailable locally, saying so. */
 export function expectOrgFactsUnavailableLocally(local: OrgFacts): void {
   const { org, ...facts } = local;
-  for (const [key, fact] of Object.entries(facts)) expect([org, key, fact]).toEqual([org, key, { available: false, reason: NEEDS_API }]);
+  for (const [key, fact] of Object.entries(facts)) expect([org, key, fact]).toEqual([org, key, { known: false, reason: NEEDS_API }]);
 }
 
 /** The two collections paired by repository (the same repositories, each once, or the test fails). */
@@ -93,6 +93,6 @@ export function pairRepositories(api: OrgCollection, local: OrgCollection): [Rep
  */
 export function withApiOnlyFactsHidden(api: RepoFacts): RepoFacts {
   const hidden: RepoFacts = { ...api, source: 'local' };
-  for (const key of API_ONLY_FACTS) (hidden as unknown as Record<string, Fact<unknown>>)[key] = { available: false, reason: NEEDS_API };
+  for (const key of API_ONLY_FACTS) (hidden as unknown as Record<string, Fact<unknown>>)[key] = { known: false, reason: NEEDS_API };
   return hidden;
 }

@@ -192,7 +192,7 @@ describe('both collectors on the same generated repositories give the same facts
       expect(read).toEqual(expect.arrayContaining(Object.keys(ONCE_DISPUTED)));
       expect(read).not.toContain('.github/workflows/huge.yml');
       expect(read).not.toContain('.github/workflows/scripts/not-a-workflow.yml');
-      expect(facts.paths.available && facts.paths.value).toContain('.github/workflows/huge.yml');
+      expect(facts.paths.known && facts.paths.value).toContain('.github/workflows/huge.yml');
     }
     const monorepo = (collection: OrgCollection): RepoFacts => collection.repos.find((repo) => repo.repo === 'acme/monorepo')!;
     expect([monorepo(api).files.length, monorepo(local).files.length]).toEqual([MAX_POSTURE_FILES, MAX_POSTURE_FILES]);
@@ -201,7 +201,7 @@ describe('both collectors on the same generated repositories give the same facts
   it('date commits by when they were committed, in UTC', () => {
     for (const collection of [api, local]) {
       const commits = collection.repos.find((repo) => repo.repo === 'acme/widget')!.commits;
-      expect(commits.available && commits.value.map((commit) => commit.date)).toEqual(['2026-08-21T01:45:00.000Z', '2026-06-15T08:30:00.000Z', '2026-03-01T10:00:00.000Z']);
+      expect(commits.known && commits.value.map((commit) => commit.date)).toEqual(['2026-08-21T01:45:00.000Z', '2026-06-15T08:30:00.000Z', '2026-03-01T10:00:00.000Z']);
     }
   });
 
@@ -212,19 +212,19 @@ describe('both collectors on the same generated repositories give the same facts
       // The fake holds every one of them except the badge (no Best Practices client given) and, without workflows, the secrets.
       expect([fromApi.repo, fromApi.archived, fromApi.fork, fromApi.privateVulnerabilityReporting, fromApi.dependabotAlerts, fromApi.openAdvisories, fromApi.pullRequests]).toEqual([
         fromApi.repo,
-        { available: true, value: false },
-        { available: true, value: false },
-        { available: true, value: false },
-        { available: true, value: true },
-        { available: true, value: 0 },
-        { available: true, value: [] },
+        { known: true, value: false },
+        { known: true, value: false },
+        { known: true, value: false },
+        { known: true, value: true },
+        { known: true, value: 0 },
+        { known: true, value: [] },
       ]);
-      expect(fromApi.branchProtection.available).toBe(true);
-      expect(fromApi.bestPracticesBadge.available).toBe(false);
+      expect(fromApi.branchProtection.known).toBe(true);
+      expect(fromApi.bestPracticesBadge.known).toBe(false);
     }
-    expect(api.repos.find((repo) => repo.repo === 'acme/widget')!.secretNames).toEqual({ available: true, value: [] });
+    expect(api.repos.find((repo) => repo.repo === 'acme/widget')!.secretNames).toEqual({ known: true, value: [] });
     expectOrgFactsUnavailableLocally(local.org);
-    expect(api.org.twoFactorRequired).toEqual({ available: true, value: true });
+    expect(api.org.twoFactorRequired).toEqual({ known: true, value: true });
   });
 
   it('so every check scores a repository the same from either source, given what a checkout can know', () => {

@@ -63,8 +63,8 @@ function gitFacts(repo: string): GitFacts | null {
   }
 }
 
-function value<T>(fact: { available: true; value: T } | { available: false; reason: string }): T {
-  if (!fact.available) throw new Error(`expected a known fact, got: ${fact.reason}`);
+function value<T>(fact: { known: true; value: T } | { known: false; reason: string }): T {
+  if (!fact.known) throw new Error(`expected a known fact, got: ${fact.reason}`);
   return fact.value;
 }
 
@@ -135,8 +135,8 @@ describe('createGithubCollector against the fake GitHub server', () => {
       const facts = results.get(repo)!;
       const settings = fixtureSettings(repo);
       if (settings.privateVulnerabilityReporting === 'not-found') {
-        expect(facts.privateVulnerabilityReporting.available).toBe(false);
-        expect(facts.privateVulnerabilityReporting.available || facts.privateVulnerabilityReporting.reason).toMatch(/404/);
+        expect(facts.privateVulnerabilityReporting.known).toBe(false);
+        expect(facts.privateVulnerabilityReporting.known || facts.privateVulnerabilityReporting.reason).toMatch(/404/);
       } else {
         expect(value(facts.privateVulnerabilityReporting)).toBe(settings.privateVulnerabilityReporting);
       }
@@ -145,19 +145,19 @@ describe('createGithubCollector against the fake GitHub server', () => {
         expect(value(facts.openAdvisories)).toBe(settings.openAlerts);
       } else if (settings.dependabotAlerts === 'disabled') {
         expect(value(facts.dependabotAlerts)).toBe(false);
-        expect(facts.openAdvisories.available).toBe(false);
+        expect(facts.openAdvisories.known).toBe(false);
       } else {
-        expect(facts.dependabotAlerts.available || facts.dependabotAlerts.reason).toMatch(/404.*cannot read Dependabot alerts/);
+        expect(facts.dependabotAlerts.known || facts.dependabotAlerts.reason).toMatch(/404.*cannot read Dependabot alerts/);
       }
       const workflowSecrets = new Set<string>();
       for (const file of diskFiles(repo).filter((onDisk) => /^\.github\/workflows\//.test(onDisk))) {
         for (const match of readFileSync(path.join(fixtureDirectory(repo), file), 'utf8').matchAll(/secrets\.(\w+)/g)) if (match[1]!.toUpperCase() !== 'GITHUB_TOKEN') workflowSecrets.add(match[1]!);
       }
-      if (settings.secrets === 'no-access') expect(facts.secretNames.available || facts.secretNames.reason).toMatch(/403/);
-      else if (workflowSecrets.size === 0 && !diskFiles(repo).some((file) => file.startsWith('.github/workflows/'))) expect(facts.secretNames.available).toBe(false);
+      if (settings.secrets === 'no-access') expect(facts.secretNames.known || facts.secretNames.reason).toMatch(/403/);
+      else if (workflowSecrets.size === 0 && !diskFiles(repo).some((file) => file.startsWith('.github/workflows/'))) expect(facts.secretNames.known).toBe(false);
       else expect(value(facts.secretNames)).toEqual([...workflowSecrets].sort());
       if (settings.viewerPermission !== 'ADMIN' && !settings.classicProtection) {
-        expect(facts.branchProtection.available || facts.branchProtection.reason).toMatch(/admin access/);
+        expect(facts.branchProtection.known || facts.branchProtection.reason).toMatch(/admin access/);
       } else {
         const protection = value(facts.branchProtection);
         expect(protection.branch).toBe('main');
@@ -167,7 +167,7 @@ describe('createGithubCollector against the fake GitHub server', () => {
           settings.rulesets.filter((ruleset) => ruleset.target === 'BRANCH' && (ruleset.include.includes('~DEFAULT_BRANCH') || ruleset.include.includes('refs/heads/main'))).map((ruleset) => ruleset.name),
         );
       }
-      expect(facts.bestPracticesBadge.available).toBe(false);
+      expect(facts.bestPracticesBadge.known).toBe(false);
     });
   });
 
@@ -215,12 +215,12 @@ describe('createGithubCollector against the fake GitHub server', () => {
   it('tells archived, empty and forked repositories apart, and inherits the org SECURITY.md', () => {
     const archived = results.get('jupyter/old-archived')!;
     expect(value(archived.archived)).toBe(true);
-    expect(archived.secretNames.available || archived.secretNames.reason).toMatch(/archived/);
+    expect(archived.secretNames.known || archived.secretNames.reason).toMatch(/archived/);
     expect(value(archived.commits).map((commit) => commit.date)).toEqual(['2021-03-01T00:00:00.000Z', '2020-05-01T00:00:00.000Z']);
     const empty = results.get('jupyter/empty-repo')!;
     expect([value(empty.empty), value(empty.paths), empty.files, value(empty.commits)]).toEqual([true, [], [], []]);
-    expect(empty.defaultBranch.available).toBe(false);
-    expect(empty.branchProtection.available).toBe(false);
+    expect(empty.defaultBranch.known).toBe(false);
+    expect(empty.branchProtection.known).toBe(false);
     expect(value(empty.dependabotAlerts)).toBe(false);
     expect(value(results.get('jupyter/nbformat-fork')!.fork)).toBe(true);
     expect(value(results.get('jupyter/nbformat-fork')!.orgSecurityPolicy)).toEqual({ path: '.github/SECURITY.md', text: ORG_SECURITY_POLICY });
@@ -242,16 +242,16 @@ describe('createGithubCollector against the fake GitHub server', () => {
       ['jupyter-gone', 'member'],
     ]);
     // Contributions the fake holds: 2, 30 and 300 days before FIXTURE_NOW; none for the last one.
-    expect(members.map((member) => (member.lastActivity.available ? member.lastActivity.value : null))).toEqual([
+    expect(members.map((member) => (member.lastActivity.known ? member.lastActivity.value : null))).toEqual([
       '2026-08-23T00:00:00.000Z',
       '2026-07-26T00:00:00.000Z',
       '2025-10-29T00:00:00.000Z',
       null,
     ]);
     const jupyterlab = orgResults.get('jupyterlab')!;
-    expect(jupyterlab.twoFactorRequired.available).toBe(false);
-    expect(jupyterlab.defaultWorkflowPermissions.available || jupyterlab.defaultWorkflowPermissions.reason).toMatch(/403/);
-    expect(jupyterlab.outsideCollaborators.available).toBe(false);
+    expect(jupyterlab.twoFactorRequired.known).toBe(false);
+    expect(jupyterlab.defaultWorkflowPermissions.known || jupyterlab.defaultWorkflowPermissions.reason).toMatch(/403/);
+    expect(jupyterlab.outsideCollaborators.known).toBe(false);
     expect(value(orgResults.get('ipython')!.defaultWorkflowPermissions)).toBe('write');
   });
 
@@ -670,12 +670,12 @@ describe('pagination that loops', () => {
       const collector = createGithubCollector({ token: TOKEN, baseUrl: fake.url, clock, events });
       const result = await collector.collectOrg('loopy');
       const collaborators = result.org.outsideCollaborators;
-      expect(collaborators.available).toBe(false);
-      expect(collaborators.available || collaborators.reason).toBe(
+      expect(collaborators.known).toBe(false);
+      expect(collaborators.known || collaborators.reason).toBe(
         "GitHub's Link header for GET /orgs/loopy/outside_collaborators pointed back to a page already read after 1 page(s): stopped there, so the list may be incomplete",
       );
       const advisories = result.repos[3]!.openAdvisories;
-      expect(advisories.available || advisories.reason).toMatch(/^GitHub's Link header for GET \/repos\/loopy\/project-003\/dependabot\/alerts pointed back/);
+      expect(advisories.known || advisories.reason).toMatch(/^GitHub's Link header for GET \/repos\/loopy\/project-003\/dependabot\/alerts pointed back/);
       const stats = collector.stats();
       expect(stats.byRoute['GET /orgs/{org}/outside_collaborators']).toBe(1);
       // One request per repository: each list's first page already pointed to itself.
@@ -698,7 +698,7 @@ describe('pagination that loops', () => {
       expect(result.repos).toHaveLength(100);
       const messages = events.events.filter((event) => event.type === 'log' && event.data?.event === 'github-pagination-loop').map((event) => (event.type === 'log' ? event.message : ''));
       expect(messages).toContain("GitHub's repository list of loopy gave a page cursor again after 2 page(s): stopped listing there; 100 of the 120 repositories GitHub counts are collected");
-      expect(result.org.members.available || result.org.members.reason).toBe("GitHub's member list of loopy gave a page cursor again after 2 page(s): stopped there, so the list may be incomplete");
+      expect(result.org.members.known || result.org.members.reason).toBe("GitHub's member list of loopy gave a page cursor again after 2 page(s): stopped there, so the list may be incomplete");
       expect(collector.stats().byRoute['POST /graphql']).toBe(2 + 2);
     } finally {
       fake.resetFaults();
@@ -845,10 +845,10 @@ describe('OpenSSF Best Practices badge', () => {
     });
     const result = await collector.collectOrg('badged');
     const badges = Object.fromEntries(result.repos.map((repo) => [repo.repo, repo.bestPracticesBadge]));
-    expect(badges['badged/gold-one']).toEqual({ available: true, value: 'gold' });
-    expect(badges['badged/home-page-only']).toEqual({ available: true, value: 'none' });
-    expect(badges['badged/unlisted']).toEqual({ available: true, value: 'none' });
-    expect(badges['badged/site-down']!.available).toBe(false);
+    expect(badges['badged/gold-one']).toEqual({ known: true, value: 'gold' });
+    expect(badges['badged/home-page-only']).toEqual({ known: true, value: 'none' });
+    expect(badges['badged/unlisted']).toEqual({ known: true, value: 'none' });
+    expect(badges['badged/site-down']!.known).toBe(false);
     // The injected clock stands still: every request after the first waits the whole second.
     expect(sleeps).toEqual([1000, 1000, 1000]);
     agent.assertNoPendingInterceptors();
@@ -880,7 +880,7 @@ describe('OpenSSF Best Practices site that does not answer', () => {
         bestPractices: { client: createHttpClient({ dispatcher: agent, retry: { retries: 0 }, clock }), baseUrl: 'https://bestpractices.test', repositoryUrlBase: 'https://github.test', timeoutMs: 100 },
       });
       const result = await collector.collectOrg('hung');
-      const reasons = result.repos.map((repo) => (repo.bestPracticesBadge.available ? 'known' : repo.bestPracticesBadge.reason));
+      const reasons = result.repos.map((repo) => (repo.bestPracticesBadge.known ? 'known' : repo.bestPracticesBadge.reason));
       expect(reasons).toEqual([
         'the OpenSSF Best Practices site gave no answer within 100ms',
         'not looked up: the OpenSSF Best Practices site gave no answer within 100ms earlier in this run',

@@ -74,7 +74,7 @@ describe('collectLocalRepo on a git checkout', () => {
     expect(facts.repo).toBe('acme/widget');
     expect(facts.source).toBe('local');
     expect(facts.paths).toEqual({
-      available: true,
+      known: true,
       value: [
         '.github/actions/setup/action.yml',
         '.github/dependabot.yml',
@@ -90,24 +90,24 @@ describe('collectLocalRepo on a git checkout', () => {
     expect(facts.files.map((file) => file.path)).toEqual(['.github/actions/setup/action.yml', '.github/dependabot.yml', '.github/workflows/ci.yml', 'SECURITY.md', 'images/app/Dockerfile', 'package.json']);
     expect(facts.files.find((file) => file.path === 'SECURITY.md')?.text).toBe('Report to security@example.test\n');
     expect(facts.commits).toEqual({
-      available: true,
+      known: true,
       value: [
         { sha: secondSha, date: '2026-06-15T08:30:00.000Z', author: 'Ada', verified: false },
         { sha: firstSha, date: '2026-05-01T10:00:00.000Z', author: 'Ada', verified: false },
       ],
     });
-    expect(facts.releases).toEqual({ available: true, value: [{ tag: 'v1.0.0', date: '2026-05-01T10:00:00.000Z' }] });
-    expect(facts.defaultBranch).toEqual({ available: true, value: 'main' });
-    expect(facts.empty).toEqual({ available: true, value: false });
+    expect(facts.releases).toEqual({ known: true, value: [{ tag: 'v1.0.0', date: '2026-05-01T10:00:00.000Z' }] });
+    expect(facts.defaultBranch).toEqual({ known: true, value: 'main' });
+    expect(facts.empty).toEqual({ known: true, value: false });
   });
 
   it('marks every API-only fact unavailable, saying why', async () => {
     const facts = await collectLocalRepo(root);
     const apiOnly = Object.entries(REPO_FACT_SOURCES).filter(([, sources]) => sources === 'api');
     expect(apiOnly.map(([key]) => key)).toContain('pullRequests');
-    for (const [key] of apiOnly) expect([key, facts[key as keyof typeof REPO_FACT_SOURCES]]).toEqual([key, { available: false, reason: NEEDS_API }]);
+    for (const [key] of apiOnly) expect([key, facts[key as keyof typeof REPO_FACT_SOURCES]]).toEqual([key, { known: false, reason: NEEDS_API }]);
     // It has its own SECURITY.md, so it inherits none (as the API says); without one and with no org checkout beside it, nobody can tell.
-    expect(facts.orgSecurityPolicy).toEqual({ available: true, value: null });
+    expect(facts.orgSecurityPolicy).toEqual({ known: true, value: null });
   });
 
   it('never keeps a token: not from the remote URL, not from GH_TOKEN / GITHUB_TOKEN', async () => {
@@ -136,11 +136,11 @@ describe('collectLocalRepo on a git checkout', () => {
     mkdirSync(empty, { recursive: true });
     git(empty, ['init', '-q', '-b', 'main']);
     const facts = await collectLocalRepo(empty);
-    expect(facts.commits).toEqual({ available: true, value: [] });
-    expect(facts.releases).toEqual({ available: true, value: [] });
-    expect(facts.empty).toEqual({ available: true, value: true });
+    expect(facts.commits).toEqual({ known: true, value: [] });
+    expect(facts.releases).toEqual({ known: true, value: [] });
+    expect(facts.empty).toEqual({ known: true, value: true });
     expect(facts.repo).toBe('clones/empty');
-    expect(facts.defaultBranch.available).toBe(false);
+    expect(facts.defaultBranch.known).toBe(false);
   });
 });
 
@@ -166,45 +166,45 @@ describe('collectLocalRepo without .git', () => {
     });
     const facts = await collectLocalRepo(root);
     expect(facts.repo).toBe('org/repo');
-    expect(facts.paths).toEqual({ available: true, value: ['pyproject.toml'] });
+    expect(facts.paths).toEqual({ known: true, value: ['pyproject.toml'] });
     expect(facts.commits).toEqual({
-      available: true,
+      known: true,
       value: [
         { sha: 'c3', date: '2026-08-01T00:00:00.000Z', author: 'A', verified: true },
         { sha: 'c2', date: '2026-07-01T00:00:00.000Z', author: 'B' },
         { sha: 'c1', date: '2026-06-01T00:00:00.000Z', author: 'C', verified: false },
       ],
     });
-    expect(facts.releases).toEqual({ available: true, value: [{ tag: 'v2', date: '2026-02-01T00:00:00.000Z' }, { tag: 'v1', date: '2025-01-01T00:00:00.000Z' }] });
-    expect(facts.defaultBranch.available).toBe(false);
+    expect(facts.releases).toEqual({ known: true, value: [{ tag: 'v2', date: '2026-02-01T00:00:00.000Z' }, { tag: 'v1', date: '2025-01-01T00:00:00.000Z' }] });
+    expect(facts.defaultBranch.known).toBe(false);
   });
 
   it('says where a damaged .git-facts.json is wrong', async () => {
     const root = join(scratch, 'facts', 'org', 'damaged');
     write(root, { '.git-facts.json': '{\n  "recentCommits": [\n    {"sha": "a",}\n  ]\n}\n' });
     const facts = await collectLocalRepo(root);
-    expect(facts.commits).toEqual({ available: false, reason: '.git-facts.json:3: invalid JSON' });
+    expect(facts.commits).toEqual({ known: false, reason: '.git-facts.json:3: invalid JSON' });
   });
 
   it('has no history without .git or .git-facts.json', async () => {
     const root = join(scratch, 'facts', 'org', 'bare');
     write(root, { 'recipe/meta.yaml': 'package: {}\n' });
     const facts = await collectLocalRepo(root);
-    expect(facts.commits).toEqual({ available: false, reason: 'the checkout has neither .git nor .git-facts.json' });
-    expect(facts.empty.available).toBe(false);
+    expect(facts.commits).toEqual({ known: false, reason: 'the checkout has neither .git nor .git-facts.json' });
+    expect(facts.empty.known).toBe(false);
     expect(facts.files.map((file) => file.path)).toEqual(['recipe/meta.yaml']);
   });
 
   it("reads the org's SECURITY.md from a sibling .github checkout, or knows there is none", async () => {
     const withPolicy = join(scratch, 'orgs', 'acme');
     write(withPolicy, { 'tool/pyproject.toml': '', '.github/profile/README.md': '# acme', '.github/SECURITY.md': 'Mail security@acme.test\n' });
-    expect((await collectLocalRepo(join(withPolicy, 'tool'))).orgSecurityPolicy).toEqual({ available: true, value: { path: 'SECURITY.md', text: 'Mail security@acme.test\n' } });
+    expect((await collectLocalRepo(join(withPolicy, 'tool'))).orgSecurityPolicy).toEqual({ known: true, value: { path: 'SECURITY.md', text: 'Mail security@acme.test\n' } });
     const nested = join(scratch, 'orgs', 'beta');
     write(nested, { 'tool/pyproject.toml': '', '.github/.github/security.md': 'x' });
-    expect((await collectLocalRepo(join(nested, 'tool'))).orgSecurityPolicy).toEqual({ available: true, value: { path: '.github/security.md', text: 'x' } });
+    expect((await collectLocalRepo(join(nested, 'tool'))).orgSecurityPolicy).toEqual({ known: true, value: { path: '.github/security.md', text: 'x' } });
     const without = join(scratch, 'orgs', 'gamma');
     write(without, { 'tool/pyproject.toml': '', '.github/README.md': 'x' });
-    expect((await collectLocalRepo(join(without, 'tool'))).orgSecurityPolicy).toEqual({ available: true, value: null });
+    expect((await collectLocalRepo(join(without, 'tool'))).orgSecurityPolicy).toEqual({ known: true, value: null });
   });
 
   it('rejects a path that is not a directory', async () => {
@@ -226,9 +226,9 @@ describe('collectLocalRepo on hostile checkouts', () => {
     symlinkSync('/dev/zero', join(org, '.github', 'security.md'));
     const events = collectingSink();
     const facts = await collectLocalRepo(join(org, 'repo'), { events });
-    expect(facts.commits).toEqual({ available: false, reason: '.git-facts.json not read: is not a regular file (a device, FIFO or socket is never read)' });
+    expect(facts.commits).toEqual({ known: false, reason: '.git-facts.json not read: is not a regular file (a device, FIFO or socket is never read)' });
     // Neither candidate was read: the org has no readable policy.
-    expect(facts.orgSecurityPolicy).toEqual({ available: true, value: null });
+    expect(facts.orgSecurityPolicy).toEqual({ known: true, value: null });
     expect(notes(events)).toEqual([expect.stringMatching(/fifo-org\/\.github\/(SECURITY|security)\.md: not read: is not a regular file/)]);
   });
 
@@ -237,7 +237,7 @@ describe('collectLocalRepo on hostile checkouts', () => {
     write(root, { '.github/workflows/ci.yml': `on: push\n${'#'.repeat(600_000)}\n`, 'pyproject.toml': '' });
     const events = collectingSink();
     const facts = await collectLocalRepo(root, { events });
-    expect(facts.paths.available && facts.paths.value).toContain('.github/workflows/ci.yml');
+    expect(facts.paths.known && facts.paths.value).toContain('.github/workflows/ci.yml');
     expect(facts.files.map((file) => file.path)).toEqual(['pyproject.toml']);
     expect(notes(events)).toEqual([expect.stringMatching(/big\/\.github\/workflows\/ci\.yml: not read: is larger than 524288 bytes, the limit for a posture file/)]);
   });

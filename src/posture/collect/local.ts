@@ -11,7 +11,8 @@ import { parseJsonLike } from '../parse-text.js';
 import type { OrgCollection, PostureCollector } from './collector.js';
 import { COMMITS_PER_REPOSITORY, isoDate, RELEASES_PER_REPOSITORY } from './history.js';
 import { isPostureFile, isSecurityPolicyPath, MAX_POSTURE_FILE_BYTES, MAX_POSTURE_FILES, selectPostureFiles } from './posture-files.js';
-import { known, unavailable, type CommitFact, type Fact, type ReleaseFact, type RepoFacts, type RepoFile } from '../types.js';
+import { known, unknown } from '../../core/known.js';
+import type { CommitFact, Fact, ReleaseFact, RepoFacts, RepoFile } from '../types.js';
 
 /**
  * The local-checkout collector: facts from a folder on disk (I/O only, no
@@ -21,7 +22,7 @@ import { known, unavailable, type CommitFact, type Fact, type ReleaseFact, type 
  * log`/`git for-each-ref` when the folder is a git checkout, else from a
  * `.git-facts.json` beside it (the shape the shared fixtures use), else it is
  * unavailable. Everything only the GitHub API knows is
- * `unavailable('needs the GitHub API')`.
+ * `unknown('needs the GitHub API')`.
  */
 
 export const NEEDS_API = 'needs the GitHub API';
@@ -70,7 +71,7 @@ export function createLocalCollector(options: LocalCollectorOptions): PostureCol
     const repos: RepoFacts[] = [];
     for (const name of names) repos.push(await collectRepo(org, name));
     return {
-      org: { org, twoFactorRequired: unavailable(NEEDS_API), defaultWorkflowPermissions: unavailable(NEEDS_API), members: unavailable(NEEDS_API), outsideCollaborators: unavailable(NEEDS_API) },
+      org: { org, twoFactorRequired: unknown(NEEDS_API), defaultWorkflowPermissions: unknown(NEEDS_API), members: unknown(NEEDS_API), outsideCollaborators: unknown(NEEDS_API) },
       repos,
     };
   }
@@ -106,23 +107,23 @@ export async function collectLocalRepo(dir: string, options: LocalRepoOptions = 
   return {
     repo,
     source: 'local',
-    defaultBranch: hasGit ? await defaultBranch(root) : unavailable('the checkout has no .git; the default branch needs the GitHub API'),
-    archived: unavailable(NEEDS_API),
-    empty: history.commits.available ? known(history.commits.value.length === 0) : unavailable(history.commits.reason),
-    fork: unavailable(NEEDS_API),
+    defaultBranch: hasGit ? await defaultBranch(root) : unknown('the checkout has no .git; the default branch needs the GitHub API'),
+    archived: unknown(NEEDS_API),
+    empty: history.commits.known ? known(history.commits.value.length === 0) : unknown(history.commits.reason),
+    fork: unknown(NEEDS_API),
     paths: known(paths),
     files,
     // A repository with its own policy inherits none (as the API collector says).
     orgSecurityPolicy: files.some((file) => isSecurityPolicyPath(file.path)) ? known(null) : await siblingOrgPolicy(root, note, options.siblingsAreTheOrg ?? false),
-    privateVulnerabilityReporting: unavailable(NEEDS_API),
-    dependabotAlerts: unavailable(NEEDS_API),
-    pullRequests: unavailable(NEEDS_API),
-    branchProtection: unavailable(NEEDS_API),
+    privateVulnerabilityReporting: unknown(NEEDS_API),
+    dependabotAlerts: unknown(NEEDS_API),
+    pullRequests: unknown(NEEDS_API),
+    branchProtection: unknown(NEEDS_API),
     commits: history.commits,
     releases: history.releases,
-    openAdvisories: unavailable(NEEDS_API),
-    bestPracticesBadge: unavailable(NEEDS_API),
-    secretNames: unavailable(NEEDS_API),
+    openAdvisories: unknown(NEEDS_API),
+    bestPracticesBadge: unknown(NEEDS_API),
+    secretNames: unknown(NEEDS_API),
   };
 }
 
@@ -287,7 +288,7 @@ async function gitHistory(root: string): Promise<History> {
   } catch (error) {
     // An empty repository has no HEAD: `git log` fails, but there is nothing to read.
     const message = (error as { stderr?: string }).stderr ?? (error as Error).message;
-    commits = /does not have any commits|bad default revision/.test(message) ? known([]) : unavailable(`git log failed: ${firstLine(message)}`);
+    commits = /does not have any commits|bad default revision/.test(message) ? known([]) : unknown(`git log failed: ${firstLine(message)}`);
   }
   let releases: Fact<ReleaseFact[]>;
   try {
@@ -304,7 +305,7 @@ async function gitHistory(root: string): Promise<History> {
       ),
     );
   } catch (error) {
-    releases = unavailable(`git for-each-ref failed: ${firstLine((error as Error).message)}`);
+    releases = unknown(`git for-each-ref failed: ${firstLine((error as Error).message)}`);
   }
   return { commits, releases };
 }
@@ -318,7 +319,7 @@ async function defaultBranch(root: string): Promise<Fact<string>> {
     const ref = (await git(root, ['symbolic-ref', '--quiet', 'refs/remotes/origin/HEAD'])).trim();
     return known(ref.replace(/^refs\/remotes\/origin\//, ''));
   } catch {
-    return unavailable('the checkout does not record its remote default branch (refs/remotes/origin/HEAD); it needs the GitHub API');
+    return unknown('the checkout does not record its remote default branch (refs/remotes/origin/HEAD); it needs the GitHub API');
   }
 }
 
@@ -354,7 +355,7 @@ async function factsFileHistory(root: string): Promise<History> {
   } catch (error) {
     const missing = ((error as Error).cause as { code?: string } | undefined)?.code === 'ENOENT';
     const reason = missing ? 'the checkout has neither .git nor .git-facts.json' : `.git-facts.json not read: ${(error as Error).message}`;
-    return { commits: unavailable(reason), releases: unavailable(reason) };
+    return { commits: unknown(reason), releases: unknown(reason) };
   }
   const errors: ParseError[] = [];
   const value: unknown = parseJsonLike(text, errors, { allowTrailingComma: false, disallowComments: true });
@@ -363,7 +364,7 @@ async function factsFileHistory(root: string): Promise<History> {
     const offset = errors[0]?.offset ?? 0;
     const line = text.slice(0, offset).split('\n').length;
     const reason = `.git-facts.json:${line}: ${errors.length > 0 ? 'invalid JSON' : 'expected an object with recentCommits and tags'}`;
-    return { commits: unavailable(reason), releases: unavailable(reason) };
+    return { commits: unknown(reason), releases: unknown(reason) };
   }
   const commits = parsed.data.recentCommits.flatMap((entry) => {
     const commit = GitFactsCommitSchema.safeParse(entry);
@@ -385,7 +386,7 @@ async function siblingOrgPolicy(root: string, note: (message: string, path: stri
   const sibling = join(dirname(root), '.github');
   if (sibling === root) return known(null);
   if (!(await exists(sibling))) {
-    return siblingsAreTheOrg ? known(null) : unavailable(`${NEEDS_API}, or a checkout of the org's .github repository beside this one`);
+    return siblingsAreTheOrg ? known(null) : unknown(`${NEEDS_API}, or a checkout of the org's .github repository beside this one`);
   }
   for (const candidate of ['SECURITY.md', '.github/SECURITY.md', 'docs/SECURITY.md']) {
     const names = await readdir(join(sibling, dirname(candidate))).catch(() => [] as string[]);

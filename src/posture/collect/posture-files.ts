@@ -1,3 +1,4 @@
+import { compareText } from '../../core/compare.js';
 /**
  * Which files of a repository the posture collectors read, defined once for
  * both sources: the GitHub collector fetches exactly these blobs from the
@@ -98,11 +99,7 @@ export function selectPostureFiles<Entry extends { path: string; size: number }>
   }
   candidates.sort(
     (a, b) =>
-      Number(!isConfigurationPath(a.path)) - Number(!isConfigurationPath(b.path)) || a.path.split('/').length - b.path.split('/').length || compareCodePoints(a.path, b.path),
+      Number(!isConfigurationPath(a.path)) - Number(!isConfigurationPath(b.path)) || a.path.split('/').length - b.path.split('/').length || compareText(a.path, b.path),
   );
-  return { read: candidates.slice(0, maxFiles).sort((a, b) => compareCodePoints(a.path, b.path)), tooLarge, beyondLimit: candidates.slice(maxFiles) };
-}
-
-function compareCodePoints(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return { read: candidates.slice(0, maxFiles).sort((a, b) => compareText(a.path, b.path)), tooLarge, beyondLimit: candidates.slice(maxFiles) };
 }

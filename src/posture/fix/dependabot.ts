@@ -1,5 +1,6 @@
 import type { ParseError } from 'jsonc-parser';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { compareText } from '../../core/compare.js';
 import { dependabotEcosystem, detectEcosystems, ECOSYSTEMS_WITHOUT_UPDATE_TOOL, RENOVATE_DEFAULT_ECOSYSTEMS, renovateManagerEcosystem, type UpdateEcosystem } from '../ecosystems.js';
 import type { RepoFile } from '../types.js';
 import { parseJsonLike, yamlTooDeep } from '../parse-text.js';
@@ -110,7 +111,7 @@ export function planDependabotConfig(repo: string, paths: readonly string[], fil
  */
 function dependabotDirectories(ecosystem: UpdateEcosystem, directories: readonly string[]): string[] {
   if (ecosystem !== 'github-actions') return [...directories];
-  return [...new Set(directories.map((directory) => (directory === '/.github/workflows' ? '/' : directory)))].sort((a, b) => (a === '/' ? -1 : b === '/' ? 1 : a < b ? -1 : a > b ? 1 : 0));
+  return [...new Set(directories.map((directory) => (directory === '/.github/workflows' ? '/' : directory)))].sort((a, b) => (a === '/' ? -1 : b === '/' ? 1 : compareText(a, b)));
 }
 
 type Read = { ok: true; ecosystems: UpdateEcosystem[] } | { ok: false; reason: string; line?: number };

@@ -26,13 +26,13 @@ function applied(facts: RepoFacts, plan: FixPlan): RepoFacts {
   const changed = new Map(plan.changes.map((change) => [change.path, change.after]));
   const files = facts.files.map((file) => (changed.has(file.path) ? { path: file.path, text: changed.get(file.path)! } : file));
   for (const change of plan.changes) if (change.before === null) files.push({ path: change.path, text: change.after });
-  const paths = facts.paths.available ? { available: true as const, value: [...new Set([...facts.paths.value, ...changed.keys()])].sort() } : facts.paths;
+  const paths = facts.paths.known ? { known: true as const, value: [...new Set([...facts.paths.value, ...changed.keys()])].sort() } : facts.paths;
   return { ...facts, files, paths };
 }
 
 describe.each(REPOS)('%s', (repo) => {
   it.each([
-    ['dependency-update-tool', (facts: RepoFacts) => Promise.resolve(planDependabotConfig(facts.repo, facts.paths.available ? facts.paths.value : [], facts.files))],
+    ['dependency-update-tool', (facts: RepoFacts) => Promise.resolve(planDependabotConfig(facts.repo, facts.paths.known ? facts.paths.value : [], facts.files))],
     ['pinned-actions', (facts: RepoFacts) => planPinnedActions(facts.repo, facts.files, everyTag)],
     ['token-permissions', (facts: RepoFacts) => Promise.resolve(planTokenPermissions(facts.repo, facts.files))],
   ] as const)('%s passes after the fix (or the plan says why not)', async (check, plan) => {

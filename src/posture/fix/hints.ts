@@ -51,7 +51,7 @@ export function remediationHints(repos: readonly RepoFacts[]): Map<string, RepoR
       unpinnedActions: findUnpinnedReferences(facts.files).references.map((reference) => ({ file: reference.file, line: reference.line, uses: reference.uses, githubOwned: reference.githubOwned })),
       workflowPermissions: findWorkflowPermissionProblems(facts.files),
     };
-    if (facts.paths.available) {
+    if (facts.paths.known) {
       const gap = findDependabotGap(facts.paths.value, facts.files);
       entry.dependabot = { file: gap.file, renovate: gap.renovate, toAdd: gap.toAdd };
     }

@@ -1,3 +1,4 @@
+import { compareText } from '../../core/compare.js';
 import { isCommitSha, parseWorkflow } from '../workflows/index.js';
 import type { ActionReference } from '../workflows/index.js';
 import type { RepoFile } from '../types.js';
@@ -52,7 +53,7 @@ export function findUnpinnedReferences(files: readonly RepoFile[]): { references
       }
     }
   }
-  references.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
+  references.sort((a, b) => compareText(a.file, b.file) || a.line - b.line);
   return { references, notes };
 }
 

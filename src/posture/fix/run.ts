@@ -1,5 +1,6 @@
 import type { Clock } from '../../core/clock.js';
 import type { ChainwatchError } from '../../core/errors.js';
+import { compareText } from '../../core/compare.js';
 import { evaluateRepoCheck } from '../checks/index.js';
 import { collectFacts, type BadInput, type CollectDependencies, type CollectRequest, type SourceStatus } from '../run.js';
 import type { CheckId, CheckResult, RepoFacts } from '../types.js';
@@ -71,7 +72,7 @@ export type FixOutcome =
 export async function runFix(request: FixRequest, dependencies: FixDependencies): Promise<FixOutcome> {
   const collected = await collectFacts({ orgs: request.orgs, repos: request.repos, local: request.local }, dependencies);
   if (!collected.ok) return collected.error;
-  const repos = [...collected.value.repos].sort((a, b) => (a.repo < b.repo ? -1 : a.repo > b.repo ? 1 : 0));
+  const repos = [...collected.value.repos].sort((a, b) => compareText(a.repo, b.repo));
   if (repos.length === 0) return { kind: 'nothing-collected', sources: collected.value.sources };
   return { kind: 'ready', sources: collected.value.sources, repos: repos.map((facts) => facts.repo), fixes: fixRepositories(repos, request, dependencies) };
 }
@@ -122,7 +123,7 @@ async function planFix(check: FixableCheckId, facts: RepoFacts, resolver: Action
   switch (check) {
     case 'dependency-update-tool': {
       // Without the tree, ecosystems come from the files that were read.
-      const paths = facts.paths.available ? facts.paths.value : facts.files.map((file) => file.path);
+      const paths = facts.paths.known ? facts.paths.value : facts.files.map((file) => file.path);
       return planDependabotConfig(facts.repo, paths, facts.files);
     }
     case 'pinned-actions':

@@ -1,5 +1,7 @@
+import { compareText } from '../../core/compare.js';
+import { writeScopes } from '../probes/common/actions.js';
 import { parseWorkflow } from '../workflows/index.js';
-import type { Permissions, Workflow } from '../workflows/index.js';
+import type { Workflow } from '../workflows/index.js';
 import type { RepoFile } from '../types.js';
 import type { FileChange, FixNote, FixPlan } from './types.js';
 import { isWorkflowFile, lineEnding, splitLinesKeepingEnds } from './workflow-files.js';
@@ -19,7 +21,7 @@ export function findWorkflowPermissionProblems(files: readonly RepoFile[]): Work
     if (!parsed.ok) continue;
     const permissions = parsed.value.permissions;
     if (permissions === null) problems.push({ file: file.path, problem: 'missing' });
-    else if (grantsWrite(permissions)) problems.push({ file: file.path, line: permissions.line, problem: 'grants-write' });
+    else if (writeScopes(permissions).length > 0) problems.push({ file: file.path, line: permissions.line, problem: 'grants-write' });
   }
   return problems;
 }
@@ -51,7 +53,7 @@ export function planTokenPermissions(repo: string, files: readonly RepoFile[]): 
     }
     const workflow = parsed.value;
     if (workflow.permissions !== null) {
-      if (!grantsWrite(workflow.permissions)) continue;
+      if (writeScopes(workflow.permissions).length === 0) continue;
       const moved = moveTopLevelWrites(file.text, workflow);
       if (!moved.ok) {
         notes.push({ kind: 'skipped', file: file.path, line: workflow.permissions.line, message: moved.reason });
@@ -177,12 +179,6 @@ function indentOf(line: string | undefined): string {
   return /^( +)/.exec(line ?? '')?.[1] ?? '';
 }
 
-export function grantsWrite(permissions: Permissions): boolean {
-  if (permissions.kind === 'all') return permissions.access === 'write';
-  if (permissions.kind === 'scopes') return permissions.scopes.some((scope) => scope.access === 'write');
-  return false;
-}
-
 function sortedWorkflows(files: readonly RepoFile[]): RepoFile[] {
-  return files.filter((file) => isWorkflowFile(file.path)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return files.filter((file) => isWorkflowFile(file.path)).sort((a, b) => compareText(a.path, b.path));
 }

@@ -1,3 +1,4 @@
+import { compareText } from '../../core/compare.js';
 import type { RepoFile } from '../types.js';
 
 /** Workflows GitHub runs: files directly in `.github/workflows/` ending in .yml or .yaml. */
@@ -12,7 +13,7 @@ export function isActionFile(path: string): boolean {
 
 /** Workflows and action files, by path (code-point order), so every plan lists them the same way. */
 export function workflowAndActionFiles(files: readonly RepoFile[]): RepoFile[] {
-  return files.filter((file) => isWorkflowFile(file.path) || isActionFile(file.path)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return files.filter((file) => isWorkflowFile(file.path) || isActionFile(file.path)).sort((a, b) => compareText(a.path, b.path));
 }
 
 /** Lines with their terminators kept, so that joining them gives the text back byte for byte. */

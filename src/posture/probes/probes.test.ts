@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { botPullRequests, lines, orgFacts, repoFacts } from '../posture-testing.fixture.js';
-import { known, unavailable, type Finding, type OrgFacts, type ProbeOutcome, type RepoFacts } from '../types.js';
+import { known, unknown } from '../../core/known.js';
+import type { PostureFinding, OrgFacts, ProbeOutcome, RepoFacts } from '../types.js';
 import { DEFAULT_POSTURE_SETTINGS, ORG_PROBES, REPO_PROBES, type OrgProbeId, type ProbeContext, type RepoProbeAnswers, type RepoProbeId } from './index.js';
 
 const context: ProbeContext = { now: new Date('2026-09-01T00:00:00Z'), settings: DEFAULT_POSTURE_SETTINGS };
@@ -90,7 +91,7 @@ describe('dependency-update probes', () => {
   });
 
   it('dependencyUpdateCoversEcosystems is not-available without the tree', () => {
-    expect(run('dependencyUpdateCoversEcosystems', repoFacts({}, { paths: unavailable('tree too large') })).outcome).toBe('not-available');
+    expect(run('dependencyUpdateCoversEcosystems', repoFacts({}, { paths: unknown('tree too large') })).outcome).toBe('not-available');
   });
 
   it.each([
@@ -143,10 +144,10 @@ describe('security-policy probes', () => {
   });
 
   it.each([
-    { name: 'own policy', files: { 'SECURITY.md': 'x' }, org: unavailable<null>('x'), outcome: 'not-applicable' },
+    { name: 'own policy', files: { 'SECURITY.md': 'x' }, org: unknown('x'), outcome: 'not-applicable' },
     { name: 'org has one', files: {}, org: known({ path: 'SECURITY.md', text: 'x' }), outcome: 'true' },
     { name: 'org has none', files: {}, org: known(null), outcome: 'false' },
-    { name: 'unknown', files: {}, org: unavailable<null>('needs the GitHub API'), outcome: 'not-available' },
+    { name: 'unknown', files: {}, org: unknown('needs the GitHub API'), outcome: 'not-available' },
   ])('inheritsOrgSecurityPolicy: $name', ({ files, org, outcome }) => {
     expect(run('inheritsOrgSecurityPolicy', repoFacts(files, { orgSecurityPolicy: org })).outcome).toBe(outcome);
   });
@@ -472,7 +473,7 @@ describe('org probes', () => {
     { login: 'owner-active', role: 'admin' as const, lastActivity: known('2026-08-01T00:00:00Z') },
     { login: 'owner-idle', role: 'admin' as const, lastActivity: known('2025-01-01T00:00:00Z') },
     { login: 'member-idle', role: 'member' as const, lastActivity: known('2026-01-01T00:00:00Z') },
-    { login: 'member-unknown', role: 'member' as const, lastActivity: unavailable<string>('private activity') },
+    { login: 'member-unknown', role: 'member' as const, lastActivity: unknown('private activity') },
   ]);
 
   it('finds inactive admins and members past the window, skipping unknown activity', () => {
@@ -503,9 +504,9 @@ describe('what the reports show of each probe', () => {
   const steps = (...body: string[]) => ({ [WORKFLOW]: lines('on: push', 'jobs:', '  a:', '    steps:', ...body) });
   const release = (...body: string[]) => ({ [WORKFLOW]: lines('on: release', 'jobs:', '  a:', '    steps:', ...body) });
   const weak = { requiredReviews: 0, dismissStaleReviews: false, requireCodeOwnerReviews: false, requiredStatusChecks: true, enforceAdmins: false, allowForcePushes: true, allowDeletions: false };
-  const at = (line: number, message: string, fix: string): Finding => ({ file: WORKFLOW, line, message, fix });
+  const at = (line: number, message: string, fix: string): PostureFinding => ({ file: WORKFLOW, line, message, fix });
 
-  const repoCases: [RepoProbeId, RepoFacts, ProbeOutcome, Finding[]][] = [
+  const repoCases: [RepoProbeId, RepoFacts, ProbeOutcome, PostureFinding[]][] = [
     [
       'hasDependabotConfig',
       repoFacts(),
@@ -679,7 +680,7 @@ describe('what the reports show of each probe', () => {
     ],
   ];
 
-  const orgCases: [OrgProbeId, OrgFacts, ProbeOutcome, Finding[]][] = [
+  const orgCases: [OrgProbeId, OrgFacts, ProbeOutcome, PostureFinding[]][] = [
     ['requiresTwoFactor', orgFacts({ twoFactorRequired: known(false) }), 'false', [{ message: 'example does not require two-factor authentication', fix: 'Org settings → Authentication security → Require two-factor authentication.' }]],
     [
       'defaultWorkflowPermissionsReadOnly',

@@ -1,4 +1,4 @@
-import type { Finding, OrgFacts, ProbeOutcome, ProbeResult, RepoFacts } from '../types.js';
+import type { PostureFinding, OrgFacts, ProbeOutcome, ProbeResult, RepoFacts } from '../types.js';
 
 /**
  * What every probe declares about itself (STYLE rule 10: plugins say what they need,
@@ -72,9 +72,9 @@ export interface OrgProbe<Evidence = NoEvidence> {
  * An answer without evidence fits only a probe whose evidence fields are all
  * optional: a probe that promises a field must give it on every path.
  */
-export function answer(probe: string, outcome: ProbeOutcome, findings?: Finding[]): ProbeAnswer;
-export function answer<Evidence>(probe: string, outcome: ProbeOutcome, findings: Finding[], evidence: Evidence): ProbeAnswer<Evidence>;
-export function answer(probe: string, outcome: ProbeOutcome, findings: Finding[] = [], evidence: unknown = {}): ProbeAnswer<unknown> {
+export function answer(probe: string, outcome: ProbeOutcome, findings?: PostureFinding[]): ProbeAnswer;
+export function answer<Evidence>(probe: string, outcome: ProbeOutcome, findings: PostureFinding[], evidence: Evidence): ProbeAnswer<Evidence>;
+export function answer(probe: string, outcome: ProbeOutcome, findings: PostureFinding[] = [], evidence: unknown = {}): ProbeAnswer<unknown> {
   return { probe, outcome, findings, evidence };
 }
 

@@ -1,4 +1,4 @@
-import type { CheckResult, Finding, PostureReport } from '../../posture/types.js';
+import type { CheckResult, PostureFinding, PostureReport } from '../../posture/types.js';
 import { orderPostureReport } from './ordering.js';
 import type { PostureRenderOptions } from './types.js';
 
@@ -11,7 +11,7 @@ import type { PostureRenderOptions } from './types.js';
 export interface PostureJsonCheck {
   id: string;
   outcome: CheckResult['outcome'];
-  findings: Finding[];
+  findings: PostureFinding[];
   summary: string;
   waiver?: { reason: string; approvedBy: string; expires: string };
 }
@@ -43,8 +43,8 @@ function jsonCheck(check: CheckResult): PostureJsonCheck {
   return result;
 }
 
-function jsonFinding(finding: Finding): Finding {
-  const result: Finding = {} as Finding;
+function jsonFinding(finding: PostureFinding): PostureFinding {
+  const result: PostureFinding = {} as PostureFinding;
   if (finding.file !== undefined) result.file = finding.file;
   if (finding.line !== undefined) result.line = finding.line;
   result.message = finding.message;

@@ -1,5 +1,5 @@
 import type { EcosystemToAdd, RepoRemediationHints } from '../../posture/fix/hints.js';
-import type { CheckId, CheckResult, Finding, PostureReport, RepoPosture } from '../../posture/types.js';
+import type { CheckId, CheckResult, PostureFinding, PostureReport, RepoPosture } from '../../posture/types.js';
 import { escapeMarkdown, markdownCode, markdownTable } from '../markdown-text.js';
 import { checkText, needsAction } from './check-metadata.js';
 import { findingLocation, orderPostureReport } from './ordering.js';
@@ -183,7 +183,7 @@ function findingLines(check: CheckResult): string[] {
   return check.findings.map((finding) => `- ${describeFinding(finding)}`);
 }
 
-function describeFinding(finding: Finding): string {
+function describeFinding(finding: PostureFinding): string {
   const location = findingLocation(finding);
   const fix = finding.fix ? ` — fix: ${escapeMarkdown(finding.fix)}` : '';
   return `${location === null ? '' : `${markdownCode(location)}: `}${escapeMarkdown(finding.message)}${fix}`;

@@ -1,6 +1,6 @@
-import type { CheckResult, Finding, PostureReport } from '../../posture/types.js';
+import type { CheckResult, PostureFinding, PostureReport } from '../../posture/types.js';
 import type { RepoImportance } from '../../posture/importance.js';
-import { compareText } from '../ordering.js';
+import { compareText } from '../../core/compare.js';
 import { checkRank } from './check-metadata.js';
 
 /**
@@ -40,7 +40,7 @@ function orderChecks(checks: readonly CheckResult[]): CheckResult[] {
     .map((check) => ({ ...check, findings: orderFindings(check.findings) }));
 }
 
-export function orderFindings(findings: readonly Finding[]): Finding[] {
+export function orderFindings(findings: readonly PostureFinding[]): PostureFinding[] {
   return [...findings].sort(
     (a, b) =>
       compareText(a.file ?? '', b.file ?? '') ||
@@ -51,7 +51,7 @@ export function orderFindings(findings: readonly Finding[]): Finding[] {
 }
 
 /** `file:line`, `file`, or null when the finding is about the repository as a whole. */
-export function findingLocation(finding: Finding): string | null {
+export function findingLocation(finding: PostureFinding): string | null {
   if (finding.file === undefined) return null;
   return finding.line === undefined ? finding.file : `${finding.file}:${finding.line}`;
 }

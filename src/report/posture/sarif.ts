@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Location, Log, Notification, ReportingDescriptor, Result } from 'sarif';
-import type { CheckResult, Finding, PostureReport } from '../../posture/types.js';
+import type { CheckResult, PostureFinding, PostureReport } from '../../posture/types.js';
 import { checkText, needsAction } from './check-metadata.js';
 import { orderPostureReport } from './ordering.js';
 import type { PostureRenderOptions } from './types.js';
@@ -39,7 +39,7 @@ export function buildPostureSarifLog(report: PostureReport, options: PostureRend
         continue;
       }
       if (!needsAction(check.outcome)) continue;
-      const findings: (Finding | null)[] = check.findings.length > 0 ? check.findings : [null];
+      const findings: (PostureFinding | null)[] = check.findings.length > 0 ? check.findings : [null];
       for (const finding of findings) results.push(result(subject, check, finding, ruleIds.indexOf(check.id)));
     }
   }
@@ -79,7 +79,7 @@ function rule(id: string): ReportingDescriptor {
   };
 }
 
-function result(subject: { name: string; kind: string }, check: CheckResult, finding: Finding | null, ruleIndex: number): Result {
+function result(subject: { name: string; kind: string }, check: CheckResult, finding: PostureFinding | null, ruleIndex: number): Result {
   const level: Level = check.outcome === 'fail' ? 'error' : 'warning';
   const message = finding === null ? check.summary : `${finding.message}${finding.fix ? ` — fix: ${finding.fix}` : ''}`;
   const location: Location = { logicalLocations: [{ fullyQualifiedName: subject.name, kind: subject.kind }] };
@@ -105,7 +105,7 @@ function result(subject: { name: string; kind: string }, check: CheckResult, fin
 }
 
 /** Not the line: a finding that moves inside its file keeps its alert. */
-function fingerprint(subject: string, check: string, finding: Finding | null): string {
+function fingerprint(subject: string, check: string, finding: PostureFinding | null): string {
   return createHash('sha256').update([subject, check, finding?.file ?? '', finding?.message ?? ''].join('\u0000')).digest('hex').slice(0, 32);
 }
 

@@ -8,7 +8,8 @@
  */
 import { z } from 'zod';
 import type { Clock } from '../../../core/clock.js';
-import { known, unavailable, type BestPracticesLevel, type Fact } from '../../types.js';
+import { known, unknown } from '../../../core/known.js';
+import type { BestPracticesLevel, Fact } from '../../types.js';
 import { formatDuration } from '../bounded-fetch.js';
 import type { BestPracticesOptions } from './options.js';
 import type { GithubTransport } from './transport.js';
@@ -24,7 +25,7 @@ export function createBestPracticesLookup(
   settings: BestPracticesOptions | undefined,
   { clock, sleep, transport }: { clock: Clock; sleep: (milliseconds: number) => Promise<void>; transport: Pick<GithubTransport, 'log' | 'scrub'> },
 ): BestPracticesLookup {
-  if (!settings) return () => Promise.resolve(unavailable('not looked up: no OpenSSF Best Practices client was given'));
+  if (!settings) return () => Promise.resolve(unknown('not looked up: no OpenSSF Best Practices client was given'));
   const { log, scrub } = transport;
   let lastBadgeRequest = Number.NEGATIVE_INFINITY;
   let badgeQueue: Promise<unknown> = Promise.resolve();
@@ -41,8 +42,8 @@ export function createBestPracticesLookup(
     const repositoryUrl = `${(settings.repositoryUrlBase ?? 'https://github.com').replace(/\/+$/, '')}/${nameWithOwner}`;
     const timeoutMs = settings.timeoutMs ?? 60_000;
     const lookup = badgeQueue.then(async (): Promise<Fact<BestPracticesLevel>> => {
-      if (badgeSiteSilent) return unavailable(`not looked up: ${badgeSiteSilent}`);
-      if (signal.aborted) return unavailable('not looked up: the collection was over');
+      if (badgeSiteSilent) return unknown(`not looked up: ${badgeSiteSilent}`);
+      if (signal.aborted) return unknown('not looked up: the collection was over');
       const wait = lastBadgeRequest + (settings.intervalMs ?? 1000) - clock.now().getTime();
       if (wait > 0) await sleep(wait);
       lastBadgeRequest = clock.now().getTime();
@@ -52,18 +53,18 @@ export function createBestPracticesLookup(
         if (response === 'timeout') {
           badgeSiteSilent = `the OpenSSF Best Practices site gave no answer within ${formatDuration(timeoutMs / 1000)} earlier in this run`;
           log('warn', `the OpenSSF Best Practices site gave no answer within ${formatDuration(timeoutMs / 1000)}: not asked again in this run`, { event: 'best-practices-timeout' });
-          return unavailable(`the OpenSSF Best Practices site gave no answer within ${formatDuration(timeoutMs / 1000)}`);
+          return unknown(`the OpenSSF Best Practices site gave no answer within ${formatDuration(timeoutMs / 1000)}`);
         }
-        if (response === 'stopped') return unavailable('not looked up: the collection was over');
-        if (response.status !== 200) return unavailable(`the OpenSSF Best Practices site answered ${response.status}`);
+        if (response === 'stopped') return unknown('not looked up: the collection was over');
+        if (response.status !== 200) return unknown(`the OpenSSF Best Practices site answered ${response.status}`);
         const projects = BestPracticesProjectsSchema.safeParse(parseJsonOrNull(response.body));
-        if (!projects.success) return unavailable('the OpenSSF Best Practices site answered in an unexpected shape');
+        if (!projects.success) return unknown('the OpenSSF Best Practices site answered in an unexpected shape');
         // The search also matches home pages: only the project registered for this repository counts.
         const project = projects.data.find((entry) => entry?.repo_url?.replace(/\/+$/, '').toLowerCase() === repositoryUrl.toLowerCase());
         if (!project) return known('none');
-        return BADGE_LEVELS.includes(project.badge_level ?? '') ? known(project.badge_level as BestPracticesLevel) : unavailable(`unknown badge level ${JSON.stringify(project.badge_level)}`);
+        return BADGE_LEVELS.includes(project.badge_level ?? '') ? known(project.badge_level as BestPracticesLevel) : unknown(`unknown badge level ${JSON.stringify(project.badge_level)}`);
       } catch (error) {
-        return unavailable(`the OpenSSF Best Practices site could not be asked: ${scrub((error as Error).message)}`);
+        return unknown(`the OpenSSF Best Practices site could not be asked: ${scrub((error as Error).message)}`);
       }
     });
     badgeQueue = lookup;

@@ -10,7 +10,8 @@
  */
 import { systemClock } from '../../../core/clock.js';
 import { silentSink } from '../../../core/events.js';
-import { known, unavailable, type Fact, type MemberFact, type RepoFacts, type RepoFile } from '../../types.js';
+import { known, unknown } from '../../../core/known.js';
+import type { Fact, MemberFact, RepoFacts, RepoFile } from '../../types.js';
 import type { OrgCollection, PostureCollector } from '../collector.js';
 import { COMMITS_PER_REPOSITORY, RELEASES_PER_REPOSITORY } from '../history.js';
 import { isWorkflowPath, MAX_POSTURE_FILE_BYTES, selectPostureFiles } from '../posture-files.js';
@@ -25,7 +26,7 @@ import type { GithubCollectorOptions, GithubRequestStats } from './options.js';
 import { readOrgSettings } from './rest/org.js';
 import { readRepositorySettings } from './rest/repository.js';
 import { createRestClient } from './rest/requests.js';
-import { readTree, type TreeListing } from './rest/trees.js';
+import { readTree } from './rest/trees.js';
 import { createGithubTransport } from './transport.js';
 
 export interface GithubCollector extends PostureCollector {
@@ -62,14 +63,14 @@ export function createGithubCollector(options: GithubCollectorOptions = {}): Git
       ? known({ truncated: false, entries: [] })
       : treeOid
         ? await readTree({ rest, objects, transport }, owner, name, treeOid)
-        : unavailable<TreeListing>('GitHub gave no tree for the default branch');
-    const selected = tree.available
+        : unknown('GitHub gave no tree for the default branch');
+    const selected = tree.known
       ? selectPostureFiles(
           tree.value.entries.map((entry) => ({ path: entry[0], size: entry[2], entry })),
           { maxBytes: maxFileBytes },
         ).read.map(({ entry }) => entry)
       : [];
-    const hasWorkflows = tree.available && tree.value.entries.some(([path]) => isWorkflowPath(path));
+    const hasWorkflows = tree.known && tree.value.entries.some(([path]) => isWorkflowPath(path));
     const [settings, badge] = await Promise.all([
       readRepositorySettings(
         rest,

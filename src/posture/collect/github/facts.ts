@@ -3,18 +3,8 @@
  * the tree, the REST settings, the file texts): no I/O, no judgement. Dates
  * are ISO 8601 in UTC; thresholds are the probes'.
  */
-import {
-  known,
-  unavailable,
-  type BestPracticesLevel,
-  type BranchProtectionFact,
-  type CommitFact,
-  type Fact,
-  type PullRequestFact,
-  type ReleaseFact,
-  type RepoFacts,
-  type RepoFile,
-} from '../../types.js';
+import { known, unknown } from '../../../core/known.js';
+import type { BestPracticesLevel, BranchProtectionFact, CommitFact, Fact, PullRequestFact, ReleaseFact, RepoFacts, RepoFile } from '../../types.js';
 import { isoDate } from '../history.js';
 import { isSecurityPolicyPath } from '../posture-files.js';
 import { errorAt } from './graphql/request.js';
@@ -35,7 +25,7 @@ export interface RepositoryAnswers {
 
 /** SECURITY.md of the owner's `.github` repository, where GitHub looks for it (root, `.github/`, `docs/`); `failure` when GitHub did not give it. */
 export function policyFile(node: PolicyRepositoryNode, failure: string | null): Fact<RepoFile | null> {
-  if (failure) return unavailable(failure);
+  if (failure) return unknown(failure);
   if (!node) return known(null);
   for (const [key, path] of [
     ['root', 'SECURITY.md'],
@@ -66,21 +56,21 @@ export function repoFacts(work: RepositoryAnswers, files: RepoFile[], orgPolicy:
               verified: commit.signature?.isValid ?? false,
             })),
         )
-      : unavailable('GitHub gave no commit history for the default branch');
+      : unknown('GitHub gave no commit history for the default branch');
   const releases: Fact<ReleaseFact[]> = node.releases
     ? known(node.releases.nodes.filter((release) => release !== null && !release.isDraft).map((release) => ({ tag: release!.tagName, date: isoDate(release!.publishedAt ?? release!.createdAt) })))
-    : unavailable('GitHub gave no releases');
+    : unknown('GitHub gave no releases');
   return {
     repo: node.nameWithOwner,
     source: 'api',
-    defaultBranch: head ? known(head.name) : unavailable(node.isEmpty ? 'the repository is empty: it has no default branch yet' : 'GitHub gave no default branch'),
+    defaultBranch: head ? known(head.name) : unknown(node.isEmpty ? 'the repository is empty: it has no default branch yet' : 'GitHub gave no default branch'),
     archived: known(node.isArchived),
     empty: known(node.isEmpty),
     fork: known(node.isFork),
-    paths: !work.tree.available
-      ? unavailable(work.tree.reason)
+    paths: !work.tree.known
+      ? unknown(work.tree.reason)
       : work.tree.value.truncated
-        ? unavailable('GitHub truncated the tree listing (more than 100,000 entries or 7 MB)')
+        ? unknown('GitHub truncated the tree listing (more than 100,000 entries or 7 MB)')
         : known(work.tree.value.entries.map(([path]) => path).sort()),
     files,
     orgSecurityPolicy: ownPolicy ? known(null) : orgPolicy,
@@ -97,7 +87,7 @@ export function repoFacts(work: RepositoryAnswers, files: RepoFile[], orgPolicy:
 }
 
 function pullRequestFacts(node: RepositoryNode): Fact<PullRequestFact[]> {
-  if (!node.pullRequests) return unavailable('GitHub gave no pull requests');
+  if (!node.pullRequests) return unknown('GitHub gave no pull requests');
   const pulls: PullRequestFact[] = [];
   for (const pull of node.pullRequests.nodes) {
     if (!pull) continue;
@@ -109,13 +99,13 @@ function pullRequestFacts(node: RepositoryNode): Fact<PullRequestFact[]> {
 
 function branchProtection(node: RepositoryNode, errors: readonly GraphqlError[], errorPath: (string | number)[]): Fact<BranchProtectionFact> {
   const head = node.defaultBranchRef;
-  if (!head) return unavailable(node.isEmpty ? 'the repository is empty: it has no default branch to protect' : 'GitHub gave no default branch');
+  if (!head) return unknown(node.isEmpty ? 'the repository is empty: it has no default branch to protect' : 'GitHub gave no default branch');
   const admin = node.viewerPermission === 'ADMIN';
   const rule = head.branchProtectionRule ?? null;
-  if (!rule && !admin) return unavailable(`reading branch protection rules needs admin access (the token has ${node.viewerPermission ?? 'unknown'} access)`);
+  if (!rule && !admin) return unknown(`reading branch protection rules needs admin access (the token has ${node.viewerPermission ?? 'unknown'} access)`);
   if (!node.rulesets) {
     const error = errorAt(errors, ...errorPath, 'rulesets');
-    return unavailable(`GitHub did not list the rulesets${error ? ` (${error.message})` : ''}`);
+    return unknown(`GitHub did not list the rulesets${error ? ` (${error.message})` : ''}`);
   }
   const rulesets: BranchProtectionFact['rulesets'] = [];
   for (const ruleset of node.rulesets.nodes) {

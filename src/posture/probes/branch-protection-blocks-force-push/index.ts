@@ -13,7 +13,7 @@ export const branchProtectionBlocksForcePush: RepoProbe = {
   metadata,
   run(facts) {
     const fact = facts.branchProtection;
-    if (!fact.available) return answer(metadata.id, 'not-available', [{ message: fact.reason }]);
+    if (!fact.known) return answer(metadata.id, 'not-available', [{ message: fact.reason }]);
     if (!isProtected(fact.value)) return answer(metadata.id, 'not-applicable');
     const classic = fact.value.classic !== null && !fact.value.classic.allowForcePushes;
     const ruleset = activeRulesets(fact.value).some((item) => item.rules.includes('non_fast_forward'));

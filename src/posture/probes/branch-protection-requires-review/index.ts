@@ -18,7 +18,7 @@ export const branchProtectionRequiresReview: RepoProbe<BranchProtectionRequiresR
   metadata,
   run(facts) {
     const fact = facts.branchProtection;
-    if (!fact.available) return answer(metadata.id, 'not-available', [{ message: fact.reason }]);
+    if (!fact.known) return answer(metadata.id, 'not-available', [{ message: fact.reason }]);
     if (!isProtected(fact.value)) return answer(metadata.id, 'not-applicable');
     const classic = (fact.value.classic?.requiredReviews ?? 0) >= 1;
     const ruleset = activeRulesets(fact.value).some((item) => item.rules.includes('pull_request'));

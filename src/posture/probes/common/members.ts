@@ -1,4 +1,4 @@
-import type { Finding, MemberFact, OrgFacts } from '../../types.js';
+import type { PostureFinding, MemberFact, OrgFacts } from '../../types.js';
 import { daysSince } from './dates.js';
 import { answer, type ProbeAnswer, type ProbeContext } from '../types.js';
 
@@ -14,16 +14,16 @@ export interface InactiveMembersEvidence {
 
 /** Shared body of hasInactiveAdmins / hasInactiveMembers. */
 export function inactiveAnswer(probe: string, facts: OrgFacts, context: ProbeContext, role: MemberFact['role'], fix: string): ProbeAnswer<InactiveMembersEvidence> {
-  if (!facts.members.available) return answer(probe, 'not-available', [{ message: facts.members.reason }]);
+  if (!facts.members.known) return answer(probe, 'not-available', [{ message: facts.members.reason }]);
   const members = facts.members.value.filter((member) => member.role === role);
   if (members.length === 0) return answer(probe, 'not-applicable', [], { members: 0 });
-  const known = members.filter((member) => member.lastActivity.available);
+  const known = members.filter((member) => member.lastActivity.known);
   if (known.length === 0) {
-    const reason = members[0]!.lastActivity.available ? '' : (members[0]!.lastActivity as { reason: string }).reason;
+    const reason = members[0]!.lastActivity.known ? '' : (members[0]!.lastActivity as { reason: string }).reason;
     return answer(probe, 'not-available', [{ message: `no ${role}'s last activity is known: ${reason}` }], { members: members.length });
   }
   const limit = context.settings.inactiveMemberDays;
-  const inactive: Finding[] = [];
+  const inactive: PostureFinding[] = [];
   for (const member of known) {
     const last = (member.lastActivity as { value: string }).value;
     const days = daysSince(last, context.now);

@@ -1,4 +1,4 @@
-import type { Finding, ProbeOutcome, RepoFacts } from '../../types.js';
+import type { PostureFinding, ProbeOutcome, RepoFacts } from '../../types.js';
 import { isCommitSha } from '../../workflows/parse.js';
 import type { ActionReference } from '../../workflows/model.js';
 import { actionName, isGithubOwned } from './actions.js';
@@ -44,11 +44,11 @@ export interface PinningEvidence {
 }
 
 /** Shared body of the three pinning probes. */
-export function pinningAnswer(facts: Pick<RepoFacts, 'files'>, kind: ReferenceKind): { outcome: ProbeOutcome; findings: Finding[]; evidence: PinningEvidence } {
+export function pinningAnswer(facts: Pick<RepoFacts, 'files'>, kind: ReferenceKind): { outcome: ProbeOutcome; findings: PostureFinding[]; evidence: PinningEvidence } {
   const { errors } = repoWorkflows(facts);
   const uses = referenceUses(facts).filter((use) => use.kind === kind);
   const unpinned = uses.filter((use) => !use.pinned);
-  const findings: Finding[] = unpinned.map((use) => ({
+  const findings: PostureFinding[] = unpinned.map((use) => ({
     file: use.file,
     line: use.reference.line,
     message:

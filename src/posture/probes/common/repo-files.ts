@@ -1,3 +1,4 @@
+import { compareText } from '../../../core/compare.js';
 import { isSecurityPolicyPath } from '../../collect/posture-files.js';
 import type { RepoFile } from '../../types.js';
 
@@ -15,5 +16,5 @@ export function findFile(files: readonly RepoFile[], path: string): RepoFile | u
 /** The security policies in the repository, in GitHub's order of precedence (`.github/`, root, `docs/`). */
 export function securityPolicies(files: readonly RepoFile[]): RepoFile[] {
   const rank = (path: string) => (path.startsWith('.github/') ? 0 : path.startsWith('docs/') ? 2 : 1);
-  return files.filter((file) => isSecurityPolicyPath(file.path)).sort((a, b) => rank(a.path) - rank(b.path) || a.path.localeCompare(b.path));
+  return files.filter((file) => isSecurityPolicyPath(file.path)).sort((a, b) => rank(a.path) - rank(b.path) || compareText(a.path, b.path));
 }

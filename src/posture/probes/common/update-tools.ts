@@ -2,7 +2,7 @@ import type { ParseError } from 'jsonc-parser';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { dependabotEcosystem, RENOVATE_DEFAULT_ECOSYSTEMS, renovateManagerEcosystem, type UpdateEcosystem } from '../../ecosystems.js';
-import type { Finding, RepoFacts } from '../../types.js';
+import type { PostureFinding, RepoFacts } from '../../types.js';
 import { parseJsonLike, yamlToJs, yamlTooDeep } from '../../parse-text.js';
 import { DEPENDABOT_CONFIG_PATHS, findFile, RENOVATE_CONFIG_PATHS } from './repo-files.js';
 
@@ -18,7 +18,7 @@ export interface DependabotUpdate {
 export type DependabotConfig =
   | { present: false }
   | { present: true; path: string; updates: DependabotUpdate[] }
-  | { present: true; path: string; error: Finding };
+  | { present: true; path: string; error: PostureFinding };
 
 // Only the fields used (STYLE rule 2); an entry that does not fit is skipped, not the whole file.
 const DependabotUpdateSchema = z.object({

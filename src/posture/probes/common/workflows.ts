@@ -1,4 +1,4 @@
-import type { Finding, RepoFacts, RepoFile } from '../../types.js';
+import type { PostureFinding, RepoFacts, RepoFile } from '../../types.js';
 import type { Workflow } from '../../workflows/model.js';
 import { parseWorkflow } from '../../workflows/parse.js';
 import { isActionMetadataPath, isWorkflowPath } from './repo-files.js';
@@ -9,7 +9,7 @@ export interface RepoWorkflows {
   /** `action.yml` files in the repository that parsed (local and composite actions). */
   actions: Workflow[];
   /** One finding per file that could not be parsed, with its line. */
-  errors: Finding[];
+  errors: PostureFinding[];
 }
 
 // Parse once per facts object: many probes read the same workflows (STYLE rule 3).

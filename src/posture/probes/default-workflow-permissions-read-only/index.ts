@@ -12,7 +12,7 @@ export const defaultWorkflowPermissionsReadOnly: OrgProbe = {
   metadata,
   run(facts) {
     const fact = facts.defaultWorkflowPermissions;
-    if (!fact.available) return answer(metadata.id, 'not-available', [{ message: fact.reason }]);
+    if (!fact.known) return answer(metadata.id, 'not-available', [{ message: fact.reason }]);
     const readOnly = fact.value === 'read';
     return answer(metadata.id, yesNo(readOnly), readOnly ? [] : [{ message: `${facts.org} gives workflows a read-write GITHUB_TOKEN by default`, fix: metadata.fix }]);
   },

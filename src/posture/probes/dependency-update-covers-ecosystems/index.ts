@@ -1,5 +1,5 @@
 import { detectEcosystems, ECOSYSTEMS_WITHOUT_UPDATE_TOOL, type UpdateEcosystem } from '../../ecosystems.js';
-import type { Finding } from '../../types.js';
+import type { PostureFinding } from '../../types.js';
 import { dependabotConfig, renovateConfig } from '../common/update-tools.js';
 import { answer, type ProbeMetadata, type RepoProbe } from '../types.js';
 
@@ -25,7 +25,7 @@ export const dependencyUpdateCoversEcosystems: RepoProbe<DependencyUpdateCoverag
   metadata,
   run(facts) {
     const id = metadata.id;
-    if (!facts.paths.available) return answer(id, 'not-available', [{ message: `the repository tree is not available: ${facts.paths.reason}` }]);
+    if (!facts.paths.known) return answer(id, 'not-available', [{ message: `the repository tree is not available: ${facts.paths.reason}` }]);
     const uses = detectEcosystems(facts.paths.value, facts.files);
     const updatable = uses.filter((use) => !ECOSYSTEMS_WITHOUT_UPDATE_TOOL.has(use.ecosystem));
     const untooled = uses.filter((use) => ECOSYSTEMS_WITHOUT_UPDATE_TOOL.has(use.ecosystem)).map((use) => use.ecosystem);
@@ -41,7 +41,7 @@ export const dependencyUpdateCoversEcosystems: RepoProbe<DependencyUpdateCoverag
     if (renovate.present && renovate.enabled) for (const ecosystem of renovate.covers) covered.add(ecosystem);
     const missing = updatable.filter((use) => !covered.has(use.ecosystem));
     const configPath = dependabot.present ? dependabot.path : '.github/dependabot.yml';
-    const findings: Finding[] = missing.map((use) => ({
+    const findings: PostureFinding[] = missing.map((use) => ({
       file: configPath,
       message: `${use.ecosystem} is used (${use.evidence.slice(0, 3).join(', ')}${use.evidence.length > 3 ? ', …' : ''}) but no Dependabot or Renovate config updates it`,
       fix: `add to ${configPath}: - package-ecosystem: "${use.ecosystem}"  directory: "${use.directories[0] ?? '/'}"  schedule: { interval: "weekly" }`,

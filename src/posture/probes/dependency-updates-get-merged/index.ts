@@ -25,7 +25,7 @@ export const dependencyUpdatesGetMerged: RepoProbe<DependencyUpdatesGetMergedEvi
   run(facts, context) {
     const id = metadata.id;
     const pulls = facts.pullRequests;
-    if (!pulls.available) return answer(id, 'not-available', [{ message: pulls.reason }]);
+    if (!pulls.known) return answer(id, 'not-available', [{ message: pulls.reason }]);
     let opened = 0;
     let merged = 0;
     let stale = 0;

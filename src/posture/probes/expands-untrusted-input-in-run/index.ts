@@ -1,4 +1,4 @@
-import type { Finding } from '../../types.js';
+import type { PostureFinding } from '../../types.js';
 import type { Expression } from '../../workflows/model.js';
 import { actionMatches, untrustedContexts } from '../common/actions.js';
 import { allRunnables, repoWorkflows } from '../common/workflows.js';
@@ -22,7 +22,7 @@ export const expandsUntrustedInputInRun: RepoProbe<ExpandsUntrustedInputEvidence
   run(facts) {
     const runnables = allRunnables(facts);
     const { errors } = repoWorkflows(facts);
-    const findings: Finding[] = [];
+    const findings: PostureFinding[] = [];
     for (const workflow of runnables) {
       for (const job of workflow.jobs) {
         for (const step of job.steps) {

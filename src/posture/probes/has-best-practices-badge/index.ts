@@ -18,7 +18,7 @@ export const hasBestPracticesBadge: RepoProbe<BestPracticesBadgeEvidence> = {
   metadata,
   run(facts) {
     const fact = facts.bestPracticesBadge;
-    if (!fact.available) return answer(metadata.id, 'not-available', [{ message: fact.reason }]);
+    if (!fact.known) return answer(metadata.id, 'not-available', [{ message: fact.reason }]);
     const level = fact.value;
     const earned = level === 'passing' || level === 'silver' || level === 'gold';
     const findings = earned ? [] : [{ message: level === 'none' ? 'no OpenSSF Best Practices badge' : 'the OpenSSF Best Practices badge is in progress', fix: metadata.fix }];

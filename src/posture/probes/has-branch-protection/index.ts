@@ -22,7 +22,7 @@ export const hasBranchProtection: RepoProbe<BranchProtectionEvidence> = {
   metadata,
   run(facts) {
     const fact = facts.branchProtection;
-    if (!fact.available) return answer(metadata.id, 'not-available', [{ message: fact.reason }]);
+    if (!fact.known) return answer(metadata.id, 'not-available', [{ message: fact.reason }]);
     const value = fact.value;
     const protectedBranch = isProtected(value);
     return answer(metadata.id, yesNo(protectedBranch), protectedBranch ? [] : [{ message: `default branch ${value.branch} has no branch protection and no active ruleset`, fix: metadata.fix }], {

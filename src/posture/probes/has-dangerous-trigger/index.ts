@@ -1,4 +1,4 @@
-import type { Finding } from '../../types.js';
+import type { PostureFinding } from '../../types.js';
 import type { Step } from '../../workflows/model.js';
 import { localActionIndex, PRIVILEGED_TRIGGERS, untrustedCheckout, type UntrustedCheckout } from '../common/actions.js';
 import { repoWorkflows } from '../common/workflows.js';
@@ -22,7 +22,7 @@ export const hasDangerousTrigger: RepoProbe<DangerousTriggerEvidence> = {
   run(facts) {
     const { workflows, actions, errors } = repoWorkflows(facts);
     const localActions = localActionIndex(actions);
-    const findings: Finding[] = [];
+    const findings: PostureFinding[] = [];
     const privileged: string[] = [];
     for (const workflow of workflows) {
       const triggers = workflow.triggers.filter((trigger) => (PRIVILEGED_TRIGGERS as readonly string[]).includes(trigger.event));

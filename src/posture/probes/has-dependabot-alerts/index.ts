@@ -11,7 +11,7 @@ const metadata: ProbeMetadata = {
 export const hasDependabotAlerts: RepoProbe = {
   metadata,
   run(facts) {
-    if (!facts.dependabotAlerts.available) return answer(metadata.id, 'not-available', [{ message: facts.dependabotAlerts.reason }]);
+    if (!facts.dependabotAlerts.known) return answer(metadata.id, 'not-available', [{ message: facts.dependabotAlerts.reason }]);
     const on = facts.dependabotAlerts.value;
     return answer(metadata.id, yesNo(on), on ? [] : [{ message: 'Dependabot alerts are turned off', fix: metadata.fix }]);
   },

@@ -17,7 +17,7 @@ export const hasOpenAdvisories: RepoProbe<OpenAdvisoriesEvidence> = {
   metadata,
   run(facts) {
     const fact = facts.openAdvisories;
-    if (!fact.available) return answer(metadata.id, 'not-available', [{ message: fact.reason }]);
+    if (!fact.known) return answer(metadata.id, 'not-available', [{ message: fact.reason }]);
     const open = fact.value;
     return answer(metadata.id, yesNo(open > 0), open > 0 ? [{ message: `${open} open security advisor${open === 1 ? 'y' : 'ies'}`, fix: metadata.fix }] : [], { open });
   },

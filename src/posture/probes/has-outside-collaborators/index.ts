@@ -17,7 +17,7 @@ export const hasOutsideCollaborators: OrgProbe<OutsideCollaboratorsEvidence> = {
   metadata,
   run(facts) {
     const fact = facts.outsideCollaborators;
-    if (!fact.available) return answer(metadata.id, 'not-available', [{ message: fact.reason }]);
+    if (!fact.known) return answer(metadata.id, 'not-available', [{ message: fact.reason }]);
     const logins = [...fact.value].sort();
     const findings = logins.map((login) => ({ message: `outside collaborator ${login}`, fix: metadata.fix }));
     return answer(metadata.id, logins.length > 0 ? 'true' : 'false', findings, { collaborators: logins });

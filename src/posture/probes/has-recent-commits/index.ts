@@ -22,7 +22,7 @@ export const hasRecentCommits: RepoProbe<RecentCommitsEvidence> = {
   metadata,
   run(facts, context) {
     const fact = facts.commits;
-    if (!fact.available) return answer(metadata.id, 'not-available', [{ message: fact.reason }]);
+    if (!fact.known) return answer(metadata.id, 'not-available', [{ message: fact.reason }]);
     const newest = fact.value[0];
     if (!newest) return answer(metadata.id, 'false', [{ message: 'the repository has no commits' }], { lastCommit: null, daysSinceLastCommit: null, window: context.settings.recentCommitDays });
     const days = daysSince(newest.date, context.now);

@@ -22,7 +22,7 @@ export const hasRecentRelease: RepoProbe<RecentReleaseEvidence> = {
   metadata,
   run(facts, context) {
     const fact = facts.releases;
-    if (!fact.available) return answer(metadata.id, 'not-available', [{ message: fact.reason }]);
+    if (!fact.known) return answer(metadata.id, 'not-available', [{ message: fact.reason }]);
     const newest = [...fact.value].sort((a, b) => Date.parse(b.date) - Date.parse(a.date))[0];
     if (!newest) return answer(metadata.id, 'false', [{ message: 'no releases or tags' }], { lastRelease: null, daysSinceLastRelease: null, window: context.settings.recentReleaseDays });
     const days = daysSince(newest.date, context.now);

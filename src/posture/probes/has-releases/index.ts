@@ -17,7 +17,7 @@ export const hasReleases: RepoProbe<ReleasesEvidence> = {
   metadata,
   run(facts) {
     const fact = facts.releases;
-    if (!fact.available) return answer(metadata.id, 'not-available', [{ message: fact.reason }]);
+    if (!fact.known) return answer(metadata.id, 'not-available', [{ message: fact.reason }]);
     return answer(metadata.id, yesNo(fact.value.length > 0), [], { releases: fact.value.length });
   },
 };

@@ -19,7 +19,7 @@ export const inheritsOrgSecurityPolicy: RepoProbe<InheritedSecurityPolicyEvidenc
   run(facts) {
     // GitHub only falls back to the org's policy when the repository has none.
     if (securityPolicies(facts.files).length > 0) return answer(metadata.id, 'not-applicable');
-    if (!facts.orgSecurityPolicy.available) return answer(metadata.id, 'not-available', [{ message: facts.orgSecurityPolicy.reason }]);
+    if (!facts.orgSecurityPolicy.known) return answer(metadata.id, 'not-available', [{ message: facts.orgSecurityPolicy.reason }]);
     const policy = facts.orgSecurityPolicy.value;
     if (policy === null) return answer(metadata.id, 'false', [{ message: "the org's `.github` repository has no SECURITY.md", fix: metadata.fix }]);
     return answer(metadata.id, 'true', [], { path: policy.path });

@@ -12,7 +12,7 @@ export const isArchived: RepoProbe = {
   metadata,
   run(facts) {
     const fact = facts.archived;
-    if (!fact.available) return answer(metadata.id, 'not-available', [{ message: fact.reason }]);
+    if (!fact.known) return answer(metadata.id, 'not-available', [{ message: fact.reason }]);
     return answer(metadata.id, yesNo(fact.value), fact.value ? [{ message: 'the repository is archived', fix: metadata.fix }] : []);
   },
 };

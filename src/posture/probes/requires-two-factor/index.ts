@@ -12,7 +12,7 @@ export const requiresTwoFactor: OrgProbe = {
   metadata,
   run(facts) {
     const fact = facts.twoFactorRequired;
-    if (!fact.available) return answer(metadata.id, 'not-available', [{ message: fact.reason }]);
+    if (!fact.known) return answer(metadata.id, 'not-available', [{ message: fact.reason }]);
     return answer(metadata.id, yesNo(fact.value), fact.value ? [] : [{ message: `${facts.org} does not require two-factor authentication`, fix: metadata.fix }]);
   },
 };

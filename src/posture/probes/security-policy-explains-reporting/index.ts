@@ -42,7 +42,7 @@ export const securityPolicyExplainsReporting: RepoProbe<SecurityPolicyReportingE
     let policy: RepoFile | undefined = own;
     let inherited = false;
     if (!policy) {
-      if (!facts.orgSecurityPolicy.available) return answer(metadata.id, 'not-available', [{ message: `no SECURITY.md in the repository, and the org's policy is unknown: ${facts.orgSecurityPolicy.reason}` }]);
+      if (!facts.orgSecurityPolicy.known) return answer(metadata.id, 'not-available', [{ message: `no SECURITY.md in the repository, and the org's policy is unknown: ${facts.orgSecurityPolicy.reason}` }]);
       if (facts.orgSecurityPolicy.value === null) return answer(metadata.id, 'not-applicable');
       policy = facts.orgSecurityPolicy.value;
       inherited = true;

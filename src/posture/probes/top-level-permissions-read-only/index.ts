@@ -1,4 +1,4 @@
-import type { Finding } from '../../types.js';
+import type { PostureFinding } from '../../types.js';
 import { scopeLine, writeScopes } from '../common/actions.js';
 import { repoWorkflows } from '../common/workflows.js';
 import { answer, type ProbeMetadata, type RepoProbe } from '../types.js';
@@ -23,7 +23,7 @@ export const topLevelPermissionsReadOnly: RepoProbe<TopLevelPermissionsEvidence>
   run(facts) {
     const { workflows, errors } = repoWorkflows(facts);
     const declared = workflows.filter((workflow) => workflow.permissions !== null);
-    const findings: Finding[] = [];
+    const findings: PostureFinding[] = [];
     for (const workflow of declared) {
       const permissions = workflow.permissions!;
       if (permissions.kind === 'unknown') {

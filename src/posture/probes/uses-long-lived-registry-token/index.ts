@@ -1,4 +1,4 @@
-import type { Finding } from '../../types.js';
+import type { PostureFinding } from '../../types.js';
 import { publishing } from '../common/publishing.js';
 import { answer, type ProbeMetadata, type RepoProbe } from '../types.js';
 
@@ -21,14 +21,14 @@ export const usesLongLivedRegistryToken: RepoProbe<RegistryTokenEvidence> = {
   metadata,
   run(facts) {
     const { tokens } = publishing(facts);
-    const findings: Finding[] = tokens.map((token) => ({
+    const findings: PostureFinding[] = tokens.map((token) => ({
       file: token.file,
       line: token.line,
       message: `${token.via} is set from secrets.${token.secret}, a long-lived registry credential`,
       fix: metadata.fix,
     }));
     const referenced = new Set(tokens.map((token) => token.secret));
-    if (facts.secretNames.available) {
+    if (facts.secretNames.known) {
       for (const name of facts.secretNames.value) {
         if (REGISTRY_SECRET_NAME.test(name) && !referenced.has(name)) {
           findings.push({ message: `repository secret ${name} looks like a registry credential (unused by the workflows read)`, fix: metadata.fix });

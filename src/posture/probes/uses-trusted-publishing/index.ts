@@ -1,4 +1,4 @@
-import type { Finding } from '../../types.js';
+import type { PostureFinding } from '../../types.js';
 import { publishing, type PublishPath, type Registry } from '../common/publishing.js';
 import { answer, type ProbeMetadata, type RepoProbe } from '../types.js';
 
@@ -39,7 +39,7 @@ export const usesTrustedPublishing: RepoProbe<TrustedPublishingEvidence> = {
     const { paths } = publishing(facts);
     if (paths.length === 0) return answer(metadata.id, 'not-applicable', [], { publishes: [] });
     const untrusted = paths.filter((path) => !isTrusted(path));
-    const findings: Finding[] = untrusted.map((path) => ({ file: path.file, line: path.line, message: describe(path), fix: metadata.fix }));
+    const findings: PostureFinding[] = untrusted.map((path) => ({ file: path.file, line: path.line, message: describe(path), fix: metadata.fix }));
     const evidence = {
       publishes: [...new Set(paths.map((path) => path.registry))],
       trusted: [...new Set(paths.filter(isTrusted).map((path) => path.registry))],

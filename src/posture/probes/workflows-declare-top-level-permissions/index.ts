@@ -1,4 +1,4 @@
-import type { Finding } from '../../types.js';
+import type { PostureFinding } from '../../types.js';
 import { repoWorkflows } from '../common/workflows.js';
 import { answer, type ProbeMetadata, type RepoProbe } from '../types.js';
 
@@ -22,7 +22,7 @@ export const workflowsDeclareTopLevelPermissions: RepoProbe<TopLevelPermissionsD
   run(facts) {
     const { workflows, errors } = repoWorkflows(facts);
     const missing = workflows.filter((workflow) => workflow.permissions === null);
-    const findings: Finding[] = missing.map((workflow) => {
+    const findings: PostureFinding[] = missing.map((workflow) => {
       const undeclaredJobs = workflow.jobs.filter((job) => job.permissions === null).map((job) => job.id);
       return {
         file: workflow.path,

@@ -1,4 +1,4 @@
-import type { Finding } from '../../types.js';
+import type { PostureFinding } from '../../types.js';
 import { jobNeedsScope, localActionIndex, scopeLine, writeScopes } from '../common/actions.js';
 import { repoWorkflows } from '../common/workflows.js';
 import { answer, type ProbeMetadata, type RepoProbe } from '../types.js';
@@ -29,7 +29,7 @@ export const writePermissionsOnlyOnJobsThatNeedThem: RepoProbe<JobWritePermissio
   run(facts) {
     const { workflows, actions, errors } = repoWorkflows(facts);
     const localActions = localActionIndex(actions);
-    const findings: Finding[] = [];
+    const findings: PostureFinding[] = [];
     let writeJobs = 0;
     for (const workflow of workflows) {
       for (const job of workflow.jobs) {

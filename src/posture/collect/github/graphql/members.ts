@@ -6,7 +6,8 @@
  * last year (GitHub's limit).
  */
 import type { Clock } from '../../../../core/clock.js';
-import { known, unavailable, type Fact, type MemberFact } from '../../../types.js';
+import { known, unknown } from '../../../../core/known.js';
+import type { Fact, MemberFact } from '../../../types.js';
 import { isoDate } from '../../history.js';
 import type { GithubTransport } from '../transport.js';
 import { MEMBER_PAGE_SIZE, ORG_MEMBERS_QUERY, OrgMembersSchema } from './queries.js';
@@ -29,12 +30,12 @@ export async function collectMembers(
     if (page >= MAX_MEMBER_PAGES) {
       const reason = `GitHub listed more than ${MAX_MEMBER_PAGES} pages of members of ${org}: stopped there, so the list is incomplete`;
       transport.log('warn', reason, { event: 'github-pagination-stopped', list: `members of ${org}`, pages: page });
-      return unavailable(reason);
+      return unknown(reason);
     }
     const { data, errors } = await graphql(ORG_MEMBERS_QUERY, { org, orgId, after, since, pageSize: MEMBER_PAGE_SIZE }, `members of ${org}`);
     const parsed = OrgMembersSchema.safeParse(data);
     if (!parsed.success || !parsed.data.organization) {
-      return unavailable(`GitHub did not list the members of ${org}${errors[0] ? ` (${errors[0].message})` : ''}`);
+      return unknown(`GitHub did not list the members of ${org}${errors[0] ? ` (${errors[0].message})` : ''}`);
     }
     const connection = parsed.data.organization.membersWithRole;
     for (const edge of connection.edges) {
@@ -57,14 +58,14 @@ export async function collectMembers(
       members.push({
         login: edge.node.login,
         role: edge.role === 'ADMIN' ? 'admin' : 'member',
-        lastActivity: newest ? known(newest) : unavailable(collection ? `no contribution to ${org} seen since ${since.slice(0, 10)}` : 'GitHub did not give the contributions'),
+        lastActivity: newest ? known(newest) : unknown(collection ? `no contribution to ${org} seen since ${since.slice(0, 10)}` : 'GitHub did not give the contributions'),
       });
     }
     if (!connection.pageInfo.hasNextPage || !connection.pageInfo.endCursor) break;
     if (cursors.has(connection.pageInfo.endCursor)) {
       const reason = `GitHub's member list of ${org} gave a page cursor again after ${page + 1} page(s): stopped there, so the list may be incomplete`;
       transport.log('warn', reason, { event: 'github-pagination-loop', list: `members of ${org}`, pages: page + 1 });
-      return unavailable(reason);
+      return unknown(reason);
     }
     cursors.add(connection.pageInfo.endCursor);
     after = connection.pageInfo.endCursor;

@@ -5,7 +5,8 @@
  * requirement and its `.github` repository's SECURITY.md; or one repository.
  */
 import { HostError } from '../../../../core/errors.js';
-import { known, unavailable, type Fact, type RepoFile } from '../../../types.js';
+import { known, unknown } from '../../../../core/known.js';
+import type { Fact, RepoFile } from '../../../types.js';
 import { policyFile } from '../facts.js';
 import type { GithubTransport } from '../transport.js';
 import {
@@ -66,8 +67,8 @@ export async function listOrgRepositories(
   const listed = new Set<string>();
   let repeated = 0;
   let orgId = '';
-  let twoFactorRequired: Fact<boolean> = unavailable('GitHub did not answer');
-  let orgPolicy: Fact<RepoFile | null> = unavailable('GitHub did not answer');
+  let twoFactorRequired: Fact<boolean> = unknown('GitHub did not answer');
+  let orgPolicy: Fact<RepoFile | null> = unknown('GitHub did not answer');
   for (let page = 0; ; page++) {
     const withOrg = page === 0;
     const { data, errors } = await graphql(ORG_REPOSITORIES_QUERY, { org, after, pageSize: REPOSITORY_PAGE_SIZE, withOrg, ...history }, `repositories of ${org}`);
@@ -83,7 +84,7 @@ export async function listOrgRepositories(
     if (withOrg) {
       orgId = organization.id;
       const required = organization.requiresTwoFactorAuthentication;
-      twoFactorRequired = typeof required === 'boolean' ? known(required) : unavailable('only organisation owners can see whether two-factor authentication is required');
+      twoFactorRequired = typeof required === 'boolean' ? known(required) : unknown('only organisation owners can see whether two-factor authentication is required');
       const policy = PolicyRepositorySchema.safeParse(parsed.data.policyRepository ?? null);
       const policyError = errors.find((entry) => entry.path?.[0] === 'policyRepository' && entry.type !== 'NOT_FOUND');
       orgPolicy = policyFile(policy.success ? policy.data : null, policyError ? `GitHub did not give ${org}/.github (${policyError.message})` : policy.success ? null : 'unexpected answer for the .github repository');

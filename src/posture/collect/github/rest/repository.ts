@@ -4,7 +4,8 @@
  * Actions secrets (never their values).
  */
 import { z } from 'zod';
-import { known, unavailable, type Fact } from '../../../types.js';
+import { known, unknown } from '../../../../core/known.js';
+import type { Fact } from '../../../types.js';
 import { answered, type RestClient } from './requests.js';
 
 const PrivateVulnerabilityReportingSchema = z.object({ enabled: z.boolean() });
@@ -40,7 +41,7 @@ export async function readRepositorySettings(
               .map((secret) => secret.name),
           )
           .then((outcome) => answered(outcome, 'listing Actions secrets needs admin access or the "Secrets" read permission'))
-      : Promise.resolve(unavailable<string[]>(askSecrets.reason)),
+      : Promise.resolve(unknown(askSecrets.reason)),
   ]);
   const alertsOff = alerts.kind === 'absent' && alerts.status === 403 && /disabled/i.test(alerts.message);
   const alertsUnreadable = 'the token cannot read Dependabot alerts (it needs the security_events scope or the "Dependabot alerts" read permission)';
@@ -49,7 +50,7 @@ export async function readRepositorySettings(
       pvr.kind === 'value' ? known(pvr.value) : answered(pvr, 'private vulnerability reporting is off for this token or cannot be read (it needs admin or security manager access)'),
     alerts: {
       enabled: alerts.kind === 'value' ? known(true) : alertsOff ? known(false) : answered(alerts, alertsUnreadable),
-      open: alerts.kind === 'value' ? known(alerts.value.length) : alertsOff ? unavailable('Dependabot alerts are off for this repository') : answered(alerts, alertsUnreadable),
+      open: alerts.kind === 'value' ? known(alerts.value.length) : alertsOff ? unknown('Dependabot alerts are off for this repository') : answered(alerts, alertsUnreadable),
     },
     secretNames,
   };

@@ -7,7 +7,8 @@
  */
 import { RequestError } from 'octokit';
 import type { Clock } from '../../../../core/clock.js';
-import { known, unavailable, type Fact } from '../../../types.js';
+import { known, unknown } from '../../../../core/known.js';
+import type { Fact } from '../../../types.js';
 import type { GithubCache } from '../cache.js';
 import { ErrorBodySchema, NOT_MODIFIED_HEADER, type GithubTransport } from '../transport.js';
 
@@ -98,8 +99,8 @@ export function createRestClient({ transport, cache, clock }: { transport: Githu
 /** A REST outcome as a fact: an absence or a stopped list is unavailable, saying what GitHub answered and what it would take. */
 export function answered<T>(outcome: RestOutcome<T> | { kind: 'incomplete'; reason: string }, explain: string): Fact<T> {
   if (outcome.kind === 'value') return known(outcome.value);
-  if (outcome.kind === 'incomplete') return unavailable(outcome.reason);
-  return unavailable(`GitHub answered ${outcome.status}${outcome.message ? ` (${outcome.message})` : ''}: ${explain}`);
+  if (outcome.kind === 'incomplete') return unknown(outcome.reason);
+  return unknown(`GitHub answered ${outcome.status}${outcome.message ? ` (${outcome.message})` : ''}: ${explain}`);
 }
 
 function cacheKey(pathAndQuery: string): string {

@@ -4,7 +4,8 @@
  * cache by id, never revalidated (a tree id names its content).
  */
 import { z } from 'zod';
-import { known, unavailable, type Fact } from '../../../types.js';
+import { known, unknown } from '../../../../core/known.js';
+import type { Fact } from '../../../types.js';
 import type { GitObjects } from '../objects.js';
 import type { GithubTransport } from '../transport.js';
 import type { RestClient } from './requests.js';
@@ -43,8 +44,8 @@ export async function readTree(
     // Kept by tree id in the objects table instead: a tree id names its content.
     { revalidate: false },
   );
-  if (outcome.kind === 'absent') return unavailable(`GitHub answered ${outcome.status} for the tree${outcome.message ? ` (${outcome.message})` : ''}`);
-  if (!outcome.value) return unavailable('GitHub answered the tree in an unexpected shape');
+  if (outcome.kind === 'absent') return unknown(`GitHub answered ${outcome.status} for the tree${outcome.message ? ` (${outcome.message})` : ''}`);
+  if (!outcome.value) return unknown('GitHub answered the tree in an unexpected shape');
   objects.put('tree', [{ oid: treeOid, content: JSON.stringify(outcome.value) }]);
   return known(outcome.value);
 }
