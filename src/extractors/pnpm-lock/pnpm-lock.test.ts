@@ -10,9 +10,13 @@ import {
   OPTIONAL as optional,
   type PackageRow as Row,
 } from '../../../test/extractor-testing.js';
+import { withConformanceChecks } from '../../../test/extractor-conformance.js';
 import { parseDependencyPath } from './dependency-path.js';
-import { extractor } from './index.js';
+import { extractor as extractorUnderTest } from './index.js';
 import { lineTooDeep } from '../common/yaml-nesting.js';
+
+/** Every input these tests extract is also run through the shared conformance checks. */
+const extractor = withConformanceChecks(extractorUnderTest);
 
 const fixtures = extractorFixtures(extractor, 'lockfiles/javascript/pnpmlock');
 const extractFixture = fixtures.extract;

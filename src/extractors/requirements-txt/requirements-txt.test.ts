@@ -3,13 +3,17 @@ import { posix } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkDamagedCopies, expectWellFormed, fixtureFolder, pypiPackage as pinned, readSharedFile, registryPackage } from '../../../test/extractor-testing.js';
+import { withConformanceChecks } from '../../../test/extractor-conformance.js';
 import { ChainwatchError } from '../../core/errors.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult, NotScannable } from '../types.js';
 import { parseDirectReference } from './direct-reference.js';
-import { extractor } from './index.js';
+import { extractor as extractorUnderTest } from './index.js';
 import { logicalLines, splitRequirementAndOptions } from './logical-lines.js';
 import { parseOptions } from './options.js';
 import { MAX_INCLUDE_DEPTH } from './requirements-txt.js';
+
+/** Every input these tests extract is also run through the shared conformance checks. */
+const extractor = withConformanceChecks(extractorUnderTest);
 
 const folder = fixtureFolder('lockfiles/python/requirements');
 const readFixture = folder.read;

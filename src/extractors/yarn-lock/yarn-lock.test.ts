@@ -9,7 +9,11 @@ import {
   type PackageRow as Row,
   readSharedFile as read,
 } from '../../../test/extractor-testing.js';
-import { extractor } from './index.js';
+import { withConformanceChecks } from '../../../test/extractor-conformance.js';
+import { extractor as extractorUnderTest } from './index.js';
+
+/** Every input these tests extract is also run through the shared conformance checks. */
+const extractor = withConformanceChecks(extractorUnderTest);
 
 const fixtures = extractorFixtures(extractor, 'lockfiles/javascript/yarnlock');
 const extractFixture = fixtures.extract;
@@ -387,6 +391,15 @@ describe('yarn-lock edge cases', () => {
     const result = extractor.extract({ path, text });
     expect(result.packages).toEqual(expand(path, [['a', '1.0.0', 4]]));
     expect(result.errors.map((error) => [error.code, error.location?.line])).toEqual([['parse-error', 9]]);
+  });
+
+  it.each([
+    // The parser meets the end of the input on the line after the last: the error is on the last line.
+    ['__metadata:\n!', 2],
+    ['__metadata:\n  version: 8\n\n"a@npm:^1.0.0":\n  version: 1.0.0\n  resolution: "a', 6],
+  ])('a file cut off mid-entry (%j) is an error on its last line, %d', (text, line) => {
+    const result = extractor.extract({ path, text });
+    expect(result.errors.map((error) => [error.code, error.location?.line])).toEqual([['parse-error', line]]);
   });
 
   it.each([
