@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { strToU8, zipSync, type Zippable } from 'fflate';
 import { MockAgent } from 'undici';
 import { parse as parseYaml } from 'yaml';
@@ -22,8 +21,9 @@ import {
   updateAdvisoryDatabase,
   type UpdateOptions,
 } from './update.js';
+import { describeWithSharedData, sharedDataPath } from '../../test/shared-data.js';
 
-const sharedOsv = fileURLToPath(new URL('../../../shared/data/osv', import.meta.url));
+const sharedOsv = sharedDataPath('osv');
 
 function ghsa(id: string): OsvRecord {
   return JSON.parse(readFileSync(path.join(sharedOsv, 'ghsa', `${id}.json`), 'utf8')) as OsvRecord;
@@ -33,14 +33,6 @@ function pypa(folder: string, id: string): OsvRecord {
 }
 
 // Real records from ../shared/data/osv (CC-BY-4.0: github/advisory-database, pypa/advisory-database).
-const GHSA_4952 = ghsa('GHSA-4952-p58q-6crx');
-const GHSA_4M77 = ghsa('GHSA-4m77-cmpx-vjc4');
-const GHSA_HRW6 = ghsa('GHSA-hrw6-wg82-cm62');
-const AIOHTTP = pypa('aiohttp', 'PYSEC-2021-76');
-const JUPYTER_SERVER = pypa('jupyter-server', 'PYSEC-2022-211');
-const REDIS_WITHDRAWN = pypa('redis', 'PYSEC-2023-73');
-const SEED = [GHSA_4952, GHSA_4M77, GHSA_HRW6, AIOHTTP, JUPYTER_SERVER];
-
 const ORIGIN = 'https://osv.test';
 const BASE_URL = `${ORIGIN}/exports`;
 const CLOCK = fixedClock('2025-01-01T00:00:00Z');
@@ -115,12 +107,6 @@ function fingerprint(): { sha256: string; records: number } {
   }
 }
 
-async function seed(): Promise<void> {
-  serve('/PyPI/all.zip', 200, exportZip(SEED));
-  const result = await updateAdvisoryDatabase(options());
-  expect(result.ecosystems[0]?.reachable).toBe(true);
-}
-
 function readStore<T>(read: (store: ReturnType<typeof openSqliteStore>) => T): T {
   const store = openSqliteStore(storePath, { readonly: true });
   try {
@@ -130,7 +116,22 @@ function readStore<T>(read: (store: ReturnType<typeof openSqliteStore>) => T): T
   }
 }
 
-describe('updateAdvisoryDatabase', () => {
+describeWithSharedData('updateAdvisoryDatabase', () => {
+  // Real records from the shared data, read only when the suite runs.
+  const GHSA_4952 = ghsa('GHSA-4952-p58q-6crx');
+  const GHSA_4M77 = ghsa('GHSA-4m77-cmpx-vjc4');
+  const GHSA_HRW6 = ghsa('GHSA-hrw6-wg82-cm62');
+  const AIOHTTP = pypa('aiohttp', 'PYSEC-2021-76');
+  const JUPYTER_SERVER = pypa('jupyter-server', 'PYSEC-2022-211');
+  const REDIS_WITHDRAWN = pypa('redis', 'PYSEC-2023-73');
+  const SEED = [GHSA_4952, GHSA_4M77, GHSA_HRW6, AIOHTTP, JUPYTER_SERVER];
+
+  async function seed(): Promise<void> {
+    serve('/PyPI/all.zip', 200, exportZip(SEED));
+    const result = await updateAdvisoryDatabase(options());
+    expect(result.ecosystems[0]?.reachable).toBe(true);
+  }
+
   it('downloads all.zip the first time and records the cursor', async () => {
     serve('/PyPI/all.zip', 200, exportZip(SEED));
     const events = collectingSink();
