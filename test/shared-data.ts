@@ -36,6 +36,18 @@ export function describeWithSharedData(name: string, suite: () => void): void {
     return;
   }
   describe(`${name} ${READS_SHARED_DATA}`, () => {
-    it.skip(`skipped: ${sharedData} is absent (check out ../shared, or set CHAINWATCH_SHARED_DATA)`, () => {});
+    it.skip(SKIP_REASON, () => {});
   });
 }
+
+/**
+ * One test that reads the shared data in a suite that otherwise does not (a
+ * fuzz suite whose last test damages real files): said in its name, skipped
+ * with the reason when the folder is absent.
+ */
+export function itWithSharedData(name: string, test: () => void | Promise<void>): void {
+  if (hasSharedData) it(`${name} ${READS_SHARED_DATA}`, test);
+  else it.skip(`${name} ${READS_SHARED_DATA}: ${SKIP_REASON}`, test);
+}
+
+const SKIP_REASON = `skipped: ${sharedData} is absent (check out ../shared, or set CHAINWATCH_SHARED_DATA)`;

@@ -11,6 +11,7 @@ import {
 } from '../../../test/extractor-testing.js';
 import { withConformanceChecks } from '../../../test/extractor-conformance.js';
 import { extractor as extractorUnderTest } from './index.js';
+import { describeWithSharedData, itWithSharedData } from '../../../test/shared-data.js';
 
 /** Every input these tests extract is also run through the shared conformance checks. */
 const extractor = withConformanceChecks(extractorUnderTest);
@@ -32,7 +33,7 @@ describe('yarn-lock detect', () => {
   });
 });
 
-describe('yarn-lock fixtures', () => {
+describeWithSharedData('yarn-lock fixtures', () => {
   const cases: Array<[string, Row[]]> = [
     ['empty.v1.lock', []],
     ['empty.v2.lock', []],
@@ -212,7 +213,7 @@ describe('yarn-lock fixtures', () => {
   });
 });
 
-describe('yarn-lock real lockfiles', () => {
+describeWithSharedData('yarn-lock real lockfiles', () => {
   // Counted with grep: entries = grep -c '^  resolution: ' FILE; workspaces = grep -c '^  resolution: ".*@workspace:' FILE.
   // Every other resolution is npm: or patch: (grep -c '^  resolution: ".*@patch:'); packages = entries - workspaces.
   it.each([
@@ -416,8 +417,6 @@ describe('yarn-lock edge cases', () => {
 
 describe('yarn-lock never throws', () => {
   const path = 'yarn.lock';
-  const classic = fixtures.read('commits.v1.lock');
-  const berry = fixtures.read('scoped-packages.v2.lock');
 
   it('on arbitrary text', () => {
     fc.assert(
@@ -442,7 +441,9 @@ describe('yarn-lock never throws', () => {
     );
   });
 
-  it('on real lockfiles truncated or spliced with random text', () => {
+  itWithSharedData('on real lockfiles truncated or spliced with random text', () => {
+    const classic = fixtures.read('commits.v1.lock');
+    const berry = fixtures.read('scoped-packages.v2.lock');
     checkDamagedCopies([classic, berry], (text) => expectWellFormed(extractor.extract({ path, text }), { path }), {
       numRuns: 200,
       noise: fc.string({ maxLength: 40 }),
