@@ -9,6 +9,7 @@ import { createHttpClient } from '../../http/client.js';
 import type { HttpClient, SourceFailure } from '../../http/types.js';
 import { buildCondaGraph } from './graph.js';
 import { resolveConda } from './resolve.js';
+import { itWithSharedData, sharedDataPath } from '../../../test/shared-data.js';
 
 /**
  * The conda path end to end on the fixture channel
@@ -20,7 +21,6 @@ import { resolveConda } from './resolve.js';
  */
 
 const FIXTURES = fileURLToPath(new URL('../../ecosystems/conda/fixtures/repodata/channel/', import.meta.url));
-const SHARED = new URL('../../../../shared/data/', import.meta.url);
 
 interface RattlerCase {
   case: string;
@@ -176,8 +176,8 @@ describe('the three forms hold the same records', () => {
 });
 
 describe('facts read from the fixture and the feedstock recipe', () => {
-  it('jupyterlab 4.5.6 depends on what the feedstock recipe lists, with python_min = 3.10', async () => {
-    const recipe = readFileSync(new URL('projects/conda-forge/jupyterlab-feedstock/recipe/meta.yaml', SHARED), 'utf8');
+  itWithSharedData('jupyterlab 4.5.6 depends on what the feedstock recipe lists, with python_min = 3.10', async () => {
+    const recipe = readFileSync(sharedDataPath('projects', 'conda-forge', 'jupyterlab-feedstock', 'recipe', 'meta.yaml'), 'utf8');
     expect(recipe).toContain('{% set version = "4.5.6" %}');
     const run = /\n {2}run:\n((?: {4}- .+\n)+)/.exec(recipe)![1]!;
     const fromRecipe = run
