@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { isRepositoryName } from '../posture/types.js';
 
 /** A repeatable option: each occurrence parsed and appended. */
 export function collect<T>(parse: (value: string) => T) {
@@ -11,4 +12,10 @@ export function parseChoice<T extends string>(choices: readonly T[]) {
     if (!(choices as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${choices.join(', ')}`);
     return value as T;
   };
+}
+
+/** `--repo owner/name`: the name as GitHub allows it, else a usage error. */
+export function parseRepoName(value: string): string {
+  if (!isRepositoryName(value)) throw new InvalidArgumentError(`expected owner/name, got ${JSON.stringify(value)}`);
+  return value;
 }

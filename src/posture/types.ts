@@ -17,6 +17,13 @@ export function unavailable<T = never>(reason: string): Fact<T> {
   return { available: false, reason };
 }
 
+const REPOSITORY_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9._-]{1,100}$/;
+
+/** `owner/name` as GitHub allows it. */
+export function isRepositoryName(value: string): boolean {
+  return REPOSITORY_NAME.test(value);
+}
+
 export interface RepoFile {
   /** Repository-relative path, `/`-separated. */
   path: string;

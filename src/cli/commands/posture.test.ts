@@ -7,9 +7,10 @@ import { FIXTURE_NOW, fixtureOrgs, SHARED_PROJECTS } from '../../../test/fake-gi
 import { startFakeGithub, type FakeGithub } from '../../../test/fake-github/server.js';
 import { fixedClock } from '../../core/clock.js';
 import { createGithubCollector, type GithubCollectorOptions } from '../../posture/collect/github.js';
+import { NO_TOKEN } from '../posture-wiring.js';
 import { TOOL_VERSION } from '../version.js';
 import { captureIo, useTemporaryDirectory } from './command-fakes.fixture.js';
-import { NO_TOKEN, parseWaitDuration, runPosture, type PostureCommandOptions } from './posture.js';
+import { parseWaitDuration, runPosture, type PostureCommandOptions } from './posture.js';
 
 const TOKEN = 'ghp_Pq7Wm2Xc9Vb4Nz1Lk8Jh3Gf6Ds5Aa0Ss9Dd2';
 const clock = fixedClock(FIXTURE_NOW);
@@ -289,6 +290,31 @@ describe('chainwatch posture without a token, and bad input', () => {
     const captured = io();
     expect(await runPosture(captured, options({ local: [join(SHARED_PROJECTS, 'jupyter/nbconvert')], waivers }), { clock })).toBe(2);
     expect(captured.err()).toMatch(new RegExp(`^chainwatch: ${waivers}:3: `));
+  });
+
+  it.each([
+    ['does not exist', null, (path: string) => `chainwatch: --importance ${path}: does not exist\n`],
+    // The YAML library overflowed its stack on this: the nesting guard refuses it first.
+    ['is nested 5,000 levels deep', `${'['.repeat(5000)}\n`, (path: string) => `chainwatch: --importance ${path}:1: invalid YAML: nested deeper than 256 levels\n`],
+    ['is not a list of owner/name', 'a: 1\n', (path: string) => `chainwatch: --importance ${path}: expected a list of owner/name, most important first\n`],
+  ])('an --importance file that %s: exit 2, naming the option and the file', async (_name, text, expected) => {
+    const list = join(dir.path, 'importance.yaml');
+    if (text !== null) writeFileSync(list, text);
+    const captured = io();
+    expect(await runPosture(captured, options({ local: [join(SHARED_PROJECTS, 'jupyter/nbconvert')], importance: list }), { clock })).toBe(2);
+    expect(captured.err()).toBe(expected(list));
+  });
+
+  it('--history that does not exist: exit 2; an unreadable history is said and not used', async () => {
+    const history = join(dir.path, 'graph.sqlite');
+    const missing = io();
+    expect(await runPosture(missing, options({ local: [join(SHARED_PROJECTS, 'jupyter/nbconvert')], history }), { clock })).toBe(2);
+    expect(missing.err()).toBe(`chainwatch: --history ${history}: no such file\n`);
+    writeFileSync(history, 'not a database');
+    const broken = io();
+    expect(await runPosture(broken, options({ local: [join(SHARED_PROJECTS, 'jupyter/nbconvert')], history, format: 'table' }), { clock })).toBe(1);
+    expect(broken.err()).toMatch(/^chainwatch: graph history not used for importance: /);
+    expect(broken.out()).toMatch(/^Repository /);
   });
 });
 

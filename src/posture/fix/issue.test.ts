@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+// The issue text is Markdown, rendered in report/ (the fix run takes it from the front end).
+import { issueText } from '../../report/posture/issue-text.js';
 import type { CheckResult } from '../types.js';
 import { issueMarker, syncIssue } from './issue.js';
-import { issueText } from './issue-text.js';
 import { memoryGithub } from './memory-github.fixture.js';
 
 const FAILING: CheckResult = {

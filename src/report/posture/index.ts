@@ -19,12 +19,4 @@ export function renderPosture(report: PostureReport, format: PostureFormat, opti
   }
 }
 
-export { renderPostureJson, renderPostureMarkdown, renderPostureSarif, renderPostureTable };
-export { toPostureJsonDocument } from './json.js';
-export type { PostureJsonDocument, PostureJsonCheck } from './json.js';
-export { buildPostureSarifLog } from './sarif.js';
-export { OUTCOME_LABEL } from './check-metadata.js';
-export { importanceFromGraph, importanceFromList, importanceFromPackages, mergeImportance, orderByImportance } from './importance.js';
-export { orderPostureReport } from './ordering.js';
-export { POSTURE_FORMATS } from './types.js';
-export type { EcosystemToAdd, PostureFormat, PostureRenderOptions, RepoImportance, RepoRemediationHints, UnpinnedAction } from './types.js';
+export type { PostureFormat, PostureRenderOptions } from './types.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { RepoRemediationHints } from '../../posture/fix/hints.js';
 import type { PostureReport } from '../../posture/types.js';
 import { renderPostureMarkdown } from './markdown.js';
 import { samplePostureReport } from './sample-posture.fixture.js';
-import type { RepoRemediationHints } from './types.js';
 
 const DEPENDABOT_ADVICE = 'Dependabot (or Renovate) should cover every ecosystem a repository uses. `chainwatch fix dependency-update-tool --repo OWNER/NAME` prints the file.';
 const PINNING_ADVICE =

@@ -1,8 +1,9 @@
+import type { EcosystemToAdd, RepoRemediationHints } from '../../posture/fix/hints.js';
 import type { CheckId, CheckResult, Finding, PostureReport, RepoPosture } from '../../posture/types.js';
 import { escapeMarkdown, markdownCode, markdownTable } from '../markdown-text.js';
 import { checkText, needsAction } from './check-metadata.js';
 import { findingLocation, orderPostureReport } from './ordering.js';
-import type { EcosystemToAdd, PostureRenderOptions, RepoRemediationHints } from './types.js';
+import type { PostureRenderOptions } from './types.js';
 
 /**
  * The policy report the council pastes into an issue or a mail: what to do,

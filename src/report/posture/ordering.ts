@@ -1,7 +1,7 @@
 import type { CheckResult, Finding, PostureReport } from '../../posture/types.js';
+import type { RepoImportance } from '../../posture/importance.js';
+import { compareText } from '../ordering.js';
 import { checkRank } from './check-metadata.js';
-import { compareText, orderByImportance } from './importance.js';
-import type { RepoImportance } from './types.js';
 
 /**
  * Every renderer starts here, so the same report always gives the same
@@ -17,6 +17,21 @@ export function orderPostureReport(report: PostureReport, importance: readonly R
     ),
     sources: [...report.sources].sort((a, b) => compareText(a.name, b.name)),
   };
+}
+
+/** Orders items by importance (highest first), then by repository name; unknown repositories last. */
+export function orderByImportance<T extends { repo: string }>(items: readonly T[], importance: readonly RepoImportance[] = []): T[] {
+  const scores = new Map(importance.map((entry) => [entry.repo.toLowerCase(), entry.score]));
+  return [...items].sort((a, b) => {
+    const scoreA = scores.get(a.repo.toLowerCase());
+    const scoreB = scores.get(b.repo.toLowerCase());
+    if (scoreA !== scoreB) {
+      if (scoreA === undefined) return 1;
+      if (scoreB === undefined) return -1;
+      if (scoreA !== scoreB) return scoreB - scoreA;
+    }
+    return compareText(a.repo.toLowerCase(), b.repo.toLowerCase()) || compareText(a.repo, b.repo);
+  });
 }
 
 function orderChecks(checks: readonly CheckResult[]): CheckResult[] {

@@ -1,12 +1,17 @@
-import { escapeMarkdown, markdownCode } from '../../report/markdown-text.js';
-import { checkDefinition } from '../checks/index.js';
-import type { CheckResult } from '../types.js';
-import type { IssueText } from './issue.js';
+import { checkDefinition } from '../../posture/checks/index.js';
+import type { IssueText } from '../../posture/fix/issue.js';
+import type { CheckResult } from '../../posture/types.js';
+import { escapeMarkdown, markdownCode } from '../markdown-text.js';
 
 /** Patches longer than this are not pasted into an issue (GitHub caps bodies at 65,536 characters). */
 const MAX_PATCH_CHARACTERS = 40_000;
 
-/** The title and body of the one issue per repository and check (the marker is added by syncIssue). */
+/**
+ * The title and body of the one issue per repository and check that
+ * `chainwatch fix --issue` keeps (src/posture/fix/issue.ts `syncIssue` adds
+ * the marker). Rendered here, not in posture/, because it is Markdown: the
+ * front end passes this function to the fix run.
+ */
 export function issueText(repo: string, check: CheckResult, patch?: string): IssueText {
   const text = checkDefinition(check.id);
   const title = `Posture: ${text.title} (${check.id})`;
