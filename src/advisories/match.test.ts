@@ -6,10 +6,10 @@ import type { Ecosystem } from '../core/package.js';
 import { npmScheme } from '../ecosystems/npm/version.js';
 import { pypiScheme } from '../ecosystems/pypi/version.js';
 import type { VersionScheme } from '../ecosystems/types.js';
-import { compileRecords, createPackageMatcher, isAffected, matchPackage, matchPackageWithWarnings, representativeId } from './match.js';
-import type { MatchWarning } from './match.js';
+import { compileRecords, createPackageMatcher, matchPackageWithWarnings, representativeId } from './match.js';
+import type { CompiledRecords, MatchInput, MatchWarning } from './match.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
-import type { OsvAffected, OsvEvent, OsvRange, OsvRecord } from './types.js';
+import type { Finding, OsvAffected, OsvEvent, OsvRange, OsvRecord } from './types.js';
 import { describeWithSharedData, sharedDataPath } from '../../test/shared-data.js';
 
 const osvData = sharedDataPath('osv');
@@ -39,6 +39,18 @@ function affects(ecosystem: string, name: string, ranges: OsvRange[], versions?:
 
 function ecosystemRange(...events: OsvEvent[]): OsvRange {
   return { type: 'ECOSYSTEM', events };
+}
+
+/** The findings alone (the warnings have tests of their own). */
+function matchPackage(target: MatchInput, records: CompiledRecords | readonly OsvRecord[]): Finding[] {
+  return matchPackageWithWarnings(target, records).findings;
+}
+
+/** Whether one `affected[]` entry, whatever package it names, affects `version`: matched as the only entry of a record. */
+function isAffected(version: string, affected: OsvAffected, scheme: VersionScheme, options: { commit?: string } = {}): boolean {
+  const entry = { ...affected, package: { ecosystem: scheme.ecosystem, name: 'x' } };
+  const target = { ecosystem: scheme.ecosystem, name: 'x', version, ...options };
+  return matchPackage(target, compileRecords([record('TEST-ENTRY', [entry])], scheme)).length > 0;
 }
 
 function idsOf(ecosystem: Ecosystem, name: string, version: string, records: OsvRecord[], scheme: VersionScheme, commit?: string): string[] {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { computeSeverity, cvss2Level, cvss3Level, levelFromWord, scoreCvss, severityOfRecord } from './severity.js';
+import { cvss2Level, cvss3Level, highestSeverity, levelFromWord, scoreCvss, severityOfRecord } from './severity.js';
 import type { OsvRecord, OsvSeverity, Severity } from './types.js';
 import { describeWithSharedData, sharedDataPath } from '../../test/shared-data.js';
 
@@ -11,6 +11,13 @@ const osvData = sharedDataPath('osv');
 function loadRecord(relativePath: string): OsvRecord {
   const text = readFileSync(join(osvData, relativePath), 'utf8');
   return (relativePath.endsWith('.json') ? JSON.parse(text) : parseYaml(text)) as OsvRecord;
+}
+
+/** One record with all its affected entries, or the highest over several (as for a merged finding). */
+function computeSeverity(input: OsvRecord | readonly OsvRecord[]): Severity {
+  const records: readonly OsvRecord[] = Array.isArray(input) ? input : [input as OsvRecord];
+  const severities = records.map((one) => severityOfRecord(one, one.affected ?? []));
+  return Array.isArray(input) ? highestSeverity(severities) : severities[0]!;
 }
 
 function record(fields: Partial<OsvRecord>): OsvRecord {

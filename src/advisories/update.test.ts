@@ -15,9 +15,7 @@ import {
   DEFAULT_OSV_BASE_URL,
   parseModifiedIndex,
   readUpdateState,
-  redactUrl,
   resolveOsvBaseUrl,
-  retryAfterMs,
   updateAdvisoryDatabase,
   type UpdateOptions,
 } from './update.js';
@@ -449,20 +447,6 @@ describe('parseModifiedIndex', () => {
   });
 });
 
-describe('retryAfterMs', () => {
-  const now = new Date('2025-01-01T00:00:00Z');
-  it.each([
-    ['120', 120_000],
-    ['0', 0],
-    ['Wed, 01 Jan 2025 00:00:30 GMT', 30_000],
-    ['Tue, 31 Dec 2024 23:00:00 GMT', 0],
-    ['soon', null],
-    [undefined, null],
-  ])('%s → %s', (header, expected) => {
-    expect(retryAfterMs(header, now)).toBe(expected);
-  });
-});
-
 describe('resolveOsvBaseUrl', () => {
   it.each([
     [{ flag: 'https://flag.test', config: 'https://config.test', env: { CHAINWATCH_OSV_URL: 'https://env.test' } }, 'https://flag.test'],
@@ -471,15 +455,5 @@ describe('resolveOsvBaseUrl', () => {
     [{ flag: ' ', env: { CHAINWATCH_OSV_URL: '' } }, DEFAULT_OSV_BASE_URL],
   ])('%j → %s', (sources, expected) => {
     expect(resolveOsvBaseUrl(sources)).toBe(expected);
-  });
-});
-
-describe('redactUrl', () => {
-  it.each([
-    ['https://osv.test/PyPI/all.zip', 'https://osv.test/PyPI/all.zip'],
-    ['https://me:pw@osv.test/x?token=abc&b=1', 'https://***:***@osv.test/x?token=***&b=***'],
-    ['not a url', '<unparseable URL>'],
-  ])('%s → %s', (url, expected) => {
-    expect(redactUrl(url)).toBe(expected);
   });
 });

@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { conformancePath, conformanceProblems, DETECTED_PATHS, expectConformance } from '../../test/extractor-conformance.js';
 import { describeWithSharedData, sharedDataPath } from '../../test/shared-data.js';
-import { extractorById, extractors } from './index.js';
+import { extractors } from './index.js';
 import type { Extractor, RelatedFile } from './types.js';
 
 /** Arbitrary `text` extracted as `path` gives a well-formed result located in `path` (there is no other file). */
@@ -95,6 +95,10 @@ const SHARED_LOCKFILE_FOLDERS: Readonly<Record<string, string>> = {
   'os/dpkg': 'dpkg-status',
 };
 
+function extractorById(id: string): Extractor | undefined {
+  return extractors.find((extractor) => extractor.id === id);
+}
+
 function filesUnder(directory: string): string[] {
   return readdirSync(directory, { recursive: true, encoding: 'utf8' })
     .filter((name) => statSync(join(directory, name)).isFile())
@@ -108,7 +112,7 @@ describeWithSharedData('every shared lockfile conforms', () => {
   it('every lockfile folder is read by a registered extractor', () => {
     const folders = readdirSync(lockfiles).flatMap((language) => readdirSync(join(lockfiles, language)).map((format) => `${language}/${format}`));
     expect(folders.sort()).toEqual(Object.keys(SHARED_LOCKFILE_FOLDERS).sort());
-    for (const id of Object.values(SHARED_LOCKFILE_FOLDERS)) expect(extractorById(id)).not.toBeNull();
+    for (const id of Object.values(SHARED_LOCKFILE_FOLDERS)) expect(extractorById(id)).toBeDefined();
   });
 
   describe.each(Object.entries(SHARED_LOCKFILE_FOLDERS))('%s (%s)', (folder, id) => {

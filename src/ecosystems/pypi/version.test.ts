@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parsePep440Version, parsePypiVersion, pypiScheme, type Pep440Version } from './version.js';
+import { parsePep440Version, parsePypiVersion, type Pep440Version } from './pep440-version.js';
+import { pypiScheme } from './version.js';
 import { describeWithSharedData, sharedDataPath } from '../../../test/shared-data.js';
 
 /** The shared ordering vectors (osv-scalibr, the generated file made with pip's packaging). */

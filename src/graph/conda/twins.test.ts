@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { normalizeName, parsePurl } from '../../core/package.js';
 import type { CondaPackageRecord } from '../../ecosystems/conda/registry.js';
 import { defaultEnvironment, parseEnvironmentName } from '../../ecosystems/pypi/environment.js';
-import { matchSpecFromPurl } from './graph.js';
+import { matchSpecFromPurl } from './purl.js';
 import { pypiTwin, VERIFIED_PYPI_TWINS } from './twins.js';
 import { condaPlatformFor, virtualPackagesFor } from './virtual-packages.js';
 import { itWithSharedData, sharedDataPath } from '../../../test/shared-data.js';
