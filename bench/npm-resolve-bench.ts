@@ -27,6 +27,7 @@ import { createNpmRegistry } from '../src/ecosystems/npm/registry.js';
 import { installedSet, resolveNpm, type NpmResolution } from '../src/graph/npm/resolve.js';
 import { createHttpClient } from '../src/http/client.js';
 import { formatRatio, measureCommand } from './measure.js';
+import { openHttpCache } from '../src/store/http-cache.js';
 
 /** A cut-off at which every version the preset needs is on this machine's mirror (see src/graph/npm/readme.md). */
 const DEFAULT_BEFORE = '2026-10-15T00:00:00.000Z';
@@ -102,7 +103,7 @@ async function resolveWithChainwatch(
   roots: readonly string[],
   options: { cachePath: string; cache: 'revalidate' | 'prefer-cache'; before: string; npmVersion: string; resolveRegistry: (name: string) => { url: string; authorization?: string } },
 ): Promise<{ seconds: number; requests: number; cacheHits: number; megabytes: number; resolution: NpmResolution }> {
-  const http = createHttpClient({ cachePath: options.cachePath });
+  const http = createHttpClient({ openCache: () => openHttpCache(options.cachePath) });
   try {
     const registry = createNpmRegistry({ http, resolveRegistry: options.resolveRegistry, cache: options.cache });
     const started = performance.now();

@@ -32,11 +32,12 @@ import { loadRegistryConfig } from '../src/ecosystems/registry-config.js';
 import { cpythonEnvironment } from '../src/ecosystems/pypi/environment.js';
 import { createPypiRegistry } from '../src/ecosystems/pypi/registry.js';
 import { createRegistryIndex } from '../src/graph/pypi/registry-index.js';
-import { openSummaryStore } from '../src/graph/pypi/summary-store.js';
+import { openSummaryStore } from '../src/store/pypi-summary-store.js';
 import { resolvePypi, type PypiResolution } from '../src/graph/pypi/resolve.js';
 import { createHttpClient } from '../src/http/client.js';
 import type { HttpStats } from '../src/http/types.js';
 import { formatRatio, measureCommand } from './measure.js';
+import { openHttpCache } from '../src/store/http-cache.js';
 
 /** The Jupyter packages issue 3 resolves against uv. */
 export const JUPYTER_PYPI_PRESET = ['jupyterlab', 'notebook', 'jupyterhub', 'jupyter-server', 'voila', 'ipywidgets', 'nbconvert', 'ipykernel'] as const;
@@ -104,7 +105,7 @@ async function resolveOurs(cachePath: string, storePath: string, maxAgeMs: numbe
   const endpoint = resolvePypiIndex(config.pypi);
   const environment = cpythonEnvironment(PYTHON_VERSION, 'linux', 'x86_64');
   if (!environment.ok) throw environment.error;
-  const http = createHttpClient({ cachePath, maxAgeMs });
+  const http = createHttpClient({ openCache: () => openHttpCache(cachePath), maxAgeMs });
   const store = openSummaryStore(storePath);
   try {
     const registry = createPypiRegistry({ http, indexUrl: endpoint.url, ...(endpoint.authorization ? { authorization: endpoint.authorization } : {}) });

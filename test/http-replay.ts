@@ -25,6 +25,7 @@ import { EnvHttpProxyAgent, MockAgent, request, type Dispatcher } from 'undici';
 import { createHttpClient, type HttpClientOptions } from '../src/http/client.js';
 import { ACCEPTED_ENCODINGS, decodeBody } from '../src/http/decode.js';
 import type { HttpClient } from '../src/http/types.js';
+import { openHttpCache } from '../src/store/http-cache.js';
 
 export interface CassetteInteraction {
   /** Default GET. */
@@ -115,7 +116,7 @@ export function replayAgent(source: CassetteSource, options: ReplayOptions = {})
 export function replayClient(source: CassetteSource, options: HttpClientOptions & ReplayOptions = {}): { client: HttpClient; agent: ReplayAgent } {
   const agent = replayAgent(source, { persist: options.persist });
   const client = createHttpClient({
-    cachePath: ':memory:',
+    openCache: () => openHttpCache(':memory:'),
     sleep: async () => {},
     random: () => 0.5,
     ...options,

@@ -9,7 +9,7 @@ import { findNodeAtLocation, parse as parseJsonTolerantly, parseTree, type Parse
 import { yamlNestingExceeds } from '../core/nesting.js';
 import { LineCounter, parse as parseYaml, parseDocument, YAMLParseError, type DocumentOptions, type ParseOptions, type SchemaOptions, type ToJSOptions } from 'yaml';
 import { ChainwatchError, fail, type ErrorLocation, type Result } from '../core/errors.js';
-import type { AdvisoryStore, ImportStats } from '../store/types.js';
+import type { AdvisoryImportSink, ImportStats } from './store.js';
 import { issuePathOf, parseOsvRecord } from './osv-schema.js';
 import type { OsvRecord } from './types.js';
 
@@ -587,7 +587,7 @@ export interface ImportAdvisoriesResult extends ImportStats {
  * `options.sourceName` (default `local:<absolute path>`).
  */
 export async function importAdvisories(
-  store: AdvisoryStore,
+  store: AdvisoryImportSink,
   source: AdvisorySource,
   options: { sourceName?: string } = {},
 ): Promise<ImportAdvisoriesResult> {

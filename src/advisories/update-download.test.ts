@@ -11,7 +11,8 @@ import { Agent, MockAgent } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startLocalServer, trickle } from '../../test/local-server.js';
 import { fixedClock } from '../core/clock.js';
-import { updateAdvisoryDatabase, type UpdateOptions } from './update.js';
+import { openSqliteStore } from '../store/sqlite-store.js';
+import { updateAdvisoryDatabase, type UpdateOptions, type UpdateResult } from './update.js';
 
 const ORIGIN = 'https://osv.test';
 const MIRROR = 'https://mirror.osv.test';
@@ -40,9 +41,10 @@ afterEach(async () => {
   rmSync(directory, { recursive: true, force: true });
 });
 
-function options(overrides: Partial<UpdateOptions> = {}): UpdateOptions {
+type TestOptions = Omit<UpdateOptions, 'store'>;
+
+function options(overrides: Partial<TestOptions> = {}): TestOptions {
   return {
-    storePath: path.join(directory, 'advisories.sqlite'),
     ecosystems: ['PyPI'],
     baseUrl: `${ORIGIN}/exports`,
     dispatcher: agent,
@@ -52,6 +54,16 @@ function options(overrides: Partial<UpdateOptions> = {}): UpdateOptions {
   };
 }
 
+/** `db update` as the CLI runs it: the database opened for writing, closed afterwards. */
+async function update(testOptions: TestOptions): Promise<UpdateResult> {
+  const store = openSqliteStore(path.join(directory, 'advisories.sqlite'));
+  try {
+    return await updateAdvisoryDatabase({ ...testOptions, store });
+  } finally {
+    store.close();
+  }
+}
+
 describe('db update downloads through the HTTP layer', () => {
   it('follows a redirect to another host (a mirror or a signed URL)', async () => {
     agent
@@ -59,7 +71,7 @@ describe('db update downloads through the HTTP layer', () => {
       .intercept({ path: '/exports/PyPI/all.zip', method: 'GET' })
       .reply(302, '', { headers: { location: `${MIRROR}/osv/PyPI/all.zip?X-Amz-Signature=s1gnature-value` } });
     agent.get(MIRROR).intercept({ path: '/osv/PyPI/all.zip?X-Amz-Signature=s1gnature-value', method: 'GET' }).reply(200, exportZip());
-    const result = await updateAdvisoryDatabase(options());
+    const result = await update(options());
     expect(result.ecosystems[0]).toMatchObject({ reachable: true, mode: 'full', imported: 1 });
     agent.assertNoPendingInterceptors();
   });
@@ -70,7 +82,7 @@ describe('db update downloads through the HTTP layer', () => {
       .intercept({ path: (requested) => requested.startsWith('/exports/PyPI/all.zip'), method: 'GET' })
       .reply(302, '', { headers: { location: '/exports/PyPI/all.zip?token=t0ken-value' } })
       .times(11);
-    const result = await updateAdvisoryDatabase(options({ baseUrl: `${ORIGIN}/exports?token=t0ken-value` }));
+    const result = await update(options({ baseUrl: `${ORIGIN}/exports?token=t0ken-value` }));
     expect(result.ecosystems[0]).toMatchObject({ reachable: false, error: 'https://osv.test/exports/PyPI/all.zip?token=***: more than 10 redirects' });
     expect(JSON.stringify(result)).not.toContain('t0ken-value');
   });
@@ -80,7 +92,7 @@ describe('db update downloads through the HTTP layer', () => {
       .get(ORIGIN)
       .intercept({ path: '/exports/PyPI/all.zip', method: 'GET' })
       .reply(200, exportZip(), { headers: { 'content-length': String(2 * 1024 * 1024 * 1024) } });
-    const result = await updateAdvisoryDatabase(options());
+    const result = await update(options());
     expect(result.ecosystems[0]).toMatchObject({ reachable: false, error: 'https://osv.test/exports/PyPI/all.zip: the answer is larger than the 1 GiB allowed for it' });
   });
 
@@ -92,7 +104,7 @@ describe('db update downloads through the HTTP layer', () => {
     // Real sockets, and no proxy from the environment.
     const sockets = new Agent();
     try {
-      const result = await updateAdvisoryDatabase(options({ baseUrl: `${server.origin}/exports`, dispatcher: sockets, deadlineMs: 400 }));
+      const result = await update(options({ baseUrl: `${server.origin}/exports`, dispatcher: sockets, deadlineMs: 400 }));
       expect(result.ecosystems[0]).toMatchObject({ reachable: false, error: `${server.origin}/exports/PyPI/all.zip did not answer in full within the 0.4 s deadline` });
       expect(server.requests).toEqual(['/exports/PyPI/all.zip']);
     } finally {

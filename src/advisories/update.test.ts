@@ -18,6 +18,7 @@ import {
   resolveOsvBaseUrl,
   updateAdvisoryDatabase,
   type UpdateOptions,
+  type UpdateResult,
 } from './update.js';
 import { describeWithSharedData, sharedDataPath } from '../../test/shared-data.js';
 
@@ -64,9 +65,10 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function options(overrides: Partial<UpdateOptions> = {}): UpdateOptions {
+type TestOptions = Omit<UpdateOptions, 'store'>;
+
+function options(overrides: Partial<TestOptions> = {}): TestOptions {
   return {
-    storePath,
     ecosystems: ['PyPI'],
     baseUrl: BASE_URL,
     dispatcher: agent,
@@ -74,6 +76,16 @@ function options(overrides: Partial<UpdateOptions> = {}): UpdateOptions {
     retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 10_000, sleep: async (milliseconds) => void sleeps.push(milliseconds) },
     ...overrides,
   };
+}
+
+/** `db update` as the CLI runs it: the database opened for writing, closed afterwards. */
+async function update(testOptions: TestOptions): Promise<UpdateResult> {
+  const store = openSqliteStore(storePath);
+  try {
+    return await updateAdvisoryDatabase({ ...testOptions, store });
+  } finally {
+    store.close();
+  }
 }
 
 function serve(urlPath: string, status: number, body: string | Buffer = '', headers: Record<string, string> = {}, times = 1): void {
@@ -126,14 +138,14 @@ describeWithSharedData('updateAdvisoryDatabase', () => {
 
   async function seed(): Promise<void> {
     serve('/PyPI/all.zip', 200, exportZip(SEED));
-    const result = await updateAdvisoryDatabase(options());
+    const result = await update(options());
     expect(result.ecosystems[0]?.reachable).toBe(true);
   }
 
   it('downloads all.zip the first time and records the cursor', async () => {
     serve('/PyPI/all.zip', 200, exportZip(SEED));
     const events = collectingSink();
-    const result = await updateAdvisoryDatabase(options({ events }));
+    const result = await update(options({ events }));
     expect(result).toEqual({
       records: 5,
       ecosystems: [
@@ -177,7 +189,7 @@ describeWithSharedData('updateAdvisoryDatabase', () => {
     );
     serve('/PyPI/PYSEC-2022-211.json', 200, JSON.stringify(changed));
     serve('/PyPI/PYSEC-2023-73.json', 200, JSON.stringify(REDIS_WITHDRAWN));
-    const result = await updateAdvisoryDatabase(options());
+    const result = await update(options());
     expect(result.ecosystems[0]).toEqual({
       ecosystem: 'PyPI',
       name: 'osv:PyPI',
@@ -211,7 +223,7 @@ describeWithSharedData('updateAdvisoryDatabase', () => {
         ['2022-04-08T21:47:10Z', 'GHSA-4952-p58q-6crx'],
       ]),
     );
-    const quiet = await updateAdvisoryDatabase(options());
+    const quiet = await update(options());
     expect(quiet.ecosystems[0]).toMatchObject({ reachable: true, mode: 'incremental', downloaded: 0, imported: 0, deleted: 0, records: 5 });
   });
 
@@ -219,7 +231,7 @@ describeWithSharedData('updateAdvisoryDatabase', () => {
     await seed();
     const before = fingerprint();
     // No interceptor: the mock agent refuses the connection like a machine without network.
-    const result = await updateAdvisoryDatabase(options());
+    const result = await update(options());
     expect(result.ecosystems).toEqual([
       expect.objectContaining({ ecosystem: 'PyPI', reachable: false, mode: 'none', imported: 0, errors: [] }),
     ]);
@@ -234,7 +246,7 @@ describeWithSharedData('updateAdvisoryDatabase', () => {
     await seed();
     const before = fingerprint();
     serve('/PyPI/modified_id.csv', 500, 'oops', {}, 3);
-    const result = await updateAdvisoryDatabase(options());
+    const result = await update(options());
     expect(result.ecosystems[0]).toMatchObject({ reachable: false, error: 'https://osv.test/exports/PyPI/modified_id.csv answered HTTP 500 after 3 attempt(s)' });
     expect(sleeps).toEqual([1, 2]);
     expect(fingerprint()).toEqual(before);
@@ -245,7 +257,7 @@ describeWithSharedData('updateAdvisoryDatabase', () => {
     const before = fingerprint();
     const whole = exportZip([...SEED, REDIS_WITHDRAWN]);
     serve('/PyPI/all.zip', 200, whole.subarray(0, Math.floor(whole.length * 0.7)));
-    const result = await updateAdvisoryDatabase(options({ full: true }));
+    const result = await update(options({ full: true }));
     expect(result.ecosystems[0]).toMatchObject({ reachable: false, mode: 'none', imported: 0 });
     expect(result.ecosystems[0]?.error).toMatch(/^PyPI\/all\.zip is not a readable zip/);
     expect(fingerprint()).toEqual(before);
@@ -264,7 +276,7 @@ describeWithSharedData('updateAdvisoryDatabase', () => {
     );
     serve('/PyPI/PYSEC-2022-211.json', 200, JSON.stringify({ ...JUPYTER_SERVER, modified: '2024-08-01T00:00:00Z' }));
     serve('/PyPI/PYSEC-2023-73.json', 503, 'busy', {}, 3);
-    const result = await updateAdvisoryDatabase(options({ concurrency: 1 }));
+    const result = await update(options({ concurrency: 1 }));
     expect(result.ecosystems[0]).toMatchObject({
       reachable: false,
       error: 'https://osv.test/exports/PyPI/PYSEC-2023-73.json answered HTTP 503 after 3 attempt(s)',
@@ -276,14 +288,14 @@ describeWithSharedData('updateAdvisoryDatabase', () => {
     serve('/PyPI/all.zip', 429, '', { 'retry-after': '3' });
     serve('/PyPI/all.zip', 503, '');
     serve('/PyPI/all.zip', 200, exportZip([GHSA_HRW6]));
-    const result = await updateAdvisoryDatabase(options());
+    const result = await update(options());
     expect(result.ecosystems[0]).toMatchObject({ reachable: true, imported: 1 });
     expect(sleeps).toEqual([3000, 2]);
   });
 
   it('gives up at once when Retry-After asks for longer than it may wait', async () => {
     serve('/PyPI/all.zip', 503, '', { 'retry-after': '3600' });
-    const result = await updateAdvisoryDatabase(options());
+    const result = await update(options());
     expect(result.ecosystems[0]).toMatchObject({ reachable: false, error: 'https://osv.test/exports/PyPI/all.zip answered HTTP 503 and asked to wait 3600 s (more than the 10 s allowed)' });
     expect(sleeps).toEqual([]);
   });
@@ -291,7 +303,7 @@ describeWithSharedData('updateAdvisoryDatabase', () => {
   it('applies the ecosystems that worked and reports the one that did not', async () => {
     serve('/PyPI/all.zip', 200, exportZip([GHSA_HRW6, JUPYTER_SERVER]));
     serve('/npm/all.zip', 404, 'Not Found');
-    const result = await updateAdvisoryDatabase(options({ ecosystems: ['PyPI', 'npm'] }));
+    const result = await update(options({ ecosystems: ['PyPI', 'npm'] }));
     expect(result.ecosystems.map((entry) => [entry.ecosystem, entry.reachable, entry.mode, entry.imported])).toEqual([
       ['PyPI', true, 'full', 2],
       ['npm', false, 'none', 0],
@@ -309,7 +321,7 @@ describeWithSharedData('updateAdvisoryDatabase', () => {
     serve('/PyPI/modified_id.csv', 200, `${indexCsv([['2024-07-01T00:00:00Z', 'PYSEC-2023-73']])}garbage line\n`);
     serve('/PyPI/PYSEC-2023-73.json', 200, JSON.stringify(REDIS_WITHDRAWN));
     const events = collectingSink();
-    const result = await updateAdvisoryDatabase(options({ events }));
+    const result = await update(options({ events }));
     expect(result.ecosystems[0]).toMatchObject({ reachable: true, mode: 'incremental', imported: 1, deleted: 0, records: 6 });
     expect(events.events.some((event) => event.type === 'log' && event.level === 'warn' && event.message.includes('incomplete'))).toBe(true);
   });
@@ -329,7 +341,7 @@ describeWithSharedData('updateAdvisoryDatabase', () => {
     serve('/PyPI/PYSEC-2022-211.json', 200, JSON.stringify({ ...JUPYTER_SERVER, modified: 'not a date' }));
     serve('/PyPI/PYSEC-2023-73.json', 200, JSON.stringify({ ...REDIS_WITHDRAWN, id: 'PYSEC-2023-74' }));
     serve('/PyPI/PYSEC-9999-1.json', 404, 'gone');
-    const result = await updateAdvisoryDatabase(options({ concurrency: 1 }));
+    const result = await update(options({ concurrency: 1 }));
     expect(result.ecosystems[0]).toMatchObject({ reachable: true, imported: 0, deleted: 0, records: 5 });
     expect(result.ecosystems[0]?.errors.map((error) => [error.code, error.location?.path])).toEqual([
       ['invalid-advisory', 'PyPI/PYSEC-2022-211.json'],
@@ -347,7 +359,7 @@ describeWithSharedData('updateAdvisoryDatabase', () => {
       { 'PYSEC-2021-76.json': strToU8('{"id": "PYSEC-2021-76", "modified": ') },
     );
     serve('/PyPI/all.zip', 200, broken);
-    const result = await updateAdvisoryDatabase(options({ full: true }));
+    const result = await update(options({ full: true }));
     expect(result.ecosystems[0]).toMatchObject({ reachable: true, mode: 'full', downloaded: 5, imported: 0, skipped: 4, deleted: 0, records: 5 });
     expect(result.ecosystems[0]?.errors.map((error) => [error.code, error.location?.path])).toEqual([
       ['parse-error', 'PyPI/all.zip!/PYSEC-2021-76.json'],
@@ -360,7 +372,7 @@ describeWithSharedData('updateAdvisoryDatabase', () => {
     const before = fingerprint();
     serve('/PyPI/all.zip', 200, breakCompressionOf(exportZip([...SEED, REDIS_WITHDRAWN]), 'PYSEC-2022-211.json'));
     serve('/npm/all.zip', 200, exportZip([]));
-    const result = await updateAdvisoryDatabase(options({ ecosystems: ['PyPI', 'npm'], full: true }));
+    const result = await update(options({ ecosystems: ['PyPI', 'npm'], full: true }));
     expect(result.ecosystems.map((entry) => [entry.ecosystem, entry.reachable, entry.imported, entry.downloaded])).toEqual([
       ['PyPI', false, 0, 0],
       ['npm', true, 0, 0],
@@ -380,7 +392,7 @@ describeWithSharedData('updateAdvisoryDatabase', () => {
     await seed();
     const before = fingerprint();
     serve('/PyPI/all.zip', 200, Buffer.from(overlappingBomb(1000, 16 * 1024 * 1024)));
-    const result = await updateAdvisoryDatabase(options({ full: true }));
+    const result = await update(options({ full: true }));
     expect(result.ecosystems[0]).toMatchObject({ reachable: false, mode: 'none', imported: 0 });
     expect(result.ecosystems[0]?.error).toMatch(/^PyPI\/all\.zip is not a readable zip .*both start at offset 0/);
     expect(fingerprint()).toEqual(before);
@@ -391,7 +403,7 @@ describeWithSharedData('updateAdvisoryDatabase', () => {
     // Entries that are not UTF-8: the cheapest bad record, so the test stays fast.
     const members = Array.from({ length: count }, (_, index) => ({ name: `BAD-${index}.json`, data: Buffer.from([0xff]), method: 0 as const }));
     serve('/PyPI/all.zip', 200, Buffer.from(buildZip([...members, { name: 'GOOD-1.json', data: Buffer.from('{"id":"GOOD-1","modified":"2024-01-01T00:00:00Z"}') }])));
-    const result = await updateAdvisoryDatabase(options());
+    const result = await update(options());
     expect(result.ecosystems[0]).toMatchObject({ reachable: true, mode: 'full', imported: 1, downloaded: count + 1 });
     expect(result.ecosystems[0]?.errors).toHaveLength(count);
     expect(result.ecosystems[0]?.errors[0]?.describe()).toBe('PyPI/all.zip!/BAD-0.json: entry is not UTF-8 text');
@@ -401,7 +413,7 @@ describeWithSharedData('updateAdvisoryDatabase', () => {
     await seed();
     serve('/PyPI/modified_id.csv', 200, indexCsv([['2025-01-01T00:00:00Z', 'PYSEC-2099-1']]));
     serve('/PyPI/PYSEC-2099-1.json', 200, Buffer.concat([Buffer.from('{"id":"PYSEC-2099-1","modified":"2025-01-01T00:00:00Z","summary":"'), Buffer.from([0xff]), Buffer.from('"}')]));
-    const result = await updateAdvisoryDatabase(options());
+    const result = await update(options());
     expect(result.ecosystems[0]?.errors.map((error) => [error.code, error.location?.path])).toEqual([['invalid-encoding', 'PyPI/PYSEC-2099-1.json']]);
   });
 
@@ -416,13 +428,13 @@ describeWithSharedData('updateAdvisoryDatabase', () => {
       ]),
     );
     serve('/PyPI/all.zip', 200, exportZip([JUPYTER_SERVER, REDIS_WITHDRAWN]));
-    const result = await updateAdvisoryDatabase(options({ fullDownloadThreshold: 1 }));
+    const result = await update(options({ fullDownloadThreshold: 1 }));
     // all.zip is the whole truth: the four records it lacks leave this source.
     expect(result.ecosystems[0]).toMatchObject({ reachable: true, mode: 'full', imported: 1, skipped: 1, deleted: 4, records: 2 });
   });
 
   it('never puts credentials from the base URL into results', async () => {
-    const result = await updateAdvisoryDatabase(options({ baseUrl: 'https://reader:s3cret-token@osv.test/exports?key=k3y-value' }));
+    const result = await update(options({ baseUrl: 'https://reader:s3cret-token@osv.test/exports?key=k3y-value' }));
     const text = JSON.stringify(result);
     expect(result.ecosystems[0]?.reachable).toBe(false);
     expect(text).not.toContain('s3cret-token');

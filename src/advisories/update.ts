@@ -7,10 +7,10 @@ import { silentSink, type EventSink } from '../core/events.js';
 import { createHttpClient } from '../http/client.js';
 import type { HttpClient } from '../http/types.js';
 import type { Ecosystem } from '../core/package.js';
-import { openSqliteStore, type SqliteAdvisoryStore } from '../store/sqlite-store.js';
-import { compareTimestamps, timestampKey } from '../store/timestamps.js';
 import { decodeUtf8, INPUT_LIMITS } from '../inventory/read-input.js';
 import { iterateAdvisoryZipBytes, listZipEntries, parseAdvisoryText } from './load.js';
+import type { AdvisoryReader, AdvisoryUpdateStore } from './store.js';
+import { compareTimestamps, timestampKey } from './timestamps.js';
 import type { OsvRecord } from './types.js';
 
 /**
@@ -67,7 +67,8 @@ export interface RetryOptions {
 }
 
 export interface UpdateOptions {
-  storePath: string;
+  /** The database to bring up to date, open for writing; the caller opens and closes it. */
+  store: AdvisoryUpdateStore;
   /** OSV export folders, e.g. `['PyPI', 'npm']` (see OSV_EXPORT_FOLDERS). */
   ecosystems: readonly string[];
   baseUrl?: string;
@@ -206,7 +207,6 @@ function downloadLimitsFor(url: string): { maxBytes: number; deadlineMs: number 
 /** The HTTP client `db update` downloads with: no cache (the store is the cache), retries as configured. */
 function createUpdateClient(options: UpdateOptions, http: Omit<HttpContext, 'client' | 'deadlineMs'>): HttpClient {
   return createHttpClient({
-    cachePath: null,
     ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
     clock: http.clock,
     events: http.events,
@@ -367,7 +367,7 @@ function idOfEntry(label: string): string | null {
   return match ? match[1]! : null;
 }
 
-function applyPlan(store: SqliteAdvisoryStore, ecosystem: string, plan: Plan, result: EcosystemUpdateResult, clock: Clock): void {
+function applyPlan(store: AdvisoryUpdateStore, ecosystem: string, plan: Plan, result: EcosystemUpdateResult, clock: Clock): void {
   const source = sourceNameFor(ecosystem);
   const before = store.sourceRecords(source);
   let newest: string | null = null;
@@ -421,7 +421,7 @@ function describeFailure(error: unknown): string {
 }
 
 /**
- * Brings the store at `storePath` up to date with OSV's exports. Never throws
+ * Brings `options.store` up to date with OSV's exports. Never throws
  * for network trouble: an unreachable or broken source is reported as
  * `{ ecosystem, reachable: false, error }` and left exactly as it was.
  */
@@ -438,7 +438,7 @@ export async function updateAdvisoryDatabase(options: UpdateOptions): Promise<Up
     sleep: options.retry?.sleep ?? ((milliseconds: number) => delay(milliseconds)),
   };
   const http: HttpContext = { ...retry, client: createUpdateClient(options, retry), deadlineMs: options.deadlineMs };
-  const store = openSqliteStore(options.storePath);
+  const store = options.store;
   try {
     const results: EcosystemUpdateResult[] = [];
     const plans = new Map<string, Plan>();
@@ -502,7 +502,6 @@ export async function updateAdvisoryDatabase(options: UpdateOptions): Promise<Up
     }
     return { ecosystems: results, records: store.count() };
   } finally {
-    store.close();
     await http.client.close();
   }
 }
@@ -512,7 +511,7 @@ export async function updateAdvisoryDatabase(options: UpdateOptions): Promise<Up
  * @internal A test seam: the tests read back the cursor an update wrote.
  */
 export function readUpdateState(
-  store: Pick<SqliteAdvisoryStore, 'getMeta'>,
+  store: Pick<AdvisoryReader, 'getMeta'>,
   ecosystem: string,
 ): { modified: string; updatedAt: string | null } | null {
   const modified = store.getMeta(cursorKeyFor(ecosystem));

@@ -65,15 +65,15 @@ export async function readGraphInputs(purls: readonly string[], options: GraphIn
  * cache and the parsed-page store in the user cache directory.
  */
 async function registryResolvers(io: CliIo, clock: Clock): Promise<ResolverFactory> {
-  const [{ createHttpClient }, { systemConfigSources }, { loadRegistryConfig }, { registryResolverFactory }, { defaultHttpCachePath }, { openSummaryStore }, { dirname, join }] = await Promise.all([
+  const [{ createHttpClient }, { systemConfigSources }, { loadRegistryConfig }, { registryResolverFactory }, { defaultSummaryStorePath, openSummaryStore }, { userHttpCache }] = await Promise.all([
     import('../http/client.js'),
     import('../ecosystems/config-sources.js'),
     import('../ecosystems/registry-config.js'),
     import('../graph/run.js'),
-    import('../store/http-cache.js'),
-    import('../graph/pypi/summary-store.js'),
-    import('node:path'),
+    import('../store/pypi-summary-store.js'),
+    import('./stores.js'),
   ]);
+  const openCache = await userHttpCache(io.env);
   return registryResolverFactory(
     {
       async registryConfig(overrides) {
@@ -81,9 +81,9 @@ async function registryResolvers(io: CliIo, clock: Clock): Promise<ResolverFacto
         for (const problem of [...config.npm.problems, ...config.pypi.problems, ...config.conda.problems]) warn(io, `chainwatch: ${describeError(problem)}`);
         return config;
       },
-      httpClient: (options) => createHttpClient({ ...options, env: io.env }),
+      httpClient: (options) => createHttpClient({ ...options, openCache }),
       // Parsed PyPI pages and dependencies, beside the HTTP cache.
-      openPypiSummaries: () => openSummaryStore(join(dirname(defaultHttpCachePath(io.env)), 'pypi-summary.sqlite')),
+      openPypiSummaries: () => openSummaryStore(defaultSummaryStorePath(io.env)),
     },
     clock,
   );

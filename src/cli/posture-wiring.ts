@@ -54,8 +54,8 @@ export function githubConnector(
     try {
       const make = wiring.githubCollector ?? createGithubCollector;
       if (options.bestPractices) {
-        const [{ createHttpClient }, { defaultHttpCachePath }] = await Promise.all([import('../http/client.js'), import('../store/http-cache.js')]);
-        bestPractices = { client: createHttpClient({ cachePath: defaultHttpCachePath(io.env), env: io.env }) };
+        const [{ createHttpClient }, { userHttpCache }] = await Promise.all([import('../http/client.js'), import('./stores.js')]);
+        bestPractices = { client: createHttpClient({ openCache: await userHttpCache(io.env) }) };
       }
       const collector = make({
         token,

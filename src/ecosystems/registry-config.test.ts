@@ -45,7 +45,7 @@ describe('secrets from configuration never reach failures or errors', () => {
       .intercept({ path: parsed.pathname, method: 'GET' })
       .replyWithError(new Error(`refused request with authorization ${endpoint.authorization} for ${target}`))
       .times(2);
-    const client = createHttpClient({ dispatcher: agent, cachePath: null, retry: { retries: 1 }, sleep: async () => {} });
+    const client = createHttpClient({ dispatcher: agent, retry: { retries: 1 }, sleep: async () => {} });
     const error = await client.get({ url: target, source: ecosystem, headers: { Authorization: endpoint.authorization! } }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(HostError);
     const shown = JSON.stringify({ message: (error as Error).message, cause: String((error as Error).cause), failures: client.failures() });

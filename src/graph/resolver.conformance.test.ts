@@ -14,6 +14,7 @@ import { createNpmRegistry } from '../ecosystems/npm/registry.js';
 import { createPypiRegistry } from '../ecosystems/pypi/registry.js';
 import { createHttpClient } from '../http/client.js';
 import type { HttpClient } from '../http/types.js';
+import { openHttpCache } from '../store/http-cache.js';
 import { buildGraph } from './build.js';
 import { createCondaResolver } from './conda/adapter.js';
 import { graphModules } from './modules.js';
@@ -86,7 +87,7 @@ const CASES: readonly ResolverCase[] = [
     missing: 'pkg:conda/chainwatch-no-such-package-0',
     // conda-forge's recorded repodata, served on 127.0.0.1: a package it lacks is absent from the repodata.
     recorded: async () => {
-      const http = createHttpClient({ cachePath: null, retry: { retries: 0 }, sleep: async () => {} });
+      const http = createHttpClient({ retry: { retries: 0 }, sleep: async () => {} });
       return { http, close: () => http.close() };
     },
     resolver: (http) =>
@@ -113,7 +114,7 @@ it('every module in graph/modules.ts has a case in this suite, and says which ec
 describe.each(CASES)('$ecosystem resolver', (entry) => {
   it('resolves the root: marked root, every package of its ecosystem, its sources reachable, no problem', async () => {
     const resolution = await resolveRecorded(entry, [entry.root]);
-    const resolver = entry.resolver(createHttpClient({ offline: true, cachePath: null }));
+    const resolver = entry.resolver(createHttpClient({ offline: true }));
     const rootName = root(entry.root).name;
     expect(resolution.packages.filter((found) => found.root).map((found) => found.name)).toEqual([rootName]);
     expect(resolution.packages.length).toBeGreaterThan(1);
@@ -136,7 +137,7 @@ describe.each(CASES)('$ecosystem resolver', (entry) => {
   });
 
   it('offline with an empty cache: the source is unreachable and named, the root a problem, no package invented', async () => {
-    const http = createHttpClient({ offline: true, cachePath: ':memory:' });
+    const http = createHttpClient({ offline: true, openCache: () => openHttpCache(':memory:') });
     try {
       const resolver = entry.resolver(http);
       const graph = await buildGraph({ roots: [root(entry.root)], resolvers: { [entry.ecosystem]: resolver }, offline: true, clock });

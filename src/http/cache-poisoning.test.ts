@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { secretsInDatabase } from '../../test/secrets-in-database.js';
 import { fixedClock } from '../core/clock.js';
 import { HostError } from '../core/errors.js';
-import { openHttpCache, type HttpCache } from '../store/http-cache.js';
+import { openHttpCache, type SqliteHttpCache } from '../store/http-cache.js';
 import { createHttpClient, type HttpClientOptions } from './client.js';
 import type { HttpClient, HttpResponse } from './types.js';
 
@@ -18,7 +18,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function harness(options: HttpClientOptions = {}, cache: HttpCache = openHttpCache(':memory:')): { client: HttpClient; cache: HttpCache; agent: MockAgent } {
+function harness(options: HttpClientOptions = {}, cache: SqliteHttpCache = openHttpCache(':memory:')): { client: HttpClient; cache: SqliteHttpCache; agent: MockAgent } {
   const agent = new MockAgent();
   agent.disableNetConnect();
   const client = createHttpClient({ dispatcher: agent, cache, clock: fixedClock(NOW), sleep: async () => {}, random: () => 0.5, ...options });

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../core/clock.js';
 import { HostError } from '../core/errors.js';
 import { collectingSink } from '../core/events.js';
-import { openHttpCache, type HttpCache } from '../store/http-cache.js';
+import { openHttpCache, type SqliteHttpCache } from '../store/http-cache.js';
 import { createHttpClient, parseRetryAfter, type HttpClientOptions } from './client.js';
 import type { HttpClient } from './types.js';
 
@@ -16,13 +16,13 @@ interface Harness {
   agent: MockAgent;
   client: HttpClient;
   sleeps: number[];
-  cache: HttpCache;
+  cache: SqliteHttpCache;
   events: ReturnType<typeof collectingSink>;
 }
 
 const open: Harness[] = [];
 
-function harness(options: HttpClientOptions = {}, cache: HttpCache = openHttpCache(':memory:')): Harness {
+function harness(options: HttpClientOptions = {}, cache: SqliteHttpCache = openHttpCache(':memory:')): Harness {
   const agent = new MockAgent();
   agent.disableNetConnect();
   const sleeps: number[] = [];
@@ -260,7 +260,7 @@ describe('offline', () => {
   it('with no cache at all, every request is a miss', async () => {
     const agent = new MockAgent();
     agent.disableNetConnect();
-    const client = createHttpClient({ dispatcher: agent, cachePath: null, offline: true });
+    const client = createHttpClient({ dispatcher: agent, offline: true });
     await expect(client.get({ url: `${ORIGIN}/x`, source: 'npm' })).rejects.toMatchObject({ name: 'HostError', status: undefined });
     await client.close();
     await agent.close();
@@ -431,7 +431,7 @@ describe('credentials', () => {
 
 describe('a broken cache', () => {
   it('costs requests, never an answer', async () => {
-    const broken: HttpCache = {
+    const broken: SqliteHttpCache = {
       path: 'broken',
       get: () => {
         throw new Error('database disk image is malformed');
@@ -462,7 +462,7 @@ describe('an unopenable cache path', () => {
     agent.get(ORIGIN).intercept({ path: '/x', method: 'GET' }).reply(200, 'fine').times(2);
     const events = collectingSink();
     // A path below a character device cannot be created.
-    const client = createHttpClient({ dispatcher: agent, cachePath: '/dev/null/cache.sqlite', events });
+    const client = createHttpClient({ dispatcher: agent, openCache: () => openHttpCache('/dev/null/cache.sqlite'), events });
     expect((await client.get({ url: `${ORIGIN}/x`, source: 'npm', cache: 'prefer-cache' })).body.toString()).toBe('fine');
     expect((await client.get({ url: `${ORIGIN}/x`, source: 'npm', cache: 'prefer-cache' })).fromCache).toBe(false);
     expect(events.events[0]).toMatchObject({ type: 'log', level: 'warn', data: { path: '/dev/null/cache.sqlite' } });
@@ -471,9 +471,48 @@ describe('an unopenable cache path', () => {
   });
 });
 
+describe('who closes the cache', () => {
+  function countingCache(): { cache: SqliteHttpCache; closed: () => number } {
+    const cache = openHttpCache(':memory:');
+    let closed = 0;
+    return {
+      cache: {
+        ...cache,
+        close: () => {
+          closed++;
+          cache.close();
+        },
+      },
+      closed: () => closed,
+    };
+  }
+
+  it('the client closes a cache it opened (openCache), not one it was given (cache)', async () => {
+    const opened = countingCache();
+    const given = countingCache();
+    const owner = createHttpClient({ openCache: () => opened.cache });
+    const borrower = createHttpClient({ cache: given.cache });
+    await owner.close();
+    await borrower.close();
+    expect([opened.closed(), given.closed()]).toEqual([1, 0]);
+    given.cache.close();
+  });
+
+  it('without openCache or cache nothing is cached', async () => {
+    const agent = new MockAgent();
+    agent.disableNetConnect();
+    agent.get(ORIGIN).intercept({ path: '/x', method: 'GET' }).reply(200, 'fine').times(2);
+    const client = createHttpClient({ dispatcher: agent });
+    await client.get({ url: `${ORIGIN}/x`, source: 'npm', cache: 'prefer-cache' });
+    expect((await client.get({ url: `${ORIGIN}/x`, source: 'npm', cache: 'prefer-cache' })).fromCache).toBe(false);
+    await client.close();
+    await agent.close();
+  });
+});
+
 describe('close', () => {
   it('may be called twice', async () => {
-    const client = createHttpClient({ cachePath: null });
+    const client = createHttpClient({});
     await client.close();
     await expect(client.close()).resolves.toBeUndefined();
   });
@@ -482,10 +521,10 @@ describe('close', () => {
     const agent = new MockAgent();
     agent.disableNetConnect();
     agent.get(ORIGIN).intercept({ path: '/a', method: 'GET' }).reply(200, 'a').times(2);
-    const first = createHttpClient({ dispatcher: agent, cachePath: null });
+    const first = createHttpClient({ dispatcher: agent });
     await first.get({ url: `${ORIGIN}/a`, source: 'npm' });
     await first.close();
-    const second = createHttpClient({ dispatcher: agent, cachePath: null });
+    const second = createHttpClient({ dispatcher: agent });
     expect((await second.get({ url: `${ORIGIN}/a`, source: 'npm' })).body.toString()).toBe('a');
     await second.close();
     await agent.close();

@@ -1,8 +1,8 @@
 import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import { systemClock, type Clock } from '../core/clock.js';
-import { HostError } from '../core/errors.js';
+import { ChainwatchError, HostError } from '../core/errors.js';
 import { silentSink, type EventSink } from '../core/events.js';
-import { defaultHttpCachePath, openHttpCache, type CachedResponse, type HttpCache, type HttpCacheKey } from '../store/http-cache.js';
+import type { CachedResponse, HttpCache, HttpCacheKey } from './cache.js';
 import { ACCEPTED_ENCODINGS, BodyLimitError, readBody, UnsupportedEncodingError } from './decode.js';
 import { redactUrl, requestSecrets, scrubSecrets } from './redact.js';
 import type { HttpClient, HttpRequest, HttpResponse, HttpStats, SourceFailure } from './types.js';
@@ -20,12 +20,14 @@ export const DEFAULT_RETRY: RetryPolicy = { retries: 3, baseDelayMs: 500, maxDel
 
 export interface HttpClientOptions {
   /**
-   * Where the response cache lives: a file path, `':memory:'`, or `null` for
-   * no cache at all. Left out: `defaultHttpCachePath(env)` (the user cache
-   * directory). Tests pass `':memory:'` or `null`, never leave it out.
+   * Opens the response cache (the front end wires src/store/'s file in the
+   * user cache directory); the client closes it. Left out, and no `cache`:
+   * no cache at all. A cache that cannot be opened is said (a `warn` event)
+   * and the client runs without one: online runs go on, offline ones fail
+   * per request.
    */
-  cachePath?: string | null;
-  /** An already-open cache (wins over cachePath); the client does not close it. */
+  openCache?: () => HttpCache;
+  /** An already-open cache (wins over openCache); the client does not close it. */
   cache?: HttpCache;
   /** Serve only from the cache; a miss raises HostError (status undefined). */
   offline?: boolean;
@@ -71,8 +73,6 @@ export interface HttpClientOptions {
    * where answers carry no ETag/Last-Modified, so revalidation cannot be a 304.
    */
   maxAgeMs?: number;
-  /** For the default cache path. */
-  env?: NodeJS.ProcessEnv;
 }
 
 /** Statuses worth another try: rate limiting and server-side failures. */
@@ -421,13 +421,13 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 }
 
 function openCacheOrWarn(options: HttpClientOptions, events: EventSink): HttpCache | null {
-  if (options.cachePath === null) return null;
-  const cachePath = options.cachePath ?? defaultHttpCachePath(options.env ?? process.env);
+  if (options.openCache === undefined) return null;
   try {
-    return openHttpCache(cachePath);
+    return options.openCache();
   } catch (error) {
     // An unusable cache must not stop an online run; offline runs then fail per request, saying why.
-    events.emit({ type: 'log', level: 'warn', message: `HTTP cache not used: ${(error as Error).message}`, data: { path: cachePath } });
+    const path = error instanceof ChainwatchError ? error.location?.path : undefined;
+    events.emit({ type: 'log', level: 'warn', message: `HTTP cache not used: ${(error as Error).message}`, ...(path === undefined ? {} : { data: { path } }) });
     return null;
   }
 }

@@ -3,7 +3,7 @@ import { Agent, MockAgent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLocalServer, trickle, type LocalServer } from '../../test/local-server.js';
 import { HostError } from '../core/errors.js';
-import { openHttpCache, type HttpCache } from '../store/http-cache.js';
+import { openHttpCache, type SqliteHttpCache } from '../store/http-cache.js';
 import { createHttpClient, type HttpClientOptions } from './client.js';
 import { BodyLimitError, decodeBody } from './decode.js';
 import type { HttpClient } from './types.js';
@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 /** A client on real sockets (no proxy from the environment), with an in-memory cache. */
-function realClient(options: HttpClientOptions = {}): { client: HttpClient; cache: HttpCache } {
+function realClient(options: HttpClientOptions = {}): { client: HttpClient; cache: SqliteHttpCache } {
   const dispatcher = new Agent();
   const cache = openHttpCache(':memory:');
   const client = createHttpClient({ dispatcher, cache, sleep: async () => {}, retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 1 }, ...options });
@@ -29,7 +29,7 @@ function realClient(options: HttpClientOptions = {}): { client: HttpClient; cach
   return { client, cache };
 }
 
-function mockClient(options: HttpClientOptions = {}): { client: HttpClient; cache: HttpCache; agent: MockAgent; sleeps: number[] } {
+function mockClient(options: HttpClientOptions = {}): { client: HttpClient; cache: SqliteHttpCache; agent: MockAgent; sleeps: number[] } {
   const agent = new MockAgent();
   agent.disableNetConnect();
   const cache = openHttpCache(':memory:');

@@ -12,6 +12,7 @@ import { resolveNpmRegistry } from '../ecosystems/npm/config.js';
 import { resolvePypiIndex } from '../ecosystems/pypi/config.js';
 import { loadRegistryConfig } from '../ecosystems/registry-config.js';
 import { createHttpClient } from './client.js';
+import { openHttpCache } from '../store/http-cache.js';
 
 const live = process.env.CHAINWATCH_LIVE === '1';
 
@@ -19,7 +20,7 @@ describe.skipIf(!live)('live', () => {
   it('fetches an abbreviated packument, then revalidates it', async () => {
     const config = await loadRegistryConfig(systemConfigSources());
     const registry = resolveNpmRegistry('left-pad', config.npm);
-    const client = createHttpClient({ cachePath: ':memory:' });
+    const client = createHttpClient({ openCache: () => openHttpCache(':memory:') });
     const request = {
       url: `${registry.url}left-pad`,
       source: 'npm',

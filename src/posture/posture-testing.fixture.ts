@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { MAX_NESTING } from './parse-text.js';
-import { known, unavailable, type OrgFacts, type RepoFacts } from './types.js';
+import { known, unavailable, type OrgFacts, type PullRequestFact, type RepoFacts } from './types.js';
 
 /** The shared real-repository fixtures (read-only; the product never needs them). */
 export const SHARED_PROJECTS = fileURLToPath(new URL('../../../shared/data/projects/', import.meta.url));
@@ -27,7 +27,7 @@ export function repoFacts(files: Readonly<Record<string, string | undefined>> = 
     orgSecurityPolicy: unavailable(API),
     privateVulnerabilityReporting: unavailable(API),
     dependabotAlerts: unavailable(API),
-    dependencyUpdatePullRequests: unavailable(API),
+    pullRequests: unavailable(API),
     branchProtection: unavailable(API),
     commits: unavailable('no history in this test'),
     releases: unavailable('no history in this test'),
@@ -36,6 +36,21 @@ export function repoFacts(files: Readonly<Record<string, string | undefined>> = 
     secretNames: unavailable(API),
     ...rest,
   };
+}
+
+/**
+ * Dependabot pull requests as the GitHub collector reports them: `merged`,
+ * `stale` (opened 60 days before `now`, still open), `fresh` (opened a day
+ * before, still open), and `others` by a person (never counted).
+ */
+export function botPullRequests(counts: { merged?: number; stale?: number; fresh?: number; others?: number }, now: string): PullRequestFact[] {
+  const daysBefore = (days: number): string => new Date(Date.parse(now) - days * 86_400_000).toISOString();
+  const pulls: PullRequestFact[] = [];
+  for (let index = 0; index < (counts.fresh ?? 0); index++) pulls.push({ author: 'dependabot', state: 'open', createdAt: daysBefore(1) });
+  for (let index = 0; index < (counts.others ?? 0); index++) pulls.push({ author: 'a-contributor', state: 'open', createdAt: daysBefore(50) });
+  for (let index = 0; index < (counts.stale ?? 0); index++) pulls.push({ author: 'dependabot', state: 'open', createdAt: daysBefore(60) });
+  for (let index = 0; index < (counts.merged ?? 0); index++) pulls.push({ author: 'dependabot', state: 'merged', createdAt: daysBefore(90), mergedAt: daysBefore(89) });
+  return pulls;
 }
 
 export function orgFacts(overrides: Partial<OrgFacts> = {}): OrgFacts {

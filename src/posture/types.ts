@@ -60,12 +60,15 @@ export interface BranchProtectionFact {
   rulesets: { name: string; enforcement: 'active' | 'evaluate' | 'disabled'; rules: string[] }[];
 }
 
-export interface DependencyUpdatePullRequests {
-  /** Bot PRs (Dependabot/Renovate) in the window the collector looked at. */
-  opened: number;
-  merged: number;
-  /** Open for longer than the collector's staleness threshold. */
-  stale: number;
+/** A pull request as the source gives it: raw dates, no judgement (which authors are update bots, and when an open one is stale, is the probes' to decide). */
+export interface PullRequestFact {
+  /** The author's GitHub login (`dependabot`, `renovate`...); '' when GitHub names none (a deleted account). */
+  author: string;
+  state: 'open' | 'closed' | 'merged';
+  /** ISO date opened. */
+  createdAt: string;
+  /** ISO date merged, when it was. */
+  mergedAt?: string;
 }
 
 /** Everything known about one repository, from whichever source. */
@@ -81,17 +84,19 @@ export interface RepoFacts {
   /** Every path in the default branch's tree (for detecting ecosystems), `/`-separated. */
   paths: Fact<string[]>;
   /**
-   * The posture-relevant files with their text: `.github/workflows/*.y(a)ml`,
+   * The posture files with their text, by path, as collect/posture-files.ts
+   * chooses them for every source: `.github/workflows/*.y(a)ml`, `action.yml`,
    * `.github/dependabot.y(a)ml`, Renovate configs in all their locations,
-   * SECURITY.md (root, `.github/`, `docs/`), manifests the ecosystem detection
-   * needs (package.json, pyproject.toml...), Dockerfiles.
+   * SECURITY.md (root, `.github/`, `docs/`), manifests (package.json,
+   * pyproject.toml...), Dockerfiles and compose files.
    */
   files: RepoFile[];
   /** SECURITY.md inherited from the org's `.github` repository, when the repo has none. */
   orgSecurityPolicy: Fact<RepoFile | null>;
   privateVulnerabilityReporting: Fact<boolean>;
   dependabotAlerts: Fact<boolean>;
-  dependencyUpdatePullRequests: Fact<DependencyUpdatePullRequests>;
+  /** The newest pull requests of every author, newest first. */
+  pullRequests: Fact<PullRequestFact[]>;
   branchProtection: Fact<BranchProtectionFact>;
   /** Newest first. */
   commits: Fact<CommitFact[]>;

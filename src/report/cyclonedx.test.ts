@@ -10,7 +10,7 @@ import {
   renderCycloneDx,
 } from './cyclonedx.js';
 import { cleanReport, GHSA_4952, sampleReport } from './sample-report.fixture.js';
-import type { ScanReport } from './types.js';
+import type { ScanReport } from '../scan/types.js';
 
 const SCAN_TIME = new Date('2024-10-15T08:30:00.000Z');
 

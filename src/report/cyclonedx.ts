@@ -4,7 +4,7 @@ import type { Finding, Severity, SeverityLevel } from '../advisories/types.js';
 import { renderJson } from './json.js';
 import { comparePackages, compareText, groupFindingsByAdvisory, orderReport, uniqueLocations } from './ordering.js';
 import { formatLocation, otherIds } from './summary.js';
-import type { ScanReport, ScannedPackage } from './types.js';
+import type { ScanReport, ScannedPackage } from '../scan/types.js';
 
 export interface CycloneDxOptions {
   /** When the scan ran; becomes `metadata.timestamp` and part of the serial number. Omitted when absent. */

@@ -4,7 +4,8 @@ import { renderJson } from './json.js';
 import { renderMarkdown } from './markdown.js';
 import { renderSarif } from './sarif.js';
 import { renderTable } from './table.js';
-import type { ReportFormat, ScanReport } from './types.js';
+import type { ScanReport } from '../scan/types.js';
+import type { ReportFormat } from './types.js';
 
 export interface RenderOptions {
   /** Table only: ANSI colour by severity. Off by default; cli/ decides. */
@@ -43,4 +44,4 @@ export { buildSarifLog } from './sarif.js';
 export type { TableOptions } from './table.js';
 export { orderReport } from './ordering.js';
 export { REPORT_FORMATS } from './types.js';
-export type { ReportError, ReportFormat, ScanReport, ScannedPackage } from './types.js';
+export type { ReportFormat } from './types.js';

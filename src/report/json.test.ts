@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderJson, SCAN_JSON_SCHEMA, toScanJsonDocument } from './json.js';
 import { cleanReport, sampleReport } from './sample-report.fixture.js';
-import type { ScanReport } from './types.js';
+import type { ScanReport } from '../scan/types.js';
 
 function parse(text: string): Record<string, unknown> {
   return JSON.parse(text) as Record<string, unknown>;

@@ -1,7 +1,7 @@
 import type { Location } from '../core/package.js';
 import type { Finding, Severity } from '../advisories/types.js';
 import { orderReport } from './ordering.js';
-import type { ScanReport } from './types.js';
+import type { ScanReport } from '../scan/types.js';
 
 /** The `schema` value of the JSON report; json-format.md documents it and what may change under it. */
 export const SCAN_JSON_SCHEMA = 'chainwatch.scan/1';

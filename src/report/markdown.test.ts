@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from './markdown.js';
 import { cleanReport, GHSA_4952, sampleReport } from './sample-report.fixture.js';
-import type { ScanReport } from './types.js';
+import type { ScanReport } from '../scan/types.js';
 
 function section(markdown: string, heading: string): string {
   const start = markdown.indexOf(`${heading}\n`);

@@ -2,7 +2,7 @@ import type { Finding } from '../advisories/types.js';
 import { describeSeverity, escapeMarkdown, markdownCode, markdownTable } from './markdown-text.js';
 import { compareText, groupFindingsByAdvisory, mostSevere, orderReport } from './ordering.js';
 import { describeSummary, formatLocation, otherIds, severityLabel, summarizeReport } from './summary.js';
-import type { ScanReport } from './types.js';
+import type { ScanReport } from '../scan/types.js';
 
 function codeList(values: readonly string[], empty: string): string {
   return values.length > 0 ? values.map(markdownCode).join(', ') : empty;

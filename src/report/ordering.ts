@@ -2,7 +2,7 @@ import type { Location } from '../core/package.js';
 import { SEVERITY_ORDER } from '../advisories/types.js';
 import type { AdvisorySourceStatus, Finding, SeverityLevel } from '../advisories/types.js';
 import type { NotScannable } from '../extractors/types.js';
-import type { ReportError, ScanReport, ScannedPackage } from './types.js';
+import type { ReportError, ScanReport, ScannedPackage } from '../scan/types.js';
 
 /**
  * Every format renders the same ordered report, so that two runs over the same

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { renderReport } from './index.js';
 import { renderReportLazily } from './render.js';
-import { REPORT_FORMATS, type ScanReport } from './types.js';
+import type { ScanReport } from '../scan/types.js';
+import { REPORT_FORMATS } from './types.js';
 
 const report: ScanReport = {
   tool: { name: 'chainwatch', version: '0.0.0' },

@@ -1,6 +1,7 @@
 import { ChainwatchError } from '../core/errors.js';
 import type { RenderOptions } from './index.js';
-import type { ReportFormat, ScanReport } from './types.js';
+import type { ScanReport } from '../scan/types.js';
+import type { ReportFormat } from './types.js';
 
 /**
  * renderReport for the CLI: loads only the chosen format's module, so a

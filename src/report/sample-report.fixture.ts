@@ -1,5 +1,5 @@
 import type { Finding } from '../advisories/types.js';
-import type { ScanReport } from './types.js';
+import type { ScanReport } from '../scan/types.js';
 
 /*
  * Test data for the report tests (not used by product code).

@@ -15,7 +15,7 @@ import {
   SOURCE_ROOT_BASE_ID,
   toArtifactLocation,
 } from './sarif.js';
-import type { ScanReport } from './types.js';
+import type { ScanReport } from '../scan/types.js';
 
 /**
  * The official SARIF 2.1.0 schema (final rtm.5 text) as shipped in the npm

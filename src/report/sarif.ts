@@ -12,7 +12,7 @@ import type { Finding, Severity, SeverityLevel } from '../advisories/types.js';
 import { describeSeverity, escapeMarkdown, markdownCode, markdownTable } from './markdown-text.js';
 import { groupFindingsByAdvisory, mostSevere, orderReport } from './ordering.js';
 import { formatLocation, otherIds } from './summary.js';
-import type { ScanReport } from './types.js';
+import type { ScanReport } from '../scan/types.js';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 

@@ -1,6 +1,6 @@
 import type { Location } from '../core/package.js';
 import type { AdvisorySourceStatus, Finding, Severity } from '../advisories/types.js';
-import type { ScanReport } from './types.js';
+import type { ScanReport } from '../scan/types.js';
 
 export interface ReportSummary {
   findings: number;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cleanReport, GHSA_4952, sampleReport } from './sample-report.fixture.js';
 import { renderTable } from './table.js';
-import type { ScanReport } from './types.js';
+import type { ScanReport } from '../scan/types.js';
 
 const ESCAPE = '\u001b';
 

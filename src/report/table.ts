@@ -1,7 +1,7 @@
 import type { Finding, SeverityLevel } from '../advisories/types.js';
 import { orderReport } from './ordering.js';
 import { describeSummary, formatLocation, otherIds, severityLabel, summarizeReport } from './summary.js';
-import type { ScanReport } from './types.js';
+import type { ScanReport } from '../scan/types.js';
 
 export interface TableOptions {
   /** ANSI colour on the severity cell. Off by default: cli/ decides (TTY, NO_COLOR). */

@@ -4,16 +4,18 @@ import type { EventSink } from '../core/events.js';
 import { silentSink } from '../core/events.js';
 import type { Ecosystem } from '../core/package.js';
 import { createPackageMatcher, type RecordSource } from '../advisories/match.js';
+import type { AdvisoryReader, AdvisoryStoreOpener } from '../advisories/store.js';
 import type { AdvisorySourceStatus, Finding, OsvRecord } from '../advisories/types.js';
 import { SEVERITY_ORDER, type SeverityLevel } from '../advisories/types.js';
 import { buildInventory, type Inventory } from '../inventory/inventory.js';
-import type { ReportError, ScanReport } from '../report/types.js';
-import { openSqliteStore, type SqliteAdvisoryStore } from '../store/sqlite-store.js';
+import type { ReportError, ScanReport } from './types.js';
 
 export interface ScanOptions {
   targets: readonly string[];
   /** The local advisory database; skipped when null. */
   databasePath: string | null;
+  /** Opens the database read-only, and a temporary store for `advisoryPaths` (the front end wires src/store/). */
+  advisoryStores: AdvisoryStoreOpener;
   /** Extra advisory directories or OSV export zips, loaded for this run only. */
   advisoryPaths?: readonly string[];
   ecosystems?: readonly Ecosystem[];
@@ -32,7 +34,7 @@ export interface ScanOptions {
 /** A named set of records the scan matches against. */
 interface OpenSource {
   status: AdvisorySourceStatus;
-  store: SqliteAdvisoryStore | null;
+  store: AdvisoryReader | null;
 }
 
 /**
@@ -82,7 +84,7 @@ async function openSources(options: ScanOptions, errors: ReportError[]): Promise
       });
     } else {
       try {
-        const store = openSqliteStore(path, { readonly: true });
+        const store = options.advisoryStores.openReader(path);
         const records = store.count();
         // An empty database answers every question with "nothing known": that must not read as clean.
         sources.push({
@@ -103,7 +105,7 @@ async function openSources(options: ScanOptions, errors: ReportError[]): Promise
   const { importAdvisories } = options.advisoryPaths?.length ? await import('../advisories/load.js') : { importAdvisories: null };
   for (const path of options.advisoryPaths ?? []) {
     const kind = existsSync(path) && statSync(path).isDirectory() ? 'directory' : 'zip';
-    const store = openSqliteStore(':memory:');
+    const store = options.advisoryStores.openTemporary();
     const result = await importAdvisories!(store, { kind, path }, { sourceName: `advisories:${path}` });
     // Loops, not push(...spread): a hostile directory of records can hold more errors than a call takes arguments.
     for (const error of result.errors) errors.push(toReportError(error));

@@ -1,9 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import Database from 'better-sqlite3';
-import { ChainwatchError } from '../core/errors.js';
+import type { GitObjectKind, GithubCache } from '../posture/collect/github/cache.js';
 import { defaultHttpCachePath } from './http-cache.js';
+import { openDatabase, type DatabaseSchema } from './open-database.js';
 
 /**
  * What the GitHub posture collector keeps between runs (SQLite):
@@ -40,26 +39,13 @@ const MIGRATIONS: readonly string[] = [
   `,
 ];
 
+const SCHEMA: DatabaseSchema = { name: 'GitHub cache', migrations: MIGRATIONS, advice: { newer: 'delete the file to start afresh' } };
+
 export const GITHUB_CACHE_SCHEMA_VERSION = MIGRATIONS.length;
 
-export type GitObjectKind = 'tree' | 'blob';
-
-export interface CachedGithubResponse {
-  etag: string;
-  /** The value the collector derived from the body (JSON text). */
-  value: string;
-  /** ISO time stored or last revalidated. */
-  storedAt: string;
-}
-
-export interface GithubCache {
+/** The cache the GitHub collector declares (posture/collect/github/cache.ts), and what its owner needs besides. */
+export interface GithubCacheStore extends GithubCache {
   readonly path: string;
-  getResponse(identity: string, key: string): CachedGithubResponse | null;
-  putResponse(identity: string, key: string, response: CachedGithubResponse): void;
-  /** After a 304: the entry was confirmed at this time. */
-  touchResponse(identity: string, key: string, storedAt: string): void;
-  getObject(kind: GitObjectKind, oid: string): string | null;
-  putObjects(kind: GitObjectKind, objects: Iterable<{ oid: string; content: string }>): void;
   counts(): { responses: number; objects: number };
   close(): void;
 }
@@ -71,37 +57,9 @@ export function defaultGithubCachePath(env: NodeJS.ProcessEnv = process.env): st
   return path.join(path.dirname(defaultHttpCachePath(env)), 'github-cache.sqlite');
 }
 
-export function openGithubCache(cachePath: string | ':memory:'): GithubCache {
-  const inMemory = cachePath === ':memory:';
-  let db: Database.Database;
-  try {
-    if (!inMemory) mkdirSync(path.dirname(path.resolve(cachePath)), { recursive: true });
-    db = new Database(cachePath);
-  } catch (error) {
-    throw cacheError(`cannot open GitHub cache: ${(error as Error).message}`, cachePath, error);
-  }
-  try {
-    db.pragma('busy_timeout = 5000');
-    if (!inMemory && db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
-    if (db.pragma('synchronous', { simple: true }) !== 1) db.pragma('synchronous = NORMAL');
-    const version = db.pragma('user_version', { simple: true }) as number;
-    if (version > MIGRATIONS.length) {
-      throw new ChainwatchError('store-error', `GitHub cache schema version ${version} is newer than this chainwatch understands (${MIGRATIONS.length}); delete the file to start afresh`, {
-        location: { path: cachePath },
-      });
-    }
-    if (version < MIGRATIONS.length) {
-      db.transaction(() => {
-        for (let index = version; index < MIGRATIONS.length; index++) db.exec(MIGRATIONS[index]!);
-        db.pragma(`user_version = ${MIGRATIONS.length}`);
-      })();
-    }
-  } catch (error) {
-    db.close();
-    if (error instanceof ChainwatchError) throw error;
-    throw cacheError(`cannot use GitHub cache: ${(error as Error).message}`, cachePath, error);
-  }
-
+export function openGithubCache(cachePath: string | ':memory:'): GithubCacheStore {
+  const database = openDatabase(cachePath, SCHEMA);
+  const { db, guard } = database;
   const selectResponse = db.prepare<[string, string], { etag: string; value: Buffer; stored_at: string }>('SELECT etag, value, stored_at FROM responses WHERE identity = ? AND key = ?');
   const upsertResponse = db.prepare(
     `INSERT INTO responses (identity, key, etag, value, stored_at) VALUES (@identity, @key, @etag, @value, @storedAt)
@@ -116,38 +74,30 @@ export function openGithubCache(cachePath: string | ':memory:'): GithubCache {
     for (const object of objects) insertObject.run(kind, object.oid, pack(object.content));
   });
 
-  function run<T>(what: string, work: () => T): T {
-    try {
-      return work();
-    } catch (error) {
-      throw cacheError(`GitHub cache ${what} failed: ${(error as Error).message}`, cachePath, error);
-    }
-  }
-
   return {
-    path: cachePath,
+    path: database.path,
     getResponse(identity, key) {
-      const row = run('read', () => selectResponse.get(identity, key));
+      const row = guard('read', () => selectResponse.get(identity, key));
       return row ? { etag: row.etag, value: unpack(row.value), storedAt: row.stored_at } : null;
     },
     putResponse(identity, key, response) {
-      run('write', () => upsertResponse.run({ identity, key, etag: response.etag, value: pack(response.value), storedAt: response.storedAt }));
+      guard('write', () => upsertResponse.run({ identity, key, etag: response.etag, value: pack(response.value), storedAt: response.storedAt }));
     },
     touchResponse(identity, key, storedAt) {
-      run('write', () => touch.run(storedAt, identity, key));
+      guard('write', () => touch.run(storedAt, identity, key));
     },
     getObject(kind, oid) {
-      const row = run('read', () => selectObject.get(kind, oid));
+      const row = guard('read', () => selectObject.get(kind, oid));
       return row ? unpack(row.content) : null;
     },
     putObjects(kind, objects) {
-      run('write', () => insertObjects(kind, objects));
+      guard('write', () => insertObjects(kind, objects));
     },
     counts() {
-      return run('read', () => ({ responses: countResponses.get()!.count, objects: countObjects.get()!.count }));
+      return guard('read', () => ({ responses: countResponses.get()!.count, objects: countObjects.get()!.count }));
     },
     close() {
-      if (db.open) db.close();
+      database.close();
     },
   };
 }
@@ -158,8 +108,4 @@ function pack(text: string): Buffer {
 
 function unpack(content: Buffer): string {
   return inflateRawSync(content).toString('utf8');
-}
-
-function cacheError(message: string, cachePath: string, cause: unknown): ChainwatchError {
-  return new ChainwatchError('store-error', message, { location: { path: cachePath }, cause });
 }

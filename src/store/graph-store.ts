@@ -1,14 +1,12 @@
 import path from 'node:path';
-import type Database from 'better-sqlite3';
 import envPaths from 'env-paths';
-import { ChainwatchError } from '../core/errors.js';
 import type { Ecosystem } from '../core/package.js';
 import type { BuiltGraph, GraphNodeWithSignals } from '../graph/build.js';
 import { resolveReference, type GraphHistoryReader, type GraphHistoryWriter, type GraphSnapshot, type SnapshotInfo, type SnapshotInputs } from '../graph/history.js';
 import type { ResolveProblem } from '../graph/resolver.js';
 import type { GraphSignals } from '../graph/signals.js';
 import type { EdgeKind, GraphEdge, SourceStatus } from '../graph/types.js';
-import { openDatabaseFile, type OpenDatabaseOptions } from './open-database.js';
+import { openDatabase, type DatabaseSchema, type OpenDatabaseOptions, type StoreDatabase } from './open-database.js';
 
 /**
  * Graph history: every `chainwatch graph` run is one snapshot (nodes with
@@ -70,7 +68,13 @@ const MIGRATIONS: readonly string[] = [
   `,
 ];
 
-export const GRAPH_STORE_SCHEMA_VERSION = MIGRATIONS.length;
+const SCHEMA: DatabaseSchema = {
+  name: 'graph history',
+  migrations: MIGRATIONS,
+  // Deleting a snapshot deletes its rows.
+  pragmas: ['foreign_keys = ON'],
+  advice: { notWritable: 'commands that only read it open it read-only' },
+};
 
 /** The graph history in SQLite: the writer and reader graph/history.ts declares, plus the list of snapshots. */
 export interface GraphStore extends GraphHistoryWriter, GraphHistoryReader {
@@ -86,40 +90,8 @@ export function defaultGraphStorePath(env: NodeJS.ProcessEnv = process.env): str
   return path.join(envPaths('chainwatch', { suffix: '' }).cache, 'graph.sqlite');
 }
 
-function storeError(message: string, databasePath: string, cause?: unknown): ChainwatchError {
-  return new ChainwatchError('store-error', message, { location: { path: databasePath }, cause });
-}
-
 export function openGraphStore(databasePath: string | ':memory:', options: OpenDatabaseOptions = {}): GraphStore {
-  const readonly = options.readonly === true;
-  const { db } = openDatabaseFile(databasePath, 'graph history', options);
-  try {
-    prepare(db, readonly, databasePath);
-  } catch (error) {
-    db.close();
-    throw error instanceof ChainwatchError ? error : storeError(`cannot use graph history: ${(error as Error).message}`, databasePath, error);
-  }
-  return createGraphStore(db, databasePath);
-}
-
-function prepare(db: Database.Database, readonly: boolean, databasePath: string): void {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version > GRAPH_STORE_SCHEMA_VERSION) {
-    throw storeError(`graph history has schema version ${version}; this chainwatch understands up to ${GRAPH_STORE_SCHEMA_VERSION}`, databasePath);
-  }
-  if (readonly) {
-    if (version < GRAPH_STORE_SCHEMA_VERSION) throw storeError('graph history needs migrating; open it writable once', databasePath);
-    return;
-  }
-  if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  if (version < GRAPH_STORE_SCHEMA_VERSION) {
-    db.transaction(() => {
-      for (let step = version; step < GRAPH_STORE_SCHEMA_VERSION; step++) db.exec(MIGRATIONS[step]!);
-      db.pragma(`user_version = ${GRAPH_STORE_SCHEMA_VERSION}`);
-    })();
-  }
+  return createGraphStore(openDatabase(databasePath, SCHEMA, options));
 }
 
 interface SnapshotRow {
@@ -142,7 +114,8 @@ function toInfo(row: SnapshotRow): SnapshotInfo {
   };
 }
 
-function createGraphStore(db: Database.Database, databasePath: string): GraphStore {
+function createGraphStore(database: StoreDatabase): GraphStore {
+  const { db, guard } = database;
   const selectSnapshots = db.prepare<[], SnapshotRow>('SELECT * FROM snapshots ORDER BY id');
   const selectSnapshot = db.prepare<[number], SnapshotRow>('SELECT * FROM snapshots WHERE id = ?');
   const selectNodes = db.prepare<[number], { purl: string; ecosystem: string; name: string; version: string; root: number; signals: string }>(
@@ -202,21 +175,12 @@ function createGraphStore(db: Database.Database, databasePath: string): GraphSto
     return { ...toInfo(row), graph: { nodes, edges, sources, problems } };
   };
 
-  const wrap = <T>(what: string, work: () => T): T => {
-    try {
-      return work();
-    } catch (error) {
-      if (error instanceof ChainwatchError) throw error;
-      throw storeError(`graph history: ${what} failed: ${(error as Error).message}`, databasePath, error);
-    }
-  };
-
   return {
-    path: databasePath,
-    saveSnapshot: (graph, meta) => wrap('saving a snapshot', () => save(graph, meta)),
-    listSnapshots: () => wrap('listing snapshots', () => selectSnapshots.all().map(toInfo)),
-    loadSnapshot: (id) => wrap('reading a snapshot', () => load(id)),
-    resolveReference: (reference) => wrap('finding a snapshot', () => resolveReference(selectSnapshots.all().map((row) => row.id), reference)),
-    close: () => db.close(),
+    path: database.path,
+    saveSnapshot: (graph, meta) => guard('saving a snapshot', () => save(graph, meta)),
+    listSnapshots: () => guard('listing snapshots', () => selectSnapshots.all().map(toInfo)),
+    loadSnapshot: (id) => guard('reading a snapshot', () => load(id)),
+    resolveReference: (reference) => guard('finding a snapshot', () => resolveReference(selectSnapshots.all().map((row) => row.id), reference)),
+    close: () => database.close(),
   };
 }

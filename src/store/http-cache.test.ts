@@ -6,7 +6,8 @@ import envPaths from 'env-paths';
 import { afterEach, describe, expect, it } from 'vitest';
 import { secretsInDatabase } from '../../test/secrets-in-database.js';
 import { ChainwatchError } from '../core/errors.js';
-import { cacheableUrl, defaultHttpCachePath, HTTP_CACHE_SCHEMA_VERSION, openHttpCache, type CachedResponse, type HttpCacheKey } from './http-cache.js';
+import type { CachedResponse, HttpCacheKey } from '../http/cache.js';
+import { cacheableUrl, defaultHttpCachePath, HTTP_CACHE_SCHEMA_VERSION, openHttpCache } from './http-cache.js';
 
 const directories: string[] = [];
 afterEach(() => {

@@ -1,13 +1,13 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import envPaths from 'env-paths';
-import { ChainwatchError } from '../core/errors.js';
+import type { HttpCache } from '../http/cache.js';
 import { restoreStoredUrl, storableUrl } from '../http/redact.js';
+import { openDatabase, type DatabaseSchema, type StoreDatabase } from './open-database.js';
 
 /**
- * The HTTP response cache: one SQLite table keyed by (method, url, vary) where
- * `vary` holds the request headers that change the answer (Accept, Range).
+ * The HTTP response cache src/http/cache.ts declares: one SQLite table
+ * keyed by (method, url, vary) where `vary` holds the request headers that
+ * change the answer (Accept, Range).
  * No credential reaches the file: only responses are stored, never request
  * headers (so no Authorization); response headers that carry credentials
  * (Set-Cookie...) are dropped; and the stored URLs (`url`, `final_url`) are
@@ -44,41 +44,21 @@ const MIGRATIONS: readonly string[] = [
   `DELETE FROM responses;`,
 ];
 
-/** After migrating past this version, VACUUM: the rows deleted may have held secrets. */
-const VACUUM_AFTER_VERSION = 1;
+const SCHEMA: DatabaseSchema = {
+  name: 'HTTP cache',
+  migrations: MIGRATIONS,
+  // Version 2 deleted what version 1 held: the rows may have held secrets.
+  vacuumAfterMigratingFrom: [1],
+  advice: { newer: 'delete the file to start afresh' },
+};
 
 export const HTTP_CACHE_SCHEMA_VERSION = MIGRATIONS.length;
 
-export interface HttpCacheKey {
-  method: string;
-  url: string;
-  /** Request headers that select the representation, serialised (`accept=application/json`). Empty when none. */
-  vary: string;
-}
-
-export interface CachedResponse {
-  status: number;
-  /** Lower-cased names; never credentials. */
-  headers: Record<string, string>;
-  body: Buffer;
-  etag: string | null;
-  lastModified: string | null;
-  /** The URL that answered, after redirects. */
-  finalUrl: string;
-  /** ISO time the response was stored or last revalidated. */
-  storedAt: string;
-}
-
-export interface HttpCache {
+/** The cache in SQLite: what http/ needs, plus where it is and how many answers it holds. */
+export interface SqliteHttpCache extends HttpCache {
   readonly path: string;
-  get(key: HttpCacheKey): CachedResponse | null;
-  put(key: HttpCacheKey, response: CachedResponse): void;
-  /** After a 304: new validators/headers (if any) and a new stored_at, body unchanged. */
-  refresh(key: HttpCacheKey, update: { headers?: Record<string, string>; etag?: string | null; lastModified?: string | null; storedAt: string }): void;
-  delete(key: HttpCacheKey): void;
   /** Number of stored responses. */
   size(): number;
-  close(): void;
 }
 
 /** Response headers never written to the cache. */
@@ -102,44 +82,8 @@ export function cacheableUrl(url: string): string {
   return storableUrl(url);
 }
 
-export function openHttpCache(cachePath: string | ':memory:'): HttpCache {
-  const inMemory = cachePath === ':memory:';
-  let db: Database.Database;
-  try {
-    if (!inMemory) mkdirSync(path.dirname(path.resolve(cachePath)), { recursive: true });
-    db = new Database(cachePath);
-  } catch (error) {
-    throw cacheError(`cannot open HTTP cache: ${(error as Error).message}`, cachePath, error);
-  }
-  try {
-    prepare(db, inMemory);
-  } catch (error) {
-    db.close();
-    if (error instanceof ChainwatchError) throw new ChainwatchError(error.code, error.message, { location: { path: cachePath }, cause: error.cause });
-    throw cacheError(`cannot use HTTP cache: ${(error as Error).message}`, cachePath, error);
-  }
-  return createCache(db, cachePath);
-}
-
-function prepare(db: Database.Database, inMemory: boolean): void {
-  // Several chainwatch processes may share the cache: wait for a writer instead of failing at once.
-  db.pragma('busy_timeout = 5000');
-  if (!inMemory && db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
-  if (db.pragma('synchronous', { simple: true }) !== 1) db.pragma('synchronous = NORMAL');
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version > MIGRATIONS.length) {
-    throw new ChainwatchError('store-error', `HTTP cache schema version ${version} is newer than this chainwatch understands (${MIGRATIONS.length}); delete the file to start afresh`);
-  }
-  if (version === MIGRATIONS.length) return;
-  db.transaction(() => {
-    for (let index = version; index < MIGRATIONS.length; index++) db.exec(MIGRATIONS[index]!);
-    db.pragma(`user_version = ${MIGRATIONS.length}`);
-  })();
-  if (version >= 1 && version <= VACUUM_AFTER_VERSION && !inMemory) {
-    // Deleted rows stay readable in free pages and in the WAL until rewritten.
-    db.exec('VACUUM');
-    db.pragma('wal_checkpoint(TRUNCATE)');
-  }
+export function openHttpCache(cachePath: string | ':memory:'): SqliteHttpCache {
+  return createCache(openDatabase(cachePath, SCHEMA));
 }
 
 interface ResponseRow {
@@ -152,7 +96,8 @@ interface ResponseRow {
   stored_at: string;
 }
 
-function createCache(db: Database.Database, cachePath: string): HttpCache {
+function createCache(database: StoreDatabase): SqliteHttpCache {
+  const { db, guard } = database;
   const select = db.prepare<[string, string, string], ResponseRow>(
     'SELECT status, headers, body, etag, last_modified, final_url, stored_at FROM responses WHERE method = ? AND url = ? AND vary = ?',
   );
@@ -170,18 +115,10 @@ function createCache(db: Database.Database, cachePath: string): HttpCache {
   const remove = db.prepare('DELETE FROM responses WHERE method = ? AND url = ? AND vary = ?');
   const count = db.prepare<[], { count: number }>('SELECT count(*) AS count FROM responses');
 
-  function run<T>(what: string, work: () => T): T {
-    try {
-      return work();
-    } catch (error) {
-      throw cacheError(`HTTP cache ${what} failed: ${(error as Error).message}`, cachePath, error);
-    }
-  }
-
   return {
-    path: cachePath,
+    path: database.path,
     get(key) {
-      const row = run('read', () => select.get(key.method, cacheableUrl(key.url), key.vary));
+      const row = guard('read', () => select.get(key.method, cacheableUrl(key.url), key.vary));
       if (!row) return null;
       return {
         status: row.status,
@@ -194,7 +131,7 @@ function createCache(db: Database.Database, cachePath: string): HttpCache {
       };
     },
     put(key, response) {
-      run('write', () =>
+      guard('write', () =>
         upsert.run({
           method: key.method,
           url: cacheableUrl(key.url),
@@ -210,7 +147,7 @@ function createCache(db: Database.Database, cachePath: string): HttpCache {
       );
     },
     refresh(key, update) {
-      run('write', () =>
+      guard('write', () =>
         refresh.run({
           method: key.method,
           url: cacheableUrl(key.url),
@@ -223,13 +160,13 @@ function createCache(db: Database.Database, cachePath: string): HttpCache {
       );
     },
     delete(key) {
-      run('write', () => remove.run(key.method, cacheableUrl(key.url), key.vary));
+      guard('write', () => remove.run(key.method, cacheableUrl(key.url), key.vary));
     },
     size() {
-      return run('read', () => count.get()!.count);
+      return guard('read', () => count.get()!.count);
     },
     close() {
-      if (db.open) db.close();
+      database.close();
     },
   };
 }
@@ -241,8 +178,4 @@ function storableHeaders(headers: Record<string, string>): Record<string, string
     if (!UNSTORED_HEADERS.has(lower)) kept[lower] = value;
   }
   return kept;
-}
-
-function cacheError(message: string, cachePath: string, cause: unknown): ChainwatchError {
-  return new ChainwatchError('store-error', message, { location: { path: cachePath }, cause });
 }

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createPackageMatcher } from '../advisories/match.js';
 import type { OsvRecord } from '../advisories/types.js';
 import { openGraphStore } from './graph-store.js';
+import { openDatabase, type DatabaseSchema } from './open-database.js';
 import { openSqliteStore, type SqliteAdvisoryStore } from './sqlite-store.js';
 
 const RECORD: OsvRecord = {
@@ -184,3 +185,78 @@ describe('scan as a user who may not write the database or its folder', () => {
 });
 
 export type { SqliteAdvisoryStore };
+
+describe('openDatabase: one way to open, migrate and fail', () => {
+  const schema = (migrations: readonly string[], extra: Partial<DatabaseSchema> = {}): DatabaseSchema => ({ name: 'test database', migrations, ...extra });
+  const V1 = 'CREATE TABLE t (a TEXT);';
+  const V2 = 'ALTER TABLE t ADD COLUMN b TEXT;';
+
+  it('runs each pending migration once, in order, and keeps the version in user_version', () => {
+    const file = path.join(tempDir(), 'nested', 'x.sqlite');
+    const first = openDatabase(file, schema([V1]));
+    first.db.prepare("INSERT INTO t (a) VALUES ('kept')").run();
+    first.close();
+    const second = openDatabase(file, schema([V1, V2]));
+    expect(second.db.pragma('user_version', { simple: true })).toBe(2);
+    expect(second.db.prepare('SELECT a, b FROM t').all()).toEqual([{ a: 'kept', b: null }]);
+    expect(second.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(second.db.pragma('synchronous', { simple: true })).toBe(1);
+    expect(second.db.pragma('busy_timeout', { simple: true })).toBe(5000);
+    second.close();
+    second.close();
+  });
+
+  it('runs the migrations in one transaction: a failing step leaves the file at its old version', () => {
+    const file = path.join(tempDir(), 'x.sqlite');
+    openDatabase(file, schema([V1])).close();
+    expect(() => openDatabase(file, schema([V1, V2, 'THIS IS NOT SQL']))).toThrow(
+      expect.objectContaining({ code: 'store-error', location: { path: file }, message: expect.stringMatching(/^cannot use test database: .*syntax error/) }),
+    );
+    const raw = new Database(file, { readonly: true });
+    expect(raw.pragma('user_version', { simple: true })).toBe(1);
+    expect(raw.prepare('SELECT name FROM pragma_table_info(?)').all('t')).toEqual([{ name: 'a' }]);
+    raw.close();
+  });
+
+  it('refuses a newer file with the schema\'s advice, and a read-only open of an old one', () => {
+    const file = path.join(tempDir(), 'x.sqlite');
+    openDatabase(file, schema([V1, V2])).close();
+    expect(() => openDatabase(file, schema([V1], { advice: { newer: 'delete the file to start afresh' } }))).toThrow(
+      expect.objectContaining({ code: 'store-error', location: { path: file }, message: 'test database has schema version 2; this chainwatch understands up to 1; delete the file to start afresh' }),
+    );
+    expect(() => openDatabase(file, schema([V1, V2, 'CREATE TABLE u (c TEXT);']), { readonly: true })).toThrow(
+      expect.objectContaining({ code: 'store-error', message: 'test database needs migrating (version 2); open it writable once' }),
+    );
+    // A read-only open of a current file neither migrates nor switches the journal.
+    const reader = openDatabase(file, schema([V1, V2]), { readonly: true });
+    expect(reader.mode).toBe('read-only');
+    reader.close();
+  });
+
+  it('applies the schema\'s pragmas on writable opens', () => {
+    const opened = openDatabase(':memory:', schema([V1], { pragmas: ['foreign_keys = ON'] }));
+    expect(opened.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    opened.close();
+  });
+
+  it('vacuums after migrating from a version whose rows must not survive in free pages', () => {
+    const file = path.join(tempDir(), 'x.sqlite');
+    const old = openDatabase(file, schema([V1]));
+    const insert = old.db.prepare('INSERT INTO t (a) VALUES (?)');
+    for (let index = 0; index < 200; index++) insert.run(`SECRET-${index}-${'x'.repeat(100)}`);
+    old.close();
+    const migrated = openDatabase(file, schema([V1, 'DELETE FROM t;'], { vacuumAfterMigratingFrom: [1] }));
+    migrated.close();
+    expect(readFileSync(file).includes('SECRET-')).toBe(false);
+  });
+
+  it('guard() turns what SQLite throws into a store-error naming the action, and passes other errors unchanged', () => {
+    const opened = openDatabase(':memory:', schema([V1]));
+    expect(() => opened.guard('writing', () => opened.db.prepare('INSERT INTO missing VALUES (1)').run())).toThrow(
+      expect.objectContaining({ code: 'store-error', message: expect.stringMatching(/^test database: writing failed: no such table: missing/) }),
+    );
+    const own = new Error('from the caller');
+    expect(() => opened.guard('writing', () => { throw own; })).toThrow(own);
+    opened.close();
+  });
+});

@@ -5,21 +5,33 @@ import { ChainwatchError } from '../core/errors.js';
 import { readInputBytesSync } from '../inventory/read-input.js';
 
 /**
- * The one way chainwatch opens an SQLite file (the advisory database, the
- * graph history).
+ * The one way chainwatch opens an SQLite file: the advisory database, the
+ * graph history, the HTTP and GitHub caches and the PyPI summaries all call
+ * `openDatabase(path, schema, options)`, which
+ *   - opens the file (creating its folder), only if it is a regular file;
+ *   - sets the connection up: WAL (scans read while an update writes),
+ *     `synchronous = NORMAL` (crash-safe under WAL: a power cut can lose the
+ *     last commit, never corrupt the file), a 5 s busy timeout (several
+ *     processes share the caches), and the schema's own pragmas;
+ *   - brings the schema up to date: `migrations[n]` upgrades version n to
+ *     n + 1, all pending ones in one transaction, the version kept in
+ *     `PRAGMA user_version`; a file from a newer chainwatch is refused;
+ *   - turns every failure into a `ChainwatchError('store-error')` naming the
+ *     database and carrying its path as location.
  *
- * Why more than `new Database(path)`: both databases use WAL, and SQLite
- * reads a WAL database through its `-shm` (and `-wal`) files, creating them
- * when they are missing, even for a read-only connection. A shared advisory
- * database that its readers may not write (a file in a read-only image, a
- * directory owned by another user) is usually left without them (the last
- * writer's close checkpoints and deletes both), so a plain read-only open
- * fails with "attempt to write a readonly database". SQLite's answer is the
- * `immutable=1` URI parameter, but better-sqlite3 is built without URI
- * filenames; its equivalent is a snapshot: the file's bytes, its header
- * switched from WAL to rollback (bytes 18 and 19), deserialized into memory.
- * It costs memory the size of the file (about 250 MB for a full database)
- * and only happens when nothing else can work.
+ * Read-only opens never migrate nor switch the journal. They need more than
+ * `new Database(path, { readonly })`: SQLite reads a WAL database through its
+ * `-shm` (and `-wal`) files, creating them when they are missing, even for a
+ * read-only connection. A shared advisory database that its readers may not
+ * write (a file in a read-only image, a directory owned by another user) is
+ * usually left without them (the last writer's close checkpoints and deletes
+ * both), so a plain read-only open fails with "attempt to write a readonly
+ * database". SQLite's answer is the `immutable=1` URI parameter, but
+ * better-sqlite3 is built without URI filenames; its equivalent is a
+ * snapshot: the file's bytes, its header switched from WAL to rollback (bytes
+ * 18 and 19), deserialized into memory. It costs memory the size of the file
+ * (about 250 MB for a full database) and only happens when nothing else can
+ * work.
  */
 
 /** How the file ends up open: `snapshot` is the in-memory copy described above. */
@@ -37,10 +49,43 @@ export interface OpenDatabaseOptions {
   isWritable?: (target: string) => boolean;
 }
 
-export interface OpenedDatabase {
-  db: Database.Database;
-  mode: DatabaseOpenMode;
+/** What a store tells openDatabase about its file. */
+export interface DatabaseSchema {
+  /** The database as errors name it: `advisory database`, `HTTP cache`. */
+  name: string;
+  /** `migrations[n]` upgrades version n to n + 1 (SQL); the schema version is their number. */
+  migrations: readonly string[];
+  /** Connection settings beyond the shared ones, applied on writable opens (`foreign_keys = ON`). */
+  pragmas?: readonly string[];
+  /**
+   * Versions whose migration deletes rows that must not survive in free pages
+   * or the WAL (they could hold secrets): migrating from one of them ends with
+   * VACUUM and a truncating checkpoint.
+   */
+  vacuumAfterMigratingFrom?: readonly number[];
+  /** Said when the file is too new or not writable: what the user can do (`delete the file to start afresh`). */
+  advice?: { newer?: string; notWritable?: string };
 }
+
+/** An open database, ready for the store that asked for it. */
+export interface StoreDatabase {
+  readonly db: Database.Database;
+  readonly path: string;
+  readonly mode: DatabaseOpenMode;
+  /** A `store-error` about this database, its path as location. */
+  error(message: string, cause?: unknown): ChainwatchError;
+  /**
+   * Runs `work`; what SQLite throws (disk full, busy, a constraint) becomes a
+   * `store-error` "<name>: <action> failed: …". Other errors pass unchanged:
+   * a `ChainwatchError` already says what happened, and anything else (say
+   * from the records an import is given) is not the store's to rename.
+   */
+  guard<T>(action: string, work: () => T): T;
+  /** Closes the connection; a second call does nothing. */
+  close(): void;
+}
+
+const BUSY_TIMEOUT_MS = 5000;
 
 /** The largest file a snapshot may copy into memory (a Buffer's limit is 4 GiB). */
 const MAX_SNAPSHOT_BYTES = 4096 * 1024 * 1024 - 1;
@@ -54,14 +99,66 @@ export function canWrite(target: string): boolean {
   }
 }
 
-/**
- * Opens `databasePath` (or `:memory:`). `what` names the database in errors
- * ("advisory database", "graph history"). Failures are `store-error`s with
- * the path as location.
- */
-export function openDatabaseFile(databasePath: string, what: string, options: OpenDatabaseOptions = {}): OpenedDatabase {
+/** Opens `databasePath` (or `:memory:`) for `schema`, migrated when writable. Failures are `store-error`s with the path as location. */
+export function openDatabase(databasePath: string, schema: DatabaseSchema, options: OpenDatabaseOptions = {}): StoreDatabase {
+  const { db, mode } = openFile(databasePath, schema, options);
+  try {
+    prepare(db, databasePath, schema, options.readonly === true);
+  } catch (error) {
+    db.close();
+    if (error instanceof ChainwatchError) throw error;
+    throw storeError(`cannot use ${schema.name}: ${(error as Error).message}`, databasePath, error);
+  }
+  return {
+    db,
+    path: databasePath,
+    mode,
+    error: (message, cause) => storeError(message, databasePath, cause),
+    guard(action, work) {
+      try {
+        return work();
+      } catch (error) {
+        if (error instanceof Database.SqliteError) throw storeError(`${schema.name}: ${action} failed: ${error.message}`, databasePath, error);
+        throw error;
+      }
+    },
+    close() {
+      if (db.open) db.close();
+    },
+  };
+}
+
+function prepare(db: Database.Database, databasePath: string, schema: DatabaseSchema, readonly: boolean): void {
+  const latest = schema.migrations.length;
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > latest) {
+    const advice = schema.advice?.newer === undefined ? '' : `; ${schema.advice.newer}`;
+    throw storeError(`${schema.name} has schema version ${version}; this chainwatch understands up to ${latest}${advice}`, databasePath);
+  }
+  if (readonly) {
+    if (version < latest) throw storeError(`${schema.name} needs migrating (version ${version}); open it writable once`, databasePath);
+    return;
+  }
+  // Pragmas that already hold are not written again, so reopening leaves the file's bytes as they are.
+  if (databasePath !== ':memory:' && db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  for (const pragma of schema.pragmas ?? []) db.pragma(pragma);
+  if (version === latest) return;
+  db.transaction(() => {
+    for (let step = version; step < latest; step++) db.exec(schema.migrations[step]!);
+    db.pragma(`user_version = ${latest}`);
+  })();
+  if (databasePath !== ':memory:' && version > 0 && schema.vacuumAfterMigratingFrom?.includes(version)) {
+    // Deleted rows stay readable in free pages and in the WAL until rewritten.
+    db.exec('VACUUM');
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+}
+
+function openFile(databasePath: string, schema: DatabaseSchema, options: OpenDatabaseOptions): { db: Database.Database; mode: DatabaseOpenMode } {
+  const what = schema.name;
   const readonly = options.readonly === true;
-  if (databasePath === ':memory:') return { db: new Database(':memory:'), mode: 'read-write' };
+  if (databasePath === ':memory:') return { db: openWith(':memory:', what, {}), mode: 'read-write' };
   const isWritable = options.isWritable ?? canWrite;
   const directory = path.dirname(path.resolve(databasePath));
   const exists = existsSync(databasePath);
@@ -70,7 +167,8 @@ export function openDatabaseFile(databasePath: string, what: string, options: Op
   const header = exists ? readHeader(databasePath, what) : null;
   if (!readonly) {
     if (exists && !isWritable(databasePath)) {
-      throw storeError(`cannot write ${what}: this user may not write the file (commands that only read it open it read-only)`, databasePath);
+      const advice = schema.advice?.notWritable === undefined ? '' : ` (${schema.advice.notWritable})`;
+      throw storeError(`cannot write ${what}: this user may not write the file${advice}`, databasePath);
     }
     try {
       mkdirSync(directory, { recursive: true });
@@ -138,7 +236,7 @@ function readHeader(databasePath: string, what: string): Uint8Array {
 
 function openWith(source: string | Buffer, what: string, options: Database.Options, shownPath = source as string): Database.Database {
   try {
-    return new Database(source, options);
+    return new Database(source, { timeout: BUSY_TIMEOUT_MS, ...options });
   } catch (error) {
     throw storeError(`cannot open ${what}: ${(error as Error).message}`, shownPath, error);
   }

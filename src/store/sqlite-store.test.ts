@@ -10,7 +10,6 @@ import { ChainwatchError } from '../core/errors.js';
 import type { OsvRecord } from '../advisories/types.js';
 import { affectedKey, baseEcosystem } from './keys.js';
 import { DEFAULT_SOURCE, STORE_SCHEMA_VERSION, defaultDatabasePath, openSqliteStore, type SqliteAdvisoryStore } from './sqlite-store.js';
-import { compareTimestamps, timestampKey } from './timestamps.js';
 
 const sharedOsv = new URL('../../../shared/data/osv/', import.meta.url);
 
@@ -45,28 +44,6 @@ function tempDir(): string {
 afterEach(() => {
   for (const store of openStores.splice(0)) store.close();
   for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-describe('timestampKey / compareTimestamps', () => {
-  it.each([
-    ['2024-01-02T03:04:05Z', '2024-01-02T03:04:05.000000000Z'],
-    ['2023-11-07T20:24:23.946863Z', '2023-11-07T20:24:23.946863000Z'],
-    ['2024-01-02T03:04:05.123456789123Z', '2024-01-02T03:04:05.123456789Z'],
-    ['2024-01-02T05:04:05+02:00', '2024-01-02T03:04:05.000000000Z'],
-    ['2024-01-02T03:04:05.5-01:30', '2024-01-02T04:34:05.500000000Z'],
-    ['not a date', null],
-  ])('%s → %s', (text, expected) => {
-    expect(timestampKey(text)).toBe(expected);
-  });
-
-  it.each([
-    ['2024-01-02T03:04:05Z', '2024-01-02T03:04:05.000001Z', -1],
-    ['2024-01-02T03:04:05.9Z', '2024-01-02T03:04:05.10Z', 1],
-    ['2024-01-02T04:04:05+01:00', '2024-01-02T03:04:05Z', 0],
-    ['2023-12-31T23:59:59Z', '2024-01-01T00:00:00Z', -1],
-  ])('compare(%s, %s) = %d', (left, right, expected) => {
-    expect(Math.sign(compareTimestamps(left, right))).toBe(expected);
-  });
 });
 
 describe('affectedKey', () => {

@@ -1,16 +1,14 @@
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import envPaths from 'env-paths';
-import { ChainwatchError } from '../core/errors.js';
 import { normalizeName, type Ecosystem } from '../core/package.js';
+import type { AdvisoryStoreOpener, AdvisoryUpdateStore, ImportStats } from '../advisories/store.js';
+import { timestampKey } from '../advisories/timestamps.js';
 import type { OsvRecord } from '../advisories/types.js';
 import { affectedKey } from './keys.js';
-import { openDatabaseFile, type DatabaseOpenMode, type OpenDatabaseOptions } from './open-database.js';
-import { timestampKey } from './timestamps.js';
-import type { AdvisoryStore, ImportStats } from './types.js';
+import { openDatabase, type DatabaseOpenMode, type DatabaseSchema, type OpenDatabaseOptions, type StoreDatabase } from './open-database.js';
 
 /**
- * The SQLite advisory store.
+ * The SQLite advisory store: the interfaces src/advisories/store.ts declares.
  *
  * Tables (schema version 1, see MIGRATIONS):
  *   records(id PRIMARY KEY, modified, modified_key, withdrawn, json)
@@ -51,40 +49,31 @@ const MIGRATIONS: readonly string[] = [
   `,
 ];
 
+const SCHEMA: DatabaseSchema = {
+  name: 'advisory database',
+  migrations: MIGRATIONS,
+  // 64 MiB of page cache: an import touches the same index pages again and again.
+  pragmas: ['cache_size = -65536'],
+  advice: { notWritable: 'commands that only read it open it read-only' },
+};
+
 export const STORE_SCHEMA_VERSION = MIGRATIONS.length;
 
 /** The source name used when importRecords() is called without one. */
 export const DEFAULT_SOURCE = 'local';
 
 /**
- * The SQLite store offers a little more than AdvisoryStore: what the OSV
- * updater needs to apply one feed's changes atomically.
+ * Every advisories/ interface, and what `db status` shows: where the file is,
+ * how it was opened, records per source.
  */
-export interface SqliteAdvisoryStore extends AdvisoryStore {
+export interface SqliteAdvisoryStore extends AdvisoryUpdateStore {
   readonly path: string;
   /** `snapshot`: a WAL database this user may not write beside, read from an in-memory copy (see open-database.ts). */
   readonly openMode: DatabaseOpenMode;
-  /**
-   * Runs `work` in one transaction (a savepoint when nested): if it throws,
-   * nothing it wrote stays. `work` must be synchronous.
-   */
-  transaction<T>(work: () => T): T;
-  /** id → `modified` of every record the source delivered. */
-  sourceRecords(source: string): Map<string, string>;
-  /**
-   * Removes `ids` from `source`; records no other source holds are deleted.
-   * Returns how many records were deleted.
-   */
-  detachFromSource(source: string, ids: Iterable<string>): number;
   /** Record count per source. */
   sourceCounts(): Record<string, number>;
   /** Ids of the records whose id or aliases include `id`. */
   idsFor(id: string): string[];
-}
-
-export interface OpenStoreOptions extends OpenDatabaseOptions {
-  /** Open without writing: no migrations, no WAL switch. Fails if the file does not exist. */
-  readonly?: boolean;
 }
 
 /**
@@ -97,55 +86,22 @@ export function defaultDatabasePath(env: NodeJS.ProcessEnv = process.env): strin
   return path.join(envPaths('chainwatch', { suffix: '' }).cache, 'advisories.sqlite');
 }
 
-function storeError(message: string, databasePath: string, cause: unknown): ChainwatchError {
-  return new ChainwatchError('store-error', message, { location: { path: databasePath }, cause });
+export function openSqliteStore(databasePath: string | ':memory:', options: OpenDatabaseOptions = {}): SqliteAdvisoryStore {
+  return createStore(openDatabase(databasePath, SCHEMA, options));
 }
 
-export function openSqliteStore(databasePath: string | ':memory:', options: OpenStoreOptions = {}): SqliteAdvisoryStore {
-  const { db, mode } = openDatabaseFile(databasePath, 'advisory database', options);
-  try {
-    prepareDatabase(db, options.readonly === true);
-  } catch (error) {
-    db.close();
-    if (error instanceof ChainwatchError) throw new ChainwatchError(error.code, error.message, { location: { path: databasePath }, cause: error.cause });
-    throw storeError(`cannot use advisory database: ${(error as Error).message}`, databasePath, error);
-  }
-  return createStore(db, databasePath, mode);
-}
-
-function prepareDatabase(db: Database.Database, readonly: boolean): void {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version > STORE_SCHEMA_VERSION) {
-    throw new ChainwatchError(
-      'store-error',
-      `advisory database has schema version ${version}; this chainwatch understands up to ${STORE_SCHEMA_VERSION}`,
-    );
-  }
-  if (readonly) {
-    if (version < STORE_SCHEMA_VERSION) {
-      throw new ChainwatchError('store-error', `advisory database needs migrating (version ${version}); open it writable once`);
-    }
-    return;
-  }
-  // WAL lets scans read while an update writes; NORMAL is crash-safe under
-  // WAL (a power cut can lose the last commit, never corrupt the file).
-  // Pragmas that already hold do not write, so reopening leaves the file as is.
-  if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('cache_size = -65536');
-  if (version < STORE_SCHEMA_VERSION) {
-    db.transaction(() => {
-      for (let step = version; step < STORE_SCHEMA_VERSION; step++) db.exec(MIGRATIONS[step]!);
-      db.pragma(`user_version = ${STORE_SCHEMA_VERSION}`);
-    })();
-  }
-}
+/** The opener `scan` takes: a file read-only, or a temporary store in memory. */
+export const sqliteAdvisoryStores: AdvisoryStoreOpener = {
+  openReader: (databasePath) => openSqliteStore(databasePath, { readonly: true }),
+  openTemporary: () => openSqliteStore(':memory:'),
+};
 
 function parseStoredRecord(json: string): OsvRecord {
   return JSON.parse(json) as OsvRecord;
 }
 
-function createStore(db: Database.Database, databasePath: string, openMode: DatabaseOpenMode): SqliteAdvisoryStore {
+function createStore(database: StoreDatabase): SqliteAdvisoryStore {
+  const { db, guard } = database;
   const readonly = db.readonly;
   const prepareWrite = <T extends unknown[] = unknown[]>(sql: string) => (readonly ? null : db.prepare<T>(sql));
 
@@ -181,7 +137,7 @@ function createStore(db: Database.Database, databasePath: string, openMode: Data
   );
 
   function writable<T>(statement: T | null): T {
-    if (statement === null) throw storeError('advisory database was opened read-only', databasePath, undefined);
+    if (statement === null) throw database.error('advisory database was opened read-only');
     return statement;
   }
 
@@ -227,23 +183,12 @@ function createStore(db: Database.Database, databasePath: string, openMode: Data
     return { imported, skipped };
   });
 
-  function wrapWrite<T>(what: string, work: () => T): T {
-    try {
-      return work();
-    } catch (error) {
-      if (error instanceof ChainwatchError) throw error;
-      if (error instanceof Database.SqliteError) throw storeError(`${what} failed: ${error.message}`, databasePath, error);
-      throw error;
-    }
-  }
-
-  let closed = false;
   return {
-    path: databasePath,
-    openMode,
+    path: database.path,
+    openMode: database.mode,
 
     importRecords(records, options = {}) {
-      return wrapWrite('import', () => importAll(records, options.source ?? DEFAULT_SOURCE));
+      return guard('import', () => importAll(records, options.source ?? DEFAULT_SOURCE));
     },
 
     recordsFor(ecosystem: Ecosystem, normalizedName: string) {
@@ -257,7 +202,7 @@ function createStore(db: Database.Database, databasePath: string, openMode: Data
     },
 
     deleteRecords(ids) {
-      return wrapWrite('delete', () =>
+      return guard('delete', () =>
         db.transaction(() => {
           let deleted = 0;
           for (const id of ids) deleted += removeRecord(id);
@@ -275,11 +220,11 @@ function createStore(db: Database.Database, databasePath: string, openMode: Data
     },
 
     setMeta(key, value) {
-      wrapWrite('set meta', () => writable(upsertMeta).run(key, value));
+      guard('set meta', () => writable(upsertMeta).run(key, value));
     },
 
     transaction(work) {
-      return wrapWrite('transaction', () => db.transaction(work)());
+      return guard('transaction', () => db.transaction(work)());
     },
 
     sourceRecords(source) {
@@ -289,7 +234,7 @@ function createStore(db: Database.Database, databasePath: string, openMode: Data
     },
 
     detachFromSource(source, ids) {
-      return wrapWrite('detach', () =>
+      return guard('detach', () =>
         db.transaction(() => {
           let deleted = 0;
           for (const id of ids) {
@@ -312,9 +257,7 @@ function createStore(db: Database.Database, databasePath: string, openMode: Data
     },
 
     close() {
-      if (closed) return;
-      closed = true;
-      db.close();
+      database.close();
     },
   };
 }

@@ -126,7 +126,7 @@ interface Interaction {
  * test/http-replay.ts: it trims each packument to the cut-off as it records.)
  */
 function recordingClient(registryUrl: string, before: string, roots: readonly string[]): { client: HttpClient; interactions: Interaction[] } {
-  const real = createHttpClient({ cachePath: null });
+  const real = createHttpClient({});
   const interactions: Interaction[] = [];
   const allowedVersions = new Map<string, Set<string>>();
   const rewrite = (text: string): string => text.split(registryUrl).join(PLACEHOLDER_REGISTRY);

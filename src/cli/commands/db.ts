@@ -27,7 +27,10 @@ export async function downloadDatabase(
   events: EventSink,
   full = false,
 ): Promise<AdvisorySourceStatus[]> {
-  const { OSV_EXPORT_FOLDERS, resolveOsvBaseUrl, updateAdvisoryDatabase } = await import('../../advisories/update.js');
+  const [{ OSV_EXPORT_FOLDERS, resolveOsvBaseUrl, updateAdvisoryDatabase }, { openSqliteStore }] = await Promise.all([
+    import('../../advisories/update.js'),
+    import('../../store/sqlite-store.js'),
+  ]);
   const statuses: AdvisorySourceStatus[] = [];
   const folders: string[] = [];
   for (const ecosystem of ecosystems) {
@@ -36,14 +39,21 @@ export async function downloadDatabase(
     else statuses.push({ name: `osv:${ecosystem}`, reachable: false, error: `OSV publishes no advisories for ${ecosystem}` });
   }
   if (folders.length === 0) return statuses;
-  const result = await updateAdvisoryDatabase({
-    storePath: databasePath,
-    ecosystems: folders,
-    baseUrl: resolveOsvBaseUrl({ flag: osvUrl, env: io.env }),
-    // Unreachable exports come back as statuses, which the caller reports once; only progress passes through.
-    events: { emit: (event) => (event.type === 'progress' ? events.emit(event) : undefined) },
-    full,
-  });
+  const baseUrl = resolveOsvBaseUrl({ flag: osvUrl, env: io.env });
+  const store = openSqliteStore(databasePath);
+  let result;
+  try {
+    result = await updateAdvisoryDatabase({
+      store,
+      ecosystems: folders,
+      baseUrl,
+      // Unreachable exports come back as statuses, which the caller reports once; only progress passes through.
+      events: { emit: (event) => (event.type === 'progress' ? events.emit(event) : undefined) },
+      full,
+    });
+  } finally {
+    store.close();
+  }
   for (const entry of result.ecosystems) {
     for (const error of entry.errors) warn(io, describeError(error));
     statuses.push({ name: entry.name, reachable: entry.reachable, ...(entry.records !== undefined ? { records: entry.records } : {}), ...(entry.error ? { error: entry.error } : {}) });

@@ -18,6 +18,7 @@ import {
   type PostureWiring,
 } from '../posture-wiring.js';
 import { redactSecrets } from '../redact.js';
+import { userHttpCache } from '../stores.js';
 
 export interface FixCommandOptions {
   repo: string[];
@@ -76,7 +77,7 @@ export async function runFix(io: CliIo, check: CheckId, options: FixCommandOptio
   ]);
   const apiUrl = io.env.GITHUB_API_URL?.trim() || DEFAULT_GITHUB_API_URL;
   const renderer = eventRenderer(io);
-  const http = check === 'pinned-actions' && !dependencies.refResolver && token !== undefined ? (await import('../../http/client.js')).createHttpClient({ env: io.env, events: renderer }) : null;
+  const http = check === 'pinned-actions' && !dependencies.refResolver && token !== undefined ? (await import('../../http/client.js')).createHttpClient({ openCache: await userHttpCache(io.env), events: renderer }) : null;
   try {
     const resolver = await refResolver(dependencies, http, apiUrl, token);
     const writes = writing ? (dependencies.githubWrites ?? (await import('../../posture/fix/github-writes.js')).createGithubWrites)({ apiUrl, token: token! }) : null;

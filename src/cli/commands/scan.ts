@@ -2,7 +2,8 @@ import { writeFile, rename } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import { parseEcosystem, type Ecosystem } from '../../core/package.js';
 import type { SeverityLevel } from '../../advisories/types.js';
-import { REPORT_FORMATS, type ReportFormat, type ScanReport } from '../../report/types.js';
+import { REPORT_FORMATS, type ReportFormat } from '../../report/types.js';
+import type { ScanReport } from '../../scan/types.js';
 import { DEFAULT_SKIPPED_DIRECTORIES } from '../../inventory/walk.js';
 import { eventRenderer, warn, type CliIo } from '../io.js';
 import { collect, parseChoice } from '../options.js';
@@ -43,7 +44,7 @@ export async function exitCodeFor(report: ScanReport, failOn: SeverityLevel | un
 
 export async function runScan(io: CliIo, targets: string[], options: ScanCommandOptions): Promise<number> {
   // Loaded here, not at start-up: `chainwatch --help` and other commands should not pay for the scan's modules.
-  const [{ scan }, { renderReportLazily }, { defaultDatabasePath }] = await Promise.all([
+  const [{ scan }, { renderReportLazily }, { defaultDatabasePath, sqliteAdvisoryStores }] = await Promise.all([
     import('../../scan/scan.js'),
     import('../../report/render.js'),
     import('../../store/sqlite-store.js'),
@@ -56,6 +57,7 @@ export async function runScan(io: CliIo, targets: string[], options: ScanCommand
     report = await scan({
       targets: targets.length > 0 ? targets : ['.'],
       databasePath,
+      advisoryStores: sqliteAdvisoryStores,
       advisoryPaths: options.advisories,
       ecosystems: options.ecosystem,
       skipDirectories: DEFAULT_SKIPPED_DIRECTORIES.filter((name) => !options.includeDir.includes(name)),

@@ -666,7 +666,7 @@ describe('createPypiRegistry with hand-made answers', () => {
 describe.skipIf(process.env.CHAINWATCH_LIVE !== '1')('live', () => {
   it('reads a labextension manifest and jupyterlab\'s dependencies without downloading a wheel, then from the cache', async () => {
     const index = resolvePypiIndex(await loadPypiConfig(systemConfigSources()));
-    const client = createHttpClient({ cachePath: ':memory:' });
+    const client = createHttpClient({ openCache: () => openHttpCache(':memory:') });
     cleanups.push(() => client.close());
     const registry = createPypiRegistry({ http: client, indexUrl: index.url, ...(index.authorization ? { authorization: index.authorization } : {}) });
 

@@ -18,7 +18,7 @@ describe('createCondaResolver on the fixture channel (conda-forge records served
   afterAll(() => channel.close());
 
   it('resolves jupyterlab, draws runtime edges and a twin to PyPI through buildGraph, and says which channel has no URL', async () => {
-    const http = createHttpClient({ cachePath: null, retry: { retries: 0 }, sleep: async () => {} });
+    const http = createHttpClient({ retry: { retries: 0 }, sleep: async () => {} });
     try {
       const resolver = createCondaResolver({
         channelFor: (name) => (name === 'conda-forge' ? createCondaChannel({ http, channelUrl: `${origin}/conda-forge/`, subdirs: ['noarch', 'linux-64'], formats: ['json'] }) : null),
@@ -46,7 +46,7 @@ describe('createCondaResolver on the fixture channel (conda-forge records served
   });
 
   it('roots the channel cannot satisfy are problems of those roots, with the channel reachable', async () => {
-    const http = createHttpClient({ cachePath: null, retry: { retries: 0 }, sleep: async () => {} });
+    const http = createHttpClient({ retry: { retries: 0 }, sleep: async () => {} });
     try {
       const resolver = createCondaResolver({ channelFor: () => createCondaChannel({ http, channelUrl: `${origin}/conda-forge/`, subdirs: ['noarch', 'linux-64'], formats: ['json'] }) });
       const resolution = await resolver.resolve([root('pkg:conda/jupyterlab@4.5.6'), root('pkg:conda/notebook')], context);
@@ -60,7 +60,7 @@ describe('createCondaResolver on the fixture channel (conda-forge records served
   });
 
   it('a channel that cannot be reached is an unreachable source, never an empty answer', async () => {
-    const http = createHttpClient({ cachePath: null, retry: { retries: 0 }, sleep: async () => {} });
+    const http = createHttpClient({ retry: { retries: 0 }, sleep: async () => {} });
     try {
       const closed = await new Promise<string>((resolve) => {
         const probe = createServer();

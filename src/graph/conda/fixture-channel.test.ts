@@ -10,6 +10,7 @@ import type { HttpClient, SourceFailure } from '../../http/types.js';
 import { context, root } from '../resolver-testing.fixture.js';
 import { createCondaResolver } from './adapter.js';
 import { resolveConda } from './resolve.js';
+import { openHttpCache } from '../../store/http-cache.js';
 import { itWithSharedData, sharedDataPath } from '../../../test/shared-data.js';
 
 /**
@@ -219,7 +220,7 @@ describe('facts read from the fixture and the feedstock recipe', () => {
 
 describe('through the real HTTP client (src/http/client.ts)', () => {
   function realClient(): HttpClient {
-    return createHttpClient({ cachePath: ':memory:', retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 1 }, sleep: async () => {} });
+    return createHttpClient({ openCache: () => openHttpCache(':memory:'), retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 1 }, sleep: async () => {} });
   }
 
   it('resolves the sharded channel, and a second run takes the content-addressed shards from the cache', async () => {

@@ -18,6 +18,7 @@ import { createPypiRegistry } from '../../ecosystems/pypi/registry.js';
 import { createHttpClient } from '../../http/client.js';
 import { createRegistryIndex } from './registry-index.js';
 import { resolvePypi } from './resolve.js';
+import { openHttpCache } from '../../store/http-cache.js';
 
 const live = process.env.CHAINWATCH_LIVE === '1';
 
@@ -52,7 +53,7 @@ describe.skipIf(!live || !uv)('live: resolvePypi against uv pip compile', () => 
 
       const config = await loadRegistryConfig(systemConfigSources());
       const endpoint = resolvePypiIndex(config.pypi);
-      const http = createHttpClient({ cachePath: ':memory:' });
+      const http = createHttpClient({ openCache: () => openHttpCache(':memory:') });
       try {
         const registry = createPypiRegistry({ http, indexUrl: endpoint.url, ...(endpoint.authorization ? { authorization: endpoint.authorization } : {}) });
         const result = await resolvePypi([{ name: root }], {

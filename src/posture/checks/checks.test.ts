@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../core/clock.js';
-import { lines, orgFacts, repoFacts } from '../posture-testing.fixture.js';
+import { botPullRequests, lines, orgFacts, repoFacts } from '../posture-testing.fixture.js';
 import { readFileSync } from 'node:fs';
 import { FIXABLE_CHECKS } from '../fix/types.js';
 import { ORG_PROBES, REPO_PROBES } from '../probes/index.js';
@@ -119,7 +119,7 @@ describe('dependency-update-tool', () => {
       name: 'pull requests go stale (API)',
       files: { ...uses, ...dependabot('github-actions', 'pip') },
       extra: [],
-      facts: { dependabotAlerts: known(true), dependencyUpdatePullRequests: known({ opened: 9, merged: 1, stale: 5 }) },
+      facts: { dependabotAlerts: known(true), pullRequests: known(botPullRequests({ merged: 1, stale: 5, fresh: 3 }, '2026-09-01T00:00:00Z')) },
       outcome: 'partial',
       summary: 'Dependabot covers github-actions and pip, but its pull requests go stale.',
     },

@@ -11,7 +11,8 @@ import { createHttpClient } from '../../http/client.js';
 import { fixedClock } from '../../core/clock.js';
 import { HostError } from '../../core/errors.js';
 import { collectingSink } from '../../core/events.js';
-import { openGithubCache, type GithubCache } from '../../store/github-cache.js';
+import { openGithubCache, type GithubCacheStore } from '../../store/github-cache.js';
+import { DEFAULT_POSTURE_SETTINGS, REPO_PROBES } from '../probes/index.js';
 import type { RepoFacts } from '../types.js';
 import {
   FIXTURE_NOW,
@@ -24,10 +25,12 @@ import {
 } from '../../../test/fake-github/fixtures.js';
 import { fakeFile, pushCommit, staticOrg, type FakeAlert, type FakeOrg, type FakeRepo } from '../../../test/fake-github/model.js';
 import { startFakeGithub, type FakeGithub } from '../../../test/fake-github/server.js';
-import { createGithubCollector, globMatches, isPostureFile, rulesetTargets, type GithubCollectorOptions } from './github.js';
+import { createGithubCollector, globMatches, rulesetTargets, type GithubCollectorOptions } from './github.js';
+import { COMMITS_PER_REPOSITORY, RELEASES_PER_REPOSITORY } from './history.js';
 
 const TOKEN = 'ghp_Z3Kq8wPuT5vN2mL7xR4yB9cD1eF6gH0jA3sW';
 const clock = fixedClock(FIXTURE_NOW);
+const { dependencyUpdatesGetMerged } = REPO_PROBES;
 
 interface GitFacts {
   recentCommits: { sha: string; date: string; author: string; signature: string }[];
@@ -68,7 +71,7 @@ function value<T>(fact: { available: true; value: T } | { available: false; reas
 describe('createGithubCollector against the fake GitHub server', () => {
   let fake: FakeGithub;
   let orgs: (FakeOrg & { repos: FakeRepo[] })[];
-  let cache: GithubCache;
+  let cache: GithubCacheStore;
   const results = new Map<string, RepoFacts>();
   const orgResults = new Map<string, Awaited<ReturnType<ReturnType<typeof createGithubCollector>['collectOrg']>>['org']>();
   let coldStats: ReturnType<ReturnType<typeof createGithubCollector>['stats']>;
@@ -112,7 +115,7 @@ describe('createGithubCollector against the fake GitHub server', () => {
       }
     });
 
-    it('has the newest 30 commits and 10 releases from git', () => {
+    it('has the newest commits and releases from git, as many as the local collector reads', () => {
       const facts = results.get(repo)!;
       const git = gitFacts(repo);
       if (!git) {
@@ -121,9 +124,9 @@ describe('createGithubCollector against the fake GitHub server', () => {
         return;
       }
       expect(value(facts.commits)).toEqual(
-        git.recentCommits.slice(0, 30).map((commit) => ({ sha: commit.sha, date: new Date(commit.date).toISOString(), author: commit.author, verified: commit.signature === 'E' || commit.signature === 'G' })),
+        git.recentCommits.slice(0, COMMITS_PER_REPOSITORY).map((commit) => ({ sha: commit.sha, date: new Date(commit.date).toISOString(), author: commit.author, verified: commit.signature === 'E' || commit.signature === 'G' })),
       );
-      expect(value(facts.releases)).toEqual(git.tags.slice(0, 10).map((tag) => ({ tag: tag.name, date: new Date(tag.date).toISOString() })));
+      expect(value(facts.releases)).toEqual(git.tags.slice(0, RELEASES_PER_REPOSITORY).map((tag) => ({ tag: tag.name, date: new Date(tag.date).toISOString() })));
       expect(value(facts.defaultBranch)).toBe('main');
       expect([value(facts.archived), value(facts.empty), value(facts.fork)]).toEqual([false, false, false]);
     });
@@ -188,17 +191,25 @@ describe('createGithubCollector against the fake GitHub server', () => {
     ]);
   });
 
-  it('counts Dependabot pull requests merged and stale', () => {
-    // nbformat: two open bot PRs, 45 and 3 days old; jupyterlab: one, 40 days old.
+  it('reports the newest 30 pull requests as they are (authors, states, dates), judging none', () => {
+    // nbformat: two open bot PRs, 45 and 3 days old; jupyterlab: one, 40 days old; a person's closed one in each.
     for (const repo of ['jupyter/nbformat', 'jupyterlab/jupyterlab']) {
       const fakeRepo = orgs.flatMap((org) => org.repos).find((candidate) => `${candidate.owner}/${candidate.name}` === repo)!;
-      const window = fakeRepo.pullRequests.slice(0, 30).filter((pull) => pull.author === 'dependabot' || pull.author === 'renovate');
-      expect(value(results.get(repo)!.dependencyUpdatePullRequests)).toEqual({
-        opened: window.length,
-        merged: window.filter((pull) => pull.state === 'MERGED').length,
-        stale: 1,
-      });
+      expect(value(results.get(repo)!.pullRequests)).toEqual(
+        fakeRepo.pullRequests.slice(0, 30).map((pull) => ({
+          author: pull.author,
+          state: pull.state.toLowerCase(),
+          createdAt: new Date(pull.createdAt).toISOString(),
+          ...(pull.mergedAt ? { mergedAt: new Date(pull.mergedAt).toISOString() } : {}),
+        })),
+      );
     }
+    expect(value(results.get('jupyter/nbformat')!.pullRequests).filter((pull) => pull.state === 'open').map((pull) => pull.createdAt)).toEqual(['2026-08-22T00:00:00.000Z', '2026-07-11T00:00:00.000Z']);
+    // The probe decides what is stale: the 45-day-old one at the default 30 days, none at 50.
+    const nbformat = results.get('jupyter/nbformat')!;
+    const now = new Date(FIXTURE_NOW);
+    expect(dependencyUpdatesGetMerged.run(nbformat, { now, settings: DEFAULT_POSTURE_SETTINGS }).evidence.stale).toBe(1);
+    expect(dependencyUpdatesGetMerged.run(nbformat, { now, settings: { ...DEFAULT_POSTURE_SETTINGS, stalePullRequestDays: 50 } }).evidence.stale).toBe(0);
   });
 
   it('tells archived, empty and forked repositories apart, and inherits the org SECURITY.md', () => {
@@ -833,7 +844,7 @@ describe('OpenSSF Best Practices badge', () => {
       clock,
       lanes: 1,
       sleep: async (milliseconds) => void sleeps.push(milliseconds),
-      bestPractices: { client: createHttpClient({ dispatcher: agent, cachePath: null, retry: { retries: 0 }, clock }), baseUrl: 'https://bestpractices.test', repositoryUrlBase: 'https://github.test' },
+      bestPractices: { client: createHttpClient({ dispatcher: agent, retry: { retries: 0 }, clock }), baseUrl: 'https://bestpractices.test', repositoryUrlBase: 'https://github.test' },
     });
     const result = await collector.collectOrg('badged');
     const badges = Object.fromEntries(result.repos.map((repo) => [repo.repo, repo.bestPracticesBadge]));
@@ -870,7 +881,7 @@ describe('OpenSSF Best Practices site that does not answer', () => {
         events,
         lanes: 1,
         sleep: async () => {},
-        bestPractices: { client: createHttpClient({ dispatcher: agent, cachePath: null, retry: { retries: 0 }, clock }), baseUrl: 'https://bestpractices.test', repositoryUrlBase: 'https://github.test', timeoutMs: 100 },
+        bestPractices: { client: createHttpClient({ dispatcher: agent, retry: { retries: 0 }, clock }), baseUrl: 'https://bestpractices.test', repositoryUrlBase: 'https://github.test', timeoutMs: 100 },
       });
       const result = await collector.collectOrg('hung');
       expect(Date.now() - started).toBeLessThan(2500);
@@ -885,31 +896,6 @@ describe('OpenSSF Best Practices site that does not answer', () => {
       await fake.close();
       await agent.close();
     }
-  });
-});
-
-describe('isPostureFile', () => {
-  it.each([
-    ['.github/workflows/ci.yml', true],
-    ['.github/workflows/release.yaml', true],
-    ['.github/workflows/scripts/helper.yml', false],
-    ['.github/dependabot.yml', true],
-    ['.github/dependabot.yaml', true],
-    ['renovate.json', true],
-    ['.github/renovate.json5', true],
-    ['.renovaterc', true],
-    ['SECURITY.md', true],
-    ['docs/security.md', true],
-    ['src/SECURITY.md', false],
-    ['.github/actions/build/action.yml', true],
-    ['jupyterlab/staging/package.json', true],
-    ['images/base-notebook/Dockerfile', true],
-    ['requirements-dev.txt', true],
-    ['yarn.lock', false],
-    ['node_modules/left-pad/package.json', false],
-    ['LICENSE', false],
-  ])('%s → %s', (file, expected) => {
-    expect(isPostureFile(file)).toBe(expected);
   });
 });
 

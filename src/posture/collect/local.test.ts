@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChainwatchError } from '../../core/errors.js';
 import { collectingSink } from '../../core/events.js';
 import { SHARED_PROJECTS } from '../posture-testing.fixture.js';
+import { REPO_FACT_SOURCES } from './collector.js';
 import { collectLocalRepo, findLocalRepos, NEEDS_API, repoFromRemoteUrl } from './local.js';
 
 let scratch: string;
@@ -24,9 +25,9 @@ function write(root: string, files: Record<string, string>): void {
 }
 
 /** git with a fixed identity and dates, and no user configuration (no signing, no hooks). */
-function git(root: string, args: string[], date = '2026-05-01T10:00:00+00:00'): string {
+function git(root: string, args: string[], date = '2026-05-01T10:00:00+00:00', authorDate = date): string {
   return execFileSync('git', ['-C', root, '-c', 'user.name=Ada', '-c', 'user.email=ada@example.test', '-c', 'commit.gpgsign=false', '-c', 'tag.gpgsign=false', ...args], {
-    env: { PATH: process.env.PATH, HOME: scratch, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
+    env: { PATH: process.env.PATH, HOME: scratch, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_DATE: authorDate, GIT_COMMITTER_DATE: date },
     encoding: 'utf8',
   });
 }
@@ -58,7 +59,8 @@ describe('collectLocalRepo on a git checkout', () => {
     git(root, ['tag', 'v1.0.0']);
     write(root, { 'README.md': 'widget\n' });
     git(root, ['add', 'README.md']);
-    git(root, ['commit', '-q', '-m', 'second'], '2026-06-15T08:30:00+00:00');
+    // Written in May, committed (rebased) in June: GitHub's committedDate is June, and so is the local one.
+    git(root, ['commit', '-q', '-m', 'second'], '2026-06-15T10:30:00+02:00', '2026-05-20T09:00:00+00:00');
     firstSha = git(root, ['rev-parse', 'HEAD~1']).trim();
     secondSha = git(root, ['rev-parse', 'HEAD']).trim();
     // A clone from an authenticated URL keeps the token in the remote: it must never reach the facts.
@@ -90,31 +92,22 @@ describe('collectLocalRepo on a git checkout', () => {
     expect(facts.commits).toEqual({
       available: true,
       value: [
-        { sha: secondSha, date: '2026-06-15T08:30:00+00:00', author: 'Ada', verified: false },
-        { sha: firstSha, date: '2026-05-01T10:00:00+00:00', author: 'Ada', verified: false },
+        { sha: secondSha, date: '2026-06-15T08:30:00.000Z', author: 'Ada', verified: false },
+        { sha: firstSha, date: '2026-05-01T10:00:00.000Z', author: 'Ada', verified: false },
       ],
     });
-    expect(facts.releases).toEqual({ available: true, value: [{ tag: 'v1.0.0', date: '2026-05-01T10:00:00+00:00' }] });
+    expect(facts.releases).toEqual({ available: true, value: [{ tag: 'v1.0.0', date: '2026-05-01T10:00:00.000Z' }] });
     expect(facts.defaultBranch).toEqual({ available: true, value: 'main' });
     expect(facts.empty).toEqual({ available: true, value: false });
   });
 
   it('marks every API-only fact unavailable, saying why', async () => {
     const facts = await collectLocalRepo(root);
-    for (const fact of [
-      facts.archived,
-      facts.fork,
-      facts.privateVulnerabilityReporting,
-      facts.dependabotAlerts,
-      facts.dependencyUpdatePullRequests,
-      facts.branchProtection,
-      facts.openAdvisories,
-      facts.bestPracticesBadge,
-      facts.secretNames,
-    ]) {
-      expect(fact).toEqual({ available: false, reason: NEEDS_API });
-    }
-    expect(facts.orgSecurityPolicy.available).toBe(false);
+    const apiOnly = Object.entries(REPO_FACT_SOURCES).filter(([, sources]) => sources === 'api');
+    expect(apiOnly.map(([key]) => key)).toContain('pullRequests');
+    for (const [key] of apiOnly) expect([key, facts[key as keyof typeof REPO_FACT_SOURCES]]).toEqual([key, { available: false, reason: NEEDS_API }]);
+    // It has its own SECURITY.md, so it inherits none (as the API says); without one and with no org checkout beside it, nobody can tell.
+    expect(facts.orgSecurityPolicy).toEqual({ available: true, value: null });
   });
 
   it('never keeps a token: not from the remote URL, not from GH_TOKEN / GITHUB_TOKEN', async () => {
@@ -177,12 +170,12 @@ describe('collectLocalRepo without .git', () => {
     expect(facts.commits).toEqual({
       available: true,
       value: [
-        { sha: 'c3', date: '2026-08-01T00:00:00+00:00', author: 'A', verified: true },
-        { sha: 'c2', date: '2026-07-01T00:00:00+00:00', author: 'B' },
-        { sha: 'c1', date: '2026-06-01T00:00:00+00:00', author: 'C', verified: false },
+        { sha: 'c3', date: '2026-08-01T00:00:00.000Z', author: 'A', verified: true },
+        { sha: 'c2', date: '2026-07-01T00:00:00.000Z', author: 'B' },
+        { sha: 'c1', date: '2026-06-01T00:00:00.000Z', author: 'C', verified: false },
       ],
     });
-    expect(facts.releases).toEqual({ available: true, value: [{ tag: 'v2', date: '2026-02-01T00:00:00+00:00' }, { tag: 'v1', date: '2025-01-01T00:00:00+00:00' }] });
+    expect(facts.releases).toEqual({ available: true, value: [{ tag: 'v2', date: '2026-02-01T00:00:00.000Z' }, { tag: 'v1', date: '2025-01-01T00:00:00.000Z' }] });
     expect(facts.defaultBranch.available).toBe(false);
   });
 
@@ -241,14 +234,14 @@ describe('collectLocalRepo on hostile checkouts', () => {
     expect(notes(events)).toEqual([expect.stringMatching(/fifo-org\/\.github\/(SECURITY|security)\.md: not read: is not a regular file/)]);
   });
 
-  it('lists but does not read a posture file over 1 MB, saying so', async () => {
+  it('lists but does not read a posture file over 512 KiB (the limit both collectors use), saying so', async () => {
     const root = join(scratch, 'hostile', 'big');
-    write(root, { '.github/workflows/ci.yml': `on: push\n${'#'.repeat(1_100_000)}\n`, 'pyproject.toml': '' });
+    write(root, { '.github/workflows/ci.yml': `on: push\n${'#'.repeat(600_000)}\n`, 'pyproject.toml': '' });
     const events = collectingSink();
     const facts = await collectLocalRepo(root, { events });
     expect(facts.paths.available && facts.paths.value).toContain('.github/workflows/ci.yml');
     expect(facts.files.map((file) => file.path)).toEqual(['pyproject.toml']);
-    expect(notes(events)).toEqual([expect.stringMatching(/big\/\.github\/workflows\/ci\.yml: not read: is larger than 1000000 bytes/)]);
+    expect(notes(events)).toEqual([expect.stringMatching(/big\/\.github\/workflows\/ci\.yml: not read: is larger than 524288 bytes, the limit for a posture file/)]);
   });
 
   it('reads a workflow that is not valid UTF-8 with replacement characters, naming the line', async () => {

@@ -7,25 +7,25 @@ import { z } from 'zod';
 import { ChainwatchError } from '../../core/errors.js';
 import { silentSink, type EventSink } from '../../core/events.js';
 import { decodeUtf8, INPUT_LIMITS, readInputBytes, readInputText } from '../../inventory/read-input.js';
-import { isPostureRelevantPath } from '../probes/common/repo-files.js';
 import { parseJsonLike } from '../parse-text.js';
+import type { OrgCollection, PostureCollector } from './collector.js';
+import { COMMITS_PER_REPOSITORY, isoDate, RELEASES_PER_REPOSITORY } from './history.js';
+import { isPostureFile, isSecurityPolicyPath, MAX_POSTURE_FILE_BYTES, MAX_POSTURE_FILES, selectPostureFiles } from './posture-files.js';
 import { known, unavailable, type CommitFact, type Fact, type ReleaseFact, type RepoFacts, type RepoFile } from '../types.js';
 
 /**
  * The local-checkout collector: facts from a folder on disk (I/O only, no
- * judgement). Git history comes from `git log`/`git for-each-ref` when the
- * folder is a git checkout, else from a `.git-facts.json` beside it (the shape
- * the shared fixtures use), else it is unavailable. Everything only the GitHub
- * API knows is `unavailable('needs the GitHub API')`.
+ * judgement), the same ones the GitHub collector gives for what a checkout
+ * holds (the same file selector, history depth and date form; the shared
+ * conformance suite holds the two to it). Git history comes from `git
+ * log`/`git for-each-ref` when the folder is a git checkout, else from a
+ * `.git-facts.json` beside it (the shape the shared fixtures use), else it is
+ * unavailable. Everything only the GitHub API knows is
+ * `unavailable('needs the GitHub API')`.
  */
 
 export const NEEDS_API = 'needs the GitHub API';
 
-/** Files larger than this are listed in `paths` but not read into `files` (lockfiles are detected by name). */
-const MAX_FILE_BYTES = Math.min(1_000_000, INPUT_LIMITS.config);
-/** How much history to read, matching what the fixtures hold. */
-const COMMIT_LIMIT = 300;
-const TAG_LIMIT = 40;
 
 const execFileAsync = promisify(execFile);
 
@@ -34,6 +34,63 @@ export interface LocalRepoOptions {
   repoName?: string;
   /** Where notes go (a file not read, or read with replacement characters), as `warn` log events. */
   events?: EventSink;
+  /**
+   * The folder holding the checkout holds every repository of its owner (as
+   * the local collector's `<root>/<org>/<repo>` layout does), so no sibling
+   * `.github` checkout means the organisation has no `.github` repository
+   * (`orgSecurityPolicy` is then known to be null, not unavailable).
+   */
+  siblingsAreTheOrg?: boolean;
+}
+
+export interface LocalCollectorOptions {
+  /** A folder of organisations of checkouts: `<root>/<org>/<repo>`. */
+  root: string;
+  events?: EventSink;
+}
+
+/**
+ * The local source behind the collector interface the GitHub collector also
+ * implements: `<root>/<org>` is the organisation and each folder in it a
+ * repository (its `.github` included, as GitHub lists it). Organisation facts
+ * all need the API.
+ */
+export function createLocalCollector(options: LocalCollectorOptions): PostureCollector {
+  const root = resolve(options.root);
+  const repoOptions = (owner: string, name: string): LocalRepoOptions => ({ repoName: `${owner}/${name}`, siblingsAreTheOrg: true, ...(options.events ? { events: options.events } : {}) });
+  const collectRepo = (owner: string, name: string): Promise<RepoFacts> => collectLocalRepo(join(root, owner, name), repoOptions(owner, name));
+  async function collectOrg(org: string): Promise<OrgCollection> {
+    const folder = join(root, org);
+    await requireDirectory(folder);
+    const entries = await readdir(folder, { withFileTypes: true });
+    const names = entries
+      .filter((entry) => entry.isDirectory() && entry.name !== '.git' && entry.name !== 'node_modules')
+      .map((entry) => entry.name)
+      .sort((a, b) => compareNames(a, b));
+    const repos: RepoFacts[] = [];
+    for (const name of names) repos.push(await collectRepo(org, name));
+    return {
+      org: { org, twoFactorRequired: unavailable(NEEDS_API), defaultWorkflowPermissions: unavailable(NEEDS_API), members: unavailable(NEEDS_API), outsideCollaborators: unavailable(NEEDS_API) },
+      repos,
+    };
+  }
+  return {
+    source: 'local',
+    collectOrg,
+    async collectOrgs(orgs) {
+      const results: OrgCollection[] = [];
+      for (const org of orgs) results.push(await collectOrg(org));
+      return results;
+    },
+    collectRepo,
+  };
+}
+
+/** As GitHub lists repositories: by name, ignoring case. */
+function compareNames(a: string, b: string): number {
+  const left = a.toLowerCase();
+  const right = b.toLowerCase();
+  return left < right ? -1 : left > right ? 1 : 0;
 }
 
 export async function collectLocalRepo(dir: string, options: LocalRepoOptions = {}): Promise<RepoFacts> {
@@ -55,10 +112,11 @@ export async function collectLocalRepo(dir: string, options: LocalRepoOptions = 
     fork: unavailable(NEEDS_API),
     paths: known(paths),
     files,
-    orgSecurityPolicy: await siblingOrgPolicy(root, note),
+    // A repository with its own policy inherits none (as the API collector says).
+    orgSecurityPolicy: files.some((file) => isSecurityPolicyPath(file.path)) ? known(null) : await siblingOrgPolicy(root, note, options.siblingsAreTheOrg ?? false),
     privateVulnerabilityReporting: unavailable(NEEDS_API),
     dependabotAlerts: unavailable(NEEDS_API),
-    dependencyUpdatePullRequests: unavailable(NEEDS_API),
+    pullRequests: unavailable(NEEDS_API),
     branchProtection: unavailable(NEEDS_API),
     commits: history.commits,
     releases: history.releases,
@@ -136,20 +194,34 @@ async function walk(root: string): Promise<string[]> {
 }
 
 /**
- * The posture-relevant files' texts, through the bounded reader: only regular
- * files (the walk lists no other, and the reader checks again on the opened
- * file), at most MAX_FILE_BYTES. A file that is not read, or is not valid
- * UTF-8 (read with replacement characters, so its workflow is still seen), is
- * a note.
+ * The posture files' texts (chosen by posture-files.ts, as the GitHub
+ * collector chooses them), through the bounded reader: only regular files (the
+ * walk lists no other, and the reader checks again on the opened file), at
+ * most MAX_POSTURE_FILE_BYTES. A file that is not read, or is not valid UTF-8
+ * (read with replacement characters, so its workflow is still seen), is a note.
  */
 async function readRelevantFiles(root: string, paths: readonly string[], note: (message: string, path: string) => void): Promise<RepoFile[]> {
-  const files: RepoFile[] = [];
+  const entries: { path: string; size: number }[] = [];
   for (const path of paths) {
-    if (!isPostureRelevantPath(path)) continue;
+    // Sizes only for the candidates: selectPostureFiles looks at nothing else.
+    if (!isPostureFile(path)) continue;
+    const info = await lstat(join(root, path)).catch(() => null);
+    entries.push({ path, size: info?.size ?? 0 });
+  }
+  const selection = selectPostureFiles(entries);
+  for (const entry of selection.tooLarge) {
+    const full = join(root, entry.path);
+    note(`${full}: not read: is larger than ${MAX_POSTURE_FILE_BYTES} bytes, the limit for a posture file`, full);
+  }
+  if (selection.beyondLimit.length > 0) {
+    note(`${root}: ${selection.beyondLimit.length} posture file(s) not read: at most ${MAX_POSTURE_FILES} are read per repository, configuration first`, root);
+  }
+  const files: RepoFile[] = [];
+  for (const { path } of selection.read) {
     const full = join(root, path);
     let bytes: Buffer;
     try {
-      bytes = await readInputBytes(full, { maxBytes: MAX_FILE_BYTES });
+      bytes = await readInputBytes(full, { maxBytes: MAX_POSTURE_FILE_BYTES });
     } catch (error) {
       note(`${full}: not read: ${(error as Error).message}`, full);
       continue;
@@ -178,12 +250,12 @@ function verifiedFromSignature(code: string): boolean | undefined {
 
 function commitFact(sha: string, date: string, author: string, signature: string): CommitFact {
   const verified = verifiedFromSignature(signature);
-  return verified === undefined ? { sha, date, author } : { sha, date, author, verified };
+  return verified === undefined ? { sha, date: isoDate(date), author } : { sha, date: isoDate(date), author, verified };
 }
 
-/** Newest first, as RepoFacts wants; tags without a date sort last. */
-function newestFirst(releases: ReleaseFact[]): ReleaseFact[] {
-  return releases.sort((a, b) => (Date.parse(b.date) || 0) - (Date.parse(a.date) || 0));
+/** Newest first, as RepoFacts wants (a stable sort: ties keep their order); tags without a date sort last. */
+function newestFirst<Dated extends { date: string }>(entries: Dated[]): Dated[] {
+  return entries.sort((a, b) => (Date.parse(b.date) || 0) - (Date.parse(a.date) || 0));
 }
 
 /** git without credentials from the environment: it never needs them for reading local history. */
@@ -201,7 +273,8 @@ async function git(root: string, args: string[]): Promise<string> {
 async function gitHistory(root: string): Promise<History> {
   let commits: Fact<CommitFact[]>;
   try {
-    const log = await git(root, ['log', `-n${COMMIT_LIMIT}`, '--format=%H%x1f%aI%x1f%an%x1f%G?']);
+    // The committer date, as GitHub's `committedDate` (a rebased commit keeps its old author date).
+    const log = await git(root, ['log', `-n${COMMITS_PER_REPOSITORY}`, '--format=%H%x1f%cI%x1f%an%x1f%G?']);
     commits = known(
       log
         .split('\n')
@@ -218,7 +291,7 @@ async function gitHistory(root: string): Promise<History> {
   }
   let releases: Fact<ReleaseFact[]>;
   try {
-    const refs = await git(root, ['for-each-ref', '--sort=-creatordate', `--count=${TAG_LIMIT}`, '--format=%(refname:short)%1f%(creatordate:iso-strict)', 'refs/tags']);
+    const refs = await git(root, ['for-each-ref', '--sort=-creatordate', `--count=${RELEASES_PER_REPOSITORY}`, '--format=%(refname:short)%1f%(creatordate:iso-strict)', 'refs/tags']);
     releases = known(
       newestFirst(
         refs
@@ -226,7 +299,7 @@ async function gitHistory(root: string): Promise<History> {
           .filter((line) => line.length > 0)
           .map((line) => {
             const [tag = '', date = ''] = line.split('\x1f');
-            return { tag, date };
+            return { tag, date: isoDate(date) };
           }),
       ),
     );
@@ -298,17 +371,21 @@ async function factsFileHistory(root: string): Promise<History> {
   });
   const releases = parsed.data.tags.flatMap((entry) => {
     const tag = GitFactsTagSchema.safeParse(entry);
-    return tag.success ? [{ tag: tag.data.name, date: tag.data.date }] : [];
+    return tag.success ? [{ tag: tag.data.name, date: isoDate(tag.data.date) }] : [];
   });
-  commits.sort((a, b) => (Date.parse(b.date) || 0) - (Date.parse(a.date) || 0));
-  return { commits: known(commits), releases: known(newestFirst(releases)) };
+  return { commits: known(newestFirst(commits).slice(0, COMMITS_PER_REPOSITORY)), releases: known(newestFirst(releases).slice(0, RELEASES_PER_REPOSITORY)) };
 }
 
-/** The org's default SECURITY.md from a sibling `<org>/.github` checkout, when there is one. */
-async function siblingOrgPolicy(root: string, note: (message: string, path: string) => void): Promise<Fact<RepoFile | null>> {
+/**
+ * The org's default SECURITY.md from a sibling `<org>/.github` checkout, when
+ * there is one; none (known) for the `.github` checkout itself (its policy is
+ * its own), or when the siblings are known to be the whole organisation.
+ */
+async function siblingOrgPolicy(root: string, note: (message: string, path: string) => void, siblingsAreTheOrg: boolean): Promise<Fact<RepoFile | null>> {
   const sibling = join(dirname(root), '.github');
-  if (sibling === root || !(await exists(sibling))) {
-    return unavailable(`${NEEDS_API}, or a checkout of the org's .github repository beside this one`);
+  if (sibling === root) return known(null);
+  if (!(await exists(sibling))) {
+    return siblingsAreTheOrg ? known(null) : unavailable(`${NEEDS_API}, or a checkout of the org's .github repository beside this one`);
   }
   for (const candidate of ['SECURITY.md', '.github/SECURITY.md', 'docs/SECURITY.md']) {
     const names = await readdir(join(sibling, dirname(candidate))).catch(() => [] as string[]);
@@ -317,7 +394,7 @@ async function siblingOrgPolicy(root: string, note: (message: string, path: stri
     const full = join(sibling, dirname(candidate), name);
     let text: string;
     try {
-      text = await readInputText(full, { maxBytes: MAX_FILE_BYTES });
+      text = await readInputText(full, { maxBytes: MAX_POSTURE_FILE_BYTES });
     } catch (error) {
       note(`${full}: not read: ${(error as Error).message}`, full);
       continue;

@@ -5,6 +5,7 @@ import { MockAgent } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../http/client.js';
 import { createGithubRefResolver } from './ref-resolver.js';
+import { openHttpCache } from '../../store/http-cache.js';
 
 const API = 'https://api.github.test';
 const TOKEN = 'ghp_abcdefghijklmnopqrstuvwxyz0123456789';
@@ -22,7 +23,7 @@ afterEach(async () => {
 });
 
 function resolver() {
-  const http = createHttpClient({ dispatcher: agent, cachePath: null, retry: { retries: 0 }, sleep: async () => {} });
+  const http = createHttpClient({ dispatcher: agent, retry: { retries: 0 }, sleep: async () => {} });
   return createGithubRefResolver({ http, apiUrl: API, token: TOKEN });
 }
 
@@ -53,11 +54,11 @@ describe('createGithubRefResolver', () => {
     const directory = mkdtempSync(join(tmpdir(), 'chainwatch-ref-'));
     try {
       const cachePath = join(directory, 'http-cache.sqlite');
-      const online = createHttpClient({ dispatcher: agent, cachePath, retry: { retries: 0 }, sleep: async () => {} });
+      const online = createHttpClient({ dispatcher: agent, openCache: () => openHttpCache(cachePath), retry: { retries: 0 }, sleep: async () => {} });
       agent.get(API).intercept({ path: '/repos/o/r/git/ref/tags/v1', method: 'GET' }).reply(200, '<html>Sign in to the hotel Wi-Fi</html>', { headers: { 'content-type': 'text/html', 'cache-control': 'max-age=3600' } });
       expect(await createGithubRefResolver({ http: online, apiUrl: API, token: TOKEN }).resolve('o', 'r', 'v1')).toMatchObject({ resolved: false });
       await online.close();
-      const offline = createHttpClient({ dispatcher: agent, cachePath, offline: true, retry: { retries: 0 }, sleep: async () => {} });
+      const offline = createHttpClient({ dispatcher: agent, openCache: () => openHttpCache(cachePath), offline: true, retry: { retries: 0 }, sleep: async () => {} });
       const answer = await createGithubRefResolver({ http: offline, apiUrl: API, token: TOKEN }).resolve('o', 'r', 'v1');
       await offline.close();
       // Replayed, it would read "answered without a git object"; not cached, the offline run has nothing to answer with.

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { lines, orgFacts, repoFacts } from '../posture-testing.fixture.js';
+import { botPullRequests, lines, orgFacts, repoFacts } from '../posture-testing.fixture.js';
 import { known, unavailable, type Finding, type OrgFacts, type ProbeOutcome, type RepoFacts } from '../types.js';
 import { DEFAULT_POSTURE_SETTINGS, ORG_PROBES, REPO_PROBES, type OrgProbeId, type ProbeContext, type RepoProbeAnswers, type RepoProbeId } from './index.js';
 
 const context: ProbeContext = { now: new Date('2026-09-01T00:00:00Z'), settings: DEFAULT_POSTURE_SETTINGS };
+const { dependencyUpdatesGetMerged } = REPO_PROBES;
 
 function run<Id extends RepoProbeId>(id: Id, facts: RepoFacts): RepoProbeAnswers[Id] {
   return REPO_PROBES[id].run(facts, context) as RepoProbeAnswers[Id];
@@ -93,11 +94,23 @@ describe('dependency-update probes', () => {
   });
 
   it.each([
-    { prs: { opened: 0, merged: 0, stale: 0 }, outcome: 'not-applicable' },
-    { prs: { opened: 10, merged: 8, stale: 2 }, outcome: 'true' },
-    { prs: { opened: 10, merged: 1, stale: 6 }, outcome: 'false' },
-  ])('dependencyUpdatesGetMerged $prs', ({ prs, outcome }) => {
-    expect(run('dependencyUpdatesGetMerged', repoFacts({}, { dependencyUpdatePullRequests: known(prs) })).outcome).toBe(outcome);
+    { prs: { others: 4 }, outcome: 'not-applicable', evidence: { opened: 0, merged: 0, stale: 0 } },
+    { prs: { merged: 8, stale: 2 }, outcome: 'true', evidence: { opened: 10, merged: 8, stale: 2 } },
+    { prs: { merged: 1, stale: 6, fresh: 3, others: 2 }, outcome: 'false', evidence: { opened: 10, merged: 1, stale: 6 } },
+  ])('dependencyUpdatesGetMerged $prs', ({ prs, outcome, evidence }) => {
+    const result = run('dependencyUpdatesGetMerged', repoFacts({}, { pullRequests: known(botPullRequests(prs, '2026-09-01T00:00:00Z')) }));
+    expect([result.outcome, result.evidence]).toEqual([outcome, evidence]);
+  });
+
+  it('dependencyUpdatesGetMerged takes the stale age from the settings, not from the collector', () => {
+    const facts = repoFacts({}, { pullRequests: known(botPullRequests({ merged: 1, stale: 3 }, '2026-09-01T00:00:00Z')) });
+    // The open ones are 60 days old: stale at the default 30 days, not at 90.
+    expect(dependencyUpdatesGetMerged.run(facts, context).outcome).toBe('false');
+    expect(dependencyUpdatesGetMerged.run(facts, { ...context, settings: { ...DEFAULT_POSTURE_SETTINGS, stalePullRequestDays: 90 } }).evidence).toEqual({ opened: 4, merged: 1, stale: 0 });
+  });
+
+  it('dependencyUpdatesGetMerged is not-available without pull requests (a local checkout)', () => {
+    expect(run('dependencyUpdatesGetMerged', repoFacts()).outcome).toBe('not-available');
   });
 });
 
@@ -509,7 +522,7 @@ describe('what the reports show of each probe', () => {
     ['hasDependabotAlerts', repoFacts({}, { dependabotAlerts: known(false) }), 'false', [{ message: 'Dependabot alerts are turned off', fix: 'Settings → Code security → enable Dependabot alerts (and security updates).' }]],
     [
       'dependencyUpdatesGetMerged',
-      repoFacts({}, { dependencyUpdatePullRequests: known({ opened: 9, merged: 1, stale: 5 }) }),
+      repoFacts({}, { pullRequests: known(botPullRequests({ merged: 1, stale: 5, fresh: 3 }, '2026-09-01T00:00:00Z')) }),
       'false',
       [{ message: '5 update pull request(s) went stale while 1 were merged (of 9 opened)', fix: 'Group updates (Dependabot `groups:`), auto-merge patch updates that pass CI, and close what will never be merged.' }],
     ],

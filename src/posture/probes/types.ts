@@ -27,6 +27,8 @@ export interface PostureSettings {
   inactiveAfterDays: number;
   /** An org member with no activity for this long is inactive. */
   inactiveMemberDays: number;
+  /** An update bot's pull request open for longer than this is stale. */
+  stalePullRequestDays: number;
 }
 
 export const DEFAULT_POSTURE_SETTINGS: PostureSettings = {
@@ -34,6 +36,7 @@ export const DEFAULT_POSTURE_SETTINGS: PostureSettings = {
   recentReleaseDays: 365,
   inactiveAfterDays: 365,
   inactiveMemberDays: 180,
+  stalePullRequestDays: 30,
 };
 
 /** Probes are pure: "now" and the thresholds come in, never from the system clock. */

@@ -1,4 +1,4 @@
-import type { DependencyUpdatePullRequests } from '../../types.js';
+import { daysSince } from '../common/dates.js';
 import { answer, type ProbeMetadata, type RepoProbe } from '../types.js';
 
 const metadata: ProbeMetadata = {
@@ -9,15 +9,32 @@ const metadata: ProbeMetadata = {
   needs: 'api',
 };
 
-export type DependencyUpdatesGetMergedEvidence = Partial<DependencyUpdatePullRequests>;
+/** Dependabot and Renovate as GitHub names them (GraphQL gives app bots without `[bot]`, REST with it). */
+const UPDATE_BOTS: ReadonlySet<string> = new Set(['dependabot', 'dependabot[bot]', 'dependabot-preview', 'dependabot-preview[bot]', 'renovate', 'renovate[bot]', 'renovate-bot']);
+
+export interface DependencyUpdatesGetMergedEvidence {
+  /** Update-bot pull requests among those the source gave. */
+  readonly opened?: number;
+  readonly merged?: number;
+  /** Still open after `stalePullRequestDays`. */
+  readonly stale?: number;
+}
 
 export const dependencyUpdatesGetMerged: RepoProbe<DependencyUpdatesGetMergedEvidence> = {
   metadata,
-  run(facts) {
+  run(facts, context) {
     const id = metadata.id;
-    const prs = facts.dependencyUpdatePullRequests;
-    if (!prs.available) return answer(id, 'not-available', [{ message: prs.reason }]);
-    const { opened, merged, stale } = prs.value;
+    const pulls = facts.pullRequests;
+    if (!pulls.available) return answer(id, 'not-available', [{ message: pulls.reason }]);
+    let opened = 0;
+    let merged = 0;
+    let stale = 0;
+    for (const pull of pulls.value) {
+      if (!UPDATE_BOTS.has(pull.author)) continue;
+      opened++;
+      if (pull.state === 'merged') merged++;
+      else if (pull.state === 'open' && (daysSince(pull.createdAt, context.now) ?? 0) > context.settings.stalePullRequestDays) stale++;
+    }
     const evidence = { opened, merged, stale };
     if (opened === 0) return answer(id, 'not-applicable', [], evidence);
     if (stale > merged) {

@@ -1,9 +1,11 @@
 import { parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { githubGraphqlSchema, queryCost } from '../../../test/fake-github/graphql.js';
-import { blobsQuery, ORG_MEMBERS_QUERY, ORG_REPOSITORIES_QUERY, REPOSITORY_PAGE_SIZE, REPOSITORY_QUERY } from './github-queries.js';
+import { githubGraphqlSchema, queryCost } from '../../../../../test/fake-github/graphql.js';
+import { COMMITS_PER_REPOSITORY, RELEASES_PER_REPOSITORY } from '../../history.js';
+import { blobsQuery, ORG_MEMBERS_QUERY, ORG_REPOSITORIES_QUERY, REPOSITORY_PAGE_SIZE, REPOSITORY_QUERY } from './queries.js';
 
-const variables = { org: 'jupyter', pageSize: REPOSITORY_PAGE_SIZE, commits: 30, releases: 10, pullRequests: 30, withOrg: true };
+// The history both collectors read (history.ts): its depth does not change the cost.
+const variables = { org: 'jupyter', pageSize: REPOSITORY_PAGE_SIZE, commits: COMMITS_PER_REPOSITORY, releases: RELEASES_PER_REPOSITORY, pullRequests: 30, withOrg: true };
 
 describe('the collector GraphQL', () => {
   it.each([

@@ -1,6 +1,6 @@
 /**
  * The GraphQL the GitHub collector sends, and zod schemas of the answers
- * (only the fields it reads; STYLE rule 2). github-queries.test.ts validates
+ * (only the fields it reads; STYLE rule 2). queries.test.ts validates
  * every query against GitHub's published schema.
  *
  * Cost (GitHub's rule: each connection's requests, multiplied by the `first`
@@ -174,7 +174,8 @@ export const GraphqlEnvelopeSchema = z.object({
   errors: z.array(z.unknown()).optional(),
 });
 
-export const RateLimitSchema = z.object({ cost: z.number(), remaining: z.number(), resetAt: z.string() });
+/** Only the cost is read: the rate-limit headers say the rest. */
+export const RateLimitSchema = z.object({ cost: z.number() });
 
 const BlobTextSchema = z.object({ text: z.string().nullable().optional() }).nullable();
 
