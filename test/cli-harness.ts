@@ -1,12 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { main } from '../src/cli/main.js';
 import type { CliIo } from '../src/cli/io.js';
-
-/** The repository's shared test data (read-only; the product never needs it). */
-export const sharedData = resolve(import.meta.dirname, '../../shared/data');
 
 export interface CliRun {
   code: number;

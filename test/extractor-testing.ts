@@ -2,7 +2,7 @@
  * What every extractor test needs: the shared fixtures, expected-package
  * builders, a result summary to compare, the "damaged real file" arbitrary and
  * the well-formedness checks the fuzz tests assert. Test-only: the product never
- * reads ../shared/data.
+ * reads ../shared/data (suites that do are declared with describeWithSharedData).
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -11,13 +11,11 @@ import { expect } from 'vitest';
 import type { ErrorCode } from '../src/core/errors.js';
 import type { Ecosystem } from '../src/core/package.js';
 import type { ExtractedPackage, ExtractResult, Extractor } from '../src/extractors/types.js';
-
-/** The repository's shared test data: `../shared/data` beside the checkout. */
-export const sharedDataDirectory = resolve(import.meta.dirname, '../../shared/data');
+import { sharedData } from './shared-data.js';
 
 /** A file under shared/data, as text. */
 export function readSharedFile(relativePath: string): string {
-  return readFileSync(resolve(sharedDataDirectory, relativePath), 'utf8');
+  return readFileSync(resolve(sharedData, relativePath), 'utf8');
 }
 
 export interface FixtureFolder {
@@ -28,7 +26,7 @@ export interface FixtureFolder {
 
 /** One fixture folder under shared/data, e.g. `fixtureFolder('lockfiles/python/uvlock')`. */
 export function fixtureFolder(folder: string): FixtureFolder {
-  const directory = resolve(sharedDataDirectory, folder);
+  const directory = resolve(sharedData, folder);
   return {
     path: (name) => resolve(directory, name),
     read: (name) => readFileSync(resolve(directory, name), 'utf8'),

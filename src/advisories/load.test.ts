@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { strToU8, zipSync, type Zippable } from 'fflate';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildZip, overlappingBomb } from '../core/zip.fixture.js';
@@ -21,8 +20,9 @@ import {
   type LoadResult,
 } from './load.js';
 import type { OsvRecord } from './types.js';
+import { describeWithSharedData, sharedDataPath } from '../../test/shared-data.js';
 
-const sharedOsv = fileURLToPath(new URL('../../../shared/data/osv', import.meta.url));
+const sharedOsv = sharedDataPath('osv');
 const GHSA_IDS = ['GHSA-4952-p58q-6crx', 'GHSA-4m77-cmpx-vjc4', 'GHSA-hrw6-wg82-cm62'];
 
 function ghsaText(id: string): string {
@@ -59,7 +59,7 @@ describe('advisoryFormatOf', () => {
   });
 });
 
-describe('loadAdvisoryDirectory on the shared OSV data', () => {
+describeWithSharedData('loadAdvisoryDirectory on the shared OSV data', () => {
   let inThread: LoadResult;
   beforeAll(async () => {
     inThread = await loadAdvisoryDirectory(sharedOsv, { workers: 0 });
@@ -148,7 +148,7 @@ function relativeErrors(result: LoadResult, root: string): string[] {
   return result.errors.map((error) => `${error.code} ${path.relative(root, error.location!.path)}:${error.location!.line}: ${error.message}`);
 }
 
-describe('loadAdvisoryDirectory on bad input', () => {
+describeWithSharedData('loadAdvisoryDirectory on bad input', () => {
   it('reports each bad file with its line and loads the rest', async () => {
     const root = tempDir();
     writeTree(root, {
@@ -219,7 +219,7 @@ function exportZip(extra: Zippable = {}): Uint8Array {
   return zipSync({ ...files, ...extra });
 }
 
-describe('loadAdvisoryZip', () => {
+describeWithSharedData('loadAdvisoryZip', () => {
   it('loads the flat <ID>.json entries and names bad ones archive!/entry', async () => {
     const file = path.join(tempDir(), 'all.zip');
     writeFileSync(file, exportZip({ 'BAD-2.json': strToU8(BAD_FILES['broken/bad-syntax.json']!), 'README.txt': strToU8('hello') }));
@@ -261,14 +261,14 @@ describe('loadAdvisoryZip', () => {
   });
 });
 
-describe('parseAdvisoryText', () => {
+describeWithSharedData('parseAdvisoryText', () => {
   it('strips a byte order mark', () => {
     const result = parseAdvisoryText(`\uFEFF${ghsaText(GHSA_IDS[0]!)}`, 'json', 'x.json');
     expect(result.ok && result.value.id).toBe(GHSA_IDS[0]);
   });
 });
 
-describe('importAdvisories', () => {
+describeWithSharedData('importAdvisories', () => {
   it('imports a directory tree in one go and reports its bad files', async () => {
     const root = tempDir();
     writeTree(root, {

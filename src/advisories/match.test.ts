@@ -1,24 +1,26 @@
 import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import type { Ecosystem } from '../core/package.js';
 import { npmScheme } from '../ecosystems/npm/version.js';
 import { pypiScheme } from '../ecosystems/pypi/version.js';
 import type { VersionScheme } from '../ecosystems/types.js';
-import { compileRecords, createPackageMatcher, isAffected, matchPackage, matchPackageWithWarnings, representativeId } from './match.js';
-import type { MatchWarning } from './match.js';
+import { compileRecords, createPackageMatcher, matchPackageWithWarnings, representativeId } from './match.js';
+import type { CompiledRecords, MatchInput, MatchWarning } from './match.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
-import type { OsvAffected, OsvEvent, OsvRange, OsvRecord } from './types.js';
+import type { Finding, OsvAffected, OsvEvent, OsvRange, OsvRecord } from './types.js';
+import { describeWithSharedData, sharedDataPath } from '../../test/shared-data.js';
 
-const osvData = new URL('../../../shared/data/osv/', import.meta.url);
+const osvData = sharedDataPath('osv');
 
 function loadRecord(relativePath: string): OsvRecord {
-  const text = readFileSync(new URL(relativePath, osvData), 'utf8');
+  const text = readFileSync(join(osvData, relativePath), 'utf8');
   return (relativePath.endsWith('.json') ? JSON.parse(text) : parseYaml(text)) as OsvRecord;
 }
 
 function loadPypaFolder(name: string): OsvRecord[] {
-  const folder = new URL(`pypa/vulns/${name}/`, osvData);
+  const folder = join(osvData, 'pypa', 'vulns', name);
   return readdirSync(folder)
     .filter((file) => file.endsWith('.yaml'))
     .sort()
@@ -37,6 +39,18 @@ function affects(ecosystem: string, name: string, ranges: OsvRange[], versions?:
 
 function ecosystemRange(...events: OsvEvent[]): OsvRange {
   return { type: 'ECOSYSTEM', events };
+}
+
+/** The findings alone (the warnings have tests of their own). */
+function matchPackage(target: MatchInput, records: CompiledRecords | readonly OsvRecord[]): Finding[] {
+  return matchPackageWithWarnings(target, records).findings;
+}
+
+/** Whether one `affected[]` entry, whatever package it names, affects `version`: matched as the only entry of a record. */
+function isAffected(version: string, affected: OsvAffected, scheme: VersionScheme, options: { commit?: string } = {}): boolean {
+  const entry = { ...affected, package: { ecosystem: scheme.ecosystem, name: 'x' } };
+  const target = { ecosystem: scheme.ecosystem, name: 'x', version, ...options };
+  return matchPackage(target, compileRecords([record('TEST-ENTRY', [entry])], scheme)).length > 0;
 }
 
 function idsOf(ecosystem: Ecosystem, name: string, version: string, records: OsvRecord[], scheme: VersionScheme, commit?: string): string[] {
@@ -544,7 +558,7 @@ describe('records of hostile size', () => {
  * Real records from the PyPA advisory database and GitHub's. Expected outcomes
  * were decided by reading each record's ranges (quoted in the comments).
  */
-describe('real records: jupyter-server', () => {
+describeWithSharedData('real records: jupyter-server', () => {
   // PYSEC-2020-234 fixed 1.0.6; PYSEC-2020-50 fixed 1.1.1; PYSEC-2022-179 fixed 1.15.4;
   // PYSEC-2022-211 fixed 1.17.0; PYSEC-2023-155 and -157 fixed 2.7.2 (aliases GHSA-r726..., GHSA-64x5...);
   // GHSA-hrw6-wg82-cm62 names "jupyter_server", fixed 2.14.1. All introduced at 0.
@@ -614,7 +628,7 @@ describe('real records: jupyter-server', () => {
   });
 });
 
-describe('real records: jupyterlab, where PyPA and GitHub describe one vulnerability', () => {
+describeWithSharedData('real records: jupyterlab, where PyPA and GitHub describe one vulnerability', () => {
   // PYSEC-2021-130 (aliases GHSA-4952-p58q-6crx): one ECOSYSTEM range, introduced 0/2/2.3/3/3.1,
   // fixed 1.2.21/2.2.10/2.3.2/3.0.17/3.1.4. GHSA-4952-p58q-6crx: the same intervals as five affected entries.
   // GHSA-4m77-cmpx-vjc4: introduced 4.0.0, fixed 4.0.11.
@@ -652,7 +666,7 @@ describe('real records: jupyterlab, where PyPA and GitHub describe one vulnerabi
   });
 });
 
-describe('real records: notebook', () => {
+describeWithSharedData('real records: notebook', () => {
   const records = [...loadPypaFolder('notebook'), loadRecord('ghsa/GHSA-4952-p58q-6crx.json'), loadRecord('ghsa/GHSA-4m77-cmpx-vjc4.json')];
 
   it.each([
@@ -672,7 +686,7 @@ describe('real records: notebook', () => {
   });
 });
 
-describe('real records: jupyterhub, nbconvert, py, redis', () => {
+describeWithSharedData('real records: jupyterhub, nbconvert, py, redis', () => {
   it.each([
     // PYSEC-2021-67: introduced 0, fixed 1.2.0b1 (GHSA-7xx3-qp5w-fw96). PYSEC-2021-386: 1.0.0 to 1.5.0 (GHSA-cw7p-q79f-m2v7).
     { version: '0.9.6', expected: ['GHSA-7xx3-qp5w-fw96'] },

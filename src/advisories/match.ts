@@ -374,19 +374,6 @@ function parseTarget(target: MatchTarget, scheme: VersionScheme): ParsedTarget {
   return { text: target.version, commit, ecosystem: ecosystemVersion, semver, hasVersion: true };
 }
 
-/**
- * Whether `version` is affected according to one `affected[]` entry (its
- * `versions` list and its ranges), regardless of the entry's package name.
- * Parses the entry on every call: for many packages use compileRecords and
- * matchPackage.
- */
-export function isAffected(version: string, affected: OsvAffected, scheme: VersionScheme, options: { commit?: string } = {}): boolean {
-  const entry = compileAffected('', { ...affected, package: { ecosystem: scheme.ecosystem, name: '' } }, scheme, []);
-  if (!entry) return false;
-  const target = parseTarget({ ecosystem: scheme.ecosystem, name: '', version, commit: options.commit }, scheme);
-  return evaluateAffected(entry, target).affected;
-}
-
 /** A package to match: a MatchTarget, optionally with its purl and where it was found (a ScannedPackage fits). */
 export type MatchInput = MatchTarget & { purl?: string; locations?: Location[] };
 
@@ -446,15 +433,6 @@ export function matchPackageWithWarnings(target: MatchInput, records: CompiledRe
   const findings = groupByIdentity(hits).map((group) => toFinding(group, target));
   findings.sort((a, b) => compareText(a.id, b.id));
   return { findings, warnings };
-}
-
-/**
- * matchPackageWithWarnings without the warnings. Raw records are compiled
- * with the target ecosystem's scheme on every call: to match many packages,
- * compile once (compileRecords) or use createPackageMatcher.
- */
-export function matchPackage(target: MatchInput, records: CompiledRecords | readonly OsvRecord[]): Finding[] {
-  return matchPackageWithWarnings(target, records).findings;
 }
 
 function isCompiled(records: CompiledRecords | readonly OsvRecord[]): records is CompiledRecords {

@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { formatIssuePath, parseOsvRecord } from './osv-schema.js';
+import { describeWithSharedData, sharedDataPath } from '../../test/shared-data.js';
 
-const ghsaFile = new URL('../../../shared/data/osv/ghsa/GHSA-4952-p58q-6crx.json', import.meta.url);
-const ghsa = JSON.parse(readFileSync(ghsaFile, 'utf8')) as Record<string, unknown>;
 const location = { path: 'GHSA-4952-p58q-6crx.json' };
 
 const minimal = { id: 'PYSEC-1', modified: '2024-01-01T00:00:00Z' };
 
-describe('parseOsvRecord', () => {
-  it('accepts a real GitHub advisory unchanged', () => {
+describeWithSharedData('parseOsvRecord on a real GitHub advisory', () => {
+  it('accepts it unchanged', () => {
+    const ghsa = JSON.parse(readFileSync(sharedDataPath('osv', 'ghsa', 'GHSA-4952-p58q-6crx.json'), 'utf8')) as Record<string, unknown>;
     const result = parseOsvRecord(ghsa, location);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
@@ -20,7 +20,9 @@ describe('parseOsvRecord', () => {
     expect(result.value.affected?.[6]?.ranges?.[0]?.events).toEqual([{ introduced: '6.0.0' }, { fixed: '6.4.1' }]);
     expect(result.value.severity).toEqual([{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:H/I:N/A:N' }]);
   });
+});
 
+describe('parseOsvRecord', () => {
   it.each([
     ['no id', { modified: '2024-01-01T00:00:00Z' }, 'id'],
     ['empty id', { id: '', modified: '2024-01-01T00:00:00Z' }, 'id'],

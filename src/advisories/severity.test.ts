@@ -1,14 +1,23 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { computeSeverity, cvss2Level, cvss3Level, levelFromWord, scoreCvss, severityOfRecord } from './severity.js';
+import { cvss2Level, cvss3Level, highestSeverity, levelFromWord, scoreCvss, severityOfRecord } from './severity.js';
 import type { OsvRecord, OsvSeverity, Severity } from './types.js';
+import { describeWithSharedData, sharedDataPath } from '../../test/shared-data.js';
 
-const osvData = new URL('../../../shared/data/osv/', import.meta.url);
+const osvData = sharedDataPath('osv');
 
 function loadRecord(relativePath: string): OsvRecord {
-  const text = readFileSync(new URL(relativePath, osvData), 'utf8');
+  const text = readFileSync(join(osvData, relativePath), 'utf8');
   return (relativePath.endsWith('.json') ? JSON.parse(text) : parseYaml(text)) as OsvRecord;
+}
+
+/** One record with all its affected entries, or the highest over several (as for a merged finding). */
+function computeSeverity(input: OsvRecord | readonly OsvRecord[]): Severity {
+  const records: readonly OsvRecord[] = Array.isArray(input) ? input : [input as OsvRecord];
+  const severities = records.map((one) => severityOfRecord(one, one.affected ?? []));
+  return Array.isArray(input) ? highestSeverity(severities) : severities[0]!;
 }
 
 function record(fields: Partial<OsvRecord>): OsvRecord {
@@ -112,13 +121,7 @@ describe('qualitative bands', () => {
   ] as const)('database word %s is %s', (word, level) => expect(levelFromWord(word)).toBe(level));
 });
 
-describe('computeSeverity', () => {
-  const v2High = { type: 'CVSS_V2', score: 'AV:N/AC:L/Au:N/C:P/I:P/A:P' };
-  const v3Medium = { type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N' };
-  const v3High = { type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N' };
-  const v4Medium = { type: 'CVSS_V4', score: 'CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:L/VI:L/VA:L/SC:N/SI:N/SA:N' };
-  const malformed = { type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L' };
-
+describeWithSharedData('computeSeverity on real records', () => {
   const cases: { name: string; input: OsvRecord | OsvRecord[]; expected: Severity }[] = [
     {
       name: 'real GHSA record: the vector wins over the database word',
@@ -135,6 +138,26 @@ describe('computeSeverity', () => {
       input: loadRecord('pypa/vulns/jupyter-server/PYSEC-2022-179.yaml'),
       expected: { level: 'unknown', source: 'none' },
     },
+    {
+      name: 'several real records and an empty one: the highest',
+      input: [loadRecord('pypa/vulns/jupyter-server/PYSEC-2023-155.yaml'), loadRecord('ghsa/GHSA-hrw6-wg82-cm62.json'), record({})],
+      expected: { level: 'high', score: 7.5, vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N', source: 'CVSS_V3' },
+    },
+  ];
+
+  it.each(cases)('$name', ({ input, expected }) => {
+    expect(computeSeverity(input)).toEqual(expected);
+  });
+});
+
+describe('computeSeverity', () => {
+  const v2High = { type: 'CVSS_V2', score: 'AV:N/AC:L/Au:N/C:P/I:P/A:P' };
+  const v3Medium = { type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N' };
+  const v3High = { type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N' };
+  const v4Medium = { type: 'CVSS_V4', score: 'CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:L/VI:L/VA:L/SC:N/SI:N/SA:N' };
+  const malformed = { type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L' };
+
+  const cases: { name: string; input: OsvRecord | OsvRecord[]; expected: Severity }[] = [
     {
       name: 'GHSA word alone: MODERATE is medium',
       input: record({ database_specific: { severity: 'MODERATE' } }),
@@ -184,11 +207,6 @@ describe('computeSeverity', () => {
       name: 'Ubuntu-type severity entry is a database word',
       input: record({ severity: [{ type: 'Ubuntu', score: 'medium' }] }),
       expected: { level: 'medium', source: 'database' },
-    },
-    {
-      name: 'several records: the highest',
-      input: [loadRecord('pypa/vulns/jupyter-server/PYSEC-2023-155.yaml'), loadRecord('ghsa/GHSA-hrw6-wg82-cm62.json'), record({})],
-      expected: { level: 'high', score: 7.5, vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N', source: 'CVSS_V3' },
     },
     {
       name: 'several records, one only with a word: the word can win',

@@ -150,25 +150,13 @@ export function levelFromWord(word: unknown): SeverityLevel | null {
 }
 
 /**
- * The severity of one record, or the highest over several records (as for a
- * merged finding). For one record: the newest CVSS version present among the
- * record-level and affected-level `severity[]` entries decides (the highest
- * score if that version appears more than once); without a usable vector, the
- * database's own word; otherwise `{ level: 'unknown', source: 'none' }`.
- */
-export function computeSeverity(input: OsvRecord | readonly OsvRecord[]): Severity {
-  if (isRecordList(input)) return highestSeverity(input.map((record) => severityOfRecord(record, record.affected ?? [])));
-  return severityOfRecord(input, input.affected ?? []);
-}
-
-function isRecordList(input: OsvRecord | readonly OsvRecord[]): input is readonly OsvRecord[] {
-  return Array.isArray(input);
-}
-
-/**
- * Like computeSeverity for one record, but only the given `affected` entries'
- * own severity counts (affected-level severity is per package: a record
- * scoring two packages differently must not lend one package's score to the other).
+ * The severity of one record: the newest CVSS version present among the
+ * record-level and the given `affected` entries' `severity[]` decides (the
+ * highest score if that version appears more than once); without a usable
+ * vector, the database's own word; otherwise `{ level: 'unknown', source: 'none' }`.
+ * Only the given `affected` entries count (affected-level severity is per
+ * package: a record scoring two packages differently must not lend one
+ * package's score to the other).
  */
 export function severityOfRecord(record: OsvRecord, affected: readonly OsvAffected[]): Severity {
   const entries: OsvSeverity[] = [...asArray(record.severity)];

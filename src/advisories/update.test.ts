@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { strToU8, zipSync, type Zippable } from 'fflate';
 import { MockAgent } from 'undici';
 import { parse as parseYaml } from 'yaml';
@@ -16,15 +15,14 @@ import {
   DEFAULT_OSV_BASE_URL,
   parseModifiedIndex,
   readUpdateState,
-  redactUrl,
   resolveOsvBaseUrl,
-  retryAfterMs,
   updateAdvisoryDatabase,
   type UpdateOptions,
   type UpdateResult,
 } from './update.js';
+import { describeWithSharedData, sharedDataPath } from '../../test/shared-data.js';
 
-const sharedOsv = fileURLToPath(new URL('../../../shared/data/osv', import.meta.url));
+const sharedOsv = sharedDataPath('osv');
 
 function ghsa(id: string): OsvRecord {
   return JSON.parse(readFileSync(path.join(sharedOsv, 'ghsa', `${id}.json`), 'utf8')) as OsvRecord;
@@ -34,14 +32,6 @@ function pypa(folder: string, id: string): OsvRecord {
 }
 
 // Real records from ../shared/data/osv (CC-BY-4.0: github/advisory-database, pypa/advisory-database).
-const GHSA_4952 = ghsa('GHSA-4952-p58q-6crx');
-const GHSA_4M77 = ghsa('GHSA-4m77-cmpx-vjc4');
-const GHSA_HRW6 = ghsa('GHSA-hrw6-wg82-cm62');
-const AIOHTTP = pypa('aiohttp', 'PYSEC-2021-76');
-const JUPYTER_SERVER = pypa('jupyter-server', 'PYSEC-2022-211');
-const REDIS_WITHDRAWN = pypa('redis', 'PYSEC-2023-73');
-const SEED = [GHSA_4952, GHSA_4M77, GHSA_HRW6, AIOHTTP, JUPYTER_SERVER];
-
 const ORIGIN = 'https://osv.test';
 const BASE_URL = `${ORIGIN}/exports`;
 const CLOCK = fixedClock('2025-01-01T00:00:00Z');
@@ -127,12 +117,6 @@ function fingerprint(): { sha256: string; records: number } {
   }
 }
 
-async function seed(): Promise<void> {
-  serve('/PyPI/all.zip', 200, exportZip(SEED));
-  const result = await update(options());
-  expect(result.ecosystems[0]?.reachable).toBe(true);
-}
-
 function readStore<T>(read: (store: ReturnType<typeof openSqliteStore>) => T): T {
   const store = openSqliteStore(storePath, { readonly: true });
   try {
@@ -142,7 +126,22 @@ function readStore<T>(read: (store: ReturnType<typeof openSqliteStore>) => T): T
   }
 }
 
-describe('updateAdvisoryDatabase', () => {
+describeWithSharedData('updateAdvisoryDatabase', () => {
+  // Real records from the shared data, read only when the suite runs.
+  const GHSA_4952 = ghsa('GHSA-4952-p58q-6crx');
+  const GHSA_4M77 = ghsa('GHSA-4m77-cmpx-vjc4');
+  const GHSA_HRW6 = ghsa('GHSA-hrw6-wg82-cm62');
+  const AIOHTTP = pypa('aiohttp', 'PYSEC-2021-76');
+  const JUPYTER_SERVER = pypa('jupyter-server', 'PYSEC-2022-211');
+  const REDIS_WITHDRAWN = pypa('redis', 'PYSEC-2023-73');
+  const SEED = [GHSA_4952, GHSA_4M77, GHSA_HRW6, AIOHTTP, JUPYTER_SERVER];
+
+  async function seed(): Promise<void> {
+    serve('/PyPI/all.zip', 200, exportZip(SEED));
+    const result = await update(options());
+    expect(result.ecosystems[0]?.reachable).toBe(true);
+  }
+
   it('downloads all.zip the first time and records the cursor', async () => {
     serve('/PyPI/all.zip', 200, exportZip(SEED));
     const events = collectingSink();
@@ -460,20 +459,6 @@ describe('parseModifiedIndex', () => {
   });
 });
 
-describe('retryAfterMs', () => {
-  const now = new Date('2025-01-01T00:00:00Z');
-  it.each([
-    ['120', 120_000],
-    ['0', 0],
-    ['Wed, 01 Jan 2025 00:00:30 GMT', 30_000],
-    ['Tue, 31 Dec 2024 23:00:00 GMT', 0],
-    ['soon', null],
-    [undefined, null],
-  ])('%s → %s', (header, expected) => {
-    expect(retryAfterMs(header, now)).toBe(expected);
-  });
-});
-
 describe('resolveOsvBaseUrl', () => {
   it.each([
     [{ flag: 'https://flag.test', config: 'https://config.test', env: { CHAINWATCH_OSV_URL: 'https://env.test' } }, 'https://flag.test'],
@@ -482,15 +467,5 @@ describe('resolveOsvBaseUrl', () => {
     [{ flag: ' ', env: { CHAINWATCH_OSV_URL: '' } }, DEFAULT_OSV_BASE_URL],
   ])('%j → %s', (sources, expected) => {
     expect(resolveOsvBaseUrl(sources)).toBe(expected);
-  });
-});
-
-describe('redactUrl', () => {
-  it.each([
-    ['https://osv.test/PyPI/all.zip', 'https://osv.test/PyPI/all.zip'],
-    ['https://me:pw@osv.test/x?token=abc&b=1', 'https://***:***@osv.test/x?token=***&b=***'],
-    ['not a url', '<unparseable URL>'],
-  ])('%s → %s', (url, expected) => {
-    expect(redactUrl(url)).toBe(expected);
   });
 });

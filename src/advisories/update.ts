@@ -54,9 +54,6 @@ export function resolveOsvBaseUrl(
   return DEFAULT_OSV_BASE_URL;
 }
 
-/** Redaction is the HTTP layer's: credentials in the URL (user, password, query values) never reach a message. */
-export { redactUrl } from '../http/redact.js';
-
 
 export interface RetryOptions {
   /** Attempts per request, the first included (default 4). */
@@ -221,16 +218,6 @@ function createUpdateClient(options: UpdateOptions, http: Omit<HttpContext, 'cli
     retryNetworkError: (code) => code !== undefined && TRANSIENT_NETWORK_CODES.has(code),
     perHostConcurrency: Math.max(1, options.concurrency ?? 8),
   });
-}
-
-/** Milliseconds to wait from a Retry-After header (seconds or an HTTP date), or null. */
-export function retryAfterMs(header: string | string[] | undefined, now: Date): number | null {
-  const value = Array.isArray(header) ? header[0] : header;
-  if (value === undefined || value.trim() === '') return null;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const at = Date.parse(value);
-  if (Number.isNaN(at)) return null;
-  return Math.max(0, at - now.getTime());
 }
 
 /**
@@ -517,7 +504,10 @@ export async function updateAdvisoryDatabase(options: UpdateOptions): Promise<Up
   }
 }
 
-/** When each ecosystem was last updated, and up to which record modification. */
+/**
+ * When each ecosystem was last updated, and up to which record modification.
+ * @internal A test seam: the tests read back the cursor an update wrote.
+ */
 export function readUpdateState(
   store: Pick<AdvisoryReader, 'getMeta'>,
   ecosystem: string,

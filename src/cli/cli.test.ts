@@ -5,7 +5,8 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli, sharedData, temporaryDirectory } from '../../test/cli-harness.js';
+import { runCli, temporaryDirectory } from '../../test/cli-harness.js';
+import { describeWithSharedData, sharedData } from '../../test/shared-data.js';
 
 const advisories = join(sharedData, 'osv');
 let dir: { path: string; remove(): void };
@@ -29,7 +30,7 @@ interface JsonReport {
   sources: { name: string; reachable: boolean }[];
 }
 
-describe('chainwatch scan', () => {
+describeWithSharedData('chainwatch scan', () => {
   it('finds the advisories of pinned PyPI packages, merged across GHSA/PYSEC/CVE ids, with file and line', async () => {
     write('requirements.txt', '# pins\njupyter_server==1.23.0\nrequests==2.31.0\n');
     const run = await runCli(['scan', '--offline', '--no-local-db', '--advisories', advisories, '--format', 'json', dir.path]);
@@ -126,7 +127,7 @@ describe('chainwatch scan', () => {
   });
 });
 
-describe('chainwatch db', () => {
+describeWithSharedData('chainwatch db', () => {
   it('imports a directory of OSV records into a new database, then scans with it', async () => {
     const db = join(dir.path, 'advisories.sqlite');
     const imported = await runCli(['db', 'import', '--db', db, advisories]);

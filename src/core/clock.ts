@@ -5,6 +5,10 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/**
+ * A clock stopped at `iso`.
+ * @internal A test seam: tests and benchmarks run at a fixed time.
+ */
 export function fixedClock(iso: string): Clock {
   const at = new Date(iso);
   return { now: () => new Date(at) };

@@ -13,6 +13,10 @@ export interface EventSink {
 
 export const silentSink: EventSink = { emit() {} };
 
+/**
+ * A sink that keeps every event.
+ * @internal A test seam: tests read the events a library emitted.
+ */
 export function collectingSink(): EventSink & { events: ChainwatchEvent[] } {
   const events: ChainwatchEvent[] = [];
   return { events, emit: (event) => void events.push(event) };

@@ -63,10 +63,6 @@ export function normalizeName(ecosystem: Ecosystem, name: string): string {
 
 const PURL_TYPE: Record<Ecosystem, string> = { PyPI: 'pypi', npm: 'npm', Debian: 'deb', conda: 'conda' };
 
-export function purlType(ecosystem: Ecosystem): string {
-  return PURL_TYPE[ecosystem];
-}
-
 /** Builds a purl string with the ecosystem's own identity rules. */
 export function toPurl(
   ecosystem: Ecosystem,

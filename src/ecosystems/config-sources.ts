@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import path from 'node:path';
 import { ChainwatchError } from '../core/errors.js';
 
 /**
@@ -92,41 +91,6 @@ function runSystemCommand(command: string, args: readonly string[], options: { c
       resolve({ exitCode: typeof code === 'number' ? code : null, stdout: stdout ?? '', stderr: stderr ?? '' });
     });
   });
-}
-
-/**
- * A memo kept in a small JSON file (e.g. beside the HTTP cache), so a warm run
- * does not spawn npm or Python again; entries older than `maxAgeMs` are asked again.
- */
-export function fileDefaultsMemo(filePath: string, options: { maxAgeMs?: number; now?: () => Date } = {}): DefaultsMemo {
-  const maxAgeMs = options.maxAgeMs ?? 7 * 24 * 3600 * 1000;
-  const now = options.now ?? (() => new Date());
-  function read(): Record<string, { value: string; at: string }> {
-    try {
-      const parsed: unknown = JSON.parse(readFileSync(filePath, 'utf8'));
-      return parsed && typeof parsed === 'object' ? (parsed as Record<string, { value: string; at: string }>) : {};
-    } catch {
-      return {};
-    }
-  }
-  return {
-    get(key) {
-      const entry = read()[key];
-      if (!entry || typeof entry.value !== 'string') return undefined;
-      const age = now().getTime() - Date.parse(entry.at);
-      return Number.isFinite(age) && age >= 0 && age <= maxAgeMs ? entry.value : undefined;
-    },
-    set(key, value) {
-      const entries = read();
-      entries[key] = { value, at: now().toISOString() };
-      try {
-        mkdirSync(path.dirname(filePath), { recursive: true });
-        writeFileSync(filePath, `${JSON.stringify(entries, null, 1)}\n`);
-      } catch {
-        // A memo that cannot be written only costs a spawn next time.
-      }
-    },
-  };
 }
 
 export function configProblem(message: string, filePath: string, line?: number): ChainwatchError {

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MAX_ERRORS_PER_FILE } from './common/result.js';
-import { extractorById } from './index.js';
+import { extractors } from './index.js';
 import type { ExtractResult } from './types.js';
 
 const DEEP = 100_000;
@@ -139,7 +139,7 @@ const formats: Format[] = [
 ];
 
 function extract(format: Format, text: string): ExtractResult {
-  const extractor = extractorById(format.id);
+  const extractor = extractors.find((candidate) => candidate.id === format.id);
   if (!extractor) throw new Error(`no extractor ${format.id}`);
   expect(extractor.detect(format.path)).toBe(true);
   return extractor.extract({ path: format.path, text, readRelated: () => null });

@@ -35,7 +35,3 @@ export const extractors: readonly Extractor[] = [
   condaMeta,
   dpkgStatus,
 ];
-
-export function extractorById(id: string): Extractor | null {
-  return extractors.find((extractor) => extractor.id === id) ?? null;
-}

@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../core/clock.js';
 import { HostError } from '../core/errors.js';
@@ -10,9 +9,10 @@ import { manifestLookupFromDirectory } from './repository.js';
 import type { EcosystemResolution, EcosystemResolver, PackageFacts, ResolvedPackage, RootRequest } from './resolver.js';
 import { parseRoot } from './roots.js';
 import { advisoryLookupFrom } from './signals.js';
+import { itWithSharedData, sharedDataPath } from '../../test/shared-data.js';
 
 const clock = fixedClock('2025-01-01T00:00:00Z');
-const projects = fileURLToPath(new URL('../../../shared/data/projects', import.meta.url));
+const projects = sharedDataPath('projects');
 
 function root(text: string): RootRequest {
   const parsed = parseRoot(text);
@@ -189,7 +189,7 @@ describe('buildGraph', () => {
     expect(graph.nodes[0]).toMatchObject({ root: true, signals: { license: { known: true, value: 'BSD-3-Clause' }, yanked: { known: true, value: false } } });
   });
 
-  it('gives every node its signals: advisories from the matcher, repository confirmed by the manifest', async () => {
+  itWithSharedData('gives every node its signals: advisories from the matcher, repository confirmed by the manifest', async () => {
     const store = openSqliteStore(':memory:');
     store.importRecords([
       {

@@ -172,8 +172,3 @@ function compareSignals(node: GraphNode, previous: GraphNode | null, diff: Graph
     }
   }
 }
-
-/** True when nothing changed. */
-export function isEmptyDiff(diff: GraphDiff): boolean {
-  return Object.values(diff).every((entries: unknown[]) => entries.length === 0);
-}

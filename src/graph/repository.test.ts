@@ -1,8 +1,8 @@
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { declaredName, manifestLookupFromDirectory, pickRepository, readManifests, repositoryConfidence } from './repository.js';
+import { describeWithSharedData, sharedDataPath } from '../../test/shared-data.js';
 
-const projects = fileURLToPath(new URL('../../../shared/data/projects', import.meta.url));
+const projects = sharedDataPath('projects');
 
 describe('pickRepository', () => {
   it('takes the first URL that names a repository', () => {
@@ -29,7 +29,7 @@ describe('declaredName', () => {
   });
 });
 
-describe('manifests of the shared project checkouts', () => {
+describeWithSharedData('manifests of the shared project checkouts', () => {
   it('reads the names jupyterlab/jupyterlab declares (root and staging package.json, pyproject.toml)', () => {
     // ../shared/data/projects/jupyterlab/jupyterlab: package.json "@jupyterlab/repo-top",
     // jupyterlab/staging/package.json "@jupyterlab/application-top", pyproject.toml [project] name "jupyterlab".

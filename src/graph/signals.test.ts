@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importAdvisories } from '../advisories/load.js';
 import { fixedClock } from '../core/clock.js';
@@ -18,8 +17,9 @@ import {
   withRepositoryConfidence,
   type AdvisoryLookup,
 } from './signals.js';
+import { describeWithSharedData, itWithSharedData, sharedData } from '../../test/shared-data.js';
 
-const shared = fileURLToPath(new URL('../../../shared/data', import.meta.url));
+const shared = sharedData;
 const clock = fixedClock('2025-01-01T00:00:00Z');
 
 const releases: PackageRelease[] = [
@@ -99,7 +99,7 @@ describe('signalsFromFacts', () => {
     expect(signals.maintainerNames).toMatchObject(names);
   });
 
-  it('picks the first repository URL and confirms it from the repository manifest', () => {
+  itWithSharedData('picks the first repository URL and confirms it from the repository manifest', () => {
     const manifests = manifestLookupFromDirectory(join(shared, 'projects'));
     const facts: PackageFacts = { repositoryUrls: ['https://jupyter.org', 'https://github.com/jupyter-server/jupyter_server/issues'] };
     const confirmed = signalsFromFacts({ ecosystem: 'PyPI', name: 'jupyter-server', version: '2.14.1' }, facts, clock, manifests);
@@ -126,7 +126,7 @@ describe('mergeSignals', () => {
     expect(merged.provenance).toEqual({ known: false, reason: 'mirror strips attestations' });
   });
 
-  it('re-judges a repository the ecosystem claimed', () => {
+  itWithSharedData('re-judges a repository the ecosystem claimed', () => {
     const manifests = manifestLookupFromDirectory(join(shared, 'projects'));
     const signals = withRepositoryConfidence(
       { repository: { known: true, value: { url: 'github.com/jupyterlab/jupyterlab', confidence: 'claimed' } } },
@@ -137,7 +137,7 @@ describe('mergeSignals', () => {
   });
 });
 
-describe('advisorySignals', () => {
+describeWithSharedData('advisorySignals', () => {
   let lookup: AdvisoryLookup;
   beforeAll(async () => {
     const store = openSqliteStore(':memory:');
@@ -190,7 +190,7 @@ describe('openAdvisoryDatabase', () => {
     expect(empty.lookup).toMatchObject({ available: false, reason: expect.stringMatching(/empty/) });
   });
 
-  it('opens a filled database read-only', async () => {
+  itWithSharedData('opens a filled database read-only', async () => {
     const path = join(dir, 'filled.sqlite');
     const store = openSqliteStore(path);
     await importAdvisories(store, { kind: 'directory', path: join(shared, 'osv/ghsa') });

@@ -77,7 +77,10 @@ export async function readBody(source: AsyncIterable<Uint8Array> | Iterable<Uint
   return Buffer.concat(chunks, decoded);
 }
 
-/** readBody over a body already in memory (tests, fuzzing, callers holding a buffer). */
+/**
+ * readBody over a body already in memory.
+ * @internal A test seam: the tests, test/http-replay.ts and the fuzzer decode bodies held in memory.
+ */
 export async function decodeBody(body: Buffer, contentEncoding: string | undefined, maxBytes = Number.MAX_SAFE_INTEGER): Promise<Buffer> {
   if (!contentEncoding && body.length <= maxBytes) return body;
   return readBody([body], { contentEncoding, maxBytes });

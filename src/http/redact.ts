@@ -148,13 +148,6 @@ export function scrubSecrets(text: string, secrets: readonly string[]): string {
 /** Header names whose values are credentials: never stored, logged or shown. */
 export const SECRET_HEADERS: ReadonlySet<string> = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'npm-auth-token', 'x-auth-token']);
 
-/** Headers without their credentials (for anything that is kept or shown). */
-export function withoutSecretHeaders(headers: Record<string, string>): Record<string, string> {
-  const kept: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) if (!SECRET_HEADERS.has(name.toLowerCase())) kept[name] = value;
-  return kept;
-}
-
 function decodeBasic(credential: string): string | null {
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(credential)) return null;
   const decoded = Buffer.from(credential, 'base64').toString('utf8');

@@ -5,10 +5,10 @@
  * format, on stderr, or in any file the run wrote; the rest of the scan goes on.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, sharedData, temporaryDirectory } from '../../test/cli-harness.js';
+import { runCli, temporaryDirectory } from '../../test/cli-harness.js';
 import { REPORT_FORMATS } from '../report/types.js';
 
 const SECRET = 'MY_DB_PASSWORD=hunter2-secret-value';
@@ -19,10 +19,16 @@ afterAll(() => scratch.remove());
 const outside = join(scratch.path, 'outside');
 const project = join(scratch.path, 'project');
 const reports = join(scratch.path, 'reports');
-// One record is enough to show the scan went on, and keeps each run short.
+// One record is enough to show the scan went on, and keeps each run short: GHSA-hrw6-wg82-cm62's
+// id and range (jupyter-server fixed in 2.14.1), written here so the test needs no shared data.
 const advisories = join(scratch.path, 'advisories');
 for (const directory of [outside, join(project, 'app'), reports, advisories]) mkdirSync(directory, { recursive: true });
-copyFileSync(join(sharedData, 'osv', 'ghsa', 'GHSA-hrw6-wg82-cm62.json'), join(advisories, 'GHSA-hrw6-wg82-cm62.json'));
+const record = {
+  id: 'GHSA-hrw6-wg82-cm62',
+  modified: '2024-06-06T21:26:53Z',
+  affected: [{ package: { ecosystem: 'PyPI', name: 'jupyter-server' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '2.14.1' }] }] }],
+};
+writeFileSync(join(advisories, 'GHSA-hrw6-wg82-cm62.json'), JSON.stringify(record));
 writeFileSync(join(outside, 'secret.txt'), `${SECRET}\n`);
 writeFileSync(join(outside, 'poetry.lock'), `${SECRET}\n`);
 writeFileSync(

@@ -6,7 +6,6 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   fakeFile,
   sha1,
@@ -24,9 +23,10 @@ import {
   type FakeRepo,
   type FakeRuleset,
 } from './model.js';
+import { sharedDataPath } from '../shared-data.js';
 
-/** ../shared/data/projects, beside the checkout. */
-export const SHARED_PROJECTS = fileURLToPath(new URL('../../../shared/data/projects/', import.meta.url));
+/** ../shared/data/projects (or under CHAINWATCH_SHARED_DATA), with a trailing separator. */
+export const SHARED_PROJECTS = sharedDataPath('projects') + path.sep;
 
 /** The date the fixtures' settings are written against (after the newest fixture commit). */
 export const FIXTURE_NOW = '2026-08-25T00:00:00Z';

@@ -1,6 +1,6 @@
 import { generateKeyPairSync, createSign } from 'node:crypto';
 import { parse } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createGithubCollector } from '../../src/posture/collect/github.js';
 import { openGithubCache } from '../../src/store/github-cache.js';
 import { fixedClock } from '../../src/core/clock.js';
@@ -9,6 +9,7 @@ import { queryCost } from './graphql.js';
 import { treeOid } from './model.js';
 import { createOpenApiValidator, type OpenApiValidator } from './openapi.js';
 import { startFakeGithub, type FakeGithub, type ServedResponse } from './server.js';
+import { describeWithSharedData } from '../shared-data.js';
 
 const TOKEN = 'ghp_FakeServer0Test1Token2Value3Abcdefgh';
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
@@ -19,7 +20,7 @@ function appJwt(appId: number, nowSeconds: number): string {
   return `${unsigned}.${createSign('RSA-SHA256').update(unsigned).sign(privateKey, 'base64url')}`;
 }
 
-describe('the fake GitHub server answers as GitHub describes its REST API', () => {
+describeWithSharedData('the fake GitHub server answers as GitHub describes its REST API', () => {
   let fake: FakeGithub;
   let validator: OpenApiValidator;
   const get = (path: string, headers: Record<string, string> = {}) => fetch(`${fake.url}${path}`, { headers: { authorization: `token ${TOKEN}`, ...headers } });
@@ -133,7 +134,7 @@ describe('the fake GitHub server answers as GitHub describes its REST API', () =
   });
 });
 
-describe('the fake GitHub server answers GraphQL as GitHub does', () => {
+describeWithSharedData('the fake GitHub server answers GraphQL as GitHub does', () => {
   let fake: FakeGithub;
   const query = async (text: string, variables: Record<string, unknown> = {}) => {
     const response = await fetch(`${fake.url}/graphql`, { method: 'POST', headers: { authorization: `bearer ${TOKEN}` }, body: JSON.stringify({ query: text, variables }) });

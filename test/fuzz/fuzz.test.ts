@@ -16,7 +16,7 @@ const root = resolve(import.meta.dirname, '../..');
 const SEED = '20261206';
 const RUNS = '60';
 
-describe('fuzz: every extractor, the OSV loader and the HTTP decoders (fixed seed, bounded budget)', () => {
+describe('fuzz: every extractor, the OSV loader and the HTTP decoders (fixed seed, bounded budget; seeds from ../shared/data when present)', () => {
   it(`survives ${RUNS} mutated inputs per target within the stated bounds`, () => {
     const out = mkdtempSync(join(tmpdir(), 'chainwatch-fuzz-'));
     try {

@@ -52,7 +52,8 @@ function parseOptions(argv: string[]): Options {
     onlyCase: null,
     maxInputMs: 10_000,
     maxRssMb: 1536,
-    shared: resolve(import.meta.dirname, '../../../shared/data'),
+    // As test/shared-data.ts: CHAINWATCH_SHARED_DATA, else ../shared/data beside the checkout.
+    shared: resolve(process.env.CHAINWATCH_SHARED_DATA || resolve(import.meta.dirname, '../../../shared/data')),
     out: resolve(import.meta.dirname, '../../.fuzz'),
   };
   for (let index = 0; index < argv.length; index++) {

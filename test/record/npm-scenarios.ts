@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { scenarioPackument, type Scenario, type ScenarioExpectation } from '../../src/graph/npm/scenarios.js';
+import { scenarioPackument, type Scenario, type ScenarioExpectation } from '../../src/graph/npm/scenarios.fixture.js';
 
 const run = promisify(execFile);
 const fixtures = fileURLToPath(new URL('../../src/graph/npm/fixtures/', import.meta.url));

@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { runCli } from '../../../test/cli-harness.js';
 import { FIXTURE_NOW, fixtureOrgs, SHARED_PROJECTS, syntheticRepo } from '../../../test/fake-github/fixtures.js';
 import { sha1, staticOrg } from '../../../test/fake-github/model.js';
@@ -12,6 +12,7 @@ import { memoryGithub } from '../../posture/fix/memory-github.fixture.js';
 import type { ActionRefResolver } from '../../posture/fix/pin-actions.js';
 import { captureIo, useTemporaryDirectory } from './command-fakes.fixture.js';
 import { runFix, type FixCommandOptions } from './fix.js';
+import { describeWithSharedData } from '../../../test/shared-data.js';
 
 const TOKEN = 'ghp_Tq4Rm8Xc2Vb6Nz9Lk1Jh5Gf3Ds7Aa4Ss1Dd8';
 const clock = fixedClock(FIXTURE_NOW);
@@ -44,7 +45,7 @@ const resolver: ActionRefResolver = {
   },
 };
 
-describe('chainwatch fix (diffs)', () => {
+describeWithSharedData('chainwatch fix (diffs)', () => {
   it('dependency-update-tool prints the dependabot.yml patch for jupyter/nbconvert, and git applies it', async () => {
     const captured = io();
     expect(await runFix(captured, 'dependency-update-tool', options({ local: [NBCONVERT] }), { clock })).toBe(0);
@@ -115,7 +116,7 @@ describe('chainwatch fix (diffs)', () => {
   });
 });
 
-describe('chainwatch fix --apply and --issue (in-memory GitHub)', () => {
+describeWithSharedData('chainwatch fix --apply and --issue (in-memory GitHub)', () => {
   function nbconvertOnGithub() {
     const files: Record<string, string> = {};
     for (const name of ['docs.yml', 'enforce-label.yml', 'prep-release.yml', 'publish-release.yml', 'tests.yml']) {
@@ -175,7 +176,7 @@ describe('chainwatch fix --apply and --issue (in-memory GitHub)', () => {
   });
 });
 
-describe('chainwatch fix --repo (fake GitHub server)', () => {
+describeWithSharedData('chainwatch fix --repo (fake GitHub server)', () => {
   let server: FakeGithub;
   beforeAll(async () => {
     // An `actions` organisation whose checkout repository has a v6 release: the fake serves its tag.

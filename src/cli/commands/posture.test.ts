@@ -11,6 +11,7 @@ import { NO_TOKEN } from '../posture-wiring.js';
 import { TOOL_VERSION } from '../version.js';
 import { captureIo, useTemporaryDirectory } from './command-fakes.fixture.js';
 import { parseWaitDuration, runPosture, type PostureCommandOptions } from './posture.js';
+import { describeWithSharedData } from '../../../test/shared-data.js';
 
 const TOKEN = 'ghp_Pq7Wm2Xc9Vb4Nz1Lk8Jh3Gf6Ds5Aa0Ss9Dd2';
 const clock = fixedClock(FIXTURE_NOW);
@@ -34,7 +35,7 @@ function outcomes(document: Json, check: string): Record<string, string> {
   return Object.fromEntries(document.repos.map((repo) => [repo.repo, repo.checks.find((entry) => entry.id === check)?.outcome ?? 'missing']));
 }
 
-describe('chainwatch posture --local (the 12 shared repositories)', () => {
+describeWithSharedData('chainwatch posture --local (the 12 shared repositories)', () => {
   it('evaluates every check; Dependabot coverage as read from their files; API-only checks not-available', async () => {
     const captured = io();
     const code = await runPosture(captured, options({ local: [SHARED_PROJECTS] }), { clock });
@@ -146,7 +147,7 @@ describe('chainwatch posture --local (the 12 shared repositories)', () => {
   });
 });
 
-describe('chainwatch posture --org (fake GitHub server)', () => {
+describeWithSharedData('chainwatch posture --org (fake GitHub server)', () => {
   let server: FakeGithub;
   beforeAll(async () => {
     server = await startFakeGithub({ orgs: fixtureOrgs(), tokens: { [TOKEN]: 'council-bot' } });
@@ -183,7 +184,7 @@ describe('chainwatch posture --org (fake GitHub server)', () => {
   });
 });
 
-describe('chainwatch posture --org against a GitHub that hangs or is rate-limited', () => {
+describeWithSharedData('chainwatch posture --org against a GitHub that hangs or is rate-limited', () => {
   let server: FakeGithub;
   beforeAll(async () => {
     server = await startFakeGithub({ orgs: fixtureOrgs(), tokens: { [TOKEN]: 'council-bot' } });
@@ -256,7 +257,7 @@ describe('chainwatch posture --org against a GitHub that hangs or is rate-limite
   });
 });
 
-describe('chainwatch posture without a token, and bad input', () => {
+describeWithSharedData('chainwatch posture without a token, and bad input', () => {
   it('--org without a token: the API is an unreachable source; with nothing else, exit 2', async () => {
     const captured = io();
     expect(await runPosture(captured, options({ org: ['jupyter'] }), { clock })).toBe(2);

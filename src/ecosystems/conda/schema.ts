@@ -96,7 +96,6 @@ export const RepodataSchema = z.object({
   removed: Strings,
   repodata_version: z.number().optional().catch(undefined),
 });
-export type Repodata = z.infer<typeof RepodataSchema>;
 
 /** CEP 16 shard index: package name → sha256 (32 bytes) of the compressed shard. */
 export const ShardIndexSchema = z.object({
@@ -125,4 +124,3 @@ export const ShardSchema = z.object({
   'packages.conda': RecordMap,
   removed: Strings,
 });
-export type Shard = z.infer<typeof ShardSchema>;

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { condaScheme, parseCondaRange, parseCondaVersion, parseMatchSpec } from './version.js';
+import { condaScheme, parseCondaVersion, parseMatchSpec } from './version.js';
+import { parseCondaRange } from './version-spec.js';
 
 function testdata(name: string): string[] {
   return readFileSync(new URL(`./testdata/${name}`, import.meta.url), 'utf8').split('\n');

@@ -3,7 +3,6 @@ import { parseCondaVersion, type CondaVersion } from './version-order.js';
 import { parseCondaRange } from './version-spec.js';
 
 export { CondaVersion, parseCondaVersion } from './version-order.js';
-export { CondaRange, parseCondaRange } from './version-spec.js';
 export { parseMatchSpec, type CondaMatchSpec } from './match-spec.js';
 
 /** conda versions (VersionOrder) and version specs (the version part of a MatchSpec). */

@@ -125,7 +125,10 @@ export function parseMarkerExpression(scanner: Pep508Scanner, depth = 0): Marker
   return group('or', alternatives);
 }
 
-/** Parses a whole marker such as `python_version >= "3.8" and (sys_platform == "linux" or extra == "test")`. */
+/**
+ * Parses a whole marker such as `python_version >= "3.8" and (sys_platform == "linux" or extra == "test")`.
+ * @internal A test seam: the grammar is tested on markers alone; requirements parse theirs with parseMarkerExpression.
+ */
 export function parseMarker(text: string, where: SourceLocation = {}): Result<Marker> {
   return parseWholeText(text, where, (scanner) => {
     const marker = parseMarkerExpression(scanner);

@@ -53,7 +53,6 @@ export const SimpleProjectSchema = z.object({
   /** PEP 700 (api-version 1.1): every version of the project, including ones without files. */
   versions: tolerantArray(z.string()).optional(),
 });
-export type SimpleProject = z.output<typeof SimpleProjectSchema>;
 
 /** One file in the per-project JSON API (`urls` and `releases`). */
 export const JsonApiFileSchema = z.object({
@@ -96,7 +95,6 @@ export const JsonApiInfoSchema = z.object({
   yanked: z.boolean().optional(),
   yanked_reason: optionalText,
 });
-export type JsonApiInfo = z.output<typeof JsonApiInfoSchema>;
 
 /** `<index-root>/pypi/<name>/json` and `<index-root>/pypi/<name>/<version>/json` (the latter has no `releases`). */
 export const JsonApiProjectSchema = z.object({
@@ -105,4 +103,3 @@ export const JsonApiProjectSchema = z.object({
   urls: tolerantArray(JsonApiFileSchema),
   last_serial: z.number().int().optional(),
 });
-export type JsonApiProject = z.output<typeof JsonApiProjectSchema>;

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parsePep440Version, parsePypiVersion, pypiScheme, type Pep440Version } from './version.js';
+import { parsePep440Version, parsePypiVersion, type Pep440Version } from './pep440-version.js';
+import { pypiScheme } from './version.js';
+import { describeWithSharedData, sharedDataPath } from '../../../test/shared-data.js';
 
 /** The shared ordering vectors (osv-scalibr, the generated file made with pip's packaging). */
 function orderingVectors(name: string): { line: string; left: string; operator: string; right: string }[] {
-  const text = readFileSync(new URL(`../../../../shared/data/versions/${name}`, import.meta.url), 'utf8');
+  const text = readFileSync(sharedDataPath('versions', name), 'utf8');
   return text
     .split('\n')
     .map((line) => line.trim())
@@ -23,25 +25,27 @@ function version(text: string): Pep440Version {
 
 const EXPECTED_ORDER = { '<': -1, '=': 0, '>': 1 } as Record<string, number>;
 
-describe.each([
-  ['pypi-versions.txt', 37],
-  ['pypi-versions-generated.txt', 12375],
-])('ordering vectors %s', (file, count) => {
-  const vectors = orderingVectors(file);
+describeWithSharedData('PyPI ordering vectors', () => {
+  describe.each([
+    ['pypi-versions.txt', 37],
+    ['pypi-versions-generated.txt', 12375],
+  ])('%s', (file, count) => {
+    const vectors = orderingVectors(file);
 
-  it(`has ${count} orderings`, () => {
-    expect(vectors.length).toBe(count);
-  });
+    it(`has ${count} orderings`, () => {
+      expect(vectors.length).toBe(count);
+    });
 
-  it('orders every pair as the vector says, in both directions', () => {
-    const wrong: string[] = [];
-    for (const { line, left, operator, right } of vectors) {
-      const want = EXPECTED_ORDER[operator];
-      const a = version(left);
-      const b = version(right);
-      if (a.compare(b) !== want || b.compare(a) !== -want!) wrong.push(line);
-    }
-    expect(wrong).toEqual([]);
+    it('orders every pair as the vector says, in both directions', () => {
+      const wrong: string[] = [];
+      for (const { line, left, operator, right } of vectors) {
+        const want = EXPECTED_ORDER[operator];
+        const a = version(left);
+        const b = version(right);
+        if (a.compare(b) !== want || b.compare(a) !== -want!) wrong.push(line);
+      }
+      expect(wrong).toEqual([]);
+    });
   });
 });
 

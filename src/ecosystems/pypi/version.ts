@@ -3,23 +3,8 @@ import type { VersionScheme } from '../types.js';
 import { parsePypiVersion, type Pep440Version } from './pep440-version.js';
 import { parsePep440SpecifierSet, type Pep440SpecifierSet } from './specifier.js';
 
-export {
-  Pep440Version,
-  parsePep440Version,
-  parsePypiVersion,
-  type Pep440Parts,
-  type PreReleaseLabel,
-  type VersionInteger,
-} from './pep440-version.js';
-export {
-  Pep440SpecifierSet,
-  parsePep440Specifier,
-  parsePep440SpecifierSet,
-  PEP440_OPERATORS,
-  type Pep440Operator,
-  type Pep440Specifier,
-  type SpecifierOptions,
-} from './specifier.js';
+export { Pep440Version } from './pep440-version.js';
+export { Pep440SpecifierSet } from './specifier.js';
 
 /**
  * PyPI's version scheme: PEP 440 versions (with pre-PEP 440 "legacy" versions

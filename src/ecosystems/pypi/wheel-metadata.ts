@@ -147,7 +147,7 @@ export function metadataVersionParts(metadataVersion: string | null): [number, n
 // ---------------------------------------------------------------------------
 // Zip (wheels): APPNOTE.TXT, read from the end, one range at a time
 
-export { MAX_MEMBER_BYTES, readZipDirectory, readZipMember, ZIP_TAIL_BYTES } from '../../core/zip.js';
+export { readZipDirectory, readZipMember, ZIP_TAIL_BYTES } from '../../core/zip.js';
 import type { ZipDirectory, ZipEntry } from '../../core/zip.js';
 export type { ByteSource, ZipDirectory, ZipEntry } from '../../core/zip.js';
 export function findWheelMetadataEntry(directory: ZipDirectory, wheelFilename: string): ZipEntry | null {

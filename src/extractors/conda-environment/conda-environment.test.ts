@@ -1,10 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkDamagedCopies, expectWellFormed, registryPackage, runExtractor } from '../../../test/extractor-testing.js';
-import { extractor } from './index.js';
+import { withConformanceChecks } from '../../../test/extractor-conformance.js';
+import { extractor as extractorUnderTest } from './index.js';
 import { condaDependencyOf } from './conda-dependency.js';
 import { parsePipEntry } from './pip-requirement.js';
 import { lineTooDeep } from '../common/yaml-nesting.js';
+
+/** Every input these tests extract is also run through the shared conformance checks. */
+const extractor = withConformanceChecks(extractorUnderTest);
 
 const PATH = 'binder/environment.yml';
 

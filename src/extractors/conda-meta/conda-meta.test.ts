@@ -1,8 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkDamagedCopies, expectWellFormed, fixtureFolder, runExtractor } from '../../../test/extractor-testing.js';
-import { extractor } from './index.js';
+import { withConformanceChecks } from '../../../test/extractor-conformance.js';
+import { extractor as extractorUnderTest } from './index.js';
 import { distributionFromPath } from './read-record.js';
+import { describeWithSharedData, itWithSharedData } from '../../../test/shared-data.js';
+
+/** Every input these tests extract is also run through the shared conformance checks. */
+const extractor = withConformanceChecks(extractorUnderTest);
 
 const fixture = fixtureFolder('lockfiles/python/condameta').read;
 
@@ -27,7 +32,7 @@ describe('conda-meta detect', () => {
   });
 });
 
-describe('conda-meta fixtures (shared/data/lockfiles/python/condameta, from osv-scalibr testdata)', () => {
+describeWithSharedData('conda-meta fixtures (shared/data/lockfiles/python/condameta, from osv-scalibr testdata)', () => {
   it('valid: jupyterlab 3.1.12, channel named from the channel URL path, build from build_string', () => {
     expect(run(fixture('valid'))).toEqual({
       packages: [
@@ -222,11 +227,6 @@ describe('conda-meta helpers', () => {
 });
 
 describe('conda-meta fuzz', () => {
-  const fixtures = [
-    fixture('valid'),
-    record({ name: 'a', version: '1', files: ['lib/python3.12/site-packages/a-1.dist-info/METADATA'], channel: 'https://c.test/x/noarch' }),
-  ];
-
   function checkNeverThrows(text: string): void {
     expectWellFormed(extractor.extract({ path: PATH, text }), { linesWithin: { text, lineBreak: '\n' } });
   }
@@ -239,7 +239,11 @@ describe('conda-meta fuzz', () => {
     fc.assert(fc.property(fc.json({ maxDepth: 4 }), checkNeverThrows), { numRuns: 300 });
   });
 
-  it('truncated and spliced records never throw', () => {
+  itWithSharedData('truncated and spliced records never throw', () => {
+    const fixtures = [
+      fixture('valid'),
+      record({ name: 'a', version: '1', files: ['lib/python3.12/site-packages/a-1.dist-info/METADATA'], channel: 'https://c.test/x/noarch' }),
+    ];
     checkDamagedCopies(fixtures, checkNeverThrows, { numRuns: 300 });
   });
 });

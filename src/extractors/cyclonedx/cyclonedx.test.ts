@@ -2,7 +2,11 @@ import fc from 'fast-check';
 import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
 import { describe, expect, it } from 'vitest';
 import { checkDamagedCopies, expectWellFormed, runExtractor } from '../../../test/extractor-testing.js';
-import { extractor } from './index.js';
+import { withConformanceChecks } from '../../../test/extractor-conformance.js';
+import { extractor as extractorUnderTest } from './index.js';
+
+/** Every input these tests extract is also run through the shared conformance checks. */
+const extractor = withConformanceChecks(extractorUnderTest);
 
 const PATH = 'sbom/image.cdx.json';
 

@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkDamagedCopies, expectWellFormed, fixtureFolder, registryPackage, runExtractor } from '../../../test/extractor-testing.js';
-import { extractor } from './index.js';
+import { withConformanceChecks } from '../../../test/extractor-conformance.js';
+import { extractor as extractorUnderTest } from './index.js';
+import { describeWithSharedData, itWithSharedData } from '../../../test/shared-data.js';
+
+/** Every input these tests extract is also run through the shared conformance checks. */
+const extractor = withConformanceChecks(extractorUnderTest);
 
 const fixture = fixtureFolder('lockfiles/os/dpkg').read;
 
@@ -35,7 +40,7 @@ describe('dpkg-status detect', () => {
   });
 });
 
-describe('dpkg-status fixtures (shared/data/lockfiles/os/dpkg, from osv-scalibr testdata)', () => {
+describeWithSharedData('dpkg-status fixtures (shared/data/lockfiles/os/dpkg, from osv-scalibr testdata)', () => {
   // Counted independently: `grep -c '^Package:' valid` → 7 and
   // `grep -c '^Status: install ok installed$' valid` → 7; lines from `grep -n '^Package:' valid`.
   it('valid: seven installed packages, Source with and without its own version', () => {
@@ -199,8 +204,6 @@ describe('dpkg-status inline edge cases', () => {
 });
 
 describe('dpkg-status fuzz', () => {
-  const fixtures = ['valid', 'statusfield', 'transitional', 'nopackage', 'noversion'].map(fixture);
-
   function checkNeverThrows(text: string): void {
     expectWellFormed(extractor.extract({ path: PATH, text }), { path: PATH, linesWithin: { text, lineBreak: /\r?\n/ } });
   }
@@ -209,7 +212,8 @@ describe('dpkg-status fuzz', () => {
     fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 2000 }), checkNeverThrows), { numRuns: 300 });
   });
 
-  it('truncated and spliced fixtures never throw', () => {
+  itWithSharedData('truncated and spliced fixtures never throw', () => {
+    const fixtures = ['valid', 'statusfield', 'transitional', 'nopackage', 'noversion'].map(fixture);
     checkDamagedCopies(fixtures, checkNeverThrows, { numRuns: 300 });
   });
 });

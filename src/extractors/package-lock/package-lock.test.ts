@@ -11,7 +11,12 @@ import {
   type PackageRow as Row,
   readSharedFile as read,
 } from '../../../test/extractor-testing.js';
-import { extractor } from './index.js';
+import { withConformanceChecks } from '../../../test/extractor-conformance.js';
+import { extractor as extractorUnderTest } from './index.js';
+import { describeWithSharedData, itWithSharedData } from '../../../test/shared-data.js';
+
+/** Every input these tests extract is also run through the shared conformance checks. */
+const extractor = withConformanceChecks(extractorUnderTest);
 
 const fixtures = extractorFixtures(extractor, 'lockfiles/javascript/packagelockjson');
 const extractFixture = fixtures.extract;
@@ -31,7 +36,7 @@ describe('package-lock detect', () => {
   });
 });
 
-describe('package-lock fixtures', () => {
+describeWithSharedData('package-lock fixtures', () => {
   const twoPackagesV2: Row[] = [
     ['wrappy', '1.0.2', 13],
     ['supports-color', '5.5.0', 18],
@@ -262,7 +267,7 @@ describe('package-lock fixtures', () => {
   });
 });
 
-describe('package-lock real lockfiles', () => {
+describeWithSharedData('package-lock real lockfiles', () => {
   // python3: d=json.load(f); len([k for k in d['packages'] if k != '']) → 44; no link, file: or folder entries.
   it('jupyter_server (v2): 44 packages', () => {
     const path = 'projects/jupyter-server/jupyter_server/package-lock.json';
@@ -400,7 +405,7 @@ describe('package-lock edge cases', () => {
     expect(result.packages).toHaveLength(levels);
   });
 
-  it('package-lock.json gives way to an npm-shrinkwrap.json beside it, as npm does', () => {
+  itWithSharedData('package-lock.json gives way to an npm-shrinkwrap.json beside it, as npm does', () => {
     const text = fixtures.read('both/package-lock.json');
     const shrinkwrap = { path: 'both/npm-shrinkwrap.json', text: fixtures.read('both/npm-shrinkwrap.json') };
     const asked: string[] = [];
@@ -477,7 +482,6 @@ describe('package-lock files that are not lockfiles, and duplicate keys', () => 
 
 describe('package-lock never throws', () => {
   const path = 'package-lock.json';
-  const realText = fixtures.read('commits.v2.json');
   const sizes = { maxLength: 2_000 };
 
   it('on arbitrary text', () => {
@@ -499,7 +503,8 @@ describe('package-lock never throws', () => {
     );
   });
 
-  it('on a real lockfile truncated or spliced with random text', () => {
+  itWithSharedData('on a real lockfile truncated or spliced with random text', () => {
+    const realText = fixtures.read('commits.v2.json');
     checkDamagedCopies([realText], (text) => expectWellFormed(extractor.extract({ path, text }), { path }), {
       numRuns: 200,
       noise: fc.string({ maxLength: 40 }),

@@ -1,8 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkDamagedCopies, expectOneParseError, expectOnlyPackages, expectWellFormed, extractorFixtures, pypiPackage as registry } from '../../../test/extractor-testing.js';
+import { withConformanceChecks } from '../../../test/extractor-conformance.js';
 import type { ExtractedPackage } from '../types.js';
-import { extractor } from './index.js';
+import { extractor as extractorUnderTest } from './index.js';
+import { describeWithSharedData, itWithSharedData } from '../../../test/shared-data.js';
+
+/** Every input these tests extract is also run through the shared conformance checks. */
+const extractor = withConformanceChecks(extractorUnderTest);
 
 const fixtures = extractorFixtures(extractor, 'lockfiles/python/pdmlock');
 const { read: readFixture, extract: extractFixture } = fixtures;
@@ -19,7 +24,7 @@ describe('pdm-lock detect', () => {
   });
 });
 
-describe('pdm-lock fixtures', () => {
+describeWithSharedData('pdm-lock fixtures', () => {
   const cases: Array<[string, ExtractedPackage[]]> = [
     ['empty-file.toml', []],
     ['empty.toml', []],
@@ -113,8 +118,6 @@ describe('pdm-lock edge cases', () => {
 });
 
 describe('pdm-lock fuzz', () => {
-  const fixtures = ['dev-dependency.toml', 'git-dependency.toml', 'names-outside-package-block.toml'].map(readFixture);
-
   function assertWellFormed(text: string): void {
     expectWellFormed(extractor.extract({ path: 'pdm.lock', text }), { path: 'pdm.lock', errorCodes: ['parse-error', 'unsupported-format'] });
   }
@@ -123,7 +126,8 @@ describe('pdm-lock fuzz', () => {
     fc.assert(fc.property(fc.string({ maxLength: 400 }), (text) => assertWellFormed(text)), { numRuns: 300 });
   });
 
-  it('never throws on truncated or spliced real lockfiles', () => {
+  itWithSharedData('never throws on truncated or spliced real lockfiles', () => {
+    const fixtures = ['dev-dependency.toml', 'git-dependency.toml', 'names-outside-package-block.toml'].map(readFixture);
     checkDamagedCopies(fixtures, assertWellFormed, { numRuns: 200 });
   });
 });

@@ -1,8 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkDamagedCopies, expectOneParseError, expectOnlyPackages, expectWellFormed, extractorFixtures, pypiPackage as registry } from '../../../test/extractor-testing.js';
+import { withConformanceChecks } from '../../../test/extractor-conformance.js';
 import type { ExtractedPackage } from '../types.js';
-import { extractor } from './index.js';
+import { extractor as extractorUnderTest } from './index.js';
+import { describeWithSharedData, itWithSharedData } from '../../../test/shared-data.js';
+
+/** Every input these tests extract is also run through the shared conformance checks. */
+const extractor = withConformanceChecks(extractorUnderTest);
 
 const fixtures = extractorFixtures(extractor, 'lockfiles/python/pipfilelock');
 const { read: readFixture, extract: extractFixture } = fixtures;
@@ -23,7 +28,7 @@ describe('pipfile-lock detect', () => {
   });
 });
 
-describe('pipfile-lock fixtures', () => {
+describeWithSharedData('pipfile-lock fixtures', () => {
   const cases: Array<[string, ExtractedPackage[]]> = [
     ['empty.json', []],
     ['minified.json', [registry('markupsafe', '2.1.1', 'minified.json', 1)]],
@@ -135,7 +140,7 @@ describe('pipfile-lock edge cases', () => {
     ]);
   });
 
-  it('keeps complete entries of a truncated file and reports where it broke', () => {
+  itWithSharedData('keeps complete entries of a truncated file and reports where it broke', () => {
     const text = readFixture('multiple-packages.json');
     // Cut inside the develop "pluggy" entry (line 88 onwards): everything before it is intact.
     const cut = text.slice(0, text.indexOf('"markers"', text.indexOf('"develop"')));
@@ -163,8 +168,6 @@ describe('pipfile-lock edge cases', () => {
 });
 
 describe('pipfile-lock fuzz', () => {
-  const fixtures = ['multiple-packages.json', 'no-version.json', 'minified.json'].map(readFixture);
-
   function assertWellFormed(text: string): void {
     expectWellFormed(extractor.extract({ path: 'Pipfile.lock', text }), { path: 'Pipfile.lock', errorCodes: ['parse-error', 'unsupported-format'] });
   }
@@ -176,7 +179,8 @@ describe('pipfile-lock fuzz', () => {
     );
   });
 
-  it('never throws on truncated or spliced real lockfiles', () => {
+  itWithSharedData('never throws on truncated or spliced real lockfiles', () => {
+    const fixtures = ['multiple-packages.json', 'no-version.json', 'minified.json'].map(readFixture);
     checkDamagedCopies(fixtures, assertWellFormed, { numRuns: 200 });
   });
 });

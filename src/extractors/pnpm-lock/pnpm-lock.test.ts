@@ -10,9 +10,14 @@ import {
   OPTIONAL as optional,
   type PackageRow as Row,
 } from '../../../test/extractor-testing.js';
+import { withConformanceChecks } from '../../../test/extractor-conformance.js';
 import { parseDependencyPath } from './dependency-path.js';
-import { extractor } from './index.js';
+import { extractor as extractorUnderTest } from './index.js';
 import { lineTooDeep } from '../common/yaml-nesting.js';
+import { describeWithSharedData, itWithSharedData } from '../../../test/shared-data.js';
+
+/** Every input these tests extract is also run through the shared conformance checks. */
+const extractor = withConformanceChecks(extractorUnderTest);
 
 const fixtures = extractorFixtures(extractor, 'lockfiles/javascript/pnpmlock');
 const extractFixture = fixtures.extract;
@@ -30,7 +35,7 @@ describe('pnpm-lock detect', () => {
   });
 });
 
-describe('pnpm-lock fixtures', () => {
+describeWithSharedData('pnpm-lock fixtures', () => {
   const mixedGroups5: Row[] = [
     ['ansi-regex', '5.0.1', 19],
     ['is-number', '7.0.0', 24, dev],
@@ -362,7 +367,6 @@ describe('pnpm-lock edge cases', () => {
 
 describe('pnpm-lock never throws', () => {
   const path = 'pnpm-lock.yaml';
-  const reals = [fixtures.read('peer-dependencies-advanced.yaml'), fixtures.read('peer-dependencies-advanced.v9.yaml'), fixtures.read('commits.yaml')];
 
   it('on arbitrary text', () => {
     fc.assert(
@@ -384,7 +388,8 @@ describe('pnpm-lock never throws', () => {
     );
   });
 
-  it('on real lockfiles truncated or spliced with random text', () => {
+  itWithSharedData('on real lockfiles truncated or spliced with random text', () => {
+    const reals = [fixtures.read('peer-dependencies-advanced.yaml'), fixtures.read('peer-dependencies-advanced.v9.yaml'), fixtures.read('commits.yaml')];
     checkDamagedCopies(reals, (text) => expectWellFormed(extractor.extract({ path, text }), { path }), {
       numRuns: 150,
       noise: fc.string({ maxLength: 40 }),
@@ -395,7 +400,6 @@ describe('pnpm-lock never throws', () => {
 describe('pnpm-lock nesting limit (the yaml library recurses per level)', () => {
   const staircase = (levels: number) => Array.from({ length: levels }, (_, level) => `${'  '.repeat(level)}k${level}:`).join('\n');
   it.each([
-    ['the deepest fixture', fixtures.read('peer-dependencies-advanced.v9.yaml'), undefined],
     ['64 indentation levels', staircase(64), undefined],
     ['65 indentation levels', staircase(65), 65],
     ['63 open brackets on 2 indentation levels, line 3', `lockfileVersion: '9.0'\npackages:\n  a@1.0.0: ${'['.repeat(63)}`, 3],
@@ -403,6 +407,10 @@ describe('pnpm-lock nesting limit (the yaml library recurses per level)', () => 
     ['compact sequences', `${'- '.repeat(65)}x`, 1],
   ])('%s', (_name, text, line) => {
     expect(lineTooDeep(text)).toBe(line);
+  });
+
+  itWithSharedData('the deepest fixture is within the limit', () => {
+    expect(lineTooDeep(fixtures.read('peer-dependencies-advanced.v9.yaml'))).toBe(undefined);
   });
 
   it('deep input is one error at the line where it gets too deep, and nothing is parsed', () => {

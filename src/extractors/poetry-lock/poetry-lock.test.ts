@@ -1,8 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkDamagedCopies, expectOnlyPackages, expectWellFormed, extractorFixtures, pypiPackage as registry } from '../../../test/extractor-testing.js';
+import { withConformanceChecks } from '../../../test/extractor-conformance.js';
 import type { ExtractedPackage } from '../types.js';
-import { extractor } from './index.js';
+import { extractor as extractorUnderTest } from './index.js';
+import { describeWithSharedData, itWithSharedData } from '../../../test/shared-data.js';
+
+/** Every input these tests extract is also run through the shared conformance checks. */
+const extractor = withConformanceChecks(extractorUnderTest);
 
 const fixtures = extractorFixtures(extractor, 'lockfiles/python/poetrylock');
 const { read: readFixture, extract: extractFixture } = fixtures;
@@ -21,7 +26,7 @@ describe('poetry-lock detect', () => {
   });
 });
 
-describe('poetry-lock fixtures', () => {
+describeWithSharedData('poetry-lock fixtures', () => {
   const cases: Array<[string, ExtractedPackage[]]> = [
     ['empty-file.lock', []],
     ['empty.lock', []],
@@ -204,8 +209,6 @@ describe('poetry-lock edge cases', () => {
 });
 
 describe('poetry-lock fuzz', () => {
-  const fixtures = ['multiple-packages.v2.lock', 'source-git.lock', 'names-outside-package-block.lock', 'two-packages.lock'].map(readFixture);
-
   function assertWellFormed(text: string): void {
     expectWellFormed(extractor.extract({ path: 'poetry.lock', text }), { path: 'poetry.lock', errorCodes: ['parse-error', 'unsupported-format'] });
   }
@@ -214,7 +217,8 @@ describe('poetry-lock fuzz', () => {
     fc.assert(fc.property(fc.string({ maxLength: 400 }), (text) => assertWellFormed(text)), { numRuns: 300 });
   });
 
-  it('never throws on truncated or spliced real lockfiles', () => {
+  itWithSharedData('never throws on truncated or spliced real lockfiles', () => {
+    const fixtures = ['multiple-packages.v2.lock', 'source-git.lock', 'names-outside-package-block.lock', 'two-packages.lock'].map(readFixture);
     checkDamagedCopies(fixtures, assertWellFormed, { numRuns: 300 });
   });
 });

@@ -1,8 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkDamagedCopies, expectOneParseError, expectOnlyPackages, expectWellFormed, extractorFixtures, pypiPackage as registry } from '../../../test/extractor-testing.js';
+import { withConformanceChecks } from '../../../test/extractor-conformance.js';
 import type { ExtractedPackage } from '../types.js';
-import { extractor } from './index.js';
+import { extractor as extractorUnderTest } from './index.js';
+import { describeWithSharedData, itWithSharedData } from '../../../test/shared-data.js';
+
+/** Every input these tests extract is also run through the shared conformance checks. */
+const extractor = withConformanceChecks(extractorUnderTest);
 
 const fixtures = extractorFixtures(extractor, 'lockfiles/python/pylock');
 const { read: readFixture, extract: extractFixture } = fixtures;
@@ -23,7 +28,7 @@ describe('pylock detect', () => {
   });
 });
 
-describe('pylock fixtures', () => {
+describeWithSharedData('pylock fixtures', () => {
   const cases: Array<[string, ExtractedPackage[]]> = [
     ['empty.toml', []],
     // `packages = [ { name = "hspaans-github-io", directory = { path = ".", editable = true } } ]`: the project itself.
@@ -155,8 +160,6 @@ describe('pylock edge cases', () => {
 });
 
 describe('pylock fuzz', () => {
-  const fixtures = ['commits.toml', 'example.toml', 'pip-full.toml', 'pip-just-self.toml'].map(readFixture);
-
   function assertWellFormed(text: string): void {
     expectWellFormed(extractor.extract({ path: 'pylock.toml', text }), { path: 'pylock.toml', errorCodes: ['parse-error', 'unsupported-format'] });
   }
@@ -165,7 +168,8 @@ describe('pylock fuzz', () => {
     fc.assert(fc.property(fc.string({ maxLength: 400 }), (text) => assertWellFormed(text)), { numRuns: 300 });
   });
 
-  it('never throws on truncated or spliced real lockfiles', () => {
+  itWithSharedData('never throws on truncated or spliced real lockfiles', () => {
+    const fixtures = ['commits.toml', 'example.toml', 'pip-full.toml', 'pip-just-self.toml'].map(readFixture);
     checkDamagedCopies(fixtures, assertWellFormed, { numRuns: 200 });
   });
 });

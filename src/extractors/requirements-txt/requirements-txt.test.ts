@@ -3,13 +3,18 @@ import { posix } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkDamagedCopies, expectWellFormed, fixtureFolder, pypiPackage as pinned, readSharedFile, registryPackage } from '../../../test/extractor-testing.js';
+import { withConformanceChecks } from '../../../test/extractor-conformance.js';
 import { ChainwatchError } from '../../core/errors.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult, NotScannable } from '../types.js';
 import { parseDirectReference } from './direct-reference.js';
-import { extractor } from './index.js';
+import { extractor as extractorUnderTest } from './index.js';
 import { logicalLines, splitRequirementAndOptions } from './logical-lines.js';
 import { parseOptions } from './options.js';
 import { MAX_INCLUDE_DEPTH } from './requirements-txt.js';
+import { describeWithSharedData, itWithSharedData } from '../../../test/shared-data.js';
+
+/** Every input these tests extract is also run through the shared conformance checks. */
+const extractor = withConformanceChecks(extractorUnderTest);
 
 const folder = fixtureFolder('lockfiles/python/requirements');
 const readFixture = folder.read;
@@ -159,7 +164,7 @@ describe('parseDirectReference', () => {
   });
 });
 
-describe('requirements-txt fixtures', () => {
+describeWithSharedData('requirements-txt fixtures', () => {
   it('comments.txt', () => {
     const path = 'comments.txt';
     const result = extractFixture(path);
@@ -355,7 +360,7 @@ describe('requirements-txt fixtures', () => {
   });
 });
 
-describe('requirements-txt real project files', () => {
+describeWithSharedData('requirements-txt real project files', () => {
   it('jupyterhub requirements.txt: nothing is pinned, every line is not scannable', () => {
     // grep -cvE '^\s*(#|$)' requirements.txt → 18 requirement lines; grep -cE '^[A-Za-z0-9._-]+==' → 0 pins.
     const path = 'requirements.txt';
@@ -519,7 +524,6 @@ describe('requirements-txt includes and direct references', () => {
 });
 
 describe('requirements-txt fuzz', () => {
-  const fixtures = ['example.txt', 'per_req_options.txt', 'with_versions.txt', 'comments.txt', 'invalid.txt'].map(readFixture);
 
   function assertWellFormed(text: string, readRelated?: ExtractInput['readRelated']): void {
     const result = extractor.extract({ path: 'requirements.txt', text, ...(readRelated ? { readRelated } : {}) });
@@ -530,7 +534,8 @@ describe('requirements-txt fuzz', () => {
     fc.assert(fc.property(fc.string({ maxLength: 400 }), (text) => assertWellFormed(text)), { numRuns: 300 });
   });
 
-  it('never throws on truncated or spliced real requirement files', () => {
+  itWithSharedData('never throws on truncated or spliced real requirement files', () => {
+    const fixtures = ['example.txt', 'per_req_options.txt', 'with_versions.txt', 'comments.txt', 'invalid.txt'].map(readFixture);
     checkDamagedCopies(fixtures, (text) => assertWellFormed(text), { numRuns: 200 });
   });
 

@@ -1,8 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkDamagedCopies, expectOneParseError, expectOnlyPackages, expectWellFormed, extractorFixtures, pypiPackage as registry } from '../../../test/extractor-testing.js';
+import { withConformanceChecks } from '../../../test/extractor-conformance.js';
 import type { ExtractedPackage } from '../types.js';
-import { extractor } from './index.js';
+import { extractor as extractorUnderTest } from './index.js';
+import { describeWithSharedData, itWithSharedData } from '../../../test/shared-data.js';
+
+/** Every input these tests extract is also run through the shared conformance checks. */
+const extractor = withConformanceChecks(extractorUnderTest);
 
 const fixtures = extractorFixtures(extractor, 'lockfiles/python/uvlock');
 const { read: readFixture, extract: extractFixture } = fixtures;
@@ -20,7 +25,7 @@ describe('uv-lock detect', () => {
   });
 });
 
-describe('uv-lock fixtures', () => {
+describeWithSharedData('uv-lock fixtures', () => {
   const cases: Array<[string, ExtractedPackage[]]> = [
     ['empty.lock', []],
     ['no-packages.lock', []],
@@ -225,8 +230,6 @@ describe('uv-lock hostile dependency graphs', () => {
 });
 
 describe('uv-lock fuzz', () => {
-  const fixtures = ['grouped-packages.lock', 'source-git.lock', 'names-outside-package-block.lock', 'two-packages.lock'].map(readFixture);
-
   function assertWellFormed(text: string): void {
     expectWellFormed(extractor.extract({ path: 'uv.lock', text }), { path: 'uv.lock', errorCodes: ['parse-error', 'unsupported-format'] });
   }
@@ -235,7 +238,8 @@ describe('uv-lock fuzz', () => {
     fc.assert(fc.property(fc.string({ maxLength: 400 }), (text) => assertWellFormed(text)), { numRuns: 300 });
   });
 
-  it('never throws on truncated or spliced real lockfiles', () => {
+  itWithSharedData('never throws on truncated or spliced real lockfiles', () => {
+    const fixtures = ['grouped-packages.lock', 'source-git.lock', 'names-outside-package-block.lock', 'two-packages.lock'].map(readFixture);
     checkDamagedCopies(fixtures, assertWellFormed, { numRuns: 200 });
   });
 });

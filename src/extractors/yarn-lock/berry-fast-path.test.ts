@@ -3,6 +3,7 @@ import { parseSyml, stringifySyml } from '@yarnpkg/parsers';
 import { describe, expect, it } from 'vitest';
 import { readSharedFile } from '../../../test/extractor-testing.js';
 import { parseBerryFastPath } from './berry-fast-path.js';
+import { describeWithSharedData } from '../../../test/shared-data.js';
 
 const realBerryLockfiles = [
   'projects/jupyterlab/jupyterlab/yarn.lock',
@@ -12,14 +13,16 @@ const realBerryLockfiles = [
   'projects/jupyter-widgets/ipywidgets/yarn.lock',
 ];
 
-describe('parseBerryFastPath', () => {
+describeWithSharedData('parseBerryFastPath on real lockfiles', () => {
   it.each(realBerryLockfiles)('reads %s exactly as parseSyml does', (relative) => {
     const text = readSharedFile(relative);
     const fast = parseBerryFastPath(text);
     expect(fast).not.toBeNull();
     expect(fast).toEqual(parseSyml(text));
   });
+});
 
+describe('parseBerryFastPath', () => {
   it('agrees with parseSyml on whatever stringifySyml writes', () => {
     const scalar = fc.string({ maxLength: 20 });
     const key = fc.string({ minLength: 1, maxLength: 20 });

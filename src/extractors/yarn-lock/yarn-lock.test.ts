@@ -9,7 +9,12 @@ import {
   type PackageRow as Row,
   readSharedFile as read,
 } from '../../../test/extractor-testing.js';
-import { extractor } from './index.js';
+import { withConformanceChecks } from '../../../test/extractor-conformance.js';
+import { extractor as extractorUnderTest } from './index.js';
+import { describeWithSharedData, itWithSharedData } from '../../../test/shared-data.js';
+
+/** Every input these tests extract is also run through the shared conformance checks. */
+const extractor = withConformanceChecks(extractorUnderTest);
 
 const fixtures = extractorFixtures(extractor, 'lockfiles/javascript/yarnlock');
 const extractFixture = fixtures.extract;
@@ -28,7 +33,7 @@ describe('yarn-lock detect', () => {
   });
 });
 
-describe('yarn-lock fixtures', () => {
+describeWithSharedData('yarn-lock fixtures', () => {
   const cases: Array<[string, Row[]]> = [
     ['empty.v1.lock', []],
     ['empty.v2.lock', []],
@@ -208,7 +213,7 @@ describe('yarn-lock fixtures', () => {
   });
 });
 
-describe('yarn-lock real lockfiles', () => {
+describeWithSharedData('yarn-lock real lockfiles', () => {
   // Counted with grep: entries = grep -c '^  resolution: ' FILE; workspaces = grep -c '^  resolution: ".*@workspace:' FILE.
   // Every other resolution is npm: or patch: (grep -c '^  resolution: ".*@patch:'); packages = entries - workspaces.
   it.each([
@@ -390,6 +395,15 @@ describe('yarn-lock edge cases', () => {
   });
 
   it.each([
+    // The parser meets the end of the input on the line after the last: the error is on the last line.
+    ['__metadata:\n!', 2],
+    ['__metadata:\n  version: 8\n\n"a@npm:^1.0.0":\n  version: 1.0.0\n  resolution: "a', 6],
+  ])('a file cut off mid-entry (%j) is an error on its last line, %d', (text, line) => {
+    const result = extractor.extract({ path, text });
+    expect(result.errors.map((error) => [error.code, error.location?.line])).toEqual([['parse-error', line]]);
+  });
+
+  it.each([
     ['- a list\n- not a lock\n'],
     ['just a scalar'],
     ['__metadata:\n  version: 8\n\nfoo: bar\n'],
@@ -403,8 +417,6 @@ describe('yarn-lock edge cases', () => {
 
 describe('yarn-lock never throws', () => {
   const path = 'yarn.lock';
-  const classic = fixtures.read('commits.v1.lock');
-  const berry = fixtures.read('scoped-packages.v2.lock');
 
   it('on arbitrary text', () => {
     fc.assert(
@@ -429,7 +441,9 @@ describe('yarn-lock never throws', () => {
     );
   });
 
-  it('on real lockfiles truncated or spliced with random text', () => {
+  itWithSharedData('on real lockfiles truncated or spliced with random text', () => {
+    const classic = fixtures.read('commits.v1.lock');
+    const berry = fixtures.read('scoped-packages.v2.lock');
     checkDamagedCopies([classic, berry], (text) => expectWellFormed(extractor.extract({ path, text }), { path }), {
       numRuns: 200,
       noise: fc.string({ maxLength: 40 }),

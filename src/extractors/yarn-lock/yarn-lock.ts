@@ -45,7 +45,8 @@ export function extractYarnLock(input: ExtractInput): ExtractResult {
     // reads entry by entry without an error is not broken: nothing to report then.
     let errors = recovered.errors;
     if (errors.length === 0 && whole.error.tooBig !== true) errors = [whole.error];
-    for (const error of errors) addError(result.errors, 'parse-error', error.message, { path: input.path, line: error.line });
+    // A parser that runs out of input mid-entry reports the line after the last one: that is the last line.
+    for (const error of errors) addError(result.errors, 'parse-error', error.message, { path: input.path, line: Math.min(error.line, keyLines.lineCount) });
   }
   for (const entry of entries) {
     const location: Location = entry.line === undefined ? { path: input.path } : { path: input.path, line: entry.line };
@@ -264,6 +265,8 @@ interface KeyLines {
   lineOf: Map<string, number>;
   /** 1-based lines where top-level entries start, in order. */
   starts: number[];
+  /** How many lines the text has (the empty one after a final line break included). */
+  lineCount: number;
 }
 
 /**
@@ -286,7 +289,7 @@ function indexKeyLines(text: string): KeyLines {
     }
     start = end + 1;
   }
-  return { lineOf, starts };
+  return { lineOf, starts, lineCount: line };
 }
 
 /** The descriptors a key line lists, unquoted as parseSyml unquotes them. */

@@ -30,10 +30,30 @@ describe('createCondaResolver on the fixture channel (conda-forge records served
       // twins.ts knows jupyterlab's PyPI twin (the feedstock builds the PyPI sdist).
       expect(graph.edges).toContainEqual({ from: jupyterlab.purl, to: toPurl('PyPI', 'jupyterlab', jupyterlab.version), requirement: `==${jupyterlab.version}`, kind: 'twin' });
       expect(graph.edges.filter((edge) => edge.kind === 'runtime' && edge.from === jupyterlab.purl).length).toBeGreaterThan(5);
+      // nbconvert-core installs nbconvert; no guess without verified evidence (jinja2), and none for C libraries (openssl).
+      const condaNode = (name: string) => graph.nodes.find((node) => node.ecosystem === 'conda' && node.name === name)!;
+      const twinOf = (name: string) => graph.edges.filter((edge) => edge.kind === 'twin' && edge.from === condaNode(name).purl).map((edge) => edge.to);
+      expect(twinOf('nbconvert-core')).toEqual([toPurl('PyPI', 'nbconvert', condaNode('nbconvert-core').version)]);
+      expect(twinOf('jinja2')).toEqual([]);
+      expect(twinOf('openssl')).toEqual([]);
       expect(jupyterlab.signals.repository).toEqual({ known: true, value: { url: 'github.com/conda-forge/jupyterlab-feedstock', confidence: 'claimed' } });
       expect(jupyterlab.signals.releasedAt).toMatchObject({ known: true });
       expect(graph.sources).toContainEqual({ name: 'conda-forge', reachable: true });
       expect(graph.sources).toContainEqual({ name: 'bioconda', reachable: false, error: expect.stringMatching(/no URL is configured for the conda channel bioconda/) });
+    } finally {
+      await http.close();
+    }
+  });
+
+  it('roots the channel cannot satisfy are problems of those roots, with the channel reachable', async () => {
+    const http = createHttpClient({ retry: { retries: 0 }, sleep: async () => {} });
+    try {
+      const resolver = createCondaResolver({ channelFor: () => createCondaChannel({ http, channelUrl: `${origin}/conda-forge/`, subdirs: ['noarch', 'linux-64'], formats: ['json'] }) });
+      const resolution = await resolver.resolve([root('pkg:conda/jupyterlab@4.5.6'), root('pkg:conda/notebook')], context);
+      expect(resolution.packages).toEqual([]);
+      expect(resolution.sources).toEqual([{ name: 'conda-forge', reachable: true }]);
+      expect(resolution.problems.map((problem) => problem.purl)).toEqual(['pkg:conda/jupyterlab@4.5.6', 'pkg:conda/notebook']);
+      expect(resolution.problems[0]!.message).toMatch(/notebook/);
     } finally {
       await http.close();
     }

@@ -5,7 +5,7 @@ import type { TargetEnvironment } from '../../ecosystems/pypi/environment.js';
 import type { HttpClient } from '../../http/types.js';
 import type { GraphModule } from '../module.js';
 import type { EcosystemResolution, EcosystemResolver, PackageRelease, RootRequest } from '../resolver.js';
-import { condaPurl, matchSpecFromPurl } from './graph.js';
+import { condaPurl, matchSpecFromPurl } from './purl.js';
 import { resolveConda } from './resolve.js';
 import { pypiTwin } from './twins.js';
 import { condaPlatformFor } from './virtual-packages.js';

@@ -7,9 +7,11 @@ import { HostError } from '../../core/errors.js';
 import { createCondaChannel, type CondaChannel, type RepodataFormat } from '../../ecosystems/conda/registry.js';
 import { createHttpClient } from '../../http/client.js';
 import type { HttpClient, SourceFailure } from '../../http/types.js';
-import { buildCondaGraph } from './graph.js';
+import { context, root } from '../resolver-testing.fixture.js';
+import { createCondaResolver } from './adapter.js';
 import { resolveConda } from './resolve.js';
 import { openHttpCache } from '../../store/http-cache.js';
+import { itWithSharedData, sharedDataPath } from '../../../test/shared-data.js';
 
 /**
  * The conda path end to end on the fixture channel
@@ -21,7 +23,6 @@ import { openHttpCache } from '../../store/http-cache.js';
  */
 
 const FIXTURES = fileURLToPath(new URL('../../ecosystems/conda/fixtures/repodata/channel/', import.meta.url));
-const SHARED = new URL('../../../../shared/data/', import.meta.url);
 
 interface RattlerCase {
   case: string;
@@ -177,8 +178,8 @@ describe('the three forms hold the same records', () => {
 });
 
 describe('facts read from the fixture and the feedstock recipe', () => {
-  it('jupyterlab 4.5.6 depends on what the feedstock recipe lists, with python_min = 3.10', async () => {
-    const recipe = readFileSync(new URL('projects/conda-forge/jupyterlab-feedstock/recipe/meta.yaml', SHARED), 'utf8');
+  itWithSharedData('jupyterlab 4.5.6 depends on what the feedstock recipe lists, with python_min = 3.10', async () => {
+    const recipe = readFileSync(sharedDataPath('projects', 'conda-forge', 'jupyterlab-feedstock', 'recipe', 'meta.yaml'), 'utf8');
     expect(recipe).toContain('{% set version = "4.5.6" %}');
     const run = /\n {2}run:\n((?: {4}- .+\n)+)/.exec(recipe)![1]!;
     const fromRecipe = run
@@ -217,82 +218,6 @@ describe('facts read from the fixture and the feedstock recipe', () => {
   });
 });
 
-describe('buildCondaGraph on the fixture channel', () => {
-  it('gives nodes, runtime edges and PyPI twin edges, with the channel reachable', async () => {
-    const { graph, failure } = await buildCondaGraph({ channel: channelFor('sharded'), roots: ['jupyterlab'], platform: 'linux-64', python: '3.12' });
-    expect(failure).toBeUndefined();
-    expect(graph.sources).toEqual([{ name: 'conda-forge', reachable: true }]);
-    expect(graph.nodes).toHaveLength(rattler.find((item) => item.case === 'jupyterlab-py3.12')!.packages.length);
-    const jupyterlab = graph.nodes.find((node) => node.name === 'jupyterlab')!;
-    expect(jupyterlab).toMatchObject({
-      purl: 'pkg:conda/jupyterlab@4.5.6?build=pyhd8ed1ab_0&channel=conda-forge&subdir=noarch',
-      ecosystem: 'conda',
-      version: '4.5.6',
-      root: true,
-      signals: { releasedAt: { known: true, value: '2026-03-11T14:56:06.438Z' }, license: { known: true, value: 'BSD-3-Clause' } },
-    });
-    expect(graph.nodes.filter((node) => node.root).map((node) => node.name)).toEqual(['jupyterlab']);
-    expect(graph.edges).toContainEqual({
-      from: jupyterlab.purl,
-      to: graph.nodes.find((node) => node.name === 'jupyter_server')!.purl,
-      requirement: 'jupyter_server >=2.4.0,<3',
-      kind: 'runtime',
-    });
-    const twins = graph.edges.filter((edge) => edge.kind === 'twin');
-    expect(twins).toContainEqual({ from: jupyterlab.purl, to: 'pkg:pypi/jupyterlab@4.5.6', requirement: '==4.5.6', kind: 'twin' });
-    const nbconvert = graph.nodes.find((node) => node.name === 'nbconvert-core')!;
-    expect(twins).toContainEqual({ from: nbconvert.purl, to: 'pkg:pypi/nbconvert@7.17.0', requirement: '==7.17.0', kind: 'twin' });
-    // No guess for packages without verified evidence (here: jinja2), and none for C libraries.
-    const named = (name: string) => graph.nodes.find((node) => node.name === name)!.purl;
-    expect(twins.some((edge) => edge.from === named('jinja2'))).toBe(false);
-    expect(twins.some((edge) => edge.from === named('openssl'))).toBe(false);
-    // Every verified twin but notebook, which jupyterlab alone does not install.
-    expect(twins.map((edge) => edge.to).sort()).toEqual([
-      'pkg:pypi/fastjsonschema@2.21.2',
-      'pkg:pypi/ipykernel@7.2.0',
-      'pkg:pypi/jupyter-client@8.8.0',
-      'pkg:pypi/jupyter-lsp@2.3.0',
-      'pkg:pypi/jupyter-server@2.17.0',
-      'pkg:pypi/jupyterlab-server@2.28.0',
-      'pkg:pypi/jupyterlab@4.5.6',
-      'pkg:pypi/nbconvert@7.17.0',
-      'pkg:pypi/notebook-shim@0.2.4',
-      'pkg:pypi/prometheus-client@0.24.1',
-      'pkg:pypi/pyzmq@27.0.0',
-      'pkg:pypi/tornado@6.5.1',
-      'pkg:pypi/traitlets@5.14.3',
-    ]);
-  });
-
-  it('an unreachable channel (closed port) is reported as unreachable, not as "no packages"', async () => {
-    const closed = createServer();
-    const address = await listen(closed);
-    await new Promise((resolve) => closed.close(resolve));
-    const http = localHttpClient();
-    const channel = createCondaChannel({ http, channelUrl: `${address}/conda-forge/`, subdirs: ['noarch', 'linux-64'] });
-    const { graph, failure, resolution } = await buildCondaGraph({ channel, roots: ['jupyterlab'], platform: 'linux-64', python: '3.12' });
-    expect(graph.nodes).toEqual([]);
-    expect(graph.edges).toEqual([]);
-    expect(graph.sources).toEqual([{ name: 'conda-forge', reachable: false, error: expect.stringMatching(/could not connect to 127\.0\.0\.1:\d+/) }]);
-    expect(failure).toBeUndefined();
-    expect(resolution).toBeUndefined();
-    expect(http.failures().map((item) => item.source)).toContain('conda-forge');
-    await expect(channel.records('jupyterlab')).rejects.toBeInstanceOf(HostError);
-  });
-
-  it('roots that cannot be resolved are a failure value, with the channel reachable', async () => {
-    const { graph, failure } = await buildCondaGraph({
-      channel: channelFor('json'),
-      roots: ['jupyterlab ==4.5.6', 'notebook'],
-      platform: 'linux-64',
-      python: '3.12',
-    });
-    expect(graph.sources).toEqual([{ name: 'conda-forge', reachable: true }]);
-    expect(graph.nodes).toEqual([]);
-    expect(failure).toMatchObject({ code: 'unsatisfiable', package: 'notebook' });
-  });
-});
-
 describe('through the real HTTP client (src/http/client.ts)', () => {
   function realClient(): HttpClient {
     return createHttpClient({ openCache: () => openHttpCache(':memory:'), retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 1 }, sleep: async () => {} });
@@ -317,16 +242,17 @@ describe('through the real HTTP client (src/http/client.ts)', () => {
     await http.close();
   });
 
-  it('a closed port: conda-forge is in the failure list and the graph says unreachable', async () => {
+  it('a closed port: conda-forge is in the failure list and the resolver says unreachable', async () => {
     const closed = createServer();
     const address = await listen(closed);
     await new Promise((resolve) => closed.close(resolve));
     const http = realClient();
     const channel = createCondaChannel({ http, channelUrl: `${address}/conda-forge/`, subdirs: ['noarch', 'linux-64'] });
-    const { graph } = await buildCondaGraph({ channel, roots: ['jupyterlab'], platform: 'linux-64', python: '3.12' });
-    expect(graph.nodes).toEqual([]);
-    expect(graph.sources).toMatchObject([{ name: 'conda-forge', reachable: false }]);
+    const resolution = await createCondaResolver({ channelFor: () => channel }).resolve([root('pkg:conda/jupyterlab')], context);
+    expect(resolution.packages).toEqual([]);
+    expect(resolution.sources).toMatchObject([{ name: 'conda-forge', reachable: false }]);
     expect(http.failures().map((failure) => failure.source)).toEqual(['conda-forge']);
+    await expect(channel.records('jupyterlab')).rejects.toBeInstanceOf(HostError);
     await http.close();
   });
 });

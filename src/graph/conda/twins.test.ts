@@ -3,12 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { normalizeName, parsePurl } from '../../core/package.js';
 import type { CondaPackageRecord } from '../../ecosystems/conda/registry.js';
 import { defaultEnvironment, parseEnvironmentName } from '../../ecosystems/pypi/environment.js';
-import { matchSpecFromPurl } from './graph.js';
+import { matchSpecFromPurl } from './purl.js';
 import { pypiTwin, VERIFIED_PYPI_TWINS } from './twins.js';
 import { condaPlatformFor, virtualPackagesFor } from './virtual-packages.js';
+import { itWithSharedData, sharedDataPath } from '../../../test/shared-data.js';
 
 const FIXTURES = new URL('../../ecosystems/conda/fixtures/repodata/', import.meta.url);
-const RECIPE = new URL('../../../../shared/data/projects/conda-forge/jupyterlab-feedstock/recipe/meta.yaml', import.meta.url);
+const RECIPE = sharedDataPath('projects', 'conda-forge', 'jupyterlab-feedstock', 'recipe', 'meta.yaml');
 
 function record(name: string, extra: Partial<CondaPackageRecord> = {}): CondaPackageRecord {
   return {
@@ -42,7 +43,7 @@ describe('VERIFIED_PYPI_TWINS', () => {
     expect(normalizeName('PyPI', pypi)).toBe(pypi);
   });
 
-  it('jupyterlab is also backed by the feedstock recipe: pip install of the PyPI sdist', () => {
+  itWithSharedData('jupyterlab is also backed by the feedstock recipe: pip install of the PyPI sdist', () => {
     const recipe = readFileSync(RECIPE, 'utf8');
     expect(recipe).toMatch(/url: https:\/\/pypi\.test\/packages\/source\/j\/jupyterlab\/jupyterlab-\{\{ version \}\}\.tar\.gz/);
     expect(recipe).toMatch(/-m pip install \. /);

@@ -17,10 +17,6 @@ export interface VirtualPackage {
 export const CONDA_PLATFORMS = ['linux-64', 'linux-aarch64', 'linux-ppc64le', 'osx-64', 'osx-arm64', 'win-64', 'win-arm64'] as const;
 export type CondaPlatform = (typeof CONDA_PLATFORMS)[number];
 
-export function isCondaPlatform(value: string): value is CondaPlatform {
-  return (CONDA_PLATFORMS as readonly string[]).includes(value);
-}
-
 export interface VirtualPackageDefaults {
   /**
    * glibc of the target Linux. Default 2.28: the floor of manylinux_2_28 and

@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { replayClient } from '../../../test/http-replay.js';
 import { createNpmRegistry, type NpmRegistry } from '../../ecosystems/npm/registry.js';
 import { NpmPackument } from '../../ecosystems/npm/schema.js';
-import type { ScenarioExpectation } from './scenarios.js';
+import type { ScenarioExpectation } from './scenarios.fixture.js';
 import { collectingSink } from '../../core/events.js';
 import { HostError } from '../../core/errors.js';
 import { installedSet, resolveNpm, toGraphEdges } from './resolve.js';
-import { scenarioPackument, type Scenario } from './scenarios.js';
+import { scenarioPackument, type Scenario } from './scenarios.fixture.js';
 
 const REGISTRY = 'https://registry.npm.test/';
 

@@ -502,7 +502,10 @@ function optionalSet(node: TreeNode): Set<TreeNode> {
   return gatherDepSet(set, (edge) => !set.has(edge.to!) && !edge.from!.inert);
 }
 
-/** name@version of every installed package: what the comparison with npm's lockfile uses. */
+/**
+ * name@version of every installed package: what the comparison with npm's lockfile uses.
+ * @internal A test seam: resolve.test.ts and bench/npm-resolve-bench.ts compare it with npm's answer.
+ */
 export function installedSet(resolution: NpmResolution): string[] {
   return [...new Set(resolution.packages.map((entry) => `${entry.packageName}@${entry.version}`))].sort();
 }

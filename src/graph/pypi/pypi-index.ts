@@ -3,7 +3,7 @@ import type { Pep508Requirement } from '../../ecosystems/pypi/requirement.js';
 /**
  * The narrow view of a package index the resolver needs. The real one is an
  * adapter over the PyPI registry client (registry-index.ts); tests use
- * in-memory indexes (memory-index.ts).
+ * in-memory indexes (memory-index.fixture.ts).
  */
 export interface PypiIndexFile {
   /** The file name as on the index (`jupyterlab-4.5.1-py3-none-any.whl`, `pamela-1.2.0.tar.gz`). */

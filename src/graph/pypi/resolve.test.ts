@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cpythonEnvironment, defaultEnvironment } from '../../ecosystems/pypi/environment.js';
-import { createMemoryIndex, type MemoryIndexSpec } from './memory-index.js';
+import { createMemoryIndex, type MemoryIndexSpec } from './memory-index.fixture.js';
 import { PypiResolutionError, requiresPythonAdmits, resolvePypi, type PrereleasePolicy, type PypiIndex, type PypiRoot } from './resolve.js';
 
 const windows = (() => {
