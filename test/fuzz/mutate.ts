@@ -1,3 +1,5 @@
+import { seededRandom } from '../../bench/measure.js';
+
 /**
  * Seeded mutations of text inputs. The point is not coverage-guided search
  * (no fuzzer of that kind runs inside Node's test runner) but the shapes that
@@ -6,17 +8,8 @@
  * of one valid document spliced into another.
  */
 
-/** mulberry32: small, fast, and the same sequence on every machine for a seed. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The bench's seeded generator (mulberry32): the same sequence on every machine for a seed. */
+export const createRandom = seededRandom;
 
 export interface Mutation {
   name: string;
