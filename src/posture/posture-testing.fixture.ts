@@ -1,9 +1,8 @@
-import { fileURLToPath } from 'node:url';
 import { MAX_NESTING } from './parse-text.js';
 import { known, unavailable, type OrgFacts, type PullRequestFact, type RepoFacts } from './types.js';
 
 /** The shared real-repository fixtures (read-only; the product never needs them). */
-export const SHARED_PROJECTS = fileURLToPath(new URL('../../../shared/data/projects/', import.meta.url));
+export { SHARED_PROJECTS } from '../../test/shared-data.js';
 
 const API = 'needs the GitHub API';
 
