@@ -8,7 +8,7 @@
  * Test-only: the product never reads it.
  */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { resolve, sep } from 'node:path';
 import { describe, it } from 'vitest';
 
 /** Absolute path of the shared data folder (`../shared/data` unless `CHAINWATCH_SHARED_DATA` says otherwise). */
@@ -16,6 +16,9 @@ export const sharedData = resolve(process.env.CHAINWATCH_SHARED_DATA || resolve(
 
 /** Whether the shared data is there to read. */
 export const hasSharedData = existsSync(sharedData);
+
+/** The shared repositories (`<org>/<repo>/` under `projects/`), with a trailing separator. */
+export const SHARED_PROJECTS = resolve(sharedData, 'projects') + sep;
 
 /** A path under the shared data folder, e.g. `sharedDataPath('osv', 'ghsa')`. */
 export function sharedDataPath(...parts: string[]): string {

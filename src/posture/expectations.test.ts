@@ -18,6 +18,7 @@ import { evaluateRepo } from './checks/index.js';
 import { collectLocalRepo } from './collect/local.js';
 import { SHARED_PROJECTS } from './posture-testing.fixture.js';
 import type { CheckId, CheckOutcome, RepoPosture } from './types.js';
+import { describeWithSharedData } from '../../test/shared-data.js';
 
 const clock = fixedClock('2026-09-01T00:00:00Z');
 
@@ -345,7 +346,7 @@ const EXPECTATIONS: Record<string, RepoExpectations> = {
   },
 };
 
-describe('posture of the 12 shared repositories (local collector)', () => {
+describeWithSharedData('posture of the 12 shared repositories (local collector)', () => {
   const postures = new Map<string, RepoPosture>();
 
   beforeAll(async () => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DEEP, HOSTILE_YAML, SHARED_PROJECTS } from './posture-testing.fixture.js';
 import { jsonNestingExceeds, yamlNestingExceeds } from '../core/nesting.js';
 import { MAX_NESTING, parseJsonLike } from './parse-text.js';
+import { itWithSharedData } from '../../test/shared-data.js';
 
 describe('yamlNestingExceeds', () => {
   it.each(HOSTILE_YAML)('finds %s too deep, at the line where it goes too deep', (_, text, line) => {
@@ -20,7 +21,7 @@ describe('yamlNestingExceeds', () => {
     expect(yamlNestingExceeds(text, MAX_NESTING)).toBeNull();
   });
 
-  it('lets every YAML file of the shared repositories through', () => {
+  itWithSharedData('lets every YAML file of the shared repositories through', () => {
     const files: string[] = [];
     const walk = (directory: string): void => {
       for (const name of readdirSync(directory)) {

@@ -1,10 +1,9 @@
-import { fileURLToPath } from 'node:url';
 import { MAX_NESTING } from './parse-text.js';
 import { known, unknown } from '../core/known.js';
 import type { OrgFacts, PullRequestFact, RepoFacts } from './types.js';
 
 /** The shared real-repository fixtures (read-only; the product never needs them). */
-export const SHARED_PROJECTS = fileURLToPath(new URL('../../../shared/data/projects/', import.meta.url));
+export { SHARED_PROJECTS } from '../../test/shared-data.js';
 
 const API = 'needs the GitHub API';
 

@@ -10,11 +10,12 @@ import { ChainwatchError } from '../core/errors.js';
 import type { OsvRecord } from '../advisories/types.js';
 import { affectedKey, baseEcosystem } from './keys.js';
 import { DEFAULT_SOURCE, STORE_SCHEMA_VERSION, defaultDatabasePath, openSqliteStore, type SqliteAdvisoryStore } from './sqlite-store.js';
+import { itWithSharedData, sharedDataPath } from '../../test/shared-data.js';
 
-const sharedOsv = new URL('../../../shared/data/osv/', import.meta.url);
+const sharedOsv = sharedDataPath('osv');
 
 function readGhsa(id: string): OsvRecord {
-  return JSON.parse(readFileSync(new URL(`ghsa/${id}.json`, sharedOsv), 'utf8')) as OsvRecord;
+  return JSON.parse(readFileSync(path.join(sharedOsv, 'ghsa', `${id}.json`), 'utf8')) as OsvRecord;
 }
 
 function record(id: string, modified: string, packages: [string, string][], extra: Partial<OsvRecord> = {}): OsvRecord {
@@ -66,7 +67,7 @@ describe('affectedKey', () => {
 });
 
 describe('openSqliteStore', () => {
-  it('indexes GHSA jupyter_server and PyPA jupyter-server under one key', () => {
+  itWithSharedData('indexes GHSA jupyter_server and PyPA jupyter-server under one key', () => {
     const store = memoryStore();
     const ghsa = readGhsa('GHSA-hrw6-wg82-cm62');
     const pypa = record('PYSEC-2022-211', '2023-01-01T00:00:00Z', [['PyPI', 'jupyter-server']]);
@@ -78,7 +79,7 @@ describe('openSqliteStore', () => {
     expect(store.recordsFor('npm', 'jupyter-server')).toEqual([]);
   });
 
-  it('returns the stored record complete, unknown fields included', () => {
+  itWithSharedData('returns the stored record complete, unknown fields included', () => {
     const store = memoryStore();
     const ghsa = readGhsa('GHSA-4952-p58q-6crx');
     store.importRecords([{ ...ghsa, x_unknown: { kept: true } } as OsvRecord]);
@@ -119,7 +120,7 @@ describe('openSqliteStore', () => {
     expect(store.recordsFor('PyPI', expectedPackage).map((found) => found.id)).toEqual(['PYSEC-1']);
   });
 
-  it('finds records by id or alias', () => {
+  itWithSharedData('finds records by id or alias', () => {
     const store = memoryStore();
     store.importRecords([readGhsa('GHSA-4952-p58q-6crx'), readGhsa('GHSA-4m77-cmpx-vjc4')]);
     expect(store.idsFor('CVE-2021-32797')).toEqual(['GHSA-4952-p58q-6crx']);
@@ -127,7 +128,7 @@ describe('openSqliteStore', () => {
     expect(store.idsFor('CVE-1999-0001')).toEqual([]);
   });
 
-  it('deletes records with their index rows', () => {
+  itWithSharedData('deletes records with their index rows', () => {
     const store = memoryStore();
     store.importRecords([readGhsa('GHSA-4952-p58q-6crx'), readGhsa('GHSA-4m77-cmpx-vjc4'), readGhsa('GHSA-hrw6-wg82-cm62')]);
     expect(store.deleteRecords(['GHSA-4952-p58q-6crx', 'GHSA-none'])).toBe(1);
@@ -182,7 +183,7 @@ describe('openSqliteStore', () => {
     expect(store.getMeta('absent')).toBeNull();
   });
 
-  it('creates a WAL database with the current schema version and reopens it with its data', () => {
+  itWithSharedData('creates a WAL database with the current schema version and reopens it with its data', () => {
     const file = path.join(tempDir(), 'nested', 'advisories.sqlite');
     const store = openSqliteStore(file);
     store.importRecords([readGhsa('GHSA-hrw6-wg82-cm62')]);

@@ -23,10 +23,9 @@ import {
   type FakeRepo,
   type FakeRuleset,
 } from './model.js';
-import { sharedDataPath } from '../shared-data.js';
+import { SHARED_PROJECTS } from '../shared-data.js';
 
-/** ../shared/data/projects (or under CHAINWATCH_SHARED_DATA), with a trailing separator. */
-export const SHARED_PROJECTS = sharedDataPath('projects') + path.sep;
+export { SHARED_PROJECTS } from '../shared-data.js';
 
 /** The date the fixtures' settings are written against (after the newest fixture commit). */
 export const FIXTURE_NOW = '2026-08-25T00:00:00Z';

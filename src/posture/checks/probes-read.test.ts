@@ -5,7 +5,6 @@
  * declaration). Evaluations run over a recording proxy of the probes' answers,
  * on synthetic facts that reach every branch and on the shared repositories.
  */
-import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../core/clock.js';
 import { collectLocalRepo, findLocalRepos } from '../collect/local.js';
@@ -14,6 +13,7 @@ import { DEFAULT_POSTURE_SETTINGS, ORG_PROBES, REPO_PROBES, type ProbeContext } 
 import { known } from '../../core/known.js';
 import type { CheckResult, OrgFacts, RepoFacts } from '../types.js';
 import { evaluateOrg, evaluateRepo, ORG_CHECKS, REPO_CHECKS } from './index.js';
+import { describeWithSharedData } from '../../../test/shared-data.js';
 
 const clock = fixedClock('2026-09-01T00:00:00Z');
 const context: ProbeContext = { now: clock.now(), settings: DEFAULT_POSTURE_SETTINGS };
@@ -113,8 +113,7 @@ describe('each check reads exactly the probes it lists (synthetic facts)', () =>
   });
 });
 
-// Reads ../shared/data/projects (present in CI); skipped, saying so, when the folder is absent.
-describe.skipIf(!existsSync(SHARED_PROJECTS))('each check reads only the probes it lists (the shared repositories in ../shared/data/projects; skipped when absent)', () => {
+describeWithSharedData('each check reads only the probes it lists (the shared repositories in ../shared/data/projects)', () => {
   const facts: RepoFacts[] = [];
 
   beforeAll(async () => {

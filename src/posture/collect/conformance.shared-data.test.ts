@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fixedClock } from '../../core/clock.js';
 import { fixtureRepo, fixtureRepoNames, FIXTURE_NOW, SHARED_PROJECTS } from '../../../test/fake-github/fixtures.js';
 import { staticOrg, type FakeRepo } from '../../../test/fake-github/model.js';
@@ -19,6 +19,7 @@ import { expectApiOnlyFactsUnavailableLocally, expectOrgFactsUnavailableLocally,
 import { createGithubCollector } from './github.js';
 import { COMMITS_PER_REPOSITORY } from './history.js';
 import { createLocalCollector } from './local.js';
+import { describeWithSharedData } from '../../../test/shared-data.js';
 
 const TOKEN = 'ghp_SharedData0Conformance1Token2abcdef';
 const FEEDSTOCK = 'conda-forge/jupyterlab-feedstock';
@@ -35,7 +36,7 @@ function withUncheckedSignatures(): string[] {
     });
 }
 
-describe.skipIf(!existsSync(SHARED_PROJECTS))('collector conformance on the 12 repositories of ../shared/data/projects (reads ../shared/data; skipped when it is absent)', () => {
+describeWithSharedData('collector conformance on the 12 repositories of ../shared/data/projects', () => {
   let fake: FakeGithub;
   const api: OrgCollection[] = [];
   const local: OrgCollection[] = [];

@@ -27,6 +27,7 @@ import { fakeFile, pushCommit, staticOrg, type FakeAlert, type FakeOrg, type Fak
 import { startFakeGithub, type FakeGithub } from '../../../test/fake-github/server.js';
 import { createGithubCollector, globMatches, rulesetTargets, type GithubCollectorOptions } from './github.js';
 import { COMMITS_PER_REPOSITORY, RELEASES_PER_REPOSITORY } from './history.js';
+import { describeWithSharedData } from '../../../test/shared-data.js';
 
 const TOKEN = 'ghp_Z3Kq8wPuT5vN2mL7xR4yB9cD1eF6gH0jA3sW';
 const clock = fixedClock(FIXTURE_NOW);
@@ -68,7 +69,7 @@ function value<T>(fact: { known: true; value: T } | { known: false; reason: stri
   return fact.value;
 }
 
-describe('createGithubCollector against the fake GitHub server', () => {
+describeWithSharedData('createGithubCollector against the fake GitHub server', () => {
   let fake: FakeGithub;
   let orgs: (FakeOrg & { repos: FakeRepo[] })[];
   let cache: GithubCacheStore;

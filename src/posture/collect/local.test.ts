@@ -8,6 +8,7 @@ import { collectingSink } from '../../core/events.js';
 import { SHARED_PROJECTS } from '../posture-testing.fixture.js';
 import { REPO_FACT_SOURCES } from './collector.js';
 import { collectLocalRepo, findLocalRepos, NEEDS_API, repoFromRemoteUrl } from './local.js';
+import { itWithSharedData } from '../../../test/shared-data.js';
 
 let scratch: string;
 beforeAll(() => {
@@ -270,7 +271,7 @@ describe('findLocalRepos', () => {
     expect(await findLocalRepos(join(layout, 'orgs/b'))).toEqual([join(layout, 'orgs/b/recipe-only')]);
   });
 
-  it('finds the 12 shared fixture repositories', async () => {
+  itWithSharedData('finds the 12 shared fixture repositories', async () => {
     const repos = await findLocalRepos(SHARED_PROJECTS);
     expect(repos.map((repo) => repo.slice(SHARED_PROJECTS.length))).toEqual([
       'conda-forge/jupyterlab-feedstock',

@@ -1,12 +1,9 @@
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { appendUpdates, findDependabotGap, newDependabotFile, planDependabotConfig } from './dependabot.js';
-import { gitApply, loadSharedProject, SHARED_PROJECTS } from './fix-testing.fixture.js';
+import { gitApply, loadSharedProject, sharedRepoNames } from './fix-testing.fixture.js';
 import { renderUnifiedDiff } from './unified-diff.js';
-
-const SHARED_REPOS = readdirSync(SHARED_PROJECTS).flatMap((org) => readdirSync(join(SHARED_PROJECTS, org)).map((repo) => `${org}/${repo}`)).sort();
+import { describeWithSharedData } from '../../../test/shared-data.js';
 
 /** What each shared repository's Dependabot config misses, read from its files (ecosystem: directories). */
 const EXPECTED_GAPS: Record<string, Record<string, string[]>> = {
@@ -24,7 +21,9 @@ const EXPECTED_GAPS: Record<string, Record<string, string[]>> = {
   'jupyterlab/lumino': { npm: ['/'] },
 };
 
-describe('findDependabotGap on the shared repositories', () => {
+describeWithSharedData('findDependabotGap on the shared repositories', () => {
+  const SHARED_REPOS = sharedRepoNames();
+
   it('knows every shared repository', () => {
     expect(SHARED_REPOS).toEqual(Object.keys(EXPECTED_GAPS).sort());
   });
@@ -44,7 +43,9 @@ describe('findDependabotGap on the shared repositories', () => {
   });
 });
 
-describe('planDependabotConfig', () => {
+describeWithSharedData('planDependabotConfig on the shared repositories', () => {
+  const SHARED_REPOS = sharedRepoNames();
+
   it('appends pip to jupyter/nbconvert in the file’s own quoting, keeping every line', () => {
     const project = loadSharedProject('jupyter/nbconvert');
     const plan = planDependabotConfig('jupyter/nbconvert', project.paths, project.files);
@@ -95,7 +96,9 @@ describe('planDependabotConfig', () => {
     const files = project.files.map((file) => (file.path === change.path ? { path: file.path, text: after } : file));
     expect(findDependabotGap(project.paths, files).toAdd).toEqual([]);
   });
+});
 
+describe('planDependabotConfig', () => {
   it('creates .github/dependabot.yml when there is none, with every directory', () => {
     const paths = ['.github/workflows/ci.yml', '.github/actions/setup/action.yml', 'pyproject.toml', 'docs/requirements.txt', 'images/base/Dockerfile'];
     const plan = planDependabotConfig('o/r', paths, []);

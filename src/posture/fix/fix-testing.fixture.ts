@@ -2,12 +2,20 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { RepoFile } from '../types.js';
 import type { FileChange } from './types.js';
 
+import { SHARED_PROJECTS } from '../../../test/shared-data.js';
+
 /** The shared real-repository fixtures (read-only; the product never needs them). */
-export const SHARED_PROJECTS = fileURLToPath(new URL('../../../../shared/data/projects/', import.meta.url));
+export { SHARED_PROJECTS };
+
+/** Every `<org>/<repo>` of the shared repositories, sorted (read when called: only suites that need the shared data call it). */
+export function sharedRepoNames(): string[] {
+  return readdirSync(SHARED_PROJECTS)
+    .flatMap((org) => readdirSync(join(SHARED_PROJECTS, org)).map((repo) => `${org}/${repo}`))
+    .sort();
+}
 
 /** Every path of a fixture repository (as a collector would list the tree), and the posture-relevant files' texts. */
 export function loadSharedProject(repo: string): { root: string; paths: string[]; files: RepoFile[] } {

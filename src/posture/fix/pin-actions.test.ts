@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { gitApply, loadSharedProject } from './fix-testing.fixture.js';
 import { findUnpinnedReferences, pinLine, planPinnedActions, unavailableResolver, type ActionRefResolver } from './pin-actions.js';
 import { renderUnifiedDiff } from './unified-diff.js';
+import { describeWithSharedData, itWithSharedData } from '../../../test/shared-data.js';
 
 const CHECKOUT_SHA = 'a'.repeat(40);
 const TOOLS_SHA = 'b'.repeat(40);
@@ -20,7 +21,7 @@ function tableResolver(table: Record<string, string>): ActionRefResolver & { ask
   };
 }
 
-describe('findUnpinnedReferences on jupyter/nbconvert', () => {
+describeWithSharedData('findUnpinnedReferences on jupyter/nbconvert', () => {
   it('lists every uses: of its five workflows, GitHub-owned apart', () => {
     const { references, notes } = findUnpinnedReferences(loadSharedProject('jupyter/nbconvert').files);
     expect(notes).toEqual([]);
@@ -37,7 +38,7 @@ describe('findUnpinnedReferences on jupyter/nbconvert', () => {
 });
 
 describe('planPinnedActions', () => {
-  it('pins resolved refs with the tag as a comment, leaves the rest and says why', async () => {
+  itWithSharedData('pins resolved refs with the tag as a comment, leaves the rest and says why', async () => {
     const project = loadSharedProject('jupyter/nbconvert');
     const docs = project.files.filter((file) => file.path === '.github/workflows/docs.yml');
     const resolver = tableResolver({ 'actions/checkout@v6': CHECKOUT_SHA, 'jupyterlab/maintainer-tools@v1': TOOLS_SHA });
@@ -55,7 +56,7 @@ describe('planPinnedActions', () => {
     expect(plan.title).toBe('Pin 2 GitHub Action references to full commit SHAs');
   });
 
-  it('asks once per owner/repo@ref across files, and the whole patch applies with git', async () => {
+  itWithSharedData('asks once per owner/repo@ref across files, and the whole patch applies with git', async () => {
     const project = loadSharedProject('jupyter/nbconvert');
     const resolver = tableResolver({
       'actions/checkout@v6': CHECKOUT_SHA,
@@ -83,7 +84,7 @@ describe('planPinnedActions', () => {
     expect(remaining.sort()).toEqual(['actions/create-github-app-token@v3', 'actions/upload-artifact@v7', 'jupyter-server/jupyter-releaser/.github/actions/finalize-release@v2']);
   });
 
-  it('without the API, changes nothing and lists every reference as unresolved', async () => {
+  itWithSharedData('without the API, changes nothing and lists every reference as unresolved', async () => {
     const project = loadSharedProject('jupyter/nbconvert');
     const plan = await planPinnedActions('jupyter/nbconvert', project.files, unavailableResolver('no GH_TOKEN or GITHUB_TOKEN: tags cannot be resolved'));
     expect(plan.changes).toEqual([]);

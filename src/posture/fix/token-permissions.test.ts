@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { gitApply, loadSharedProject } from './fix-testing.fixture.js';
 import { findWorkflowPermissionProblems, planTokenPermissions } from './token-permissions.js';
 import { renderUnifiedDiff } from './unified-diff.js';
+import { describeWithSharedData, itWithSharedData } from '../../../test/shared-data.js';
 
-describe('planTokenPermissions on jupyter/nbconvert', () => {
+describeWithSharedData('planTokenPermissions on jupyter/nbconvert', () => {
   const project = loadSharedProject('jupyter/nbconvert');
   const plan = planTokenPermissions('jupyter/nbconvert', project.files);
 
@@ -75,7 +76,7 @@ describe('planTokenPermissions on jupyter/nbconvert', () => {
 });
 
 describe('planTokenPermissions moves top-level writes down (jupyterlab/jupyterlab lock.yml)', () => {
-  it('copies the block to the job (each value was on its own line) and empties the top level', () => {
+  itWithSharedData('copies the block to the job (each value was on its own line) and empties the top level', () => {
     const project = loadSharedProject('jupyterlab/jupyterlab');
     const plan = planTokenPermissions('jupyterlab/jupyterlab', project.files);
     const lock = plan.changes.find((change) => change.path === '.github/workflows/lock.yml')!;

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { checkDamagedCopies } from '../../../test/extractor-testing.js';
 import { fixedClock } from '../../core/clock.js';
 import { evaluateRepo } from '../checks/index.js';
@@ -8,6 +8,7 @@ import { repoFacts, SHARED_PROJECTS } from '../posture-testing.fixture.js';
 import { CHECK_IDS } from '../types.js';
 import { parseWorkflow } from '../workflows/parse.js';
 import { DEFAULT_POSTURE_SETTINGS, REPO_PROBES } from './index.js';
+import { describeWithSharedData } from '../../../test/shared-data.js';
 
 /** Real workflows and configs from the shared repositories, to damage. */
 function realTexts(): string[] {
@@ -23,7 +24,7 @@ function realTexts(): string[] {
 const OUTCOMES = ['true', 'false', 'not-available', 'not-applicable', 'error'];
 const context = { now: new Date('2026-09-01T00:00:00Z'), settings: DEFAULT_POSTURE_SETTINGS };
 
-describe('damaged real files never throw', () => {
+describeWithSharedData('damaged real files never throw', () => {
   const texts = realTexts();
 
   it('parseWorkflow returns a value or an error with a line', () => {
