@@ -13,7 +13,7 @@ import type { DisclosureStore } from './store.js';
 import type { AdvisoryStatus, ClockResult, DeskPolicy } from './types.js';
 import type { Digest, DigestItem, DigestSection } from './notify/digest.js';
 import { deliverDigest, type ChannelDelivery } from './notify/deliver.js';
-import type { Notifier } from './notify/notifier.js';
+import type { Notifier } from './notify/types.js';
 
 export type ClockName = 'acknowledge' | 'disclose';
 export type ReminderLevel = 'overdue' | 'urgent' | 'due-soon';

@@ -19,7 +19,7 @@ import type { OsvRecord, SeverityLevel } from '../advisories/types.js';
 import type { DisclosureStore } from './store.js';
 import type { Digest, DigestItem } from './notify/digest.js';
 import { deliverDigest, type ChannelDelivery } from './notify/deliver.js';
-import type { Notifier } from './notify/notifier.js';
+import type { Notifier } from './notify/types.js';
 import { dayIn } from './remind.js';
 
 /** A package version we ship: a graph node or a scanned package fits. */

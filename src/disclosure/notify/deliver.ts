@@ -9,7 +9,7 @@
 import { ChainwatchError } from '../../core/errors.js';
 import type { DisclosureStore } from '../store.js';
 import type { Digest, DigestItem, RenderedDigest } from './digest.js';
-import type { Notifier } from './notifier.js';
+import type { Notifier } from './types.js';
 
 export interface DeliveryRequest {
   items: readonly DigestItem[];

@@ -6,7 +6,7 @@
 import { ChainwatchError, HostError } from '../../core/errors.js';
 import type { NotifierConfig } from '../types.js';
 import { MESSAGE_LIMITS, renderDigest, type Digest, type RenderedDigest } from './digest.js';
-import type { Notifier, NotifierContext, SentDigest } from './notifier.js';
+import type { Notifier, NotifierContext, SentDigest } from './types.js';
 
 type GithubIssueConfig = Extract<NotifierConfig, { type: 'github-issue' }>;
 

@@ -13,7 +13,7 @@ import { ChainwatchError, HostError } from '../../core/errors.js';
 import { scrubSecrets } from '../../http/redact.js';
 import type { NotifierConfig } from '../types.js';
 import { MESSAGE_LIMITS, renderDigest, type Digest, type RenderedDigest } from './digest.js';
-import { DEFAULT_NOTIFY_DEADLINE_MS, type Notifier, type NotifierContext, type SentDigest } from './notifier.js';
+import { DEFAULT_NOTIFY_DEADLINE_MS, type Notifier, type NotifierContext, type SentDigest } from './types.js';
 
 type SmtpConfig = Extract<NotifierConfig, { type: 'smtp' }>;
 
