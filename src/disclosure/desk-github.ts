@@ -29,28 +29,27 @@ export interface CollaboratorPatch {
   collaborating_teams: string[];
 }
 
-export interface IssueReference {
-  owner: string;
-  repo: string;
-  issue: number;
-}
-
+/**
+ * The positional signatures are those of disclosure/collect/github.ts's
+ * AdvisoryGithub, which therefore is a DeskGithub as it is.
+ */
 export interface DeskGithub {
   /**
    * `GET /repos/{owner}/{repo}/security-advisories/{ghsa_id}`: the advisory
-   * as it is now, normalised; null when GitHub answers 404 (gone, or the
-   * token cannot see it).
+   * as it is now, normalised. Absent (gone, or the token cannot see it): a
+   * HostError with status 404, or null.
    */
-  fetchAdvisory(advisory: AdvisoryReference): Promise<DeskAdvisory | null>;
+  fetchAdvisory(owner: string, repo: string, ghsaId: string): Promise<DeskAdvisory | null>;
   /**
-   * `PATCH /repos/{owner}/{repo}/security-advisories/{ghsa_id}` with `body`;
+   * `PATCH /repos/{owner}/{repo}/security-advisories/{ghsa_id}` with `patch`;
    * the advisory as GitHub answered it. Needs a token of a repository admin
    * or security manager with security advisories write.
    */
-  updateAdvisory(advisory: AdvisoryReference, body: CollaboratorPatch): Promise<DeskAdvisory>;
+  updateAdvisory(owner: string, repo: string, ghsaId: string, patch: CollaboratorPatch): Promise<DeskAdvisory>;
   /**
    * `POST /repos/{owner}/{repo}/issues/{issue_number}/comments` with
-   * `{ body }`; the new comment's `html_url`. Needs issues write on the repository.
+   * `{ body }`; the new comment's `html_url` when GitHub gives it. Needs
+   * issues write on the repository. Not retried (GitHub may have posted it).
    */
-  createIssueComment(issue: IssueReference, body: string): Promise<{ url: string }>;
+  createIssueComment(owner: string, repo: string, issue: number, body: string): Promise<{ htmlUrl: string | null }>;
 }

@@ -5,7 +5,7 @@
  * that behaves as the REST API does: PATCH replaces the collaborator lists.
  */
 import { HostError } from '../core/errors.js';
-import type { AdvisoryReference, CollaboratorPatch, DeskGithub, IssueReference } from './desk-github.js';
+import type { CollaboratorPatch, DeskGithub } from './desk-github.js';
 import type { DisclosureStore } from './store.js';
 import type { AdvisoryStatus, ClockResult, DeskAdvisory, DeskPolicy } from './types.js';
 import { DEFAULT_CLOCK_POLICY } from './types.js';
@@ -99,7 +99,7 @@ export function memorySentStore(): MemorySentStore {
 export interface MemoryGithub extends DeskGithub {
   advisories: Map<string, DeskAdvisory>;
   patches: { ghsaId: string; body: CollaboratorPatch }[];
-  comments: { issue: IssueReference; body: string }[];
+  comments: { issue: { owner: string; repo: string; issue: number }; body: string }[];
   reads: string[];
   /** Status to fail with, per GHSA id and call. */
   failures: Map<string, { call: 'fetch' | 'update'; status: number }>;
@@ -114,25 +114,27 @@ export function memoryGithub(advisories: readonly DeskAdvisory[] = []): MemoryGi
     reads: [],
     failures: new Map(),
     commentFailure: null,
-    async fetchAdvisory(reference: AdvisoryReference) {
-      github.reads.push(reference.ghsaId);
-      fail(reference.ghsaId, 'fetch');
-      const found = github.advisories.get(reference.ghsaId);
-      return found && found.owner === reference.owner && found.repo === reference.repo ? structuredClone(found) : null;
+    // Absent is a 404 HostError, as the real implementation (disclosure/collect/github.ts) answers.
+    async fetchAdvisory(owner: string, repo: string, ghsaId: string) {
+      github.reads.push(ghsaId);
+      fail(ghsaId, 'fetch');
+      const found = github.advisories.get(ghsaId);
+      if (!found || found.owner !== owner || found.repo !== repo) throw new HostError('github', `GET ${ghsaId}: HTTP 404`, { status: 404 });
+      return structuredClone(found);
     },
-    async updateAdvisory(reference: AdvisoryReference, body: CollaboratorPatch) {
-      fail(reference.ghsaId, 'update');
-      const found = github.advisories.get(reference.ghsaId);
-      if (!found) throw new HostError('github', `PATCH ${reference.ghsaId}: 404`, { status: 404 });
-      github.patches.push({ ghsaId: reference.ghsaId, body: structuredClone(body) });
+    async updateAdvisory(_owner: string, _repo: string, ghsaId: string, body: CollaboratorPatch) {
+      fail(ghsaId, 'update');
+      const found = github.advisories.get(ghsaId);
+      if (!found) throw new HostError('github', `PATCH ${ghsaId}: 404`, { status: 404 });
+      github.patches.push({ ghsaId, body: structuredClone(body) });
       found.collaboratingUsers = [...body.collaborating_users];
       found.collaboratingTeams = [...body.collaborating_teams];
       return structuredClone(found);
     },
-    async createIssueComment(issue: IssueReference, body: string) {
+    async createIssueComment(owner: string, repo: string, issue: number, body: string) {
       if (github.commentFailure !== null) throw new HostError('github', `POST comment: ${github.commentFailure}`, { status: github.commentFailure });
-      github.comments.push({ issue, body });
-      return { url: `https://github.com/${issue.owner}/${issue.repo}/issues/${issue.issue}#issuecomment-${github.comments.length}` };
+      github.comments.push({ issue: { owner, repo, issue }, body });
+      return { htmlUrl: `https://github.com/${owner}/${repo}/issues/${issue}#issuecomment-${github.comments.length}` };
     },
   };
   function fail(ghsaId: string, call: 'fetch' | 'update'): void {

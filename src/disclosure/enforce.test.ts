@@ -148,7 +148,7 @@ describe('applyPlan', () => {
     const one = advisory({ id: ids[0]! });
     const github = memoryGithub([one]);
     const update = github.updateAdvisory.bind(github);
-    github.updateAdvisory = async (reference, body) => ({ ...(await update(reference, body)), collaboratingUsers: ['alice'] });
+    github.updateAdvisory = async (owner, repo, ghsaId, body) => ({ ...(await update(owner, repo, ghsaId, body)), collaboratingUsers: ['alice'] });
     const result = await applyPlan(planEnforcement([one], required), github);
     expect(result.items[0]?.message).toMatch(/does not list bob/);
   });

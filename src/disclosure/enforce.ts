@@ -232,9 +232,10 @@ async function applyOne(item: EnforcePlanItem, github: DeskGithub): Promise<Enfo
   const target = item.target;
   let fresh: DeskAdvisory | null;
   try {
-    fresh = await github.fetchAdvisory(target);
+    fresh = await github.fetchAdvisory(target.owner, target.repo, target.ghsaId);
   } catch (error) {
-    return failure(item.advisoryId, null, 'reading it again', error);
+    if (error instanceof HostError && error.status === 404) fresh = null;
+    else return failure(item.advisoryId, null, 'reading it again', error);
   }
   if (!fresh) {
     return { advisoryId: item.advisoryId, outcome: 'failed', body: null, added: none, status: 404, message: `${label(target)} was not found when read again: it is gone, or the token cannot see it` };
@@ -247,7 +248,7 @@ async function applyOne(item: EnforcePlanItem, github: DeskGithub): Promise<Enfo
     return { advisoryId: item.advisoryId, outcome: 'unchanged', body: null, added: none, message: 'every required collaborator is already on it' };
   }
   try {
-    const answer = await github.updateAdvisory(target, merge.body);
+    const answer = await github.updateAdvisory(target.owner, target.repo, target.ghsaId, merge.body);
     const stillMissing = [
       ...missingFrom(answer.collaboratingUsers, item.required.users.filter((one) => merge.missing.users.includes(one.name))),
       ...missingFrom(answer.collaboratingTeams, item.required.teams.filter((one) => merge.missing.teams.includes(one.name))),

@@ -35,8 +35,8 @@ export function createGithubIssueNotifier(config: GithubIssueConfig, context: No
       if (wrong || !context.github || !owner || !repo) throw new ChainwatchError('invalid-config', wrong ?? 'github-issue notifier: not configured');
       const rendered = render(digest);
       try {
-        const comment = await context.github.createIssueComment({ owner, repo, issue: config.issue }, rendered.body);
-        return { ...rendered, detail: comment.url };
+        const comment = await context.github.createIssueComment(owner, repo, config.issue, rendered.body);
+        return { ...rendered, detail: comment.htmlUrl };
       } catch (error) {
         if (error instanceof HostError) {
           throw new HostError(channel, `commenting on ${config.repo}#${config.issue} failed: ${explain(error, config.repo)}`, {
