@@ -154,3 +154,19 @@ describe('calendar helpers', () => {
     expect(daysBetween(date, expected)).toBe(days);
   });
 });
+
+describe('the examples in lifecycle.md', () => {
+  it('are what the clocks compute', async () => {
+    const { readFileSync } = await import('node:fs');
+    const text = readFileSync(new URL('./lifecycle.md', import.meta.url), 'utf8');
+    const examples = [...text.matchAll(/^\| (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}) \| ([A-Za-z_/]+)[^|]* \| (\S+) \| (\S+) \| (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}) \| (\S+) \|$/gm)];
+    expect(examples.length).toBe(6);
+    for (const [line, createdDay, createdTime, timeZone, , acknowledgeDue, overdueDay, overdueTime, discloseDue] of examples) {
+      const advisory = deskAdvisory({ state: 'triage', createdAt: `${createdDay}T${createdTime}:00Z` });
+      const overdueFrom = Date.parse(`${overdueDay}T${overdueTime}:00Z`);
+      const before = advisoryClocks(advisory, null, policyIn(timeZone!), new Date(overdueFrom - 1000));
+      const after = advisoryClocks(advisory, null, policyIn(timeZone!), new Date(overdueFrom));
+      expect([before.acknowledge.due, before.acknowledge.status, after.acknowledge.status, before.disclose.due], line).toEqual([acknowledgeDue, 'due', 'overdue', discloseDue]);
+    }
+  });
+});
