@@ -51,7 +51,6 @@ export const ConfigFileSchema = z.strictObject({
     })
     .default({}),
 });
-export type ConfigFile = z.infer<typeof ConfigFileSchema>;
 
 export interface ChainwatchConfig {
   /** The file it came from, or `preset:<name>`. */

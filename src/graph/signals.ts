@@ -44,7 +44,6 @@ export const SIGNAL_NAMES = [
   'advisorySeverity',
   'repository',
 ] as const satisfies readonly (keyof GraphSignals)[];
-export type SignalName = (typeof SIGNAL_NAMES)[number];
 
 const DAY_MS = 86_400_000;
 

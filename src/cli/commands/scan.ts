@@ -44,7 +44,7 @@ export async function exitCodeFor(report: ScanReport, failOn: SeverityLevel | un
 
 export async function runScan(io: CliIo, targets: string[], options: ScanCommandOptions): Promise<number> {
   // Loaded here, not at start-up: `chainwatch --help` and other commands should not pay for the scan's modules.
-  const [{ scan }, { renderReportLazily }, { defaultDatabasePath, sqliteAdvisoryStores }] = await Promise.all([
+  const [{ scan }, { renderReport }, { defaultDatabasePath, sqliteAdvisoryStores }] = await Promise.all([
     import('../../scan/scan.js'),
     import('../../report/render.js'),
     import('../../store/sqlite-store.js'),
@@ -76,7 +76,7 @@ export async function runScan(io: CliIo, targets: string[], options: ScanCommand
     report = { ...report, sources: report.sources.filter((source) => source.reachable || !source.name.startsWith('database ')) };
   }
   // Reports quote paths and advisory text: they pass the same redaction as everything else the CLI writes.
-  const text = redactSecrets(await renderReportLazily(report, options.format, { color: options.format === 'table' && io.env.NO_COLOR === undefined && (io.stderr.isTTY ?? false) && !options.output }), io.env);
+  const text = redactSecrets(await renderReport(report, options.format, { color: options.format === 'table' && io.env.NO_COLOR === undefined && (io.stderr.isTTY ?? false) && !options.output }), io.env);
   if (options.output) {
     // Written beside the target and renamed, so a reader never sees half a report.
     const temporary = `${options.output}.${process.pid}.tmp`;
