@@ -1,0 +1,29 @@
+/**
+ * The public entry of report/ for the front ends (src/cli, src/server): they
+ * import this area only through this file (.dependency-cruiser.cjs checks it).
+ * Importing it is cheap: renderReport loads only the chosen format's module,
+ * and the graph and posture renderers (the CycloneDX library, YAML) load on
+ * the first call of their loader.
+ */
+export type { GraphFormat } from './graph/index.js';
+export type { PostureFormat } from './posture/types.js';
+export { renderReport } from './render.js';
+export { REPORT_FORMATS, type ReportFormat } from './types.js';
+
+/** The graph, concerns and diff renderers, and the grouping of a run's problems for stderr. */
+export async function loadGraphRenderers() {
+  const { groupProblems, renderConcerns, renderDiff, renderGraph } = await import('./graph/index.js');
+  return { groupProblems, renderConcerns, renderDiff, renderGraph };
+}
+
+/** The posture report's renderers. */
+export async function loadPostureRenderers() {
+  const { renderPosture } = await import('./posture/index.js');
+  return { renderPosture };
+}
+
+/** The issue `fix --issue` keeps per repository and check. */
+export async function loadIssueText() {
+  const { issueText } = await import('./posture/issue-text.js');
+  return { issueText };
+}
