@@ -56,7 +56,6 @@ export const ConfigFileSchema = z.strictObject({
     .default({}),
   disclosure: DisclosureSchema.nullish(),
 });
-export type ConfigFile = z.infer<typeof ConfigFileSchema>;
 
 export interface ChainwatchConfig {
   /** The file it came from, or `preset:<name>`. */
