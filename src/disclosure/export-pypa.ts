@@ -8,7 +8,7 @@ import { normalizeName, parseEcosystem, toPurl } from '../core/package.js';
 import { parsePep440Version } from '../ecosystems/pypi/pep440-version.js';
 import type { Version } from '../ecosystems/types.js';
 import type { PypaIndex, PypaRecordSummary } from './pypa-db.js';
-import { CREDIT_TYPES, type AdvisoryVulnerability, type DeskAdvisory } from './types.js';
+import type { AdvisoryVulnerability, CreditType, DeskAdvisory } from './types.js';
 
 /**
  * `advisories export --pypa DIR`: for each published advisory with a PyPI
@@ -23,6 +23,24 @@ import { CREDIT_TYPES, type AdvisoryVulnerability, type DeskAdvisory } from './t
  *
  * Pure: it returns the files' paths and texts; the CLI writes them.
  */
+
+/**
+ * The order in which the desk lists credit types, in the hall of fame and in
+ * exported records: the people who found and reported the vulnerability
+ * first, then those who worked on it, then tools, sponsors and the rest.
+ */
+export const CREDIT_ORDER: readonly CreditType[] = [
+  'finder',
+  'reporter',
+  'analyst',
+  'coordinator',
+  'remediation_developer',
+  'remediation_reviewer',
+  'remediation_verifier',
+  'tool',
+  'sponsor',
+  'other',
+];
 
 /** One record to add to the checkout. */
 export interface PypaExportRecord {
@@ -398,7 +416,7 @@ function buildPypaRecord(
   if (links.length > 0) record.references = links;
   const credits = advisory.credits
     .filter((credit) => credit.state === 'accepted' && credit.login.trim() !== '')
-    .sort((a, b) => CREDIT_TYPES.indexOf(a.type) - CREDIT_TYPES.indexOf(b.type) || compareText(a.login, b.login))
+    .sort((a, b) => CREDIT_ORDER.indexOf(a.type) - CREDIT_ORDER.indexOf(b.type) || compareText(a.login, b.login))
     .map((credit) => ({
       name: credit.login,
       ...(GITHUB_LOGIN.test(credit.login) ? { contact: [`https://github.com/${credit.login}`] } : {}),
