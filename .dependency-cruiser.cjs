@@ -1,6 +1,7 @@
 /**
  * The layer order of src/, written once (ARCHITECTURE.md draws it). An area
- * may import only from areas listed before it; nothing may form a cycle.
+ * may import only from areas listed before it; nothing may form a cycle; a
+ * front end reaches an area only through its public entry (index.ts).
  * Run by `npm test` (npm run layers).
  */
 const LAYERS = ['core', 'http', 'ecosystems', 'extractors', 'inventory', 'advisories', 'scan', 'graph', 'posture', 'disclosure', 'audit', 'report', 'store', 'config', 'cli|server'];
@@ -33,6 +34,14 @@ module.exports = {
       comment: 'a command parses, calls one area function and renders; what two commands share lives in cli/ or in an area',
       from: { path: '^src/cli/commands/([^/]+)\\.ts$', pathNot: '\\.fixture\\.ts$' },
       to: { path: '^src/cli/commands/', pathNot: '^src/cli/commands/$1\\.ts$' },
+    },
+    {
+      name: 'front-ends-import-public-entries',
+      severity: 'error',
+      comment:
+        'a front end imports an area only through its public entry, src/<area>/index.ts, which says what front ends may use and keeps start-up cheap (heavy modules behind its loaders); tests and fixtures are exempt',
+      from: { path: '^src/(cli|server)/', pathNot: '\\.test\\.ts$|\\.fixture\\.ts$' },
+      to: { path: '^src/(?!cli/|server/)[^/]+/', pathNot: '^src/[^/]+/index\\.ts$' },
     },
     {
       name: 'cli-and-server-are-not-imported',

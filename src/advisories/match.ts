@@ -1,7 +1,7 @@
 import { compareText } from '../core/compare.js';
 import { normalizeName, toPurl } from '../core/package.js';
 import type { Ecosystem, Location } from '../core/package.js';
-import { getScheme } from '../ecosystems/index.js';
+import { getScheme } from '../ecosystems/schemes.js';
 import { npmScheme } from '../ecosystems/npm/version.js';
 import type { Version, VersionScheme } from '../ecosystems/types.js';
 import { highestSeverity, severityOfRecord } from './severity.js';

@@ -1,6 +1,6 @@
-import type { AdvisorySourceStatus } from '../advisories/types.js';
-import type { EventSink } from '../core/events.js';
-import type { Ecosystem } from '../core/package.js';
+import { loadOsvUpdate, type AdvisorySourceStatus } from '../advisories/index.js';
+import type { Ecosystem, EventSink } from '../core/index.js';
+import { loadAdvisoryStore } from '../store/index.js';
 import { describeError, warn, type CliIo } from './io.js';
 
 /**
@@ -15,10 +15,7 @@ export async function downloadDatabase(
   events: EventSink,
   full = false,
 ): Promise<AdvisorySourceStatus[]> {
-  const [{ OSV_EXPORT_FOLDERS, resolveOsvBaseUrl, updateAdvisoryDatabase }, { openSqliteStore }] = await Promise.all([
-    import('../advisories/update.js'),
-    import('../store/sqlite-store.js'),
-  ]);
+  const [{ OSV_EXPORT_FOLDERS, resolveOsvBaseUrl, updateAdvisoryDatabase }, { openSqliteStore }] = await Promise.all([loadOsvUpdate(), loadAdvisoryStore()]);
   const statuses: AdvisorySourceStatus[] = [];
   const folders: string[] = [];
   for (const ecosystem of ecosystems) {

@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
-import { systemClock, type Clock } from '../core/clock.js';
-import { ChainwatchError, fail, type Result } from '../core/errors.js';
-import type { EventSink } from '../core/events.js';
-import type { GraphInputs } from '../graph/inputs.js';
-import type { GraphRunDependencies, GraphRunReport, ResolverFactory } from '../graph/run.js';
+import { loadConfigReaders } from '../config/index.js';
+import { ChainwatchError, fail, systemClock, type Clock, type EventSink, type Result } from '../core/index.js';
+import { loadRegistryConfiguration } from '../ecosystems/index.js';
+import { loadGraphInputs, loadGraphPipelines, type GraphInputs, type GraphRunDependencies, type GraphRunReport, type ResolverFactory } from '../graph/index.js';
+import { loadHttpClient } from '../http/index.js';
+import { loadGraphRenderers } from '../report/index.js';
+import { loadAdvisoryStore, loadGraphStore, loadPypiSummaryStore } from '../store/index.js';
 import { describeError, warn, type CliIo } from './io.js';
 import { collect } from './options.js';
 import { TOOL_VERSION } from './version.js';
@@ -48,7 +50,7 @@ export function addGraphInputOptions(command: Command): Command {
 
 /** Roots, environments and registry overrides from PURLs, a preset or a config file; a located error for bad input. */
 export async function readGraphInputs(purls: readonly string[], options: GraphInputOptions): Promise<Result<GraphInputs>> {
-  const [{ loadConfigFile, loadPreset }, { graphInputs }] = await Promise.all([import('../config/config.js'), import('../graph/inputs.js')]);
+  const [{ loadConfigFile, loadPreset }, { graphInputs }] = await Promise.all([loadConfigReaders(), loadGraphInputs()]);
   if (options.preset !== undefined && options.config !== undefined) return fail(new ChainwatchError('invalid-argument', '--preset and --config cannot be used together'));
   let base: GraphInputs | null = null;
   if (options.preset !== undefined || options.config !== undefined) {
@@ -65,12 +67,11 @@ export async function readGraphInputs(purls: readonly string[], options: GraphIn
  * cache and the parsed-page store in the user cache directory.
  */
 async function registryResolvers(io: CliIo, clock: Clock): Promise<ResolverFactory> {
-  const [{ createHttpClient }, { systemConfigSources }, { loadRegistryConfig }, { registryResolverFactory }, { defaultSummaryStorePath, openSummaryStore }, { userHttpCache }] = await Promise.all([
-    import('../http/client.js'),
-    import('../ecosystems/config-sources.js'),
-    import('../ecosystems/registry-config.js'),
-    import('../graph/run.js'),
-    import('../store/pypi-summary-store.js'),
+  const [{ createHttpClient }, { systemConfigSources, loadRegistryConfig }, { registryResolverFactory }, { defaultSummaryStorePath, openSummaryStore }, { userHttpCache }] = await Promise.all([
+    loadHttpClient(),
+    loadRegistryConfiguration(),
+    loadGraphPipelines(),
+    loadPypiSummaryStore(),
     import('./stores.js'),
   ]);
   const openCache = await userHttpCache(io.env);
@@ -91,7 +92,7 @@ async function registryResolvers(io: CliIo, clock: Clock): Promise<ResolverFacto
 
 /** The stores and resolvers of one graph run on this machine (or the test's fakes). */
 export async function graphRunDependencies(io: CliIo, options: GraphInputOptions, events: EventSink, dependencies: GraphDependencies = {}): Promise<GraphRunDependencies> {
-  const [{ defaultDatabasePath, openSqliteStore }, { defaultGraphStorePath, openGraphStore }] = await Promise.all([import('../store/sqlite-store.js'), import('../store/graph-store.js')]);
+  const [{ defaultDatabasePath, openSqliteStore }, { defaultGraphStorePath, openGraphStore }] = await Promise.all([loadAdvisoryStore(), loadGraphStore()]);
   const clock = dependencies.clock ?? systemClock;
   const historyPath = options.history ?? defaultGraphStorePath(io.env);
   return {
@@ -119,7 +120,7 @@ export async function reportGraphRun(io: CliIo, run: GraphRunReport): Promise<nu
     warn(io, `chainwatch: source not reachable: ${source.name}: ${source.error ?? 'no answer'}`);
   }
   // One line per distinct problem: twelve conda roots behind one unreachable channel are one sentence.
-  const { groupProblems } = await import('../report/graph/index.js');
+  const { groupProblems } = await loadGraphRenderers();
   for (const [message, purls] of groupProblems(run.graph.problems)) warn(io, `chainwatch: ${purls.join(', ')}: ${message}`);
   if (run.graph.nodes.length === 0) {
     warn(io, 'chainwatch: no package could be resolved (see the sources and problems above)');

@@ -1,6 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { ChainwatchEvent, EventSink } from '../core/events.js';
-import { ChainwatchError } from '../core/errors.js';
+import { ChainwatchError, type ChainwatchEvent, type EventSink } from '../core/index.js';
 import { redactSecrets } from './redact.js';
 
 /** Where the CLI writes. Tests inject buffers; stdout carries results only. */

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { isRepositoryName } from '../posture/types.js';
+import { isRepositoryName } from '../posture/index.js';
 
 /** A repeatable option: each occurrence parsed and appended. */
 export function collect<T>(parse: (value: string) => T) {

@@ -4,10 +4,10 @@
  * the HTTP client for the Best Practices site), and the sentences their
  * failures become. Commands never import each other; they share this.
  */
-import { systemClock, type Clock } from '../core/clock.js';
-import type { EventSink } from '../core/events.js';
-import type { GithubCollector, GithubCollectorOptions } from '../posture/collect/github.js';
-import type { BadInput, GithubConnection, SourceStatus } from '../posture/run.js';
+import { systemClock, type Clock, type EventSink } from '../core/index.js';
+import { loadHttpClient } from '../http/index.js';
+import { loadGithubCollector, type BadInput, type GithubCollector, type GithubCollectorOptions, type GithubConnection, type SourceStatus } from '../posture/index.js';
+import { loadGithubCache } from '../store/index.js';
 import { describeError, warn, type CliIo } from './io.js';
 import { redactSecrets } from './redact.js';
 
@@ -43,7 +43,7 @@ export function githubConnector(
   return async () => {
     const token = githubToken(io.env);
     if (token === undefined) return { unavailable: NO_TOKEN };
-    const [{ createGithubCollector }, { defaultGithubCachePath, openGithubCache }] = await Promise.all([import('../posture/collect/github.js'), import('../store/github-cache.js')]);
+    const [{ createGithubCollector }, { defaultGithubCachePath, openGithubCache }] = await Promise.all([loadGithubCollector(), loadGithubCache()]);
     let cache = null;
     try {
       cache = openGithubCache(defaultGithubCachePath(io.env));
@@ -54,7 +54,7 @@ export function githubConnector(
     try {
       const make = wiring.githubCollector ?? createGithubCollector;
       if (options.bestPractices) {
-        const [{ createHttpClient }, { userHttpCache }] = await Promise.all([import('../http/client.js'), import('./stores.js')]);
+        const [{ createHttpClient }, { userHttpCache }] = await Promise.all([loadHttpClient(), import('./stores.js')]);
         bestPractices = { client: createHttpClient({ openCache: await userHttpCache(io.env) }) };
       }
       const collector = make({

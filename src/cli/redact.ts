@@ -3,7 +3,7 @@
  * redaction is the model). Everything cli/ prints that did not come from a
  * fixed string passes through redactSecrets().
  */
-import { isSecretQueryName } from '../http/redact.js';
+import { isSecretQueryName } from '../http/index.js';
 
 const SECRET_ENVIRONMENT_VARIABLES = [
   'GH_TOKEN',

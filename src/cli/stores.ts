@@ -1,4 +1,5 @@
-import type { HttpCache } from '../http/cache.js';
+import type { HttpCache } from '../http/index.js';
+import { loadHttpCache } from '../store/index.js';
 
 /**
  * The front end's wiring of src/store/ into the areas' interfaces, for what
@@ -12,6 +13,6 @@ import type { HttpCache } from '../http/cache.js';
  * database): what `createHttpClient({ openCache })` is given.
  */
 export async function userHttpCache(env: NodeJS.ProcessEnv): Promise<() => HttpCache> {
-  const { defaultHttpCachePath, openHttpCache } = await import('../store/http-cache.js');
+  const { defaultHttpCachePath, openHttpCache } = await loadHttpCache();
   return () => openHttpCache(defaultHttpCachePath(env));
 }

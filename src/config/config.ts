@@ -9,6 +9,8 @@ import { parseEnvironmentName } from '../ecosystems/pypi/environment.js';
 import type { NamedEnvironment } from '../graph/inputs.js';
 import type { RootRequest } from '../graph/resolver.js';
 import { parseRoot, uniqueRoots, type GraphEcosystem } from '../graph/roots.js';
+import type { DeskPolicy } from '../disclosure/types.js';
+import { deskPolicyOf, DisclosureSchema, literalSecret } from './disclosure.js';
 
 /**
  * `chainwatch.yaml`: what an organisation watches.
@@ -24,6 +26,8 @@ import { parseRoot, uniqueRoots, type GraphEcosystem } from '../graph/roots.js';
  *   npm: https://registry.example.test/
  *   pypi: https://pypi.example.test/simple/
  *   conda: https://conda.example.test/conda-forge/
+ * disclosure:                            # optional: the advisory desk (config/disclosure.ts)
+ *   collaborators: { users: [alice], teams: [jupyter/security-council] }
  * ```
  *
  * Concern weights are not configurable: they live in one place in code
@@ -50,8 +54,8 @@ export const ConfigFileSchema = z.strictObject({
       conda: HttpUrl.optional(),
     })
     .default({}),
+  disclosure: DisclosureSchema.nullish(),
 });
-export type ConfigFile = z.infer<typeof ConfigFileSchema>;
 
 export interface ChainwatchConfig {
   /** The file it came from, or `preset:<name>`. */
@@ -60,6 +64,8 @@ export interface ChainwatchConfig {
   roots: RootRequest[];
   environments: NamedEnvironment[];
   registries: { npm?: string; pypi?: string; conda?: string };
+  /** The disclosure desk's policy: the `disclosure:` section over the council's defaults. */
+  disclosure: DeskPolicy;
 }
 
 const SECTION_ECOSYSTEM: Record<'pypi' | 'npm' | 'conda', GraphEcosystem> = { pypi: 'PyPI', npm: 'npm', conda: 'conda' };
@@ -88,12 +94,16 @@ export function parseConfig(text: string, source: string): Result<ChainwatchConf
   }
   const lineOf = (path: readonly PropertyKey[]): number | undefined => yamlLine(document, lineCounter, path);
   const value: unknown = document.toJS() ?? {};
+  const secret = literalSecret((value as { disclosure?: unknown }).disclosure);
+  if (secret !== null) return configError(secret.message, source, lineOf(secret.path));
   const parsed = ConfigFileSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;
     const where = path.length > 0 ? `${path.map(String).join('.')}: ` : '';
-    return configError(`${where}${issue.message}`, source, lineOf(path));
+    // A bad key of a map (an org under disclosure.orgs): say what is wrong with it, not "Invalid key in record".
+    const message = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
+    return configError(`${where}${message}`, source, lineOf(path));
   }
   const file = parsed.data;
   const roots: RootRequest[] = [];
@@ -110,7 +120,9 @@ export function parseConfig(text: string, source: string): Result<ChainwatchConf
     if (!environment.ok) return configError(`environments[${index}]: ${environment.error.message}`, source, lineOf(['environments', index]));
     if (!environments.some((known) => known.name === name)) environments.push({ name, environment: environment.value });
   }
-  return ok({ source, orgs: [...new Set(file.orgs)], roots: uniqueRoots(roots), environments, registries: file.registries });
+  const disclosure = deskPolicyOf(file.disclosure);
+  if (!disclosure.ok) return configError(disclosure.problem.message, source, lineOf(disclosure.problem.path));
+  return ok({ source, orgs: [...new Set(file.orgs)], roots: uniqueRoots(roots), environments, registries: file.registries, disclosure: disclosure.value });
 }
 
 function configError(message: string, path: string, line: number | undefined, code: 'invalid-config' | 'parse-error' = 'invalid-config') {

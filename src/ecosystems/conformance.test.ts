@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Ecosystem } from '../core/package.js';
-import { versionSchemes } from './index.js';
+import { versionSchemes } from './schemes.js';
 import { sortVersions } from './sort.js';
 import type { Version, VersionScheme } from './types.js';
 import { describeWithSharedData, sharedData, sharedDataPath } from '../../test/shared-data.js';

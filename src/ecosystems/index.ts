@@ -1,22 +1,19 @@
-import type { Ecosystem } from '../core/package.js';
-import { condaScheme } from './conda/version.js';
-import { debianScheme } from './debian/version.js';
-import { npmScheme } from './npm/version.js';
-import { pypiScheme } from './pypi/version.js';
-import type { VersionScheme } from './types.js';
-
 /**
- * Every ecosystem's version scheme, as an explicit typed map (STYLE rule 10):
- * adding an ecosystem to ECOSYSTEMS fails type checking here until its scheme
- * is listed. Version schemes need neither network nor tokens.
+ * The public entry of ecosystems/ for the front ends (src/cli, src/server):
+ * they import this area only through this file (.dependency-cruiser.cjs
+ * checks it). Areas import the modules they need directly (the version
+ * schemes' typed map is schemes.ts). Importing it is cheap; each loader
+ * imports its modules on first call, so `chainwatch --help` pays for none.
  */
-export const versionSchemes: Record<Ecosystem, VersionScheme> = {
-  PyPI: pypiScheme,
-  npm: npmScheme,
-  Debian: debianScheme,
-  conda: condaScheme,
-};
 
-export function getScheme(ecosystem: Ecosystem): VersionScheme {
-  return versionSchemes[ecosystem];
+/** `versions sort`: the ecosystems' version orderings. */
+export async function loadVersionSorting() {
+  const { sortVersions } = await import('./sort.js');
+  return { sortVersions };
+}
+
+/** Where each ecosystem's registry is, read as its own tools read their configuration. */
+export async function loadRegistryConfiguration() {
+  const [{ systemConfigSources }, { loadRegistryConfig }] = await Promise.all([import('./config-sources.js'), import('./registry-config.js')]);
+  return { systemConfigSources, loadRegistryConfig };
 }

@@ -1,6 +1,6 @@
 import { ChainwatchError } from '../core/errors.js';
 import type { Ecosystem } from '../core/package.js';
-import { getScheme } from './index.js';
+import { getScheme } from './schemes.js';
 import type { Version } from './types.js';
 
 export interface InvalidVersionLine {

@@ -3,7 +3,7 @@ import { ChainwatchError } from '../core/errors.js';
 import { silentSink, type EventSink } from '../core/events.js';
 import { unknown } from '../core/known.js';
 import { normalizeName, toPurl, type Ecosystem } from '../core/package.js';
-import { getScheme } from '../ecosystems/index.js';
+import { getScheme } from '../ecosystems/schemes.js';
 import { defaultEnvironment, type TargetEnvironment } from '../ecosystems/pypi/environment.js';
 import type { ManifestLookup } from './repository.js';
 import type { EcosystemResolution, EcosystemResolver, ResolveContext, ResolvedPackage, ResolveProblem, RootRequest } from './resolver.js';

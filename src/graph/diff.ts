@@ -1,5 +1,5 @@
 import type { Ecosystem } from '../core/package.js';
-import { getScheme } from '../ecosystems/index.js';
+import { getScheme } from '../ecosystems/schemes.js';
 import type { GraphSignals } from './signals.js';
 import type { DependencyGraph, GraphNode } from './types.js';
 import { compareText } from '../core/compare.js';

@@ -143,7 +143,8 @@ describeWithSharedData('advisorySignals', () => {
     const store = openSqliteStore(':memory:');
     await importAdvisories(store, { kind: 'directory', path: join(shared, 'osv') });
     lookup = advisoryLookupFrom(store, 'shared OSV data');
-  });
+    // Importing the 2,661 shared records takes a few seconds, far more on a loaded machine.
+  }, 120_000);
 
   it('names the advisories affecting a version and their highest severity', () => {
     // Read from ../shared/data/osv: jupyter-server 1.23.0 is affected by GHSA-hrw6-wg82-cm62 (CVSS 3.1 7.5, high),

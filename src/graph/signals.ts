@@ -5,7 +5,7 @@ import type { SeverityLevel } from '../advisories/types.js';
 import type { Clock } from '../core/clock.js';
 import { known, knownIfPresent, unknown } from '../core/known.js';
 import type { Ecosystem } from '../core/package.js';
-import { getScheme } from '../ecosystems/index.js';
+import { getScheme } from '../ecosystems/schemes.js';
 import type { Version } from '../ecosystems/types.js';
 import { pickRepository, repositoryConfidence, type ManifestLookup } from './repository.js';
 import type { PackageFacts, PackageRelease } from './resolver.js';
@@ -44,7 +44,6 @@ export const SIGNAL_NAMES = [
   'advisorySeverity',
   'repository',
 ] as const satisfies readonly (keyof GraphSignals)[];
-export type SignalName = (typeof SIGNAL_NAMES)[number];
 
 const DAY_MS = 86_400_000;
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultGithubCachePath, GITHUB_CACHE_SCHEMA_VERSION, openGithubCache } from './github-cache.js';
+import { defaultGithubCachePath, openGithubCache } from './github-cache.js';
 
 const directory = mkdtempSync(path.join(tmpdir(), 'chainwatch-github-cache-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
@@ -30,8 +30,10 @@ describe('openGithubCache', () => {
 
   it('refuses a cache written by a newer chainwatch', () => {
     const file = path.join(directory, 'newer.sqlite');
+    openGithubCache(file).close();
     const db = new Database(file);
-    db.pragma(`user_version = ${GITHUB_CACHE_SCHEMA_VERSION + 1}`);
+    // One version past what this build writes.
+    db.pragma(`user_version = ${(db.pragma('user_version', { simple: true }) as number) + 1}`);
     db.close();
     expect(() => openGithubCache(file)).toThrow(expect.objectContaining({ code: 'store-error', location: { path: file } }));
   });

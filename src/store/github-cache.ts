@@ -41,7 +41,6 @@ const MIGRATIONS: readonly string[] = [
 
 const SCHEMA: DatabaseSchema = { name: 'GitHub cache', migrations: MIGRATIONS, advice: { newer: 'delete the file to start afresh' } };
 
-export const GITHUB_CACHE_SCHEMA_VERSION = MIGRATIONS.length;
 
 /** The cache the GitHub collector declares (posture/collect/github/cache.ts), and what its owner needs besides. */
 export interface GithubCacheStore extends GithubCache {

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { secretsInDatabase } from '../../test/secrets-in-database.js';
 import { ChainwatchError } from '../core/errors.js';
 import type { CachedResponse, HttpCacheKey } from '../http/cache.js';
-import { cacheableUrl, defaultHttpCachePath, HTTP_CACHE_SCHEMA_VERSION, openHttpCache } from './http-cache.js';
+import { cacheableUrl, defaultHttpCachePath, openHttpCache } from './http-cache.js';
 
 const directories: string[] = [];
 afterEach(() => {
@@ -150,8 +150,10 @@ describe('openHttpCache', () => {
 
   it('refuses a cache written by a newer chainwatch', () => {
     const file = temporaryFile('future.sqlite');
+    openHttpCache(file).close();
     const db = new Database(file);
-    db.pragma(`user_version = ${HTTP_CACHE_SCHEMA_VERSION + 1}`);
+    // One version past what this build writes.
+    db.pragma(`user_version = ${(db.pragma('user_version', { simple: true }) as number) + 1}`);
     db.close();
     expect(() => openHttpCache(file)).toThrow(ChainwatchError);
     try {

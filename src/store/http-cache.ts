@@ -52,7 +52,6 @@ const SCHEMA: DatabaseSchema = {
   advice: { newer: 'delete the file to start afresh' },
 };
 
-export const HTTP_CACHE_SCHEMA_VERSION = MIGRATIONS.length;
 
 /** The cache in SQLite: what http/ needs, plus where it is and how many answers it holds. */
 export interface SqliteHttpCache extends HttpCache {

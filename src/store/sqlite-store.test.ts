@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ChainwatchError } from '../core/errors.js';
 import type { OsvRecord } from '../advisories/types.js';
 import { affectedKey, baseEcosystem } from './keys.js';
-import { DEFAULT_SOURCE, STORE_SCHEMA_VERSION, defaultDatabasePath, openSqliteStore, type SqliteAdvisoryStore } from './sqlite-store.js';
+import { DEFAULT_SOURCE, defaultDatabasePath, openSqliteStore, type SqliteAdvisoryStore } from './sqlite-store.js';
 import { itWithSharedData, sharedDataPath } from '../../test/shared-data.js';
 
 const sharedOsv = sharedDataPath('osv');
@@ -193,7 +193,8 @@ describe('openSqliteStore', () => {
 
     const raw = new Database(file, { readonly: true });
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(raw.pragma('user_version', { simple: true })).toBe(STORE_SCHEMA_VERSION);
+    // Schema version 1: one migration so far (a new one must update this line on purpose).
+    expect(raw.pragma('user_version', { simple: true })).toBe(1);
     expect(raw.prepare('SELECT ecosystem, name, id FROM affected').all()).toEqual([
       { ecosystem: 'PyPI', name: 'jupyter-server', id: 'GHSA-hrw6-wg82-cm62' },
     ]);

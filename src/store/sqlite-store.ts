@@ -57,7 +57,6 @@ const SCHEMA: DatabaseSchema = {
   advice: { notWritable: 'commands that only read it open it read-only' },
 };
 
-export const STORE_SCHEMA_VERSION = MIGRATIONS.length;
 
 /** The source name used when importRecords() is called without one. */
 export const DEFAULT_SOURCE = 'local';

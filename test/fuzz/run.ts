@@ -22,7 +22,7 @@ import { extractors } from '../../src/extractors/index.js';
 import { extractorFor } from '../../src/inventory/inventory.js';
 import { parseAdvisoryText, iterateAdvisoryZipBytes } from '../../src/advisories/load.js';
 import { compileRecords, matchPackageWithWarnings } from '../../src/advisories/match.js';
-import { versionSchemes } from '../../src/ecosystems/index.js';
+import { versionSchemes } from '../../src/ecosystems/schemes.js';
 import { decodeBody } from '../../src/http/decode.js';
 import { BUILT_IN_ADVISORIES, BUILT_IN_SEEDS, sharedAdvisories, sharedSeeds } from './seeds.js';
 import { createRandom, mutate, mutateBytes } from './mutate.js';

@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
+import { loadGraphPipelines } from '../../graph/index.js';
+import { loadGraphRenderers } from '../../report/index.js';
+import { loadGraphStore } from '../../store/index.js';
 import { addGraphInputOptions, graphRunDependencies, readGraphInputs, reportGraphRun, type GraphDependencies, type GraphInputOptions } from '../graph-inputs.js';
 import { describeError, eventRenderer, warn, type CliIo } from '../io.js';
 import { redactSecrets } from '../redact.js';
@@ -25,7 +28,7 @@ function parseTop(value: string): number {
  * build from is bad input (exit 2).
  */
 export async function runConcerns(io: CliIo, purls: string[], options: ConcernsCommandOptions, dependencies: GraphDependencies = {}): Promise<number> {
-  const [{ runConcernsPipeline }, { renderConcerns }] = await Promise.all([import('../../graph/run.js'), import('../../report/graph/index.js')]);
+  const [{ runConcernsPipeline }, { renderConcerns }] = await Promise.all([loadGraphPipelines(), loadGraphRenderers()]);
   const top = options.top === undefined ? {} : { top: options.top };
   const wantsFreshGraph = purls.length > 0 || options.preset !== undefined || options.config !== undefined;
   let rendered: string;
@@ -48,7 +51,7 @@ export async function runConcerns(io: CliIo, purls: string[], options: ConcernsC
     exitCode = await reportGraphRun(io, result.run!);
     rendered = renderConcerns(result.concerns, options.format);
   } else {
-    const [{ existsSync }, { defaultGraphStorePath, openGraphStore }] = await Promise.all([import('node:fs'), import('../../store/graph-store.js')]);
+    const [{ existsSync }, { defaultGraphStorePath, openGraphStore }] = await Promise.all([import('node:fs'), loadGraphStore()]);
     const path = options.history ?? defaultGraphStorePath(io.env);
     const noHistory = `chainwatch: no graph snapshots yet (${path}): run \`chainwatch graph --preset jupyter\` (or with PURLs / --config), or give them to this command`;
     if (!existsSync(path)) {

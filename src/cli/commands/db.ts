@@ -1,8 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { AdvisorySourceStatus } from '../../advisories/types.js';
-import { compareText } from '../../core/compare.js';
-import { ECOSYSTEMS, parseEcosystem, type Ecosystem } from '../../core/package.js';
+import { loadOsvImport, loadOsvUpdate, type AdvisorySourceStatus } from '../../advisories/index.js';
+import { compareText, ECOSYSTEMS, parseEcosystem, type Ecosystem } from '../../core/index.js';
+import { loadAdvisoryStore } from '../../store/index.js';
 import { downloadDatabase } from '../advisory-database.js';
 import { describeError, eventRenderer, warn, type CliIo } from '../io.js';
 
@@ -18,7 +18,7 @@ interface UpdateCommandOptions extends DatabaseOptions {
 
 /** `db update`: exit 0 when every export answered, 2 when one could not be reached (the database is then unchanged for it). */
 export async function runDatabaseUpdate(io: CliIo, options: UpdateCommandOptions): Promise<number> {
-  const [{ defaultDatabasePath }, { OSV_EXPORT_FOLDERS }] = await Promise.all([import('../../store/sqlite-store.js'), import('../../advisories/update.js')]);
+  const [{ defaultDatabasePath }, { OSV_EXPORT_FOLDERS }] = await Promise.all([loadAdvisoryStore(), loadOsvUpdate()]);
   const databasePath = options.db ?? defaultDatabasePath(io.env);
   const ecosystems: Ecosystem[] = [];
   for (const name of options.ecosystem.length > 0 ? options.ecosystem : ECOSYSTEMS.filter((e) => OSV_EXPORT_FOLDERS[e])) {
@@ -45,10 +45,7 @@ export async function runDatabaseUpdate(io: CliIo, options: UpdateCommandOptions
 
 /** `db import PATH...`: directories of OSV files or export zips, each in one transaction. */
 export async function runDatabaseImport(io: CliIo, paths: string[], options: DatabaseOptions): Promise<number> {
-  const [{ defaultDatabasePath, openSqliteStore }, { importAdvisories }] = await Promise.all([
-    import('../../store/sqlite-store.js'),
-    import('../../advisories/load.js'),
-  ]);
+  const [{ defaultDatabasePath, openSqliteStore }, { importAdvisories }] = await Promise.all([loadAdvisoryStore(), loadOsvImport()]);
   const databasePath = options.db ?? defaultDatabasePath(io.env);
   let exitCode = 0;
   let store;
@@ -79,7 +76,7 @@ export async function runDatabaseImport(io: CliIo, paths: string[], options: Dat
 }
 
 export async function runDatabaseStatus(io: CliIo, options: DatabaseOptions): Promise<number> {
-  const { defaultDatabasePath, openSqliteStore } = await import('../../store/sqlite-store.js');
+  const { defaultDatabasePath, openSqliteStore } = await loadAdvisoryStore();
   const databasePath = options.db ?? defaultDatabasePath(io.env);
   if (!existsSync(databasePath)) {
     io.stdout.write(`${databasePath}: no advisory database yet (run \`chainwatch db update\` or \`chainwatch db import\`)\n`);

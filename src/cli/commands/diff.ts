@@ -1,4 +1,7 @@
 import type { Command } from 'commander';
+import { loadGraphPipelines } from '../../graph/index.js';
+import { loadGraphRenderers } from '../../report/index.js';
+import { loadGraphStore } from '../../store/index.js';
 import { describeError, warn, type CliIo } from '../io.js';
 import { redactSecrets } from '../redact.js';
 import { parseChoice } from '../options.js';
@@ -19,9 +22,9 @@ export interface DiffCommandOptions {
 export async function runDiff(io: CliIo, references: string[], options: DiffCommandOptions): Promise<number> {
   const [{ existsSync }, { defaultGraphStorePath, openGraphStore }, { diffSnapshots }, { renderDiff }] = await Promise.all([
     import('node:fs'),
-    import('../../store/graph-store.js'),
-    import('../../graph/run.js'),
-    import('../../report/graph/index.js'),
+    loadGraphStore(),
+    loadGraphPipelines(),
+    loadGraphRenderers(),
   ]);
   if (references.length > 2) {
     warn(io, 'chainwatch: diff takes at most two snapshots (OLD NEW)');

@@ -1,10 +1,20 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { systemClock } from '../../core/clock.js';
-import type { HttpClient } from '../../http/types.js';
-import type { GithubWrites } from '../../posture/fix/github-writes.js';
-import type { ActionRefResolver } from '../../posture/fix/pin-actions.js';
-import type { RepositoryFix } from '../../posture/fix/run.js';
-import { CHECK_IDS, type CheckId } from '../../posture/types.js';
+import { systemClock } from '../../core/index.js';
+import { loadHttpClient, type HttpClient } from '../../http/index.js';
+import {
+  CHECK_IDS,
+  DEFAULT_GITHUB_API_URL,
+  FIXABLE_CHECKS,
+  isFixableCheck,
+  loadActionRefResolvers,
+  loadFixPipeline,
+  loadGithubWrites,
+  type ActionRefResolver,
+  type CheckId,
+  type GithubWrites,
+  type RepositoryFix,
+} from '../../posture/index.js';
+import { loadIssueText } from '../../report/index.js';
 import { describeError, eventRenderer, warn, type CliIo } from '../io.js';
 import { collect, parseRepoName } from '../options.js';
 import {
@@ -54,7 +64,6 @@ function parseRepositoryCheck(value: string): CheckId {
  * on, --apply/--issue without a token) or nothing could be collected.
  */
 export async function runFix(io: CliIo, check: CheckId, options: FixCommandOptions, dependencies: FixDependencies = {}): Promise<number> {
-  const { FIXABLE_CHECKS, isFixableCheck } = await import('../../posture/fix/types.js');
   if (!isFixableCheck(check) && !options.issue) {
     warn(io, `chainwatch: no automatic fix for ${check} (fixes exist for ${FIXABLE_CHECKS.join(', ')}); --issue opens an issue for any check`);
     return 2;
@@ -70,17 +79,13 @@ export async function runFix(io: CliIo, check: CheckId, options: FixCommandOptio
     return 2;
   }
 
-  const [{ runFix: runFixPipeline }, { DEFAULT_GITHUB_API_URL }, { issueText }] = await Promise.all([
-    import('../../posture/fix/run.js'),
-    import('../../posture/collect/github.js'),
-    import('../../report/posture/issue-text.js'),
-  ]);
+  const [{ runFix: runFixPipeline }, { issueText }] = await Promise.all([loadFixPipeline(), loadIssueText()]);
   const apiUrl = io.env.GITHUB_API_URL?.trim() || DEFAULT_GITHUB_API_URL;
   const renderer = eventRenderer(io);
-  const http = check === 'pinned-actions' && !dependencies.refResolver && token !== undefined ? (await import('../../http/client.js')).createHttpClient({ openCache: await userHttpCache(io.env), events: renderer }) : null;
+  const http = check === 'pinned-actions' && !dependencies.refResolver && token !== undefined ? (await loadHttpClient()).createHttpClient({ openCache: await userHttpCache(io.env), events: renderer }) : null;
   try {
     const resolver = await refResolver(dependencies, http, apiUrl, token);
-    const writes = writing ? (dependencies.githubWrites ?? (await import('../../posture/fix/github-writes.js')).createGithubWrites)({ apiUrl, token: token! }) : null;
+    const writes = writing ? (dependencies.githubWrites ?? (await loadGithubWrites()).createGithubWrites)({ apiUrl, token: token! }) : null;
     const outcome = await runFixPipeline(
       {
         check,
@@ -170,7 +175,7 @@ async function refResolver(
   token: string | undefined,
 ): Promise<ActionRefResolver> {
   if (dependencies.refResolver) return dependencies.refResolver;
-  const [{ unavailableResolver }, { createGithubRefResolver }] = await Promise.all([import('../../posture/fix/pin-actions.js'), import('../../posture/fix/ref-resolver.js')]);
+  const { createGithubRefResolver, unavailableResolver } = await loadActionRefResolvers();
   if (http === null || token === undefined) return unavailableResolver(`${NO_TOKEN}: tags cannot be resolved to commit SHAs; left as they are`);
   return createGithubRefResolver({ http, apiUrl, token });
 }

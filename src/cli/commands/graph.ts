@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { parseChoice } from '../options.js';
-import type { GraphFormat } from '../../report/graph/index.js';
+import { loadGraphPipelines } from '../../graph/index.js';
+import { loadGraphRenderers, type GraphFormat } from '../../report/index.js';
 import { addGraphInputOptions, graphRunDependencies, readGraphInputs, reportGraphRun, type GraphDependencies, type GraphInputOptions } from '../graph-inputs.js';
 import { describeError, eventRenderer, warn, type CliIo } from '../io.js';
 import { redactSecrets } from '../redact.js';
@@ -26,7 +27,7 @@ export async function runGraph(io: CliIo, purls: string[], options: GraphCommand
     warn(io, `chainwatch: ${describeError(inputs.error)}`);
     return 2;
   }
-  const [{ runGraphPipeline }, { renderGraph }] = await Promise.all([import('../../graph/run.js'), import('../../report/graph/index.js')]);
+  const [{ runGraphPipeline }, { renderGraph }] = await Promise.all([loadGraphPipelines(), loadGraphRenderers()]);
   const renderer = eventRenderer(io, { verbose: options.verbose ?? false });
   let run;
   try {

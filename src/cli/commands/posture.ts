@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
-import { systemClock } from '../../core/clock.js';
-import { ChainwatchError } from '../../core/errors.js';
-import type { GraphHistoryAnswer } from '../../posture/importance.js';
-import { CHECK_IDS, ORG_CHECK_IDS, type CheckId, type OrgCheckId, type PostureReport } from '../../posture/types.js';
-import type { PostureFormat } from '../../report/posture/types.js';
+import { loadConfigReaders } from '../../config/index.js';
+import { ChainwatchError, systemClock } from '../../core/index.js';
+import { CHECK_IDS, loadPosturePipeline, ORG_CHECK_IDS, type CheckId, type GraphHistoryAnswer, type OrgCheckId, type PostureReport } from '../../posture/index.js';
+import { loadPostureRenderers, type PostureFormat } from '../../report/index.js';
+import { loadGraphStore } from '../../store/index.js';
 import { describeError, eventRenderer, warn, type CliIo } from '../io.js';
 import { collect, parseChoice } from '../options.js';
 import {
@@ -47,7 +47,7 @@ export interface PostureCommandOptions {
  */
 function latestGraph(io: CliIo, history: string | undefined): () => Promise<GraphHistoryAnswer> {
   return async () => {
-    const { defaultGraphStorePath, openGraphStore } = await import('../../store/graph-store.js');
+    const { defaultGraphStorePath, openGraphStore } = await loadGraphStore();
     const path = history ?? defaultGraphStorePath(io.env);
     if (!existsSync(path)) {
       return history === undefined ? { kind: 'none' } : { kind: 'missing', error: new ChainwatchError('unreadable-file', 'no such file', { location: { path } }) };
@@ -100,7 +100,7 @@ export async function runPosture(io: CliIo, options: PostureCommandOptions, depe
   let orgs = [...new Set(options.org)];
   let packages: { ecosystem: string; name: string }[] = [];
   if (options.config !== undefined) {
-    const { loadConfigFile } = await import('../../config/config.js');
+    const { loadConfigFile } = await loadConfigReaders();
     const config = loadConfigFile(options.config);
     if (!config.ok) {
       warn(io, `chainwatch: ${config.error.describe()}`);
@@ -114,7 +114,7 @@ export async function runPosture(io: CliIo, options: PostureCommandOptions, depe
     return 2;
   }
 
-  const { runPosture: runPosturePipeline } = await import('../../posture/run.js');
+  const { runPosture: runPosturePipeline } = await loadPosturePipeline();
   const renderer = eventRenderer(io);
   const outcome = await runPosturePipeline(
     {
@@ -151,7 +151,7 @@ export async function runPosture(io: CliIo, options: PostureCommandOptions, depe
       warn(io, 'chainwatch: no repository could be collected');
       return 2;
     case 'report': {
-      const { renderPosture } = await import('../../report/posture/index.js');
+      const { renderPosture } = await loadPostureRenderers();
       const text = renderPosture(outcome.report, options.format, {
         importance: outcome.importance,
         importanceNote: outcome.importanceNote,

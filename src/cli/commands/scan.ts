@@ -1,10 +1,11 @@
 import { writeFile, rename } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
-import { parseEcosystem, type Ecosystem } from '../../core/package.js';
-import type { SeverityLevel } from '../../advisories/types.js';
-import { REPORT_FORMATS, type ReportFormat } from '../../report/types.js';
-import type { ScanReport } from '../../scan/types.js';
-import { DEFAULT_SKIPPED_DIRECTORIES } from '../../inventory/walk.js';
+import type { SeverityLevel } from '../../advisories/index.js';
+import { parseEcosystem, type Ecosystem } from '../../core/index.js';
+import { DEFAULT_SKIPPED_DIRECTORIES } from '../../inventory/index.js';
+import { REPORT_FORMATS, renderReport, type ReportFormat } from '../../report/index.js';
+import { loadScanPipeline, type ScanReport } from '../../scan/index.js';
+import { loadAdvisoryStore } from '../../store/index.js';
 import { eventRenderer, warn, type CliIo } from '../io.js';
 import { collect, parseChoice } from '../options.js';
 import { redactSecrets } from '../redact.js';
@@ -34,7 +35,7 @@ function parseEcosystemOption(value: string): Ecosystem {
 
 /** Exit codes: 0 clean, 1 a finding reaches --fail-on, 2 usage error or unreadable input (including no advisory source at all). */
 export async function exitCodeFor(report: ScanReport, failOn: SeverityLevel | undefined): Promise<number> {
-  const { reachesThreshold } = await import('../../scan/scan.js');
+  const { reachesThreshold } = await loadScanPipeline();
   // Every named source must have answered: a scan that silently skipped one would read as clean.
   const everySourceAnswered = report.sources.length > 0 && report.sources.every((source) => source.reachable);
   if (report.errors.length > 0 || !everySourceAnswered) return 2;
@@ -44,11 +45,7 @@ export async function exitCodeFor(report: ScanReport, failOn: SeverityLevel | un
 
 export async function runScan(io: CliIo, targets: string[], options: ScanCommandOptions): Promise<number> {
   // Loaded here, not at start-up: `chainwatch --help` and other commands should not pay for the scan's modules.
-  const [{ scan }, { renderReportLazily }, { defaultDatabasePath, sqliteAdvisoryStores }] = await Promise.all([
-    import('../../scan/scan.js'),
-    import('../../report/render.js'),
-    import('../../store/sqlite-store.js'),
-  ]);
+  const [{ scan }, { defaultDatabasePath, sqliteAdvisoryStores }] = await Promise.all([loadScanPipeline(), loadAdvisoryStore()]);
   const { downloadDatabase } = await import('../advisory-database.js');
   const renderer = eventRenderer(io, { verbose: options.verbose ?? false });
   const databasePath = options.localDb ? (options.db ?? defaultDatabasePath(io.env)) : null;
@@ -76,7 +73,7 @@ export async function runScan(io: CliIo, targets: string[], options: ScanCommand
     report = { ...report, sources: report.sources.filter((source) => source.reachable || !source.name.startsWith('database ')) };
   }
   // Reports quote paths and advisory text: they pass the same redaction as everything else the CLI writes.
-  const text = redactSecrets(await renderReportLazily(report, options.format, { color: options.format === 'table' && io.env.NO_COLOR === undefined && (io.stderr.isTTY ?? false) && !options.output }), io.env);
+  const text = redactSecrets(await renderReport(report, options.format, { color: options.format === 'table' && io.env.NO_COLOR === undefined && (io.stderr.isTTY ?? false) && !options.output }), io.env);
   if (options.output) {
     // Written beside the target and renamed, so a reader never sees half a report.
     const temporary = `${options.output}.${process.pid}.tmp`;

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { parseEcosystem } from '../../core/package.js';
+import { parseEcosystem } from '../../core/index.js';
+import { loadVersionSorting } from '../../ecosystems/index.js';
 import type { CliIo } from '../io.js';
 import { warn } from '../io.js';
 
@@ -21,7 +22,7 @@ export async function runVersionsSort(io: CliIo, ecosystemName: string, options:
     warn(io, `chainwatch: unknown ecosystem "${ecosystemName}" (expected PyPI, npm, Debian or conda)`);
     return 2;
   }
-  const { sortVersions } = await import('../../ecosystems/sort.js');
+  const { sortVersions } = await loadVersionSorting();
   const lines = (await readAll(io.stdin)).split(/\r?\n/);
   const { sorted, invalid } = sortVersions(ecosystem, lines, { path: 'stdin', legacy: options.legacy ?? false });
   if (sorted.length > 0) io.stdout.write(`${sorted.join('\n')}\n`);

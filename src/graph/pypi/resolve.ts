@@ -24,7 +24,7 @@ import { applicableRequirements, markerToString, type ApplicableRequirement } fr
 import { positive, VersionSet } from './version-set.js';
 import { createWheelTagPolicy, type WheelTagPolicy } from './wheel-tags.js';
 
-export type { PypiIndexFile, PypiIndex, PypiMetadata, PypiRelease } from './pypi-index.js';
+export type { PypiIndex } from './pypi-index.js';
 
 export interface PypiRoot {
   name: string;

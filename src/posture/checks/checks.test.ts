@@ -6,7 +6,8 @@ import { FIXABLE_CHECKS } from '../fix/types.js';
 import { ORG_PROBES, REPO_PROBES } from '../probes/index.js';
 import { known, unknown } from '../../core/known.js';
 import { CHECK_IDS, ORG_CHECK_IDS, type CheckId, type CheckResult, type OrgCheckId, type OrgFacts, type RepoFacts } from '../types.js';
-import { checkDefinition, evaluateOrg, evaluateOrgCheck, evaluateRepo, evaluateRepoCheck, ORG_CHECKS, postureScore, REPO_CHECKS, type CheckNeed } from './index.js';
+import { checkDefinition, evaluateOrg, evaluateRepo, evaluateRepoCheck, ORG_CHECKS, REPO_CHECKS } from './index.js';
+import type { CheckNeed } from './types.js';
 
 const clock = fixedClock('2026-09-01T00:00:00Z');
 const SHA = '8e8c483db84b4bee98b60c0593521ed34d9990e8';
@@ -16,7 +17,8 @@ function check(id: CheckId, facts: RepoFacts): CheckResult {
 }
 
 function orgCheck(id: OrgCheckId, facts: OrgFacts): CheckResult {
-  return evaluateOrgCheck(id, facts, { clock });
+  const [result] = evaluateOrg(facts, { clock, checks: [id] }).checks;
+  return result!;
 }
 
 const WORKFLOW = '.github/workflows/ci.yml';
@@ -384,26 +386,5 @@ describe('org checks', () => {
   ])('$id → $outcome', ({ id, facts, outcome, summary }) => {
     const result = orgCheck(id, facts);
     expect([result.outcome, result.summary]).toEqual([outcome, summary]);
-  });
-});
-
-describe('postureScore', () => {
-  const result = (id: CheckId, outcome: CheckResult['outcome'], waived = false): CheckResult => ({
-    id,
-    outcome,
-    summary: '',
-    findings: [],
-    ...(waived ? { waiver: { reason: 'r', approvedBy: 'a', expires: '2030-01-01' } } : {}),
-  });
-
-  it('weighs outcomes by risk and leaves out what cannot be scored', () => {
-    // dangerous-workflow (critical, 10) pass; token-permissions (high, 7.5) partial; best-practices-badge (low, 2.5) fail:
-    // (10 + 3.75 + 0) / 20 = 0.6875 → 6.9 out of 10.
-    const checks = [result('dangerous-workflow', 'pass'), result('token-permissions', 'partial'), result('best-practices-badge', 'fail'), result('branch-protection', 'not-available')];
-    expect(postureScore(checks)).toEqual({ score: 6.9, scored: 3 });
-  });
-
-  it('leaves waived results out and is null when nothing is scored', () => {
-    expect(postureScore([result('maintained', 'fail', true)])).toEqual({ score: null, scored: 0 });
   });
 });

@@ -16,7 +16,7 @@ import {
   type ProbeContext,
   type RepoProbeId,
 } from '../probes/index.js';
-import { CHECK_IDS, ORG_CHECK_IDS, type CheckId, type CheckOutcome, type CheckResult, type OrgCheckId, type OrgFacts, type OrgPosture, type RepoFacts, type RepoPosture } from '../types.js';
+import { CHECK_IDS, ORG_CHECK_IDS, type CheckId, type CheckResult, type OrgCheckId, type OrgFacts, type OrgPosture, type RepoFacts, type RepoPosture } from '../types.js';
 import { bestPracticesBadge } from './best-practices-badge.js';
 import { branchProtection } from './branch-protection.js';
 import { dangerousWorkflow } from './dangerous-workflow.js';
@@ -31,9 +31,9 @@ import { privateVulnerabilityReporting } from './private-vulnerability-reporting
 import { securityPolicy } from './security-policy.js';
 import { tokenPermissions } from './token-permissions.js';
 import { trustedPublishing } from './trusted-publishing.js';
-import type { OrgCheckDefinition, RepoCheckDefinition, Risk } from './types.js';
+import type { OrgCheckDefinition, RepoCheckDefinition } from './types.js';
 
-export type { CheckNeed, OrgCheckDefinition, RepoCheckDefinition, Risk } from './types.js';
+export type { OrgCheckDefinition, RepoCheckDefinition } from './types.js';
 
 /** Every repository check, keyed by its id, in CHECK_IDS order. */
 export const REPO_CHECKS = {
@@ -66,19 +66,6 @@ function isOrgCheckId(id: CheckId | OrgCheckId): id is OrgCheckId {
   return (ORG_CHECK_IDS as readonly string[]).includes(id);
 }
 
-/** How much a check weighs in a score and in ordering a report (OpenSSF Scorecard's risk levels). */
-export const RISK_WEIGHTS: Readonly<Record<Risk, number>> = { critical: 10, high: 7.5, medium: 5, low: 2.5 };
-
-/** What each outcome earns of a check's weight; null: left out of the score. */
-export const OUTCOME_SCORES: Readonly<Record<CheckOutcome, number | null>> = {
-  pass: 1,
-  partial: 0.5,
-  fail: 0,
-  'not-available': null,
-  'not-applicable': null,
-  error: null,
-};
-
 export interface EvaluationOptions {
   clock: Clock;
   /** Overrides of the time thresholds (DEFAULT_POSTURE_SETTINGS). */
@@ -110,31 +97,6 @@ export function evaluateOrg(facts: OrgFacts, options: EvaluationOptions): OrgPos
   const answers = orgAnswers(facts, context);
   const selected = ORG_CHECK_IDS.filter((id) => !options.checks || options.checks.includes(id));
   return { org: facts.org, checks: selected.map((id) => evaluateWith(ORG_CHECKS[id], answers, context)) };
-}
-
-export function evaluateOrgCheck(id: OrgCheckId, facts: OrgFacts, options: EvaluationOptions): CheckResult {
-  const context = contextOf(options);
-  return evaluateWith(ORG_CHECKS[id], orgAnswers(facts, context), context);
-}
-
-/**
- * A 0–10 score over the checks that have an outcome to score: each check's
- * risk weight times what its outcome earns. Waived results are left out (the
- * risk was accepted), as are not-available, not-applicable and error.
- */
-export function postureScore(checks: readonly CheckResult[]): { score: number | null; scored: number } {
-  let earned = 0;
-  let possible = 0;
-  let scored = 0;
-  for (const check of checks) {
-    const value = OUTCOME_SCORES[check.outcome];
-    if (value === null || check.waiver) continue;
-    const weight = RISK_WEIGHTS[checkDefinition(check.id).risk];
-    earned += weight * value;
-    possible += weight;
-    scored++;
-  }
-  return { score: possible === 0 ? null : Math.round((earned / possible) * 100) / 10, scored };
 }
 
 // ---------------------------------------------------------------------------

@@ -10,8 +10,33 @@
 import { isDeepStrictEqual } from 'node:util';
 import { expect } from 'vitest';
 import type { Fact, OrgFacts, RepoFacts } from '../types.js';
-import { REPO_FACT_SOURCES, type OrgCollection } from './collector.js';
+import type { OrgCollection } from './collector.js';
 import { NEEDS_API } from './local.js';
+
+/**
+ * Which sources can know each repository fact: `every` source (files and git
+ * history: a checkout holds them too), or the `api` only (settings that live
+ * on GitHub). Adding a fact to RepoFacts without saying which is a compile
+ * error, and the conformance suite compares exactly the `every` ones.
+ */
+const REPO_FACT_SOURCES = {
+  defaultBranch: 'every',
+  empty: 'every',
+  paths: 'every',
+  files: 'every',
+  orgSecurityPolicy: 'every',
+  commits: 'every',
+  releases: 'every',
+  archived: 'api',
+  fork: 'api',
+  privateVulnerabilityReporting: 'api',
+  dependabotAlerts: 'api',
+  pullRequests: 'api',
+  branchProtection: 'api',
+  openAdvisories: 'api',
+  bestPracticesBadge: 'api',
+  secretNames: 'api',
+} as const satisfies Record<Exclude<keyof RepoFacts, 'repo' | 'source'>, 'every' | 'api'>;
 
 export type EveryFact = { [Key in keyof typeof REPO_FACT_SOURCES]: (typeof REPO_FACT_SOURCES)[Key] extends 'every' ? Key : never }[keyof typeof REPO_FACT_SOURCES];
 export type ApiOnlyFact = Exclude<keyof typeof REPO_FACT_SOURCES, EveryFact>;

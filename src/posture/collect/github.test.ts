@@ -25,7 +25,8 @@ import {
 } from '../../../test/fake-github/fixtures.js';
 import { fakeFile, pushCommit, staticOrg, type FakeAlert, type FakeOrg, type FakeRepo } from '../../../test/fake-github/model.js';
 import { startFakeGithub, type FakeGithub } from '../../../test/fake-github/server.js';
-import { createGithubCollector, globMatches, rulesetTargets, type GithubCollectorOptions } from './github.js';
+import { createGithubCollector, type GithubCollectorOptions } from './github.js';
+import { globMatches, rulesetTargets } from './github/facts.js';
 import { COMMITS_PER_REPOSITORY, RELEASES_PER_REPOSITORY } from './history.js';
 import { describeWithSharedData } from '../../../test/shared-data.js';
 

@@ -6,5 +6,4 @@
  * implements it; the front end opens one and passes it in).
  */
 export { createGithubCollector, type GithubCollector } from './github/collector.js';
-export { globMatches, rulesetTargets } from './github/facts.js';
-export { DEFAULT_GITHUB_API_URL, type GithubCollectorOptions, type GithubRequestStats } from './github/options.js';
+export type { GithubCollectorOptions } from './github/options.js';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChainwatchError } from '../../core/errors.js';
 import { collectingSink } from '../../core/events.js';
 import { SHARED_PROJECTS } from '../posture-testing.fixture.js';
-import { REPO_FACT_SOURCES } from './collector.js';
+import { API_ONLY_FACTS } from './conformance.fixture.js';
 import { collectLocalRepo, findLocalRepos, NEEDS_API, repoFromRemoteUrl } from './local.js';
 import { itWithSharedData } from '../../../test/shared-data.js';
 
@@ -104,9 +104,8 @@ describe('collectLocalRepo on a git checkout', () => {
 
   it('marks every API-only fact unavailable, saying why', async () => {
     const facts = await collectLocalRepo(root);
-    const apiOnly = Object.entries(REPO_FACT_SOURCES).filter(([, sources]) => sources === 'api');
-    expect(apiOnly.map(([key]) => key)).toContain('pullRequests');
-    for (const [key] of apiOnly) expect([key, facts[key as keyof typeof REPO_FACT_SOURCES]]).toEqual([key, { known: false, reason: NEEDS_API }]);
+    expect(API_ONLY_FACTS).toContain('pullRequests');
+    for (const key of API_ONLY_FACTS) expect([key, facts[key]]).toEqual([key, { known: false, reason: NEEDS_API }]);
     // It has its own SECURITY.md, so it inherits none (as the API says); without one and with no org checkout beside it, nobody can tell.
     expect(facts.orgSecurityPolicy).toEqual({ known: true, value: null });
   });

@@ -55,6 +55,7 @@ export interface LocalCollectorOptions {
  * implements: `<root>/<org>` is the organisation and each folder in it a
  * repository (its `.github` included, as GitHub lists it). Organisation facts
  * all need the API.
+ * @internal Only the conformance suites call it (both sources through one interface); `posture --local` uses findLocalRepos and collectLocalRepo.
  */
 export function createLocalCollector(options: LocalCollectorOptions): PostureCollector {
   const root = resolve(options.root);

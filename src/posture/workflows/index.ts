@@ -1,2 +1,2 @@
 export type * from './model.js';
-export { isCommitSha, kindOfPath, parseActionReference, parseWorkflow } from './parse.js';
+export { isCommitSha, parseWorkflow } from './parse.js';

@@ -4,7 +4,7 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { samplePostureReport } from './sample-posture.fixture.js';
-import { buildPostureSarifLog, POSTURE_FINGERPRINT_KEY, renderPostureSarif } from './sarif.js';
+import { buildPostureSarifLog, renderPostureSarif } from './sarif.js';
 
 /** The official SARIF 2.1.0 schema from @microsoft/jest-sarif, loaded as src/report/sarif.test.ts explains. */
 function compileSarifSchema() {
@@ -90,7 +90,7 @@ describe('renderPostureSarif', () => {
     const report = samplePostureReport();
     const moved = samplePostureReport();
     moved.repos[1]!.checks[0]!.findings[0]!.line = 31;
-    const fingerprints = (value: typeof report) => buildPostureSarifLog(value).runs[0]!.results!.map((result) => result.partialFingerprints![POSTURE_FINGERPRINT_KEY]);
+    const fingerprints = (value: typeof report) => buildPostureSarifLog(value).runs[0]!.results!.map((result) => result.partialFingerprints!['chainwatch-posture/v1']);
     expect(fingerprints(moved)).toEqual(fingerprints(report));
     expect(new Set(fingerprints(report)).size).toBe(4);
   });

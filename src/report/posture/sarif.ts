@@ -8,7 +8,7 @@ import type { PostureRenderOptions } from './types.js';
 export const POSTURE_SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 /** Findings' files are repository-relative; GitHub resolves them against the repository root. */
 export const POSTURE_SOURCE_ROOT = '%SRCROOT%';
-export const POSTURE_FINGERPRINT_KEY = 'chainwatch-posture/v1';
+const POSTURE_FINGERPRINT_KEY = 'chainwatch-posture/v1';
 
 type Level = NonNullable<Result['level']>;
 

@@ -1,0 +1,13 @@
+/**
+ * The public entry of scan/ for the front ends (src/cli, src/server): they
+ * import this area only through this file (.dependency-cruiser.cjs checks it).
+ * Importing it is cheap; the pipeline (extractors, matcher) loads on the first
+ * loadScanPipeline().
+ */
+export type { ScanReport } from './types.js';
+
+/** The scan pipeline (scan.ts: inventory → match → ScanReport) and its --fail-on test. */
+export async function loadScanPipeline() {
+  const { reachesThreshold, scan } = await import('./scan.js');
+  return { reachesThreshold, scan };
+}
