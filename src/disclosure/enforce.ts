@@ -10,7 +10,8 @@
  */
 import { ChainwatchError, HostError } from '../core/errors.js';
 import type { AdvisoryReference, CollaboratorPatch, DeskGithub } from './desk-github.js';
-import type { AdvisoryState, CollaboratorPolicy, DeskAdvisory, DeskPolicy } from './types.js';
+import { requiredCollaborators } from './policy.js';
+import type { AdvisoryState, DeskAdvisory, DeskPolicy } from './types.js';
 
 /**
  * States in which enforce adds collaborators. Collaborators give write access
@@ -139,36 +140,27 @@ function describeAdditions(kind: 'user' | 'team', additions: readonly RequiredCo
   return [...byOrigin].map(([requiredBy, names]) => `adds ${kind}${names.length === 1 ? '' : 's'} ${names.join(', ')} (required by ${requiredBy})`);
 }
 
-/** Users and teams the policy requires on an advisory of `owner/repo`, and the teams it had to drop. */
+/**
+ * Users and teams the policy requires on an advisory of `owner/repo` (one
+ * definition, policy.ts's, shared with the `missing-collaborators` problem),
+ * each with the part of the configuration that asks for it, and the teams of
+ * other organisations it had to leave out.
+ */
 function requiredFor(owner: string, repo: string, policy: DeskPolicy): { users: RequiredCollaborator[]; teams: RequiredCollaborator[]; notes: string[] } {
-  const sources: { requiredBy: string; policy: CollaboratorPolicy }[] = [{ requiredBy: 'disclosure.collaborators', policy: policy.collaborators }];
-  for (const [org, settings] of Object.entries(policy.orgs)) {
-    if (org.toLowerCase() === owner.toLowerCase() && settings.collaborators) {
-      sources.push({ requiredBy: `disclosure.orgs.${org}.collaborators`, policy: settings.collaborators });
-    }
-  }
-  const users: RequiredCollaborator[] = [];
-  const teams: RequiredCollaborator[] = [];
-  const notes: string[] = [];
-  for (const { requiredBy, policy: collaborators } of sources) {
-    for (const raw of collaborators.users) {
-      const name = raw.trim().replace(/^@/, '');
-      if (name && !users.some((one) => one.name.toLowerCase() === name.toLowerCase())) users.push({ name, requiredBy });
-    }
-    for (const raw of collaborators.teams) {
-      const team = raw.trim().replace(/^@/, '');
-      const slash = team.indexOf('/');
-      const org = slash === -1 ? null : team.slice(0, slash);
-      const slug = slash === -1 ? team : team.slice(slash + 1);
-      if (!slug) continue;
-      if (org !== null && org.toLowerCase() !== owner.toLowerCase()) {
-        notes.push(`team ${team} (${requiredBy}) left out on ${owner}/${repo}: ${CROSS_ORG_TEAM_NOTE}`);
-        continue;
-      }
-      if (!teams.some((one) => one.name.toLowerCase() === slug.toLowerCase())) teams.push({ name: slug, requiredBy });
-    }
-  }
-  return { users, teams, notes };
+  const required = requiredCollaborators(policy, owner);
+  const orgKey = Object.keys(policy.orgs).find((org) => org.toLowerCase() === owner.toLowerCase()) ?? owner;
+  const desk = 'disclosure.collaborators';
+  const ownOrg = `disclosure.orgs.${orgKey}.collaborators`;
+  const inDesk = (entries: readonly string[], name: string) => entries.some((entry) => entry.toLowerCase() === name.toLowerCase());
+  const deskTeamSlugs = policy.collaborators.teams.map((entry) => {
+    const slash = entry.indexOf('/');
+    return slash === -1 || entry.slice(0, slash).toLowerCase() === owner.toLowerCase() ? entry.slice(slash + 1) : '';
+  });
+  return {
+    users: required.users.map((name) => ({ name, requiredBy: inDesk(policy.collaborators.users, name) ? desk : ownOrg })),
+    teams: required.teams.map((name) => ({ name, requiredBy: inDesk(deskTeamSlugs, name) ? desk : ownOrg })),
+    notes: required.otherOrgTeams.map((team) => `team ${team} (${inDesk(policy.collaborators.teams, team) ? desk : ownOrg}) left out on ${owner}/${repo}: ${CROSS_ORG_TEAM_NOTE}`),
+  };
 }
 
 function uniqueCaseless(names: readonly string[]): string[] {
