@@ -4,7 +4,7 @@
  * Areas import core's modules directly. Everything here is light: the CLI
  * loads it at start-up.
  */
-export { systemClock, type Clock } from './clock.js';
+export { fixedClock, systemClock, type Clock } from './clock.js';
 export { compareText } from './compare.js';
 export { ChainwatchError, fail, type Result } from './errors.js';
 export type { ChainwatchEvent, EventSink } from './events.js';

@@ -27,3 +27,9 @@ export async function loadIssueText() {
   const { issueText } = await import('./posture/issue-text.js');
   return { issueText };
 }
+
+/** The disclosure desk's renderers: the advisory list, the hall of fame, the feeds. */
+export async function loadDeskRenderers() {
+  const [{ renderDesk }, { renderCredits }, { renderAdvisoryFeed }] = await Promise.all([import('./disclosure/list.js'), import('./disclosure/credits.js'), import('./disclosure/feed.js')]);
+  return { renderDesk, renderCredits, renderAdvisoryFeed };
+}

@@ -35,3 +35,9 @@ export async function loadPypiSummaryStore() {
   const { defaultSummaryStorePath, openSummaryStore } = await import('./pypi-summary-store.js');
   return { defaultSummaryStorePath, openSummaryStore };
 }
+
+/** The disclosure desk's store: observations, manual records, sent reminders (disclosure/store.ts declares it). */
+export async function loadDisclosureStore() {
+  const { defaultDisclosureStorePath, openDisclosureStore } = await import('./disclosure-store.js');
+  return { defaultDisclosureStorePath, openDisclosureStore };
+}

@@ -10,6 +10,7 @@ import {
   fakeFile,
   sha1,
   staticOrg,
+  type FakeAdvisory,
   type FakeAlert,
   type FakeClassicProtection,
   type FakeCommit,
@@ -449,4 +450,209 @@ export function generatedOrg(options: { login: string; repoCount: number; templa
       return repo;
     },
   } as FakeOrg & { pin(name: string): FakeRepo | undefined };
+}
+
+// ---------------------------------------------------------------- repository security advisories
+
+const GHSA_ALPHABET = '23456789cfghjmpqrvwx';
+
+/** A GHSA id in GitHub's alphabet, the same for the same seed. */
+export function ghsaIdFor(seed: string): string {
+  const digest = sha1(seed);
+  const part = (offset: number): string =>
+    Array.from({ length: 4 }, (_, index) => GHSA_ALPHABET[Number.parseInt(digest.slice((offset + index) * 2, (offset + index) * 2 + 2), 16) % GHSA_ALPHABET.length]).join('');
+  return `GHSA-${part(0)}-${part(4)}-${part(8)}`;
+}
+
+/**
+ * An advisory shaped as GitHub holds them: a draft by default, created and
+ * updated at `createdAt`, nobody on it; `overrides` set the rest.
+ */
+export function syntheticAdvisory(seed: string, overrides: Partial<FakeAdvisory> = {}): FakeAdvisory {
+  const createdAt = overrides.createdAt ?? '2026-07-01T09:30:00Z';
+  return {
+    ghsaId: ghsaIdFor(seed),
+    cveId: null,
+    summary: `Synthetic advisory ${seed}`,
+    description: `### Impact\nSynthetic advisory ${seed}, made up for tests.\n`,
+    severity: 'medium',
+    state: 'draft',
+    createdAt,
+    updatedAt: createdAt,
+    publishedAt: null,
+    closedAt: null,
+    withdrawnAt: null,
+    submission: null,
+    credits: [],
+    collaboratingUsers: [],
+    collaboratingTeams: [],
+    author: null,
+    publisher: null,
+    cvssV3: null,
+    cvssV4: null,
+    cweIds: [],
+    vulnerabilities: [],
+    privateFork: false,
+    ...overrides,
+  };
+}
+
+/** The login the advisory fixtures' token stands for: a security manager of `desk-lab` and `busy-org`, nothing more of `partner-org`. */
+export const DESK_BOT = 'desk-bot';
+
+/**
+ * Organisations for the disclosure desk (all invented, see each advisory):
+ *   - `desk-lab`: DESK_BOT is a security manager (the org list works); `server` (public: a triage report, an accepted report in draft with a private
+ *     fork, a published advisory with credits), `internal-tool` (private: a draft), `docs` (none), `security-tracking` (private, issue 12);
+ *   - `partner-org`: DESK_BOT is neither owner nor security manager (404 for the org list, so repository by repository): `widget` (DESK_BOT manages
+ *     it: a triage report and a closed one), `gadget` (published, a draft DESK_BOT collaborates on, and a draft it cannot see), `locked` (403), `old`
+ *     (archived, none);
+ *   - `busy-org`: DESK_BOT is a security manager; `busy` holds `busyAdvisories` advisories (more than a page of 100).
+ */
+export function advisoryFixtureOrgs(options: { busyAdvisories?: number } = {}): (FakeOrg & { repos: FakeRepo[] })[] {
+  const deskLab = staticOrg(
+    {
+      login: 'desk-lab',
+      databaseId: nextDatabaseId++,
+      twoFactorRequired: true,
+      defaultWorkflowPermissions: 'read',
+      members: [
+        { login: 'desk-lab-owner', databaseId: nextDatabaseId++, role: 'ADMIN', lastContribution: daysBefore(FIXTURE_NOW, 3) },
+        { login: 'desk-lab-dev', databaseId: nextDatabaseId++, role: 'MEMBER', lastContribution: daysBefore(FIXTURE_NOW, 5) },
+        { login: 'desk-lab-triager', databaseId: nextDatabaseId++, role: 'MEMBER', lastContribution: daysBefore(FIXTURE_NOW, 9) },
+      ],
+      outsideCollaborators: [],
+      securityManagers: [DESK_BOT],
+      teams: ['security', 'core'],
+    },
+    [
+      syntheticRepo('desk-lab', 'server', {
+        advisories: [
+          syntheticAdvisory('desk-lab/server triage', {
+            summary: 'Path traversal in the static file handler',
+            description: 'A request for `/static/..%2f..%2fetc/passwd` reads files outside the static folder.',
+            state: 'triage',
+            severity: 'high',
+            createdAt: '2026-08-20T14:05:00Z',
+            updatedAt: '2026-08-20T14:05:00Z',
+            submission: { accepted: false },
+            author: 'reporter-one',
+            credits: [{ login: 'reporter-one', type: 'reporter', state: 'pending' }],
+            vulnerabilities: [{ ecosystem: 'pip', name: 'desk-server', vulnerableVersionRange: '< 2.3.1', patchedVersions: null, vulnerableFunctions: [] }],
+          }),
+          syntheticAdvisory('desk-lab/server draft', {
+            summary: 'Stored XSS in notebook names',
+            state: 'draft',
+            severity: 'medium',
+            createdAt: '2026-06-01T08:00:00Z',
+            updatedAt: '2026-06-03T10:00:00Z',
+            submission: { accepted: true },
+            author: 'reporter-two',
+            credits: [{ login: 'reporter-two', type: 'finder', state: 'accepted' }],
+            collaboratingUsers: ['desk-lab-dev'],
+            collaboratingTeams: ['security'],
+            cvssV3: { vector: 'CVSS:3.1/AV:N/AC:L/PR:L/UI:R/S:C/C:L/I:L/A:N', score: 5.4 },
+            cweIds: ['CWE-79'],
+            privateFork: true,
+            vulnerabilities: [{ ecosystem: 'pip', name: 'desk-server', vulnerableVersionRange: '>= 2.0.0, < 2.2.4', patchedVersions: '2.2.4', vulnerableFunctions: ['render_name'] }],
+          }),
+          syntheticAdvisory('desk-lab/server published', {
+            summary: 'Token leak in debug log',
+            state: 'published',
+            severity: 'medium',
+            cveId: 'CVE-2026-21001',
+            createdAt: '2026-01-10T12:00:00Z',
+            updatedAt: '2026-02-01T16:30:00Z',
+            publishedAt: '2026-02-01T16:30:00Z',
+            author: 'desk-lab-owner',
+            publisher: 'desk-lab-owner',
+            credits: [
+              { login: 'finder-three', type: 'finder', state: 'accepted' },
+              { login: 'quiet-reporter', type: 'reporter', state: 'declined' },
+            ],
+            collaboratingUsers: ['desk-lab-dev', 'desk-lab-triager'],
+            cvssV4: { vector: 'CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:L/VI:N/VA:N/SC:N/SI:N/SA:N', score: 6.9 },
+            cweIds: ['CWE-532'],
+            vulnerabilities: [
+              { ecosystem: 'pip', name: 'desk-server', vulnerableVersionRange: '< 2.1.0', patchedVersions: '2.1.0', vulnerableFunctions: [] },
+              { ecosystem: 'npm', name: '@desk-lab/widget', vulnerableVersionRange: '>= 1.0.0, < 1.4.2', patchedVersions: '1.4.2', vulnerableFunctions: [] },
+            ],
+          }),
+        ],
+        issues: [3],
+      }),
+      syntheticRepo('desk-lab', 'internal-tool', {
+        private: true,
+        advisories: [syntheticAdvisory('desk-lab/internal-tool draft', { summary: 'Command injection in the deploy script', severity: null, createdAt: '2026-07-01T00:00:00Z', author: 'desk-lab-dev' })],
+      }),
+      syntheticRepo('desk-lab', 'docs'),
+      syntheticRepo('desk-lab', 'security-tracking', { private: true, issues: [12] }),
+    ],
+  );
+  const partner = staticOrg(
+    {
+      login: 'partner-org',
+      databaseId: nextDatabaseId++,
+      twoFactorRequired: null,
+      defaultWorkflowPermissions: 'no-access',
+      members: [{ login: 'partner-owner', databaseId: nextDatabaseId++, role: 'ADMIN', lastContribution: daysBefore(FIXTURE_NOW, 1) }],
+      outsideCollaborators: 'no-access',
+      teams: ['maintainers'],
+    },
+    [
+      syntheticRepo('partner-org', 'widget', {
+        advisoryManagers: [DESK_BOT],
+        advisories: [
+          syntheticAdvisory('partner-org/widget triage', { summary: 'Denial of service with a crafted header', state: 'triage', createdAt: '2026-08-23T20:10:00Z', submission: { accepted: false }, author: 'outside-reporter' }),
+          syntheticAdvisory('partner-org/widget closed', {
+            summary: 'Not a vulnerability: documented behaviour',
+            state: 'closed',
+            createdAt: '2026-03-01T10:00:00Z',
+            updatedAt: '2026-03-05T10:00:00Z',
+            closedAt: '2026-03-05T10:00:00Z',
+            submission: { accepted: false },
+            author: 'outside-reporter',
+          }),
+        ],
+      }),
+      syntheticRepo('partner-org', 'gadget', {
+        advisories: [
+          syntheticAdvisory('partner-org/gadget published', {
+            summary: 'Open redirect after login',
+            state: 'published',
+            cveId: 'CVE-2026-30002',
+            createdAt: '2026-04-01T10:00:00Z',
+            updatedAt: '2026-05-01T10:00:00Z',
+            publishedAt: '2026-05-01T10:00:00Z',
+            publisher: 'partner-owner',
+            vulnerabilities: [{ ecosystem: 'pip', name: 'gadget', vulnerableVersionRange: '< 0.9.3', patchedVersions: '0.9.3', vulnerableFunctions: [] }],
+          }),
+          syntheticAdvisory('partner-org/gadget draft with desk-bot', { summary: 'SSRF in the preview fetcher', createdAt: '2026-08-01T10:00:00Z', collaboratingUsers: [DESK_BOT] }),
+          syntheticAdvisory('partner-org/gadget hidden draft', { summary: 'A draft DESK_BOT may not see', createdAt: '2026-08-02T10:00:00Z' }),
+        ],
+      }),
+      syntheticRepo('partner-org', 'locked', { advisoriesRefused: 403, advisories: [syntheticAdvisory('partner-org/locked draft')] }),
+      syntheticRepo('partner-org', 'old', { archived: true }),
+    ],
+  );
+  const busyCount = options.busyAdvisories ?? 130;
+  const busy = staticOrg(
+    { login: 'busy-org', databaseId: nextDatabaseId++, twoFactorRequired: true, defaultWorkflowPermissions: 'read', members: [], outsideCollaborators: [], securityManagers: [DESK_BOT] },
+    [
+      syntheticRepo('busy-org', 'busy', {
+        advisories: Array.from({ length: busyCount }, (_, index) => {
+          const later = index % 4 >= 2 ? daysBefore('2026-08-02T00:00:00Z', index) : null;
+          return syntheticAdvisory(`busy-org/busy ${index}`, {
+            summary: `Busy advisory ${index}`,
+            state: (['triage', 'draft', 'published', 'closed'] as const)[index % 4]!,
+            createdAt: daysBefore('2026-08-01T00:00:00Z', index),
+            updatedAt: later ?? daysBefore('2026-08-01T00:00:00Z', index),
+            publishedAt: index % 4 === 2 ? later : null,
+            closedAt: index % 4 === 3 ? later : null,
+          });
+        }),
+      }),
+    ],
+  );
+  return [deskLab, partner, busy];
 }

@@ -81,6 +81,36 @@ export type FakeDependabotAlerts = { state: 'enabled'; open: FakeAlert[] } | { s
 
 export type FakePermission = 'ADMIN' | 'MAINTAIN' | 'WRITE' | 'TRIAGE' | 'READ';
 
+/** One repository security advisory as the fake holds it (served as GitHub's `repository-advisory` object). */
+export interface FakeAdvisory {
+  ghsaId: string;
+  cveId: string | null;
+  summary: string;
+  description: string | null;
+  severity: 'critical' | 'high' | 'medium' | 'low' | null;
+  state: 'triage' | 'draft' | 'published' | 'closed' | 'withdrawn';
+  /** ISO dates (UTC). */
+  createdAt: string;
+  updatedAt: string;
+  publishedAt: string | null;
+  closedAt: string | null;
+  withdrawnAt: string | null;
+  /** A private vulnerability report (`submission.accepted`), or null for an advisory a maintainer drafted. */
+  submission: { accepted: boolean } | null;
+  credits: { login: string; type: string; state: 'accepted' | 'declined' | 'pending' }[];
+  collaboratingUsers: string[];
+  /** Team slugs of the repository's organisation. */
+  collaboratingTeams: string[];
+  author: string | null;
+  publisher: string | null;
+  cvssV3: { vector: string; score: number } | null;
+  cvssV4: { vector: string; score: number } | null;
+  cweIds: string[];
+  vulnerabilities: { ecosystem: string; name: string | null; vulnerableVersionRange: string | null; patchedVersions: string | null; vulnerableFunctions: string[] }[];
+  /** Whether a temporary private fork exists (`<repo>-ghsa-xxxx-xxxx-xxxx`). */
+  privateFork: boolean;
+}
+
 export interface FakeRepo {
   owner: string;
   name: string;
@@ -106,6 +136,18 @@ export interface FakeRepo {
   pullRequests: FakePullRequest[];
   /** The token's permission on the repository (GraphQL `viewerPermission`); below ADMIN, branch protection rules read as null. */
   viewerPermission: FakePermission;
+  /** Repository security advisories (left out: none). */
+  advisories?: FakeAdvisory[];
+  /**
+   * Logins that administer this repository or manage its security: they see
+   * every advisory of it (org owners and security managers do too); anyone
+   * else sees published ones and those they collaborate on, as on GitHub.
+   */
+  advisoryManagers?: string[];
+  /** Every token gets this status for the repository's advisories (a fine-grained token without "Repository security advisories"). */
+  advisoriesRefused?: 403 | 404;
+  /** Issue numbers that exist (for comments); left out: none. */
+  issues?: number[];
 }
 
 export interface FakeMember {
@@ -125,6 +167,12 @@ export interface FakeOrg {
   defaultWorkflowPermissions: 'read' | 'write' | 'no-access';
   members: FakeMember[];
   outsideCollaborators: string[] | 'no-access';
+  /** Logins that are security managers (org owners, `role: 'ADMIN'` members, also list every advisory of the org). */
+  securityManagers?: string[];
+  /** Team slugs of the organisation (advisory collaborators must be one of them). */
+  teams?: string[];
+  /** What `GET /orgs/{org}/security-advisories` answers a token that is neither owner nor security manager (default 404). */
+  advisoryRefusal?: 403 | 404;
   /** Repository names in the order GitHub lists them (by name). */
   repoNames(): readonly string[];
   repo(name: string): FakeRepo | undefined;

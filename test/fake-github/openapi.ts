@@ -71,6 +71,24 @@ function closeObjects(schema: unknown, insideCombinator = false): void {
   }
 }
 
+/**
+ * `nullable: true` beside `allOf`/`anyOf`/`oneOf`/`$ref` without a `type` (the repository advisory's `author`, `publisher`,
+ * `private_fork`): OpenAPI 3.0 means "this or null", which ajv refuses to compile; rewritten as `anyOf: [this, null]`.
+ */
+function nullableCombinators(schema: unknown): void {
+  if (!schema || typeof schema !== 'object') return;
+  if (Array.isArray(schema)) {
+    for (const item of schema) nullableCombinators(item);
+    return;
+  }
+  const object = schema as JsonObject;
+  for (const [key, child] of Object.entries(object)) if (key !== 'example' && key !== 'examples') nullableCombinators(child);
+  if (object.nullable !== true || 'type' in object || !('allOf' in object || 'anyOf' in object || 'oneOf' in object || '$ref' in object)) return;
+  const { nullable: _nullable, description, readOnly, ...rest } = object;
+  for (const key of Object.keys(object)) delete object[key];
+  Object.assign(object, { anyOf: [rest, { type: 'null' }] }, description === undefined ? {} : { description }, readOnly === undefined ? {} : { readOnly });
+}
+
 export interface OpenApiValidator {
   /** Problems with one answer (empty when it matches the description). */
   check(response: ServedResponse): OpenApiProblem[];
@@ -80,6 +98,7 @@ export interface OpenApiValidator {
 
 export function createOpenApiValidator(): OpenApiValidator {
   const document = loadDescription();
+  nullableCombinators(document.components.schemas);
   const combined = combinedComponents(document);
   for (const [name, schema] of Object.entries(document.components.schemas)) if (!combined.has(name)) closeObjects(schema);
   const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false, discriminator: true });
@@ -106,6 +125,7 @@ export function createOpenApiValidator(): OpenApiValidator {
     if (!validate) {
       // Local refs (#/components/...) point into the registered document.
       const rewritten = JSON.parse(JSON.stringify(schema).replace(/"#\/components\//g, '"github-openapi#/components/')) as JsonObject;
+      nullableCombinators(rewritten);
       closeObjects(rewritten);
       validate = ajv.compile(rewritten);
       compiled.set(key, validate);

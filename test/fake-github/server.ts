@@ -13,6 +13,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { runGraphql } from './graphql.js';
 import { isEmptyRepo, sha1, treeOid, type FakeAlert, type FakeOrg, type FakeRepo } from './model.js';
+import { registerAdvisoryRoutes, type FakeAdvisoryPatch, type FakeIssueComment } from './security-advisories.js';
 
 export interface FakeGithubOptions {
   orgs: FakeOrg[];
@@ -26,6 +27,8 @@ export interface FakeGithubOptions {
   now?: () => number;
   /** Keep every REST answer in `served` (for OpenAPI validation). */
   record?: boolean;
+  /** Logins that exist beside the tokens' and the organisations' (advisory collaborators must exist). */
+  users?: string[];
   /** A GitHub App the server issues installation tokens for (JWT checked against the public key). */
   app?: { appId: number; installationId: number; publicKeyPem: string; installationToken: string };
 }
@@ -97,6 +100,10 @@ export interface FakeGithub {
   exhaustRateLimit(token: string | null, resetInSeconds: number, resource?: 'core' | 'graphql'): void;
   resetRateLimits(): void;
   org(login: string): FakeOrg | undefined;
+  /** Every issue comment posted, oldest first. */
+  issueComments: FakeIssueComment[];
+  /** Every advisory PATCH that was applied, oldest first. */
+  advisoryPatches: FakeAdvisoryPatch[];
   close(): Promise<void>;
 }
 
@@ -294,6 +301,16 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
     }),
   );
 
+  const written = registerAdvisoryRoutes({
+    route,
+    base: () => base,
+    org: (login) => orgs.get(login.toLowerCase()),
+    now,
+    tokenLogins: [...Object.values(options.tokens ?? {}), ...(options.users ?? [])],
+    error,
+    simpleUser,
+  });
+
   let appKey: KeyObject | null = null;
   route('POST', '/app/installations/{installation_id}/access_tokens', ({ params, authorization }) => {
     const app = options.app;
@@ -343,7 +360,7 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
     const url = new URL(request.url ?? '/', base);
     const authorization = request.headers.authorization ?? null;
     const token = /^(?:token|bearer)\s+(.+)$/i.exec(authorization ?? '')?.[1] ?? null;
-    const body = method === 'POST' ? await readJson(request) : undefined;
+    const body = method === 'POST' || method === 'PATCH' || method === 'PUT' ? await readJson(request) : undefined;
     const send = (template: string, answer: Answer, extraHeaders: Record<string, string> = {}): void => {
       const headers: Record<string, string> = {
         'content-type': 'application/json; charset=utf-8',
@@ -528,6 +545,8 @@ export async function startFakeGithub(options: FakeGithubOptions): Promise<FakeG
       budgets.clear();
     },
     org: (login) => orgs.get(login.toLowerCase()),
+    issueComments: written.issueComments,
+    advisoryPatches: written.advisoryPatches,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
