@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { HostError } from '../core/errors.js';
+import { openDisclosureStore } from '../store/disclosure-store.js';
 import { memorySentStore, policy, status } from './desk-testing.fixture.js';
 import { renderDigest, type Digest } from './notify/digest.js';
 import { createNotifier } from './notify/notifier.js';
@@ -128,6 +129,22 @@ describe('remind', () => {
     expect(second.deliveries.map((one) => one.status)).toEqual(['sent', 'nothing-new']);
     expect(mail.sent).toHaveLength(1);
     expect(chat.sent).toHaveLength(1);
+  });
+
+  it("works on the desk's SQLite store as on the in-memory one", async () => {
+    const store = openDisclosureStore(':memory:');
+    try {
+      const chat = recordingNotifier('chat');
+      const mail = recordingNotifier('mail');
+      await remind({ statuses, policy: policy(), now, store, notifiers: [chat, mail] });
+      const again = await remind({ statuses, policy: policy(), now, store, notifiers: [chat, mail] });
+      expect(again.deliveries.map((one) => one.status)).toEqual(['nothing-new', 'nothing-new']);
+      const nextDay = await remind({ statuses, policy: policy(), now: new Date('2026-04-06T09:00:00Z'), store, notifiers: [chat] });
+      expect(nextDay.deliveries[0]?.status).toBe('sent');
+      expect([chat.sent.length, mail.sent.length]).toEqual([2, 1]);
+    } finally {
+      store.close();
+    }
   });
 
   it('a dry run returns what each channel would get and writes nothing', async () => {
