@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerAdvisoryActions } from './commands/advisory-actions.js';
 import { registerAdvisories } from './commands/advisories.js';
 import { registerConcerns } from './commands/concerns.js';
 import { registerDatabase } from './commands/db.js';
@@ -29,7 +30,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   registerDiff(program, io, setExit);
   registerPosture(program, io, setExit);
   registerFix(program, io, setExit);
-  registerAdvisories(program, io, setExit);
+  registerAdvisoryActions(registerAdvisories(program, io, setExit), io, setExit);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

@@ -8,6 +8,7 @@
 export type { AdvisoryGithub, RepoReporting } from './collect/github.js';
 export type { PypaDatabase } from './pypa-db.js';
 export { DEFAULT_DESK_POLICY } from './policy.js';
+export type { ChannelDelivery } from './notify/deliver.js';
 export type { DeskRun } from './run.js';
 export type { DisclosureStore } from './store.js';
 export { ADVISORY_STATES, type AdvisoryState, type DeskAdvisory, type DeskPolicy, type ManualAcknowledgement } from './types.js';
@@ -40,4 +41,15 @@ export async function loadPypaDatabaseReader() {
 export async function loadPypaExport() {
   const { exportToPypa } = await import('./export-pypa.js');
   return { exportToPypa };
+}
+
+/** `enforce`, `remind` and `watch`, and the notifiers they send through. */
+export async function loadDeskActions() {
+  const [{ planEnforcement, applyPlan }, { remind }, { watch, modifiedSnapshot, changedRecords }, { createNotifiers }] = await Promise.all([
+    import('./enforce.js'),
+    import('./remind.js'),
+    import('./watch.js'),
+    import('./notify/notifier.js'),
+  ]);
+  return { planEnforcement, applyPlan, remind, watch, modifiedSnapshot, changedRecords, createNotifiers };
 }
