@@ -2,7 +2,8 @@
  * The desk's pipeline, for every front end (`advisories list`, `remind`,
  * `credits`, `feed`, `export`, later `audit` and `serve`): read the sources
  * (GitHub per organisation, `--from-dir` folders, manual files, the manual
- * records in the store), merge them by advisory id, read what earlier runs
+ * records in the store), merge them by advisory id (a manual record that
+ * names its GHSA id joins that advisory), read what earlier runs
  * observed, evaluate each advisory's lifecycle, clocks and problems at `now`,
  * and record this run's observations. A source that fails is a DeskSource
  * saying so; the others go on.
@@ -105,11 +106,16 @@ export async function runDesk(request: DeskRequest, dependencies: DeskDependenci
     sources.push({ name: 'store:manual', status: 'read', advisories: stored.length, note: null });
   }
 
-  const { advisories, duplicates } = mergeById(gathered);
+  const { advisories, duplicates, aliases } = mergeById(gathered);
   const ids = advisories.map((advisory) => advisory.id);
   const history = store ? store.observations(ids) : new Map();
-  const storedAcknowledgements = store ? store.acknowledgements(ids) : new Map<string, ManualAcknowledgement>();
-  const acknowledgementOf = (id: string): ManualAcknowledgement | null => earliest([storedAcknowledgements.get(id), ...acknowledgements.filter((entry) => entry.advisoryId === id)]);
+  const storedAcknowledgements = store ? store.acknowledgements(advisories.flatMap((advisory) => aliases.get(advisory.id)!)) : new Map<string, ManualAcknowledgement>();
+  // An acknowledgement recorded under any id of the merged group (a manual record's own id, its GHSA id) counts for the advisory kept.
+  const acknowledgementOf = (id: string): ManualAcknowledgement | null => {
+    const group = aliases.get(id)!;
+    const found = earliest([...group.map((alias) => storedAcknowledgements.get(alias)), ...acknowledgements.filter((entry) => group.includes(entry.advisoryId))]);
+    return found === null ? null : { ...found, advisoryId: id };
+  };
 
   const statuses: DeskAdvisoryStatus[] = [];
   for (const advisory of advisories) {
@@ -139,20 +145,38 @@ export async function runDesk(request: DeskRequest, dependencies: DeskDependenci
   return { now: request.now.toISOString(), advisories, statuses: sortStatuses(shown), sources, reporting, duplicates, recorded };
 }
 
-function mergeById(advisories: readonly DeskAdvisory[]): { advisories: DeskAdvisory[]; duplicates: DeskRun['duplicates'] } {
-  const byId = new Map<string, DeskAdvisory[]>();
+/**
+ * One advisory per id, GHSA ids compared without regard to case. A manual
+ * record that names its GHSA id (an e-mailed report later drafted on GitHub)
+ * is the same advisory as the one GitHub or a file gives with that id.
+ * `aliases`: every id of each kept advisory's group (ids and GHSA ids of all
+ * its copies), by the kept id.
+ */
+function mergeById(advisories: readonly DeskAdvisory[]): { advisories: DeskAdvisory[]; duplicates: DeskRun['duplicates']; aliases: Map<string, string[]> } {
+  const groups: DeskAdvisory[][] = [];
+  const groupOf = new Map<string, DeskAdvisory[]>();
   for (const advisory of advisories) {
-    const key = advisory.id.toUpperCase();
-    byId.set(key, [...(byId.get(key) ?? []), advisory]);
+    const keys = [advisory.id, ...(advisory.ghsaId === null ? [] : [advisory.ghsaId])].map((id) => id.toUpperCase());
+    let group = keys.map((key) => groupOf.get(key)).find((found) => found !== undefined);
+    if (group === undefined) {
+      group = [];
+      groups.push(group);
+    }
+    group.push(advisory);
+    for (const key of keys) if (!groupOf.has(key)) groupOf.set(key, group);
   }
   const kept: DeskAdvisory[] = [];
   const duplicates: DeskRun['duplicates'] = [];
-  for (const group of byId.values()) {
+  const aliases = new Map<string, string[]>();
+  for (const group of groups) {
     const ranked = [...group].sort((a, b) => ORIGIN_RANK[a.origin] - ORIGIN_RANK[b.origin] || compareText(b.updatedAt, a.updatedAt));
-    kept.push(ranked[0]!);
-    if (ranked.length > 1) duplicates.push({ id: ranked[0]!.id, kept: ranked[0]!.source, dropped: ranked.slice(1).map((advisory) => advisory.source) });
+    const winner = ranked[0]!;
+    kept.push(winner);
+    const ids = new Set([winner.id, ...group.flatMap((advisory) => [advisory.id, ...(advisory.ghsaId === null ? [] : [advisory.ghsaId])])]);
+    aliases.set(winner.id, [...ids]);
+    if (ranked.length > 1) duplicates.push({ id: winner.id, kept: winner.source, dropped: ranked.slice(1).map((advisory) => advisory.source) });
   }
-  return { advisories: kept, duplicates };
+  return { advisories: kept, duplicates, aliases };
 }
 
 function earliest(entries: readonly (ManualAcknowledgement | undefined)[]): ManualAcknowledgement | null {

@@ -137,12 +137,14 @@ export async function runAdvisoriesAck(io: CliIo, id: string, options: AckOption
     warn(io, `chainwatch: advisories ack: ${JSON.stringify(id.slice(0, 80))} is not an advisory id`);
     return 2;
   }
+  // GitHub writes GHSA ids as `GHSA-` and lower case, and the store compares ids exactly: `ghsa-…` or `GHSA-ABCD-…` typed by hand must meet the same advisory.
+  const advisoryId = /^GHSA(?:-[0-9A-Za-z]{4}){3}$/i.test(id) ? `GHSA-${id.slice(5).toLowerCase()}` : id;
   const context = await openDeskContext(io, { org: [], fromDir: [], manual: [], store: options.store }, wiring);
   if (!context?.store) return 2;
   try {
     const at = clock.clock.now().toISOString();
-    context.store.recordAcknowledgement({ advisoryId: id, at, by: options.by ?? null, note: options.note ?? null });
-    io.stdout.write(`${id}: acknowledged at ${at}\n`);
+    context.store.recordAcknowledgement({ advisoryId, at, by: options.by ?? null, note: options.note ?? null });
+    io.stdout.write(`${advisoryId}: acknowledged at ${at}\n`);
     return 0;
   } catch (error) {
     warn(io, `chainwatch: ${describeError(error)}`);
@@ -262,7 +264,7 @@ async function withRun(
   if (!context) return 2;
   try {
     const run = await runDeskWith(context, options);
-    for (const source of run.sources.filter((one) => one.status !== 'read')) warn(io, redactSecrets(`chainwatch: ${source.name}: ${source.status}${source.note ? `: ${source.note}` : ''}`, io.env));
+    for (const source of run.sources.filter((one) => one.status !== 'read')) warn(io, `chainwatch: ${plainLine(`${source.name}: ${source.status}${source.note ? `: ${source.note}` : ''}`)}`);
     const empty = nothingRead(run, options, context.orgs);
     if (empty) {
       warn(io, `chainwatch: ${empty}`);
@@ -275,6 +277,12 @@ async function withRun(
   } finally {
     context.close();
   }
+}
+
+/** Source names and notes carry file paths and what hosts answered: no control character (a terminal escape) reaches stderr. */
+function plainLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
 }
 
 const TOKEN_HELP = `

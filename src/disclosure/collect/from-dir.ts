@@ -9,7 +9,7 @@
  * INPUT_LIMITS.advisory bytes, strict UTF-8) and its nesting checked before
  * JSON.parse sees it. A file that cannot be read or is not an advisory is a
  * source of its own with status `invalid` and a note naming the file (and the
- * line where the JSON breaks); the other files are read all the same.
+ * line where the JSON breaks, when the parser says); the other files are read all the same.
  */
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -95,7 +95,9 @@ async function readAdvisoryFile(file: string, maxBytes: number): Promise<FileRea
     const message = (error as Error).message;
     const position = /at position (\d+)/.exec(message);
     const where = position ? `${file}:${lineOf(text, Number(position[1]))}` : file;
-    return { ok: false, note: `${where}: not JSON (${message.replace(/\s*in JSON at position \d+.*$/, '')})` };
+    // V8 quotes the text around an unexpected token (`Unexpected token 'o', "…" is not valid JSON`), line breaks and all: keep a one-line reason.
+    const reason = message.replace(/\s*in JSON at position \d+.*$/s, '').replace(/, (?:\.\.\.)?"[\s\S]*"(?:\.\.\.)? is not valid JSON$/, '');
+    return { ok: false, note: `${where}: not JSON (${reason})` };
   }
   const items = Array.isArray(value) ? value : [value];
   const advisories: DeskAdvisory[] = [];

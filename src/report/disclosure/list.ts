@@ -90,7 +90,8 @@ function deskTable(listing: DeskListing): string {
   for (const status of listing.statuses) {
     const advisory = status.advisory;
     const ids = [advisory.id, advisory.cveId].filter(Boolean).join(' ');
-    lines.push(`${ids}  ${advisory.owner}/${advisory.repo}  ${advisory.state}${advisory.severity ? `  ${advisory.severity}` : ''}`);
+    // The repository comes from the advisory's URL (a file's, percent-decoded): no terminal escape through it either.
+    lines.push(oneLine(`${ids}  ${advisory.owner}/${advisory.repo}  ${advisory.state}${advisory.severity ? `  ${advisory.severity}` : ''}`));
     lines.push(`  ${oneLine(advisory.summary)}`);
     lines.push(`  acknowledge: ${describeClock(status.clocks.acknowledge)}   disclose: ${describeClock(status.clocks.disclose)}`);
     for (const problem of status.problems) lines.push(`  ! ${problem.id}: ${oneLine(problem.message)}`);
@@ -104,7 +105,8 @@ function sourceLines(sources: readonly DeskSource[]): string[] {
   const lines = ['Sources:'];
   for (const source of sources) {
     const count = source.status === 'read' || source.status === 'repo-endpoints' ? ` (${source.advisories} advisor${source.advisories === 1 ? 'y' : 'ies'})` : '';
-    lines.push(`  ${source.name}: ${source.status}${count}${source.note ? ` — ${oneLine(source.note)}` : ''}`);
+    // Source names carry file paths, whose names may hold control characters.
+    lines.push(`  ${oneLine(source.name)}: ${source.status}${count}${source.note ? ` — ${oneLine(source.note)}` : ''}`);
   }
   if (sources.length === 0) lines.push('  none (give --org, --config, --from-dir or --manual)');
   return lines;
