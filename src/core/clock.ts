@@ -6,8 +6,7 @@ export interface Clock {
 export const systemClock: Clock = { now: () => new Date() };
 
 /**
- * A clock stopped at `iso`.
- * @internal A test seam: tests and benchmarks run at a fixed time.
+ * A clock stopped at `iso`: tests, benchmarks and `--now` (reproducible reports).
  */
 export function fixedClock(iso: string): Clock {
   const at = new Date(iso);

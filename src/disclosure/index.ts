@@ -5,13 +5,13 @@
  * pipeline, the GitHub client (octokit), the notifiers (nodemailer, undici)
  * and the pypa checkout reader load on the first call of their loader.
  */
-export type { AdvisoryGithub, RepoReporting } from './collect/github.js';
+export type { AdvisoryGithub } from './collect/github.js';
 export type { PypaDatabase } from './pypa-db.js';
 export { DEFAULT_DESK_POLICY } from './policy.js';
 export type { ChannelDelivery } from './notify/deliver.js';
 export type { DeskRun } from './run.js';
 export type { DisclosureStore } from './store.js';
-export { ADVISORY_STATES, type AdvisoryState, type DeskAdvisory, type DeskPolicy, type ManualAcknowledgement } from './types.js';
+export { ADVISORY_STATES, type AdvisoryState, type DeskPolicy } from './types.js';
 
 /** `advisories list` and every subcommand that reads advisories (run.ts). */
 export async function loadDeskPipeline() {

@@ -251,10 +251,3 @@ export interface DeskSource {
   note: string | null;
 }
 
-/** What `advisories list` reports. */
-export interface DeskReport {
-  /** The run's clock (`--now`). */
-  now: string;
-  advisories: AdvisoryStatus[];
-  sources: DeskSource[];
-}
