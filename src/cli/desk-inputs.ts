@@ -31,8 +31,9 @@ export interface DeskInputOptions {
   fromDir: string[];
   manual: string[];
   now?: string;
-  store?: string;
-  /** Run without the store: no history, nothing recorded. */
+  /** The store's path; `false` is commander's value for `--no-store`. */
+  store?: string | false;
+  /** Run without the store: no history, nothing recorded (what `--no-store` means, for callers other than commander). */
   noStore?: boolean;
   pypa?: string;
 }
@@ -56,6 +57,14 @@ export function addDeskInputOptions(command: Command): Command {
     .option('--store <path>', 'the desk\'s store (default: $CHAINWATCH_DISCLOSURE_DB or the user data dir)')
     .option('--no-store', 'no history: clocks from the advisories alone, nothing recorded')
     .option('--pypa <dir>', 'a pypa/advisory-database checkout, to find published PyPI advisories missing from it');
+}
+
+/**
+ * Whether the run goes without the store. Commander folds `--store <path>`
+ * and `--no-store` into one option, so `--no-store` arrives as `store: false`.
+ */
+export function storeDisabled(options: Pick<DeskInputOptions, 'store' | 'noStore'>): boolean {
+  return options.noStore === true || options.store === false;
 }
 
 /** The clock of a run: `--now` (a date is its start in UTC), else the system's. */
@@ -112,10 +121,10 @@ export async function openDeskContext(io: CliIo, options: DeskInputOptions, wiri
     if (pypa.notes.length > 20) warn(io, `chainwatch: ${options.pypa}: ${pypa.notes.length - 20} more files could not be read`);
   }
   let store: DeskContext['store'] = null;
-  if (options.noStore !== true) {
+  if (!storeDisabled(options)) {
     const { defaultDisclosureStorePath, openDisclosureStore } = await loadDisclosureStore();
     try {
-      store = openDisclosureStore(options.store ?? defaultDisclosureStorePath(io.env));
+      store = openDisclosureStore(options.store || defaultDisclosureStorePath(io.env));
     } catch (error) {
       warn(io, `chainwatch: ${describeError(error)}`);
       return null;

@@ -1,12 +1,14 @@
+import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadDeskActions, type ChannelDelivery, type DeskRun } from '../../disclosure/index.js';
 import { loadGraphStore, loadAdvisoryStore } from '../../store/index.js';
 import { loadOsvImport } from '../../advisories/index.js';
 import { parseEcosystem, type Ecosystem } from '../../core/index.js';
 import { downloadDatabase } from '../advisory-database.js';
-import { addDeskInputOptions, openDeskContext, runDeskWith, nothingRead, type DeskContext, type DeskInputOptions, type DeskWiring } from '../desk-inputs.js';
+import { addDeskInputOptions, openDeskContext, runDeskWith, nothingRead, storeDisabled, type DeskContext, type DeskInputOptions, type DeskWiring } from '../desk-inputs.js';
 import { describeError, eventRenderer, warn, type CliIo } from '../io.js';
 import { collect } from '../options.js';
+import { githubToken } from '../posture-wiring.js';
 import { redactSecrets } from '../redact.js';
 
 /**
@@ -23,6 +25,8 @@ interface EnforceOptions extends DeskInputOptions {
 
 /** `advisories enforce`: the PATCH per advisory that adds the configured collaborators; `--apply` sends it after re-reading. */
 export async function runAdvisoriesEnforce(io: CliIo, options: EnforceOptions, wiring: DeskWiring = {}): Promise<number> {
+  // Said before anything is read: without a token the organisations cannot be read either, and that message names the read permission only.
+  if (options.apply && githubToken(io.env) === undefined) return refuseApplyWithoutToken(io);
   return withDesk(io, options, wiring, async (run, context) => {
     const { planEnforcement, applyPlan } = await loadDeskActions();
     const plan = planEnforcement(run.advisories, context.policy);
@@ -40,14 +44,16 @@ export async function runAdvisoriesEnforce(io: CliIo, options: EnforceOptions, w
       io.stdout.write('Dry run: nothing sent. Run with --apply to send these (the token needs "Repository security advisories: write").\n');
       return 0;
     }
-    if (!context.github) {
-      warn(io, 'chainwatch: advisories enforce --apply needs GH_TOKEN (or GITHUB_TOKEN) with "Repository security advisories: write"');
-      return 2;
-    }
+    if (!context.github) return refuseApplyWithoutToken(io);
     const result = await applyPlan(plan, context.github);
     for (const item of result.items) io.stdout.write(`${item.advisoryId}: ${item.outcome}: ${item.message}\n`);
     return result.items.some((item) => item.outcome === 'failed') ? 2 : 0;
   });
+}
+
+function refuseApplyWithoutToken(io: CliIo): number {
+  warn(io, 'chainwatch: advisories enforce --apply needs GH_TOKEN (or GITHUB_TOKEN) with "Repository security advisories: write"');
+  return 2;
 }
 
 interface RemindOptions extends DeskInputOptions {
@@ -56,7 +62,7 @@ interface RemindOptions extends DeskInputOptions {
 
 /** `advisories remind`: one digest of due-soon, urgent and overdue clocks per channel, never the same reminder twice a day. */
 export async function runAdvisoriesRemind(io: CliIo, options: RemindOptions, wiring: DeskWiring = {}): Promise<number> {
-  if (options.send && options.noStore) {
+  if (options.send && storeDisabled(options)) {
     warn(io, 'chainwatch: advisories remind --send needs the store (it remembers what was sent today); drop --no-store');
     return 2;
   }
@@ -116,14 +122,20 @@ export async function runAdvisoriesWatch(io: CliIo, options: WatchOptions, wirin
   ]);
   const databasePath = options.db ?? defaultDatabasePath(io.env);
   let exitCode = 0;
+  const noSnapshot = 'chainwatch: no graph snapshot to watch: run `chainwatch graph` first (the latest snapshot is what we ship)';
   try {
-    const history = openGraphStore(options.history ?? defaultGraphStorePath(io.env), { readonly: true });
+    const historyPath = options.history ?? defaultGraphStorePath(io.env);
+    if (!existsSync(historyPath)) {
+      warn(io, `${noSnapshot}; there is no graph history at ${historyPath}`);
+      return 2;
+    }
+    const history = openGraphStore(historyPath, { readonly: true });
     let packages;
     try {
       const latest = history.resolveReference('latest');
       const snapshot = latest.ok ? history.loadSnapshot(latest.value) : null;
       if (!snapshot) {
-        warn(io, 'chainwatch: no graph snapshot to watch: run `chainwatch graph` first (the latest snapshot is what we ship)');
+        warn(io, noSnapshot);
         return 2;
       }
       packages = snapshot.graph.nodes.map((node) => ({ ecosystem: node.ecosystem, name: node.name, version: node.version }));
@@ -131,32 +143,32 @@ export async function runAdvisoriesWatch(io: CliIo, options: WatchOptions, wirin
       history.close();
     }
     let store = openSqliteStore(databasePath);
-    const sources = (): string[] => Object.keys(store.sourceCounts());
-    const before = options.all ? new Map<string, string>() : modifiedSnapshot(store, sources());
-    if (options.update) {
-      store.close();
-      const renderer = eventRenderer(io);
-      try {
-        const statuses = await downloadDatabase(io, databasePath, ecosystems, options.osvUrl, renderer, false);
-        for (const status of statuses.filter((one) => !one.reachable)) {
-          warn(io, `chainwatch: advisory source not available: ${status.name}: ${status.error ?? 'unreachable'} (nothing new from it)`);
-          exitCode = 2;
-        }
-      } finally {
-        renderer.stop();
-      }
-      store = openSqliteStore(databasePath);
-    }
-    if (options.import.length > 0) {
-      const { importAdvisories } = await loadOsvImport();
-      const { statSync } = await import('node:fs');
-      for (const path of options.import) {
-        const result = await importAdvisories(store, { kind: statSync(path, { throwIfNoEntry: false })?.isDirectory() ? 'directory' : 'zip', path });
-        for (const error of result.errors.slice(0, 20)) warn(io, describeError(error));
-        if (result.errors.length > 0) exitCode = 2;
-      }
-    }
+    // Closed on every way out, an import that throws included (closing twice is harmless).
     try {
+      const sources = (): string[] => Object.keys(store.sourceCounts());
+      const before = options.all ? new Map<string, string>() : modifiedSnapshot(store, sources());
+      if (options.update) {
+        store.close();
+        const renderer = eventRenderer(io);
+        try {
+          const statuses = await downloadDatabase(io, databasePath, ecosystems, options.osvUrl, renderer, false);
+          for (const status of statuses.filter((one) => !one.reachable)) {
+            warn(io, `chainwatch: advisory source not available: ${status.name}: ${status.error ?? 'unreachable'} (nothing new from it)`);
+            exitCode = 2;
+          }
+        } finally {
+          renderer.stop();
+        }
+        store = openSqliteStore(databasePath);
+      }
+      if (options.import.length > 0) {
+        const { importAdvisories } = await loadOsvImport();
+        for (const path of options.import) {
+          const result = await importAdvisories(store, { kind: statSync(path, { throwIfNoEntry: false })?.isDirectory() ? 'directory' : 'zip', path });
+          for (const error of result.errors.slice(0, 20)) warn(io, describeError(error));
+          if (result.errors.length > 0) exitCode = 2;
+        }
+      }
       const changed = changedRecords(before, modifiedSnapshot(store, sources()));
       const notifiers = createNotifiers(context.policy.notifiers, { env: io.env, ...(context.github ? { github: context.github } : {}) });
       if (notifiers.length === 0) warn(io, 'chainwatch: no notifiers configured (disclosure.notifiers in chainwatch.yaml): the hits are printed only');
@@ -173,7 +185,9 @@ export async function runAdvisoriesWatch(io: CliIo, options: WatchOptions, wirin
       });
       io.stdout.write(`${changed.length} record${changed.length === 1 ? '' : 's'} added or changed; ${result.match.hits.length} hit${result.match.hits.length === 1 ? '' : 's'} on ${packages.length} package versions we ship\n`);
       for (const hit of result.match.hits) io.stdout.write(`  ${hit.advisoryId} ${hit.ecosystem}/${hit.name} ${hit.versions.join(', ')} (${hit.severity})\n`);
-      const delivered = reportDeliveries(io, result.deliveries, options.send ?? false);
+      // A baseline writes what it marked: it is no dry run, though nothing is sent.
+      const delivered = reportDeliveries(io, result.deliveries, (options.send || options.baseline) ?? false);
+      if (options.baseline) io.stdout.write('Baseline: these hits are recorded as told; nothing sent. Later runs tell only new ones.\n');
       return Math.max(exitCode, delivered);
     } finally {
       store.close();
