@@ -167,6 +167,13 @@ export function nothingRead(run: DeskRun, options: DeskInputOptions, orgs: reado
   if (orgs.length === 0 && options.fromDir.length === 0 && options.manual.length === 0 && run.advisories.length === 0) {
     return 'no source of advisories: give --org (or a --config with orgs), --from-dir or --manual';
   }
-  const usable = run.sources.some((source) => (source.status === 'read' || source.status === 'repo-endpoints') && !(source.name === 'store:manual' && source.advisories === 0));
+  // A folder whose every file was refused read nothing: it is not a usable source, nor is the store's empty manual list.
+  const refusedFiles = run.sources.some((source) => source.status === 'invalid' && source.name.startsWith('file:'));
+  const usable = run.sources.some(
+    (source) =>
+      (source.status === 'read' || source.status === 'repo-endpoints') &&
+      !(source.name === 'store:manual' && source.advisories === 0) &&
+      !(source.name.startsWith('dir:') && source.advisories === 0 && refusedFiles),
+  );
   return usable ? null : 'none of the sources could be read (see Sources)';
 }

@@ -236,6 +236,18 @@ describe('advisories list against the fake GitHub', () => {
     expect(credits.stderr).not.toContain('\u001b');
   });
 
+  it('--from-dir whose every file is refused read nothing: exit 2, for list and for the commands that act', async () => {
+    const folder = advisoryFolder('all-bad', { 'broken.json': '{ "ghsa_id": ', 'empty.json': '[]' });
+    const list = await cli(['list', '--from-dir', folder, '--now', '2026-12-06', '--format', 'json'], false);
+    expect(list.code).toBe(2);
+    expect(list.stderr).toContain('none of the sources could be read');
+    const remind = await cli(['remind', '--from-dir', folder, '--now', '2026-12-06', '--no-store'], false);
+    expect(remind.code).toBe(2);
+    // An empty folder is not a refusal: it holds no advisories, and says so with exit 0.
+    const empty = await cli(['list', '--from-dir', advisoryFolder('none', {}), '--now', '2026-12-06'], false);
+    expect(empty.code).toBe(0);
+  });
+
   it('--manual with a YAML error names file:line; the other sources are still read', async () => {
     const manual = join(dir.path, 'mail.yaml');
     writeFileSync(manual, '- id: MAIL-2026-001\n  repo: desk-lab/server\n  repo: desk-lab/docs\n  summary: Reported twice\n  created_at: 2026-11-01\n');
