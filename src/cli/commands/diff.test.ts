@@ -38,6 +38,6 @@ describe('chainwatch diff', () => {
     await runGraph(captureIo(dir.path), ['pkg:pypi/jupyterlab'], graphOptions(dir.path), fakeDependencies('2.14.0'));
     const run = await runCli(['diff', '--history', join(dir.path, 'graph.sqlite')], { cwd: dir.path });
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/latest~1: only 1 snapshot exists/);
+    expect(run.stderr).toMatch(/latest~1: only 1 snapshot of pkg:pypi\/jupyterlab exists/);
   });
 });
