@@ -181,7 +181,7 @@ export async function reportGraphRun(io: CliIo, run: GraphRunReport): Promise<nu
     const { keepLast, keepMonths } = DEFAULT_RETENTION;
     warn(
       io,
-      `chainwatch: removed ${run.pruned.length === 1 ? 'run' : 'runs'} ${run.pruned.join(', ')} of ${name} from the history (kept: the last ${keepLast} and one a month for ${keepMonths} months; chainwatch runs prune --help)`,
+      `chainwatch: removed ${run.pruned.length === 1 ? 'run' : 'runs'} ${run.pruned.join(', ')} of ${name} from the history (kept: the last ${keepLast}${run.identity.adHoc ? ', as for every experiment' : ` and one a month for ${keepMonths} months`}; chainwatch runs prune --help)`,
     );
   }
   for (const source of run.graph.sources.filter((entry) => !entry.reachable)) {

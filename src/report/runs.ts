@@ -79,7 +79,7 @@ export function renderRun(run: RunInfo, previous: RunInfo | null, format: RunsFo
     '',
     alignColumns(
       ['Part', 'Schema', 'Size'],
-      run.parts.map((part) => [part.name, String(part.schemaVersion), part.name === 'graph' && run.graph ? `${run.graph.nodes} packages, ${run.graph.edges} edges` : `${part.bytes} bytes`]),
+      run.parts.map((part) => [part.name, String(part.schemaVersion), part.name === 'graph' && run.graph ? `${plural(run.graph.nodes, 'package')}, ${plural(run.graph.edges, 'edge')}` : plural(part.bytes, 'byte')]),
     ),
   ];
   return `${lines.join('\n')}\n`;
