@@ -98,9 +98,11 @@ describe('graph store', () => {
     const store = openGraphStore(join(dir, 'graph.sqlite'));
     const findings = { name: 'findings', schemaVersion: 1, body: [{ id: 'GHSA-x', purl: 'pkg:pypi/jupyterlab@4.2.5' }] };
     const { id } = store.saveRun(newRun(sampleGraph(), { ...at('2025-01-01T00:00:00Z'), parts: [findings] }));
-    store.attachParts(id, [{ name: 'report', schemaVersion: 2, body: { markdown: '# Audit' } }]);
+    store.attachParts(id, [{ name: 'report', schemaVersion: 2, body: { markdown: '# Audit é' } }]);
     expect(store.readPart(id, 'findings')).toEqual(findings);
-    expect(store.readPart(id, 'report')).toEqual({ name: 'report', schemaVersion: 2, body: { markdown: '# Audit' } });
+    expect(store.readPart(id, 'report')).toEqual({ name: 'report', schemaVersion: 2, body: { markdown: '# Audit é' } });
+    // Sizes in bytes of UTF-8 JSON: {"markdown":"# Audit é"} is 24 characters, 25 bytes.
+    expect(store.getRun(id)!.parts.find((part) => part.name === 'report')!.bytes).toBe(25);
     expect(store.readPart(id, 'posture')).toBeNull();
     expect(store.getRun(id)!.parts.map((part) => [part.name, part.schemaVersion])).toEqual([
       ['findings', 1],

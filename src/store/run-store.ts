@@ -123,10 +123,10 @@ export function createRunStore(database: StoreDatabase, saveGraph: (id: number, 
   const selectRuns = db.prepare<[], RunRow>(`SELECT ${RUN_COLUMNS} FROM ${RUNS_WITH_GRAPH} ORDER BY runs.id`);
   const selectIdentityRuns = db.prepare<[string], RunRow>(`SELECT ${RUN_COLUMNS} FROM ${RUNS_WITH_GRAPH} WHERE runs.identity = ? ORDER BY runs.id`);
   const selectParts = db.prepare<[], { run_id: number; name: string; schema_version: number; bytes: number }>(
-    'SELECT run_id, name, schema_version, length(body) AS bytes FROM run_parts ORDER BY run_id, name',
+    'SELECT run_id, name, schema_version, length(CAST(body AS BLOB)) AS bytes FROM run_parts ORDER BY run_id, name',
   );
   const selectRunParts = db.prepare<[number], { run_id: number; name: string; schema_version: number; bytes: number }>(
-    'SELECT run_id, name, schema_version, length(body) AS bytes FROM run_parts WHERE run_id = ? ORDER BY name',
+    'SELECT run_id, name, schema_version, length(CAST(body AS BLOB)) AS bytes FROM run_parts WHERE run_id = ? ORDER BY name',
   );
   const selectPart = db.prepare<[number, string], { schema_version: number; body: string }>('SELECT schema_version, body FROM run_parts WHERE run_id = ? AND name = ?');
   const insertRun = db.prepare(

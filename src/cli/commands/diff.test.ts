@@ -81,6 +81,22 @@ describe('chainwatch diff', () => {
       expect(unknown.stderr).toMatch(/no runs of identity "feedface"/);
     });
 
+    it('--preset names the preset\'s runs without resolving anything; --identity goes alone', async () => {
+      const history = join(dir.path, 'graph.sqlite');
+      await runGraph(captureIo(dir.path), [], graphOptions(dir.path, { preset: 'jupyter' }), fakeDependencies('2.14.0'));
+      await runGraph(captureIo(dir.path), [], graphOptions(dir.path, { preset: 'jupyter', env: ['py3.11-macos-arm64'] }), fakeDependencies('2.14.1'));
+      await runGraph(captureIo(dir.path), [], graphOptions(dir.path, { preset: 'jupyter' }), fakeDependencies('2.14.2'));
+      const run = await runCli(['diff', '--preset', 'jupyter', '--history', history], { cwd: dir.path });
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('Snapshot 1 (2025-01-01T00:00:00.000Z) → snapshot 3');
+      // Another environment is another ask: run 2 alone.
+      const other = await runCli(['diff', '--preset', 'jupyter', '--env', 'py3.11-macos-arm64', '--history', history], { cwd: dir.path });
+      expect(other.stderr).toMatch(/latest~1: only 1 snapshot of preset:jupyter exists/);
+      const both = await runCli(['diff', '--identity', 'weekly', '--profile', 'weekly', '--history', history], { cwd: dir.path });
+      expect(both.code).toBe(2);
+      expect(both.stderr).toMatch(/--identity names the runs by itself/);
+    });
+
     it('compares runs asked differently when told to by id, saying so', async () => {
       const { history } = await councilAndExperiments();
       const run = await runCli(['diff', '3', '4', '--history', history], { cwd: dir.path });
