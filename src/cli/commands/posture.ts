@@ -67,6 +67,12 @@ function latestGraph(io: CliIo, history: string | undefined): () => Promise<Grap
   };
 }
 
+/** ` (action jupyterlab/maintainer-tools/*)` for a waiver that names findings; '' for one of a whole check. */
+function waiverScopeText(waiver: { file?: string; action?: string; package?: string }): string {
+  const parts = (['file', 'action', 'package'] as const).filter((key) => waiver[key] !== undefined).map((key) => `${key} ${waiver[key]}`);
+  return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
+}
+
 /** `90`, `90s`, `15m`, `1.5h` → seconds. */
 export function parseWaitDuration(value: string): number {
   const match = /^(\d+(?:\.\d+)?)\s*(s|m|h)?$/.exec(value.trim());
@@ -139,7 +145,7 @@ export async function runPosture(io: CliIo, options: PostureCommandOptions, depe
   ).finally(() => renderer.stop());
 
   for (const note of outcome.notes) {
-    if (note.kind === 'unused-waiver') warn(io, `chainwatch: ${note.waiver.location.path}:${note.waiver.location.line}: the waiver for ${note.waiver.repo} ${note.waiver.check} matches no result`);
+    if (note.kind === 'unused-waiver') warn(io, `chainwatch: ${note.waiver.location.path}:${note.waiver.location.line}: the waiver for ${note.waiver.repo} ${note.waiver.check}${waiverScopeText(note.waiver)} matches no result`);
     else warn(io, `chainwatch: graph history not used for importance: ${describeError(note.error)}`);
   }
   switch (outcome.kind) {
@@ -172,7 +178,7 @@ export function registerPosture(program: Command, io: CliIo, setExit: (code: num
     .option('--local <dir>', 'a checkout, or a folder of checkouts (repeatable)', collect(String), [])
     .option('--config <file>', 'chainwatch.yaml: its orgs (when no --org) and its packages (for ordering by importance)')
     .option('--check <id>', 'only this check (repeatable)', collect(parseCheckId), [])
-    .option('--waivers <file>', 'waivers (YAML: repo, check, reason, approved-by, expires)')
+    .option('--waivers <file>', 'waivers (YAML: repo, check, reason, approved-by, expires; optionally file, action or package to waive only those findings)')
     .option('--importance <file>', 'a YAML list of owner/name, most important first (the Markdown report is ordered by it)')
     .option('--history <file>', 'graph history whose latest snapshot ranks repositories by the reach of their packages')
     .option('--best-practices', 'with --org: look up each repository on the OpenSSF Best Practices site (one request a second; otherwise the badge check is n/a)')
