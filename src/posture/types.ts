@@ -102,6 +102,27 @@ export interface RepoFacts {
   bestPracticesBadge: Fact<BestPracticesLevel>;
   /** Repository secrets' names (never values), to spot long-lived registry tokens. */
   secretNames: Fact<string[]>;
+  /**
+   * The newest release on its registry of each package the repository
+   * publishes (package-releases.ts says which). Neither collector knows it:
+   * the pipeline asks the registries when the front end wires them, and
+   * leaves it absent otherwise (then unknown: "not looked up").
+   */
+  packageReleases?: Fact<PackageReleaseFact[]>;
+}
+
+/** The registries whose release dates the posture run can ask. */
+export type ReleaseRegistry = 'PyPI' | 'npm';
+
+/** One package a repository publishes, and its newest release as the registry tells it. */
+export interface PackageReleaseFact {
+  ecosystem: ReleaseRegistry;
+  /** The name as the registry knows it (PyPI names normalised). */
+  name: string;
+  /** Why it is taken to be the repository's: the manifest that declares it (`python/ipywidgets/pyproject.toml`), or `config` (chainwatch.yaml's packages). */
+  declaredIn: string;
+  /** The newest release (ISO date of its upload/publish); known null when the registry has no release of it. */
+  newest: Fact<{ version: string; date: string } | null>;
 }
 
 export type BestPracticesLevel = 'none' | 'in_progress' | 'passing' | 'silver' | 'gold';
