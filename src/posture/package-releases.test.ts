@@ -38,6 +38,11 @@ describe('publishedPackages', () => {
     },
     { name: 'shallowest manifest first; the same name once', files: { 'python/ipywidgets/pyproject.toml': '[project]\nname = "ipywidgets"\n', 'setup.cfg': '[metadata]\nname = ipywidgets\n' }, expected: [['PyPI', 'ipywidgets', 'setup.cfg']] },
     { name: 'an unreadable manifest is skipped', files: { 'package.json': '{ "name": ', 'pyproject.toml': '[project\nname = 1' }, expected: [] },
+    {
+      name: 'manifests nested deeper than any parser can follow are skipped, not a crash',
+      files: { 'package.json': '['.repeat(50_000), 'pyproject.toml': `[project]\nname = "x"\na = ${'['.repeat(50_000)}${']'.repeat(50_000)}\n` },
+      expected: [],
+    },
   ])('$name', ({ files, expected }) => {
     expect(publishedPackages(repoFacts(files, { repo: 'jupyter/repo' })).map((entry) => [entry.ecosystem, entry.name, entry.declaredIn])).toEqual(expected);
   });
