@@ -6,6 +6,7 @@ import type { GithubCollector } from './collect/github.js';
 import { collectLocalRepo, findLocalRepos } from './collect/local.js';
 import { remediationHints, type RepoRemediationHints } from './fix/hints.js';
 import { rankRepositories, type GraphHistoryAnswer, type NamedPackage, type RepoImportance } from './importance.js';
+import { lookUpPackageReleases, type RegistryConnector } from './package-releases.js';
 import type { CheckId, OrgCheckId, OrgFacts, PostureReport, RepoFacts } from './types.js';
 import { applyWaivers, loadWaivers, unusedWaivers, type Waiver } from './waivers.js';
 
@@ -147,6 +148,12 @@ export interface PostureDependencies extends CollectDependencies {
   clock: Clock;
   /** The graph history for importance by reach (the front end opens the store); none: not used. */
   latestGraph?: () => Promise<GraphHistoryAnswer>;
+  /**
+   * The registries, for the release dates of the packages each repository
+   * publishes (package-releases.ts; `maintained` counts a release as
+   * activity); none: not asked, and those dates are unknown.
+   */
+  registryReleases?: RegistryConnector;
 }
 
 /** Something the front end should say, in the order it happened; the run went on. */
@@ -179,11 +186,19 @@ export async function runPosture(request: PostureRequest, dependencies: PostureD
   if (facts.repos.length === 0 && facts.orgs.length === 0) return { notes, kind: 'nothing-collected', sources: facts.sources };
 
   const evaluation = { clock: dependencies.clock, ...(request.checks && request.checks.length > 0 ? { checks: [...request.checks] } : {}) };
+  let repos = facts.repos;
+  let sources = facts.sources;
+  // Only `maintained` reads release dates: a run without it asks no registry.
+  if (dependencies.registryReleases && (evaluation.checks === undefined || evaluation.checks.includes('maintained'))) {
+    const releases = await lookUpPackageReleases(repos, { packages: request.packages, connect: dependencies.registryReleases, describeError: dependencies.describeError, events: dependencies.events });
+    repos = releases.repos;
+    sources = [...sources, ...releases.sources];
+  }
   let report: PostureReport = {
-    repos: facts.repos.map((repo) => evaluateRepo(repo, evaluation)),
+    repos: repos.map((repo) => evaluateRepo(repo, evaluation)),
     orgs: facts.orgs.map((org) => evaluateOrg(org, evaluation)).filter((org) => org.checks.length > 0),
     expiredWaivers: [],
-    sources: facts.sources,
+    sources,
   };
   if (request.waiversPath !== undefined) {
     const waivers = loadWaivers(request.waiversPath);

@@ -561,15 +561,15 @@ describe('what the reports show of each probe', () => {
       'githubOwnedActionsPinnedBySha',
       repoFacts(steps('      - uses: actions/checkout@v4')),
       'false',
-      [at(5, 'GitHub-owned action `actions/checkout@v4` is not pinned to a full commit SHA', 'use `actions/checkout@<40-character commit SHA> # v4` (chainwatch fix pinned-actions)')],
+      [{ ...at(5, 'GitHub-owned action `actions/checkout@v4` is not pinned to a full commit SHA', 'use `actions/checkout@<40-character commit SHA> # v4` (chainwatch fix pinned-actions)'), action: 'actions/checkout' }],
     ],
     [
       'thirdPartyActionsPinnedBySha',
       repoFacts(steps('      - uses: octo/tool@v1')),
       'false',
-      [at(5, 'third-party action `octo/tool@v1` is not pinned to a full commit SHA', 'use `octo/tool@<40-character commit SHA> # v1` (chainwatch fix pinned-actions)')],
+      [{ ...at(5, 'third-party action `octo/tool@v1` is not pinned to a full commit SHA', 'use `octo/tool@<40-character commit SHA> # v1` (chainwatch fix pinned-actions)'), action: 'octo/tool' }],
     ],
-    ['dockerImagesPinnedByDigest', repoFacts(steps('      - uses: docker://alpine:3')), 'false', [at(5, 'docker image `docker://alpine:3` is not pinned by digest', 'use `docker://alpine@sha256:<digest>`')]],
+    ['dockerImagesPinnedByDigest', repoFacts(steps('      - uses: docker://alpine:3')), 'false', [{ ...at(5, 'docker image `docker://alpine:3` is not pinned by digest', 'use `docker://alpine@sha256:<digest>`'), package: 'alpine' }]],
     [
       'workflowsDeclareTopLevelPermissions',
       repoFacts(steps('      - run: make')),
