@@ -154,7 +154,9 @@ export type PostureNote =
   /** A waiver that matched no result (a typo, or a check that passes now). Not noted when only some checks ran. */
   | { kind: 'unused-waiver'; waiver: Waiver }
   /** The graph history could not be read: importance comes from the other sources. */
-  | { kind: 'graph-history-not-used'; error: unknown };
+  | { kind: 'graph-history-not-used'; error: unknown }
+  /** The latest graph snapshot was read, but none of its packages names a repository of this run. */
+  | { kind: 'graph-history-names-none' };
 
 export interface PostureRun {
   kind: 'report';
@@ -204,6 +206,7 @@ export async function runPosture(request: PostureRequest, dependencies: PostureD
   );
   if (ranking.kind === 'bad-input') return { notes, ...ranking };
   if ('historyError' in ranking) notes.push({ kind: 'graph-history-not-used', error: ranking.historyError });
+  if (ranking.historyNamesNone) notes.push({ kind: 'graph-history-names-none' });
   return {
     notes,
     kind: 'report',

@@ -140,7 +140,9 @@ export async function runPosture(io: CliIo, options: PostureCommandOptions, depe
 
   for (const note of outcome.notes) {
     if (note.kind === 'unused-waiver') warn(io, `chainwatch: ${note.waiver.location.path}:${note.waiver.location.line}: the waiver for ${note.waiver.repo} ${note.waiver.check} matches no result`);
-    else warn(io, `chainwatch: graph history not used for importance: ${describeError(note.error)}`);
+    else if (note.kind === 'graph-history-not-used') warn(io, `chainwatch: graph history not used for importance: ${describeError(note.error)}`);
+    // Said when --history was asked for; the usual history may well be about other packages.
+    else if (options.history !== undefined) warn(io, `chainwatch: --history ${options.history}: no package in its latest snapshot names a repository checked here`);
   }
   switch (outcome.kind) {
     case 'bad-input':
