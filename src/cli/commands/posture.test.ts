@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../../test/cli-harness.js';
+import { refusingOrigin, unresolvingFetch } from '../../../test/local-server.js';
 import { FIXTURE_NOW, fixtureOrgs, SHARED_PROJECTS } from '../../../test/fake-github/fixtures.js';
 import { startFakeGithub, type FakeGithub } from '../../../test/fake-github/server.js';
 import { fixedClock } from '../../core/clock.js';
@@ -409,5 +410,39 @@ describe('chainwatch posture --history (a snapshot saved by the graph pipeline)'
     const other = io();
     await runPosture(other, options({ local: [join(checkouts, 'acme', 'alpha')], history, format: 'markdown' }), { clock });
     expect(other.err()).toBe(`chainwatch: --history ${history}: no package in its latest snapshot names a repository checked here\n`);
+  });
+});
+
+describe('chainwatch posture --org when GitHub cannot be reached (a token, no network)', () => {
+  it('connection refused: each step on its own line, the failure named as such, exit 2', async () => {
+    const origin = await refusingOrigin();
+    const host = new URL(origin).host;
+    const captured = io({ GH_TOKEN: TOKEN, GITHUB_API_URL: origin, CHAINWATCH_GITHUB_CACHE: join(dir.path, 'github.sqlite') });
+    const code = await runPosture(captured, options({ org: ['acme', 'beta'] }), { clock, githubCollector: (settings) => createGithubCollector({ ...settings, retryBaseMs: 60_000 }) });
+    const lines = captured.err().split('\n');
+    // The clock is fixed: every step takes 0ms here.
+    const failure = new RegExp(`^chainwatch: github acme: failed after 0ms: [^:]+: cannot reach ${host.replace(/\./g, '\\.')}: connection refused \\(ECONNREFUSED\\)$`);
+    expect(lines[0]).toBe('chainwatch: github acme: collecting the organisation through the API');
+    expect(lines[1]).toMatch(failure);
+    expect(lines[2]).toBe('chainwatch: github beta: collecting the organisation through the API');
+    expect(lines[3]).toMatch(/^chainwatch: github beta: failed after 0ms: [^:]+: cannot reach \S+: connection refused \(ECONNREFUSED\)$/);
+    expect(lines[4]).toMatch(/^chainwatch: github acme unreachable: [^:]+: cannot reach \S+: connection refused \(ECONNREFUSED\)$/);
+    expect(captured.err()).not.toMatch(/HTTP 500/);
+    expect(captured.err()).not.toContain(TOKEN);
+    expect(code).toBe(2);
+  });
+
+  it('a name that does not resolve: "DNS lookup failed (ENOTFOUND)" naming the host of GITHUB_API_URL', async () => {
+    const unresolving = unresolvingFetch();
+    try {
+      const captured = io({ GH_TOKEN: TOKEN, GITHUB_API_URL: 'https://nonexistent.invalid/api/v3', CHAINWATCH_GITHUB_CACHE: join(dir.path, 'github.sqlite') });
+      const githubCollector = (settings: GithubCollectorOptions) => createGithubCollector({ ...settings, fetch: unresolving.fetch, retryBaseMs: 60_000 });
+      expect(await runPosture(captured, options({ org: ['jupyter'] }), { clock, githubCollector })).toBe(2);
+      expect(captured.err()).toMatch(/^chainwatch: github jupyter: failed after 0ms: [^:]+: cannot reach nonexistent\.invalid: DNS lookup failed \(ENOTFOUND\)$/m);
+      expect(captured.err()).toMatch(/^chainwatch: github jupyter unreachable: [^:]+: cannot reach nonexistent\.invalid: DNS lookup failed \(ENOTFOUND\)$/m);
+      expect(unresolving.lookups()).toBeGreaterThan(0);
+    } finally {
+      await unresolving.close();
+    }
   });
 });

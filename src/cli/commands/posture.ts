@@ -193,6 +193,8 @@ export function registerPosture(program: Command, io: CliIo, setExit: (code: num
         'without one the API is listed as unreachable and its checks are n/a. --local reads checkouts; API-only checks are n/a there.',
         'An organisation whose requests get no answer (30 s an attempt, 4 attempts), that takes over an hour, or whose rate limit',
         'resets later than --max-rate-limit-wait allows, is listed as an unreachable source saying which; rate-limit waits are said on stderr.',
+        'A GitHub that cannot be reached at all (DNS lookup failed, connection refused) is said as such at the first failure and not asked again.',
+        'Each organisation is a step said on stderr as it starts and ends, with the time it took.',
         '',
         'Exit codes: 0 report written, no check at --fail-on; 1 a check that is not waived fails (with --fail-on partial: or is partial);',
         '2 bad input (unknown check, unreadable folder, config or waivers) or nothing could be collected.',
