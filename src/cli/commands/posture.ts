@@ -152,7 +152,9 @@ export async function runPosture(io: CliIo, options: PostureCommandOptions, depe
 
   for (const note of outcome.notes) {
     if (note.kind === 'unused-waiver') warn(io, `chainwatch: ${note.waiver.location.path}:${note.waiver.location.line}: the waiver for ${note.waiver.repo} ${note.waiver.check}${waiverScopeText(note.waiver)} matches no result`);
-    else warn(io, `chainwatch: graph history not used for importance: ${describeError(note.error)}`);
+    else if (note.kind === 'graph-history-not-used') warn(io, `chainwatch: graph history not used for importance: ${describeError(note.error)}`);
+    // Said when --history was asked for; the usual history may well be about other packages.
+    else if (options.history !== undefined) warn(io, `chainwatch: --history ${options.history}: no package in its latest snapshot names a repository checked here`);
   }
   switch (outcome.kind) {
     case 'bad-input':
@@ -207,6 +209,8 @@ export function registerPosture(program: Command, io: CliIo, setExit: (code: num
         'With --registry-releases, the packages each repository publishes (its pyproject.toml/setup.cfg/package.json names, and the',
         "config's packages named like it) are looked up on PyPI and npm: a release there counts as activity for maintained, and a",
         'registry that cannot be reached makes an otherwise abandoned-looking repository n/a, never abandoned.',
+        'A GitHub that cannot be reached at all (DNS lookup failed, connection refused) is said as such at the first failure and not asked again.',
+        'Each organisation is a step said on stderr as it starts and ends, with the time it took.',
         '',
         'Exit codes: 0 report written, no check at --fail-on; 1 a check that is not waived fails (with --fail-on partial: or is partial);',
         '2 bad input (unknown check, unreadable folder, config or waivers) or nothing could be collected.',
