@@ -5,6 +5,8 @@
  * call (the download brings undici, the import YAML and zod).
  */
 export type { AdvisorySourceStatus, SeverityLevel } from './types.js';
+// Light (a date comparison): imported at start-up by scan and db status.
+export { describeAge, staleAdvisories } from './freshness.js';
 
 /** `db update`: OSV's exports downloaded into the database, incrementally when possible. */
 export async function loadOsvUpdate() {

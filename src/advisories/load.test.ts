@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { strToU8, zipSync, type Zippable } from 'fflate';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { collectingSink } from '../core/events.js';
 import { buildZip, overlappingBomb } from '../core/zip.fixture.js';
 import { INPUT_LIMITS } from '../inventory/read-input.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
@@ -17,6 +18,7 @@ import {
   loadAdvisoryZip,
   parseAdvisoryText,
   PARALLEL_THRESHOLD,
+  planAdvisoryDirectory,
   type LoadResult,
 } from './load.js';
 import type { OsvRecord } from './types.js';
@@ -498,5 +500,145 @@ describe('parseAdvisoryText on YAML nested too deep', () => {
     const result = parseAdvisoryText(`id: PYSEC-0000-1\naffected:\n  - ${'['.repeat(100_000)}\n`, 'yaml', 'vulns/deep.yaml');
     expect(result.ok).toBe(false);
     expect(!result.ok && result.error.describe()).toBe('vulns/deep.yaml:3: invalid YAML: nested deeper than 256 levels');
+  });
+});
+
+/** A PyPA-style YAML record (the database's own layout: vulns/<package>/<ID>.yaml). */
+function pypaYaml(id: string, name: string, fixed: string): string {
+  return [
+    `id: ${id}`,
+    'modified: "2024-10-01T00:00:00Z"',
+    'aliases:',
+    `- CVE-${id.slice(6)}`,
+    'affected:',
+    '- package:',
+    `    name: ${name}`,
+    '    ecosystem: PyPI',
+    '  ranges:',
+    '  - type: ECOSYSTEM',
+    '    events:',
+    '    - introduced: "0"',
+    `    - fixed: ${fixed}`,
+    '',
+  ].join('\n');
+}
+
+function ghsaJson(id: string, name: string): string {
+  return JSON.stringify({
+    id,
+    modified: '2024-10-02T00:00:00Z',
+    affected: [{ package: { ecosystem: 'npm', name }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.0.0' }] }] }],
+    severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N' }],
+  });
+}
+
+describe('importAdvisories of advisory database checkouts (issue 10: triage/false_positives.yaml failed the import)', () => {
+  it('reads a pypa/advisory-database checkout from vulns/ only and counts the other files as no records', async () => {
+    const root = tempDir();
+    writeTree(root, {
+      'README.md': '# PyPI advisory database\n',
+      'LICENSE': 'CC-BY-4.0\n',
+      // Valid YAML that is no OSV record: parsed as one, it failed the whole import with exit 2.
+      'triage/false_positives.yaml': 'ids:\n- CVE-2021-27928  # Affects server, not client.\npackages:\n- ampache\n',
+      'tools/config.json': '{"a": 1}\n',
+      '.github/workflows/pr.yaml': 'on: push\n',
+      'vulns/.id-allocator': '2024-100\n',
+      'vulns/jupyter-server/PYSEC-2024-1.yaml': pypaYaml('PYSEC-2024-1', 'jupyter-server', '2.14.1'),
+      'vulns/notebook/PYSEC-2024-2.yaml': pypaYaml('PYSEC-2024-2', 'notebook', '7.0.0'),
+      'vulns/notebook/notes.txt': 'not a record\n',
+    });
+    const store = openSqliteStore(':memory:');
+    try {
+      const result = await importAdvisories(store, { kind: 'directory', path: root });
+      expect(result.errors.map((error) => error.describe())).toEqual([]);
+      expect(result).toMatchObject({ loaded: 2, imported: 2, skipped: 0, layout: { name: 'pypa/advisory-database', recordFolders: ['vulns'] } });
+      expect(result.notRecords).toEqual(['LICENSE', 'README.md', 'tools/config.json', 'triage/false_positives.yaml', 'vulns/notebook/notes.txt']);
+      expect(store.recordsFor('PyPI', 'jupyter_server').map((record) => record.id)).toEqual(['PYSEC-2024-1']);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('reads a github/advisory-database checkout from github-reviewed/ and unreviewed/, whichever it has', async () => {
+    const root = tempDir();
+    writeTree(root, {
+      'README.md': '# GitHub Advisory Database\n',
+      'advisories/github-reviewed/2024/10/GHSA-aaaa-bbbb-cccc/GHSA-aaaa-bbbb-cccc.json': ghsaJson('GHSA-aaaa-bbbb-cccc', 'left-pad'),
+      'advisories/unreviewed/2024/10/GHSA-dddd-eeee-ffff/GHSA-dddd-eeee-ffff.json': ghsaJson('GHSA-dddd-eeee-ffff', 'right-pad'),
+      'advisories/other/notes.json': '{"not": "a record"}',
+    });
+    const store = openSqliteStore(':memory:');
+    try {
+      const result = await importAdvisories(store, { kind: 'directory', path: root });
+      expect(result.errors).toEqual([]);
+      expect(result).toMatchObject({ loaded: 2, imported: 2, layout: { name: 'github/advisory-database', recordFolders: ['advisories/github-reviewed', 'advisories/unreviewed'] } });
+      expect(result.notRecords).toEqual(['README.md', 'advisories/other/notes.json']);
+      // A sparse checkout with only the reviewed folder is the same layout.
+      rmSync(path.join(root, 'advisories/unreviewed'), { recursive: true });
+      const sparse = await importAdvisories(store, { kind: 'directory', path: root });
+      expect(sparse).toMatchObject({ loaded: 1, skipped: 1, layout: { recordFolders: ['advisories/github-reviewed'] } });
+    } finally {
+      store.close();
+    }
+  });
+
+  it('still reports a broken record inside the record folders as an error', async () => {
+    const root = tempDir();
+    writeTree(root, { 'vulns/x/PYSEC-2024-3.yaml': 'id: PYSEC-2024-3\n', 'vulns/x/PYSEC-2024-4.yaml': pypaYaml('PYSEC-2024-4', 'x', '1.0') });
+    const store = openSqliteStore(':memory:');
+    try {
+      const result = await importAdvisories(store, { kind: 'directory', path: root });
+      expect(result.errors.map((error) => `${error.code} ${path.relative(root, error.location!.path)}`)).toEqual(['invalid-advisory vulns/x/PYSEC-2024-3.yaml']);
+      expect(result.imported).toBe(1);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('a plain directory of records is read whole; files without an advisory name are counted', async () => {
+    const root = tempDir();
+    writeTree(root, { 'README.md': 'mine\n', 'vulns.md': 'no folder named vulns here\n', 'a/PYSEC-2024-5.yaml': pypaYaml('PYSEC-2024-5', 'a', '1.0') });
+    const store = openSqliteStore(':memory:');
+    try {
+      const result = await importAdvisories(store, { kind: 'directory', path: root });
+      expect(result).toMatchObject({ loaded: 1, layout: null, notRecords: ['README.md', 'vulns.md'] });
+    } finally {
+      store.close();
+    }
+  });
+
+  it('reports progress over the files of the record folders, ending at the total', async () => {
+    const root = tempDir();
+    const files: Record<string, string> = { 'triage/false_positives.yaml': 'ids: []\n' };
+    for (let index = 0; index < 300; index++) files[`vulns/p${index % 7}/PYSEC-2024-${1000 + index}.yaml`] = pypaYaml(`PYSEC-2024-${1000 + index}`, `p${index % 7}`, '1.0');
+    writeTree(root, files);
+    const events = collectingSink();
+    const store = openSqliteStore(':memory:');
+    try {
+      // Two workers: the parallel path reports the same progress as the in-thread one.
+      for (const workers of [0, 2]) {
+        events.events.length = 0;
+        const result = await importAdvisories(store, { kind: 'directory', path: root }, { events, workers });
+        expect(result.loaded).toBe(300);
+        const progress = events.events.flatMap((event) => (event.type === 'progress' ? [[event.task, event.done, event.total]] : []));
+        expect(progress).toEqual([['import', 0, 300], ['import', 250, 300], ['import', 300, 300]]);
+      }
+    } finally {
+      store.close();
+    }
+  });
+});
+
+describeWithSharedData('planAdvisoryDirectory on the shared OSV data', () => {
+  it('sees osv/pypa as a pypa/advisory-database checkout, and osv/ (both databases side by side) as a plain tree', async () => {
+    const pypa = await planAdvisoryDirectory(path.join(sharedOsv, 'pypa'));
+    expect({ files: pypa.files.length, layout: pypa.layout, notRecords: pypa.notRecords, errors: pypa.errors }).toEqual({
+      files: 2661,
+      layout: { name: 'pypa/advisory-database', recordFolders: ['vulns'] },
+      notRecords: [],
+      errors: [],
+    });
+    const both = await planAdvisoryDirectory(sharedOsv);
+    expect({ files: both.files.length, layout: both.layout, notRecords: both.notRecords }).toEqual({ files: 2664, layout: null, notRecords: [] });
   });
 });

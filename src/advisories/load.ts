@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
@@ -8,7 +8,9 @@ import { INPUT_LIMITS, readInputBytes, readInputText } from '../inventory/read-i
 import { findNodeAtLocation, parse as parseJsonTolerantly, parseTree, type ParseError } from 'jsonc-parser';
 import { yamlNestingExceeds } from '../core/nesting.js';
 import { LineCounter, parse as parseYaml, parseDocument, type DocumentOptions, type ParseOptions, type SchemaOptions, type ToJSOptions } from 'yaml';
+import { compareText } from '../core/compare.js';
 import { ChainwatchError, fail, type ErrorLocation, type Result } from '../core/errors.js';
+import { silentSink, type EventSink } from '../core/events.js';
 import type { AdvisoryImportSink, ImportStats } from './store.js';
 import { issuePathOf, parseOsvRecord } from './osv-schema.js';
 import type { OsvRecord } from './types.js';
@@ -198,9 +200,57 @@ function guardStack(filePath: string, work: () => Result<OsvRecord>): Result<Osv
   }
 }
 
-/** Every advisory file under `dir`, sorted; dot-files and dot-directories (`.git`) are skipped. */
-async function listAdvisoryFiles(dir: string): Promise<{ files: string[]; errors: ChainwatchError[] }> {
+/**
+ * Checkouts of the advisory databases chainwatch knows, recognised by their
+ * folders: only those folders hold OSV records. Everything else in such a
+ * checkout (`triage/false_positives.yaml`, READMEs, tooling) is not a record
+ * and is counted, not parsed.
+ */
+export const CHECKOUT_LAYOUTS: readonly { name: string; recordFolders: readonly string[] }[] = [
+  { name: 'pypa/advisory-database', recordFolders: ['vulns'] },
+  { name: 'github/advisory-database', recordFolders: ['advisories/github-reviewed', 'advisories/unreviewed'] },
+];
+
+/** Which advisory files a directory load reads, and what it leaves out. */
+export interface DirectoryPlan {
+  /** Advisory files to read, absolute or as given, sorted. */
+  files: string[];
+  /** Directories that could not be listed; non-regular files with an advisory name. */
+  errors: ChainwatchError[];
+  /** Regular files that are no OSV record, relative to the directory, `/`-separated, sorted: files without a .json/.yaml/.yml name, and in a known checkout everything outside its record folders. */
+  notRecords: string[];
+  /** The checkout layout recognised, with the record folders it has; null for a plain directory of records. */
+  layout: { name: string; recordFolders: string[] } | null;
+}
+
+async function isDirectory(target: string): Promise<boolean> {
+  try {
+    return (await stat(target)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+async function detectLayout(dir: string): Promise<DirectoryPlan['layout']> {
+  for (const layout of CHECKOUT_LAYOUTS) {
+    const present: string[] = [];
+    for (const folder of layout.recordFolders) if (await isDirectory(path.join(dir, folder))) present.push(folder);
+    if (present.length > 0) return { name: layout.name, recordFolders: present };
+  }
+  return null;
+}
+
+/**
+ * Every advisory file under `dir`, sorted; dot-files and dot-directories
+ * (`.git`, `.github`) are skipped without a word. A checkout of a known
+ * advisory database (CHECKOUT_LAYOUTS) is read from its record folders only.
+ */
+export async function planAdvisoryDirectory(dir: string): Promise<DirectoryPlan> {
+  const layout = await detectLayout(dir);
+  const recordRoots = layout?.recordFolders.map((folder) => path.join(dir, folder) + path.sep) ?? null;
+  const insideRecordFolder = (file: string) => recordRoots === null || recordRoots.some((root) => file.startsWith(root));
   const files: string[] = [];
+  const notRecords: string[] = [];
   const errors: ChainwatchError[] = [];
   const pending = [dir];
   while (pending.length > 0) {
@@ -221,15 +271,17 @@ async function listAdvisoryFiles(dir: string): Promise<{ files: string[]; errors
       if (entry.name.startsWith('.')) continue;
       const full = path.join(current, entry.name);
       if (entry.isDirectory()) pending.push(full);
-      else if (advisoryFormatOf(entry.name) === null) continue;
-      else if (entry.isFile()) files.push(full);
+      else if (advisoryFormatOf(entry.name) === null || !insideRecordFolder(full)) {
+        if (entry.isFile()) notRecords.push(path.relative(dir, full).split(path.sep).join('/'));
+      } else if (entry.isFile()) files.push(full);
       // A FIFO would block the read for ever, a device never ends; links are not followed (no loops, nothing outside the tree).
       else errors.push(new ChainwatchError('unreadable-file', `skipped: ${kindOf(entry)}, not a regular file`, { location: { path: full } }));
     }
   }
   files.sort();
-  errors.sort((a, b) => (a.location!.path < b.location!.path ? -1 : a.location!.path > b.location!.path ? 1 : 0));
-  return { files, errors };
+  notRecords.sort(compareText);
+  errors.sort((a, b) => compareText(a.location!.path, b.location!.path));
+  return { files, errors, notRecords, layout };
 }
 
 function kindOf(entry: { isSymbolicLink(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
@@ -308,8 +360,13 @@ function unreadable(filePath: string, error: unknown): { ok: false; error: Chain
  * path order. Errors listing the tree come first.
  */
 export async function* iterateAdvisoryDirectory(dir: string, options: DirectoryLoadOptions = {}): AsyncGenerator<Result<OsvRecord>> {
-  const { files, errors } = await listAdvisoryFiles(dir);
+  const { files, errors } = await planAdvisoryDirectory(dir);
   for (const error of errors) yield fail(error);
+  yield* iterateAdvisoryFiles(files, options);
+}
+
+/** One result per file of a plan, in the order given: parsed on worker threads when there are enough files and threads. */
+async function* iterateAdvisoryFiles(files: readonly string[], options: DirectoryLoadOptions): AsyncGenerator<Result<OsvRecord>> {
   const workers = Math.max(0, Math.floor(options.workers ?? defaultWorkerCount()));
   if (workers > 1 && files.length >= PARALLEL_THRESHOLD) {
     yield* parseInWorkers(files, workers);
@@ -584,35 +641,67 @@ export interface ImportAdvisoriesResult extends ImportStats {
   /** Records read and validated from the source. */
   loaded: number;
   errors: ChainwatchError[];
+  /** Files of a directory that are no OSV record (DirectoryPlan.notRecords): skipped, counted, never errors. */
+  notRecords: string[];
+  /** The checkout layout a directory was read as (DirectoryPlan.layout); null for zips and plain directories. */
+  layout: DirectoryPlan['layout'];
 }
+
+export interface ImportAdvisoriesOptions {
+  /** The source the records join (default `local:<absolute path>`). */
+  sourceName?: string;
+  /** Progress (`task: 'import'`, files or zip entries done of total), every PROGRESS_EVERY and at the end. */
+  events?: EventSink;
+  workers?: number;
+}
+
+const PROGRESS_EVERY = 250;
 
 /**
  * The CLI's entry point for `db import`: loads a directory tree or an export
- * zip and imports every valid record in one transaction. Bad files are
- * reported in `errors`; they never stop the import. Records are tagged with
- * `options.sourceName` (default `local:<absolute path>`).
+ * zip and imports every valid record in one transaction, streamed (records
+ * go into the open transaction as they are read, so a 300,000-file checkout
+ * never sits in memory). Bad files are reported in `errors`; they never stop
+ * the import. Records are tagged with `options.sourceName` (default
+ * `local:<absolute path>`).
  */
-export async function importAdvisories(
-  store: AdvisoryImportSink,
-  source: AdvisorySource,
-  options: { sourceName?: string } = {},
-): Promise<ImportAdvisoriesResult> {
+export async function importAdvisories(store: AdvisoryImportSink, source: AdvisorySource, options: ImportAdvisoriesOptions = {}): Promise<ImportAdvisoriesResult> {
   const sourceName = options.sourceName ?? `local:${path.resolve(source.path)}`;
+  const events = options.events ?? silentSink;
   const errors: ChainwatchError[] = [];
   let loaded = 0;
+  const progress = (done: number, total: number) => {
+    if (done % PROGRESS_EVERY === 0 || done === total) events.emit({ type: 'progress', task: 'import', done, total, detail: source.path });
+  };
   if (source.kind === 'directory') {
-    const result = await loadAdvisoryDirectory(source.path);
-    for (const error of result.errors) errors.push(error);
-    loaded = result.records.length;
-    const stats = store.importRecords(result.records, { source: sourceName });
-    return { ...stats, loaded, errors };
+    const plan = await planAdvisoryDirectory(source.path);
+    for (const error of plan.errors) errors.push(error);
+    const total = plan.files.length;
+    const workers = options.workers;
+    async function* validRecords(): AsyncGenerator<OsvRecord> {
+      let done = 0;
+      progress(0, total);
+      for await (const result of iterateAdvisoryFiles(plan.files, workers === undefined ? {} : { workers })) {
+        progress(++done, total);
+        if (result.ok) {
+          loaded++;
+          yield result.value;
+        } else errors.push(result.error);
+      }
+    }
+    const stats = await store.importRecordStream(validRecords(), { source: sourceName });
+    return { ...stats, loaded, errors, notRecords: plan.notRecords, layout: plan.layout };
   }
   const bytes = await readArchive(source.path);
-  if (!bytes.ok) return { imported: 0, skipped: 0, loaded, errors: [bytes.error] };
+  if (!bytes.ok) return { imported: 0, skipped: 0, loaded, errors: [bytes.error], notRecords: [], layout: null };
   const zip = bytes.value;
+  const entries = listZipEntries(zip, source.path);
+  const total = entries.ok ? entries.value.filter((entry) => advisoryFormatOf(entry.name) !== null).length : 0;
   // Streamed straight into the transaction: the zip's records are never all in memory at once.
   function* validRecords(): Generator<OsvRecord> {
+    let done = 0;
     for (const result of iterateAdvisoryZipBytes(zip, source.path)) {
+      progress(++done, Math.max(total, done));
       if (result.ok) {
         loaded++;
         yield result.value;
@@ -620,5 +709,5 @@ export async function importAdvisories(
     }
   }
   const stats = store.importRecords(validRecords(), { source: sourceName });
-  return { ...stats, loaded, errors };
+  return { ...stats, loaded, errors, notRecords: [], layout: null };
 }

@@ -23,6 +23,28 @@ export interface AdvisoryImportSink {
    * that reads while the transaction is open; what it throws is rethrown.
    */
   importRecords(records: Iterable<OsvRecord>, options?: { source?: string }): ImportStats;
+  /**
+   * The same, for records that arrive asynchronously (files read one by one):
+   * still one transaction, held open while `records` is read, so a directory
+   * of 300,000 files never sits in memory at once and a failure (or what the
+   * iterable throws, rethrown unchanged) leaves what was stored untouched.
+   * Nothing else may use the store until the promise settles.
+   */
+  importRecordStream(records: AsyncIterable<OsvRecord>, options?: { source?: string }): Promise<ImportStats>;
+}
+
+/**
+ * What the database holds for one ecosystem: how many advisories and how
+ * fresh they are. `scan` and `db status` use it to tell "no known
+ * vulnerabilities" apart from "not checked".
+ */
+export interface EcosystemCoverage {
+  /** OSV's spelling without a release suffix (`Debian`, not `Debian:12`). */
+  ecosystem: string;
+  /** Records with an `affected` entry in this ecosystem, withdrawn ones left out. */
+  advisories: number;
+  /** The newest `modified` among them, withdrawn ones included (a withdrawal is news too), as the record wrote it; null when there is none. */
+  newestModified: string | null;
 }
 
 /**
@@ -32,7 +54,15 @@ export interface AdvisoryImportSink {
  */
 export interface AdvisoryReader extends RecordSource {
   getRecord(id: string): OsvRecord | null;
+  /** Ids of the records whose id or aliases include `idOrAlias`, sorted. */
+  idsFor(idOrAlias: string): string[];
   count(): number;
+  /**
+   * Per ecosystem: the given ones in the order given (an ecosystem without
+   * records has 0 advisories), or every ecosystem the database has records
+   * for, sorted, when none are given.
+   */
+  coverage(ecosystems?: readonly string[]): EcosystemCoverage[];
   getMeta(key: string): string | null;
   close(): void;
 }

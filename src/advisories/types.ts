@@ -61,6 +61,11 @@ export interface Severity {
   vector?: string;
   /** Which input decided the level: a CVSS vector, the database's own word, or nothing. */
   source: 'CVSS_V4' | 'CVSS_V3' | 'CVSS_V2' | 'database' | 'none';
+  /**
+   * Set when none of the matched records gave a level and it was taken from
+   * another record of the same vulnerability (alias-severity.ts): that record's id.
+   */
+  borrowedFrom?: string;
 }
 
 /** A package as the matcher sees it. */

@@ -1,5 +1,6 @@
-import { loadOsvUpdate, type AdvisorySourceStatus } from '../advisories/index.js';
+import { describeAge, loadOsvUpdate, staleAdvisories, type AdvisorySourceStatus } from '../advisories/index.js';
 import type { Ecosystem, EventSink } from '../core/index.js';
+import type { MaxAge } from './options.js';
 import { loadAdvisoryStore } from '../store/index.js';
 import { describeError, warn, type CliIo } from './io.js';
 
@@ -44,4 +45,18 @@ export async function downloadDatabase(
     statuses.push({ name: entry.name, reachable: entry.reachable, ...(entry.records !== undefined ? { records: entry.records } : {}), ...(entry.error ? { error: entry.error } : {}) });
   }
   return statuses;
+}
+
+/**
+ * One warning per ecosystem whose newest advisory is older than `--max-age`,
+ * saying how old: data that old misses what was published since.
+ */
+export function warnStaleAdvisories(io: CliIo, coverage: readonly { ecosystem: string; newestModified: string | null }[], maxAge: MaxAge, now: Date): void {
+  for (const stale of staleAdvisories(coverage, now, maxAge.ms)) {
+    warn(
+      io,
+      `chainwatch: warning: the ${stale.ecosystem} advisories are ${describeAge(stale.ageMs)} old ` +
+        `(newest modified ${stale.newestModified}; --max-age ${maxAge.text}): run \`chainwatch db update\``,
+    );
+  }
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadConfigReaders } from '../config/index.js';
 import { ChainwatchError, fail, systemClock, type Clock, type EventSink, type Result } from '../core/index.js';
 import { loadRegistryConfiguration } from '../ecosystems/index.js';
-import { loadGraphInputs, loadGraphPipelines, type GraphInputs, type GraphRunDependencies, type GraphRunReport, type ResolverFactory } from '../graph/index.js';
+import { DEFAULT_RETENTION, loadGraphInputs, loadGraphPipelines, type GraphInputs, type GraphRunDependencies, type GraphRunOptions, type GraphRunReport, type ResolverFactory } from '../graph/index.js';
 import { loadHttpClient } from '../http/index.js';
 import { loadGraphRenderers } from '../report/index.js';
 import { loadAdvisoryStore, loadGraphStore, loadPypiSummaryStore } from '../store/index.js';
@@ -27,6 +27,10 @@ export interface GraphInputOptions {
   history?: string;
   checkouts?: string;
   verbose?: boolean;
+  /** A named profile: the run's identity (and the history it is compared within) instead of the inputs' hash. */
+  profile?: string;
+  /** false with --no-save: an experiment, not saved to the history. */
+  save?: boolean;
 }
 
 /** What tests replace: the resolvers (no network) and the clock. */
@@ -45,7 +49,61 @@ export function addGraphInputOptions(command: Command): Command {
     .option('--db <path>', 'the advisory database (default: $CHAINWATCH_DB or the user cache dir)')
     .option('--history <path>', 'the graph history (default: $CHAINWATCH_GRAPH_DB or graph.sqlite in the user cache dir)')
     .option('--checkouts <dir>', 'local checkouts as <dir>/<owner>/<repo>, to confirm source repositories')
+    .option('--profile <name>', 'save the run under this name: compared with earlier runs of the profile even when the config changes (default: the config\'s roots, environments and orgs, hashed)')
+    .option('--no-save', 'an experiment: do not save the run to the history')
     .option('-v, --verbose', 'more detail on stderr');
+}
+
+/** Options that name which runs of the history to read (diff, concerns without inputs, runs list). */
+export interface IdentityOptions {
+  preset?: string;
+  config?: string;
+  env?: string[];
+  profile?: string;
+  identity?: string;
+}
+
+/**
+ * The identity `--profile`, `--identity`, or `--preset` / `--config` (with
+ * `--env`) name, without resolving anything; undefined when none is given
+ * (the history's default: the newest run that was not ad hoc). `identities`
+ * are the keys the history holds, for `--identity` prefixes.
+ */
+export async function selectIdentity(options: IdentityOptions, identities: () => string[]): Promise<Result<string | undefined>> {
+  const { graphRunIdentity, matchIdentity, parseProfileName } = await loadGraphInputs();
+  if (options.identity !== undefined) {
+    if (options.profile !== undefined || options.preset !== undefined || options.config !== undefined) {
+      return fail(new ChainwatchError('invalid-argument', '--identity names the runs by itself: leave out --profile, --preset and --config'));
+    }
+    return matchIdentity(identities(), options.identity);
+  }
+  if (options.profile !== undefined) {
+    const profile = parseProfileName(options.profile);
+    return profile.ok ? { ok: true, value: `profile:${profile.value}` } : profile;
+  }
+  if (options.preset === undefined && options.config === undefined) return { ok: true, value: undefined };
+  const inputs = await readGraphInputs([], { ...options, env: options.env ?? [] });
+  return inputs.ok ? { ok: true, value: graphRunIdentity(inputs.value).key } : inputs;
+}
+
+/** A graph run's inputs and the pipeline's options (--offline, --checkouts, --profile checked, --no-save), or the bad input. */
+export async function readRunRequest(purls: readonly string[], options: GraphInputOptions): Promise<Result<{ inputs: GraphInputs; options: GraphRunOptions }>> {
+  const inputs = await readGraphInputs(purls, options);
+  if (!inputs.ok) return inputs;
+  let profile: string | undefined;
+  if (options.profile !== undefined) {
+    const { parseProfileName } = await loadGraphInputs();
+    const parsed = parseProfileName(options.profile);
+    if (!parsed.ok) return parsed;
+    profile = parsed.value;
+  }
+  const runOptions: GraphRunOptions = {
+    ...(options.offline === undefined ? {} : { offline: options.offline }),
+    ...(options.checkouts === undefined ? {} : { checkouts: options.checkouts }),
+    ...(profile === undefined ? {} : { profile }),
+    save: options.save !== false,
+  };
+  return { ok: true, value: { inputs: inputs.value, options: runOptions } };
 }
 
 /** Roots, environments and registry overrides from PURLs, a preset or a config file; a located error for bad input. */
@@ -102,19 +160,29 @@ export async function graphRunDependencies(io: CliIo, options: GraphInputOptions
     advisories: { path: options.db ?? defaultDatabasePath(io.env), open: (path) => openSqliteStore(path, { readonly: true }) },
     openHistory: () => openGraphStore(historyPath),
     toolVersion: TOOL_VERSION,
+    retention: DEFAULT_RETENTION,
   };
 }
 
 /**
  * Says on stderr what a run could not do, and returns its exit code: 0 a
- * graph was built and saved, even a partial one; 2 nothing could be resolved
- * at all, or the snapshot could not be saved.
+ * graph was built and saved (or not asked to be, --no-save), even a partial
+ * one; 2 nothing could be resolved at all, or the run could not be saved.
  */
 export async function reportGraphRun(io: CliIo, run: GraphRunReport): Promise<number> {
   let exitCode = 0;
-  if (run.snapshotId === null) {
+  if (run.runId === null && run.saveError !== null) {
     warn(io, `chainwatch: the graph was not saved to the history: ${describeError(run.saveError)}`);
     exitCode = 2;
+  }
+  if (run.pruned.length > 0) {
+    const { describeIdentity, shortIdentity } = await loadGraphInputs();
+    const name = `${describeIdentity(run.identity)}${run.identity.profile === null ? ` (${shortIdentity(run.identity.key)})` : ''}`;
+    const { keepLast, keepMonths } = DEFAULT_RETENTION;
+    warn(
+      io,
+      `chainwatch: removed ${run.pruned.length === 1 ? 'run' : 'runs'} ${run.pruned.join(', ')} of ${name} from the history (kept: the last ${keepLast}${run.identity.adHoc ? ', as for every experiment' : ` and one a month for ${keepMonths} months`}; chainwatch runs prune --help)`,
+    );
   }
   for (const source of run.graph.sources.filter((entry) => !entry.reachable)) {
     warn(io, `chainwatch: source not reachable: ${source.name}: ${source.error ?? 'no answer'}`);

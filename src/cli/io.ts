@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import { ChainwatchError, type ChainwatchEvent, type EventSink } from '../core/index.js';
+import { ChainwatchError, formatDuration, type ChainwatchEvent, type EventSink } from '../core/index.js';
 import { redactSecrets } from './redact.js';
 
 /** Where the CLI writes. Tests inject buffers; stdout carries results only. */
@@ -29,7 +29,9 @@ export function describeError(error: unknown): string {
 
 /**
  * Renders library events: a progress bar on stderr when it is a terminal,
- * nothing otherwise (so logs and CI output stay clean); warnings always.
+ * nothing otherwise (so logs and CI output stay clean); warnings always; and
+ * each step on a line of its own, terminal or not (`chainwatch: github jupyter:
+ * done in 12s (45 repositories)`), so a CI log never sits silent through a step.
  */
 export function eventRenderer(io: CliIo, options: { verbose?: boolean } = {}): EventSink & { stop(): void } {
   const interactive = io.stderr.isTTY === true && !io.env.CI;
@@ -43,6 +45,12 @@ export function eventRenderer(io: CliIo, options: { verbose?: boolean } = {}): E
           bar = null;
           warn(io, `${event.level}: ${event.message}`);
         }
+        return;
+      }
+      if (event.type === 'step') {
+        bar?.stop();
+        bar = null;
+        warn(io, `chainwatch: ${stepLine(event)}`);
         return;
       }
       if (!interactive || event.total === undefined) return;
@@ -68,4 +76,17 @@ export function eventRenderer(io: CliIo, options: { verbose?: boolean } = {}): E
       bar = null;
     },
   };
+}
+
+/** `github jupyter: collecting`, `github jupyter: done in 12s (45 repositories)`, `github jupyter: failed after 0ms: cannot reach ...`. */
+function stepLine(event: Extract<ChainwatchEvent, { type: 'step' }>): string {
+  const took = event.durationMs === undefined ? '' : formatDuration(event.durationMs / 1000);
+  switch (event.state) {
+    case 'started':
+      return `${event.step}: ${event.detail ?? 'started'}`;
+    case 'done':
+      return `${event.step}: done${took ? ` in ${took}` : ''}${event.detail ? ` (${event.detail})` : ''}`;
+    case 'failed':
+      return `${event.step}: failed${took ? ` after ${took}` : ''}${event.detail ? `: ${event.detail}` : ''}`;
+  }
 }

@@ -7,6 +7,7 @@ import { registerDiff } from './commands/diff.js';
 import { registerFix } from './commands/fix.js';
 import { registerGraph } from './commands/graph.js';
 import { registerPosture } from './commands/posture.js';
+import { registerRuns } from './commands/runs.js';
 import { registerScan } from './commands/scan.js';
 import { registerVersions } from './commands/versions.js';
 import { describeError, processIo, warn, type CliIo } from './io.js';
@@ -28,6 +29,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   registerGraph(program, io, setExit);
   registerConcerns(program, io, setExit);
   registerDiff(program, io, setExit);
+  registerRuns(program, io, setExit);
   registerPosture(program, io, setExit);
   registerFix(program, io, setExit);
   registerAdvisoryActions(registerAdvisories(program, io, setExit), io, setExit);

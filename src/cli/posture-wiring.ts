@@ -6,7 +6,7 @@
  */
 import { systemClock, type Clock, type EventSink } from '../core/index.js';
 import { loadHttpClient } from '../http/index.js';
-import { loadGithubCollector, type BadInput, type GithubCollector, type GithubCollectorOptions, type GithubConnection, type SourceStatus } from '../posture/index.js';
+import { loadGithubCollector, type BadInput, type GithubCollector, type GithubCollectorOptions, type GithubConnection, type RegistryConnector, type SourceStatus } from '../posture/index.js';
 import { loadGithubCache } from '../store/index.js';
 import { describeError, warn, type CliIo } from './io.js';
 import { redactSecrets } from './redact.js';
@@ -16,6 +16,8 @@ export interface PostureWiring {
   clock?: Clock;
   /** Builds the GitHub collector (tests point it at the fake server). */
   githubCollector?: (options: GithubCollectorOptions) => GithubCollector;
+  /** The registries `--registry-releases` asks (tests replay recorded answers). */
+  registryReleases?: RegistryConnector;
 }
 
 /** Default of --max-rate-limit-wait: a quarter of an hour, said on stderr while it lasts. */

@@ -7,5 +7,5 @@
 export { fixedClock, systemClock, type Clock } from './clock.js';
 export { compareText } from './compare.js';
 export { ChainwatchError, fail, type Result } from './errors.js';
-export type { ChainwatchEvent, EventSink } from './events.js';
+export { formatDuration, type ChainwatchEvent, type EventSink } from './events.js';
 export { ECOSYSTEMS, parseEcosystem, type Ecosystem } from './package.js';

@@ -18,6 +18,10 @@ describe('normalizeRepositoryUrl', () => {
     ['gitlab:group/project', 'gitlab.com/group/project'],
     ['https://gitlab.com/group/project.git', 'gitlab.com/group/project'],
     ['  https://github.com/a/b  ', 'github.com/a/b'],
+    // the identity itself (graph snapshots store it so): idempotent
+    ['github.com/jupyter/notebook', 'github.com/jupyter/notebook'],
+    ['github.com/Jupyter-Server/jupyter_server.git', 'github.com/jupyter-server/jupyter_server'],
+    ['gitlab.com/group/project', 'gitlab.com/group/project'],
     // not repositories
     ['https://jupyter.org', null],
     ['https://jupyterlab.readthedocs.io/en/stable/', null],
@@ -25,10 +29,19 @@ describe('normalizeRepositoryUrl', () => {
     ['https://github.com/sponsors/someone', null],
     ['https://github.com/orgs/jupyter/projects', null],
     ['git@example.test:owner/repo.git', null],
+    ['example.test/owner/repo', null],
+    ['github.com/orgs/jupyter', null],
     ['', null],
     ['not a url', null],
   ])('%s → %s', (raw, expected) => {
     expect(normalizeRepositoryUrl(raw)).toBe(expected);
+  });
+
+  it('is idempotent: its own output reads back as itself', () => {
+    for (const raw of ['git+https://github.com/jupyterlab/lumino.git', 'git@github.com:Jupyter/Notebook.git', 'gitlab:group/project']) {
+      const once = normalizeRepositoryUrl(raw)!;
+      expect(normalizeRepositoryUrl(once)).toBe(once);
+    }
   });
 
   it('reads npm `owner/repo` shorthand only when told to', () => {

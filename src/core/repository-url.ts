@@ -25,8 +25,10 @@ const NOT_OWNERS = new Set(['orgs', 'sponsors', 'marketplace', 'features', 'topi
 /**
  * `git+https://github.com/Owner/Repo.git`, `git@github.com:owner/repo`,
  * `git+ssh://git@github.com/owner/repo.git`, `https://github.com/owner/repo/tree/main/pkg`,
- * `github:owner/repo`, `owner/repo` (npm shorthand; only with `allowShorthand`)
- * → `github.com/owner/repo` (lower case: GitHub names are case-insensitive).
+ * `github:owner/repo`, `owner/repo` (npm shorthand; only with `allowShorthand`),
+ * `github.com/owner/repo` (the identity itself, as graph snapshots store it: the
+ * function is idempotent) → `github.com/owner/repo` (lower case: GitHub names are
+ * case-insensitive).
  * null for anything that is not a repository on a known code host (a docs
  * site, an organisation page, a tarball URL).
  */
@@ -35,6 +37,12 @@ export function normalizeRepositoryUrl(raw: string, options: { allowShorthand?: 
   if (text === '') return null;
   const shorthand = /^(github|gitlab|bitbucket):([\w.-]+)\/([\w.-]+?)(?:\.git)?\/?$/i.exec(text);
   if (shorthand) return repositoryId(SHORTHAND_HOSTS[shorthand[1]!.toLowerCase()]!, shorthand[2]!, shorthand[3]!);
+  // The identity itself, `host/owner/repo` without a scheme (what this function returns).
+  const identity = /^([\w.-]+)\/([\w.-]+)\/([\w.-]+?)(?:\.git)?\/?$/.exec(text);
+  if (identity) {
+    const host = CODE_HOSTS.get(identity[1]!.toLowerCase());
+    return host && !NOT_OWNERS.has(identity[2]!.toLowerCase()) ? repositoryId(host, identity[2]!, identity[3]!) : null;
+  }
   const bare = /^([\w.-]+)\/([\w.-]+?)(?:\.git)?$/.exec(text);
   if (bare) return options.allowShorthand ? repositoryId('github.com', bare[1]!, bare[2]!) : null;
   // scp-like ssh: git@github.com:owner/repo.git

@@ -176,7 +176,7 @@ export interface DeskPolicy {
 }
 
 export type ClockStatus = 'met' | 'due' | 'overdue';
-/** How close a clock that is still `due` is: `soon` from `warnDays` before, `urgent` from `urgentDays`. */
+/** How pressing a clock not yet met is: `soon` from `warnDays` before its due day, `urgent` from `urgentDays` before it and once overdue; `none` when met. */
 export type ClockUrgency = 'none' | 'soon' | 'urgent';
 
 /** What proves a clock was met (or when the advisory left triage). */

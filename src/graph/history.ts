@@ -1,14 +1,19 @@
 import { ChainwatchError, fail, ok, type Result } from '../core/errors.js';
 import type { BuiltGraph } from './build.js';
+import type { RunIdentity } from './run-identity.js';
+import type { RunStatus, RunWriter } from './runs.js';
 
 /**
- * The graph history as the graph pipeline needs it: every run saved as a
- * snapshot, snapshots named by id, `latest` or `latest~N`. Declared here and
- * implemented by store/ (src/store/graph-store.ts); the front end opens it
- * and hands it in, so graph/ never imports store/.
+ * The graph history as the graph pipeline needs it: every run that built a
+ * graph is saved as a run (runs.ts) whose graph part is a snapshot.
+ * Snapshots are named by id (any run), or `latest` / `latest~N` among the
+ * runs of one identity (run-identity.ts): the identity named, else the
+ * newest run's that was not ad hoc. Declared here and implemented by store/
+ * (src/store/graph-store.ts); the front end opens it and hands it in, so
+ * graph/ never imports store/.
  */
 
-/** What a snapshot was made from, for the history list and the diff header. */
+/** What a snapshot was made from, as given (the identity holds them normalised). */
 export interface SnapshotInputs {
   /** The roots as given (PURLs). */
   roots: string[];
@@ -19,11 +24,14 @@ export interface SnapshotInputs {
 }
 
 export interface SnapshotInfo {
+  /** The run's id. */
   id: number;
   /** ISO time of the run (the run's clock). */
   createdAt: string;
   toolVersion: string;
   inputs: SnapshotInputs;
+  identity: RunIdentity;
+  status: RunStatus;
   nodeCount: number;
   edgeCount: number;
 }
@@ -32,25 +40,37 @@ export interface GraphSnapshot extends SnapshotInfo {
   graph: BuiltGraph;
 }
 
-/** Where a run saves its snapshot. */
-export interface GraphHistoryWriter {
-  /** Saves a graph as a new snapshot in one transaction; returns its id. */
-  saveSnapshot(graph: BuiltGraph, meta: { createdAt: Date; toolVersion: string; inputs: SnapshotInputs }): number;
+/** Where a run saves its graph (and any other part): the run writer of runs.ts. */
+export interface GraphHistoryWriter extends Pick<RunWriter, 'saveRun'> {
   close(): void;
 }
 
-/** Where `concerns` and `diff` read snapshots from. */
+/** Where `concerns`, `diff`, `posture --history` and `advisories watch` read snapshots from. */
 export interface GraphHistoryReader {
-  /** `latest`, `latest~N` or an id → the id (see resolveReference); an error naming what exists otherwise. */
-  resolveReference(reference: string): Result<number>;
+  /**
+   * The identity relative references use when none is named: the newest
+   * graph run's that was not ad hoc, else the newest graph run's; null when
+   * the history holds none.
+   */
+  defaultIdentity(): string | null;
+  /** The identities that have graph runs (keys), for `--identity` prefixes. */
+  identities(): string[];
+  /**
+   * An id (any run with a graph), or `latest` / `latest~N` among the graph
+   * runs of `identity` (default: defaultIdentity()); an error naming what exists otherwise.
+   */
+  resolveReference(reference: string, identity?: string): Result<number>;
   loadSnapshot(id: number): GraphSnapshot | null;
   close(): void;
 }
 
 const NO_SNAPSHOTS_YET = 'no graph snapshots yet';
 
-/** `latest`, `latest~N` (N runs before the latest), or an id, against the ids that exist (ascending). */
-export function resolveReference(ids: readonly number[], reference: string): Result<number> {
+/**
+ * `latest`, `latest~N` (N runs before the latest), or an id, against the ids
+ * that exist (ascending). `scope` names the identity the ids belong to, for messages.
+ */
+export function resolveReference(ids: readonly number[], reference: string, scope?: string): Result<number> {
   const text = reference.trim();
   const invalid = (message: string) => fail(new ChainwatchError('invalid-argument', message));
   const relative = /^latest(?:~([0-9]+))?$/.exec(text);
@@ -58,7 +78,9 @@ export function resolveReference(ids: readonly number[], reference: string): Res
     const back = Number(relative[1] ?? 0);
     const id = ids[ids.length - 1 - back];
     if (id === undefined) {
-      return invalid(ids.length === 0 ? `${NO_SNAPSHOTS_YET}: run \`chainwatch graph\` first` : `${text}: only ${ids.length === 1 ? '1 snapshot exists' : `${ids.length} snapshots exist`}`);
+      if (ids.length === 0) return invalid(scope === undefined ? `${NO_SNAPSHOTS_YET}: run \`chainwatch graph\` first` : `no graph snapshots of ${scope}`);
+      const of = scope === undefined ? '' : ` of ${scope}`;
+      return invalid(`${text}: only ${ids.length === 1 ? `1 snapshot${of} exists` : `${ids.length} snapshots${of} exist`}`);
     }
     return ok(id);
   }
@@ -68,11 +90,16 @@ export function resolveReference(ids: readonly number[], reference: string): Res
   return ok(id);
 }
 
+/** Whether a reference names a run by id rather than relative to an identity's latest. */
+export function isIdReference(reference: string): boolean {
+  return /^[0-9]+$/.test(reference.trim());
+}
+
 /** A snapshot found by reference, or why not: `empty` when the history holds no snapshot at all. */
 export type SnapshotLookup = { ok: true; snapshot: GraphSnapshot } | { ok: false; error: ChainwatchError; empty: boolean };
 
-export function findSnapshot(history: GraphHistoryReader, reference: string): SnapshotLookup {
-  const id = history.resolveReference(reference);
+export function findSnapshot(history: GraphHistoryReader, reference: string, identity?: string): SnapshotLookup {
+  const id = history.resolveReference(reference, identity);
   if (!id.ok) return { ok: false, error: id.error, empty: id.error.message.startsWith(NO_SNAPSHOTS_YET) };
   const snapshot = history.loadSnapshot(id.value);
   // resolveReference only names ids that exist; a snapshot vanishing in between is a bug.

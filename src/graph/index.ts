@@ -5,13 +5,15 @@
  * `chainwatch --help` pays for no resolver.
  */
 export type { GraphInputs } from './inputs.js';
-export type { GraphRunDependencies, GraphRunReport, ResolverFactory } from './run.js';
+export type { GraphRunDependencies, GraphRunOptions, GraphRunReport, ResolverFactory } from './run.js';
+export { DEFAULT_RETENTION } from './runs.js';
 
-/** Roots and environments from PURLs, a preset or chainwatch.yaml. */
+/** Roots and environments from PURLs, a preset or chainwatch.yaml, and the identity of what they ask (profiles, `--identity`). */
 export async function loadGraphInputs() {
-  const { graphInputs } = await import('./inputs.js');
-  return { graphInputs };
+  const [{ graphInputs }, { describeIdentity, graphRunIdentity, matchIdentity, parseProfileName, shortIdentity }] = await Promise.all([import('./inputs.js'), import('./run-identity.js')]);
+  return { describeIdentity, graphInputs, graphRunIdentity, matchIdentity, parseProfileName, shortIdentity };
 }
+
 
 /** The pipelines of run.ts (graph, concerns, diff) and the real registries' resolvers. */
 export async function loadGraphPipelines() {

@@ -20,6 +20,10 @@ export interface GraphInputs {
   roots: readonly RootRequest[];
   environments: readonly NamedEnvironment[];
   registries: RegistryOverrides;
+  /** The config's GitHub organisations: not resolved here, but part of the run's identity (run-identity.ts). */
+  orgs?: readonly string[];
+  /** Roots were given on the command line: an experiment, saved under its own identity. */
+  adHoc?: boolean;
 }
 
 /**
@@ -52,5 +56,5 @@ export function graphInputs(base: GraphInputs | null, purls: readonly string[], 
   if (roots.length === 0) {
     return fail(new ChainwatchError('invalid-argument', 'nothing to resolve: give PURLs (pkg:pypi/jupyterlab), --preset jupyter or --config chainwatch.yaml'));
   }
-  return ok({ ...from, roots: uniqueRoots(roots), environments });
+  return ok({ ...from, roots: uniqueRoots(roots), environments, orgs: from.orgs ?? [], adHoc: purls.length > 0 });
 }

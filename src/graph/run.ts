@@ -8,13 +8,15 @@ import type { HttpClient } from '../http/types.js';
 import { buildGraph, type BuiltGraph } from './build.js';
 import { rankConcerns, type ConcernReport } from './concerns.js';
 import { diffGraphs, type GraphDiff } from './diff.js';
-import { findSnapshot, type GraphHistoryReader, type GraphHistoryWriter, type GraphSnapshot } from './history.js';
+import { findSnapshot, isIdReference, type GraphHistoryReader, type GraphHistoryWriter, type GraphSnapshot } from './history.js';
 import type { GraphInputs } from './inputs.js';
 import type { SummaryStore } from './pypi/summary-store.js';
 import { manifestLookupFromDirectory } from './repository.js';
 import type { EcosystemResolver } from './resolver.js';
 import { createRegistryResolvers } from './modules.js';
 import type { GraphEcosystem } from './roots.js';
+import { graphRunIdentity, type RunIdentity } from './run-identity.js';
+import { DEFAULT_RETENTION, type RetentionPolicy, type RunStatus } from './runs.js';
 import { openAdvisoryDatabase, type AdvisoryDatabase } from './signals.js';
 
 /**
@@ -77,6 +79,10 @@ export interface GraphRunOptions {
   offline?: boolean;
   /** Local checkouts laid out `<dir>/<owner>/<repo>`, to confirm source repositories. */
   checkouts?: string;
+  /** false: an experiment, not saved (`--no-save`). Default true. */
+  save?: boolean;
+  /** A named profile (parsed, run-identity.ts): the run's identity instead of the inputs' hash. */
+  profile?: string;
 }
 
 export interface GraphRunDependencies {
@@ -85,19 +91,33 @@ export interface GraphRunDependencies {
   resolvers: ResolverFactory;
   /** The local advisory database and how to open it read-only (store/). */
   advisories: { path: string; open(path: string): AdvisoryDatabase };
-  /** Opens the history the snapshot is saved to (store/); a failure is reported, the graph is still returned. */
+  /** Opens the history the run is saved to (store/); a failure is reported, the graph is still returned. */
   openHistory(): GraphHistoryWriter;
   toolVersion: string;
+  /** What is kept of the run's identity after saving (default DEFAULT_RETENTION). */
+  retention?: RetentionPolicy;
+  /** The command saving the run (`graph`, `concerns`); default `graph`. */
+  command?: string;
 }
 
 export interface GraphRunReport {
   graph: BuiltGraph;
   /** The run's time (its clock), also the snapshot's. */
   createdAt: Date;
-  /** The snapshot's id, or null when it was not saved. */
-  snapshotId: number | null;
-  /** Why the snapshot was not saved, when it was not. */
+  identity: RunIdentity;
+  /** `partial` when a source could not be reached or nothing resolved. */
+  status: RunStatus;
+  /** The run's id, or null when it was not saved. */
+  runId: number | null;
+  /** Why the run was not saved, when saving failed (null when saved or not asked to save). */
   saveError: unknown;
+  /** Older runs of the same identity the retention policy removed. */
+  pruned: number[];
+}
+
+/** A graph run is partial when a source (a registry, a channel, the advisory database) could not be reached or nothing resolved. */
+export function graphRunStatus(graph: BuiltGraph): RunStatus {
+  return graph.nodes.length === 0 || graph.sources.some((source) => !source.reachable) ? 'partial' : 'complete';
 }
 
 /**
@@ -130,56 +150,84 @@ export async function runGraphPipeline(inputs: GraphInputs, options: GraphRunOpt
     await setup.close();
   }
 
-  let snapshotId: number | null = null;
-  let saveError: unknown = null;
+  const identity = graphRunIdentity(inputs, options.profile);
+  const status = graphRunStatus(graph);
+  const report: GraphRunReport = { graph, createdAt, identity, status, runId: null, saveError: null, pruned: [] };
+  if (options.save === false) return report;
   try {
     const history = dependencies.openHistory();
     try {
-      snapshotId = history.saveSnapshot(graph, {
-        createdAt,
-        toolVersion: dependencies.toolVersion,
-        inputs: { roots: inputs.roots.map((root) => root.purl), environments: inputs.environments.map((entry) => entry.name), config: inputs.source, offline },
-      });
+      const saved = history.saveRun(
+        {
+          startedAt: createdAt,
+          toolVersion: dependencies.toolVersion,
+          command: dependencies.command ?? 'graph',
+          status,
+          identity,
+          offline,
+          graph: { graph, asGiven: { roots: inputs.roots.map((root) => root.purl), environments: inputs.environments.map((entry) => entry.name), config: inputs.source } },
+        },
+        { retention: dependencies.retention ?? DEFAULT_RETENTION },
+      );
+      report.runId = saved.id;
+      report.pruned = saved.pruned;
     } finally {
       history.close();
     }
   } catch (error) {
-    saveError = error;
+    report.saveError = error;
   }
-  return { graph, createdAt, snapshotId, saveError };
+  return report;
 }
 
 /** Where `concerns` takes its graph from: a fresh run, or a snapshot in the history. */
 export type ConcernsSource =
   | { fresh: { inputs: GraphInputs; options: GraphRunOptions; dependencies: GraphRunDependencies } }
-  | { snapshot: { history: GraphHistoryReader; reference: string } };
+  | { snapshot: { history: GraphHistoryReader; reference: string; identity?: string } };
 
 export type ConcernsRun =
-  | { ok: true; concerns: ConcernReport; run: GraphRunReport | null }
+  /** `run` for a fresh graph, `snapshot` for one read from the history. */
+  | { ok: true; concerns: ConcernReport; run: GraphRunReport | null; snapshot: GraphSnapshot | null }
   /** The snapshot was not found; `empty` when the history holds none at all. */
   | { ok: false; error: ChainwatchError; empty: boolean };
 
 /** The packages of greatest concern, from a fresh graph (saved like any run) or a snapshot. */
 export async function runConcernsPipeline(source: ConcernsSource, options: { top?: number } = {}): Promise<ConcernsRun> {
   let run: GraphRunReport | null = null;
+  let snapshot: GraphSnapshot | null = null;
   let graph: BuiltGraph;
   if ('fresh' in source) {
-    run = await runGraphPipeline(source.fresh.inputs, source.fresh.options, source.fresh.dependencies);
+    run = await runGraphPipeline(source.fresh.inputs, source.fresh.options, { command: 'concerns', ...source.fresh.dependencies });
     graph = run.graph;
   } else {
-    const found = findSnapshot(source.snapshot.history, source.snapshot.reference);
+    const found = findSnapshot(source.snapshot.history, source.snapshot.reference, source.snapshot.identity);
     if (!found.ok) return found;
     graph = found.snapshot.graph;
+    snapshot = found.snapshot;
   }
-  return { ok: true, concerns: rankConcerns(graph, options.top === undefined ? {} : { top: options.top }), run };
+  return { ok: true, concerns: rankConcerns(graph, options.top === undefined ? {} : { top: options.top }), run, snapshot };
 }
 
 export type SnapshotDiff = { ok: true; diff: GraphDiff; previous: GraphSnapshot; current: GraphSnapshot } | { ok: false; error: ChainwatchError };
 
-/** What changed between two snapshots (references: an id, `latest`, `latest~N`). */
-export function diffSnapshots(history: GraphHistoryReader, oldReference: string, newReference: string): SnapshotDiff {
-  const oldId = history.resolveReference(oldReference);
-  const newId = history.resolveReference(newReference);
+/**
+ * What changed between two snapshots. References: an id (any run), or
+ * `latest` / `latest~N` among the runs of one identity: `identity` when
+ * given, else the identity of the other reference when that is an id
+ * (`diff 5` compares run 5 with the latest run asked the same way), else
+ * the history's default identity (never an ad-hoc run's when another exists).
+ */
+export function diffSnapshots(history: GraphHistoryReader, oldReference: string, newReference: string, identity?: string): SnapshotDiff {
+  let scope = identity;
+  const relative = (reference: string) => /^latest(?:~[0-9]+)?$/.test(reference.trim());
+  const anchorReference = isIdReference(oldReference) && relative(newReference) ? oldReference : isIdReference(newReference) && relative(oldReference) ? newReference : null;
+  if (scope === undefined && anchorReference !== null) {
+    const anchor = history.resolveReference(anchorReference);
+    if (!anchor.ok) return { ok: false, error: anchor.error };
+    scope = history.loadSnapshot(anchor.value)?.identity.key;
+  }
+  const oldId = history.resolveReference(oldReference, scope);
+  const newId = history.resolveReference(newReference, scope);
   if (!oldId.ok) return { ok: false, error: oldId.error };
   if (!newId.ok) return { ok: false, error: newId.error };
   const previous = history.loadSnapshot(oldId.value);

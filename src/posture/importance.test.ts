@@ -62,6 +62,18 @@ describe('importanceFromGraph', () => {
   });
 });
 
+describe('importanceFromGraph on what the graph stores', () => {
+  it('reads the `github.com/owner/repo` identity graph signals carry (not only URLs)', () => {
+    // graph/signals.ts stores pickRepository()'s identity, never the registry's URL.
+    const graph: DependencyGraph = {
+      nodes: [node('pkg:pypi/notebook@1', 'notebook', true, 'github.com/jupyter/notebook'), node('pkg:pypi/nbformat@1', 'nbformat', false, 'github.com/jupyter/nbformat')],
+      edges: [{ from: 'pkg:pypi/notebook@1', to: 'pkg:pypi/nbformat@1', requirement: '>=5', kind: 'runtime' }],
+      sources: [],
+    };
+    expect(importanceFromGraph(graph, ['jupyter/notebook', 'Jupyter/NBFormat', 'jupyter/nbconvert']).map((entry) => entry.repo).sort()).toEqual(['jupyter/nbformat', 'jupyter/notebook']);
+  });
+});
+
 describe('mergeImportance', () => {
   it('keeps the highest score per repository, case-insensitively', () => {
     const merged = mergeImportance(importanceFromList(['a/x', 'b/y']), [{ repo: 'B/Y', score: 0.9, reason: 'graph' }]);

@@ -142,6 +142,8 @@ export type ImportanceRanking =
       note: string;
       /** Why the graph history was not used, when it could not be read. */
       historyError?: unknown;
+      /** The latest snapshot was read but no package in it names any of the repositories (said, never silent). */
+      historyNamesNone?: true;
     }
   | { kind: 'bad-input'; input: 'importance' | 'history'; error: ChainwatchError };
 
@@ -168,9 +170,11 @@ export async function rankRepositories(repos: readonly string[], sources: Import
   }
   const history = sources.latestGraph ? await sources.latestGraph() : ({ kind: 'none' } as const);
   if (history.kind === 'missing') return { kind: 'bad-input', input: 'history', error: history.error };
+  let graphMatched = false;
   if (history.kind === 'graph') {
     const fromGraph = importanceFromGraph(history.graph, repos);
-    if (fromGraph.length > 0) {
+    graphMatched = fromGraph.length > 0;
+    if (graphMatched) {
       found.push(fromGraph);
       used.push('the reach of their packages in the latest graph snapshot');
     }
@@ -180,6 +184,7 @@ export async function rankRepositories(repos: readonly string[], sources: Import
     importance: mergeImportance(...found),
     note: used.length > 0 ? `importance from ${used.join(', ')}` : '',
     ...(history.kind === 'unusable' ? { historyError: history.error } : {}),
+    ...(history.kind === 'graph' && !graphMatched ? { historyNamesNone: true as const } : {}),
   };
 }
 

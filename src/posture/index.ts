@@ -11,6 +11,7 @@ export type { ActionRefResolver } from './fix/pin-actions.js';
 export type { RepositoryFix } from './fix/run.js';
 export { FIXABLE_CHECKS, isFixableCheck } from './fix/types.js';
 export type { GraphHistoryAnswer } from './importance.js';
+export type { RegistryConnector } from './package-releases.js';
 export type { BadInput, GithubConnection, SourceStatus } from './run.js';
 export { CHECK_IDS, isRepositoryName, ORG_CHECK_IDS, type CheckId, type OrgCheckId, type PostureReport } from './types.js';
 
@@ -18,6 +19,12 @@ export { CHECK_IDS, isRepositoryName, ORG_CHECK_IDS, type CheckId, type OrgCheck
 export async function loadPosturePipeline() {
   const { runPosture } = await import('./run.js');
   return { runPosture };
+}
+
+/** The registries' release dates of the packages repositories publish, for `maintained` (registry-releases.ts, over ecosystems/). */
+export async function loadRegistryReleases() {
+  const { createRegistryReleases } = await import('./registry-releases.js');
+  return { createRegistryReleases };
 }
 
 /** `fix`: the patch, pull request or issue per repository (fix/run.ts). */

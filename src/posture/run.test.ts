@@ -171,6 +171,11 @@ describe('runPosture', () => {
     const missing = new ChainwatchError('unreadable-file', 'no such file', { location: { path: 'h.sqlite' } });
     const bad = await runPosture({ orgs: ['acme'], local: [], packages: [], hints: false }, postureDependencies({ latestGraph: async () => ({ kind: 'missing', error: missing }) }));
     expect(bad).toEqual({ notes: [], kind: 'bad-input', input: 'history', error: missing });
+    const unrelated = await runPosture(
+      { orgs: ['acme'], local: [], packages: [], hints: false },
+      postureDependencies({ latestGraph: async () => ({ kind: 'graph', graph: { nodes: [], edges: [], sources: [] } }) }),
+    );
+    expect(unrelated.notes).toEqual([{ kind: 'graph-history-names-none' }]);
   });
 
   it('local notes go to the events the front end gave', async () => {

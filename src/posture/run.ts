@@ -1,4 +1,4 @@
-import type { Clock } from '../core/clock.js';
+import { systemClock, type Clock } from '../core/clock.js';
 import { ChainwatchError, fail, ok, type Result } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import { evaluateOrg, evaluateRepo } from './checks/index.js';
@@ -6,6 +6,7 @@ import type { GithubCollector } from './collect/github.js';
 import { collectLocalRepo, findLocalRepos } from './collect/local.js';
 import { remediationHints, type RepoRemediationHints } from './fix/hints.js';
 import { rankRepositories, type GraphHistoryAnswer, type NamedPackage, type RepoImportance } from './importance.js';
+import { lookUpPackageReleases, type RegistryConnector } from './package-releases.js';
 import type { CheckId, OrgCheckId, OrgFacts, PostureReport, RepoFacts } from './types.js';
 import { applyWaivers, loadWaivers, unusedWaivers, type Waiver } from './waivers.js';
 
@@ -43,7 +44,10 @@ export interface GithubConnection {
 }
 
 export interface CollectDependencies {
+  /** Each API collection (`github ORG`, `github OWNER/NAME`) is a step said as it starts and ends: never a silent wait. */
   events: EventSink;
+  /** Times the steps (default the system clock). */
+  clock?: Clock;
   /**
    * Called once, and only when organisations or repositories are asked for;
    * `unavailable` says why there is no API (no token): the source is then
@@ -80,22 +84,30 @@ export async function collectFacts(request: CollectRequest, dependencies: Collec
         const failures: SourceStatus[] = [];
         let reached = 0;
         for (const org of request.orgs) {
+          const step = startStep(`github ${org}`, 'collecting the organisation through the API', dependencies);
           try {
             const collected = await github.collector.collectOrg(org);
             facts.orgs.push(collected.org);
             for (const repo of collected.repos) facts.repos.push(repo);
             reached++;
+            step.done(count(collected.repos.length, 'repository', 'repositories'));
           } catch (error) {
-            failures.push({ name: `github ${org}`, reachable: false, error: dependencies.describeError(error) });
+            const described = dependencies.describeError(error);
+            step.failed(described);
+            failures.push({ name: `github ${org}`, reachable: false, error: described });
           }
         }
         for (const repo of request.repos) {
           const [owner, name] = repo.split('/') as [string, string];
+          const step = startStep(`github ${repo}`, 'collecting the repository through the API', dependencies);
           try {
             facts.repos.push(await github.collector.collectRepo(owner, name));
             reached++;
+            step.done();
           } catch (error) {
-            failures.push({ name: `github ${repo}`, reachable: false, error: dependencies.describeError(error) });
+            const described = dependencies.describeError(error);
+            step.failed(described);
+            failures.push({ name: `github ${repo}`, reachable: false, error: described });
           }
         }
         if (reached > 0) facts.sources.push({ name: 'github', reachable: true });
@@ -106,6 +118,7 @@ export async function collectFacts(request: CollectRequest, dependencies: Collec
     }
   }
   if (request.local.length > 0) {
+    // Checkouts are read without steps: no network, seconds at most, and their problems are notes already.
     for (const directory of request.local) {
       try {
         for (const checkout of await findLocalRepos(directory)) facts.repos.push(await collectLocalRepo(checkout, { events: dependencies.events }));
@@ -128,6 +141,20 @@ export async function collectFacts(request: CollectRequest, dependencies: Collec
   return ok(facts);
 }
 
+/** Says a step started, and later that it ended, with the time it took. */
+function startStep(name: string, doing: string, dependencies: Pick<CollectDependencies, 'events' | 'clock'>): { done(detail?: string): void; failed(detail?: string): void } {
+  const clock = dependencies.clock ?? systemClock;
+  const started = clock.now().getTime();
+  dependencies.events.emit({ type: 'step', step: name, state: 'started', detail: doing });
+  const end = (state: 'done' | 'failed', detail: string | undefined): void =>
+    dependencies.events.emit({ type: 'step', step: name, state, durationMs: Math.max(0, clock.now().getTime() - started), ...(detail === undefined ? {} : { detail }) });
+  return { done: (detail) => end('done', detail), failed: (detail) => end('failed', detail) };
+}
+
+function count(value: number, one: string, many: string): string {
+  return `${value} ${value === 1 ? one : many}`;
+}
+
 export interface PostureRequest {
   orgs: readonly string[];
   local: readonly string[];
@@ -147,6 +174,12 @@ export interface PostureDependencies extends CollectDependencies {
   clock: Clock;
   /** The graph history for importance by reach (the front end opens the store); none: not used. */
   latestGraph?: () => Promise<GraphHistoryAnswer>;
+  /**
+   * The registries, for the release dates of the packages each repository
+   * publishes (package-releases.ts; `maintained` counts a release as
+   * activity); none: not asked, and those dates are unknown.
+   */
+  registryReleases?: RegistryConnector;
 }
 
 /** Something the front end should say, in the order it happened; the run went on. */
@@ -154,7 +187,9 @@ export type PostureNote =
   /** A waiver that matched no result (a typo, or a check that passes now). Not noted when only some checks ran. */
   | { kind: 'unused-waiver'; waiver: Waiver }
   /** The graph history could not be read: importance comes from the other sources. */
-  | { kind: 'graph-history-not-used'; error: unknown };
+  | { kind: 'graph-history-not-used'; error: unknown }
+  /** The latest graph snapshot was read, but none of its packages names a repository of this run. */
+  | { kind: 'graph-history-names-none' };
 
 export interface PostureRun {
   kind: 'report';
@@ -179,11 +214,19 @@ export async function runPosture(request: PostureRequest, dependencies: PostureD
   if (facts.repos.length === 0 && facts.orgs.length === 0) return { notes, kind: 'nothing-collected', sources: facts.sources };
 
   const evaluation = { clock: dependencies.clock, ...(request.checks && request.checks.length > 0 ? { checks: [...request.checks] } : {}) };
+  let repos = facts.repos;
+  let sources = facts.sources;
+  // Only `maintained` reads release dates: a run without it asks no registry.
+  if (dependencies.registryReleases && (evaluation.checks === undefined || evaluation.checks.includes('maintained'))) {
+    const releases = await lookUpPackageReleases(repos, { packages: request.packages, connect: dependencies.registryReleases, describeError: dependencies.describeError, events: dependencies.events });
+    repos = releases.repos;
+    sources = [...sources, ...releases.sources];
+  }
   let report: PostureReport = {
-    repos: facts.repos.map((repo) => evaluateRepo(repo, evaluation)),
+    repos: repos.map((repo) => evaluateRepo(repo, evaluation)),
     orgs: facts.orgs.map((org) => evaluateOrg(org, evaluation)).filter((org) => org.checks.length > 0),
     expiredWaivers: [],
-    sources: facts.sources,
+    sources,
   };
   if (request.waiversPath !== undefined) {
     const waivers = loadWaivers(request.waiversPath);
@@ -204,6 +247,7 @@ export async function runPosture(request: PostureRequest, dependencies: PostureD
   );
   if (ranking.kind === 'bad-input') return { notes, ...ranking };
   if ('historyError' in ranking) notes.push({ kind: 'graph-history-not-used', error: ranking.historyError });
+  if (ranking.historyNamesNone) notes.push({ kind: 'graph-history-names-none' });
   return {
     notes,
     kind: 'report',

@@ -102,6 +102,27 @@ export interface RepoFacts {
   bestPracticesBadge: Fact<BestPracticesLevel>;
   /** Repository secrets' names (never values), to spot long-lived registry tokens. */
   secretNames: Fact<string[]>;
+  /**
+   * The newest release on its registry of each package the repository
+   * publishes (package-releases.ts says which). Neither collector knows it:
+   * the pipeline asks the registries when the front end wires them, and
+   * leaves it absent otherwise (then unknown: "not looked up").
+   */
+  packageReleases?: Fact<PackageReleaseFact[]>;
+}
+
+/** The registries whose release dates the posture run can ask. */
+export type ReleaseRegistry = 'PyPI' | 'npm';
+
+/** One package a repository publishes, and its newest release as the registry tells it. */
+export interface PackageReleaseFact {
+  ecosystem: ReleaseRegistry;
+  /** The name as the registry knows it (PyPI names normalised). */
+  name: string;
+  /** Why it is taken to be the repository's: the manifest that declares it (`python/ipywidgets/pyproject.toml`), or `config` (chainwatch.yaml's packages). */
+  declaredIn: string;
+  /** The newest release (ISO date of its upload/publish); known null when the registry has no release of it. */
+  newest: Fact<{ version: string; date: string } | null>;
 }
 
 export type BestPracticesLevel = 'none' | 'in_progress' | 'passing' | 'silver' | 'gold';
@@ -132,6 +153,10 @@ export interface PostureFinding {
   line?: number;
   message: string;
   fix?: string;
+  /** The action the finding is about (`owner/repo` or `owner/repo/path`, lower case, without `@ref`), for waivers that name actions. */
+  action?: string;
+  /** The package the finding is about (a docker image, a published package), for waivers that name packages. */
+  package?: string;
 }
 
 export interface ProbeResult {
@@ -165,8 +190,38 @@ export interface CheckResult {
   /** One sentence: why this outcome. */
   summary: string;
   findings: PostureFinding[];
-  /** Set when a waiver applies: the outcome is shown as waived with its reason. */
-  waiver?: { reason: string; approvedBy: string; expires: string };
+  /**
+   * Set when the check is waived: a waiver of the whole check, or waivers
+   * that together cover every finding (then the one that expires first). The
+   * outcome is kept and shown as waived with the reason.
+   */
+  waiver?: WaiverNote;
+  /**
+   * Findings a waiver that names a file, an action or a package covers, each
+   * with that waiver; they are no longer in `findings`. Absent when none.
+   */
+  waivedFindings?: WaivedFinding[];
+}
+
+/** What names the findings a waiver covers; none of them: the whole check. */
+export interface FindingSelector {
+  /** A repository-relative path or glob (`.github/workflows/*.yml`). */
+  file?: string;
+  /** An action pattern: `owner/repo`, `owner/repo/*` (the repository and every action in it), `owner/*`. */
+  action?: string;
+  /** A package name or glob (`@jupyterlab/*`, a docker image). */
+  package?: string;
+}
+
+/** A waiver as reports show it. */
+export interface WaiverNote extends FindingSelector {
+  reason: string;
+  approvedBy: string;
+  expires: string;
+}
+
+export interface WaivedFinding extends PostureFinding {
+  waiver: WaiverNote;
 }
 
 export interface RepoPosture {
@@ -183,6 +238,6 @@ export interface PostureReport {
   repos: RepoPosture[];
   orgs: OrgPosture[];
   /** Waivers whose date has passed: reported, not applied. */
-  expiredWaivers: { repo: string; check: string; expires: string; reason: string }[];
+  expiredWaivers: ({ repo: string; check: string; expires: string; reason: string } & FindingSelector)[];
   sources: { name: string; reachable: boolean; error?: string }[];
 }

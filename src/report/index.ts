@@ -16,6 +16,12 @@ export async function loadGraphRenderers() {
   return { groupProblems, renderConcerns, renderDiff, renderGraph };
 }
 
+/** `chainwatch runs list|show|prune`: tables and JSON. */
+export async function loadRunRenderers() {
+  const { renderPrune, renderRun, renderRuns } = await import('./runs.js');
+  return { renderPrune, renderRun, renderRuns };
+}
+
 /** The posture report's renderers. */
 export async function loadPostureRenderers() {
   const { renderPosture } = await import('./posture/index.js');

@@ -10,7 +10,7 @@ function parse(text: string): Record<string, unknown> {
 describe('renderJson', () => {
   it('has exactly the documented top-level keys, in order', () => {
     const document = parse(renderJson(sampleReport()));
-    expect(Object.keys(document)).toEqual(['schema', 'tool', 'findings', 'packages', 'notScannable', 'errors', 'sources']);
+    expect(Object.keys(document)).toEqual(['schema', 'tool', 'findings', 'packages', 'notScannable', 'errors', 'sources', 'coverage']);
     expect(document.schema).toBe('chainwatch.scan/1');
     expect(SCAN_JSON_SCHEMA).toBe('chainwatch.scan/1');
     expect(document.tool).toEqual({ name: 'chainwatch', version: '0.1.0' });
@@ -34,7 +34,7 @@ describe('renderJson', () => {
       id: 'GHSA-4952-p58q-6crx',
       ids: ['CVE-2021-32797', 'GHSA-4952-p58q-6crx'],
       summary: 'JupyterLab: XSS due to lack of sanitization of the action attribute of an html <form>',
-      severity: { level: 'high', score: 7.4, vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:H/I:N/A:N', source: 'CVSS_V3' },
+      severity: { level: 'high', score: 7.4, vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:H/I:N/A:N', source: 'CVSS_V3', borrowedFrom: null },
       fixed: ['5.7.11', '6.4.1'],
       locations: [
         { path: 'poetry.lock', line: 812 },
@@ -46,7 +46,35 @@ describe('renderJson', () => {
     expect(Object.keys(pysec212)).toEqual(['package', 'id', 'ids', 'summary', 'severity', 'fixed', 'locations']);
     expect(pysec212.summary).toBeNull();
     expect(pysec212.ids).toEqual(['CVE-2022-29238', 'GHSA-v7vq-3x77-87vg', 'PYSEC-2022-212']);
-    expect(pysec212.severity).toEqual({ level: 'medium', score: null, vector: null, source: 'database' });
+    expect(pysec212.severity).toEqual({ level: 'medium', score: null, vector: null, source: 'database', borrowedFrom: null });
+  });
+
+  it("names the alias record a finding's severity was borrowed from", () => {
+    const report = sampleReport();
+    const borrowed = report.findings.map((finding) =>
+      finding.id === 'PYSEC-2022-211' ? { ...finding, severity: { level: 'medium' as const, source: 'database' as const, borrowedFrom: 'GHSA-m87f-39q9-6f55' } } : finding,
+    );
+    const finding = toScanJsonDocument({ ...report, findings: borrowed }).findings.find((entry) => entry.id === 'PYSEC-2022-211')!;
+    expect(finding.severity).toEqual({ level: 'medium', score: null, vector: null, source: 'database', borrowedFrom: 'GHSA-m87f-39q9-6f55' });
+  });
+
+  it('lists the coverage per ecosystem, by ecosystem, with the documented keys (issue 10)', () => {
+    const report: ScanReport = {
+      ...sampleReport(),
+      coverage: [
+        { ecosystem: 'npm', packages: 2, advisories: 0, newestModified: null, checked: false },
+        { ecosystem: 'PyPI', packages: 4, advisories: 2661, newestModified: '2024-10-01T00:00:00Z', checked: true },
+      ],
+    };
+    const text = renderJson(report);
+    expect((parse(text).coverage as Record<string, unknown>[]).map((entry) => Object.keys(entry))).toEqual([
+      ['ecosystem', 'packages', 'advisories', 'newest_modified', 'checked'],
+      ['ecosystem', 'packages', 'advisories', 'newest_modified', 'checked'],
+    ]);
+    expect(toScanJsonDocument(report).coverage).toEqual([
+      { ecosystem: 'PyPI', packages: 4, advisories: 2661, newest_modified: '2024-10-01T00:00:00Z', checked: true },
+      { ecosystem: 'npm', packages: 2, advisories: 0, newest_modified: null, checked: false },
+    ]);
   });
 
   it('lists packages, not-scannable lines, errors and sources in order', () => {

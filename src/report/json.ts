@@ -23,7 +23,7 @@ export interface JsonFinding {
   id: string;
   ids: string[];
   summary: string | null;
-  severity: { level: Severity['level']; score: number | null; vector: string | null; source: Severity['source'] };
+  severity: { level: Severity['level']; score: number | null; vector: string | null; source: Severity['source']; borrowedFrom: string | null };
   fixed: string[];
   locations: JsonLocation[];
 }
@@ -37,6 +37,7 @@ export interface ScanJsonDocument {
   notScannable: { name: string; reason: string; location: JsonLocation }[];
   errors: { path: string; line: number | null; code: string; message: string }[];
   sources: { name: string; reachable: boolean; records: number | null; error: string | null }[];
+  coverage: { ecosystem: string; packages: number; advisories: number; newest_modified: string | null; checked: boolean }[];
 }
 
 function toJsonLocation(location: Location): JsonLocation {
@@ -60,6 +61,7 @@ function toJsonFinding(finding: Finding): JsonFinding {
       score: finding.severity.score ?? null,
       vector: finding.severity.vector ?? null,
       source: finding.severity.source,
+      borrowedFrom: finding.severity.borrowedFrom ?? null,
     },
     fixed: finding.fixed,
     locations: finding.locations.map(toJsonLocation),
@@ -96,6 +98,13 @@ export function toScanJsonDocument(report: ScanReport): ScanJsonDocument {
       reachable: source.reachable,
       records: source.records ?? null,
       error: source.error ?? null,
+    })),
+    coverage: ordered.coverage.map((entry) => ({
+      ecosystem: entry.ecosystem,
+      packages: entry.packages,
+      advisories: entry.advisories,
+      newest_modified: entry.newestModified,
+      checked: entry.checked,
     })),
   };
 }

@@ -24,6 +24,28 @@ describe('renderMarkdown', () => {
     ]);
   });
 
+  it('has the advisory coverage per ecosystem, saying which were not checked (issue 10)', () => {
+    const report: ScanReport = {
+      ...cleanReport(),
+      coverage: [
+        { ecosystem: 'PyPI', packages: 2, advisories: 2661, newestModified: '2024-10-01T00:00:00Z', checked: true },
+        { ecosystem: 'conda', packages: 1, advisories: 0, newestModified: null, checked: false },
+      ],
+    };
+    expect(section(renderMarkdown(report), '## Advisory coverage').split('<details>')[0]).toBe(
+      [
+        '## Advisory coverage',
+        '',
+        '| Ecosystem | Packages | Advisories | Newest modified | Checked |',
+        '| --- | --- | --- | --- | --- |',
+        '| PyPI | 2 | 2661 | `2024-10-01T00:00:00Z` | yes |',
+        '| conda | 1 | 0 | - | **not checked**: the advisory sources hold no conda advisories |',
+        '',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('has a findings table in severity order with every id, fix and location', () => {
     expect(section(markdown, '## Findings')).toBe(
       [

@@ -58,6 +58,24 @@ export function renderMarkdown(report: ScanReport): string {
   const targets = ordered.targets.length > 0 ? ` of ${codeList(ordered.targets, '')}` : '';
   lines.push(`Scan${targets} by chainwatch ${escapeMarkdown(ordered.tool.version)}.`, '');
 
+  if (ordered.coverage.length > 0) {
+    lines.push(
+      '## Advisory coverage',
+      '',
+      markdownTable(
+        ['Ecosystem', 'Packages', 'Advisories', 'Newest modified', 'Checked'],
+        ordered.coverage.map((entry) => [
+          entry.ecosystem,
+          String(entry.packages),
+          String(entry.advisories),
+          entry.newestModified === null ? '-' : markdownCode(entry.newestModified),
+          entry.checked ? 'yes' : `**not checked**: the advisory sources hold no ${entry.ecosystem} advisories`,
+        ]),
+      ),
+      '',
+    );
+  }
+
   if (ordered.findings.length > 0) {
     lines.push('## Findings', '', findingsTable(ordered.findings), '', '## Advisories', '');
     // Line by line, not push(...lines): an advisory may name any number of references.

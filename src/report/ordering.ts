@@ -103,6 +103,7 @@ export function orderReport(report: ScanReport): ScanReport {
     notScannable: [...report.notScannable].sort(compareNotScannable),
     errors: [...report.errors].sort(compareErrors),
     sources: [...report.sources].sort(compareSources),
+    coverage: [...report.coverage].sort((a, b) => compareText(a.ecosystem, b.ecosystem)),
   };
 }
 

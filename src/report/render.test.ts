@@ -29,6 +29,7 @@ const report: ScanReport = {
   notScannable: [],
   errors: [],
   sources: [{ name: 'advisories', reachable: true, records: 1 }],
+  coverage: [{ ecosystem: 'PyPI', packages: 1, advisories: 1, newestModified: '2024-06-06T21:26:53Z', checked: true }],
 };
 
 describe('renderReport', () => {

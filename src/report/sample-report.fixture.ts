@@ -106,6 +106,7 @@ export function sampleReport(): ScanReport {
       { name: 'osv-api', reachable: false, error: 'connect ECONNREFUSED 127.0.0.1:8443' },
       { name: 'local', reachable: true, records: 2661 },
     ],
+    coverage: [{ ecosystem: 'PyPI', packages: 4, advisories: 2661, newestModified: '2024-10-01T00:00:00Z', checked: true }],
   };
 }
 
@@ -120,5 +121,6 @@ export function cleanReport(): ScanReport {
     notScannable: [],
     errors: [],
     sources: [{ name: 'local', reachable: true, records: 2661 }],
+    coverage: [{ ecosystem: 'PyPI', packages: 2, advisories: 2661, newestModified: '2024-10-01T00:00:00Z', checked: true }],
   };
 }

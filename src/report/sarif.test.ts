@@ -189,6 +189,13 @@ describe('renderSarif', () => {
     ]);
   });
 
+  it('warns that an ecosystem without advisories was not checked (issue 10)', () => {
+    const report = { ...cleanReport(), coverage: [{ ecosystem: 'npm' as const, packages: 3, advisories: 0, newestModified: null, checked: false }] };
+    expect(run(report).invocations![0]!.toolExecutionNotifications).toEqual([
+      { level: 'warning', message: { text: '3 npm packages were not checked: the advisory sources hold no npm advisories.' }, descriptor: { id: 'ecosystem-not-checked' } },
+    ]);
+  });
+
   it('a clean scan has no rules, no results and no notifications', () => {
     const cleanRun = run(cleanReport());
     expect(cleanRun.tool.driver.rules).toEqual([]);

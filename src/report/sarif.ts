@@ -241,6 +241,13 @@ function buildNotifications(report: ScanReport): Notification[] {
       descriptor: { id: 'source-unreachable' },
     });
   }
+  for (const entry of report.coverage.filter((coverage) => !coverage.checked && coverage.packages > 0)) {
+    notifications.push({
+      level: 'warning',
+      message: { text: `${entry.packages} ${entry.ecosystem} package${entry.packages === 1 ? ' was' : 's were'} not checked: the advisory sources hold no ${entry.ecosystem} advisories.` },
+      descriptor: { id: 'ecosystem-not-checked' },
+    });
+  }
   return notifications;
 }
 

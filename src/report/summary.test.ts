@@ -15,6 +15,7 @@ describe('summarizeReport', () => {
       notScannable: 1,
       reachableSources: 1,
       unreachableSources: [{ name: 'osv-api', reachable: false, error: 'connect ECONNREFUSED 127.0.0.1:8443' }],
+      unchecked: [],
     });
   });
 });
@@ -29,6 +30,7 @@ describe('describeSummary', () => {
     notScannable: 0,
     reachableSources: 1,
     unreachableSources: [],
+    unchecked: [],
   };
   it.each<[string, ReportSummary, string]>([
     ['nothing found, singular', base, 'No known vulnerabilities found in 1 package from 1 file'],
@@ -54,6 +56,26 @@ describe('describeSummary', () => {
       'no source answered: nothing was checked, never "no known vulnerabilities"',
       { ...base, reachableSources: 0, unreachableSources: [{ name: 'osv-api', reachable: false }] },
       'Not checked: no advisory source could be used for 1 package from 1 file; 1 advisory source unreachable: osv-api',
+    ],
+    [
+      'an ecosystem without advisories: its packages are not counted as clean (issue 10)',
+      { ...base, scannedPackages: 5, files: 2, unchecked: [{ ecosystem: 'npm', packages: 2 }] },
+      'No known vulnerabilities found in 3 checked packages from 2 files; not checked, no advisories for them: npm (2 packages)',
+    ],
+    [
+      'every ecosystem without advisories: not checked at all',
+      { ...base, scannedPackages: 3, unchecked: [{ ecosystem: 'conda', packages: 1 }, { ecosystem: 'npm', packages: 2 }] },
+      'Not checked: no advisories for conda (1 package), npm (2 packages) from 1 file',
+    ],
+    [
+      'findings, and an ecosystem that was not checked',
+      { ...base, findings: 1, vulnerablePackages: 1, scannedPackages: 4, unchecked: [{ ecosystem: 'npm', packages: 1 }] },
+      '1 finding in 1 package from 1 file (4 packages scanned); not checked, no advisories for them: npm (1 package)',
+    ],
+    [
+      'no source answered: the ecosystems are not listed again',
+      { ...base, reachableSources: 0, unreachableSources: [{ name: 'db', reachable: false }], unchecked: [{ ecosystem: 'PyPI', packages: 1 }] },
+      'Not checked: no advisory source could be used for 1 package from 1 file; 1 advisory source unreachable: db',
     ],
   ])('%s', (_name, summary, expected) => {
     expect(describeSummary(summary)).toBe(expected);

@@ -1,6 +1,6 @@
 import type { Location } from '../core/package.js';
 import type { AdvisorySourceStatus, Finding, Severity } from '../advisories/types.js';
-import type { ScanReport } from '../scan/types.js';
+import type { AdvisoryCoverage, ScanReport } from '../scan/types.js';
 
 export interface ReportSummary {
   findings: number;
@@ -13,6 +13,8 @@ export interface ReportSummary {
   /** Advisory sources that answered: with none, nothing was checked, and "no known vulnerabilities" would mislead. */
   reachableSources: number;
   unreachableSources: AdvisorySourceStatus[];
+  /** Ecosystems with scanned packages the sources hold no advisory for: their packages were not checked. */
+  unchecked: { ecosystem: string; packages: number }[];
 }
 
 export function summarizeReport(report: ScanReport): ReportSummary {
@@ -25,7 +27,19 @@ export function summarizeReport(report: ScanReport): ReportSummary {
     notScannable: report.notScannable.length,
     reachableSources: report.sources.filter((source) => source.reachable).length,
     unreachableSources: report.sources.filter((source) => !source.reachable),
+    unchecked: report.coverage.filter((entry) => !entry.checked && entry.packages > 0).map(({ ecosystem, packages }) => ({ ecosystem, packages })),
   };
+}
+
+/** `npm (3 packages), conda (1 package)`. */
+export function describeUnchecked(unchecked: ReportSummary['unchecked']): string {
+  return unchecked.map((entry) => `${entry.ecosystem} (${pluralize(entry.packages, 'package')})`).join(', ');
+}
+
+/** One coverage entry for people: `2661 advisories, newest modified 2024-10-01T00:00:00Z`, or why it was not checked. */
+export function describeCoverage(entry: AdvisoryCoverage): string {
+  if (!entry.checked) return `not checked: the advisory sources hold no ${entry.ecosystem} advisories`;
+  return `${pluralize(entry.advisories, 'advisory', 'advisories')}, newest modified ${entry.newestModified ?? 'unknown'}`;
 }
 
 export function pluralize(count: number, singular: string, plural = `${singular}s`): string {
@@ -54,13 +68,20 @@ export function otherIds(finding: Finding): string[] {
 export function describeSummary(summary: ReportSummary): string {
   const fromFiles = `from ${pluralize(summary.files, 'file')}`;
   const nothingChecked = summary.findings === 0 && summary.reachableSources === 0 && summary.unreachableSources.length > 0;
+  // With no source at all every ecosystem is unchecked: the head says so once.
+  const unchecked = nothingChecked ? [] : summary.unchecked;
+  const uncheckedPackages = unchecked.reduce((sum, entry) => sum + entry.packages, 0);
+  const checkedPackages = summary.scannedPackages - uncheckedPackages;
   const head = nothingChecked
     ? `Not checked: no advisory source could be used for ${pluralize(summary.scannedPackages, 'package')} ${fromFiles}`
-    : summary.findings === 0
-      ? `No known vulnerabilities found in ${pluralize(summary.scannedPackages, 'package')} ${fromFiles}`
-      : `${pluralize(summary.findings, 'finding')} in ${pluralize(summary.vulnerablePackages, 'package')} ${fromFiles}` +
-        ` (${pluralize(summary.scannedPackages, 'package')} scanned)`;
+    : summary.findings === 0 && checkedPackages === 0 && unchecked.length > 0
+      ? `Not checked: no advisories for ${describeUnchecked(unchecked)} ${fromFiles}`
+      : summary.findings === 0
+        ? `No known vulnerabilities found in ${pluralize(checkedPackages, unchecked.length > 0 ? 'checked package' : 'package')} ${fromFiles}`
+        : `${pluralize(summary.findings, 'finding')} in ${pluralize(summary.vulnerablePackages, 'package')} ${fromFiles}` +
+          ` (${pluralize(summary.scannedPackages, 'package')} scanned)`;
   const parts = [head];
+  if (unchecked.length > 0 && checkedPackages > 0) parts.push(`not checked, no advisories for them: ${describeUnchecked(unchecked)}`);
   if (summary.errors > 0) parts.push(pluralize(summary.errors, 'error'));
   if (summary.notScannable > 0) parts.push(`${summary.notScannable} not scannable`);
   const unreachable = summary.unreachableSources;

@@ -24,6 +24,9 @@ describe('renderTable', () => {
         '',
         '4 findings in 2 packages from 3 files (4 packages scanned); 1 error; 1 not scannable; 1 advisory source unreachable: osv-api',
         '',
+        'Advisory coverage:',
+        '  PyPI  4 packages  2661 advisories, newest modified 2024-10-01T00:00:00Z',
+        '',
         'Errors:',
         "  requirements-dev.txt:3: expected a version after '==' [invalid-requirement]",
         '',
@@ -38,14 +41,44 @@ describe('renderTable', () => {
   });
 
   it('says so clearly when nothing is found', () => {
-    expect(renderTable(cleanReport())).toBe('No known vulnerabilities found in 2 packages from 1 file\n');
+    expect(renderTable(cleanReport())).toBe(
+      ['No known vulnerabilities found in 2 packages from 1 file', '', 'Advisory coverage:', '  PyPI  2 packages  2661 advisories, newest modified 2024-10-01T00:00:00Z', ''].join('\n'),
+    );
+  });
+
+  it('never calls an ecosystem without advisories clean: it lists it as not checked (issue 10)', () => {
+    const report: ScanReport = {
+      ...cleanReport(),
+      packages: [...cleanReport().packages, { ecosystem: 'npm', name: 'left-pad', version: '1.3.0', purl: 'pkg:npm/left-pad@1.3.0', locations: [{ path: 'package-lock.json', line: 8 }] }],
+      coverage: [
+        { ecosystem: 'npm', packages: 1, advisories: 0, newestModified: null, checked: false },
+        { ecosystem: 'PyPI', packages: 2, advisories: 2661, newestModified: '2024-10-01T00:00:00Z', checked: true },
+      ],
+    };
+    expect(renderTable(report)).toBe(
+      [
+        'No known vulnerabilities found in 2 checked packages from 1 file; not checked, no advisories for them: npm (1 package)',
+        '',
+        'Advisory coverage:',
+        '  PyPI  2 packages  2661 advisories, newest modified 2024-10-01T00:00:00Z',
+        '  npm   1 package   not checked: the advisory sources hold no npm advisories',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('does not hide an unreachable source behind "no known vulnerabilities"', () => {
-    const report: ScanReport = { ...cleanReport(), sources: [{ name: 'osv-api', reachable: false }] };
+    const report: ScanReport = {
+      ...cleanReport(),
+      sources: [{ name: 'osv-api', reachable: false }],
+      coverage: [{ ecosystem: 'PyPI', packages: 2, advisories: 0, newestModified: null, checked: false }],
+    };
     expect(renderTable(report)).toBe(
       [
         'Not checked: no advisory source could be used for 2 packages from 1 file; 1 advisory source unreachable: osv-api',
+        '',
+        'Advisory coverage:',
+        '  PyPI  2 packages  not checked: the advisory sources hold no PyPI advisories',
         '',
         'Unreachable advisory sources (their findings are missing):',
         '  osv-api',

@@ -1,6 +1,6 @@
 import type { Finding, SeverityLevel } from '../advisories/types.js';
 import { orderReport } from './ordering.js';
-import { describeSummary, formatLocation, otherIds, severityLabel, summarizeReport } from './summary.js';
+import { describeCoverage, describeSummary, formatLocation, otherIds, pluralize, severityLabel, summarizeReport } from './summary.js';
 import type { ScanReport } from '../scan/types.js';
 
 export interface TableOptions {
@@ -122,6 +122,13 @@ export function renderTable(report: ScanReport, options: TableOptions = {}): str
   }
   const summary = summarizeReport(ordered);
   lines.push(describeSummary(summary));
+  if (ordered.coverage.length > 0) {
+    lines.push('', 'Advisory coverage:');
+    const width = Math.max(...ordered.coverage.map((entry) => entry.ecosystem.length));
+    const counts = ordered.coverage.map((entry) => pluralize(entry.packages, 'package'));
+    const countWidth = Math.max(...counts.map((text) => text.length));
+    ordered.coverage.forEach((entry, index) => lines.push(`  ${entry.ecosystem.padEnd(width)}  ${counts[index]!.padEnd(countWidth)}  ${describeCoverage(entry)}`));
+  }
   if (ordered.errors.length > 0) {
     lines.push('', 'Errors:');
     for (const error of ordered.errors) lines.push(`  ${formatLocation(error)}: ${error.message} [${error.code}]`);

@@ -5,9 +5,10 @@
  * loadScanPipeline().
  */
 export type { ScanReport } from './types.js';
+export { UNKNOWN_SEVERITY_POLICIES, type UnknownSeverityPolicy } from './gate.js';
 
-/** The scan pipeline (scan.ts: inventory → match → ScanReport) and its --fail-on test. */
+/** The scan pipeline (scan.ts: inventory → match → ScanReport) and its --fail-on gate. */
 export async function loadScanPipeline() {
-  const { reachesThreshold, scan } = await import('./scan.js');
-  return { reachesThreshold, scan };
+  const [{ scan }, { gateFindings }] = await Promise.all([import('./scan.js'), import('./gate.js')]);
+  return { gateFindings, scan };
 }

@@ -5,9 +5,10 @@ import { silentSink } from '../core/events.js';
 import type { Ecosystem } from '../core/package.js';
 import { createPackageMatcher, type RecordSource } from '../advisories/match.js';
 import type { AdvisoryReader, AdvisoryStoreOpener } from '../advisories/store.js';
-import type { AdvisorySourceStatus, Finding, OsvRecord } from '../advisories/types.js';
-import { SEVERITY_ORDER, type SeverityLevel } from '../advisories/types.js';
+import { severityFromAliases } from '../advisories/alias-severity.js';
+import type { AdvisorySourceStatus, Finding, OsvRecord, Severity } from '../advisories/types.js';
 import { buildInventory, type Inventory } from '../inventory/inventory.js';
+import { advisoryCoverage } from './coverage.js';
 import type { ReportError, ScanReport } from './types.js';
 
 export interface ScanOptions {
@@ -57,7 +58,8 @@ export async function scan(options: ScanOptions): Promise<ScanReport> {
   }
   const sources = await openSources(options, errors);
   try {
-    const findings = matchInventory(inventory, sources, errors, events);
+    const stores = sources.flatMap((source) => (source.store ? [source.store] : []));
+    const findings = borrowSeverities(matchInventory(inventory, sources, errors, events), stores);
     return {
       tool: { name: 'chainwatch', version: options.toolVersion },
       targets: [...options.targets],
@@ -67,6 +69,7 @@ export async function scan(options: ScanOptions): Promise<ScanReport> {
       notScannable: inventory.notScannable,
       errors,
       sources: [...attempted, ...sources.map((source) => source.status)],
+      coverage: advisoryCoverage(inventory.packages, stores),
     };
   } finally {
     for (const source of sources) source.store?.close();
@@ -188,11 +191,18 @@ export function toReportError(error: ChainwatchError): ReportError {
 }
 
 /**
- * True when a finding reaches the --fail-on level. A finding whose severity is
- * unknown reaches every threshold: it is a known vulnerability that could be of
- * any severity, and a gate must not pass it by guessing low.
+ * Findings whose matched records give no severity take it from the other
+ * records the sources hold for the same vulnerability (alias-severity.ts),
+ * once per (ids, package name): the same advisory hits many versions.
  */
-export function reachesThreshold(findings: readonly Finding[], threshold: SeverityLevel): boolean {
-  const bar = SEVERITY_ORDER.indexOf(threshold);
-  return findings.some((finding) => finding.severity.level === 'unknown' || SEVERITY_ORDER.indexOf(finding.severity.level) >= bar);
+function borrowSeverities(findings: Finding[], stores: readonly AdvisoryReader[]): Finding[] {
+  if (stores.length === 0) return findings;
+  const borrowed = new Map<string, Severity | null>();
+  return findings.map((finding) => {
+    if (finding.severity.level !== 'unknown') return finding;
+    const key = `${finding.package.ecosystem}\u0000${finding.package.name}\u0000${finding.ids.join('\u0000')}`;
+    if (!borrowed.has(key)) borrowed.set(key, severityFromAliases(finding, stores));
+    const severity = borrowed.get(key);
+    return severity ? { ...finding, severity } : finding;
+  });
 }

@@ -18,6 +18,21 @@ export interface ReportError {
   message: string;
 }
 
+/**
+ * What the advisory sources hold for one ecosystem of the scan (coverage.ts):
+ * `checked` is false when they hold no advisory for it, so finding nothing
+ * there means nothing.
+ */
+export interface AdvisoryCoverage {
+  ecosystem: Ecosystem;
+  /** Scanned package versions of this ecosystem. */
+  packages: number;
+  advisories: number;
+  /** The newest `modified` date among those advisories, as the record wrote it. */
+  newestModified: string | null;
+  checked: boolean;
+}
+
 /** Everything one `chainwatch scan` produced; every output format renders this. */
 export interface ScanReport {
   tool: { name: 'chainwatch'; version: string };
@@ -30,4 +45,6 @@ export interface ScanReport {
   notScannable: NotScannable[];
   errors: ReportError[];
   sources: AdvisorySourceStatus[];
+  /** One entry per ecosystem with scanned packages, by ecosystem. */
+  coverage: AdvisoryCoverage[];
 }

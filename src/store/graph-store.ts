@@ -4,25 +4,31 @@ import type { Ecosystem } from '../core/package.js';
 import type { BuiltGraph, GraphNodeWithSignals } from '../graph/build.js';
 import { resolveReference, type GraphHistoryReader, type GraphHistoryWriter, type GraphSnapshot, type SnapshotInfo, type SnapshotInputs } from '../graph/history.js';
 import type { ResolveProblem } from '../graph/resolver.js';
+import { describeIdentity, shortIdentity } from '../graph/run-identity.js';
+import type { NewRun, RunReader, RunStatus, RunWriter } from '../graph/runs.js';
 import type { GraphSignals } from '../graph/signals.js';
 import type { EdgeKind, GraphEdge, SourceStatus } from '../graph/types.js';
 import { openDatabase, type DatabaseSchema, type OpenDatabaseOptions, type StoreDatabase } from './open-database.js';
+import { createRunStore, identityOf, migrateSnapshotsToRuns, type RunRow } from './run-store.js';
 
 /**
- * Graph history: every `chainwatch graph` run is one snapshot (nodes with
- * their signals, edges, sources, problems, when and from what), written in
- * one transaction so a crash never leaves half a snapshot.
+ * Graph history: every run that built a graph (`chainwatch graph`,
+ * `concerns` with inputs, the coming audit) is a run (run-store.ts) whose
+ * graph part is one snapshot here (nodes with their signals, edges, sources,
+ * problems, and the inputs as given), written in the run's transaction so a
+ * crash never leaves half a snapshot. A snapshot's id is its run's.
  *
- * Tables (schema version 1, in `PRAGMA user_version`):
+ * Tables (schema version 2, in `PRAGMA user_version`):
  *   snapshots(id, created_at, tool_version, inputs json, node_count, edge_count)
  *   snapshot_nodes(snapshot_id, purl, ecosystem, name, version, root, signals json)
  *   snapshot_edges(snapshot_id, from_purl, to_purl, kind, condition, requirement)
  *   snapshot_sources(snapshot_id, name, reachable, error)
  *   snapshot_problems(snapshot_id, position, purl, message)
+ *   runs, run_parts (version 2: run-store.ts)
  * A separate file from the advisory database: history grows with every run
  * and is worth keeping when the advisories are re-downloaded.
  */
-const MIGRATIONS: readonly string[] = [
+const MIGRATIONS: DatabaseSchema['migrations'] = [
   `
   CREATE TABLE snapshots (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -66,18 +72,21 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (snapshot_id, position)
   ) WITHOUT ROWID;
   `,
+  // Version 2: runs with identities; every snapshot becomes a run.
+  migrateSnapshotsToRuns,
 ];
 
 const SCHEMA: DatabaseSchema = {
   name: 'graph history',
   migrations: MIGRATIONS,
-  // Deleting a snapshot deletes its rows.
+  // Deleting a snapshot deletes its rows; deleting a run its parts.
   pragmas: ['foreign_keys = ON'],
   advice: { notWritable: 'commands that only read it open it read-only' },
+  migrateOnReadonlyOpen: true,
 };
 
-/** The graph history in SQLite: the writer and reader graph/history.ts declares, plus the list of snapshots. */
-export interface GraphStore extends GraphHistoryWriter, GraphHistoryReader {
+/** The graph history in SQLite: the writer and reader graph/history.ts declares, the runs graph/runs.ts declares, and the list of snapshots. */
+export interface GraphStore extends GraphHistoryWriter, GraphHistoryReader, RunWriter, RunReader {
   readonly path: string;
   /** Every snapshot, oldest first. */
   listSnapshots(): SnapshotInfo[];
@@ -94,7 +103,7 @@ export function openGraphStore(databasePath: string | ':memory:', options: OpenD
   return createGraphStore(openDatabase(databasePath, SCHEMA, options));
 }
 
-interface SnapshotRow {
+interface SnapshotRow extends Pick<RunRow, 'status' | 'identity' | 'identity_hash' | 'profile' | 'label' | 'ad_hoc' | 'identity_inputs'> {
   id: number;
   created_at: string;
   tool_version: string;
@@ -109,15 +118,27 @@ function toInfo(row: SnapshotRow): SnapshotInfo {
     createdAt: row.created_at,
     toolVersion: row.tool_version,
     inputs: JSON.parse(row.inputs) as SnapshotInputs,
+    identity: identityOf(row),
+    status: row.status as RunStatus,
     nodeCount: row.node_count,
     edgeCount: row.edge_count,
   };
 }
 
+const SNAPSHOT_COLUMNS = 'snapshots.*, runs.status, runs.identity, runs.identity_hash, runs.profile, runs.label, runs.ad_hoc, runs.identity_inputs';
+const SNAPSHOTS_OF_RUNS = 'snapshots JOIN runs ON runs.id = snapshots.id';
+
 function createGraphStore(database: StoreDatabase): GraphStore {
   const { db, guard } = database;
-  const selectSnapshots = db.prepare<[], SnapshotRow>('SELECT * FROM snapshots ORDER BY id');
-  const selectSnapshot = db.prepare<[number], SnapshotRow>('SELECT * FROM snapshots WHERE id = ?');
+  const selectSnapshots = db.prepare<[], SnapshotRow>(`SELECT ${SNAPSHOT_COLUMNS} FROM ${SNAPSHOTS_OF_RUNS} ORDER BY snapshots.id`);
+  const selectSnapshot = db.prepare<[number], SnapshotRow>(`SELECT ${SNAPSHOT_COLUMNS} FROM ${SNAPSHOTS_OF_RUNS} WHERE snapshots.id = ?`);
+  const selectGraphIds = db.prepare<[], { id: number }>('SELECT id FROM snapshots ORDER BY id');
+  const selectIdentityGraphIds = db.prepare<[string], { id: number }>(`SELECT snapshots.id FROM ${SNAPSHOTS_OF_RUNS} WHERE runs.identity = ? ORDER BY snapshots.id`);
+  const selectDefaultIdentity = db.prepare<[], { identity: string }>(`SELECT runs.identity FROM ${SNAPSHOTS_OF_RUNS} ORDER BY runs.ad_hoc, runs.id DESC LIMIT 1`);
+  const selectIdentities = db.prepare<[], { identity: string }>(`SELECT DISTINCT runs.identity FROM ${SNAPSHOTS_OF_RUNS} ORDER BY runs.identity`);
+  const selectLatestOf = db.prepare<[string], Pick<RunRow, 'identity' | 'identity_hash' | 'profile' | 'label' | 'ad_hoc' | 'identity_inputs'>>(
+    'SELECT identity, identity_hash, profile, label, ad_hoc, identity_inputs FROM runs WHERE identity = ? ORDER BY id DESC LIMIT 1',
+  );
   const selectNodes = db.prepare<[number], { purl: string; ecosystem: string; name: string; version: string; root: number; signals: string }>(
     'SELECT purl, ecosystem, name, version, root, signals FROM snapshot_nodes WHERE snapshot_id = ? ORDER BY purl',
   );
@@ -129,23 +150,25 @@ function createGraphStore(database: StoreDatabase): GraphStore {
   );
   const selectProblems = db.prepare<[number], { purl: string; message: string }>('SELECT purl, message FROM snapshot_problems WHERE snapshot_id = ? ORDER BY position');
 
-  const save = (graph: BuiltGraph, meta: { createdAt: Date; toolVersion: string; inputs: SnapshotInputs }): number => {
-    const insertSnapshot = db.prepare('INSERT INTO snapshots (created_at, tool_version, inputs, node_count, edge_count) VALUES (?, ?, ?, ?, ?)');
+  // Runs inside the run's transaction (run-store.ts), with the run's id.
+  const saveGraph = (id: number, run: NewRun): void => {
+    const { graph, asGiven } = run.graph!;
+    const inputs: SnapshotInputs = { ...asGiven, offline: run.offline };
+    save(id, graph, { createdAt: run.startedAt, toolVersion: run.toolVersion, inputs });
+  };
+
+  const save = (id: number, graph: BuiltGraph, meta: { createdAt: Date; toolVersion: string; inputs: SnapshotInputs }): void => {
+    const insertSnapshot = db.prepare('INSERT INTO snapshots (id, created_at, tool_version, inputs, node_count, edge_count) VALUES (?, ?, ?, ?, ?, ?)');
     const insertNode = db.prepare('INSERT INTO snapshot_nodes (snapshot_id, purl, ecosystem, name, version, root, signals) VALUES (?, ?, ?, ?, ?, ?, ?)');
     // OR IGNORE: two edges differing only in requirement text are one edge in the history.
     const insertEdge = db.prepare('INSERT OR IGNORE INTO snapshot_edges (snapshot_id, from_purl, to_purl, kind, condition, requirement) VALUES (?, ?, ?, ?, ?, ?)');
     const insertSource = db.prepare('INSERT OR REPLACE INTO snapshot_sources (snapshot_id, name, reachable, error) VALUES (?, ?, ?, ?)');
     const insertProblem = db.prepare('INSERT INTO snapshot_problems (snapshot_id, position, purl, message) VALUES (?, ?, ?, ?)');
-    return db.transaction(() => {
-      const id = Number(
-        insertSnapshot.run(meta.createdAt.toISOString(), meta.toolVersion, JSON.stringify(meta.inputs), graph.nodes.length, graph.edges.length).lastInsertRowid,
-      );
-      for (const node of graph.nodes) insertNode.run(id, node.purl, node.ecosystem, node.name, node.version, node.root ? 1 : 0, JSON.stringify(node.signals));
-      for (const edge of graph.edges) insertEdge.run(id, edge.from, edge.to, edge.kind, edge.condition ?? '', edge.requirement);
-      for (const source of graph.sources) insertSource.run(id, source.name, source.reachable ? 1 : 0, source.error ?? null);
-      graph.problems.forEach((problem, position) => insertProblem.run(id, position, problem.purl, problem.message));
-      return id;
-    })();
+    insertSnapshot.run(id, meta.createdAt.toISOString(), meta.toolVersion, JSON.stringify(meta.inputs), graph.nodes.length, graph.edges.length);
+    for (const node of graph.nodes) insertNode.run(id, node.purl, node.ecosystem, node.name, node.version, node.root ? 1 : 0, JSON.stringify(node.signals));
+    for (const edge of graph.edges) insertEdge.run(id, edge.from, edge.to, edge.kind, edge.condition ?? '', edge.requirement);
+    for (const source of graph.sources) insertSource.run(id, source.name, source.reachable ? 1 : 0, source.error ?? null);
+    graph.problems.forEach((problem, position) => insertProblem.run(id, position, problem.purl, problem.message));
   };
 
   const load = (id: number): GraphSnapshot | null => {
@@ -175,12 +198,29 @@ function createGraphStore(database: StoreDatabase): GraphStore {
     return { ...toInfo(row), graph: { nodes, edges, sources, problems } };
   };
 
+  const defaultIdentity = (): string | null => selectDefaultIdentity.get()?.identity ?? null;
+
+  const resolve = (reference: string, identity: string | undefined) => {
+    // An id names any run with a graph; `latest` counts within one identity.
+    if (/^[0-9]+$/.test(reference.trim())) return resolveReference(selectGraphIds.all().map((row) => row.id), reference);
+    const scope = identity ?? defaultIdentity();
+    if (scope === null) return resolveReference([], reference);
+    const latest = selectLatestOf.get(scope);
+    return resolveReference(
+      selectIdentityGraphIds.all(scope).map((row) => row.id),
+      reference,
+      latest === undefined ? shortIdentity(scope) : describeIdentity(identityOf(latest)),
+    );
+  };
+
   return {
     path: database.path,
-    saveSnapshot: (graph, meta) => guard('saving a snapshot', () => save(graph, meta)),
+    ...createRunStore(database, saveGraph),
     listSnapshots: () => guard('listing snapshots', () => selectSnapshots.all().map(toInfo)),
     loadSnapshot: (id) => guard('reading a snapshot', () => load(id)),
-    resolveReference: (reference) => guard('finding a snapshot', () => resolveReference(selectSnapshots.all().map((row) => row.id), reference)),
+    defaultIdentity: () => guard('finding a snapshot', defaultIdentity),
+    identities: () => guard('listing identities', () => selectIdentities.all().map((row) => row.identity)),
+    resolveReference: (reference, identity) => guard('finding a snapshot', () => resolve(reference, identity)),
     close: () => database.close(),
   };
 }

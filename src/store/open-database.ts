@@ -53,8 +53,11 @@ export interface OpenDatabaseOptions {
 export interface DatabaseSchema {
   /** The database as errors name it: `advisory database`, `HTTP cache`. */
   name: string;
-  /** `migrations[n]` upgrades version n to n + 1 (SQL); the schema version is their number. */
-  migrations: readonly string[];
+  /**
+   * `migrations[n]` upgrades version n to n + 1: SQL, or a function for what
+   * SQL cannot compute (hashing stored rows); the schema version is their number.
+   */
+  migrations: readonly (string | ((db: Database.Database) => void))[];
   /** Connection settings beyond the shared ones, applied on writable opens (`foreign_keys = ON`). */
   pragmas?: readonly string[];
   /**
@@ -65,6 +68,12 @@ export interface DatabaseSchema {
   vacuumAfterMigratingFrom?: readonly number[];
   /** Said when the file is too new or not writable: what the user can do (`delete the file to start afresh`). */
   advice?: { newer?: string; notWritable?: string };
+  /**
+   * A read-only open of a file an older chainwatch wrote migrates it first
+   * when this user may write it, instead of refusing: the first command after
+   * an upgrade may well be one that only reads (`chainwatch diff`).
+   */
+  migrateOnReadonlyOpen?: boolean;
 }
 
 /** An open database, ready for the store that asked for it. */
@@ -145,7 +154,11 @@ function prepare(db: Database.Database, databasePath: string, schema: DatabaseSc
   for (const pragma of schema.pragmas ?? []) db.pragma(pragma);
   if (version === latest) return;
   db.transaction(() => {
-    for (let step = version; step < latest; step++) db.exec(schema.migrations[step]!);
+    for (let step = version; step < latest; step++) {
+      const migration = schema.migrations[step]!;
+      if (typeof migration === 'string') db.exec(migration);
+      else migration(db);
+    }
     db.pragma(`user_version = ${latest}`);
   })();
   if (databasePath !== ':memory:' && version > 0 && schema.vacuumAfterMigratingFrom?.includes(version)) {
@@ -164,7 +177,7 @@ function openFile(databasePath: string, schema: DatabaseSchema, options: OpenDat
   const exists = existsSync(databasePath);
   if (readonly && !exists) throw storeError(`cannot open ${what}: it does not exist`, databasePath);
   // A FIFO or device would block or never end; SQLite would open it all the same.
-  const header = exists ? readHeader(databasePath, what) : null;
+  let header = exists ? readHeader(databasePath, what) : null;
   if (!readonly) {
     if (exists && !isWritable(databasePath)) {
       const advice = schema.advice?.notWritable === undefined ? '' : ` (${schema.advice.notWritable})`;
@@ -179,6 +192,11 @@ function openFile(databasePath: string, schema: DatabaseSchema, options: OpenDat
       throw storeError(`cannot write ${what}: this user may not create files in ${directory} (SQLite keeps its -wal and -shm files there)`, databasePath);
     }
     return { db: openWith(databasePath, what, {}), mode: 'read-write' };
+  }
+  const version = storedVersion(header!);
+  if (schema.migrateOnReadonlyOpen && version > 0 && version < schema.migrations.length && isWritable(databasePath) && isWritable(directory)) {
+    openDatabase(databasePath, schema, { isWritable }).close();
+    header = readHeader(databasePath, what);
   }
   const mode = readonlyMode(databasePath, header!, directory, isWritable, what);
   if (mode === 'read-only') return { db: openWith(databasePath, what, { readonly: true, fileMustExist: true }), mode };
@@ -214,6 +232,16 @@ function readonlyMode(databasePath: string, header: Uint8Array, directory: strin
     );
   }
   return 'snapshot';
+}
+
+/**
+ * `PRAGMA user_version` as the file's header holds it (4 bytes big-endian at
+ * offset 60). A newer version committed only to the WAL is missed; the
+ * writable open that follows then finds nothing to migrate.
+ */
+function storedVersion(header: Uint8Array): number {
+  if (header.length < 64) return 0;
+  return ((header[60]! << 24) | (header[61]! << 16) | (header[62]! << 8) | header[63]!) >>> 0;
 }
 
 /** The first 100 bytes (the SQLite header), opened without blocking; anything but a regular file is an error. */

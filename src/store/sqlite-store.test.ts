@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ChainwatchError } from '../core/errors.js';
 import type { OsvRecord } from '../advisories/types.js';
 import { affectedKey, baseEcosystem } from './keys.js';
-import { DEFAULT_SOURCE, defaultDatabasePath, openSqliteStore, type SqliteAdvisoryStore } from './sqlite-store.js';
+import { COVERAGE_QUERIES, DEFAULT_SOURCE, defaultDatabasePath, openSqliteStore, type SqliteAdvisoryStore } from './sqlite-store.js';
 import { itWithSharedData, sharedDataPath } from '../../test/shared-data.js';
 
 const sharedOsv = sharedDataPath('osv');
@@ -166,6 +166,73 @@ describe('openSqliteStore', () => {
     expect(store.count()).toBe(1);
     expect(store.recordsFor('PyPI', 'new')).toEqual([]);
     expect(store.recordsFor('PyPI', 'keep').map((found) => found.modified)).toEqual(['2024-01-01T00:00:00Z']);
+  });
+
+  it('rolls a failed streamed import back completely, and keeps a finished one', async () => {
+    const store = memoryStore();
+    store.importRecords([record('KEEP-1', '2024-01-01T00:00:00Z', [['PyPI', 'keep']])]);
+    // More records than one savepoint batch, so the failure comes after batches were written.
+    async function* failing(): AsyncGenerator<OsvRecord> {
+      for (let index = 0; index < 1200; index++) yield record(`NEW-${index}`, '2024-01-01T00:00:00Z', [['PyPI', `new-${index}`]]);
+      yield record('KEEP-1', '2025-01-01T00:00:00Z', [['PyPI', 'moved']]);
+      await Promise.resolve();
+      throw new Error('source broke mid-way');
+    }
+    await expect(store.importRecordStream(failing())).rejects.toThrow('source broke mid-way');
+    expect(store.count()).toBe(1);
+    expect(store.recordsFor('PyPI', 'new-0')).toEqual([]);
+    expect(store.recordsFor('PyPI', 'keep').map((found) => found.modified)).toEqual(['2024-01-01T00:00:00Z']);
+
+    async function* fine(): AsyncGenerator<OsvRecord> {
+      for (let index = 0; index < 1200; index++) yield record(`NEW-${index}`, '2024-01-01T00:00:00Z', [['PyPI', `new-${index}`]]);
+      yield record('KEEP-1', '2024-01-01T00:00:00Z', [['PyPI', 'keep']]);
+    }
+    expect(await store.importRecordStream(fine(), { source: 'local:checkout' })).toEqual({ imported: 1200, skipped: 1 });
+    expect(store.count()).toBe(1201);
+    expect(store.sourceCounts()).toEqual({ [DEFAULT_SOURCE]: 1, 'local:checkout': 1201 });
+  });
+
+  it('refuses a streamed import into a read-only store', async () => {
+    const file = path.join(tempDir(), 'advisories.sqlite');
+    openSqliteStore(file).close();
+    const reader = openSqliteStore(file, { readonly: true });
+    openStores.push(reader);
+    async function* none(): AsyncGenerator<OsvRecord> {}
+    await expect(reader.importRecordStream(none())).rejects.toThrow(ChainwatchError);
+  });
+
+  it('counts advisories and the newest modification per ecosystem', () => {
+    const store = memoryStore();
+    store.importRecords([
+      // One record, two PyPI packages and one npm package: one advisory for each ecosystem.
+      record('GHSA-1', '2024-03-01T00:00:00Z', [['PyPI', 'a'], ['PyPI', 'b'], ['npm', 'a']]),
+      // The newest PyPI record is withdrawn: it is no advisory, but it is the newest news.
+      record('PYSEC-2', '2024-05-01T10:00:00.5+02:00', [['PyPI', 'c']], { withdrawn: '2024-05-01T00:00:00Z' }),
+      // A finer fraction, written with its own spelling: compared as instants, not as text.
+      record('PYSEC-3', '2024-05-01T08:00:00.499999Z', [['PyPI', 'd']]),
+      record('DSA-4', '2023-01-01T00:00:00Z', [['Debian:12', 'git'], ['Debian:11', 'git']]),
+      record('GO-5', '2022-01-01T00:00:00Z', [['Go', 'example.test/x']]),
+    ]);
+    expect(store.coverage(['PyPI', 'npm', 'Debian:12', 'conda'])).toEqual([
+      { ecosystem: 'PyPI', advisories: 2, newestModified: '2024-05-01T10:00:00.5+02:00' },
+      { ecosystem: 'npm', advisories: 1, newestModified: '2024-03-01T00:00:00Z' },
+      { ecosystem: 'Debian', advisories: 1, newestModified: '2023-01-01T00:00:00Z' },
+      { ecosystem: 'conda', advisories: 0, newestModified: null },
+    ]);
+    expect(store.coverage().map((entry) => entry.ecosystem)).toEqual(['Debian', 'Go', 'PyPI', 'npm']);
+    expect(memoryStore().coverage()).toEqual([]);
+  });
+
+  it('answers coverage from the primary key, never by reading every row', () => {
+    const file = path.join(tempDir(), 'plan.sqlite');
+    openSqliteStore(file).close();
+    const raw = new Database(file, { readonly: true });
+    const plan = (sql: string, ...parameters: string[]) => (raw.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...parameters) as { detail: string }[]).map((step) => step.detail);
+    const perEcosystem = plan(COVERAGE_QUERIES.ecosystem, 'PyPI');
+    const ecosystems = plan(COVERAGE_QUERIES.ecosystems);
+    raw.close();
+    expect(perEcosystem).toEqual(expect.arrayContaining([expect.stringMatching(/^SEARCH affected USING PRIMARY KEY \(ecosystem=\?\)/), expect.stringMatching(/^SEARCH records USING INDEX \S+ \(id=\?\)/)]));
+    for (const step of [...perEcosystem, ...ecosystems]) expect(step).not.toMatch(/^SCAN (records|affected)\b/);
   });
 
   it('rolls a failed transaction back, meta included', () => {

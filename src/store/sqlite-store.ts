@@ -1,10 +1,10 @@
 import path from 'node:path';
 import envPaths from 'env-paths';
 import { normalizeName, type Ecosystem } from '../core/package.js';
-import type { AdvisoryStoreOpener, AdvisoryUpdateStore, ImportStats } from '../advisories/store.js';
+import type { AdvisoryStoreOpener, AdvisoryUpdateStore, EcosystemCoverage, ImportStats } from '../advisories/store.js';
 import { timestampKey } from '../advisories/timestamps.js';
 import type { OsvRecord } from '../advisories/types.js';
-import { affectedKey } from './keys.js';
+import { affectedKey, baseEcosystem } from './keys.js';
 import { openDatabase, type DatabaseOpenMode, type DatabaseSchema, type OpenDatabaseOptions, type StoreDatabase } from './open-database.js';
 
 /**
@@ -71,9 +71,10 @@ export interface SqliteAdvisoryStore extends AdvisoryUpdateStore {
   readonly openMode: DatabaseOpenMode;
   /** Record count per source. */
   sourceCounts(): Record<string, number>;
-  /** Ids of the records whose id or aliases include `id`. */
-  idsFor(id: string): string[];
 }
+
+/** Records per import transaction's savepoint in importRecordStream: bounds memory, not atomicity. */
+const STREAM_BATCH = 500;
 
 /**
  * Where the database lives unless told otherwise: `$CHAINWATCH_DB`, else
@@ -94,6 +95,27 @@ export const sqliteAdvisoryStores: AdvisoryStoreOpener = {
   openReader: (databasePath) => openSqliteStore(databasePath, { readonly: true }),
   openTemporary: () => openSqliteStore(':memory:'),
 };
+
+/**
+ * What `coverage()` asks, index-friendly without a schema change (a migration
+ * would lock out read-only users of an older file until someone writes it).
+ * - `ecosystem`: reads only the ecosystem's slice of the `affected` primary key
+ *   (ecosystem, name, id), then each of its records by id; `modified` is the
+ *   bare column of the row max() picked (SQLite guarantees it). An IN list
+ *   rather than a DISTINCT join: measured 0.3 s against 0.55 s for 200,000
+ *   npm records on a loaded 2-CPU machine; PyPI's 30,000 take 0.04 s.
+ * - `ecosystems`: every distinct ecosystem by hopping along the primary key (a
+ *   loose index scan), one lookup per ecosystem instead of reading every row.
+ * @internal Exported for the test that checks their query plans.
+ */
+export const COVERAGE_QUERIES = {
+  ecosystem: `SELECT count(*) FILTER (WHERE withdrawn IS NULL) AS advisories, max(modified_key), modified AS newest
+    FROM records WHERE id IN (SELECT id FROM affected WHERE ecosystem = ?)`,
+  ecosystems: `WITH RECURSIVE hop(ecosystem) AS (
+      SELECT min(ecosystem) FROM affected
+      UNION ALL SELECT (SELECT min(ecosystem) FROM affected WHERE ecosystem > hop.ecosystem) FROM hop WHERE hop.ecosystem IS NOT NULL
+    ) SELECT ecosystem FROM hop WHERE ecosystem IS NOT NULL`,
+} as const;
 
 function parseStoredRecord(json: string): OsvRecord {
   return JSON.parse(json) as OsvRecord;
@@ -134,6 +156,8 @@ function createStore(database: StoreDatabase): SqliteAdvisoryStore {
   const selectIdsFor = db.prepare<[string, string], { id: string }>(
     'SELECT id FROM records WHERE id = ? UNION SELECT id FROM aliases WHERE alias = ? ORDER BY id',
   );
+  const selectCoverage = db.prepare<[string], { advisories: number; newest: string | null }>(COVERAGE_QUERIES.ecosystem);
+  const selectEcosystems = db.prepare<[], { ecosystem: string }>(COVERAGE_QUERIES.ecosystems);
 
   function writable<T>(statement: T | null): T {
     if (statement === null) throw database.error('advisory database was opened read-only');
@@ -188,6 +212,36 @@ function createStore(database: StoreDatabase): SqliteAdvisoryStore {
 
     importRecords(records, options = {}) {
       return guard('import', () => importAll(records, options.source ?? DEFAULT_SOURCE));
+    },
+
+    async importRecordStream(records, options = {}) {
+      if (readonly) throw database.error('advisory database was opened read-only');
+      if (db.inTransaction) throw new Error('importRecordStream: the store is already inside a transaction');
+      const source = options.source ?? DEFAULT_SOURCE;
+      const total: ImportStats = { imported: 0, skipped: 0 };
+      const flush = (batch: OsvRecord[]) => {
+        // Inside the open transaction, importAll's own transaction is a savepoint.
+        const stats = guard('import', () => importAll(batch, source));
+        total.imported += stats.imported;
+        total.skipped += stats.skipped;
+      };
+      guard('import', () => db.exec('BEGIN IMMEDIATE'));
+      try {
+        let batch: OsvRecord[] = [];
+        for await (const record of records) {
+          batch.push(record);
+          if (batch.length >= STREAM_BATCH) {
+            flush(batch);
+            batch = [];
+          }
+        }
+        flush(batch);
+        guard('import', () => db.exec('COMMIT'));
+      } catch (error) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        throw error;
+      }
+      return total;
     },
 
     recordsFor(ecosystem: Ecosystem, normalizedName: string) {
@@ -253,6 +307,15 @@ function createStore(database: StoreDatabase): SqliteAdvisoryStore {
 
     idsFor(id) {
       return selectIdsFor.all(id, id).map((row) => row.id);
+    },
+
+    coverage(ecosystems) {
+      const asked = ecosystems ?? selectEcosystems.all().map((row) => row.ecosystem);
+      return asked.map((ecosystem): EcosystemCoverage => {
+        const key = baseEcosystem(ecosystem);
+        const row = selectCoverage.get(key);
+        return { ecosystem: key, advisories: row?.advisories ?? 0, newestModified: row?.newest ?? null };
+      });
     },
 
     close() {

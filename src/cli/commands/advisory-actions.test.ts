@@ -12,6 +12,7 @@ import { advisoryFixtureOrgs, DESK_BOT, ghsaIdFor } from '../../../test/fake-git
 import { startFakeGithub, type FakeGithub } from '../../../test/fake-github/server.js';
 import { startSmtpReceiver, startWebhookReceiver, type SmtpReceiver, type WebhookReceiver } from '../../disclosure/notify/notify-receivers.fixture.js';
 import type { BuiltGraph } from '../../graph/build.js';
+import { newRun } from '../../graph/runs.fixture.js';
 import { openGraphStore } from '../../store/graph-store.js';
 import { useTemporaryDirectory } from './command-fakes.fixture.js';
 
@@ -340,7 +341,7 @@ describe('chainwatch advisories watch over a graph history and an imported advis
 
   function saveSnapshot(): void {
     const history = openGraphStore(join(dir.path, 'graph.sqlite'));
-    history.saveSnapshot(shippedGraph(), { createdAt: new Date('2026-08-24T00:00:00Z'), toolVersion: '0.0.0-test', inputs: { roots: ['pkg:pypi/jupyterlab'], environments: [], offline: true } });
+    history.saveRun(newRun(shippedGraph(), { at: '2026-08-24T00:00:00Z' }));
     history.close();
   }
 

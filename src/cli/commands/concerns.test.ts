@@ -1,4 +1,5 @@
 /** `chainwatch concerns` in-process: snapshots made with fake resolvers (no network). */
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../../test/cli-harness.js';
@@ -32,6 +33,38 @@ describe('chainwatch concerns', () => {
     const store = openGraphStore(join(dir.path, 'graph.sqlite'), { readonly: true });
     expect(store.listSnapshots()).toHaveLength(1);
     store.close();
+  });
+
+  it('ranks the latest run of the config, not an experiment made after it; --profile and --identity name others', async () => {
+    const history = join(dir.path, 'graph.sqlite');
+    const config = join(dir.path, 'council.yaml');
+    writeFileSync(config, 'orgs: [jupyter]\npackages:\n  pypi: [jupyterlab]\n');
+    // The council's run sees jupyter-server 2.14.1; the profile's run before it and the experiments after it 2.14.0.
+    await runGraph(captureIo(dir.path), [], graphOptions(dir.path, { config, profile: 'weekly' }), fakeDependencies('2.14.0'));
+    await runGraph(captureIo(dir.path), [], graphOptions(dir.path, { config }), fakeDependencies('2.14.1'));
+    await runGraph(captureIo(dir.path), ['pkg:pypi/jupyterlab'], graphOptions(dir.path), fakeDependencies('2.14.0'));
+    await runGraph(captureIo(dir.path), ['pkg:pypi/notebook'], graphOptions(dir.path), fakeDependencies('2.14.0'));
+    const rankedVersion = async (extra: Partial<Parameters<typeof runConcerns>[2]>) => {
+      const io = captureIo(dir.path);
+      expect(await runConcerns(io, [], { env: [], format: 'json', history, ...extra })).toBe(0);
+      return (JSON.parse(io.out()) as { rows: { name: string; version: string }[] }).rows.find((row) => row.name === 'jupyter-server')!.version;
+    };
+    expect(await rankedVersion({})).toBe('2.14.1');
+    expect(await rankedVersion({ profile: 'weekly' })).toBe('2.14.0');
+    const store = openGraphStore(history, { readonly: true });
+    const experiment = store.getRun(3)!.identity.key;
+    store.close();
+    expect(await rankedVersion({ identity: experiment.slice(0, 10) })).toBe('2.14.0');
+    const io = captureIo(dir.path);
+    expect(await runConcerns(io, [], { env: [], format: 'json', history, profile: 'monthly' })).toBe(2);
+    expect(io.err()).toMatch(/no graph snapshots of profile:monthly/);
+  });
+
+  it('--no-save ranks a fresh graph without saving it', async () => {
+    const io = captureIo(dir.path);
+    expect(await runConcerns(io, ['pkg:pypi/jupyterlab'], { env: [], format: 'json', history: join(dir.path, 'graph.sqlite'), save: false }, fakeDependencies('2.14.0'))).toBe(0);
+    expect((JSON.parse(io.out()) as { ranked: number }).ranked).toBe(2);
+    expect(existsSync(join(dir.path, 'graph.sqlite'))).toBe(false);
   });
 
   it('exits 2 with advice when there is no snapshot and nothing to build from', async () => {

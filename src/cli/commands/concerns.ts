@@ -3,7 +3,7 @@ import { InvalidArgumentError } from 'commander';
 import { loadGraphPipelines } from '../../graph/index.js';
 import { loadGraphRenderers } from '../../report/index.js';
 import { loadGraphStore } from '../../store/index.js';
-import { addGraphInputOptions, graphRunDependencies, readGraphInputs, reportGraphRun, type GraphDependencies, type GraphInputOptions } from '../graph-inputs.js';
+import { addGraphInputOptions, graphRunDependencies, readRunRequest, reportGraphRun, selectIdentity, type GraphDependencies, type GraphInputOptions } from '../graph-inputs.js';
 import { describeError, eventRenderer, warn, type CliIo } from '../io.js';
 import { redactSecrets } from '../redact.js';
 import { parseChoice } from '../options.js';
@@ -14,6 +14,7 @@ export interface ConcernsCommandOptions extends GraphInputOptions {
   top?: number;
   format: (typeof CONCERN_FORMAT_CHOICES)[number];
   snapshot?: string;
+  identity?: string;
 }
 
 function parseTop(value: string): number {
@@ -23,9 +24,10 @@ function parseTop(value: string): number {
 
 /**
  * `chainwatch concerns`: the packages of greatest concern. With PURLs,
- * --preset or --config it builds (and saves) a fresh graph first; otherwise it
- * ranks the latest snapshot (or --snapshot REF). No snapshot and nothing to
- * build from is bad input (exit 2).
+ * --preset or --config it builds (and saves, unless --no-save) a fresh graph
+ * first; otherwise it ranks the latest run of one identity (--profile,
+ * --identity, else the newest run that was not ad hoc), or --snapshot REF.
+ * No snapshot and nothing to build from is bad input (exit 2).
  */
 export async function runConcerns(io: CliIo, purls: string[], options: ConcernsCommandOptions, dependencies: GraphDependencies = {}): Promise<number> {
   const [{ runConcernsPipeline }, { renderConcerns }] = await Promise.all([loadGraphPipelines(), loadGraphRenderers()]);
@@ -34,15 +36,15 @@ export async function runConcerns(io: CliIo, purls: string[], options: ConcernsC
   let rendered: string;
   let exitCode = 0;
   if (wantsFreshGraph) {
-    const inputs = await readGraphInputs(purls, options);
-    if (!inputs.ok) {
-      warn(io, `chainwatch: ${describeError(inputs.error)}`);
+    const request = await readRunRequest(purls, options);
+    if (!request.ok) {
+      warn(io, `chainwatch: ${describeError(request.error)}`);
       return 2;
     }
     const renderer = eventRenderer(io, { verbose: options.verbose ?? false });
     let result;
     try {
-      result = await runConcernsPipeline({ fresh: { inputs: inputs.value, options, dependencies: await graphRunDependencies(io, options, renderer, dependencies) } }, top);
+      result = await runConcernsPipeline({ fresh: { ...request.value, dependencies: await graphRunDependencies(io, options, renderer, dependencies) } }, top);
     } finally {
       renderer.stop();
     }
@@ -62,7 +64,12 @@ export async function runConcerns(io: CliIo, purls: string[], options: ConcernsC
     try {
       const history = openGraphStore(path, { readonly: true });
       try {
-        result = await runConcernsPipeline({ snapshot: { history, reference: options.snapshot ?? 'latest' } }, top);
+        const identity = await selectIdentity({ ...(options.profile === undefined ? {} : { profile: options.profile }), ...(options.identity === undefined ? {} : { identity: options.identity }) }, () => history.identities());
+        if (!identity.ok) {
+          warn(io, `chainwatch: ${describeError(identity.error)}`);
+          return 2;
+        }
+        result = await runConcernsPipeline({ snapshot: { history, reference: options.snapshot ?? 'latest', ...(identity.value === undefined ? {} : { identity: identity.value }) } }, top);
       } finally {
         history.close();
       }
@@ -84,11 +91,12 @@ export function registerConcerns(program: Command, io: CliIo, setExit: (code: nu
   addGraphInputOptions(
     program
       .command('concerns')
-      .description('Rank the packages of greatest concern (reach × weakness, every factor shown) from the latest graph snapshot, or from a fresh graph of the given PURLs/preset/config')
+      .description('Rank the packages of greatest concern (reach × weakness, every factor shown) from the latest graph run (of --profile or --identity), or from a fresh graph of the given PURLs/preset/config')
       .argument('[purls...]', 'build a fresh graph from these packages first'),
   )
     .option('--top <n>', 'show the first N rows', parseTop)
     .option('--snapshot <ref>', 'rank this snapshot: an id, latest or latest~N (default latest)')
+    .option('--identity <key>', 'without inputs: rank the runs of this identity (a hash prefix or profile from `chainwatch runs list`; default: the newest run that was not ad hoc)')
     .option('-f, --format <format>', `output format: ${CONCERN_FORMAT_CHOICES.join('|')}`, parseChoice(CONCERN_FORMAT_CHOICES), 'table')
     .action(async (purls: string[], options: ConcernsCommandOptions) => setExit(await runConcerns(io, purls, options)));
 }

@@ -1,10 +1,11 @@
 import { existsSync, statSync } from 'node:fs';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { loadOsvImport, loadOsvUpdate, type AdvisorySourceStatus } from '../../advisories/index.js';
-import { compareText, ECOSYSTEMS, parseEcosystem, type Ecosystem } from '../../core/index.js';
+import { compareText, ECOSYSTEMS, parseEcosystem, systemClock, type Clock, type Ecosystem } from '../../core/index.js';
 import { loadAdvisoryStore } from '../../store/index.js';
-import { downloadDatabase } from '../advisory-database.js';
+import { downloadDatabase, warnStaleAdvisories } from '../advisory-database.js';
 import { describeError, eventRenderer, warn, type CliIo } from '../io.js';
+import { DEFAULT_MAX_AGE, parseMaxAge, type MaxAge } from '../options.js';
 
 interface DatabaseOptions {
   db?: string;
@@ -43,7 +44,19 @@ export async function runDatabaseUpdate(io: CliIo, options: UpdateCommandOptions
   return statuses.every((status) => status.reachable) ? 0 : 2;
 }
 
-/** `db import PATH...`: directories of OSV files or export zips, each in one transaction. */
+/** `a, b, c and 4 more`: the first few of a list, for one summary line. */
+function firstFew(items: readonly string[], shown = 3): string {
+  const head = items.slice(0, shown).join(', ');
+  return items.length > shown ? `${head} and ${items.length - shown} more` : head;
+}
+
+/**
+ * `db import PATH...`: directories of OSV files (a pypa/advisory-database or
+ * github/advisory-database checkout is read from its record folders) or
+ * export zips, each in one transaction. Files that are no OSV record are
+ * counted in one line; exit 0 when every record imported, 2 when a path or a
+ * record could not be read.
+ */
 export async function runDatabaseImport(io: CliIo, paths: string[], options: DatabaseOptions): Promise<number> {
   const [{ defaultDatabasePath, openSqliteStore }, { importAdvisories }] = await Promise.all([loadAdvisoryStore(), loadOsvImport()]);
   const databasePath = options.db ?? defaultDatabasePath(io.env);
@@ -55,6 +68,7 @@ export async function runDatabaseImport(io: CliIo, paths: string[], options: Dat
     warn(io, `chainwatch: ${describeError(error)}`);
     return 2;
   }
+  const renderer = eventRenderer(io);
   try {
     for (const path of paths) {
       if (!existsSync(path)) {
@@ -63,9 +77,19 @@ export async function runDatabaseImport(io: CliIo, paths: string[], options: Dat
         continue;
       }
       const kind = statSync(path).isDirectory() ? 'directory' : 'zip';
-      const result = await importAdvisories(store, { kind, path });
+      let result;
+      try {
+        result = await importAdvisories(store, { kind, path }, { events: renderer });
+      } finally {
+        renderer.stop();
+      }
       for (const error of result.errors) warn(io, describeError(error));
       if (result.errors.length > 0) exitCode = 2;
+      if (result.layout) io.stdout.write(`${path}: a ${result.layout.name} checkout: records read from ${result.layout.recordFolders.map((folder) => `${folder}/`).join(', ')}\n`);
+      if (result.notRecords.length > 0) {
+        const count = result.notRecords.length;
+        io.stdout.write(`${path}: skipped ${count} file${count === 1 ? '' : 's'} that ${count === 1 ? 'is' : 'are'} no OSV record: ${firstFew(result.notRecords)}\n`);
+      }
       io.stdout.write(`${path}: ${result.imported} records imported, ${result.skipped} unchanged, ${result.errors.length} errors\n`);
     }
     io.stdout.write(`${databasePath}: ${store.count()} records\n`);
@@ -75,7 +99,17 @@ export async function runDatabaseImport(io: CliIo, paths: string[], options: Dat
   return exitCode;
 }
 
-export async function runDatabaseStatus(io: CliIo, options: DatabaseOptions): Promise<number> {
+interface StatusOptions extends DatabaseOptions {
+  maxAge: MaxAge;
+}
+
+/**
+ * `db status`: where the database is, records per source, and per ecosystem
+ * how many advisories it holds and how fresh they are. chainwatch's own
+ * ecosystems are always listed: one without advisories is named, since a
+ * scan of its packages checks nothing.
+ */
+export async function runDatabaseStatus(io: CliIo, options: StatusOptions, clock: Clock = systemClock): Promise<number> {
   const { defaultDatabasePath, openSqliteStore } = await loadAdvisoryStore();
   const databasePath = options.db ?? defaultDatabasePath(io.env);
   if (!existsSync(databasePath)) {
@@ -83,14 +117,28 @@ export async function runDatabaseStatus(io: CliIo, options: DatabaseOptions): Pr
     return 0;
   }
   const store = openSqliteStore(databasePath, { readonly: true });
+  let coverage;
   try {
     io.stdout.write(`${databasePath}: ${store.count()} records\n`);
     for (const [source, count] of Object.entries(store.sourceCounts()).sort(([a], [b]) => compareText(a, b))) {
       io.stdout.write(`  ${source}: ${count}\n`);
     }
+    const held = store.coverage();
+    const missing = ECOSYSTEMS.filter((ecosystem) => !held.some((entry) => entry.ecosystem === ecosystem));
+    coverage = [...held, ...store.coverage(missing)].sort((a, b) => compareText(a.ecosystem, b.ecosystem));
   } finally {
     store.close();
   }
+  io.stdout.write('Advisories per ecosystem:\n');
+  const width = Math.max(...coverage.map((entry) => entry.ecosystem.length));
+  for (const entry of coverage) {
+    const text =
+      entry.advisories > 0
+        ? `${entry.advisories} ${entry.advisories === 1 ? 'advisory' : 'advisories'}, newest modified ${entry.newestModified ?? 'unknown'}`
+        : `none: scans of ${entry.ecosystem} packages are not checked`;
+    io.stdout.write(`  ${entry.ecosystem.padEnd(width)}  ${text}\n`);
+  }
+  warnStaleAdvisories(io, coverage, options.maxAge, clock.now());
   return 0;
 }
 
@@ -106,13 +154,14 @@ export function registerDatabase(program: Command, io: CliIo, setExit: (code: nu
     .action(async (options: UpdateCommandOptions) => setExit(await runDatabaseUpdate(io, options)));
   database
     .command('import')
-    .description('Import OSV records from directories of .json/.yaml files or OSV export zips')
+    .description('Import OSV records from directories of .json/.yaml files (a pypa/advisory-database or github/advisory-database checkout is read from its record folders) or OSV export zips')
     .argument('<paths...>')
     .option('--db <path>', 'the advisory database (default: $CHAINWATCH_DB or the user cache dir)')
     .action(async (paths: string[], options: DatabaseOptions) => setExit(await runDatabaseImport(io, paths, options)));
   database
     .command('status')
-    .description('Show where the database is and how many records each source delivered')
+    .description('Show where the database is, how many records each source delivered, and per ecosystem how many advisories it holds and how fresh they are')
     .option('--db <path>', 'the advisory database')
-    .action(async (options: DatabaseOptions) => setExit(await runDatabaseStatus(io, options)));
+    .addOption(new Option('--max-age <age>', 'warn when the newest advisory of an ecosystem is older than this: 7d, 36h, 2w').argParser(parseMaxAge).default(DEFAULT_MAX_AGE, DEFAULT_MAX_AGE.text))
+    .action(async (options: StatusOptions) => setExit(await runDatabaseStatus(io, options)));
 }

@@ -1,8 +1,8 @@
 /** `chainwatch fix` in-process: diffs for the shared checkouts, --apply and --issue on an in-memory GitHub, the read side on the fake server. */
 import { execFileSync } from 'node:child_process';
-import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../../test/cli-harness.js';
 import { FIXTURE_NOW, fixtureOrgs, SHARED_PROJECTS, syntheticRepo } from '../../../test/fake-github/fixtures.js';
 import { sha1, staticOrg } from '../../../test/fake-github/model.js';
@@ -77,17 +77,21 @@ describeWithSharedData('chainwatch fix (diffs)', () => {
     ]);
   });
 
-  it('pinned-actions without a token: no patch, every tag named as unresolved', async () => {
+  it('pinned-actions without a token, nothing pinned in the checkouts: no patch, every tag named, exit 2', async () => {
     const captured = io();
-    expect(await runFix(captured, 'pinned-actions', options({ local: [NBCONVERT] }), { clock })).toBe(0);
+    expect(await runFix(captured, 'pinned-actions', options({ local: [NBCONVERT] }), { clock })).toBe(2);
     expect(captured.out()).toBe('');
     const lines = captured.err().split('\n').filter(Boolean);
-    // 34 references to 14 distinct actions (grep of nbconvert's workflows): one line per action, then the verdict.
-    expect(lines).toHaveLength(15);
+    // 34 references to 14 distinct actions (grep of nbconvert's workflows): one line per action, the verdict, then what needs a token.
+    expect(lines).toHaveLength(16);
     expect(lines[0]).toBe(
-      'chainwatch: jupyter/nbconvert: unresolved: actions/checkout@v6: no GH_TOKEN or GITHUB_TOKEN in the environment: tags cannot be resolved to commit SHAs; left as they are (.github/workflows/docs.yml:20, .github/workflows/tests.yml:34, .github/workflows/tests.yml:75 and 7 more)',
+      'chainwatch: jupyter/nbconvert: unresolved: actions/checkout@v6: no checkout read pins it (`@<sha> # v6`); no GH_TOKEN or GITHUB_TOKEN in the environment: tags cannot be resolved to commit SHAs; left as they are (.github/workflows/docs.yml:20, .github/workflows/tests.yml:34, .github/workflows/tests.yml:75 and 7 more)',
     );
     expect(lines[14]).toBe('chainwatch: jupyter/nbconvert: nothing to change for pinned-actions');
+    // Six repositories' tags (the 14 actions are paths inside them), each named once.
+    expect(lines[15]).toBe(
+      'chainwatch: 6 tags no checkout pins need a GitHub token (GH_TOKEN or GITHUB_TOKEN) to resolve: actions/checkout@v6, jupyterlab/maintainer-tools@v1, actions/upload-artifact@v7, jupyter-server/jupyter_releaser@v2, actions/create-github-app-token@v3, jupyter-server/jupyter-releaser@v2',
+    );
   });
 
   it('pinned-actions with a resolver: the resolved ones are pinned and the patch applies', async () => {
@@ -210,5 +214,60 @@ describeWithSharedData('chainwatch fix --repo (fake GitHub server)', () => {
     const caches = readdirSync(dir.path).filter((name) => /^(http|github-cache)\.sqlite/.test(name));
     expect(caches).toEqual(expect.arrayContaining(['http.sqlite', 'github-cache.sqlite']));
     for (const name of caches) expect(readFileSync(join(dir.path, name)).includes(TOKEN)).toBe(false);
+  });
+});
+
+describe('chainwatch fix pinned-actions without a token (generated checkouts)', () => {
+  const CHECKOUT_V4 = '11bd71901bbe5b1630ceea73d27597364c9af683';
+  const SETUP_NODE_V4 = '39370e3970a6d050c480ffad4ff0ed4d3fdee5af';
+
+  function checkout(org: string, name: string, workflow: string): string {
+    const root = join(dir.path, 'checkouts', org, name);
+    mkdirSync(join(root, '.github', 'workflows'), { recursive: true });
+    writeFileSync(join(root, '.github', 'workflows', 'ci.yml'), workflow);
+    return root;
+  }
+
+  it('pins what another checkout already pins, notes it for review, names the rest as needing a token and exits 2', async () => {
+    checkout(
+      'acme',
+      'pinned',
+      [
+        'on: push',
+        'jobs:',
+        '  build:',
+        '    runs-on: ubuntu-latest',
+        '    steps:',
+        `      - uses: actions/checkout@${CHECKOUT_V4} # v4`,
+        `      - uses: "actions/setup-node@${SETUP_NODE_V4}" # tag=v4`,
+        `      - uses: actions/cache@${'d'.repeat(40)}`,
+        '',
+      ].join('\n'),
+    );
+    checkout(
+      'acme',
+      'widget',
+      ['on: push', 'jobs:', '  build:', '    runs-on: ubuntu-latest', '    steps:', '      - uses: actions/checkout@v4', '      - uses: actions/setup-node@v4', '      - uses: actions/cache@v4', '      - uses: actions/setup-python@v5', ''].join('\n'),
+    );
+    const captured = io();
+    expect(await runFix(captured, 'pinned-actions', options({ local: [join(dir.path, 'checkouts', 'acme', 'widget'), join(dir.path, 'checkouts', 'acme', 'pinned')] }), { clock })).toBe(2);
+    const after = captured.out().split('\n').filter((line) => line.startsWith('+ '));
+    expect(after).toEqual([`+      - uses: actions/checkout@${CHECKOUT_V4} # v4`, `+      - uses: actions/setup-node@${SETUP_NODE_V4} # v4`]);
+    const err = captured.err();
+    expect(err).toContain(`chainwatch: acme/widget: review: actions/checkout@v4: pinned to ${CHECKOUT_V4} as acme/pinned .github/workflows/ci.yml:6 pins it, not checked with GitHub (the tag may have moved since)\n`);
+    // A pin with no tag comment says nothing about v4.
+    expect(err).toContain('chainwatch: acme/widget: unresolved: actions/cache@v4: no checkout read pins it (`@<sha> # v4`); no GH_TOKEN or GITHUB_TOKEN');
+    expect(err).toMatch(/chainwatch: 2 tags no checkout pins need a GitHub token \(GH_TOKEN or GITHUB_TOKEN\) to resolve: actions\/cache@v4, actions\/setup-python@v5\n$/);
+  });
+
+  it('checkouts that pin one tag to different commits: neither is chosen', async () => {
+    const pinnedTo = (sha: string) => ['on: push', 'jobs:', '  a:', '    runs-on: ubuntu-latest', '    steps:', `      - uses: actions/checkout@${sha} # v4`, ''].join('\n');
+    checkout('acme', 'one', pinnedTo(CHECKOUT_V4));
+    checkout('acme', 'two', pinnedTo('e'.repeat(40)));
+    checkout('acme', 'three', ['on: push', 'jobs:', '  a:', '    runs-on: ubuntu-latest', '    steps:', '      - uses: actions/checkout@v4', ''].join('\n'));
+    const captured = io();
+    expect(await runFix(captured, 'pinned-actions', options({ local: [join(dir.path, 'checkouts')] }), { clock })).toBe(2);
+    expect(captured.out()).toBe('');
+    expect(captured.err()).toContain(`acme/three: unresolved: actions/checkout@v4: the checkouts pin v4 to 2 different commits, ${CHECKOUT_V4.slice(0, 12)} (acme/one .github/workflows/ci.yml:6), eeeeeeeeeeee (acme/two .github/workflows/ci.yml:6); which is the tag's now needs GitHub`);
   });
 });

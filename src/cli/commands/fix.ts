@@ -61,7 +61,9 @@ function parseRepositoryCheck(value: string): CheckId {
  * Exit codes: 0 done (notes may say what was left); 1 a repository could not
  * be handled (GitHub refused a write, a file changed since it was read);
  * 2 bad input (no automatic fix for the check and no --issue, nothing to work
- * on, --apply/--issue without a token) or nothing could be collected.
+ * on, --apply/--issue without a token), nothing could be collected, or the
+ * patch is partial because GitHub could not be asked (tags no checkout pins:
+ * named on stderr).
  */
 export async function runFix(io: CliIo, check: CheckId, options: FixCommandOptions, dependencies: FixDependencies = {}): Promise<number> {
   if (!isFixableCheck(check) && !options.issue) {
@@ -116,10 +118,21 @@ export async function runFix(io: CliIo, check: CheckId, options: FixCommandOptio
       return 2;
     }
     let exitCode = 0;
+    // owner/repo@ref left as they are because GitHub could not be asked, in the order met.
+    const needGithub = new Set<string>();
     for await (const fix of outcome.fixes) {
       const result = renderRepositoryFix(io, fix, { check, writing, several: outcome.repos.length > 1 });
       if (result === 'stop') return 2;
       if (result === 'failed') exitCode = 1;
+      for (const note of fix.notes) if (note.needsGithub !== undefined) needGithub.add(note.needsGithub);
+    }
+    if (needGithub.size > 0) {
+      // The patch is partial: what is missing could be done with the API; say what, and exit 2.
+      const actions = [...needGithub];
+      const shown = actions.length > 8 ? `${actions.slice(0, 8).join(', ')} and ${actions.length - 8} more` : actions.join(', ');
+      const why = token === undefined ? `need a GitHub token (GH_TOKEN or GITHUB_TOKEN) to resolve` : 'need the GitHub API, which could not be reached, to resolve';
+      warn(io, `chainwatch: ${actions.length} ${actions.length === 1 ? 'tag' : 'tags'} no checkout pins ${why}: ${shown}`);
+      return exitCode === 0 ? 2 : exitCode;
     }
     return exitCode;
   } finally {
@@ -196,11 +209,13 @@ export function registerFix(program: Command, io: CliIo, setExit: (code: number)
       [
         '',
         'Without --apply or --issue the patch is printed as a unified diff: `git apply` it in the repository root.',
-        'Tags are resolved to commit SHAs through the GitHub API (GH_TOKEN or GITHUB_TOKEN); without one they are listed and left as they are.',
+        'Tags are resolved to commit SHAs through the GitHub API (GH_TOKEN or GITHUB_TOKEN). Without one (or when it cannot be reached), a tag',
+        'another checkout read already pins (`uses: owner/repo@<sha> # v4`) is pinned to that commit, noted for review; the others are listed,',
+        'left as they are, and the command exits 2 naming them.',
         '',
         'Exit codes: 0 done (stderr notes say what was left); 1 a repository could not be handled (GitHub refused a write,',
-        'a file changed since it was read); 2 bad input (no automatic fix and no --issue, nothing to fix, --apply/--issue without a token)',
-        'or nothing could be collected.',
+        'a file changed since it was read); 2 bad input (no automatic fix and no --issue, nothing to fix, --apply/--issue without a token),',
+        'nothing could be collected, or a patch is partial for want of the GitHub API (tags no checkout pins, named).',
       ].join('\n'),
     )
     .action(async (check: CheckId, options: FixCommandOptions) => setExit(await runFix(io, check, options)));

@@ -32,6 +32,48 @@ describe('chainwatch graph', () => {
     store.close();
   });
 
+  it('--no-save builds and prints the graph and leaves the history as it was', async () => {
+    const io = captureIo(dir.path);
+    expect(await runGraph(io, ['pkg:pypi/jupyterlab'], graphOptions(dir.path, { save: false }), fakeDependencies('2.14.0'))).toBe(0);
+    expect((JSON.parse(io.out()) as { nodes: unknown[] }).nodes).toHaveLength(2);
+    expect(existsSync(join(dir.path, 'graph.sqlite'))).toBe(false);
+    // Through the command line too, next to a saved run.
+    const env = { CHAINWATCH_GRAPH_DB: join(dir.path, 'graph.sqlite') };
+    expect(await runGraph(captureIo(dir.path), ['pkg:pypi/jupyterlab'], graphOptions(dir.path), fakeDependencies('2.14.0'))).toBe(0);
+    const listed = await runCli(['runs', 'list', '--format', 'json'], { cwd: dir.path, env });
+    expect((JSON.parse(listed.stdout) as { runs: unknown[] }).runs).toHaveLength(1);
+  });
+
+  it('--profile saves the run under the profile, whatever the config holds; a bad name is bad input', async () => {
+    const config = join(dir.path, 'chainwatch.yaml');
+    writeFileSync(config, 'orgs: [jupyter]\npackages:\n  pypi: [jupyterlab]\n');
+    expect(await runGraph(captureIo(dir.path), [], graphOptions(dir.path, { config, profile: 'Weekly' }), fakeDependencies('2.14.0'))).toBe(0);
+    writeFileSync(config, 'orgs: [jupyter]\npackages:\n  pypi: [jupyterlab, notebook]\n');
+    expect(await runGraph(captureIo(dir.path), [], graphOptions(dir.path, { config, profile: 'weekly' }), fakeDependencies('2.14.2'))).toBe(0);
+    const store = openGraphStore(join(dir.path, 'graph.sqlite'), { readonly: true });
+    const runs = store.listRuns();
+    expect(runs.map((run) => [run.identity.key, run.identity.profile, run.identity.inputs.orgs])).toEqual([
+      ['profile:weekly', 'weekly', ['jupyter']],
+      ['profile:weekly', 'weekly', ['jupyter']],
+    ]);
+    // The inputs changed under the profile: the hash says so.
+    expect(runs[0]!.identity.hash).not.toBe(runs[1]!.identity.hash);
+    store.close();
+    const bad = captureIo(dir.path);
+    expect(await runGraph(bad, [], graphOptions(dir.path, { config, profile: '../x' }), fakeDependencies('2.14.0'))).toBe(2);
+    expect(bad.err()).toMatch(/not a profile name: "..\/x"/);
+  });
+
+  it('keeps the last ten runs of an identity after saving, and says which it removed', async () => {
+    for (let run = 0; run < 10; run++) expect(await runGraph(captureIo(dir.path), ['pkg:pypi/jupyterlab'], graphOptions(dir.path), fakeDependencies('2.14.0'))).toBe(0);
+    const io = captureIo(dir.path);
+    expect(await runGraph(io, ['pkg:pypi/jupyterlab'], graphOptions(dir.path), fakeDependencies('2.14.0'))).toBe(0);
+    expect(io.err()).toMatch(/chainwatch: removed run 1 of pkg:pypi\/jupyterlab \([0-9a-f]{12}\) from the history \(kept: the last 10, as for every experiment; chainwatch runs prune --help\)/);
+    const store = openGraphStore(join(dir.path, 'graph.sqlite'), { readonly: true });
+    expect(store.listRuns().map((run) => run.id)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    store.close();
+  });
+
   it('exits 2 when nothing at all could be resolved', async () => {
     const io = captureIo(dir.path);
     const code = await runGraph(io, ['pkg:conda/jupyterlab', 'pkg:conda/notebook'], graphOptions(dir.path), fakeDependencies('2.14.0'));
@@ -97,6 +139,11 @@ describe('chainwatch graph', () => {
     expect(run.stderr).toContain('no package could be resolved');
     // The empty run is still history: a later diff shows everything as added.
     expect(existsSync(join(dir.path, 'graph.sqlite'))).toBe(true);
+    // Unless it was an experiment: commander's --no-save reaches the pipeline.
+    const history = join(dir.path, 'experiments.sqlite');
+    const experiment = await runCli(['graph', '--offline', '--no-save', 'pkg:pypi/jupyterlab'], { cwd: dir.path, env: { ...env, CHAINWATCH_GRAPH_DB: history } });
+    expect(experiment.stderr).toContain('no package could be resolved');
+    expect(existsSync(history)).toBe(false);
   });
 });
 

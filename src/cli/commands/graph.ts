@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { parseChoice } from '../options.js';
 import { loadGraphPipelines } from '../../graph/index.js';
 import { loadGraphRenderers, type GraphFormat } from '../../report/index.js';
-import { addGraphInputOptions, graphRunDependencies, readGraphInputs, reportGraphRun, type GraphDependencies, type GraphInputOptions } from '../graph-inputs.js';
+import { addGraphInputOptions, graphRunDependencies, readRunRequest, reportGraphRun, type GraphDependencies, type GraphInputOptions } from '../graph-inputs.js';
 import { describeError, eventRenderer, warn, type CliIo } from '../io.js';
 import { redactSecrets } from '../redact.js';
 import { TOOL_VERSION } from '../version.js';
@@ -16,22 +16,22 @@ export interface GraphCommandOptions extends GraphInputOptions {
 }
 
 /**
- * `chainwatch graph`. Exit codes: 0 a graph was built and saved, even a
- * partial one (an unreachable source such as conda-forge, or a root that did
- * not resolve, is listed on stderr and in `sources`); 2 bad input, nothing
- * could be resolved at all, or the snapshot could not be saved.
+ * `chainwatch graph`. Exit codes: 0 a graph was built and saved (unless
+ * --no-save), even a partial one (an unreachable source such as conda-forge,
+ * or a root that did not resolve, is listed on stderr and in `sources`); 2
+ * bad input, nothing could be resolved at all, or the run could not be saved.
  */
 export async function runGraph(io: CliIo, purls: string[], options: GraphCommandOptions, dependencies: GraphDependencies = {}): Promise<number> {
-  const inputs = await readGraphInputs(purls, options);
-  if (!inputs.ok) {
-    warn(io, `chainwatch: ${describeError(inputs.error)}`);
+  const request = await readRunRequest(purls, options);
+  if (!request.ok) {
+    warn(io, `chainwatch: ${describeError(request.error)}`);
     return 2;
   }
   const [{ runGraphPipeline }, { renderGraph }] = await Promise.all([loadGraphPipelines(), loadGraphRenderers()]);
   const renderer = eventRenderer(io, { verbose: options.verbose ?? false });
   let run;
   try {
-    run = await runGraphPipeline(inputs.value, options, await graphRunDependencies(io, options, renderer, dependencies));
+    run = await runGraphPipeline(request.value.inputs, request.value.options, await graphRunDependencies(io, options, renderer, dependencies));
   } finally {
     renderer.stop();
   }
@@ -45,7 +45,7 @@ export function registerGraph(program: Command, io: CliIo, setExit: (code: numbe
   addGraphInputOptions(
     program
       .command('graph')
-      .description('Resolve what users install from PyPI, npm and conda-forge, with signals per package; saved as a snapshot')
+      .description('Resolve what users install from PyPI, npm and conda-forge, with signals per package; saved as a run in the history (--no-save for experiments)')
       .argument('[purls...]', 'packages to start from: pkg:pypi/jupyterlab, pkg:npm/%40jupyterlab/services@4.4.0, pkg:conda/jupyterlab?channel=conda-forge'),
   )
     .option('-f, --format <format>', `output format: ${GRAPH_FORMAT_CHOICES.join('|')}`, parseChoice(GRAPH_FORMAT_CHOICES), 'table')

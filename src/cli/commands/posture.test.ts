@@ -1,15 +1,20 @@
 /** `chainwatch posture` in-process: the shared checkouts (local), the fake GitHub server (API), waivers, importance. */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../../test/cli-harness.js';
+import { refusingOrigin, unresolvingFetch } from '../../../test/local-server.js';
 import { FIXTURE_NOW, fixtureOrgs, SHARED_PROJECTS } from '../../../test/fake-github/fixtures.js';
 import { startFakeGithub, type FakeGithub } from '../../../test/fake-github/server.js';
 import { fixedClock } from '../../core/clock.js';
+import { toPurl } from '../../core/package.js';
+import type { EcosystemResolution, EcosystemResolver, ResolvedPackage } from '../../graph/resolver.js';
+import { openGraphStore } from '../../store/graph-store.js';
 import { createGithubCollector, type GithubCollectorOptions } from '../../posture/collect/github.js';
 import { NO_TOKEN } from '../posture-wiring.js';
 import { TOOL_VERSION } from '../version.js';
 import { captureIo, useTemporaryDirectory } from './command-fakes.fixture.js';
+import { runGraph, type GraphDependencies } from './graph.js';
 import { parseWaitDuration, runPosture, type PostureCommandOptions } from './posture.js';
 import { describeWithSharedData } from '../../../test/shared-data.js';
 
@@ -339,5 +344,105 @@ describe('chainwatch posture --best-practices', () => {
       await runPosture(io({ GH_TOKEN: TOKEN }), options({ org: ['jupyter'], bestPractices }), { clock, githubCollector });
     }
     expect(seen.map((settings) => settings.bestPractices !== undefined)).toEqual([false, true]);
+  });
+});
+
+describe('chainwatch posture --history (a snapshot saved by the graph pipeline)', () => {
+  function pypiPackage(name: string, root: boolean, repositoryUrls: string[]): ResolvedPackage {
+    return { ecosystem: 'PyPI', name, version: '1.0', purl: toPurl('PyPI', name, '1.0'), root, facts: { repositoryUrls } };
+  }
+
+  /**
+   * Three roots all depend on `core` (acme/gamma), two on `mid` (acme/beta); the root `app` names
+   * acme/delta; nothing names acme/alpha. The graph pipeline stores each repository as
+   * `github.com/owner/repo`, whatever URL the registry gave.
+   */
+  function graphDependencies(): GraphDependencies {
+    const app = pypiPackage('app', true, ['https://example.test/docs', 'https://github.com/acme/delta']);
+    const tool = pypiPackage('tool', true, []);
+    const cli = pypiPackage('cli', true, []);
+    const core = pypiPackage('core', false, ['git+https://github.com/Acme/Gamma.git']);
+    const mid = pypiPackage('mid', false, ['https://github.com/acme/beta/tree/main/src']);
+    const edge = (from: ResolvedPackage, to: ResolvedPackage) => ({ from: from.purl, to: to.purl, requirement: '>=1', kind: 'runtime' as const });
+    const resolver: EcosystemResolver = {
+      ecosystem: 'PyPI',
+      sourceNames: ['pypi'],
+      async resolve(): Promise<EcosystemResolution> {
+        return {
+          packages: [app, tool, cli, core, mid],
+          edges: [edge(app, core), edge(tool, core), edge(cli, core), edge(app, mid), edge(tool, mid)],
+          sources: [{ name: 'pypi', reachable: true }],
+          problems: [],
+        };
+      },
+    };
+    return { clock, resolvers: async () => ({ resolvers: { PyPI: resolver }, close: async () => undefined }) };
+  }
+
+  it('ranks the --local checkouts by the reach of their packages in the latest snapshot', async () => {
+    const history = join(dir.path, 'graph.sqlite');
+    const graphIo = captureIo(dir.path);
+    const graphCode = await runGraph(graphIo, ['pkg:pypi/app', 'pkg:pypi/tool', 'pkg:pypi/cli'], { env: [], format: 'json', history, db: join(dir.path, 'none.sqlite') }, graphDependencies());
+    expect(graphIo.err()).not.toMatch(/not saved/);
+    expect(graphCode).toBe(0);
+    // What the snapshot holds is the identity, not the registry's URL: the form importance must read.
+    const store = openGraphStore(history, { readonly: true });
+    const latest = store.resolveReference('latest');
+    const stored = latest.ok ? store.loadSnapshot(latest.value)!.graph.nodes.find((entry) => entry.name === 'core')!.signals.repository : undefined;
+    store.close();
+    expect(stored).toEqual({ known: true, value: { url: 'github.com/acme/gamma', confidence: 'claimed' } });
+
+    const checkouts = join(dir.path, 'checkouts');
+    for (const repo of ['alpha', 'beta', 'delta', 'gamma']) {
+      mkdirSync(join(checkouts, 'acme', repo, '.github'), { recursive: true });
+      writeFileSync(join(checkouts, 'acme', repo, '.github', 'dependabot.yml'), 'version: 2\nupdates: []\n');
+    }
+    const captured = io();
+    await runPosture(captured, options({ local: [checkouts], history, format: 'markdown' }), { clock });
+    expect(captured.err()).toBe('');
+    const markdown = captured.out();
+    const summaryRows = markdown.split('\n').filter((line) => /^\| `[^`]+\/[^`]+` \|/.test(line)).map((line) => /^\| `([^`]+)`/.exec(line)![1]);
+    // By reach (three roots, two, one), then the one no package names; by name it would be alpha, beta, delta, gamma.
+    expect(summaryRows).toEqual(['acme/gamma', 'acme/beta', 'acme/delta', 'acme/alpha']);
+    expect(markdown).toContain('Repositories are listed most important first (importance from the reach of their packages in the latest graph snapshot)');
+
+    // A snapshot about other packages is said, not silently ignored.
+    const other = io();
+    await runPosture(other, options({ local: [join(checkouts, 'acme', 'alpha')], history, format: 'markdown' }), { clock });
+    expect(other.err()).toBe(`chainwatch: --history ${history}: no package in its latest snapshot names a repository checked here\n`);
+  });
+});
+
+describe('chainwatch posture --org when GitHub cannot be reached (a token, no network)', () => {
+  it('connection refused: each step on its own line, the failure named as such, exit 2', async () => {
+    const origin = await refusingOrigin();
+    const host = new URL(origin).host;
+    const captured = io({ GH_TOKEN: TOKEN, GITHUB_API_URL: origin, CHAINWATCH_GITHUB_CACHE: join(dir.path, 'github.sqlite') });
+    const code = await runPosture(captured, options({ org: ['acme', 'beta'] }), { clock, githubCollector: (settings) => createGithubCollector({ ...settings, retryBaseMs: 60_000 }) });
+    const lines = captured.err().split('\n');
+    // The clock is fixed: every step takes 0ms here.
+    const failure = new RegExp(`^chainwatch: github acme: failed after 0ms: [^:]+: cannot reach ${host.replace(/\./g, '\\.')}: connection refused \\(ECONNREFUSED\\)$`);
+    expect(lines[0]).toBe('chainwatch: github acme: collecting the organisation through the API');
+    expect(lines[1]).toMatch(failure);
+    expect(lines[2]).toBe('chainwatch: github beta: collecting the organisation through the API');
+    expect(lines[3]).toMatch(/^chainwatch: github beta: failed after 0ms: [^:]+: cannot reach \S+: connection refused \(ECONNREFUSED\)$/);
+    expect(lines[4]).toMatch(/^chainwatch: github acme unreachable: [^:]+: cannot reach \S+: connection refused \(ECONNREFUSED\)$/);
+    expect(captured.err()).not.toMatch(/HTTP 500/);
+    expect(captured.err()).not.toContain(TOKEN);
+    expect(code).toBe(2);
+  });
+
+  it('a name that does not resolve: "DNS lookup failed (ENOTFOUND)" naming the host of GITHUB_API_URL', async () => {
+    const unresolving = unresolvingFetch();
+    try {
+      const captured = io({ GH_TOKEN: TOKEN, GITHUB_API_URL: 'https://nonexistent.invalid/api/v3', CHAINWATCH_GITHUB_CACHE: join(dir.path, 'github.sqlite') });
+      const githubCollector = (settings: GithubCollectorOptions) => createGithubCollector({ ...settings, fetch: unresolving.fetch, retryBaseMs: 60_000 });
+      expect(await runPosture(captured, options({ org: ['jupyter'] }), { clock, githubCollector })).toBe(2);
+      expect(captured.err()).toMatch(/^chainwatch: github jupyter: failed after 0ms: [^:]+: cannot reach nonexistent\.invalid: DNS lookup failed \(ENOTFOUND\)$/m);
+      expect(captured.err()).toMatch(/^chainwatch: github jupyter unreachable: [^:]+: cannot reach nonexistent\.invalid: DNS lookup failed \(ENOTFOUND\)$/m);
+      expect(unresolving.lookups()).toBeGreaterThan(0);
+    } finally {
+      await unresolving.close();
+    }
   });
 });

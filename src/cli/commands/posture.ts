@@ -16,6 +16,7 @@ import {
   type PostureWiring,
 } from '../posture-wiring.js';
 import { redactSecrets } from '../redact.js';
+import { registryReleasesConnector } from '../registry-releases-wiring.js';
 import { TOOL_VERSION } from '../version.js';
 
 export const POSTURE_FORMAT_CHOICES = ['table', 'json', 'sarif', 'markdown'] as const satisfies readonly PostureFormat[];
@@ -39,6 +40,8 @@ export interface PostureCommandOptions {
   bestPractices?: boolean;
   /** Seconds all GitHub rate-limit waits may take together (default 900). */
   maxRateLimitWait?: number;
+  /** Ask PyPI and npm when each repository's packages were last released (`maintained` counts a release as activity). */
+  registryReleases?: boolean;
 }
 
 /**
@@ -65,6 +68,12 @@ function latestGraph(io: CliIo, history: string | undefined): () => Promise<Grap
       return { kind: 'unusable', error };
     }
   };
+}
+
+/** ` (action jupyterlab/maintainer-tools/*)` for a waiver that names findings; '' for one of a whole check. */
+function waiverScopeText(waiver: { file?: string; action?: string; package?: string }): string {
+  const parts = (['file', 'action', 'package'] as const).filter((key) => waiver[key] !== undefined).map((key) => `${key} ${waiver[key]}`);
+  return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
 }
 
 /** `90`, `90s`, `15m`, `1.5h` → seconds. */
@@ -99,6 +108,7 @@ export function postureExitCode(report: PostureReport, failOn: PostureFailOn): n
 export async function runPosture(io: CliIo, options: PostureCommandOptions, dependencies: PostureWiring = {}): Promise<number> {
   let orgs = [...new Set(options.org)];
   let packages: { ecosystem: string; name: string }[] = [];
+  let registries: { npm?: string; pypi?: string } = {};
   if (options.config !== undefined) {
     const { loadConfigFile } = await loadConfigReaders();
     const config = loadConfigFile(options.config);
@@ -108,6 +118,7 @@ export async function runPosture(io: CliIo, options: PostureCommandOptions, depe
     }
     if (orgs.length === 0) orgs = config.value.orgs;
     packages = config.value.roots.map((root) => ({ ecosystem: root.ecosystem, name: root.name }));
+    registries = config.value.registries;
   }
   if (orgs.length === 0 && options.local.length === 0) {
     warn(io, 'chainwatch: nothing to check: give --org ORG (with GH_TOKEN), --local DIR, or --config FILE with orgs');
@@ -135,12 +146,15 @@ export async function runPosture(io: CliIo, options: PostureCommandOptions, depe
       }),
       describeError: sourceErrorDescriber(io),
       latestGraph: latestGraph(io, options.history),
+      ...(options.registryReleases ? { registryReleases: dependencies.registryReleases ?? registryReleasesConnector(io, registries) } : {}),
     },
   ).finally(() => renderer.stop());
 
   for (const note of outcome.notes) {
-    if (note.kind === 'unused-waiver') warn(io, `chainwatch: ${note.waiver.location.path}:${note.waiver.location.line}: the waiver for ${note.waiver.repo} ${note.waiver.check} matches no result`);
-    else warn(io, `chainwatch: graph history not used for importance: ${describeError(note.error)}`);
+    if (note.kind === 'unused-waiver') warn(io, `chainwatch: ${note.waiver.location.path}:${note.waiver.location.line}: the waiver for ${note.waiver.repo} ${note.waiver.check}${waiverScopeText(note.waiver)} matches no result`);
+    else if (note.kind === 'graph-history-not-used') warn(io, `chainwatch: graph history not used for importance: ${describeError(note.error)}`);
+    // Said when --history was asked for; the usual history may well be about other packages.
+    else if (options.history !== undefined) warn(io, `chainwatch: --history ${options.history}: no package in its latest snapshot names a repository checked here`);
   }
   switch (outcome.kind) {
     case 'bad-input':
@@ -172,7 +186,7 @@ export function registerPosture(program: Command, io: CliIo, setExit: (code: num
     .option('--local <dir>', 'a checkout, or a folder of checkouts (repeatable)', collect(String), [])
     .option('--config <file>', 'chainwatch.yaml: its orgs (when no --org) and its packages (for ordering by importance)')
     .option('--check <id>', 'only this check (repeatable)', collect(parseCheckId), [])
-    .option('--waivers <file>', 'waivers (YAML: repo, check, reason, approved-by, expires)')
+    .option('--waivers <file>', 'waivers (YAML: repo, check, reason, approved-by, expires; optionally file, action or package to waive only those findings)')
     .option('--importance <file>', 'a YAML list of owner/name, most important first (the Markdown report is ordered by it)')
     .option('--history <file>', 'graph history whose latest snapshot ranks repositories by the reach of their packages')
     .option('--best-practices', 'with --org: look up each repository on the OpenSSF Best Practices site (one request a second; otherwise the badge check is n/a)')
@@ -181,6 +195,7 @@ export function registerPosture(program: Command, io: CliIo, setExit: (code: num
       'with --org: how long all GitHub rate-limit waits may take together (90s, 15m, 1h; default 15m); a longer wait fails that organisation instead',
       parseWaitDuration,
     )
+    .option('--registry-releases', "ask PyPI and npm (where pip and npm are configured to look) when each repository's packages were last released: maintained counts a release as activity")
     .option('--fail-on <level>', `exit 1 when a check is at this level: ${POSTURE_FAIL_ON.join('|')}`, parseChoice(POSTURE_FAIL_ON), 'fail')
     .option('-f, --format <format>', `output format: ${POSTURE_FORMAT_CHOICES.join('|')}`, parseChoice(POSTURE_FORMAT_CHOICES), 'table')
     .addHelpText(
@@ -191,6 +206,11 @@ export function registerPosture(program: Command, io: CliIo, setExit: (code: num
         'without one the API is listed as unreachable and its checks are n/a. --local reads checkouts; API-only checks are n/a there.',
         'An organisation whose requests get no answer (30 s an attempt, 4 attempts), that takes over an hour, or whose rate limit',
         'resets later than --max-rate-limit-wait allows, is listed as an unreachable source saying which; rate-limit waits are said on stderr.',
+        'With --registry-releases, the packages each repository publishes (its pyproject.toml/setup.cfg/package.json names, and the',
+        "config's packages named like it) are looked up on PyPI and npm: a release there counts as activity for maintained, and a",
+        'registry that cannot be reached makes an otherwise abandoned-looking repository n/a, never abandoned.',
+        'A GitHub that cannot be reached at all (DNS lookup failed, connection refused) is said as such at the first failure and not asked again.',
+        'Each organisation is a step said on stderr as it starts and ends, with the time it took.',
         '',
         'Exit codes: 0 report written, no check at --fail-on; 1 a check that is not waived fails (with --fail-on partial: or is partial);',
         '2 bad input (unknown check, unreadable folder, config or waivers) or nothing could be collected.',

@@ -1,13 +1,14 @@
 import { writeFile, rename } from 'node:fs/promises';
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { SeverityLevel } from '../../advisories/index.js';
-import { parseEcosystem, type Ecosystem } from '../../core/index.js';
+import { parseEcosystem, systemClock, type Clock, type Ecosystem } from '../../core/index.js';
 import { DEFAULT_SKIPPED_DIRECTORIES } from '../../inventory/index.js';
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../../report/index.js';
-import { loadScanPipeline, type ScanReport } from '../../scan/index.js';
+import { loadScanPipeline, UNKNOWN_SEVERITY_POLICIES, type ScanReport, type UnknownSeverityPolicy } from '../../scan/index.js';
 import { loadAdvisoryStore } from '../../store/index.js';
+import { warnStaleAdvisories } from '../advisory-database.js';
 import { eventRenderer, warn, type CliIo } from '../io.js';
-import { collect, parseChoice } from '../options.js';
+import { collect, DEFAULT_MAX_AGE, parseChoice, parseMaxAge, type MaxAge } from '../options.js';
 import { redactSecrets } from '../redact.js';
 import { TOOL_VERSION } from '../version.js';
 
@@ -19,6 +20,8 @@ export interface ScanCommandOptions {
   localDb: boolean;
   ecosystem: Ecosystem[];
   failOn?: SeverityLevel;
+  unknownSeverity: UnknownSeverityPolicy;
+  maxAge: MaxAge;
   format: ReportFormat;
   output?: string;
   includeDir: string[];
@@ -33,17 +36,51 @@ function parseEcosystemOption(value: string): Ecosystem {
   return ecosystem;
 }
 
-/** Exit codes: 0 clean, 1 a finding reaches --fail-on, 2 usage error or unreadable input (including no advisory source at all). */
-export async function exitCodeFor(report: ScanReport, failOn: SeverityLevel | undefined): Promise<number> {
-  const { reachesThreshold } = await loadScanPipeline();
-  // Every named source must have answered: a scan that silently skipped one would read as clean.
-  const everySourceAnswered = report.sources.length > 0 && report.sources.every((source) => source.reachable);
-  if (report.errors.length > 0 || !everySourceAnswered) return 2;
-  if (failOn && reachesThreshold(report.findings, failOn)) return 1;
-  return 0;
+type ScanFinding = ScanReport['findings'][number];
+
+/** Where a finding's severity came from, for the gate's lines. */
+function severityOrigin(finding: ScanFinding, unknownSeverity: UnknownSeverityPolicy): string {
+  const { severity } = finding;
+  const what = severity.source === 'database' ? "the database's own word" : `${severity.source}${severity.score === undefined ? '' : ` ${severity.score.toFixed(1)}`}`;
+  if (severity.borrowedFrom) return `${what} from ${severity.borrowedFrom}, an alias: the matched records give none`;
+  if (severity.level === 'unknown') return `no record gives a severity, not even an alias; --unknown-severity ${unknownSeverity}`;
+  return `${what} from the matched records`;
 }
 
-export async function runScan(io: CliIo, targets: string[], options: ScanCommandOptions): Promise<number> {
+function describeGateFinding(finding: ScanFinding, unknownSeverity: UnknownSeverityPolicy): string {
+  const { package: pkg } = finding;
+  return `  ${finding.id}  ${pkg.ecosystem} ${pkg.name} ${pkg.version}  ${finding.severity.level} (${severityOrigin(finding, unknownSeverity)})`;
+}
+
+/**
+ * Exit codes: 0 clean, 1 a finding reaches --fail-on, 2 usage error or
+ * unreadable input, no advisory source at all, or an ecosystem with packages
+ * the sources hold no advisory for (not checked is not clean). The gate's
+ * failing findings go to stderr, each with where its severity came from.
+ */
+export async function exitCodeFor(io: CliIo, report: ScanReport, options: Pick<ScanCommandOptions, 'failOn' | 'unknownSeverity'>): Promise<number> {
+  const { gateFindings } = await loadScanPipeline();
+  let gateFailed = false;
+  if (options.failOn) {
+    const { failing, ignoredUnknown } = gateFindings(report.findings, options.failOn, options.unknownSeverity);
+    if (failing.length > 0) {
+      gateFailed = true;
+      warn(io, `chainwatch: --fail-on ${options.failOn}: ${failing.length === 1 ? '1 finding fails' : `${failing.length} findings fail`} the gate:`);
+      for (const finding of failing) warn(io, describeGateFinding(finding, options.unknownSeverity));
+    }
+    if (ignoredUnknown.length > 0) {
+      warn(io, `chainwatch: --unknown-severity ignore: ${ignoredUnknown.length} finding${ignoredUnknown.length === 1 ? '' : 's'} of unknown severity let through:`);
+      for (const finding of ignoredUnknown) warn(io, describeGateFinding(finding, options.unknownSeverity));
+    }
+  }
+  // Every named source must have answered: a scan that silently skipped one would read as clean.
+  const everySourceAnswered = report.sources.length > 0 && report.sources.every((source) => source.reachable);
+  const everyEcosystemChecked = report.coverage.every((entry) => entry.checked || entry.packages === 0);
+  if (report.errors.length > 0 || !everySourceAnswered || !everyEcosystemChecked) return 2;
+  return gateFailed ? 1 : 0;
+}
+
+export async function runScan(io: CliIo, targets: string[], options: ScanCommandOptions, clock: Clock = systemClock): Promise<number> {
   // Loaded here, not at start-up: `chainwatch --help` and other commands should not pay for the scan's modules.
   const [{ scan }, { defaultDatabasePath, sqliteAdvisoryStores }] = await Promise.all([loadScanPipeline(), loadAdvisoryStore()]);
   const { downloadDatabase } = await import('../advisory-database.js');
@@ -88,8 +125,12 @@ export async function runScan(io: CliIo, targets: string[], options: ScanCommand
       warn(io, `chainwatch: advisory source not available: ${source.name}: ${source.error ?? 'unreachable'}`);
     }
     for (const error of report.errors) warn(io, `${error.path}${error.line ? `:${error.line}` : ''}: ${redactSecrets(error.message, io.env)}`);
+    for (const entry of report.coverage.filter((coverage) => !coverage.checked && coverage.packages > 0)) {
+      warn(io, `chainwatch: not checked: ${entry.packages} ${entry.ecosystem} package${entry.packages === 1 ? '' : 's'}: the advisory sources hold no ${entry.ecosystem} advisories (--ecosystem leaves ${entry.ecosystem} out)`);
+    }
   }
-  return await exitCodeFor(report, options.failOn);
+  warnStaleAdvisories(io, report.coverage.filter((entry) => entry.packages > 0), options.maxAge, clock.now());
+  return await exitCodeFor(io, report, options);
 }
 
 export function registerScan(program: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -102,8 +143,15 @@ export function registerScan(program: Command, io: CliIo, setExit: (code: number
     .option('--no-local-db', 'do not use the local advisory database (only --advisories)')
     .option('--offline', 'never download advisories; use only what is stored or given')
     .option('--osv-url <url>', 'base URL of the OSV exports when the database must be created (default: $CHAINWATCH_OSV_URL or OSV)')
-    .option('-e, --ecosystem <name>', 'only these ecosystems: PyPI, npm, Debian, conda (repeatable)', collect(parseEcosystemOption), [])
-    .option('--fail-on <level>', 'exit 1 when a finding reaches low|medium|high|critical', parseChoice(FAIL_ON_LEVELS))
+    .option('-e, --ecosystem <name>', 'only these ecosystems: PyPI, npm, Debian, conda (repeatable); an ecosystem left out is neither scanned nor required to have advisories', collect(parseEcosystemOption), [])
+    .option('--fail-on <level>', 'exit 1 when a finding reaches low|medium|high|critical (the failing findings are listed on stderr)', parseChoice(FAIL_ON_LEVELS))
+    .option(
+      '--unknown-severity <policy>',
+      'with --fail-on, a finding whose severity no record gives, not even another record of the same vulnerability (an alias): fail (it could be critical) or ignore (listed on stderr)',
+      parseChoice(UNKNOWN_SEVERITY_POLICIES),
+      'fail',
+    )
+    .addOption(new Option('--max-age <age>', 'warn when the newest advisory of a scanned ecosystem is older than this: 7d, 36h, 2w').argParser(parseMaxAge).default(DEFAULT_MAX_AGE, DEFAULT_MAX_AGE.text))
     .option('-f, --format <format>', `output format: ${REPORT_FORMATS.join('|')}`, parseChoice(REPORT_FORMATS), 'table')
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('--include-dir <name>', `descend into a directory skipped by default (${DEFAULT_SKIPPED_DIRECTORIES.join(', ')}) (repeatable)`, collect(String), [])

@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { loadCondaConfig, resolveCondaChannel } from './config.js';
+import { CONDA_DEFAULT_CHANNEL_ALIAS, loadCondaConfig, resolveCondaChannel } from './config.js';
 import { fakeSources, HOME } from '../config-sources.fixture.js';
 
 describe('conda channels', () => {
-  it('with nothing configured, conda-forge cannot be located', () => {
+  it("with nothing configured, a channel name goes to conda's own default channel alias, as conda sends it", () => {
     const config = loadCondaConfig(fakeSources({}));
     expect(config).toMatchObject({ channels: [], channelAlias: null, files: [], problems: [] });
-    expect(resolveCondaChannel('conda-forge', config)).toBeNull();
+    expect(CONDA_DEFAULT_CHANNEL_ALIAS).toBe('https://conda.anaconda.org/');
+    expect(resolveCondaChannel('conda-forge', config)).toBe(`${CONDA_DEFAULT_CHANNEL_ALIAS}conda-forge/`);
+    expect(resolveCondaChannel('bioconda/label/dev', config)).toBe(`${CONDA_DEFAULT_CHANNEL_ALIAS}bioconda/label/dev/`);
+    expect(resolveCondaChannel('defaults', config)).toBeNull();
   });
 
   const cases: Array<{ name: string; files?: Record<string, string>; env?: NodeJS.ProcessEnv; overrides?: { conda?: string }; channel: string; expected: string | null }> = [
@@ -43,6 +46,13 @@ describe('conda channels', () => {
     { name: 'defaults is not resolved', files: { [`${HOME}/.condarc`]: 'channel_alias: https://conda.test/' }, channel: 'defaults', expected: null },
     { name: 'chainwatch config names conda-forge itself', overrides: { conda: 'https://conda.test/cf-mirror/conda-forge' }, channel: 'conda-forge', expected: 'https://conda.test/cf-mirror/conda-forge/' },
     { name: 'and serves other names beside it', overrides: { conda: 'https://conda.test/cf-mirror/conda-forge/' }, channel: 'bioconda', expected: 'https://conda.test/cf-mirror/bioconda/' },
+    {
+      name: "a configured channel_alias beats the chainwatch mirror's parent, which beats conda's default",
+      files: { [`${HOME}/.condarc`]: 'channel_alias: https://alias.test/\n' },
+      overrides: { conda: 'https://conda.test/cf-mirror/conda-forge/' },
+      channel: 'bioconda',
+      expected: 'https://alias.test/bioconda/',
+    },
   ];
 
   it.each(cases)('$name', ({ files = {}, env, overrides, channel, expected }) => {

@@ -6,9 +6,17 @@ import { configProblem, isHttpUrl, withTrailingSlash, type ConfigSources, type R
 
 /**
  * Where conda channels are, read the way conda reads it: `.condarc` files in
- * conda's search order, `CONDA_CHANNELS` / `CONDA_CHANNEL_ALIAS`. No command
- * is run: conda's built-in channel alias is not known here (see readme).
+ * conda's search order, `CONDA_CHANNELS` / `CONDA_CHANNEL_ALIAS`, and conda's
+ * own default channel alias when none of them sets one. No command is run.
  */
+
+/**
+ * conda's built-in `channel_alias` (conda/base/constants.py, `DEFAULT_CHANNEL_ALIAS`):
+ * where conda looks for a channel given by name when no configuration says
+ * otherwise, so `conda-forge` is `<alias>conda-forge/` on a machine without a
+ * .condarc, as conda itself would ask.
+ */
+export const CONDA_DEFAULT_CHANNEL_ALIAS = 'https://conda.anaconda.org/';
 
 export interface CondaConfig {
   /** Merged `channels`, highest-priority source first, duplicates removed (conda's sequence merge). */
@@ -125,10 +133,11 @@ export function loadCondaConfig(sources: ConfigSources, overrides: RegistryOverr
 /**
  * The base URL of a channel (with a trailing slash; `<base><subdir>/repodata.json`),
  * or null when it cannot be located. A URL is its own base; a name is looked
- * up in chainwatch's override (the channel it names, its parent as alias for
- * others), then `custom_channels`, then `channel_alias`. conda's built-in
- * alias is deliberately not known here: with nothing configured, the caller
- * reports the channel as unreachable. `defaults` is not resolved.
+ * up in chainwatch's override (the channel it names), then `custom_channels`,
+ * then the configured `channel_alias`, then the override's parent (a mirror
+ * configured for chainwatch serves the other channels too), and last conda's
+ * own default alias, as conda does with nothing configured. `defaults` (a
+ * meta-channel of several URLs in conda) is not resolved.
  */
 export function resolveCondaChannel(name: string, config: CondaConfig): string | null {
   const channel = name.trim().replace(/\/+$/, '');
@@ -144,5 +153,5 @@ export function resolveCondaChannel(name: string, config: CondaConfig): string |
   if (custom) return `${withTrailingSlash(custom)}${channel}/`;
   if (config.channelAlias) return `${withTrailingSlash(config.channelAlias)}${channel}/`;
   if (config.override) return `${new URL('..', config.override).toString()}${channel}/`;
-  return null;
+  return `${CONDA_DEFAULT_CHANNEL_ALIAS}${channel}/`;
 }

@@ -297,6 +297,37 @@ describe('createCondaChannel: failures', () => {
     expect(http.requests).toHaveLength(1);
   });
 
+  it('fails only once every subdir has settled: nothing is still asking when the caller closes the client', async () => {
+    let answerLinux: (response: HttpResponse) => void = () => {};
+    const inFlight = new Set<string>();
+    const http: HttpClient = {
+      ...fakeHttp({}),
+      async get(request) {
+        if (request.url.includes('/noarch/')) throw new HostError(request.source, 'connection refused');
+        inFlight.add(request.url);
+        const response = await new Promise<HttpResponse>((resolve) => (answerLinux = resolve));
+        inFlight.delete(request.url);
+        return response;
+      },
+    };
+    const channel = createCondaChannel({ http, channelUrl: CHANNEL, subdirs: ['noarch', 'linux-64'] });
+    let settled = false;
+    const records = channel.records('jupyterlab').finally(() => (settled = true));
+    records.catch(() => {});
+    // noarch has failed; linux-64 is still being asked.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(inFlight.size).toBe(1);
+    expect(settled).toBe(false);
+    answerLinux({ status: 404, headers: {}, body: Buffer.alloc(0), url: [...inFlight][0]!, fromCache: false });
+    // linux-64 goes on to the next form (404): answer each until it has none left.
+    for (let round = 0; round < 5 && !settled; round++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (inFlight.size > 0) answerLinux({ status: 404, headers: {}, body: Buffer.alloc(0), url: [...inFlight][0]!, fromCache: false });
+    }
+    await expect(records).rejects.toThrow(/connection refused/);
+    expect(inFlight.size).toBe(0);
+  });
+
   const bad: { name: string; routes: Record<string, Route>; message: RegExp; status?: number }[] = [
     {
       name: 'a .zst body that is not zstd',

@@ -365,7 +365,7 @@ export function createCondaChannel(options: CondaChannelOptions): CondaChannel {
   }
 
   async function status(): Promise<SubdirStatus[]> {
-    const loaded = await Promise.all(subdirs.map((subdir) => subdirIndex(subdir)));
+    const loaded = await allSettled(subdirs.map((subdir) => subdirIndex(subdir)));
     return loaded.map((index, i) => ({
       subdir: subdirs[i]!,
       format: index.kind === 'missing' ? 'missing' : index.kind === 'sharded' ? 'sharded' : index.format,
@@ -382,12 +382,24 @@ export function createCondaChannel(options: CondaChannelOptions): CondaChannel {
       if (all.every((subdir) => subdir.format === 'missing')) {
         throw hostError(channelUrl, `no repodata for ${subdirs.join(', ')}: not a conda channel`, undefined, 404);
       }
-      const lists = await Promise.all(subdirs.map((subdir) => recordsIn(subdir, name.toLowerCase())));
+      const lists = await allSettled(subdirs.map((subdir) => recordsIn(subdir, name.toLowerCase())));
       return lists.flat();
     },
     status,
     problems: () => problems,
   };
+}
+
+/**
+ * Promise.all that waits for every subdir before failing with the first error: a subdir still
+ * being retried when another failed would otherwise outlive the channel's caller, who then
+ * closes the HTTP client under it (a stray "The client is destroyed" warning).
+ */
+async function allSettled<T>(work: readonly Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(work);
+  const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<T>).value);
 }
 
 function fromFields(fields: RepodataRecordFields, fileName: string, subdir: string, url: string): CondaPackageRecord {

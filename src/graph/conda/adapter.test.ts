@@ -1,12 +1,19 @@
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { MockAgent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toPurl } from '../../core/package.js';
+import { CONDA_DEFAULT_CHANNEL_ALIAS } from '../../ecosystems/conda/config.js';
 import { createCondaChannel } from '../../ecosystems/conda/registry.js';
+import { fakeSources, NPM_DEFAULT, PIP_DEFAULT } from '../../ecosystems/config-sources.fixture.js';
+import { defaultEnvironment } from '../../ecosystems/pypi/environment.js';
+import { loadRegistryConfig } from '../../ecosystems/registry-config.js';
 import { createHttpClient } from '../../http/client.js';
 import { buildGraph } from '../build.js';
 import { clock, context, root, serveCondaFixtureChannel } from '../resolver-testing.fixture.js';
-import { createCondaResolver } from './adapter.js';
+import { condaGraphModule, createCondaResolver } from './adapter.js';
 
 describe('createCondaResolver on the fixture channel (conda-forge records served from 127.0.0.1)', () => {
   let channel: { origin: string; close(): Promise<void> };
@@ -76,6 +83,37 @@ describe('createCondaResolver on the fixture channel (conda-forge records served
       expect(resolution.problems).toHaveLength(1);
     } finally {
       await http.close();
+    }
+  });
+});
+
+describe('condaGraphModule with no .condarc at all', () => {
+  it("asks conda-forge at conda's own default channel alias, as conda does (served here by a MockAgent: no network)", async () => {
+    const channelFiles = fileURLToPath(new URL('../../ecosystems/conda/fixtures/repodata/channel/', import.meta.url));
+    const agent = new MockAgent();
+    agent.disableNetConnect();
+    const asked: string[] = [];
+    agent
+      .get(new URL(CONDA_DEFAULT_CHANNEL_ALIAS).origin)
+      .intercept({ path: () => true, method: 'GET' })
+      .reply((request) => {
+        asked.push(request.path);
+        const match = /^\/conda-forge\/((?:noarch|linux-64)\/repodata\.json)$/.exec(request.path);
+        return match ? { statusCode: 200, data: readFileSync(`${channelFiles}${match[1]}`), responseOptions: { headers: { 'content-type': 'application/json' } } } : { statusCode: 404, data: '' };
+      })
+      .persist();
+    const http = createHttpClient({ dispatcher: agent, retry: { retries: 0 }, sleep: async () => {} });
+    try {
+      const registries = await loadRegistryConfig(fakeSources({}, { commands: { ...NPM_DEFAULT, ...PIP_DEFAULT } }));
+      expect(registries.conda.files).toEqual([]);
+      const resolver = condaGraphModule.registryResolver({ http, registries, environment: defaultEnvironment });
+      const resolution = await resolver.resolve([root('pkg:conda/jupyterlab')], context);
+      expect(resolution.sources).toEqual([{ name: 'conda-forge', reachable: true }]);
+      expect(resolution.packages.find((item) => item.name === 'jupyterlab')?.root).toBe(true);
+      expect(asked).toContain('/conda-forge/noarch/repodata.json');
+    } finally {
+      await http.close();
+      await agent.close();
     }
   });
 });

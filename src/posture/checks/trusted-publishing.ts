@@ -9,7 +9,7 @@ export const trustedPublishing = repoCheck({
   column: 'trusted-pub',
   risk: 'high',
   why: 'A registry token stored as a secret can be stolen and used from anywhere; trusted publishing issues a short-lived token bound to this workflow.',
-  fix: 'Configure a trusted publisher on PyPI/npm, give the publishing job `id-token: write`, drop password/token inputs and delete the secret.',
+  fix: 'Configure a trusted publisher on PyPI/npm, give the publishing job `id-token: write` if it lacks it, drop password/token inputs and delete the secret.',
   docsAnchor: `check-${id}`,
   probes: ['publishesToPypi', 'publishesToNpm', 'usesTrustedPublishing', 'usesLongLivedRegistryToken'],
   needs: ['files'],

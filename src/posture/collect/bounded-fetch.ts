@@ -1,3 +1,5 @@
+import { formatDuration } from '../../core/events.js';
+
 /**
  * The fetch the GitHub clients give Octokit: every attempt has a time limit
  * that covers the whole exchange (connecting, the headers and the last byte
@@ -15,7 +17,11 @@
  *     retries it like a 5xx, within its limits;
  *   - `GithubRequestStopped` (the caller's signal ended the request, or the
  *     answer is too large): named `AbortError`, which Octokit passes through
- *     unwrapped and its retry plugin never retries.
+ *     unwrapped and its retry plugin never retries;
+ *   - `GithubHostUnreachable`, a `GithubRequestStopped` too: no HTTP exchange
+ *     happened at all (the name did not resolve, the connection was refused,
+ *     no route). Octokit would call it "HTTP 500" and retry it for 14 s; it is
+ *     said as what it is, and the transport asks that host nothing more.
  */
 
 export class GithubAnswerTimeout extends Error {
@@ -38,6 +44,65 @@ export class GithubRequestStopped extends Error {
     this.name = 'AbortError';
     this.retryable = retryable;
   }
+}
+
+/**
+ * The host could not be reached: a DNS or connection failure, before any HTTP
+ * exchange (`cannot reach api.github.com: DNS lookup failed (ENOTFOUND)`).
+ */
+export class GithubHostUnreachable extends GithubRequestStopped {
+  /** `host[:port]` of the URL asked for: the configured server, as GITHUB_API_URL names it. */
+  readonly host: string;
+  /** The system's code: `ENOTFOUND`, `ECONNREFUSED`... */
+  readonly code: string;
+
+  constructor(host: string, code: string, reason: string) {
+    super(`cannot reach ${host}: ${reason} (${code})`, true);
+    this.host = host;
+    this.code = code;
+  }
+}
+
+/**
+ * Failures that happen before any HTTP exchange, each as a person would say it.
+ * Not here: ECONNRESET and the like, a connection that was made and then
+ * broke (worth another attempt, and the retry plugin gives it one).
+ */
+const UNREACHABLE_REASONS: Record<string, string> = {
+  ENOTFOUND: 'DNS lookup failed',
+  EAI_AGAIN: 'DNS lookup failed',
+  EAI_FAIL: 'DNS lookup failed',
+  EAI_NODATA: 'DNS lookup failed',
+  EAI_NONAME: 'DNS lookup failed',
+  ECONNREFUSED: 'connection refused',
+  EHOSTUNREACH: 'no route to the host',
+  EHOSTDOWN: 'no route to the host',
+  ENETUNREACH: 'the network is unreachable',
+  ENETDOWN: 'the network is unreachable',
+  UND_ERR_CONNECT_TIMEOUT: 'the connection timed out',
+  CERT_HAS_EXPIRED: 'its TLS certificate is not accepted',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'its TLS certificate is not accepted',
+  SELF_SIGNED_CERT_IN_CHAIN: 'its TLS certificate is not accepted',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its TLS certificate is not accepted',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'its TLS certificate is not accepted',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'its TLS certificate is not accepted',
+};
+
+/** fetch's `TypeError: fetch failed` whose cause says the host was never reached, as a GithubHostUnreachable; else null. */
+export function unreachableHost(error: unknown, url: string): GithubHostUnreachable | null {
+  const cause = (error as { cause?: unknown } | null)?.cause ?? error;
+  const codes = [cause, ...(((cause as { errors?: unknown } | null)?.errors as unknown[] | undefined) ?? [])].map((entry) => (entry as { code?: unknown } | null)?.code);
+  // fetch refuses the ports the Fetch standard blocks (a GITHUB_API_URL on port 9, say), with no code.
+  const blockedPort = (cause as { message?: unknown } | null)?.message === 'bad port';
+  const code = blockedPort ? 'bad port' : codes.find((entry): entry is string => typeof entry === 'string' && entry in UNREACHABLE_REASONS);
+  if (code === undefined) return null;
+  let host: string;
+  try {
+    host = new URL(url).host;
+  } catch {
+    return null;
+  }
+  return new GithubHostUnreachable(host, code, blockedPort ? 'fetch does not connect to this port' : UNREACHABLE_REASONS[code]!);
 }
 
 export interface BoundedFetchOptions {
@@ -72,11 +137,15 @@ export function boundedFetch(options: BoundedFetchOptions): typeof fetch {
       if (error instanceof GithubRequestStopped) throw error;
       if (outer?.aborted) throw stoppedBy(outer);
       if (attempt.signal.aborted) throw new GithubAnswerTimeout(options.timeoutMs);
-      throw error;
+      throw unreachableHost(error, requestUrl(input)) ?? error;
     } finally {
       clearTimeout(timer);
     }
   };
+}
+
+function requestUrl(input: Parameters<typeof fetch>[0]): string {
+  return typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
 }
 
 async function readBody(response: Response, maxBytes: number): Promise<Uint8Array> {
@@ -116,13 +185,4 @@ function stoppedBy(signal: AbortSignal): GithubRequestStopped {
   const reason: unknown = signal.reason;
   if (reason instanceof GithubRequestStopped) return reason;
   return new GithubRequestStopped(reason instanceof Error ? reason.message : 'the request was cancelled', true);
-}
-
-/** `300ms`, `45s`, `12m`, `2h05m` (rounded to the unit shown). */
-export function formatDuration(seconds: number): string {
-  if (seconds < 1) return `${Math.max(0, Math.round(seconds * 1000))}ms`;
-  if (seconds < 120) return `${Math.round(seconds)}s`;
-  const minutes = Math.round(seconds / 60);
-  if (minutes < 120) return `${minutes}m`;
-  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
 }

@@ -36,7 +36,8 @@ const REPO_FACT_SOURCES = {
   openAdvisories: 'api',
   bestPracticesBadge: 'api',
   secretNames: 'api',
-} as const satisfies Record<Exclude<keyof RepoFacts, 'repo' | 'source'>, 'every' | 'api'>;
+  // packageReleases is neither: the pipeline asks the registries (package-releases.ts), not a collector.
+} as const satisfies Record<Exclude<keyof RepoFacts, 'repo' | 'source' | 'packageReleases'>, 'every' | 'api'>;
 
 export type EveryFact = { [Key in keyof typeof REPO_FACT_SOURCES]: (typeof REPO_FACT_SOURCES)[Key] extends 'every' ? Key : never }[keyof typeof REPO_FACT_SOURCES];
 export type ApiOnlyFact = Exclude<keyof typeof REPO_FACT_SOURCES, EveryFact>;

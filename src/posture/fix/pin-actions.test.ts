@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { gitApply, loadSharedProject } from './fix-testing.fixture.js';
-import { findUnpinnedReferences, pinLine, planPinnedActions, unavailableResolver, type ActionRefResolver } from './pin-actions.js';
+import { findKnownPins, findUnpinnedReferences, pinLine, planPinnedActions, unavailableResolver, withKnownPins, type ActionRefResolver } from './pin-actions.js';
 import { renderUnifiedDiff } from './unified-diff.js';
 import { describeWithSharedData, itWithSharedData } from '../../../test/shared-data.js';
 
@@ -129,5 +129,41 @@ describe('pinLine', () => {
 
   it('is null when the value is not on the line', () => {
     expect(pinLine('    uses: >-\n', 'a/b@v1', sha, 'v1')).toBeNull();
+  });
+});
+
+describe('pins already in the checkouts (findKnownPins, withKnownPins)', () => {
+  const SHA = '11bd71901bbe5b1630ceea73d27597364c9af683';
+  const workflow = (steps: string[]) => ({ path: '.github/workflows/ci.yml', text: ['on: push', 'jobs:', '  a:', '    runs-on: ubuntu-latest', '    steps:', ...steps, ''].join('\n') });
+
+  it.each([
+    [`      - uses: actions/checkout@${SHA} # v4`, 'v4'],
+    [`      - uses: actions/checkout@${SHA}  #v4.2.2`, 'v4.2.2'],
+    [`      - uses: "actions/checkout@${SHA}" # tag=v4`, 'v4'],
+    [`      - uses: actions/checkout@${SHA} # @v4 (2024-10-23)`, 'v4'],
+  ])('reads %s as the tag %s', (line, tag) => {
+    expect([...findKnownPins([{ repo: 'acme/a', files: [workflow([line])] }])]).toEqual([[`actions/checkout@${tag}`, [{ sha: SHA, where: 'acme/a .github/workflows/ci.yml:6' }]]]);
+  });
+
+  it('a pin without a tag comment, or an unpinned tag, says nothing', () => {
+    expect(findKnownPins([{ repo: 'acme/a', files: [workflow([`      - uses: actions/checkout@${SHA}`, '      - uses: actions/setup-node@v4 # v4'])] }]).size).toBe(0);
+  });
+
+  it('is asked only when GitHub cannot be: a definite answer from GitHub stands', async () => {
+    const pins = findKnownPins([{ repo: 'acme/a', files: [workflow([`      - uses: Actions/Checkout@${SHA} # v4`])] }]);
+    expect(await withKnownPins(unavailableResolver('no token'), pins).resolve('actions', 'checkout', 'v4')).toEqual({ resolved: true, sha: SHA, from: 'acme/a .github/workflows/ci.yml:6' });
+    const github = tableResolver({});
+    expect(await withKnownPins(github, pins).resolve('actions', 'checkout', 'v4')).toEqual({ resolved: false, reason: 'no tag or branch v4 in actions/checkout' });
+    expect(await withKnownPins(unavailableResolver('no token'), pins).resolve('actions', 'checkout', 'v5')).toEqual({ resolved: false, unavailable: true, reason: 'no checkout read pins it (`@<sha> # v5`); no token' });
+  });
+
+  it('a plan pinned from a checkout carries a review note and the unresolved ones say GitHub could answer them', async () => {
+    const pins = findKnownPins([{ repo: 'acme/a', files: [workflow([`      - uses: actions/checkout@${SHA} # v4`])] }]);
+    const plan = await planPinnedActions('acme/b', [workflow(['      - uses: actions/checkout@v4', '      - uses: actions/cache@v4'])], withKnownPins(unavailableResolver('no token'), pins));
+    expect(plan.changes[0]!.after).toContain(`uses: actions/checkout@${SHA} # v4`);
+    expect(plan.notes).toEqual([
+      { kind: 'review', message: `actions/checkout@v4: pinned to ${SHA} as acme/a .github/workflows/ci.yml:6 pins it, not checked with GitHub (the tag may have moved since)` },
+      { kind: 'unresolved', file: '.github/workflows/ci.yml', line: 7, message: 'actions/cache@v4: no checkout read pins it (`@<sha> # v4`); no token', needsGithub: 'actions/cache@v4' },
+    ]);
   });
 });

@@ -10,11 +10,89 @@ export interface ActionRefResolver {
   resolve(owner: string, repo: string, ref: string): Promise<ResolvedRef>;
 }
 
-export type ResolvedRef = { resolved: true; sha: string } | { resolved: false; reason: string };
+export type ResolvedRef =
+  /** `from`: where the commit was found when it was not asked of GitHub (a pin already in a checkout). */
+  | { resolved: true; sha: string; from?: string }
+  /** `unavailable`: GitHub could not be asked (no token, unreachable); the answer may exist. */
+  | { resolved: false; reason: string; unavailable?: true };
 
 /** A resolver for runs without the API: says why for every ref. */
 export function unavailableResolver(reason: string): ActionRefResolver {
-  return { resolve: async () => ({ resolved: false, reason }) };
+  return { resolve: async () => ({ resolved: false, reason, unavailable: true }) };
+}
+
+/** A commit an `owner/repo@<sha> # <tag>` line already pins a tag to. */
+interface KnownPin {
+  sha: string;
+  /** `owner/name .github/workflows/x.yml:12`. */
+  where: string;
+}
+
+/**
+ * Tag → commit from the pins the repositories already hold: a `uses:
+ * owner/repo[/path]@<full sha> # <tag>` in any workflow or action file
+ * (Dependabot, Renovate and pinning tools all write the tag in that comment;
+ * `# tag=v4` and `# @v4` are read too). Keyed `owner/repo@tag`, owner and
+ * repository lower-cased (GitHub's names are case-insensitive, tags are not).
+ */
+export function findKnownPins(repos: readonly { repo: string; files: readonly RepoFile[] }[]): Map<string, KnownPin[]> {
+  const pins = new Map<string, KnownPin[]>();
+  for (const { repo, files } of repos) {
+    for (const file of workflowAndActionFiles(files)) {
+      const parsed = parseWorkflow(file.path, file.text);
+      if (!parsed.ok) continue;
+      let lines: string[] | null = null;
+      for (const job of parsed.value.jobs) {
+        for (const reference of [job.uses, ...job.steps.map((step) => step.uses)]) {
+          if (reference?.kind !== 'action' || reference.ref === null || !isCommitSha(reference.ref)) continue;
+          lines ??= splitLinesKeepingEnds(file.text);
+          const tag = pinComment(lines[reference.line - 1] ?? '', reference.raw);
+          if (tag === null) continue;
+          const key = pinKey(reference.owner, reference.repo, tag);
+          const list = pins.get(key) ?? [];
+          list.push({ sha: reference.ref.toLowerCase(), where: `${repo} ${file.path}:${reference.line}` });
+          pins.set(key, list);
+        }
+      }
+    }
+  }
+  return pins;
+}
+
+/** The tag a pinned `uses:` names in its comment (`# v4.1.1`, `# tag=v4`, `# @v4`), or null. */
+function pinComment(line: string, raw: string): string | null {
+  const start = line.indexOf(raw);
+  if (start === -1) return null;
+  const rest = line.slice(start + raw.length).replace(/^["']/, '');
+  const match = /^\s+#\s*(?:tag\s*[=:]\s*)?@?([\w./+-]+)/.exec(rest);
+  return match ? match[1]! : null;
+}
+
+function pinKey(owner: string, repo: string, ref: string): string {
+  return `${owner.toLowerCase()}/${repo.toLowerCase()}@${ref}`;
+}
+
+/**
+ * The resolver given, and when it cannot ask GitHub (no token, unreachable),
+ * the pins the repositories already hold (`findKnownPins`): a tag every pin
+ * agrees on is resolved, saying where it was found (the tag may have moved
+ * since: a reviewer checks); pins that disagree are not chosen between.
+ */
+export function withKnownPins(primary: ActionRefResolver, pins: ReadonlyMap<string, readonly KnownPin[]>): ActionRefResolver {
+  return {
+    async resolve(owner, repo, ref) {
+      const answer = await primary.resolve(owner, repo, ref);
+      if (answer.resolved || !answer.unavailable) return answer;
+      const found = pins.get(pinKey(owner, repo, ref)) ?? [];
+      const commits = [...new Set(found.map((pin) => pin.sha))];
+      if (commits.length === 1) return { resolved: true, sha: commits[0]!, from: found[0]!.where };
+      if (commits.length > 1) {
+        const seen = commits.map((sha) => `${sha.slice(0, 12)} (${found.find((pin) => pin.sha === sha)!.where})`).join(', ');
+        return { resolved: false, unavailable: true, reason: `the checkouts pin ${ref} to ${commits.length} different commits, ${seen}; which is the tag's now needs GitHub: ${answer.reason}` };
+      }
+      return { resolved: false, unavailable: true, reason: `no checkout read pins it (\`@<sha> # ${ref}\`); ${answer.reason}` };
+    },
+  };
 }
 
 /** A `uses:` that is not pinned to a full commit SHA. */
@@ -91,8 +169,12 @@ export async function planPinnedActions(repo: string, files: readonly RepoFile[]
     }
     const answer = await resolve(reference.owner, reference.repo, reference.ref);
     if (!answer.resolved) {
-      notes.push({ kind: 'unresolved', file: entry.file, line: entry.line, message: `${entry.uses}: ${answer.reason}` });
+      notes.push({ kind: 'unresolved', file: entry.file, line: entry.line, message: `${entry.uses}: ${answer.reason}`, ...(answer.unavailable ? { needsGithub: `${reference.owner}/${reference.repo}@${reference.ref}` } : {}) });
       continue;
+    }
+    if (answer.from !== undefined) {
+      const message = `${reference.owner}/${reference.repo}@${reference.ref}: pinned to ${answer.sha} as ${answer.from} pins it, not checked with GitHub (the tag may have moved since)`;
+      if (!notes.some((note) => note.kind === 'review' && note.message === message)) notes.push({ kind: 'review', message });
     }
     edits.set(entry.file, [...(edits.get(entry.file) ?? []), { line: entry.line, reference: entry, sha: answer.sha }]);
     pinned.push(entry);

@@ -54,7 +54,7 @@ export function createGithubRefResolver(options: GithubRefResolverOptions): Acti
         }
         return { resolved: false, reason: `no tag or branch ${ref} in ${owner}/${repo}` };
       } catch (error) {
-        if (error instanceof HostError) return { resolved: false, reason: `GitHub API unreachable (${error.message})` };
+        if (error instanceof HostError) return { resolved: false, reason: `GitHub API unreachable (${error.message})`, unavailable: true };
         throw error;
       }
     },

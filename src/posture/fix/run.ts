@@ -8,7 +8,7 @@ import { applyWaivers, loadWaivers, type Waiver } from '../waivers.js';
 import { planDependabotConfig } from './dependabot.js';
 import type { GithubWrites } from './github-writes.js';
 import { syncIssue, type IssueOutcome, type IssueText } from './issue.js';
-import { planPinnedActions, type ActionRefResolver } from './pin-actions.js';
+import { findKnownPins, planPinnedActions, withKnownPins, type ActionRefResolver } from './pin-actions.js';
 import { openFixPullRequest, type PullRequestOutcome } from './pull-request.js';
 import { planTokenPermissions } from './token-permissions.js';
 import { isFixableCheck, type FixableCheckId, type FixNote, type FixPlan } from './types.js';
@@ -81,10 +81,12 @@ async function* fixRepositories(repos: readonly RepoFacts[], request: FixRequest
   const check = request.check;
   // Read once, when the first issue needs it.
   let waivers: Waiver[] | undefined;
+  // When GitHub cannot be asked, a tag another checkout already pins (`@<sha> # v4`) is taken from there.
+  const resolver = check === 'pinned-actions' ? withKnownPins(dependencies.resolver, findKnownPins(repos)) : dependencies.resolver;
   for (const facts of repos) {
     const fix: RepositoryFix = { repo: facts.repo, notes: [], diff: '' };
     try {
-      const plan = isFixableCheck(check) ? await planFix(check, facts, dependencies.resolver) : null;
+      const plan = isFixableCheck(check) ? await planFix(check, facts, resolver) : null;
       if (plan) {
         fix.notes = plan.notes;
         fix.diff = renderUnifiedDiff(plan.changes);

@@ -28,6 +28,8 @@ export interface FixNote {
   file?: string;
   line?: number;
   message: string;
+  /** An `unresolved` change GitHub could have answered, had it been asked (no token, unreachable): what to ask (`owner/repo@ref`). */
+  needsGithub?: string;
 }
 
 /** What a fix would change in one repository. Pure data: printing it, committing it or opening a PR is the caller's. */

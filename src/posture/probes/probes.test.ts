@@ -385,6 +385,34 @@ describe('publishing probes', () => {
     ]).toEqual([pypi, npm, trusted, token]);
   });
 
+  it('usesTrustedPublishing tells a job to add `id-token: write` only when it does not have it', () => {
+    const pypiPasswordWithOidc = lines(
+      'on: release',
+      'jobs:',
+      '  publish:',
+      '    permissions:',
+      '      id-token: write',
+      '    steps:',
+      '      - uses: pypa/gh-action-pypi-publish@release/v1',
+      '        with:',
+      '          password: ${{ secrets.PYPI_API_TOKEN }}',
+    );
+    const has = run('usesTrustedPublishing', repoFacts({ '.github/workflows/release.yml': pypiPasswordWithOidc }));
+    expect(has.outcome).toBe('false');
+    expect(has.findings.map((finding) => finding.fix)).toEqual([
+      'Job publish already has `id-token: write`: configure a trusted publisher on PyPI for this workflow, stop passing secrets.PYPI_API_TOKEN to it and delete that secret.',
+    ]);
+    expect(has.findings[0]!.fix).not.toMatch(/give job/);
+    const lacks = run('usesTrustedPublishing', repoFacts({ '.github/workflows/release.yml': pypiPassword }));
+    expect(lacks.findings.map((finding) => finding.fix)).toEqual([
+      'Configure a trusted publisher on PyPI for this workflow, give job publish `permissions: id-token: write`, stop passing secrets.PYPI_API_TOKEN to it and delete that secret.',
+    ]);
+    const npmNoToken = lines('on: release', 'jobs:', '  publish:', '    steps:', '      - run: npm publish');
+    expect(run('usesTrustedPublishing', repoFacts({ '.github/workflows/release.yml': npmNoToken })).findings.map((finding) => finding.fix)).toEqual([
+      'Configure a trusted publisher on npm for this workflow, give job publish `permissions: id-token: write`.',
+    ]);
+  });
+
   it('usesLongLivedRegistryToken points at the secret and also reads the repository secret names', () => {
     const answer = run('usesLongLivedRegistryToken', repoFacts({ '.github/workflows/release.yml': pypiPassword }, { secretNames: known(['PYPI_API_TOKEN', 'NPM_TOKEN', 'SLACK_WEBHOOK']) }));
     expect(answer.findings.map((finding) => [finding.line ?? null, finding.message])).toEqual([
@@ -561,15 +589,15 @@ describe('what the reports show of each probe', () => {
       'githubOwnedActionsPinnedBySha',
       repoFacts(steps('      - uses: actions/checkout@v4')),
       'false',
-      [at(5, 'GitHub-owned action `actions/checkout@v4` is not pinned to a full commit SHA', 'use `actions/checkout@<40-character commit SHA> # v4` (chainwatch fix pinned-actions)')],
+      [{ ...at(5, 'GitHub-owned action `actions/checkout@v4` is not pinned to a full commit SHA', 'use `actions/checkout@<40-character commit SHA> # v4` (chainwatch fix pinned-actions)'), action: 'actions/checkout' }],
     ],
     [
       'thirdPartyActionsPinnedBySha',
       repoFacts(steps('      - uses: octo/tool@v1')),
       'false',
-      [at(5, 'third-party action `octo/tool@v1` is not pinned to a full commit SHA', 'use `octo/tool@<40-character commit SHA> # v1` (chainwatch fix pinned-actions)')],
+      [{ ...at(5, 'third-party action `octo/tool@v1` is not pinned to a full commit SHA', 'use `octo/tool@<40-character commit SHA> # v1` (chainwatch fix pinned-actions)'), action: 'octo/tool' }],
     ],
-    ['dockerImagesPinnedByDigest', repoFacts(steps('      - uses: docker://alpine:3')), 'false', [at(5, 'docker image `docker://alpine:3` is not pinned by digest', 'use `docker://alpine@sha256:<digest>`')]],
+    ['dockerImagesPinnedByDigest', repoFacts(steps('      - uses: docker://alpine:3')), 'false', [{ ...at(5, 'docker image `docker://alpine:3` is not pinned by digest', 'use `docker://alpine@sha256:<digest>`'), package: 'alpine' }]],
     [
       'workflowsDeclareTopLevelPermissions',
       repoFacts(steps('      - run: make')),
@@ -623,7 +651,7 @@ describe('what the reports show of each probe', () => {
         at(
           5,
           'job a publishes to PyPI (twine upload) without `id-token: write`, so it cannot use trusted publishing; its credentials come from somewhere this check cannot see',
-          'Configure a trusted publisher on PyPI/npm for this workflow, give the publishing job `permissions: id-token: write`, and delete the token secret.',
+          'Configure a trusted publisher on PyPI for this workflow, give job a `permissions: id-token: write`.',
         ),
       ],
     ],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderPostureJson } from './json.js';
-import { samplePostureReport } from './sample-posture.fixture.js';
+import { samplePostureReport, samplePostureReportWithWaivedFindings } from './sample-posture.fixture.js';
 
 describe('renderPostureJson', () => {
   it('has the documented shape, ordered, with waivers kept and findings as given', () => {
@@ -50,6 +50,31 @@ describe('renderPostureJson', () => {
         { name: 'local', reachable: true },
       ],
     });
+  });
+
+  it('keeps waived findings apart with their waiver, what each finding is about, and what an expired waiver named', () => {
+    const document = JSON.parse(renderPostureJson(samplePostureReportWithWaivedFindings())) as {
+      repos: { repo: string; checks: { id: string; findings: object[]; waivedFindings?: object[]; waiver?: object }[] }[];
+      expiredWaivers: object[];
+    };
+    const pinned = document.repos.find((repo) => repo.repo === 'jupyter/notebook')!.checks.find((check) => check.id === 'pinned-actions')!;
+    expect(pinned.findings).toEqual([{ file: '.github/workflows/build.yml', line: 12, message: 'GitHub-owned actions/checkout@v4 is not pinned', fix: 'pin to a SHA', action: 'actions/checkout' }]);
+    expect(pinned.waivedFindings).toEqual([
+      {
+        file: '.github/workflows/build.yml',
+        line: 30,
+        message: 'third-party jupyterlab/maintainer-tools/.github/actions/base-setup@v1 is not pinned',
+        action: 'jupyterlab/maintainer-tools/.github/actions/base-setup',
+        waiver: { reason: 'our own actions', approvedBy: 'council', expires: '2026-12-31', action: 'jupyterlab/maintainer-tools/*' },
+      },
+    ]);
+    expect(pinned.waiver).toBeUndefined();
+    expect(document.expiredWaivers).toEqual([
+      { repo: 'jupyter/*', check: 'pinned-actions', action: 'actions/*', expires: '2026-01-31', reason: 'until the pins land' },
+      { repo: 'jupyter/nbformat', check: 'maintained', expires: '2025-01-01', reason: 'finished' },
+    ]);
+    // Checks without waived findings have no such key.
+    expect(document.repos.flatMap((repo) => repo.checks).filter((check) => 'waivedFindings' in check)).toHaveLength(1);
   });
 
   it('starts every check with id, outcome, findings (the required keys), in that order', () => {

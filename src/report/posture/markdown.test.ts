@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RepoRemediationHints } from '../../posture/fix/hints.js';
 import type { PostureReport } from '../../posture/types.js';
 import { renderPostureMarkdown } from './markdown.js';
-import { samplePostureReport } from './sample-posture.fixture.js';
+import { samplePostureReport, samplePostureReportWithWaivedFindings } from './sample-posture.fixture.js';
 
 const DEPENDABOT_ADVICE = 'Dependabot (or Renovate) should cover every ecosystem a repository uses. `chainwatch fix dependency-update-tool --repo OWNER/NAME` prints the file.';
 const PINNING_ADVICE =
@@ -47,9 +47,9 @@ describe('renderPostureMarkdown', () => {
       '',
       '## Waived',
       '',
-      '| Repository | Check | Outcome | Reason | Approved by | Expires |',
-      '| --- | --- | --- | --- | --- | --- |',
-      '| `jupyterlab/jupyterlab` | `security-policy` | fail | policy in the org .github | council | 2026-12-31 |',
+      '| Repository | Check | Outcome | Covers | Reason | Approved by | Expires |',
+      '| --- | --- | --- | --- | --- | --- | --- |',
+      '| `jupyterlab/jupyterlab` | `security-policy` | fail | the whole check | policy in the org .github | council | 2026-12-31 |',
       '',
       '## Expired waivers (not applied)',
       '',
@@ -93,6 +93,33 @@ describe('renderPostureMarkdown', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('asks only for what no waiver covers, and lists the findings each waiver covered', () => {
+    const hints = new Map<string, RepoRemediationHints>([
+      [
+        'jupyter/notebook',
+        {
+          unpinnedActions: [
+            { file: '.github/workflows/build.yml', line: 12, uses: 'actions/checkout@v4', githubOwned: true },
+            { file: '.github/workflows/build.yml', line: 30, uses: 'jupyterlab/maintainer-tools/.github/actions/base-setup@v1', githubOwned: false },
+          ],
+        },
+      ],
+    ]);
+    const markdown = renderPostureMarkdown(samplePostureReportWithWaivedFindings(), { hints });
+    expect(markdown).toContain(['- [ ] `jupyter/notebook` (fail): 2 actions not pinned', '  - GitHub-owned (1 reference):', '    - `actions/checkout@v4`: `.github/workflows/build.yml:12`', ''].join('\n'));
+    expect(markdown).not.toContain('`jupyterlab/maintainer-tools/.github/actions/base-setup@v1`: `.github/workflows/build.yml:30`');
+    expect(markdown).toContain('| `jupyter/notebook` | `dependency-update-tool` (partial), `pinned-actions` (fail) | `pinned-actions` (1 finding) | — |');
+    expect(markdown).toContain(
+      [
+        '| Repository | Check | Outcome | Covers | Reason | Approved by | Expires |',
+        '| --- | --- | --- | --- | --- | --- | --- |',
+        '| `jupyter/notebook` | `pinned-actions` (action jupyterlab/maintainer-tools/\\*) | fail (1 finding(s) not waived) | `.github/workflows/build.yml:30` | our own actions | council | 2026-12-31 |',
+        '| `jupyterlab/jupyterlab` | `security-policy` | fail | the whole check | policy in the org .github | council | 2026-12-31 |',
+      ].join('\n'),
+    );
+    expect(markdown).toContain('| `jupyter/*` | `pinned-actions` (action actions/\\*) | 2026-01-31 | until the pins land |');
   });
 
   it('orders every section by importance and says where the importance came from', () => {

@@ -1,9 +1,10 @@
 import type { EcosystemToAdd, RepoRemediationHints } from '../../posture/fix/hints.js';
-import type { CheckId, CheckResult, PostureFinding, PostureReport, RepoPosture } from '../../posture/types.js';
+import type { CheckId, CheckResult, FindingSelector, PostureFinding, PostureReport, RepoPosture } from '../../posture/types.js';
 import { escapeMarkdown, markdownCode, markdownTable } from '../markdown-text.js';
 import { checkText, needsAction } from './check-metadata.js';
 import { findingLocation, orderPostureReport } from './ordering.js';
 import type { PostureRenderOptions } from './types.js';
+import { waiverScope, waiverUses } from './waived.js';
 
 /**
  * The policy report the council pastes into an issue or a mail: what to do,
@@ -38,7 +39,7 @@ export function renderPostureMarkdown(report: PostureReport, options: PostureRen
       '',
       markdownTable(
         ['Repository', 'Check', 'Expired', 'Reason'],
-        ordered.expiredWaivers.map((waiver) => [markdownCode(waiver.repo), markdownCode(waiver.check), escapeMarkdown(waiver.expires), escapeMarkdown(waiver.reason)]),
+        ordered.expiredWaivers.map((waiver) => [markdownCode(waiver.repo), checkWithScope(waiver.check, waiver), escapeMarkdown(waiver.expires), escapeMarkdown(waiver.reason)]),
       ),
     );
   }
@@ -110,7 +111,7 @@ function summaryTable(repos: readonly RepoPosture[]): string {
     repos.map((repo) => [
       markdownCode(repo.repo),
       list(repo.checks.filter((check) => !check.waiver && needsAction(check.outcome)), true),
-      list(repo.checks.filter((check) => check.waiver), false),
+      waivedList(repo.checks),
       list(repo.checks.filter((check) => !check.waiver && (check.outcome === 'not-available' || check.outcome === 'error')), false),
     ]),
   );
@@ -152,7 +153,7 @@ function describeEcosystem(entry: EcosystemToAdd): string {
 }
 
 function pinningDetails(_repo: string, check: CheckResult, hints: RepoRemediationHints | undefined): string[] {
-  const actions = hints?.unpinnedActions;
+  const actions = hints?.unpinnedActions?.filter((action) => notWaived(check, action.file, action.line));
   if (!actions || actions.length === 0) return findingLines(check);
   const out: string[] = [];
   for (const [label, group] of [
@@ -170,12 +171,21 @@ function pinningDetails(_repo: string, check: CheckResult, hints: RepoRemediatio
 }
 
 function permissionsDetails(_repo: string, check: CheckResult, hints: RepoRemediationHints | undefined): string[] {
-  const workflows = hints?.workflowPermissions;
+  const workflows = hints?.workflowPermissions?.filter((workflow) => notWaived(check, workflow.file, workflow.line));
   if (!workflows || workflows.length === 0) return findingLines(check);
   return workflows.map((workflow) => {
     const where = markdownCode(workflow.line === undefined ? workflow.file : `${workflow.file}:${workflow.line}`);
     return workflow.problem === 'missing' ? `- ${where}: no top-level ${markdownCode('permissions')}` : `- ${where}: top-level ${markdownCode('permissions')} grant write access`;
   });
+}
+
+/**
+ * Hints come from the facts, waivers from the results: a place a waiver
+ * covered (a waived finding at that file and line, or in that file when the
+ * hint has no line) is not asked for again.
+ */
+function notWaived(check: CheckResult, file: string, line: number | undefined): boolean {
+  return !(check.waivedFindings ?? []).some((finding) => finding.file === file && (line === undefined || finding.line === line));
 }
 
 /** The check's own findings: `file:line` message (fix). */
@@ -227,16 +237,35 @@ function organisations(report: PostureReport): string | null {
 
 function waivedSection(report: PostureReport): string | null {
   const rows = [
-    ...report.repos.flatMap((repo) => repo.checks.filter((check) => check.waiver).map((check) => ({ subject: repo.repo, check }))),
-    ...report.orgs.flatMap((org) => org.checks.filter((check) => check.waiver).map((check) => ({ subject: org.org, check }))),
-  ].map(({ subject, check }) => [
-    markdownCode(subject),
-    markdownCode(check.id),
-    check.outcome,
-    escapeMarkdown(check.waiver!.reason),
-    escapeMarkdown(check.waiver!.approvedBy),
-    escapeMarkdown(check.waiver!.expires),
-  ]);
+    ...report.repos.flatMap((repo) => repo.checks.map((check) => ({ subject: repo.repo, check }))),
+    ...report.orgs.flatMap((org) => org.checks.map((check) => ({ subject: org.org, check }))),
+  ].flatMap(({ subject, check }) =>
+    waiverUses(check).map(({ waiver, findings }) => [
+      markdownCode(subject),
+      checkWithScope(check.id, waiver),
+      check.waiver ? check.outcome : `${check.outcome} (${check.findings.length} finding(s) not waived)`,
+      findings === null ? 'the whole check' : findings.map((finding) => markdownCode(findingLocation(finding) ?? finding.message)).join(', '),
+      escapeMarkdown(waiver.reason),
+      escapeMarkdown(waiver.approvedBy),
+      escapeMarkdown(waiver.expires),
+    ]),
+  );
   if (rows.length === 0) return null;
-  return ['## Waived', '', markdownTable(['Repository', 'Check', 'Outcome', 'Reason', 'Approved by', 'Expires'], rows)].join('\n');
+  return ['## Waived', '', markdownTable(['Repository', 'Check', 'Outcome', 'Covers', 'Reason', 'Approved by', 'Expires'], rows)].join('\n');
+}
+
+/** `pinned-actions`, or `pinned-actions` (action `jupyterlab/maintainer-tools/*`) for a waiver that named findings. */
+function checkWithScope(check: string, selector: FindingSelector): string {
+  const scope = waiverScope(selector);
+  return scope === '' ? markdownCode(check) : `${markdownCode(check)} (${escapeMarkdown(scope)})`;
+}
+
+/** The summary's Waived column: waived checks, and checks with some findings waived (how many). */
+function waivedList(checks: readonly CheckResult[]): string {
+  const entries = checks.flatMap((check) => {
+    if (check.waiver) return [markdownCode(check.id)];
+    const waived = check.waivedFindings?.length ?? 0;
+    return waived > 0 ? [`${markdownCode(check.id)} (${waived} finding${waived === 1 ? '' : 's'})`] : [];
+  });
+  return entries.length === 0 ? '—' : entries.join(', ');
 }

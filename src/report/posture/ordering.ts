@@ -37,10 +37,10 @@ export function orderByImportance<T extends { repo: string }>(items: readonly T[
 function orderChecks(checks: readonly CheckResult[]): CheckResult[] {
   return [...checks]
     .sort((a, b) => checkRank(a.id) - checkRank(b.id) || compareText(a.id, b.id))
-    .map((check) => ({ ...check, findings: orderFindings(check.findings) }));
+    .map((check) => ({ ...check, findings: orderFindings(check.findings), ...(check.waivedFindings ? { waivedFindings: orderFindings(check.waivedFindings) } : {}) }));
 }
 
-export function orderFindings(findings: readonly PostureFinding[]): PostureFinding[] {
+export function orderFindings<Finding extends PostureFinding>(findings: readonly Finding[]): Finding[] {
   return [...findings].sort(
     (a, b) =>
       compareText(a.file ?? '', b.file ?? '') ||

@@ -1,4 +1,4 @@
-import type { PostureReport } from '../../posture/types.js';
+import type { PostureFinding, PostureReport } from '../../posture/types.js';
 
 /**
  * A small posture report written by hand for the renderer tests: two
@@ -51,4 +51,22 @@ export function samplePostureReport(): PostureReport {
       { name: 'github', reachable: false, error: 'no GH_TOKEN or GITHUB_TOKEN' },
     ],
   };
+}
+
+/**
+ * The sample with waivers that name findings: jupyter/notebook's
+ * maintainer-tools action is waived (its checkout@v4 is not, so the check
+ * still fails), and an expired waiver named an action.
+ */
+export function samplePostureReportWithWaivedFindings(): PostureReport {
+  const report = samplePostureReport();
+  const notebook = report.repos.find((repo) => repo.repo === 'jupyter/notebook')!;
+  const pinned = notebook.checks.find((check) => check.id === 'pinned-actions')!;
+  const [ours, checkout] = pinned.findings as [PostureFinding, PostureFinding];
+  pinned.findings = [{ ...checkout, action: 'actions/checkout' }];
+  pinned.waivedFindings = [
+    { ...ours, action: 'jupyterlab/maintainer-tools/.github/actions/base-setup', waiver: { reason: 'our own actions', approvedBy: 'council', expires: '2026-12-31', action: 'jupyterlab/maintainer-tools/*' } },
+  ];
+  report.expiredWaivers.push({ repo: 'jupyter/*', check: 'pinned-actions', action: 'actions/*', expires: '2026-01-31', reason: 'until the pins land' });
+  return report;
 }

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { samplePostureReport } from './sample-posture.fixture.js';
+import { samplePostureReport, samplePostureReportWithWaivedFindings } from './sample-posture.fixture.js';
 import { buildPostureSarifLog, renderPostureSarif } from './sarif.js';
 
 /** The official SARIF 2.1.0 schema from @microsoft/jest-sarif, loaded as src/report/sarif.test.ts explains. */
@@ -23,6 +23,7 @@ describe('renderPostureSarif', () => {
   it.each([
     ['the sample report', samplePostureReport()],
     ['an empty report', { repos: [], orgs: [], expiredWaivers: [], sources: [] }],
+    ['a report with waived findings', samplePostureReportWithWaivedFindings()],
   ])('is valid SARIF 2.1.0: %s', (_name, report) => {
     const log = JSON.parse(renderPostureSarif(report, { toolVersion: '0.1.0' })) as unknown;
     const valid = validateSarif(log);
@@ -76,6 +77,16 @@ describe('renderPostureSarif', () => {
     ]);
     expect(run.results![1]!.message.text).toBe('jupyter/notebook: GitHub-owned actions/checkout@v4 is not pinned — fix: pin to a SHA');
     expect(run.results![3]!.suppressions![0]!.justification).toBe('policy in the org .github (approved by council, expires 2026-12-31)');
+  });
+
+  it('keeps a waived finding as a result suppressed by its own waiver; the others of the check stay open', () => {
+    const results = buildPostureSarifLog(samplePostureReportWithWaivedFindings()).runs[0]!.results!.filter((result) => result.ruleId === 'pinned-actions');
+    expect(results.map((result) => [result.locations?.[0]?.physicalLocation?.region?.startLine, result.suppressions?.[0]?.justification])).toEqual([
+      [12, undefined],
+      [30, 'our own actions (approved by council, expires 2026-12-31)'],
+    ]);
+    const notifications = buildPostureSarifLog(samplePostureReportWithWaivedFindings()).runs[0]!.invocations![0]!.toolExecutionNotifications!;
+    expect(notifications.map((notification) => notification.message.text)).toContain('waiver for jupyter/* pinned-actions (action actions/*) expired on 2026-01-31 (not applied): until the pins land');
   });
 
   it('reports unreachable sources and expired waivers as notifications', () => {

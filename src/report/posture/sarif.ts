@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Location, Log, Notification, ReportingDescriptor, Result } from 'sarif';
-import type { CheckResult, PostureFinding, PostureReport } from '../../posture/types.js';
+import type { CheckResult, PostureFinding, PostureReport, WaiverNote } from '../../posture/types.js';
 import { checkText, needsAction } from './check-metadata.js';
 import { orderPostureReport } from './ordering.js';
 import type { PostureRenderOptions } from './types.js';
+import { waiverScope } from './waived.js';
 
 export const POSTURE_SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 /** Findings' files are repository-relative; GitHub resolves them against the repository root. */
@@ -16,7 +17,9 @@ type Level = NonNullable<Result['level']>;
  * SARIF 2.1.0: one rule per check present in the report, one result per
  * finding of a failing (`error`) or partial (`warning`) check, or one result
  * with the check's summary when it has no findings. Waived results stay, with
- * an accepted external suppression carrying the reason. Files are relative to
+ * an accepted external suppression carrying the reason; so do findings a
+ * waiver naming a file, an action or a package covered, each suppressed by
+ * its own waiver. Files are relative to
  * each repository (`%SRCROOT%`), and every result names its repository as a
  * logical location, so a multi-repository log stays readable; upload a
  * single-repository log to that repository's code scanning.
@@ -39,15 +42,18 @@ export function buildPostureSarifLog(report: PostureReport, options: PostureRend
         continue;
       }
       if (!needsAction(check.outcome)) continue;
-      const findings: (PostureFinding | null)[] = check.findings.length > 0 ? check.findings : [null];
-      for (const finding of findings) results.push(result(subject, check, finding, ruleIds.indexOf(check.id)));
+      const waived = check.waivedFindings ?? [];
+      const findings: (PostureFinding | null)[] = check.findings.length > 0 || waived.length > 0 ? check.findings : [null];
+      for (const finding of findings) results.push(result(subject, check, finding, ruleIds.indexOf(check.id), check.waiver));
+      for (const finding of waived) results.push(result(subject, check, finding, ruleIds.indexOf(check.id), finding.waiver));
     }
   }
   for (const source of ordered.sources.filter((entry) => !entry.reachable)) {
     notifications.push({ level: 'warning', message: { text: `source ${source.name} unreachable${source.error ? `: ${source.error}` : ''}; the checks that need it are not-available` } });
   }
   for (const expired of ordered.expiredWaivers) {
-    notifications.push({ level: 'warning', message: { text: `waiver for ${expired.repo} ${expired.check} expired on ${expired.expires} (not applied): ${expired.reason}` } });
+    const scope = waiverScope(expired);
+    notifications.push({ level: 'warning', message: { text: `waiver for ${expired.repo} ${expired.check}${scope ? ` (${scope})` : ''} expired on ${expired.expires} (not applied): ${expired.reason}` } });
   }
   return {
     version: '2.1.0',
@@ -79,7 +85,7 @@ function rule(id: string): ReportingDescriptor {
   };
 }
 
-function result(subject: { name: string; kind: string }, check: CheckResult, finding: PostureFinding | null, ruleIndex: number): Result {
+function result(subject: { name: string; kind: string }, check: CheckResult, finding: PostureFinding | null, ruleIndex: number, waiver: WaiverNote | undefined): Result {
   const level: Level = check.outcome === 'fail' ? 'error' : 'warning';
   const message = finding === null ? check.summary : `${finding.message}${finding.fix ? ` — fix: ${finding.fix}` : ''}`;
   const location: Location = { logicalLocations: [{ fullyQualifiedName: subject.name, kind: subject.kind }] };
@@ -98,8 +104,8 @@ function result(subject: { name: string; kind: string }, check: CheckResult, fin
     partialFingerprints: { [POSTURE_FINGERPRINT_KEY]: fingerprint(subject.name, check.id, finding) },
     properties: { repository: subject.name, outcome: check.outcome },
   };
-  if (check.waiver) {
-    entry.suppressions = [{ kind: 'external', status: 'accepted', justification: `${check.waiver.reason} (approved by ${check.waiver.approvedBy}, expires ${check.waiver.expires})` }];
+  if (waiver) {
+    entry.suppressions = [{ kind: 'external', status: 'accepted', justification: `${waiver.reason} (approved by ${waiver.approvedBy}, expires ${waiver.expires})` }];
   }
   return entry;
 }

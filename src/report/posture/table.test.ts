@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { samplePostureReport } from './sample-posture.fixture.js';
+import { samplePostureReport, samplePostureReportWithWaivedFindings } from './sample-posture.fixture.js';
 import { renderPostureTable } from './table.js';
 
 describe('renderPostureTable', () => {
@@ -31,6 +31,23 @@ describe('renderPostureTable', () => {
       '',
     ].join('\n');
     expect(renderPostureTable(samplePostureReport())).toBe(expected);
+  });
+
+  it('lists the findings a waiver naming an action covered, and says the check still fails on the others', () => {
+    const text = renderPostureTable(samplePostureReportWithWaivedFindings());
+    // Not waived as a whole: the cell stays FAIL without (w).
+    expect(text).toContain('jupyter/notebook       PARTIAL      pass        FAIL\n');
+    expect(text).toContain(
+      [
+        'Waived:',
+        '  jupyter/notebook pinned-actions (fail, 1 finding(s) not waived): 1 finding(s) for action jupyterlab/maintainer-tools/*: our own actions (approved by council, expires 2026-12-31)',
+        '  jupyterlab/jupyterlab security-policy (fail): policy in the org .github (approved by council, expires 2026-12-31)',
+        '',
+        'Expired waivers (not applied):',
+        '  jupyter/* pinned-actions (action actions/*): expired 2026-01-31: until the pins land',
+        '  jupyter/nbformat maintained: expired 2025-01-01: finished',
+      ].join('\n'),
+    );
   });
 
   it('puts the most important repository first', () => {

@@ -2,6 +2,7 @@ import type { CheckResult, PostureReport } from '../../posture/types.js';
 import { CHECK_ORDER, OUTCOME_LABEL, checkText } from './check-metadata.js';
 import { findingLocation, orderPostureReport } from './ordering.js';
 import type { PostureRenderOptions } from './types.js';
+import { hasWaiverInForce, waiverScope, waiverUses } from './waived.js';
 
 const GAP = '  ';
 /** Appended to a waived cell: the outcome stays visible, the waiver is marked. */
@@ -35,19 +36,26 @@ export function renderPostureTable(report: PostureReport, options: PostureRender
   }
 
   const waived = [
-    ...ordered.repos.flatMap((repo) => repo.checks.filter((check) => check.waiver).map((check) => ({ subject: repo.repo, check }))),
-    ...ordered.orgs.flatMap((org) => org.checks.filter((check) => check.waiver).map((check) => ({ subject: org.org, check }))),
+    ...ordered.repos.flatMap((repo) => repo.checks.filter(hasWaiverInForce).map((check) => ({ subject: repo.repo, check }))),
+    ...ordered.orgs.flatMap((org) => org.checks.filter(hasWaiverInForce).map((check) => ({ subject: org.org, check }))),
   ];
   if (waived.length > 0) {
     lines.push('', 'Waived:');
     for (const { subject, check } of waived) {
-      const waiver = check.waiver!;
-      lines.push(`  ${subject} ${check.id} (${check.outcome}): ${waiver.reason} (approved by ${waiver.approvedBy}, expires ${waiver.expires})`);
+      // A check still failing on findings no waiver covers says so: only the waived findings are accepted.
+      const state = check.waiver ? check.outcome : `${check.outcome}, ${check.findings.length} finding(s) not waived`;
+      for (const { waiver, findings } of waiverUses(check)) {
+        const scope = findings === null ? '' : `${findings.length} finding(s) for ${waiverScope(waiver)}: `;
+        lines.push(`  ${subject} ${check.id} (${state}): ${scope}${waiver.reason} (approved by ${waiver.approvedBy}, expires ${waiver.expires})`);
+      }
     }
   }
   if (ordered.expiredWaivers.length > 0) {
     lines.push('', 'Expired waivers (not applied):');
-    for (const expired of ordered.expiredWaivers) lines.push(`  ${expired.repo} ${expired.check}: expired ${expired.expires}: ${expired.reason}`);
+    for (const expired of ordered.expiredWaivers) {
+      const scope = waiverScope(expired);
+      lines.push(`  ${expired.repo} ${expired.check}${scope ? ` (${scope})` : ''}: expired ${expired.expires}: ${expired.reason}`);
+    }
   }
   const errors = ordered.repos.flatMap((repo) => repo.checks.filter((check) => check.outcome === 'error').map((check) => ({ subject: repo.repo, check })));
   if (errors.length > 0) {

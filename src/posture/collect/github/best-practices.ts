@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { Clock } from '../../../core/clock.js';
 import { known, unknown } from '../../../core/known.js';
 import type { BestPracticesLevel, Fact } from '../../types.js';
-import { formatDuration } from '../bounded-fetch.js';
+import { formatDuration } from '../../../core/events.js';
 import type { BestPracticesOptions } from './options.js';
 import type { GithubTransport } from './transport.js';
 

@@ -27,6 +27,11 @@ export interface GithubCollectorOptions {
   clock?: Clock;
   events?: EventSink;
   env?: NodeJS.ProcessEnv;
+  /**
+   * The fetch every request goes through, under the time and size limits (default the global one).
+   * @internal A test seam: tests give one whose resolver fails, so no DNS query leaves the machine.
+   */
+  fetch?: typeof fetch;
   /** How rate-limit waits happen (injected in tests). */
   sleep?: (milliseconds: number) => Promise<void>;
   /** Rate-limit retries per request (default 3). */

@@ -13,9 +13,9 @@ import Bottleneck from 'bottleneck';
 import { Octokit, RequestError } from 'octokit';
 import { z } from 'zod';
 import { HostError } from '../../../core/errors.js';
-import { silentSink } from '../../../core/events.js';
+import { formatDuration, silentSink } from '../../../core/events.js';
 import { scrubSecrets } from '../../../http/redact.js';
-import { boundedFetch, formatDuration, GithubAnswerTimeout, GithubRequestStopped } from '../bounded-fetch.js';
+import { boundedFetch, GithubAnswerTimeout, GithubHostUnreachable, GithubRequestStopped } from '../bounded-fetch.js';
 import { DEFAULT_GITHUB_API_URL, type GithubCollectorOptions, type GithubRequestStats } from './options.js';
 
 /** Set by the collector's fetch on a 304 it turned into a 200 (never sent by GitHub). */
@@ -107,12 +107,19 @@ export function createGithubTransport(options: GithubCollectorOptions): GithubTr
   const log = (level: LogLevel, message: string, data?: Record<string, unknown>): void =>
     events.emit({ type: 'log', level, message: scrub(message), ...(data ? { data: JSON.parse(scrub(JSON.stringify(data))) as Record<string, unknown> } : {}) });
 
-  const bounded = boundedFetch({ timeoutMs: requestTimeoutMs, maxBytes: options.maxResponseBytes ?? 64 * 1024 * 1024 });
+  const bounded = boundedFetch({ timeoutMs: requestTimeoutMs, maxBytes: options.maxResponseBytes ?? 64 * 1024 * 1024, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  /**
+   * Hosts that could not be reached at all (DNS, connection refused, no route): asked once, not
+   * once per repository and retry. Every later request to one fails at once with the first error.
+   */
+  const unreachable = new Map<string, GithubHostUnreachable>();
   /** Epoch seconds at which each spent rate limit (`core`, `graphql`...) resets, from GitHub's headers. */
   const limitResets = new Map<string, number>();
 
   const countingFetch: typeof fetch = async (input, init) => {
     const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+    const unreachableBefore = unreachable.get(url.host);
+    if (unreachableBefore) throw unreachableBefore;
     const route = routeOf(url.pathname, baseUrl);
     const method = (init?.method ?? 'GET').toUpperCase();
     stats.requests++;
@@ -120,7 +127,16 @@ export function createGithubTransport(options: GithubCollectorOptions): GithubTr
     else stats.rest++;
     const key = `${method} ${route}`;
     stats.byRoute[key] = (stats.byRoute[key] ?? 0) + 1;
-    const response = await bounded(input, init);
+    let response: Response;
+    try {
+      response = await bounded(input, init);
+    } catch (error) {
+      if (error instanceof GithubHostUnreachable && !unreachable.has(error.host)) {
+        unreachable.set(error.host, error);
+        log('info', `${error.message}: nothing more is asked of it in this run`, { event: 'github-host-unreachable', host: error.host, code: error.code });
+      }
+      throw error;
+    }
     if (response.headers.get('x-ratelimit-remaining') === '0') {
       const reset = Number(response.headers.get('x-ratelimit-reset'));
       if (Number.isFinite(reset)) limitResets.set(response.headers.get('x-ratelimit-resource') ?? (route === '/graphql' ? 'graphql' : 'core'), reset);

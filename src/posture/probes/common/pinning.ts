@@ -61,6 +61,9 @@ export function pinningAnswer(facts: Pick<RepoFacts, 'files'>, kind: ReferenceKi
         : use.reference.kind === 'action'
           ? `use \`${actionName(use.reference)}@<40-character commit SHA> # ${use.reference.ref ?? 'tag'}\` (chainwatch fix pinned-actions)`
           : 'name the action as owner/repo@<commit SHA>',
+    // What a waiver can name: the action without its ref, or the image without tag and digest.
+    ...(use.reference.kind === 'action' ? { action: actionName(use.reference) } : {}),
+    ...(use.reference.kind === 'docker' ? { package: use.reference.image } : {}),
   }));
   const evidence: PinningEvidence = { total: uses.length, unpinned: unpinned.length, files: [...new Set(unpinned.map((use) => use.file))] };
   if (unpinned.length > 0) return { outcome: 'false' as const, findings: [...findings, ...errors], evidence };
