@@ -1,7 +1,9 @@
 /** `chainwatch audit` in-process: fake resolvers (no network), a small advisory database and a checkout made here, real SQLite history files. */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { advisoryFixtureOrgs, DESK_BOT } from '../../../test/fake-github/fixtures.js';
+import { startFakeGithub, type FakeGithub } from '../../../test/fake-github/server.js';
 import { openGraphStore } from '../../store/graph-store.js';
 import { openSqliteStore } from '../../store/sqlite-store.js';
 import { runAuditCommand, type AuditCommandOptions } from './audit.js';
@@ -152,5 +154,46 @@ describe('chainwatch audit', () => {
     const document = JSON.parse(bare.out()) as AuditDocument;
     expect(document.posture).toBeNull();
     expect(document.steps[2]).toMatchObject({ name: 'posture', status: 'skipped', note: 'no GH_TOKEN or GITHUB_TOKEN in the environment and no --local checkouts' });
+  });
+});
+
+describe('chainwatch audit with a token (the fake GitHub)', () => {
+  const TOKEN = 'ghp_AuditCli0Token1Value2Abcdefghijklmno';
+  let fake: FakeGithub;
+  beforeAll(async () => {
+    fake = await startFakeGithub({ orgs: advisoryFixtureOrgs({ busyAdvisories: 0 }), tokens: { [TOKEN]: DESK_BOT } });
+  });
+  afterAll(() => fake.close());
+
+  it("checks the config's orgs through the API and reads their advisories with the desk", async () => {
+    const config = join(dir.path, 'chainwatch.yaml');
+    writeFileSync(config, 'orgs: [desk-lab]\npackages:\n  pypi: [jupyterlab]\n');
+    const store = openSqliteStore(join(dir.path, 'advisories.sqlite'));
+    store.importRecords([{ id: 'GHSA-test-0002', modified: '2026-11-01T00:00:00Z', affected: [{ package: { ecosystem: 'PyPI', name: 'nothing-here' } }] }]);
+    store.close();
+    const io = {
+      ...captureIo(dir.path),
+      env: {
+        GH_TOKEN: TOKEN,
+        GITHUB_API_URL: fake.url,
+        CHAINWATCH_DISCLOSURE_DB: join(dir.path, 'desk.sqlite'),
+        CHAINWATCH_GITHUB_CACHE: join(dir.path, 'github.sqlite'),
+        CHAINWATCH_HTTP_CACHE: join(dir.path, 'http.sqlite'),
+      },
+    };
+    const code = await runAuditCommand(io, { config, env: [], local: [], format: 'json', db: join(dir.path, 'advisories.sqlite'), history: join(dir.path, 'graph.sqlite') }, fakeDependencies('2.14.0'));
+    const document = JSON.parse(io.out()) as AuditDocument & { advisories: { advisories: { id: string; repo: string }[] } | null };
+    expect(document.steps.map((step) => [step.name, step.status])).toEqual([
+      ['graph', 'done'],
+      ['findings', 'done'],
+      ['posture', 'done'],
+      ['advisories', 'done'],
+      ['concerns', 'done'],
+    ]);
+    expect(code).toBe(0);
+    expect(document.posture!.repos.map((repo) => repo.repo)).toContain('desk-lab/server');
+    expect(document.advisories!.advisories.map((advisory) => advisory.repo)).toContain('desk-lab/server');
+    expect(document.findings).toEqual([]);
+    expect(`${io.out()}${io.err()}`).not.toContain(TOKEN);
   });
 });

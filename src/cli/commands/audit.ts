@@ -7,7 +7,7 @@ import { ChainwatchError, systemClock, type ChainwatchEvent, type EventSink } fr
 import type { DeskRun } from '../../disclosure/index.js';
 import { DEFAULT_RETENTION, loadGraphInputs, loadGraphPipelines, type GraphRunReport } from '../../graph/index.js';
 import { loadPosturePipeline, type PostureReport } from '../../posture/index.js';
-import { renderReport } from '../../report/index.js';
+import { loadDeskRenderers, renderReport } from '../../report/index.js';
 import { loadScanPipeline, type ScanReport } from '../../scan/index.js';
 import { loadAdvisoryStore, loadGraphStore } from '../../store/index.js';
 import { openDeskContext, runDeskWith } from '../desk-inputs.js';
@@ -41,7 +41,9 @@ export interface AuditCommandOptions {
 export type AuditDependencies = GraphDependencies & Pick<PostureWiring, 'githubCollector'>;
 
 type Concerns = { rows: unknown[]; ranked: number };
-type Run = AuditRun<GraphRunReport, GraphFindings & { json: unknown[] }, PostureReport, DeskRun, Concerns>;
+/** The desk's run and its JSON document, as `advisories list --format json` prints it. */
+type Desk = { run: DeskRun; json: unknown };
+type Run = AuditRun<GraphRunReport, GraphFindings & { json: unknown[] }, PostureReport, Desk, Concerns>;
 
 /** Part names of an audit run in the history, beside the graph part. */
 const PART_SCHEMA_VERSION = 1;
@@ -83,7 +85,7 @@ export async function runAuditCommand(io: CliIo, options: AuditCommandOptions, d
     },
   };
 
-  const steps: AuditSteps<GraphRunReport, GraphFindings & { json: unknown[] }, PostureReport, DeskRun, Concerns> = {
+  const steps: AuditSteps<GraphRunReport, GraphFindings & { json: unknown[] }, PostureReport, Desk, Concerns> = {
     graph: async () => {
       const report = await runGraphPipeline(inputs, request.value.options, await graphRunDependencies(io, options, renderer, dependencies));
       const sources: AuditSource[] = report.graph.sources.map((source) => ({ name: source.name, reachable: source.reachable, error: source.error ?? null }));
@@ -105,7 +107,8 @@ export async function runAuditCommand(io: CliIo, options: AuditCommandOptions, d
       // Findings in scan's JSON shape, through scan's own renderer.
       const asScan: ScanReport = { tool: { name: 'chainwatch', version: TOOL_VERSION }, targets: [], files: [], packages: [], findings: matched.findings, notScannable: [], errors: [], sources: [], coverage: matched.coverage };
       const json = (JSON.parse(await renderReport(asScan, 'json', { color: false })) as { findings: unknown[] }).findings;
-      const outcome: StepOutcome<GraphFindings & { json: unknown[] }> = { value: { ...matched, json }, sources: [{ name: `database ${databasePath}`, reachable: true, error: null }] };
+      // The database is already among the graph step's sources.
+      const outcome: StepOutcome<GraphFindings & { json: unknown[] }> = { value: { ...matched, json }, sources: [] };
       const notChecked = matched.coverage.filter((entry) => !entry.checked && entry.packages > 0);
       if (notChecked.length > 0) {
         outcome.partial = `not checked: ${notChecked.map((entry) => `${entry.packages} ${entry.ecosystem} package${entry.packages === 1 ? '' : 's'}`).join(', ')}: the database holds no advisory for ${notChecked.length === 1 ? 'that ecosystem' : 'those ecosystems'}`;
@@ -143,7 +146,8 @@ export async function runAuditCommand(io: CliIo, options: AuditCommandOptions, d
               try {
                 const desk = await runDeskWith(context, deskOptions);
                 const sources = desk.sources.map((source) => ({ name: source.name, reachable: source.status === 'read' || source.status === 'repo-endpoints', error: source.status === 'read' || source.status === 'repo-endpoints' ? null : (source.note ?? source.status) }));
-                return { value: desk, sources };
+                const { renderDesk } = await loadDeskRenderers();
+                return { value: { run: desk, json: JSON.parse(renderDesk(desk, 'json')) as unknown }, sources };
               } finally {
                 context.close();
               }
@@ -185,7 +189,7 @@ export async function runAuditCommand(io: CliIo, options: AuditCommandOptions, d
               { name: 'steps', schemaVersion: PART_SCHEMA_VERSION, body: { steps: run.steps, sources: run.sources } },
               ...(run.parts.findings ? [{ name: 'findings', schemaVersion: PART_SCHEMA_VERSION, body: { findings: run.parts.findings.json, coverage: run.parts.findings.coverage } }] : []),
               ...(run.parts.posture ? [{ name: 'posture', schemaVersion: PART_SCHEMA_VERSION, body: run.parts.posture }] : []),
-              ...(run.parts.advisories ? [{ name: 'advisories', schemaVersion: PART_SCHEMA_VERSION, body: run.parts.advisories.statuses }] : []),
+              ...(run.parts.advisories ? [{ name: 'advisories', schemaVersion: PART_SCHEMA_VERSION, body: run.parts.advisories.json }] : []),
               ...(run.parts.concerns ? [{ name: 'concerns', schemaVersion: PART_SCHEMA_VERSION, body: run.parts.concerns }] : []),
             ],
           },
@@ -220,7 +224,7 @@ export async function runAuditCommand(io: CliIo, options: AuditCommandOptions, d
     graph: run.parts.graph ? { nodes: run.parts.graph.graph.nodes.length, edges: run.parts.graph.graph.edges.length } : null,
     findings: run.parts.findings?.json ?? [],
     posture: run.parts.posture ? { repos: run.parts.posture.repos } : null,
-    advisories: run.parts.advisories ? { advisories: run.parts.advisories.statuses } : null,
+    advisories: run.parts.advisories?.json ?? null,
     concerns: run.parts.concerns?.rows ?? [],
     steps: run.steps,
   };
@@ -250,7 +254,7 @@ function renderSummary(document: SummaryDocument, run: Run, format: 'table' | 'm
       ? `${document.findings.length} finding${document.findings.length === 1 ? '' : 's'}; ${document.coverage.map((entry) => `${entry.ecosystem} ${entry.checked ? 'checked' : 'not checked'}`).join(', ')}`
       : '',
     posture: run.parts.posture ? `${run.parts.posture.repos.length} repositor${run.parts.posture.repos.length === 1 ? 'y' : 'ies'}` : '',
-    advisories: run.parts.advisories ? `${run.parts.advisories.statuses.length} advisories` : '',
+    advisories: run.parts.advisories ? `${run.parts.advisories.run.statuses.length} advisories` : '',
     concerns: run.parts.concerns ? `${run.parts.concerns.ranked} packages ranked` : '',
   };
   const rows = run.steps.map((step) => [step.name, step.status, `${(step.milliseconds / 1000).toFixed(1)} s`, [what[step.name], step.note].filter((part) => part).join('; ')]);
