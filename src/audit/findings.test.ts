@@ -27,8 +27,8 @@ describe('matchGraphPackages', () => {
         ['GHSA-aaaa-bbbb-cccc', '2.14.0', 'critical', 'GHSA-aaaa-bbbb-cccc', []],
       ]);
       expect(result.coverage).toEqual([
-        { ecosystem: 'conda', packages: 1, advisories: 0, newestModified: null, checked: false },
         { ecosystem: 'PyPI', packages: 2, advisories: 1, newestModified: '2026-10-01T00:00:00Z', checked: true },
+        { ecosystem: 'conda', packages: 1, advisories: 0, newestModified: null, checked: false },
       ]);
     } finally {
       store.close();
