@@ -1,5 +1,5 @@
 /** `chainwatch audit` in-process: fake resolvers (no network), a small advisory database and a checkout made here, real SQLite history files. */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { advisoryFixtureOrgs, DESK_BOT } from '../../../test/fake-github/fixtures.js';
@@ -142,6 +142,27 @@ describe('chainwatch audit', () => {
     const store = openGraphStore(join(dir.path, 'graph.sqlite'), { readonly: true });
     expect(store.previousRun(2)?.id).toBe(1);
     store.close();
+  });
+
+  it('without an advisory database: the findings step fails saying how to get one, the others go on, partial, exit 2; -o writes the report', async () => {
+    const { options } = setUp('  pypi: [jupyterlab]\n');
+    const io = captureIo(dir.path);
+    const output = join(dir.path, 'audit.json');
+    expect(await runAuditCommand(io, options({ db: join(dir.path, 'missing.sqlite'), output }), fakeDependencies('2.14.0'))).toBe(2);
+    expect(io.out()).toBe('');
+    const document = JSON.parse(readFileSync(output, 'utf8')) as AuditDocument;
+    expect(document.run.status).toBe('partial');
+    expect(document.steps.map((step) => [step.name, step.status])).toEqual([
+      ['graph', 'done'],
+      ['findings', 'failed'],
+      ['posture', 'done'],
+      ['advisories', 'skipped'],
+      ['concerns', 'done'],
+    ]);
+    expect(document.steps[1]!.note).toContain('chainwatch db update');
+    expect(document.graph).toEqual({ nodes: 2, edges: 1 });
+    expect(document.findings).toEqual([]);
+    expect(io.err()).toMatch(/chainwatch: audit findings: failed in [0-9.]+ s: no advisory database at /);
   });
 
   it('is bad input without --preset or --config, and skips posture with the reason when there is neither token nor checkout', async () => {
