@@ -113,6 +113,8 @@ describe('chainwatch audit', () => {
     const code = await runAuditCommand(io, options({ format: 'markdown' }), fakeDependencies('2.14.0'));
     expect(code).toBe(2);
     expect(io.err()).toContain('chainwatch: source not reachable: conda-forge: conda-forge: connect ECONNREFUSED');
+    // The root that did not resolve, said once as `graph` says it.
+    expect(io.err()).toMatch(/chainwatch: pkg:conda\/jupyterlab[^\n]*: conda-forge: connect ECONNREFUSED\n/);
     expect(io.out()).toContain(': partial');
     expect(io.out()).toContain('- conda-forge: conda-forge: connect ECONNREFUSED');
     expect(io.out()).toMatch(/\| findings \| done \| [0-9.]+ s \| 1 finding; PyPI checked \|/);

@@ -7,7 +7,7 @@ import { ChainwatchError, systemClock, type ChainwatchEvent, type EventSink } fr
 import type { DeskRun } from '../../disclosure/index.js';
 import { DEFAULT_RETENTION, loadGraphInputs, loadGraphPipelines, type GraphRunReport } from '../../graph/index.js';
 import { loadPosturePipeline, type PostureReport } from '../../posture/index.js';
-import { loadDeskRenderers, renderReport } from '../../report/index.js';
+import { loadDeskRenderers, loadGraphRenderers, renderReport } from '../../report/index.js';
 import { loadScanPipeline, type ScanReport } from '../../scan/index.js';
 import { loadAdvisoryStore, loadGraphStore } from '../../store/index.js';
 import { openDeskContext, runDeskWith } from '../desk-inputs.js';
@@ -205,7 +205,15 @@ export async function runAuditCommand(io: CliIo, options: AuditCommandOptions, d
     }
   }
 
-  for (const source of run.sources.filter((entry) => !entry.reachable)) warn(io, `chainwatch: source not reachable: ${source.name}: ${source.error ?? 'no answer'}`);
+  // The table lists unreachable sources itself; other formats are for machines, so people get them on stderr.
+  if (options.format !== 'table' || options.output) {
+    for (const source of run.sources.filter((entry) => !entry.reachable)) warn(io, `chainwatch: source not reachable: ${source.name}: ${source.error ?? 'no answer'}`);
+  }
+  if (run.parts.graph) {
+    // One line per distinct problem: twelve conda roots behind one unreachable channel are one sentence.
+    const { groupProblems } = await loadGraphRenderers();
+    for (const [message, purls] of groupProblems(run.parts.graph.graph.problems)) warn(io, `chainwatch: ${purls.join(', ')}: ${message}`);
+  }
 
   let gateFailed = false;
   if (options.failOn && run.parts.findings) {
