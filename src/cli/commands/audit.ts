@@ -27,6 +27,7 @@ export interface AuditCommandOptions {
   env: string[];
   offline?: boolean;
   local: string[];
+  checkouts?: string;
   db?: string;
   history?: string;
   profile?: string;
@@ -288,6 +289,7 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
     .option('--env <name>', 'PyPI target environment (repeatable; default py3.12-linux)', collect(String), [])
     .option('--offline', 'use only cached registry answers')
     .option('--local <dir>', 'a checkout, or a folder of checkouts, for posture without a token (repeatable)', collect(String), [])
+    .option('--checkouts <dir>', 'local checkouts as <dir>/<owner>/<repo>, to confirm the packages\' source repositories (as graph does)')
     .option('--db <path>', 'the advisory database (default: $CHAINWATCH_DB or the user cache dir)')
     .option('--history <path>', 'the runs history (default: $CHAINWATCH_GRAPH_DB or graph.sqlite in the user cache dir)')
     .option('--profile <name>', 'save the run under this name instead of the config\'s identity')
