@@ -167,6 +167,20 @@ describe('chainwatch audit', () => {
     expect(io.err()).toMatch(/chainwatch: audit findings: failed in [0-9.]+ s: no advisory database at /);
   });
 
+  it('--profile names the identity the run is saved under; a bad profile name is bad input', async () => {
+    const { options } = setUp('  pypi: [jupyterlab]\n');
+    const io = captureIo(dir.path);
+    expect(await runAuditCommand(io, options({ profile: 'Weekly' }), fakeDependencies('2.14.0'))).toBe(0);
+    expect((JSON.parse(io.out()) as AuditDocument).run.identity).toBe('profile:weekly');
+    const store = openGraphStore(join(dir.path, 'graph.sqlite'), { readonly: true });
+    expect(store.listRuns().map((run) => [run.identity.key, run.identity.inputs.orgs])).toEqual([['profile:weekly', ['jupyter']]]);
+    store.close();
+    const bad = captureIo(dir.path);
+    expect(await runAuditCommand(bad, options({ profile: '../x' }), fakeDependencies('2.14.0'))).toBe(2);
+    expect(bad.err()).toMatch(/not a profile name/);
+    expect(bad.out()).toBe('');
+  });
+
   it('is bad input without --preset or --config, and skips posture with the reason when there is neither token nor checkout', async () => {
     const io = captureIo(dir.path);
     expect(await runAuditCommand(io, { env: [], local: [], format: 'json' })).toBe(2);
