@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { advisoryFixtureOrgs, DESK_BOT } from '../../../test/fake-github/fixtures.js';
 import { startFakeGithub, type FakeGithub } from '../../../test/fake-github/server.js';
+import { fixedClock } from '../../core/clock.js';
+import type { EcosystemResolution, EcosystemResolver } from '../../graph/resolver.js';
 import { openGraphStore } from '../../store/graph-store.js';
 import { openSqliteStore } from '../../store/sqlite-store.js';
 import { runAuditCommand, type AuditCommandOptions } from './audit.js';
@@ -179,6 +181,22 @@ describe('chainwatch audit', () => {
     expect(await runAuditCommand(bad, options({ profile: '../x' }), fakeDependencies('2.14.0'))).toBe(2);
     expect(bad.err()).toMatch(/not a profile name/);
     expect(bad.out()).toBe('');
+  });
+
+  it("ranks the checked repositories by the reach of their packages in this run's graph", async () => {
+    const { options } = setUp('  pypi: [jupyterlab]\n');
+    const jupyterlab = { ecosystem: 'PyPI' as const, name: 'jupyterlab', version: '4.2.5', purl: 'pkg:pypi/jupyterlab@4.2.5', root: true, facts: { repositoryUrls: ['https://github.com/jupyter/widget'] } };
+    const resolver: EcosystemResolver = {
+      ecosystem: 'PyPI',
+      sourceNames: ['pypi'],
+      resolve: async (): Promise<EcosystemResolution> => ({ packages: [jupyterlab], edges: [], sources: [{ name: 'pypi', reachable: true }], problems: [] }),
+    };
+    const io = captureIo(dir.path);
+    const dependencies = { clock: fixedClock('2025-01-01T00:00:00Z'), resolvers: async () => ({ resolvers: { PyPI: resolver }, close: async () => undefined }) };
+    expect(await runAuditCommand(io, options({ save: false }), dependencies)).toBe(0);
+    const posture = (JSON.parse(io.out()) as { posture: { importance: { repo: string; reason: string }[]; importance_note: string } }).posture;
+    expect(posture.importance.map((entry) => entry.repo)).toEqual(['jupyter/widget']);
+    expect(posture.importance_note).toContain('graph');
   });
 
   it('is bad input without --preset or --config, and skips posture with the reason when there is neither token nor checkout', async () => {

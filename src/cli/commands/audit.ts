@@ -42,9 +42,11 @@ export interface AuditCommandOptions {
 export type AuditDependencies = GraphDependencies & Pick<PostureWiring, 'githubCollector'>;
 
 type Concerns = { rows: unknown[]; ranked: number };
+/** The posture report and the repositories' importance (from the config's packages and this run's graph). */
+type Posture = { report: PostureReport; importance: { repo: string; score: number; reason: string }[]; importanceNote: string };
 /** The desk's run and its JSON document, as `advisories list --format json` prints it. */
 type Desk = { run: DeskRun; json: unknown };
-type Run = AuditRun<GraphRunReport, GraphFindings & { json: unknown[] }, PostureReport, Desk, Concerns>;
+type Run = AuditRun<GraphRunReport, GraphFindings & { json: unknown[] }, Posture, Desk, Concerns>;
 
 /** Part names of an audit run in the history, beside the graph part. */
 const PART_SCHEMA_VERSION = 1;
@@ -86,7 +88,7 @@ export async function runAuditCommand(io: CliIo, options: AuditCommandOptions, d
     },
   };
 
-  const steps: AuditSteps<GraphRunReport, GraphFindings & { json: unknown[] }, PostureReport, Desk, Concerns> = {
+  const steps: AuditSteps<GraphRunReport, GraphFindings & { json: unknown[] }, Posture, Desk, Concerns> = {
     graph: async () => {
       const report = await runGraphPipeline(inputs, request.value.options, await graphRunDependencies(io, options, renderer, dependencies));
       const sources: AuditSource[] = report.graph.sources.map((source) => ({ name: source.name, reachable: source.reachable, error: source.error ?? null }));
@@ -119,7 +121,7 @@ export async function runAuditCommand(io: CliIo, options: AuditCommandOptions, d
     posture:
       (token === undefined || orgs.length === 0) && options.local.length === 0
         ? { skipped: `${orgs.length === 0 ? 'no orgs in the configuration' : NO_TOKEN} and no --local checkouts` }
-        : async () => {
+        : async ({ graph }) => {
             const { runPosture } = await loadPosturePipeline();
             const outcome = await runPosture(
               { orgs: token === undefined ? [] : orgs, local: options.local, packages: inputs.roots.map((root) => ({ ecosystem: root.ecosystem, name: root.name })), hints: false },
@@ -128,12 +130,14 @@ export async function runAuditCommand(io: CliIo, options: AuditCommandOptions, d
                 events: renderer,
                 connectGithub: githubConnector(io, dependencies, renderer, { bestPractices: false, maxRateLimitWaitSeconds: DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS }),
                 describeError: sourceErrorDescriber(io),
+                // Repositories ranked by the reach of their packages in this run's graph, not whatever the history holds last.
+                latestGraph: async () => (graph !== null && graph.graph.nodes.length > 0 ? { kind: 'graph', graph: graph.graph } : { kind: 'none' }),
               },
             );
             if (outcome.kind === 'bad-input') throw outcome.error;
             const sources = (outcome.kind === 'report' ? outcome.report.sources : outcome.sources).map((source) => ({ name: source.name, reachable: source.reachable, error: source.error ?? null }));
             if (outcome.kind === 'nothing-collected') throw new ChainwatchError('source-unreachable', 'no repository could be collected');
-            return { value: outcome.report, sources };
+            return { value: { report: outcome.report, importance: outcome.importance, importanceNote: outcome.importanceNote }, sources };
           },
     advisories:
       orgs.length === 0
@@ -189,7 +193,7 @@ export async function runAuditCommand(io: CliIo, options: AuditCommandOptions, d
             parts: [
               { name: 'steps', schemaVersion: PART_SCHEMA_VERSION, body: { steps: run.steps, sources: run.sources } },
               ...(run.parts.findings ? [{ name: 'findings', schemaVersion: PART_SCHEMA_VERSION, body: { findings: run.parts.findings.json, coverage: run.parts.findings.coverage } }] : []),
-              ...(run.parts.posture ? [{ name: 'posture', schemaVersion: PART_SCHEMA_VERSION, body: run.parts.posture }] : []),
+              ...(run.parts.posture ? [{ name: 'posture', schemaVersion: PART_SCHEMA_VERSION, body: run.parts.posture.report }] : []),
               ...(run.parts.advisories ? [{ name: 'advisories', schemaVersion: PART_SCHEMA_VERSION, body: run.parts.advisories.json }] : []),
               ...(run.parts.concerns ? [{ name: 'concerns', schemaVersion: PART_SCHEMA_VERSION, body: run.parts.concerns }] : []),
             ],
@@ -232,7 +236,7 @@ export async function runAuditCommand(io: CliIo, options: AuditCommandOptions, d
     coverage: (run.parts.findings?.coverage ?? []).map((entry) => ({ ecosystem: entry.ecosystem, packages: entry.packages, advisories: entry.advisories, newest_modified: entry.newestModified, checked: entry.checked })),
     graph: run.parts.graph ? { nodes: run.parts.graph.graph.nodes.length, edges: run.parts.graph.graph.edges.length } : null,
     findings: run.parts.findings?.json ?? [],
-    posture: run.parts.posture ? { repos: run.parts.posture.repos } : null,
+    posture: run.parts.posture ? { repos: run.parts.posture.report.repos, importance: run.parts.posture.importance, importance_note: run.parts.posture.importanceNote } : null,
     advisories: run.parts.advisories?.json ?? null,
     concerns: run.parts.concerns?.rows ?? [],
     steps: run.steps,
@@ -262,7 +266,7 @@ function renderSummary(document: SummaryDocument, run: Run, format: 'table' | 'm
     findings: run.parts.findings
       ? `${document.findings.length} finding${document.findings.length === 1 ? '' : 's'}; ${document.coverage.map((entry) => `${entry.ecosystem} ${entry.checked ? 'checked' : 'not checked'}`).join(', ')}`
       : '',
-    posture: run.parts.posture ? `${run.parts.posture.repos.length} repositor${run.parts.posture.repos.length === 1 ? 'y' : 'ies'}` : '',
+    posture: run.parts.posture ? `${run.parts.posture.report.repos.length} repositor${run.parts.posture.report.repos.length === 1 ? 'y' : 'ies'}` : '',
     advisories: run.parts.advisories ? `${run.parts.advisories.run.statuses.length} advisories` : '',
     concerns: run.parts.concerns ? `${run.parts.concerns.ranked} packages ranked` : '',
   };
