@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerAdvisoryActions } from './commands/advisory-actions.js';
 import { registerAdvisories } from './commands/advisories.js';
+import { registerAudit } from './commands/audit.js';
 import { registerConcerns } from './commands/concerns.js';
 import { registerDatabase } from './commands/db.js';
 import { registerDiff } from './commands/diff.js';
@@ -32,6 +33,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   registerRuns(program, io, setExit);
   registerPosture(program, io, setExit);
   registerFix(program, io, setExit);
+  registerAudit(program, io, setExit);
   registerAdvisoryActions(registerAdvisories(program, io, setExit), io, setExit);
   for (const command of program.commands) {
     command.exitOverride();

@@ -1,0 +1,14 @@
+/**
+ * The public entry of audit/ for the front ends (src/cli, src/server): they
+ * import this area only through this file (.dependency-cruiser.cjs checks it).
+ * Importing it is cheap (types); the orchestrator and the findings matcher
+ * load on the first loadAuditPipeline().
+ */
+export type { AuditRun, AuditSource, AuditSteps, StepOutcome } from './run.js';
+export type { GraphFindings } from './findings.js';
+
+/** `audit`: the run of every step (run.ts), its exit code, the graph's packages matched against the advisory database (findings.ts), and the concerns ranking (graph/concerns.ts) the last step runs over them. */
+export async function loadAuditPipeline() {
+  const [{ auditExitCode, runAudit }, { matchGraphPackages }, { rankConcerns }] = await Promise.all([import('./run.js'), import('./findings.js'), import('../graph/concerns.js')]);
+  return { auditExitCode, matchGraphPackages, rankConcerns, runAudit };
+}

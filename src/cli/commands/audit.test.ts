@@ -1,0 +1,254 @@
+/** `chainwatch audit` in-process: fake resolvers (no network), a small advisory database and a checkout made here, real SQLite history files. */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { advisoryFixtureOrgs, DESK_BOT } from '../../../test/fake-github/fixtures.js';
+import { startFakeGithub, type FakeGithub } from '../../../test/fake-github/server.js';
+import { fixedClock } from '../../core/clock.js';
+import type { EcosystemResolution, EcosystemResolver } from '../../graph/resolver.js';
+import { openGraphStore } from '../../store/graph-store.js';
+import { openSqliteStore } from '../../store/sqlite-store.js';
+import { runAuditCommand, type AuditCommandOptions } from './audit.js';
+import { captureIo, fakeDependencies, useTemporaryDirectory } from './command-fakes.fixture.js';
+
+const dir = useTemporaryDirectory(beforeEach, afterEach);
+
+interface AuditDocument {
+  run: { id: number | null; started_at: string; identity: string; status: string };
+  sources: { name: string; reachable: boolean; error: string | null }[];
+  coverage: { ecosystem: string; packages: number; advisories: number; newest_modified: string | null; checked: boolean }[];
+  graph: { nodes: number; edges: number } | null;
+  findings: { package: { name: string; version: string }; id: string; severity: { level: string }; fixed: string[] }[];
+  posture: { repos: { repo: string }[] } | null;
+  advisories: unknown;
+  concerns: { purl: string }[];
+  steps: { name: string; status: string; note: string | null }[];
+}
+
+/** A config (orgs and roots), an advisory database with one PyPI record hitting jupyter-server 2.14.0, and one checkout. */
+function setUp(roots: string): { config: string; options: (overrides?: Partial<AuditCommandOptions>) => AuditCommandOptions } {
+  const config = join(dir.path, 'chainwatch.yaml');
+  writeFileSync(config, `orgs: [jupyter]\npackages:\n${roots}`);
+  const store = openSqliteStore(join(dir.path, 'advisories.sqlite'));
+  store.importRecords([
+    {
+      id: 'GHSA-test-0001',
+      modified: '2026-11-01T00:00:00Z',
+      summary: 'jupyter-server leaks a token',
+      affected: [{ package: { ecosystem: 'PyPI', name: 'jupyter-server' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '2.14.1' }] }] }],
+      database_specific: { severity: 'HIGH' },
+    },
+  ]);
+  store.close();
+  const checkout = join(dir.path, 'checkouts', 'jupyter', 'widget');
+  mkdirSync(join(checkout, '.github'), { recursive: true });
+  writeFileSync(join(checkout, '.github', 'dependabot.yml'), 'version: 2\nupdates:\n  - package-ecosystem: pip\n    directory: /\n    schedule:\n      interval: weekly\n');
+  writeFileSync(join(checkout, 'SECURITY.md'), 'Report to security@example.test\n');
+  return {
+    config,
+    options: (overrides = {}) => ({
+      config,
+      env: [],
+      local: [checkout],
+      format: 'json',
+      db: join(dir.path, 'advisories.sqlite'),
+      history: join(dir.path, 'graph.sqlite'),
+      ...overrides,
+    }),
+  };
+}
+
+describe('chainwatch audit', () => {
+  it('runs every step, prints the JSON contract, saves one run with the config\'s identity and exits 0 when complete', async () => {
+    const { options } = setUp('  pypi: [jupyterlab]\n');
+    const io = captureIo(dir.path);
+    const code = await runAuditCommand(io, options(), fakeDependencies('2.14.0'));
+    expect(io.err()).not.toContain('not reachable');
+    expect(code).toBe(0);
+    const document = JSON.parse(io.out()) as AuditDocument;
+    expect(Object.keys(document)).toEqual(['run', 'sources', 'coverage', 'graph', 'findings', 'posture', 'advisories', 'concerns', 'steps']);
+    expect(document.run).toMatchObject({ id: 1, started_at: '2025-01-01T00:00:00.000Z', status: 'complete' });
+    expect(document.graph).toEqual({ nodes: 2, edges: 1 });
+    expect(document.findings.map((finding) => [finding.id, finding.package.name, finding.package.version, finding.severity.level, finding.fixed])).toEqual([
+      ['GHSA-test-0001', 'jupyter-server', '2.14.0', 'high', ['2.14.1']],
+    ]);
+    expect(document.coverage).toEqual([{ ecosystem: 'PyPI', packages: 2, advisories: 1, newest_modified: '2026-11-01T00:00:00Z', checked: true }]);
+    expect(document.posture?.repos.map((repo) => repo.repo)).toHaveLength(1);
+    // No token: the desk is a stated gap, not a silent one.
+    expect(document.advisories).toBeNull();
+    expect(document.steps.map((step) => [step.name, step.status])).toEqual([
+      ['graph', 'done'],
+      ['findings', 'done'],
+      ['posture', 'done'],
+      ['advisories', 'skipped'],
+      ['concerns', 'done'],
+    ]);
+    expect(document.steps[3]!.note).toMatch(/no GH_TOKEN or GITHUB_TOKEN/);
+    expect(document.concerns.length).toBeGreaterThan(0);
+    // One line per step on a non-terminal.
+    expect(io.err()).toMatch(/chainwatch: audit graph: done in [0-9.]+ s/);
+    expect(io.err()).toMatch(/chainwatch: audit advisories: skipped/);
+
+    const store = openGraphStore(join(dir.path, 'graph.sqlite'), { readonly: true });
+    const runs = store.listRuns();
+    expect(runs.map((run) => [run.id, run.command, run.status, run.identity.key, run.identity.inputs.orgs, run.graph])).toEqual([[1, 'audit', 'complete', document.run.identity, ['jupyter'], { nodes: 2, edges: 1 }]]);
+    expect(runs[0]!.parts.map((part) => part.name).sort()).toEqual(['concerns', 'findings', 'graph', 'posture', 'steps']);
+    expect((store.readPart(1, 'findings')?.body as { findings: { id: string }[] }).findings.map((finding) => finding.id)).toEqual(['GHSA-test-0001']);
+    store.close();
+  });
+
+  it('--fail-on exits 1 when a finding reaches the level, and names it', async () => {
+    const { options } = setUp('  pypi: [jupyterlab]\n');
+    const io = captureIo(dir.path);
+    expect(await runAuditCommand(io, options({ failOn: 'high', format: 'table' }), fakeDependencies('2.14.0'))).toBe(1);
+    expect(io.err()).toContain('--fail-on high: 1 finding fails the gate');
+    expect(io.err()).toContain('GHSA-test-0001  PyPI jupyter-server 2.14.0  high');
+    expect(io.out()).toMatch(/^Audit run 1, 2025-01-01T00:00:00.000Z: complete\n/);
+    expect(io.out()).toMatch(/findings +done .*1 finding; PyPI checked/);
+    const clean = captureIo(dir.path);
+    expect(await runAuditCommand(clean, options({ failOn: 'high' }), fakeDependencies('2.14.2'))).toBe(0);
+  });
+
+  it('names an unreachable source, keeps the other steps\' results, saves the run as partial and exits 2', async () => {
+    const { options } = setUp('  pypi: [jupyterlab]\n  conda: [jupyterlab]\n');
+    const io = captureIo(dir.path);
+    const code = await runAuditCommand(io, options({ format: 'markdown' }), fakeDependencies('2.14.0'));
+    expect(code).toBe(2);
+    expect(io.err()).toContain('chainwatch: source not reachable: conda-forge: conda-forge: connect ECONNREFUSED');
+    // The root that did not resolve, said once as `graph` says it.
+    expect(io.err()).toMatch(/chainwatch: pkg:conda\/jupyterlab[^\n]*: conda-forge: connect ECONNREFUSED\n/);
+    expect(io.out()).toContain(': partial');
+    expect(io.out()).toContain('- conda-forge: conda-forge: connect ECONNREFUSED');
+    expect(io.out()).toMatch(/\| findings \| done \| [0-9.]+ s \| 1 finding; PyPI checked \|/);
+    const store = openGraphStore(join(dir.path, 'graph.sqlite'), { readonly: true });
+    expect(store.listRuns().map((run) => [run.command, run.status])).toEqual([['audit', 'partial']]);
+    store.close();
+
+    const json = captureIo(dir.path);
+    expect(await runAuditCommand(json, options({ save: false }), fakeDependencies('2.14.0'))).toBe(2);
+    const document = JSON.parse(json.out()) as AuditDocument;
+    expect(document.run).toMatchObject({ id: null, status: 'partial' });
+    expect(document.sources).toContainEqual({ name: 'conda-forge', reachable: false, error: 'conda-forge: connect ECONNREFUSED' });
+    expect(document.findings).toHaveLength(1);
+  });
+
+  it('--no-save runs everything and leaves the history as it was; runs of one config share their identity', async () => {
+    const { options } = setUp('  pypi: [jupyterlab]\n');
+    expect(await runAuditCommand(captureIo(dir.path), options({ save: false }), fakeDependencies('2.14.0'))).toBe(0);
+    expect(existsSync(join(dir.path, 'graph.sqlite'))).toBe(false);
+    const first = captureIo(dir.path);
+    expect(await runAuditCommand(first, options(), fakeDependencies('2.14.0'))).toBe(0);
+    const second = captureIo(dir.path);
+    expect(await runAuditCommand(second, options(), fakeDependencies('2.14.2'))).toBe(0);
+    const [a, b] = [first, second].map((io) => (JSON.parse(io.out()) as AuditDocument).run);
+    expect([a!.id, b!.id]).toEqual([1, 2]);
+    expect(a!.identity).toBe(b!.identity);
+    const store = openGraphStore(join(dir.path, 'graph.sqlite'), { readonly: true });
+    expect(store.previousRun(2)?.id).toBe(1);
+    store.close();
+  });
+
+  it('without an advisory database: the findings step fails saying how to get one, the others go on, partial, exit 2; -o writes the report', async () => {
+    const { options } = setUp('  pypi: [jupyterlab]\n');
+    const io = captureIo(dir.path);
+    const output = join(dir.path, 'audit.json');
+    expect(await runAuditCommand(io, options({ db: join(dir.path, 'missing.sqlite'), output }), fakeDependencies('2.14.0'))).toBe(2);
+    expect(io.out()).toBe('');
+    const document = JSON.parse(readFileSync(output, 'utf8')) as AuditDocument;
+    expect(document.run.status).toBe('partial');
+    expect(document.steps.map((step) => [step.name, step.status])).toEqual([
+      ['graph', 'done'],
+      ['findings', 'failed'],
+      ['posture', 'done'],
+      ['advisories', 'skipped'],
+      ['concerns', 'done'],
+    ]);
+    expect(document.steps[1]!.note).toContain('chainwatch db update');
+    expect(document.graph).toEqual({ nodes: 2, edges: 1 });
+    expect(document.findings).toEqual([]);
+    expect(io.err()).toMatch(/chainwatch: audit findings: failed in [0-9.]+ s: no advisory database at /);
+  });
+
+  it('--profile names the identity the run is saved under; a bad profile name is bad input', async () => {
+    const { options } = setUp('  pypi: [jupyterlab]\n');
+    const io = captureIo(dir.path);
+    expect(await runAuditCommand(io, options({ profile: 'Weekly' }), fakeDependencies('2.14.0'))).toBe(0);
+    expect((JSON.parse(io.out()) as AuditDocument).run.identity).toBe('profile:weekly');
+    const store = openGraphStore(join(dir.path, 'graph.sqlite'), { readonly: true });
+    expect(store.listRuns().map((run) => [run.identity.key, run.identity.inputs.orgs])).toEqual([['profile:weekly', ['jupyter']]]);
+    store.close();
+    const bad = captureIo(dir.path);
+    expect(await runAuditCommand(bad, options({ profile: '../x' }), fakeDependencies('2.14.0'))).toBe(2);
+    expect(bad.err()).toMatch(/not a profile name/);
+    expect(bad.out()).toBe('');
+  });
+
+  it("ranks the checked repositories by the reach of their packages in this run's graph", async () => {
+    const { options } = setUp('  pypi: [jupyterlab]\n');
+    const jupyterlab = { ecosystem: 'PyPI' as const, name: 'jupyterlab', version: '4.2.5', purl: 'pkg:pypi/jupyterlab@4.2.5', root: true, facts: { repositoryUrls: ['https://github.com/jupyter/widget'] } };
+    const resolver: EcosystemResolver = {
+      ecosystem: 'PyPI',
+      sourceNames: ['pypi'],
+      resolve: async (): Promise<EcosystemResolution> => ({ packages: [jupyterlab], edges: [], sources: [{ name: 'pypi', reachable: true }], problems: [] }),
+    };
+    const io = captureIo(dir.path);
+    const dependencies = { clock: fixedClock('2025-01-01T00:00:00Z'), resolvers: async () => ({ resolvers: { PyPI: resolver }, close: async () => undefined }) };
+    expect(await runAuditCommand(io, options({ save: false }), dependencies)).toBe(0);
+    const posture = (JSON.parse(io.out()) as { posture: { importance: { repo: string; reason: string }[]; importance_note: string } }).posture;
+    expect(posture.importance.map((entry) => entry.repo)).toEqual(['jupyter/widget']);
+    expect(posture.importance_note).toContain('graph');
+  });
+
+  it('is bad input without --preset or --config, and skips posture with the reason when there is neither token nor checkout', async () => {
+    const io = captureIo(dir.path);
+    expect(await runAuditCommand(io, { env: [], local: [], format: 'json' })).toBe(2);
+    expect(io.err()).toContain('give --preset NAME or --config FILE');
+    const { options } = setUp('  pypi: [jupyterlab]\n');
+    const bare = captureIo(dir.path);
+    expect(await runAuditCommand(bare, options({ local: [] }), fakeDependencies('2.14.0'))).toBe(0);
+    const document = JSON.parse(bare.out()) as AuditDocument;
+    expect(document.posture).toBeNull();
+    expect(document.steps[2]).toMatchObject({ name: 'posture', status: 'skipped', note: 'no GH_TOKEN or GITHUB_TOKEN in the environment and no --local checkouts' });
+  });
+});
+
+describe('chainwatch audit with a token (the fake GitHub)', () => {
+  const TOKEN = 'ghp_AuditCli0Token1Value2Abcdefghijklmno';
+  let fake: FakeGithub;
+  beforeAll(async () => {
+    fake = await startFakeGithub({ orgs: advisoryFixtureOrgs({ busyAdvisories: 0 }), tokens: { [TOKEN]: DESK_BOT } });
+  });
+  afterAll(() => fake.close());
+
+  it("checks the config's orgs through the API and reads their advisories with the desk", async () => {
+    const config = join(dir.path, 'chainwatch.yaml');
+    writeFileSync(config, 'orgs: [desk-lab]\npackages:\n  pypi: [jupyterlab]\n');
+    const store = openSqliteStore(join(dir.path, 'advisories.sqlite'));
+    store.importRecords([{ id: 'GHSA-test-0002', modified: '2026-11-01T00:00:00Z', affected: [{ package: { ecosystem: 'PyPI', name: 'nothing-here' } }] }]);
+    store.close();
+    const io = {
+      ...captureIo(dir.path),
+      env: {
+        GH_TOKEN: TOKEN,
+        GITHUB_API_URL: fake.url,
+        CHAINWATCH_DISCLOSURE_DB: join(dir.path, 'desk.sqlite'),
+        CHAINWATCH_GITHUB_CACHE: join(dir.path, 'github.sqlite'),
+        CHAINWATCH_HTTP_CACHE: join(dir.path, 'http.sqlite'),
+      },
+    };
+    const code = await runAuditCommand(io, { config, env: [], local: [], format: 'json', db: join(dir.path, 'advisories.sqlite'), history: join(dir.path, 'graph.sqlite') }, fakeDependencies('2.14.0'));
+    const document = JSON.parse(io.out()) as AuditDocument & { advisories: { advisories: { id: string; repo: string }[] } | null };
+    expect(document.steps.map((step) => [step.name, step.status])).toEqual([
+      ['graph', 'done'],
+      ['findings', 'done'],
+      ['posture', 'done'],
+      ['advisories', 'done'],
+      ['concerns', 'done'],
+    ]);
+    expect(code).toBe(0);
+    expect(document.posture!.repos.map((repo) => repo.repo)).toContain('desk-lab/server');
+    expect(document.advisories!.advisories.map((advisory) => advisory.repo)).toContain('desk-lab/server');
+    expect(document.findings).toEqual([]);
+    expect(`${io.out()}${io.err()}`).not.toContain(TOKEN);
+  });
+});
