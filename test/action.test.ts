@@ -142,6 +142,35 @@ describe("chainwatch's own posture checks on this repository", () => {
   });
 });
 
+describe('the example workflows of docs/github-action.md', () => {
+  const clock = fixedClock('2026-12-01T00:00:00Z');
+  let dir = '';
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'chainwatch-action-docs-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('pass chainwatch\'s token-permissions, pinned-actions and dangerous-workflow checks once the placeholder pin is filled in', async () => {
+    const docs = readFileSync(join(ROOT, 'docs/github-action.md'), 'utf8');
+    const blocks = [...docs.matchAll(/```yaml\n# (\.github\/workflows\/[\w.-]+)\n([\s\S]*?)```/g)];
+    expect(blocks.map((block) => block[1])).toEqual(['.github/workflows/chainwatch.yml', '.github/workflows/chainwatch-audit.yml']);
+    mkdirSync(join(dir, '.github/workflows'), { recursive: true });
+    for (const [, path, text] of blocks) {
+      expect(text).toContain('OWNER/chainwatch@<commit-sha> # vX.Y.Z');
+      writeFileSync(join(dir, path!), text!.replaceAll('OWNER/chainwatch@<commit-sha> # vX.Y.Z', `acme/chainwatch@${'a'.repeat(40)} # v1.0.0`));
+    }
+    const facts = await collectLocalRepo(dir, { repoName: 'acme/site' });
+    for (const id of ['token-permissions', 'pinned-actions', 'dangerous-workflow'] as const) {
+      const result = evaluateRepoCheck(id, facts, { clock });
+      expect(result.outcome, `${id}: ${result.summary} ${JSON.stringify(result.findings)}`).toBe('pass');
+    }
+    // The same reading fails a workflow that grants write at the top.
+    const writeAll = join(dir, '.github/workflows/chainwatch.yml');
+    writeFileSync(writeAll, readFileSync(writeAll, 'utf8').replace('permissions: {}', 'permissions: write-all'));
+    expect(evaluateRepoCheck('token-permissions', await collectLocalRepo(dir, { repoName: 'acme/site' }), { clock }).outcome).toBe('fail');
+  });
+});
+
 describe('the Run chainwatch script, by bash with a stand-in chainwatch', () => {
   let dir = '';
   beforeEach(() => {
