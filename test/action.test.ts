@@ -241,6 +241,21 @@ describe('the Run chainwatch script, by bash with a stand-in chainwatch', () => 
     expect(runStep({ INPUT_FORMAT: 'markdown' }).outputs).toEqual({ 'exit-code': '0', report: `${out}/report.md`, sarif: '', summary: `${out}/report.md` });
   });
 
+  it('the summary step appends the Markdown, cut at GitHub\'s 1 MiB limit, or says there is none', () => {
+    const summary = join(dir, 'summary.md');
+    const report = join(dir, 'report.md');
+    writeFileSync(report, `# chainwatch scan report\n${'x'.repeat(2_000_000)}`);
+    const script = stepNamed('Write the job summary').run!;
+    const run = (file: string) => spawnSync('bash', ['-e', '-c', script], { env: { PATH: process.env.PATH ?? '', SUMMARY_FILE: file, GITHUB_STEP_SUMMARY: summary }, encoding: 'utf8' });
+    expect(run(report).status).toBe(0);
+    const written = readFileSync(summary, 'utf8');
+    expect(written.startsWith('# chainwatch scan report\n')).toBe(true);
+    expect(written.length).toBe(1_000_000);
+    rmSync(summary);
+    expect(run(join(dir, 'missing.md')).status).toBe(0);
+    expect(readFileSync(summary, 'utf8')).toContain('chainwatch wrote no Markdown report');
+  });
+
   it('audit: one run to Markdown, the HTML rendered from the saved run; an unknown command stops with 2', () => {
     const out = join(dir, 'chainwatch');
     const run = runStep({ INPUT_COMMAND: 'audit', INPUT_PRESET: 'jupyter', INPUT_FORMAT: 'html' });
