@@ -177,3 +177,34 @@ export function nothingRead(run: DeskRun, options: DeskInputOptions, orgs: reado
   );
   return usable ? null : 'none of the sources could be read (see Sources)';
 }
+
+/**
+ * Runs the desk for a subcommand and hands the run to `act`: sources that were
+ * not read are said on stderr, a run that read nothing exits 2, and a failure
+ * is said and exits 2; the context is closed on every path.
+ */
+export async function withDeskRun(io: CliIo, options: DeskInputOptions, wiring: DeskWiring, act: (run: DeskRun, context: DeskContext) => Promise<number>): Promise<number> {
+  const context = await openDeskContext(io, options, wiring);
+  if (!context) return 2;
+  try {
+    const run = await runDeskWith(context, options);
+    for (const source of run.sources.filter((one) => one.status !== 'read')) warn(io, `chainwatch: ${plainLine(`${source.name}: ${source.status}${source.note ? `: ${source.note}` : ''}`)}`);
+    const empty = nothingRead(run, options, context.orgs);
+    if (empty) {
+      warn(io, `chainwatch: ${empty}`);
+      return 2;
+    }
+    return await act(run, context);
+  } catch (error) {
+    warn(io, `chainwatch: ${describeError(error)}`);
+    return 2;
+  } finally {
+    context.close();
+  }
+}
+
+/** Source names and notes carry file paths and what hosts answered: no control character (a terminal escape) reaches stderr. */
+function plainLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
+}

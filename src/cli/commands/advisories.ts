@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ADVISORY_STATES, loadManualRecords, loadPypaExport, type AdvisoryState } from '../../disclosure/index.js';
 import { loadDeskRenderers } from '../../report/index.js';
-import { addDeskInputOptions, deskClock, nothingRead, openDeskContext, runDeskWith, type DeskInputOptions, type DeskWiring } from '../desk-inputs.js';
+import { addDeskInputOptions, deskClock, nothingRead, openDeskContext, runDeskWith, withDeskRun, type DeskInputOptions, type DeskWiring } from '../desk-inputs.js';
 import { describeError, warn, type CliIo } from '../io.js';
 import { collect, parseChoice } from '../options.js';
 import { redactSecrets } from '../redact.js';
@@ -163,7 +163,7 @@ interface CreditsOptions extends DeskInputOptions {
 
 /** `advisories credits`: the hall of fame from published advisories' accepted credits. */
 export async function runAdvisoriesCredits(io: CliIo, options: CreditsOptions, wiring: DeskWiring = {}): Promise<number> {
-  return withRun(io, options, wiring, async (run) => {
+  return withDeskRun(io, options, wiring, async (run) => {
     const { renderCredits } = await loadDeskRenderers();
     io.stdout.write(redactSecrets(renderCredits(run.advisories, options.format, options.title ? { title: options.title } : {}), io.env));
     return 0;
@@ -187,7 +187,8 @@ export async function runAdvisoriesFeed(io: CliIo, options: FeedOptions, wiring:
     warn(io, `chainwatch: --limit: expected a positive whole number, got ${JSON.stringify(options.limit)}`);
     return 2;
   }
-  return withRun(io, options, wiring, async (run, now) => {
+  return withDeskRun(io, options, wiring, async (run, context) => {
+    const now = context.clock.now();
     const { renderAdvisoryFeed } = await loadDeskRenderers();
     const text = renderAdvisoryFeed(run.advisories, options.format, {
       id: options.feedUrl ?? options.link,
@@ -218,7 +219,7 @@ export async function runAdvisoriesExport(io: CliIo, options: ExportOptions, wir
     return 2;
   }
   const checkout = options.pypa;
-  return withRun(io, options, wiring, async (run, _now, context) => {
+  return withDeskRun(io, options, wiring, async (run, context) => {
     const { exportToPypa } = await loadPypaExport();
     const result = exportToPypa(run.advisories, context.pypa!);
     const [{ mkdirSync, writeFileSync, renameSync, existsSync, rmSync }, { join, dirname }] = await Promise.all([import('node:fs'), import('node:path')]);
@@ -251,38 +252,6 @@ export async function runAdvisoriesExport(io: CliIo, options: ExportOptions, wir
     if (result.records.length === 0) io.stdout.write('Nothing to export: every published PyPI advisory is in the checkout.\n');
     return failed > 0 ? 2 : 0;
   });
-}
-
-/** Runs the desk for a publishing subcommand and hands the run to `render`; the shared errors and exit codes. */
-async function withRun(
-  io: CliIo,
-  options: DeskInputOptions,
-  wiring: DeskWiring,
-  render: (run: Awaited<ReturnType<typeof runDeskWith>>, now: Date, context: NonNullable<Awaited<ReturnType<typeof openDeskContext>>>) => Promise<number>,
-): Promise<number> {
-  const context = await openDeskContext(io, options, wiring);
-  if (!context) return 2;
-  try {
-    const run = await runDeskWith(context, options);
-    for (const source of run.sources.filter((one) => one.status !== 'read')) warn(io, `chainwatch: ${plainLine(`${source.name}: ${source.status}${source.note ? `: ${source.note}` : ''}`)}`);
-    const empty = nothingRead(run, options, context.orgs);
-    if (empty) {
-      warn(io, `chainwatch: ${empty}`);
-      return 2;
-    }
-    return await render(run, context.clock.now(), context);
-  } catch (error) {
-    warn(io, `chainwatch: ${describeError(error)}`);
-    return 2;
-  } finally {
-    context.close();
-  }
-}
-
-/** Source names and notes carry file paths and what hosts answered: no control character (a terminal escape) reaches stderr. */
-function plainLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
 }
 
 const TOKEN_HELP = `

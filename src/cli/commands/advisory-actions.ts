@@ -1,11 +1,11 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { loadDeskActions, type ChannelDelivery, type DeskRun } from '../../disclosure/index.js';
+import { loadDeskActions, type ChannelDelivery } from '../../disclosure/index.js';
 import { loadGraphStore, loadAdvisoryStore } from '../../store/index.js';
 import { loadOsvImport } from '../../advisories/index.js';
 import { parseEcosystem, type Ecosystem } from '../../core/index.js';
 import { downloadDatabase } from '../advisory-database.js';
-import { addDeskInputOptions, openDeskContext, runDeskWith, nothingRead, storeDisabled, type DeskContext, type DeskInputOptions, type DeskWiring } from '../desk-inputs.js';
+import { addDeskInputOptions, openDeskContext, storeDisabled, withDeskRun, type DeskContext, type DeskInputOptions, type DeskWiring } from '../desk-inputs.js';
 import { describeError, eventRenderer, warn, type CliIo } from '../io.js';
 import { collect } from '../options.js';
 import { githubToken } from '../posture-wiring.js';
@@ -27,7 +27,7 @@ interface EnforceOptions extends DeskInputOptions {
 export async function runAdvisoriesEnforce(io: CliIo, options: EnforceOptions, wiring: DeskWiring = {}): Promise<number> {
   // Said before anything is read: without a token the organisations cannot be read either, and that message names the read permission only.
   if (options.apply && githubToken(io.env) === undefined) return refuseApplyWithoutToken(io);
-  return withDesk(io, options, wiring, async (run, context) => {
+  return withDeskRun(io, options, wiring, async (run, context) => {
     const { planEnforcement, applyPlan } = await loadDeskActions();
     const plan = planEnforcement(run.advisories, context.policy);
     if (!options.apply) {
@@ -66,7 +66,7 @@ export async function runAdvisoriesRemind(io: CliIo, options: RemindOptions, wir
     warn(io, 'chainwatch: advisories remind --send needs the store (it remembers what was sent today); drop --no-store');
     return 2;
   }
-  return withDesk(io, options, wiring, async (run, context) => {
+  return withDeskRun(io, options, wiring, async (run, context) => {
     const { remind, createNotifiers } = await loadDeskActions();
     if (context.policy.notifiers.length === 0) {
       warn(io, 'chainwatch: no notifiers configured (disclosure.notifiers in chainwatch.yaml): the reminders are printed only');
@@ -216,26 +216,6 @@ function reportDeliveries(io: CliIo, deliveries: readonly ChannelDelivery[], sen
 /** Without the store a dry run still works: nothing was ever sent, nothing is marked. */
 function noStore(): Pick<NonNullable<DeskContext['store']>, 'sentKeys' | 'markSent'> {
   return { sentKeys: () => new Set(), markSent: () => undefined };
-}
-
-async function withDesk(io: CliIo, options: DeskInputOptions, wiring: DeskWiring, act: (run: DeskRun, context: DeskContext) => Promise<number>): Promise<number> {
-  const context = await openDeskContext(io, options, wiring);
-  if (!context) return 2;
-  try {
-    const run = await runDeskWith(context, options);
-    for (const source of run.sources.filter((one) => one.status !== 'read')) warn(io, redactSecrets(`chainwatch: ${source.name}: ${source.status}${source.note ? `: ${source.note}` : ''}`, io.env));
-    const empty = nothingRead(run, options, context.orgs);
-    if (empty) {
-      warn(io, `chainwatch: ${empty}`);
-      return 2;
-    }
-    return await act(run, context);
-  } catch (error) {
-    warn(io, `chainwatch: ${describeError(error)}`);
-    return 2;
-  } finally {
-    context.close();
-  }
 }
 
 export function registerAdvisoryActions(advisories: Command, io: CliIo, setExit: (code: number) => void, wiring: DeskWiring = {}): void {
