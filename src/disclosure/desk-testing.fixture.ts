@@ -8,7 +8,7 @@ import { HostError } from '../core/errors.js';
 import type { CollaboratorPatch, DeskGithub } from './desk-github.js';
 import type { DisclosureStore } from './store.js';
 import type { AdvisoryStatus, ClockResult, DeskAdvisory, DeskPolicy } from './types.js';
-import { DEFAULT_CLOCK_POLICY } from './types.js';
+import { DEFAULT_DESK_POLICY } from './policy.js';
 
 export function advisory(fields: Partial<DeskAdvisory> = {}): DeskAdvisory {
   const ghsaId = fields.ghsaId === undefined ? (fields.id ?? 'GHSA-aaaa-bbbb-cccc') : fields.ghsaId;
@@ -47,16 +47,7 @@ export function advisory(fields: Partial<DeskAdvisory> = {}): DeskAdvisory {
 }
 
 export function policy(fields: Partial<DeskPolicy> = {}): DeskPolicy {
-  return {
-    clocks: DEFAULT_CLOCK_POLICY,
-    orgs: {},
-    collaborators: { users: [], teams: [] },
-    cveAfterDays: 7,
-    minimumPeople: 2,
-    trackingRepo: null,
-    notifiers: [],
-    ...fields,
-  };
+  return { ...DEFAULT_DESK_POLICY, ...fields };
 }
 
 export function clock(fields: Partial<ClockResult> = {}): ClockResult {

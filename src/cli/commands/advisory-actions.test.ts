@@ -15,6 +15,7 @@ import type { BuiltGraph } from '../../graph/build.js';
 import { newRun } from '../../graph/runs.fixture.js';
 import { openGraphStore } from '../../store/graph-store.js';
 import { useTemporaryDirectory } from './command-fakes.fixture.js';
+import { restAdvisory } from '../../disclosure/rest-advisory.fixture.js';
 
 const TOKEN = 'ghp_AdvisoryActions0Token1Value2Abcdefgh';
 const dir = useTemporaryDirectory(beforeEach, afterEach);
@@ -154,30 +155,6 @@ describe('chainwatch advisories enforce against the fake GitHub', () => {
   });
 });
 
-/** REST advisory objects as `--from-dir` reads them. */
-function restAdvisory(ghsa: string, fields: Record<string, unknown>): Record<string, unknown> {
-  return {
-    ghsa_id: ghsa,
-    cve_id: null,
-    url: `https://api.github.com/repos/desk-lab/server/security-advisories/${ghsa}`,
-    html_url: `https://github.com/desk-lab/server/security/advisories/${ghsa}`,
-    summary: `Advisory ${ghsa}`,
-    description: null,
-    severity: 'high',
-    state: 'draft',
-    created_at: '2026-05-01T10:00:00Z',
-    updated_at: '2026-05-02T10:00:00Z',
-    published_at: null,
-    closed_at: null,
-    withdrawn_at: null,
-    submission: null,
-    credits_detailed: [],
-    collaborating_users: [{ login: 'desk-lab-dev' }, { login: 'desk-lab-triager' }],
-    collaborating_teams: [],
-    vulnerabilities: [],
-    ...fields,
-  };
-}
 
 const OVERDUE_ACK = 'GHSA-2222-3333-4444';
 const URGENT_DISCLOSE = 'GHSA-5555-6666-7777';

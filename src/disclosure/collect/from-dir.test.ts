@@ -2,31 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { restAdvisory as advisory } from '../rest-advisory.fixture.js';
 import { readAdvisoryDirectory, type DirectoryAdvisories } from './from-dir.js';
-
-function advisory(ghsa: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    ghsa_id: ghsa,
-    cve_id: null,
-    url: `https://api.github.com/repos/desk-lab/server/security-advisories/${ghsa}`,
-    html_url: `https://github.com/desk-lab/server/security/advisories/${ghsa}`,
-    summary: `Advisory ${ghsa}`,
-    description: null,
-    severity: 'low',
-    state: 'draft',
-    created_at: '2026-05-01T10:00:00Z',
-    updated_at: '2026-05-02T10:00:00Z',
-    published_at: null,
-    closed_at: null,
-    withdrawn_at: null,
-    submission: null,
-    credits_detailed: [],
-    collaborating_users: [],
-    collaborating_teams: [],
-    vulnerabilities: [],
-    ...overrides,
-  };
-}
 
 const FIRST = 'GHSA-2222-3333-4444';
 const SECOND = 'GHSA-5555-6666-7777';
