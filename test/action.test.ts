@@ -61,7 +61,7 @@ describe('action.yml', () => {
     }
   });
 
-  it('runs its steps in order: node, install, restore, update, save, run, SARIF upload, summary, gate', () => {
+  it('runs its steps in order: node, install, restore, update, save, history restore, run, history save, SARIF upload, summary, gate', () => {
     const what = steps.map((step) => step.uses?.replace(/@.*/, '') ?? step.name);
     expect(what).toEqual([
       'actions/setup-node',
@@ -70,7 +70,9 @@ describe('action.yml', () => {
       'actions/cache/restore',
       'Update the advisory database',
       'actions/cache/save',
+      'actions/cache/restore',
       'Run chainwatch',
+      'actions/cache/save',
       'github/codeql-action/upload-sarif',
       'Write the job summary',
       'Gate on the exit code',
@@ -86,15 +88,22 @@ describe('action.yml', () => {
     expect(restore.with?.['restore-keys']).toBe('chainwatch-advisories-${{ runner.os }}-');
     expect(save.if).toContain("steps.restore.outputs.cache-hit != 'true'");
     // The upload happens only when asked for (the caller then grants security-events: write).
-    expect(steps[7]!.if).toContain("inputs.upload-sarif == 'true'");
-    expect(steps[7]!.with?.sarif_file).toBe('${{ steps.run.outputs.sarif }}');
+    // The audit's runs history is restored before the run (the newest entry) and saved after it under a new key, so the report can compare.
+    const [historyRestore, historySave] = [steps[6]!, steps[8]!];
+    expect(historyRestore.with?.key).toBe(historySave.with?.key);
+    expect(historyRestore.with?.key).toContain('github.run_id');
+    expect(historyRestore.with?.['restore-keys']).toBe('chainwatch-history-${{ runner.os }}-');
+    expect(historyRestore.if).toContain("inputs.command == 'audit'");
+    expect(stepNamed('Run chainwatch').env?.CHAINWATCH_GRAPH_DB).toBe('${{ steps.database.outputs.directory }}/history/graph.sqlite');
+    expect(steps[9]!.if).toContain("inputs.upload-sarif == 'true'");
+    expect(steps[9]!.with?.sarif_file).toBe('${{ steps.run.outputs.sarif }}');
     expect(stepNamed('Write the job summary').run).toContain('$GITHUB_STEP_SUMMARY');
   });
 
   it('pins every action to a full commit SHA with its release tag in a comment', () => {
     const uses = [...TEXT.matchAll(/^\s*uses:\s*(.+)$/gm)].map((match) => match[1]!);
     expect(uses).toHaveLength(steps.filter((step) => step.uses).length);
-    expect(uses.length).toBe(4);
+    expect(uses.length).toBe(6);
     for (const line of uses) expect(line).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+(?:\.\d+)*$/);
     for (const step of steps.filter((candidate) => candidate.uses)) expect(step.uses).toMatch(/@[0-9a-f]{40}$/);
   });
@@ -125,7 +134,7 @@ describe("chainwatch's own posture checks on this repository", () => {
     expect(facts.files.map((file) => file.path)).toContain('action.yml');
     const pinned = evaluateRepoCheck('pinned-actions', facts, { clock });
     expect(pinned.outcome, pinned.summary).toBe('pass');
-    expect(pinned.summary).toBe('All 4 action references are pinned to full commit SHAs.');
+    expect(pinned.summary).toBe('All 6 action references are pinned to full commit SHAs.');
     const dangerous = evaluateRepoCheck('dangerous-workflow', facts, { clock });
     expect(dangerous.outcome, dangerous.summary).toBe('pass');
   });
