@@ -248,8 +248,14 @@ describe('concerns with the run context (the audit\'s findings and posture)', ()
       expect(advisories({ findings: { byPurl: new Map(), notChecked: new Map() } })).toMatchObject({ value: 0, detail: 'none known' });
     });
 
-    it('is unknown, with the reason, when the findings could not check the ecosystem', () => {
-      expect(advisories(findings([], [['npm', 'not checked: the advisory database holds no npm advisory']]))).toMatchObject({ value: null, detail: 'not checked: the advisory database holds no npm advisory' });
+    it('is unknown, with the reason, when the findings could not check the ecosystem, even where the signal said "none"', () => {
+      const notChecked: [string, string][] = [['npm', 'not checked: the advisory database holds no npm advisory']];
+      expect(advisories(findings([], notChecked))).toMatchObject({ value: null, detail: 'not checked: the advisory database holds no npm advisory' });
+      const none = node('none', { advisories: yes([]) });
+      expect(weaknessFactors(none.signals as GraphSignals, { ...findings([], notChecked), node: none })[0]).toMatchObject({ name: 'advisories', value: null });
+      // The node's own reason, when it has one, says more (conda: OSV publishes none).
+      const conda = node('conda-like', { advisories: no('OSV publishes no advisories for conda packages (see the PyPI twin)') });
+      expect(weaknessFactors(conda.signals as GraphSignals, { ...findings([], notChecked), node: conda })[0]).toMatchObject({ value: null, detail: 'OSV publishes no advisories for conda packages (see the PyPI twin)' });
     });
   });
 

@@ -224,7 +224,7 @@ export function weaknessFactors(signals: GraphSignals, run?: ConcernContext & { 
   };
   return [
     run?.findings
-      ? advisoriesFromFindings(run.findings, run.node)
+      ? advisoriesFromFindings(run.findings, run.node, signals.advisories)
       : fromSignal('advisories', signals.advisories, (ids) => {
           if (ids.length === 0) return [0, 'none known'];
           const level = signals.advisorySeverity?.known ? signals.advisorySeverity.value : 'unknown';
@@ -242,11 +242,16 @@ export function weaknessFactors(signals: GraphSignals, run?: ConcernContext & { 
   ];
 }
 
-/** The advisories factor from the run's findings: the highest severity, saying when it was borrowed from an alias. */
-function advisoriesFromFindings(findings: NonNullable<ConcernContext['findings']>, node: Pick<GraphNode, 'purl' | 'ecosystem'>): WeaknessFactor {
+/**
+ * The advisories factor from the run's findings: the highest severity, saying
+ * when it was borrowed from an alias. An ecosystem the findings could not
+ * check is unknown, with the node's own reason when it has one (conda: OSV
+ * publishes none), never "none known".
+ */
+function advisoriesFromFindings(findings: NonNullable<ConcernContext['findings']>, node: Pick<GraphNode, 'purl' | 'ecosystem'>, signal: GraphSignals['advisories']): WeaknessFactor {
   const weight = CONCERN_WEIGHTS.weakness.advisories;
   const notChecked = findings.notChecked.get(node.ecosystem);
-  if (notChecked !== undefined) return { name: 'advisories', weight, value: null, detail: notChecked };
+  if (notChecked !== undefined) return { name: 'advisories', weight, value: null, detail: signal !== undefined && !signal.known ? signal.reason : notChecked };
   const found = findings.byPurl.get(node.purl) ?? [];
   if (found.length === 0) return { name: 'advisories', weight, value: 0, detail: 'none known' };
   const rank = (level: SeverityLevel) => SEVERITY_ORDER.indexOf(level);
