@@ -7,8 +7,16 @@
 export type { AuditRun, AuditSource, AuditSteps, StepOutcome } from './run.js';
 export type { GraphFindings } from './findings.js';
 
-/** `audit`: the run of every step (run.ts), its exit code, the graph's packages matched against the advisory database (findings.ts), and the concerns ranking (graph/concerns.ts) the last step runs over them. */
+/**
+ * `audit`: the run of every step (run.ts), its exit code, the graph's packages matched against the advisory database (findings.ts), and the concerns
+ * ranking (graph/concerns.ts) the last step runs over them with the run's findings and posture (concern-context.ts).
+ */
 export async function loadAuditPipeline() {
-  const [{ auditExitCode, runAudit }, { matchGraphPackages }, { rankConcerns }] = await Promise.all([import('./run.js'), import('./findings.js'), import('../graph/concerns.js')]);
-  return { auditExitCode, matchGraphPackages, rankConcerns, runAudit };
+  const [{ auditExitCode, runAudit }, { matchGraphPackages }, { rankConcerns }, { concernContext }] = await Promise.all([
+    import('./run.js'),
+    import('./findings.js'),
+    import('../graph/concerns.js'),
+    import('./concern-context.js'),
+  ]);
+  return { auditExitCode, concernContext, matchGraphPackages, rankConcerns, runAudit };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONCERN_WEIGHTS, computeReach, rankConcerns, weaknessFactors } from './concerns.js';
+import { CONCERN_WEIGHTS, computeReach, rankConcerns, weaknessFactors, type ConcernContext, type ConcernFinding, type RepositoryPostureInput } from './concerns.js';
 import type { GraphSignals } from './signals.js';
 import type { DependencyGraph, EdgeKind, GraphNode } from './types.js';
 
@@ -169,5 +169,111 @@ describe('rankConcerns', () => {
     const report = rankConcerns(graph, { top: 2 });
     expect(report.rows.map((row) => row.name)).toEqual(['tiny', 'side']);
     expect(report.ranked).toBe(5);
+  });
+});
+
+describe('concerns with the run context (the audit\'s findings and posture)', () => {
+  const repository = (url: string, confidence: 'confirmed' | 'claimed' = 'claimed') => ({ repository: yes({ url, confidence }) });
+  const checks = (...outcomes: string[]): RepositoryPostureInput => ({ checks: outcomes.map((outcome, index) => ({ id: `check-${index}`, outcome })) });
+  const postureOf = (node: GraphNode, postures: Record<string, RepositoryPostureInput>) =>
+    weaknessFactors(node.signals as GraphSignals, { node, repositoryPosture: new Map(Object.entries(postures)) }).find((factor) => factor.name === 'repositoryPosture')!;
+
+  it.each([
+    ['all pass', ['pass', 'pass', 'pass'], 0, 'acme/lib (claimed): 3 pass'],
+    ['all fail', ['fail', 'fail'], 1, 'acme/lib (claimed): fail: check-0, check-1; 0 pass'],
+    ['a partial counts half', ['pass', 'partial'], 0.25, 'acme/lib (claimed): partial: check-1; 1 pass'],
+    // (0 + 0 + 1 + 0.5) / 4: not-available, not-applicable and error are left out, never counted as bad.
+    ['a mix, the unevaluated left out', ['pass', 'pass', 'fail', 'partial', 'not-available', 'not-applicable', 'error'], 0.375, 'acme/lib (claimed): fail: check-2; partial: check-3; 2 pass; 3 not evaluated'],
+    ['nothing evaluated', ['not-available', 'error'], null, 'acme/lib (claimed): none of its 2 checks could be evaluated'],
+  ])('repositoryPosture: %s', (_name, outcomes, value, detail) => {
+    const factor = postureOf(node('lib', repository('github.com/acme/lib')), { 'acme/lib': checks(...outcomes) });
+    expect(factor).toEqual({ name: 'repositoryPosture', weight: CONCERN_WEIGHTS.weakness.repositoryPosture, value, detail });
+  });
+
+  it.each([
+    ['no repository signal', {}, 'no repository known'],
+    ['an unknown repository', { repository: no('the registry named no source repository') }, 'no repository known: the registry named no source repository'],
+    ['a repository the posture run did not cover', repository('github.com/other/lib'), 'repository not in the posture run: github.com/other/lib'],
+    ['a repository on another code host', repository('gitlab.com/acme/lib'), 'repository not in the posture run: gitlab.com/acme/lib'],
+  ])('repositoryPosture is unknown, with the reason: %s', (_name, signals, detail) => {
+    expect(postureOf(node('lib', signals as GraphSignals), { 'acme/lib': checks('fail') })).toMatchObject({ value: null, detail });
+  });
+
+  it("matches the graph's repository to posture's owner/repo through core's normalisation, whatever the spelling", () => {
+    const factor = postureOf(node('lib', repository('git+https://github.com/Acme/Lib.git', 'confirmed')), { 'acme/lib': checks('fail', 'pass') });
+    expect(factor).toMatchObject({ value: 0.5, detail: 'acme/lib: fail: check-0; 1 pass' });
+  });
+
+  it('leaves the factor out entirely without posture, so a ranking from the graph alone is unchanged', () => {
+    const lib = node('lib', { ...repository('github.com/acme/lib'), advisories: yes([]) }, true);
+    const graph: DependencyGraph = { nodes: [lib], edges: [], sources: [] };
+    const withFindings = rankConcerns(graph, { context: { findings: { byPurl: new Map(), notChecked: new Map() } } }).rows[0]!;
+    expect(withFindings.weakness.factors.map((factor) => factor.name)).not.toContain('repositoryPosture');
+    expect(withFindings.weakness.total).toBe(7);
+    expect(rankConcerns(graph, { context: {} })).toEqual(rankConcerns(graph));
+    const withPosture = rankConcerns(graph, { context: { repositoryPosture: new Map([['acme/lib', checks('fail')]]) } }).rows[0]!;
+    expect(withPosture.weakness).toMatchObject({ known: 2, total: 8 });
+    // (3·0 + 1.5·1) / (3 + 1.5): the known posture factor weighs in.
+    const w = CONCERN_WEIGHTS.weakness;
+    expect(withPosture.weakness.score).toBeCloseTo(w.repositoryPosture / (w.advisories + w.repositoryPosture), 12);
+  });
+
+  describe('the advisories factor from the findings', () => {
+    const pkg = node('lib', { advisories: yes(['GHSA-old']), advisorySeverity: yes('critical') });
+    const advisories = (context: ConcernContext) => weaknessFactors(pkg.signals as GraphSignals, { ...context, node: pkg }).find((factor) => factor.name === 'advisories')!;
+    const findings = (list: ConcernFinding[], notChecked: [string, string][] = []): ConcernContext => ({
+      findings: { byPurl: new Map([[pkg.purl, list]]), notChecked: new Map(notChecked) },
+    });
+
+    it('replaces the node\'s own signals, saying when the severity was borrowed from an alias', () => {
+      expect(advisories(findings([{ id: 'PYSEC-2024-1', severity: 'high', borrowedFrom: 'GHSA-aaaa-bbbb-cccc' }]))).toMatchObject({
+        value: CONCERN_WEIGHTS.severity.high,
+        detail: '1 (high, severity from the alias GHSA-aaaa-bbbb-cccc): PYSEC-2024-1',
+      });
+    });
+
+    it('takes the highest severity; among equals the one whose own record gave it', () => {
+      const factor = advisories(
+        findings([
+          { id: 'PYSEC-2', severity: 'medium', borrowedFrom: 'GHSA-2' },
+          { id: 'PYSEC-1', severity: 'high', borrowedFrom: 'GHSA-1' },
+          { id: 'GHSA-3', severity: 'high' },
+          { id: 'PYSEC-4', severity: 'unknown' },
+        ]),
+      );
+      expect(factor).toMatchObject({ value: CONCERN_WEIGHTS.severity.high, detail: '4 (high): GHSA-3, PYSEC-1, PYSEC-2, PYSEC-4' });
+    });
+
+    it('is none known when the findings have none for the package, whatever the signal said', () => {
+      expect(advisories({ findings: { byPurl: new Map(), notChecked: new Map() } })).toMatchObject({ value: 0, detail: 'none known' });
+    });
+
+    it('is unknown, with the reason, when the findings could not check the ecosystem, even where the signal said "none"', () => {
+      const notChecked: [string, string][] = [['npm', 'not checked: the advisory database holds no npm advisory']];
+      expect(advisories(findings([], notChecked))).toMatchObject({ value: null, detail: 'not checked: the advisory database holds no npm advisory' });
+      const none = node('none', { advisories: yes([]) });
+      expect(weaknessFactors(none.signals as GraphSignals, { ...findings([], notChecked), node: none })[0]).toMatchObject({ name: 'advisories', value: null });
+      // The node's own reason, when it has one, says more (conda: OSV publishes none).
+      const conda = node('conda-like', { advisories: no('OSV publishes no advisories for conda packages (see the PyPI twin)') });
+      expect(weaknessFactors(conda.signals as GraphSignals, { ...findings([], notChecked), node: conda })[0]).toMatchObject({ value: null, detail: 'OSV publishes no advisories for conda packages (see the PyPI twin)' });
+    });
+  });
+
+  it("moves a package up when its repository's posture is bad", () => {
+    const same: GraphSignals = { advisories: yes([]), maintainers: yes(1) };
+    const graph: DependencyGraph = {
+      nodes: [node('app', {}, true), node('alpha', { ...same, ...repository('github.com/acme/alpha') }), node('beta', { ...same, ...repository('github.com/acme/beta') })],
+      edges: [edge('app', 'alpha'), edge('app', 'beta')],
+      sources: [],
+    };
+    // The same reach and the same signals: without posture the purl decides.
+    expect(rankConcerns(graph).rows.map((row) => row.name)).toEqual(['alpha', 'beta', 'app']);
+    const repositoryPosture = new Map([
+      ['acme/alpha', checks('pass', 'pass', 'pass')],
+      ['acme/beta', checks('fail', 'fail', 'partial')],
+    ]);
+    const ranked = rankConcerns(graph, { context: { repositoryPosture } }).rows;
+    expect(ranked.map((row) => row.name)).toEqual(['beta', 'alpha', 'app']);
+    expect(ranked[0]!.score!).toBeGreaterThan(ranked[1]!.score!);
   });
 });

@@ -1,7 +1,8 @@
-import type { SeverityLevel } from '../advisories/types.js';
+import { SEVERITY_ORDER, type SeverityLevel } from '../advisories/types.js';
 import type { GraphSignals } from './signals.js';
 import type { DependencyGraph, EdgeKind, GraphNode, Signal } from './types.js';
 import { compareText } from '../core/compare.js';
+import { normalizeRepositoryUrl } from '../core/repository-url.js';
 
 /**
  * The packages of greatest concern: score = reach × weakness, both in [0, 1],
@@ -30,6 +31,16 @@ import { compareText } from '../core/compare.js';
  *   shows its coverage (known factors / all factors) so a weakness resting on
  *   two factors is visibly weaker evidence than one resting on seven. With no
  *   known factor the weakness, and the score, are unknown and rank last.
+ *
+ * What the run knows beyond the graph (ConcernContext, handed in by the audit):
+ *   - its findings per package version replace the node's own advisories
+ *     signals for the advisories factor (the same database, but the severity
+ *     borrowed from aliased records where the matched ones had none, as the
+ *     scan gate does);
+ *   - the posture of the repository behind each package adds the
+ *     `repositoryPosture` factor (RUN_FACTORS). Without that context the
+ *     factor is not in the list at all, so a ranking from the graph alone is
+ *     what it always was.
  */
 export const CONCERN_WEIGHTS = {
   reach: {
@@ -55,6 +66,17 @@ export const CONCERN_WEIGHTS = {
     installScripts: 1.5,
     /** The version is deprecated (npm) or yanked (PyPI): its own authors say not to use it. */
     deprecatedOrYanked: 2,
+    /**
+     * Share of the source repository's evaluated posture checks that do not
+     * pass (pass 0, partial 0.5, fail 1). Unpinned actions, dangerous
+     * workflows or an unprotected branch are ways into the next release, so
+     * it weighs like a single maintainer or install scripts: more than
+     * staleness or missing provenance (common, single facts), less than
+     * provenance dropped or deprecated/yanked (evidence about this very
+     * version), because it describes the repository, not the artefact, and the
+     * repository is often only claimed by the package.
+     */
+    repositoryPosture: 1.5,
   },
   /** Value of the advisories factor by highest severity; `unknown` (no severity recorded) counts as medium: known bad, size unknown. */
   severity: { critical: 1, high: 0.8, medium: 0.5, unknown: 0.5, low: 0.25, none: 0.1 } satisfies Record<SeverityLevel, number>,
@@ -66,8 +88,41 @@ export const CONCERN_WEIGHTS = {
   pageRank: { damping: 0.85, iterations: 100, tolerance: 1e-10 },
 } as const;
 
+/** The factors from the node's own signals: in every row. */
 export const WEAKNESS_FACTORS = ['advisories', 'stale', 'singleMaintainer', 'noProvenance', 'provenanceDropped', 'installScripts', 'deprecatedOrYanked'] as const;
-export type WeaknessFactorName = (typeof WEAKNESS_FACTORS)[number];
+/** The factors from the run's context: in the rows only when the context has them (ConcernContext). */
+export const RUN_FACTORS = ['repositoryPosture'] as const;
+export type WeaknessFactorName = (typeof WEAKNESS_FACTORS)[number] | (typeof RUN_FACTORS)[number];
+
+/** One finding of the run on a package version, as the ranking needs it. */
+export interface ConcernFinding {
+  /** The finding's representative advisory id. */
+  id: string;
+  severity: SeverityLevel;
+  /** Set when the severity was taken from an aliased record (the matched records had none): that record's id. */
+  borrowedFrom?: string;
+}
+
+/** A repository's posture as the ranking needs it: each check's outcome (posture's CheckOutcome). */
+export interface RepositoryPostureInput {
+  checks: readonly { id: string; outcome: string }[];
+}
+
+/**
+ * What the run knows beyond the graph. graph/ sits below posture/ and audit/,
+ * so this is plain data: the audit builds it (src/audit/concern-context.ts).
+ */
+export interface ConcernContext {
+  /** The run's findings: they replace the nodes' advisories signals for the advisories factor. */
+  findings?: {
+    /** Findings by package purl; a purl absent here has none (when its ecosystem was checked). */
+    byPurl: ReadonlyMap<string, readonly ConcernFinding[]>;
+    /** Ecosystems the findings could not check, with why: their packages' advisories are unknown. */
+    notChecked: ReadonlyMap<string, string>;
+  };
+  /** The posture run's repositories, keyed `owner/repo` in lower case (GitHub names are case-insensitive). */
+  repositoryPosture?: ReadonlyMap<string, RepositoryPostureInput>;
+}
 
 /** Edges reach follows (everything a registry install brings along). */
 const REACH_KINDS: ReadonlySet<EdgeKind> = new Set(['runtime', 'optional', 'peer', 'bundles', 'twin']);
@@ -110,12 +165,15 @@ export interface ConcernReport {
   weights: typeof CONCERN_WEIGHTS;
 }
 
-/** Ranks every package of the graph; `top` keeps the first N rows. */
-export function rankConcerns(graph: DependencyGraph, options: { top?: number } = {}): ConcernReport {
+/**
+ * Ranks every package of the graph; `top` keeps the first N rows; `context`
+ * adds what the run knows beyond the graph (the audit's findings and posture).
+ */
+export function rankConcerns(graph: DependencyGraph, options: { top?: number; context?: ConcernContext } = {}): ConcernReport {
   const reach = computeReach(graph);
   const rows: Omit<ConcernRow, 'rank'>[] = graph.nodes.map((node) => {
     const nodeReach = reach.get(node.purl)!;
-    const factors = weaknessFactors(node.signals as GraphSignals);
+    const factors = weaknessFactors(node.signals as GraphSignals, options.context === undefined ? undefined : { ...options.context, node });
     const knownFactors = factors.filter((factor) => factor.value !== null);
     const weightSum = knownFactors.reduce((sum, factor) => sum + factor.weight, 0);
     const weakness = weightSum === 0 ? null : knownFactors.reduce((sum, factor) => sum + factor.weight * factor.value!, 0) / weightSum;
@@ -150,8 +208,12 @@ function round(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
-/** The weakness factors of one node, each from its signal or unknown with the signal's reason. */
-export function weaknessFactors(signals: GraphSignals): WeaknessFactor[] {
+/**
+ * The weakness factors of one node, each from its signal or unknown with the
+ * signal's reason; with the run's context (and the node it is for), the
+ * advisories from the run's findings and the repository's posture.
+ */
+export function weaknessFactors(signals: GraphSignals, run?: ConcernContext & { node: Pick<GraphNode, 'purl' | 'ecosystem'> }): WeaknessFactor[] {
   const w = CONCERN_WEIGHTS.weakness;
   const factor = (name: WeaknessFactorName, value: number | null, detail: string): WeaknessFactor => ({ name, weight: w[name], value, detail });
   const fromSignal = <T>(name: WeaknessFactorName, signal: Signal<T> | undefined, judge: (value: T) => [number, string]): WeaknessFactor => {
@@ -161,11 +223,13 @@ export function weaknessFactors(signals: GraphSignals): WeaknessFactor[] {
     return factor(name, value, detail);
   };
   return [
-    fromSignal('advisories', signals.advisories, (ids) => {
-      if (ids.length === 0) return [0, 'none known'];
-      const level = signals.advisorySeverity?.known ? signals.advisorySeverity.value : 'unknown';
-      return [CONCERN_WEIGHTS.severity[level], `${ids.length} (${level}): ${ids.join(', ')}`];
-    }),
+    run?.findings
+      ? advisoriesFromFindings(run.findings, run.node, signals.advisories)
+      : fromSignal('advisories', signals.advisories, (ids) => {
+          if (ids.length === 0) return [0, 'none known'];
+          const level = signals.advisorySeverity?.known ? signals.advisorySeverity.value : 'unknown';
+          return [CONCERN_WEIGHTS.severity[level], `${ids.length} (${level}): ${ids.join(', ')}`];
+        }),
     fromSignal('stale', signals.daysSinceLastRelease, (days) =>
       days >= CONCERN_WEIGHTS.staleDays ? [1, `last release ${days} days ago`] : [0, `last release ${days} days ago`],
     ),
@@ -174,7 +238,64 @@ export function weaknessFactors(signals: GraphSignals): WeaknessFactor[] {
     fromSignal('provenanceDropped', signals.provenanceDropped, (dropped) => (dropped ? [1, 'the previous version had provenance'] : [0, 'not dropped'])),
     fromSignal('installScripts', signals.installScripts, (scripts) => (scripts.length > 0 ? [1, scripts.join(', ')] : [0, 'none'])),
     deprecatedOrYanked(signals),
+    ...(run?.repositoryPosture ? [repositoryPosture(signals.repository, run.repositoryPosture)] : []),
   ];
+}
+
+/**
+ * The advisories factor from the run's findings: the highest severity, saying
+ * when it was borrowed from an alias. An ecosystem the findings could not
+ * check is unknown, with the node's own reason when it has one (conda: OSV
+ * publishes none), never "none known".
+ */
+function advisoriesFromFindings(findings: NonNullable<ConcernContext['findings']>, node: Pick<GraphNode, 'purl' | 'ecosystem'>, signal: GraphSignals['advisories']): WeaknessFactor {
+  const weight = CONCERN_WEIGHTS.weakness.advisories;
+  const notChecked = findings.notChecked.get(node.ecosystem);
+  if (notChecked !== undefined) return { name: 'advisories', weight, value: null, detail: signal !== undefined && !signal.known ? signal.reason : notChecked };
+  const found = findings.byPurl.get(node.purl) ?? [];
+  if (found.length === 0) return { name: 'advisories', weight, value: 0, detail: 'none known' };
+  const rank = (level: SeverityLevel) => SEVERITY_ORDER.indexOf(level);
+  // The highest level; among equals, one whose own record gave it.
+  const highest = found.reduce((best, finding) =>
+    rank(finding.severity) > rank(best.severity) || (rank(finding.severity) === rank(best.severity) && best.borrowedFrom !== undefined && finding.borrowedFrom === undefined) ? finding : best,
+  );
+  const ids = [...new Set(found.map((finding) => finding.id))].sort(compareText);
+  const borrowed = highest.borrowedFrom === undefined ? '' : `, severity from the alias ${highest.borrowedFrom}`;
+  return { name: 'advisories', weight, value: CONCERN_WEIGHTS.severity[highest.severity], detail: `${ids.length} (${highest.severity}${borrowed}): ${ids.join(', ')}` };
+}
+
+/** Posture check outcomes that were evaluated, and how much each counts against the repository. */
+const OUTCOME_WEAKNESS: Readonly<Record<string, number>> = { pass: 0, partial: 0.5, fail: 1 };
+
+/**
+ * The repositoryPosture factor: the share of the repository's evaluated
+ * checks that do not pass. not-available, not-applicable and error are left
+ * out (could not tell is never bad). A waived check counts by its outcome: a
+ * waiver accepts a risk, it does not remove it. Only GitHub repositories can
+ * be in a posture run; the graph's `github.com/owner/repo` is matched to
+ * posture's `owner/repo` through core's normalisation.
+ */
+function repositoryPosture(signal: GraphSignals['repository'], postures: ReadonlyMap<string, RepositoryPostureInput>): WeaknessFactor {
+  const factor = (value: number | null, detail: string): WeaknessFactor => ({ name: 'repositoryPosture', weight: CONCERN_WEIGHTS.weakness.repositoryPosture, value, detail });
+  if (!signal) return factor(null, 'no repository known');
+  if (!signal.known) return factor(null, `no repository known: ${signal.reason}`);
+  const id = normalizeRepositoryUrl(signal.value.url);
+  if (id === null) return factor(null, `no repository known: ${signal.value.url} is not a repository on a known code host`);
+  const key = id.startsWith('github.com/') ? id.slice('github.com/'.length) : null;
+  const posture = key === null ? undefined : postures.get(key);
+  if (key === null || posture === undefined) return factor(null, `repository not in the posture run: ${id}`);
+  const claimed = signal.value.confidence === 'claimed' ? ' (claimed)' : '';
+  const evaluated = posture.checks.filter((check) => OUTCOME_WEAKNESS[check.outcome] !== undefined);
+  if (evaluated.length === 0) return factor(null, `${key}${claimed}: none of its ${posture.checks.length} checks could be evaluated`);
+  const value = evaluated.reduce((sum, check) => sum + OUTCOME_WEAKNESS[check.outcome]!, 0) / evaluated.length;
+  const named = (outcome: string) => evaluated.filter((check) => check.outcome === outcome).map((check) => check.id);
+  const parts = [
+    ...(named('fail').length > 0 ? [`fail: ${named('fail').join(', ')}`] : []),
+    ...(named('partial').length > 0 ? [`partial: ${named('partial').join(', ')}`] : []),
+    `${named('pass').length} pass`,
+    ...(posture.checks.length > evaluated.length ? [`${posture.checks.length - evaluated.length} not evaluated`] : []),
+  ];
+  return factor(Math.round(value * 1000) / 1000, `${key}${claimed}: ${parts.join('; ')}`);
 }
 
 /**

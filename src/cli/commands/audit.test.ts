@@ -199,6 +199,73 @@ describe('chainwatch audit', () => {
     expect(posture.importance_note).toContain('graph');
   });
 
+  it("ranks concerns with the run's findings (severity borrowed from an alias) and the posture of the --local checkout behind a package", async () => {
+    const { options } = setUp('  pypi: [jupyterlab]\n');
+    const store = openSqliteStore(join(dir.path, 'advisories.sqlite'));
+    store.importRecords([
+      // A PyPA-style record without severity hitting jupyterlab 4.2.5; its GHSA alias (about another package) carries one.
+      { id: 'PYSEC-2026-7', aliases: ['GHSA-test-0003'], modified: '2026-11-02T00:00:00Z', affected: [{ package: { ecosystem: 'PyPI', name: 'jupyterlab' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '4.2.6' }] }] }] },
+      { id: 'GHSA-test-0003', aliases: ['PYSEC-2026-7'], modified: '2026-11-02T00:00:00Z', affected: [{ package: { ecosystem: 'npm', name: 'unrelated' }, versions: ['0.0.1'] }], database_specific: { severity: 'CRITICAL' } },
+    ]);
+    store.close();
+    // The checkout publishes a Python package and runs an unpinned action: a check or two that do not pass.
+    const checkout = join(dir.path, 'checkouts', 'jupyter', 'widget');
+    writeFileSync(join(checkout, 'pyproject.toml'), '[project]\nname = "jupyterlab"\n');
+    mkdirSync(join(checkout, '.github', 'workflows'));
+    writeFileSync(join(checkout, '.github', 'workflows', 'ci.yml'), 'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n');
+    // jupyterlab's repository is the --local checkout (jupyter/widget); jupyter-server's was not in the posture run.
+    const jupyterlab = { ecosystem: 'PyPI' as const, name: 'jupyterlab', version: '4.2.5', purl: 'pkg:pypi/jupyterlab@4.2.5', root: true, facts: { repositoryUrls: ['https://github.com/Jupyter/Widget'] } };
+    const server = { ecosystem: 'PyPI' as const, name: 'jupyter-server', version: '2.14.0', purl: 'pkg:pypi/jupyter-server@2.14.0', root: false, facts: { repositoryUrls: ['https://github.com/jupyter-server/jupyter_server'] } };
+    const resolver: EcosystemResolver = {
+      ecosystem: 'PyPI',
+      sourceNames: ['pypi'],
+      resolve: async (): Promise<EcosystemResolution> => ({
+        packages: [jupyterlab, server],
+        edges: [{ from: jupyterlab.purl, to: server.purl, requirement: '>=2.4.0,<3', kind: 'runtime' }],
+        sources: [{ name: 'pypi', reachable: true }],
+        problems: [],
+      }),
+    };
+    const io = captureIo(dir.path);
+    const dependencies = { clock: fixedClock('2025-01-01T00:00:00Z'), resolvers: async () => ({ resolvers: { PyPI: resolver }, close: async () => undefined }) };
+    expect(await runAuditCommand(io, options(), dependencies)).toBe(0);
+
+    type Factor = { name: string; weight: number; value: number | null; detail: string };
+    const document = JSON.parse(io.out()) as Omit<AuditDocument, 'posture' | 'concerns'> & {
+      posture: { repos: { repo: string; checks: { id: string; outcome: string }[] }[] };
+      concerns: { purl: string; weakness: { factors: Factor[]; known: number; total: number } }[];
+    };
+    const factors = (purl: string) => Object.fromEntries(document.concerns.find((row) => row.purl === purl)!.weakness.factors.map((factor) => [factor.name, factor]));
+    const lab = factors(jupyterlab.purl);
+    const serverFactors = factors(server.purl);
+
+    // The findings, not the graph's own signal (which has no severity for the PyPA record: "unknown", 0.5), decide the advisories factor.
+    expect(lab.advisories).toMatchObject({ value: 1, detail: '1 (critical, severity from the alias GHSA-test-0003): GHSA-test-0003' });
+    expect(serverFactors.advisories).toMatchObject({ value: 0.8, detail: '1 (high): GHSA-test-0001' });
+
+    // The checkout's posture, as the posture part reports it: the share of its evaluated checks that do not pass.
+    expect(document.posture.repos.map((repo) => repo.repo.toLowerCase())).toEqual(['jupyter/widget']);
+    const weights: Record<string, number> = { pass: 0, partial: 0.5, fail: 1 };
+    const evaluated = document.posture.repos[0]!.checks.filter((check) => check.outcome in weights);
+    const share = evaluated.reduce((sum, check) => sum + weights[check.outcome]!, 0) / evaluated.length;
+    // (token-permissions 1 + dependency-update-tool 0.5 + pinned-actions 0.5 + security-policy 0 + dangerous-workflow 0) / 5
+    expect(share).toBeCloseTo(0.4, 12);
+    expect(lab.repositoryPosture).toEqual({
+      name: 'repositoryPosture',
+      weight: 1.5,
+      value: 0.4,
+      detail: 'jupyter/widget (claimed): fail: token-permissions; partial: dependency-update-tool, pinned-actions; 2 pass; 5 not evaluated',
+    });
+    expect(serverFactors.repositoryPosture).toMatchObject({ value: null, detail: 'repository not in the posture run: github.com/jupyter-server/jupyter_server' });
+    expect(document.concerns[0]!.weakness.total).toBe(8);
+
+    // The saved run's concerns part carries the same rows.
+    const history = openGraphStore(join(dir.path, 'graph.sqlite'), { readonly: true });
+    const saved = history.readPart(1, 'concerns')?.body as { rows: { purl: string; weakness: { factors: Factor[] } }[] };
+    history.close();
+    expect(saved.rows.find((row) => row.purl === jupyterlab.purl)!.weakness.factors.find((factor) => factor.name === 'repositoryPosture')).toEqual(lab.repositoryPosture);
+  });
+
   it('is bad input without --preset or --config, and skips posture with the reason when there is neither token nor checkout', async () => {
     const io = captureIo(dir.path);
     expect(await runAuditCommand(io, { env: [], local: [], format: 'json' })).toBe(2);

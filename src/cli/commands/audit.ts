@@ -157,9 +157,11 @@ export async function runAuditCommand(io: CliIo, options: AuditCommandOptions, d
                 context.close();
               }
             },
-    concerns: async ({ graph }) => {
+    concerns: async ({ graph, findings, posture }) => {
       if (graph === null || graph.graph.nodes.length === 0) throw new ChainwatchError('invalid-argument', 'no graph to rank: the graph step resolved nothing');
-      const report = rankConcerns(graph.graph);
+      // The findings' severities (borrowed from aliases) and the posture of each package's repository, where those steps ran.
+      const { concernContext } = await loadAuditPipeline();
+      const report = rankConcerns(graph.graph, { context: concernContext(findings, posture?.report ?? null) });
       return { value: { rows: report.rows, ranked: report.ranked }, sources: [] };
     },
   };

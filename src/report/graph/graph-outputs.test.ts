@@ -1,7 +1,7 @@
 import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { rankConcerns, WEAKNESS_FACTORS } from '../../graph/concerns.js';
+import { rankConcerns, RUN_FACTORS, WEAKNESS_FACTORS } from '../../graph/concerns.js';
 import { diffGraphs } from '../../graph/diff.js';
 import { renderConcerns, renderDiff, renderGraph } from './index.js';
 import { sampleGraph } from './sample-graph.fixture.js';
@@ -161,6 +161,40 @@ describe('concerns outputs', () => {
     expect(markdown).toMatch(/^# Packages of greatest concern\n/);
     expect(markdown.match(/^### \d+\. /gm)).toHaveLength(5);
     expect(markdown).toContain('| advisories | 3 | 0.8 | 1 (high): GHSA-hrw6-wg82-cm62 |');
+  });
+});
+
+describe("concerns outputs with the audit's posture", () => {
+  const checks = (outcomes: Record<string, string>) => ({ checks: Object.entries(outcomes).map(([id, outcome]) => ({ id, outcome })) });
+  const report = rankConcerns(sampleGraph(), {
+    context: { repositoryPosture: new Map([['jupyter-server/jupyter_server', checks({ 'pinned-actions': 'fail', 'security-policy': 'pass', 'branch-protection': 'partial', maintained: 'not-available' })]]) },
+  });
+
+  it('table: a Repo-post column after the signal factors, and its formula line', () => {
+    const table = renderConcerns(report, 'table');
+    expect(table.split('\n')[0]!.split(/\s{2,}/).slice(-2)).toEqual(['Depr/yank', 'Repo-post']);
+    const server = table.split('\n').find((line) => line.includes('PyPI:jupyter-server '))!;
+    // (1 + 0 + 0.5) / 3
+    expect(server.split(/\s{2,}/).at(-1)).toBe('0.5');
+    const lab = table.split('\n').find((line) => line.includes('PyPI:jupyterlab '))!;
+    expect(lab.split(/\s{2,}/).at(-1)).toBe('?');
+    expect(table).toContain("repositoryPosture = the share of the source repository's evaluated posture checks that do not pass");
+  });
+
+  it('json: every row has the run factor after the signal factors, with its weight', () => {
+    const document = JSON.parse(renderConcerns(report, 'json')) as { rows: { purl: string; weakness: { total: number; factors: { name: string; value: number | null; detail: string }[] } }[]; weights: unknown };
+    for (const row of document.rows) expect(row.weakness.factors.map((factor) => factor.name)).toEqual([...WEAKNESS_FACTORS, ...RUN_FACTORS]);
+    const server = document.rows.find((row) => row.purl === 'pkg:pypi/jupyter-server@2.14.0')!;
+    expect(server.weakness.total).toBe(8);
+    expect(server.weakness.factors.at(-1)).toEqual({ name: 'repositoryPosture', weight: 1.5, value: 0.5, detail: 'jupyter-server/jupyter_server: fail: pinned-actions; partial: branch-protection; 1 pass; 1 not evaluated' });
+    expect(document.weights).toMatchObject({ weakness: { repositoryPosture: 1.5 } });
+  });
+
+  it('markdown: the column, and the factor in each row\'s table with its detail', () => {
+    const markdown = renderConcerns(report, 'markdown');
+    expect(markdown).toMatch(/\| Depr\/yank \| Repo-post \|\n/);
+    expect(markdown).toContain('| repositoryPosture | 1.5 | 0.5 | jupyter-server/jupyter\\_server: fail: pinned-actions; partial: branch-protection; 1 pass; 1 not evaluated |');
+    expect(markdown).toContain('| repositoryPosture | 1.5 | unknown | repository not in the posture run: github.com/jupyterlab/jupyterlab |');
   });
 });
 
