@@ -1,7 +1,8 @@
 /**
- * `npm run bench [-- scan|pypi|npm|posture|builds ...]`: every benchmark (or the named ones),
+ * `npm run bench [-- scan|pypi|npm|posture|builds|audit ...]`: every benchmark (or the named ones),
  * printed as figures and as ratios against peers run in the same minute.
  */
+import { runAuditBench } from './audit-bench.js';
 import { runBuildsBench } from './builds-bench.js';
 import { runNpmResolveBench } from './npm-resolve-bench.js';
 import { runPostureBench } from './posture-bench.js';
@@ -15,6 +16,7 @@ const benches: Record<string, (out: (line: string) => void) => Promise<void>> = 
   npm: runNpmResolveBench,
   posture: runPostureBench,
   builds: runBuildsBench,
+  audit: runAuditBench,
 };
 const wanted = process.argv.slice(2).filter((name) => name in benches);
 print(`chainwatch benchmarks — ${new Date().toISOString()} — node ${process.version}`);

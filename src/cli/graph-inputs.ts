@@ -31,6 +31,8 @@ export interface GraphInputOptions {
   profile?: string;
   /** false with --no-save: an experiment, not saved to the history. */
   save?: boolean;
+  /** Only releases uploaded before this date or instant (uv's --exclude-newer), as written. */
+  excludeNewer?: string;
 }
 
 /** What tests replace: the resolvers (no network) and the clock. */
@@ -38,6 +40,9 @@ export interface GraphDependencies {
   clock?: Clock;
   resolvers?: ResolverFactory;
 }
+
+/** --exclude-newer's help, for every command that builds a graph. */
+export const EXCLUDE_NEWER_HELP = 'resolve as of this date: only releases uploaded before it (a date, 2024-06-01, counts that whole day in UTC; or 2024-06-01T12:00:00Z); recorded with the run, not part of its identity';
 
 /** Options every command that can build a graph accepts. */
 export function addGraphInputOptions(command: Command): Command {
@@ -51,6 +56,7 @@ export function addGraphInputOptions(command: Command): Command {
     .option('--checkouts <dir>', 'local checkouts as <dir>/<owner>/<repo>, to confirm source repositories')
     .option('--profile <name>', 'save the run under this name: compared with earlier runs of the profile even when the config changes (default: the config\'s roots, environments and orgs, hashed)')
     .option('--no-save', 'an experiment: do not save the run to the history')
+    .option('--exclude-newer <date>', EXCLUDE_NEWER_HELP)
     .option('-v, --verbose', 'more detail on stderr');
 }
 
@@ -86,21 +92,28 @@ export async function selectIdentity(options: IdentityOptions, identities: () =>
   return inputs.ok ? { ok: true, value: graphRunIdentity(inputs.value).key } : inputs;
 }
 
-/** A graph run's inputs and the pipeline's options (--offline, --checkouts, --profile checked, --no-save), or the bad input. */
+/** A graph run's inputs and the pipeline's options (--offline, --checkouts, --profile and --exclude-newer checked, --no-save), or the bad input. */
 export async function readRunRequest(purls: readonly string[], options: GraphInputOptions): Promise<Result<{ inputs: GraphInputs; options: GraphRunOptions }>> {
   const inputs = await readGraphInputs(purls, options);
   if (!inputs.ok) return inputs;
+  const { parseExcludeNewer, parseProfileName } = await loadGraphInputs();
   let profile: string | undefined;
   if (options.profile !== undefined) {
-    const { parseProfileName } = await loadGraphInputs();
     const parsed = parseProfileName(options.profile);
     if (!parsed.ok) return parsed;
     profile = parsed.value;
+  }
+  let excludeNewer: Date | undefined;
+  if (options.excludeNewer !== undefined) {
+    const parsed = parseExcludeNewer(options.excludeNewer);
+    if (!parsed.ok) return parsed;
+    excludeNewer = parsed.value;
   }
   const runOptions: GraphRunOptions = {
     ...(options.offline === undefined ? {} : { offline: options.offline }),
     ...(options.checkouts === undefined ? {} : { checkouts: options.checkouts }),
     ...(profile === undefined ? {} : { profile }),
+    ...(excludeNewer === undefined ? {} : { excludeNewer }),
     save: options.save !== false,
   };
   return { ok: true, value: { inputs: inputs.value, options: runOptions } };

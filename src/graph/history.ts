@@ -21,6 +21,8 @@ export interface SnapshotInputs {
   /** The config file or preset, when one was used. */
   config?: string;
   offline: boolean;
+  /** `--exclude-newer` (ISO): only releases uploaded before it were considered. */
+  excludeNewer?: string;
 }
 
 export interface SnapshotInfo {

@@ -10,13 +10,13 @@ export { DEFAULT_RETENTION } from './runs.js';
 
 /** Roots and environments from PURLs, a preset or chainwatch.yaml, and the identity of what they ask (profiles, `--identity`). */
 export async function loadGraphInputs() {
-  const [{ graphInputs }, { describeIdentity, graphRunIdentity, matchIdentity, parseProfileName, shortIdentity }] = await Promise.all([import('./inputs.js'), import('./run-identity.js')]);
-  return { describeIdentity, graphInputs, graphRunIdentity, matchIdentity, parseProfileName, shortIdentity };
+  const [{ graphInputs, parseExcludeNewer }, { describeIdentity, graphRunIdentity, matchIdentity, parseProfileName, shortIdentity }] = await Promise.all([import('./inputs.js'), import('./run-identity.js')]);
+  return { describeIdentity, graphInputs, graphRunIdentity, matchIdentity, parseExcludeNewer, parseProfileName, shortIdentity };
 }
 
 
 /** The pipelines of run.ts (graph, concerns, diff) and the real registries' resolvers. */
 export async function loadGraphPipelines() {
-  const { diffSnapshots, registryResolverFactory, runConcernsPipeline, runGraphPipeline } = await import('./run.js');
-  return { diffSnapshots, registryResolverFactory, runConcernsPipeline, runGraphPipeline };
+  const { diffSnapshots, graphAsGiven, registryResolverFactory, runConcernsPipeline, runGraphPipeline } = await import('./run.js');
+  return { diffSnapshots, graphAsGiven, registryResolverFactory, runConcernsPipeline, runGraphPipeline };
 }

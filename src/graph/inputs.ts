@@ -58,3 +58,31 @@ export function graphInputs(base: GraphInputs | null, purls: readonly string[], 
   }
   return ok({ ...from, roots: uniqueRoots(roots), environments, orgs: from.orgs ?? [], adHoc: purls.length > 0 });
 }
+
+/** `2024-06-01`, or an RFC 3339 date and time: `2024-06-01T12:00:00Z`, `…T12:00:00.5+02:00`. */
+const EXCLUDE_NEWER = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})?)?$/;
+
+/**
+ * `--exclude-newer` as uv reads it: only releases uploaded before this
+ * instant are considered (in npm, its `--before`; in conda, the records'
+ * timestamps). A date alone means the end of that day in UTC (uv: releases
+ * of that day count); a date and time must say its offset, as RFC 3339 does.
+ * Nonexistent dates (`2024-02-30`) are refused, not rolled over.
+ */
+export function parseExcludeNewer(text: string): Result<Date> {
+  const refuse = (why: string) => fail(new ChainwatchError('invalid-argument', `--exclude-newer ${JSON.stringify(text)}: ${why}`));
+  const match = EXCLUDE_NEWER.exec(text.trim());
+  if (!match) return refuse('not a date: give a date (2024-06-01) or an RFC 3339 date and time (2024-06-01T12:00:00Z)');
+  const [, year, month, day, hour, minute, second, fraction, zone] = match;
+  const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
+  if (date.getUTCFullYear() !== Number(year) || date.getUTCMonth() !== Number(month) - 1 || date.getUTCDate() !== Number(day)) return refuse(`there is no day ${year}-${month}-${day}`);
+  if (hour === undefined) return ok(new Date(date.getTime() + 86_400_000));
+  if (zone === undefined) return refuse('say the time\'s offset (Z for UTC, or +02:00)');
+  if (Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) return refuse(`there is no time ${hour}:${minute}:${second}`);
+  const [offsetHours, offsetMinutes] = zone.toUpperCase() === 'Z' ? [0, 0] : zone.slice(1).split(':').map(Number);
+  if (offsetHours! > 23 || offsetMinutes! > 59) return refuse(`there is no offset ${zone}`);
+  const sign = zone.startsWith('-') ? -1 : 1;
+  const milliseconds = fraction === undefined ? 0 : Math.floor(Number(`0${fraction}`) * 1000);
+  const utc = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second), milliseconds) - sign * (offsetHours! * 60 + offsetMinutes!) * 60_000;
+  return ok(new Date(utc));
+}

@@ -16,6 +16,8 @@ export interface RegistrySetup {
   registries: RegistryConfig;
   environment: TargetEnvironment;
   pypiIndex?: RegistryIndexOptions;
+  /** Only releases uploaded before this instant (`--exclude-newer`). */
+  excludeNewer?: Date;
 }
 
 /**

@@ -16,7 +16,7 @@ import type { EcosystemResolver } from './resolver.js';
 import { createRegistryResolvers } from './modules.js';
 import type { GraphEcosystem } from './roots.js';
 import { graphRunIdentity, type RunIdentity } from './run-identity.js';
-import { DEFAULT_RETENTION, type RetentionPolicy, type RunStatus } from './runs.js';
+import { DEFAULT_RETENTION, type NewRun, type RetentionPolicy, type RunStatus } from './runs.js';
 import { openAdvisoryDatabase, type AdvisoryDatabase } from './signals.js';
 
 /**
@@ -44,7 +44,8 @@ export interface ResolverSetup {
 }
 
 /** Makes a run's resolvers: the real registries (registryResolverFactory), or fakes in tests. */
-export type ResolverFactory = (request: { environments: readonly TargetEnvironment[]; offline: boolean; registries: RegistryOverrides; events: EventSink }) => Promise<ResolverSetup>;
+/** `excludeNewer`: only releases uploaded before this instant are considered (`--exclude-newer`). */
+export type ResolverFactory = (request: { environments: readonly TargetEnvironment[]; offline: boolean; registries: RegistryOverrides; events: EventSink; excludeNewer?: Date }) => Promise<ResolverSetup>;
 
 /** What the registry resolvers need from the front end: configuration read, an HTTP client, a store for parsed PyPI pages. */
 export interface RegistryAccess {
@@ -58,14 +59,14 @@ export interface RegistryAccess {
 
 /** The real registries, with chainwatch's freshness policy: registry answers 300 s, PyPI pages 600 s. */
 export function registryResolverFactory(access: RegistryAccess, clock: Clock): ResolverFactory {
-  return async ({ environments, offline, registries, events }) => {
+  return async ({ environments, offline, registries, events, excludeNewer }) => {
     const config = await access.registryConfig(registries);
     // Registry answers younger than the registries' own max-age are used without asking again
     // (npm serves packuments with max-age=300): mirrors that send no validators are not re-downloaded.
     const http = access.httpClient({ offline, clock, events, maxAgeMs: REGISTRY_ANSWER_MAX_AGE_MS });
     const store = access.openPypiSummaries();
     return {
-      resolvers: createRegistryResolvers({ http, registries: config, environment: environments[0]!, pypiIndex: { store, clock, maxAgeMs: PYPI_PAGE_MAX_AGE_MS } }),
+      resolvers: createRegistryResolvers({ http, registries: config, environment: environments[0]!, pypiIndex: { store, clock, maxAgeMs: PYPI_PAGE_MAX_AGE_MS }, ...(excludeNewer ? { excludeNewer } : {}) }),
       close: async () => {
         store.close();
         await http.close();
@@ -83,6 +84,12 @@ export interface GraphRunOptions {
   save?: boolean;
   /** A named profile (parsed, run-identity.ts): the run's identity instead of the inputs' hash. */
   profile?: string;
+  /**
+   * Only releases uploaded before this instant (uv's `--exclude-newer`, npm's
+   * `--before`). A time point like the clock, so not part of the identity;
+   * recorded with the run's inputs as given (`graphAsGiven`).
+   */
+  excludeNewer?: Date;
 }
 
 export interface GraphRunDependencies {
@@ -115,6 +122,16 @@ export interface GraphRunReport {
   pruned: number[];
 }
 
+/** What a run's graph part records of its inputs as given: PURLs, environment names, the config, and the --exclude-newer instant. */
+export function graphAsGiven(inputs: GraphInputs, options: Pick<GraphRunOptions, 'excludeNewer'>): NonNullable<NewRun['graph']>['asGiven'] {
+  return {
+    roots: inputs.roots.map((root) => root.purl),
+    environments: inputs.environments.map((entry) => entry.name),
+    config: inputs.source,
+    ...(options.excludeNewer ? { excludeNewer: options.excludeNewer.toISOString() } : {}),
+  };
+}
+
 /** A graph run is partial when a source (a registry, a channel, the advisory database) could not be reached or nothing resolved. */
 export function graphRunStatus(graph: BuiltGraph): RunStatus {
   return graph.nodes.length === 0 || graph.sources.some((source) => !source.reachable) ? 'partial' : 'complete';
@@ -130,7 +147,7 @@ export async function runGraphPipeline(inputs: GraphInputs, options: GraphRunOpt
   const { clock, events } = dependencies;
   const environments = inputs.environments.map((entry) => entry.environment);
   const offline = options.offline ?? false;
-  const setup = await dependencies.resolvers({ environments, offline, registries: inputs.registries, events });
+  const setup = await dependencies.resolvers({ environments, offline, registries: inputs.registries, events, ...(options.excludeNewer ? { excludeNewer: options.excludeNewer } : {}) });
   const advisories = openAdvisoryDatabase(dependencies.advisories.path, dependencies.advisories.open);
   const createdAt = clock.now();
   let graph: BuiltGraph;
@@ -165,7 +182,7 @@ export async function runGraphPipeline(inputs: GraphInputs, options: GraphRunOpt
           status,
           identity,
           offline,
-          graph: { graph, asGiven: { roots: inputs.roots.map((root) => root.purl), environments: inputs.environments.map((entry) => entry.name), config: inputs.source } },
+          graph: { graph, asGiven: graphAsGiven(inputs, options) },
         },
         { retention: dependencies.retention ?? DEFAULT_RETENTION },
       );

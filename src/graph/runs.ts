@@ -57,8 +57,8 @@ export interface NewRun {
   status: RunStatus;
   identity: RunIdentity;
   offline: boolean;
-  /** The graph part, saved as a snapshot (history.ts reads it), with its inputs as given (PURLs, environment names, the config). */
-  graph?: { graph: BuiltGraph; asGiven: { roots: string[]; environments: string[]; config: string } };
+  /** The graph part, saved as a snapshot (history.ts reads it), with its inputs as given (PURLs, environment names, the config, the --exclude-newer instant). */
+  graph?: { graph: BuiltGraph; asGiven: { roots: string[]; environments: string[]; config: string; excludeNewer?: string } };
   parts?: readonly RunPart[];
 }
 

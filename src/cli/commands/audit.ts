@@ -11,7 +11,7 @@ import { loadDeskRenderers, loadGraphRenderers, renderReport } from '../../repor
 import { loadScanPipeline, type ScanReport } from '../../scan/index.js';
 import { loadAdvisoryStore, loadGraphStore } from '../../store/index.js';
 import { openDeskContext, runDeskWith } from '../desk-inputs.js';
-import { graphRunDependencies, readRunRequest, type GraphDependencies } from '../graph-inputs.js';
+import { EXCLUDE_NEWER_HELP, graphRunDependencies, readRunRequest, type GraphDependencies } from '../graph-inputs.js';
 import { describeError, eventRenderer, warn, type CliIo } from '../io.js';
 import { collect, parseChoice } from '../options.js';
 import { DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS, githubConnector, githubToken, NO_TOKEN, sourceErrorDescriber, type PostureWiring } from '../posture-wiring.js';
@@ -32,6 +32,7 @@ export interface AuditCommandOptions {
   history?: string;
   profile?: string;
   save?: boolean;
+  excludeNewer?: string;
   failOn?: SeverityLevel;
   format: (typeof AUDIT_FORMAT_CHOICES)[number];
   output?: string;
@@ -72,7 +73,7 @@ export async function runAuditCommand(io: CliIo, options: AuditCommandOptions, d
   const orgs = inputs.orgs ?? [];
   const token = githubToken(io.env);
   const clock = dependencies.clock ?? systemClock;
-  const [{ runAudit, auditExitCode, matchGraphPackages, rankConcerns }, { runGraphPipeline }, { defaultDatabasePath, sqliteAdvisoryStores }, { gateFindings }] = await Promise.all([
+  const [{ runAudit, auditExitCode, matchGraphPackages, rankConcerns }, { graphAsGiven, runGraphPipeline }, { defaultDatabasePath, sqliteAdvisoryStores }, { gateFindings }] = await Promise.all([
     loadAuditPipeline(),
     loadGraphPipelines(),
     loadAdvisoryStore(),
@@ -191,7 +192,7 @@ export async function runAuditCommand(io: CliIo, options: AuditCommandOptions, d
             status: run.status,
             identity,
             offline: options.offline ?? false,
-            ...(graph === undefined ? {} : { graph: { graph, asGiven: { roots: inputs.roots.map((root) => root.purl), environments: inputs.environments.map((entry) => entry.name), config: inputs.source } } }),
+            ...(graph === undefined ? {} : { graph: { graph, asGiven: graphAsGiven(inputs, request.value.options) } }),
             parts: [
               { name: 'steps', schemaVersion: PART_SCHEMA_VERSION, body: { steps: run.steps, sources: run.sources } },
               ...(run.parts.findings ? [{ name: 'findings', schemaVersion: PART_SCHEMA_VERSION, body: { findings: run.parts.findings.json, coverage: run.parts.findings.coverage } }] : []),
@@ -300,6 +301,7 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
     .option('--history <path>', 'the runs history (default: $CHAINWATCH_GRAPH_DB or graph.sqlite in the user cache dir)')
     .option('--profile <name>', 'save the run under this name instead of the config\'s identity')
     .option('--no-save', 'an experiment: do not save the run to the history')
+    .option('--exclude-newer <date>', EXCLUDE_NEWER_HELP)
     .option('--fail-on <level>', 'exit 1 when a finding reaches low|medium|high|critical (listed on stderr)', parseChoice(FAIL_ON_LEVELS))
     .option('-f, --format <format>', `output format: ${AUDIT_FORMAT_CHOICES.join('|')}`, parseChoice(AUDIT_FORMAT_CHOICES), 'table')
     .option('-o, --output <file>', 'write the report to a file instead of stdout')

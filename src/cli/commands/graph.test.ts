@@ -64,6 +64,40 @@ describe('chainwatch graph', () => {
     expect(bad.err()).toMatch(/not a profile name: "..\/x"/);
   });
 
+  it('--exclude-newer reaches the resolvers, is recorded with the run and leaves its identity alone; a bad date is bad input', async () => {
+    const asked: (Date | undefined)[] = [];
+    const fake = fakeDependencies('2.14.0');
+    const dependencies: GraphDependencies = {
+      ...fake,
+      resolvers: async (request) => {
+        asked.push(request.excludeNewer);
+        return fake.resolvers!(request);
+      },
+    };
+    expect(await runGraph(captureIo(dir.path), ['pkg:pypi/jupyterlab'], graphOptions(dir.path, { excludeNewer: '2024-06-01' }), dependencies)).toBe(0);
+    expect(await runGraph(captureIo(dir.path), ['pkg:pypi/jupyterlab'], graphOptions(dir.path, { excludeNewer: '2024-06-01T12:00:00+02:00' }), dependencies)).toBe(0);
+    expect(await runGraph(captureIo(dir.path), ['pkg:pypi/jupyterlab'], graphOptions(dir.path), dependencies)).toBe(0);
+    // A date counts that whole day (uv): the cutoff is the next midnight, UTC.
+    expect(asked.map((date) => date?.toISOString())).toEqual(['2024-06-02T00:00:00.000Z', '2024-06-01T10:00:00.000Z', undefined]);
+    const store = openGraphStore(join(dir.path, 'graph.sqlite'), { readonly: true });
+    const snapshots = store.listSnapshots().sort((a, b) => a.id - b.id);
+    expect(snapshots.map((snapshot) => snapshot.inputs.excludeNewer)).toEqual(['2024-06-02T00:00:00.000Z', '2024-06-01T10:00:00.000Z', undefined]);
+    // A time point, like the clock: the three runs are runs of one identity.
+    expect(new Set(store.listRuns().map((run) => run.identity.key)).size).toBe(1);
+    store.close();
+
+    for (const [bad, message] of [
+      ['last tuesday', /--exclude-newer "last tuesday": not a date: give a date \(2024-06-01\) or an RFC 3339 date and time/],
+      ['2024-02-30', /--exclude-newer "2024-02-30": there is no day 2024-02-30/],
+      ['2024-06-01T12:00:00', /--exclude-newer "2024-06-01T12:00:00": say the time's offset/],
+    ] as const) {
+      const io = captureIo(dir.path);
+      expect(await runGraph(io, ['pkg:pypi/jupyterlab'], graphOptions(dir.path, { excludeNewer: bad }), dependencies)).toBe(2);
+      expect(io.err()).toMatch(message);
+    }
+    expect(asked).toHaveLength(3);
+  });
+
   it('keeps the last ten runs of an identity after saving, and says which it removed', async () => {
     for (let run = 0; run < 10; run++) expect(await runGraph(captureIo(dir.path), ['pkg:pypi/jupyterlab'], graphOptions(dir.path), fakeDependencies('2.14.0'))).toBe(0);
     const io = captureIo(dir.path);

@@ -111,6 +111,17 @@ describe('condaGraphModule with no .condarc at all', () => {
       expect(resolution.sources).toEqual([{ name: 'conda-forge', reachable: true }]);
       expect(resolution.packages.find((item) => item.name === 'jupyterlab')?.root).toBe(true);
       expect(asked).toContain('/conda-forge/noarch/repodata.json');
+
+      // --exclude-newer at the newest jupyterlab's timestamp: the channel as it was just before it.
+      const newest = resolution.packages.find((item) => item.name === 'jupyterlab')!;
+      const cutoff = new Date(newest.facts.releasedAt!);
+      const before = await condaGraphModule.registryResolver({ http, registries, environment: defaultEnvironment, excludeNewer: cutoff }).resolve([root('pkg:conda/jupyterlab')], context);
+      const older = before.packages.find((item) => item.name === 'jupyterlab')!;
+      expect(older.version).not.toBe(newest.version);
+      expect(before.packages.length).toBeGreaterThan(5);
+      for (const item of before.packages) {
+        if (item.facts.releasedAt) expect(Date.parse(item.facts.releasedAt)).toBeLessThan(cutoff.getTime());
+      }
     } finally {
       await http.close();
       await agent.close();

@@ -130,10 +130,36 @@ export function condaChannelFactory(options: {
   };
 }
 
+/**
+ * The channel as it was at `cutoff` (`--exclude-newer`, as pixi's
+ * `exclude-newer`): records stamped at or after it are left out. A record
+ * without a timestamp is kept: old conda-forge builds carry none, and
+ * leaving them out would make old pins unsolvable rather than older.
+ */
+export function channelBefore(channel: CondaChannel, cutoff: Date): CondaChannel {
+  const limit = cutoff.getTime();
+  return {
+    url: channel.url,
+    source: channel.source,
+    subdirs: channel.subdirs,
+    records: async (name) => (await channel.records(name)).filter((record) => record.timestamp === undefined || record.timestamp < limit),
+    status: () => channel.status(),
+    problems: () => channel.problems(),
+  };
+}
+
 /** conda in the graph: channels located by .condarc (or chainwatch.yaml), the first target environment's platform. */
 export const condaGraphModule: GraphModule = {
   ecosystem: 'conda',
   sourceNames: ['conda-forge'],
-  registryResolver: ({ http, registries, environment }) =>
-    createCondaResolver({ channelFor: condaChannelFactory({ http, environment, channelUrl: (name) => resolveCondaChannel(name, registries.conda) }) }),
+  registryResolver: ({ http, registries, environment, excludeNewer }) => {
+    const channelFor = condaChannelFactory({ http, environment, channelUrl: (name) => resolveCondaChannel(name, registries.conda) });
+    if (!excludeNewer) return createCondaResolver({ channelFor });
+    return createCondaResolver({
+      channelFor: (name) => {
+        const channel = channelFor(name);
+        return channel === null ? null : channelBefore(channel, excludeNewer);
+      },
+    });
+  },
 };

@@ -117,6 +117,6 @@ export function createNpmResolver(options: {
 export const npmGraphModule: GraphModule = {
   ecosystem: 'npm',
   sourceNames: ['npm'],
-  registryResolver: ({ http, registries }) =>
-    lazyResolver('npm', ['npm'], () => createNpmResolver({ registry: createNpmRegistry({ http, resolveRegistry: (name) => resolveNpmRegistry(name, registries.npm) }) })),
+  registryResolver: ({ http, registries, excludeNewer }) =>
+    lazyResolver('npm', ['npm'], () => createNpmResolver({ registry: createNpmRegistry({ http, resolveRegistry: (name) => resolveNpmRegistry(name, registries.npm) }), before: excludeNewer ?? null })),
 };

@@ -210,12 +210,12 @@ export function createPypiResolver(options: {
 export const pypiGraphModule: GraphModule = {
   ecosystem: 'PyPI',
   sourceNames: ['pypi'],
-  registryResolver: ({ http, registries, pypiIndex }) =>
+  registryResolver: ({ http, registries, pypiIndex, excludeNewer }) =>
     lazyResolver('PyPI', ['pypi'], () => {
       const index = resolvePypiIndex(registries.pypi);
       const registry = createPypiRegistry({ http, indexUrl: index.url, ...(index.authorization ? { authorization: index.authorization } : {}) });
       // Project pages are read by the resolver's lean reader through the same client and credentials.
       const pages = { http, ...(index.authorization ? { authorization: index.authorization } : {}) };
-      return createPypiResolver({ registry, ...(pypiIndex ? { index: { pages, ...pypiIndex } } : {}) });
+      return createPypiResolver({ registry, ...(pypiIndex ? { index: { pages, ...pypiIndex } } : {}), ...(excludeNewer ? { excludeNewer } : {}) });
     }),
 };
