@@ -90,7 +90,7 @@ export function stackedBarChart(text: ChartText, series: readonly ChartSeries[],
     const centre = x + BAR.bar / 2;
     const parts: string[] = [];
     if (run.values === null) {
-      parts.push(element('text', { x: centre, y: base - 4, 'text-anchor': 'middle', fill: MUTED, class: 'gap' }, 'n/a'), element('title', {}, escapeHtml(`Run ${run.id}: no data`)));
+      parts.push(element('title', {}, escapeHtml(`Run ${run.id}: no data`)), element('text', { x: centre, y: base - 4, 'text-anchor': 'middle', fill: MUTED, class: 'gap' }, 'n/a'));
     } else if (total(run) === 0) {
       parts.push(element('line', { x1: x, x2: x + BAR.bar, y1: base, y2: base, stroke: MUTED, 'stroke-width': 2 }, element('title', {}, escapeHtml(`Run ${run.id}: 0`))));
     } else {
