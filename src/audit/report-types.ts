@@ -65,12 +65,22 @@ export interface DeskAdvisoryRef {
   url: string | null;
 }
 
+/** The entries of AuditChanges that can be null (not compared). */
+export type AuditChangePart = 'findings' | 'packages' | 'provenanceLost' | 'newInstallScripts' | 'maintainerChanges' | 'posture' | 'advisories';
+
 /**
  * What changed since the run compared with. Each entry is null when either
  * run lacks what it compares (a step skipped or failed): not compared, never
  * read as "nothing changed".
  */
 export interface AuditChanges {
+  /**
+   * Why an entry is null, when the builder knows (`run 41 saved no posture:
+   * its posture step was skipped`). Without it the renderers say what this
+   * run's own steps tell, and otherwise that the run compared with has
+   * nothing comparable.
+   */
+  notCompared?: Partial<Record<AuditChangePart, string>>;
   findings: { appeared: FindingRef[]; resolved: FindingRef[] } | null;
   packages: { added: PackageRef[]; removed: PackageRef[]; versionChanges: VersionChange[] } | null;
   provenanceLost: ProvenanceLoss[] | null;

@@ -39,3 +39,9 @@ export async function loadDeskRenderers() {
   const [{ renderDesk }, { renderCredits }, { renderAdvisoryFeed }] = await Promise.all([import('./disclosure/list.js'), import('./disclosure/credits.js'), import('./disclosure/feed.js')]);
   return { renderDesk, renderCredits, renderAdvisoryFeed };
 }
+
+/** The council's report of a saved audit run (`chainwatch report`, the end of `audit`): Markdown, one self-contained HTML file, `chainwatch.report/1` JSON. */
+export async function loadAuditRenderers() {
+  const { renderAuditHtml, renderAuditJson, renderAuditMarkdown } = await import('./audit/index.js');
+  return { renderAuditMarkdown, renderAuditHtml, renderAuditJson };
+}
