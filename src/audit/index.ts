@@ -6,6 +6,7 @@
  */
 export type { AuditRun, AuditSource, AuditSteps, StepOutcome } from './run.js';
 export type { GraphFindings } from './findings.js';
+export type { AuditReportModel } from './report-types.js';
 
 /**
  * `audit`: the run of every step (run.ts), its exit code, the graph's packages matched against the advisory database (findings.ts), and the concerns
@@ -19,4 +20,10 @@ export async function loadAuditPipeline() {
     import('./concern-context.js'),
   ]);
   return { auditExitCode, concernContext, matchGraphPackages, rankConcerns, runAudit };
+}
+
+/** `report`: the council's report of a saved run (report-model.ts), built from the runs history. */
+export async function loadAuditReport() {
+  const { buildAuditReport } = await import('./report-model.js');
+  return { buildAuditReport };
 }

@@ -1,70 +1,9 @@
 /** The report model from a real runs history (SQLite in memory): two weekly audits with a change of every kind between them. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { BuiltGraph } from '../graph/build.js';
-import type { RunPart } from '../graph/runs.js';
-import { newRun } from '../graph/runs.fixture.js';
-import type { PostureReport } from '../posture/types.js';
 import { openGraphStore, type GraphStore } from '../store/graph-store.js';
 import { buildAuditReport } from './report-model.js';
+import { auditParts, finding, graph, node, saveAudit as saveAuditIn, twoWeeks as twoWeeksIn } from './report-history.fixture.js';
 import type { AuditReportModel } from './report-types.js';
-
-const known = <T>(value: T) => ({ known: true as const, value });
-
-function node(name: string, version: string, signals: Record<string, unknown> = {}, root = false) {
-  return { purl: `pkg:pypi/${name}@${version}`, ecosystem: 'PyPI' as const, name, version, root, signals };
-}
-
-function graph(nodes: ReturnType<typeof node>[]): BuiltGraph {
-  const root = nodes.find((entry) => entry.root)!;
-  return {
-    nodes,
-    edges: nodes.filter((entry) => !entry.root).map((entry) => ({ from: root.purl, to: entry.purl, requirement: '*', kind: 'runtime' as const })),
-    sources: [{ name: 'pypi', reachable: true }],
-    problems: [],
-  };
-}
-
-function finding(name: string, version: string, id: string, level: string, fixed: string[], aliases: string[] = []) {
-  return { package: { ecosystem: 'PyPI', name, version, purl: `pkg:pypi/${name}@${version}` }, id, ids: [id, ...aliases], summary: `${id} summary`, severity: { level }, fixed, locations: [] };
-}
-
-function posture(outcomes: Record<string, Record<string, string>>, expiredWaivers: PostureReport['expiredWaivers'] = []): PostureReport {
-  return {
-    repos: Object.entries(outcomes).map(([repo, checks]) => ({ repo, checks: Object.entries(checks).map(([id, outcome]) => ({ id, outcome, summary: `${id} is ${outcome}`, findings: [] })) })),
-    orgs: [],
-    expiredWaivers,
-    sources: [],
-  } as PostureReport;
-}
-
-function clock(status: 'met' | 'due' | 'overdue', urgency: 'none' | 'soon' | 'urgent', due: string, daysLeft: number | null) {
-  return { due, status, urgency, days_left: daysLeft, evidence: null, met_at: null };
-}
-
-function desk(advisories: { id: string; state: string; ack: ReturnType<typeof clock>; disclose: ReturnType<typeof clock>; problems?: { id: string; message: string; fix: string }[] }[]) {
-  return {
-    schema: 'chainwatch.advisories/1',
-    advisories: advisories.map((advisory) => ({
-      id: advisory.id,
-      repo: 'jupyter/server',
-      state: advisory.state,
-      summary: `${advisory.id} report`,
-      url: `https://github.com/jupyter/server/security/advisories/${advisory.id}`,
-      clocks: { acknowledge: advisory.ack, disclose: advisory.disclose },
-      problems: advisory.problems ?? [],
-    })),
-  };
-}
-
-function auditParts(parts: { findings?: unknown[]; posture?: PostureReport; desk?: unknown; unreachable?: string[] }): RunPart[] {
-  const sources = [{ name: 'pypi', reachable: true, error: null }, ...(parts.unreachable ?? []).map((name) => ({ name, reachable: false, error: 'DNS' }))];
-  return [
-    { name: 'steps', schemaVersion: 1, body: { steps: [{ name: 'graph', status: 'done', milliseconds: 1200, note: null }, { name: 'posture', status: parts.posture ? 'done' : 'skipped', milliseconds: 0, note: parts.posture ? null : 'no token' }], sources } },
-    ...(parts.findings ? [{ name: 'findings', schemaVersion: 1, body: { findings: parts.findings, coverage: [{ ecosystem: 'PyPI', packages: 3, checked: true }, { ecosystem: 'conda', packages: 2, checked: false }] } }] : []),
-    ...(parts.posture ? [{ name: 'posture', schemaVersion: 1, body: parts.posture }] : []),
-    ...(parts.desk ? [{ name: 'advisories', schemaVersion: 1, body: parts.desk }] : []),
-  ];
-}
 
 let store: GraphStore;
 beforeEach(() => {
@@ -72,45 +11,8 @@ beforeEach(() => {
 });
 afterEach(() => store.close());
 
-const PRESET = { label: 'preset:jupyter', roots: ['pkg:pypi/jupyter-server'], orgs: ['jupyter'] };
-
-function saveAudit(at: string, built: BuiltGraph | null, parts: RunPart[], identity: Partial<typeof PRESET> = PRESET): number {
-  const run = newRun(built, { at, ...PRESET, ...identity, parts });
-  return store.saveRun({ ...run, command: 'audit' }).id;
-}
-
-function twoWeeks(): { first: number; second: number } {
-  const first = saveAudit(
-    '2026-11-02T06:00:00Z',
-    graph([node('jupyter-server', '2.14.0', {}, true), node('tornado', '6.4.0', { provenance: known(true) }), node('requests', '2.31.0')]),
-    auditParts({
-      findings: [finding('requests', '2.31.0', 'GHSA-old', 'medium', ['2.32.0'])],
-      posture: posture({ 'jupyter/server': { 'dependency-update-tool': 'pass', 'pinned-actions': 'fail', 'security-policy': 'pass' }, 'jupyter/notebook': { 'dependency-update-tool': 'pass', 'pinned-actions': 'fail' } }),
-      desk: desk([{ id: 'GHSA-aaaa', state: 'triage', ack: clock('due', 'none', '2026-11-06', 4), disclose: clock('due', 'none', '2027-01-31', 90) }]),
-    }),
-  );
-  const second = saveAudit(
-    '2026-11-09T06:00:00Z',
-    graph([node('jupyter-server', '2.14.0', {}, true), node('tornado', '6.4.1', { provenance: known(false) }), node('urllib3', '2.0.0')]),
-    auditParts({
-      findings: [
-        finding('jupyter-server', '2.14.0', 'GHSA-crit', 'critical', ['2.14.1', '2.15.0']),
-        finding('jupyter-server', '2.14.0', 'PYSEC-2026-1', 'high', ['2.14.2'], ['CVE-2026-1']),
-        finding('urllib3', '2.0.0', 'GHSA-low', 'low', []),
-      ],
-      posture: posture(
-        { 'jupyter/server': { 'dependency-update-tool': 'fail', 'pinned-actions': 'pass', 'security-policy': 'pass' }, 'jupyter/notebook': { 'dependency-update-tool': 'pass', 'pinned-actions': 'fail' } },
-        [{ repo: 'jupyter/notebook', check: 'branch-protection', expires: '2026-11-01', reason: 'migration' }],
-      ),
-      desk: desk([
-        { id: 'GHSA-aaaa', state: 'triage', ack: clock('overdue', 'urgent', '2026-11-06', -3), disclose: clock('due', 'none', '2027-01-31', 83) },
-        { id: 'GHSA-bbbb', state: 'triage', ack: clock('due', 'soon', '2026-11-12', 3), disclose: clock('due', 'none', '2027-02-06', 89), problems: [{ id: 'no-cve', message: 'no CVE', fix: 'request a CVE' }] },
-      ]),
-      unreachable: ['conda-forge'],
-    }),
-  );
-  return { first, second };
-}
+const saveAudit = (...args: Parameters<typeof saveAuditIn> extends [unknown, ...infer Rest] ? Rest : never) => saveAuditIn(store, ...args);
+const twoWeeks = () => twoWeeksIn(store);
 
 function build(id: number, options: Parameters<typeof buildAuditReport>[2] = {}): AuditReportModel {
   const result = buildAuditReport(store, id, options);
@@ -204,7 +106,7 @@ describe('the audit report model', () => {
     expect(model.changes!.posture).toBeNull();
     expect(model.changes!.advisories).toBeNull();
     expect(model.changes!.findings!.resolved.map((entry) => entry.id)).toEqual(['GHSA-crit', 'PYSEC-2026-1', 'GHSA-low']);
-    expect(model.notes).toContain('posture not compared: this run has none (skipped: no token)');
+    expect(model.changes!.notCompared).toEqual({ posture: 'this run has none (skipped: no token)', advisories: 'this run has none (the step did not run)' });
     expect(model.notes).toContain(`run ${second} could not reach conda-forge: what it could not see shows as added now`);
 
     const other = saveAudit('2026-11-17T00:00:00Z', graph([node('notebook', '7.0.0', {}, true)]), auditParts({}), { roots: ['pkg:pypi/notebook'], label: 'command line' });

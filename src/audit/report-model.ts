@@ -130,7 +130,7 @@ export function buildAuditReport(history: ReportHistory, runId: number, options:
 
   const currentGraph = info.graph ? (history.loadSnapshot(info.id)?.graph ?? null) : null;
   const previousGraph = previousInfo?.graph ? (history.loadSnapshot(previousInfo.id)?.graph ?? null) : null;
-  const changes = previous ? compareRuns(previous, current, previousGraph, currentGraph, notes) : null;
+  const changes = previous ? compareRuns(previous, current, previousGraph, currentGraph) : null;
   const standing = standingPicture(current, options.topConcerns ?? 10);
 
   const model: AuditReportModel = {
@@ -186,30 +186,37 @@ function sourceNotes(previous: RunParts, current: RunParts): string[] {
 
 // ---------------------------------------------------------------- changes
 
-function compareRuns(previous: RunParts, current: RunParts, previousGraph: DependencyGraph | null, currentGraph: DependencyGraph | null, notes: string[]): AuditChanges {
+function compareRuns(previous: RunParts, current: RunParts, previousGraph: DependencyGraph | null, currentGraph: DependencyGraph | null): AuditChanges {
   const graphDiff = previousGraph && currentGraph ? diffGraphs(previousGraph, currentGraph) : null;
-  if (!graphDiff) notes.push(`packages not compared: ${!currentGraph ? 'this run' : `run ${previous.info.id}`} has no graph`);
+  const notCompared: NonNullable<AuditChanges['notCompared']> = {};
+  if (!graphDiff) {
+    const reason = `${!currentGraph ? 'this run' : `run ${previous.info.id}`} has no graph (${stepNote(!currentGraph ? current : previous, 'graph')})`;
+    for (const part of ['packages', 'provenanceLost', 'newInstallScripts', 'maintainerChanges'] as const) notCompared[part] = reason;
+  }
+  const compare = <T>(part: 'findings' | 'posture' | 'advisories', both: (before: NonNullable<RunParts[typeof part]>, after: NonNullable<RunParts[typeof part]>) => T): T | null => {
+    const before = previous[part];
+    const after = current[part];
+    if (before && after) return both(before, after);
+    const lacking = [before ? null : previous, after ? null : current].filter((entry): entry is RunParts => entry !== null);
+    notCompared[part] = lacking.map((parts) => `${parts === current ? 'this run' : `run ${parts.info.id}`} has none (${stepNote(parts, part)})`).join('; ');
+    return null;
+  };
   return {
-    findings: previous.findings && current.findings ? compareFindings(previous.findings, current.findings) : missing(notes, 'findings', previous, current),
+    notCompared,
+    findings: compare('findings', (before, after) => compareFindings(before as FindingsPart, after as FindingsPart)),
     packages: graphDiff ? { added: graphDiff.added, removed: graphDiff.removed, versionChanges: graphDiff.versionChanges } : null,
     provenanceLost: graphDiff?.provenanceLost ?? null,
     newInstallScripts: graphDiff?.newInstallScripts ?? null,
     maintainerChanges: graphDiff?.maintainerChanges ?? null,
-    posture: previous.posture && current.posture ? comparePosture(previous.posture, current.posture) : missing(notes, 'posture', previous, current),
-    advisories: previous.advisories && current.advisories ? compareDesk(previous.advisories, current.advisories) : missing(notes, 'advisories', previous, current),
+    posture: compare('posture', (before, after) => comparePosture(before as PostureReport, after as PostureReport)),
+    advisories: compare('advisories', (before, after) => compareDesk(before as DeskPart, after as DeskPart)),
   };
-}
-
-function missing(notes: string[], part: 'findings' | 'posture' | 'advisories', previous: RunParts, current: RunParts): null {
-  const lacking = [previous[part] ? null : `run ${previous.info.id}`, current[part] ? null : 'this run'].filter((entry) => entry !== null);
-  notes.push(`${part} not compared: ${lacking.join(' and ')} ${lacking.length === 1 ? 'has' : 'have'} none (${stepNote(lacking.includes('this run') ? current : previous, part)})`);
-  return null;
 }
 
 /** Why a run has no such part, from its steps. */
 function stepNote(parts: RunParts, part: string): string {
   const step = parts.steps?.steps.find((entry) => entry.name === part);
-  if (!step) return parts.steps ? 'the step did not run' : `run ${parts.info.id} was a \`${parts.info.command}\` run`;
+  if (!step) return parts.steps ? 'the step did not run' : `a \`${parts.info.command}\` run`;
   return step.note ? `${step.status}: ${step.note}` : step.status;
 }
 
@@ -605,7 +612,7 @@ function postureActions(parts: RunParts, changes: AuditChanges | null, identityO
       sortKey: check,
       kind: 'posture',
       title: `Fix ${check} in ${repos.length} repositor${repos.length === 1 ? 'y' : 'ies'}`,
-      why: `${repos.slice(0, 5).join(', ')}${repos.length > 5 ? ` and ${repos.length - 5} more` : ''} do not pass it; chainwatch writes the patch`,
+      why: `${repos.slice(0, 5).join(', ')}${repos.length > 5 ? ` and ${repos.length - 5} more` : ''} ${repos.length === 1 ? 'does' : 'do'} not pass it; chainwatch writes the patch`,
       command: `chainwatch fix ${check} ${target(repos)} --apply`,
       patch: null,
       refs: repos,

@@ -8,6 +8,7 @@ import { registerDiff } from './commands/diff.js';
 import { registerFix } from './commands/fix.js';
 import { registerGraph } from './commands/graph.js';
 import { registerPosture } from './commands/posture.js';
+import { registerReport } from './commands/report.js';
 import { registerRuns } from './commands/runs.js';
 import { registerScan } from './commands/scan.js';
 import { registerVersions } from './commands/versions.js';
@@ -34,6 +35,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   registerPosture(program, io, setExit);
   registerFix(program, io, setExit);
   registerAudit(program, io, setExit);
+  registerReport(program, io, setExit);
   registerAdvisoryActions(registerAdvisories(program, io, setExit), io, setExit);
   for (const command of program.commands) {
     command.exitOverride();

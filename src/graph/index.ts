@@ -6,7 +6,7 @@
  */
 export type { GraphInputs } from './inputs.js';
 export type { GraphRunDependencies, GraphRunOptions, GraphRunReport, ResolverFactory } from './run.js';
-export { DEFAULT_RETENTION } from './runs.js';
+export { DEFAULT_RETENTION, type NewRun } from './runs.js';
 
 /** Roots and environments from PURLs, a preset or chainwatch.yaml, and the identity of what they ask (profiles, `--identity`). */
 export async function loadGraphInputs() {

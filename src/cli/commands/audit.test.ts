@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { advisoryFixtureOrgs, DESK_BOT } from '../../../test/fake-github/fixtures.js';
 import { startFakeGithub, type FakeGithub } from '../../../test/fake-github/server.js';
+import { startLocalServer } from '../../../test/local-server.js';
+import { buildZip } from '../../core/zip.fixture.js';
 import { fixedClock } from '../../core/clock.js';
 import type { EcosystemResolution, EcosystemResolver } from '../../graph/resolver.js';
 import { openGraphStore } from '../../store/graph-store.js';
@@ -66,7 +68,7 @@ describe('chainwatch audit', () => {
     expect(io.err()).not.toContain('not reachable');
     expect(code).toBe(0);
     const document = JSON.parse(io.out()) as AuditDocument;
-    expect(Object.keys(document)).toEqual(['run', 'sources', 'coverage', 'graph', 'findings', 'posture', 'advisories', 'concerns', 'steps']);
+    expect(Object.keys(document)).toEqual(['run', 'sources', 'coverage', 'graph', 'findings', 'posture', 'advisories', 'concerns', 'steps', 'compared_with', 'changes', 'actions']);
     expect(document.run).toMatchObject({ id: 1, started_at: '2025-01-01T00:00:00.000Z', status: 'complete' });
     expect(document.graph).toEqual({ nodes: 2, edges: 1 });
     expect(document.findings.map((finding) => [finding.id, finding.package.name, finding.package.version, finding.severity.level, finding.fixed])).toEqual([
@@ -117,9 +119,9 @@ describe('chainwatch audit', () => {
     expect(io.err()).toContain('chainwatch: source not reachable: conda-forge: conda-forge: connect ECONNREFUSED');
     // The root that did not resolve, said once as `graph` says it.
     expect(io.err()).toMatch(/chainwatch: pkg:conda\/jupyterlab[^\n]*: conda-forge: connect ECONNREFUSED\n/);
-    expect(io.out()).toContain(': partial');
-    expect(io.out()).toContain('- conda-forge: conda-forge: connect ECONNREFUSED');
-    expect(io.out()).toMatch(/\| findings \| done \| [0-9.]+ s \| 1 finding; PyPI checked \|/);
+    expect(io.out()).toContain('status partial');
+    expect(io.out()).toContain('conda-forge: connect ECONNREFUSED');
+    expect(io.out()).toContain('Upgrade jupyter-server 2.14.0 to 2.14.1 or later');
     const store = openGraphStore(join(dir.path, 'graph.sqlite'), { readonly: true });
     expect(store.listRuns().map((run) => [run.command, run.status])).toEqual([['audit', 'partial']]);
     store.close();
@@ -148,11 +150,11 @@ describe('chainwatch audit', () => {
     store.close();
   });
 
-  it('without an advisory database: the findings step fails saying how to get one, the others go on, partial, exit 2; -o writes the report', async () => {
+  it('offline without an advisory database: the findings step fails saying how to get one, the others go on, partial, exit 2; -o writes the report', async () => {
     const { options } = setUp('  pypi: [jupyterlab]\n');
     const io = captureIo(dir.path);
     const output = join(dir.path, 'audit.json');
-    expect(await runAuditCommand(io, options({ db: join(dir.path, 'missing.sqlite'), output }), fakeDependencies('2.14.0'))).toBe(2);
+    expect(await runAuditCommand(io, options({ db: join(dir.path, 'missing.sqlite'), output, offline: true }), fakeDependencies('2.14.0'))).toBe(2);
     expect(io.out()).toBe('');
     const document = JSON.parse(readFileSync(output, 'utf8')) as AuditDocument;
     expect(document.run.status).toBe('partial');
@@ -167,6 +169,42 @@ describe('chainwatch audit', () => {
     expect(document.graph).toEqual({ nodes: 2, edges: 1 });
     expect(document.findings).toEqual([]);
     expect(io.err()).toMatch(/chainwatch: audit findings: failed in [0-9.]+ s: no advisory database at /);
+  });
+
+  it('without an advisory database: downloads the exports of the graph\'s ecosystems first, as scan does, and names what it could not reach', async () => {
+    const { options } = setUp('  pypi: [jupyterlab]\n');
+    const record = { id: 'GHSA-down-0001', modified: '2026-11-01T00:00:00Z', affected: [{ package: { ecosystem: 'PyPI', name: 'jupyter-server' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '2.14.1' }] }] }], database_specific: { severity: 'CRITICAL' } };
+    const exports = await startLocalServer((request, response) => {
+      if (request.url === '/PyPI/all.zip') {
+        response.writeHead(200, { 'content-type': 'application/zip' });
+        response.end(Buffer.from(buildZip([{ name: 'GHSA-down-0001.json', data: Buffer.from(JSON.stringify(record)) }])));
+      } else {
+        response.writeHead(404).end();
+      }
+    });
+    try {
+      const io = captureIo(dir.path, { CHAINWATCH_OSV_URL: exports.origin });
+      const database = join(dir.path, 'downloaded.sqlite');
+      const downloadCode = await runAuditCommand(io, options({ db: database }), fakeDependencies('2.14.0'));
+      expect(downloadCode).toBe(0);
+      const document = JSON.parse(io.out()) as AuditDocument;
+      expect(exports.requests).toEqual(['/PyPI/all.zip']);
+      expect(document.steps[1]).toMatchObject({ name: 'findings', status: 'done' });
+      expect(document.findings.map((entry) => `${entry.id} ${entry.severity.level}`)).toEqual(['GHSA-down-0001 critical']);
+      expect(document.sources.filter((source) => !source.reachable)).toEqual([]);
+      expect(document.sources).toContainEqual({ name: 'osv:PyPI', reachable: true, error: null });
+      expect(existsSync(database)).toBe(true);
+
+      // The exports gone: the findings step names them and the run is partial.
+      await exports.close();
+      const offlineIo = captureIo(dir.path, { CHAINWATCH_OSV_URL: exports.origin });
+      expect(await runAuditCommand(offlineIo, options({ db: join(dir.path, 'unreached.sqlite') }), fakeDependencies('2.14.0'))).toBe(2);
+      const partial = JSON.parse(offlineIo.out()) as AuditDocument;
+      expect(partial.run.status).toBe('partial');
+      expect(partial.sources.find((source) => source.name === 'osv:PyPI')).toMatchObject({ reachable: false });
+    } finally {
+      await exports.close();
+    }
   });
 
   it('--profile names the identity the run is saved under; a bad profile name is bad input', async () => {

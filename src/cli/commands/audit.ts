@@ -1,15 +1,15 @@
 import { existsSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { SeverityLevel } from '../../advisories/index.js';
-import { loadAuditPipeline, type AuditRun, type AuditSource, type AuditSteps, type GraphFindings, type StepOutcome } from '../../audit/index.js';
+import { loadAuditPipeline, loadAuditReport, type AuditReportModel, type AuditRun, type AuditSource, type AuditSteps, type GraphFindings, type StepOutcome } from '../../audit/index.js';
 import { ChainwatchError, systemClock, type ChainwatchEvent, type EventSink } from '../../core/index.js';
 import type { DeskRun } from '../../disclosure/index.js';
-import { DEFAULT_RETENTION, loadGraphInputs, loadGraphPipelines, type GraphRunReport } from '../../graph/index.js';
+import { DEFAULT_RETENTION, loadGraphInputs, loadGraphPipelines, type GraphRunReport, type NewRun } from '../../graph/index.js';
 import { loadPosturePipeline, type PostureReport } from '../../posture/index.js';
 import { loadDeskRenderers, loadGraphRenderers, renderReport } from '../../report/index.js';
 import { loadScanPipeline, type ScanReport } from '../../scan/index.js';
 import { loadAdvisoryStore, loadGraphStore } from '../../store/index.js';
+import { renderAuditReport } from '../audit-report.js';
 import { openDeskContext, runDeskWith } from '../desk-inputs.js';
 import { EXCLUDE_NEWER_HELP, graphRunDependencies, readRunRequest, type GraphDependencies } from '../graph-inputs.js';
 import { describeError, eventRenderer, warn, type CliIo } from '../io.js';
@@ -17,8 +17,10 @@ import { collect, parseChoice } from '../options.js';
 import { DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS, githubConnector, githubToken, NO_TOKEN, sourceErrorDescriber, type PostureWiring } from '../posture-wiring.js';
 import { redactSecrets } from '../redact.js';
 import { TOOL_VERSION } from '../version.js';
+import { writeFileAtomically } from '../write-output.js';
 
-export const AUDIT_FORMAT_CHOICES = ['table', 'json', 'markdown'] as const;
+
+export const AUDIT_FORMAT_CHOICES = ['table', 'json', 'markdown', 'html'] as const;
 const FAIL_ON_LEVELS = ['low', 'medium', 'high', 'critical'] as const;
 
 export interface AuditCommandOptions {
@@ -91,8 +93,15 @@ export async function runAuditCommand(io: CliIo, options: AuditCommandOptions, d
 
   const steps: AuditSteps<GraphRunReport, GraphFindings & { json: unknown[] }, Posture, Desk, Concerns> = {
     graph: async () => {
+      // As scan does: a first run downloads OSV's exports for the config's ecosystems (the graph's signals and the findings read them), and names those it could not reach.
+      const sources: AuditSource[] = [];
+      if (!existsSync(databasePath) && !options.offline) {
+        const { downloadDatabase } = await import('../advisory-database.js');
+        const ecosystems = [...new Set(inputs.roots.map((root) => root.ecosystem))].sort();
+        for (const status of await downloadDatabase(io, databasePath, ecosystems, undefined, renderer)) sources.push({ name: status.name, reachable: status.reachable, error: status.error ?? null });
+      }
       const report = await runGraphPipeline(inputs, request.value.options, await graphRunDependencies(io, options, renderer, dependencies));
-      const sources: AuditSource[] = report.graph.sources.map((source) => ({ name: source.name, reachable: source.reachable, error: source.error ?? null }));
+      sources.push(...report.graph.sources.map((source) => ({ name: source.name, reachable: source.reachable, error: source.error ?? null })));
       if (report.graph.nodes.length === 0) return { value: report, sources, partial: 'no package could be resolved' };
       return { value: report, sources };
     },
@@ -175,43 +184,48 @@ export async function runAuditCommand(io: CliIo, options: AuditCommandOptions, d
   }
 
   let runId: number | null = null;
+  let model: AuditReportModel | null = null;
   const { graphRunIdentity } = await loadGraphInputs();
   const identity = run.parts.graph?.identity ?? graphRunIdentity(inputs, request.value.options.profile);
   let exitCode = 0;
-  if (options.save !== false) {
-    const { defaultGraphStorePath, openGraphStore } = await loadGraphStore();
+  const graph = run.parts.graph?.graph;
+  const newRun: NewRun = {
+    startedAt: new Date(run.startedAt),
+    toolVersion: TOOL_VERSION,
+    command: 'audit',
+    status: run.status,
+    identity,
+    offline: options.offline ?? false,
+    ...(graph === undefined ? {} : { graph: { graph, asGiven: graphAsGiven(inputs, request.value.options) } }),
+    parts: [
+      { name: 'steps', schemaVersion: PART_SCHEMA_VERSION, body: { steps: run.steps, sources: run.sources } },
+      ...(run.parts.findings ? [{ name: 'findings', schemaVersion: PART_SCHEMA_VERSION, body: { findings: run.parts.findings.json, coverage: run.parts.findings.coverage } }] : []),
+      ...(run.parts.posture ? [{ name: 'posture', schemaVersion: PART_SCHEMA_VERSION, body: run.parts.posture.report }] : []),
+      ...(run.parts.advisories ? [{ name: 'advisories', schemaVersion: PART_SCHEMA_VERSION, body: run.parts.advisories.json }] : []),
+      ...(run.parts.concerns ? [{ name: 'concerns', schemaVersion: PART_SCHEMA_VERSION, body: run.parts.concerns }] : []),
+    ],
+  };
+  const [{ defaultGraphStorePath, openGraphStore }, { buildAuditReport }] = await Promise.all([loadGraphStore(), loadAuditReport()]);
+  // The report is built from the run as saved, compared with the history's last comparable run; an unsaved run is compared with nothing.
+  const saveAndReport = (path: string): { id: number; model: AuditReportModel | null } => {
+    const history = openGraphStore(path);
     try {
-      const history = openGraphStore(options.history ?? defaultGraphStorePath(io.env));
-      try {
-        const graph = run.parts.graph?.graph;
-        const saved = history.saveRun(
-          {
-            startedAt: new Date(run.startedAt),
-            toolVersion: TOOL_VERSION,
-            command: 'audit',
-            status: run.status,
-            identity,
-            offline: options.offline ?? false,
-            ...(graph === undefined ? {} : { graph: { graph, asGiven: graphAsGiven(inputs, request.value.options) } }),
-            parts: [
-              { name: 'steps', schemaVersion: PART_SCHEMA_VERSION, body: { steps: run.steps, sources: run.sources } },
-              ...(run.parts.findings ? [{ name: 'findings', schemaVersion: PART_SCHEMA_VERSION, body: { findings: run.parts.findings.json, coverage: run.parts.findings.coverage } }] : []),
-              ...(run.parts.posture ? [{ name: 'posture', schemaVersion: PART_SCHEMA_VERSION, body: run.parts.posture.report }] : []),
-              ...(run.parts.advisories ? [{ name: 'advisories', schemaVersion: PART_SCHEMA_VERSION, body: run.parts.advisories.json }] : []),
-              ...(run.parts.concerns ? [{ name: 'concerns', schemaVersion: PART_SCHEMA_VERSION, body: run.parts.concerns }] : []),
-            ],
-          },
-          { retention: DEFAULT_RETENTION },
-        );
-        runId = saved.id;
-      } finally {
-        history.close();
-      }
+      const saved = history.saveRun(newRun, { retention: DEFAULT_RETENTION });
+      const built = buildAuditReport(history, saved.id);
+      return { id: saved.id, model: built.ok ? built.model : null };
+    } finally {
+      history.close();
+    }
+  };
+  if (options.save !== false) {
+    try {
+      ({ id: runId, model } = saveAndReport(options.history ?? defaultGraphStorePath(io.env)));
     } catch (error) {
       warn(io, `chainwatch: the audit was not saved to the history: ${describeError(error)}`);
       exitCode = 2;
     }
   }
+  if (runId === null) model = saveAndReport(':memory:').model;
 
   // The table lists unreachable sources itself; other formats are for machines, so people get them on stderr.
   if (options.format !== 'table' || options.output) {
@@ -244,14 +258,20 @@ export async function runAuditCommand(io: CliIo, options: AuditCommandOptions, d
     concerns: run.parts.concerns?.rows ?? [],
     steps: run.steps,
   };
-  const text = redactSecrets(options.format === 'json' ? `${JSON.stringify(document, null, 2)}\n` : renderSummary(document, run, options.format), io.env);
-  if (options.output) {
-    const temporary = `${options.output}.${process.pid}.tmp`;
-    await writeFile(temporary, text);
-    await rename(temporary, options.output);
+  let text: string;
+  if (options.format === 'json') {
+    // The report's changes and actions, in the report's JSON (snake_case), beside the run's own parts.
+    const report = model ? (JSON.parse(await renderAuditReport(model, 'json')) as { since: unknown; changes: unknown; actions: unknown }) : null;
+    text = `${JSON.stringify({ ...document, compared_with: report?.since ?? null, changes: report?.changes ?? null, actions: report?.actions ?? [] }, null, 2)}\n`;
+  } else if (options.format !== 'table' && model) {
+    text = await renderAuditReport(model, options.format);
   } else {
-    io.stdout.write(text);
+    if (options.format !== 'table') warn(io, 'chainwatch: the report could not be built from the saved run; the summary follows');
+    text = renderSummary(document, run, model);
   }
+  text = redactSecrets(text, io.env);
+  if (options.output) await writeFileAtomically(options.output, text);
+  else io.stdout.write(text);
   return Math.max(exitCode, auditExitCode(run, gateFailed));
 }
 
@@ -262,8 +282,8 @@ interface SummaryDocument {
   coverage: { ecosystem: string; packages: number; checked: boolean }[];
 }
 
-/** A short summary per step, as a table or Markdown. */
-function renderSummary(document: SummaryDocument, run: Run, format: 'table' | 'markdown'): string {
+/** The table: one line per step, what was not reached, the first actions, and where the whole report is. */
+function renderSummary(document: SummaryDocument, run: Run, model: AuditReportModel | null): string {
   const what: Record<string, string> = {
     graph: document.graph ? `${document.graph.nodes} packages, ${document.graph.edges} edges` : '',
     findings: run.parts.findings
@@ -276,14 +296,16 @@ function renderSummary(document: SummaryDocument, run: Run, format: 'table' | 'm
   const rows = run.steps.map((step) => [step.name, step.status, `${(step.milliseconds / 1000).toFixed(1)} s`, [what[step.name], step.note].filter((part) => part).join('; ')]);
   const unreachable = run.sources.filter((source) => !source.reachable);
   const header = `Audit ${document.run.id === null ? '(not saved)' : `run ${document.run.id}`}, ${document.run.started_at}: ${document.run.status}`;
-  if (format === 'markdown') {
-    const lines = [`## ${header}`, '', '| step | status | time | result |', '| --- | --- | --- | --- |', ...rows.map((row) => `| ${row.map((cell) => cell!.replace(/\|/g, '\\|')).join(' | ')} |`)];
-    if (unreachable.length > 0) lines.push('', '**Not reached:**', '', ...unreachable.map((source) => `- ${source.name}: ${source.error ?? 'no answer'}`));
-    return `${lines.join('\n')}\n`;
-  }
   const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column]!.length)));
   const lines = [header, ...rows.map((row) => `  ${row.slice(0, 3).map((cell, column) => cell!.padEnd(widths[column]!)).join('  ')}  ${row[3]}`)];
   if (unreachable.length > 0) lines.push('Not reached:', ...unreachable.map((source) => `  ${source.name}: ${source.error ?? 'no answer'}`));
+  if (model) {
+    const since = model.since ? `since run ${model.since.id} (${model.since.startedAt.slice(0, 10)})` : 'first run of this identity: nothing to compare with yet';
+    lines.push(`Actions (${model.actions.length}; ${since}):`);
+    for (const action of model.actions.slice(0, 5)) lines.push(`  ${action.priority}. ${action.isNew ? '[new] ' : ''}${action.title}${action.command ? `  → ${action.command}` : action.patch ? `  → ${action.patch}` : ''}`);
+    if (model.actions.length > 5) lines.push(`  … ${model.actions.length - 5} more`);
+    if (document.run.id !== null) lines.push(`The whole report: chainwatch report --run ${document.run.id} --format markdown|html|json`);
+  }
   return `${lines.join('\n')}\n`;
 }
 

@@ -26,14 +26,14 @@ export function useTemporaryDirectory(beforeEach: (work: () => void) => void, af
   };
 }
 
-export function captureIo(cwd: string): CliIo & { out: () => string; err: () => string } {
+export function captureIo(cwd: string, env: NodeJS.ProcessEnv = {}): CliIo & { out: () => string; err: () => string } {
   let stdout = '';
   let stderr = '';
   return {
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text), isTTY: false },
     stdin: Readable.from(['']),
-    env: {},
+    env,
     cwd,
     out: () => stdout,
     err: () => stderr,

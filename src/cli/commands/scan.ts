@@ -1,4 +1,3 @@
-import { writeFile, rename } from 'node:fs/promises';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { SeverityLevel } from '../../advisories/index.js';
 import { parseEcosystem, systemClock, type Clock, type Ecosystem } from '../../core/index.js';
@@ -10,6 +9,7 @@ import { warnStaleAdvisories } from '../advisory-database.js';
 import { eventRenderer, warn, type CliIo } from '../io.js';
 import { collect, DEFAULT_MAX_AGE, parseChoice, parseMaxAge, type MaxAge } from '../options.js';
 import { redactSecrets } from '../redact.js';
+import { writeFileAtomically } from '../write-output.js';
 import { TOOL_VERSION } from '../version.js';
 
 const FAIL_ON_LEVELS = ['low', 'medium', 'high', 'critical'] as const;
@@ -112,10 +112,7 @@ export async function runScan(io: CliIo, targets: string[], options: ScanCommand
   // Reports quote paths and advisory text: they pass the same redaction as everything else the CLI writes.
   const text = redactSecrets(await renderReport(report, options.format, { color: options.format === 'table' && io.env.NO_COLOR === undefined && (io.stderr.isTTY ?? false) && !options.output }), io.env);
   if (options.output) {
-    // Written beside the target and renamed, so a reader never sees half a report.
-    const temporary = `${options.output}.${process.pid}.tmp`;
-    await writeFile(temporary, text);
-    await rename(temporary, options.output);
+    await writeFileAtomically(options.output, text);
   } else {
     io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   }
