@@ -118,6 +118,21 @@ describe('the audit report model', () => {
     expect(buildAuditReport(store, first, { since: second })).toEqual({ ok: false, message: `run ${second} is not older than run ${first}: --since names an earlier run` });
   });
 
+  it('asks for what the run could not look at: advisories of an ecosystem it could not check, a step skipped', () => {
+    const parts = auditParts({ findings: [] });
+    const findingsPart = parts.find((part) => part.name === 'findings')!.body as { coverage: { ecosystem: string; packages: number; checked: boolean }[] };
+    findingsPart.coverage.push({ ecosystem: 'npm', packages: 468, checked: false });
+    const id = saveAudit('2026-11-16T06:00:00Z', graph([node('jupyter-server', '2.14.2', {}, true)]), parts);
+    const actions = build(id).actions;
+    expect(actions.map((action) => `${action.priority} ${action.kind} ${action.title}`)).toEqual([
+      '1 coverage Load the npm advisories',
+      "2 coverage Check the orgs' repositories (the posture step did not run)",
+    ]);
+    // conda is named in the standing picture, not as an action: OSV publishes nothing a database update could load.
+    expect(actions[0]).toMatchObject({ command: 'chainwatch db update', why: '468 packages were matched against no advisory: the database holds none for that ecosystem' });
+    expect(actions[1]).toMatchObject({ why: 'skipped: no token', patch: 'set GH_TOKEN (read access), or give --local checkouts' });
+  });
+
   it('keeps an advisory under a promoted alias as the same finding', () => {
     const at = (day: string, id: string, aliases: string[]) => saveAudit(`2026-11-${day}T00:00:00Z`, graph([node('jupyter-server', '2.14.0', {}, true)]), auditParts({ findings: [finding('jupyter-server', '2.14.0', id, 'high', ['2.14.1'], aliases)] }));
     at('01', 'PYSEC-2026-1', ['GHSA-xxxx']);

@@ -10,13 +10,14 @@
  *
  *   1  upgrade   a package we ship has a critical advisory
  *   2  advisory  a reported vulnerability's clock is overdue
- *   3  upgrade   high
+ *   3  upgrade   high; coverage: an ecosystem whose packages no advisory could be matched against
  *   4  review    a release lost its provenance, or brought new install scripts (since the compared run)
  *   5  posture   a check regressed since the compared run
  *   6  advisory  a clock turns due soon, or an advisory has problems (no CVE, no patched versions…)
  *   7  upgrade   medium, or severity unknown
  *   8  waiver    a waiver expired: renew it or fix what it hid
- *   9  posture   a fixable check fails in some repositories (one action per check)
+ *   9  posture   a fixable check fails in some repositories (one action per check);
+ *               coverage: a step that was skipped or failed (posture without a token, the desk)
  *  10  upgrade   low
  *
  * A vulnerability in what users install outranks our own hygiene; an overdue
@@ -635,8 +636,49 @@ function postureActions(parts: RunParts, changes: AuditChanges | null, identityO
   return actions;
 }
 
+/** Ecosystems OSV publishes advisories for: a database update can fill them. */
+const OSV_ECOSYSTEMS = new Set(['PyPI', 'npm', 'Debian']);
+
+/** What the run could not look at: the advisories missing for an ecosystem, a step skipped or failed. */
+function coverageActions(parts: RunParts): Candidate[] {
+  const actions: Candidate[] = [];
+  const notChecked = (parts.findings?.coverage ?? []).filter((entry) => !entry.checked && entry.packages > 0);
+  const loadable = notChecked.filter((entry) => OSV_ECOSYSTEMS.has(entry.ecosystem));
+  const findingsStep = parts.steps?.steps.find((step) => step.name === 'findings');
+  if (loadable.length > 0 || findingsStep?.status === 'failed') {
+    const names = loadable.map((entry) => entry.ecosystem);
+    const packages = loadable.reduce((sum, entry) => sum + entry.packages, 0);
+    actions.push({
+      tier: 3,
+      sortKey: 'advisories',
+      kind: 'coverage',
+      title: names.length > 0 ? `Load the ${names.join(' and ')} advisories` : 'Give the audit an advisory database',
+      why: names.length > 0 ? `${packages} package${packages === 1 ? ' was' : 's were'} matched against no advisory: the database holds none for ${names.length === 1 ? 'that ecosystem' : 'those ecosystems'}` : `the findings step failed: ${findingsStep?.note ?? 'no database'}`,
+      command: 'chainwatch db update',
+      patch: null,
+      refs: names,
+      isNew: false,
+    });
+  }
+  for (const step of parts.steps?.steps ?? []) {
+    if ((step.name !== 'posture' && step.name !== 'advisories') || (step.status !== 'skipped' && step.status !== 'failed')) continue;
+    actions.push({
+      tier: 9,
+      sortKey: `step ${step.name}`,
+      kind: 'coverage',
+      title: step.name === 'posture' ? "Check the orgs' repositories (the posture step did not run)" : "Read the orgs' security advisories (the desk step did not run)",
+      why: `${step.status}: ${step.note ?? 'no reason recorded'}`,
+      command: null,
+      patch: step.name === 'posture' ? 'set GH_TOKEN (read access), or give --local checkouts' : 'set GH_TOKEN with read access to security advisories',
+      refs: [],
+      isNew: false,
+    });
+  }
+  return actions;
+}
+
 function planActions(parts: RunParts, changes: AuditChanges | null, graph: DependencyGraph | null): AuditAction[] {
-  const candidates = [...upgradeActions(parts, changes, graph), ...deskActions(parts, changes), ...reviewActions(changes), ...postureActions(parts, changes, parts.info.identity.inputs.orgs)];
+  const candidates = [...upgradeActions(parts, changes, graph), ...deskActions(parts, changes), ...reviewActions(changes), ...postureActions(parts, changes, parts.info.identity.inputs.orgs), ...coverageActions(parts)];
   candidates.sort((a, b) => a.tier - b.tier || Number(b.isNew) - Number(a.isNew) || compareText(a.sortKey, b.sortKey) || compareText(a.title, b.title));
   return candidates.map(({ tier: _tier, sortKey: _sortKey, ...action }, index) => ({ priority: index + 1, ...action }));
 }

@@ -90,7 +90,7 @@ export interface AuditChanges {
   advisories: { opened: DeskAdvisoryRef[]; closed: DeskAdvisoryRef[]; turnedDueSoon: ClockChange[]; turnedOverdue: ClockChange[] } | null;
 }
 
-export const ACTION_KINDS = ['upgrade', 'advisory', 'posture', 'waiver', 'review'] as const;
+export const ACTION_KINDS = ['upgrade', 'advisory', 'posture', 'waiver', 'review', 'coverage'] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
 
 /** One thing to do, with what does it. Actions come in priority order (1 first). */
