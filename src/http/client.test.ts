@@ -85,9 +85,10 @@ describe('retries', () => {
     agent.assertNoPendingInterceptors();
   });
 
-  const exhausted: Array<{ name: string; answer: { status: number; headers?: Record<string, string> } | 'network-error'; attempts: number; status: number | undefined; message: RegExp }> = [
+  const exhausted: Array<{ name: string; answer: { status: number; headers?: Record<string, string> } | 'network-error' | 'no-such-name'; attempts: number; status: number | undefined; message: RegExp }> = [
     { name: '503 four times', answer: { status: 503 }, attempts: 4, status: 503, message: /answered HTTP 503 after 4 attempt/ },
     { name: 'network error four times', answer: 'network-error', attempts: 4, status: undefined, message: /could not be reached after 4 attempt.*socket hang up/ },
+    { name: 'a name that does not exist (ENOTFOUND), once', answer: 'no-such-name', attempts: 1, status: undefined, message: /could not be reached after 1 attempt.*ENOTFOUND/ },
     { name: 'Retry-After longer than allowed', answer: { status: 429, headers: { 'retry-after': '3600' } }, attempts: 1, status: 429, message: /asked to wait 3600 s/ },
   ];
 
@@ -97,7 +98,9 @@ describe('retries', () => {
     const scope =
       answer === 'network-error'
         ? interceptor.replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))
-        : interceptor.reply(answer.status, '', { headers: answer.headers ?? {} });
+        : answer === 'no-such-name'
+          ? interceptor.replyWithError(Object.assign(new Error('getaddrinfo ENOTFOUND registry.npm.test'), { code: 'ENOTFOUND' }))
+          : interceptor.reply(answer.status, '', { headers: answer.headers ?? {} });
     scope.times(attempts);
     const error = await client.get({ url: `${ORIGIN}/left-pad`, source: 'npm' }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(HostError);

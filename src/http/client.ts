@@ -46,7 +46,8 @@ export interface HttpClientOptions {
   random?: () => number;
   /**
    * Which network errors are worth another attempt, by their code (`ECONNRESET`,
-   * `ENOTFOUND`...; undefined when the error has none). Default: all. A
+   * `ENOTFOUND`...; undefined when the error has none). Default: all but
+   * `ENOTFOUND` (the resolver's definite "no such name"; `EAI_AGAIN` is retried). A
    * caller for whom "cannot connect at all" means offline can retry only
    * transient ones, so an offline run fails at once.
    */
@@ -102,7 +103,8 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const retry: RetryPolicy = { ...DEFAULT_RETRY, ...definedOnly(options.retry ?? {}) };
   const sleep = options.sleep ?? ((milliseconds: number) => new Promise<void>((resolve) => setTimeout(resolve, milliseconds)));
   const random = options.random ?? Math.random;
-  const retryNetworkError = options.retryNetworkError ?? (() => true);
+  // A name the resolver says does not exist (ENOTFOUND) will not exist a second later: said at once, not after four waits.
+  const retryNetworkError = options.retryNetworkError ?? ((code: string | undefined) => code !== 'ENOTFOUND');
   const maxRedirects = options.maxRedirects ?? 10;
   const timeoutMs = options.timeoutMs ?? 30_000;
   const defaultDeadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
