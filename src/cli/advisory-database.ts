@@ -1,3 +1,4 @@
+import { existsSync, rmSync } from 'node:fs';
 import { describeAge, loadOsvUpdate, staleAdvisories, type AdvisorySourceStatus } from '../advisories/index.js';
 import type { Ecosystem, EventSink } from '../core/index.js';
 import type { MaxAge } from './options.js';
@@ -26,6 +27,7 @@ export async function downloadDatabase(
   }
   if (folders.length === 0) return statuses;
   const baseUrl = resolveOsvBaseUrl({ flag: osvUrl, env: io.env });
+  const created = !existsSync(databasePath);
   const store = openSqliteStore(databasePath);
   let result;
   try {
@@ -38,7 +40,10 @@ export async function downloadDatabase(
       full,
     });
   } finally {
+    const empty = created && store.count() === 0;
     store.close();
+    // A first download that reached nothing leaves no empty database behind: the next run tries again instead of reading "empty".
+    if (empty) for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${databasePath}${suffix}`, { force: true });
   }
   for (const entry of result.ecosystems) {
     for (const error of entry.errors) warn(io, describeError(error));

@@ -199,6 +199,7 @@ describe('chainwatch audit', () => {
       await exports.close();
       const offlineIo = captureIo(dir.path, { CHAINWATCH_OSV_URL: exports.origin });
       expect(await runAuditCommand(offlineIo, options({ db: join(dir.path, 'unreached.sqlite') }), fakeDependencies('2.14.0'))).toBe(2);
+      expect(existsSync(join(dir.path, 'unreached.sqlite'))).toBe(false);
       const partial = JSON.parse(offlineIo.out()) as AuditDocument;
       expect(partial.run.status).toBe('partial');
       expect(partial.sources.find((source) => source.name === 'osv:PyPI')).toMatchObject({ reachable: false });

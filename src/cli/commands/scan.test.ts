@@ -176,3 +176,37 @@ describe('scan --fail-on with records that carry no severity (issue 10)', () => 
     expect(help).toContain('--max-age <age> warn when the newest advisory of a scanned ecosystem is older than this: 7d, 36h, 2w (default: 7d)');
   });
 });
+
+describe('scan: the first run creates the advisory database', () => {
+  it('leaves no empty database behind when the exports cannot be reached, and downloads them when they can', async () => {
+    const { startLocalServer } = await import('../../../test/local-server.js');
+    const { buildZip } = await import('../../core/zip.fixture.js');
+    const { existsSync } = await import('node:fs');
+    let serving = false;
+    const exports = await startLocalServer((request, response) => {
+      if (serving && request.url === '/PyPI/all.zip') {
+        response.writeHead(200, { 'content-type': 'application/zip' });
+        response.end(Buffer.from(buildZip([{ name: 'GHSA-first-0001.json', data: Buffer.from(osvRecord('GHSA-first-0001', 'jinja2', { fixed: '3.1.5' })) }])));
+      } else {
+        response.writeHead(404).end();
+      }
+    });
+    try {
+      write('requirements.txt', 'jinja2==3.1.4\n');
+      const database = join(dir.path, 'cache', 'advisories.sqlite');
+      mkdirSync(join(dir.path, 'cache'));
+      const unreached = await runCli(['scan', '--db', database, '--osv-url', exports.origin, '--format', 'json', dir.path], { cwd: dir.path });
+      expect(unreached.code).toBe(2);
+      expect(unreached.stderr).toContain('advisory source not available: osv:PyPI');
+      expect(existsSync(database)).toBe(false);
+
+      serving = true;
+      const downloaded = await runCli(['scan', '--db', database, '--osv-url', exports.origin, '--format', 'json', dir.path], { cwd: dir.path });
+      expect(downloaded.code).toBe(0);
+      expect((JSON.parse(downloaded.stdout) as { findings: { id: string }[] }).findings.map((finding) => finding.id)).toEqual(['GHSA-first-0001']);
+      expect(existsSync(database)).toBe(true);
+    } finally {
+      await exports.close();
+    }
+  });
+});
