@@ -316,7 +316,7 @@ function changesSection(context: Context): Section {
         title: 'Disclosure desk advisories',
         blocks: part('advisories', changes.advisories, (value) => [
           labelled('Opened', value.opened.map(deskItem)),
-          labelled('Closed', value.closed.map(deskItem)),
+          labelled('Published, closed or withdrawn', value.closed.map(deskItem)),
           labelled('Turned due soon', value.turnedDueSoon.map(clockItem)),
           labelled('Turned overdue', value.turnedOverdue.map(clockItem)),
         ]),

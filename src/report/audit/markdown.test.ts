@@ -119,7 +119,7 @@ describe('renderAuditMarkdown: what changed', () => {
     const desk = sectionText(markdown, '### Disclosure desk advisories');
     expect(desk).toContain('Opened (2):');
     expect(desk).toContain('- [GHSA-good-0000-0002](<https://github.com/jupyter/jupyter_server/security/advisories/GHSA-good-0000-0002>) (`jupyter/jupyter_server`, draft): Token leak in logs');
-    expect(desk).toContain('Closed (0): none.');
+    expect(desk).toContain('Published, closed or withdrawn (0): none.');
     expect(desk).toContain('Turned due soon (1):\n\n- [GHSA-soon-0000-0003](<https://github.com/jupyterlab/jupyterlab/security/advisories/GHSA-soon-0000-0003>) (`jupyterlab/jupyterlab`): acknowledge clock due → due soon, due 2026-05-14: Path confusion');
     expect(desk).toContain('Turned overdue (1):\n\n- `GHSA-late-0000-0004` (`jupyter/nbconvert`): disclose clock due soon → overdue, due 2026-05-10: Template injection; address not linked (not https): `http://insecure.example.test/advisory`');
   });
