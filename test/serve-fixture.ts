@@ -280,7 +280,7 @@ const SMALL_EDGES: Record<string, (string | [string, EdgeKind])[]> = {
   jupyterlab: ['jupyter-server', 'jupyterlab-server', 'notebook-shim', 'tornado', 'jinja2', 'packaging', 'httpx', 'ipykernel', 'jupyter-core', 'traitlets', ['@jupyterlab/application', 'bundles']],
   notebook: ['jupyter-server', 'jupyterlab', 'jupyterlab-server', 'notebook-shim', 'tornado', ['@jupyterlab/application', 'bundles']],
   'jupyter-server': ['anyio', 'argon2-cffi', 'jinja2', 'jupyter-client', 'jupyter-core', 'jupyter-events', 'jupyter-server-terminals', 'nbconvert', 'nbformat', 'packaging', 'pyzmq', 'terminado', 'tornado', 'traitlets'],
-  ipywidgets: ['comm', 'ipython', 'traitlets', 'widgetsnbextension', 'jupyterlab-widgets'],
+  ipywidgets: ['comm', 'ipykernel', 'ipython', 'traitlets', 'widgetsnbextension', 'jupyterlab-widgets'],
   'jupyterlab-server': ['jinja2', 'jsonschema', 'packaging', 'requests', 'jupyter-server'],
   'notebook-shim': ['jupyter-server'],
   httpx: ['anyio', 'certifi', 'httpcore', 'idna', 'sniffio'],
@@ -296,12 +296,12 @@ const SMALL_EDGES: Record<string, (string | [string, EdgeKind])[]> = {
   'jupyter-events': ['jsonschema', 'referencing', 'traitlets'],
   jsonschema: ['attrs', 'referencing', 'rpds-py'],
   referencing: ['attrs', 'rpds-py'],
-  nbconvert: ['bleach', 'jinja2', 'markupsafe', 'nbformat', 'packaging', 'pygments', 'traitlets'],
+  nbconvert: ['bleach', 'jinja2', 'jupyter-core', 'markupsafe', 'nbformat', 'packaging', 'pygments', 'traitlets'],
   bleach: ['six', 'webencodings'],
   nbformat: ['jsonschema', 'jupyter-core', 'traitlets'],
   terminado: ['ptyprocess', 'tornado'],
   'jupyter-server-terminals': ['terminado'],
-  ipykernel: ['comm', 'jupyter-client', 'tornado', 'traitlets', 'pyzmq', 'ipython'],
+  ipykernel: ['comm', 'jupyter-client', 'jupyter-core', 'tornado', 'traitlets', 'pyzmq', 'ipython'],
   ipython: ['pygments', 'traitlets'],
   widgetsnbextension: [['@jupyter-widgets/base', 'bundles']],
   'jupyterlab-widgets': [['@jupyter-widgets/controls', 'bundles']],
@@ -549,6 +549,8 @@ function repoPosture(repo: string, run: 1 | 2): PostureReport['repos'][number] {
     if (run === 1 && repo === 'jupyter/jupyter_server' && id === 'dependency-update-tool') outcome = 'pass';
     if (repo === 'jupyter/notebook' && id === 'pinned-actions') outcome = run === 1 ? 'fail' : 'pass';
     if (repo === 'jupyterlab/jupyterlab' && id === 'security-policy') outcome = 'pass';
+    // Only the repositories below are archived or abandoned: the others are active or could not tell.
+    if (id === 'maintained' && outcome === 'fail') outcome = 'pass';
     const result = checkResult(id, outcome);
     if (id === 'maintained' && repo === 'jupyter/nbclassic-legacy') return { ...checkResult(id, 'fail'), summary: 'The repository is archived.', findings: [{ message: 'the repository is archived', fix: 'Depend on a maintained fork, or vendor and maintain it yourself.' }] };
     if (id === 'maintained' && repo === 'jupyterlab/maintainer-tools') return { ...checkResult(id, 'fail') };

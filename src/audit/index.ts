@@ -7,6 +7,7 @@
 export type { AuditRun, AuditSource, AuditSteps, StepOutcome } from './run.js';
 export type { GraphFindings } from './findings.js';
 export type { AuditReportModel } from './report-types.js';
+export type { AdvisoryGroup, ConcernsView, DeskView, DocsLink, FindingsView, GraphView, PackageDetail, PostureMatrix, ProfileSummary, RunSummary } from './views.js';
 
 /**
  * `audit`: the run of every step (run.ts), its exit code, the graph's packages matched against the advisory database (findings.ts), and the concerns
@@ -26,4 +27,11 @@ export async function loadAuditPipeline() {
 export async function loadAuditReport() {
   const { buildAuditReport } = await import('./report-model.js');
   return { buildAuditReport };
+}
+
+/** `serve`: the dashboard's views of saved runs (views.ts), and the report model its report and diff routes render. */
+export async function loadAuditViews() {
+  const [views, { buildAuditReport }] = await Promise.all([import('./views.js'), import('./report-model.js')]);
+  const { checkDocumentation, concernRows, deskRows, findingsByAdvisory, graphView, latestAuditRun, listProfiles, listRunSummaries, packageDetail, postureMatrix } = views;
+  return { buildAuditReport, checkDocumentation, concernRows, deskRows, findingsByAdvisory, graphView, latestAuditRun, listProfiles, listRunSummaries, packageDetail, postureMatrix };
 }
