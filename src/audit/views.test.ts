@@ -42,7 +42,7 @@ describe('runs and profiles', () => {
     ]);
     expect(profiles[0]!.label).toBe('preset:jupyter');
     expect(profiles[1]!.label).toBe('profile lab-extensions');
-    expect(profiles[0]!.latest).toMatchObject({ command: 'audit', status: 'complete', packages: 69, tool_version: '0.0.0-test' });
+    expect(profiles[0]!.latest).toMatchObject({ command: 'audit', status: 'partial', packages: 69, tool_version: '0.0.0-test' });
     expect(profiles[0]!.latest.parts).toEqual(expect.arrayContaining(['graph', 'steps', 'findings', 'posture', 'advisories', 'concerns']));
     expect(latestAuditRun(history)).toBe(fixture.runs.second);
     expect(listRunSummaries(history, fixture.identity).map((run) => run.id)).toEqual([fixture.runs.first, fixture.runs.second]);
