@@ -7,7 +7,6 @@
 export type { AuditRun, AuditSource, AuditSteps, StepOutcome } from './run.js';
 export type { GraphFindings } from './findings.js';
 export type { AuditReportModel } from './report-types.js';
-export type { AdvisoryGroup, ConcernsView, DeskView, DocsLink, FindingsView, GraphView, PackageDetail, PostureMatrix, ProfileSummary, RunSummary } from './views.js';
 
 /**
  * `audit`: the run of every step (run.ts), its exit code, the graph's packages matched against the advisory database (findings.ts), and the concerns

@@ -280,7 +280,7 @@ function comparePosture(previous: PostureReport, current: PostureReport): NonNul
   return { regressions: regressions.sort(order), fixes: fixes.sort(order) };
 }
 
-export function clockState(clock: DeskClockJson): ReportClockState {
+function clockState(clock: DeskClockJson): ReportClockState {
   if (clock.status === 'met') return 'met';
   if (clock.status === 'overdue') return 'overdue';
   return clock.urgency === 'none' ? 'due' : 'due-soon';
