@@ -21,12 +21,14 @@
  * `nodes` packages, deterministic (seeded), in the same shapes.
  */
 import { mkdirSync } from 'node:fs';
+import { seededRandom } from '../bench/measure.js';
 import path from 'node:path';
 import type { AdvisoryCoverage } from '../src/scan/types.js';
 import { concernContext } from '../src/audit/concern-context.js';
 import type { GraphFindings } from '../src/audit/findings.js';
 import { known, unknown } from '../src/core/known.js';
 import { toPurl, type Ecosystem } from '../src/core/package.js';
+import { advisory } from '../src/disclosure/desk-testing.fixture.js';
 import { DEFAULT_DESK_POLICY } from '../src/disclosure/policy.js';
 import { advisoryStatus, sortStatuses } from '../src/disclosure/status.js';
 import type { AdvisoryObservation, DeskAdvisory } from '../src/disclosure/types.js';
@@ -377,21 +379,10 @@ function smallGraph(run: 1 | 2, onlyRoots?: string[]): BuiltGraph {
   };
 }
 
-/** A deterministic generator (mulberry32): the same store on every machine. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `count` packages (two thirds PyPI, a third npm), 8 roots, about three dependencies each, some bundles edges; run 2 bumps every 50th version. */
 function largeGraph(count: number, run: 1 | 2): BuiltGraph {
-  const random = seeded(42);
+  const random = seededRandom(42);
   const specs: NodeSpec[] = [];
   for (let index = 0; index < count; index++) {
     const ecosystem: Ecosystem = index % 3 === 2 ? 'npm' : 'PyPI';
@@ -619,36 +610,20 @@ const HOSTILE_DESCRIPTION = [
   'Fixed in 7.2.3; see [the release notes](https://github.com/jupyter/notebook/releases).',
 ].join('\n');
 
+/** The desk's advisory double with this owner's URL and origin, created at the given time. */
 function deskAdvisory(fields: Partial<DeskAdvisory> & { id: string; owner: string; repo: string; createdAt: string }): DeskAdvisory {
   const ghsa = fields.id.startsWith('GHSA-') ? fields.id : null;
-  return {
+  return advisory({
     ghsaId: ghsa,
-    cveId: null,
-    repositoryPublic: true,
-    htmlUrl: ghsa ? `https://github.com/${fields.owner}/${fields.repo}/security/advisories/${ghsa}` : null,
     summary: 'Advisory',
-    description: null,
     state: 'triage',
     updatedAt: fields.createdAt,
-    publishedAt: null,
-    closedAt: null,
-    withdrawnAt: null,
-    submissionAccepted: null,
-    credits: [],
     collaboratingUsers: ['security-council-lead', 'maintainer-a'],
-    collaboratingTeams: [],
     author: 'reporter-1',
-    publisher: null,
-    severity: 'high',
-    cvss: [],
-    cweIds: [],
-    vulnerabilities: [],
-    privateFork: null,
-    references: [],
-    origin: 'github-org',
     source: `GET /orgs/${fields.owner}/security-advisories`,
     ...fields,
-  };
+    htmlUrl: fields.htmlUrl ?? (ghsa ? `https://github.com/${fields.owner}/${fields.repo}/security/advisories/${ghsa}` : null),
+  });
 }
 
 /** The desk's `advisories list` JSON as the audit saves it, at the run's clock. */
