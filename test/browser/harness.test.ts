@@ -7,7 +7,8 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalServer, type LocalServer } from '../local-server.js';
-import { describeInBrowser, formatViolations, injectedMarkup, launchChromium, openSession, securityHeaderProblems, seriousAccessibilityViolations } from './harness.js';
+import { launchChromium } from './chromium.js';
+import { describeInBrowser, formatViolations, injectedMarkup, openSession, securityHeaderProblems, seriousAccessibilityViolations } from './harness.js';
 
 const PAGES: Record<string, string> = {
   '/clean': '<!doctype html><html lang="en"><head><title>Clean</title></head><body><main><h1>Clean</h1><p>Nothing here.</p></main></body></html>',

@@ -17,36 +17,20 @@
  * every request to an origin other than the server's: those are aborted
  * before they leave (route) and recorded, and `assertClean` fails on any.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page, type Response } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { CHROMIUM_PATH, hasChromium, launchChromium } from './chromium.js';
+import { ensureBuilt, REPOSITORY_ROOT, startServe, type ServeProcess } from './serve-process.js';
 
-export const REPOSITORY_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+export { getJson } from './serve-process.js';
+
 /** Where each view's screenshot goes (gitignored; CI keeps the folder as an artifact). */
 export const SCREENSHOT_DIRECTORY = join(REPOSITORY_ROOT, 'test-artifacts', 'screenshots');
 
-/**
- * The flags Chromium needs on this closed network: without the background
- * networking ones it tries Google's hosts at start-up. No --user-data-dir:
- * playwright's launch gives every browser a fresh temporary profile of its
- * own (and removes it on close); it refuses the flag in `args`.
- */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-];
-
 const inContinuousIntegration = process.env.CI === 'true';
-export const hasChromium = existsSync(CHROMIUM_PATH);
 
 /**
  * A suite that needs Chromium. Outside CI, without /usr/bin/chromium, it is
@@ -56,159 +40,6 @@ export const hasChromium = existsSync(CHROMIUM_PATH);
 export function describeInBrowser(name: string, suite: () => void): void {
   const skip = !hasChromium && !inContinuousIntegration;
   describe.skipIf(skip)(skip ? `${name} (skipped: no ${CHROMIUM_PATH}; .ci/run installs it with apt-get)` : name, suite);
-}
-
-export async function launchChromium(): Promise<Browser> {
-  if (!hasChromium) throw new Error(`Chromium is not installed at ${CHROMIUM_PATH} (CI=${String(process.env.CI)}); .ci/run installs it with apt-get`);
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-}
-
-// ---------------------------------------------------------------------------
-// The build the tests run against
-
-const BUILT_CLI = join(REPOSITORY_ROOT, 'dist', 'cli', 'main.js');
-const BUILT_UI = join(REPOSITORY_ROOT, 'dist', 'ui', 'index.html');
-const BUILD_LOCK = join(REPOSITORY_ROOT, 'dist', '.browser-test-build.lock');
-
-function newestModification(path: string): number {
-  if (!existsSync(path)) return 0;
-  const info = statSync(path);
-  if (!info.isDirectory()) return info.mtimeMs;
-  let newest = info.mtimeMs;
-  for (const entry of readdirSync(path)) {
-    if (entry === 'node_modules' || entry.startsWith('.')) continue;
-    newest = Math.max(newest, newestModification(join(path, entry)));
-  }
-  return newest;
-}
-
-/** Why dist/ cannot be used as it is (missing, or older than a source), or null when it is current. */
-function staleBuild(): string | null {
-  if (!existsSync(BUILT_CLI)) return `${BUILT_CLI} is missing`;
-  if (!existsSync(BUILT_UI)) return `${BUILT_UI} is missing`;
-  const built = Math.min(statSync(BUILT_CLI).mtimeMs, statSync(BUILT_UI).mtimeMs);
-  const sources = Math.max(
-    ...['src', 'ui', 'package.json', 'vite.config.ts', 'ui/vite.config.ts'].map((path) => newestModification(join(REPOSITORY_ROOT, path))),
-  );
-  return sources > built ? 'a file under src/ or ui/ is newer than dist/' : null;
-}
-
-function sleep(milliseconds: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, milliseconds));
-}
-
-/**
- * Makes sure dist/ (the CLI and the UI) is built from the sources as they
- * are: `npm ci` builds it in CI; in a checkout being edited it may be stale,
- * and testing yesterday's UI would pass wrongly. Test files run in parallel,
- * so one builds under a lock directory while the others wait for it.
- */
-export async function ensureBuilt(): Promise<void> {
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    const reason = staleBuild();
-    if (reason === null) return;
-    mkdirSync(join(REPOSITORY_ROOT, 'dist'), { recursive: true });
-    let locked = false;
-    try {
-      mkdirSync(BUILD_LOCK);
-      locked = true;
-    } catch {
-      // Another test file is building; a lock older than the deadline is a crashed build's.
-      if (existsSync(BUILD_LOCK) && Date.now() - statSync(BUILD_LOCK).mtimeMs > 180_000) rmSync(BUILD_LOCK, { recursive: true, force: true });
-    }
-    if (locked) {
-      try {
-        // `npm run build` starts by removing dist/ (and the lock with it), so build into place without it.
-        const result = spawnSync('npm', ['run', 'build', '--silent'], { cwd: REPOSITORY_ROOT, encoding: 'utf8', timeout: 170_000 });
-        if (result.status !== 0) throw new Error(`npm run build failed (${reason}):\n${result.stdout}\n${result.stderr}`);
-      } finally {
-        rmSync(BUILD_LOCK, { recursive: true, force: true });
-      }
-      const after = staleBuild();
-      if (after !== null) throw new Error(`npm run build did not produce a current dist/: ${after}`);
-      return;
-    }
-    if (Date.now() > deadline) throw new Error(`gave up waiting for another test file's build (${reason})`);
-    await sleep(250);
-  }
-}
-
-// ---------------------------------------------------------------------------
-// `chainwatch serve`
-
-export interface ServeProcess {
-  /** `http://127.0.0.1:<port>`, as the server printed it. */
-  origin: string;
-  /** Everything the server wrote so far. */
-  output(): { stdout: string; stderr: string };
-  close(): Promise<void>;
-}
-
-const running = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
-
-/**
- * Starts `node bin/chainwatch serve --db <store> --host 127.0.0.1 --port 0`
- * (the real built CLI, as a user runs it) and reads the address it listens on
- * from its stdout. No token in its environment: on loopback it needs none.
- */
-export async function startServe(storePath: string, extraArguments: readonly string[] = []): Promise<ServeProcess> {
-  const environment: NodeJS.ProcessEnv = { ...process.env };
-  delete environment.CHAINWATCH_SERVE_TOKEN;
-  const child = spawn(process.execPath, [join(REPOSITORY_ROOT, 'bin', 'chainwatch'), 'serve', '--db', storePath, '--host', '127.0.0.1', '--port', '0', ...extraArguments], {
-    cwd: REPOSITORY_ROOT,
-    env: environment,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  running.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  exited.then(() => running.delete(child), () => {});
-
-  const origin = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`chainwatch serve printed no http://127.0.0.1:<port> within 20 s\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, 20_000);
-    const look = (): void => {
-      const match = /http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout + stderr);
-      if (match && match[1] !== '0') {
-        clearTimeout(timer);
-        resolve(`http://127.0.0.1:${match[1]}`);
-      }
-    };
-    child.stdout!.on('data', look);
-    child.stderr!.on('data', look);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`chainwatch serve exited (${String(code)}) before listening\nstdout: ${stdout}\nstderr: ${stderr}`));
-    });
-  });
-
-  return {
-    origin,
-    output: () => ({ stdout, stderr }),
-    async close() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      await exited;
-      clearTimeout(killer);
-    },
-  };
-}
-
-/** GET `path` from the server as JSON (the tests' expectations come from the same store the page reads). */
-export async function getJson<T = unknown>(origin: string, path: string): Promise<T> {
-  const response = await fetch(new URL(path, origin));
-  if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
 }
 
 // ---------------------------------------------------------------------------
