@@ -51,6 +51,8 @@ export function deskDocument(listing: DeskListing) {
         repo: `${advisory.owner}/${advisory.repo}`,
         state: advisory.state,
         summary: advisory.summary,
+        // Markdown from the outside world (the reporter's text): whoever renders it as HTML sanitises it.
+        description: advisory.description,
         severity: advisory.severity,
         url: advisory.htmlUrl,
         created_at: advisory.createdAt,
