@@ -79,8 +79,10 @@ export interface ServeFixture {
   hostileFindingId: string;
   /** The desk advisory whose summary and description carry every payload. */
   hostileDeskId: string;
-  /** Local paths written into the runs on purpose (desk sources): no API response may show them. */
+  /** Local paths beside the history file written into the runs on purpose (desk sources, a source's error): no API response may show them. */
   localPaths: string[];
+  /** A token written into a source's error on purpose (as a credential in a URL): no API response may show it. */
+  secrets: string[];
   orgs: string[];
   /** The archived repository of the posture part. */
   archivedRepo: string;
@@ -90,11 +92,13 @@ const FIRST_AT = '2026-11-02T06:00:00Z';
 const SECOND_AT = '2026-11-09T06:00:00Z';
 const OTHER_AT = '2026-11-05T06:00:00Z';
 const ORGS = ['jupyter', 'jupyterlab'];
+/** Shaped as a GitHub token; not one. */
+const FAKE_TOKEN = 'ghp_0123456789abcdefghijABCDEFGHIJ0123';
 
 export function buildServeFixture(file: string, options: ServeFixtureOptions = {}): ServeFixture {
   mkdirSync(path.dirname(file), { recursive: true });
   const dataDir = path.dirname(path.resolve(file));
-  const localPaths = [path.join(dataDir, 'advisories-export'), path.join(dataDir, 'reports', 'manual.yaml')];
+  const localPaths = [path.join(dataDir, 'advisories-export'), path.join(dataDir, 'reports', 'manual.yaml'), path.join(dataDir, 'pypa-advisory-database')];
   const store = openGraphStore(file);
   try {
     const large = options.large;
@@ -109,11 +113,18 @@ export function buildServeFixture(file: string, options: ServeFixtureOptions = {
 
     const save = (at: string, graph: BuiltGraph, parts: RunPart[], profile?: string) => {
       const run = newRun(graph, { at, ...identity, parts, ...(profile === undefined ? {} : { profile, label: 'preset:jupyter' }) });
-      return store.saveRun({ ...run, command: 'audit' }).id;
+      // A source not reached makes an audit partial (audit/run.ts).
+      const partial = parts.some((part) => part.name === 'steps' && (part.body as { sources: { reachable: boolean }[] }).sources.some((source) => !source.reachable));
+      return store.saveRun({ ...run, command: 'audit', status: partial ? 'partial' : run.status }).id;
     };
     const first = save(FIRST_AT, firstGraph, auditParts(firstGraph, firstFindings, firstPosture, deskPart(FIRST_AT, localPaths)));
     const other = save(OTHER_AT, smallGraph(1, ['jupyterlab']), auditParts(smallGraph(1, ['jupyterlab']), smallFindings(1), null, null), 'lab-extensions');
-    const second = save(SECOND_AT, secondGraph, auditParts(secondGraph, secondFindings, secondPosture, deskPart(SECOND_AT, localPaths)));
+    // What a real run's errors can hold: a local path, a credential in a registry URL.
+    const unreachable = [
+      { name: 'pypa advisory database', reachable: false, error: `not a checkout of pypa/advisory-database: ${localPaths[2]}` },
+      { name: 'mirror.example', reachable: false, error: `HTTP 401 from https://ci:${FAKE_TOKEN}@mirror.example/simple/` },
+    ];
+    const second = save(SECOND_AT, secondGraph, auditParts(secondGraph, secondFindings, secondPosture, deskPart(SECOND_AT, localPaths), unreachable));
     const runs = store.listRuns();
     return {
       path: file,
@@ -131,6 +142,7 @@ export function buildServeFixture(file: string, options: ServeFixtureOptions = {
       hostileFindingId: 'GHSA-34jh-p97f-mpxf',
       hostileDeskId: 'GHSA-h4x0-r7xs-s5c1',
       localPaths,
+      secrets: [FAKE_TOKEN],
       orgs,
       archivedRepo: 'jupyter/nbclassic-legacy',
     };
@@ -280,7 +292,7 @@ const SMALL_EDGES: Record<string, (string | [string, EdgeKind])[]> = {
   jupyterlab: ['jupyter-server', 'jupyterlab-server', 'notebook-shim', 'tornado', 'jinja2', 'packaging', 'httpx', 'ipykernel', 'jupyter-core', 'traitlets', ['@jupyterlab/application', 'bundles']],
   notebook: ['jupyter-server', 'jupyterlab', 'jupyterlab-server', 'notebook-shim', 'tornado', ['@jupyterlab/application', 'bundles']],
   'jupyter-server': ['anyio', 'argon2-cffi', 'jinja2', 'jupyter-client', 'jupyter-core', 'jupyter-events', 'jupyter-server-terminals', 'nbconvert', 'nbformat', 'packaging', 'pyzmq', 'terminado', 'tornado', 'traitlets'],
-  ipywidgets: ['comm', 'ipython', 'traitlets', 'widgetsnbextension', 'jupyterlab-widgets'],
+  ipywidgets: ['comm', 'ipykernel', 'ipython', 'traitlets', 'widgetsnbextension', 'jupyterlab-widgets'],
   'jupyterlab-server': ['jinja2', 'jsonschema', 'packaging', 'requests', 'jupyter-server'],
   'notebook-shim': ['jupyter-server'],
   httpx: ['anyio', 'certifi', 'httpcore', 'idna', 'sniffio'],
@@ -296,12 +308,12 @@ const SMALL_EDGES: Record<string, (string | [string, EdgeKind])[]> = {
   'jupyter-events': ['jsonschema', 'referencing', 'traitlets'],
   jsonschema: ['attrs', 'referencing', 'rpds-py'],
   referencing: ['attrs', 'rpds-py'],
-  nbconvert: ['bleach', 'jinja2', 'markupsafe', 'nbformat', 'packaging', 'pygments', 'traitlets'],
+  nbconvert: ['bleach', 'jinja2', 'jupyter-core', 'markupsafe', 'nbformat', 'packaging', 'pygments', 'traitlets'],
   bleach: ['six', 'webencodings'],
   nbformat: ['jsonschema', 'jupyter-core', 'traitlets'],
   terminado: ['ptyprocess', 'tornado'],
   'jupyter-server-terminals': ['terminado'],
-  ipykernel: ['comm', 'jupyter-client', 'tornado', 'traitlets', 'pyzmq', 'ipython'],
+  ipykernel: ['comm', 'jupyter-client', 'jupyter-core', 'tornado', 'traitlets', 'pyzmq', 'ipython'],
   ipython: ['pygments', 'traitlets'],
   widgetsnbextension: [['@jupyter-widgets/base', 'bundles']],
   'jupyterlab-widgets': [['@jupyter-widgets/controls', 'bundles']],
@@ -549,6 +561,8 @@ function repoPosture(repo: string, run: 1 | 2): PostureReport['repos'][number] {
     if (run === 1 && repo === 'jupyter/jupyter_server' && id === 'dependency-update-tool') outcome = 'pass';
     if (repo === 'jupyter/notebook' && id === 'pinned-actions') outcome = run === 1 ? 'fail' : 'pass';
     if (repo === 'jupyterlab/jupyterlab' && id === 'security-policy') outcome = 'pass';
+    // Only the repositories below are archived or abandoned: the others are active or could not tell.
+    if (id === 'maintained' && outcome === 'fail') outcome = 'pass';
     const result = checkResult(id, outcome);
     if (id === 'maintained' && repo === 'jupyter/nbclassic-legacy') return { ...checkResult(id, 'fail'), summary: 'The repository is archived.', findings: [{ message: 'the repository is archived', fix: 'Depend on a maintained fork, or vendor and maintain it yourself.' }] };
     if (id === 'maintained' && repo === 'jupyterlab/maintainer-tools') return { ...checkResult(id, 'fail') };
@@ -713,7 +727,7 @@ function deskPart(at: string, localPaths: string[]): unknown {
 
 // ---------------------------------------------------------------- parts
 
-function auditParts(graph: BuiltGraph, findings: FindingJson[], posture: PostureReport | null, desk: unknown): RunPart[] {
+function auditParts(graph: BuiltGraph, findings: FindingJson[], posture: PostureReport | null, desk: unknown, unreachable: { name: string; reachable: boolean; error: string }[] = []): RunPart[] {
   const coverage = coverageOf(graph);
   const concerns = rankConcerns(graph, { context: concernContext(asGraphFindings(findings, coverage), posture) });
   const step = (name: string, status: string, milliseconds: number, note: string | null = null) => ({ name, status, milliseconds, note });
@@ -734,6 +748,7 @@ function auditParts(graph: BuiltGraph, findings: FindingJson[], posture: Posture
           { name: 'npm', reachable: true, error: null },
           { name: 'advisory database', reachable: true, error: null },
           ...(posture ? ORGS.map((org) => ({ name: `github:org/${org}`, reachable: true, error: null })) : []),
+          ...unreachable,
         ],
       },
     },

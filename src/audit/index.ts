@@ -27,3 +27,10 @@ export async function loadAuditReport() {
   const { buildAuditReport } = await import('./report-model.js');
   return { buildAuditReport };
 }
+
+/** `serve`: the dashboard's views of saved runs (views.ts), and the report model its report and diff routes render. */
+export async function loadAuditViews() {
+  const [views, { buildAuditReport }] = await Promise.all([import('./views.js'), import('./report-model.js')]);
+  const { checkDocumentation, concernRows, deskRows, findingsByAdvisory, graphView, latestAuditRun, listProfiles, listRunSummaries, packageDetail, postureMatrix } = views;
+  return { buildAuditReport, checkDocumentation, concernRows, deskRows, findingsByAdvisory, graphView, latestAuditRun, listProfiles, listRunSummaries, packageDetail, postureMatrix };
+}

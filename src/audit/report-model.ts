@@ -317,7 +317,7 @@ function compareDesk(previous: DeskPart, current: DeskPart): NonNullable<AuditCh
 
 // ---------------------------------------------------------------- standing picture
 
-function coverageOf(checks: { id: string; outcome: CheckOutcome }[][]): CheckCoverage[] {
+export function coverageOf(checks: { id: string; outcome: CheckOutcome }[][]): CheckCoverage[] {
   const byCheck = new Map<string, CheckCoverage>();
   for (const list of checks) {
     for (const check of list) {
@@ -337,7 +337,7 @@ function coverageOf(checks: { id: string; outcome: CheckOutcome }[][]): CheckCov
   return [...byCheck.values()].sort((a, b) => compareText(a.check, b.check));
 }
 
-function ownerOf(repo: string): string {
+export function ownerOf(repo: string): string {
   return repo.includes('/') ? repo.slice(0, repo.indexOf('/')) : repo;
 }
 
@@ -462,7 +462,7 @@ function rootsReaching(graph: DependencyGraph | null): Map<string, string[]> {
 }
 
 /** The lowest version that fixes every advisory: per advisory the lowest fixed version above the installed one, then the highest of those; null when one has none. */
-function lowestFixingVersion(ecosystem: string, installed: string, findings: FindingRef[]): string | null {
+export function lowestFixingVersion(ecosystem: string, installed: string, findings: FindingRef[]): string | null {
   if (!isEcosystem(ecosystem)) return null;
   const scheme = getScheme(ecosystem as Ecosystem);
   const current = scheme.parse(installed);

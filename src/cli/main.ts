@@ -11,6 +11,7 @@ import { registerPosture } from './commands/posture.js';
 import { registerReport } from './commands/report.js';
 import { registerRuns } from './commands/runs.js';
 import { registerScan } from './commands/scan.js';
+import { registerServe } from './commands/serve.js';
 import { registerVersions } from './commands/versions.js';
 import { describeError, processIo, warn, type CliIo } from './io.js';
 import { TOOL_VERSION } from './version.js';
@@ -36,6 +37,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   registerFix(program, io, setExit);
   registerAudit(program, io, setExit);
   registerReport(program, io, setExit);
+  registerServe(program, io, setExit);
   registerAdvisoryActions(registerAdvisories(program, io, setExit), io, setExit);
   for (const command of program.commands) {
     command.exitOverride();
