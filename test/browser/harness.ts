@@ -20,7 +20,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { CHROMIUM_PATH, hasChromium, launchChromium } from './chromium.js';
 import { ensureBuilt, REPOSITORY_ROOT, startServe, type ServeProcess } from './serve-process.js';
@@ -208,6 +208,41 @@ export function formatViolations(violations: readonly AxeViolation[]): string {
 export async function expectAccessible(page: Page, label: string): Promise<void> {
   const violations = await seriousAccessibilityViolations(page);
   if (violations.length > 0) expect.fail(`${label}: ${violations.length} serious or critical accessibility violation(s)\n${formatViolations(violations)}`);
+}
+
+/**
+ * How many pixels of the element's screenshot are near each colour (`#rrggbb`,
+ * within 40 in every channel). For what only pixels show: that a WebGL
+ * canvas drew something (its buffer cannot be read back once composited).
+ * The PNG is decoded by the browser itself (createImageBitmap).
+ */
+export async function colourCounts<Name extends string>(page: Page, element: Locator, colours: Record<Name, string>): Promise<Record<Name, number>> {
+  const png = await element.screenshot({ animations: 'disabled' });
+  return page.evaluate(
+    async ({ bytes, wanted }) => {
+      interface Canvas2d {
+        drawImage(image: unknown, x: number, y: number): void;
+        getImageData(x: number, y: number, width: number, height: number): { data: Uint8ClampedArray };
+      }
+      const browser = globalThis as unknown as {
+        createImageBitmap(blob: Blob): Promise<{ width: number; height: number }>;
+        OffscreenCanvas: new (width: number, height: number) => { getContext(kind: '2d'): Canvas2d };
+      };
+      const bitmap = await browser.createImageBitmap(new Blob([new Uint8Array(bytes)], { type: 'image/png' }));
+      const context = new browser.OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d');
+      context.drawImage(bitmap, 0, 0);
+      const { data } = context.getImageData(0, 0, bitmap.width, bitmap.height);
+      const targets = Object.entries(wanted).map(([name, hex]) => ({ name, rgb: [1, 3, 5].map((start) => parseInt(hex.slice(start, start + 2), 16)) }));
+      const counts: Record<string, number> = Object.fromEntries(targets.map((target) => [target.name, 0]));
+      for (let offset = 0; offset < data.length; offset += 4) {
+        for (const target of targets) {
+          if (Math.abs(data[offset]! - target.rgb[0]!) <= 40 && Math.abs(data[offset + 1]! - target.rgb[1]!) <= 40 && Math.abs(data[offset + 2]! - target.rgb[2]!) <= 40) counts[target.name]!++;
+        }
+      }
+      return counts;
+    },
+    { bytes: [...png], wanted: colours as Record<string, string> },
+  ) as Promise<Record<Name, number>>;
 }
 
 /** Writes `test-artifacts/screenshots/<name>.png` (the full page) and returns its path. */
