@@ -8,7 +8,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalServer, type LocalServer } from '../local-server.js';
 import { launchChromium } from './chromium.js';
-import { describeInBrowser, formatViolations, injectedMarkup, openSession, securityHeaderProblems, seriousAccessibilityViolations } from './harness.js';
+import { describeInBrowser, formatViolations, injectedMarkup, isSanitiserParseReport, openSession, securityHeaderProblems, seriousAccessibilityViolations } from './harness.js';
 
 const PAGES: Record<string, string> = {
   '/clean': '<!doctype html><html lang="en"><head><title>Clean</title></head><body><main><h1>Clean</h1><p>Nothing here.</p></main></body></html>',
@@ -20,6 +20,9 @@ const PAGES: Record<string, string> = {
     '<a href=" JaVaScript:alert(1)">link</a><img alt="x" src="/missing.png" onerror="window.__xss = 1">' +
     '<svg><a xlink:href="javascript:alert(2)"><text>t</text></a></svg><iframe title="f" srcdoc="<p>x</p>"></iframe>' +
     '</main><script>window.__xss = window.__xss || 2</script></body></html>',
+  '/csp':
+    '<!doctype html><html lang="en"><head><title>CSP</title></head><body><main><h1>CSP</h1></main><script>window.__xss = 3</script>' +
+    '<script src="/assets/parse.js"></script></body></html>',
   '/inaccessible': '<!doctype html><html><head><title>Bad</title></head><body><img src="/pixel.png"><input type="text"></body></html>',
 };
 
@@ -46,8 +49,15 @@ describeInBrowser('browser harness', () => {
   beforeAll(async () => {
     [server, browser] = await Promise.all([
       startLocalServer((request, response) => {
+        if (request.url === '/assets/parse.js') {
+          // What a sanitiser does: parse untrusted HTML in a detached document.
+          response.writeHead(200, { 'content-type': 'text/javascript' });
+          response.end('new DOMParser().parseFromString(\'<img src=x onerror="window.__xss = 4">\', "text/html");');
+          return;
+        }
         const page = PAGES[request.url ?? ''];
-        response.writeHead(page ? 200 : 404, { 'content-type': page ? 'text/html; charset=utf-8' : 'text/plain' });
+        const csp = request.url === '/csp' ? { 'content-security-policy': "default-src 'self'; script-src 'self'" } : {};
+        response.writeHead(page ? 200 : 404, { 'content-type': page ? 'text/html; charset=utf-8' : 'text/plain', ...csp });
         response.end(page ?? 'not found');
       }),
       launchChromium(),
@@ -83,6 +93,25 @@ describeInBrowser('browser harness', () => {
     expect(() => session.assertClean()).toThrow(/missing\.png: 404/);
     expect(() => session.assertClean({ allowStatus: [404] })).not.toThrow();
     await session.close();
+  });
+
+  it('bypassCSP lets the page run what its CSP forbids (so the sanitising is tested without the CSP)', async () => {
+    const enforced = await openSession(browser, server.origin, '/csp');
+    expect(await injectedMarkup(enforced.page)).toEqual([expect.stringMatching(/^script element: <script>window.__xss = 3/)]);
+    expect(enforced.problems.consoleErrors.join('\n')).toMatch(/Content Security Policy/);
+    await enforced.page.waitForTimeout(100);
+    const violations = await enforced.cspViolations();
+    expect(violations.map((violation) => [violation.directive, new URL(violation.sourceFile).pathname, isSanitiserParseReport(violation, server.origin)])).toEqual([
+      ['script-src-elem', '/csp', false],
+      ['script-src-attr', '/assets/parse.js', true],
+    ]);
+    expect(() => enforced.assertClean()).toThrow(/Content Security Policy/);
+    expect(() => enforced.assertClean({ toleratedCspReports: 2 })).not.toThrow();
+    await enforced.close();
+    const bypassed = await openSession(browser, server.origin, '/csp', { bypassCSP: true });
+    expect(await injectedMarkup(bypassed.page)).toContain('window.__xss = 3');
+    bypassed.assertClean();
+    await bypassed.close();
   });
 
   it('reports serious accessibility violations readably', async () => {
