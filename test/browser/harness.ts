@@ -52,6 +52,15 @@ export interface SessionProblems {
   /** URLs of requests to any origin but the server's: all aborted, none should be attempted. */
   foreignRequests: string[];
   dialogs: string[];
+  /** Every CSP violation the page reported (securitypolicyviolation events), the sanitiser's parses included. */
+  cspViolations: CspViolation[];
+}
+
+export interface CspViolation {
+  directive: string;
+  /** The script running when it happened (an app bundle under /assets/), or the document's URL, or ''. */
+  sourceFile: string;
+  line: number;
 }
 
 export interface Session {
@@ -61,14 +70,12 @@ export interface Session {
   response: Response | null;
   problems: SessionProblems;
   /**
-   * Fails, listing them, when the page logged an error, a request failed or
-   * answered an error status (except `allowStatus`), went elsewhere, or a
-   * dialog opened. `toleratedCspReports`: that many console errors of CSP
-   * violations are not counted (see cspViolations).
+   * Fails, listing them, when the page logged an error (but the CSP reports of
+   * the sanitiser's parses, see isSanitiserParseReport), a CSP violation
+   * happened, a request failed or answered an error status (except
+   * `allowStatus`), went to another origin, or a dialog opened.
    */
-  assertClean(options?: { allowStatus?: readonly number[]; toleratedCspReports?: number }): void;
-  /** The CSP violations the page reported so far (securitypolicyviolation events). */
-  cspViolations(): Promise<CspViolation[]>;
+  assertClean(options?: { allowStatus?: readonly number[] }): void;
   close(): Promise<void>;
 }
 
@@ -76,31 +83,20 @@ export interface Session {
  * Chrome reports an inline event handler as a CSP violation even in a
  * detached document, where it never runs: the one a sanitiser (DOMPurify)
  * parses untrusted HTML in. Such a report comes with the app's own script
- * (under /assets/) as its source and `script-src-attr` as its directive;
- * a handler that fires in the page comes with the document's URL or none.
- * A handler the app itself put into the page would also carry the app's
- * script as source: the same views opened with the CSP bypassed (where it
- * would run, and where on* attributes in the DOM are looked for) catch that.
+ * (under /assets/) as its source and `script-src-attr` as its directive; a
+ * handler that fires in the page comes with the document's URL or none. A
+ * handler the app itself put into the page would also carry the app's
+ * script as source: the hostile tests open the same views with the CSP
+ * bypassed (where it would run, and where on* attributes in the DOM are
+ * looked for) to catch that.
  */
 export function isSanitiserParseReport(violation: CspViolation, origin: string): boolean {
   return violation.directive === 'script-src-attr' && violation.sourceFile.startsWith(`${origin}/assets/`);
 }
 
-export interface CspViolation {
-  directive: string;
-  sample: string;
-  /** The script running when it happened (an app bundle under /assets/), or the document's URL. */
-  sourceFile: string;
-  line: number;
-}
-
+const CSP_CONSOLE_REPORT = 'violates the following Content Security Policy directive';
 const LOCAL_SCHEMES = new Set(['data:', 'blob:', 'about:']);
 
-/**
- * A fresh context (its own storage, downloads accepted) on `origin + path`.
- * Every request to another origin is aborted and recorded; dialogs are
- * dismissed and recorded (the hostile-advisory tests count them).
- */
 export interface SessionOptions {
   viewport?: { width: number; height: number };
   /**
@@ -110,6 +106,11 @@ export interface SessionOptions {
   bypassCSP?: boolean;
 }
 
+/**
+ * A fresh context (its own storage, downloads accepted) on `origin + path`.
+ * Every request to another origin is aborted and recorded; dialogs are
+ * dismissed and recorded (the hostile-advisory tests count them).
+ */
 export async function openSession(browser: Browser, origin: string, path = '/', options: SessionOptions = {}): Promise<Session> {
   const context = await browser.newContext({
     acceptDownloads: true,
@@ -117,7 +118,7 @@ export async function openSession(browser: Browser, origin: string, path = '/', 
     reducedMotion: 'reduce',
     bypassCSP: options.bypassCSP === true,
   });
-  const problems: SessionProblems = { consoleErrors: [], pageErrors: [], failedRequests: [], foreignRequests: [], dialogs: [] };
+  const problems: SessionProblems = { consoleErrors: [], pageErrors: [], failedRequests: [], foreignRequests: [], dialogs: [], cspViolations: [] };
   const statusProblems: { status: number; line: string }[] = [];
   await context.route('**/*', (route) => {
     const url = new URL(route.request().url());
@@ -129,16 +130,15 @@ export async function openSession(browser: Browser, origin: string, path = '/', 
     problems.foreignRequests.push(socket.url());
     return socket.close();
   });
+  await context.exposeBinding('__chainwatchCspReport', (_source, violation: CspViolation) => {
+    problems.cspViolations.push(violation);
+  });
   await context.addInitScript(() => {
-    const page = globalThis as unknown as PageGlobals & { __cspViolations?: CspViolation[]; addEventListener(type: string, listener: (event: never) => void, capture: boolean): void };
-    page.__cspViolations = [];
-    page.addEventListener(
-      'securitypolicyviolation',
-      (event: { violatedDirective: string; sample: string; sourceFile: string; lineNumber: number }) => {
-        page.__cspViolations!.push({ directive: event.violatedDirective, sample: event.sample, sourceFile: event.sourceFile, line: event.lineNumber });
-      },
-      true,
-    );
+    const page = globalThis as unknown as {
+      __chainwatchCspReport(violation: CspViolation): void;
+      addEventListener(type: string, listener: (event: { violatedDirective: string; sourceFile: string; lineNumber: number }) => void, capture: boolean): void;
+    };
+    page.addEventListener('securitypolicyviolation', (event) => page.__chainwatchCspReport({ directive: event.violatedDirective, sourceFile: event.sourceFile, line: event.lineNumber }), true);
   });
   const page = await context.newPage();
   page.on('console', (message) => {
@@ -148,7 +148,10 @@ export async function openSession(browser: Browser, origin: string, path = '/', 
   page.on('requestfailed', (request) => {
     const url = new URL(request.url());
     if (url.origin !== origin) return; // recorded as foreign already
-    problems.failedRequests.push(`${request.method()} ${request.url()}: ${request.failure()?.errorText ?? 'failed'}`);
+    const error = request.failure()?.errorText ?? 'failed';
+    // Cancelled by a navigation (or by the app when the reader moves on): not a failure.
+    if (error === 'net::ERR_ABORTED') return;
+    problems.failedRequests.push(`${request.method()} ${request.url()}: ${error}`);
   });
   page.on('response', (response) => {
     if (response.status() >= 400) statusProblems.push({ status: response.status(), line: `${response.request().method()} ${response.url()}: ${response.status()}` });
@@ -163,18 +166,20 @@ export async function openSession(browser: Browser, origin: string, path = '/', 
     page,
     response,
     problems,
-    assertClean({ allowStatus = [], toleratedCspReports = 0 } = {}) {
+    assertClean({ allowStatus = [] } = {}) {
       const allowed = (line: string): boolean => allowStatus.some((status) => line.includes(`the server responded with a status of ${status}`));
-      let tolerated = toleratedCspReports;
-      const counted = (line: string): boolean => {
-        if (tolerated > 0 && line.includes('violates the following Content Security Policy directive')) {
-          tolerated--;
+      const parses = problems.cspViolations.filter((violation) => isSanitiserParseReport(violation, origin));
+      let reportsToSkip = parses.length;
+      const reported = (line: string): boolean => {
+        if (reportsToSkip > 0 && line.includes(CSP_CONSOLE_REPORT)) {
+          reportsToSkip--;
           return false;
         }
         return true;
       };
       const lines = [
-        ...problems.consoleErrors.filter((line) => !allowed(line) && counted(line)).map((line) => `console error: ${line}`),
+        ...problems.consoleErrors.filter((line) => !allowed(line) && reported(line)).map((line) => `console error: ${line}`),
+        ...problems.cspViolations.filter((violation) => !parses.includes(violation)).map((violation) => `CSP violation: ${violation.directive} (${violation.sourceFile || 'no script'}:${violation.line})`),
         ...problems.pageErrors.map((line) => `uncaught: ${line}`),
         ...problems.failedRequests.map((line) => `request failed: ${line}`),
         ...statusProblems.filter((entry) => !allowStatus.includes(entry.status)).map((entry) => `error status: ${entry.line}`),
@@ -183,7 +188,6 @@ export async function openSession(browser: Browser, origin: string, path = '/', 
       ];
       if (lines.length > 0) expect.fail(`the page was not clean:\n  ${lines.join('\n  ')}`);
     },
-    cspViolations: () => page.evaluate(() => (globalThis as unknown as { __cspViolations?: CspViolation[] }).__cspViolations ?? []),
     close: () => context.close(),
   };
 }
