@@ -4,6 +4,8 @@
  * once, redacted (security.ts), cached per run and history state, with the
  * error shape `{"error":{"code","message"}}` for everything that fails.
  */
+import { statSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import type { Context } from 'hono';
 import { z } from '@hono/zod-openapi';
 import type { loadAuditViews } from '../audit/index.js';
@@ -55,70 +57,151 @@ export function jsonResponse<Schema extends z.ZodType>(schema: Schema, descripti
   return { 200: { description, content: { 'application/json': { schema } } } };
 }
 
-/** Bodies kept: at most this many bytes (the bench's posture of 30,000 repositories is tens of megabytes). */
-const CACHE_BYTES = 192 * 1024 * 1024;
+/** Bodies kept: at most this many bytes (the bench's posture of 30,000 repositories is some fifty megabytes). */
+const CACHE_BYTES = 256 * 1024 * 1024;
+/** Bodies from this size are sent gzipped to clients that accept it (compressed once, kept with the body). */
+const GZIP_FROM_BYTES = 16 * 1024;
 
 export interface Api {
-  history: RunsHistory;
   views: AuditViews;
   renderers: AuditRenderers;
   /** The run a path names (`latest` or an id), or the failure to send. */
   run(text: string): number | ApiFailure;
   /**
-   * Sends what `build` makes (an object, or JSON text already made), or its
-   * failure. `key` names the body; it is cached until the history gains or
-   * loses a run.
+   * Sends what `build` makes from the history (an object, or JSON text
+   * already made), or its failure. `key` names the body: it is cached until
+   * the history's file changes.
    */
-  send(c: Context, key: string, build: () => unknown): Response;
+  send(c: Context, key: string, build: (history: RunsHistory) => unknown): Response;
 }
 
-export function createApi(history: RunsHistory, views: AuditViews, renderers: AuditRenderers, redact: (text: string) => string): Api {
-  const cache = new Map<string, Uint8Array<ArrayBuffer>>();
-  const encoder = new TextEncoder();
-  let cachedBytes = 0;
-  const remember = (key: string, body: Uint8Array<ArrayBuffer>) => {
-    if (body.length > CACHE_BYTES / 4) return;
-    cache.set(key, body);
-    cachedBytes += body.length;
-    // Oldest first: a Map iterates in insertion order.
-    for (const [oldKey, oldBody] of cache) {
-      if (cachedBytes <= CACHE_BYTES) break;
-      cache.delete(oldKey);
-      cachedBytes -= oldBody.length;
+interface CachedBody {
+  raw: Uint8Array<ArrayBuffer>;
+  gzip: Uint8Array<ArrayBuffer> | null;
+}
+
+/** Parsed parts and snapshots kept between requests (a posture part of 30,000 repositories takes a second to parse). */
+const KEPT_READS = 8;
+
+/**
+ * The history read through a memo that lives as long as the history's
+ * state: each run and run list read once, the last KEPT_READS parts and
+ * snapshots kept parsed. The report reads a run's parts for the comparison
+ * and again for the trends; every package page reads the same snapshot.
+ * What is kept is never changed by the views (they copy what they shape).
+ */
+function readThrough(history: RunsHistory): RunsHistory {
+  const memo = new Map<string, unknown>();
+  const once = <T>(key: string, heavy: boolean, read: () => T): T => {
+    if (memo.has(key)) {
+      const value = memo.get(key) as T;
+      memo.delete(key);
+      memo.set(key, value);
+      return value;
+    }
+    const value = read();
+    memo.set(key, value);
+    if (heavy) {
+      const heavyKeys = [...memo.keys()].filter((entry) => entry.startsWith('part') || entry.startsWith('snapshot'));
+      for (const old of heavyKeys.slice(0, Math.max(0, heavyKeys.length - KEPT_READS))) memo.delete(old);
+    }
+    return value;
+  };
+  return Object.assign(Object.create(history) as RunsHistory, {
+    listRuns: (filter?: { identity?: string }) => once(`runs\u0000${filter?.identity ?? ''}`, false, () => history.listRuns(filter)),
+    getRun: (id: number) => once(`run\u0000${id}`, false, () => history.getRun(id)),
+    readPart: (id: number, name: string) => once(`part\u0000${id}\u0000${name}`, true, () => history.readPart(id, name)),
+    loadSnapshot: (id: number) => once(`snapshot\u0000${id}`, true, () => history.loadSnapshot(id)),
+  });
+}
+
+/**
+ * What changes when the history does: the SQLite file and its write-ahead
+ * log (an audit saving a run writes one or the other). A stat, where
+ * listing the runs would read every part's length.
+ */
+function fileState(historyPath: string): string {
+  const stamp = (file: string) => {
+    try {
+      const info = statSync(file);
+      return `${info.mtimeMs}:${info.size}`;
+    } catch {
+      return '-';
     }
   };
-  const state = () => {
-    const runs = history.listRuns();
-    return `${runs.length}:${runs.at(-1)?.id ?? 0}`;
+  return `${stamp(historyPath)}|${stamp(`${historyPath}-wal`)}`;
+}
+
+export function createApi(options: { history: RunsHistory; historyPath: string; views: AuditViews; renderers: AuditRenderers; redact: (text: string) => string }): Api {
+  const { history, historyPath, views, renderers, redact } = options;
+  const cache = new Map<string, CachedBody>();
+  const encoder = new TextEncoder();
+  let cachedBytes = 0;
+  const sizeOf = (entry: CachedBody) => entry.raw.length + (entry.gzip?.length ?? 0);
+  const remember = (key: string, entry: CachedBody) => {
+    if (sizeOf(entry) > CACHE_BYTES / 2) return;
+    cache.set(key, entry);
+    cachedBytes += sizeOf(entry);
+    // Least recently used first: a Map iterates in insertion order and a hit moves its entry to the end.
+    for (const [oldKey, oldEntry] of cache) {
+      if (cachedBytes <= CACHE_BYTES) break;
+      cache.delete(oldKey);
+      cachedBytes -= sizeOf(oldEntry);
+    }
+  };
+  // What is known of the history in its current state: `latest`, and which runs exist.
+  let known = { state: '', latest: undefined as number | null | undefined, runs: new Map<number, boolean>(), reads: readThrough(history) };
+  const current = () => {
+    const state = fileState(historyPath);
+    if (state !== known.state) {
+      known = { state, latest: undefined, runs: new Map(), reads: readThrough(history) };
+      cache.clear();
+      cachedBytes = 0;
+    }
+    return known;
   };
   return {
-    history,
     views,
     renderers,
     run(text) {
+      const state = current();
       if (text === 'latest') {
-        const id = views.latestAuditRun(history);
-        return id === null ? new ApiFailure('not-found', 'no audit run in the history yet: `chainwatch audit` saves one') : id;
+        if (state.latest === undefined) state.latest = views.latestAuditRun(state.reads);
+        return state.latest === null ? new ApiFailure('not-found', 'no audit run in the history yet: `chainwatch audit` saves one') : state.latest;
       }
       const id = Number(text);
-      return history.getRun(id) ? id : new ApiFailure('not-found', `no run ${id} in the history`);
+      let exists = state.runs.get(id);
+      if (exists === undefined) {
+        exists = state.reads.getRun(id) !== null;
+        state.runs.set(id, exists);
+      }
+      return exists ? id : new ApiFailure('not-found', `no run ${id} in the history`);
     },
     send(c, key, build) {
-      const fullKey = `${state()}\u0000${key}`;
-      let body = cache.get(fullKey);
-      if (body === undefined) {
-        const built = build();
+      const { reads } = current();
+      let entry = cache.get(key);
+      if (entry === undefined) {
+        const built = build(reads);
         if (built instanceof ApiFailure) return errorResponse(c, built.code, built.message);
         // A run removed between resolving it and reading it.
         if (built === null || built === undefined) return errorResponse(c, 'not-found', 'no such run in the history');
-        body = encoder.encode(redact(typeof built === 'string' ? built : JSON.stringify(built)));
-        remember(fullKey, body);
+        entry = { raw: encoder.encode(redact(typeof built === 'string' ? built : JSON.stringify(built))), gzip: null };
+        remember(key, entry);
       } else {
-        // Recently used: move to the end, the last to go.
-        cache.delete(fullKey);
-        cache.set(fullKey, body);
+        cache.delete(key);
+        cache.set(key, entry);
       }
-      return c.body(body, 200, { 'Content-Type': 'application/json; charset=utf-8' });
+      const headers: Record<string, string> = { 'Content-Type': 'application/json; charset=utf-8', Vary: 'Accept-Encoding' };
+      if (entry.raw.length >= GZIP_FROM_BYTES && /\bgzip\b/.test(c.req.header('accept-encoding') ?? '')) {
+        if (entry.gzip === null) {
+          // The fastest level: JSON this repetitive shrinks twenty-fold at any level, and the time is paid on a request.
+          const compressed = gzipSync(entry.raw, { level: 1 });
+          entry.gzip = new Uint8Array(compressed.buffer.slice(compressed.byteOffset, compressed.byteOffset + compressed.length)) as Uint8Array<ArrayBuffer>;
+          if (cache.get(key) === entry) cachedBytes += entry.gzip.length;
+        }
+        return c.body(entry.gzip, 200, { ...headers, 'Content-Encoding': 'gzip' });
+      }
+      return c.body(entry.raw, 200, headers);
     },
   };
 }

@@ -196,6 +196,39 @@ describe('the API over the fixture', () => {
   });
 });
 
+describe('caching', () => {
+  it('sends large bodies gzipped to clients that accept it, the same JSON', async () => {
+    const { gunzipSync } = await import('node:zlib');
+    const plain = await dashboard.app.request('http://127.0.0.1/api/runs/latest/concerns');
+    const zipped = await dashboard.app.request('http://127.0.0.1/api/runs/latest/concerns', { headers: { 'accept-encoding': 'gzip, deflate' } });
+    expect(zipped.headers.get('content-encoding')).toBe('gzip');
+    expect(zipped.headers.get('vary')).toBe('Accept-Encoding');
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    const bytes = Buffer.from(await zipped.arrayBuffer());
+    expect(gunzipSync(bytes).toString('utf8')).toBe(await plain.text());
+    expect(bytes.length).toBeLessThan(Number(plain.headers.get('content-length') ?? Infinity));
+  });
+
+  it('sees a run saved while it serves: `latest` and the lists follow the history', async () => {
+    const { openGraphStore } = await import('../store/graph-store.js');
+    const { auditParts, saveAudit } = await import('../audit/report-history.fixture.js');
+    const copy = buildServeFixture(path.join(directory, 'live', 'graph.sqlite'));
+    const live = await createDashboard({ historyPath: copy.path, host: '127.0.0.1', uiDirectory, env });
+    try {
+      const latest = async () => ((await (await live.app.request('http://127.0.0.1/api/runs/latest/graph')).json()) as { run: number }).run;
+      expect(await latest()).toBe(copy.runs.second);
+      const writer = openGraphStore(copy.path);
+      const added = saveAudit(writer, '2026-11-16T06:00:00Z', null, auditParts({}), { label: 'preset:jupyter', roots: ['pkg:pypi/jupyterlab'], orgs: [] });
+      writer.close();
+      expect(await latest()).toBe(added);
+      const profiles = (await (await live.app.request('http://127.0.0.1/api/profiles')).json()) as { profiles: unknown[] };
+      expect(profiles.profiles).toHaveLength(3);
+    } finally {
+      live.close();
+    }
+  });
+});
+
 describe('the OpenAPI document', () => {
   it('is OpenAPI 3.1, lists every route with its parameters and responses, and its schemas compile as JSON Schema 2020-12', async () => {
     const { json, status } = await get('/api/openapi.json');

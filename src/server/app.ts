@@ -42,8 +42,13 @@ export interface Dashboard {
   app: OpenAPIHono;
   /** Whether the UI is built (else its pages say to run `npm run build`). */
   uiBuilt: boolean;
+  /** Builds the bodies the Overview and the Graph explorer ask first, so the first page opens at once (seconds on a history of 30,000 repositories). */
+  warm(): Promise<void>;
   close(): void;
 }
+
+/** What the UI's first views ask for. */
+const WARM_PATHS = ['/api/profiles', '/api/runs/latest/report', '/api/runs/latest/graph', '/api/runs/latest/concerns', '/api/runs/latest/findings', '/api/runs/latest/advisories'];
 
 const OPENAPI_INFO = {
   title: 'chainwatch dashboard API',
@@ -56,7 +61,7 @@ export async function createDashboard(options: DashboardOptions): Promise<Dashbo
   const [{ openGraphStore }, views, renderers] = await Promise.all([loadGraphStore(), loadAuditViews(), loadAuditRenderers()]);
   const history = openGraphStore(options.historyPath, { readonly: true });
   const redact = createRedactor({ historyDirectory: path.dirname(path.resolve(options.historyPath)), ...(options.token === undefined ? {} : { token: options.token }), env: options.env ?? process.env, cwd: options.cwd ?? process.cwd() });
-  const api = createApi(history, views, renderers, redact);
+  const api = createApi({ history, historyPath: options.historyPath, views, renderers, redact });
   const ui = uiFiles(options.uiDirectory ?? defaultUiDirectory());
 
   const app = new OpenAPIHono({
@@ -92,6 +97,10 @@ export async function createDashboard(options: DashboardOptions): Promise<Dashbo
   return {
     app,
     uiBuilt: ui.built,
+    async warm() {
+      const headers: Record<string, string> = options.token === undefined ? {} : { authorization: `Bearer ${options.token}` };
+      for (const target of WARM_PATHS) await app.request(`http://127.0.0.1${target}`, { headers });
+    },
     close: () => history.close(),
   };
 }

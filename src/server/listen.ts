@@ -33,6 +33,7 @@ export async function listenDashboard(options: DashboardOptions & { port: number
     dashboard.close();
     return { ok: false, message: listenProblem(listening.error, options.host, options.port) };
   }
+  await dashboard.warm();
   const { port } = server.address() as AddressInfo;
   const host = options.host.includes(':') && !options.host.startsWith('[') ? `[${options.host}]` : options.host;
   return {

@@ -14,6 +14,6 @@ const advisories = createRoute({
 export function registerAdvisoryRoutes(app: OpenAPIHono, api: Api): void {
   app.openapi(advisories, (c) => {
     const run = api.run(c.req.valid('param').run);
-    return api.send(c, `advisories\u0000${String(run)}`, () => (run instanceof ApiFailure ? run : api.views.deskRows(api.history, run))) as never;
+    return api.send(c, `advisories\u0000${String(run)}`, (history) => (run instanceof ApiFailure ? run : api.views.deskRows(history, run))) as never;
   });
 }

@@ -14,6 +14,6 @@ const findings = createRoute({
 export function registerFindingRoutes(app: OpenAPIHono, api: Api): void {
   app.openapi(findings, (c) => {
     const run = api.run(c.req.valid('param').run);
-    return api.send(c, `findings\u0000${String(run)}`, () => (run instanceof ApiFailure ? run : api.views.findingsByAdvisory(api.history, run))) as never;
+    return api.send(c, `findings\u0000${String(run)}`, (history) => (run instanceof ApiFailure ? run : api.views.findingsByAdvisory(history, run))) as never;
   });
 }

@@ -37,16 +37,16 @@ const concerns = createRoute({
 export function registerGraphRoutes(app: OpenAPIHono, api: Api): void {
   app.openapi(graph, (c) => {
     const run = api.run(c.req.valid('param').run);
-    return api.send(c, `graph\u0000${String(run)}`, () => (run instanceof ApiFailure ? run : api.views.graphView(api.history, run))) as never;
+    return api.send(c, `graph\u0000${String(run)}`, (history) => (run instanceof ApiFailure ? run : api.views.graphView(history, run))) as never;
   });
   app.openapi(packageRoute, (c) => {
     const { run: text, purl } = c.req.valid('param');
     const run = api.run(text);
-    return api.send(c, `package\u0000${String(run)}\u0000${purl}`, () => {
+    return api.send(c, `package\u0000${String(run)}\u0000${purl}`, (history) => {
       if (run instanceof ApiFailure) return run;
-      let detail = api.views.packageDetail(api.history, run, purl);
+      let detail = api.views.packageDetail(history, run, purl);
       // An npm scope written with `@` rather than the package URL's own `%40`.
-      if (detail === 'no-package' && /^pkg:npm\/@/.test(purl)) detail = api.views.packageDetail(api.history, run, purl.replace('pkg:npm/@', 'pkg:npm/%40'));
+      if (detail === 'no-package' && /^pkg:npm\/@/.test(purl)) detail = api.views.packageDetail(history, run, purl.replace('pkg:npm/@', 'pkg:npm/%40'));
       if (detail === 'no-run') return new ApiFailure('not-found', `no run ${run} in the history`);
       if (detail === 'no-package') return new ApiFailure('not-found', `no package ${purl} in the graph of run ${run}`);
       return detail;
@@ -54,6 +54,6 @@ export function registerGraphRoutes(app: OpenAPIHono, api: Api): void {
   });
   app.openapi(concerns, (c) => {
     const run = api.run(c.req.valid('param').run);
-    return api.send(c, `concerns\u0000${String(run)}`, () => (run instanceof ApiFailure ? run : api.views.concernRows(api.history, run))) as never;
+    return api.send(c, `concerns\u0000${String(run)}`, (history) => (run instanceof ApiFailure ? run : api.views.concernRows(history, run))) as never;
   });
 }

@@ -43,7 +43,7 @@ ${rows.join('\n')}
 export function registerPostureRoutes(app: OpenAPIHono, api: Api): void {
   app.openapi(posture, (c) => {
     const run = api.run(c.req.valid('param').run);
-    return api.send(c, `posture\u0000${String(run)}`, () => (run instanceof ApiFailure ? run : api.views.postureMatrix(api.history, run, (anchor) => `${CHECK_DOCS_PATH}#${anchor}`))) as never;
+    return api.send(c, `posture\u0000${String(run)}`, (history) => (run instanceof ApiFailure ? run : api.views.postureMatrix(history, run, (anchor) => `${CHECK_DOCS_PATH}#${anchor}`))) as never;
   });
   const page = checkDocsPage(api);
   app.get(CHECK_DOCS_PATH, (c) => c.html(page));

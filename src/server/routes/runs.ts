@@ -1,7 +1,7 @@
 /** Health, the profiles and their runs, a run's report and the diff between two runs. */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { TOOL_VERSION } from '../../cli/version.js';
-import { ApiFailure, errorResponses, jsonResponse, RUN_PARAMETER, runQuery, type Api } from '../api.js';
+import { ApiFailure, errorResponses, jsonResponse, RUN_PARAMETER, runQuery, type Api, type RunsHistory } from '../api.js';
 import { HealthSchema, ProfilesSchema, ReportSchema, RunsSchema } from '../schemas.js';
 
 const health = createRoute({
@@ -43,34 +43,34 @@ const diff = createRoute({
 });
 
 /** The report of `runId` compared with `since` (or the last comparable run), as `chainwatch report --format json` writes it. */
-function reportOf(api: Api, runId: number, since: number | undefined): string | ApiFailure {
+function reportOf(api: Api, history: RunsHistory, runId: number, since: number | undefined): string | ApiFailure {
   if (since !== undefined) {
-    if (!api.history.getRun(since)) return new ApiFailure('not-found', `no run ${since} in the history to compare with`);
+    if (!history.getRun(since)) return new ApiFailure('not-found', `no run ${since} in the history to compare with`);
     if (since >= runId) return new ApiFailure('invalid-argument', `run ${since} is not older than run ${runId}: compare with an earlier run`);
   }
-  const built = api.views.buildAuditReport(api.history, runId, since === undefined ? {} : { since });
+  const built = api.views.buildAuditReport(history, runId, since === undefined ? {} : { since });
   if (!built.ok) return new ApiFailure('not-found', built.message);
   return api.renderers.renderAuditJson(built.model);
 }
 
 export function registerRunRoutes(app: OpenAPIHono, api: Api): void {
   app.openapi(health, (c) => c.json({ ok: true as const, version: TOOL_VERSION }, 200));
-  app.openapi(profiles, (c) => api.send(c, 'profiles', () => ({ profiles: api.views.listProfiles(api.history) })) as never);
+  app.openapi(profiles, (c) => api.send(c, 'profiles', (history) => ({ profiles: api.views.listProfiles(history) })) as never);
   app.openapi(runs, (c) => {
     const { identity } = c.req.valid('query');
-    return api.send(c, `runs\u0000${identity ?? ''}`, () => ({ runs: api.views.listRunSummaries(api.history, identity) })) as never;
+    return api.send(c, `runs\u0000${identity ?? ''}`, (history) => ({ runs: api.views.listRunSummaries(history, identity) })) as never;
   });
   app.openapi(report, (c) => {
     const run = api.run(c.req.valid('param').run);
     const { since } = c.req.valid('query');
-    return api.send(c, `report\u0000${String(run)}\u0000${since ?? ''}`, () => (run instanceof ApiFailure ? run : reportOf(api, run, since === undefined ? undefined : Number(since)))) as never;
+    return api.send(c, `report\u0000${String(run)}\u0000${since ?? ''}`, (history) => (run instanceof ApiFailure ? run : reportOf(api, history, run, since === undefined ? undefined : Number(since)))) as never;
   });
   app.openapi(diff, (c) => {
     const { from, to } = c.req.valid('query');
-    return api.send(c, `diff\u0000${from}\u0000${to}`, () => {
+    return api.send(c, `diff\u0000${from}\u0000${to}`, (history) => {
       const newer = api.run(to);
       if (newer instanceof ApiFailure) return newer;
-      return reportOf(api, newer, Number(from));
+      return reportOf(api, history, newer, Number(from));
     }) as never;
   });
 }
