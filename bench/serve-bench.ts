@@ -22,9 +22,9 @@
  * Goals: overview ≤ 1 s, graph ≤ 2 s, 60 fps, API p95 ≤ 50 ms.
  */
 import { mkdirSync, rmSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
+import autocannon from 'autocannon';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../test/browser/chromium.js';
 import { ensureBuilt, startServe, type ServeProcess } from '../test/browser/serve-process.js';
@@ -36,21 +36,6 @@ const LOADS = Number(process.env.CHAINWATCH_BENCH_SERVE_LOADS ?? 5);
 const CONNECTIONS = 10;
 const LARGE = { orgs: 20, reposPerOrg: 1500, nodes: 5000 };
 const GOALS = { overviewMs: 1000, graphMs: 2000, fps: 60, p95Ms: 50 };
-
-// autocannon ships no types; the part of its programmatic API used here.
-interface AutocannonResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p90: number; p99: number; max: number };
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-  duration: number;
-}
-interface AutocannonInstance extends PromiseLike<AutocannonResult> {
-  on(event: 'response', listener: (client: unknown, statusCode: number, bytes: number, milliseconds: number) => void): void;
-}
-type Autocannon = (options: { url: string; connections: number; duration: number; headers?: Record<string, string> }) => AutocannonInstance;
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 /** What the page functions below use of the browser (the type check has no DOM library). */
 interface PageTiming {

@@ -20,12 +20,11 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import type { ImpactValue, RunOptions } from 'axe-core';
 import type { Browser, BrowserContext, Locator, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { CHROMIUM_PATH, hasChromium, launchChromium } from './chromium.js';
 import { ensureBuilt, REPOSITORY_ROOT, startServe, type ServeProcess } from './serve-process.js';
-
-export { getJson } from './serve-process.js';
 
 /** Where each view's screenshot goes (gitignored; CI keeps the folder as an artifact). */
 export const SCREENSHOT_DIRECTORY = join(REPOSITORY_ROOT, 'test-artifacts', 'screenshots');
@@ -226,7 +225,7 @@ let axeSource: string | undefined;
 
 export interface AxeViolation {
   id: string;
-  impact: string | null;
+  impact: ImpactValue | undefined;
   help: string;
   helpUrl: string;
   nodes: { target: unknown[]; failureSummary?: string; html: string }[];
@@ -241,9 +240,10 @@ export interface AxeViolation {
 export async function seriousAccessibilityViolations(page: Page): Promise<AxeViolation[]> {
   axeSource ??= readFileSync(requireFromHere.resolve('axe-core/axe.min.js'), 'utf8');
   await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => {
+  const options: RunOptions = { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa'] }, resultTypes: ['violations'] };
+  const violations = await page.evaluate(async (runOptions) => {
     const { axe, document } = globalThis as unknown as PageGlobals;
-    const result = await axe!.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa'] }, resultTypes: ['violations'] });
+    const result = await axe!.run(document, runOptions);
     return result.violations.map((violation) => ({
       id: violation.id,
       impact: violation.impact,
@@ -251,7 +251,7 @@ export async function seriousAccessibilityViolations(page: Page): Promise<AxeVio
       helpUrl: violation.helpUrl,
       nodes: violation.nodes.map((node) => ({ target: node.target, failureSummary: node.failureSummary, html: node.html })),
     }));
-  });
+  }, options);
   return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
 }
 

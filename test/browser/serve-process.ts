@@ -147,10 +147,3 @@ export async function startServe(storePath: string, extraArguments: readonly str
     },
   };
 }
-
-/** GET `path` from the server as JSON (the tests' expectations come from the same store the page reads). */
-export async function getJson<T = unknown>(origin: string, path: string): Promise<T> {
-  const response = await fetch(new URL(path, origin));
-  if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
