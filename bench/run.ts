@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- scan|pypi|npm|posture|builds|audit ...]`: every benchmark (or the named ones),
+ * `npm run bench [-- scan|pypi|npm|posture|builds|audit|serve ...]`: every benchmark (or the named ones),
  * printed as figures and as ratios against peers run in the same minute.
  */
 import { runAuditBench } from './audit-bench.js';
@@ -8,6 +8,7 @@ import { runNpmResolveBench } from './npm-resolve-bench.js';
 import { runPostureBench } from './posture-bench.js';
 import { runPypiResolveBench } from './pypi-resolve-bench.js';
 import { runScanBench } from './scan-bench.js';
+import { runServeBench } from './serve-bench.js';
 
 const print = (line: string): void => console.log(line);
 const benches: Record<string, (out: (line: string) => void) => Promise<void>> = {
@@ -17,6 +18,7 @@ const benches: Record<string, (out: (line: string) => void) => Promise<void>> = 
   posture: runPostureBench,
   builds: runBuildsBench,
   audit: runAuditBench,
+  serve: runServeBench,
 };
 const wanted = process.argv.slice(2).filter((name) => name in benches);
 print(`chainwatch benchmarks — ${new Date().toISOString()} — node ${process.version}`);

@@ -1,0 +1,271 @@
+import { useMemo } from 'preact/hooks';
+import { api, type CheckCoverage, type PostureCell, type PostureRepo, type PostureResponse } from '../api.js';
+import type { ViewProps } from '../app.js';
+import { OutcomeBadge } from '../components/badge.js';
+import { DataTable, type Column } from '../components/data-table.js';
+import { FilterChips } from '../components/filter-chips.js';
+import { Link } from '../components/link.js';
+import { Await } from '../components/status.js';
+import { formatDay, formatPercent, plural } from '../lib/format.js';
+import { navigate } from '../navigation.js';
+import { OUTCOMES, viewRoute, withParams, type Route } from '../router.js';
+import { useApi } from '../use-api.js';
+
+/**
+ * Repositories × checks: each cell the outcome in words and colour, the
+ * reason, the check's documentation, and a waiver with its expiry. Archived
+ * and inactive repositories can be left out or shown alone; coverage per org
+ * below.
+ */
+export function PostureView(props: ViewProps) {
+  const { route, run } = props;
+  const posture = useApi(`posture:${run}`, () => api.posture(run));
+  return (
+    <div class="view" data-testid="view-posture">
+      <h1>Posture</h1>
+      <p class="lede">
+        How each repository of the orgs is hardened, check by check. “unknown” means the check could not be evaluated (no access, an error): it is never counted as a failure. Coverage =
+        pass / (pass + partial + fail).
+      </p>
+      <Await state={posture} what={`the posture of run #${run}`}>
+        {(data) => <PostureBody route={route} data={data} />}
+      </Await>
+    </div>
+  );
+}
+
+type Presence = 'hide' | 'only' | undefined;
+
+function keep(flag: boolean | null, presence: Presence): boolean {
+  if (presence === 'hide') return flag !== true;
+  if (presence === 'only') return flag === true;
+  return true;
+}
+
+function PostureBody(props: { route: Route; data: PostureResponse }) {
+  const { route, data } = props;
+  const { org, check, outcome } = route.params;
+  const archived = route.params.archived as Presence;
+  const inactive = route.params.inactive as Presence;
+  const shownChecks = check !== undefined && data.checks.includes(check) ? [check] : data.checks;
+  const now = useMemo(() => new Date().toISOString().slice(0, 10), []);
+
+  const rows = useMemo(
+    () =>
+      data.repos.filter(
+        (repo) =>
+          (org === undefined || repo.org === org) &&
+          keep(repo.archived, archived) &&
+          keep(repo.inactive, inactive) &&
+          (check === undefined || outcome === undefined || repo.checks[check]?.outcome === outcome),
+      ),
+    [data, org, archived, inactive, check, outcome],
+  );
+  const columns = useMemo<Column<PostureRepo>[]>(
+    () => [
+      {
+        key: 'repo',
+        label: 'Repository',
+        value: (row) => row.repo,
+        rowHeader: true,
+        render: (row) => (
+          <>
+            <a href={`https://github.com/${row.repo}`} target="_blank" rel="noopener noreferrer">
+              {row.repo}
+            </a>
+            {row.archived === true && <span class="tag">archived</span>}
+            {row.inactive === true && <span class="tag">inactive</span>}
+          </>
+        ),
+      },
+      { key: 'org', label: 'Org', value: (row) => row.org },
+      { key: 'archived', label: 'Archived', value: (row) => row.archived, render: (row) => flagText(row.archived) },
+      { key: 'inactive', label: 'Inactive', value: (row) => row.inactive, render: (row) => flagText(row.inactive) },
+      ...shownChecks.map(
+        (id): Column<PostureRepo> => ({
+          key: `check.${id}`,
+          label: id,
+          value: (row) => cellText(row.checks[id], now),
+          sortValue: (row) => OUTCOME_ORDER[row.checks[id]?.outcome ?? 'not-available'] ?? 0,
+          render: (row) => <Cell id={id} cell={row.checks[id]} now={now} />,
+        }),
+      ),
+    ],
+    [shownChecks.join(' '), now],
+  );
+  const archivedCount = data.repos.filter((repo) => repo.archived === true).length;
+  const inactiveCount = data.repos.filter((repo) => repo.inactive === true).length;
+  const orgs = [...new Set(data.repos.map((repo) => repo.org))].sort();
+  const set = (changes: Record<string, string | null>) => navigate(withParams(route, { ...changes, page: null }));
+  return (
+    <>
+      <form class="inline-form filters" aria-label="Posture filters" onSubmit={(event) => event.preventDefault()}>
+        <label>
+          <span>Org</span>
+          <select value={org ?? ''} onChange={(event) => set({ org: event.currentTarget.value || null })}>
+            <option value="">all ({orgs.length})</option>
+            {orgs.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <span>Archived ({archivedCount})</span>
+          <select value={archived ?? ''} onChange={(event) => set({ archived: event.currentTarget.value || null })}>
+            <option value="">included</option>
+            <option value="hide">left out</option>
+            <option value="only">only these</option>
+          </select>
+        </label>
+        <label>
+          <span>Inactive ({inactiveCount})</span>
+          <select value={inactive ?? ''} onChange={(event) => set({ inactive: event.currentTarget.value || null })}>
+            <option value="">included</option>
+            <option value="hide">left out</option>
+            <option value="only">only these</option>
+          </select>
+        </label>
+        <label>
+          <span>Check</span>
+          <select value={check ?? ''} onChange={(event) => set({ check: event.currentTarget.value || null, outcome: null })}>
+            <option value="">all ({data.checks.length})</option>
+            {data.checks.map((id) => (
+              <option key={id} value={id}>
+                {id}
+              </option>
+            ))}
+          </select>
+        </label>
+        {check !== undefined && (
+          <label>
+            <span>Outcome</span>
+            <select value={outcome ?? ''} onChange={(event) => set({ outcome: event.currentTarget.value || null })}>
+              <option value="">any</option>
+              {OUTCOMES.map((value) => (
+                <option key={value} value={value}>
+                  {value}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+      </form>
+      <FilterChips
+        route={route}
+        filters={[
+          { param: 'org', label: 'Org' },
+          { param: 'archived', label: 'Archived' },
+          { param: 'inactive', label: 'Inactive' },
+          { param: 'check', label: 'Check' },
+          { param: 'outcome', label: 'Outcome' },
+        ]}
+      />
+      <section aria-labelledby="matrix-h">
+        <h2 id="matrix-h">Repositories × checks</h2>
+        <DataTable
+          route={route}
+          caption={`${plural(rows.length, 'repository', 'repositories')} × ${plural(shownChecks.length, 'check')}`}
+          columns={columns}
+          rows={rows}
+          empty={data.repos.length === 0 ? 'This run checked no repository (no org was configured, or the posture step did not run).' : 'No repository matches the filters in use.'}
+          exportName={`posture-run${route.params.run ?? 'latest'}`}
+          testid="posture-matrix"
+          pageSize={50}
+          rowClass={(row) => (row.archived === true || row.inactive === true ? 'dimmed' : undefined)}
+        />
+      </section>
+      <section aria-labelledby="coverage-h" data-testid="posture-coverage">
+        <h2 id="coverage-h">Coverage per org</h2>
+        <CoverageTable route={route} checks={data.checks} orgs={data.orgs} total={data.coverage} />
+      </section>
+    </>
+  );
+}
+
+const OUTCOME_ORDER: Record<string, number> = { fail: 5, error: 4, partial: 3, 'not-available': 2, 'not-applicable': 1, pass: 0 };
+
+function flagText(flag: boolean | null) {
+  return flag === null ? <span class="muted">unknown</span> : flag ? 'yes' : 'no';
+}
+
+function cellText(cell: PostureCell | undefined, now: string): string | null {
+  if (cell === undefined) return null;
+  const waiver = cell.waiver === null ? '' : ` [waived${cell.waiver.expires ? ` until ${cell.waiver.expires}${cell.waiver.expires < now ? ' (expired)' : ''}` : ''}: ${cell.waiver.reason}]`;
+  return `${cell.outcome}: ${cell.summary}${waiver}`;
+}
+
+function Cell(props: { id: string; cell: PostureCell | undefined; now: string }) {
+  const { cell } = props;
+  if (cell === undefined) return <span class="muted">not checked</span>;
+  const expired = cell.waiver?.expires !== null && cell.waiver?.expires !== undefined && cell.waiver.expires < props.now;
+  return (
+    <div class="posture-cell">
+      <OutcomeBadge outcome={cell.outcome} />
+      <span class="detail">{cell.summary}</span>
+      {cell.waiver !== null && (
+        <span class={`waiver${expired ? ' expired' : ''}`}>
+          {expired ? 'waiver expired' : 'waived'}
+          {cell.waiver.expires ? ` ${expired ? 'on' : 'until'} ${formatDay(cell.waiver.expires)}` : ' (no expiry)'}: {cell.waiver.reason}
+        </span>
+      )}
+      {/^https?:\/\//i.test(cell.docs) && (
+        <a class="small" href={cell.docs} target="_blank" rel="noopener noreferrer" aria-label={`How to fix ${props.id} (documentation)`}>
+          docs
+        </a>
+      )}
+    </div>
+  );
+}
+
+function CoverageTable(props: { route: Route; checks: string[]; orgs: { org: string; checks: CheckCoverage[] }[]; total: CheckCoverage[] }) {
+  const { route, checks } = props;
+  const rows = [...props.orgs, { org: '', checks: props.total }];
+  return (
+    <div class="table-scroll" tabIndex={0} role="region" aria-labelledby="coverage-caption">
+      <table class="coverage">
+        <caption id="coverage-caption">Share of evaluated repositories that pass, per org and check (all orgs last)</caption>
+        <thead>
+          <tr>
+            <th scope="col">Org</th>
+            {checks.map((id) => (
+              <th scope="col" class="numeric" key={id}>
+                {id}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.org} class={row.org === '' ? 'total' : undefined}>
+              <th scope="row">{row.org === '' ? 'All orgs' : <Link to={withParams(viewRoute(route, 'posture'), { org: row.org })}>{row.org}</Link>}</th>
+              {checks.map((id) => {
+                const coverage = row.checks.find((entry) => entry.check === id);
+                return (
+                  <td class="numeric" key={id}>
+                    {coverage === undefined ? (
+                      <span class="muted">—</span>
+                    ) : (
+                      <Link
+                        to={withParams(viewRoute(route, 'posture'), { org: row.org || null, check: id })}
+                        title={`pass ${coverage.pass}, partial ${coverage.partial}, fail ${coverage.fail}, unknown ${coverage.unknown}, n/a ${coverage.not_applicable}`}
+                      >
+                        {formatPercent(coverage.percent)}
+                      </Link>
+                    )}
+                    {coverage !== undefined && (
+                      <span class="detail">
+                        {coverage.pass}✓ {coverage.partial}◐ {coverage.fail}✗{coverage.unknown > 0 ? ` ${coverage.unknown}?` : ''}
+                      </span>
+                    )}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
