@@ -37,13 +37,13 @@ export function ConcernsView(props: ViewProps) {
         factors that are <em>known</em>; an unknown factor is shown with why and counted neither as good nor as bad, so check the coverage (known / all).
       </p>
       <Await state={concerns} what={`the concerns of run #${run}`}>
-        {(data) => <ConcernsTable route={route} rows={data.rows} ranked={data.ranked} />}
+        {(data) => <ConcernsTable route={route} run={data.run} rows={data.rows} ranked={data.ranked} />}
       </Await>
     </div>
   );
 }
 
-function ConcernsTable(props: { route: Route; rows: ConcernRow[]; ranked: number }) {
+function ConcernsTable(props: { route: Route; run: number; rows: ConcernRow[]; ranked: number }) {
   const { route, rows } = props;
   const factorNames = useMemo(() => {
     const names: string[] = [];
@@ -126,7 +126,7 @@ function ConcernsTable(props: { route: Route; rows: ConcernRow[]; ranked: number
       columns={columns}
       rows={rows}
       empty="The run ranked no package (its graph was empty or the concerns step did not run)."
-      exportName={`concerns-run${route.params.run ?? 'latest'}`}
+      exportName={`concerns-run${props.run}`}
       testid="concerns-table"
     />
   );

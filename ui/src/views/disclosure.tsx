@@ -42,7 +42,7 @@ export function DisclosureView(props: ViewProps) {
               </p>
             </div>
           ) : (
-            <Board route={route} advisories={data.advisories} />
+            <Board route={route} run={data.run} advisories={data.advisories} />
           )
         }
       </Await>
@@ -50,7 +50,7 @@ export function DisclosureView(props: ViewProps) {
   );
 }
 
-function Board(props: { route: Route; advisories: DeskAdvisory[] }) {
+function Board(props: { route: Route; run: number; advisories: DeskAdvisory[] }) {
   const { route } = props;
   const clock = route.params.clock;
   const state = route.params.state;
@@ -125,7 +125,7 @@ function Board(props: { route: Route; advisories: DeskAdvisory[] }) {
           columns={columns}
           rows={props.advisories.filter((advisory) => (clock === undefined || worstClock(advisory.clocks) === clock) && (state === undefined || advisory.state === state))}
           empty="No advisory."
-          exportName={`advisories-run${route.params.run ?? 'latest'}`}
+          exportName={`advisories-run${props.run}`}
           testid="disclosure-table"
         />
       </section>

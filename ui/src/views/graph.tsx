@@ -235,7 +235,7 @@ function Explorer(props: { route: Route; data: GraphResponse }) {
           columns={columns}
           rows={tableRows}
           empty={data.nodes.length === 0 ? 'The graph is empty.' : 'No package passes the filters.'}
-          exportName={`graph-run${route.params.run ?? 'latest'}`}
+          exportName={`graph-run${data.run}`}
           testid="graph-table"
         />
       </section>

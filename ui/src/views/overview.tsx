@@ -181,8 +181,9 @@ function ReportSections(props: { route: Route; report: Report }) {
                 <ul class="coverage-list">
                   {standing.posture.checks.map((check) => (
                     <li key={check.check}>
-                      <Link to={link('posture', { check: check.check })}>
-                        {check.check}: {formatPercent(check.percent)}
+                      <span class="check-name">{check.check}</span>
+                      <Link to={link('posture', { check: check.check })} aria-label={`${check.check}: ${formatPercent(check.percent)} pass`}>
+                        {formatPercent(check.percent)}
                       </Link>
                       <meter min={0} max={100} value={check.percent ?? 0} aria-hidden="true" />
                     </li>

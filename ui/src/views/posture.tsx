@@ -170,7 +170,7 @@ function PostureBody(props: { route: Route; data: PostureResponse }) {
           columns={columns}
           rows={rows}
           empty={data.repos.length === 0 ? 'This run checked no repository (no org was configured, or the posture step did not run).' : 'No repository matches the filters in use.'}
-          exportName={`posture-run${route.params.run ?? 'latest'}`}
+          exportName={`posture-run${data.run}`}
           testid="posture-matrix"
           pageSize={50}
           rowClass={(row) => (row.archived === true || row.inactive === true ? 'dimmed' : undefined)}
@@ -211,8 +211,8 @@ function Cell(props: { id: string; cell: PostureCell | undefined; now: string })
         </span>
       )}
       {/^https?:\/\//i.test(cell.docs) && (
-        <a class="small" href={cell.docs} target="_blank" rel="noopener noreferrer" aria-label={`How to fix ${props.id} (documentation)`}>
-          docs
+        <a class="small" href={cell.docs} target="_blank" rel="noopener noreferrer">
+          docs<span class="visually-hidden"> of {props.id}</span>
         </a>
       )}
     </div>
