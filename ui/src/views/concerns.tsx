@@ -3,6 +3,7 @@ import { api, reachOf, type ConcernRow, type WeaknessFactor } from '../api.js';
 import type { ViewProps } from '../app.js';
 import { DataTable, type Column } from '../components/data-table.js';
 import { Link } from '../components/link.js';
+import { NoSource } from '../components/no-source.js';
 import { PackageLink } from '../components/package-link.js';
 import { Await } from '../components/status.js';
 import { formatScore } from '../lib/format.js';
@@ -37,7 +38,13 @@ export function ConcernsView(props: ViewProps) {
         factors that are <em>known</em>; an unknown factor is shown with why and counted neither as good nor as bad, so check the coverage (known / all).
       </p>
       <Await state={concerns} what={`the concerns of run #${run}`}>
-        {(data) => <ConcernsTable route={route} run={data.run} rows={data.rows} ranked={data.ranked} />}
+        {(data) =>
+          data.available === false ? (
+            <NoSource what="concern ranking" reason={data.reason} testid="concerns-no-source" />
+          ) : (
+            <ConcernsTable route={route} run={data.run} rows={data.rows} ranked={data.ranked} />
+          )
+        }
       </Await>
     </div>
   );

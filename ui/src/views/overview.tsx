@@ -130,7 +130,8 @@ function ReportSections(props: { route: Route; report: Report }) {
             ) : (
               <>
                 <p class="big">
-                  <Link to={link('vulnerabilities')}>{formatCount(standing.vulnerabilities.findings)}</Link> findings in {formatCount(standing.vulnerabilities.packages)} packages
+                  <Link to={link('vulnerabilities')}>{formatCount(standing.vulnerabilities.findings)}</Link> findings in{' '}
+                  <Link to={link('graph', { vulnerable: '1' })}>{formatCount(standing.vulnerabilities.packages)}</Link> packages
                 </p>
                 <ul class="counts">
                   {SEVERITIES.map((severity) => (

@@ -5,6 +5,7 @@ import { SeverityBadge } from '../components/badge.js';
 import { DataTable, type Column } from '../components/data-table.js';
 import { FilterChips } from '../components/filter-chips.js';
 import { Link } from '../components/link.js';
+import { NoSource } from '../components/no-source.js';
 import { PackageLink } from '../components/package-link.js';
 import { Await } from '../components/status.js';
 import { plural } from '../lib/format.js';
@@ -26,7 +27,13 @@ export function VulnerabilitiesView(props: ViewProps) {
       <p class="lede">Known vulnerabilities in the package versions of the run's dependency graph, one row per advisory, with the versions that fix it and the packages it affects.</p>
       <FilterChips route={route} filters={[{ param: 'severity', label: 'Severity' }, { param: 'ecosystem', label: 'Ecosystem' }]} />
       <Await state={findings} what={`the findings of run #${run}`}>
-        {(data) => <AdvisoryTable route={route} run={data.run} advisories={data.advisories} />}
+        {(data) =>
+          data.available === false ? (
+            <NoSource what="vulnerability findings" reason={data.reason} testid="vulnerabilities-no-source" />
+          ) : (
+            <AdvisoryTable route={route} run={data.run} advisories={data.advisories} />
+          )
+        }
       </Await>
     </div>
   );
