@@ -4,6 +4,7 @@ import type { ViewProps } from '../app.js';
 import { SeverityBadge } from '../components/badge.js';
 import { DataTable, type Column } from '../components/data-table.js';
 import { Link } from '../components/link.js';
+import { NoSource } from '../components/no-source.js';
 import { PackageLink, shortPurl } from '../components/package-link.js';
 import { Await } from '../components/status.js';
 import { plural } from '../lib/format.js';
@@ -31,7 +32,7 @@ export function GraphView(props: ViewProps) {
     <div class="view" data-testid="view-graph">
       <h1>Graph explorer</h1>
       <Await state={graph} what={`the dependency graph of run #${run}`}>
-        {(data) => <Explorer route={route} data={data} />}
+        {(data) => (data.available === false ? <NoSource what="dependency graph" reason={data.reason} testid="graph-no-source" /> : <Explorer route={route} data={data} />)}
       </Await>
     </div>
   );
@@ -92,6 +93,8 @@ function Explorer(props: { route: Route; data: GraphResponse }) {
 
   const set = (changes: Record<string, string | null>) => navigate(withParams(route, { ...changes, page: null }));
   const [focusText, setFocusText] = useState('');
+  // The suggestions (one option per package, thousands) are built when the field is first used, not with the view.
+  const [suggest, setSuggest] = useState(false);
   const submitFocus = (text: string) => {
     const wanted = text.trim();
     if (wanted === '') return;
@@ -172,13 +175,16 @@ function Explorer(props: { route: Route; data: GraphResponse }) {
       >
         <label>
           <span>Paths to</span>
-          <input type="text" list="graph-packages" value={focusText} placeholder="name@version" onInput={(event) => setFocusText(event.currentTarget.value)} />
+          <input
+            type="text"
+            list="graph-packages"
+            value={focusText}
+            placeholder="name@version"
+            onFocus={() => setSuggest(true)}
+            onInput={(event) => setFocusText(event.currentTarget.value)}
+          />
         </label>
-        <datalist id="graph-packages">
-          {data.nodes.map((node) => (
-            <option key={node.id} value={`${node.name}@${node.version}`} />
-          ))}
-        </datalist>
+        <datalist id="graph-packages">{suggest && data.nodes.map((node) => <option key={node.id} value={`${node.name}@${node.version}`} />)}</datalist>
         <button type="submit">Focus</button>
         {focus !== null && (
           <button type="button" onClick={() => set({ focus: null })}>
@@ -235,7 +241,7 @@ function Explorer(props: { route: Route; data: GraphResponse }) {
           columns={columns}
           rows={tableRows}
           empty={data.nodes.length === 0 ? 'The graph is empty.' : 'No package passes the filters.'}
-          exportName={`graph-run${route.params.run ?? 'latest'}`}
+          exportName={`graph-run${data.run}`}
           testid="graph-table"
         />
       </section>
