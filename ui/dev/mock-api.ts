@@ -56,17 +56,22 @@ export function mockApi(): Plugin {
     fixture.graphs[newest] = syntheticGraph(Number(newest), nodes);
   }
   const delay = Number(process.env.CHAINWATCH_MOCK_DELAY ?? '0');
+  const middleware = (request: IncomingMessage, response: ServerResponse, next: () => void) => {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    if (!url.pathname.startsWith('/api/')) return next();
+    const answer = () => respond(fixture, url, request, response);
+    if (delay > 0) setTimeout(answer, delay);
+    else answer();
+  };
   return {
     name: 'chainwatch-mock-api',
     apply: 'serve',
     configureServer(server) {
-      server.middlewares.use((request, response, next) => {
-        const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-        if (!url.pathname.startsWith('/api/')) return next();
-        const answer = () => respond(fixture, url, request, response);
-        if (delay > 0) setTimeout(answer, delay);
-        else answer();
-      });
+      server.middlewares.use(middleware);
+    },
+    // `vite preview` serves the production build (dist/ui) with the same mock: timings of the real bundle.
+    configurePreviewServer(server) {
+      server.middlewares.use(middleware);
     },
   };
 }

@@ -155,7 +155,17 @@ export interface ConcernRow {
   weakness: { score: number | null; known: number; total: number; factors: WeaknessFactor[] };
 }
 
-export interface ConcernsResponse {
+/**
+ * A view's answer says whether the run saved the part it needs: `available:
+ * false` (with why) means the view has no data source for that run, which is
+ * not the same as an empty list.
+ */
+export interface Availability {
+  available?: boolean;
+  reason?: string | null;
+}
+
+export interface ConcernsResponse extends Availability {
   run: number;
   ranked: number;
   rows: ConcernRow[];
@@ -172,7 +182,7 @@ export interface GraphNode {
   concern_rank: number | null;
 }
 
-export interface GraphResponse {
+export interface GraphResponse extends Availability {
   run: number;
   nodes: GraphNode[];
   edges: { from: string; to: string; kind: string }[];
@@ -198,8 +208,10 @@ export interface PackageDetail {
   signals: Record<string, Knowable>;
   findings: ScanFinding[];
   concern: ConcernRow | null;
-  repository: { url: string; repo: string | null; posture: { checks: { id: string; outcome: Outcome; summary: string }[] } | null } | null;
+  repository: { url: string; confidence?: string; repo: string | null; posture: { checks: { id: string; outcome: Outcome; summary: string }[] } | null } | null;
   paths: string[][];
+  /** More paths exist than the ones listed. */
+  more_paths?: boolean;
   dependents: string[];
   dependencies: string[];
 }
@@ -213,7 +225,7 @@ export interface AdvisoryGroup {
   packages: (PackageRef & { fix: string | null })[];
 }
 
-export interface FindingsResponse {
+export interface FindingsResponse extends Availability {
   run: number;
   advisories: AdvisoryGroup[];
 }
@@ -222,7 +234,8 @@ export interface PostureCell {
   outcome: Outcome;
   summary: string;
   docs: string;
-  waiver: { reason: string; expires: string | null } | null;
+  /** `expired` is the server's word at the run's time; without it the UI compares `expires` with today. */
+  waiver: { reason: string; expires: string | null; approved_by?: string | null; expired?: boolean } | null;
 }
 
 export interface PostureRepo {
@@ -233,7 +246,7 @@ export interface PostureRepo {
   checks: Record<string, PostureCell>;
 }
 
-export interface PostureResponse {
+export interface PostureResponse extends Availability {
   run: number;
   checks: string[];
   repos: PostureRepo[];
@@ -244,10 +257,10 @@ export interface PostureResponse {
 export interface DeskClock {
   due: string;
   status: 'met' | 'due' | 'overdue';
-  evidence?: string;
+  evidence?: string | null;
   days_left: number | null;
   urgency: 'none' | 'soon' | 'urgent';
-  met_at: string | null;
+  met_at?: string | null;
 }
 
 export interface DeskAdvisory {

@@ -66,6 +66,15 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
   };
 
   const captionId = `caption-${id ?? 'main'}`;
+  if (rows.length === 0) {
+    // Nothing to filter, sort or export: say what the list is and why it is empty.
+    return (
+      <div class="table-block" data-testid={props.testid}>
+        <p class="table-caption">{props.caption}</p>
+        <p class="empty">{props.empty}</p>
+      </div>
+    );
+  }
   return (
     <div class="table-block" data-testid={props.testid}>
       <div class="table-tools">
@@ -91,70 +100,64 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
           </button>
         </span>
       </div>
-      {rows.length === 0 ? (
-        <p class="empty">{props.empty}</p>
-      ) : (
-        <>
-          <div class="table-scroll" tabIndex={0} role="region" aria-labelledby={captionId}>
-            <table>
-              <caption id={captionId}>{props.caption}</caption>
-              <thead>
-                <tr>
-                  {columns.map((column) => {
-                    const active = sort?.key === column.key;
-                    const ariaSort = active ? (sort.descending ? 'descending' : 'ascending') : column.sortable === false ? undefined : 'none';
-                    return (
-                      <th key={column.key} scope="col" aria-sort={ariaSort} class={column.numeric ? 'numeric' : undefined}>
-                        {column.sortable === false ? (
-                          column.label
-                        ) : (
-                          <button type="button" class="sort" onClick={() => toggleSort(column)}>
-                            {column.label}
-                            <span class="sort-mark" aria-hidden="true">
-                              {active ? (sort.descending ? ' ▼' : ' ▲') : ' ↕'}
-                            </span>
-                          </button>
-                        )}
-                      </th>
-                    );
-                  })}
-                </tr>
-              </thead>
-              <tbody>
-                {page.rows.map((row, index) => (
-                  <tr key={page.start + index} class={props.rowClass?.(row)}>
-                    {columns.map((column) => {
-                      const content = column.render ? column.render(row) : displayValue(column.value(row));
-                      return column.rowHeader ? (
-                        <th key={column.key} scope="row" class={column.numeric ? 'numeric' : undefined}>
-                          {content}
-                        </th>
-                      ) : (
-                        <td key={column.key} class={column.numeric ? 'numeric' : undefined}>
-                          {content}
-                        </td>
-                      );
-                    })}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          {filtered.length === 0 && <p class="empty">No row matches “{query}”.</p>}
-          {page.pages > 1 && (
-            <nav class="pager" aria-label={`Pages of ${props.caption}`}>
-              <button type="button" disabled={page.page === 1} onClick={() => setParams({ [pageName]: String(page.page - 1) })}>
-                Previous
-              </button>
-              <span>
-                Page {page.page} of {page.pages} (rows {page.start + 1}–{page.start + page.rows.length})
-              </span>
-              <button type="button" disabled={page.page === page.pages} onClick={() => setParams({ [pageName]: String(page.page + 1) })}>
-                Next
-              </button>
-            </nav>
-          )}
-        </>
+      <div class="table-scroll" tabIndex={0} role="region" aria-labelledby={captionId}>
+        <table>
+          <caption id={captionId}>{props.caption}</caption>
+          <thead>
+            <tr>
+              {columns.map((column) => {
+                const active = sort?.key === column.key;
+                const ariaSort = active ? (sort.descending ? 'descending' : 'ascending') : column.sortable === false ? undefined : 'none';
+                return (
+                  <th key={column.key} scope="col" aria-sort={ariaSort} class={column.numeric ? 'numeric' : undefined}>
+                    {column.sortable === false ? (
+                      column.label
+                    ) : (
+                      <button type="button" class="sort" onClick={() => toggleSort(column)}>
+                        {column.label}
+                        <span class="sort-mark" aria-hidden="true">
+                          {active ? (sort.descending ? ' ▼' : ' ▲') : ' ↕'}
+                        </span>
+                      </button>
+                    )}
+                  </th>
+                );
+              })}
+            </tr>
+          </thead>
+          <tbody>
+            {page.rows.map((row, index) => (
+              <tr key={page.start + index} class={props.rowClass?.(row)}>
+                {columns.map((column) => {
+                  const content = column.render ? column.render(row) : displayValue(column.value(row));
+                  return column.rowHeader ? (
+                    <th key={column.key} scope="row" class={column.numeric ? 'numeric' : undefined}>
+                      {content}
+                    </th>
+                  ) : (
+                    <td key={column.key} class={column.numeric ? 'numeric' : undefined}>
+                      {content}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {filtered.length === 0 && <p class="empty">No row matches “{query}”.</p>}
+      {page.pages > 1 && (
+        <nav class="pager" aria-label={`Pages of ${props.caption}`}>
+          <button type="button" disabled={page.page === 1} onClick={() => setParams({ [pageName]: String(page.page - 1) })}>
+            Previous
+          </button>
+          <span>
+            Page {page.page} of {page.pages} (rows {page.start + 1}–{page.start + page.rows.length})
+          </span>
+          <button type="button" disabled={page.page === page.pages} onClick={() => setParams({ [pageName]: String(page.page + 1) })}>
+            Next
+          </button>
+        </nav>
       )}
     </div>
   );

@@ -16,8 +16,8 @@ export function FilterChips(props: { route: Route; filters: { param: string; lab
           <span>
             {filter.label}: <strong>{props.route.params[filter.param]}</strong>
           </span>{' '}
-          <Link to={withParams(props.route, { [filter.param]: null, page: null })} aria-label={`Remove the filter ${filter.label}: ${props.route.params[filter.param]}`}>
-            ✕ remove
+          <Link to={withParams(props.route, { [filter.param]: null, page: null })}>
+            <span aria-hidden="true">✕ </span>remove<span class="visually-hidden"> the filter {filter.label}</span>
           </Link>
         </li>
       ))}

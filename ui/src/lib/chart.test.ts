@@ -46,6 +46,9 @@ describe('chart logic', () => {
     expect(niceTicks(7)).toEqual([0, 2, 4, 6, 8]);
     expect(niceTicks(100)).toEqual([0, 50, 100]);
     expect(niceTicks(0)).toEqual([0, 1]);
+    // Counts: whole-number ticks only.
+    expect(layoutChart(['a'], [{ key: 'c', label: 'c', values: [2] }], BOX).yTicks.map((tick) => tick.value)).toEqual([0, 1, 2]);
+    expect(niceTicks(2)).toEqual([0, 0.5, 1, 1.5, 2]);
   });
 
   it('keeps the runs of the span, counted back from the newest run', () => {

@@ -43,12 +43,16 @@ export function segments(values: readonly (number | null)[]): { index: number; v
   return out;
 }
 
-/** Up to `count` round tick values from 0 to at least `max` (1, 2 or 5 times a power of ten apart). */
-export function niceTicks(max: number, count = 4): number[] {
+/**
+ * Up to `count` round tick values from 0 to at least `max` (1, 2 or 5 times a
+ * power of ten apart), never closer than `minStep` (1 for counts: no "1.5
+ * findings").
+ */
+export function niceTicks(max: number, count = 4, minStep = 0): number[] {
   if (!(max > 0)) return [0, 1];
   const rough = max / count;
   const power = 10 ** Math.floor(Math.log10(rough));
-  const step = [1, 2, 5, 10].map((factor) => factor * power).find((candidate) => candidate >= rough) ?? 10 * power;
+  const step = Math.max(minStep, [1, 2, 5, 10].map((factor) => factor * power).find((candidate) => candidate >= rough) ?? 10 * power);
   const ticks: number[] = [];
   for (let tick = 0; tick < max + step / 2; tick += step) ticks.push(Number(tick.toPrecision(12)));
   if (ticks[ticks.length - 1]! < max) ticks.push(Number((ticks[ticks.length - 1]! + step).toPrecision(12)));
@@ -82,7 +86,7 @@ export interface ChartLayout {
 /**
  * Where everything goes. x: by time when the points have distinct readable
  * times, else evenly by index; y: from 0 to `fixedMax` (100 for percentages)
- * or the rounded-up largest value.
+ * or, for counts, the rounded-up largest value with whole-number ticks.
  */
 export function layoutChart(times: readonly string[], series: readonly Series[], box: ChartBox, fixedMax?: number): ChartLayout {
   const count = times.length;
@@ -98,7 +102,7 @@ export function layoutChart(times: readonly string[], series: readonly Series[],
     return round(box.left + share * innerWidth);
   });
   const largest = Math.max(0, ...series.flatMap((entry) => entry.values.filter((value): value is number => value !== null && Number.isFinite(value))));
-  const ticks = fixedMax === undefined ? niceTicks(largest) : niceTicks(fixedMax);
+  const ticks = fixedMax === undefined ? niceTicks(largest, 4, 1) : niceTicks(fixedMax);
   const yMax = fixedMax ?? ticks[ticks.length - 1]!;
   const yOf = (value: number) => round(box.top + innerHeight - (Math.min(value, yMax) / yMax) * innerHeight);
   return {

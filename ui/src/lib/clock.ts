@@ -24,7 +24,7 @@ export function worstClock(clocks: { acknowledge: ClockLike; disclose: ClockLike
 }
 
 /** `overdue 3 days (due 2026-05-01)`, `due in 5 days (2026-05-09)`, `met 2026-04-30`: as `advisories list` says it. */
-export function describeClock(clock: ClockLike & { due: string; days_left: number | null; met_at: string | null }): string {
+export function describeClock(clock: ClockLike & { due: string; days_left: number | null; met_at?: string | null }): string {
   if (clock.status === 'met') return `met ${clock.met_at?.slice(0, 10) ?? ''}`.trim();
   const days = clock.days_left ?? 0;
   if (clock.status === 'overdue') return `overdue ${-days} day${days === -1 ? '' : 's'} (due ${clock.due})`;

@@ -1,5 +1,6 @@
 import Graph from 'graphology';
 import Sigma, { DEFAULT_STYLES } from 'sigma';
+import { pathLine } from 'sigma/rendering';
 import type { GraphNode, GraphResponse } from '../api.js';
 import { ringLayout } from './graph-layout.js';
 
@@ -34,6 +35,8 @@ const DIMMED_EDGE = '#f0f2f5';
 
 /** Zoomed out further than this (camera ratio), labels are not drawn: thousands of them would be noise and cost frames. */
 const LABEL_RATIO = 0.45;
+/** Above this many edges, edges are not drawn while panning or zooming. */
+const HIDE_EDGES_ON_MOVE = 3000;
 /** Small graphs keep their labels at any zoom. */
 const ALWAYS_LABEL_NODES = 150;
 
@@ -98,6 +101,9 @@ export function createScene(container: HTMLElement, data: GraphResponse, mode: C
   }
 
   const sigma = new Sigma(graph, container, {
+    // Straight edges only: sigma's default edge program also supports self-loops, which makes every edge
+    // carry a loop's segments (about 66 vertices instead of a few); the graph has no self-loops.
+    primitives: { edges: { paths: [pathLine()] } },
     customNodeState: { isDimmed: false },
     customEdgeState: { isDimmed: false },
     styles: {
@@ -110,6 +116,10 @@ export function createScene(container: HTMLElement, data: GraphResponse, mode: C
     } as never,
     settings: {
       renderLabels: graph.order <= ALWAYS_LABEL_NODES,
+      // Thousands of edges are the costliest part of a frame (each is clipped to its nodes' shapes on the
+      // GPU): while the camera moves they are left out, and drawn again when it stops.
+      hideEdgesOnMove: graph.size > HIDE_EDGES_ON_MOVE,
+      hideLabelsOnMove: true,
       labelDensity: 0.6,
       labelGridCellSize: 120,
       labelRenderedSizeThreshold: 5,

@@ -7,6 +7,13 @@ import { Marked } from 'marked';
  * formatting. Nothing else in the UI sets HTML; this is the one place, and it
  * never returns unsanitised HTML.
  *
+ * Two layers. marked is told to write raw HTML in the Markdown as text (it is
+ * shown, escaped, never parsed as markup), images as links, and links only
+ * when safeHref accepts them; so what reaches DOMPurify has no handler or
+ * style attribute at all (Chromium reports a CSP violation for such an
+ * attribute even in DOMPurify's inert document). DOMPurify then applies the
+ * allowlist below to whatever marked wrote.
+ *
  * Strict on purpose: no style (the CSP would block it and it can hide text),
  * no images (a remote image tells a third party who reads the advisory and
  * when; a data: image is a payload carrier), no forms, no SVG or MathML, no
@@ -43,7 +50,42 @@ export function safeHref(href: string): string | null {
   return /^(?:https?:\/\/|mailto:)/i.test(compact) ? href.trim() : null;
 }
 
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (character) => ESCAPES[character]!);
+}
+
 const marked = new Marked({ gfm: true, breaks: false, async: false });
+marked.use({
+  renderer: {
+    // Raw HTML in the Markdown is shown as the text it is.
+    html({ text, block }) {
+      return block ? `<p>${escapeHtml(text.trim())}</p>\n` : escapeHtml(text);
+    },
+    // An image becomes a link to it (the reader decides to load it).
+    image({ href, text }) {
+      const safe = safeHref(href);
+      const label = `${text || 'image'} (image)`;
+      return safe === null ? escapeHtml(label) : `<a href="${escapeHtml(safe)}">${escapeHtml(label)}</a>`;
+    },
+    link({ href, title, tokens }) {
+      const inner = this.parser.parseInline(tokens);
+      const safe = safeHref(href);
+      if (safe === null) return inner;
+      return `<a href="${escapeHtml(safe)}"${title ? ` title="${escapeHtml(title)}"` : ''}>${inner}</a>`;
+    },
+  },
+});
+
+/**
+ * The first layer alone: Markdown → HTML with raw HTML escaped, images as
+ * links and unsafe links as plain text. Not for the page by itself (the page
+ * gets markdownToSafeHtml); pure, so it is tested without a DOM.
+ */
+export function markdownToHtml(markdown: string): string {
+  return marked.parse(markdown, { async: false });
+}
 
 let purifier: ReturnType<typeof DOMPurify> | null = null;
 
@@ -73,7 +115,7 @@ function getPurifier(): ReturnType<typeof DOMPurify> | null {
 export function markdownToSafeHtml(markdown: string): string | null {
   const purify = getPurifier();
   if (purify === null) return null;
-  const html = marked.parse(markdown, { async: false });
+  const html = markdownToHtml(markdown);
   // target and rel are set by the hook after the attributes were filtered, so the input cannot set them.
   return purify.sanitize(html, SANITIZE_CONFIG);
 }

@@ -3,6 +3,7 @@ import { api, reachOf, type ConcernRow, type WeaknessFactor } from '../api.js';
 import type { ViewProps } from '../app.js';
 import { DataTable, type Column } from '../components/data-table.js';
 import { Link } from '../components/link.js';
+import { NoSource } from '../components/no-source.js';
 import { PackageLink } from '../components/package-link.js';
 import { Await } from '../components/status.js';
 import { formatScore } from '../lib/format.js';
@@ -37,13 +38,19 @@ export function ConcernsView(props: ViewProps) {
         factors that are <em>known</em>; an unknown factor is shown with why and counted neither as good nor as bad, so check the coverage (known / all).
       </p>
       <Await state={concerns} what={`the concerns of run #${run}`}>
-        {(data) => <ConcernsTable route={route} rows={data.rows} ranked={data.ranked} />}
+        {(data) =>
+          data.available === false ? (
+            <NoSource what="concern ranking" reason={data.reason} testid="concerns-no-source" />
+          ) : (
+            <ConcernsTable route={route} run={data.run} rows={data.rows} ranked={data.ranked} />
+          )
+        }
       </Await>
     </div>
   );
 }
 
-function ConcernsTable(props: { route: Route; rows: ConcernRow[]; ranked: number }) {
+function ConcernsTable(props: { route: Route; run: number; rows: ConcernRow[]; ranked: number }) {
   const { route, rows } = props;
   const factorNames = useMemo(() => {
     const names: string[] = [];
@@ -126,7 +133,7 @@ function ConcernsTable(props: { route: Route; rows: ConcernRow[]; ranked: number
       columns={columns}
       rows={rows}
       empty="The run ranked no package (its graph was empty or the concerns step did not run)."
-      exportName={`concerns-run${route.params.run ?? 'latest'}`}
+      exportName={`concerns-run${props.run}`}
       testid="concerns-table"
     />
   );

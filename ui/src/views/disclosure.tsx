@@ -5,6 +5,7 @@ import { ClockBadge, SeverityBadge } from '../components/badge.js';
 import { DataTable, type Column } from '../components/data-table.js';
 import { FilterChips } from '../components/filter-chips.js';
 import { Markdown } from '../components/markdown.js';
+import { NoSource } from '../components/no-source.js';
 import { Await } from '../components/status.js';
 import { clockState, describeClock, worstClock } from '../lib/clock.js';
 import { plural } from '../lib/format.js';
@@ -30,19 +31,14 @@ export function DisclosureView(props: ViewProps) {
       <Await state={advisories} what={`the advisories of run #${run}`}>
         {(data) =>
           !data.available ? (
-            <div class="no-source" role="note" data-testid="disclosure-no-source">
-              <h2>No data source</h2>
-              <p>This run has no data from the disclosure desk, so there is no board to show (this is not an empty board).</p>
-              <p>
-                <strong>Why:</strong> {data.reason ?? 'the run saved no advisories part.'}
-              </p>
+            <NoSource what="data from the disclosure desk" reason={data.reason} testid="disclosure-no-source">
               <p>
                 The desk reads the orgs' repository security advisories with a GitHub token: run <code>chainwatch audit</code> with <code>GH_TOKEN</code> set, or{' '}
                 <code>chainwatch advisories list</code> to try the desk alone.
               </p>
-            </div>
+            </NoSource>
           ) : (
-            <Board route={route} advisories={data.advisories} />
+            <Board route={route} run={data.run} advisories={data.advisories} />
           )
         }
       </Await>
@@ -50,7 +46,7 @@ export function DisclosureView(props: ViewProps) {
   );
 }
 
-function Board(props: { route: Route; advisories: DeskAdvisory[] }) {
+function Board(props: { route: Route; run: number; advisories: DeskAdvisory[] }) {
   const { route } = props;
   const clock = route.params.clock;
   const state = route.params.state;
@@ -125,7 +121,7 @@ function Board(props: { route: Route; advisories: DeskAdvisory[] }) {
           columns={columns}
           rows={props.advisories.filter((advisory) => (clock === undefined || worstClock(advisory.clocks) === clock) && (state === undefined || advisory.state === state))}
           empty="No advisory."
-          exportName={`advisories-run${route.params.run ?? 'latest'}`}
+          exportName={`advisories-run${props.run}`}
           testid="disclosure-table"
         />
       </section>

@@ -4,6 +4,7 @@ import type { ViewProps } from '../app.js';
 import { SeverityBadge } from '../components/badge.js';
 import { DataTable, type Column } from '../components/data-table.js';
 import { Link } from '../components/link.js';
+import { NoSource } from '../components/no-source.js';
 import { PackageLink, shortPurl } from '../components/package-link.js';
 import { Await } from '../components/status.js';
 import { plural } from '../lib/format.js';
@@ -31,7 +32,7 @@ export function GraphView(props: ViewProps) {
     <div class="view" data-testid="view-graph">
       <h1>Graph explorer</h1>
       <Await state={graph} what={`the dependency graph of run #${run}`}>
-        {(data) => <Explorer route={route} data={data} />}
+        {(data) => (data.available === false ? <NoSource what="dependency graph" reason={data.reason} testid="graph-no-source" /> : <Explorer route={route} data={data} />)}
       </Await>
     </div>
   );
@@ -235,7 +236,7 @@ function Explorer(props: { route: Route; data: GraphResponse }) {
           columns={columns}
           rows={tableRows}
           empty={data.nodes.length === 0 ? 'The graph is empty.' : 'No package passes the filters.'}
-          exportName={`graph-run${route.params.run ?? 'latest'}`}
+          exportName={`graph-run${data.run}`}
           testid="graph-table"
         />
       </section>

@@ -130,7 +130,8 @@ function ReportSections(props: { route: Route; report: Report }) {
             ) : (
               <>
                 <p class="big">
-                  <Link to={link('vulnerabilities')}>{formatCount(standing.vulnerabilities.findings)}</Link> findings in {formatCount(standing.vulnerabilities.packages)} packages
+                  <Link to={link('vulnerabilities')}>{formatCount(standing.vulnerabilities.findings)}</Link> findings in{' '}
+                  <Link to={link('graph', { vulnerable: '1' })}>{formatCount(standing.vulnerabilities.packages)}</Link> packages
                 </p>
                 <ul class="counts">
                   {SEVERITIES.map((severity) => (
@@ -181,8 +182,9 @@ function ReportSections(props: { route: Route; report: Report }) {
                 <ul class="coverage-list">
                   {standing.posture.checks.map((check) => (
                     <li key={check.check}>
-                      <Link to={link('posture', { check: check.check })}>
-                        {check.check}: {formatPercent(check.percent)}
+                      <span class="check-name">{check.check}</span>
+                      <Link to={link('posture', { check: check.check })} aria-label={`${check.check}: ${formatPercent(check.percent)} pass`}>
+                        {formatPercent(check.percent)}
                       </Link>
                       <meter min={0} max={100} value={check.percent ?? 0} aria-hidden="true" />
                     </li>

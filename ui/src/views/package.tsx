@@ -81,7 +81,8 @@ function PackageDetails(props: { route: Route; detail: PackageDetail }) {
         ) : (
           <>
             <p>
-              {detail.paths.length === 1 ? 'The path' : `The ${detail.paths.length} shortest paths`} from the top packages down to it{detail.paths.length >= 20 ? ' (at most 20 are shown)' : ''}:
+              {detail.paths.length === 1 ? 'The path' : `The ${detail.paths.length} shortest paths`} from the top packages down to it
+              {detail.more_paths === true ? ' (more paths exist: the shortest are shown)' : ''}:
             </p>
             <ol class="paths">
               {detail.paths.map((path, index) => (
@@ -172,6 +173,7 @@ function PackageDetails(props: { route: Route; detail: PackageDetail }) {
               ) : (
                 <code>{repository.url}</code>
               )}
+              {repository.confidence !== undefined && <span class="muted"> ({repository.confidence})</span>}
               {repository.repo !== null && (
                 <>
                   {' '}

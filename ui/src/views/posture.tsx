@@ -5,6 +5,7 @@ import { OutcomeBadge } from '../components/badge.js';
 import { DataTable, type Column } from '../components/data-table.js';
 import { FilterChips } from '../components/filter-chips.js';
 import { Link } from '../components/link.js';
+import { NoSource } from '../components/no-source.js';
 import { Await } from '../components/status.js';
 import { formatDay, formatPercent, plural } from '../lib/format.js';
 import { navigate } from '../navigation.js';
@@ -28,7 +29,7 @@ export function PostureView(props: ViewProps) {
         pass / (pass + partial + fail).
       </p>
       <Await state={posture} what={`the posture of run #${run}`}>
-        {(data) => <PostureBody route={route} data={data} />}
+        {(data) => (data.available === false ? <NoSource what="repository posture" reason={data.reason} testid="posture-no-source" /> : <PostureBody route={route} data={data} />)}
       </Await>
     </div>
   );
@@ -170,7 +171,7 @@ function PostureBody(props: { route: Route; data: PostureResponse }) {
           columns={columns}
           rows={rows}
           empty={data.repos.length === 0 ? 'This run checked no repository (no org was configured, or the posture step did not run).' : 'No repository matches the filters in use.'}
-          exportName={`posture-run${route.params.run ?? 'latest'}`}
+          exportName={`posture-run${data.run}`}
           testid="posture-matrix"
           pageSize={50}
           rowClass={(row) => (row.archived === true || row.inactive === true ? 'dimmed' : undefined)}
@@ -190,16 +191,39 @@ function flagText(flag: boolean | null) {
   return flag === null ? <span class="muted">unknown</span> : flag ? 'yes' : 'no';
 }
 
+/** Whether a waiver has expired: the server's word when it gives one, else its expiry date before today. */
+function waiverExpired(waiver: NonNullable<PostureCell['waiver']>, now: string): boolean {
+  if (typeof waiver.expired === 'boolean') return waiver.expired;
+  return waiver.expires !== null && waiver.expires.slice(0, 10) < now;
+}
+
 function cellText(cell: PostureCell | undefined, now: string): string | null {
   if (cell === undefined) return null;
-  const waiver = cell.waiver === null ? '' : ` [waived${cell.waiver.expires ? ` until ${cell.waiver.expires}${cell.waiver.expires < now ? ' (expired)' : ''}` : ''}: ${cell.waiver.reason}]`;
+  const waiver = cell.waiver === null ? '' : ` [waived${cell.waiver.expires ? ` until ${cell.waiver.expires}` : ''}${waiverExpired(cell.waiver, now) ? ' (expired)' : ''}: ${cell.waiver.reason}]`;
   return `${cell.outcome}: ${cell.summary}${waiver}`;
+}
+
+/** The check's documentation: the server's own page (`/docs/checks#…`, same tab) or an https page (new tab); anything else is not linked. */
+function DocsLink(props: { href: string; check: string }) {
+  const label = (
+    <>
+      docs<span class="visually-hidden"> of {props.check}</span>
+    </>
+  );
+  if (/^\/(?!\/)/.test(props.href)) return <a class="small" href={props.href}>{label}</a>;
+  if (/^https?:\/\//i.test(props.href))
+    return (
+      <a class="small" href={props.href} target="_blank" rel="noopener noreferrer">
+        {label}
+      </a>
+    );
+  return null;
 }
 
 function Cell(props: { id: string; cell: PostureCell | undefined; now: string }) {
   const { cell } = props;
   if (cell === undefined) return <span class="muted">not checked</span>;
-  const expired = cell.waiver?.expires !== null && cell.waiver?.expires !== undefined && cell.waiver.expires < props.now;
+  const expired = cell.waiver !== null && waiverExpired(cell.waiver, props.now);
   return (
     <div class="posture-cell">
       <OutcomeBadge outcome={cell.outcome} />
@@ -210,11 +234,7 @@ function Cell(props: { id: string; cell: PostureCell | undefined; now: string })
           {cell.waiver.expires ? ` ${expired ? 'on' : 'until'} ${formatDay(cell.waiver.expires)}` : ' (no expiry)'}: {cell.waiver.reason}
         </span>
       )}
-      {/^https?:\/\//i.test(cell.docs) && (
-        <a class="small" href={cell.docs} target="_blank" rel="noopener noreferrer" aria-label={`How to fix ${props.id} (documentation)`}>
-          docs
-        </a>
-      )}
+      <DocsLink href={cell.docs} check={props.id} />
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { SeverityBadge } from '../components/badge.js';
 import { DataTable, type Column } from '../components/data-table.js';
 import { FilterChips } from '../components/filter-chips.js';
 import { Link } from '../components/link.js';
+import { NoSource } from '../components/no-source.js';
 import { PackageLink } from '../components/package-link.js';
 import { Await } from '../components/status.js';
 import { plural } from '../lib/format.js';
@@ -26,13 +27,19 @@ export function VulnerabilitiesView(props: ViewProps) {
       <p class="lede">Known vulnerabilities in the package versions of the run's dependency graph, one row per advisory, with the versions that fix it and the packages it affects.</p>
       <FilterChips route={route} filters={[{ param: 'severity', label: 'Severity' }, { param: 'ecosystem', label: 'Ecosystem' }]} />
       <Await state={findings} what={`the findings of run #${run}`}>
-        {(data) => <AdvisoryTable route={route} advisories={data.advisories} />}
+        {(data) =>
+          data.available === false ? (
+            <NoSource what="vulnerability findings" reason={data.reason} testid="vulnerabilities-no-source" />
+          ) : (
+            <AdvisoryTable route={route} run={data.run} advisories={data.advisories} />
+          )
+        }
       </Await>
     </div>
   );
 }
 
-function AdvisoryTable(props: { route: Route; advisories: AdvisoryGroup[] }) {
+function AdvisoryTable(props: { route: Route; run: number; advisories: AdvisoryGroup[] }) {
   const { route } = props;
   const severity = route.params.severity;
   const ecosystem = route.params.ecosystem;
@@ -97,7 +104,7 @@ function AdvisoryTable(props: { route: Route; advisories: AdvisoryGroup[] }) {
           ? 'This run found no known vulnerability in its graph. If an ecosystem was not checked (the Overview says which), that means not checked, not safe.'
           : 'No advisory matches the filters in use.'
       }
-      exportName={`vulnerabilities-run${route.params.run ?? 'latest'}`}
+      exportName={`vulnerabilities-run${props.run}`}
       testid="vulnerabilities-table"
     />
   );
