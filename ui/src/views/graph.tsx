@@ -93,6 +93,8 @@ function Explorer(props: { route: Route; data: GraphResponse }) {
 
   const set = (changes: Record<string, string | null>) => navigate(withParams(route, { ...changes, page: null }));
   const [focusText, setFocusText] = useState('');
+  // The suggestions (one option per package, thousands) are built when the field is first used, not with the view.
+  const [suggest, setSuggest] = useState(false);
   const submitFocus = (text: string) => {
     const wanted = text.trim();
     if (wanted === '') return;
@@ -173,13 +175,16 @@ function Explorer(props: { route: Route; data: GraphResponse }) {
       >
         <label>
           <span>Paths to</span>
-          <input type="text" list="graph-packages" value={focusText} placeholder="name@version" onInput={(event) => setFocusText(event.currentTarget.value)} />
+          <input
+            type="text"
+            list="graph-packages"
+            value={focusText}
+            placeholder="name@version"
+            onFocus={() => setSuggest(true)}
+            onInput={(event) => setFocusText(event.currentTarget.value)}
+          />
         </label>
-        <datalist id="graph-packages">
-          {data.nodes.map((node) => (
-            <option key={node.id} value={`${node.name}@${node.version}`} />
-          ))}
-        </datalist>
+        <datalist id="graph-packages">{suggest && data.nodes.map((node) => <option key={node.id} value={`${node.name}@${node.version}`} />)}</datalist>
         <button type="submit">Focus</button>
         {focus !== null && (
           <button type="button" onClick={() => set({ focus: null })}>

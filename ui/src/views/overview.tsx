@@ -387,7 +387,15 @@ function RunHealth(props: { report: Report }) {
             {report.sources.map((source) => (
               <tr key={source.name}>
                 <th scope="row">{source.name}</th>
-                <td>{source.reachable ? <span class="badge outcome-pass">✓ reached</span> : <span class="badge outcome-fail">✗ not reached: {source.error ?? 'no answer'}</span>}</td>
+                <td>
+                  {source.reachable ? (
+                    <span class="badge outcome-pass">✓ reached</span>
+                  ) : (
+                    <>
+                      <span class="badge outcome-fail">✗ not reached</span> {source.error ?? 'no answer'}
+                    </>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
