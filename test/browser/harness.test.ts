@@ -8,7 +8,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalServer, type LocalServer } from '../local-server.js';
 import { launchChromium } from './chromium.js';
-import { describeInBrowser, formatViolations, injectedMarkup, isSanitiserParseReport, openSession, securityHeaderProblems, seriousAccessibilityViolations } from './harness.js';
+import { describeInBrowser, formatViolations, injectedMarkup, openSession, securityHeaderProblems, seriousAccessibilityViolations } from './harness.js';
 
 const PAGES: Record<string, string> = {
   '/clean': '<!doctype html><html lang="en"><head><title>Clean</title></head><body><main><h1>Clean</h1><p>Nothing here.</p></main></body></html>',
@@ -101,15 +101,13 @@ describeInBrowser('browser harness', () => {
     expect(enforced.problems.consoleErrors.join('\n')).toMatch(/Content Security Policy/);
     await enforced.page.waitForTimeout(100);
     const violations = enforced.problems.cspViolations;
-    expect(violations.map((violation) => [violation.directive, new URL(violation.sourceFile).pathname, isSanitiserParseReport(violation, server.origin)])).toEqual([
-      ['script-src-elem', '/csp', false],
-      ['script-src-attr', '/assets/parse.js', true],
+    // The blocked inline script, and the handler of HTML parsed in a detached document (as a
+    // sanitiser does): Chrome reports that too, and the harness counts it.
+    expect(violations.map((violation) => [violation.directive, new URL(violation.sourceFile).pathname])).toEqual([
+      ['script-src-elem', '/csp'],
+      ['script-src-attr', '/assets/parse.js'],
     ]);
-    // The blocked inline script fails the page; the sanitiser-like parse alone would not.
-    expect(() => enforced.assertClean()).toThrow(/CSP violation: script-src-elem/);
-    enforced.problems.cspViolations.shift();
-    enforced.problems.consoleErrors.shift();
-    expect(() => enforced.assertClean()).not.toThrow();
+    expect(() => enforced.assertClean()).toThrow(/CSP violation: script-src-attr \(http:\/\/127\.0\.0\.1:\d+\/assets\/parse\.js/);
     await enforced.close();
     const bypassed = await openSession(browser, server.origin, '/csp', { bypassCSP: true });
     expect(await injectedMarkup(bypassed.page)).toContain('window.__xss = 3');

@@ -86,7 +86,7 @@ describeInBrowser('dashboard views in Chromium (axe, screenshots)', () => {
     expect(topConcerns.map((text) => text.replace(/\s+/g, ' ').trim())).toEqual(concerns.top.slice(0, 5).map((row) => `${row.name}@${row.version} score ${row.score.toFixed(1)}`));
     expect(await textOf(standing)).toContain(`${posture.repos} repositories`);
     const branchProtection = posture.checks.find((check) => check.check === 'branch-protection')!;
-    expect(await textOf(standing)).toContain(`branch-protection: ${branchProtection.percent!.toFixed(1)}`);
+    expect(await textOf(standing)).toMatch(new RegExp(`branch-protection:? ${branchProtection.percent!.toFixed(1).replace('.', '\\.')} ?%`));
 
     for (const chart of ['trend-findings', 'trend-coverage', 'trend-advisories', 'trend-packages']) {
       await expect(page.getByTestId(chart).locator('svg').count(), chart).resolves.toBeGreaterThan(0);
@@ -226,7 +226,8 @@ describeInBrowser('dashboard views in Chromium (axe, screenshots)', () => {
       });
     });
     const docsLinks = await matrix.locator('a[href*="/docs/checks#check-"]').count();
-    expect(docsLinks, 'a docs link in every cell').toBe(posture.repos.length * posture.checks.length);
+    // Soft: the rest of the view is still checked and its screenshot taken when this fails.
+    expect.soft(docsLinks, 'a docs link in every cell').toBe(posture.repos.length * posture.checks.length);
 
     const waived = posture.repos.find((repo) => repo.repo === 'jupyterlab/jupyterlab-desktop')!.checks['branch-protection']!.waiver!;
     const waivedRow = rows.find((row) => row[0]!.includes('jupyterlab/jupyterlab-desktop'))!;
@@ -243,7 +244,11 @@ describeInBrowser('dashboard views in Chromium (axe, screenshots)', () => {
     expect(archivedCount).toBe(1);
     await page.getByLabel(`Archived (${archivedCount})`).selectOption('only');
     await page.waitForURL(/archived=only/);
-    expect((await tableRows(page, 'posture-matrix')).map((row) => row[0]!.split(' ')[0])).toEqual([archivedRepo]);
+    const archivedRows = await tableRows(page, 'posture-matrix');
+    expect(archivedRows).toHaveLength(1);
+    expect(archivedRows[0]![0]!.startsWith(archivedRepo)).toBe(true);
+    expect(archivedRows[0]![0]).toContain('archived'); // its tag
+    expect(archivedRows[0]![2]).toBe('yes');
     await page.getByLabel(`Archived (${archivedCount})`).selectOption('hide');
     await page.waitForURL(/archived=hide/);
     expect(await tableRows(page, 'posture-matrix')).toHaveLength(posture.repos.length - archivedCount);
