@@ -115,6 +115,8 @@ export function createScene(container: HTMLElement, data: GraphResponse, mode: C
       edges: [DEFAULT_STYLES.edges, { whenState: 'isDimmed', then: { color: DIMMED_EDGE } }],
     } as never,
     settings: {
+      // Leaving the view detaches the container before the effect's cleanup kills sigma: a frame in between must not throw.
+      allowInvalidContainer: true,
       renderLabels: graph.order <= ALWAYS_LABEL_NODES,
       // Thousands of edges are the costliest part of a frame (each is clipped to its nodes' shapes on the
       // GPU): while the camera moves they are left out, and drawn again when it stops.
@@ -198,6 +200,8 @@ export function createScene(container: HTMLElement, data: GraphResponse, mode: C
       else void camera.reset({ duration: 200 });
     },
     kill() {
+      // A focus animation still running would draw into a container the view has just left.
+      camera.cancelAnimation();
       camera.removeListener('updated', onCamera);
       sigma.kill();
     },
