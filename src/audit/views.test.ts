@@ -152,14 +152,13 @@ describe('pathsFromRoots', () => {
     expect(pathsFromRoots(graph, 'pkg:pypi/t@1', 2)).toEqual({ paths: [expect.any(Array), expect.any(Array)], more: true });
   });
 
-  it('answers at once with a bounded number of paths on a graph with exponentially many', () => {
+  // A search that enumerated the 2^60 paths would never end: the suite's time limit fails it. How fast it is belongs to the bench.
+  it('answers with a bounded number of paths on a graph with exponentially many', () => {
     // A ladder of 60 diamonds: 2^60 paths from the root to the bottom.
     const rungs = Array.from({ length: 61 }, (_, index) => `n${index}`);
     const sides = rungs.slice(0, -1).flatMap((name, index) => [`${name}l`, `${name}r`].map((side) => [[name, side], [side, rungs[index + 1]!]] as [string, string][])).flat();
     const graph = graphOf([...rungs, ...rungs.slice(0, -1).flatMap((name) => [`${name}l`, `${name}r`])], ['n0'], sides);
-    const started = performance.now();
     const { paths, more } = pathsFromRoots(graph, 'pkg:pypi/n60@1');
-    expect(performance.now() - started).toBeLessThan(1000);
     expect(paths).toHaveLength(20);
     expect(more).toBe(true);
     expect(paths.every((entry) => entry.length === 121)).toBe(true);

@@ -99,7 +99,8 @@ describeInBrowser('browser harness', () => {
     const enforced = await openSession(browser, server.origin, '/csp');
     expect(await injectedMarkup(enforced.page)).toEqual([expect.stringMatching(/^script element: <script>window.__xss = 3/)]);
     expect(enforced.problems.consoleErrors.join('\n')).toMatch(/Content Security Policy/);
-    await enforced.page.waitForTimeout(100);
+    // Both reports reach the harness through its binding; wait for them rather than for a fixed time.
+    await expect.poll(() => enforced.problems.cspViolations.length).toBe(2);
     const violations = enforced.problems.cspViolations;
     // The blocked inline script, and the handler of HTML parsed in a detached document (as a
     // sanitiser does): Chrome reports that too, and the harness counts it.

@@ -24,12 +24,17 @@ function hostileViews(fixture: ReturnType<ReturnType<typeof useFixtureDashboard>
   ] as const;
 }
 
-/** Opens every <details> (the advisories' descriptions) and waits a moment for anything that would run. */
+/**
+ * Opens every <details> (the advisories' descriptions) and waits until anything they could
+ * start has had its turn: no request left in flight (an image's failed load fires onerror),
+ * then two animation frames.
+ */
 async function revealAll(session: Session): Promise<void> {
   await session.page.locator('details').evaluateAll((elements) => {
     for (const element of elements) (element as unknown as { open: boolean }).open = true;
   });
-  await session.page.waitForTimeout(300);
+  await session.page.waitForLoadState('networkidle');
+  await session.page.evaluate(() => new Promise<void>((resolve) => (globalThis as unknown as { requestAnimationFrame(callback: () => void): void }).requestAnimationFrame(() => (globalThis as unknown as { requestAnimationFrame(callback: () => void): void }).requestAnimationFrame(() => resolve()))));
 }
 
 async function expectNothingRan(session: Session, label: string): Promise<void> {

@@ -218,7 +218,7 @@ describeInBrowser('dashboard interaction in Chromium', () => {
     expect(await textOf(page.getByTestId('graph-status'))).toContain(`Focus: ${root.name}@${root.version}`);
     const container = page.getByTestId('graph-canvas');
     await container.locator('canvas').first().waitFor();
-    await page.waitForTimeout(700); // the camera's 400 ms move
+    await page.locator(`[data-testid="graph-canvas"][data-camera-on=${JSON.stringify(root.id)}]`).waitFor(); // the camera's move to it has ended
     const box = (await container.boundingBox())!;
     await saveScreenshot(page, 'graph-focus');
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
@@ -240,7 +240,7 @@ describeInBrowser('dashboard interaction in Chromium', () => {
     await page.waitForURL((url) => url.searchParams.get('focus') === packages.deep);
     const status = page.getByTestId('graph-status');
     expect(await textOf(status)).toMatch(/Focus: idna@3\.6, \d+ packages on its paths from the top packages/);
-    await page.waitForTimeout(700); // the camera's move to the package (leaving earlier is the next test)
+    await page.locator(`[data-testid="graph-canvas"][data-camera-on=${JSON.stringify(packages.deep)}]`).waitFor(); // the camera's move to the package has ended (leaving earlier is the next test)
     await status.getByRole('link', { name: 'Open its page' }).focus();
     await page.keyboard.press('Enter');
     await waitForView(page, 'package');
@@ -266,7 +266,8 @@ describeInBrowser('dashboard interaction in Chromium', () => {
     });
     await waitForView(page, 'package');
     expect(new URL(page.url()).searchParams.get('purl')).toBe(packages.deep);
-    await page.waitForTimeout(600);
+    // Frames the left view had scheduled run within the next two animation frames: an error from them would be recorded by then.
+    await page.evaluate(() => new Promise<void>((resolve) => (globalThis as unknown as { requestAnimationFrame(callback: () => void): void }).requestAnimationFrame(() => (globalThis as unknown as { requestAnimationFrame(callback: () => void): void }).requestAnimationFrame(() => resolve()))));
     session.assertClean();
     await session.close();
   });

@@ -181,7 +181,13 @@ export function createScene(container: HTMLElement, data: GraphResponse, mode: C
       sigma.setEdgesState(brightEdges, { isDimmed: false });
       if (focus !== null && graph.hasNode(focus)) {
         const position = sigma.getNodeDisplayData(focus);
-        if (position) void camera.animate({ x: position.x, y: position.y, ratio: Math.min(camera.ratio, 0.5) }, { duration: 400 });
+        if (position) {
+          container.removeAttribute('data-camera-on');
+          // Once the camera has arrived (not cancelled by another move), the container says on which package: what waits for the move reads it.
+          void camera.animate({ x: position.x, y: position.y, ratio: Math.min(camera.ratio, 0.5) }, { duration: 400 }).then(() => {
+            if (!camera.isAnimating()) container.setAttribute('data-camera-on', focus);
+          });
+        }
       }
     },
     setColours(next) {
