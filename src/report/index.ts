@@ -36,12 +36,18 @@ export async function loadIssueText() {
 
 /** The disclosure desk's renderers: the advisory list, the hall of fame, the feeds. */
 export async function loadDeskRenderers() {
-  const [{ renderDesk }, { renderCredits }, { renderAdvisoryFeed }] = await Promise.all([import('./disclosure/list.js'), import('./disclosure/credits.js'), import('./disclosure/feed.js')]);
-  return { renderDesk, renderCredits, renderAdvisoryFeed };
+  const [{ deskDocument, renderDesk }, { renderCredits }, { renderAdvisoryFeed }] = await Promise.all([import('./disclosure/list.js'), import('./disclosure/credits.js'), import('./disclosure/feed.js')]);
+  return { deskDocument, renderDesk, renderCredits, renderAdvisoryFeed };
+}
+
+/** The scan report's JSON document as a value (what `--format json` prints), for a front end that embeds its findings. */
+export async function loadScanJsonDocument() {
+  const { toScanJsonDocument } = await import('./json.js');
+  return { toScanJsonDocument };
 }
 
 /** The council's report of a saved audit run (`chainwatch report`, the end of `audit`): Markdown, one self-contained HTML file, `chainwatch.report/1` JSON. */
 export async function loadAuditRenderers() {
-  const { renderAuditHtml, renderAuditJson, renderAuditMarkdown } = await import('./audit/index.js');
-  return { renderAuditMarkdown, renderAuditHtml, renderAuditJson };
+  const { auditReportDocument, renderAuditHtml, renderAuditJson, renderAuditMarkdown } = await import('./audit/index.js');
+  return { auditReportDocument, renderAuditMarkdown, renderAuditHtml, renderAuditJson };
 }

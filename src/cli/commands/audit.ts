@@ -6,7 +6,7 @@ import { ChainwatchError, systemClock, type ChainwatchEvent, type EventSink } fr
 import type { DeskRun } from '../../disclosure/index.js';
 import { DEFAULT_RETENTION, loadGraphInputs, loadGraphPipelines, type GraphRunReport, type NewRun } from '../../graph/index.js';
 import { loadPosturePipeline, type PostureReport } from '../../posture/index.js';
-import { loadDeskRenderers, loadGraphRenderers, renderReport } from '../../report/index.js';
+import { loadAuditRenderers, loadDeskRenderers, loadGraphRenderers, loadScanJsonDocument } from '../../report/index.js';
 import { loadScanPipeline, type ScanReport } from '../../scan/index.js';
 import { loadAdvisoryStore, loadGraphStore } from '../../store/index.js';
 import { renderAuditReport } from '../audit-report.js';
@@ -119,7 +119,8 @@ export async function runAuditCommand(io: CliIo, options: AuditCommandOptions, d
       }
       // Findings in scan's JSON shape, through scan's own renderer.
       const asScan: ScanReport = { tool: { name: 'chainwatch', version: TOOL_VERSION }, targets: [], files: [], packages: [], findings: matched.findings, notScannable: [], errors: [], sources: [], coverage: matched.coverage };
-      const json = (JSON.parse(await renderReport(asScan, 'json', { color: false })) as { findings: unknown[] }).findings;
+      const { toScanJsonDocument } = await loadScanJsonDocument();
+      const json: unknown[] = toScanJsonDocument(asScan).findings;
       // The database is already among the graph step's sources.
       const outcome: StepOutcome<GraphFindings & { json: unknown[] }> = { value: { ...matched, json }, sources: [] };
       const notChecked = matched.coverage.filter((entry) => !entry.checked && entry.packages > 0);
@@ -161,8 +162,8 @@ export async function runAuditCommand(io: CliIo, options: AuditCommandOptions, d
               try {
                 const desk = await runDeskWith(context, deskOptions);
                 const sources = desk.sources.map((source) => ({ name: source.name, reachable: source.status === 'read' || source.status === 'repo-endpoints', error: source.status === 'read' || source.status === 'repo-endpoints' ? null : (source.note ?? source.status) }));
-                const { renderDesk } = await loadDeskRenderers();
-                return { value: { run: desk, json: JSON.parse(renderDesk(desk, 'json')) as unknown }, sources };
+                const { deskDocument } = await loadDeskRenderers();
+                return { value: { run: desk, json: deskDocument(desk) as unknown }, sources };
               } finally {
                 context.close();
               }
@@ -261,7 +262,7 @@ export async function runAuditCommand(io: CliIo, options: AuditCommandOptions, d
   let text: string;
   if (options.format === 'json') {
     // The report's changes and actions, in the report's JSON (snake_case), beside the run's own parts.
-    const report = model ? (JSON.parse(await renderAuditReport(model, 'json')) as { since: unknown; changes: unknown; actions: unknown }) : null;
+    const report = model ? (await loadAuditRenderers()).auditReportDocument(model) : null;
     text = `${JSON.stringify({ ...document, compared_with: report?.since ?? null, changes: report?.changes ?? null, actions: report?.actions ?? [] }, null, 2)}\n`;
   } else if (options.format !== 'table' && model) {
     text = await renderAuditReport(model, options.format);

@@ -4,5 +4,5 @@
  * Loaded through src/report/index.ts loadAuditRenderers().
  */
 export { renderAuditHtml } from './html.js';
-export { renderAuditJson } from './json.js';
+export { auditReportDocument, renderAuditJson } from './json.js';
 export { renderAuditMarkdown } from './markdown.js';

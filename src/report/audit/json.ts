@@ -10,6 +10,11 @@ import { orderAuditModel } from './ordering.js';
  * a renamed field in the model cannot silently rename a key of the contract.
  */
 export function renderAuditJson(input: AuditReportModel): string {
+  return `${JSON.stringify(auditReportDocument(input), null, 2)}\n`;
+}
+
+/** The `chainwatch.report/1` document as a value (what renderAuditJson prints), for a front end that embeds parts of it. */
+export function auditReportDocument(input: AuditReportModel) {
   const model = orderAuditModel(input);
   const { changes, standing } = model;
   const document = {
@@ -94,7 +99,7 @@ export function renderAuditJson(input: AuditReportModel): string {
     steps: model.steps.map((step) => ({ name: step.name, status: step.status, milliseconds: step.milliseconds, note: step.note })),
     sources: model.sources.map((source) => ({ name: source.name, reachable: source.reachable, error: source.error })),
   };
-  return `${JSON.stringify(document, null, 2)}\n`;
+  return document;
 }
 
 /** A count per severity or clock state, keys in report order (worst first), 0 for a key the model left out. */
