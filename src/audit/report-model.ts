@@ -143,7 +143,7 @@ export function buildAuditReport(history: ReportHistory, runId: number, options:
     changes,
     actions: planActions(current, changes, currentGraph),
     standing,
-    trends: trends(history, info, options.trendRuns ?? 12),
+    trends: trends(history, info, options.trendRuns ?? 12, previous ? [current, previous] : [current]),
   };
   return { ok: true, model };
 }
@@ -405,19 +405,19 @@ function standingPicture(parts: RunParts, topConcerns: number): StandingPicture 
 
 // ---------------------------------------------------------------- trends
 
-function trends(history: ReportHistory, info: RunInfo, limit: number): TrendPoint[] {
+/** `read`: the runs whose parts the report has read already (this run, the one compared with), not read again. */
+function trends(history: ReportHistory, info: RunInfo, limit: number, read: readonly RunParts[]): TrendPoint[] {
   const runs = history.listRuns({ identity: info.identity.key }).filter((run) => run.id <= info.id);
   return runs.slice(Math.max(0, runs.length - Math.max(1, limit))).map((run) => {
-    const parts = run.id === info.id ? null : readParts(history, run);
-    const read = parts ?? readParts(history, info);
+    const parts = read.find((entry) => entry.info.id === run.id) ?? readParts(history, run);
     return {
       id: run.id,
       startedAt: run.startedAt,
       status: run.status,
       packages: run.graph?.nodes ?? null,
-      findings: read.findings ? severityCounts(read.findings) : null,
-      coverage: read.posture ? Object.fromEntries(coverageOf([...read.posture.repos.map((repo) => repo.checks), ...read.posture.orgs.map((org) => org.checks)]).map((entry) => [entry.check, entry.percent])) : null,
-      advisories: read.advisories ? clockCounts(read.advisories) : null,
+      findings: parts.findings ? severityCounts(parts.findings) : null,
+      coverage: parts.posture ? Object.fromEntries(coverageOf([...parts.posture.repos.map((repo) => repo.checks), ...parts.posture.orgs.map((org) => org.checks)]).map((entry) => [entry.check, entry.percent])) : null,
+      advisories: parts.advisories ? clockCounts(parts.advisories) : null,
     };
   });
 }
