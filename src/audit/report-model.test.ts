@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openGraphStore, type GraphStore } from '../store/graph-store.js';
 import { buildAuditReport } from './report-model.js';
-import { auditParts, finding, graph, node, saveAudit as saveAuditIn, twoWeeks as twoWeeksIn } from './report-history.fixture.js';
+import { auditParts, finding, graph, node, posture, saveAudit as saveAuditIn, twoWeeks as twoWeeksIn } from './report-history.fixture.js';
 import type { AuditReportModel } from './report-types.js';
 
 let store: GraphStore;
@@ -63,6 +63,17 @@ describe('the audit report model', () => {
     expect(actions[3]!.command).toBe('chainwatch fix dependency-update-tool --repo jupyter/server --apply');
     expect(actions[6]!.command).toBe('chainwatch fix pinned-actions --repo jupyter/notebook --apply');
     expect(actions[7]).toMatchObject({ patch: null, why: '1 low advisory (GHSA-low); installed with jupyter-server' });
+  });
+
+  it('names an org of the audit once when many of its repositories fail a check, and lists at most 20 of what an action is about', () => {
+    const failing: Record<string, Record<string, string>> = {};
+    for (let index = 0; index < 30; index++) failing[`jupyter/repo-${String(index).padStart(2, '0')}`] = { 'pinned-actions': 'fail' };
+    failing['elsewhere/one'] = { 'pinned-actions': 'fail' };
+    const id = saveAudit('2026-11-16T06:00:00Z', graph([node('jupyter-server', '2.14.2', {}, true)]), auditParts({ findings: [], posture: posture(failing) }));
+    const action = build(id).actions.find((entry) => entry.title === 'Fix pinned-actions in 31 repositories')!;
+    expect(action.command).toBe('chainwatch fix pinned-actions --repo elsewhere/one --org jupyter --apply');
+    expect(action.refsTotal).toBe(31);
+    expect(action.refs).toEqual(['elsewhere/one', ...Array.from({ length: 19 }, (_, index) => `jupyter/repo-${String(index).padStart(2, '0')}`)]);
   });
 
   it('gives the standing picture: concerns, posture coverage per check and org, vulnerabilities by severity, clocks', () => {

@@ -424,7 +424,15 @@ function trends(history: ReportHistory, info: RunInfo, limit: number, read: read
 
 // ---------------------------------------------------------------- actions
 
-interface Candidate extends Omit<AuditAction, 'priority'> {
+/**
+ * The references an action lists: an action that covers every repository
+ * failing a check can name ten thousand of them, which no reader scrolls
+ * and no issue body holds (GitHub stops at 65,536 characters); the posture
+ * matrix lists them all.
+ */
+export const MAX_ACTION_REFS = 20;
+
+interface Candidate extends Omit<AuditAction, 'priority' | 'refsTotal'> {
   tier: number;
   sortKey: string;
 }
@@ -580,9 +588,13 @@ function reviewActions(changes: AuditChanges | null): Candidate[] {
 
 function postureActions(parts: RunParts, changes: AuditChanges | null, identityOrgs: string[]): Candidate[] {
   const actions: Candidate[] = [];
+  // An org of the audit with more than three failing repositories is named once (`--org`; fix patches only what fails); the rest one by one.
   const target = (repos: string[]) => {
-    const owners = [...new Set(repos.map(ownerOf))];
-    return repos.length > 3 && owners.length === 1 && identityOrgs.includes(owners[0]!) ? `--org ${owners[0]}` : repos.map((repo) => `--repo ${repo}`).join(' ');
+    const byOwner = new Map<string, string[]>();
+    for (const repo of repos) byOwner.set(ownerOf(repo), [...(byOwner.get(ownerOf(repo)) ?? []), repo]);
+    return [...byOwner]
+      .flatMap(([owner, owned]) => (owned.length > 3 && identityOrgs.includes(owner) ? [`--org ${owner}`] : owned.map((repo) => `--repo ${repo}`)))
+      .join(' ');
   };
   for (const regression of changes?.posture?.regressions ?? []) {
     actions.push({
@@ -680,5 +692,5 @@ function coverageActions(parts: RunParts): Candidate[] {
 function planActions(parts: RunParts, changes: AuditChanges | null, graph: DependencyGraph | null): AuditAction[] {
   const candidates = [...upgradeActions(parts, changes, graph), ...deskActions(parts, changes), ...reviewActions(changes), ...postureActions(parts, changes, parts.info.identity.inputs.orgs), ...coverageActions(parts)];
   candidates.sort((a, b) => a.tier - b.tier || Number(b.isNew) - Number(a.isNew) || compareText(a.sortKey, b.sortKey) || compareText(a.title, b.title));
-  return candidates.map(({ tier: _tier, sortKey: _sortKey, ...action }, index) => ({ priority: index + 1, ...action }));
+  return candidates.map(({ tier: _tier, sortKey: _sortKey, refs, ...action }, index) => ({ priority: index + 1, ...action, refs: refs.slice(0, MAX_ACTION_REFS), refsTotal: refs.length }));
 }

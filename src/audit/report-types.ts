@@ -105,8 +105,10 @@ export interface AuditAction {
   command: string | null;
   /** A requirement or file change that does it (e.g. `jupyter-server>=2.14.1`), when there is one. */
   patch: string | null;
-  /** Advisory ids, repositories, package URLs it is about. */
+  /** Advisory ids, repositories, package URLs it is about: the first MAX_ACTION_REFS of them (report-model.ts). */
   refs: string[];
+  /** How many it is about in all (more than `refs` holds when an action covers thousands of repositories). */
+  refsTotal: number;
   /** New since the run compared with. */
   isNew: boolean;
 }

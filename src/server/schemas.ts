@@ -102,6 +102,7 @@ export const ReportSchema = z
         command: z.string().nullable(),
         patch: z.string().nullable(),
         refs: z.array(z.string()),
+        refs_total: z.number().int(),
         is_new: z.boolean(),
       }),
     ),

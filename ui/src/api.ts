@@ -113,6 +113,7 @@ export interface ReportAction {
   command: string | null;
   patch: string | null;
   refs: string[];
+  refs_total: number;
   is_new: boolean;
 }
 

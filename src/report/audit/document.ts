@@ -416,7 +416,10 @@ function actionItem(action: AuditAction, since: number | null): ListItem {
   const details: Detail[] = [detail(['Why: ', shorten(action.why, TEXT_LIMIT * 2)])];
   if (action.command !== null) details.push(detail(['Command: ', { code: action.command }]));
   if (action.patch !== null) details.push(action.patch.includes('\n') ? detail(['Patch:'], action.patch) : detail(['Patch: ', { code: action.patch }]));
-  if (action.refs.length > 0) details.push(detail(['About: ', ...joined(action.refs.map((ref) => ({ code: ref })))]));
+  if (action.refs.length > 0) {
+    const more = action.refsTotal - action.refs.length;
+    details.push(detail(['About: ', ...joined(action.refs.map((ref) => ({ code: ref }))), ...(more > 0 ? [` and ${more} more`] : [])]));
+  }
   const marks = [action.kind, ...(action.isNew && since !== null ? [`new since run ${since}`] : [])].join(', ');
   return item([{ strong: action.title }, ` (${marks})`], details);
 }

@@ -53,7 +53,7 @@ export function auditReportDocument(input: AuditReportModel) {
                     turned_overdue: changes.advisories.turnedOverdue.map(clockChange),
                   },
           },
-    actions: model.actions.map((action) => ({ priority: action.priority, kind: action.kind, title: action.title, why: action.why, command: action.command, patch: action.patch, refs: action.refs, is_new: action.isNew })),
+    actions: model.actions.map((action) => ({ priority: action.priority, kind: action.kind, title: action.title, why: action.why, command: action.command, patch: action.patch, refs: action.refs, refs_total: action.refsTotal, is_new: action.isNew })),
     standing: {
       concerns:
         standing.concerns === null

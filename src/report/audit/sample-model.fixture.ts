@@ -104,6 +104,7 @@ export function sampleAuditModel(): AuditReportModel {
         command: 'chainwatch fix pinned-actions --repo jupyter/notebook',
         patch: null,
         refs: ['jupyter/notebook'],
+        refsTotal: 1,
         isNew: true,
       },
       {
@@ -114,6 +115,7 @@ export function sampleAuditModel(): AuditReportModel {
         command: "pip install 'jupyter-server>=2.14.1'",
         patch: 'jupyter-server>=2.14.1',
         refs: ['GHSA-aaaa-bbbb-cccc', 'pkg:pypi/jupyter-server@2.14.0'],
+        refsTotal: 2,
         isNew: true,
       },
       {
@@ -124,6 +126,7 @@ export function sampleAuditModel(): AuditReportModel {
         command: 'chainwatch advisories remind --id GHSA-late-0000-0004',
         patch: null,
         refs: ['GHSA-late-0000-0004'],
+        refsTotal: 1,
         isNew: false,
       },
       {
@@ -134,6 +137,7 @@ export function sampleAuditModel(): AuditReportModel {
         command: 'npm view evil-package scripts `whoami`',
         patch: null,
         refs: [],
+        refsTotal: 0,
         isNew: true,
       },
       {
@@ -144,6 +148,7 @@ export function sampleAuditModel(): AuditReportModel {
         command: null,
         patch: '--- a/package.json\n+++ b/package.json\n@@ -10 +10 @@\n-    "@jupyterlab/services": "^7.2.0"\n+    "@jupyterlab/services": "~7.1.0"\n```',
         refs: ['GHSA-cccc-dddd-eeee'],
+        refsTotal: 1,
         isNew: true,
       },
       {
@@ -154,6 +159,7 @@ export function sampleAuditModel(): AuditReportModel {
         command: null,
         patch: 'expires: 2026-11-01',
         refs: ['jupyter/docker-stacks'],
+        refsTotal: 1,
         isNew: false,
       },
     ],
