@@ -31,6 +31,22 @@ export async function loadAuditReport() {
 /** `serve`: the dashboard's views of saved runs (views.ts), and the report model its report and diff routes render. */
 export async function loadAuditViews() {
   const [views, { buildAuditReport }] = await Promise.all([import('./views.js'), import('./report-model.js')]);
-  const { checkDocumentation, concernRows, deskRows, findingsByAdvisory, graphView, latestAuditRun, listProfiles, listRunSummaries, packageDetail, postureMatrix } = views;
-  return { buildAuditReport, checkDocumentation, concernRows, deskRows, findingsByAdvisory, graphView, latestAuditRun, listProfiles, listRunSummaries, packageDetail, postureMatrix };
+  const { checkDocumentation, concernRows, concernsPage, deskRows, findingsByAdvisory, graphView, latestAuditRun, listProfiles, listRunSummaries, packageDetail, postureMatrix, posturePage, prepareConcernList, preparePostureList } = views;
+  return {
+    buildAuditReport,
+    checkDocumentation,
+    concernRows,
+    concernsPage,
+    deskRows,
+    findingsByAdvisory,
+    graphView,
+    latestAuditRun,
+    listProfiles,
+    listRunSummaries,
+    packageDetail,
+    postureMatrix,
+    posturePage,
+    prepareConcernList,
+    preparePostureList,
+  };
 }

@@ -7,6 +7,7 @@
  * bring it in, the findings grouped by advisory, the posture matrix, the
  * desk's rows and the concerns. The same history always gives the same body.
  */
+import { prepareList, queryList, type ListColumn, type PreparedList } from './list-query.js';
 import { REPORT_SEVERITIES } from './report-types.js';
 import type { CheckCoverage } from './report-types.js';
 import { compareText } from '../core/compare.js';
@@ -633,4 +634,160 @@ export function concernRows(history: ReportHistory, runId: number): ConcernsView
   const part = readPart<ConcernsPart>(history, info, 'concerns');
   if (!part) return { run: runId, available: false, reason: missingReason(history, info, 'concerns'), ranked: 0, rows: [] };
   return { run: runId, available: true, reason: null, ranked: part.ranked, rows: part.rows };
+}
+
+// ---------------------------------------------------------------- long lists, a page at a time
+
+/** What a list request asks: words, a column (`key` or `-key`), where the page starts and how long it is (Infinity: all, for an export). */
+export interface PageRequest {
+  q?: string | undefined;
+  sort?: string | undefined;
+  offset: number;
+  limit: number;
+}
+
+type PostureRow = PostureMatrix['repos'][number];
+
+/** The posture filters of the dashboard: an org, archived and inactive repositories left out (`hide`) or alone (`only`), a check and its outcome. */
+export interface PostureFilters {
+  org?: string | undefined;
+  archived?: 'hide' | 'only' | undefined;
+  inactive?: 'hide' | 'only' | undefined;
+  check?: string | undefined;
+  outcome?: string | undefined;
+}
+
+/** The matrix without its rows, a page of them, and the counts the filters show. */
+export interface PosturePage extends Omit<PostureMatrix, 'repos'> {
+  repos: PostureRow[];
+  /** Repositories that match the filters and the words. */
+  total: number;
+  offset: number;
+  /** Every repository of the run, and how many of them are archived or inactive. */
+  counts: { repos: number; archived: number; inactive: number };
+}
+
+/** Outcomes in the order a sort by a check puts them (failures first when descending). */
+const OUTCOME_ORDER: Record<string, number> = { fail: 5, error: 4, partial: 3, 'not-available': 2, 'not-applicable': 1, pass: 0 };
+
+function cellText(cell: PostureCell | undefined): string | null {
+  if (cell === undefined) return null;
+  const waiver = cell.waiver === null ? '' : ` [waived${cell.waiver.expires ? ` until ${cell.waiver.expires}` : ''}${cell.waiver.expired ? ' (expired)' : ''}: ${cell.waiver.reason}]`;
+  return `${cell.outcome}: ${cell.summary}${waiver}`;
+}
+
+/** The posture rows ready to be filtered and sorted by the columns the dashboard shows (repository, org, archived, inactive, each check). */
+export function preparePostureList(matrix: PostureMatrix): PreparedList<PostureRow> {
+  const columns: ListColumn<PostureRow>[] = [
+    { key: 'repo', value: (row) => row.repo },
+    { key: 'org', value: (row) => row.org },
+    { key: 'archived', value: (row) => row.archived },
+    { key: 'inactive', value: (row) => row.inactive },
+    ...matrix.checks.map(
+      (id): ListColumn<PostureRow> => ({
+        key: `check.${id}`,
+        value: (row) => cellText(row.checks[id]),
+        sortValue: (row) => OUTCOME_ORDER[row.checks[id]?.outcome ?? 'not-available'] ?? 0,
+      }),
+    ),
+  ];
+  return prepareList(matrix.repos, columns);
+}
+
+function presence(flag: boolean | null, wanted: 'hide' | 'only' | undefined): boolean {
+  if (wanted === 'hide') return flag !== true;
+  if (wanted === 'only') return flag === true;
+  return true;
+}
+
+/** One page of the posture matrix: the repositories the filters and words keep, sorted; coverage and counts of the whole run. */
+export function posturePage(matrix: PostureMatrix, list: PreparedList<PostureRow>, filters: PostureFilters, request: PageRequest): PosturePage {
+  const { repos, ...rest } = matrix;
+  const keep = (row: PostureRow) =>
+    (filters.org === undefined || row.org === filters.org) &&
+    presence(row.archived, filters.archived) &&
+    presence(row.inactive, filters.inactive) &&
+    (filters.check === undefined || filters.outcome === undefined || row.checks[filters.check]?.outcome === filters.outcome);
+  const page = queryList(list, { ...request, keep });
+  return {
+    ...rest,
+    repos: page.rows,
+    total: page.total,
+    offset: page.offset,
+    counts: { repos: repos.length, archived: repos.filter((row) => row.archived === true).length, inactive: repos.filter((row) => row.inactive === true).length },
+  };
+}
+
+interface ConcernFactorJson {
+  name: string;
+  weight: number;
+  value: number | null;
+  detail: string;
+}
+
+interface ConcernRowShape extends ConcernRowJson {
+  name?: string;
+  version?: string;
+  ecosystem?: string;
+  score?: number | null;
+  reach?: { score?: number | null };
+  weakness?: { score?: number | null; known?: number; total?: number; factors?: ConcernFactorJson[] };
+}
+
+/** The concerns without all their rows: a page of them, how many match, and every factor any row has (the table's columns). */
+export interface ConcernsPage extends ConcernsView {
+  total: number;
+  offset: number;
+  factor_names: string[];
+}
+
+function factorOf(row: ConcernRowShape, name: string): ConcernFactorJson | undefined {
+  return row.weakness?.factors?.find((factor) => factor.name === name);
+}
+
+/** Every factor name the rows carry, in the order they first appear. */
+function concernFactorNames(rows: readonly ConcernRowShape[]): string[] {
+  const names = new Set<string>();
+  for (const row of rows) for (const factor of row.weakness?.factors ?? []) names.add(factor.name);
+  return [...names];
+}
+
+/** The concern rows ready to be filtered and sorted by the dashboard's columns (rank, package, ecosystem, score, reach, weakness, known, each factor). */
+export function prepareConcernList(view: ConcernsView): PreparedList<ConcernRowJson> {
+  const shape = (row: ConcernRowJson) => row as ConcernRowShape;
+  const numberOr = (value: unknown) => (typeof value === 'number' ? value : null);
+  const columns: ListColumn<ConcernRowJson>[] = [
+    { key: 'rank', value: (row) => row.rank },
+    { key: 'package', value: (row) => `${String(shape(row).name)}@${String(shape(row).version)}` },
+    { key: 'ecosystem', value: (row) => shape(row).ecosystem ?? null },
+    { key: 'score', value: (row) => numberOr(shape(row).score) },
+    { key: 'reach', value: (row) => numberOr(shape(row).reach?.score) },
+    { key: 'weakness', value: (row) => numberOr(shape(row).weakness?.score) },
+    {
+      key: 'coverage',
+      value: (row) => `${shape(row).weakness?.known ?? 0}/${shape(row).weakness?.total ?? 0}`,
+      sortValue: (row) => {
+        const { known = 0, total = 0 } = shape(row).weakness ?? {};
+        return total === 0 ? 0 : known / total;
+      },
+    },
+    ...concernFactorNames(view.rows as ConcernRowShape[]).map(
+      (name): ListColumn<ConcernRowJson> => ({
+        key: `factor.${name}`,
+        value: (row) => {
+          const factor = factorOf(shape(row), name);
+          if (factor === undefined) return null;
+          return factor.value === null ? `unknown: ${factor.detail}` : `${factor.value.toFixed(2)} (weight ${factor.weight}): ${factor.detail}`;
+        },
+        sortValue: (row) => factorOf(shape(row), name)?.value ?? null,
+      }),
+    ),
+  ];
+  return prepareList(view.rows, columns);
+}
+
+/** One page of the ranked concerns. */
+export function concernsPage(view: ConcernsView, list: PreparedList<ConcernRowJson>, request: PageRequest): ConcernsPage {
+  const page = queryList(list, request);
+  return { ...view, rows: page.rows, total: page.total, offset: page.offset, factor_names: concernFactorNames(view.rows as ConcernRowShape[]) };
 }

@@ -47,6 +47,39 @@ export function runQuery(name: string, description: string) {
     .openapi({ param: { name, in: 'query' }, description, example: '41' });
 }
 
+/** A long list's query: words, a column to sort by, the page (`limit=all` for an export). */
+export const PAGE_QUERY = {
+  q: z.string().max(500).optional().openapi({ param: { name: 'q', in: 'query' }, description: 'words every row kept holds, in any column, any case' }),
+  sort: z
+    .string()
+    .regex(/^-?[A-Za-z0-9_.:-]{1,120}$/, 'a column key, `-key` for descending')
+    .optional()
+    .openapi({ param: { name: 'sort', in: 'query' }, description: 'the column to sort by (`-key`: descending); null values last', example: '-score' }),
+  offset: z
+    .string()
+    .regex(/^[0-9]{1,9}$/, 'a row number from 0')
+    .optional()
+    .openapi({ param: { name: 'offset', in: 'query' }, description: 'the first row of the page (0 by default)' }),
+  limit: z
+    .string()
+    .regex(/^(all|[1-9][0-9]{0,2}|1000)$/, 'rows in the page: 1 to 1000, or all')
+    .optional()
+    .openapi({ param: { name: 'limit', in: 'query' }, description: 'rows in the page: 1 to 1000 (100 by default), or `all` for an export' }),
+};
+
+/** The page a list query asks for. */
+export function pageRequest(query: { q?: string | undefined; sort?: string | undefined; offset?: string | undefined; limit?: string | undefined }) {
+  return { q: query.q, sort: query.sort, offset: Number(query.offset ?? 0), limit: query.limit === 'all' ? Infinity : Number(query.limit ?? 100) };
+}
+
+/** A list query as a cache key. */
+export function pageKey(query: Record<string, string | undefined>): string {
+  return Object.keys(query)
+    .sort()
+    .map((name) => `${name}=${query[name] ?? ''}`)
+    .join('&');
+}
+
 /** The error responses a route declares. */
 export function errorResponses(...statuses: (400 | 401 | 404)[]) {
   const described: Record<number, string> = { 400: 'a bad run id, package URL or query', 401: 'the server has a token and the request did not carry it (`Authorization: Bearer <token>`)', 404: 'no such run or package' };
@@ -73,7 +106,16 @@ export interface Api {
    * the history's file changes.
    */
   send(c: Context, key: string, build: (history: RunsHistory) => unknown): Response;
+  /**
+   * What `build` makes from the history, kept while the history's state
+   * lasts (the last KEPT_BUILDS of them): a long list prepared once and paged
+   * by many requests.
+   */
+  memo<T>(key: string, build: (history: RunsHistory) => T): T;
 }
+
+/** Prepared lists kept between requests (a posture matrix of 30,000 repositories takes a second to build). */
+const KEPT_BUILDS = 4;
 
 interface CachedBody {
   raw: Uint8Array<ArrayBuffer>;
@@ -150,11 +192,11 @@ export function createApi(options: { history: RunsHistory; historyPath: string; 
     }
   };
   // What is known of the history in its current state: `latest`, and which runs exist.
-  let known = { state: '', latest: undefined as number | null | undefined, runs: new Map<number, boolean>(), reads: readThrough(history) };
+  let known = { state: '', latest: undefined as number | null | undefined, runs: new Map<number, boolean>(), reads: readThrough(history), builds: new Map<string, unknown>() };
   const current = () => {
     const state = fileState(historyPath);
     if (state !== known.state) {
-      known = { state, latest: undefined, runs: new Map(), reads: readThrough(history) };
+      known = { state, latest: undefined, runs: new Map(), reads: readThrough(history), builds: new Map() };
       cache.clear();
       cachedBytes = 0;
     }
@@ -176,6 +218,19 @@ export function createApi(options: { history: RunsHistory; historyPath: string; 
         state.runs.set(id, exists);
       }
       return exists ? id : new ApiFailure('not-found', `no run ${id} in the history`);
+    },
+    memo<T>(key: string, build: (history: RunsHistory) => T): T {
+      const { reads, builds } = current();
+      if (builds.has(key)) {
+        const value = builds.get(key) as T;
+        builds.delete(key);
+        builds.set(key, value);
+        return value;
+      }
+      const value = build(reads);
+      builds.set(key, value);
+      for (const old of [...builds.keys()].slice(0, Math.max(0, builds.size - KEPT_BUILDS))) builds.delete(old);
+      return value;
     },
     send(c, key, build) {
       const { reads } = current();

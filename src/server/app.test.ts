@@ -128,6 +128,45 @@ describe('the API over the fixture', () => {
     expect(await getValid(`/api/runs/${fixture.runs.other}/posture`, PostureSchema)).toMatchObject({ available: false, repos: [] });
   });
 
+  it('pages the long lists on the server: words, a column, filters, a page, and all rows for an export', async () => {
+    const all = await getValid('/api/runs/latest/concerns?limit=all', ConcernsSchema);
+    expect(all).toMatchObject({ total: 69, offset: 0 });
+    expect(all.rows).toHaveLength(69);
+    expect(all.factor_names).toEqual(expect.arrayContaining(['advisories', 'stale']));
+    // A page is a slice of the same order; the default page is 100 rows.
+    const page = await getValid('/api/runs/latest/concerns?offset=10&limit=5', ConcernsSchema);
+    expect(page).toMatchObject({ total: 69, offset: 10 });
+    expect(page.rows.map((row) => row.purl)).toEqual(all.rows.slice(10, 15).map((row) => row.purl));
+    // Sorted by score, biggest first, nulls last; filtered by words of any column.
+    const byScore = await getValid('/api/runs/latest/concerns?sort=-score&limit=all', ConcernsSchema);
+    const scores = byScore.rows.map((row) => row.score).filter((score): score is number => score !== null);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    const npm = await getValid('/api/runs/latest/concerns?q=npm&limit=all', ConcernsSchema);
+    // Every npm package is kept (its ecosystem column says npm), and rows without the word are not.
+    expect(npm.rows.filter((row) => row.ecosystem === 'npm')).toHaveLength(all.rows.filter((row) => row.ecosystem === 'npm').length);
+    expect(npm.rows.filter((row) => row.ecosystem === 'npm').length).toBeGreaterThan(0);
+    expect(npm.total).toBeLessThan(all.total);
+
+    const matrix = await getValid('/api/runs/latest/posture?limit=all', PostureSchema);
+    expect(matrix.counts.repos).toBe(matrix.total);
+    const hidden = await getValid('/api/runs/latest/posture?archived=hide&limit=all', PostureSchema);
+    expect(hidden.total).toBe(matrix.total - matrix.counts.archived);
+    expect(hidden.repos.some((repo) => repo.repo === fixture.archivedRepo)).toBe(false);
+    const only = await getValid('/api/runs/latest/posture?archived=only', PostureSchema);
+    expect(only.repos.map((repo) => repo.repo)).toEqual([fixture.archivedRepo]);
+    const failing = await getValid('/api/runs/latest/posture?check=dependency-update-tool&outcome=fail&limit=all', PostureSchema);
+    expect(failing.repos.length).toBeGreaterThan(0);
+    expect(failing.repos.every((repo) => repo.checks['dependency-update-tool']?.outcome === 'fail')).toBe(true);
+    // Coverage stays the whole run's whatever the page.
+    expect(failing.coverage).toEqual(matrix.coverage);
+    const second = await getValid('/api/runs/latest/posture?sort=-repo&offset=1&limit=1', PostureSchema);
+    expect(second.repos.map((repo) => repo.repo)).toEqual([[...matrix.repos.map((repo) => repo.repo)].sort((a, b) => b.localeCompare(a, 'en', { numeric: true, sensitivity: 'base' }))[1]]);
+
+    await expectError('/api/runs/latest/posture?limit=1001', 400, 'invalid-argument');
+    await expectError('/api/runs/latest/concerns?sort=a%20b', 400, 'invalid-argument');
+    await expectError('/api/runs/latest/posture?archived=maybe', 400, 'invalid-argument');
+  });
+
   it('says what is wrong with 400 and what is missing with 404, in the error shape', async () => {
     expect(await expectError('/api/runs/abc/graph', 400, 'invalid-argument')).toContain('run');
     await expectError('/api/runs/0/graph', 400, 'invalid-argument');

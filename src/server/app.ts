@@ -13,6 +13,7 @@ import { loadAuditRenderers } from '../report/index.js';
 import { loadGraphStore } from '../store/index.js';
 import { createApi, errorResponse } from './api.js';
 import { registerAdvisoryRoutes } from './routes/advisories.js';
+import { registerConcernRoutes } from './routes/concerns.js';
 import { registerFindingRoutes } from './routes/findings.js';
 import { registerGraphRoutes } from './routes/graph.js';
 import { registerPostureRoutes } from './routes/posture.js';
@@ -79,6 +80,7 @@ export async function createDashboard(options: DashboardOptions): Promise<Dashbo
 
   registerRunRoutes(app, api);
   registerGraphRoutes(app, api);
+  registerConcernRoutes(app, api);
   registerFindingRoutes(app, api);
   registerPostureRoutes(app, api);
   registerAdvisoryRoutes(app, api);

@@ -164,7 +164,22 @@ const concernRow = z
   })
   .openapi('ConcernRow', { description: 'a row of `chainwatch concerns --format json` (graph/concerns.ts ConcernRow)' });
 
-export const ConcernsSchema = z.object({ run: z.number().int(), ...availability, ranked: z.number().int(), rows: z.array(concernRow) }).openapi('Concerns');
+/** What a page of a long list adds: how many rows matched and where the page starts. */
+const paging = {
+  total: z.number().int().openapi({ description: 'rows that match the query and filters (the page holds at most `limit` of them)' }),
+  offset: z.number().int().openapi({ description: 'the first row of the page, from 0' }),
+};
+
+export const ConcernsSchema = z
+  .object({
+    run: z.number().int(),
+    ...availability,
+    ranked: z.number().int(),
+    rows: z.array(concernRow).openapi({ description: 'one page of the ranked rows' }),
+    ...paging,
+    factor_names: z.array(z.string()).openapi({ description: 'every weakness factor a row of the run has (the columns of the table)' }),
+  })
+  .openapi('Concerns');
 
 export const GraphSchema = z
   .object({
@@ -269,6 +284,8 @@ export const PostureSchema = z
     orgs: z.array(z.object({ org: z.string(), checks: z.array(checkCoverage) })),
     coverage: z.array(checkCoverage),
     expired_waivers: z.array(z.object({ repo: z.string(), check: z.string(), expires: z.string(), reason: z.string() })),
+    ...paging,
+    counts: z.object({ repos: z.number().int(), archived: z.number().int(), inactive: z.number().int() }).openapi({ description: 'every repository of the run, and how many are archived or inactive' }),
   })
   .openapi('Posture');
 

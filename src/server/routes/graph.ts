@@ -1,7 +1,7 @@
-/** The graph of a run, one package of it, and the concerns ranking. */
+/** The graph of a run and one package of it. */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { ApiFailure, errorResponses, jsonResponse, RUN_PARAMETER, type Api } from '../api.js';
-import { ConcernsSchema, GraphSchema, PackageSchema } from '../schemas.js';
+import { GraphSchema, PackageSchema } from '../schemas.js';
 
 const graph = createRoute({
   method: 'get',
@@ -26,14 +26,6 @@ const packageRoute = createRoute({
   responses: { ...jsonResponse(PackageSchema, 'the package'), ...errorResponses(400, 404) },
 });
 
-const concerns = createRoute({
-  method: 'get',
-  path: '/api/runs/{run}/concerns',
-  summary: 'The ranked packages of greatest concern, every factor with its weight, value and why it is known or not',
-  request: { params: z.object({ run: RUN_PARAMETER }) },
-  responses: { ...jsonResponse(ConcernsSchema, 'the concerns'), ...errorResponses(400, 404) },
-});
-
 export function registerGraphRoutes(app: OpenAPIHono, api: Api): void {
   app.openapi(graph, (c) => {
     const run = api.run(c.req.valid('param').run);
@@ -51,9 +43,5 @@ export function registerGraphRoutes(app: OpenAPIHono, api: Api): void {
       if (detail === 'no-package') return new ApiFailure('not-found', `no package ${purl} in the graph of run ${run}`);
       return detail;
     }) as never;
-  });
-  app.openapi(concerns, (c) => {
-    const run = api.run(c.req.valid('param').run);
-    return api.send(c, `concerns\u0000${String(run)}`, (history) => (run instanceof ApiFailure ? run : api.views.concernRows(history, run))) as never;
   });
 }

@@ -1,6 +1,6 @@
 /** The posture matrix of a run, and the page its docs links open (every check's definition). */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { ApiFailure, errorResponses, jsonResponse, RUN_PARAMETER, type Api } from '../api.js';
+import { ApiFailure, errorResponses, jsonResponse, PAGE_QUERY, pageKey, pageRequest, RUN_PARAMETER, type Api } from '../api.js';
 import { PostureSchema } from '../schemas.js';
 
 /** Where a check's documentation is served: the README's check table, from the same definitions (posture/checks/). */
@@ -9,8 +9,18 @@ export const CHECK_DOCS_PATH = '/docs/checks';
 const posture = createRoute({
   method: 'get',
   path: '/api/runs/{run}/posture',
-  summary: 'Repositories × checks: outcome, reason, docs link and waiver per cell; archived and inactive repositories; coverage per org',
-  request: { params: z.object({ run: RUN_PARAMETER }) },
+  summary: 'Repositories × checks, a page at a time: outcome, reason, docs link and waiver per cell; archived and inactive repositories; coverage per org',
+  request: {
+    params: z.object({ run: RUN_PARAMETER }),
+    query: z.object({
+      ...PAGE_QUERY,
+      org: z.string().max(100).optional().openapi({ param: { name: 'org', in: 'query' }, description: "only this org's repositories" }),
+      archived: z.enum(['hide', 'only']).optional().openapi({ param: { name: 'archived', in: 'query' }, description: 'archived repositories left out (`hide`) or alone (`only`)' }),
+      inactive: z.enum(['hide', 'only']).optional().openapi({ param: { name: 'inactive', in: 'query' }, description: 'inactive repositories left out (`hide`) or alone (`only`)' }),
+      check: z.string().max(100).optional().openapi({ param: { name: 'check', in: 'query' }, description: 'with `outcome`: the check whose outcome the rows must have' }),
+      outcome: z.string().max(40).optional().openapi({ param: { name: 'outcome', in: 'query' }, description: "with `check`: that check's outcome" }),
+    }),
+  },
   responses: { ...jsonResponse(PostureSchema, 'the posture matrix'), ...errorResponses(400, 404) },
 });
 
@@ -43,7 +53,17 @@ ${rows.join('\n')}
 export function registerPostureRoutes(app: OpenAPIHono, api: Api): void {
   app.openapi(posture, (c) => {
     const run = api.run(c.req.valid('param').run);
-    return api.send(c, `posture\u0000${String(run)}`, (history) => (run instanceof ApiFailure ? run : api.views.postureMatrix(history, run, (anchor) => `${CHECK_DOCS_PATH}#${anchor}`))) as never;
+    const query = c.req.valid('query');
+    return api.send(c, `posture\u0000${String(run)}\u0000${pageKey(query)}`, () => {
+      if (run instanceof ApiFailure) return run;
+      const prepared = api.memo(`posture\u0000${run}`, (history) => {
+        const matrix = api.views.postureMatrix(history, run, (anchor) => `${CHECK_DOCS_PATH}#${anchor}`);
+        return matrix === null ? null : { matrix, list: api.views.preparePostureList(matrix) };
+      });
+      if (prepared === null) return null;
+      const { q, sort, offset, limit, ...filters } = query;
+      return api.views.posturePage(prepared.matrix, prepared.list, filters, pageRequest({ q, sort, offset, limit }));
+    }) as never;
   });
   const page = checkDocsPage(api);
   app.get(CHECK_DOCS_PATH, (c) => c.html(page));
