@@ -738,6 +738,8 @@ interface ConcernRowShape extends ConcernRowJson {
 export interface ConcernsPage extends ConcernsView {
   total: number;
   offset: number;
+  /** The rows the run kept (its top rows; `ranked` counts every package ranked). */
+  listed: number;
   factor_names: string[];
 }
 
@@ -789,5 +791,5 @@ export function prepareConcernList(view: ConcernsView): PreparedList<ConcernRowJ
 /** One page of the ranked concerns. */
 export function concernsPage(view: ConcernsView, list: PreparedList<ConcernRowJson>, request: PageRequest): ConcernsPage {
   const page = queryList(list, request);
-  return { ...view, rows: page.rows, total: page.total, offset: page.offset, factor_names: concernFactorNames(view.rows as ConcernRowShape[]) };
+  return { ...view, rows: page.rows, total: page.total, offset: page.offset, listed: view.rows.length, factor_names: concernFactorNames(view.rows as ConcernRowShape[]) };
 }

@@ -177,6 +177,7 @@ export const ConcernsSchema = z
     ranked: z.number().int(),
     rows: z.array(concernRow).openapi({ description: 'one page of the ranked rows' }),
     ...paging,
+    listed: z.number().int().openapi({ description: 'the rows the run kept (its top rows; `ranked` counts every package ranked)' }),
     factor_names: z.array(z.string()).openapi({ description: 'every weakness factor a row of the run has (the columns of the table)' }),
   })
   .openapi('Concerns');

@@ -48,7 +48,8 @@ export async function waitForView(page: Page, view: string): Promise<void> {
 
 /** The body rows of the data table `testid`, each as its cells' texts. */
 export async function tableRows(page: Page, testid: string): Promise<string[][]> {
-  const table = page.locator(`[data-testid="${testid}"] table`);
+  // A list the server pages is aria-busy while the rows shown answer the URL's previous query.
+  const table = page.locator(`[data-testid="${testid}"]:not([aria-busy="true"]) table`);
   await table.waitFor({ timeout: 15_000 });
   return table.locator('tbody tr').evaluateAll((rows) =>
     rows.map((row) => Array.from((row as unknown as { children: ArrayLike<{ innerText: string }> }).children).map((cell) => cell.innerText.replace(/\s+/g, ' ').trim())),

@@ -123,8 +123,8 @@ describeInBrowser('dashboard interaction in Chromium', () => {
     await waitForView(page, 'concerns');
     await page.getByTestId('concerns-table').getByLabel('Filter').fill('jupyter');
     await page.waitForURL(/q=jupyter/);
-    const countText = await textOf(page.getByTestId('concerns-table').locator('.row-count'));
     const before = await tableRows(page, 'concerns-table');
+    const countText = await textOf(page.getByTestId('concerns-table').locator('.row-count'));
     expect(countText).toBe(`${before.length} of ${concerns.rows.length} rows`);
     expect(before.length).toBeGreaterThan(1);
     expect(before.length).toBeLessThan(concerns.rows.length);

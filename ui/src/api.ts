@@ -166,10 +166,22 @@ export interface Availability {
   reason?: string | null;
 }
 
-export interface ConcernsResponse extends Availability {
+/** What a page of a list the server pages adds (src/server/api.ts PAGE_QUERY). */
+export interface Paged {
+  /** Rows that match the query and filters. */
+  total: number;
+  offset: number;
+}
+
+export interface ConcernsResponse extends Availability, Paged {
   run: number;
   ranked: number;
+  /** One page of the ranked rows. */
   rows: ConcernRow[];
+  /** The rows the run kept (its top rows; `ranked` counts every package ranked). */
+  listed: number;
+  /** Every factor a row of the run has: the table's columns. */
+  factor_names: string[];
 }
 
 export interface GraphNode {
@@ -247,12 +259,27 @@ export interface PostureRepo {
   checks: Record<string, PostureCell>;
 }
 
-export interface PostureResponse extends Availability {
+export interface PostureResponse extends Availability, Paged {
   run: number;
   checks: string[];
+  /** One page of the repositories the filters keep. */
   repos: PostureRepo[];
   orgs: { org: string; checks: CheckCoverage[] }[];
   coverage: CheckCoverage[];
+  /** Every repository of the run, and how many are archived or inactive. */
+  counts: { repos: number; archived: number; inactive: number };
+}
+
+/** A list query: words, a column (`key`, `-key`), the page (`limit: 'all'` for an export), and a list's own filters. */
+export type ListQuery = Record<string, string | number | undefined>;
+
+/** The query string of a list query, its keys in order (the same query is the same cached request). */
+export function listQueryString(query: ListQuery): string {
+  const parts = Object.keys(query)
+    .sort()
+    .filter((key) => query[key] !== undefined && query[key] !== '')
+    .map((key) => `${encodeURIComponent(key)}=${encodeURIComponent(String(query[key]))}`);
+  return parts.length === 0 ? '' : `?${parts.join('&')}`;
 }
 
 export interface DeskClock {
@@ -327,12 +354,21 @@ function token(): string | null {
 
 /** Responses by URL: the store is read-only while the server runs, so a response never goes stale. */
 const cache = new Map<string, Promise<unknown>>();
+/** Answers kept: every view and page asked lately (a run's answers do not change); the oldest go first. */
+const KEPT_ANSWERS = 200;
 
 export function apiGet<T>(path: string): Promise<T> {
   const cached = cache.get(path);
-  if (cached !== undefined) return cached as Promise<T>;
+  if (cached !== undefined) {
+    cache.delete(path);
+    cache.set(path, cached);
+    return cached as Promise<T>;
+  }
   const request = load<T>(path);
+  // An export (every row of a long list) is asked once and not kept.
+  if (/[?&]limit=all\b/.test(path)) return request;
   cache.set(path, request);
+  for (const old of [...cache.keys()].slice(0, Math.max(0, cache.size - KEPT_ANSWERS))) cache.delete(old);
   request.catch(() => cache.delete(path));
   return request;
 }
@@ -369,11 +405,11 @@ export const api = {
   profiles: () => apiGet<{ profiles: Profile[] }>('/api/profiles'),
   runs: (identity: string) => apiGet<{ runs: RunSummary[] }>(`/api/runs?identity=${encodeURIComponent(identity)}`),
   report: (id: string, since?: string) => apiGet<Report>(`${run(id)}/report${since === undefined ? '' : `?since=${encodeURIComponent(since)}`}`),
-  concerns: (id: string) => apiGet<ConcernsResponse>(`${run(id)}/concerns`),
+  concerns: (id: string, query: ListQuery = {}) => apiGet<ConcernsResponse>(`${run(id)}/concerns${listQueryString(query)}`),
   graph: (id: string) => apiGet<GraphResponse>(`${run(id)}/graph`),
   package: (id: string, purl: string) => apiGet<PackageDetail>(`${run(id)}/packages/${encodeURIComponent(purl)}`),
   findings: (id: string) => apiGet<FindingsResponse>(`${run(id)}/findings`),
-  posture: (id: string) => apiGet<PostureResponse>(`${run(id)}/posture`),
+  posture: (id: string, query: ListQuery = {}) => apiGet<PostureResponse>(`${run(id)}/posture${listQueryString(query)}`),
   advisories: (id: string) => apiGet<AdvisoriesResponse>(`${run(id)}/advisories`),
   diff: (from: string, to: string) => apiGet<Report>(`/api/diff?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`),
 };

@@ -2,7 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useMemo } from 'preact/hooks';
 import { toCsv, type CellValue } from '../lib/csv.js';
 import { downloadText } from '../lib/download.js';
-import { exportObjects, filterRows, pageOf, searchIndex, sortRows, type ColumnValue } from '../lib/table.js';
+import { exportObjects, filterRows, pageOf, searchIndex, sortRows, type ColumnValue, type Page } from '../lib/table.js';
 import { navigate } from '../navigation.js';
 import { formatSort, parseSort, tableParam, withParams, type Route } from '../router.js';
 
@@ -31,6 +31,20 @@ export interface DataTableProps<Row> {
   testid?: string;
   /** A class for a row (e.g. an archived repository). */
   rowClass?: (row: Row) => string | undefined;
+  /**
+   * The server filters, sorts and pages this list (its query is the URL's
+   * `q`, `sort` and `page`, which the view sends): `rows` is the page it
+   * answered, `total` the rows that match, `unfiltered` the rows there are,
+   * and `exportAll` fetches every matching row for an export.
+   */
+  server?: { total: number; unfiltered: number; exportAll: () => Promise<readonly Row[]> };
+  /** The rows shown answer an earlier query while the current one loads (aria-busy). */
+  busy?: boolean;
+}
+
+/** The page the URL asks for, as a row offset: what a view sends to a list the server pages. */
+export function pageOffset(route: Route, id: string | undefined, pageSize: number): number {
+  return (Math.max(1, Math.trunc(Number(route.params[tableParam(id, 'page')] ?? '1')) || 1) - 1) * pageSize;
 }
 
 /**
@@ -48,25 +62,29 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
   const sort = parseSort(route.params[sortName]);
   const pageSize = props.pageSize ?? 100;
 
-  const index = useMemo(() => searchIndex(rows, columns), [rows, columns]);
-  const filtered = useMemo(() => filterRows(rows, index, query), [rows, index, query]);
-  const sorted = useMemo(() => sortRows(filtered, columns, sort), [filtered, columns, sort?.key, sort?.descending]);
-  const page = pageOf(sorted, Number(route.params[pageName] ?? '1'), pageSize);
+  const { server } = props;
+  const index = useMemo(() => (server ? [] : searchIndex(rows, columns)), [rows, columns, server === undefined]);
+  const filtered = useMemo(() => (server ? rows : filterRows(rows, index, query)), [rows, index, query, server === undefined]);
+  const sorted = useMemo(() => (server ? [...rows] : sortRows(filtered, columns, sort)), [filtered, columns, sort?.key, sort?.descending, server === undefined]);
+  const page = server ? serverPage(rows, Number(route.params[pageName] ?? '1'), pageSize, server.total) : pageOf(sorted, Number(route.params[pageName] ?? '1'), pageSize);
+  const matching = server ? server.total : filtered.length;
+  const all = server ? server.unfiltered : rows.length;
 
   const setParams = (changes: Record<string, string | null>, replace = false) => navigate(withParams(route, changes), { replace });
   const toggleSort = (column: Column<Row>) => {
     const descending = sort?.key === column.key ? !sort.descending : column.numeric === true;
     setParams({ [sortName]: formatSort({ key: column.key, descending }), [pageName]: null });
   };
-  const exportAs = (format: 'csv' | 'json') => {
+  const exportAs = async (format: 'csv' | 'json') => {
+    const exported = server ? await server.exportAll() : sorted;
     if (format === 'csv') {
-      const cells: CellValue[][] = sorted.map((row) => columns.map((column) => column.value(row)));
+      const cells: CellValue[][] = exported.map((row) => columns.map((column) => column.value(row)));
       downloadText(`${props.exportName}.csv`, `\uFEFF${toCsv(columns.map((column) => column.label), cells)}`, 'text/csv;charset=utf-8');
-    } else downloadText(`${props.exportName}.json`, `${JSON.stringify(exportObjects(sorted, columns), null, 2)}\n`, 'application/json');
+    } else downloadText(`${props.exportName}.json`, `${JSON.stringify(exportObjects(exported, columns), null, 2)}\n`, 'application/json');
   };
 
   const captionId = `caption-${id ?? 'main'}`;
-  if (rows.length === 0) {
+  if (all === 0) {
     // Nothing to filter, sort or export: say what the list is and why it is empty.
     return (
       <div class="table-block" data-testid={props.testid}>
@@ -76,7 +94,7 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
     );
   }
   return (
-    <div class="table-block" data-testid={props.testid}>
+    <div class="table-block" data-testid={props.testid} aria-busy={props.busy === true ? 'true' : undefined}>
       <div class="table-tools">
         <label class="filter">
           <span>Filter</span>
@@ -89,13 +107,13 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
           />
         </label>
         <span id={`${captionId}-count`} class="row-count" aria-live="polite">
-          {filtered.length === rows.length ? `${rows.length} row${rows.length === 1 ? '' : 's'}` : `${filtered.length} of ${rows.length} rows`}
+          {matching === all ? `${all} row${all === 1 ? '' : 's'}` : `${matching} of ${all} rows`}
         </span>
         <span class="exports">
-          <button type="button" onClick={() => exportAs('csv')} disabled={sorted.length === 0}>
+          <button type="button" onClick={() => void exportAs('csv')} disabled={matching === 0}>
             Export CSV
           </button>
-          <button type="button" onClick={() => exportAs('json')} disabled={sorted.length === 0}>
+          <button type="button" onClick={() => void exportAs('json')} disabled={matching === 0}>
             Export JSON
           </button>
         </span>
@@ -145,7 +163,7 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
           </tbody>
         </table>
       </div>
-      {filtered.length === 0 && <p class="empty">No row matches “{query}”.</p>}
+      {matching === 0 && <p class="empty">{query === '' ? 'No row matches the filters in use.' : <>No row matches “{query}”.</>}</p>}
       {page.pages > 1 && (
         <nav class="pager" aria-label={`Pages of ${props.caption}`}>
           <button type="button" disabled={page.page === 1} onClick={() => setParams({ [pageName]: String(page.page - 1) })}>
@@ -161,6 +179,13 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
       )}
     </div>
   );
+}
+
+/** The page the server sent, placed in the whole list as pageOf places a page. */
+function serverPage<Row>(rows: readonly Row[], page: number, size: number, total: number): Page<Row> {
+  const pages = Math.max(1, Math.ceil(total / size));
+  const current = Math.min(Math.max(1, Math.trunc(page) || 1), pages);
+  return { rows: [...rows], page: current, pages, start: (current - 1) * size };
 }
 
 function displayValue(value: CellValue): string {

@@ -1,7 +1,7 @@
 import { useMemo } from 'preact/hooks';
-import { api, reachOf, type ConcernRow, type WeaknessFactor } from '../api.js';
+import { api, listQueryString, reachOf, type ConcernRow, type ConcernsResponse, type ListQuery, type WeaknessFactor } from '../api.js';
 import type { ViewProps } from '../app.js';
-import { DataTable, type Column } from '../components/data-table.js';
+import { DataTable, pageOffset, type Column } from '../components/data-table.js';
 import { Link } from '../components/link.js';
 import { NoSource } from '../components/no-source.js';
 import { PackageLink } from '../components/package-link.js';
@@ -29,7 +29,9 @@ const FACTOR_LABELS: Record<string, string> = {
  */
 export function ConcernsView(props: ViewProps) {
   const { route, run } = props;
-  const concerns = useApi(`concerns:${run}`, () => api.concerns(run));
+  // The server filters, sorts and pages the list (a graph of thousands of packages is megabytes of rows).
+  const query = listQuery(route);
+  const concerns = useApi(`concerns:${run}:${listQueryString(query)}`, () => api.concerns(run, query), { keepPrevious: true });
   return (
     <div class="view" data-testid="view-concerns">
       <h1>Concerns</h1>
@@ -42,7 +44,7 @@ export function ConcernsView(props: ViewProps) {
           data.available === false ? (
             <NoSource what="concern ranking" reason={data.reason} testid="concerns-no-source" />
           ) : (
-            <ConcernsTable route={route} run={data.run} rows={data.rows} ranked={data.ranked} />
+            <ConcernsTable route={route} run={run} data={data} busy={concerns.status === 'ok' && concerns.stale === true} />
           )
         }
       </Await>
@@ -50,13 +52,17 @@ export function ConcernsView(props: ViewProps) {
   );
 }
 
-function ConcernsTable(props: { route: Route; run: number; rows: ConcernRow[]; ranked: number }) {
-  const { route, rows } = props;
-  const factorNames = useMemo(() => {
-    const names: string[] = [];
-    for (const row of rows) for (const factor of row.weakness.factors) if (!names.includes(factor.name)) names.push(factor.name);
-    return names;
-  }, [rows]);
+const PAGE_SIZE = 100;
+
+/** The list query the URL holds: words, column, page. */
+function listQuery(route: Route): ListQuery {
+  return { q: route.params.q, sort: route.params.sort, offset: pageOffset(route, undefined, PAGE_SIZE), limit: PAGE_SIZE };
+}
+
+function ConcernsTable(props: { route: Route; run: string; data: ConcernsResponse; busy: boolean }) {
+  const { route, data, run } = props;
+  const rows = data.rows;
+  const factorNames = data.factor_names;
   const columns = useMemo<Column<ConcernRow>[]>(
     () => [
       { key: 'rank', label: 'Rank', value: (row) => row.rank, numeric: true },
@@ -124,17 +130,21 @@ function ConcernsTable(props: { route: Route; run: number; rows: ConcernRow[]; r
         }),
       ),
     ],
-    [rows, factorNames, route.params.identity, route.params.run],
+    [factorNames.join(' '), route.params.identity, route.params.run],
   );
+  const exportAll = async () => (await api.concerns(run, { ...listQuery(route), offset: 0, limit: 'all' })).rows;
   return (
     <DataTable
       route={route}
-      caption={`${props.ranked} packages ranked by concern${rows.length < props.ranked ? ` (the first ${rows.length} shown)` : ''}`}
+      caption={`${data.ranked} packages ranked by concern${data.listed < data.ranked ? ` (the first ${data.listed} kept by the run)` : ''}`}
       columns={columns}
       rows={rows}
       empty="The run ranked no package (its graph was empty or the concerns step did not run)."
-      exportName={`concerns-run${props.run}`}
+      exportName={`concerns-run${data.run}`}
       testid="concerns-table"
+      pageSize={PAGE_SIZE}
+      server={{ total: data.total, unfiltered: data.listed, exportAll }}
+      busy={props.busy}
     />
   );
 }

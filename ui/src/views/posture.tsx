@@ -1,8 +1,8 @@
 import { useMemo } from 'preact/hooks';
-import { api, type CheckCoverage, type PostureCell, type PostureRepo, type PostureResponse } from '../api.js';
+import { api, listQueryString, type CheckCoverage, type ListQuery, type PostureCell, type PostureRepo, type PostureResponse } from '../api.js';
 import type { ViewProps } from '../app.js';
 import { OutcomeBadge } from '../components/badge.js';
-import { DataTable, type Column } from '../components/data-table.js';
+import { DataTable, pageOffset, type Column } from '../components/data-table.js';
 import { FilterChips } from '../components/filter-chips.js';
 import { Link } from '../components/link.js';
 import { NoSource } from '../components/no-source.js';
@@ -20,7 +20,9 @@ import { useApi } from '../use-api.js';
  */
 export function PostureView(props: ViewProps) {
   const { route, run } = props;
-  const posture = useApi(`posture:${run}`, () => api.posture(run));
+  // The server filters, sorts and pages the matrix (30,000 repositories are fifty megabytes of cells).
+  const query = postureQuery(route);
+  const posture = useApi(`posture:${run}:${listQueryString(query)}`, () => api.posture(run, query), { keepPrevious: true });
   return (
     <div class="view" data-testid="view-posture">
       <h1>Posture</h1>
@@ -29,39 +31,29 @@ export function PostureView(props: ViewProps) {
         pass / (pass + partial + fail).
       </p>
       <Await state={posture} what={`the posture of run #${run}`}>
-        {(data) => (data.available === false ? <NoSource what="repository posture" reason={data.reason} testid="posture-no-source" /> : <PostureBody route={route} data={data} />)}
+        {(data) => (data.available === false ? <NoSource what="repository posture" reason={data.reason} testid="posture-no-source" /> : <PostureBody route={route} run={run} data={data} busy={posture.status === 'ok' && posture.stale === true} />)}
       </Await>
     </div>
   );
 }
 
-type Presence = 'hide' | 'only' | undefined;
+const PAGE_SIZE = 50;
 
-function keep(flag: boolean | null, presence: Presence): boolean {
-  if (presence === 'hide') return flag !== true;
-  if (presence === 'only') return flag === true;
-  return true;
+/** The matrix query the URL holds: the filters, the words, the column, the page (an outcome counts only with its check). */
+function postureQuery(route: Route): ListQuery {
+  const { org, archived, inactive, check, outcome, q, sort } = route.params;
+  return { org, archived, inactive, check, outcome: check === undefined ? undefined : outcome, q, sort, offset: pageOffset(route, undefined, PAGE_SIZE), limit: PAGE_SIZE };
 }
 
-function PostureBody(props: { route: Route; data: PostureResponse }) {
-  const { route, data } = props;
+function PostureBody(props: { route: Route; run: string; data: PostureResponse; busy: boolean }) {
+  const { route, data, run } = props;
   const { org, check, outcome } = route.params;
-  const archived = route.params.archived as Presence;
-  const inactive = route.params.inactive as Presence;
+  const archived = route.params.archived;
+  const inactive = route.params.inactive;
   const shownChecks = check !== undefined && data.checks.includes(check) ? [check] : data.checks;
   const now = useMemo(() => new Date().toISOString().slice(0, 10), []);
-
-  const rows = useMemo(
-    () =>
-      data.repos.filter(
-        (repo) =>
-          (org === undefined || repo.org === org) &&
-          keep(repo.archived, archived) &&
-          keep(repo.inactive, inactive) &&
-          (check === undefined || outcome === undefined || repo.checks[check]?.outcome === outcome),
-      ),
-    [data, org, archived, inactive, check, outcome],
-  );
+  const rows = data.repos;
+  const exportAll = async () => (await api.posture(run, { ...postureQuery(route), offset: 0, limit: 'all' })).repos;
   const columns = useMemo<Column<PostureRepo>[]>(
     () => [
       {
@@ -94,9 +86,9 @@ function PostureBody(props: { route: Route; data: PostureResponse }) {
     ],
     [shownChecks.join(' '), now],
   );
-  const archivedCount = data.repos.filter((repo) => repo.archived === true).length;
-  const inactiveCount = data.repos.filter((repo) => repo.inactive === true).length;
-  const orgs = [...new Set(data.repos.map((repo) => repo.org))].sort();
+  const archivedCount = data.counts.archived;
+  const inactiveCount = data.counts.inactive;
+  const orgs = data.orgs.map((entry) => entry.org);
   const set = (changes: Record<string, string | null>) => navigate(withParams(route, { ...changes, page: null }));
   return (
     <>
@@ -167,13 +159,15 @@ function PostureBody(props: { route: Route; data: PostureResponse }) {
         <h2 id="matrix-h">Repositories × checks</h2>
         <DataTable
           route={route}
-          caption={`${plural(rows.length, 'repository', 'repositories')} × ${plural(shownChecks.length, 'check')}`}
+          caption={`${plural(data.total, 'repository', 'repositories')} × ${plural(shownChecks.length, 'check')}`}
           columns={columns}
           rows={rows}
-          empty={data.repos.length === 0 ? 'This run checked no repository (no org was configured, or the posture step did not run).' : 'No repository matches the filters in use.'}
+          empty="This run checked no repository (no org was configured, or the posture step did not run)."
           exportName={`posture-run${data.run}`}
           testid="posture-matrix"
-          pageSize={50}
+          pageSize={PAGE_SIZE}
+          server={{ total: data.total, unfiltered: data.counts.repos, exportAll }}
+          busy={props.busy}
           rowClass={(row) => (row.archived === true || row.inactive === true ? 'dimmed' : undefined)}
         />
       </section>
