@@ -9,7 +9,7 @@ import type { NewRun, RunReader, RunStatus, RunWriter } from '../graph/runs.js';
 import type { GraphSignals } from '../graph/signals.js';
 import type { EdgeKind, GraphEdge, SourceStatus } from '../graph/types.js';
 import { openDatabase, type DatabaseSchema, type OpenDatabaseOptions, type StoreDatabase } from './open-database.js';
-import { createRunStore, identityOf, migrateSnapshotsToRuns, type RunRow } from './run-store.js';
+import { ADD_PART_SIZES, createRunStore, identityOf, migrateSnapshotsToRuns, type RunRow } from './run-store.js';
 
 /**
  * Graph history: every run that built a graph (`chainwatch graph`,
@@ -18,13 +18,13 @@ import { createRunStore, identityOf, migrateSnapshotsToRuns, type RunRow } from 
  * problems, and the inputs as given), written in the run's transaction so a
  * crash never leaves half a snapshot. A snapshot's id is its run's.
  *
- * Tables (schema version 2, in `PRAGMA user_version`):
+ * Tables (schema version 3, in `PRAGMA user_version`):
  *   snapshots(id, created_at, tool_version, inputs json, node_count, edge_count)
  *   snapshot_nodes(snapshot_id, purl, ecosystem, name, version, root, signals json)
  *   snapshot_edges(snapshot_id, from_purl, to_purl, kind, condition, requirement)
  *   snapshot_sources(snapshot_id, name, reachable, error)
  *   snapshot_problems(snapshot_id, position, purl, message)
- *   runs, run_parts (version 2: run-store.ts)
+ *   runs, run_parts (version 2: run-store.ts; version 3 adds run_parts.bytes)
  * A separate file from the advisory database: history grows with every run
  * and is worth keeping when the advisories are re-downloaded.
  */
@@ -74,6 +74,8 @@ const MIGRATIONS: DatabaseSchema['migrations'] = [
   `,
   // Version 2: runs with identities; every snapshot becomes a run.
   migrateSnapshotsToRuns,
+  // Version 3: each run part's size, stored with it.
+  ADD_PART_SIZES,
 ];
 
 const SCHEMA: DatabaseSchema = {

@@ -99,7 +99,7 @@ describe('migrating a version-1 graph history', () => {
     expect(store.resolveReference('latest~1')).toEqual({ ok: true, value: 1 });
     store.close();
     const raw = new Database(path, { readonly: true });
-    expect(raw.pragma('user_version', { simple: true })).toBe(2);
+    expect(raw.pragma('user_version', { simple: true })).toBe(3);
     raw.close();
   });
 
@@ -144,5 +144,27 @@ describe('migrating a version-1 graph history', () => {
     const store = openGraphStore(path);
     expect(store.getRun(1)!.identity).toEqual(legacyIdentity({ roots: [], environments: [] }));
     store.close();
+  });
+});
+
+describe('migrating a version-2 runs history', () => {
+  it('stores each part’s size: the sizes a version-2 file had computed from the bodies, then written with each new part', () => {
+    const path = join(dir, 'graph.sqlite');
+    const first = openGraphStore(path);
+    const { id } = first.saveRun(newRun(null, { at: '2026-11-01T00:00:00Z', roots: ['pkg:pypi/jupyterlab'], parts: [{ name: 'posture', schemaVersion: 1, body: { text: 'é'.repeat(10) } }] }));
+    first.close();
+    // As chainwatch wrote it before version 3: no size column.
+    const raw = new Database(path);
+    raw.exec('ALTER TABLE run_parts DROP COLUMN bytes');
+    raw.pragma('user_version = 2');
+    raw.close();
+    const store = openGraphStore(path, { readonly: true });
+    const bytes = Buffer.byteLength(JSON.stringify({ text: 'é'.repeat(10) }));
+    expect(store.getRun(id)!.parts.find((part) => part.name === 'posture')).toMatchObject({ bytes });
+    store.close();
+    const again = openGraphStore(path);
+    const { id: next } = again.saveRun(newRun(null, { at: '2026-11-08T00:00:00Z', roots: ['pkg:pypi/jupyterlab'], parts: [{ name: 'posture', schemaVersion: 1, body: { text: 'ab' } }] }));
+    expect(again.listRuns().find((run) => run.id === next)!.parts.find((part) => part.name === 'posture')).toMatchObject({ bytes: Buffer.byteLength('{"text":"ab"}') });
+    again.close();
   });
 });

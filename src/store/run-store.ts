@@ -22,6 +22,16 @@ import type { StoreDatabase } from './open-database.js';
  * working), its identity computed from the inputs it stored
  * (legacyIdentity: no orgs were recorded), its status from its sources.
  */
+/**
+ * Migration 2 → 3: each part's size in bytes, stored when it is written.
+ * Listing the runs read every part's length from its body, which for a
+ * posture part of 30,000 repositories means reading its fifty megabytes.
+ */
+export const ADD_PART_SIZES = `
+  ALTER TABLE run_parts ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
+  UPDATE run_parts SET bytes = length(CAST(body AS BLOB));
+`;
+
 export function migrateSnapshotsToRuns(db: Database.Database): void {
   db.exec(`
   CREATE TABLE runs (
@@ -123,17 +133,17 @@ export function createRunStore(database: StoreDatabase, saveGraph: (id: number, 
   const selectRuns = db.prepare<[], RunRow>(`SELECT ${RUN_COLUMNS} FROM ${RUNS_WITH_GRAPH} ORDER BY runs.id`);
   const selectIdentityRuns = db.prepare<[string], RunRow>(`SELECT ${RUN_COLUMNS} FROM ${RUNS_WITH_GRAPH} WHERE runs.identity = ? ORDER BY runs.id`);
   const selectParts = db.prepare<[], { run_id: number; name: string; schema_version: number; bytes: number }>(
-    'SELECT run_id, name, schema_version, length(CAST(body AS BLOB)) AS bytes FROM run_parts ORDER BY run_id, name',
+    'SELECT run_id, name, schema_version, bytes FROM run_parts ORDER BY run_id, name',
   );
   const selectRunParts = db.prepare<[number], { run_id: number; name: string; schema_version: number; bytes: number }>(
-    'SELECT run_id, name, schema_version, length(CAST(body AS BLOB)) AS bytes FROM run_parts WHERE run_id = ? ORDER BY name',
+    'SELECT run_id, name, schema_version, bytes FROM run_parts WHERE run_id = ? ORDER BY name',
   );
   const selectPart = db.prepare<[number, string], { schema_version: number; body: string }>('SELECT schema_version, body FROM run_parts WHERE run_id = ? AND name = ?');
   const insertRun = db.prepare(
     `INSERT INTO runs (started_at, tool_version, command, status, identity, identity_hash, profile, label, ad_hoc, identity_inputs, offline)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const upsertPart = db.prepare('INSERT OR REPLACE INTO run_parts (run_id, name, schema_version, body) VALUES (?, ?, ?, ?)');
+  const upsertPart = db.prepare('INSERT OR REPLACE INTO run_parts (run_id, name, schema_version, body, bytes) VALUES (?, ?, ?, ?, ?)');
   const adoptLegacy = db.prepare('UPDATE runs SET identity = ? WHERE migrated = 1 AND ad_hoc = 0 AND identity = ?');
   const deleteRuns = db.prepare('DELETE FROM runs WHERE id IN (SELECT value FROM json_each(?))');
 
@@ -177,7 +187,8 @@ export function createRunStore(database: StoreDatabase, saveGraph: (id: number, 
       // The graph part lives in the snapshot tables; a JSON part of that name would shadow it.
       if (part.name === GRAPH_PART) throw new Error(`run ${id}: the ${GRAPH_PART} part is saved as a snapshot, not as JSON`);
       if (!Number.isInteger(part.schemaVersion) || part.schemaVersion < 1) throw new Error(`run ${id}: part ${part.name} has no schema version`);
-      upsertPart.run(id, part.name, part.schemaVersion, JSON.stringify(part.body));
+      const body = JSON.stringify(part.body);
+      upsertPart.run(id, part.name, part.schemaVersion, body, Buffer.byteLength(body));
     }
   };
 
