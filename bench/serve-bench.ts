@@ -66,11 +66,14 @@ function routes(fixture: ServeFixture, packagePurl: string): { name: string; pat
     { name: 'profiles', path: '/api/profiles' },
     { name: 'runs', path: `/api/runs?identity=${encodeURIComponent(fixture.identity)}` },
     { name: 'report (overview)', path: `/api/runs/${second}/report` },
-    { name: 'concerns', path: `/api/runs/${second}/concerns` },
+    // The lists the server pages, as the UI asks for their first page (and a filtered, sorted one).
+    { name: 'concerns (page)', path: `/api/runs/${second}/concerns?limit=100&offset=0` },
+    { name: 'concerns (words, sorted)', path: `/api/runs/${second}/concerns?limit=100&offset=100&q=pypi&sort=-score` },
     { name: 'graph', path: `/api/runs/${second}/graph` },
     { name: 'package', path: `/api/runs/${second}/packages/${encodeURIComponent(packagePurl)}` },
     { name: 'findings', path: `/api/runs/${second}/findings` },
-    { name: 'posture', path: `/api/runs/${second}/posture` },
+    { name: 'posture (page)', path: `/api/runs/${second}/posture?limit=50&offset=0` },
+    { name: 'posture (filtered, sorted)', path: `/api/runs/${second}/posture?archived=hide&limit=50&offset=500&sort=-check.dependency-update-tool` },
     { name: 'advisories', path: `/api/runs/${second}/advisories` },
     { name: 'diff', path: `/api/diff?from=${first}&to=${second}` },
   ];

@@ -49,7 +49,7 @@ export interface Dashboard {
 }
 
 /** What the UI's first views ask for. */
-const WARM_PATHS = ['/api/profiles', '/api/runs/latest/report', '/api/runs/latest/graph', '/api/runs/latest/concerns', '/api/runs/latest/findings', '/api/runs/latest/advisories'];
+const WARM_PATHS = ['/api/profiles', '/api/runs/latest/report', '/api/runs/latest/graph', '/api/runs/latest/concerns?limit=100&offset=0', '/api/runs/latest/findings', '/api/runs/latest/advisories'];
 
 const OPENAPI_INFO = {
   title: 'chainwatch dashboard API',
