@@ -53,6 +53,17 @@ function reportOf(api: Api, history: RunsHistory, runId: number, since: number |
   return api.renderers.renderAuditJson(built.model);
 }
 
+/**
+ * The cache key of a run's report: the run and the run it is compared with,
+ * resolved (the last comparable one when none is named), so the Overview's
+ * report and the History's diff of the same two runs are one body.
+ */
+function reportKey(api: Api, run: number | ApiFailure, since: number | undefined): string {
+  if (run instanceof ApiFailure) return `report\u0000${run.code}`;
+  const compared = since ?? api.memo(`previous\u0000${run}`, (history) => (history.previousRun(run, { withPart: 'steps' }) ?? history.previousRun(run))?.id ?? null);
+  return `report\u0000${run}\u0000${compared ?? 'none'}`;
+}
+
 export function registerRunRoutes(app: OpenAPIHono, api: Api): void {
   app.openapi(health, (c) => c.json({ ok: true as const, version: TOOL_VERSION }, 200));
   app.openapi(profiles, (c) => api.send(c, 'profiles', (history) => ({ profiles: api.views.listProfiles(history) })) as never);
@@ -63,11 +74,12 @@ export function registerRunRoutes(app: OpenAPIHono, api: Api): void {
   app.openapi(report, (c) => {
     const run = api.run(c.req.valid('param').run);
     const { since } = c.req.valid('query');
-    return api.send(c, `report\u0000${String(run)}\u0000${since ?? ''}`, (history) => (run instanceof ApiFailure ? run : reportOf(api, history, run, since === undefined ? undefined : Number(since)))) as never;
+    return api.send(c, reportKey(api, run, since === undefined ? undefined : Number(since)), (history) => (run instanceof ApiFailure ? run : reportOf(api, history, run, since === undefined ? undefined : Number(since)))) as never;
   });
   app.openapi(diff, (c) => {
     const { from, to } = c.req.valid('query');
-    return api.send(c, `diff\u0000${from}\u0000${to}`, (history) => {
+    const target = api.run(to);
+    return api.send(c, target instanceof ApiFailure ? `diff\u0000${from}\u0000${to}` : reportKey(api, target, Number(from)), (history) => {
       const newer = api.run(to);
       if (newer instanceof ApiFailure) return newer;
       return reportOf(api, history, newer, Number(from));
