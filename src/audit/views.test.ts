@@ -214,6 +214,36 @@ describe('posture matrix', () => {
     expect(view.expired_waivers).toHaveLength(1);
   });
 
+  it('says archived is unknown when the check could not ask the forge (a local checkout), and infers it for runs saved before the check said', () => {
+    const store = openGraphStore(':memory:');
+    try {
+      const maintained = (archived: boolean | null | undefined, outcome: string, summary: string) => ({ id: 'maintained', outcome, summary, findings: [], ...(archived === undefined ? {} : { archived }) });
+      const report = {
+        repos: [
+          { repo: 'o/local', checks: [maintained(null, 'pass', 'Active')] },
+          { repo: 'o/api', checks: [maintained(false, 'pass', 'Active')] },
+          { repo: 'o/gone', checks: [maintained(true, 'fail', 'The repository is archived.')] },
+          { repo: 'o/old-run', checks: [maintained(undefined, 'pass', 'Active')] },
+          { repo: 'o/unknown', checks: [maintained(null, 'not-available', 'Commit and release history is unknown')] },
+        ],
+        orgs: [],
+        expiredWaivers: [],
+        sources: [],
+      };
+      const id = saveAudit(store, '2026-11-02T06:00:00Z', null, auditParts({ posture: report as never }));
+      const flags = postureMatrix(store, id)!.repos.map((repo) => [repo.repo, repo.archived, repo.inactive]);
+      expect(flags).toEqual([
+        ['o/local', null, false],
+        ['o/api', false, false],
+        ['o/gone', true, true],
+        ['o/old-run', false, false],
+        ['o/unknown', null, null],
+      ]);
+    } finally {
+      store.close();
+    }
+  });
+
   it('links every check to its row of the README check table by default, and documents each check', () => {
     const view = postureMatrix(history, fixture.runs.second)!;
     expect(view.repos[0]!.checks.maintained!.docs).toBe('README.md#check-maintained');

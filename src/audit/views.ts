@@ -565,14 +565,18 @@ export function postureMatrix(history: ReportHistory, runId: number, docs: DocsL
 
 /**
  * Archived and inactive, from the `maintained` check (posture/checks/maintained.ts):
- * archived when it failed because the repository is archived; inactive when
- * it failed (archived, abandoned, no commits); neither when it was evaluated
- * otherwise; unknown when it could not tell or did not run.
+ * archived as the check asked the forge (unknown for a local checkout, which
+ * cannot tell); inactive when it failed (archived, abandoned, no commits),
+ * not when it was evaluated otherwise, unknown when it could not tell or did
+ * not run.
  */
 function activity(maintained: CheckResult | undefined): { archived: boolean | null; inactive: boolean | null } {
-  if (!maintained || (maintained.outcome !== 'pass' && maintained.outcome !== 'partial' && maintained.outcome !== 'fail')) return { archived: null, inactive: null };
-  const archived = maintained.outcome === 'fail' && (maintained.summary.startsWith('The repository is archived') || maintained.findings.some((finding) => finding.message === 'the repository is archived'));
-  return { archived, inactive: maintained.outcome === 'fail' };
+  if (!maintained) return { archived: null, inactive: null };
+  const saidArchived = maintained.outcome === 'fail' && (maintained.summary.startsWith('The repository is archived') || maintained.findings.some((finding) => finding.message === 'the repository is archived'));
+  // The check says whether the forge was asked (runs saved before it did: inferred from the outcome).
+  const archived = maintained.archived !== undefined ? maintained.archived : maintained.outcome === 'pass' || maintained.outcome === 'partial' || maintained.outcome === 'fail' ? saidArchived : null;
+  const inactive = maintained.outcome === 'pass' || maintained.outcome === 'partial' || maintained.outcome === 'fail' ? maintained.outcome === 'fail' : archived === true ? true : null;
+  return { archived, inactive };
 }
 
 /** Every check's documentation (the texts of its definition), in the README table's order: the page a posture cell's docs link opens. */

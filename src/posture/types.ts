@@ -201,6 +201,12 @@ export interface CheckResult {
    * with that waiver; they are no longer in `findings`. Absent when none.
    */
   waivedFindings?: WaivedFinding[];
+  /**
+   * `maintained` only: whether the repository is archived, null when that
+   * could not be asked (a local checkout: only the forge knows). Absent from
+   * other checks and from results saved before it existed.
+   */
+  archived?: boolean | null;
 }
 
 /** What names the findings a waiver covers; none of them: the whole check. */

@@ -353,6 +353,13 @@ describe('maintained', () => {
     expect([result.outcome, result.summary]).toEqual([outcome, summary]);
   });
 
+  it('says whether the repository is archived, and that it cannot tell when the forge was not asked (a local checkout)', () => {
+    expect(check('maintained', repoFacts({}, { ...history('2026-08-01T00:00:00Z', null), archived: known(true) })).archived).toBe(true);
+    expect(check('maintained', repoFacts({}, { ...history('2026-08-01T00:00:00Z', null), archived: known(false) })).archived).toBe(false);
+    const local = check('maintained', repoFacts({}, history('2026-08-01T00:00:00Z', null)));
+    expect([local.outcome, local.archived]).toEqual(['pass', null]);
+  });
+
   it('honours other thresholds', () => {
     const facts = repoFacts({}, history('2026-01-01T00:00:00Z', null));
     expect(evaluateRepoCheck('maintained', facts, { clock, settings: { recentCommitDays: 365 } }).outcome).toBe('pass');

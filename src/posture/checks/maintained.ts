@@ -15,57 +15,63 @@ export const maintained = repoCheck({
   needs: ['git', 'api'],
   evaluate(probe, context) {
     const archived = probe.isArchived;
-    if (archived.outcome === 'true') return result(id, 'fail', 'The repository is archived.', archived.findings);
-    const commits = probe.hasRecentCommits;
-    const release = probe.hasRecentRelease;
-    if (commits.outcome === 'not-available' && release.outcome === 'not-available') {
-      return result(id, 'not-available', `Commit and release history is unknown: ${reasonOf(commits)}.`);
+    // Whether it is archived, as the dashboard separates archived repositories: null when the forge could not be asked.
+    const flag = archived.outcome === 'true' ? true : archived.outcome === 'false' ? false : null;
+    return { ...evaluateActivity(), archived: flag };
+
+    function evaluateActivity() {
+      if (archived.outcome === 'true') return result(id, 'fail', 'The repository is archived.', archived.findings);
+      const commits = probe.hasRecentCommits;
+      const release = probe.hasRecentRelease;
+      if (commits.outcome === 'not-available' && release.outcome === 'not-available') {
+        return result(id, 'not-available', `Commit and release history is unknown: ${reasonOf(commits)}.`);
+      }
+      if (commits.outcome === 'false' && commits.evidence.lastCommit === null) return result(id, 'fail', 'The repository has no commits.', commits.findings);
+      if (commits.outcome === 'true') {
+        return result(id, 'pass', `Active: ${commits.evidence.commitsInWindow} commit(s) in the last ${context.settings.recentCommitDays} days (last ${String(commits.evidence.lastCommit).slice(0, 10)}).`);
+      }
+      // A release counts as activity as a commit does: a package released last month is maintained, whatever the history read shows.
+      const releaseDays = release.evidence.daysSinceLastRelease;
+      const registry = release.evidence.registryRelease;
+      if (typeof releaseDays === 'number' && releaseDays <= context.settings.recentCommitDays) {
+        const what = registry ? `${registry.name} ${registry.version} released on ${registry.ecosystem}` : `release ${String(release.evidence.lastRelease)}`;
+        return result(
+          id,
+          'pass',
+          `Active: ${what} ${releaseDays} days ago (${String(release.evidence.lastReleaseDate).slice(0, 10)}); ${noRecentCommit(commits.evidence.lastCommit, context.settings.recentCommitDays)}.`,
+        );
+      }
+      const lastActivity = smallest([commits.evidence.daysSinceLastCommit, releaseDays]);
+      // Named when the newest activity is a registry release, which the repository's own history does not show.
+      const registryNote = registry && lastActivity === releaseDays ? ` (${registry.name} ${registry.version} on ${registry.ecosystem}, ${registry.date.slice(0, 10)})` : '';
+      if (lastActivity !== null && lastActivity <= context.settings.inactiveAfterDays) {
+        return result(id, 'partial', `No commit in the last ${context.settings.recentCommitDays} days; last activity ${lastActivity} days ago${registryNote}.`, commits.findings);
+      }
+      const releases = probe.hasReleases;
+      const advisories = probe.hasOpenAdvisories;
+      const idle = lastActivity === null ? 'No commits or releases' : `No commit or release for ${lastActivity} days`;
+      if (releases.outcome === 'true' && advisories.outcome === 'false') {
+        return result(id, 'pass', `Finished: ${idle.toLowerCase()}${registryNote}, but it has releases and no open security advisories.`);
+      }
+      // A package whose registry could not be asked may have been released since: "could not tell" is never scored as abandoned.
+      const unknownReleases = release.evidence.unknownRegistryReleases ?? [];
+      if (unknownReleases.length > 0) {
+        const names = list(unknownReleases.map((entry) => `${entry.name} (${entry.ecosystem})`));
+        return result(
+          id,
+          'not-available',
+          `${idle} in the history read, but whether ${names} ${unknownReleases.length === 1 ? 'was' : 'were'} released since is unknown: ${unknownReleases[0]!.reason}.`,
+          unknownReleases.map((entry) => ({ message: `the newest release of ${entry.name} on ${entry.ecosystem} is unknown: ${entry.reason}`, package: entry.name })),
+        );
+      }
+      const why =
+        advisories.outcome === 'true'
+          ? `${advisories.evidence.open} open security advisories`
+          : releases.outcome === 'false'
+            ? 'no releases'
+            : 'open security advisories are unknown, so it cannot be told apart from finished';
+      return result(id, 'fail', `Abandoned: ${idle.toLowerCase()}${registryNote}; ${why}.`, [...commits.findings, ...release.findings, ...advisories.findings]);
     }
-    if (commits.outcome === 'false' && commits.evidence.lastCommit === null) return result(id, 'fail', 'The repository has no commits.', commits.findings);
-    if (commits.outcome === 'true') {
-      return result(id, 'pass', `Active: ${commits.evidence.commitsInWindow} commit(s) in the last ${context.settings.recentCommitDays} days (last ${String(commits.evidence.lastCommit).slice(0, 10)}).`);
-    }
-    // A release counts as activity as a commit does: a package released last month is maintained, whatever the history read shows.
-    const releaseDays = release.evidence.daysSinceLastRelease;
-    const registry = release.evidence.registryRelease;
-    if (typeof releaseDays === 'number' && releaseDays <= context.settings.recentCommitDays) {
-      const what = registry ? `${registry.name} ${registry.version} released on ${registry.ecosystem}` : `release ${String(release.evidence.lastRelease)}`;
-      return result(
-        id,
-        'pass',
-        `Active: ${what} ${releaseDays} days ago (${String(release.evidence.lastReleaseDate).slice(0, 10)}); ${noRecentCommit(commits.evidence.lastCommit, context.settings.recentCommitDays)}.`,
-      );
-    }
-    const lastActivity = smallest([commits.evidence.daysSinceLastCommit, releaseDays]);
-    // Named when the newest activity is a registry release, which the repository's own history does not show.
-    const registryNote = registry && lastActivity === releaseDays ? ` (${registry.name} ${registry.version} on ${registry.ecosystem}, ${registry.date.slice(0, 10)})` : '';
-    if (lastActivity !== null && lastActivity <= context.settings.inactiveAfterDays) {
-      return result(id, 'partial', `No commit in the last ${context.settings.recentCommitDays} days; last activity ${lastActivity} days ago${registryNote}.`, commits.findings);
-    }
-    const releases = probe.hasReleases;
-    const advisories = probe.hasOpenAdvisories;
-    const idle = lastActivity === null ? 'No commits or releases' : `No commit or release for ${lastActivity} days`;
-    if (releases.outcome === 'true' && advisories.outcome === 'false') {
-      return result(id, 'pass', `Finished: ${idle.toLowerCase()}${registryNote}, but it has releases and no open security advisories.`);
-    }
-    // A package whose registry could not be asked may have been released since: "could not tell" is never scored as abandoned.
-    const unknownReleases = release.evidence.unknownRegistryReleases ?? [];
-    if (unknownReleases.length > 0) {
-      const names = list(unknownReleases.map((entry) => `${entry.name} (${entry.ecosystem})`));
-      return result(
-        id,
-        'not-available',
-        `${idle} in the history read, but whether ${names} ${unknownReleases.length === 1 ? 'was' : 'were'} released since is unknown: ${unknownReleases[0]!.reason}.`,
-        unknownReleases.map((entry) => ({ message: `the newest release of ${entry.name} on ${entry.ecosystem} is unknown: ${entry.reason}`, package: entry.name })),
-      );
-    }
-    const why =
-      advisories.outcome === 'true'
-        ? `${advisories.evidence.open} open security advisories`
-        : releases.outcome === 'false'
-          ? 'no releases'
-          : 'open security advisories are unknown, so it cannot be told apart from finished';
-    return result(id, 'fail', `Abandoned: ${idle.toLowerCase()}${registryNote}; ${why}.`, [...commits.findings, ...release.findings, ...advisories.findings]);
   },
 });
 
