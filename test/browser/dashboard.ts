@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { afterAll } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import { temporaryDirectory } from '../cli-harness.js';
 import { buildServeFixture, type ServeFixture } from '../serve-fixture.js';
 import { expectAccessible, saveScreenshot, useDashboard, type Dashboard, type PageGlobals, type Session } from './harness.js';
@@ -74,6 +74,12 @@ export async function textOf(locator: Locator): Promise<string> {
  */
 export async function finishView(session: Session, name: string): Promise<string> {
   await expectAccessible(session.page, name);
+  // Wide tables scroll in their own box: the page itself never scrolls sideways (WCAG 1.4.10, reflow).
+  const widths = await session.page.evaluate(() => {
+    const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+    return { scroll: root.scrollWidth, client: root.clientWidth };
+  });
+  expect(widths.scroll, `the ${name} view is wider than the window`).toBeLessThanOrEqual(widths.client);
   const path = await saveScreenshot(session.page, name);
   session.assertClean();
   await session.close();
