@@ -140,13 +140,15 @@ export function createScene(container: HTMLElement, data: GraphResponse, mode: C
     // Straight edges only: sigma's default edge program also supports self-loops, which makes every edge
     // carry a loop's segments. sigma draws no edge here (the bulk layer does), but it builds the program.
     primitives: { edges: { paths: [pathLine()] } },
-    customNodeState: { isDimmed: false },
+    customNodeState: { isDimmed: false, isWarmingUp: false },
     customEdgeState: { isDimmed: false },
     styles: {
       nodes: [
         DEFAULT_STYLES.nodes,
         { whenState: 'isDimmed', then: { color: DIMMED_NODE, labelVisibility: 'hidden' } },
         { whenState: 'isHighlighted', then: { labelVisibility: 'visible', size: NODE_SIZE.highlighted } },
+        // See warmUp below: a backdrop drawn in no colour at all.
+        { whenState: 'isWarmingUp', then: { backdropVisibility: 'visible', backdropColor: 'rgba(0, 0, 0, 0)', backdropShadowColor: 'rgba(0, 0, 0, 0)' } },
       ],
       edges: [DEFAULT_STYLES.edges],
     } as never,
@@ -304,12 +306,30 @@ export function createScene(container: HTMLElement, data: GraphResponse, mode: C
       },
     };
   });
+  /**
+   * Without a GPU (SwiftShader) a WebGL program's first draw compiles it: 100 to 200 ms for sigma's
+   * hover backdrop, which would otherwise stall the first hover, typically as a pan starts. Once the
+   * first frame is shown, one held node is drawn for a frame with a backdrop of no colour at all.
+   */
+  let warmUpTimer: ReturnType<typeof setTimeout> | null = null;
+  const warmUp = () => {
+    warmUpTimer = null;
+    const index = [...held].find((node) => states[node] !== HIDDEN);
+    if (index === undefined) return;
+    const id = model.nodes[index]!.id;
+    sigma.setNodeState(id, { isWarmingUp: true });
+    sigma.once('afterRender', () => {
+      if (graph.hasNode(id)) sigma.setNodeState(id, { isWarmingUp: false });
+    });
+  };
+  let framesDrawn = 0;
   sigma.addCustomLayerProgram('graph-nodes', 'nodes', (gl) => {
     nodeLayer = new NodeLayer(gl);
     uploadNodes();
     return {
       render(params: RenderParams) {
         nodeLayer?.render(params);
+        if (framesDrawn++ === 0) warmUpTimer = setTimeout(warmUp, SETTLE_MS);
       },
       kill() {
         nodeLayer?.kill();
@@ -382,6 +402,7 @@ export function createScene(container: HTMLElement, data: GraphResponse, mode: C
     },
     kill() {
       if (settleTimer !== null) clearTimeout(settleTimer);
+      if (warmUpTimer !== null) clearTimeout(warmUpTimer);
       // A focus animation still running would draw into a container the view has just left.
       camera.cancelAnimation();
       camera.removeListener('updated', settleLater);
