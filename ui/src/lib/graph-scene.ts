@@ -24,34 +24,34 @@ import {
   type ColourMode,
   type NodeStates,
 } from './graph-model.js';
-import { EdgeLayer, NodeLayer } from './graph-webgl.js';
+import { BulkLayer } from './graph-webgl.js';
 
 /**
  * The Graph explorer's WebGL scene: sigma 4 (camera, gestures, the frame)
- * over a graphology graph, and two custom layer programs (graph-webgl.ts)
- * that draw every package and every edge in one plain draw call each.
+ * over a graphology graph, and a custom layer program (graph-webgl.ts) that
+ * draws every package and every edge in one plain draw call each, into a
+ * picture kept between frames.
  *
  * sigma's own graph holds only the nodes sigma draws and labels itself: the
  * top packages, the focused package, the one under the pointer (sigma then
  * shows its label), and, once the camera has stopped close enough, the
  * biggest node of each label cell in view; every node when the graph is
- * small. Each is drawn over the same node in the bulk layer, so nothing looks
+ * small. Each is drawn over its twin in the picture, so nothing looks
  * different where sigma takes over. Clicks on a node sigma does not hold
  * are resolved here (nodeAt), as is the pointer's node.
  *
  * Built once per run; the filters and the focus only change states and
- * re-upload the bulk layers' vertices (milliseconds), nothing is laid out
- * again. The edges are drawn into a cached picture: a frame that only
- * changes nodes or labels reuses it, and while the camera moves over a big
- * graph the picture moves with it instead of the edges being drawn again
- * (thousands of long edges are most of a frame's pixels); it is redrawn once
- * the camera stops.
+ * re-upload the layer's vertices (milliseconds), nothing is laid out again.
+ * A frame that only changes what sigma draws (hover, labels) reuses the
+ * picture; while the camera moves over a big graph the picture moves and
+ * scales with it instead of thousands of items being drawn again, and it is
+ * drawn again once the camera stops.
  */
 
 /** Zoomed out further than this (camera ratio), only the top packages and the focus are labelled. */
 const LABEL_RATIO = 0.45;
-/** Above this many edges, a moving camera moves the edges' last picture instead of drawing them again (graph-webgl.ts). */
-const REUSE_EDGES_ON_MOVE = 3000;
+/** Above this many nodes and edges, a moving camera moves their last picture instead of drawing them again (graph-webgl.ts). */
+const REUSE_ON_MOVE = 3000;
 /** Small graphs are all in sigma's graph: every node can carry a label at any zoom. */
 const ALWAYS_LABEL_NODES = 150;
 /** sigma's label grid cell (pixels): one label candidate per cell. */
@@ -203,13 +203,12 @@ export function createScene(container: HTMLElement, data: GraphResponse, mode: C
   let nodeOrder = nodeDrawOrder(states);
   let shownOrder = nodeOrder.filter((index) => states[index] === SHOWN);
   let edgeOrder = edgeDrawOrder(model, states);
-  let nodeLayer: NodeLayer | null = null;
-  let edgeLayer: EdgeLayer | null = null;
+  let bulk: BulkLayer | null = null;
   const colourTable = new Map<string, number>();
   const packed = (hex: string) => colourTable.get(hex) ?? colourTable.set(hex, packColour(hex)).get(hex)!;
 
   const uploadNodes = () => {
-    if (nodeLayer === null) return;
+    if (bulk === null) return;
     const items = { count: nodeOrder.length, x: new Float32Array(nodeOrder.length), y: new Float32Array(nodeOrder.length), size: new Float32Array(nodeOrder.length), colour: new Uint32Array(nodeOrder.length) };
     nodeOrder.forEach((index, position) => {
       items.x[position] = framedX[index]!;
@@ -217,10 +216,10 @@ export function createScene(container: HTMLElement, data: GraphResponse, mode: C
       items.size[position] = model.size[index]!;
       items.colour[position] = packed(states[index] === DIMMED ? DIMMED_NODE : nodeColour(model.nodes[index]!, colours));
     });
-    nodeLayer.set(items);
+    bulk.setNodes(items);
   };
   const uploadEdges = () => {
-    if (edgeLayer === null) return;
+    if (bulk === null) return;
     const length = edgeOrder.length;
     const items = {
       count: length,
@@ -243,7 +242,7 @@ export function createScene(container: HTMLElement, data: GraphResponse, mode: C
       const dimmed = states[from] === DIMMED || states[to] === DIMMED;
       items.colour[position] = packed(dimmed ? DIMMED_EDGE : cross ? CROSS_EDGE_COLOUR : EDGE_COLOUR);
     });
-    edgeLayer.set(items);
+    bulk.setEdges(items);
   };
 
   // The settle timer: once the camera has stopped, the labels in view are chosen and skipped edges drawn.
@@ -252,8 +251,8 @@ export function createScene(container: HTMLElement, data: GraphResponse, mode: C
     if (settleTimer !== null) clearTimeout(settleTimer);
     settleTimer = setTimeout(settle, SETTLE_MS);
   };
-  /** The last frame drew the edges' cached picture moved with the camera: redraw it once the camera stops. */
-  let edgesMoved = false;
+  /** The last frame drew the bulk's picture moved with the camera: draw it again once the camera stops. */
+  let pictureMoved = false;
   const settle = () => {
     settleTimer = null;
     if (moving()) return settleLater();
@@ -261,8 +260,8 @@ export function createScene(container: HTMLElement, data: GraphResponse, mode: C
       inView = camera.ratio <= LABEL_RATIO ? viewCandidates() : [];
       syncHeld(sigma);
     }
-    if (edgesMoved) {
-      edgesMoved = false;
+    if (pictureMoved) {
+      pictureMoved = false;
       sigma.scheduleRender();
     }
   };
@@ -283,29 +282,6 @@ export function createScene(container: HTMLElement, data: GraphResponse, mode: C
   const nodeAtPoint = (point: { x: number; y: number }) =>
     nodeAt({ x: framedX, y: framedY }, model.size, nodeOrder, sigma.viewportToFramedGraph(point), pixelUnit(), sigma.scaleSize(1));
 
-  sigma.addCustomLayerProgram('graph-edges', 'edges', (gl) => {
-    edgeLayer = new EdgeLayer(gl);
-    uploadEdges();
-    return {
-      render(params: RenderParams) {
-        const exact = edgeLayer?.render(params, model.edgeFrom.length > REUSE_EDGES_ON_MOVE && moving()) ?? true;
-        if (!exact) {
-          edgesMoved = true;
-          settleLater();
-        }
-      },
-      cacheData() {
-        if (frame()) {
-          uploadEdges();
-          uploadNodes();
-        }
-      },
-      kill() {
-        edgeLayer?.kill();
-        edgeLayer = null;
-      },
-    };
-  });
   /**
    * Without a GPU (SwiftShader) a WebGL program's first draw compiles it: 100 to 200 ms for sigma's
    * hover backdrop, which would otherwise stall the first hover, typically as a pan starts. Once the
@@ -323,17 +299,29 @@ export function createScene(container: HTMLElement, data: GraphResponse, mode: C
     });
   };
   let framesDrawn = 0;
-  sigma.addCustomLayerProgram('graph-nodes', 'nodes', (gl) => {
-    nodeLayer = new NodeLayer(gl);
+  // At the nodes' depth, before sigma's own nodes: they are drawn over their twins in the picture. sigma draws no edge.
+  sigma.addCustomLayerProgram('graph-bulk', 'nodes', (gl) => {
+    bulk = new BulkLayer(gl);
+    uploadEdges();
     uploadNodes();
     return {
       render(params: RenderParams) {
-        nodeLayer?.render(params);
+        const exact = bulk?.render(params, count + model.edgeFrom.length > REUSE_ON_MOVE && moving()) ?? true;
+        if (!exact) {
+          pictureMoved = true;
+          settleLater();
+        }
         if (framesDrawn++ === 0) warmUpTimer = setTimeout(warmUp, SETTLE_MS);
       },
+      cacheData() {
+        if (frame()) {
+          uploadEdges();
+          uploadNodes();
+        }
+      },
       kill() {
-        nodeLayer?.kill();
-        nodeLayer = null;
+        bulk?.kill();
+        bulk = null;
       },
     };
   });

@@ -1,7 +1,8 @@
 /**
- * The Graph explorer's bulk drawing: every package and every edge, as two
- * custom layer programs in sigma's own WebGL 2 context and frame
- * (Sigma#addCustomLayerProgram), each one plain indexed draw call.
+ * The Graph explorer's bulk drawing: every package and every edge, as a
+ * custom layer program in sigma's own WebGL 2 context and frame
+ * (Sigma#addCustomLayerProgram): one plain indexed draw call for the edges,
+ * one for the nodes, into a picture kept between frames (BulkLayer).
  *
  * Why not sigma's own node and edge programs for the thousands: they draw one
  * instance per node, per edge and per label character (drawArraysInstanced),
@@ -11,8 +12,8 @@
  * per instance, 5,000 nodes and 10,000 edges cost 100 ms to 700 ms a frame
  * and seconds for the first one, where the same quads as one plain draw cost
  * a few milliseconds. So sigma keeps the camera, the gestures, the frame,
- * and the few nodes it labels (graph-scene.ts); these two programs draw the
- * rest, four vertices per item, the corner taken from gl_VertexID.
+ * and the few nodes it labels (graph-scene.ts); this layer draws the rest,
+ * four vertices per item, the corner taken from gl_VertexID.
  *
  * Sizes follow sigma's rules with `itemSizesReference: 'screen'`: a node's
  * radius is `size / sizeRatio` pixels, an edge `max(size / sizeRatio,
@@ -99,10 +100,10 @@ void main() {
   fragColor = vec4(v_color.rgb * alpha, alpha);
 }`;
 
-/** The cached picture of the edges, drawn as one quad moved and scaled as the camera has since. */
+/** The cached picture, drawn as one quad moved and scaled as the camera has moved since. */
 const CACHE_VERTEX = `#version 300 es
 uniform mat3 u_transform;
-// The part of the picture the edges cover (clip coordinates when it was drawn): the rest is empty.
+// The part of the picture the items cover (clip coordinates when it was drawn): the rest is empty.
 uniform vec4 u_rect;
 out vec2 v_uv;
 void main() {
@@ -278,67 +279,50 @@ function interleave(floats: Float32Array, count: number, perVertex: number, colu
   return floats;
 }
 
-export class NodeLayer {
-  private readonly layer: QuadLayer;
-  private floats = new Float32Array(0);
-
-  constructor(gl: WebGL2RenderingContext) {
-    this.layer = new QuadLayer(gl, NODE_VERTEX, NODE_FRAGMENT, NODE_FLOATS, [
-      { name: 'a_position', size: 2, type: 'float' },
-      { name: 'a_size', size: 1, type: 'float' },
-      { name: 'a_color', size: 1, type: 'colour' },
-    ]);
-  }
-
-  set(items: NodeItems): void {
-    const needed = items.count * 4 * NODE_FLOATS;
-    if (this.floats.length < needed) this.floats = new Float32Array(needed);
-    this.layer.upload(interleave(this.floats, items.count, NODE_FLOATS, [items.x, items.y, items.size], items.colour), items.count);
-  }
-
-  render(params: RenderParams): void {
-    this.layer.draw(params);
-  }
-
-  kill(): void {
-    this.layer.kill();
-  }
-}
-
 /**
- * The edges, drawn into a texture (the cache) and the texture onto the
- * canvas. The cache is redrawn when the edges or the camera have changed,
- * except while the camera moves: then the picture it holds is drawn moved
- * and scaled as the camera has moved since (an affine transform of one quad),
- * so a pan or a zoom costs one textured quad a frame instead of thousands of
- * long edges, and the edges stay in view. What was outside the view when the
- * cache was drawn is missing until the move ends and the cache is redrawn.
- * A frame that only changes nodes or labels (hover, a label appearing) reuses
- * the cache as it is.
+ * Every node and edge, drawn into a texture (the picture) and the picture
+ * onto the canvas. The picture is drawn again when the items or the camera
+ * have changed, except while the camera moves (`reuse`): then the picture it
+ * holds is drawn moved and scaled as the camera has moved since (an affine
+ * transform of one quad), so a pan or a zoom costs one textured quad a frame
+ * instead of thousands of items, and everything stays in view. What was
+ * outside the view when the picture was drawn is missing until the move ends
+ * and it is drawn again. A frame that only changes what sigma draws (hover,
+ * a label) reuses the picture as it is.
  */
-export class EdgeLayer {
-  private readonly layer: QuadLayer;
-  private floats = new Float32Array(0);
+export class BulkLayer {
+  private readonly nodes: QuadLayer;
+  private readonly edges: QuadLayer;
+  private nodeFloats = new Float32Array(0);
+  private edgeFloats = new Float32Array(0);
+  private nodeCount = 0;
+  private edgeCount = 0;
   private readonly cacheProgram: WebGLProgram;
   private readonly cacheVertexArray: WebGLVertexArrayObject;
   private readonly transformLocation: WebGLUniformLocation | null;
   private readonly pictureLocation: WebGLUniformLocation | null;
   private readonly rectLocation: WebGLUniformLocation | null;
-  /** The edges' bounding box (framed graph coordinates), and its clip rectangle in the cached picture. */
-  private bounds = { x1: 0, y1: 0, x2: 0, y2: 0 };
-  private cachedRect = new Float32Array(4);
   private readonly framebuffer: WebGLFramebuffer;
   private readonly texture: WebGLTexture;
   private textureWidth = 0;
   private textureHeight = 0;
-  /** The matrix the cache was drawn with, and the edges' version then; null: no cache. */
+  /** The items' bounding boxes (framed graph coordinates), and the biggest node; the picture's clip rectangle they cover. */
+  private nodeBounds = emptyBounds();
+  private edgeBounds = emptyBounds();
+  private largestNode = 0;
+  private cachedRect = new Float32Array(4);
+  /** The matrix the picture was drawn with, and the items' version then; null: no picture. */
   private cachedMatrix: Float32Array | null = null;
   private cachedVersion = -1;
   private version = 0;
-  private count = 0;
 
   constructor(private readonly gl: WebGL2RenderingContext) {
-    this.layer = new QuadLayer(gl, EDGE_VERTEX, EDGE_FRAGMENT, EDGE_FLOATS, [
+    this.nodes = new QuadLayer(gl, NODE_VERTEX, NODE_FRAGMENT, NODE_FLOATS, [
+      { name: 'a_position', size: 2, type: 'float' },
+      { name: 'a_size', size: 1, type: 'float' },
+      { name: 'a_color', size: 1, type: 'colour' },
+    ]);
+    this.edges = new QuadLayer(gl, EDGE_VERTEX, EDGE_FRAGMENT, EDGE_FLOATS, [
       { name: 'a_source', size: 2, type: 'float' },
       { name: 'a_target', size: 2, type: 'float' },
       { name: 'a_size', size: 1, type: 'float' },
@@ -353,41 +337,45 @@ export class EdgeLayer {
     this.texture = gl.createTexture();
   }
 
-  set(items: EdgeItems): void {
-    const needed = items.count * 4 * EDGE_FLOATS;
-    if (this.floats.length < needed) this.floats = new Float32Array(needed);
-    this.layer.upload(interleave(this.floats, items.count, EDGE_FLOATS, [items.sourceX, items.sourceY, items.targetX, items.targetY, items.size], items.colour), items.count);
-    this.count = items.count;
+  setNodes(items: NodeItems): void {
+    const needed = items.count * 4 * NODE_FLOATS;
+    if (this.nodeFloats.length < needed) this.nodeFloats = new Float32Array(needed);
+    this.nodes.upload(interleave(this.nodeFloats, items.count, NODE_FLOATS, [items.x, items.y, items.size], items.colour), items.count);
+    this.nodeCount = items.count;
+    this.nodeBounds = boundsOf([items.x], [items.y], items.count);
+    this.largestNode = items.size.subarray(0, items.count).reduce((largest, size) => Math.max(largest, size), 0);
     this.version++;
-    const bounds = { x1: Infinity, y1: Infinity, x2: -Infinity, y2: -Infinity };
-    for (let item = 0; item < items.count; item++) {
-      bounds.x1 = Math.min(bounds.x1, items.sourceX[item]!, items.targetX[item]!);
-      bounds.x2 = Math.max(bounds.x2, items.sourceX[item]!, items.targetX[item]!);
-      bounds.y1 = Math.min(bounds.y1, items.sourceY[item]!, items.targetY[item]!);
-      bounds.y2 = Math.max(bounds.y2, items.sourceY[item]!, items.targetY[item]!);
-    }
-    this.bounds = bounds;
+  }
+
+  setEdges(items: EdgeItems): void {
+    const needed = items.count * 4 * EDGE_FLOATS;
+    if (this.edgeFloats.length < needed) this.edgeFloats = new Float32Array(needed);
+    this.edges.upload(interleave(this.edgeFloats, items.count, EDGE_FLOATS, [items.sourceX, items.sourceY, items.targetX, items.targetY, items.size], items.colour), items.count);
+    this.edgeCount = items.count;
+    this.edgeBounds = boundsOf([items.sourceX, items.targetX], [items.sourceY, items.targetY], items.count);
+    this.version++;
   }
 
   /**
-   * Draws the edges; `reuse`: the camera is moving, draw the cache moved
-   * rather than redraw it. Returns false when what it drew is such a moved
-   * picture, which wants redrawing once the camera stops.
+   * Draws the items; `reuse`: the camera is moving, draw the picture moved
+   * rather than draw it again. Returns false when what it drew is such a
+   * moved picture, which wants drawing again once the camera stops.
    */
   render(params: RenderParams, reuse: boolean): boolean {
-    if (this.count === 0) return true;
+    if (this.nodeCount === 0 && this.edgeCount === 0) return true;
     const width = Math.round(params.width * params.pixelRatio);
     const height = Math.round(params.height * params.pixelRatio);
     const usable = this.cachedMatrix !== null && this.cachedVersion === this.version && width === this.textureWidth && height === this.textureHeight;
     const exact = usable && sameMatrix(this.cachedMatrix!, params.matrix);
     if (!exact && !(usable && reuse)) this.paint(params, width, height);
-    this.drawCache(params.matrix);
+    this.drawPicture(params.matrix);
     return exact || !(usable && reuse);
   }
 
   kill(): void {
     const { gl } = this;
-    this.layer.kill();
+    this.nodes.kill();
+    this.edges.kill();
     gl.deleteProgram(this.cacheProgram);
     gl.deleteVertexArray(this.cacheVertexArray);
     gl.deleteFramebuffer(this.framebuffer);
@@ -400,6 +388,7 @@ export class EdgeLayer {
     gl.bindTexture(gl.TEXTURE_2D, this.texture);
     if (width !== this.textureWidth || height !== this.textureHeight) {
       gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, width, height, 0, gl.RGBA, gl.UNSIGNED_BYTE, null);
+      // Nearest: the picture is drawn pixel for pixel when the camera has not moved; cheaper, too, without a GPU.
       gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
       gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
       gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
@@ -414,16 +403,19 @@ export class EdgeLayer {
     gl.viewport(0, 0, width, height);
     gl.clearColor(0, 0, 0, 0);
     gl.clear(gl.COLOR_BUFFER_BIT);
-    this.layer.draw(params, { u_minThickness: params.minEdgeThickness });
+    this.edges.draw(params, { u_minThickness: params.minEdgeThickness });
+    this.nodes.draw(params);
     // Back to the canvas, as sigma left it.
     gl.bindFramebuffer(gl.FRAMEBUFFER, null);
     gl.viewport(0, 0, width, height);
     this.cachedMatrix = Float32Array.from(params.matrix);
     this.cachedVersion = this.version;
-    // The edges' box in the picture, a few pixels wider for their width and rim, within the picture.
-    const corners = [applyMatrix(params.matrix, this.bounds.x1, this.bounds.y1), applyMatrix(params.matrix, this.bounds.x2, this.bounds.y2)];
-    const marginX = (8 * 2) / params.width;
-    const marginY = (8 * 2) / params.height;
+    // The items' box in the picture, wider by the biggest node's radius and a few pixels for rims, within the picture.
+    const bounds = { x1: Math.min(this.nodeBounds.x1, this.edgeBounds.x1), y1: Math.min(this.nodeBounds.y1, this.edgeBounds.y1), x2: Math.max(this.nodeBounds.x2, this.edgeBounds.x2), y2: Math.max(this.nodeBounds.y2, this.edgeBounds.y2) };
+    const corners = [applyMatrix(params.matrix, bounds.x1, bounds.y1), applyMatrix(params.matrix, bounds.x2, bounds.y2)];
+    const margin = this.largestNode / params.sizeRatio + 4;
+    const marginX = (margin * 2) / params.width;
+    const marginY = (margin * 2) / params.height;
     this.cachedRect = Float32Array.from([
       Math.max(-1, Math.min(corners[0]![0], corners[1]![0]) - marginX),
       Math.max(-1, Math.min(corners[0]![1], corners[1]![1]) - marginY),
@@ -432,7 +424,7 @@ export class EdgeLayer {
     ]);
   }
 
-  private drawCache(matrix: Float32Array): void {
+  private drawPicture(matrix: Float32Array): void {
     const { gl } = this;
     gl.useProgram(this.cacheProgram);
     gl.uniformMatrix3fv(this.transformLocation, false, multiplyMatrices(matrix, invertAffine(this.cachedMatrix!)));
@@ -447,4 +439,30 @@ export class EdgeLayer {
     gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
     gl.bindVertexArray(null);
   }
+}
+
+interface Bounds {
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+}
+
+function emptyBounds(): Bounds {
+  return { x1: Infinity, y1: Infinity, x2: -Infinity, y2: -Infinity };
+}
+
+function boundsOf(xs: readonly Float32Array[], ys: readonly Float32Array[], count: number): Bounds {
+  const bounds = emptyBounds();
+  for (const column of xs)
+    for (let item = 0; item < count; item++) {
+      bounds.x1 = Math.min(bounds.x1, column[item]!);
+      bounds.x2 = Math.max(bounds.x2, column[item]!);
+    }
+  for (const column of ys)
+    for (let item = 0; item < count; item++) {
+      bounds.y1 = Math.min(bounds.y1, column[item]!);
+      bounds.y2 = Math.max(bounds.y2, column[item]!);
+    }
+  return bounds;
 }
