@@ -125,6 +125,7 @@ export const ReportSchema = z
           started_at: z.string(),
           status: runStatus,
           packages: z.number().int().nullable(),
+          new_packages: z.number().int().nullable().openapi({ description: "packages in its graph that the graph of the profile's run before it lacks; null when either has no graph" }),
           findings: bySeverity.nullable(),
           coverage: z.record(z.string(), z.number().nullable()).nullable().openapi({ description: 'pass percentage per check' }),
           advisories: byClock.nullable(),

@@ -22,6 +22,7 @@ interface Report {
     advisories: { total: number; by_clock: Record<string, number> };
   };
   changes: unknown;
+  trends: { id: number; packages: number | null; new_packages: number | null }[];
 }
 interface Concerns {
   ranked: number;
@@ -91,6 +92,13 @@ describeInBrowser('dashboard views in Chromium (axe, screenshots)', () => {
     for (const chart of ['trend-findings', 'trend-coverage', 'trend-advisories', 'trend-packages']) {
       await expect(page.getByTestId(chart).locator('svg').count(), chart).resolves.toBeGreaterThan(0);
     }
+    // The new dependencies (right axis): the latest run's count links to the packages added since the run before.
+    const [before, latest] = report.trends.slice(-2);
+    expect(latest!.new_packages).toBeGreaterThan(0);
+    const packagesChart = page.getByTestId('trend-packages');
+    await packagesChart.locator('summary').click();
+    const added = packagesChart.getByRole('link', { name: String(latest!.new_packages), exact: true }).last();
+    expect(new URL(await added.getAttribute('href') ?? '', 'http://x').search).toContain(`from=${before!.id}&to=${latest!.id}`);
     const changes = await textOf(page.getByTestId('overview-changes'));
     expect(changes).toContain('core-js'); // added in the second run
     expect(changes).toContain('six'); // removed
