@@ -100,6 +100,8 @@ export interface TrendPoint {
   started_at: string;
   status: string;
   packages: number | null;
+  /** Packages in this run's graph that were not in the previous run's graph of the identity; null when either has no graph. */
+  new_packages: number | null;
   findings: Record<Severity, number> | null;
   coverage: Record<string, number | null> | null;
   advisories: Record<ClockState, number> | null;

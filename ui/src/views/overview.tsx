@@ -275,8 +275,6 @@ function Actions(props: { report: Report }) {
   );
 }
 
-/** A trend point with the report's `new_packages` (chainwatch.report/1 since the field was added; ui/src/api.ts's TrendPoint lacks it). */
-type TrendPointWithNew = Report['trends'][number] & { new_packages?: number | null };
 
 function Trends(props: { route: Route; report: Report }) {
   const { route, report } = props;
@@ -293,7 +291,7 @@ function Trends(props: { route: Route; report: Report }) {
     const before = report.trends[report.trends.findIndex((point) => point.id === runId) - 1];
     return before === undefined ? null : viewRoute(route, 'history', { from: String(before.id), to: String(runId) });
   };
-  const newPackages: Series = { key: 'new-packages', label: 'new dependencies', values: points.map((point) => (point as TrendPointWithNew).new_packages ?? null) };
+  const newPackages: Series = { key: 'new-packages', label: 'new dependencies', values: points.map((point) => point.new_packages) };
   return (
     <section aria-labelledby="trends-h" data-testid="overview-trends">
       <h2 id="trends-h">Trends</h2>
