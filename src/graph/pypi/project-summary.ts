@@ -21,19 +21,12 @@ import type { MetadataSignals, ProjectSummary, StoredFile, StoredRelease } from 
 /** The form's name and version, part of the HTTP cache key: a new layout gets a new name. */
 export const PROJECT_SUMMARY_FORM = 'pypi-project-summary/1';
 
-type PackedFile = [filename: string, url: string, yanked: 0 | 1, requiresPython: string | null, uploadTime: string | null, size: number | null, coreMetadata: 0 | 1];
+export type PackedFile = [filename: string, url: string, yanked: 0 | 1, requiresPython: string | null, uploadTime: string | null, size: number | null, coreMetadata: 0 | 1];
 type PackedRelease = [version: string, publishedAt: string | null, yanked: 0 | 1, provenance: 0 | 1 | null];
 
-export function packFile(file: StoredFile): PackedFile {
-  return [
-    file.filename,
-    file.url.endsWith(`/${file.filename}`) ? file.url.slice(0, -file.filename.length) : file.url,
-    file.yanked ? 1 : 0,
-    file.requiresPython ?? null,
-    file.uploadTime ?? null,
-    file.size ?? null,
-    file.coreMetadata ? 1 : 0,
-  ];
+/** One file as kept: an array, and its URL without the file name when it ends with it. */
+export function packFile(filename: string, url: string, yanked: boolean, requiresPython: string | null, uploadTime: string | null, size: number | null, coreMetadata: boolean): PackedFile {
+  return [filename, url.endsWith(filename) && url.charCodeAt(url.length - filename.length - 1) === 47 ? url.slice(0, -filename.length) : url, yanked ? 1 : 0, requiresPython, uploadTime, size, coreMetadata ? 1 : 0];
 }
 
 function unpackFiles(text: string): StoredFile[] {
@@ -54,7 +47,8 @@ function unpackFiles(text: string): StoredFile[] {
  * packed here.
  */
 function releaseLine(release: StoredRelease, packedFiles?: string): string {
-  return `${release.version}\t${release.earliestUpload ?? ''}\t${packedFiles ?? JSON.stringify(release.files.map(packFile))}`;
+  const files = packedFiles ?? JSON.stringify(release.files.map((file) => packFile(file.filename, file.url, file.yanked, file.requiresPython ?? null, file.uploadTime ?? null, file.size ?? null, file.coreMetadata === true)));
+  return `${release.version}\t${release.earliestUpload ?? ''}\t${files}`;
 }
 
 /** The stored form of a summary. `packedFiles(index)` may give a release's files' JSON already made. */

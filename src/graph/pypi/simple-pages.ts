@@ -1,9 +1,8 @@
-import { z } from 'zod';
 import { normalizeName } from '../../core/package.js';
-import { parsePep440Version, parsePypiVersion } from '../../ecosystems/pypi/pep440-version.js';
+import { parsePep440Version, parsePypiVersion, type Pep440Version } from '../../ecosystems/pypi/pep440-version.js';
 import { checkProjectPage, parseDistributionFilename, readProjectPage, SIMPLE_ACCEPT, type DistributionFileRef, type PypiFile, type PypiProjectPage } from '../../ecosystems/pypi/registry.js';
 import type { HttpClient, HttpResponse } from '../../http/types.js';
-import { createHistoryBuilder, packFile, packProjectSummary, PROJECT_SUMMARY_FORM, unpackProjectSummary } from './project-summary.js';
+import { createHistoryBuilder, packFile, packProjectSummary, PROJECT_SUMMARY_FORM, unpackProjectSummary, type PackedFile } from './project-summary.js';
 import type { ProjectSummary, StoredFile, StoredRelease } from './summary-store.js';
 
 /**
@@ -24,12 +23,13 @@ import type { ProjectSummary, StoredFile, StoredRelease } from './summary-store.
  * registry client.
  */
 
-const SimplePageEnvelopeSchema = z.object({
-  meta: z.object({ 'api-version': z.string() }),
-  files: z.array(z.unknown()),
-});
-
-type Envelope = z.output<typeof SimplePageEnvelopeSchema> & { name?: unknown; versions?: unknown };
+/** What a PEP 691 page is before its files are looked at: `meta['api-version']` (text) and `files` (a list). */
+interface Envelope {
+  meta: { 'api-version': string };
+  files: unknown[];
+  name?: unknown;
+  versions?: unknown;
+}
 
 const PEP_691_JSON = 'application/vnd.pypi.simple.v1+json';
 
@@ -40,11 +40,12 @@ function mediaTypeOf(response: HttpResponse): string {
 /** A PEP 691 page of API version 1.x, its files not yet looked at; null for anything else. */
 function readEnvelope(body: Buffer): Envelope | null {
   try {
+    // Checked by hand: a schema would walk the 66 000 files of the Jupyter preset's pages once more.
     const json = JSON.parse(body.toString('utf8')) as unknown;
-    const parsed = SimplePageEnvelopeSchema.safeParse(json);
-    if (!parsed.success || !/^1(?:\.\d+)*$/.test(parsed.data.meta['api-version'].trim())) return null;
-    const { name, versions } = json as { name?: unknown; versions?: unknown };
-    return { ...parsed.data, name, versions };
+    if (!isPlainObject(json) || !isPlainObject(json.meta) || !Array.isArray(json.files)) return null;
+    const apiVersion = json.meta['api-version'];
+    if (typeof apiVersion !== 'string' || !/^1(?:\.\d+)*$/.test(apiVersion.trim())) return null;
+    return { meta: { 'api-version': apiVersion }, files: json.files as unknown[], name: json.name, versions: json.versions };
   } catch {
     return null;
   }
@@ -145,16 +146,30 @@ export function keptBySimpleFileSchema(record: Record<string, unknown>): boolean
   );
 }
 
+/** An absolute http(s) URL without a fragment, and its authority. */
+const ABSOLUTE_HTTP = /^https?:\/\/([^/?#\s]*)(?:[/?][^#\s]*)?$/i;
+
 const SDIST = /\.(?:tar\.gz|tar\.bz2|tar\.xz|tar\.z|tgz|tbz|txz|tar|zip)$/i;
 
-/** The version in a distribution's file name, as written; null for what is neither a wheel nor an sdist. */
-export function versionInFilename(filename: string, project: string): string | null {
+/** The version in a distribution's file name, as written, and a wheel's project name; null for what is neither a wheel nor an sdist. */
+function readFilename(filename: string, project: string): { version: string; wheelProject: string | null } | null {
   if (/\.whl$/i.test(filename)) {
-    const parts = filename.slice(0, -4).split('-');
-    return parts.length === 5 || parts.length === 6 ? parts[1]! : null;
+    // name-version(-build)?-python-abi-platform: 4 or 5 dashes.
+    const first = filename.indexOf('-');
+    const second = filename.indexOf('-', first + 1);
+    let dashes = first < 0 ? 0 : second < 0 ? 1 : 2;
+    for (let at = filename.indexOf('-', second + 1); second >= 0 && at >= 0 && dashes <= 5; at = filename.indexOf('-', at + 1)) dashes++;
+    return dashes === 4 || dashes === 5 ? { version: filename.slice(first + 1, second), wheelProject: filename.slice(0, first) } : null;
   }
   if (!SDIST.test(filename)) return null;
-  return parseDistributionFilename(filename, project).version?.text ?? null;
+  const version = parseDistributionFilename(filename, project).version?.text;
+  return version === undefined ? null : { version, wheelProject: null };
+}
+
+/** A file placed in a release, with its absolute URL (null when it has none). */
+interface PlacedFile {
+  file: RawFile;
+  url: string | null;
 }
 
 interface FileGroup<File> {
@@ -279,13 +294,13 @@ export function createSimplePageReader(options: SimplePageReaderOptions): Simple
     // The registry client refuses a page without a name or with a `versions` that is not a list: its signals would fail.
     let exact = typeof envelope.name === 'string' && (envelope.versions === undefined || Array.isArray(envelope.versions));
     const names = new Set<string>();
-    const versions = new Map<string, { strict: string | null; lenient: string | null }>();
+    const versions = new Map<string, { strict: Pep440Version | null; lenient: string | null }>();
     const versionOf = (written: string) => {
       let found = versions.get(written);
       if (!found) {
         const strict = parsePep440Version(written);
         const lenient = strict.ok ? strict : parsePypiVersion(written);
-        versions.set(written, (found = { strict: strict.ok ? strict.value.normalized : null, lenient: lenient.ok ? lenient.value.normalized : null }));
+        versions.set(written, (found = { strict: strict.ok ? strict.value : null, lenient: lenient.ok ? lenient.value.normalized : null }));
       }
       return found;
     };
@@ -295,55 +310,74 @@ export function createSimplePageReader(options: SimplePageReaderOptions): Simple
       if (same === undefined) projectNames.set(written, (same = normalizeName('PyPI', written) === project));
       return same;
     };
-    const placed: { file: RawFile; version: string; uploadTime: string | null }[] = [];
+    // A URL with an http(s) scheme parses when its authority does (WHATWG: paths and queries never fail), so
+    // the registry client's check is made once per authority, not once per file.
+    const authorities = new Map<string, boolean>();
+    const resolves = (url: string, match = ABSOLUTE_HTTP.exec(url)): boolean => {
+      const authority = match?.[1];
+      if (authority === undefined) return URL.canParse(url, page);
+      let parses = authorities.get(authority);
+      if (parses === undefined) authorities.set(authority, (parses = URL.canParse(`${url.slice(0, url.indexOf(':'))}://${authority}/`)));
+      return parses;
+    };
+    // The resolver's releases: files grouped by the version written in their names, in page order.
+    const groups = new Map<string, FileGroup<PlacedFile>>();
     for (const entry of envelope.files) {
       if (!isPlainObject(entry)) continue;
       const file = rawFile(entry);
-      const written = file === null ? null : versionInFilename(file.filename, project);
-      if (file === null || written === null) {
+      const name = file === null ? null : readFilename(file.filename, project);
+      if (file === null || name === null) {
         // The registry client may keep a distribution this reader does not place: then the history could miss it.
         if (typeof entry.filename === 'string' && parseDistributionFilename(entry.filename).kind !== 'other' && keptBySimpleFileSchema(entry)) exact = false;
         continue;
       }
-      placed.push({ file, version: written, uploadTime: file.uploadTime });
+      const written = name.version;
+      let group = groups.get(written);
+      if (!group) groups.set(written, (group = { version: written, files: [], earliest: Number.POSITIVE_INFINITY, earliestUpload: null }));
+      const match = ABSOLUTE_HTTP.exec(file.url);
+      // An absolute http(s) URL without a fragment is used as it is (absolute() says the same, without the pattern).
+      group.files.push({ file, url: match !== null && file.url.length > file.url.indexOf('//') + 2 ? file.url : absolute(file.url, page) });
+      const uploaded = file.uploadTime ? Date.parse(file.uploadTime) : Number.NaN;
+      if (uploaded < group.earliest) {
+        group.earliest = uploaded;
+        group.earliestUpload = file.uploadTime;
+      }
       // The registry client's reading of the file: kept by its schema, with a URL, its version (with the project's name
       // in a wheel's) read leniently, as PEP 440 or a legacy version.
-      const kept = keptBySimpleFileSchema(entry) && URL.canParse(entry.url as string, page);
-      const isWheel = /\.whl$/i.test(file.filename);
-      const registryVersion = isWheel ? (sameProject(file.filename.split('-', 1)[0]!) ? versionOf(written.replaceAll('_', '-')).lenient : null) : versionOf(written).lenient;
+      const kept = keptBySimpleFileSchema(entry) && resolves(file.url, match);
+      const registryVersion = name.wheelProject === null ? versionOf(written).lenient : sameProject(name.wheelProject) ? versionOf(written.replaceAll('_', '-')).lenient : null;
       if (kept && registryVersion !== null) {
         const provenance = entry.provenance;
         history.add(registryVersion, {
           uploadTime: (entry['upload-time'] as string | null | undefined) ?? null,
           yanked: file.yanked,
-          hasProvenance: typeof provenance === 'string' && provenance !== '' && URL.canParse(provenance, page),
+          hasProvenance: typeof provenance === 'string' && provenance !== '' && resolves(provenance),
           provenanceKnown: provenance !== undefined,
         });
       }
       // A file the resolver can pick must be in the history under the version the resolver gives it, and alone with its name.
       const resolverVersion = versionOf(written).strict;
-      if (resolverVersion !== null && (!kept || registryVersion !== resolverVersion || names.has(file.filename))) exact = false;
+      if (resolverVersion !== null && (!kept || registryVersion !== resolverVersion.normalized || names.has(file.filename))) exact = false;
       names.add(file.filename);
     }
-    const groups = groupFiles(placed, ({ version }) => version);
-    const convert = (files: readonly { file: RawFile }[]) =>
-      files.flatMap(({ file }) => {
-        const fileUrl = absolute(file.url, page);
-        if (fileUrl === null) return [];
-        const stored = storedFile(file, fileUrl);
-        origins.set(stored, { filename: file.filename, url: fileUrl, size: file.size, coreMetadata: file.coreMetadata });
+    const grouped = [...groups.values()];
+    const convert = (files: readonly PlacedFile[]) =>
+      files.flatMap(({ file, url }) => {
+        if (url === null) return [];
+        const stored = storedFile(file, url);
+        origins.set(stored, { filename: file.filename, url, size: file.size, coreMetadata: file.coreMetadata });
         return [stored];
       });
-    const summary: ProjectSummary = { releases: releasesOfGroups(groups, convert), history: history.releases(), exact };
+    const releases = releasesOfGroups(grouped, convert);
+    // The resolver parses each release's version; these are parsed already.
+    for (const release of releases) release.parsed = versionOf(release.version).strict;
+    const summary: ProjectSummary = { releases, history: history.releases(), exact };
     const pack = () =>
-      packProjectSummary(summary, (index) =>
-        JSON.stringify(
-          groups[index]!.files.flatMap(({ file }) => {
-            const fileUrl = absolute(file.url, page);
-            return fileUrl === null ? [] : [packFile(storedFile(file, fileUrl))];
-          }),
-        ),
-      );
+      packProjectSummary(summary, (index) => {
+        const packed: PackedFile[] = [];
+        for (const { file, url } of grouped[index]!.files) if (url !== null) packed.push(packFile(file.filename, url, file.yanked, file.requiresPython, file.uploadTime, file.size, file.coreMetadata !== null));
+        return JSON.stringify(packed);
+      });
     return { summary, pack };
   }
 

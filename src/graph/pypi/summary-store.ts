@@ -1,3 +1,4 @@
+import type { Pep440Version } from '../../ecosystems/pypi/pep440-version.js';
 import type { LabextensionManifest, PackageRelease } from '../resolver.js';
 
 /**
@@ -35,6 +36,8 @@ export interface StoredRelease {
   files: StoredFile[];
   /** The earliest upload time among the files, null when none has one. */
   earliestUpload: string | null;
+  /** Not kept: the version as the reader that read the page parsed it (PypiRelease.parsed). */
+  parsed?: Pep440Version | null;
 }
 
 /** What is kept of one project page. */
