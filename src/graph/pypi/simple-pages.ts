@@ -126,6 +126,7 @@ const nullish = (value: unknown): boolean => value === undefined || value === nu
  * this reader avoids). It never says yes where the schema says no; where it
  * says no to an entry the resolver reads, the summary is not `exact` and the
  * signals ask the registry client.
+ * @internal Exported for its test against the schema.
  */
 export function keptBySimpleFileSchema(record: Record<string, unknown>): boolean {
   const { filename, url, size } = record;
@@ -151,8 +152,14 @@ const ABSOLUTE_HTTP = /^https?:\/\/([^/?#\s]*)(?:[/?][^#\s]*)?$/i;
 
 const SDIST = /\.(?:tar\.gz|tar\.bz2|tar\.xz|tar\.z|tgz|tbz|txz|tar|zip)$/i;
 
-/** The version in a distribution's file name, as written, and a wheel's project name; null for what is neither a wheel nor an sdist. */
-function readFilename(filename: string, project: string): { version: string; wheelProject: string | null } | null {
+/**
+ * The version in a distribution's file name, as written, and a wheel's
+ * project name; null for what is neither a wheel nor an sdist. An sdist's
+ * version follows the first dash after which the name is the project's and
+ * the rest is a version (parseDistributionFilename's rule; `isVersion` is the
+ * caller's memoised parsePypiVersion).
+ */
+function readFilename(filename: string, project: string, isVersion: (text: string) => boolean): { version: string; wheelProject: string | null } | null {
   if (/\.whl$/i.test(filename)) {
     // name-version(-build)?-python-abi-platform: 4 or 5 dashes.
     const first = filename.indexOf('-');
@@ -161,9 +168,15 @@ function readFilename(filename: string, project: string): { version: string; whe
     for (let at = filename.indexOf('-', second + 1); second >= 0 && at >= 0 && dashes <= 5; at = filename.indexOf('-', at + 1)) dashes++;
     return dashes === 4 || dashes === 5 ? { version: filename.slice(first + 1, second), wheelProject: filename.slice(0, first) } : null;
   }
-  if (!SDIST.test(filename)) return null;
-  const version = parseDistributionFilename(filename, project).version?.text;
-  return version === undefined ? null : { version, wheelProject: null };
+  const extension = SDIST.exec(filename);
+  if (extension === null) return null;
+  const stem = filename.slice(0, extension.index);
+  for (let dash = stem.indexOf('-'); dash !== -1; dash = stem.indexOf('-', dash + 1)) {
+    if (normalizeName('PyPI', stem.slice(0, dash)) !== project) continue;
+    const version = stem.slice(dash + 1);
+    return isVersion(version) ? { version, wheelProject: null } : null;
+  }
+  return null;
 }
 
 /** A file placed in a release, with its absolute URL (null when it has none). */
@@ -216,7 +229,7 @@ function releasesOfGroups<File>(groups: readonly FileGroup<File>[], convert: (fi
  * `versionOf` cannot place left out), each with its earliest upload time. A
  * release's files go through `convert` when first read: most never are.
  */
-export function groupReleases<File extends { uploadTime: string | null }>(
+function groupReleases<File extends { uploadTime: string | null }>(
   files: Iterable<File>,
   versionOf: (file: File) => string | null,
   convert: (files: readonly File[]) => StoredFile[],
@@ -304,6 +317,7 @@ export function createSimplePageReader(options: SimplePageReaderOptions): Simple
       }
       return found;
     };
+    const isVersion = (text: string) => versionOf(text).lenient !== null;
     const projectNames = new Map<string, boolean>();
     const sameProject = (written: string) => {
       let same = projectNames.get(written);
@@ -325,7 +339,7 @@ export function createSimplePageReader(options: SimplePageReaderOptions): Simple
     for (const entry of envelope.files) {
       if (!isPlainObject(entry)) continue;
       const file = rawFile(entry);
-      const name = file === null ? null : readFilename(file.filename, project);
+      const name = file === null ? null : readFilename(file.filename, project, isVersion);
       if (file === null || name === null) {
         // The registry client may keep a distribution this reader does not place: then the history could miss it.
         if (typeof entry.filename === 'string' && parseDistributionFilename(entry.filename).kind !== 'other' && keptBySimpleFileSchema(entry)) exact = false;
