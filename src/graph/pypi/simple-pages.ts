@@ -2,7 +2,7 @@ import { normalizeName } from '../../core/package.js';
 import { parsePep440Version, parsePypiVersion, type Pep440Version } from '../../ecosystems/pypi/pep440-version.js';
 import { checkProjectPage, parseDistributionFilename, readProjectPage, SIMPLE_ACCEPT, type DistributionFileRef, type PypiFile, type PypiProjectPage } from '../../ecosystems/pypi/registry.js';
 import type { HttpClient, HttpResponse } from '../../http/types.js';
-import { createHistoryBuilder, packFile, packProjectSummary, PROJECT_SUMMARY_FORM, unpackProjectSummary, type PackedFile } from './project-summary.js';
+import { createHistoryBuilder, packFile, packProjectSummary, PROJECT_SUMMARY_FORM, unpackProjectSummary, urlBase, type PackedFile } from './project-summary.js';
 import type { ProjectSummary, StoredFile, StoredRelease } from './summary-store.js';
 
 /**
@@ -386,12 +386,14 @@ export function createSimplePageReader(options: SimplePageReaderOptions): Simple
     // The resolver parses each release's version; these are parsed already.
     for (const release of releases) release.parsed = versionOf(release.version).strict;
     const summary: ProjectSummary = { releases, history: history.releases(), exact };
-    const pack = () =>
-      packProjectSummary(summary, (index) => {
+    const pack = () => {
+      const base = urlBase(grouped[0]?.files.find((placed) => placed.url !== null)?.url ?? undefined);
+      return packProjectSummary(summary, base, (index) => {
         const packed: PackedFile[] = [];
-        for (const { file, url } of grouped[index]!.files) if (url !== null) packed.push(packFile(file.filename, url, file.yanked, file.requiresPython, file.uploadTime, file.size, file.coreMetadata !== null));
+        for (const { file, url } of grouped[index]!.files) if (url !== null) packed.push(packFile(base, file.filename, url, file.yanked, file.requiresPython, file.uploadTime, file.size, file.coreMetadata !== null));
         return JSON.stringify(packed);
       });
+    };
     return { summary, pack };
   }
 
@@ -403,7 +405,7 @@ export function createSimplePageReader(options: SimplePageReaderOptions): Simple
       return null;
     }
     const summary = summaryOfPage(page, origins);
-    return { summary, pack: () => packProjectSummary(summary) };
+    return { summary, pack: () => packProjectSummary(summary, urlBase(page.files[0]?.url)) };
   }
 
   return {
