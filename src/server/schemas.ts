@@ -199,7 +199,10 @@ export const GraphSchema = z
         concern_rank: z.number().int().nullable(),
       }),
     ),
-    edges: z.array(z.object({ from: purl, to: purl, kind: z.string().openapi({ description: 'runtime, optional, peer, dev, bundles (a wheel carrying an npm package), twin (conda → PyPI)' }) })),
+    edge_kinds: z.array(z.string()).openapi({ description: 'the kinds of edge the graph has (runtime, optional, peer, dev, bundles: a wheel carrying an npm package, twin: conda → PyPI), named once' }),
+    edges: z
+      .array(z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative(), z.number().int().nonnegative()]))
+      .openapi({ description: 'each edge as [from, to, kind]: indexes into `nodes` (from depends on to) and `edge_kinds`' }),
   })
   .openapi('Graph');
 
