@@ -1,3 +1,5 @@
+import { keyLineDescriptors, splitDescriptors } from './key-lines.js';
+
 /**
  * A fast reader for the exact YAML subset that Yarn Berry itself writes into
  * yarn.lock (`stringifySyml` in @yarnpkg/parsers): two-space indentation,
@@ -60,17 +62,44 @@ function setEntry(target: Mapping, key: string, value: string | Mapping): void {
   else target[key] = value;
 }
 
+/** What the fast path read, besides parseSyml's value: what extractYarnLock would otherwise find in more passes over the text. */
+export interface BerryFastPath {
+  /** What parseSyml returns for the text (with `entryFields`, only those fields). */
+  value: Record<string, unknown>;
+  /** Each descriptor a top-level key line lists → the first such line, as key-lines.ts `indexKeyLines` finds them. */
+  lineOf: Map<string, number>;
+  /** The deepest level met: 0 when every key is top-level. */
+  deepest: number;
+}
+
 export function parseBerryFastPath(text: string): Record<string, unknown> | null {
+  return readBerryFastPath(text)?.value ?? null;
+}
+
+/**
+ * The fast path in one pass over the text, or null when it declines (see
+ * above). With `entryFields`, every line is still read (what is accepted or
+ * declined does not change) but only these fields of each entry are kept: a
+ * field whose value is a mapping is kept as an empty one, and nothing deeper
+ * (`dependencies`, `checksum`, … of two thousand entries) is built.
+ */
+export function readBerryFastPath(text: string, entryFields?: ReadonlySet<string>): BerryFastPath | null {
   const root: Mapping = {};
-  // stack[depth] is the mapping that lines indented by 2*depth spaces belong to.
-  const stack: Mapping[] = [root];
+  const lineOf = new Map<string, number>();
+  // stack[depth] is the mapping that lines indented by 2*depth spaces belong to (null: read, not kept).
+  const stack: (Mapping | null)[] = [root];
+  const keeps = (depth: number, key: string): boolean => entryFields === undefined || depth === 0 || (depth === 1 && entryFields.has(key));
   // A `key:` line with nothing after it must be followed by a deeper mapping.
   let pendingParentDepth = -1;
+  let deepest = 0;
+  let lineNumber = 0;
   let start = 0;
   while (start <= text.length) {
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
-    let line = text.slice(start, end);
+    lineNumber += 1;
+    const lineStart = start;
+    let line = text.slice(lineStart, end);
     start = end + 1;
     if (line.endsWith('\r')) line = line.slice(0, -1);
     if (line === '' || line.startsWith('#')) continue;
@@ -86,23 +115,35 @@ export function parseBerryFastPath(text: string): Record<string, unknown> | null
     } else if (depth >= stack.length) {
       return null;
     }
+    if (depth > deepest) deepest = depth;
     stack.length = depth + 1;
     const parts = splitKey(content);
     if (!parts) return null;
     const target = stack[depth]!;
     if (parts.rest === '') {
-      const child: Mapping = {};
-      setEntry(target, parts.key, child);
-      stack.push(child);
+      let child: Mapping | null = null;
+      if (target !== null && keeps(depth, parts.key)) {
+        child = {};
+        setEntry(target, parts.key, child);
+      }
+      stack.push(child === null || (entryFields !== undefined && depth >= 1) ? null : child);
       pendingParentDepth = depth;
+      // An entry's key line `"a@npm:1, a@npm:^1":` lists the whole key and each descriptor in it.
+      if (depth === 0) indexKeyLine(lineOf, [parts.key, ...splitDescriptors(parts.key)], lineNumber);
       continue;
     }
     if (!parts.rest.startsWith(' ')) return null;
     const value = readScalar(parts.rest.slice(1));
     if (value === null) return null;
-    setEntry(target, parts.key, value);
+    if (target !== null && keeps(depth, parts.key)) setEntry(target, parts.key, value);
+    // A top-level `key: value` line: rare enough to index exactly as indexKeyLines does.
+    if (depth === 0) indexKeyLine(lineOf, keyLineDescriptors(text.slice(lineStart, end)), lineNumber);
   }
   // A trailing `key:` with no children is `null` in YAML: leave that to parseSyml.
   if (pendingParentDepth >= 0) return null;
-  return root;
+  return { value: root, lineOf, deepest };
+}
+
+function indexKeyLine(lineOf: Map<string, number>, descriptors: readonly string[], line: number): void {
+  for (const descriptor of descriptors) if (!lineOf.has(descriptor)) lineOf.set(descriptor, line);
 }
