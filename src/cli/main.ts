@@ -33,10 +33,13 @@ const COMMANDS: readonly { name: string; load: () => Promise<Register> }[] = [
   },
 ];
 
+const VERSION_FLAGS = ['-V', '--version'];
+
 /**
  * Builds the command tree: only the command `argv` names when it names one
  * (its parsing, help and errors are the same either way), else every command
- * (`--help`, `help <command>`, a typo that commander suggests a command for).
+ * (`--help`, `help <command>`, a typo that commander suggests a command for),
+ * none for `--version`.
  */
 export async function buildProgram(io: CliIo, setExit: (code: number) => void, argv: readonly string[] = []): Promise<Command> {
   const program = new Command('chainwatch')
@@ -45,7 +48,9 @@ export async function buildProgram(io: CliIo, setExit: (code: number) => void, a
     .exitOverride()
     .configureOutput({ writeErr: (text) => void io.stderr.write(text), writeOut: (text) => void io.stdout.write(text) });
   const named = COMMANDS.find((command) => command.name === argv[0]);
-  const registers = await Promise.all((named ? [named] : COMMANDS).map((command) => command.load()));
+  // `--version` prints and exits before any command is looked at.
+  const needed = named ? [named] : VERSION_FLAGS.includes(argv[0] ?? '') ? [] : COMMANDS;
+  const registers = await Promise.all(needed.map((command) => command.load()));
   for (const register of registers) register(program, io, setExit);
   for (const command of program.commands) {
     command.exitOverride();

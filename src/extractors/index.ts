@@ -1,18 +1,20 @@
+import {
+  condaEnvironment,
+  condaMeta,
+  cyclonedx,
+  dpkgStatus,
+  packageLock,
+  pdmLock,
+  pipfileLock,
+  pnpmLock,
+  poetryLock,
+  pylock,
+  requirementsTxt,
+  spdx,
+  uvLock,
+  yarnLock,
+} from './detection.js';
 import type { Extractor, ExtractorDetection, RegisteredExtractor } from './types.js';
-import { detection as condaEnvironment } from './conda-environment/detect.js';
-import { detection as condaMeta } from './conda-meta/detect.js';
-import { detection as cyclonedx } from './cyclonedx/detect.js';
-import { detection as dpkgStatus } from './dpkg-status/detect.js';
-import { detection as packageLock } from './package-lock/detect.js';
-import { detection as pdmLock } from './pdm-lock/detect.js';
-import { detection as pipfileLock } from './pipfile-lock/detect.js';
-import { detection as pnpmLock } from './pnpm-lock/detect.js';
-import { detection as poetryLock } from './poetry-lock/detect.js';
-import { detection as pylock } from './pylock/detect.js';
-import { detection as requirementsTxt } from './requirements-txt/detect.js';
-import { detection as spdx } from './spdx/detect.js';
-import { detection as uvLock } from './uv-lock/detect.js';
-import { detection as yarnLock } from './yarn-lock/detect.js';
 
 /** A registry entry: `detection` now, `load` imports the folder's index.ts when a file of the format is met. */
 function registered(detection: ExtractorDetection, load: () => Promise<{ extractor: Extractor }>): RegisteredExtractor {

@@ -55,7 +55,7 @@ export interface ExtractInput {
   readRelated?: (relativePath: string) => RelatedFile | null;
 }
 
-/** What the registry knows of a format before its parser is loaded (each folder's `detect.ts`). */
+/** What the registry knows of a format before its parser is loaded (detection.ts). */
 export interface ExtractorDetection {
   /** Kebab-case id, also the folder name. */
   readonly id: string;

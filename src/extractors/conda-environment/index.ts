@@ -7,7 +7,7 @@ import type { ExtractedPackage, ExtractInput, ExtractResult, Extractor } from '.
 import { condaDependencyOf } from './conda-dependency.js';
 import { parsePipEntry } from './pip-requirement.js';
 import { lineTooDeep, MAX_YAML_NESTING } from '../common/yaml-nesting.js';
-import { detection } from './detect.js';
+import { condaEnvironment as detection } from '../detection.js';
 
 interface Context {
   path: string;

@@ -2,7 +2,7 @@ import { parseJsonDocument } from '../common/json-document.js';
 import { addError, addErrors, addPackage } from '../common/result.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult, Extractor } from '../types.js';
 import { isReadFromRecord, readCondaRecord } from './read-record.js';
-import { detection } from './detect.js';
+import { condaMeta as detection } from '../detection.js';
 
 function extract(input: ExtractInput): ExtractResult {
   const document = parseJsonDocument(input.path, input.text, { keep: isReadFromRecord });

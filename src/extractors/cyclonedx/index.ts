@@ -1,7 +1,7 @@
 import type { ExtractInput, ExtractResult, Extractor } from '../types.js';
 import { parseJsonDocument } from '../common/json-document.js';
 import { isReadFromBom, readCycloneDxBom } from './read-bom.js';
-import { detection } from './detect.js';
+import { cyclonedx as detection } from '../detection.js';
 
 function extract(input: ExtractInput): ExtractResult {
   return readCycloneDxBom(parseJsonDocument(input.path, input.text, { keep: isReadFromBom }), input.path);

@@ -3,7 +3,7 @@ import { withoutByteOrderMark } from '../common/byte-order-mark.js';
 import { addError } from '../common/result.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult, Extractor, NotScannable } from '../types.js';
 import { parseStanzas, type Stanza } from './parse-stanzas.js';
-import { detection } from './detect.js';
+import { dpkgStatus as detection } from '../detection.js';
 
 /**
  * dpkg states (third word of Status) in which all of the package's files are on

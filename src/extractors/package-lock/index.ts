@@ -1,5 +1,5 @@
 import type { Extractor } from '../types.js';
-import { detection } from './detect.js';
+import { packageLock as detection } from '../detection.js';
 import { extractPackageLock } from './package-lock.js';
 
 export const extractor: Extractor = { ...detection, extract: extractPackageLock };

@@ -1,5 +1,5 @@
 import type { Extractor } from '../types.js';
-import { detection } from './detect.js';
+import { pdmLock as detection } from '../detection.js';
 import { extractPdmLock } from './pdm-lock.js';
 
 export const extractor: Extractor = { ...detection, extract: extractPdmLock };

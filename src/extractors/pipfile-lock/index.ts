@@ -1,5 +1,5 @@
 import type { Extractor } from '../types.js';
-import { detection } from './detect.js';
+import { pipfileLock as detection } from '../detection.js';
 import { extractPipfileLock } from './pipfile-lock.js';
 
 export const extractor: Extractor = { ...detection, extract: extractPipfileLock };

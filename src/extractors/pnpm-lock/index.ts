@@ -1,5 +1,5 @@
 import type { Extractor } from '../types.js';
-import { detection } from './detect.js';
+import { pnpmLock as detection } from '../detection.js';
 import { extractPnpmLock } from './pnpm-lock.js';
 
 export const extractor: Extractor = { ...detection, extract: extractPnpmLock };

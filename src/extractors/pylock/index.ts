@@ -1,5 +1,5 @@
 import type { Extractor } from '../types.js';
-import { detection } from './detect.js';
+import { pylock as detection } from '../detection.js';
 import { extractPylock } from './pylock.js';
 
 export const extractor: Extractor = { ...detection, extract: extractPylock };

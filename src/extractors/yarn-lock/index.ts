@@ -1,5 +1,5 @@
 import type { Extractor } from '../types.js';
-import { detection } from './detect.js';
+import { yarnLock as detection } from '../detection.js';
 import { extractYarnLock } from './yarn-lock.js';
 
 export const extractor: Extractor = { ...detection, extract: extractYarnLock };

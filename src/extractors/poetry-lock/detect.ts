@@ -1,8 +1,0 @@
-import type { ExtractorDetection } from '../types.js';
-
-function detect(path: string): boolean {
-  return path.split(/[\\/]/).pop() === 'poetry.lock';
-}
-
-/** What the registry knows before the parser is loaded (../index.ts). */
-export const detection: ExtractorDetection = { id: 'poetry-lock', ecosystems: ['PyPI'], detect };

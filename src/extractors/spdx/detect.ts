@@ -1,9 +1,0 @@
-import type { ExtractorDetection } from '../types.js';
-
-function detect(path: string): boolean {
-  const base = path.replace(/\\/g, '/').split('/').at(-1)?.toLowerCase() ?? '';
-  return base.endsWith('.spdx.json');
-}
-
-/** What the registry knows before the parser is loaded (../index.ts). */
-export const detection: ExtractorDetection = { id: 'spdx', ecosystems: ['PyPI', 'npm', 'Debian', 'conda'], detect };
