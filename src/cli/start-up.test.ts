@@ -83,8 +83,8 @@ function packagesLoadedWith(entryPoint: string): string[] {
   return [...packages].sort();
 }
 
-/** What the command line needs before it knows the command: the parser, and purls (src/core). The progress bar loads for a terminal only. */
-const COMMAND_LINE = ['commander', 'packageurl-js'];
+/** What the command line needs before it knows the command: its parser. The progress bar loads for a terminal only, packageurl-js to parse a purl. */
+const COMMAND_LINE = ['commander'];
 /** Parsers and clients that only some steps use. */
 const HEAVY = ['zod', 'yaml', 'js-yaml', '@yarnpkg/parsers', 'smol-toml', 'jsonc-parser', 'better-sqlite3', 'undici', 'octokit', '@cyclonedx/cyclonedx-library', 'hono'];
 
@@ -98,7 +98,7 @@ describe('start-up', () => {
   it('`scan` loads its command, then the pipeline without any parser, then each parser with its format', () => {
     expect(packagesLoadedWith('src/cli/commands/scan.ts')).toEqual(COMMAND_LINE);
     // The matcher and the version orderings (semver, PEP 440…) wait for a package to match.
-    expect(packagesLoadedWith('src/scan/scan.ts')).toEqual(['packageurl-js']);
+    expect(packagesLoadedWith('src/scan/scan.ts')).toEqual([]);
     // Berry yarn.lock files and package-locks, what the shared projects hold, are read without zod or a YAML library.
     expect(packagesLoadedWith('src/extractors/yarn-lock/index.ts')).toEqual([]);
     expect(packagesLoadedWith('src/extractors/package-lock/index.ts')).toEqual(['jsonc-parser']);
