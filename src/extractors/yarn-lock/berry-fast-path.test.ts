@@ -69,6 +69,19 @@ describe('parseBerryFastPath', () => {
     expect(readBerryFastPath(`${text}  dependencies:\n    - b\n`, new Set(['version']))).toBeNull();
   });
 
+  it('reads a line by its common shape exactly as key by key, for any line', () => {
+    const piece = fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom('a', 'a@npm:1.0.0', '"x"', '"a\\"b"', 'b c', '-x', '@s/p', ':', ' ', '\t', '"\u0001"'));
+    const line = fc.tuple(fc.constantFrom('', '  ', '    '), piece, fc.constantFrom(':', ': ', ':  ', ''), fc.option(piece, { nil: '' }), fc.constantFrom('', '\r'));
+    fc.assert(
+      fc.property(line, ([indent, key, colon, value, ending]) => {
+        const text = `${indent}${key}${colon}${value}${ending}\n`;
+        const indented = indent === '' ? text : `x:\n${indent === '  ' ? '' : '  y:\n'}${text}`;
+        expect(readBerryFastPath(indented)?.value ?? null).toEqual(readBerryFastPath(indented) === null ? null : parseSyml(indented));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('says how deep the text nests', () => {
     expect(readBerryFastPath('a: b\n')?.deepest).toBe(0);
     expect(readBerryFastPath('a:\n  b:\n    c: d\ne: f\n')?.deepest).toBe(2);

@@ -35,7 +35,7 @@ function readScalar(text: string): string | null {
 }
 
 /** Splits `key: value` / `key:` at the mapping colon; null when the line is outside the subset. */
-function splitKey(content: string): { key: string; rest: string } | null {
+function splitKey(content: string): { key: string; rest: string; value?: string } | null {
   if (content.startsWith('"')) {
     // A JSON-quoted key: find its closing quote (skipping escapes), then `:`.
     let index = 1;
@@ -54,6 +54,25 @@ function splitKey(content: string): { key: string; rest: string } | null {
   const key = content.slice(0, colon);
   if (!PLAIN_SCALAR.test(key)) return null;
   return { key, rest: content.slice(colon + 1) };
+}
+
+/**
+ * The lines Yarn writes most, read by one regular expression: a key quoted
+ * without escapes or plain (a letter, digit or `_`, then no blank and nothing
+ * YAML reserves), `:`, and nothing, or a value of the same two kinds. What it
+ * matches, splitKey and readScalar read the same way (a JSON string without
+ * `\\` or control characters is its inner text); any other line goes to them.
+ */
+// eslint-disable-next-line no-control-regex -- a JSON string may not hold a control character: such a line is left to JSON.parse
+const COMMON_LINE = /(?:"([^"\\\x00-\x1f]*)"|([A-Za-z0-9_][A-Za-z0-9_./@^~<>=+-]*)):(?: (?:"([^"\\\x00-\x1f]*)"|([A-Za-z0-9_][A-Za-z0-9_./@^~<>=+-]*)))?/y;
+
+function commonLine(text: string, from: number, to: number): { key: string; rest: string; value?: string } | null {
+  COMMON_LINE.lastIndex = from;
+  const match = COMMON_LINE.exec(text);
+  if (match === null || COMMON_LINE.lastIndex !== to) return null;
+  const key = match[1] ?? match[2]!;
+  const value = match[3] ?? match[4];
+  return value === undefined ? { key, rest: '' } : { key, rest: ' ', value };
 }
 
 /** Plain assignment to `__proto__` would set the prototype: define it as an own property, as js-yaml does. */
@@ -99,16 +118,15 @@ export function readBerryFastPath(text: string, entryFields?: ReadonlySet<string
     if (end === -1) end = text.length;
     lineNumber += 1;
     const lineStart = start;
-    let line = text.slice(lineStart, end);
     start = end + 1;
-    if (line.endsWith('\r')) line = line.slice(0, -1);
-    if (line === '' || line.startsWith('#')) continue;
+    const lineEnd = end > lineStart && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+    if (lineEnd === lineStart || text.charCodeAt(lineStart) === 35) continue;
     let spaces = 0;
-    while (line.charCodeAt(spaces) === 32) spaces += 1;
+    while (text.charCodeAt(lineStart + spaces) === 32 && lineStart + spaces < lineEnd) spaces += 1;
     if (spaces % 2 !== 0) return null;
     const depth = spaces / 2;
-    const content = line.slice(spaces);
-    if (content === '' || content.startsWith('#')) continue;
+    const contentStart = lineStart + spaces;
+    if (contentStart === lineEnd || text.charCodeAt(contentStart) === 35) continue;
     if (pendingParentDepth >= 0) {
       if (depth !== pendingParentDepth + 1) return null;
       pendingParentDepth = -1;
@@ -117,7 +135,7 @@ export function readBerryFastPath(text: string, entryFields?: ReadonlySet<string
     }
     if (depth > deepest) deepest = depth;
     stack.length = depth + 1;
-    const parts = splitKey(content);
+    const parts = commonLine(text, contentStart, lineEnd) ?? splitKey(text.slice(contentStart, lineEnd));
     if (!parts) return null;
     const target = stack[depth]!;
     if (parts.rest === '') {
@@ -133,7 +151,7 @@ export function readBerryFastPath(text: string, entryFields?: ReadonlySet<string
       continue;
     }
     if (!parts.rest.startsWith(' ')) return null;
-    const value = readScalar(parts.rest.slice(1));
+    const value = parts.value ?? readScalar(parts.rest.slice(1));
     if (value === null) return null;
     if (target !== null && keeps(depth, parts.key)) setEntry(target, parts.key, value);
     // A top-level `key: value` line: rare enough to index exactly as indexKeyLines does.
