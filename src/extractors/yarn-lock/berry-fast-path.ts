@@ -66,6 +66,15 @@ function splitKey(content: string): { key: string; rest: string; value?: string 
 // eslint-disable-next-line no-control-regex -- a JSON string may not hold a control character: such a line is left to JSON.parse
 const COMMON_LINE = /(?:"([^"\\\x00-\x1f]*)"|([A-Za-z0-9_][A-Za-z0-9_./@^~<>=+-]*)):(?: (?:"([^"\\\x00-\x1f]*)"|([A-Za-z0-9_][A-Za-z0-9_./@^~<>=+-]*)))?/y;
 
+/** COMMON_LINE without its groups: whether the line has a common shape, without building its key and value. */
+// eslint-disable-next-line no-control-regex -- as COMMON_LINE
+const COMMON_LINE_SHAPE = /(?:"[^"\\\x00-\x1f]*"|[A-Za-z0-9_][A-Za-z0-9_./@^~<>=+-]*):(?: (?:"[^"\\\x00-\x1f]*"|[A-Za-z0-9_][A-Za-z0-9_./@^~<>=+-]*))?/y;
+
+function isCommonLine(text: string, from: number, to: number): boolean {
+  COMMON_LINE_SHAPE.lastIndex = from;
+  return COMMON_LINE_SHAPE.test(text) && COMMON_LINE_SHAPE.lastIndex === to;
+}
+
 function commonLine(text: string, from: number, to: number): { key: string; rest: string; value?: string } | null {
   COMMON_LINE.lastIndex = from;
   const match = COMMON_LINE.exec(text);
@@ -105,8 +114,9 @@ export function parseBerryFastPath(text: string): Record<string, unknown> | null
 export function readBerryFastPath(text: string, entryFields?: ReadonlySet<string>): BerryFastPath | null {
   const root: Mapping = {};
   const lineOf = new Map<string, number>();
-  // stack[depth] is the mapping that lines indented by 2*depth spaces belong to (null: read, not kept).
+  // stack[depth] (depth < stackSize) is the mapping that lines indented by 2*depth spaces belong to (null: read, not kept).
   const stack: (Mapping | null)[] = [root];
+  let stackSize = 1;
   const keeps = (depth: number, key: string): boolean => entryFields === undefined || depth === 0 || (depth === 1 && entryFields.has(key));
   // A `key:` line with nothing after it must be followed by a deeper mapping.
   let pendingParentDepth = -1;
@@ -130,21 +140,29 @@ export function readBerryFastPath(text: string, entryFields?: ReadonlySet<string
     if (pendingParentDepth >= 0) {
       if (depth !== pendingParentDepth + 1) return null;
       pendingParentDepth = -1;
-    } else if (depth >= stack.length) {
+    } else if (depth >= stackSize) {
       return null;
     }
     if (depth > deepest) deepest = depth;
-    stack.length = depth + 1;
+    stackSize = depth + 1;
+    const target = stack[depth]!;
+    // A line nothing is kept of (the `dependencies` of an entry) is only checked, when its shape is a common one.
+    if (target === null && isCommonLine(text, contentStart, lineEnd)) {
+      if (text.charCodeAt(lineEnd - 1) === 58 /* : */) {
+        stack[stackSize++] = null;
+        pendingParentDepth = depth;
+      }
+      continue;
+    }
     const parts = commonLine(text, contentStart, lineEnd) ?? splitKey(text.slice(contentStart, lineEnd));
     if (!parts) return null;
-    const target = stack[depth]!;
     if (parts.rest === '') {
       let child: Mapping | null = null;
       if (target !== null && keeps(depth, parts.key)) {
         child = {};
         setEntry(target, parts.key, child);
       }
-      stack.push(child === null || (entryFields !== undefined && depth >= 1) ? null : child);
+      stack[stackSize++] = child === null || (entryFields !== undefined && depth >= 1) ? null : child;
       pendingParentDepth = depth;
       // An entry's key line `"a@npm:1, a@npm:^1":` lists the whole key and each descriptor in it.
       if (depth === 0) indexKeyLine(lineOf, [parts.key, ...splitDescriptors(parts.key)], lineNumber);
