@@ -1,7 +1,7 @@
 import { yamlNestingExceeds } from '../core/nesting.js';
 import { inflateMember, type ZipEntry } from '../core/zip.js';
 import { advisoryFormatOf, MAX_YAML_TEXT_NESTING, withoutBom, YAML_OPTIONS, type AdvisoryFormat } from './advisory-format.js';
-import { readAdvisoryFile } from './advisory-sources.js';
+import { readAdvisoryFileSync } from './advisory-sources.js';
 import { MAX_RECORD_DEPTH, nestedDeeperThan, validateOsvRecord } from './osv-validator.js';
 import { packJson, prepareRecord, type PreparedRecord } from './prepared.js';
 import { parseYamlSubset, surelyNestedWithin } from './yaml-subset.js';
@@ -122,8 +122,8 @@ function zipOutcomes(task: Extract<ImportTask, { kind: 'zip' }>): Promise<Import
   );
 }
 
-async function fileOutcomes(task: Extract<ImportTask, { kind: 'files' }>): Promise<ImportOutcome[]> {
-  const reads = await Promise.all(task.files.map((file) => readAdvisoryFile(file.path)));
+function fileOutcomes(task: Extract<ImportTask, { kind: 'files' }>): Promise<ImportOutcome[]> {
+  const reads = task.files.map((file) => readAdvisoryFileSync(file.path));
   return outcomesFor(reads.map((read, position) => ({ index: task.files[position]!.index, text: 'error' in read ? null : read.text, format: advisoryFormatOf(read.path) })));
 }
 

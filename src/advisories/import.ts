@@ -7,7 +7,7 @@ import { INPUT_LIMITS, openInputFile, readInputBytes } from '../inventory/read-i
 import { advisoryFormatOf, type AdvisoryFormat } from './advisory-format.js';
 import type * as AdvisoryText from './advisory-text.js';
 import { advisoryZipLimits, listZipEntries, planAdvisoryDirectory, readAdvisoryFile, unreadable, type DirectoryPlan } from './advisory-sources.js';
-import { defaultWorkerCount, inOrder, PARALLEL_THRESHOLD, startTaskRunner } from './import-pool.js';
+import { inOrder, startTaskRunner, threadsFor } from './import-pool.js';
 import type { ImportOutcome, ImportTask, ZipMemberTask } from './import-tasks.js';
 import { prepareRecord, type PreparedRecord } from './prepared.js';
 import type { AdvisoryImportSink, ImportStats } from './store.js';
@@ -40,11 +40,6 @@ let referencePath: Promise<ReferencePath> | null = null;
 function loadReferencePath(): Promise<ReferencePath> {
   referencePath ??= import('./advisory-text.js');
   return referencePath;
-}
-
-function threadsFor(inputs: number, workers: number | undefined): number {
-  const count = Math.max(0, Math.floor(workers ?? defaultWorkerCount()));
-  return count > 1 && inputs >= PARALLEL_THRESHOLD ? count : 0;
 }
 
 /** Outcomes → results, each `redo` replaced by the reference path's answer for that input. */
@@ -245,7 +240,7 @@ export interface ImportAdvisoriesOptions {
   sourceName?: string;
   /** Progress (`task: 'import'`, files or zip entries done of total), every PROGRESS_EVERY and at the end. */
   events?: EventSink;
-  /** Threads reading and parsing (default one per CPU, at most 8); 0 or 1: all on the calling thread. */
+  /** Threads reading and parsing (default: one per CPU, at most 8, from DEFAULT_PARALLEL_INPUTS inputs); 0 or 1: all on the calling thread. */
   workers?: number;
 }
 

@@ -5,7 +5,7 @@ import { advisoryFormatOf } from './advisory-format.js';
 import { advisoryZipLimits, planAdvisoryDirectory, readInOrder, unreadable } from './advisory-sources.js';
 import { advisoryFromZipMember, parseAdvisoryText } from './advisory-text.js';
 import { prepareAdvisoryFiles } from './import.js';
-import { defaultWorkerCount, PARALLEL_THRESHOLD } from './import-pool.js';
+import { threadsFor } from './import-pool.js';
 import { jsonTextOf } from './prepared.js';
 import type { OsvRecord } from './types.js';
 
@@ -33,9 +33,10 @@ export interface LoadResult {
 export interface DirectoryLoadOptions {
   /**
    * Threads reading and parsing files in parallel. Default: one per CPU (at
-   * most 8). 0 or 1 parses on the calling thread. Small trees (fewer than
-   * PARALLEL_THRESHOLD files) are always parsed on the calling thread:
-   * starting workers costs more than it saves there.
+   * most 8) for trees of DEFAULT_PARALLEL_INPUTS files or more. 0 or 1
+   * parses on the calling thread. Small trees (fewer than PARALLEL_THRESHOLD
+   * files) are always parsed on the calling thread: starting workers costs
+   * more than it saves there.
    */
   workers?: number;
 }
@@ -52,8 +53,8 @@ export async function* iterateAdvisoryDirectory(dir: string, options: DirectoryL
 
 /** One result per file of a plan, in the order given: parsed on worker threads when there are enough files and threads. */
 async function* iterateAdvisoryFiles(files: readonly string[], options: DirectoryLoadOptions): AsyncGenerator<Result<OsvRecord>> {
-  const workers = Math.max(0, Math.floor(options.workers ?? defaultWorkerCount()));
-  if (workers > 1 && files.length >= PARALLEL_THRESHOLD) {
+  const workers = threadsFor(files.length, options.workers);
+  if (workers > 0) {
     // The threads hand back the stored form; its JSON is the record.
     for await (const batch of prepareAdvisoryFiles(files, workers)) {
       for (const result of batch) yield result.ok ? { ok: true, value: JSON.parse(jsonTextOf(result.value)) as OsvRecord } : result;
