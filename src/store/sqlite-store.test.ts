@@ -223,6 +223,33 @@ describe('openSqliteStore', () => {
     expect(asBytes.count()).toBe(2);
   });
 
+  it('creates new database files with 16 kB pages and leaves an existing file its own', () => {
+    const fresh = path.join(tempDir(), 'fresh.sqlite');
+    openSqliteStore(fresh).close();
+    const older = path.join(tempDir(), 'older.sqlite');
+    const seed = new Database(older);
+    seed.pragma('page_size = 4096');
+    seed.exec('CREATE TABLE placeholder (x)');
+    seed.exec('DROP TABLE placeholder');
+    seed.close();
+    const reopened = openSqliteStore(older);
+    reopened.importRecords([record('A-1', '2024-01-01T00:00:00Z', [['PyPI', 'a']])]);
+    reopened.close();
+    const pageSize = (file: string): number => {
+      const db = new Database(file, { readonly: true });
+      try {
+        return db.pragma('page_size', { simple: true }) as number;
+      } finally {
+        db.close();
+      }
+    };
+    expect(pageSize(fresh)).toBe(16384);
+    expect(pageSize(older)).toBe(4096);
+    const reader = openSqliteStore(older, { readonly: true });
+    openStores.push(reader);
+    expect(reader.count()).toBe(1);
+  });
+
   it('refuses a streamed import into a read-only store', async () => {
     const file = path.join(tempDir(), 'advisories.sqlite');
     openSqliteStore(file).close();

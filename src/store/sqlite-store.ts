@@ -54,6 +54,10 @@ const SCHEMA: DatabaseSchema = {
   migrations: MIGRATIONS,
   // 64 MiB of page cache: an import touches the same index pages again and again.
   pragmas: ['cache_size = -65536'],
+  // Records are 1–3 kB of JSON: 4 kB pages held one or two each. 16 kB pages
+  // pack them (220k-record export: 581 → 491 MB) and cut an import's CPU by
+  // ~2 s of ~17; a scan reads no slower (measured: same output, same time).
+  pageSize: 16384,
   advice: { notWritable: 'commands that only read it open it read-only' },
 };
 
