@@ -87,7 +87,12 @@ export function pickManifest(packument: NpmPackument, spec: NpmSpec, options: Pi
   // Highest first (a stable sort: equal versions keep the document's order). The first one that is
   // neither deprecated nor refused by `engines` is the answer the full ordering below would give,
   // so usually one manifest is read instead of every one in range.
-  const byVersion = candidates.filter((version) => satisfiesLoose(version, range)).sort((a, b) => semver.rcompare(a, b, true));
+  // Each version parsed once for the sort (semver.rcompare would parse both sides on every comparison).
+  const byVersion = candidates
+    .filter((version) => satisfiesLoose(version, range))
+    .map((version) => ({ version, parsed: new semver.SemVer(version, { loose: true }) }))
+    .sort((a, b) => b.parsed.compare(a.parsed))
+    .map((entry) => entry.version);
   for (const version of byVersion) {
     const manifest = versions[version]!;
     if (!isDeprecated(manifest) && engineOk(manifest, options)) return { ok: true, manifest };
