@@ -271,11 +271,17 @@ function describeOurs(measurement: Measurement): string {
   }
 }
 
+/** What OSV-Scanner says on stderr it parsed (`Scanned …/yarn.lock file and found 1992 packages`), summed. */
+function scannedLine(stderr: string): string {
+  const counts = [...stderr.matchAll(/^Scanned .* file and found (\d+) packages?$/gm)].map((match) => Number(match[1]));
+  return counts.length === 0 ? 'no "Scanned" line' : `parsed ${counts.length} file(s), ${counts.reduce((sum, count) => sum + count, 0)} packages`;
+}
+
 function describePeer(measurement: Measurement): string {
   try {
     const parsed = osvScannerFindings(measurement.stdout);
     const ids = [...parsed.findings.values()].reduce((sum, set) => sum + set.size, 0);
-    return `${parsed.sources.size} files read, ${ids} advisories on ${parsed.findings.size} package versions (exit ${measurement.exitCode})`;
+    return `${ids} advisories on ${parsed.findings.size} package versions in ${parsed.sources.size} file(s) with findings (its JSON lists only those; stderr: ${scannedLine(measurement.stderr)}) (exit ${measurement.exitCode})`;
   } catch {
     return `no JSON (exit ${measurement.exitCode}): ${measurement.stderr.trim().split('\n').slice(-2).join(' | ')}`;
   }
