@@ -12,13 +12,11 @@
  *
  * The zip is cached in bench/.cache/import (keyed by its record count).
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadAdvisoryDirectory } from '../src/advisories/load.js';
-import type { OsvRecord } from '../src/advisories/types.js';
 import { alternate, formatSpread, machineLoad, summarizeRuns, type Measurement } from './measure.js';
-import { synthesizeRecords } from './scan-bench.js';
+import { synthesizeRecords, writeExportZip } from './scan-bench.js';
 
 const repoRoot = resolve(import.meta.dirname, '..');
 const shared = resolve(process.env.CHAINWATCH_SHARED_DATA ?? join(repoRoot, '..', 'shared', 'data'));
@@ -27,27 +25,6 @@ const cli = join(repoRoot, 'bin', 'chainwatch');
 const ZIP_RECORDS = Number(process.env.CHAINWATCH_BENCH_IMPORT_RECORDS ?? 220_000);
 const RUNS = Number(process.env.CHAINWATCH_BENCH_RUNS ?? 5);
 const GOALS = { zip: 20_000, yaml: 10_000, rssMegabytes: 400 } as const;
-
-/**
- * Writes an OSV export zip (`<ID>.json` entries) with Python's zipfile: 220k
- * entries need ZIP64, which fflate cannot write (OSV's own exports are ZIP64
- * for the same reason). A copy of scan-bench.ts's private writeExportZip
- * (that file belongs to the scan bench).
- */
-function writeExportZip(file: string, records: readonly OsvRecord[]): void {
-  const lines = `${file}.jsonl`;
-  writeFileSync(lines, records.map((record) => JSON.stringify(record)).join('\n'));
-  const script = [
-    'import json, sys, zipfile',
-    'with zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:',
-    '    for line in open(sys.argv[1], encoding="utf-8"):',
-    '        if line.strip(): z.writestr(json.loads(line)["id"] + ".json", line.strip())',
-  ].join('\n');
-  const result = spawnSync('python3', ['-c', script, lines, `${file}.tmp`], { encoding: 'utf8' });
-  rmSync(lines, { force: true });
-  if (result.status !== 0) throw new Error(`could not write ${file}: ${result.stderr}`);
-  renameSync(`${file}.tmp`, file);
-}
 
 /** The 220k-record export: the shared real records, then synthetic ones up to ZIP_RECORDS. */
 async function exportZip(): Promise<{ file: string; records: number }> {

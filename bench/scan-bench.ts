@@ -30,7 +30,7 @@
  * CHAINWATCH_BENCH_NODE22, a Node ≥ 22.1 binary, adds row 1 under that Node
  * with its module compile cache (Node 20 has none).
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { loadAdvisoryDirectory } from '../src/advisories/load.js';
@@ -66,11 +66,12 @@ export function findOsvScanner(): { path: string | null; why: string } {
 const SCANNED_OSV_ECOSYSTEMS = ['PyPI', 'npm', 'Debian'];
 
 /**
- * Writes an OSV export zip (`<ID>.json` entries). Python's zipfile writes it: the
- * synthetic export has more than 65,535 entries, which needs ZIP64, and fflate
- * cannot write ZIP64 (the official exports are ZIP64 for the same reason).
+ * Writes an OSV export zip (`<ID>.json` entries) with Python's zipfile: 220k
+ * entries need ZIP64, which fflate cannot write (OSV's own exports are ZIP64
+ * for the same reason). Written to a temporary name and renamed, so an
+ * interrupted run leaves no half-written zip behind for the next run to reuse.
  */
-function writeExportZip(file: string, records: readonly OsvRecord[]): void {
+export function writeExportZip(file: string, records: readonly OsvRecord[]): void {
   const lines = `${file}.jsonl`;
   writeFileSync(lines, records.map((record) => JSON.stringify(record)).join('\n'));
   const script = [
@@ -79,9 +80,10 @@ function writeExportZip(file: string, records: readonly OsvRecord[]): void {
     '    for line in open(sys.argv[1], encoding="utf-8"):',
     '        if line.strip(): z.writestr(json.loads(line)["id"] + ".json", line.strip())',
   ].join('\n');
-  const result = spawnSync('python3', ['-c', script, lines, file], { encoding: 'utf8' });
+  const result = spawnSync('python3', ['-c', script, lines, `${file}.tmp`], { encoding: 'utf8' });
   rmSync(lines, { force: true });
   if (result.status !== 0) throw new Error(`could not write ${file}: ${result.stderr}`);
+  renameSync(`${file}.tmp`, file);
 }
 
 function writeOsvScannerDatabase(directory: string, records: readonly OsvRecord[]): void {
