@@ -429,6 +429,9 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 
   return {
     get,
+    async prepare() {
+      if (!offline && !closed) await connect();
+    },
     failures: () => [...failures.values()].map((failure) => ({ ...failure })),
     stats: () => ({ ...stats }),
     async close() {

@@ -245,7 +245,8 @@ export const pypiGraphModule: GraphModule = {
   sourceNames: ['pypi'],
   registryResolver: ({ http, registries, pypiIndex, excludeNewer }) =>
     lazyResolver('PyPI', ['pypi'], async () => {
-      const index = await configuredPypiIndex(registries.pypi);
+      // Asking pip for its default index starts a Python: the HTTP library loads meanwhile.
+      const [index] = await Promise.all([configuredPypiIndex(registries.pypi), registries.pypi.index === null ? http.prepare?.() : undefined]);
       const registry = createPypiRegistry({ http, indexUrl: index.url, ...(index.authorization ? { authorization: index.authorization } : {}) });
       // Project pages are read by the resolver's lean reader through the same client and credentials.
       const pages = { http, ...(index.authorization ? { authorization: index.authorization } : {}) };
