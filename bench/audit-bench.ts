@@ -11,8 +11,14 @@
  * folder exists. The measured runs are then served by the same script on
  * 127.0.0.1 (serve mode), pointed at through the ecosystems' own variables:
  * PIP_INDEX_URL, npm_config_registry, CONDA_CHANNEL_ALIAS. An upstream the
- * recording could not reach (conda-forge, from a machine that cannot) is cut
- * off again in every measured run, as it was live.
+ * recording could not reach (conda-forge, from a machine that cannot) fails
+ * again in every measured run, as it did live: one whose name did not resolve
+ * (every recorded answer ENOTFOUND) is given a name that never resolves
+ * (`<upstream>.invalid`, RFC 6761), so the CLI sees ENOTFOUND as it did live
+ * and fails at once, as it does for a name that does not exist; cutting the
+ * connection instead would be a reset, which the CLI retries with back-off
+ * (2–3 s of waiting that the live run did not have). Other failures are cut
+ * off by the answers server.
  *
  * Cold = empty cache directories (XDG_CACHE_HOME, CHAINWATCH_HTTP_CACHE and the
  * other stores in a fresh directory); warm = the next run on the same
@@ -92,8 +98,21 @@ async function upstreams(): Promise<{ origins: Record<string, string>; paths: { 
   return { origins: { pypi: pypi.origin, npm: npm.origin, conda: alias.origin }, paths: { pypi: pypi.pathname, npm: npm.pathname, conda: alias.pathname } };
 }
 
-/** The CLI's environment: registries at the answers server, every store under `cache`, no token. */
-function auditEnv(origin: string, paths: { pypi: string; npm: string; conda: string }, cache: string): NodeJS.ProcessEnv {
+type Upstream = 'pypi' | 'npm' | 'conda';
+
+/** The upstreams whose every recorded answer failed because the name did not resolve. */
+function unresolvedUpstreams(answers: Record<string, { error?: string }>): Set<Upstream> {
+  const unresolved = new Set<Upstream>();
+  for (const upstream of ['pypi', 'npm', 'conda'] as const) {
+    const recorded = Object.entries(answers).filter(([key]) => key.startsWith(`/u/${upstream}/`));
+    if (recorded.length > 0 && recorded.every(([, answer]) => answer.error !== undefined && /\bENOTFOUND\b/.test(answer.error))) unresolved.add(upstream);
+  }
+  return unresolved;
+}
+
+/** The CLI's environment: registries at the answers server (or at a name that never resolves, for `unresolved`), every store under `cache`, no token. */
+function auditEnv(origin: string, paths: { pypi: string; npm: string; conda: string }, cache: string, unresolved: ReadonlySet<Upstream> = new Set()): NodeJS.ProcessEnv {
+  const base = (upstream: Upstream) => (unresolved.has(upstream) ? `http://${upstream}.invalid` : `${origin}/u/${upstream}`);
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of Object.keys(env)) {
     if (/^(GH_TOKEN|GITHUB_TOKEN|CHAINWATCH_.*|PIP_.*|UV_.*|npm_config_.*|CONDA_.*)$/i.test(name)) delete env[name];
@@ -101,9 +120,9 @@ function auditEnv(origin: string, paths: { pypi: string; npm: string; conda: str
   return {
     ...env,
     NO_COLOR: '1',
-    PIP_INDEX_URL: `${origin}/u/pypi${paths.pypi}`,
-    npm_config_registry: `${origin}/u/npm${paths.npm}`,
-    CONDA_CHANNEL_ALIAS: `${origin}/u/conda${paths.conda}`,
+    PIP_INDEX_URL: `${base('pypi')}${paths.pypi}`,
+    npm_config_registry: `${base('npm')}${paths.npm}`,
+    CONDA_CHANNEL_ALIAS: `${base('conda')}${paths.conda}`,
     XDG_CACHE_HOME: cache,
     CHAINWATCH_HTTP_CACHE: join(cache, 'http-cache.sqlite'),
     CHAINWATCH_GRAPH_DB: join(cache, 'graph.sqlite'),
@@ -159,7 +178,9 @@ export async function runAuditBench(print: (line: string) => void): Promise<void
   const recorded = JSON.parse(readFileSync(indexFile, 'utf8')) as { recordedAt: string; answers: Record<string, { error?: string }> };
   const kept = Object.values(recorded.answers);
   const failed = kept.filter((answer) => answer.error !== undefined).length;
-  print(`recorded answers: ${kept.length} requests, recorded ${recorded.recordedAt}${failed > 0 ? `; ${failed} could not be reached when recorded and are cut off in every run` : ''}`);
+  print(`recorded answers: ${kept.length} requests, recorded ${recorded.recordedAt}${failed > 0 ? `; ${failed} could not be reached when recorded and fail in every run` : ''}`);
+  const unresolved = unresolvedUpstreams(recorded.answers);
+  if (unresolved.size > 0) print(`  ${[...unresolved].join(', ')}: every recorded answer was ENOTFOUND (the name did not resolve): pointed at ${[...unresolved].map((upstream) => `${upstream}.invalid`).join(', ')}, which never resolves, so each run fails there as the live one did`);
 
   const server = await startAnswers({ mode: 'serve', directory: answers });
   const cold: Measurement[] = [];
@@ -169,7 +190,7 @@ export async function runAuditBench(print: (line: string) => void): Promise<void
     for (let run = 0; run < RUNS; run++) {
       const cache = mkdtempSync(join(work, 'run-'));
       try {
-        const env = auditEnv(server.origin, paths, cache);
+        const env = auditEnv(server.origin, paths, cache, unresolved);
         cold.push(measureCommand(cli, [...AUDIT_ARGS, ...databaseArgs], { env }));
         warm.push(measureCommand(cli, [...AUDIT_ARGS, ...databaseArgs], { env }));
       } finally {

@@ -149,7 +149,7 @@ async function registryResolvers(io: CliIo, clock: Clock): Promise<ResolverFacto
   return registryResolverFactory(
     {
       async registryConfig(overrides) {
-        const config = await loadRegistryConfig(systemConfigSources({ env: io.env, cwd: io.cwd }), overrides);
+        const config = await loadRegistryConfig(systemConfigSources({ env: io.env, cwd: io.cwd }), overrides, { pipDefault: 'when-asked' });
         for (const problem of [...config.npm.problems, ...config.pypi.problems, ...config.conda.problems]) warn(io, `chainwatch: ${describeError(problem)}`);
         return config;
       },

@@ -146,13 +146,23 @@ export function progress(context: ResolveContext, task: string, done: number, to
  * index configured) then fails this ecosystem alone, as an unreachable
  * source, instead of the whole run.
  */
-export function lazyResolver(ecosystem: EcosystemResolver['ecosystem'], sourceNames: readonly string[], make: () => EcosystemResolver): EcosystemResolver {
-  let made: EcosystemResolver | null = null;
-  const get = () => (made ??= make());
+export function lazyResolver(ecosystem: EcosystemResolver['ecosystem'], sourceNames: readonly string[], make: () => EcosystemResolver | Promise<EcosystemResolver>): EcosystemResolver {
+  // Kept once made; a failed make (no index) is tried again on the next call, as before.
+  let made: Promise<EcosystemResolver> | null = null;
+  const get = (): Promise<EcosystemResolver> => {
+    if (!made) {
+      const making = (async () => make())();
+      made = making;
+      making.catch(() => {
+        if (made === making) made = null;
+      });
+    }
+    return made;
+  };
   return {
     ecosystem,
     sourceNames,
-    resolve: (roots, context) => get().resolve(roots, context),
-    describe: async (packages, context) => get().describe?.(packages, context) ?? [],
+    resolve: async (roots, context) => (await get()).resolve(roots, context),
+    describe: async (packages, context) => (await get()).describe?.(packages, context) ?? [],
   };
 }

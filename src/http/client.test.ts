@@ -585,3 +585,28 @@ describe('close', () => {
     await agent.close();
   });
 });
+
+describe('the HTTP library loads on the first request', () => {
+  it('a client whose answers all come from the cache, with no dispatcher given, serves them and closes without connecting', async () => {
+    const cache = openHttpCache(':memory:');
+    const key = { method: 'GET', url: `${ORIGIN}/left-pad`, vary: 'accept=application/json' };
+    cache.put(key, { status: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from('{"name":"left-pad"}'), etag: null, lastModified: null, finalUrl: key.url, storedAt: NOW });
+    // No dispatcher: were a request made, it would go to the network (and fail: the host does not exist).
+    const client = createHttpClient({ cache, clock: fixedClock(NOW), maxAgeMs: 60_000, retry: { retries: 0 } });
+    const response = await client.get({ url: key.url, headers: { accept: 'application/json' }, source: 'npm' });
+    expect(response).toMatchObject({ status: 200, fromCache: true });
+    expect(response.body.toString()).toBe('{"name":"left-pad"}');
+    expect(client.stats().requests).toBe(0);
+    await client.close();
+    cache.close();
+  });
+
+  it('prepare() loads it ahead of a request, which then goes through the given dispatcher as before', async () => {
+    const { agent, client } = harness();
+    await client.prepare!();
+    agent.get(ORIGIN).intercept({ path: '/left-pad', method: 'GET' }).reply(200, '{"name":"left-pad"}', { headers: { 'content-type': 'application/json' } });
+    const response = await client.get({ url: `${ORIGIN}/left-pad`, source: 'npm', cache: 'no-store' });
+    expect(response.status).toBe(200);
+    expect(client.stats().requests).toBe(1);
+  });
+});

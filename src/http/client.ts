@@ -1,4 +1,4 @@
-import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import type { Dispatcher, request as undiciRequest } from 'undici';
 import { systemClock, type Clock } from '../core/clock.js';
 import { ChainwatchError, HostError } from '../core/errors.js';
 import { silentSink, type EventSink } from '../core/events.js';
@@ -115,7 +115,13 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const maxAgeMs = Math.max(0, options.maxAgeMs ?? 0);
 
   const ownsDispatcher = options.dispatcher === undefined;
-  const dispatcher: Dispatcher = options.dispatcher ?? new EnvHttpProxyAgent({ connections: perHost, keepAliveTimeout: 10_000 });
+  // undici loads on the first request, not with the client: a warm run served from the cache never needs it (0.1 s of module loading).
+  let network: Promise<{ request: typeof undiciRequest; dispatcher: Dispatcher }> | null = null;
+  const connect = () =>
+    (network ??= import('undici').then((undici) => ({
+      request: undici.request,
+      dispatcher: options.dispatcher ?? new undici.EnvHttpProxyAgent({ connections: perHost, keepAliveTimeout: 10_000 }),
+    })));
 
   const ownsCache = options.cache === undefined;
   const cache: HttpCache | null = options.cache ?? openCacheOrWarn(options, events);
@@ -182,6 +188,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       limits.deadline.start();
       if (limits.deadline.expired()) throw new DeadlineExceeded(limits.deadline.milliseconds);
       stats.requests++;
+      const { request, dispatcher } = await connect();
       const response = await request(url, {
         method: 'GET',
         headers,
@@ -422,6 +429,9 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 
   return {
     get,
+    async prepare() {
+      if (!offline && !closed) await connect();
+    },
     failures: () => [...failures.values()].map((failure) => ({ ...failure })),
     stats: () => ({ ...stats }),
     async close() {
@@ -430,7 +440,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       // Closing writes what the cache still holds back (a batch): a failure there costs the next run requests, not this one its answer.
       if (ownsCache) writeCache(() => cache?.close());
       else writeCache(() => cache?.flush?.());
-      if (ownsDispatcher) await dispatcher.close();
+      if (ownsDispatcher && network) await (await network).dispatcher.close();
     },
   };
 }

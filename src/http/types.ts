@@ -107,4 +107,10 @@ export interface HttpClient {
   failures(): SourceFailure[];
   stats(): HttpStats;
   close(): Promise<void>;
+  /**
+   * Loads what a request needs (the HTTP library, 0.1 s) now, for a caller
+   * about to wait on something else anyway; the first request does it
+   * otherwise. Optional: fakes need not have it.
+   */
+  prepare?(): Promise<void>;
 }

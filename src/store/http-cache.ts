@@ -3,6 +3,7 @@ import envPaths from 'env-paths';
 import type { CachedResponse, HttpCache, HttpCacheKey } from '../http/cache.js';
 import { restoreStoredUrl, storableUrl } from '../http/redact.js';
 import { openDatabase, type DatabaseSchema, type StoreDatabase } from './open-database.js';
+import { createWriteBatcher } from './write-batcher.js';
 
 /**
  * The HTTP response cache src/http/cache.ts declares: one SQLite table
@@ -155,11 +156,12 @@ function createCache(database: StoreDatabase): SqliteHttpCache {
   const remove = db.prepare('DELETE FROM responses WHERE method = ? AND url = ? AND vary = ?');
   const count = db.prepare<[], { count: number }>('SELECT count(*) AS count FROM responses');
 
-  const pending = new Map<string, PendingWrite>();
-  let pendingBytes = 0;
-  let timer: NodeJS.Timeout | null = null;
-  // A batch written by the timer has no caller to tell: the next write or close() throws its failure.
-  let failure: unknown = null;
+  const batches = createWriteBatcher<PendingWrite>({
+    write: (writes) => guard('write', () => writeBatch(writes)),
+    maxWrites: BATCH_WRITES,
+    maxBytes: BATCH_BYTES,
+    delayMs: BATCH_DELAY_MS,
+  });
   let closed = false;
 
   const writeBatch = db.transaction((writes: PendingWrite[]) => {
@@ -170,42 +172,10 @@ function createCache(database: StoreDatabase): SqliteHttpCache {
     }
   });
 
-  function flush(): void {
-    if (timer !== null) clearTimeout(timer);
-    timer = null;
-    if (pending.size > 0) {
-      const writes = [...pending.values()];
-      pending.clear();
-      pendingBytes = 0;
-      guard('write', () => writeBatch(writes));
-    }
-    if (failure !== null) {
-      const error = failure;
-      failure = null;
-      throw error;
-    }
-  }
-
   function hold(keyText: string, write: PendingWrite, bytes: number): void {
-    if (failure !== null) flush();
-    pending.delete(keyText);
-    pending.set(keyText, write);
-    pendingBytes += bytes;
-    if (pending.size >= BATCH_WRITES || pendingBytes >= BATCH_BYTES) {
-      flush();
-      return;
-    }
-    if (timer === null) {
-      timer = setTimeout(() => {
-        timer = null;
-        try {
-          flush();
-        } catch (error) {
-          failure ??= error;
-        }
-      }, BATCH_DELAY_MS);
-      timer.unref();
-    }
+    // A batch the timer failed to write is said to the next writer.
+    if (batches.failed) batches.flush();
+    batches.hold(keyText, write, bytes);
   }
 
   function keyTextOf(key: HttpCacheKey): string {
@@ -241,7 +211,7 @@ function createCache(database: StoreDatabase): SqliteHttpCache {
   return {
     path: database.path,
     get(key) {
-      const held = pending.get(keyTextOf(key));
+      const held = batches.held(keyTextOf(key));
       if (held?.kind === 'put') return fromRow(rowOf(held.row), key);
       if (held?.kind === 'delete') return null;
       let row = guard('read', () => select.get(key.method, cacheableUrl(key.url), key.vary));
@@ -275,7 +245,7 @@ function createCache(database: StoreDatabase): SqliteHttpCache {
         lastModified: update.lastModified ?? null,
         storedAt: update.storedAt,
       };
-      const held = pending.get(keyText);
+      const held = batches.held(keyText);
       // A deleted entry has nothing to refresh; a held one takes the update at once.
       if (held?.kind === 'delete') return;
       if (held?.kind === 'put') {
@@ -289,14 +259,14 @@ function createCache(database: StoreDatabase): SqliteHttpCache {
       hold(keyTextOf(key), { kind: 'delete', key }, 0);
     },
     size() {
-      flush();
+      batches.flush();
       return guard('read', () => count.get()!.count);
     },
-    flush,
+    flush: () => batches.flush(),
     close() {
       if (closed) return;
       try {
-        flush();
+        batches.close();
       } finally {
         closed = true;
         database.close();

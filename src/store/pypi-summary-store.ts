@@ -3,6 +3,7 @@ import type { StoredMetadata, SummaryStore } from '../graph/pypi/summary-store.j
 import type { LabextensionManifest } from '../graph/resolver.js';
 import { defaultHttpCachePath } from './http-cache.js';
 import { openDatabase, type DatabaseSchema } from './open-database.js';
+import { createWriteBatcher } from './write-batcher.js';
 
 /**
  * The PyPI summaries src/graph/pypi/summary-store.ts declares, in SQLite:
@@ -51,6 +52,11 @@ const BATCH_WRITES = 256;
 const BATCH_DELAY_MS = 250;
 
 type Table = 'metadata' | 'labextensions';
+interface HeldWrite {
+  table: Table;
+  url: string;
+  record: string;
+}
 
 /** Opens (creating if needed) the store; `:memory:` for tests. */
 export function openSummaryStore(storePath: string): SummaryStore {
@@ -60,57 +66,19 @@ export function openSummaryStore(storePath: string): SummaryStore {
   const selectLabextensions = db.prepare<[string], { record: string }>('SELECT record FROM labextensions WHERE url = ?');
   const upsertMetadata = db.prepare<[string, string]>('INSERT OR REPLACE INTO metadata (url, record) VALUES (?, ?)');
   const upsertLabextensions = db.prepare<[string, string]>('INSERT OR REPLACE INTO labextensions (url, record) VALUES (?, ?)');
-  // Held writes, by table and URL (reads see them); written in one transaction per batch.
-  const pending = new Map<string, { table: Table; url: string; record: string }>();
-  let timer: NodeJS.Timeout | null = null;
-  // A batch written by the timer has no caller to tell: the next flush() or close() throws its failure.
-  let failure: unknown = null;
-  let closed = false;
-  const writeBatch = db.transaction((writes: { table: Table; url: string; record: string }[]) => {
+  const writeBatch = db.transaction((writes: HeldWrite[]) => {
     for (const write of writes) (write.table === 'metadata' ? upsertMetadata : upsertLabextensions).run(write.url, write.record);
   });
-
-  function writeHeld(): void {
-    if (timer !== null) clearTimeout(timer);
-    timer = null;
-    if (pending.size === 0) return;
-    const writes = [...pending.values()];
-    pending.clear();
-    guard('write', () => writeBatch(writes));
-  }
-
-  function flush(): void {
-    writeHeld();
-    if (failure !== null) {
-      const error = failure;
-      failure = null;
-      throw error;
-    }
-  }
+  // Held writes, by table and URL (reads see them); written in one transaction per batch.
+  const batches = createWriteBatcher<HeldWrite>({ write: (writes) => guard('write', () => writeBatch(writes)), maxWrites: BATCH_WRITES, delayMs: BATCH_DELAY_MS });
+  let closed = false;
 
   function hold(table: Table, url: string, record: string): void {
-    const key = `${table}\n${url}`;
-    pending.delete(key);
-    pending.set(key, { table, url, record });
-    if (pending.size >= BATCH_WRITES) {
-      writeHeld();
-      return;
-    }
-    if (timer === null && !closed) {
-      timer = setTimeout(() => {
-        timer = null;
-        try {
-          writeHeld();
-        } catch (error) {
-          failure ??= error;
-        }
-      }, BATCH_DELAY_MS);
-      timer.unref();
-    }
+    batches.hold(`${table}\n${url}`, { table, url, record });
   }
 
   function read(table: Table, url: string): unknown {
-    const held = pending.get(`${table}\n${url}`);
+    const held = batches.held(`${table}\n${url}`);
     const text = held?.record ?? guard('read', () => (table === 'metadata' ? selectMetadata : selectLabextensions).get(url))?.record;
     if (text === undefined) return undefined;
     try {
@@ -137,11 +105,11 @@ export function openSummaryStore(storePath: string): SummaryStore {
     putLabextensions(fileUrl, manifests) {
       hold('labextensions', fileUrl, JSON.stringify(manifests));
     },
-    flush,
+    flush: () => batches.flush(),
     close() {
       if (closed) return;
       try {
-        flush();
+        batches.close();
       } finally {
         closed = true;
         database.close();

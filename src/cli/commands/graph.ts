@@ -36,7 +36,7 @@ export async function runGraph(io: CliIo, purls: string[], options: GraphCommand
     renderer.stop();
   }
   const exitCode = await reportGraphRun(io, run);
-  const text = redactSecrets(renderGraph(run.graph, options.format, { timestamp: run.createdAt, toolVersion: TOOL_VERSION }), io.env);
+  const text = redactSecrets(await renderGraph(run.graph, options.format, { timestamp: run.createdAt, toolVersion: TOOL_VERSION }), io.env);
   io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   return exitCode;
 }

@@ -30,14 +30,25 @@ const Flag = z.boolean().optional().catch(undefined);
  * modified, <version>: ISO date }`): non-string entries are dropped, a
  * non-object map is absent.
  */
+/**
+ * A JSON object as it is, anything else absent: what `z.record(z.string(),
+ * z.unknown()).optional().catch(undefined)` accepts, without the copy it
+ * makes (the `versions` and `time` maps of a packument run to thousands of
+ * entries, read on every run). Callers skip `__proto__` keys, as the record
+ * schema does.
+ */
+function plainObject(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
 const StringMap = z
-  .record(z.string(), z.unknown())
+  .unknown()
   .optional()
-  .catch(undefined)
+  .transform(plainObject)
   .transform((map): Record<string, string> | undefined => {
     if (!map) return undefined;
     const kept: Record<string, string> = {};
-    for (const [name, spec] of Object.entries(map)) if (typeof spec === 'string') kept[name] = spec;
+    for (const [name, spec] of Object.entries(map)) if (typeof spec === 'string' && name !== '__proto__') kept[name] = spec;
     return kept;
   });
 
@@ -49,13 +60,14 @@ const PlatformList = z
   .transform((value) => (typeof value === 'string' ? [value] : value));
 
 const PeerDependenciesMeta = z
-  .record(z.string(), z.unknown())
+  .unknown()
   .optional()
-  .catch(undefined)
+  .transform(plainObject)
   .transform((map): Record<string, { optional: boolean }> | undefined => {
     if (!map) return undefined;
     const kept: Record<string, { optional: boolean }> = {};
     for (const [name, meta] of Object.entries(map)) {
+      if (name === '__proto__') continue;
       kept[name] = { optional: typeof meta === 'object' && meta !== null && (meta as { optional?: unknown }).optional === true };
     }
     return kept;
@@ -154,14 +166,14 @@ export type NpmManifest = z.infer<typeof NpmManifest>;
  * packument carries, and parsing them all dominated a warm resolution.
  */
 const Versions = z
-  .record(z.string(), z.unknown())
+  .unknown()
   .optional()
-  .catch(undefined)
+  .transform(plainObject)
   .transform((map): Record<string, NpmManifest> => {
     const kept: Record<string, NpmManifest> = {};
     let attested = false;
     for (const [version, entry] of Object.entries(map ?? {})) {
-      if (typeof entry !== 'object' || entry === null) continue;
+      if (typeof entry !== 'object' || entry === null || version === '__proto__') continue;
       const { name, version: stated } = entry as { name?: unknown; version?: unknown };
       if (typeof name !== 'string' || stated !== version) continue;
       attested ||= hasRawAttestations(entry);
@@ -201,12 +213,12 @@ export function someVersionHasAttestations(versions: Record<string, NpmManifest>
 export const NpmPackument = z.object({
   name: z.string(),
   'dist-tags': z
-    .record(z.string(), z.unknown())
+    .unknown()
     .optional()
-    .catch(undefined)
+    .transform(plainObject)
     .transform((map): Record<string, string> => {
       const kept: Record<string, string> = {};
-      for (const [tag, version] of Object.entries(map ?? {})) if (typeof version === 'string') kept[tag] = version;
+      for (const [tag, version] of Object.entries(map ?? {})) if (typeof version === 'string' && tag !== '__proto__') kept[tag] = version;
       return kept;
     }),
   versions: Versions,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadPypiConfig, parsePipConf, resolvePypiIndex } from './config.js';
+import { loadPypiConfig, parsePipConf, pypiIndex, resolvePypiIndex } from './config.js';
 import { basic, fakeSources, HOME, PIP_DEFAULT, PIP_PROBE } from '../config-sources.fixture.js';
 
 describe('parsePipConf', () => {
@@ -150,6 +150,28 @@ describe('PyPI index', () => {
     expect(config.index).toEqual({ url: 'https://help.test/simple/' });
     await loadPypiConfig(sources);
     expect(sources.ran).toEqual([PIP_PROBE, 'python -c from pip._internal.models.index import PyPI; print(PyPI.simple_url)', 'python3 -m pip install --help', 'pip install --help']);
+  });
+
+  it("with pipDefault 'when-asked', pip is asked on the first pypiIndex() only, and once", async () => {
+    const sources = fakeSources({}, { commands: PIP_DEFAULT });
+    const config = await loadPypiConfig(sources, {}, { pipDefault: 'when-asked' });
+    expect(sources.ran).toEqual([]);
+    expect(config.index).toBeNull();
+    expect(await pypiIndex(config)).toEqual({ url: 'https://pypi.test/simple/' });
+    expect(await pypiIndex(config)).toEqual({ url: 'https://pypi.test/simple/' });
+    expect(sources.ran).toEqual([PIP_PROBE]);
+  });
+
+  it("with pipDefault 'when-asked', a configured index starts no Python at all", async () => {
+    const sources = fakeSources({}, { env: { PIP_INDEX_URL: 'https://env.test/simple' }, commands: PIP_DEFAULT });
+    const config = await loadPypiConfig(sources, {}, { pipDefault: 'when-asked' });
+    expect(await pypiIndex(config)).toEqual({ url: 'https://env.test/simple/' });
+    expect(sources.ran).toEqual([]);
+  });
+
+  it("with pipDefault 'when-asked', no pip and no configuration: the same clear error, from pypiIndex()", async () => {
+    const config = await loadPypiConfig(fakeSources({}), {}, { pipDefault: 'when-asked' });
+    await expect(pypiIndex(config)).rejects.toThrow(/no PyPI index is configured.*PIP_INDEX_URL/);
   });
 
   it('without pip and without configuration: a clear error', async () => {

@@ -17,6 +17,17 @@ export interface PypiConfig {
   /** The pip configuration files read, lowest priority first. */
   files: string[];
   problems: ChainwatchError[];
+  /**
+   * Read with `pipDefault: 'when-asked'` and nothing configured the index:
+   * asks pip for its built-in default on the first call (pypiIndex() calls
+   * it), so a run that reads no PyPI page starts no Python (0.1–0.5 s).
+   */
+  askPipDefault?: () => Promise<RegistryEndpoint | null>;
+}
+
+export interface PypiConfigOptions {
+  /** When to ask pip for its default index if nothing configures one: while reading (default), or on first use (pypiIndex). */
+  pipDefault?: 'now' | 'when-asked';
 }
 
 interface IniSections {
@@ -99,7 +110,7 @@ export function pipConfigFiles(sources: ConfigSources): string[] {
  * Python, see readme). Extra indexes: `PIP_EXTRA_INDEX_URL`, uv's `UV_INDEX`
  * and `UV_EXTRA_INDEX_URL`, or the files' `extra-index-url`.
  */
-export async function loadPypiConfig(sources: ConfigSources, overrides: RegistryOverrides = {}): Promise<PypiConfig> {
+export async function loadPypiConfig(sources: ConfigSources, overrides: RegistryOverrides = {}, options: PypiConfigOptions = {}): Promise<PypiConfig> {
   const problems: ChainwatchError[] = [];
   const files: string[] = [];
   // section.key → value, later files winning, as pip's configuration dictionary.
@@ -147,7 +158,11 @@ export async function loadPypiConfig(sources: ConfigSources, overrides: Registry
     from = candidate.from;
     break;
   }
-  if (index === null) {
+  let askPipDefault: PypiConfig['askPipDefault'];
+  if (index === null && options.pipDefault === 'when-asked') {
+    let asked: Promise<RegistryEndpoint | null> | undefined;
+    askPipDefault = () => (asked ??= askPipDefaultIndex(sources).then((learned) => (learned ? { url: withTrailingSlash(learned) } : null)));
+  } else if (index === null) {
     const learned = await askPipDefaultIndex(sources);
     if (learned) {
       index = { url: withTrailingSlash(learned) };
@@ -162,7 +177,7 @@ export async function loadPypiConfig(sources: ConfigSources, overrides: Registry
     .filter((value) => value !== '' && isHttpUrl(value))
     .map((value) => splitUrlCredentials(withTrailingSlash(value)));
 
-  return { index, extraIndexes, from, files, problems };
+  return { index, extraIndexes, from, files, problems, ...(askPipDefault ? { askPipDefault } : {}) };
 }
 
 /** uv's `UV_INDEX` entries may be `name=url`. */
@@ -193,10 +208,21 @@ async function askPipDefaultIndex(sources: ConfigSources): Promise<string | null
   ]);
 }
 
-/** The index to use; throws ChainwatchError('invalid-config') when none is known. */
+/** The index to use; throws ChainwatchError('invalid-config') when none is known (a config read with `pipDefault: 'when-asked'` needs pypiIndex). */
 export function resolvePypiIndex(config: PypiConfig): RegistryEndpoint {
   if (config.index) return config.index;
-  throw new ChainwatchError(
+  throw noIndex();
+}
+
+/** The index to use, asking pip for its default now if the config left that for later; throws ChainwatchError('invalid-config') when none is known. */
+export async function pypiIndex(config: PypiConfig): Promise<RegistryEndpoint> {
+  const index = config.index ?? (await config.askPipDefault?.()) ?? null;
+  if (index) return index;
+  throw noIndex();
+}
+
+function noIndex(): ChainwatchError {
+  return new ChainwatchError(
     'invalid-config',
     'no PyPI index is configured and pip gave no default (is Python with pip installed?): set PIP_INDEX_URL, index-url in pip.conf, or registries.pypi in chainwatch.yaml',
   );

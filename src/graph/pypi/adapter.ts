@@ -1,6 +1,6 @@
 import { ChainwatchError } from '../../core/errors.js';
 import { toPurl } from '../../core/package.js';
-import { resolvePypiIndex } from '../../ecosystems/pypi/config.js';
+import { pypiIndex as configuredPypiIndex } from '../../ecosystems/pypi/config.js';
 import type { TargetEnvironment } from '../../ecosystems/pypi/environment.js';
 import { createPypiRegistry, type DistributionFileRef, type PypiProjectPage, type PypiRegistry } from '../../ecosystems/pypi/registry.js';
 import type { GraphModule } from '../module.js';
@@ -244,8 +244,9 @@ export const pypiGraphModule: GraphModule = {
   ecosystem: 'PyPI',
   sourceNames: ['pypi'],
   registryResolver: ({ http, registries, pypiIndex, excludeNewer }) =>
-    lazyResolver('PyPI', ['pypi'], () => {
-      const index = resolvePypiIndex(registries.pypi);
+    lazyResolver('PyPI', ['pypi'], async () => {
+      // Asking pip for its default index starts a Python: the HTTP library loads meanwhile.
+      const [index] = await Promise.all([configuredPypiIndex(registries.pypi), registries.pypi.index === null ? http.prepare?.() : undefined]);
       const registry = createPypiRegistry({ http, indexUrl: index.url, ...(index.authorization ? { authorization: index.authorization } : {}) });
       // Project pages are read by the resolver's lean reader through the same client and credentials.
       const pages = { http, ...(index.authorization ? { authorization: index.authorization } : {}) };
