@@ -143,7 +143,10 @@ export function buildAuditReport(history: ReportHistory, runId: number, options:
     changes,
     actions: planActions(current, changes, currentGraph),
     standing,
-    trends: trends(history, info, options.trendRuns ?? 12, previous ? [current, previous] : [current]),
+    trends: trends(history, info, options.trendRuns ?? 12, previous ? [current, previous] : [current], [
+      [info.id, currentGraph],
+      ...(previousInfo ? [[previousInfo.id, previousGraph] as const] : []),
+    ]),
   };
   return { ok: true, model };
 }
@@ -405,16 +408,32 @@ function standingPicture(parts: RunParts, topConcerns: number): StandingPicture 
 
 // ---------------------------------------------------------------- trends
 
-/** `read`: the runs whose parts the report has read already (this run, the one compared with), not read again. */
-function trends(history: ReportHistory, info: RunInfo, limit: number, read: readonly RunParts[]): TrendPoint[] {
+/**
+ * `read`: the runs whose parts the report has read already (this run, the one compared with), not
+ * read again; `loaded`: their graphs, likewise.
+ */
+function trends(history: ReportHistory, info: RunInfo, limit: number, read: readonly RunParts[], loaded: readonly (readonly [number, DependencyGraph | null])[]): TrendPoint[] {
   const runs = history.listRuns({ identity: info.identity.key }).filter((run) => run.id <= info.id);
-  return runs.slice(Math.max(0, runs.length - Math.max(1, limit))).map((run) => {
+  const first = Math.max(0, runs.length - Math.max(1, limit));
+  const graphs = new Map(loaded);
+  const packagesOf = (run: RunInfo | undefined): Set<string> | null => {
+    if (!run?.graph) return null;
+    const graph = graphs.has(run.id) ? graphs.get(run.id)! : (history.loadSnapshot(run.id)?.graph ?? null);
+    return graph ? new Set(graph.nodes.map((node) => node.purl)) : null;
+  };
+  // New packages: in a run's graph and not in the graph of the run before it (the one before the first point included).
+  let before = packagesOf(runs[first - 1]);
+  return runs.slice(first).map((run) => {
     const parts = read.find((entry) => entry.info.id === run.id) ?? readParts(history, run);
+    const packages = packagesOf(run);
+    const newPackages = packages && before ? [...packages].filter((purl) => !before!.has(purl)).length : null;
+    before = packages;
     return {
       id: run.id,
       startedAt: run.startedAt,
       status: run.status,
       packages: run.graph?.nodes ?? null,
+      newPackages,
       findings: parts.findings ? severityCounts(parts.findings) : null,
       coverage: parts.posture ? Object.fromEntries(coverageOf([...parts.posture.repos.map((repo) => repo.checks), ...parts.posture.orgs.map((org) => org.checks)]).map((entry) => [entry.check, entry.percent])) : null,
       advisories: parts.advisories ? clockCounts(parts.advisories) : null,

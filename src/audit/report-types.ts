@@ -156,6 +156,8 @@ export interface TrendPoint {
   startedAt: string;
   status: 'complete' | 'partial';
   packages: number | null;
+  /** Packages in its graph that the graph of the identity's run before it lacks; null when either has no graph. */
+  newPackages: number | null;
   findings: Record<(typeof REPORT_SEVERITIES)[number], number> | null;
   /** Pass percentage per check across the repositories. */
   coverage: Record<string, number | null> | null;

@@ -1,4 +1,5 @@
-import { PackageURL } from 'packageurl-js';
+import { createRequire } from 'node:module';
+import type { PackageURL as PackageUrlClass } from 'packageurl-js';
 
 /**
  * The ecosystems chainwatch understands, spelled as OSV spells them
@@ -63,7 +64,30 @@ export function normalizeName(ecosystem: Ecosystem, name: string): string {
 
 const PURL_TYPE: Record<Ecosystem, string> = { PyPI: 'pypi', npm: 'npm', Debian: 'deb', conda: 'conda' };
 
-/** Builds a purl string with the ecosystem's own identity rules. */
+let packageUrl: typeof PackageUrlClass | undefined;
+
+/**
+ * packageurl-js, required on first use: loading it builds an `Intl.Collator`,
+ * the largest single cost of `chainwatch` starting (issue 12), and purls are
+ * written without it (below); it parses purls and judges the odd ones.
+ */
+function PackageURL(): typeof PackageUrlClass {
+  packageUrl ??= (createRequire(import.meta.url)('packageurl-js') as { PackageURL: typeof PackageUrlClass }).PackageURL;
+  return packageUrl;
+}
+
+/** packageurl-js's rule for qualifier keys (after lowercasing): ASCII letters, digits, `.`, `-`, `_`, not starting with a digit. */
+const QUALIFIER_KEY = /^[A-Za-z._-][A-Za-z0-9._-]*$/;
+
+/**
+ * Builds a purl string with the ecosystem's own identity rules: what
+ * packageurl-js's `new PackageURL(…).toString()` writes for these four types
+ * (pypi, npm, deb: name and namespace lowercased, pypi's `_` as `-`; conda as
+ * given), written here for the names, versions and qualifiers it accepts as
+ * they are; anything it would refuse or reshape (an empty name, a qualifier
+ * key it refuses or two that differ only in case) goes to packageurl-js
+ * itself, so errors are its own. package.test.ts compares both on arbitrary input.
+ */
 export function toPurl(
   ecosystem: Ecosystem,
   name: string,
@@ -79,7 +103,40 @@ export function toPurl(
   } else if (ecosystem === 'Debian') {
     namespace = 'debian';
   }
-  return new PackageURL(PURL_TYPE[ecosystem], namespace, base, version ?? undefined, qualifiers, undefined).toString();
+  const written = writePurl(PURL_TYPE[ecosystem], namespace, base, version ?? undefined, qualifiers);
+  return written ?? new (PackageURL())(PURL_TYPE[ecosystem], namespace, base, version ?? undefined, qualifiers, undefined).toString();
+}
+
+/** packageurl-js's normalisation and encoding for these types, or null for input it would refuse or reshape. */
+function writePurl(type: string, namespace: string | undefined, rawName: string, rawVersion: string | undefined, rawQualifiers: Record<string, string> | undefined): string | null {
+  let name = rawName.trim();
+  if (name === '' || (namespace !== undefined && (namespace === '' || namespace.includes('/')))) return null;
+  // Qualifiers are checked before anything is encoded, as packageurl-js checks them in its constructor.
+  const qualifiers: [string, string][] = [];
+  if (rawQualifiers !== undefined) {
+    const keys = new Set<string>();
+    for (const [key, value] of Object.entries(rawQualifiers)) {
+      const trimmed = String(value).trim();
+      if (trimmed === '') continue;
+      const lower = key.toLowerCase();
+      if (!QUALIFIER_KEY.test(lower) || keys.has(lower)) return null;
+      keys.add(lower);
+      qualifiers.push([lower, trimmed]);
+    }
+  }
+  const lowered = type !== 'conda';
+  if (lowered) name = name.toLowerCase();
+  if (type === 'pypi') name = name.replaceAll('_', '-');
+  let purl = `pkg:${type}/`;
+  if (namespace !== undefined) purl += `${encodeURIComponent(lowered ? namespace.toLowerCase() : namespace).replace(/%3A/g, ':').replace(/%2F/g, '/')}/`;
+  purl += encodeURIComponent(name);
+  const version = rawVersion?.trim();
+  if (version) purl += `@${encodeURIComponent(version).replace(/%3A/g, ':').replace(/%2B/g, '+')}`;
+  if (qualifiers.length > 0) {
+    qualifiers.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    purl += `?${new URLSearchParams(qualifiers).toString().replace(/\+/g, '%20')}`;
+  }
+  return purl;
 }
 
 export interface ParsedPurl {
@@ -91,7 +148,7 @@ export interface ParsedPurl {
 
 /** Parses a purl; returns null for types chainwatch does not handle. Throws on malformed purls. */
 export function parsePurl(text: string): ParsedPurl | null {
-  const purl = PackageURL.fromString(text);
+  const purl = PackageURL().fromString(text);
   const ecosystem = (Object.keys(PURL_TYPE) as Ecosystem[]).find((e) => PURL_TYPE[e] === purl.type);
   if (!ecosystem) return null;
   const name = ecosystem === 'npm' && purl.namespace ? `${purl.namespace}/${purl.name}` : purl.name;

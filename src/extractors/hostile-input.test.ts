@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MAX_ERRORS_PER_FILE } from './common/result.js';
-import { extractors } from './index.js';
+import { loadExtractors } from './index.js';
 import type { ExtractResult } from './types.js';
 
 const DEEP = 100_000;
@@ -137,6 +137,8 @@ const formats: Format[] = [
     junk: lines(JUNK, (index) => `junk ${index}`),
   },
 ];
+
+const extractors = await loadExtractors();
 
 function extract(format: Format, text: string): ExtractResult {
   const extractor = extractors.find((candidate) => candidate.id === format.id);

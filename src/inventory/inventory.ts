@@ -7,7 +7,7 @@ import type { EventSink } from '../core/events.js';
 import { silentSink } from '../core/events.js';
 import { normalizeName, toPurl, type Ecosystem, type Location } from '../core/package.js';
 import { extractors as allExtractors } from '../extractors/index.js';
-import type { ExtractedPackage, Extractor, NotScannable, RelatedFile } from '../extractors/types.js';
+import type { ExtractedPackage, Extractor, NotScannable, RegisteredExtractor, RelatedFile } from '../extractors/types.js';
 import { INPUT_LIMITS, readInputText, readInputTextSync } from './read-input.js';
 import { displayPathFor, isInsideTree, isSystemPath, walkTargets, type WalkedFile, type WalkOptions } from './walk.js';
 
@@ -35,12 +35,15 @@ export interface Inventory {
 export interface InventoryOptions extends WalkOptions {
   /** Keep only these ecosystems (default: all). */
   ecosystems?: readonly Ecosystem[];
-  extractors?: readonly Extractor[];
+  /** Loaded extractors, or registry entries (the default: each loads on the first file it claims). */
+  extractors?: readonly (Extractor | RegisteredExtractor)[];
   events?: EventSink;
 }
 
 /** The first extractor that claims a path, or null. Detection looks at the path only. */
-export function extractorFor(path: string, candidates: readonly Extractor[] = allExtractors): Extractor | null {
+export function extractorFor<T extends Extractor | RegisteredExtractor>(path: string, candidates: readonly T[]): T | null;
+export function extractorFor(path: string): RegisteredExtractor | null;
+export function extractorFor(path: string, candidates: readonly (Extractor | RegisteredExtractor)[] = allExtractors): Extractor | RegisteredExtractor | null {
   return candidates.find((extractor) => extractor.detect(path)) ?? null;
 }
 
@@ -71,11 +74,11 @@ export async function buildInventory(targets: readonly string[], options: Invent
 
   const matched = walked.files
     .map((file) => ({ file, extractor: extractorFor(file.displayPath, candidates) ?? extractorFor(file.absolutePath, candidates) }))
-    .filter((entry): entry is { file: typeof entry.file; extractor: Extractor } => entry.extractor !== null)
+    .filter((entry): entry is { file: typeof entry.file; extractor: Extractor | RegisteredExtractor } => entry.extractor !== null)
     .filter((entry) => !wanted || entry.extractor.ecosystems.some((ecosystem) => wanted.has(ecosystem)));
 
   let done = 0;
-  for (const { file, extractor } of matched) {
+  for (const { file, extractor: candidate } of matched) {
     events.emit({ type: 'progress', task: 'extract', done, total: matched.length, detail: file.displayPath });
     done += 1;
     if (file.skipped !== undefined) {
@@ -90,6 +93,7 @@ export async function buildInventory(targets: readonly string[], options: Invent
       errors.push(cause);
       continue;
     }
+    const extractor = 'extract' in candidate ? candidate : await candidate.load();
     const result = extractor.extract({
       path: file.displayPath,
       text,

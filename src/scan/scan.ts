@@ -3,9 +3,9 @@ import { ChainwatchError } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import { silentSink } from '../core/events.js';
 import type { Ecosystem } from '../core/package.js';
-import { createPackageMatcher, type RecordSource } from '../advisories/match.js';
+import type { createPackageMatcher as CreatePackageMatcher, RecordSource } from '../advisories/match.js';
+import type { severityFromAliases as SeverityFromAliases } from '../advisories/alias-severity.js';
 import type { AdvisoryReader, AdvisoryStoreOpener } from '../advisories/store.js';
-import { severityFromAliases } from '../advisories/alias-severity.js';
 import type { AdvisorySourceStatus, Finding, OsvRecord, Severity } from '../advisories/types.js';
 import { buildInventory, type Inventory } from '../inventory/inventory.js';
 import { advisoryCoverage } from './coverage.js';
@@ -59,7 +59,7 @@ export async function scan(options: ScanOptions): Promise<ScanReport> {
   const sources = await openSources(options, errors);
   try {
     const stores = sources.flatMap((source) => (source.store ? [source.store] : []));
-    const findings = borrowSeverities(matchInventory(inventory, sources, errors, events), stores);
+    const findings = await findingsOf(inventory, sources, stores, errors, events);
     return {
       tool: { name: 'chainwatch', version: options.toolVersion },
       targets: [...options.targets],
@@ -141,7 +141,28 @@ function combinedSource(sources: readonly OpenSource[]): RecordSource {
   };
 }
 
-function matchInventory(inventory: Inventory, sources: readonly OpenSource[], errors: ReportError[], events: EventSink): Finding[] {
+/**
+ * The inventory matched against the sources, severities borrowed from aliases.
+ * The matcher (and every ecosystem's version ordering it parses with) is
+ * loaded only when there is a package to match: a scan that found nothing
+ * starts faster.
+ */
+async function findingsOf(inventory: Inventory, sources: readonly OpenSource[], stores: readonly AdvisoryReader[], errors: ReportError[], events: EventSink): Promise<Finding[]> {
+  if (inventory.packages.length === 0) {
+    events.emit({ type: 'progress', task: 'match', done: 0, total: 0 });
+    return [];
+  }
+  const [{ createPackageMatcher }, { severityFromAliases }] = await Promise.all([import('../advisories/match.js'), import('../advisories/alias-severity.js')]);
+  return borrowSeverities(matchInventory(createPackageMatcher, inventory, sources, errors, events), stores, severityFromAliases);
+}
+
+function matchInventory(
+  createPackageMatcher: typeof CreatePackageMatcher,
+  inventory: Inventory,
+  sources: readonly OpenSource[],
+  errors: ReportError[],
+  events: EventSink,
+): Finding[] {
   // The inventory is sorted by name, so all versions of a package are matched one after another:
   // two compiled names are enough, and a full-size database's popular names (hundreds of records,
   // each with its parsed `versions` list) never pile up in memory.
@@ -195,7 +216,7 @@ export function toReportError(error: ChainwatchError): ReportError {
  * records the sources hold for the same vulnerability (alias-severity.ts),
  * once per (ids, package name): the same advisory hits many versions.
  */
-function borrowSeverities(findings: Finding[], stores: readonly AdvisoryReader[]): Finding[] {
+function borrowSeverities(findings: Finding[], stores: readonly AdvisoryReader[], severityFromAliases: typeof SeverityFromAliases): Finding[] {
   if (stores.length === 0) return findings;
   const borrowed = new Map<string, Severity | null>();
   return findings.map((finding) => {

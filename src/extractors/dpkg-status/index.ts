@@ -3,6 +3,7 @@ import { withoutByteOrderMark } from '../common/byte-order-mark.js';
 import { addError } from '../common/result.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult, Extractor, NotScannable } from '../types.js';
 import { parseStanzas, type Stanza } from './parse-stanzas.js';
+import { dpkgStatus as detection } from '../detection.js';
 
 /**
  * dpkg states (third word of Status) in which all of the package's files are on
@@ -18,15 +19,6 @@ const GONE_STATES: ReadonlySet<string> = new Set(['not-installed', 'config-files
 
 function pathParts(path: string): string[] {
   return path.replace(/\\/g, '/').split('/').filter((part) => part !== '');
-}
-
-function detect(path: string): boolean {
-  const parts = pathParts(path);
-  const base = parts.at(-1);
-  const parent = parts.at(-2);
-  if (base === 'status' && parent === 'dpkg') return true;
-  // Distroless images keep one file per package in status.d/, beside `<name>.md5sums` lists.
-  return parent === 'status.d' && parts.at(-3) === 'dpkg' && base !== undefined && !base.endsWith('.md5sums') && !base.startsWith('.');
 }
 
 /** `Source: util-linux (2.38.1-5)` → name and optional version (the binary's version when absent). */
@@ -85,9 +77,4 @@ function extract(input: ExtractInput): ExtractResult {
   return result;
 }
 
-export const extractor: Extractor = {
-  id: 'dpkg-status',
-  ecosystems: ['Debian'],
-  detect,
-  extract,
-};
+export const extractor: Extractor = { ...detection, extract };

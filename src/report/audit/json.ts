@@ -92,6 +92,7 @@ export function auditReportDocument(input: AuditReportModel) {
       started_at: point.startedAt,
       status: point.status,
       packages: point.packages,
+      new_packages: point.newPackages,
       findings: point.findings === null ? null : inOrder(REPORT_SEVERITIES, point.findings),
       coverage: point.coverage === null ? null : Object.fromEntries(Object.entries(point.coverage).sort(([a], [b]) => compareText(a, b))),
       advisories: point.advisories === null ? null : inOrder(REPORT_CLOCK_STATES, point.advisories),
