@@ -41,6 +41,8 @@ export interface Location {
   path: string;
   /** 1-based line, where the format allows one. */
   line?: number;
+  /** The container image layer the file came from (0 is the base layer), when the file was read from an image. */
+  layer?: number;
 }
 
 /**

@@ -25,6 +25,8 @@ export interface ScanCommandOptions {
   format: ReportFormat;
   output?: string;
   includeDir: string[];
+  image?: string;
+  platform?: string;
   offline?: boolean;
   osvUrl?: string;
   verbose?: boolean;
@@ -81,6 +83,14 @@ export async function exitCodeFor(io: CliIo, report: ScanReport, options: Pick<S
 }
 
 export async function runScan(io: CliIo, targets: string[], options: ScanCommandOptions, clock: Clock = systemClock): Promise<number> {
+  if (options.image !== undefined && targets.length > 0) {
+    warn(io, 'chainwatch scan: give either PATHs or --image, not both (scan the image, then the paths, in two runs)');
+    return 2;
+  }
+  if (options.platform !== undefined && options.image === undefined) {
+    warn(io, 'chainwatch scan: --platform chooses from an image index: it needs --image');
+    return 2;
+  }
   // Loaded here, not at start-up: `chainwatch --help` and other commands should not pay for the scan's modules.
   const [{ scan }, { defaultDatabasePath, sqliteAdvisoryStores }] = await Promise.all([loadScanPipeline(), loadAdvisoryStore()]);
   const { downloadDatabase } = await import('../advisory-database.js');
@@ -90,6 +100,7 @@ export async function runScan(io: CliIo, targets: string[], options: ScanCommand
   try {
     report = await scan({
       targets: targets.length > 0 ? targets : ['.'],
+      ...(options.image === undefined ? {} : { image: { target: options.image, ...(options.platform ? { platform: options.platform } : {}) } }),
       databasePath,
       advisoryStores: sqliteAdvisoryStores,
       advisoryPaths: options.advisories,
@@ -151,6 +162,8 @@ export function registerScan(program: Command, io: CliIo, setExit: (code: number
     .addOption(new Option('--max-age <age>', 'warn when the newest advisory of a scanned ecosystem is older than this: 7d, 36h, 2w').argParser(parseMaxAge).default(DEFAULT_MAX_AGE, DEFAULT_MAX_AGE.text))
     .option('-f, --format <format>', `output format: ${REPORT_FORMATS.join('|')}`, parseChoice(REPORT_FORMATS), 'table')
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('--image <archive|dir>', 'scan a container image instead of PATHs: an OCI image layout directory, an OCI archive, or a `docker save` / `podman save` tarball')
+    .option('--platform <os/arch>', 'with --image, the platform to read from an image index (default linux/amd64)')
     .option('--include-dir <name>', `descend into a directory skipped by default (${DEFAULT_SKIPPED_DIRECTORIES.join(', ')}) (repeatable)`, collect(String), [])
     .option('-v, --verbose', 'more detail on stderr')
     .action(async (paths: string[], options: ScanCommandOptions) => setExit(await runScan(io, paths, options)));
