@@ -36,8 +36,17 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 codename="$(. /etc/os-release && echo "${VERSION_CODENAME:?the host must be Debian}")"
 
-echo "build-fixture-image: layer 0: mmdebstrap $codename minbase with git, python3, python3-pip" >&2
-mmdebstrap --quiet --variant=minbase --include=git,python3,python3-pip --format=tar "$codename" "$work/layer0.tar" >&2
+# The Debian rootfs takes minutes from the archive: it is kept apart, by release and package list, so a
+# change to the other layers does not fetch it again.
+include="git,python3,python3-pip"
+rootfs="${XDG_CACHE_HOME:-$HOME/.cache}/chainwatch-test-images/rootfs-$codename-minbase-${include//,/-}.tar"
+if [ ! -f "$rootfs" ]; then
+  echo "build-fixture-image: layer 0: mmdebstrap $codename minbase with $include" >&2
+  mkdir -p "$(dirname "$rootfs")"
+  mmdebstrap --quiet --variant=minbase --include="$include" --format=tar "$codename" "$rootfs.tmp" >&2
+  mv "$rootfs.tmp" "$rootfs"
+fi
+ln -s "$rootfs" "$work/layer0.tar"
 mkdir -p "$work/admin"
 tar -C "$work/admin" -xf "$work/layer0.tar" ./var/lib/dpkg/status ./usr/bin
 python_version="$(ls "$work/admin/usr/bin" | sed -n 's/^python\(3\.[0-9]*\)$/\1/p' | sort -V | tail -1)"
@@ -59,7 +68,7 @@ echo "build-fixture-image: layer 3: a conda prefix" >&2
 mkdir -p "$work/layer3/opt/conda/conda-meta"
 # conda names each record <name>-<version>-<build>.json; the fixture is one real record.
 meta="$shared/lockfiles/python/condameta/valid"
-record="$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(f"{r[\"name\"]}-{r[\"version\"]}-{r[\"build_string\"]}.json")' "$meta")"
+record="$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print("%s-%s-%s.json" % (r["name"], r["version"], r["build_string"]))' "$meta")"
 cp "$meta" "$work/layer3/opt/conda/conda-meta/$record"
 
 echo "build-fixture-image: layer 4: whiteouts for six" >&2
@@ -77,7 +86,7 @@ for n in 1 2 3 4; do tar --numeric-owner --owner=0 --group=0 -C "$work/layer$n" 
 umoci init --layout "$out.tmp/oci"
 umoci new --image "$out.tmp/oci:fixture"
 add() { umoci raw add-layer --image "$out.tmp/oci:fixture" --history.created_by "$2" "$1"; }
-add "$work/layer0.tar" "mmdebstrap --variant=minbase --include=git,python3,python3-pip $codename"
+add "$work/layer0.tar" "mmdebstrap --variant=minbase --include=$include $codename"
 add "$work/layer1.tar" "RUN pip install --target /$site jupyter_core==4.11.1 jinja2==2.10 requests==2.19.0 six==1.16.0"
 add "$work/layer2.tar" "RUN cd /$app && npm install minimist@1.2.5 is-number@7.0.0 semver@7.5.1"
 add "$work/layer3.tar" "COPY conda-meta /opt/conda/conda-meta"
