@@ -24,6 +24,9 @@ const LAYERS: FixtureLayer[] = [
     entries: [
       { name: 'etc/os-release', text: OS_RELEASE },
       { name: 'var/lib/dpkg/status', text: DPKG },
+      // Pins that say nothing of what is installed: documentation, and a distribution's own test requirements.
+      { name: 'usr/share/doc/python3-pip/requirements.txt', text: 'sphinx==4.2.0\n' },
+      { name: 'usr/lib/python3/dist-packages/pip/_vendor/requirements.txt', text: 'urllib3==1.0.0\n' },
     ],
   },
   {
@@ -72,7 +75,7 @@ interface JsonReport {
 }
 
 describe('scan --image', () => {
-  it('reads the final filesystem: packages with their layer, files a later layer deleted left out', async () => {
+  it('reads the final filesystem: packages with their layer, files a later layer deleted left out, documentation and vendored pins not read', async () => {
     const run = await runCli([...base, '--image', layout, '-f', 'json'], { cwd: scratch.path });
     const report = JSON.parse(run.stdout) as JsonReport;
     const listed = report.packages.map((pkg) => `${pkg.ecosystem} ${pkg.name} ${pkg.version} ${pkg.locations.map((location) => `${location.path}@${location.layer}`).join(',')}`);

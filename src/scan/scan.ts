@@ -104,7 +104,7 @@ async function readScannedImage(
   try {
     contents = await readImage(request.target, {
       ...(request.platform ? { platform: request.platform } : {}),
-      keep: (path) => RELATED_IN_IMAGE.test(path) || extractors.some((extractor) => extractor.detect(path)),
+      keep: (path) => RELATED_IN_IMAGE.test(path) || (!NOT_INSTALLED_IN_IMAGE.test(path) && extractors.some((extractor) => extractor.detect(path))),
     });
   } catch (cause) {
     // An image that cannot be opened at all is an input error like an unreadable lockfile: reported, not thrown.
@@ -118,6 +118,15 @@ async function readScannedImage(
 
 /** Files an extractor reads beside the one it claims: who installed a Python distribution. */
 const RELATED_IN_IMAGE = /\.dist-info\/INSTALLER$/;
+
+/**
+ * Files of an image that name packages but say nothing of what is installed:
+ * documentation (`/usr/share/doc/python3-pip/requirements.txt`), and the
+ * requirement files and lockfiles installed Python distributions ship inside
+ * their own folders (their tests' pins). What a distribution is, its
+ * `.dist-info`/`.egg-info`, is still read.
+ */
+const NOT_INSTALLED_IN_IMAGE = /^\/usr\/share\/doc\/|\/(?:site|dist)-packages\/(?![^/]+\.(?:dist|egg)-info(?:\/|$))/;
 
 function imageSummary(contents: ImageContents): ScanImage {
   return {

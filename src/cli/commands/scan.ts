@@ -4,20 +4,17 @@ import { parseEcosystem, systemClock, type Clock, type Ecosystem } from '../../c
 import { DEFAULT_SKIPPED_DIRECTORIES } from '../../inventory/index.js';
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../../report/index.js';
 import { loadScanPipeline, UNKNOWN_SEVERITY_POLICIES, type ScanReport, type UnknownSeverityPolicy } from '../../scan/index.js';
-import { loadAdvisoryStore } from '../../store/index.js';
 import { warnStaleAdvisories } from '../advisory-database.js';
 import { eventRenderer, warn, type CliIo } from '../io.js';
 import { collect, DEFAULT_MAX_AGE, parseChoice, parseMaxAge, type MaxAge } from '../options.js';
 import { redactSecrets } from '../redact.js';
+import { advisoryWiring, type AdvisoryOptions } from '../scan-wiring.js';
 import { writeFileAtomically } from '../write-output.js';
 import { TOOL_VERSION } from '../version.js';
 
 const FAIL_ON_LEVELS = ['low', 'medium', 'high', 'critical'] as const;
 
-export interface ScanCommandOptions {
-  advisories: string[];
-  db?: string;
-  localDb: boolean;
+export interface ScanCommandOptions extends AdvisoryOptions {
   ecosystem: Ecosystem[];
   failOn?: SeverityLevel;
   unknownSeverity: UnknownSeverityPolicy;
@@ -27,8 +24,6 @@ export interface ScanCommandOptions {
   includeDir: string[];
   image?: string;
   platform?: string;
-  offline?: boolean;
-  osvUrl?: string;
   verbose?: boolean;
 }
 
@@ -92,26 +87,19 @@ export async function runScan(io: CliIo, targets: string[], options: ScanCommand
     return 2;
   }
   // Loaded here, not at start-up: `chainwatch --help` and other commands should not pay for the scan's modules.
-  const [{ scan }, { defaultDatabasePath, sqliteAdvisoryStores }] = await Promise.all([loadScanPipeline(), loadAdvisoryStore()]);
-  const { downloadDatabase } = await import('../advisory-database.js');
+  const { scan } = await loadScanPipeline();
   const renderer = eventRenderer(io, { verbose: options.verbose ?? false });
-  const databasePath = options.localDb ? (options.db ?? defaultDatabasePath(io.env)) : null;
   let report: ScanReport;
   try {
     report = await scan({
+      ...(await advisoryWiring(io, options, renderer)),
       targets: targets.length > 0 ? targets : ['.'],
       ...(options.image === undefined ? {} : { image: { target: options.image, ...(options.platform ? { platform: options.platform } : {}) } }),
-      databasePath,
-      advisoryStores: sqliteAdvisoryStores,
-      advisoryPaths: options.advisories,
       ecosystems: options.ecosystem,
       skipDirectories: DEFAULT_SKIPPED_DIRECTORIES.filter((name) => !options.includeDir.includes(name)),
       displayBase: io.cwd,
       toolVersion: TOOL_VERSION,
       events: renderer,
-      ...(options.offline || options.advisories.length > 0
-        ? {}
-        : { createDatabase: (ecosystems: readonly Ecosystem[]) => downloadDatabase(io, databasePath!, ecosystems, options.osvUrl, renderer) }),
     });
   } finally {
     renderer.stop();
