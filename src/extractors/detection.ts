@@ -139,4 +139,4 @@ function detectDpkgStatus(path: string): boolean {
   return parent === 'status.d' && parts.at(-3) === 'dpkg' && base !== undefined && !base.endsWith('.md5sums') && !base.startsWith('.');
 }
 
-export const dpkgStatus: ExtractorDetection = { id: 'dpkg-status', ecosystems: ['Debian'], detect: detectDpkgStatus };
+export const dpkgStatus: ExtractorDetection = { id: 'dpkg-status', ecosystems: ['Debian', 'Ubuntu'], detect: detectDpkgStatus };
