@@ -30,6 +30,9 @@ const KNOWN_DATABASES: Record<string, string> = {
   DSA: 'Debian Security Advisories',
   DLA: 'Debian LTS Advisories',
   DTSA: 'Debian Testing Security Advisories',
+  USN: 'Ubuntu Security Notices',
+  LSN: 'Livepatch Security Notices',
+  UBUNTU: 'Ubuntu CVE Reports',
   MAL: 'OpenSSF Malicious Packages',
   PSF: 'Python Software Foundation',
 };
