@@ -697,7 +697,7 @@ function postureActions(parts: RunParts, changes: AuditChanges | null, identityO
 }
 
 /** Ecosystems OSV publishes advisories for: a database update can fill them. */
-const OSV_ECOSYSTEMS = new Set(['PyPI', 'npm', 'Debian']);
+const OSV_ECOSYSTEMS = new Set(['PyPI', 'npm', 'Debian', 'Ubuntu']);
 
 /** What the run could not look at: the advisories missing for an ecosystem, a step skipped or failed. */
 function coverageActions(parts: RunParts): Candidate[] {

@@ -18,6 +18,8 @@ export interface InventoryPackage {
   normalizedName: string;
   version: string;
   purl: string;
+  /** The distribution release the package was installed for (`12`, `24.04`), when the input says: Debian and Ubuntu records are per release. */
+  ecosystemRelease?: string;
   source: ExtractedPackage['source'];
   commit?: string;
   /** Format-specific facts (Debian source package, conda channel...), from the first place it was found. */
@@ -228,7 +230,7 @@ class PackageMerger {
 
   add(extracted: ExtractedPackage, version: string): void {
     const normalizedName = normalizeName(extracted.ecosystem, extracted.name);
-    const key = `${extracted.ecosystem}\u0000${normalizedName}\u0000${version}\u0000${extracted.commit ?? ''}`;
+    const key = `${extracted.ecosystem}\u0000${normalizedName}\u0000${version}\u0000${extracted.commit ?? ''}\u0000${extracted.ecosystemRelease ?? ''}`;
     const place = `${extracted.location.path}\u0000${extracted.location.line ?? ''}`;
     const existing = this.byKey.get(key);
     if (existing) {
@@ -245,6 +247,7 @@ class PackageMerger {
         normalizedName,
         version,
         purl: toPurl(extracted.ecosystem, extracted.name, version),
+        ...(extracted.ecosystemRelease ? { ecosystemRelease: extracted.ecosystemRelease } : {}),
         source: extracted.source ?? 'registry',
         ...(extracted.commit ? { commit: extracted.commit } : {}),
         ...(extracted.qualifiers ? { qualifiers: extracted.qualifiers } : {}),

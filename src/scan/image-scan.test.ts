@@ -60,6 +60,12 @@ const records = [
     modified: '2025-01-15T00:00:00Z',
     affected: [{ package: { ecosystem: 'Debian:12', name: 'git' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1:2.39.5-0+deb12u1' }] }] }],
   },
+  {
+    // The same package in another release's record: the image says it is Debian 12, so this one does not apply.
+    id: 'DSA-TEST-11',
+    modified: '2025-01-15T00:00:00Z',
+    affected: [{ package: { ecosystem: 'Debian:11', name: 'git' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1:2.39.9-0+deb11u1' }] }] }],
+  },
 ];
 for (const record of records) writeFileSync(join(advisories, `${record.id}.json`), JSON.stringify(record));
 

@@ -116,8 +116,8 @@ async function readScannedImage(
   return { inventory, summary: imageSummary(contents), errors: contents.errors };
 }
 
-/** Files an extractor reads beside the one it claims: who installed a Python distribution. */
-const RELATED_IN_IMAGE = /\.dist-info\/INSTALLER$/;
+/** Files an extractor reads beside the one it claims: who installed a Python distribution, and from where. */
+const RELATED_IN_IMAGE = /\.dist-info\/(?:INSTALLER|direct_url\.json)$/;
 
 /**
  * Files of an image that name packages but say nothing of what is installed:
@@ -239,8 +239,12 @@ function matchInventory(
       pkg.source === 'git'
         ? { ecosystem: pkg.ecosystem, name: pkg.name, version: pkg.commit ? '' : pkg.version, ...(pkg.commit ? { commit: pkg.commit } : {}), purl: pkg.purl, locations: pkg.locations }
         : { ecosystem: pkg.ecosystem, name: pkg.name, version: pkg.version, purl: pkg.purl, locations: pkg.locations };
-    // Debian advisories name source packages: a binary package is matched as the source it was built from.
-    if (pkg.ecosystem === 'Debian' && pkg.qualifiers?.source) {
+    // A Python distribution apt installed carries Debian's patches under the upstream version: PyPI's
+    // records would misjudge it. It is matched through its Debian package (the dpkg status file).
+    if (pkg.ecosystem === 'PyPI' && pkg.qualifiers?.installer === 'debian') return;
+    // Debian and Ubuntu advisories name source packages, per release: a binary package is matched as the source it was built from.
+    if (pkg.ecosystemRelease) Object.assign(target, { ecosystemRelease: pkg.ecosystemRelease });
+    if ((pkg.ecosystem === 'Debian' || pkg.ecosystem === 'Ubuntu') && pkg.qualifiers?.source) {
       target.name = pkg.qualifiers.source;
       target.version = pkg.qualifiers.sourceVersion ?? pkg.version;
     }

@@ -29,7 +29,7 @@ export interface ScanCommandOptions extends AdvisoryOptions {
 
 function parseEcosystemOption(value: string): Ecosystem {
   const ecosystem = parseEcosystem(value);
-  if (!ecosystem) throw new InvalidArgumentError('expected PyPI, npm, Debian or conda');
+  if (!ecosystem) throw new InvalidArgumentError('expected PyPI, npm, Debian, Ubuntu or conda');
   return ecosystem;
 }
 
@@ -139,7 +139,7 @@ export function registerScan(program: Command, io: CliIo, setExit: (code: number
     .option('--no-local-db', 'do not use the local advisory database (only --advisories)')
     .option('--offline', 'never download advisories; use only what is stored or given')
     .option('--osv-url <url>', 'base URL of the OSV exports when the database must be created (default: $CHAINWATCH_OSV_URL or OSV)')
-    .option('-e, --ecosystem <name>', 'only these ecosystems: PyPI, npm, Debian, conda (repeatable); an ecosystem left out is neither scanned nor required to have advisories', collect(parseEcosystemOption), [])
+    .option('-e, --ecosystem <name>', 'only these ecosystems: PyPI, npm, Debian, Ubuntu, conda (repeatable); an ecosystem left out is neither scanned nor required to have advisories', collect(parseEcosystemOption), [])
     .option('--fail-on <level>', 'exit 1 when a finding reaches low|medium|high|critical (the failing findings are listed on stderr)', parseChoice(FAIL_ON_LEVELS))
     .option(
       '--unknown-severity <policy>',
