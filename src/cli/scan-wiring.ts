@@ -1,5 +1,4 @@
-import type { Ecosystem } from '../core/index.js';
-import type { EventSink } from '../core/events.js';
+import type { Ecosystem, EventSink } from '../core/index.js';
 import { loadAdvisoryStore } from '../store/index.js';
 import type { CliIo } from './io.js';
 
