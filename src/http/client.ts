@@ -198,11 +198,14 @@ export function createHttpClient(options: HttpClientOptions = {}): StreamingHttp
       }
       const announced = Number(responseHeaders['content-length']);
       if (Number.isFinite(announced) && announced > limits.maxBytes) {
+        // Destroying undici's body makes it emit an AbortError: without a listener it is an uncaught exception.
+        response.body.on('error', () => {});
         response.body.destroy();
         throw new BodyLimitError(limits.maxBytes, 'wire');
       }
       if (limits.streaming === true && response.statusCode === 200) {
         if (responseHeaders['content-encoding'] !== undefined && responseHeaders['content-encoding'] !== 'identity') {
+          response.body.on('error', () => {});
           response.body.destroy();
           throw new UnsupportedEncodingError(responseHeaders['content-encoding']);
         }

@@ -192,7 +192,19 @@ function createPull(reference: ImageReference, name: string, base: string, sessi
     if (problem !== null) throw problem;
   }
 
-  return { manifest, document, layer };
+  /** The HTTP layer's and the session's HostErrors say the URL or the registry; here they say the reference too. */
+  const naming =
+    <Arguments extends unknown[], Result>(work: (...args: Arguments) => Promise<Result>) =>
+    async (...args: Arguments): Promise<Result> => {
+      try {
+        return await work(...args);
+      } catch (error) {
+        if (error instanceof HostError && !error.message.startsWith(`${name}: `)) throw new HostError(error.source, `${name}: ${error.message}`, { status: error.status, retryable: error.retryable, cause: error });
+        throw error;
+      }
+    };
+
+  return { manifest: naming(manifest), document: naming(document), layer: naming(layer) };
 }
 
 /** Passes a blob through, hashing it; at its end, a digest or size that differs from the descriptor's is an error. */
