@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChainwatchError, HostError } from '../core/errors.js';
 import { collectingSink } from '../core/events.js';
@@ -41,12 +42,18 @@ const auth = (user: string, password: string) => Buffer.from(`${user}:${password
 /** A client and everything it could have said: its failure list and its events. */
 function client(options: HttpClientOptions = {}): { http: StreamingHttpClient; said: () => string; asked: { method: 'get' | 'stream'; url: string }[] } {
   const events = collectingSink();
-  const real = createHttpClient({ events, retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 5 }, ...options });
+  // A plain agent: the environment's HTTP(S)_PROXY must not carry requests for 127.0.0.1.
+  const dispatcher = new Agent();
+  const real = createHttpClient({ events, dispatcher, retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 5 }, ...options });
   const asked: { method: 'get' | 'stream'; url: string }[] = [];
   const http: StreamingHttpClient = {
     ...real,
     get: (request) => (asked.push({ method: 'get', url: request.url }), real.get(request)),
     stream: (request) => (asked.push({ method: 'stream', url: request.url }), real.stream(request)),
+    close: async () => {
+      await real.close();
+      await dispatcher.close();
+    },
   };
   return { http, asked, said: () => JSON.stringify({ failures: real.failures(), events: events.events }) };
 }
