@@ -147,16 +147,13 @@ export function createRegistrySession(options: RegistrySessionOptions): Registry
     const target = new URL(url);
     if (target.protocol === 'http:' && !options.allowsPlainHttp(target)) throw new ChainwatchError('invalid-argument', `${registry}: refusing plain http for ${redactUrl(url)}`);
     let answer = await send(authorization === null ? {} : { authorization });
+    // A 401's body is small and already read (stream() reads non-200 answers whole): nothing to drain.
     if (answer.status !== 401) return answer;
-    await drain(answer);
     const next = await answerChallenge(answer.headers['www-authenticate']);
     if (next === null || next === authorization) throw refused(401, what);
     authorization = next;
     answer = await send({ authorization });
-    if (answer.status === 401) {
-      await drain(answer);
-      throw refused(401, what);
-    }
+    if (answer.status === 401) throw refused(401, what);
     return answer;
   }
 
@@ -171,20 +168,12 @@ export function createRegistrySession(options: RegistrySessionOptions): Registry
         return answer;
       }),
     stream: (url, request) =>
-      withAuthorization(url, (headers) => http.stream({ url, headers, source: options.source, maxBytes: request.maxBytes, deadlineMs: options.deadlineMs }), `access to ${options.scope}`).then(async (answer) => {
-        if (answer.status === 403) {
-          await drain(answer);
-          throw refused(403, `access to ${options.scope}`);
-        }
+      withAuthorization(url, (headers) => http.stream({ url, headers, source: options.source, maxBytes: request.maxBytes, deadlineMs: options.deadlineMs }), `access to ${options.scope}`).then((answer) => {
+        if (answer.status === 403) throw refused(403, `access to ${options.scope}`);
         return answer;
       }),
     secrets,
   };
-}
-
-async function drain(answer: object): Promise<void> {
-  const body = (answer as { body?: unknown }).body;
-  if (body && typeof body === 'object' && 'resume' in body && typeof (body as NodeJS.ReadableStream).resume === 'function') (body as NodeJS.ReadableStream).resume();
 }
 
 /** A registry's error body (`{"errors":[{"code":"MANIFEST_UNKNOWN","message":…}]}`) as a short phrase, scrubbed; empty when it is not one. */

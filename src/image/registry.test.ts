@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalServer } from '../../test/local-server.js';
 import { ChainwatchError, HostError } from '../core/errors.js';
 import { collectingSink } from '../core/events.js';
 import { createHttpClient, type HttpClientOptions } from '../http/client.js';
@@ -19,6 +20,7 @@ const BASE: FixtureLayer[] = [
   { entries: [{ name: 'app/requirements.txt', text: 'requests==2.32.3\n' }, { name: 'var/lib/dpkg/.wh.status', text: '' }], createdBy: 'COPY requirements.txt /app/' },
 ];
 const base = imageOf(BASE);
+const plainImage = imageOf([{ ...BASE[1]!, entries: [{ name: 'app/requirements.txt', text: 'requests==2.32.3\n' }], plain: true }]);
 const ARM = imageOf([{ entries: [{ name: 'etc/os-release', text: OS_RELEASE }, { name: 'arch.txt', text: 'arm64\n' }], createdBy: 'ADD arm.tar /' }], { platform: { os: 'linux', architecture: 'arm64' } });
 const AMD = imageOf([{ entries: [{ name: 'etc/os-release', text: OS_RELEASE }, { name: 'arch.txt', text: 'amd64\n' }], createdBy: 'ADD amd.tar /' }]);
 
@@ -85,6 +87,7 @@ beforeAll(async () => {
   registry = await startLocalRegistry({ users: { [USER]: PASSWORD } });
   baseDigest = await registry.pushImage('public/base', '1', base);
   await registry.pushImage('private/app', '1', base);
+  await registry.pushImage('public/plain', '1', plainImage);
   await registry.pushIndex('public/multi', '1', [
     { image: AMD, platform: { os: 'linux', architecture: 'amd64' } },
     { image: ARM, platform: { os: 'linux', architecture: 'arm64' } },
@@ -189,20 +192,30 @@ describe('readImage from a registry (docker-registry on 127.0.0.1, token auth)',
 
 describe('a registry that answers wrongly (a proxy in front of the real one)', () => {
   it('a layer whose bytes do not match its digest fails the read, naming the reference and the layer', async () => {
-    const target = base.layers[1]!.digest;
+    // An uncompressed layer with one letter of a file changed: the tar still parses, only the digest can tell.
+    const target = plainImage.layers[0]!.digest;
     const proxy = await startProxy(registry.host, {
-      rewrite: (pathname, body) => {
-        if (!pathname.endsWith(`/blobs/${target}`)) return null;
-        const copy = Buffer.from(body);
-        copy[copy.length - 5] = copy[copy.length - 5]! ^ 0xff;
-        return copy;
-      },
+      rewrite: (pathname, body) => (pathname.endsWith(`/blobs/${target}`) ? Buffer.from(body.toString('latin1').replace('requests==2.32.3', 'requests==6.66.6'), 'latin1') : null),
     });
     try {
-      const { error, said } = await pull(`${proxy.host}/public/base:1`, dockerConfig(undefined));
+      const untouched = await pull(`${registry.host}/public/plain:1`, dockerConfig(undefined));
+      expect(untouched.contents!.files.find((file) => file.path === '/app/requirements.txt')?.text).toBe('requests==2.32.3\n');
+      const { error, said } = await pull(`${proxy.host}/public/plain:1`, dockerConfig(undefined));
       expect(error).toBeInstanceOf(ChainwatchError);
-      expect((error as Error).message).toContain(`${proxy.host}/public/base:1: the layer ${target} does not match its digest`);
+      expect((error as Error).message).toContain(`${proxy.host}/public/plain:1: the layer ${target} does not match its digest`);
       expectNoSecret(said);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('a layer longer than its descriptor says is refused at that size (the descriptor bounds the download)', async () => {
+    const target = plainImage.layers[0]!.digest;
+    const proxy = await startProxy(registry.host, { rewrite: (pathname, body) => (pathname.endsWith(`/blobs/${target}`) ? Buffer.concat([body, Buffer.alloc(512)]) : null) });
+    try {
+      const { error } = await pull(`${proxy.host}/public/plain:1`, dockerConfig(undefined));
+      expect(error).toBeInstanceOf(HostError);
+      expect((error as Error).message).toBe(`${proxy.host}/public/plain:1: http://${proxy.host}/v2/public/plain/blobs/${target}: the answer is larger than the 2 KiB allowed for it`);
     } finally {
       await proxy.close();
     }
@@ -226,6 +239,53 @@ describe('a registry that answers wrongly (a proxy in front of the real one)', (
       const { error } = await pull(`${proxy.host}/public/base:1`, dockerConfig(undefined));
       expect(error).toBeInstanceOf(ChainwatchError);
       expect((error as Error).message).toBe(`${proxy.host}/public/base:1: the manifest 1 is not JSON (content-type "text/html", 33 bytes): is this an OCI registry?`);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('a layer redirected to another origin (a CDN) is followed, and the token is not sent there', async () => {
+    const seen: { path: string; authorization: string | undefined }[] = [];
+    const cdn = await startLocalServer((request, response) => {
+      seen.push({ path: request.url ?? '', authorization: request.headers.authorization });
+      const blob = base.layers.find((layer) => request.url === `/${layer.digest}`);
+      if (blob) response.writeHead(200, { 'content-length': String(blob.bytes.length) }).end(blob.bytes);
+      else response.writeHead(404).end();
+    });
+    const proxy = await startProxy(registry.host, {
+      answer: (request) => {
+        const digest = /\/blobs\/(sha256:[a-f0-9]{64})$/.exec(request.url ?? '')?.[1];
+        return digest && base.layers.some((layer) => layer.digest === digest) && request.headers.authorization ? { status: 307, headers: { location: `${cdn.origin}/${digest}` } } : null;
+      },
+    });
+    try {
+      const { contents, error } = await pull(`${proxy.host}/public/base:1`, dockerConfig(undefined));
+      expect(error).toBeUndefined();
+      expect(contents!.files).toHaveLength(2);
+      expect(seen.map((request) => request.path)).toEqual(base.layers.map((layer) => `/${layer.digest}`));
+      expect(seen.every((request) => request.authorization === undefined)).toBe(true);
+    } finally {
+      await proxy.close();
+      await cdn.close();
+    }
+  });
+
+  it('a token that expires during the pull (a later 401) is asked for again', async () => {
+    let expired = false;
+    const proxy = await startProxy(registry.host, {
+      answer: (request) => {
+        if (expired || !request.url?.includes('/blobs/') || request.headers.authorization === undefined) return null;
+        expired = true;
+        return { status: 401, headers: { 'www-authenticate': `Bearer realm="${registry.tokens!.realm}",service="chainwatch-test-registry",scope="repository:public/base:pull",error="invalid_token"` }, body: '{"errors":[{"code":"UNAUTHORIZED"}]}' };
+      },
+    });
+    try {
+      const before = registry.tokens!.requests.length;
+      const { contents, error } = await pull(`${proxy.host}/public/base:1`, dockerConfig(undefined));
+      expect(error).toBeUndefined();
+      expect(expired).toBe(true);
+      expect(contents!.layers).toHaveLength(2);
+      expect(registry.tokens!.requests.length - before).toBe(2);
     } finally {
       await proxy.close();
     }
