@@ -6,7 +6,7 @@
  */
 export type { HttpCache } from './cache.js';
 export { isSecretQueryName } from './redact.js';
-export type { HttpClient, StreamingHttpClient } from './types.js';
+export type { HttpClient } from './types.js';
 
 /** The HTTP client's module, loaded on first call. */
 export async function loadHttpClient() {
