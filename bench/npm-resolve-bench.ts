@@ -1,189 +1,178 @@
 /**
- * Issue 3's npm benchmark: chainwatch's npm resolver against
- * `npm install --package-lock-only` for the Jupyter preset's npm roots, in the
- * same run, with the same `--before` cut-off (so both see one registry
- * snapshot):
- *   - cold: empty caches (npm: a fresh `--cache` directory; chainwatch: a
- *     fresh HTTP cache file);
- *   - warm: the caches the cold runs filled, reused without asking the
- *     registry (npm `--prefer-offline`, chainwatch `prefer-cache`), since the
- *     configured mirror sends no validators to revalidate against;
- * wall times, the ratio, packument requests, whether the installed sets are
- * equal (by install location and as name@version sets), every difference;
- * then the four roots of the comparison (each alone and all together).
+ * Issue 12's npm row: the whole `chainwatch graph` command for the four
+ * comparison roots against `npm install --package-lock-only` for a
+ * package.json depending on the same roots, with the same cut-off (`--before`
+ * / `--exclude-newer`, so both see one registry snapshot), run as processes,
+ * alternating, several runs each:
+ *   - cold: empty caches before every run (npm: a fresh `--cache` directory;
+ *     chainwatch: its HTTP cache file and PyPI summaries removed);
+ *   - warm: the caches the cold runs left; npm with `--prefer-offline`,
+ *     chainwatch as users run it (answers younger than the registry's max-age
+ *     come from the cache without a request).
+ * Medians, min/max, peak RSS and the machine's load; every run's resolved
+ * name@version set is compared with npm's and every difference printed. One
+ * more warm chainwatch run through a proxy that refuses every connection
+ * shows whether a warm run needs the network at all (a profile line).
  *
- * The registry is the one npm is configured with (src/ecosystems/npm/config.ts);
- * nothing is written inside the repository. chainwatch is timed in-process
- * (the library call); npm as a process, as users run it.
+ * The registry is the one npm is configured with; chainwatch reads the same
+ * configuration (src/ecosystems/npm/config.ts). Nothing is written inside the
+ * repository. The advisory database is the shared OSV records, imported once.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadPreset } from '../src/config/config.js';
-import { systemConfigSources } from '../src/ecosystems/config-sources.js';
-import { loadNpmConfig, resolveNpmRegistry } from '../src/ecosystems/npm/config.js';
-import { createNpmRegistry } from '../src/ecosystems/npm/registry.js';
-import { installedSet, resolveNpm, type NpmResolution } from '../src/graph/npm/resolve.js';
-import { createHttpClient } from '../src/http/client.js';
-import { formatRatio, measureCommand } from './measure.js';
-import { openHttpCache } from '../src/store/http-cache.js';
+import { join, resolve } from 'node:path';
+import { alternate, formatRatio, formatSpread, machineLoad, measureCommand, summarizeRuns, type Measurement } from './measure.js';
 
-/** A cut-off at which every version the preset needs is on this machine's mirror (see src/graph/npm/readme.md). */
+const repoRoot = resolve(import.meta.dirname, '..');
+const cli = join(repoRoot, 'bin', 'chainwatch');
+const shared = resolve(process.env.CHAINWATCH_SHARED_DATA ?? join(repoRoot, '..', 'shared', 'data'));
+/** A cut-off at which every version the roots need is on this machine's mirror (see src/graph/npm/readme.md). */
 const DEFAULT_BEFORE = '2026-10-15T00:00:00.000Z';
 const COMPARISON_ROOTS = ['@jupyterlab/application', '@jupyterlab/services', '@jupyter-widgets/base', '@lumino/widgets'];
+const RUNS = Number(process.env.CHAINWATCH_BENCH_NPM_RUNS ?? process.env.CHAINWATCH_BENCH_RUNS ?? 5);
+const WARM_GOAL = 0.5;
 
-interface LockView {
-  /** install location → name@version */
-  byLocation: Map<string, string>;
-  set: string[];
-}
-
-interface NpmRun {
-  seconds: number;
-  exitCode: number;
-  requests: number;
-  lock: LockView | null;
-  error: string;
-}
-
-function lockView(entries: Iterable<[string, string]>): LockView {
-  const byLocation = new Map(entries);
-  return { byLocation, set: [...new Set(byLocation.values())].sort() };
-}
-
-function resolutionView(resolution: NpmResolution): LockView {
-  const view = lockView(resolution.packages.map((entry) => [entry.location, `${entry.packageName}@${entry.version}`]));
-  return { ...view, set: installedSet(resolution) };
-}
-
-function runNpm(directory: string, dependencies: Record<string, string>, before: string, cache: string, preferOffline: boolean): NpmRun {
-  mkdirSync(directory, { recursive: true });
-  rmSync(join(directory, 'package-lock.json'), { force: true });
-  writeFileSync(join(directory, 'package.json'), JSON.stringify({ name: 'chainwatch-bench', version: '0.0.0', private: true, dependencies }));
-  const args = ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=http', `--before=${before}`, '--cache', cache];
-  if (preferOffline) args.push('--prefer-offline');
-  const measured = measureCommand('npm', args, { cwd: directory });
-  // npm logs one `http fetch GET <status> <url> <ms> (cache ...)` line per request; cache hits say so.
-  const fetches = measured.stderr.split('\n').filter((line) => /\bhttp fetch GET\b/.test(line));
-  const requests = fetches.filter((line) => !/\(cache (hit|stale)\)/.test(line)).length;
-  let lock: LockView | null = null;
-  if (measured.exitCode === 0) {
-    const parsed = JSON.parse(readFileSync(join(directory, 'package-lock.json'), 'utf8')) as { packages: Record<string, { name?: string; version?: string }> };
-    lock = lockView(
-      Object.entries(parsed.packages)
-        .filter(([location]) => location !== '')
-        .map(([location, entry]) => [location, `${entry.name ?? location.slice(location.lastIndexOf('node_modules/') + 13)}@${entry.version}`]),
-    );
+/** name@version of every package in a lockfile npm wrote. */
+function npmSet(lockfile: string): Set<string> {
+  const parsed = JSON.parse(readFileSync(lockfile, 'utf8')) as { packages: Record<string, { name?: string; version?: string }> };
+  const set = new Set<string>();
+  for (const [location, entry] of Object.entries(parsed.packages)) {
+    if (location === '') continue;
+    set.add(`${entry.name ?? location.slice(location.lastIndexOf('node_modules/') + 13)}@${entry.version}`);
   }
-  const error = measured.exitCode === 0 ? '' : (/npm error (code \w+|notarget .*)/.exec(measured.stderr)?.[0] ?? `exit ${measured.exitCode}`);
-  return { seconds: measured.seconds, exitCode: measured.exitCode, requests, lock, error };
+  return set;
 }
 
-/** Every location where the two trees differ, and the name@version set differences. */
-export function compareLocks(ours: LockView, npm: LockView): { equal: boolean; setsEqual: boolean; lines: string[] } {
+/** name@version of every npm node of a `graph --format json` document. */
+function chainwatchSet(stdout: string): Set<string> {
+  const parsed = JSON.parse(stdout) as { nodes: { ecosystem: string; name: string; version: string }[] };
+  return new Set(parsed.nodes.filter((node) => node.ecosystem === 'npm').map((node) => `${node.name}@${node.version}`));
+}
+
+function difference(ours: Set<string>, theirs: Set<string>): string[] {
   const lines: string[] = [];
-  for (const [location, npmPackage] of npm.byLocation) {
-    const ourPackage = ours.byLocation.get(location);
-    if (ourPackage !== npmPackage) lines.push(`${location}: npm ${npmPackage}, chainwatch ${ourPackage ?? '(none)'}`);
-  }
-  for (const [location, ourPackage] of ours.byLocation) {
-    if (!npm.byLocation.has(location)) lines.push(`${location}: npm (none), chainwatch ${ourPackage}`);
-  }
-  const npmSet = new Set(npm.set);
-  const ourSet = new Set(ours.set);
-  const onlyNpm = npm.set.filter((entry) => !ourSet.has(entry));
-  const onlyOurs = ours.set.filter((entry) => !npmSet.has(entry));
-  if (onlyNpm.length > 0) lines.push(`only npm installs: ${onlyNpm.join(', ')}`);
-  if (onlyOurs.length > 0) lines.push(`only chainwatch installs: ${onlyOurs.join(', ')}`);
-  return { equal: lines.length === 0, setsEqual: onlyNpm.length === 0 && onlyOurs.length === 0, lines };
+  const onlyTheirs = [...theirs].filter((entry) => !ours.has(entry)).sort();
+  const onlyOurs = [...ours].filter((entry) => !theirs.has(entry)).sort();
+  if (onlyTheirs.length > 0) lines.push(`only npm installs: ${onlyTheirs.join(', ')}`);
+  if (onlyOurs.length > 0) lines.push(`only chainwatch resolves: ${onlyOurs.join(', ')}`);
+  return lines;
 }
 
-async function resolveWithChainwatch(
-  roots: readonly string[],
-  options: { cachePath: string; cache: 'revalidate' | 'prefer-cache'; before: string; npmVersion: string; resolveRegistry: (name: string) => { url: string; authorization?: string } },
-): Promise<{ seconds: number; requests: number; cacheHits: number; megabytes: number; resolution: NpmResolution }> {
-  const http = createHttpClient({ openCache: () => openHttpCache(options.cachePath) });
-  try {
-    const registry = createNpmRegistry({ http, resolveRegistry: options.resolveRegistry, cache: options.cache });
-    const started = performance.now();
-    const resolution = await resolveNpm(
-      roots.map((name) => ({ name })),
-      { registry, before: new Date(options.before), npmVersion: options.npmVersion },
-    );
-    const seconds = (performance.now() - started) / 1000;
-    const stats = http.stats();
-    return { seconds, requests: stats.requests, cacheHits: stats.cacheHits, megabytes: stats.bytes / 1e6, resolution };
-  } finally {
-    await http.close();
-  }
-}
-
-function presetNpmRoots(): string[] {
-  const preset = loadPreset('jupyter');
-  if (!preset.ok) return COMPARISON_ROOTS;
-  const roots = preset.value.roots.filter((root) => root.ecosystem === 'npm' && root.version === null).map((root) => root.name);
-  return roots.length > 0 ? roots : COMPARISON_ROOTS;
+function failed(run: Measurement): string | null {
+  return run.exitCode === 0 ? null : `exit ${run.exitCode}: ${run.stderr.trim().split('\n').slice(-2).join(' | ')}`;
 }
 
 export async function runNpmResolveBench(print: (line: string) => void): Promise<void> {
-  print('');
-  print('== npm resolution: chainwatch vs npm install --package-lock-only ==');
   const npmVersion = spawnSync('npm', ['--version'], { encoding: 'utf8' });
-  if (npmVersion.status !== 0) {
-    print('skipped: npm is not on PATH');
-    return;
-  }
-  const before = process.env.CHAINWATCH_BENCH_NPM_BEFORE ?? DEFAULT_BEFORE;
-  const version = npmVersion.stdout.trim();
-  const config = await loadNpmConfig(systemConfigSources());
-  const resolveRegistry = (name: string): { url: string; authorization?: string } => resolveNpmRegistry(name, config);
-  const roots = presetNpmRoots();
-  const dependencies = Object.fromEntries(roots.map((name) => [name, '*']));
   const work = mkdtempSync(join(tmpdir(), 'chainwatch-npm-bench-'));
-  print(`roots (jupyter preset, npm): ${roots.join(' ')}`);
-  print(`cut-off --before ${before}; npm ${version}; node ${process.version}`);
-
   try {
+    const before = process.env.CHAINWATCH_BENCH_NPM_BEFORE ?? DEFAULT_BEFORE;
+    const purls = COMPARISON_ROOTS.map((name) => `pkg:npm/${encodeURIComponent(name).replace('%2F', '/')}`);
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      CI: '1',
+      NO_COLOR: '1',
+      CHAINWATCH_HTTP_CACHE: join(work, 'http-cache.sqlite'),
+      CHAINWATCH_GRAPH_DB: join(work, 'graph.sqlite'),
+      CHAINWATCH_DB: join(work, 'advisories.sqlite'),
+    };
+    const graphArgs = ['graph', ...purls, '--exclude-newer', before, '--no-save', '--format', 'json'];
+    const emptyChainwatchCaches = (): void => {
+      for (const file of ['http-cache.sqlite', 'pypi-summary.sqlite']) for (const suffix of ['', '-wal', '-shm']) rmSync(join(work, `${file}${suffix}`), { force: true });
+    };
+    const osv = join(shared, 'osv');
+    if (existsSync(osv)) measureCommand(cli, ['db', 'import', osv, '--db', env.CHAINWATCH_DB!], { env });
+    print(`roots: ${COMPARISON_ROOTS.join(' ')}; cut-off ${before}; npm ${npmVersion.status === 0 ? npmVersion.stdout.trim() : 'missing'}; node ${process.version}; ${RUNS} alternating runs per row; ${machineLoad()} before`);
+
+    const project = join(work, 'npm-project');
+    mkdirSync(project, { recursive: true });
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'chainwatch-bench', version: '0.0.0', private: true, dependencies: Object.fromEntries(COMPARISON_ROOTS.map((name) => [name, '*'])) }));
     const npmCache = join(work, 'npm-cache');
-    const cachePath = join(work, 'chainwatch-http-cache.sqlite');
-    const npmCold = runNpm(join(work, 'npm'), dependencies, before, npmCache, false);
-    const oursCold = await resolveWithChainwatch(roots, { cachePath, cache: 'revalidate', before, npmVersion: version, resolveRegistry });
-    const npmWarm = runNpm(join(work, 'npm'), dependencies, before, npmCache, true);
-    const oursWarm = await resolveWithChainwatch(roots, { cachePath, cache: 'prefer-cache', before, npmVersion: version, resolveRegistry });
+    const npmArgs = (warm: boolean): string[] => [
+      'install',
+      '--package-lock-only',
+      '--ignore-scripts',
+      '--no-audit',
+      '--no-fund',
+      `--before=${before}`,
+      '--cache',
+      npmCache,
+      ...(warm ? ['--prefer-offline'] : []),
+    ];
+    const npmPresent = npmVersion.status === 0;
+    const side = (name: string, command: string, args: string[], prepare: () => void, cwd?: string) => ({ name, command, args, env, prepare, ...(cwd ? { cwd } : {}) });
+    const dropLockfile = (): void => rmSync(join(project, 'package-lock.json'), { force: true });
 
-    const row = (label: string, seconds: number, detail: string): void => print(`${label.padEnd(34)} ${seconds.toFixed(2).padStart(7)} s  ${detail}`);
-    row('npm cold (empty --cache)', npmCold.seconds, `${npmCold.requests} requests${npmCold.error ? `, FAILED: ${npmCold.error}` : ''}`);
-    row('chainwatch cold (empty HTTP cache)', oursCold.seconds, `${oursCold.requests} requests, ${oursCold.megabytes.toFixed(1)} MB, ${oursCold.resolution.packages.length} packages`);
-    row('npm warm (--prefer-offline)', npmWarm.seconds, `${npmWarm.requests} requests${npmWarm.error ? `, FAILED: ${npmWarm.error}` : ''}`);
-    row('chainwatch warm (prefer-cache)', oursWarm.seconds, `${oursWarm.requests} requests, ${oursWarm.cacheHits} from cache`);
-    print(`ratio cold chainwatch/npm: ${formatRatio(oursCold.seconds, npmCold.seconds)} (goal ≤ 1.00×); warm chainwatch/npm: ${formatRatio(oursWarm.seconds, npmWarm.seconds)}; warm chainwatch ${oursWarm.seconds.toFixed(2)} s (goal ≤ 0.50 s)`);
-
-    for (const [label, ours] of [['cold', oursCold], ['warm', oursWarm]] as const) {
-      if (!npmCold.lock) {
-        print(`${label}: npm wrote no lockfile (${npmCold.error}); chainwatch failures: ${ours.resolution.failures.map((failure) => `${failure.name}@${failure.spec} (${failure.reason})`).join('; ') || 'none'}`);
-        continue;
+    const rows: { label: string; ours: Measurement[]; peer: Measurement[]; reference: Set<string> | null }[] = [];
+    const problems: string[] = [];
+    for (const warm of [false, true]) {
+      const sides = [
+        side(`chainwatch ${warm ? 'warm' : 'cold'}`, cli, graphArgs, warm ? () => {} : emptyChainwatchCaches),
+        ...(npmPresent
+          ? [
+              side(
+                `npm ${warm ? 'warm' : 'cold'}`,
+                'npm',
+                npmArgs(warm),
+                () => {
+                  dropLockfile();
+                  if (!warm) rmSync(npmCache, { recursive: true, force: true });
+                },
+                project,
+              ),
+            ]
+          : []),
+      ];
+      const results = alternate(RUNS, sides);
+      const ours = results.get(sides[0]!.name)!;
+      const peer = npmPresent ? results.get(sides[1]!.name)! : [];
+      // The lockfile of the side's last run (each run starts without one).
+      const reference = npmPresent && existsSync(join(project, 'package-lock.json')) ? npmSet(join(project, 'package-lock.json')) : null;
+      for (const run of [...ours, ...peer]) {
+        const problem = failed(run);
+        if (problem) problems.push(`${warm ? 'warm' : 'cold'}: ${problem}`);
       }
-      const comparison = compareLocks(resolutionView(ours.resolution), npmCold.lock);
-      print(`${label}: ${ours.resolution.packages.length} vs npm ${npmCold.lock.byLocation.size} packages; same tree: ${comparison.equal ? 'yes' : 'no'}; same name@version set: ${comparison.setsEqual ? 'yes' : 'no'}`);
-      for (const line of comparison.lines) print(`  ${line}`);
-      for (const note of [...ours.resolution.peerConflicts, ...ours.resolution.unsupported]) print(`  note: ${note}`);
+      rows.push({ label: warm ? 'warm' : 'cold', ours, peer, reference });
     }
 
-    print('comparison roots (warm caches; each alone, then together):');
-    const cases: string[][] = [...COMPARISON_ROOTS.map((root) => [root]), COMPARISON_ROOTS];
-    for (const [index, caseRoots] of cases.entries()) {
-      const npmRun = runNpm(join(work, `case-${index}`), Object.fromEntries(caseRoots.map((name) => [name, '*'])), before, npmCache, true);
-      const ours = await resolveWithChainwatch(caseRoots, { cachePath, cache: 'prefer-cache', before, npmVersion: version, resolveRegistry });
-      const label = caseRoots.length === 1 ? caseRoots[0]! : 'all four';
-      if (!npmRun.lock) {
-        print(`  ${label}: npm failed (${npmRun.error})`);
+    // Every chainwatch run's resolved set against npm's.
+    for (const row of rows) {
+      const sets = row.ours.filter((run) => run.exitCode === 0).map((run) => chainwatchSet(run.stdout));
+      const distinct = new Set(sets.map((set) => [...set].sort().join(' ')));
+      const npmReference = row.reference;
+      if (!npmReference) {
+        print(`${row.label}: chainwatch resolved ${sets[0]?.size ?? 0} packages (npm gave no lockfile to compare with)`);
         continue;
       }
-      const comparison = compareLocks(resolutionView(ours.resolution), npmRun.lock);
-      print(`  ${label}: ${ours.resolution.packages.length} packages; same tree as npm: ${comparison.equal ? 'yes' : 'no'}; same set: ${comparison.setsEqual ? 'yes' : 'no'}`);
-      for (const line of comparison.lines) print(`    ${line}`);
+      const lines = sets.length > 0 ? difference(sets[0]!, npmReference) : ['no chainwatch run succeeded'];
+      print(`${row.label}: ${sets.length} chainwatch runs, ${distinct.size} distinct resolved set(s); same name@version set as npm (${npmReference.size} packages): ${lines.length === 0 && distinct.size === 1 ? 'yes' : 'NO'}`);
+      for (const line of lines) print(`  ${line}`);
     }
+    for (const problem of problems) print(`failed run: ${problem}`);
+
+    // Profile: a warm run with every connection refused must give the same answer.
+    const offlineEnv = { ...env, HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9', https_proxy: 'http://127.0.0.1:9', http_proxy: 'http://127.0.0.1:9', NO_PROXY: '', no_proxy: '' };
+    const cut = measureCommand(cli, graphArgs, { env: offlineEnv });
+    const lastWarm = rows[1]!.ours.at(-1);
+    const sameWithoutNetwork = cut.exitCode === 0 && lastWarm !== undefined && cut.stdout === lastWarm.stdout;
+    print(`profile: a warm run with every connection refused (dead proxy): exit ${cut.exitCode}, same output as a warm run: ${sameWithoutNetwork ? 'yes (no request made)' : 'NO'}`);
+
+    print('');
+    print('| measurement | chainwatch | peer | ratio | goal | met |');
+    print('|---|---|---|---|---|---|');
+    for (const row of rows) {
+      const ours = summarizeRuns(row.ours);
+      const peer = npmPresent ? summarizeRuns(row.peer) : null;
+      const ratio = peer ? ours.seconds.median / peer.seconds.median : Number.NaN;
+      const goal = row.label === 'warm' ? `≤ ${WARM_GOAL.toFixed(2)}×` : '—';
+      const met = row.label === 'warm' ? (Number.isFinite(ratio) && ratio <= WARM_GOAL && problems.length === 0 ? 'yes' : 'no') : '—';
+      print(
+        `| \`graph\` of 4 npm roots, ${row.label} | ${formatSpread(ours.seconds)}, ${ours.rss.max.toFixed(0)} MiB | ${peer ? `\`npm install --package-lock-only\`${row.label === 'warm' ? ' --prefer-offline' : ''} ${formatSpread(peer.seconds)}, ${peer.rss.max.toFixed(0)} MiB` : 'npm not on PATH'} | ${peer ? formatRatio(ours.seconds.median, peer.seconds.median) : '—'} | ${goal} | ${met} |`,
+      );
+    }
+    print('');
+    print(`${machineLoad()} after`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -13,6 +13,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { runAuditBench } from './audit-bench.js';
 import { runBuildsBench } from './builds-bench.js';
+import { runImportBench } from './import-bench.js';
 import { machineLoad } from './measure.js';
 import { runNpmResolveBench } from './npm-resolve-bench.js';
 import { runPostureBench } from './posture-bench.js';
@@ -25,6 +26,7 @@ const benches: Record<string, { title: string; run: Bench }> = {
   scan: { title: 'Scan and start-up', run: runScanBench },
   pypi: { title: 'PyPI graph', run: runPypiResolveBench },
   npm: { title: 'npm graph', run: runNpmResolveBench },
+  import: { title: 'Advisory import', run: runImportBench },
   posture: { title: 'Posture at scale', run: runPostureBench },
   builds: { title: 'Builds', run: runBuildsBench },
   audit: { title: 'audit', run: runAuditBench },

@@ -2,7 +2,8 @@
  * The public entry of advisories/ for the front ends (src/cli, src/server):
  * they import this area only through this file (.dependency-cruiser.cjs
  * checks it). Importing it is cheap; each loader imports its modules on first
- * call (the download brings undici, the import YAML and zod).
+ * call (the download brings undici and zod; the import neither, unless a record
+ * fails and must be described).
  */
 export type { AdvisorySourceStatus, SeverityLevel } from './types.js';
 // Light (a date comparison): imported at start-up by scan and db status.
@@ -16,6 +17,6 @@ export async function loadOsvUpdate() {
 
 /** `db import`: OSV records from directories or export zips. */
 export async function loadOsvImport() {
-  const { importAdvisories } = await import('./load.js');
+  const { importAdvisories } = await import('./import.js');
   return { importAdvisories };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ChainwatchError, fail, ok, type ErrorLocation, type Result } from '../core/errors.js';
 import { excerpt } from '../core/excerpt.js';
+import { MAX_RECORD_DEPTH, nestedDeeperThan, validateOsvRecord } from './osv-validator.js';
 import type { OsvRecord } from './types.js';
 
 /**
@@ -136,14 +137,7 @@ export function formatIssuePath(path: readonly PropertyKey[]): string {
   return text;
 }
 
-/**
- * How deeply a record may nest lists and objects. A real record is at most
- * about ten levels deep (`affected[].ranges[].events[]` is seven); every
- * later step that walks a record recursively (JSON.stringify when it is
- * stored, position-keeping re-parses for error lines) overflows the stack
- * somewhere above ten thousand, so a record is refused long before that.
- */
-export const MAX_RECORD_DEPTH = 64;
+export { MAX_RECORD_DEPTH };
 
 /**
  * The path to the first list or object nested deeper than `limit`, or null.
@@ -186,7 +180,7 @@ export function parseOsvRecord(value: unknown, location: ErrorLocation): Result<
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return fail(new ChainwatchError('invalid-advisory', 'not an OSV record: expected a JSON/YAML object', { location }));
   }
-  const tooDeep = pathDeeperThan(value, MAX_RECORD_DEPTH);
+  const tooDeep = nestedDeeperThan(value, MAX_RECORD_DEPTH) ? pathDeeperThan(value, MAX_RECORD_DEPTH) : null;
   if (tooDeep !== null) {
     const id = (value as { id?: unknown }).id;
     const shown = formatIssuePath(tooDeep.slice(0, 8));
@@ -198,6 +192,9 @@ export function parseOsvRecord(value: unknown, location: ErrorLocation): Result<
       ),
     );
   }
+  // The compiled twin of osvRecordSchema decides; zod only describes what it refused.
+  const record = validateOsvRecord(value);
+  if (record !== null) return ok(record);
   const parsed = osvRecordSchema.safeParse(value);
   if (parsed.success) return ok(parsed.data);
   const issue = parsed.error.issues[0];

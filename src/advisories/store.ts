@@ -1,3 +1,4 @@
+import type { PreparedRecord } from './prepared.js';
 import type { OsvRecord } from './types.js';
 import type { RecordSource } from './match.js';
 
@@ -31,6 +32,13 @@ export interface AdvisoryImportSink {
    * Nothing else may use the store until the promise settles.
    */
   importRecordStream(records: AsyncIterable<OsvRecord>, options?: { source?: string }): Promise<ImportStats>;
+  /**
+   * The same for records already validated and serialised (prepareRecord),
+   * arriving in batches: what a big import sends, so the thread holding the
+   * transaction only writes. One transaction; what the iterable throws is
+   * rethrown unchanged after everything is rolled back.
+   */
+  importPreparedBatches(batches: AsyncIterable<readonly PreparedRecord[]>, options?: { source?: string }): Promise<ImportStats>;
 }
 
 /**

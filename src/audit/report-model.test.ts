@@ -103,6 +103,20 @@ describe('the audit report model', () => {
     expect(build(third, { trendRuns: 2 }).trends.map((point) => point.id)).toEqual([second, third]);
   });
 
+  it('counts the new packages of each run against the run before it, the first point included', () => {
+    const { first, second } = twoWeeks();
+    const third = saveAudit('2026-11-16T06:00:00Z', graph([node('jupyter-server', '2.14.2', {}, true), node('urllib3', '2.0.0')]), auditParts({ findings: [] }));
+    const noGraph = saveAudit('2026-11-23T06:00:00Z', null, auditParts({ findings: [] }));
+    // tornado 6.4.1 and urllib3 are new in the second run; jupyter-server 2.14.2 in the third; nothing before the first.
+    expect(build(third).trends.map((point) => [point.id, point.newPackages])).toEqual([
+      [first, null],
+      [second, 2],
+      [third, 1],
+    ]);
+    expect(build(third, { trendRuns: 1 }).trends.map((point) => point.newPackages)).toEqual([1]);
+    expect(build(noGraph).trends.map((point) => point.newPackages)).toEqual([null, 2, 1, null]);
+  });
+
   it('says what it did not compare: no earlier run, a part one run lacks, another identity given by --since', () => {
     const { first, second } = twoWeeks();
     const alone = build(first);

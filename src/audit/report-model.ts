@@ -47,6 +47,7 @@ import {
   type ConcernSummary,
   type DeskAdvisoryRef,
   type FindingRef,
+  type ImageStanding,
   type PostureChange,
   type ReportClockState,
   type ReportRunRef,
@@ -91,16 +92,28 @@ interface ConcernsPart {
   ranked: number;
 }
 
+/** The images part: each image in `scan --format json`'s shapes. */
+interface ImagesPart {
+  images: {
+    source: string;
+    image: { os: { pretty_name: string | null; id: string } | null; layers: unknown[] } | null;
+    packages: Record<string, number>;
+    findings: FindingsPart['findings'];
+    errors: { message: string }[];
+  }[];
+}
+
 interface RunParts {
   info: RunInfo;
   steps: StepsPart | null;
   findings: FindingsPart | null;
+  images: ImagesPart | null;
   posture: PostureReport | null;
   advisories: DeskPart | null;
   concerns: ConcernsPart | null;
 }
 
-const AUDIT_PARTS = ['steps', 'findings', 'posture', 'advisories', 'concerns'] as const;
+const AUDIT_PARTS = ['steps', 'findings', 'images', 'posture', 'advisories', 'concerns'] as const;
 
 export type ReportModelResult = { ok: true; model: AuditReportModel } | { ok: false; message: string };
 
@@ -143,7 +156,10 @@ export function buildAuditReport(history: ReportHistory, runId: number, options:
     changes,
     actions: planActions(current, changes, currentGraph),
     standing,
-    trends: trends(history, info, options.trendRuns ?? 12, previous ? [current, previous] : [current]),
+    trends: trends(history, info, options.trendRuns ?? 12, previous ? [current, previous] : [current], [
+      [info.id, currentGraph],
+      ...(previousInfo ? [[previousInfo.id, previousGraph] as const] : []),
+    ]),
   };
   return { ok: true, model };
 }
@@ -153,7 +169,7 @@ function runRef(info: RunInfo): ReportRunRef {
 }
 
 function readParts(history: ReportHistory, info: RunInfo): RunParts {
-  const parts: Record<(typeof AUDIT_PARTS)[number], unknown> = { steps: null, findings: null, posture: null, advisories: null, concerns: null };
+  const parts: Record<(typeof AUDIT_PARTS)[number], unknown> = { steps: null, findings: null, images: null, posture: null, advisories: null, concerns: null };
   for (const name of AUDIT_PARTS) {
     if (!info.parts.some((part) => part.name === name)) continue;
     const part = history.readPart(info.id, name);
@@ -164,6 +180,7 @@ function readParts(history: ReportHistory, info: RunInfo): RunParts {
     info,
     steps: parts.steps as StepsPart | null,
     findings: parts.findings as FindingsPart | null,
+    images: parts.images as ImagesPart | null,
     posture: parts.posture as PostureReport | null,
     advisories: parts.advisories as DeskPart | null,
     concerns: parts.concerns as ConcernsPart | null,
@@ -345,6 +362,20 @@ function emptySeverities(): Record<(typeof REPORT_SEVERITIES)[number], number> {
   return Object.fromEntries(REPORT_SEVERITIES.map((level) => [level, 0])) as Record<(typeof REPORT_SEVERITIES)[number], number>;
 }
 
+function imageStanding(entry: ImagesPart['images'][number]): ImageStanding {
+  const worst = [...entry.findings].sort((a, b) => REPORT_SEVERITIES.indexOf(a.severity.level) - REPORT_SEVERITIES.indexOf(b.severity.level) || compareText(a.id, b.id));
+  return {
+    source: entry.source,
+    os: entry.image?.os ? (entry.image.os.pretty_name ?? entry.image.os.id) : null,
+    layers: entry.image?.layers.length ?? 0,
+    packages: entry.packages,
+    bySeverity: severityCounts({ findings: entry.findings, coverage: [] }),
+    worst: worst.slice(0, 10).map((finding) => ({ id: finding.id, ids: finding.ids, package: finding.package, severity: finding.severity.level, summary: finding.summary, fixed: finding.fixed })),
+    findings: entry.findings.length,
+    unread: entry.image === null || entry.image.layers.length === 0 ? (entry.errors[0]?.message ?? 'not read') : null,
+  };
+}
+
 function severityCounts(part: FindingsPart): Record<(typeof REPORT_SEVERITIES)[number], number> {
   const counts = emptySeverities();
   for (const finding of part.findings) counts[finding.severity.level]++;
@@ -399,22 +430,39 @@ function standingPicture(parts: RunParts, topConcerns: number): StandingPicture 
       ? { findings: parts.findings.findings.length, packages: new Set(parts.findings.findings.map((finding) => finding.package.purl)).size, bySeverity: severityCounts(parts.findings) }
       : null,
     advisories: parts.advisories ? { total: parts.advisories.advisories.length, byClock: clockCounts(parts.advisories) } : null,
+    images: parts.images ? parts.images.images.map(imageStanding) : null,
     notChecked: (parts.findings?.coverage ?? []).filter((entry) => !entry.checked && entry.packages > 0).map((entry) => entry.ecosystem).sort(compareText),
   };
 }
 
 // ---------------------------------------------------------------- trends
 
-/** `read`: the runs whose parts the report has read already (this run, the one compared with), not read again. */
-function trends(history: ReportHistory, info: RunInfo, limit: number, read: readonly RunParts[]): TrendPoint[] {
+/**
+ * `read`: the runs whose parts the report has read already (this run, the one compared with), not
+ * read again; `loaded`: their graphs, likewise.
+ */
+function trends(history: ReportHistory, info: RunInfo, limit: number, read: readonly RunParts[], loaded: readonly (readonly [number, DependencyGraph | null])[]): TrendPoint[] {
   const runs = history.listRuns({ identity: info.identity.key }).filter((run) => run.id <= info.id);
-  return runs.slice(Math.max(0, runs.length - Math.max(1, limit))).map((run) => {
+  const first = Math.max(0, runs.length - Math.max(1, limit));
+  const graphs = new Map(loaded);
+  const packagesOf = (run: RunInfo | undefined): Set<string> | null => {
+    if (!run?.graph) return null;
+    const graph = graphs.has(run.id) ? graphs.get(run.id)! : (history.loadSnapshot(run.id)?.graph ?? null);
+    return graph ? new Set(graph.nodes.map((node) => node.purl)) : null;
+  };
+  // New packages: in a run's graph and not in the graph of the run before it (the one before the first point included).
+  let before = packagesOf(runs[first - 1]);
+  return runs.slice(first).map((run) => {
     const parts = read.find((entry) => entry.info.id === run.id) ?? readParts(history, run);
+    const packages = packagesOf(run);
+    const newPackages = packages && before ? [...packages].filter((purl) => !before!.has(purl)).length : null;
+    before = packages;
     return {
       id: run.id,
       startedAt: run.startedAt,
       status: run.status,
       packages: run.graph?.nodes ?? null,
+      newPackages,
       findings: parts.findings ? severityCounts(parts.findings) : null,
       coverage: parts.posture ? Object.fromEntries(coverageOf([...parts.posture.repos.map((repo) => repo.checks), ...parts.posture.orgs.map((org) => org.checks)]).map((entry) => [entry.check, entry.percent])) : null,
       advisories: parts.advisories ? clockCounts(parts.advisories) : null,
@@ -649,7 +697,7 @@ function postureActions(parts: RunParts, changes: AuditChanges | null, identityO
 }
 
 /** Ecosystems OSV publishes advisories for: a database update can fill them. */
-const OSV_ECOSYSTEMS = new Set(['PyPI', 'npm', 'Debian']);
+const OSV_ECOSYSTEMS = new Set(['PyPI', 'npm', 'Debian', 'Ubuntu']);
 
 /** What the run could not look at: the advisories missing for an ecosystem, a step skipped or failed. */
 function coverageActions(parts: RunParts): Candidate[] {

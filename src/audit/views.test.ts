@@ -72,7 +72,10 @@ describe('graph view', () => {
     expect(critical.concern_rank).toBeGreaterThanOrEqual(1);
     expect(view.nodes.find((node) => node.name === 'six')).toBeUndefined();
     expect(view.nodes.find((node) => node.name === 'packaging')).toMatchObject({ vulnerable: false, severity: null });
-    expect(view.edges).toContainEqual({ from: 'pkg:pypi/jupyterlab@4.2.5', to: 'pkg:npm/%40jupyterlab/application@4.2.5', kind: 'bundles' });
+    // Edges point into the nodes and the kinds by index.
+    const named = view.edges.map(([from, to, kind]) => ({ from: view.nodes[from]!.id, to: view.nodes[to]!.id, kind: view.edge_kinds[kind] }));
+    expect(named).toContainEqual({ from: 'pkg:pypi/jupyterlab@4.2.5', to: 'pkg:npm/%40jupyterlab/application@4.2.5', kind: 'bundles' });
+    expect(named).toHaveLength(view.edges.length);
     expect(new Set(view.nodes.map((node) => node.concern_rank)).size).toBe(69);
   });
 
@@ -80,7 +83,7 @@ describe('graph view', () => {
     const store = openGraphStore(':memory:');
     try {
       const id = saveAudit(store, '2026-11-02T06:00:00Z', null, auditParts({}));
-      expect(graphView(store, id)).toEqual({ run: id, available: false, reason: `run ${id} saved no graph`, nodes: [], edges: [] });
+      expect(graphView(store, id)).toEqual({ run: id, available: false, reason: `run ${id} saved no graph`, nodes: [], edge_kinds: [], edges: [] });
       expect(graphView(store, 99)).toBeNull();
     } finally {
       store.close();

@@ -169,3 +169,30 @@ describe('chainwatch versions sort', () => {
     expect(run.stderr).toMatch(/^stdin:2: .*not\.a\.version/m);
   });
 });
+
+describe('the command tree', () => {
+  // main() registers only the command its arguments name; `help <command>` registers them all.
+  it.each([['scan'], ['db'], ['advisories'], ['versions', 'sort']])('`%s --help` is the same with one command registered as with all', async (...command) => {
+    const alone = await runCli([...command, '--help']);
+    const all = await runCli(['help', ...command]);
+    expect(alone.code).toBe(0);
+    expect(alone.stdout).toContain(`Usage: chainwatch ${command.join(' ')}`);
+    if (command.length === 1) expect(alone.stdout).toBe(all.stdout);
+  });
+
+  it('lists every command under --help, and --version needs none', async () => {
+    const help = await runCli(['--help']);
+    for (const name of ['scan', 'versions', 'db', 'graph', 'concerns', 'diff', 'runs', 'posture', 'fix', 'audit', 'report', 'serve', 'advisories']) {
+      expect(help.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
+    }
+    const version = await runCli(['--version']);
+    expect(version.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
+  it('rejects an unknown option of a command as before, and suggests a command for a typo', async () => {
+    expect((await runCli(['scan', '--bogus'])).stderr).toContain("error: unknown option '--bogus'");
+    const typo = await runCli(['scna']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('(Did you mean scan?)');
+  });
+});

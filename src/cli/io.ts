@@ -1,4 +1,4 @@
-import cliProgress from 'cli-progress';
+import type CliProgress from 'cli-progress';
 import { ChainwatchError, formatDuration, type ChainwatchEvent, type EventSink } from '../core/index.js';
 import { redactSecrets } from './redact.js';
 
@@ -35,7 +35,15 @@ export function describeError(error: unknown): string {
  */
 export function eventRenderer(io: CliIo, options: { verbose?: boolean } = {}): EventSink & { stop(): void } {
   const interactive = io.stderr.isTTY === true && !io.env.CI;
-  let bar: cliProgress.SingleBar | null = null;
+  // The progress bar's library (and the terminal-width helpers it brings) loads only for a terminal,
+  // while the command starts; progress before it has loaded is not drawn.
+  let cliProgress: typeof CliProgress | null = null;
+  if (interactive) {
+    void import('cli-progress').then((module) => {
+      cliProgress = module.default;
+    });
+  }
+  let bar: CliProgress.SingleBar | null = null;
   let task = '';
   return {
     emit(event: ChainwatchEvent) {
@@ -53,7 +61,7 @@ export function eventRenderer(io: CliIo, options: { verbose?: boolean } = {}): E
         warn(io, `chainwatch: ${stepLine(event)}`);
         return;
       }
-      if (!interactive || event.total === undefined) return;
+      if (cliProgress === null || event.total === undefined) return;
       if (!bar || task !== event.task) {
         bar?.stop();
         task = event.task;

@@ -167,13 +167,19 @@ export function readZipDirectorySync(bytes: Uint8Array, label: string, limits: Z
   const { entryCount, directorySize, directoryOffset } = record.value;
   const entries = parseCentralDirectory(bytes.subarray(directoryOffset, directoryOffset + directorySize), entryCount, directoryOffset, label, limits);
   if (!entries.ok) return entries;
-  const data = view(bytes);
-  const localNamesAndExtras = (entry: ZipEntry): number =>
-    entry.localHeaderOffset + 30 <= bytes.length && data.getUint32(entry.localHeaderOffset, true) === SIGNATURE.localHeader
-      ? data.getUint16(entry.localHeaderOffset + 26, true) + data.getUint16(entry.localHeaderOffset + 28, true)
-      : 0;
-  const checked = checkLayout(entries.value, directoryOffset, localNamesAndExtras, label, limits);
+  const checked = checkLayout(entries.value, directoryOffset, (entry) => localHeaderVariableBytes(bytes, entry.localHeaderOffset), label, limits);
   return checked.ok ? ok({ entries: entries.value, centralDirectoryOffset: directoryOffset }) : checked;
+}
+
+/**
+ * The name and extra field lengths of the local header at `offset` of
+ * `bytes`, or 0 when there is no local header there (the member then fails
+ * on its own when read).
+ */
+export function localHeaderVariableBytes(bytes: Uint8Array, offset: number): number {
+  if (!(offset >= 0 && offset + 30 <= bytes.length)) return 0;
+  const data = view(bytes);
+  return data.getUint32(offset, true) === SIGNATURE.localHeader ? data.getUint16(offset + 26, true) + data.getUint16(offset + 28, true) : 0;
 }
 
 /**
@@ -291,8 +297,14 @@ function memberEnd(directory: ZipDirectory, entry: ZipEntry): number {
   return end;
 }
 
-/** Inflates a member from the bytes that start at its local header; zlib stops at the declared size, so a lying member costs no more than an honest one. */
-function inflateMember(bytes: Uint8Array, entry: ZipEntry, where: string, maxMemberBytes: number): Result<Buffer> {
+/**
+ * Inflates a member from the bytes that start at its local header (at least
+ * up to the end of its data); zlib stops at the declared size, so a lying
+ * member costs no more than an honest one. What readZipMember and
+ * readZipMemberSync do once they have the bytes, for callers that read the
+ * archive in their own way (an export zip streamed to worker threads).
+ */
+export function inflateMember(bytes: Uint8Array, entry: ZipEntry, where: string, maxMemberBytes: number): Result<Buffer> {
   if (entry.flags & 0x1) return fail(memberError(where, 'the member is encrypted'));
   if (entry.method !== 0 && entry.method !== 8) return fail(memberError(where, `compression method ${entry.method} is not supported`));
   if (!(entry.uncompressedSize <= maxMemberBytes)) return fail(memberError(where, `the member is larger than ${maxMemberBytes} bytes`));

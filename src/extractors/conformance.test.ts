@@ -13,8 +13,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { conformancePath, conformanceProblems, DETECTED_PATHS, expectConformance } from '../../test/extractor-conformance.js';
 import { describeWithSharedData, sharedDataPath } from '../../test/shared-data.js';
-import { extractors } from './index.js';
+import { extractors as registry, loadExtractors } from './index.js';
 import type { Extractor, RelatedFile } from './types.js';
+
+const extractors = await loadExtractors();
 
 /** Arbitrary `text` extracted as `path` gives a well-formed result located in `path` (there is no other file). */
 function expectWellFormedOn(extractor: Extractor, path: string, text: string): void {
@@ -23,6 +25,13 @@ function expectWellFormedOn(extractor: Extractor, path: string, text: string): v
 }
 
 describe.each(extractors.map((extractor) => [extractor.id, extractor] as const))('extractor %s', (id, extractor) => {
+  it('is what its registry entry loads, with the entry\'s own id, ecosystems and detection', () => {
+    const entry = registry.find((candidate) => candidate.id === id)!;
+    expect(entry.ecosystems).toEqual(extractor.ecosystems);
+    expect(entry.detect).toBe(extractor.detect);
+    expect(registry.indexOf(entry)).toBe(extractors.indexOf(extractor));
+  });
+
   it('has a kebab-case id that is unique in the registry', () => {
     expect(id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
     expect(extractors.filter((other) => other.id === id)).toHaveLength(1);

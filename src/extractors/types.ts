@@ -11,6 +11,12 @@ export interface ExtractedPackage {
   /** Exact version; null when the file does not pin one (then it is also listed in `notScannable`). */
   version: string | null;
   location: Location;
+  /**
+   * The distribution release the package belongs to (`12`, `24.04`), when the
+   * extractor could tell (dpkg-status reads the root's os-release): Debian and
+   * Ubuntu advisories are then matched for that release only.
+   */
+  ecosystemRelease?: string;
   source?: PackageSource;
   /** Git commit, for GIT ranges. */
   commit?: string;
@@ -55,12 +61,25 @@ export interface ExtractInput {
   readRelated?: (relativePath: string) => RelatedFile | null;
 }
 
-export interface Extractor {
+/** What the registry knows of a format before its parser is loaded (detection.ts). */
+export interface ExtractorDetection {
   /** Kebab-case id, also the folder name. */
   readonly id: string;
   readonly ecosystems: readonly Ecosystem[];
   /** Decides from the path alone (no I/O) whether this extractor handles the file. */
   detect(path: string): boolean;
+}
+
+export interface Extractor extends ExtractorDetection {
   /** Never throws on bad input: malformed files become `errors` entries. */
   extract(input: ExtractInput): ExtractResult;
+}
+
+/**
+ * An entry of the registry (index.ts): detection at once, the extractor with
+ * its parsing libraries (YAML, TOML, JSON with positions, zod schemas) loaded
+ * on first use, so a scan loads only the parsers of the formats it meets.
+ */
+export interface RegisteredExtractor extends ExtractorDetection {
+  load(): Promise<Extractor>;
 }

@@ -66,7 +66,7 @@ export function registryResolverFactory(access: RegistryAccess, clock: Clock): R
     const http = access.httpClient({ offline, clock, events, maxAgeMs: REGISTRY_ANSWER_MAX_AGE_MS });
     const store = access.openPypiSummaries();
     return {
-      resolvers: createRegistryResolvers({ http, registries: config, environment: environments[0]!, pypiIndex: { store, clock, maxAgeMs: PYPI_PAGE_MAX_AGE_MS }, ...(excludeNewer ? { excludeNewer } : {}) }),
+      resolvers: createRegistryResolvers({ http, registries: config, environment: environments[0]!, pypiIndex: { store, maxAgeMs: PYPI_PAGE_MAX_AGE_MS }, ...(excludeNewer ? { excludeNewer } : {}) }),
       close: async () => {
         store.close();
         await http.close();

@@ -39,5 +39,11 @@ export interface HttpCache {
   /** After a 304: new validators/headers (if any) and a new stored_at, body unchanged. */
   refresh(key: HttpCacheKey, update: { headers?: Record<string, string>; etag?: string | null; lastModified?: string | null; storedAt: string }): void;
   delete(key: HttpCacheKey): void;
+  /**
+   * Writes what the cache holds back (an implementation may batch its
+   * writes; reads see them at once). The client calls it when it is closed,
+   * also for a cache it does not own; close() does it too.
+   */
+  flush?(): void;
   close(): void;
 }

@@ -6,7 +6,7 @@ import { HostError } from '../core/errors.js';
 import { collectingSink } from '../core/events.js';
 import { openHttpCache, type SqliteHttpCache } from '../store/http-cache.js';
 import { createHttpClient, parseRetryAfter, type HttpClientOptions } from './client.js';
-import type { HttpClient } from './types.js';
+import type { HttpClient, HttpResponse } from './types.js';
 
 const ORIGIN = 'https://registry.npm.test';
 const OTHER_ORIGIN = 'https://files.pypi.test';
@@ -190,6 +190,57 @@ describe('cache', () => {
     expect(response.body.toString()).toBe(requests === 1 ? 'v1' : 'v2');
     expect(response.fromCache).toBe(requests === 1);
     expect(first.client.stats().requests + second.client.stats().requests).toBe(requests);
+  });
+
+  it('keep: stores the trimmed form under a key of its own and hands it back with `form`, validated', async () => {
+    const { agent, client, cache } = harness();
+    const pool = agent.get(OTHER_ORIGIN);
+    pool.intercept({ path: '/simple/numpy/', method: 'GET' }).reply(200, '{"files":["a","b","c"]}', { headers: { 'content-type': 'application/json', etag: '"p"' } });
+    pool.intercept({ path: '/simple/numpy/', method: 'GET', headers: { 'if-none-match': '"p"' } }).reply(304, '', { headers: { etag: '"p"' } });
+    pool.intercept({ path: '/simple/numpy/', method: 'GET' }).reply(200, 'whole');
+    const seen: { body: string; form: string | undefined }[] = [];
+    const request = {
+      url: `${OTHER_ORIGIN}/simple/numpy/`,
+      source: 'pypi',
+      keep: { form: 'files-count/1', trim: (response: HttpResponse) => Buffer.from(String((JSON.parse(response.body.toString()) as { files: string[] }).files.length)) },
+      validate: (response: HttpResponse) => {
+        seen.push({ body: response.body.toString(), form: response.form });
+        return true;
+      },
+    };
+    const first = await client.get(request);
+    expect(first).toMatchObject({ fromCache: false });
+    expect(first.form).toBeUndefined();
+    expect(cache.get({ method: 'GET', url: `${OTHER_ORIGIN}/simple/numpy/`, vary: 'form=files-count/1' })).toMatchObject({ body: Buffer.from('3'), etag: '"p"' });
+    // Revalidated (304): the kept form comes back, marked, after the validator saw it.
+    const second = await client.get(request);
+    expect(second).toMatchObject({ status: 200, fromCache: true, form: 'files-count/1' });
+    expect(second.body.toString()).toBe('3');
+    expect(seen).toEqual([
+      { body: '{"files":["a","b","c"]}', form: undefined },
+      { body: '3', form: 'files-count/1' },
+    ]);
+    // The same URL without `keep` is another entry: never a trimmed form handed to a caller that did not ask for one.
+    expect((await client.get({ url: `${OTHER_ORIGIN}/simple/numpy/`, source: 'pypi' })).body.toString()).toBe('whole');
+    agent.assertNoPendingInterceptors();
+  });
+
+  it('keep: a trim that gives null keeps nothing', async () => {
+    const { agent, client, cache } = harness();
+    agent.get(ORIGIN).intercept({ path: '/x', method: 'GET' }).reply(200, 'v1');
+    await client.get({ url: `${ORIGIN}/x`, source: 'npm', keep: { form: 'f/1', trim: () => null } });
+    expect(cache.size()).toBe(0);
+  });
+
+  it('a request\'s maxAgeMs wins over the client\'s', async () => {
+    const cache = openHttpCache(':memory:');
+    const first = harness({}, cache);
+    first.agent.get(ORIGIN).intercept({ path: '/x', method: 'GET' }).reply(200, 'v1');
+    await first.client.get({ url: `${ORIGIN}/x`, source: 'npm' });
+    const second = harness({ clock: fixedClock('2025-06-01T12:09:00.000Z'), maxAgeMs: 60_000 }, cache);
+    second.agent.get(ORIGIN).intercept({ path: '/x', method: 'GET' }).reply(200, 'v2');
+    expect((await second.client.get({ url: `${ORIGIN}/x`, source: 'npm', maxAgeMs: 600_000 })).body.toString()).toBe('v1');
+    expect((await second.client.get({ url: `${ORIGIN}/x`, source: 'npm' })).body.toString()).toBe('v2');
   });
 
   it('prefer-cache answers from the cache without a request', async () => {
@@ -445,6 +496,7 @@ describe('a broken cache', () => {
       refresh: () => {},
       delete: () => {},
       size: () => 0,
+      flush: () => {},
       close: () => {},
     };
     const { agent, client, events } = harness({}, broken);

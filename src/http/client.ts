@@ -165,8 +165,11 @@ export function createHttpClient(options: HttpClientOptions = {}): StreamingHttp
     }
   }
 
-  function responseFrom(cached: CachedResponse): HttpResponse {
-    return { status: cached.status, headers: { ...cached.headers }, body: cached.body, url: cached.finalUrl, fromCache: true };
+  function responseFrom(input: HttpRequest, cached: CachedResponse): HttpResponse {
+    const response: HttpResponse = { status: cached.status, headers: { ...cached.headers }, body: cached.body, url: cached.finalUrl, fromCache: true };
+    // Under a `keep` request's key, a 200/203 was stored as its trimmed form.
+    if (input.keep && VALIDATED_STATUSES.has(cached.status)) response.form = input.keep.form;
+    return response;
   }
 
   function served(response: HttpResponse): HttpResponse {
@@ -341,7 +344,7 @@ export function createHttpClient(options: HttpClientOptions = {}): StreamingHttp
 
   /** A cached answer the caller accepts, or the reason after deleting one it does not (left over from before validation). */
   function usableCached(input: HttpRequest, key: HttpCacheKey, cached: CachedResponse): { response: HttpResponse } | { reason: string } {
-    const response = responseFrom(cached);
+    const response = responseFrom(input, cached);
     const verdict = verdictOn(input, response);
     if (verdict.usable) return { response };
     writeCache(() => cache!.delete(key));
@@ -353,7 +356,7 @@ export function createHttpClient(options: HttpClientOptions = {}): StreamingHttp
     const secrets = requestSecrets(input.url, { ...(input.headers ?? {}), ...headers });
     const credentials = requestSecrets(input.url, { ...(input.headers ?? {}), ...headers }, { queryValues: 'credentials' });
     const mode = input.cache ?? 'revalidate';
-    const key: HttpCacheKey = { method: 'GET', url, vary: varyKey(headers) };
+    const key: HttpCacheKey = { method: 'GET', url, vary: varyKey(headers, input.keep?.form) };
     let cached = mode !== 'no-store' ? readCache(key) : null;
 
     if (offline) {
@@ -362,7 +365,8 @@ export function createHttpClient(options: HttpClientOptions = {}): StreamingHttp
       if ('response' in usable) return served(usable.response);
       throw hostError(input.source, url, secrets, `offline: the cached answer for ${redactUrl(url)} is not usable (${usable.reason}) and was deleted`, {});
     }
-    const fresh = cached !== null && mode === 'revalidate' && maxAgeMs > 0 && isYounger(cached.storedAt, maxAgeMs);
+    const freshFor = Math.max(0, input.maxAgeMs ?? maxAgeMs);
+    const fresh = cached !== null && mode === 'revalidate' && freshFor > 0 && isYounger(cached.storedAt, freshFor);
     if (cached && (mode === 'prefer-cache' || fresh)) {
       const usable = usableCached(input, key, cached);
       if ('response' in usable) return served(usable.response);
@@ -399,13 +403,14 @@ export function createHttpClient(options: HttpClientOptions = {}): StreamingHttp
       if (!verdict.usable) {
         throw hostError(input.source, answer.url, secrets, `${redactUrl(answer.url)} ${verdict.reason}`, { status: answer.status });
       }
-      if (cache && verdict.cache && mode !== 'no-store' && CACHEABLE_STATUSES.has(answer.status) && !/\bno-store\b/i.test(answer.headers['cache-control'] ?? '')) {
+      const kept = cache && verdict.cache && mode !== 'no-store' && CACHEABLE_STATUSES.has(answer.status) && !/\bno-store\b/i.test(answer.headers['cache-control'] ?? '') ? keptBody(input, response) : null;
+      if (cache && kept !== null) {
         writeCache(() =>
           cache.put(key, {
             status: answer.status,
             // A header may echo the request's URL, token and all.
             headers: scrubHeaders(answer.headers, credentials),
-            body: answer.body,
+            body: kept,
             etag: answer.headers.etag ?? null,
             lastModified: answer.headers['last-modified'] ?? null,
             finalUrl: answer.url,
@@ -472,6 +477,12 @@ export function createHttpClient(options: HttpClientOptions = {}): StreamingHttp
     return { status: answer.status, headers: answer.headers, url: answerUrl, body: counted };
   }
 
+  /** What to store of an answer: its body, or the trimmed form a `keep` request makes of a 200/203 (null: nothing). */
+  function keptBody(input: HttpRequest, response: HttpResponse): Buffer | null {
+    if (!input.keep || !VALIDATED_STATUSES.has(response.status)) return response.body;
+    return input.keep.trim(response);
+  }
+
   function isYounger(storedAt: string, milliseconds: number): boolean {
     const age = clock.now().getTime() - Date.parse(storedAt);
     return age >= 0 && age < milliseconds;
@@ -485,7 +496,9 @@ export function createHttpClient(options: HttpClientOptions = {}): StreamingHttp
     async close() {
       if (closed) return;
       closed = true;
-      if (ownsCache) cache?.close();
+      // Closing writes what the cache still holds back (a batch): a failure there costs the next run requests, not this one its answer.
+      if (ownsCache) writeCache(() => cache?.close());
+      else writeCache(() => cache?.flush?.());
       if (ownsDispatcher) await dispatcher.close();
     },
   };
@@ -546,13 +559,14 @@ function withoutAuthorization(headers: Record<string, string>): Record<string, s
   return copy;
 }
 
-/** The request headers that select a representation; they become part of the cache key. */
-function varyKey(headers: Record<string, string>): string {
+/** The request headers that select a representation, and the trimmed form kept of it; they become part of the cache key. */
+function varyKey(headers: Record<string, string>, form: string | undefined): string {
   const parts: string[] = [];
   for (const name of ['accept', 'range']) {
     const value = headers[name];
     if (value !== undefined) parts.push(`${name}=${value}`);
   }
+  if (form !== undefined) parts.push(`form=${form}`);
   return parts.join('\n');
 }
 

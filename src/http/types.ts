@@ -47,6 +47,22 @@ export interface HttpRequest {
    * ever cached. It may keep what it parsed, to be read only once.
    */
   validate?: (response: HttpResponse) => boolean | string | { cache: false };
+  /**
+   * Keep a trimmed form of the answer in the cache instead of its body (a
+   * resolver reads a few fields of a page of megabytes). `form` names the
+   * form and its version; it is part of the cache key, so answers kept whole
+   * and trimmed ones never mix. `trim(response)` runs on a 200/203 answer
+   * that passed `validate` and gives the bytes to keep (null: keep nothing).
+   * A cached answer then comes back with `form` set and those bytes as its
+   * body, `validate` seeing it first as it sees every cached answer. Other
+   * statuses (404, 410, 206) are kept as they came.
+   */
+  keep?: { form: string; trim(response: HttpResponse): Buffer | null };
+  /**
+   * How long a cached answer is served without asking (`revalidate` mode),
+   * for this request: the client's `maxAgeMs` otherwise.
+   */
+  maxAgeMs?: number;
 }
 
 export interface HttpResponse {
@@ -59,6 +75,8 @@ export interface HttpResponse {
   url: string;
   /** True when the body came from the cache (304 revalidation, prefer-cache, or offline). */
   fromCache: boolean;
+  /** Set when `body` is the trimmed form the request's `keep` made (a cached answer), not the bytes the server sent. */
+  form?: string;
 }
 
 export interface SourceFailure {

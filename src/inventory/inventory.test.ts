@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { temporaryDirectory } from '../../test/cli-harness.js';
 import { ChainwatchError } from '../core/errors.js';
-import type { ExtractedPackage, Extractor, NotScannable } from '../extractors/types.js';
+import type { ExtractedPackage, Extractor, NotScannable, RegisteredExtractor } from '../extractors/types.js';
 import { MAX_INCLUDE_DEPTH } from '../extractors/requirements-txt/requirements-txt.js';
 import { buildInventory, REPORTED_TEXT_LIMITS, type Inventory } from './inventory.js';
 
@@ -209,6 +209,36 @@ function fakeExtractor(result: { packages?: ExtractedPackage[]; notScannable?: N
     extract: () => ({ packages: result.packages ?? [], notScannable: result.notScannable ?? [], errors: result.errors ?? [] }),
   };
 }
+
+describe('extractors from the registry', () => {
+  /** A registry entry counting its loads, for an extractor claiming `*.<suffix>`. */
+  function registered(suffix: string): RegisteredExtractor & { loads: number } {
+    const extractor = { ...fakeExtractor({ packages: [] }), id: suffix, detect: (path: string) => path.endsWith(`.${suffix}`) };
+    const entry = {
+      id: suffix,
+      ecosystems: extractor.ecosystems,
+      detect: extractor.detect,
+      loads: 0,
+      load: async () => {
+        entry.loads += 1;
+        return extractor;
+      },
+    };
+    return entry;
+  }
+
+  it('are loaded when a file they claim is read, and only then', async () => {
+    const { project } = makeTree({ 'project/a.first': 'x', 'project/sub/b.first': 'x', 'project/notes.txt': 'x' });
+    const [first, second] = [registered('first'), registered('second')];
+    const inventory = await buildInventory([project], { displayBase: project, extractors: [first, second] });
+    expect(inventory.files.map((file) => [file.path, file.extractor])).toEqual([
+      ['a.first', 'first'],
+      ['sub/b.first', 'first'],
+    ]);
+    expect(first.loads).toBeGreaterThan(0);
+    expect(second.loads).toBe(0);
+  });
+});
 
 describe('the inventory holds any number of entries', () => {
   it('130k errors and 130k not-scannable entries from one file: no stack overflow', async () => {

@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { ChainwatchError, fail, ok, type Result } from '../core/errors.js';
 
 /**
@@ -100,6 +100,31 @@ export async function readInputBytes(path: string, options: ReadInputOptions): P
     throw unreadable(shown, error);
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * A regular file of at most `maxBytes`, opened for reading in parts (an
+ * export zip read member by member) after the same checks as readInputBytes,
+ * with its size at opening. The caller closes the handle.
+ */
+export async function openInputFile(path: string, options: ReadInputOptions): Promise<{ handle: FileHandle; size: number }> {
+  const shown = options.displayPath ?? path;
+  let handle;
+  try {
+    handle = await open(path, OPEN_FLAGS);
+  } catch (cause) {
+    throw unreadable(shown, cause);
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw notRegular(shown);
+    if (info.size > options.maxBytes) throw tooLarge(shown, options.maxBytes);
+    return { handle, size: info.size };
+  } catch (error) {
+    await handle.close();
+    if (error instanceof ChainwatchError) throw error;
+    throw unreadable(shown, error);
   }
 }
 

@@ -3,16 +3,24 @@ import { ChainwatchError } from '../core/errors.js';
 import type { EventSink } from '../core/events.js';
 import { silentSink } from '../core/events.js';
 import type { Ecosystem } from '../core/package.js';
-import { createPackageMatcher, type RecordSource } from '../advisories/match.js';
+import type { createPackageMatcher as CreatePackageMatcher, RecordSource } from '../advisories/match.js';
+import type { severityFromAliases as SeverityFromAliases } from '../advisories/alias-severity.js';
 import type { AdvisoryReader, AdvisoryStoreOpener } from '../advisories/store.js';
-import { severityFromAliases } from '../advisories/alias-severity.js';
 import type { AdvisorySourceStatus, Finding, OsvRecord, Severity } from '../advisories/types.js';
-import { buildInventory, type Inventory } from '../inventory/inventory.js';
+import { buildInventory, buildInventoryFromFiles, type Inventory } from '../inventory/inventory.js';
+import type { ImageContents } from '../image/index.js';
 import { advisoryCoverage } from './coverage.js';
-import type { ReportError, ScanReport } from './types.js';
+import type { ReportError, ScanImage, ScanReport } from './types.js';
 
 export interface ScanOptions {
+  /** Files and directories to walk; ignored when `image` is given. */
   targets: readonly string[];
+  /**
+   * A container image instead of targets: an OCI layout directory, an OCI
+   * archive or a `docker save` tarball (image/). Its kept files go through the
+   * same extractors; every location carries its layer.
+   */
+  image?: { target: string; platform?: string };
   /** The local advisory database; skipped when null. */
   databasePath: string | null;
   /** Opens the database read-only, and a temporary store for `advisoryPaths` (the front end wires src/store/). */
@@ -44,13 +52,16 @@ interface OpenSource {
  */
 export async function scan(options: ScanOptions): Promise<ScanReport> {
   const events = options.events ?? silentSink;
-  const inventory = await buildInventory(options.targets, {
-    ...(options.ecosystems ? { ecosystems: options.ecosystems } : {}),
-    ...(options.skipDirectories ? { skipDirectories: options.skipDirectories } : {}),
-    ...(options.displayBase ? { displayBase: options.displayBase } : {}),
-    events,
-  });
-  const errors: ReportError[] = inventory.errors.map(toReportError);
+  const image = options.image ? await readScannedImage(options.image, options, events) : null;
+  const inventory = image
+    ? image.inventory
+    : await buildInventory(options.targets, {
+        ...(options.ecosystems ? { ecosystems: options.ecosystems } : {}),
+        ...(options.skipDirectories ? { skipDirectories: options.skipDirectories } : {}),
+        ...(options.displayBase ? { displayBase: options.displayBase } : {}),
+        events,
+      });
+  const errors: ReportError[] = [...(image?.errors ?? []), ...inventory.errors].map(toReportError);
   const attempted: AdvisorySourceStatus[] = [];
   if (options.databasePath !== null && options.createDatabase && !existsSync(options.databasePath)) {
     const present = [...new Set(inventory.packages.map((pkg) => pkg.ecosystem))].sort();
@@ -59,10 +70,11 @@ export async function scan(options: ScanOptions): Promise<ScanReport> {
   const sources = await openSources(options, errors);
   try {
     const stores = sources.flatMap((source) => (source.store ? [source.store] : []));
-    const findings = borrowSeverities(matchInventory(inventory, sources, errors, events), stores);
+    const findings = await findingsOf(inventory, sources, stores, errors, events);
     return {
       tool: { name: 'chainwatch', version: options.toolVersion },
-      targets: [...options.targets],
+      targets: image ? [options.image!.target] : [...options.targets],
+      ...(image ? { image: image.summary } : {}),
       files: inventory.files,
       packages: inventory.packages.map(({ ecosystem, name, version, purl, locations }) => ({ ecosystem, name, version, purl, locations })),
       findings,
@@ -74,6 +86,56 @@ export async function scan(options: ScanOptions): Promise<ScanReport> {
   } finally {
     for (const source of sources) source.store?.close();
   }
+}
+
+/**
+ * An image's kept files through the extractors: every file some extractor
+ * claims by its path, plus the files they read beside it (a dist-info's
+ * INSTALLER). The image reader is loaded only for an image scan.
+ */
+async function readScannedImage(
+  request: NonNullable<ScanOptions['image']>,
+  options: ScanOptions,
+  events: EventSink,
+): Promise<{ inventory: Inventory; summary: ScanImage; errors: ChainwatchError[] }> {
+  const [{ readImage }, { extractors }] = await Promise.all([import('../image/index.js'), import('../extractors/index.js')]);
+  events.emit({ type: 'log', level: 'info', message: `reading image ${request.target}` });
+  let contents: ImageContents;
+  try {
+    contents = await readImage(request.target, {
+      ...(request.platform ? { platform: request.platform } : {}),
+      keep: (path) => RELATED_IN_IMAGE.test(path) || (!NOT_INSTALLED_IN_IMAGE.test(path) && extractors.some((extractor) => extractor.detect(path))),
+    });
+  } catch (cause) {
+    // An image that cannot be opened at all is an input error like an unreadable lockfile: reported, not thrown.
+    if (!(cause instanceof ChainwatchError)) throw cause;
+    const empty: ImageContents = { source: request.target, platform: null, manifestDigest: null, layers: [], files: [], os: null, errors: [cause] };
+    contents = empty;
+  }
+  const inventory = await buildInventoryFromFiles(contents.files, { ...(options.ecosystems ? { ecosystems: options.ecosystems } : {}), events });
+  return { inventory, summary: imageSummary(contents), errors: contents.errors };
+}
+
+/** Files an extractor reads beside the one it claims: who installed a Python distribution, and from where. */
+const RELATED_IN_IMAGE = /\.dist-info\/(?:INSTALLER|direct_url\.json)$/;
+
+/**
+ * Files of an image that name packages but say nothing of what is installed:
+ * documentation (`/usr/share/doc/python3-pip/requirements.txt`), and the
+ * requirement files and lockfiles installed Python distributions ship inside
+ * their own folders (their tests' pins). What a distribution is, its
+ * `.dist-info`/`.egg-info`, is still read.
+ */
+const NOT_INSTALLED_IN_IMAGE = /^\/usr\/share\/doc\/|\/(?:site|dist)-packages\/(?![^/]+\.(?:dist|egg)-info(?:\/|$))/;
+
+function imageSummary(contents: ImageContents): ScanImage {
+  return {
+    source: contents.source,
+    platform: contents.platform,
+    manifestDigest: contents.manifestDigest,
+    os: contents.os,
+    layers: contents.layers.map((layer) => ({ index: layer.index, digest: layer.digest, createdBy: layer.createdBy })),
+  };
 }
 
 async function openSources(options: ScanOptions, errors: ReportError[]): Promise<OpenSource[]> {
@@ -141,7 +203,28 @@ function combinedSource(sources: readonly OpenSource[]): RecordSource {
   };
 }
 
-function matchInventory(inventory: Inventory, sources: readonly OpenSource[], errors: ReportError[], events: EventSink): Finding[] {
+/**
+ * The inventory matched against the sources, severities borrowed from aliases.
+ * The matcher (and every ecosystem's version ordering it parses with) is
+ * loaded only when there is a package to match: a scan that found nothing
+ * starts faster.
+ */
+async function findingsOf(inventory: Inventory, sources: readonly OpenSource[], stores: readonly AdvisoryReader[], errors: ReportError[], events: EventSink): Promise<Finding[]> {
+  if (inventory.packages.length === 0) {
+    events.emit({ type: 'progress', task: 'match', done: 0, total: 0 });
+    return [];
+  }
+  const [{ createPackageMatcher }, { severityFromAliases }] = await Promise.all([import('../advisories/match.js'), import('../advisories/alias-severity.js')]);
+  return borrowSeverities(matchInventory(createPackageMatcher, inventory, sources, errors, events), stores, severityFromAliases);
+}
+
+function matchInventory(
+  createPackageMatcher: typeof CreatePackageMatcher,
+  inventory: Inventory,
+  sources: readonly OpenSource[],
+  errors: ReportError[],
+  events: EventSink,
+): Finding[] {
   // The inventory is sorted by name, so all versions of a package are matched one after another:
   // two compiled names are enough, and a full-size database's popular names (hundreds of records,
   // each with its parsed `versions` list) never pile up in memory.
@@ -156,8 +239,12 @@ function matchInventory(inventory: Inventory, sources: readonly OpenSource[], er
       pkg.source === 'git'
         ? { ecosystem: pkg.ecosystem, name: pkg.name, version: pkg.commit ? '' : pkg.version, ...(pkg.commit ? { commit: pkg.commit } : {}), purl: pkg.purl, locations: pkg.locations }
         : { ecosystem: pkg.ecosystem, name: pkg.name, version: pkg.version, purl: pkg.purl, locations: pkg.locations };
-    // Debian advisories name source packages: a binary package is matched as the source it was built from.
-    if (pkg.ecosystem === 'Debian' && pkg.qualifiers?.source) {
+    // A Python distribution apt installed carries Debian's patches under the upstream version: PyPI's
+    // records would misjudge it. It is matched through its Debian package (the dpkg status file).
+    if (pkg.ecosystem === 'PyPI' && pkg.qualifiers?.installer === 'debian') return;
+    // Debian and Ubuntu advisories name source packages, per release: a binary package is matched as the source it was built from.
+    if (pkg.ecosystemRelease) Object.assign(target, { ecosystemRelease: pkg.ecosystemRelease });
+    if ((pkg.ecosystem === 'Debian' || pkg.ecosystem === 'Ubuntu') && pkg.qualifiers?.source) {
       target.name = pkg.qualifiers.source;
       target.version = pkg.qualifiers.sourceVersion ?? pkg.version;
     }
@@ -195,7 +282,7 @@ export function toReportError(error: ChainwatchError): ReportError {
  * records the sources hold for the same vulnerability (alias-severity.ts),
  * once per (ids, package name): the same advisory hits many versions.
  */
-function borrowSeverities(findings: Finding[], stores: readonly AdvisoryReader[]): Finding[] {
+function borrowSeverities(findings: Finding[], stores: readonly AdvisoryReader[], severityFromAliases: typeof SeverityFromAliases): Finding[] {
   if (stores.length === 0) return findings;
   const borrowed = new Map<string, Severity | null>();
   return findings.map((finding) => {

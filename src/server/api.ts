@@ -109,9 +109,10 @@ export interface Api {
   /**
    * What `build` makes from the history, kept while the history's state
    * lasts (the last KEPT_BUILDS of them): a long list prepared once and paged
-   * by many requests.
+   * by many requests. `light` answers (a run id) are kept apart and all kept,
+   * so they never push a prepared list out.
    */
-  memo<T>(key: string, build: (history: RunsHistory) => T): T;
+  memo<T>(key: string, build: (history: RunsHistory) => T, options?: { light?: boolean }): T;
 }
 
 /** Prepared lists kept between requests (a posture matrix of 30,000 repositories takes a second to build). */
@@ -192,11 +193,11 @@ export function createApi(options: { history: RunsHistory; historyPath: string; 
     }
   };
   // What is known of the history in its current state: `latest`, and which runs exist.
-  let known = { state: '', latest: undefined as number | null | undefined, runs: new Map<number, boolean>(), reads: readThrough(history), builds: new Map<string, unknown>() };
+  let known = { state: '', latest: undefined as number | null | undefined, runs: new Map<number, boolean>(), reads: readThrough(history), builds: new Map<string, unknown>(), light: new Map<string, unknown>() };
   const current = () => {
     const state = fileState(historyPath);
     if (state !== known.state) {
-      known = { state, latest: undefined, runs: new Map(), reads: readThrough(history), builds: new Map() };
+      known = { state, latest: undefined, runs: new Map(), reads: readThrough(history), builds: new Map(), light: new Map() };
       cache.clear();
       cachedBytes = 0;
     }
@@ -219,8 +220,13 @@ export function createApi(options: { history: RunsHistory; historyPath: string; 
       }
       return exists ? id : new ApiFailure('not-found', `no run ${id} in the history`);
     },
-    memo<T>(key: string, build: (history: RunsHistory) => T): T {
-      const { reads, builds } = current();
+    memo<T>(key: string, build: (history: RunsHistory) => T, options: { light?: boolean } = {}): T {
+      const { reads, builds, light } = current();
+      // A small answer (a run id) is kept apart: it must not push a prepared list out of the few kept.
+      if (options.light === true) {
+        if (!light.has(key)) light.set(key, build(reads));
+        return light.get(key) as T;
+      }
       if (builds.has(key)) {
         const value = builds.get(key) as T;
         builds.delete(key);

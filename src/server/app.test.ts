@@ -101,7 +101,7 @@ describe('the API over the fixture', () => {
 
     const graph = await getValid('/api/runs/latest/graph', GraphSchema);
     expect(graph.nodes).toHaveLength(69);
-    expect(graph.edges.some((edge) => edge.kind === 'bundles')).toBe(true);
+    expect(graph.edges.some((edge) => graph.edge_kinds[edge[2]] === 'bundles')).toBe(true);
 
     const detail = await getValid(`/api/runs/latest/packages/${encoded(fixture.packages.bundled)}`, PackageSchema);
     expect(detail).toMatchObject({ purl: fixture.packages.bundled, ecosystem: 'npm', name: '@jupyterlab/services' });

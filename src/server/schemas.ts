@@ -125,6 +125,7 @@ export const ReportSchema = z
           started_at: z.string(),
           status: runStatus,
           packages: z.number().int().nullable(),
+          new_packages: z.number().int().nullable().openapi({ description: "packages in its graph that the graph of the profile's run before it lacks; null when either has no graph" }),
           findings: bySeverity.nullable(),
           coverage: z.record(z.string(), z.number().nullable()).nullable().openapi({ description: 'pass percentage per check' }),
           advisories: byClock.nullable(),
@@ -198,7 +199,10 @@ export const GraphSchema = z
         concern_rank: z.number().int().nullable(),
       }),
     ),
-    edges: z.array(z.object({ from: purl, to: purl, kind: z.string().openapi({ description: 'runtime, optional, peer, dev, bundles (a wheel carrying an npm package), twin (conda → PyPI)' }) })),
+    edge_kinds: z.array(z.string()).openapi({ description: 'the kinds of edge the graph has (runtime, optional, peer, dev, bundles: a wheel carrying an npm package, twin: conda → PyPI), named once' }),
+    edges: z
+      .array(z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative(), z.number().int().nonnegative()]))
+      .openapi({ description: 'each edge as [from, to, kind]: indexes into `nodes` (from depends on to) and `edge_kinds`' }),
   })
   .openapi('Graph');
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import envPaths from 'env-paths';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { secretsInDatabase } from '../../test/secrets-in-database.js';
 import { ChainwatchError } from '../core/errors.js';
 import type { CachedResponse, HttpCacheKey } from '../http/cache.js';
@@ -170,6 +170,64 @@ describe('openHttpCache', () => {
     db.close();
     // A path under a regular file cannot be created.
     expect(() => openHttpCache(path.join(file, 'cache.sqlite'))).toThrow(expect.objectContaining({ code: 'store-error' }));
+  });
+});
+
+describe('openHttpCache writes in batches', () => {
+  const count = (file: string): number => {
+    const raw = new Database(file, { readonly: true });
+    try {
+      return (raw.prepare('SELECT count(*) AS n FROM responses').get() as { n: number }).n;
+    } finally {
+      raw.close();
+    }
+  };
+
+  it('holds writes (reads see them at once) and writes them in one go at flush', () => {
+    const file = temporaryFile('http-cache.sqlite');
+    const cache = openHttpCache(file);
+    for (let index = 0; index < 10; index++) cache.put({ ...KEY, url: `${KEY.url}/${index}` }, response({ body: Buffer.from(String(index)) }));
+    expect(cache.get({ ...KEY, url: `${KEY.url}/3` })?.body.toString()).toBe('3');
+    // Another reader of the file sees none of them yet.
+    expect(count(file)).toBe(0);
+    cache.flush();
+    expect(count(file)).toBe(10);
+    cache.close();
+  });
+
+  it('applies refresh and delete to held writes as they would apply to written ones', () => {
+    const cache = openHttpCache(':memory:');
+    cache.put(KEY, response());
+    cache.refresh(KEY, { etag: '"new"', storedAt: '2025-06-02T00:00:00.000Z' });
+    expect(cache.get(KEY)).toEqual(response({ etag: '"new"', storedAt: '2025-06-02T00:00:00.000Z' }));
+    cache.flush();
+    cache.refresh(KEY, { lastModified: 'Mon, 02 Jun 2025 00:00:00 GMT', headers: { etag: '"newer"' }, storedAt: '2025-06-03T00:00:00.000Z' });
+    // A held refresh of a written entry is seen by reads, then written.
+    const refreshed = response({ etag: '"new"', lastModified: 'Mon, 02 Jun 2025 00:00:00 GMT', headers: { etag: '"newer"' }, storedAt: '2025-06-03T00:00:00.000Z' });
+    expect(cache.get(KEY)).toEqual(refreshed);
+    cache.flush();
+    expect(cache.get(KEY)).toEqual(refreshed);
+    cache.delete(KEY);
+    expect(cache.get(KEY)).toBeNull();
+    cache.refresh(KEY, { storedAt: '2025-06-04T00:00:00.000Z' });
+    expect(cache.get(KEY)).toBeNull();
+    expect(cache.size()).toBe(0);
+    cache.close();
+  });
+
+  it('writes a batch by itself once it holds enough, and the rest on a timer', () => {
+    vi.useFakeTimers();
+    try {
+      const file = temporaryFile('http-cache.sqlite');
+      const cache = openHttpCache(file);
+      for (let index = 0; index < 300; index++) cache.put({ ...KEY, url: `${KEY.url}/${index}` }, response());
+      expect(count(file)).toBe(256);
+      vi.runOnlyPendingTimers();
+      expect(count(file)).toBe(300);
+      cache.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import envPaths from 'env-paths';
-import type { HttpCache } from '../http/cache.js';
+import type { CachedResponse, HttpCache, HttpCacheKey } from '../http/cache.js';
 import { restoreStoredUrl, storableUrl } from '../http/redact.js';
 import { openDatabase, type DatabaseSchema, type StoreDatabase } from './open-database.js';
 
@@ -58,6 +58,8 @@ export interface SqliteHttpCache extends HttpCache {
   readonly path: string;
   /** Number of stored responses. */
   size(): number;
+  /** Writes the batch held in memory now (close() does too). */
+  flush(): void;
 }
 
 /** Response headers never written to the cache. */
@@ -95,6 +97,45 @@ interface ResponseRow {
   stored_at: string;
 }
 
+/** A write the cache holds until its batch is written. */
+type PendingWrite =
+  | { kind: 'put'; row: StoredRow }
+  | { kind: 'delete'; key: HttpCacheKey }
+  | { kind: 'refresh'; key: HttpCacheKey; updates: RefreshRow[] };
+
+interface StoredRow {
+  method: string;
+  url: string;
+  vary: string;
+  status: number;
+  headers: string;
+  body: Buffer;
+  etag: string | null;
+  lastModified: string | null;
+  finalUrl: string;
+  storedAt: string;
+}
+
+interface RefreshRow {
+  method: string;
+  url: string;
+  vary: string;
+  headers: string | null;
+  etag: string | null;
+  lastModified: string | null;
+  storedAt: string;
+}
+
+/**
+ * Writes are batched: held in memory (reads see them) and written in one
+ * transaction when this many are held, when their bodies reach BATCH_BYTES,
+ * BATCH_DELAY_MS after the first, or at close(). One transaction per answer
+ * cost more than the answers' own writes on a cold resolution.
+ */
+const BATCH_WRITES = 256;
+const BATCH_BYTES = 16 * 1024 * 1024;
+const BATCH_DELAY_MS = 250;
+
 function createCache(database: StoreDatabase): SqliteHttpCache {
   const { db, guard } = database;
   const select = db.prepare<[string, string, string], ResponseRow>(
@@ -114,58 +155,152 @@ function createCache(database: StoreDatabase): SqliteHttpCache {
   const remove = db.prepare('DELETE FROM responses WHERE method = ? AND url = ? AND vary = ?');
   const count = db.prepare<[], { count: number }>('SELECT count(*) AS count FROM responses');
 
+  const pending = new Map<string, PendingWrite>();
+  let pendingBytes = 0;
+  let timer: NodeJS.Timeout | null = null;
+  // A batch written by the timer has no caller to tell: the next write or close() throws its failure.
+  let failure: unknown = null;
+  let closed = false;
+
+  const writeBatch = db.transaction((writes: PendingWrite[]) => {
+    for (const write of writes) {
+      if (write.kind === 'put') upsert.run(write.row);
+      else if (write.kind === 'delete') remove.run(write.key.method, cacheableUrl(write.key.url), write.key.vary);
+      else for (const update of write.updates) refresh.run(update);
+    }
+  });
+
+  function flush(): void {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+    if (pending.size > 0) {
+      const writes = [...pending.values()];
+      pending.clear();
+      pendingBytes = 0;
+      guard('write', () => writeBatch(writes));
+    }
+    if (failure !== null) {
+      const error = failure;
+      failure = null;
+      throw error;
+    }
+  }
+
+  function hold(keyText: string, write: PendingWrite, bytes: number): void {
+    if (failure !== null) flush();
+    pending.delete(keyText);
+    pending.set(keyText, write);
+    pendingBytes += bytes;
+    if (pending.size >= BATCH_WRITES || pendingBytes >= BATCH_BYTES) {
+      flush();
+      return;
+    }
+    if (timer === null) {
+      timer = setTimeout(() => {
+        timer = null;
+        try {
+          flush();
+        } catch (error) {
+          failure ??= error;
+        }
+      }, BATCH_DELAY_MS);
+      timer.unref();
+    }
+  }
+
+  function keyTextOf(key: HttpCacheKey): string {
+    return `${key.method}\n${cacheableUrl(key.url)}\n${key.vary}`;
+  }
+
+  function fromRow(row: ResponseRow, key: HttpCacheKey): CachedResponse {
+    return {
+      status: row.status,
+      headers: JSON.parse(row.headers) as Record<string, string>,
+      body: row.body,
+      etag: row.etag,
+      lastModified: row.last_modified,
+      finalUrl: restoreStoredUrl(row.final_url, key.url),
+      storedAt: row.stored_at,
+    };
+  }
+
+  function applyRefresh(row: ResponseRow, update: RefreshRow): ResponseRow {
+    return {
+      ...row,
+      headers: update.headers ?? row.headers,
+      etag: update.etag ?? row.etag,
+      last_modified: update.lastModified ?? row.last_modified,
+      stored_at: update.storedAt,
+    };
+  }
+
+  function rowOf(stored: StoredRow): ResponseRow {
+    return { status: stored.status, headers: stored.headers, body: stored.body, etag: stored.etag, last_modified: stored.lastModified, final_url: stored.finalUrl, stored_at: stored.storedAt };
+  }
+
   return {
     path: database.path,
     get(key) {
-      const row = guard('read', () => select.get(key.method, cacheableUrl(key.url), key.vary));
+      const held = pending.get(keyTextOf(key));
+      if (held?.kind === 'put') return fromRow(rowOf(held.row), key);
+      if (held?.kind === 'delete') return null;
+      let row = guard('read', () => select.get(key.method, cacheableUrl(key.url), key.vary));
       if (!row) return null;
-      return {
-        status: row.status,
-        headers: JSON.parse(row.headers) as Record<string, string>,
-        body: row.body,
-        etag: row.etag,
-        lastModified: row.last_modified,
-        finalUrl: restoreStoredUrl(row.final_url, key.url),
-        storedAt: row.stored_at,
-      };
+      if (held?.kind === 'refresh') for (const update of held.updates) row = applyRefresh(row, update);
+      return fromRow(row, key);
     },
     put(key, response) {
-      guard('write', () =>
-        upsert.run({
-          method: key.method,
-          url: cacheableUrl(key.url),
-          vary: key.vary,
-          status: response.status,
-          headers: JSON.stringify(storableHeaders(response.headers)),
-          body: response.body,
-          etag: response.etag,
-          lastModified: response.lastModified,
-          finalUrl: cacheableUrl(response.finalUrl),
-          storedAt: response.storedAt,
-        }),
-      );
+      const row: StoredRow = {
+        method: key.method,
+        url: cacheableUrl(key.url),
+        vary: key.vary,
+        status: response.status,
+        headers: JSON.stringify(storableHeaders(response.headers)),
+        body: response.body,
+        etag: response.etag,
+        lastModified: response.lastModified,
+        finalUrl: cacheableUrl(response.finalUrl),
+        storedAt: response.storedAt,
+      };
+      hold(keyTextOf(key), { kind: 'put', row }, response.body.length);
     },
     refresh(key, update) {
-      guard('write', () =>
-        refresh.run({
-          method: key.method,
-          url: cacheableUrl(key.url),
-          vary: key.vary,
-          headers: update.headers ? JSON.stringify(storableHeaders(update.headers)) : null,
-          etag: update.etag ?? null,
-          lastModified: update.lastModified ?? null,
-          storedAt: update.storedAt,
-        }),
-      );
+      const keyText = keyTextOf(key);
+      const row: RefreshRow = {
+        method: key.method,
+        url: cacheableUrl(key.url),
+        vary: key.vary,
+        headers: update.headers ? JSON.stringify(storableHeaders(update.headers)) : null,
+        etag: update.etag ?? null,
+        lastModified: update.lastModified ?? null,
+        storedAt: update.storedAt,
+      };
+      const held = pending.get(keyText);
+      // A deleted entry has nothing to refresh; a held one takes the update at once.
+      if (held?.kind === 'delete') return;
+      if (held?.kind === 'put') {
+        const refreshed = applyRefresh(rowOf(held.row), row);
+        held.row = { ...held.row, headers: refreshed.headers, etag: refreshed.etag, lastModified: refreshed.last_modified, storedAt: refreshed.stored_at };
+        return;
+      }
+      hold(keyText, { kind: 'refresh', key, updates: [...(held?.kind === 'refresh' ? held.updates : []), row] }, 0);
     },
     delete(key) {
-      guard('write', () => remove.run(key.method, cacheableUrl(key.url), key.vary));
+      hold(keyTextOf(key), { kind: 'delete', key }, 0);
     },
     size() {
+      flush();
       return guard('read', () => count.get()!.count);
     },
+    flush,
     close() {
-      database.close();
+      if (closed) return;
+      try {
+        flush();
+      } finally {
+        closed = true;
+        database.close();
+      }
     },
   };
 }

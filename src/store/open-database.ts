@@ -61,6 +61,12 @@ export interface DatabaseSchema {
   /** Connection settings beyond the shared ones, applied on writable opens (`foreign_keys = ON`). */
   pragmas?: readonly string[];
   /**
+   * The page size of a database this open creates (SQLite fixes it when the
+   * first page is written, and cannot change it under WAL); existing files
+   * keep theirs. Default: SQLite's (4096).
+   */
+  pageSize?: number;
+  /**
    * Versions whose migration deletes rows that must not survive in free pages
    * or the WAL (they could hold secrets): migrating from one of them ends with
    * VACUUM and a truncating checkpoint.
@@ -148,6 +154,8 @@ function prepare(db: Database.Database, databasePath: string, schema: DatabaseSc
     if (version < latest) throw storeError(`${schema.name} needs migrating (version ${version}); open it writable once`, databasePath);
     return;
   }
+  // Before WAL: a new file takes its page size from the first write, and WAL freezes it.
+  if (version === 0 && schema.pageSize !== undefined && databasePath !== ':memory:') db.pragma(`page_size = ${schema.pageSize}`);
   // Pragmas that already hold are not written again, so reopening leaves the file's bytes as they are.
   if (databasePath !== ':memory:' && db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');

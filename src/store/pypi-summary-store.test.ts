@@ -19,48 +19,54 @@ function temporaryDirectory(): string {
 }
 
 describe('openSummaryStore', () => {
-  it('keeps releases (URLs rebuilt from their directory) and metadata records', () => {
+  it('keeps metadata records and labextensions by file URL', () => {
     const store = openSummaryStore(':memory:');
     cleanups.push(() => store.close());
-    const releases = [
-      {
-        version: '1.0',
-        earliestUpload: '2024-01-01T00:00:00Z',
-        files: [
-          { filename: 'a-1.0-py3-none-any.whl', url: 'https://files.pypi.test/packages/aa/a-1.0-py3-none-any.whl', yanked: false, requiresPython: '>=3.8', uploadTime: '2024-01-01T00:00:00Z', size: 10, coreMetadata: true },
-          { filename: 'a-1.0.tar.gz', url: 'https://files.pypi.test/elsewhere/archive.tar.gz', yanked: true },
-        ],
-      },
-    ];
-    store.putProject(INDEX, 'a', releases, 1234);
-    store.putProject(INDEX, 'missing', null, 99);
-    const stored = store.getProject(INDEX, 'a')!;
-    expect(stored.storedAt).toBe(1234);
-    // Files are unpacked when first read.
-    expect(stored.releases!.map((release) => ({ version: release.version, earliestUpload: release.earliestUpload, files: release.files }))).toEqual(releases);
-    expect(store.getProject(INDEX, 'missing')).toEqual({ storedAt: 99, releases: null });
-    expect(store.getProject('https://other.test/simple/', 'a')).toBeNull();
-    store.putMetadata('https://files.pypi.test/packages/aa/a-1.0-py3-none-any.whl', { requiresDist: ['b>=1 ; extra == "x"'], requiresPython: '>=3.8' });
-    store.putMetadata('https://files.pypi.test/x.tar.gz', 'unknown');
-    expect(store.getMetadata('https://files.pypi.test/packages/aa/a-1.0-py3-none-any.whl')).toEqual({ requiresDist: ['b>=1 ; extra == "x"'], requiresPython: '>=3.8' });
-    expect(store.getMetadata('https://files.pypi.test/x.tar.gz')).toBe('unknown');
+    const wheel = 'https://files.pypi.test/packages/aa/a-1.0-py3-none-any.whl';
+    const record = { requiresDist: ['b>=1 ; extra == "x"'], requiresPython: '>=3.8', signals: { license: 'MIT', repositoryUrls: ['https://github.test/a/a'] } };
+    store.putMetadata(wheel, record);
+    store.putMetadata('https://files.pypi.test/x.tar.gz', { requiresDist: null, signals: null });
+    expect(store.getMetadata(wheel)).toEqual(record);
+    expect(store.getMetadata('https://files.pypi.test/x.tar.gz')).toEqual({ requiresDist: null, signals: null });
     expect(store.getMetadata('https://files.pypi.test/none')).toBeNull();
+    const manifests = [{ path: 'a-1.0.data/data/share/jupyter/labextensions/a/package.json', name: 'a', version: '1.0.0', dependencies: { b: '^1' } }];
+    store.putLabextensions(wheel, manifests);
+    store.putLabextensions('https://files.pypi.test/gone.whl', null);
+    expect(store.getLabextensions(wheel)).toEqual({ manifests });
+    expect(store.getLabextensions('https://files.pypi.test/gone.whl')).toEqual({ manifests: null });
+    expect(store.getLabextensions('https://files.pypi.test/never.whl')).toBeNull();
   });
 });
 
-describe('openSummaryStore writes projects in the background', () => {
-  it('serves a queued project at once and keeps it across close and reopen', () => {
+describe('openSummaryStore writes in batches', () => {
+  it('serves a held write at once, writes it at close, and keeps it across reopen', () => {
     const file = join(temporaryDirectory(), 'summaries.sqlite');
-    const releases = [{ version: '2.0', earliestUpload: null, files: [{ filename: 'b-2.0.tar.gz', url: 'https://files.pypi.test/b-2.0.tar.gz', yanked: false }] }];
     const first = openSummaryStore(file);
-    first.putProject(INDEX, 'b', releases, 5);
-    expect(first.getProject(INDEX, 'b')).toEqual({ storedAt: 5, releases });
+    first.putMetadata('https://files.pypi.test/b.whl', { requiresDist: [], signals: null });
+    const raw = new Database(file, { readonly: true });
+    // Held, not yet written: another reader of the file does not see it.
+    expect(raw.prepare('SELECT count(*) AS n FROM metadata').get()).toEqual({ n: 0 });
+    expect(first.getMetadata('https://files.pypi.test/b.whl')).toEqual({ requiresDist: [], signals: null });
     first.close();
+    expect(raw.prepare('SELECT count(*) AS n FROM metadata').get()).toEqual({ n: 1 });
+    raw.close();
     const second = openSummaryStore(file);
     cleanups.push(() => second.close());
-    const stored = second.getProject(INDEX, 'b')!;
-    expect(stored.storedAt).toBe(5);
-    expect(stored.releases!.map((release) => ({ version: release.version, earliestUpload: release.earliestUpload, files: release.files }))).toEqual(releases);
+    expect(second.getMetadata('https://files.pypi.test/b.whl')).toEqual({ requiresDist: [], signals: null });
+  });
+
+  it('drops version 1\'s page summaries and its metadata records, which lacked the signals\' fields', () => {
+    const file = join(temporaryDirectory(), 'v1.sqlite');
+    const raw = new Database(file);
+    raw.exec(`CREATE TABLE projects (index_url TEXT NOT NULL, name TEXT NOT NULL, stored_at INTEGER NOT NULL, releases TEXT, PRIMARY KEY (index_url, name)) WITHOUT ROWID;
+      CREATE TABLE metadata (url TEXT PRIMARY KEY, record TEXT NOT NULL) WITHOUT ROWID;
+      INSERT INTO projects VALUES ('${INDEX}', 'a', 1, '');
+      INSERT INTO metadata VALUES ('https://files.pypi.test/a.whl', '{"requiresDist":[]}');`);
+    raw.pragma('user_version = 1');
+    raw.close();
+    const store = openSummaryStore(file);
+    cleanups.push(() => store.close());
+    expect(store.getMetadata('https://files.pypi.test/a.whl')).toBeNull();
   });
 });
 
@@ -68,10 +74,10 @@ describe('openSummaryStore opens through openDatabase', () => {
   it('refuses a file written by a newer chainwatch as a store-error naming the path', () => {
     const file = join(temporaryDirectory(), 'future.sqlite');
     const raw = new Database(file);
-    raw.pragma('user_version = 2');
+    raw.pragma('user_version = 3');
     raw.close();
     expect(() => openSummaryStore(file)).toThrow(
-      expect.objectContaining({ code: 'store-error', location: { path: file }, message: 'PyPI summary store has schema version 2; this chainwatch understands up to 1; delete the file to start afresh' }),
+      expect.objectContaining({ code: 'store-error', location: { path: file }, message: 'PyPI summary store has schema version 3; this chainwatch understands up to 2; delete the file to start afresh' }),
     );
   });
 

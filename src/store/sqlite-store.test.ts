@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import envPaths from 'env-paths';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ChainwatchError } from '../core/errors.js';
+import { packJson, prepareRecord, type PreparedRecord } from '../advisories/prepared.js';
 import type { OsvRecord } from '../advisories/types.js';
 import { affectedKey, baseEcosystem } from './keys.js';
 import { COVERAGE_QUERIES, DEFAULT_SOURCE, defaultDatabasePath, openSqliteStore, type SqliteAdvisoryStore } from './sqlite-store.js';
@@ -190,6 +191,63 @@ describe('openSqliteStore', () => {
     expect(await store.importRecordStream(fine(), { source: 'local:checkout' })).toEqual({ imported: 1200, skipped: 1 });
     expect(store.count()).toBe(1201);
     expect(store.sourceCounts()).toEqual({ [DEFAULT_SOURCE]: 1, 'local:checkout': 1201 });
+  });
+
+  it('stores prepared batches whose JSON comes as UTF-8 bytes exactly as text, recognises them as unchanged, and rolls a failed batch stream back', async () => {
+    const records = [
+      record('BYTES-1', '2024-01-01T00:00:00Z', [['PyPI', 'Bytes_Pkg']], { aliases: ['CVE-1'], summary: 'é ’ \u{1F600}' }),
+      record('BYTES-2', '2024-01-01T00:00:00Z', [['npm', '@scope/x']]),
+    ];
+    const asText = memoryStore();
+    asText.importRecords(records);
+    const asBytes = memoryStore();
+    const prepared = records.map(prepareRecord);
+    packJson(prepared);
+    expect(prepared.every((entry) => entry.json instanceof Uint8Array)).toBe(true);
+    async function* batches(): AsyncGenerator<PreparedRecord[]> {
+      yield prepared;
+    }
+    expect(await asBytes.importPreparedBatches(batches())).toEqual({ imported: 2, skipped: 0 });
+    for (const id of ['BYTES-1', 'BYTES-2']) expect(asBytes.getRecord(id)).toEqual(asText.getRecord(id));
+    expect(asBytes.recordsFor('PyPI', 'bytes-pkg').map((found) => found.id)).toEqual(['BYTES-1']);
+    expect(asBytes.idsFor('CVE-1')).toEqual(['BYTES-1']);
+    // The same bytes again: identical to the stored text, so unchanged.
+    expect(await asBytes.importPreparedBatches(batches())).toEqual({ imported: 0, skipped: 2 });
+
+    async function* failing(): AsyncGenerator<PreparedRecord[]> {
+      yield [prepareRecord(record('LOST-1', '2024-01-01T00:00:00Z', [['PyPI', 'lost']]))];
+      throw new Error('thread failed');
+    }
+    await expect(asBytes.importPreparedBatches(failing())).rejects.toThrow('thread failed');
+    expect(asBytes.getRecord('LOST-1')).toBeNull();
+    expect(asBytes.count()).toBe(2);
+  });
+
+  it('creates new database files with 16 kB pages and leaves an existing file its own', () => {
+    const fresh = path.join(tempDir(), 'fresh.sqlite');
+    openSqliteStore(fresh).close();
+    const older = path.join(tempDir(), 'older.sqlite');
+    const seed = new Database(older);
+    seed.pragma('page_size = 4096');
+    seed.exec('CREATE TABLE placeholder (x)');
+    seed.exec('DROP TABLE placeholder');
+    seed.close();
+    const reopened = openSqliteStore(older);
+    reopened.importRecords([record('A-1', '2024-01-01T00:00:00Z', [['PyPI', 'a']])]);
+    reopened.close();
+    const pageSize = (file: string): number => {
+      const db = new Database(file, { readonly: true });
+      try {
+        return db.pragma('page_size', { simple: true }) as number;
+      } finally {
+        db.close();
+      }
+    };
+    expect(pageSize(fresh)).toBe(16384);
+    expect(pageSize(older)).toBe(4096);
+    const reader = openSqliteStore(older, { readonly: true });
+    openStores.push(reader);
+    expect(reader.count()).toBe(1);
   });
 
   it('refuses a streamed import into a read-only store', async () => {

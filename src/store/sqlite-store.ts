@@ -2,7 +2,7 @@ import path from 'node:path';
 import envPaths from 'env-paths';
 import { normalizeName, type Ecosystem } from '../core/package.js';
 import type { AdvisoryStoreOpener, AdvisoryUpdateStore, EcosystemCoverage, ImportStats } from '../advisories/store.js';
-import { timestampKey } from '../advisories/timestamps.js';
+import { prepareRecord, type PreparedRecord } from '../advisories/prepared.js';
 import type { OsvRecord } from '../advisories/types.js';
 import { affectedKey, baseEcosystem } from './keys.js';
 import { openDatabase, type DatabaseOpenMode, type DatabaseSchema, type OpenDatabaseOptions, type StoreDatabase } from './open-database.js';
@@ -54,6 +54,10 @@ const SCHEMA: DatabaseSchema = {
   migrations: MIGRATIONS,
   // 64 MiB of page cache: an import touches the same index pages again and again.
   pragmas: ['cache_size = -65536'],
+  // Records are 1–3 kB of JSON: 4 kB pages held one or two each. 16 kB pages
+  // pack them (220k-record export: 581 → 491 MB) and cut an import's CPU by
+  // ~2 s of ~17; a scan reads no slower (measured: same output, same time).
+  pageSize: 16384,
   advice: { notWritable: 'commands that only read it open it read-only' },
 };
 
@@ -127,9 +131,10 @@ function createStore(database: StoreDatabase): SqliteAdvisoryStore {
   const prepareWrite = <T extends unknown[] = unknown[]>(sql: string) => (readonly ? null : db.prepare<T>(sql));
 
   const selectModified = db.prepare<[string], { modified_key: string }>('SELECT modified_key FROM records WHERE id = ?');
-  const selectSameJson = db.prepare<[string, string], { same: number }>('SELECT json = ? AS same FROM records WHERE id = ?');
-  const insertRecord = prepareWrite<[string, string, string, string | null, string]>(
-    'INSERT OR REPLACE INTO records (id, modified, modified_key, withdrawn, json) VALUES (?, ?, ?, ?, ?)',
+  // The JSON arrives as text or as its UTF-8 bytes (a worker thread's packed batch); CAST stores and compares both as the same TEXT.
+  const selectSameJson = db.prepare<[string | Buffer, string], { same: number }>('SELECT json = CAST(? AS TEXT) AS same FROM records WHERE id = ?');
+  const insertRecord = prepareWrite<[string, string, string, string | null, string | Buffer]>(
+    'INSERT OR REPLACE INTO records (id, modified, modified_key, withdrawn, json) VALUES (?, ?, ?, ?, CAST(? AS TEXT))',
   );
   const deleteAffected = prepareWrite<[string]>('DELETE FROM affected WHERE id = ?');
   const insertAffected = prepareWrite<[string, string, string]>('INSERT OR IGNORE INTO affected (ecosystem, name, id) VALUES (?, ?, ?)');
@@ -171,40 +176,79 @@ function createStore(database: StoreDatabase): SqliteAdvisoryStore {
     return writable(deleteRecord).run(id).changes;
   }
 
-  function indexRecord(record: OsvRecord, replacing: boolean): void {
+  function indexRecord(record: PreparedRecord, replacing: boolean): void {
     if (replacing) {
       writable(deleteAffected).run(record.id);
       writable(deleteAliases).run(record.id);
     }
-    for (const affected of record.affected ?? []) {
-      if (!affected.package) continue;
-      const key = affectedKey(affected.package.ecosystem, affected.package.name);
+    const packages = record.packages;
+    for (let index = 0; index + 1 < packages.length; index += 2) {
+      const key = affectedKey(packages[index]!, packages[index + 1]!);
       writable(insertAffected).run(key.ecosystem, key.name, record.id);
     }
-    for (const alias of record.aliases ?? []) writable(insertAlias).run(alias, record.id);
+    for (const alias of record.aliases) writable(insertAlias).run(alias, record.id);
+  }
+
+  /** Writes one record for `source`; false when the stored copy is newer or the same (it still joins the source). */
+  function writeRecord(record: PreparedRecord, source: string): boolean {
+    const json = typeof record.json === 'string' ? record.json : Buffer.from(record.json.buffer, record.json.byteOffset, record.json.byteLength);
+    writable(insertSource).run(source, record.id);
+    const existing = selectModified.get(record.id);
+    // Newest wins: the same advisory reaches us through several feeds (a
+    // GHSA record sits in both the PyPI and npm exports), and an older copy
+    // must not replace a newer one. An identical copy needs no write.
+    if (existing && (existing.modified_key > record.modifiedKey || (existing.modified_key === record.modifiedKey && selectSameJson.get(json, record.id)?.same === 1))) {
+      return false;
+    }
+    writable(insertRecord).run(record.id, record.modified, record.modifiedKey, record.withdrawn, json);
+    indexRecord(record, existing !== undefined);
+    return true;
+  }
+
+  function writeAll(records: Iterable<PreparedRecord>, source: string, total: ImportStats): void {
+    for (const record of records) {
+      if (writeRecord(record, source)) total.imported++;
+      else total.skipped++;
+    }
   }
 
   const importAll = db.transaction((records: Iterable<OsvRecord>, source: string): ImportStats => {
-    let imported = 0;
-    let skipped = 0;
+    const total: ImportStats = { imported: 0, skipped: 0 };
     for (const record of records) {
-      const modifiedKey = timestampKey(record.modified) ?? '';
-      const json = JSON.stringify(record);
-      writable(insertSource).run(source, record.id);
-      const existing = selectModified.get(record.id);
-      // Newest wins: the same advisory reaches us through several feeds (a
-      // GHSA record sits in both the PyPI and npm exports), and an older copy
-      // must not replace a newer one. An identical copy needs no write.
-      if (existing && (existing.modified_key > modifiedKey || (existing.modified_key === modifiedKey && selectSameJson.get(json, record.id)?.same === 1))) {
-        skipped++;
-        continue;
-      }
-      writable(insertRecord).run(record.id, record.modified, modifiedKey, record.withdrawn ?? null, json);
-      indexRecord(record, existing !== undefined);
-      imported++;
+      if (writeRecord(prepareRecord(record), source)) total.imported++;
+      else total.skipped++;
     }
-    return { imported, skipped };
+    return total;
   });
+
+  /** One transaction held open while `batches` arrive; what they throw (or SQLite) rolls everything back. */
+  async function importBatches<T>(batches: AsyncIterable<readonly T[]>, source: string, write: (batch: readonly T[], total: ImportStats) => void): Promise<ImportStats> {
+    if (readonly) throw database.error('advisory database was opened read-only');
+    if (db.inTransaction) throw new Error('importRecordStream: the store is already inside a transaction');
+    const total: ImportStats = { imported: 0, skipped: 0 };
+    guard('import', () => db.exec('BEGIN IMMEDIATE'));
+    try {
+      for await (const batch of batches) guard('import', () => write(batch, total));
+      guard('import', () => db.exec('COMMIT'));
+    } catch (error) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      throw error;
+    }
+    return total;
+  }
+
+  /** Groups an async stream of records into arrays of up to `size`. */
+  async function* inBatches<T>(records: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
+    let batch: T[] = [];
+    for await (const record of records) {
+      batch.push(record);
+      if (batch.length >= size) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
+  }
 
   return {
     path: database.path,
@@ -214,34 +258,18 @@ function createStore(database: StoreDatabase): SqliteAdvisoryStore {
       return guard('import', () => importAll(records, options.source ?? DEFAULT_SOURCE));
     },
 
-    async importRecordStream(records, options = {}) {
-      if (readonly) throw database.error('advisory database was opened read-only');
-      if (db.inTransaction) throw new Error('importRecordStream: the store is already inside a transaction');
-      const source = options.source ?? DEFAULT_SOURCE;
-      const total: ImportStats = { imported: 0, skipped: 0 };
-      const flush = (batch: OsvRecord[]) => {
-        // Inside the open transaction, importAll's own transaction is a savepoint.
-        const stats = guard('import', () => importAll(batch, source));
+    importRecordStream(records, options = {}) {
+      // Inside the open transaction, importAll's own transaction is a savepoint per batch.
+      return importBatches(inBatches(records, STREAM_BATCH), options.source ?? DEFAULT_SOURCE, (batch, total) => {
+        const stats = importAll(batch, options.source ?? DEFAULT_SOURCE);
         total.imported += stats.imported;
         total.skipped += stats.skipped;
-      };
-      guard('import', () => db.exec('BEGIN IMMEDIATE'));
-      try {
-        let batch: OsvRecord[] = [];
-        for await (const record of records) {
-          batch.push(record);
-          if (batch.length >= STREAM_BATCH) {
-            flush(batch);
-            batch = [];
-          }
-        }
-        flush(batch);
-        guard('import', () => db.exec('COMMIT'));
-      } catch (error) {
-        if (db.inTransaction) db.exec('ROLLBACK');
-        throw error;
-      }
-      return total;
+      });
+    },
+
+    importPreparedBatches(batches, options = {}) {
+      const source = options.source ?? DEFAULT_SOURCE;
+      return importBatches(batches, source, (batch, total) => writeAll(batch, source, total));
     },
 
     recordsFor(ecosystem: Ecosystem, normalizedName: string) {

@@ -255,15 +255,29 @@ describeInBrowser('dashboard interaction in Chromium', () => {
     const { page } = session;
     await waitForView(page, 'graph');
     await page.getByTestId('graph-canvas').locator('canvas').first().waitFor();
-    // Focus a package, then open its page 200 ms later, in the middle of the camera's 400 ms
-    // move to it (a quick reader's pace). Both clicks are timed in the page: driving them from
-    // here adds a variable delay that can miss the window.
-    await page.evaluate(() => {
-      const { document } = globalThis as unknown as PageGlobals;
-      const links = (selector: string) => Array.from(document.querySelectorAll(selector)) as unknown as { textContent: string | null; getAttribute(name: string): string | null; click(): void }[];
-      links('[data-testid="graph-table"] a').find((link) => link.getAttribute('aria-label')?.startsWith('Focus on the paths to idna@'))!.click();
-      setTimeout(() => links('[data-testid="graph-status"] a').find((link) => link.textContent === 'Open its page')!.click(), 200);
-    });
+    // Focus a package, then open its page on the first frame its link is there, while the camera
+    // is still on its way (the canvas has no data-camera-on until the move ends). Both clicks are
+    // made in the page, frame by frame: driving them from here adds a variable delay that can miss
+    // the window. The page answers whether the camera was still moving when the page was opened.
+    const stillMoving = await page.evaluate(
+      () =>
+        new Promise<boolean>((resolve) => {
+          const { document } = globalThis as unknown as PageGlobals;
+          const frame = (globalThis as unknown as { requestAnimationFrame(callback: () => void): void }).requestAnimationFrame;
+          const links = (selector: string) => Array.from(document.querySelectorAll(selector)) as unknown as { textContent: string | null; getAttribute(name: string): string | null; click(): void }[];
+          links('[data-testid="graph-table"] a').find((link) => link.getAttribute('aria-label')?.startsWith('Focus on the paths to idna@'))!.click();
+          const openWhenShown = () => {
+            const open = links('[data-testid="graph-status"] a').find((link) => link.textContent === 'Open its page');
+            if (open === undefined) return frame(openWhenShown);
+            const [canvas] = links('[data-testid="graph-canvas"]');
+            const moving = canvas !== undefined && canvas.getAttribute('data-camera-on') === null;
+            open.click();
+            resolve(moving);
+          };
+          frame(openWhenShown);
+        }),
+    );
+    expect(stillMoving).toBe(true);
     await waitForView(page, 'package');
     expect(new URL(page.url()).searchParams.get('purl')).toBe(packages.deep);
     // Frames the left view had scheduled run within the next two animation frames: an error from them would be recorded by then.

@@ -22,6 +22,7 @@ interface Report {
     advisories: { total: number; by_clock: Record<string, number> };
   };
   changes: unknown;
+  trends: { id: number; packages: number | null; new_packages: number | null }[];
 }
 interface Concerns {
   ranked: number;
@@ -38,7 +39,8 @@ interface PackageDetail {
 }
 interface Graph {
   nodes: { id: string; ecosystem: string }[];
-  edges: { from: string; to: string }[];
+  /** [from, to, kind]: indexes into nodes and edge_kinds. */
+  edges: [number, number, number][];
 }
 interface Findings {
   advisories: { id: string; severity: string; fixed: string[]; packages: { name: string; version: string }[] }[];
@@ -91,6 +93,13 @@ describeInBrowser('dashboard views in Chromium (axe, screenshots)', () => {
     for (const chart of ['trend-findings', 'trend-coverage', 'trend-advisories', 'trend-packages']) {
       await expect(page.getByTestId(chart).locator('svg').count(), chart).resolves.toBeGreaterThan(0);
     }
+    // The new dependencies (right axis): the latest run's count links to the packages added since the run before.
+    const [before, latest] = report.trends.slice(-2);
+    expect(latest!.new_packages).toBeGreaterThan(0);
+    const packagesChart = page.getByTestId('trend-packages');
+    await packagesChart.locator('summary').click();
+    const added = packagesChart.getByRole('link', { name: String(latest!.new_packages), exact: true }).last();
+    expect(new URL(await added.getAttribute('href') ?? '', 'http://x').search).toContain(`from=${before!.id}&to=${latest!.id}`);
     const changes = await textOf(page.getByTestId('overview-changes'));
     expect(changes).toContain('core-js'); // added in the second run
     expect(changes).toContain('six'); // removed
@@ -172,8 +181,7 @@ describeInBrowser('dashboard views in Chromium (axe, screenshots)', () => {
 
   it('Graph explorer: the WebGL canvas and its counts, cross-ecosystem edges included', async () => {
     const graph = await api<Graph>('/api/runs/latest/graph');
-    const ecosystemOf = new Map(graph.nodes.map((node) => [node.id, node.ecosystem]));
-    const cross = graph.edges.filter((edge) => ecosystemOf.get(edge.from) !== ecosystemOf.get(edge.to)).length;
+    const cross = graph.edges.filter(([from, to]) => graph.nodes[from]!.ecosystem !== graph.nodes[to]!.ecosystem).length;
     expect(cross).toBeGreaterThan(0);
     const session = await dashboard().open('/graph');
     const { page } = session;

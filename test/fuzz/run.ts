@@ -18,7 +18,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { zipSync, strToU8 } from 'fflate';
-import { extractors } from '../../src/extractors/index.js';
+import { loadExtractors } from '../../src/extractors/index.js';
 import { extractorFor } from '../../src/inventory/inventory.js';
 import { parseAdvisoryText, iterateAdvisoryZipBytes } from '../../src/advisories/load.js';
 import { compileRecords, matchPackageWithWarnings } from '../../src/advisories/match.js';
@@ -77,6 +77,8 @@ function parseOptions(argv: string[]): Options {
   }
   return options;
 }
+
+const extractors = await loadExtractors();
 
 function buildTargets(options: Options): Target[] {
   const targets: Target[] = [];

@@ -100,6 +100,8 @@ export interface TrendPoint {
   started_at: string;
   status: string;
   packages: number | null;
+  /** Packages in this run's graph that were not in the previous run's graph of the identity; null when either has no graph. */
+  new_packages: number | null;
   findings: Record<Severity, number> | null;
   coverage: Record<string, number | null> | null;
   advisories: Record<ClockState, number> | null;
@@ -199,6 +201,25 @@ export interface GraphResponse extends Availability {
   run: number;
   nodes: GraphNode[];
   edges: { from: string; to: string; kind: string }[];
+}
+
+/** The graph as the server sends it: edges as indexes into the nodes and the kinds (src/audit/views.ts GraphView). */
+interface GraphWire extends Availability {
+  run: number;
+  nodes: GraphNode[];
+  edge_kinds: string[];
+  edges: [number, number, number][];
+}
+
+/** The edges named by package URL again, as the explorer works with them; an edge pointing at nothing is dropped. */
+export function decodeGraph(wire: GraphWire): GraphResponse {
+  const edges: GraphResponse['edges'] = [];
+  for (const [from, to, kind] of wire.edges) {
+    const source = wire.nodes[from];
+    const target = wire.nodes[to];
+    if (source !== undefined && target !== undefined) edges.push({ from: source.id, to: target.id, kind: wire.edge_kinds[kind] ?? 'unknown' });
+  }
+  return { run: wire.run, available: wire.available, reason: wire.reason, nodes: wire.nodes, edges };
 }
 
 export type Knowable = { known: true; value: unknown } | { known: false; reason: string };
@@ -406,7 +427,7 @@ export const api = {
   runs: (identity: string) => apiGet<{ runs: RunSummary[] }>(`/api/runs?identity=${encodeURIComponent(identity)}`),
   report: (id: string, since?: string) => apiGet<Report>(`${run(id)}/report${since === undefined ? '' : `?since=${encodeURIComponent(since)}`}`),
   concerns: (id: string, query: ListQuery = {}) => apiGet<ConcernsResponse>(`${run(id)}/concerns${listQueryString(query)}`),
-  graph: (id: string) => apiGet<GraphResponse>(`${run(id)}/graph`),
+  graph: (id: string) => apiGet<GraphWire>(`${run(id)}/graph`).then(decodeGraph),
   package: (id: string, purl: string) => apiGet<PackageDetail>(`${run(id)}/packages/${encodeURIComponent(purl)}`),
   findings: (id: string) => apiGet<FindingsResponse>(`${run(id)}/findings`),
   posture: (id: string, query: ListQuery = {}) => apiGet<PostureResponse>(`${run(id)}/posture${listQueryString(query)}`),

@@ -49,7 +49,17 @@ type Concerns = { rows: unknown[]; ranked: number };
 type Posture = { report: PostureReport; importance: { repo: string; score: number; reason: string }[]; importanceNote: string };
 /** The desk's run and its JSON document, as `advisories list --format json` prints it. */
 type Desk = { run: DeskRun; json: unknown };
-type Run = AuditRun<GraphRunReport, GraphFindings & { json: unknown[] }, Posture, Desk, Concerns>;
+/** Each configured image as `scan --image --format json` describes it (image, packages per ecosystem, findings with their layers), and the findings for the gate. */
+type Images = { json: ImageAudit[]; findings: ScanReport['findings'] };
+interface ImageAudit {
+  source: string;
+  image: unknown;
+  packages: Record<string, number>;
+  findings: unknown[];
+  errors: unknown[];
+  coverage: unknown[];
+}
+type Run = AuditRun<GraphRunReport, GraphFindings & { json: unknown[] }, Posture, Desk, Concerns, Images>;
 
 /** Part names of an audit run in the history, beside the graph part. */
 const PART_SCHEMA_VERSION = 1;
@@ -91,7 +101,8 @@ export async function runAuditCommand(io: CliIo, options: AuditCommandOptions, d
     },
   };
 
-  const steps: AuditSteps<GraphRunReport, GraphFindings & { json: unknown[] }, Posture, Desk, Concerns> = {
+  const images = inputs.images ?? [];
+  const steps: AuditSteps<GraphRunReport, GraphFindings & { json: unknown[] }, Posture, Desk, Concerns, Images> = {
     graph: async () => {
       // As scan does: a first run downloads OSV's exports for the config's ecosystems (the graph's signals and the findings read them), and names those it could not reach.
       const sources: AuditSource[] = [];
@@ -129,6 +140,31 @@ export async function runAuditCommand(io: CliIo, options: AuditCommandOptions, d
       }
       return outcome;
     },
+    ...(images.length === 0
+      ? {}
+      : {
+          images: async (): Promise<StepOutcome<Images>> => {
+            const [{ scan }, { toScanJsonDocument }] = await Promise.all([loadScanPipeline(), loadScanJsonDocument()]);
+            const haveDatabase = existsSync(databasePath);
+            const sources: AuditSource[] = [];
+            const value: Images = { json: [], findings: [] };
+            const problems: string[] = [];
+            for (const target of images) {
+              const report = await scan({ targets: [], image: { target }, databasePath: haveDatabase ? databasePath : null, advisoryStores: sqliteAdvisoryStores, toolVersion: TOOL_VERSION, events: renderer });
+              const json = toScanJsonDocument(report);
+              const packages: Record<string, number> = {};
+              for (const pkg of report.packages) packages[pkg.ecosystem] = (packages[pkg.ecosystem] ?? 0) + 1;
+              value.json.push({ source: target, image: json.image, packages, findings: json.findings, errors: json.errors, coverage: json.coverage });
+              for (const finding of report.findings) value.findings.push(finding);
+              const unread = report.image === undefined || report.image.layers.length === 0;
+              sources.push({ name: `image ${target}`, reachable: !unread, error: unread ? (report.errors[0]?.message ?? 'not read') : null });
+              if (report.errors.length > 0) problems.push(`${target}: ${report.errors.length} error${report.errors.length === 1 ? '' : 's'}`);
+              const notChecked = report.coverage.filter((entry) => !entry.checked && entry.packages > 0).map((entry) => `${entry.packages} ${entry.ecosystem}`);
+              if (notChecked.length > 0) problems.push(`${target}: not checked: ${notChecked.join(', ')}`);
+            }
+            return problems.length > 0 ? { value, sources, partial: problems.join('; ') } : { value, sources };
+          },
+        }),
     posture:
       (token === undefined || orgs.length === 0) && options.local.length === 0
         ? { skipped: `${orgs.length === 0 ? 'no orgs in the configuration' : NO_TOKEN} and no --local checkouts` }
@@ -201,6 +237,7 @@ export async function runAuditCommand(io: CliIo, options: AuditCommandOptions, d
     parts: [
       { name: 'steps', schemaVersion: PART_SCHEMA_VERSION, body: { steps: run.steps, sources: run.sources } },
       ...(run.parts.findings ? [{ name: 'findings', schemaVersion: PART_SCHEMA_VERSION, body: { findings: run.parts.findings.json, coverage: run.parts.findings.coverage } }] : []),
+      ...(run.parts.images ? [{ name: 'images', schemaVersion: PART_SCHEMA_VERSION, body: { images: run.parts.images.json } }] : []),
       ...(run.parts.posture ? [{ name: 'posture', schemaVersion: PART_SCHEMA_VERSION, body: run.parts.posture.report }] : []),
       ...(run.parts.advisories ? [{ name: 'advisories', schemaVersion: PART_SCHEMA_VERSION, body: run.parts.advisories.json }] : []),
       ...(run.parts.concerns ? [{ name: 'concerns', schemaVersion: PART_SCHEMA_VERSION, body: run.parts.concerns }] : []),
@@ -239,8 +276,9 @@ export async function runAuditCommand(io: CliIo, options: AuditCommandOptions, d
   }
 
   let gateFailed = false;
-  if (options.failOn && run.parts.findings) {
-    const { failing } = gateFindings(run.parts.findings.findings, options.failOn, 'fail');
+  if (options.failOn && (run.parts.findings || run.parts.images)) {
+    // The gate covers what the org's users install and what its images ship.
+    const { failing } = gateFindings([...(run.parts.findings?.findings ?? []), ...(run.parts.images?.findings ?? [])], options.failOn, 'fail');
     if (failing.length > 0) {
       gateFailed = true;
       warn(io, `chainwatch: --fail-on ${options.failOn}: ${failing.length === 1 ? '1 finding fails' : `${failing.length} findings fail`} the gate:`);
@@ -254,6 +292,7 @@ export async function runAuditCommand(io: CliIo, options: AuditCommandOptions, d
     coverage: (run.parts.findings?.coverage ?? []).map((entry) => ({ ecosystem: entry.ecosystem, packages: entry.packages, advisories: entry.advisories, newest_modified: entry.newestModified, checked: entry.checked })),
     graph: run.parts.graph ? { nodes: run.parts.graph.graph.nodes.length, edges: run.parts.graph.graph.edges.length } : null,
     findings: run.parts.findings?.json ?? [],
+    images: run.parts.images?.json ?? null,
     posture: run.parts.posture ? { repos: run.parts.posture.report.repos, importance: run.parts.posture.importance, importance_note: run.parts.posture.importanceNote } : null,
     advisories: run.parts.advisories?.json ?? null,
     concerns: run.parts.concerns?.rows ?? [],
@@ -289,6 +328,9 @@ function renderSummary(document: SummaryDocument, run: Run, model: AuditReportMo
     graph: document.graph ? `${document.graph.nodes} packages, ${document.graph.edges} edges` : '',
     findings: run.parts.findings
       ? `${document.findings.length} finding${document.findings.length === 1 ? '' : 's'}; ${document.coverage.map((entry) => `${entry.ecosystem} ${entry.checked ? 'checked' : 'not checked'}`).join(', ')}`
+      : '',
+    images: run.parts.images
+      ? `${run.parts.images.json.length} image${run.parts.images.json.length === 1 ? '' : 's'}, ${run.parts.images.json.reduce((sum, entry) => sum + Object.values(entry.packages).reduce((a, b) => a + b, 0), 0)} packages, ${run.parts.images.findings.length} finding${run.parts.images.findings.length === 1 ? '' : 's'}`
       : '',
     posture: run.parts.posture ? `${run.parts.posture.report.repos.length} repositor${run.parts.posture.report.repos.length === 1 ? 'y' : 'ies'}` : '',
     advisories: run.parts.advisories ? `${run.parts.advisories.run.statuses.length} advisories` : '',

@@ -183,6 +183,22 @@ describe('npm registry', () => {
     expect(config.problems).toEqual([]);
   });
 
+  it("reads npm's own default from its installation beside node, without running npm: its builtin npmrc first, else its config definitions", async () => {
+    // fakeSources' node is /opt/node/bin/node, so npm lives in /opt/node/lib/node_modules/npm.
+    const npmRoot = '/opt/node/lib/node_modules/npm';
+    const definitions = `${npmRoot}/node_modules/@npmcli/config/lib/definitions/definitions.js`;
+    const written = "  registry: new Definition('registry', {\n    default: 'https://default.npm.test/',\n    type: url,\n";
+    const fromDefinitions = fakeSources({ [definitions]: written }, { commands: NPM_DEFAULT });
+    expect((await loadNpmConfig(fromDefinitions)).defaultRegistry).toBe('https://default.npm.test/');
+    const fromBuiltin = fakeSources({ [definitions]: written, [`${npmRoot}/npmrc`]: 'registry=https://builtin.npm.test/\n' }, { commands: NPM_DEFAULT });
+    expect((await loadNpmConfig(fromBuiltin)).defaultRegistry).toBe('https://builtin.npm.test/');
+    expect([...fromDefinitions.ran, ...fromBuiltin.ran]).toEqual([]);
+    // Definitions written some other way: npm is asked, as before.
+    const unreadable = fakeSources({ [definitions]: 'module.exports = {}' }, { commands: NPM_DEFAULT });
+    expect((await loadNpmConfig(unreadable)).defaultRegistry).toBe('https://registry.npm.test/');
+    expect(unreadable.ran).toEqual(['npm config get registry']);
+  });
+
   it('asks npm once per memo', async () => {
     const sources = fakeSources({}, { commands: NPM_DEFAULT });
     await loadNpmConfig(sources);

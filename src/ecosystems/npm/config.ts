@@ -81,12 +81,39 @@ function npmEnvLayer(env: NodeJS.ProcessEnv): Record<string, string> {
   return out;
 }
 
+/** Where npm's own definitions file sits inside its installation, and how its `registry` default is written there. */
+const NPM_DEFINITIONS = path.join('node_modules', '@npmcli', 'config', 'lib', 'definitions', 'definitions.js');
+const REGISTRY_DEFAULT = /\bregistry: new Definition\(\s*'registry',\s*\{\s*default:\s*'([^']+)'/;
+
+/**
+ * The registry npm falls back on when no layer sets one, read from npm's own
+ * installation beside the running node (`<node prefix>/lib/node_modules/npm`,
+ * or `node_modules/npm` next to node.exe): its builtin `npmrc` layer, else the
+ * default in its config definitions (@npmcli/config). What `npm config get
+ * registry` would print, without starting npm (0.25 s on every run that
+ * reaches the registry). Null when that installation is not there or not
+ * laid out so: then npm is asked.
+ */
+function installedNpmDefault(sources: ConfigSources, problems: ChainwatchError[]): string | null {
+  const nodeDirectory = path.dirname(sources.execPath);
+  for (const root of [path.join(path.dirname(nodeDirectory), 'lib', 'node_modules', 'npm'), path.join(nodeDirectory, 'node_modules', 'npm')]) {
+    const definitions = sources.readFile(path.join(root, NPM_DEFINITIONS));
+    if (definitions === null) continue;
+    const builtin = readNpmrc(path.join(root, 'npmrc'), sources, problems)?.registry;
+    if (builtin !== undefined && isHttpUrl(builtin)) return builtin;
+    const fallback = REGISTRY_DEFAULT.exec(definitions)?.[1];
+    return fallback !== undefined && isHttpUrl(fallback) ? fallback : null;
+  }
+  return null;
+}
+
 /**
  * Reads npm's configuration layers in npm's order (lowest first): global
  * (`$NPM_CONFIG_GLOBALCONFIG`, else `<prefix>/etc/npmrc`), user
  * (`$NPM_CONFIG_USERCONFIG`, else `~/.npmrc`), project (`<project root>/.npmrc`),
- * then `npm_config_*`. Asks `npm config get registry` only when no layer
- * sets `registry` and no override is given.
+ * then `npm_config_*`. When no layer sets `registry` and no override is
+ * given, npm's own default: read from its installation (installedNpmDefault),
+ * else asked of `npm config get registry`.
  */
 export async function loadNpmConfig(sources: ConfigSources, overrides: RegistryOverrides = {}): Promise<NpmConfig> {
   const problems: ChainwatchError[] = [];
@@ -131,7 +158,9 @@ export async function loadNpmConfig(sources: ConfigSources, overrides: RegistryO
   let defaultRegistry: string | null = null;
   let missingRegistry: string | null = null;
   if (values.registry === undefined) {
-    defaultRegistry = await askOnce(sources, 'npm:registry', [{ command: 'npm', args: ['config', 'get', 'registry'], pick: (stdout) => stdout.trim().split('\n').at(-1)?.trim() ?? null }]);
+    defaultRegistry =
+      installedNpmDefault(sources, problems) ??
+      (await askOnce(sources, 'npm:registry', [{ command: 'npm', args: ['config', 'get', 'registry'], pick: (stdout) => stdout.trim().split('\n').at(-1)?.trim() ?? null }]));
     if (defaultRegistry === null) {
       missingRegistry =
         'no npm registry is configured and `npm config get registry` gave no answer (is npm installed?): set `registry=` in ~/.npmrc, npm_config_registry, or registries.npm in chainwatch.yaml';

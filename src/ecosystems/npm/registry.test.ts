@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { MockAgent } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { HostError } from '../../core/errors.js';
@@ -8,9 +10,11 @@ import { replayClient } from '../../../test/http-replay.js';
 import {
   ABBREVIATED_ACCEPT,
   FULL_ACCEPT,
+  TRIMMED_PACKUMENT_FORM,
   createNpmRegistry,
   escapePackageName,
   packumentUrlFor,
+  trimPackument,
 } from './registry.js';
 import { NpmPackument } from './schema.js';
 
@@ -166,6 +170,84 @@ describe('what the HTTP cache keeps of packuments (a real client over a MockAgen
       expect(cache.size()).toBe(0);
     } finally {
       await http.close();
+      cache.close();
+      await agent.close();
+    }
+  });
+});
+
+/** Every field of a parsed packument, each version's manifest read (they are parsed on first read). */
+function everything(packument: NpmPackument | null): unknown {
+  if (!packument) return packument;
+  return { ...packument, versions: Object.fromEntries(Object.entries(packument.versions).map(([version, manifest]) => [version, { ...manifest }])) };
+}
+
+describe('trimmed packuments in the HTTP cache', () => {
+  it('reads every recorded packument exactly as the whole document reads', () => {
+    let whole = 0;
+    let trimmed = 0;
+    for (const fixture of ['lumino-widgets', 'jupyter-widgets-base']) {
+      const interactions = (JSON.parse(gunzipSync(readFileSync(new URL(`./fixtures/${fixture}.cassette.json.gz`, import.meta.url))).toString('utf8')) as { interactions: { body?: string }[] }).interactions;
+      for (const interaction of interactions) {
+        if (!interaction.body) continue;
+        const json = JSON.parse(interaction.body) as Record<string, unknown>;
+        const kept = JSON.stringify(trimPackument(json));
+        whole += interaction.body.length;
+        trimmed += kept.length;
+        expect(everything(NpmPackument.parse(JSON.parse(kept)))).toEqual(everything(NpmPackument.parse(json)));
+      }
+    }
+    // The recorded documents were cut down to the schema's fields when recorded (fixtures/readme.md): nothing more goes.
+    expect(trimmed).toBe(whole);
+  });
+
+  it('keeps what the schema reads, drops the rest, and keeps odd version keys as keys', () => {
+    const json = JSON.parse(
+      '{"name":"p","readme":"long","dist-tags":{"latest":"1.0.0"},"time":{"1.0.0":"2024-01-01T00:00:00Z"},"versions":{"1.0.0":{"name":"p","version":"1.0.0","description":"x","devDependencies":{"a":"1"},"dependencies":{"b":"^1"},"scripts":{"test":"vitest","postinstall":"node x.js"},"dist":{"tarball":"https://registry.npm.test/p/-/p-1.0.0.tgz","fileCount":3,"integrity":"sha512-x","attestations":{"url":"u"}}},"__proto__":{"name":"p","version":"__proto__"}}}',
+    ) as Record<string, unknown>;
+    const kept = JSON.parse(JSON.stringify(trimPackument(json))) as { readme?: unknown; versions: Record<string, Record<string, unknown>> };
+    expect(kept.readme).toBeUndefined();
+    expect(kept.versions['1.0.0']).toEqual({
+      name: 'p',
+      version: '1.0.0',
+      dependencies: { b: '^1' },
+      scripts: { postinstall: 'node x.js' },
+      dist: { tarball: 'https://registry.npm.test/p/-/p-1.0.0.tgz', integrity: 'sha512-x', attestations: { url: 'u' } },
+    });
+    expect(Object.keys(kept.versions)).toEqual(['1.0.0', '__proto__']);
+    expect(Object.keys(NpmPackument.parse(kept).versions)).toEqual(Object.keys(NpmPackument.parse(json).versions));
+  });
+
+  it('answers a second run from the trimmed form without a request while it is fresh, and asks again once it is not', async () => {
+    const body = JSON.stringify({ ...minimal, readme: 'x'.repeat(100_000), versions: { '1.0.0': { ...minimal.versions['1.0.0'], readme: 'y'.repeat(50_000), dependencies: { a: '^1' } } } });
+    const agent = new MockAgent();
+    agent.disableNetConnect();
+    const pool = agent.get('https://registry.npm.test');
+    pool.intercept({ path: '/left-pad', method: 'GET' }).reply(200, body, { headers: { 'content-type': 'application/json' } }).times(2);
+    const cache = openHttpCache(':memory:');
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    const clock = { now: () => new Date(now) };
+    const run = async () => {
+      const http = createHttpClient({ dispatcher: agent, cache, clock, maxAgeMs: 300_000, sleep: async () => {} });
+      const packument = await createNpmRegistry({ http, resolveRegistry: () => ({ url: REGISTRY }) }).packument('left-pad');
+      const stats = http.stats();
+      await http.close();
+      return { packument, requests: stats.requests };
+    };
+    try {
+      const cold = await run();
+      expect(cold.requests).toBe(1);
+      now += 60_000;
+      const warm = await run();
+      expect(warm.requests).toBe(0);
+      expect(everything(warm.packument)).toEqual(everything(cold.packument));
+      expect(warm.packument?.versions['1.0.0']?.dependencies).toEqual({ a: '^1' });
+      // The kept body is the trimmed document, not the 150 kB the registry sent.
+      const kept = cache.get({ method: 'GET', url: `${REGISTRY}left-pad`, vary: `accept=${ABBREVIATED_ACCEPT}\nform=${TRIMMED_PACKUMENT_FORM}` });
+      expect(kept?.body.length).toBeLessThan(300);
+      now += 600_000;
+      expect((await run()).requests).toBe(1);
+    } finally {
       cache.close();
       await agent.close();
     }

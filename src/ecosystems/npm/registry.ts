@@ -1,6 +1,6 @@
 import { HostError } from '../../core/errors.js';
 import type { HttpClient } from '../../http/types.js';
-import { NpmPackument } from './schema.js';
+import { INSTALL_SCRIPTS, NpmDist, NpmManifest, NpmPackument } from './schema.js';
 
 /**
  * The npm registry client: packuments through the shared HttpClient, from the
@@ -76,6 +76,7 @@ export function createNpmRegistry(options: {
     if (endpoint.authorization) headers.authorization = endpoint.authorization;
     // Checked before the HTTP layer caches it: a captive portal's page or a cut-off document is never kept.
     let checked: NpmPackument | undefined;
+    let trimmed: Buffer | null = null;
     const response = await http.get({
       url,
       headers,
@@ -86,8 +87,11 @@ export function createNpmRegistry(options: {
         const read = readPackument(answer.body);
         if (!read.ok) return read.reason;
         checked = read.value;
+        // What the cache keeps of a fresh answer: the trimmed document (a cached one is already trimmed).
+        trimmed = answer.form === TRIMMED_PACKUMENT_FORM ? null : Buffer.from(JSON.stringify(trimPackument(read.json)));
         return true;
       },
+      keep: { form: TRIMMED_PACKUMENT_FORM, trim: () => trimmed },
     });
     if (response.status === 404 || response.status === 410) {
       // Like pacote: a registry without abbreviated documents may 404 them, so ask once more for the full one.
@@ -126,7 +130,7 @@ export function createNpmRegistry(options: {
 /** Full packuments of packages with thousands of versions run to tens of megabytes; this leaves room, and a bound. */
 const MAX_PACKUMENT_BYTES = 256 * 1024 * 1024;
 
-type PackumentReading = { ok: true; value: NpmPackument } | { ok: false; reason: string; cause?: unknown };
+type PackumentReading = { ok: true; value: NpmPackument; json: Record<string, unknown> } | { ok: false; reason: string; cause?: unknown };
 
 /** A packument body as the registry client accepts it: JSON with a package name. */
 function readPackument(body: Buffer): PackumentReading {
@@ -140,7 +144,54 @@ function readPackument(body: Buffer): PackumentReading {
     return { ok: false, reason: `is not JSON (${(cause as Error).message})`, cause };
   }
   const parsed = NpmPackument.safeParse(json);
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, reason: 'has no package name', cause: parsed.error };
+  return parsed.success ? { ok: true, value: parsed.data, json: json as Record<string, unknown> } : { ok: false, reason: 'has no package name', cause: parsed.error };
+}
+
+/**
+ * The form kept in the HTTP cache (its name and version are part of the
+ * cache key: change the version when trimPackument changes).
+ */
+export const TRIMMED_PACKUMENT_FORM = 'npm-packument-trimmed-1';
+
+const PACKUMENT_FIELDS = Object.keys(NpmPackument.shape);
+const MANIFEST_FIELDS = Object.keys(NpmManifest.shape);
+const DIST_FIELDS = Object.keys(NpmDist.shape);
+
+/** `value`'s own fields among `fields`, as they are; anything but an object as it is. */
+function pick(value: unknown, fields: readonly string[], inner?: Record<string, (value: unknown) => unknown>): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const kept: Record<string, unknown> = {};
+  for (const field of fields) {
+    if (!Object.prototype.hasOwnProperty.call(value, field)) continue;
+    const entry = (value as Record<string, unknown>)[field];
+    kept[field] = inner?.[field] ? inner[field](entry) : entry;
+  }
+  return kept;
+}
+
+/**
+ * A packument cut down to what schema.ts reads: the top-level fields of
+ * NpmPackument, per version the fields of NpmManifest, in `dist` those of
+ * NpmDist, in `scripts` the install-time ones, each kept as the registry
+ * wrote it. The schema's objects strip
+ * every other field, so reading the trimmed document gives the very
+ * packument reading the whole one gives (registry.test.ts checks it on the
+ * recorded packuments), from kilobytes instead of megabytes: readmes,
+ * descriptions, devDependencies, file lists and the like are gone.
+ */
+export function trimPackument(json: Record<string, unknown>): Record<string, unknown> {
+  return pick(json, PACKUMENT_FIELDS, {
+    versions: (versions) => {
+      if (typeof versions !== 'object' || versions === null || Array.isArray(versions)) return versions;
+      const kept: Record<string, unknown> = {};
+      for (const [version, manifest] of Object.entries(versions)) {
+        const trimmed = pick(manifest, MANIFEST_FIELDS, { dist: (dist) => pick(dist, DIST_FIELDS), scripts: (scripts) => pick(scripts, INSTALL_SCRIPTS) });
+        // Defined, not assigned: a version named `__proto__` must stay a key.
+        Object.defineProperty(kept, version, { value: trimmed, enumerable: true, writable: true, configurable: true });
+      }
+      return kept;
+    },
+  }) as Record<string, unknown>;
 }
 
 /** True when the packument carries publish times, i.e. it is the full document. */

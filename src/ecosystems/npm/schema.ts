@@ -19,6 +19,9 @@ import { z } from 'zod';
  *     `dist.attestations` yields an unknown signal, not `false` or `0`.
  */
 
+/** The lifecycle scripts `npm install` runs for a dependency. */
+export const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall'] as const;
+
 const Text = z.string().optional().catch(undefined);
 const Flag = z.boolean().optional().catch(undefined);
 
@@ -121,8 +124,21 @@ export const NpmManifest = z.object({
   /** Abbreviated packuments only: true when preinstall/install/postinstall (or a binding.gyp) exists. */
   hasInstallScript: Flag,
   _hasShrinkwrap: Flag,
-  /** Full packuments only. */
-  scripts: z.record(z.string(), z.unknown()).optional().catch(undefined),
+  /**
+   * Full packuments only: the install-time scripts (`preinstall`, `install`,
+   * `postinstall`), the only ones npm runs on install; `build`, `test` and
+   * the rest (a quarter of a cached packument's bytes) are not kept.
+   */
+  scripts: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .catch(undefined)
+    .transform((map): Record<string, unknown> | undefined => {
+      if (!map) return undefined;
+      const kept: Record<string, unknown> = {};
+      for (const name of INSTALL_SCRIPTS) if (Object.prototype.hasOwnProperty.call(map, name)) kept[name] = map[name];
+      return kept;
+    }),
   _npmUser: Person.optional().catch(undefined),
   maintainers: PeopleList,
   license: License,
@@ -143,10 +159,12 @@ const Versions = z
   .catch(undefined)
   .transform((map): Record<string, NpmManifest> => {
     const kept: Record<string, NpmManifest> = {};
+    let attested = false;
     for (const [version, entry] of Object.entries(map ?? {})) {
       if (typeof entry !== 'object' || entry === null) continue;
       const { name, version: stated } = entry as { name?: unknown; version?: unknown };
       if (typeof name !== 'string' || stated !== version) continue;
+      attested ||= hasRawAttestations(entry);
       let parsed: NpmManifest | undefined;
       Object.defineProperty(kept, version, {
         enumerable: true,
@@ -154,8 +172,31 @@ const Versions = z
         get: () => (parsed ??= NpmManifest.parse(entry)),
       });
     }
+    attestedVersions.set(kept, attested);
     return kept;
   });
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** What NpmManifest.parse(entry).dist?.attestations would be truthy for: an object `dist` holding an object `attestations`. */
+function hasRawAttestations(entry: object): boolean {
+  const dist = (entry as { dist?: unknown }).dist;
+  return isObject(dist) && isObject(dist.attestations);
+}
+
+/** Per parsed `versions` map: whether some version carries `dist.attestations`, found while reading it. */
+const attestedVersions = new WeakMap<object, boolean>();
+
+/**
+ * Whether any version of a packument carries `dist.attestations`, without
+ * parsing every manifest (a package with thousands of versions and none
+ * attested would otherwise parse them all, on every run).
+ */
+export function someVersionHasAttestations(versions: Record<string, NpmManifest>): boolean {
+  return attestedVersions.get(versions) ?? Object.values(versions).some((manifest) => Boolean(manifest?.dist?.attestations));
+}
 
 export const NpmPackument = z.object({
   name: z.string(),

@@ -216,8 +216,13 @@ function letterNumber(digits: string | undefined): VersionInteger {
   return digits ? parseVersionInteger(digits) : 0;
 }
 
+/** A final release and nothing else (`4.2.1`): most versions on an index, read without the full pattern. */
+const PLAIN_RELEASE = /^[0-9]+(?:\.[0-9]+)*$/;
+
 /** Strict PEP 440: anything the `packaging` library rejects is an `invalid-version` error. */
 export function parsePep440Version(text: string): Result<Pep440Version> {
+  // The same parts the full pattern gives such a text (no epoch, pre, post, dev or local segment).
+  if (PLAIN_RELEASE.test(text)) return ok(new Pep440Version(text, { epoch: 0, release: text.split('.').map(parseVersionInteger), pre: null, post: null, dev: null, local: null }));
   const groups = VERSION_REGEX.exec(text)?.groups;
   if (!groups) return fail(invalidVersion(text));
   const preLabel = groups['pre_l'];

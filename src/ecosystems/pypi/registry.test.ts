@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { strToU8, zipSync } from 'fflate';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { MockAgent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadCassette, replayClient, type Cassette } from '../../../test/http-replay.js';
@@ -11,6 +11,7 @@ import { openHttpCache } from '../../store/http-cache.js';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../http/types.js';
 import { defaultEnvironment } from './environment.js';
 import { evaluateMarker } from './markers.js';
+import { parseCoreMetadata } from './wheel-metadata.js';
 import { createPypiRegistry, parseDistributionFilename, SIMPLE_ACCEPT, type PypiFile, type PypiRegistryOptions } from './registry.js';
 
 const FIXTURES = new URL('./fixtures/registry/', import.meta.url);
@@ -368,6 +369,41 @@ describe('metadata() from wheels by range requests, listFiles(), readMember() (f
     agent.assertAllUsed();
     // Two project pages, three range reads per wheel at most: never a whole wheel.
     expect(client.stats().requests).toBe(8);
+  });
+});
+
+describe('metadata() by range requests equals the METADATA of the whole wheel', () => {
+  it('reads the recorded jupyterlab METADATA from a 2 MiB wheel in three range reads, never the whole wheel', async () => {
+    // The real METADATA of the recorded jupyterlab wheel (wheel-ranges.json.gz), in a wheel made here whose
+    // central directory and METADATA lie beyond the first tail read (as in big wheels), its members deflated.
+    const { client, agent } = replayClient(new URL('wheel-ranges.json.gz', FIXTURES), { persist: true });
+    cleanups.push(() => client.close(), () => agent.close());
+    const recorded = createPypiRegistry({ http: client, indexUrl: INDEX });
+    const jupyterlab = newest((await recorded.project('jupyterlab'))!.files, 'wheel');
+    const metadataText = (await recorded.readMember(jupyterlab, 'jupyterlab-4.6.6.dist-info/METADATA'))!;
+    const noise = (index: number) => createHash('sha512').update(String(index)).digest();
+    const members: Record<string, Uint8Array> = {};
+    for (let index = 0; index < 512; index++) members[`jupyterlab/static/chunk-${index}.js`] = Buffer.concat(Array.from({ length: 64 }, (_, part) => noise(index * 64 + part)));
+    members['jupyterlab-4.6.6.dist-info/METADATA'] = metadataText;
+    members['jupyterlab-4.6.6.dist-info/RECORD'] = strToU8(Object.keys(members).map((name) => `${name},sha256=x,1`).join('\n'));
+    const wheel = zipSync(members, { level: 1 });
+    expect(wheel.length).toBeGreaterThan(2 * 1024 * 1024);
+
+    const http = fakeHttp((request) => serveFile(wheel, request));
+    const registry = createPypiRegistry({ http, indexUrl: INDEX });
+    const byRanges = await registry.metadata({ filename: 'jupyterlab-4.6.6-py3-none-any.whl', url: WHEEL_URL, size: wheel.length });
+    const whole = parseCoreMetadata(strFromU8(unzipSync(wheel)['jupyterlab-4.6.6.dist-info/METADATA']!), `${WHEEL_URL}!/METADATA`);
+    // Parsed requirements hold functions (their specifier sets): compare what they are made of.
+    const plain = (value: unknown) => JSON.parse(JSON.stringify(value)) as unknown;
+    expect(byRanges.source).toBe('wheel');
+    expect(plain(byRanges.metadata)).toEqual(plain(whole));
+    expect(plain(byRanges.dependencies)).toEqual(plain({ known: true, value: whole.requiresDist }));
+    expect(whole.requiresDist).toHaveLength(50);
+    expect(http.requests.every((request) => request.range !== undefined)).toBe(true);
+    const fetched = http.requests.reduce((sum, request) => sum + Math.min(request.range!.end ?? wheel.length - 1, wheel.length - 1) - request.range!.start + 1, 0);
+    // The tail, the rest of the central directory, the METADATA member: a few kilobytes of megabytes.
+    expect(http.requests).toHaveLength(3);
+    expect(fetched).toBeLessThan(wheel.length / 20);
   });
 });
 

@@ -113,6 +113,18 @@ describe('parsePep440Version normalises as PEP 440 says', () => {
   );
 });
 
+describe('parsePep440Version of a plain release (read without the full pattern)', () => {
+  it.each(['0', '1.0', '01.002.0', '2024.10.1', '1.2.3.4.5.6', '99999999999999999999.1'])('%s has the parts the full pattern gives', (text) => {
+    // A leading space takes the full pattern (which allows surrounding whitespace) to the same parts.
+    const plain = parsePep440Version(text);
+    const full = parsePep440Version(` ${text}`);
+    if (!plain.ok || !full.ok) throw new Error('expected versions');
+    expect(plain.value.parts).toEqual(full.value.parts);
+    expect(plain.value.normalized).toBe(full.value.normalized);
+    expect(plain.value.compare(full.value)).toBe(0);
+  });
+});
+
 describe('comparison', () => {
   it.each([
     ['1.0', '1.0.0', 0],

@@ -7,11 +7,7 @@ import type { ExtractedPackage, ExtractInput, ExtractResult, Extractor } from '.
 import { condaDependencyOf } from './conda-dependency.js';
 import { parsePipEntry } from './pip-requirement.js';
 import { lineTooDeep, MAX_YAML_NESTING } from '../common/yaml-nesting.js';
-
-function detect(path: string): boolean {
-  const base = path.replace(/\\/g, '/').split('/').at(-1)?.toLowerCase() ?? '';
-  return /^(.+\.)?environment\.ya?ml$/.test(base);
-}
+import { condaEnvironment as detection } from '../detection.js';
 
 interface Context {
   path: string;
@@ -184,9 +180,4 @@ function extract(input: ExtractInput): ExtractResult {
   return result;
 }
 
-export const extractor: Extractor = {
-  id: 'conda-environment',
-  ecosystems: ['conda', 'PyPI'],
-  detect,
-  extract,
-};
+export const extractor: Extractor = { ...detection, extract };

@@ -2,11 +2,7 @@ import { parseJsonDocument } from '../common/json-document.js';
 import { addError, addErrors, addPackage } from '../common/result.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult, Extractor } from '../types.js';
 import { isReadFromRecord, readCondaRecord } from './read-record.js';
-
-function detect(path: string): boolean {
-  const parts = path.replace(/\\/g, '/').split('/').filter((part) => part !== '');
-  return parts.at(-2) === 'conda-meta' && (parts.at(-1)?.endsWith('.json') ?? false);
-}
+import { condaMeta as detection } from '../detection.js';
 
 function extract(input: ExtractInput): ExtractResult {
   const document = parseJsonDocument(input.path, input.text, { keep: isReadFromRecord });
@@ -57,9 +53,4 @@ function extract(input: ExtractInput): ExtractResult {
   return result;
 }
 
-export const extractor: Extractor = {
-  id: 'conda-meta',
-  ecosystems: ['conda', 'PyPI'],
-  detect,
-  extract,
-};
+export const extractor: Extractor = { ...detection, extract };

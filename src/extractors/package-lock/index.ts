@@ -1,9 +1,5 @@
 import type { Extractor } from '../types.js';
-import { detectPackageLock, extractPackageLock } from './package-lock.js';
+import { packageLock as detection } from '../detection.js';
+import { extractPackageLock } from './package-lock.js';
 
-export const extractor: Extractor = {
-  id: 'package-lock',
-  ecosystems: ['npm'],
-  detect: detectPackageLock,
-  extract: extractPackageLock,
-};
+export const extractor: Extractor = { ...detection, extract: extractPackageLock };

@@ -6,7 +6,6 @@ import type { ExtractedPackage, ExtractInput, ExtractResult } from '../types.js'
 import { readLockfile, type LockEntry } from './read-lockfile.js';
 import { PackageLockDependency, PackageLockPackage } from './schema.js';
 
-const LOCKFILE_NAMES = new Set(['package-lock.json', 'npm-shrinkwrap.json']);
 const NODE_MODULES = 'node_modules/';
 
 /**
@@ -15,11 +14,6 @@ const NODE_MODULES = 'node_modules/';
  * two per nested node_modules), so deeper input is refused before parsing.
  */
 const MAX_NESTING = 1000;
-
-/** npm's lockfile and its publishable twin; `node_modules/.package-lock.json` is npm's cache of the installed tree, not a lockfile. */
-export function detectPackageLock(path: string): boolean {
-  return LOCKFILE_NAMES.has(path.split(/[\\/]/).pop() ?? '');
-}
 
 /**
  * Reads a package-lock.json / npm-shrinkwrap.json: v2 and v3 from `packages`

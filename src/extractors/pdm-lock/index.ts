@@ -1,9 +1,5 @@
 import type { Extractor } from '../types.js';
-import { detectPdmLock, extractPdmLock } from './pdm-lock.js';
+import { pdmLock as detection } from '../detection.js';
+import { extractPdmLock } from './pdm-lock.js';
 
-export const extractor: Extractor = {
-  id: 'pdm-lock',
-  ecosystems: ['PyPI'],
-  detect: detectPdmLock,
-  extract: extractPdmLock,
-};
+export const extractor: Extractor = { ...detection, extract: extractPdmLock };

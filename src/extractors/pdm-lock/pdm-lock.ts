@@ -3,10 +3,6 @@ import { addPackage } from '../common/result.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult } from '../types.js';
 import { PdmPackage } from './schema.js';
 
-export function detectPdmLock(path: string): boolean {
-  return path.split(/[\\/]/).pop() === 'pdm.lock';
-}
-
 /** Reads every `[[package]]` of a pdm.lock; never throws on bad input. */
 export function extractPdmLock(input: ExtractInput): ExtractResult {
   const { tables, errors } = readPackageTables(input, { key: 'package', fileLabel: 'pdm.lock', schema: PdmPackage, markers: ['metadata'] });

@@ -1,9 +1,5 @@
 import type { Extractor } from '../types.js';
-import { detectPipfileLock, extractPipfileLock } from './pipfile-lock.js';
+import { pipfileLock as detection } from '../detection.js';
+import { extractPipfileLock } from './pipfile-lock.js';
 
-export const extractor: Extractor = {
-  id: 'pipfile-lock',
-  ecosystems: ['PyPI'],
-  detect: detectPipfileLock,
-  extract: extractPipfileLock,
-};
+export const extractor: Extractor = { ...detection, extract: extractPipfileLock };

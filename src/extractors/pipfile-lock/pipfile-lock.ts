@@ -5,10 +5,6 @@ import { addError, addErrors, addPackage } from '../common/result.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult } from '../types.js';
 import { PipfileLockEntry } from './schema.js';
 
-export function detectPipfileLock(path: string): boolean {
-  return path.split(/[\\/]/).pop() === 'Pipfile.lock';
-}
-
 /** Every Pipfile.lock pipenv writes has at least one of these. */
 const KNOWN_SECTIONS: ReadonlySet<string> = new Set(['_meta', 'default', 'develop']);
 

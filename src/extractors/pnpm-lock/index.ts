@@ -1,9 +1,5 @@
 import type { Extractor } from '../types.js';
-import { detectPnpmLock, extractPnpmLock } from './pnpm-lock.js';
+import { pnpmLock as detection } from '../detection.js';
+import { extractPnpmLock } from './pnpm-lock.js';
 
-export const extractor: Extractor = {
-  id: 'pnpm-lock',
-  ecosystems: ['npm'],
-  detect: detectPnpmLock,
-  extract: extractPnpmLock,
-};
+export const extractor: Extractor = { ...detection, extract: extractPnpmLock };

@@ -10,10 +10,6 @@ import { lineTooDeep, MAX_YAML_NESTING } from '../common/yaml-nesting.js';
 import { PnpmImporter, PnpmPackage, PnpmSnapshot } from './schema.js';
 import { groupsFromGraph, type PackageGroups } from './v9-groups.js';
 
-export function detectPnpmLock(path: string): boolean {
-  return path.split(/[\\/]/).pop() === 'pnpm-lock.yaml';
-}
-
 /**
  * Reads the `packages` of a pnpm-lock.yaml, lockfileVersion 5.x, 6.x or 9.x,
  * with the `yaml` library (its nodes carry the offsets that give each entry's

@@ -1,9 +1,5 @@
 import type { Extractor } from '../types.js';
-import { detectPoetryLock, extractPoetryLock } from './poetry-lock.js';
+import { poetryLock as detection } from '../detection.js';
+import { extractPoetryLock } from './poetry-lock.js';
 
-export const extractor: Extractor = {
-  id: 'poetry-lock',
-  ecosystems: ['PyPI'],
-  detect: detectPoetryLock,
-  extract: extractPoetryLock,
-};
+export const extractor: Extractor = { ...detection, extract: extractPoetryLock };

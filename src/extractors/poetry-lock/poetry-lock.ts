@@ -4,10 +4,6 @@ import { addPackage } from '../common/result.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult } from '../types.js';
 import { PoetryPackage } from './schema.js';
 
-export function detectPoetryLock(path: string): boolean {
-  return path.split(/[\\/]/).pop() === 'poetry.lock';
-}
-
 /** Reads every `[[package]]` of a poetry.lock; never throws on bad input. */
 export function extractPoetryLock(input: ExtractInput): ExtractResult {
   const { tables, errors } = readPackageTables(input, { key: 'package', fileLabel: 'poetry.lock', schema: PoetryPackage, markers: ['metadata'] });

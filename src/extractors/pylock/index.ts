@@ -1,9 +1,5 @@
 import type { Extractor } from '../types.js';
-import { detectPylock, extractPylock } from './pylock.js';
+import { pylock as detection } from '../detection.js';
+import { extractPylock } from './pylock.js';
 
-export const extractor: Extractor = {
-  id: 'pylock',
-  ecosystems: ['PyPI'],
-  detect: detectPylock,
-  extract: extractPylock,
-};
+export const extractor: Extractor = { ...detection, extract: extractPylock };

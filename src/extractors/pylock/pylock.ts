@@ -3,13 +3,6 @@ import { addPackage } from '../common/result.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult } from '../types.js';
 import { PylockPackage } from './schema.js';
 
-/** PEP 751 file names: `pylock.toml` or `pylock.<name>.toml` (the name has no dot). */
-const PYLOCK_FILE_NAME = /^pylock\.([^.]+\.)?toml$/;
-
-export function detectPylock(path: string): boolean {
-  return PYLOCK_FILE_NAME.test(path.split(/[\\/]/).pop() ?? '');
-}
-
 /** Reads every `[[packages]]` entry of a PEP 751 lock file except the project itself; never throws on bad input. */
 export function extractPylock(input: ExtractInput): ExtractResult {
   const { tables, errors } = readPackageTables(input, { key: 'packages', fileLabel: 'pylock file', schema: PylockPackage, markers: ['lock-version'] });

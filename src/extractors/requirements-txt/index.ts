@@ -1,9 +1,5 @@
 import type { Extractor } from '../types.js';
-import { detectRequirementsTxt, extractRequirementsTxt } from './requirements-txt.js';
+import { requirementsTxt as detection } from '../detection.js';
+import { extractRequirementsTxt } from './requirements-txt.js';
 
-export const extractor: Extractor = {
-  id: 'requirements-txt',
-  ecosystems: ['PyPI'],
-  detect: detectRequirementsTxt,
-  extract: extractRequirementsTxt,
-};
+export const extractor: Extractor = { ...detection, extract: extractRequirementsTxt };

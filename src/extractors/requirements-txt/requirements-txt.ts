@@ -8,23 +8,6 @@ import { isFullCommit, looksLikePath, looksLikeUrl, parseDirectReference, type D
 import { logicalLines, splitRequirementAndOptions } from './logical-lines.js';
 import { parseOptions } from './options.js';
 
-/**
- * Which files are pip requirements files, from the path alone. Only names that
- * say "requirements" or "constraints" are claimed, so random `.txt` files
- * (licences, notes, `robots.txt`) are left alone:
- *   requirements.txt, requirements-dev.txt, requirements_test.txt, requirements.prod.txt,
- *   dev-requirements.txt, test_requirements.txt, docs.requirements.txt,
- *   requirements/<anything>.txt, constraints.txt, constraints-py312.txt.
- */
-export function detectRequirementsTxt(path: string): boolean {
-  const parts = path.split(/[\\/]/);
-  const base = (parts.pop() ?? '').toLowerCase();
-  const parent = (parts.pop() ?? '').toLowerCase();
-  if (!base.endsWith('.txt') || base === '.txt') return false;
-  if (parent === 'requirements') return true;
-  return /^(?:requirements|constraints)(?:[-_.][^/]*)?\.txt$/.test(base) || /^[^/]+[-_.]requirements\.txt$/.test(base);
-}
-
 /** File names that say the file is for development, tests, docs or linting, not for running the software. */
 const DEV_FILE_NAME = /(?:^|[-_.])(?:dev|devel|develop|development|test|tests|testing|docs?|lint|linting)(?:[-_.]|$)/;
 

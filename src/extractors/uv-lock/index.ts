@@ -1,9 +1,5 @@
 import type { Extractor } from '../types.js';
-import { detectUvLock, extractUvLock } from './uv-lock.js';
+import { uvLock as detection } from '../detection.js';
+import { extractUvLock } from './uv-lock.js';
 
-export const extractor: Extractor = {
-  id: 'uv-lock',
-  ecosystems: ['PyPI'],
-  detect: detectUvLock,
-  extract: extractUvLock,
-};
+export const extractor: Extractor = { ...detection, extract: extractUvLock };

@@ -4,10 +4,6 @@ import { addPackage } from '../common/result.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult } from '../types.js';
 import { UvPackage, type UvDependency } from './schema.js';
 
-export function detectUvLock(path: string): boolean {
-  return path.split(/[\\/]/).pop() === 'uv.lock';
-}
-
 /** Reads every `[[package]]` of a uv.lock except the project's own (workspace) packages; never throws on bad input. */
 export function extractUvLock(input: ExtractInput): ExtractResult {
   const { tables: locked, errors } = readPackageTables(input, { key: 'package', fileLabel: 'uv.lock', schema: UvPackage, markers: ['version', 'requires-python'] });

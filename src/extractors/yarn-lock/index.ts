@@ -1,9 +1,5 @@
 import type { Extractor } from '../types.js';
-import { detectYarnLock, extractYarnLock } from './yarn-lock.js';
+import { yarnLock as detection } from '../detection.js';
+import { extractYarnLock } from './yarn-lock.js';
 
-export const extractor: Extractor = {
-  id: 'yarn-lock',
-  ecosystems: ['npm'],
-  detect: detectYarnLock,
-  extract: extractYarnLock,
-};
+export const extractor: Extractor = { ...detection, extract: extractYarnLock };

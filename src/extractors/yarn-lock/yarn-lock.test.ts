@@ -231,6 +231,19 @@ describeWithSharedData('yarn-lock real lockfiles', () => {
     expect(result.packages.every((entry) => entry.source === 'registry')).toBe(true);
   });
 
+  it.each([
+    'projects/jupyterlab/jupyterlab/yarn.lock',
+    'projects/jupyterlab/jupyterlab/jupyterlab/staging/yarn.lock',
+    'projects/jupyter/notebook/yarn.lock',
+    'projects/jupyterlab/lumino/yarn.lock',
+    'projects/jupyter-widgets/ipywidgets/yarn.lock',
+  ])('%s: the one-pass reading gives what the long way (nesting check, key-line index, parser) gives', (path) => {
+    const text = read(path);
+    // A trailing comment holding `\"` sends the same entries the long way.
+    const longWay = extractor.extract({ path, text: `${text}${text.endsWith('\n') ? '' : '\n'}# \\"\n` });
+    expect(extractor.extract({ path, text })).toEqual(longWay);
+  });
+
   it('jupyterlab yarn.lock: spot checks', () => {
     const path = 'projects/jupyterlab/jupyterlab/yarn.lock';
     const result = extractor.extract({ path, text: read(path) });

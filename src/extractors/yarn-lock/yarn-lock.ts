@@ -1,4 +1,5 @@
-import { parseSyml } from '@yarnpkg/parsers';
+import { createRequire } from 'node:module';
+import type * as YarnParsers from '@yarnpkg/parsers';
 import { excerpt } from '../../core/excerpt.js';
 import type { Location } from '../../core/package.js';
 import { withoutByteOrderMark } from '../common/byte-order-mark.js';
@@ -7,8 +8,21 @@ import { addError, addInvalidEntry, addPackage } from '../common/result.js';
 import { lineTooDeep, MAX_YAML_NESTING } from '../common/yaml-nesting.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult } from '../types.js';
 import { key, parseDescriptor, type Descriptor } from './descriptor.js';
-import { YarnBerryEntry, YarnClassicEntry } from './schema.js';
-import { parseBerryFastPath } from './berry-fast-path.js';
+import { YARN_BERRY_ENTRY_FIELDS, YarnBerryEntry, YarnClassicEntry } from './schema.js';
+import { parseBerryFastPath, readBerryFastPath, type BerryFastPath } from './berry-fast-path.js';
+import { indexKeyLines, splitDescriptors } from './key-lines.js';
+
+let symlParser: typeof YarnParsers.parseSyml | undefined;
+
+/**
+ * @yarnpkg/parsers' parseSyml, required on first use: the package loads its
+ * shell, resolution and syml grammars and js-yaml (about 300 kB of code), and
+ * the Berry files Yarn writes never need it (berry-fast-path.ts reads them).
+ */
+function parseSyml(source: string): unknown {
+  symlParser ??= (createRequire(import.meta.url)('@yarnpkg/parsers') as typeof YarnParsers).parseSyml;
+  return symlParser(source);
+}
 
 type Format = 'classic' | 'berry';
 
@@ -16,10 +30,6 @@ type Format = 'classic' | 'berry';
 const CLASSIC_HEADER = /^(#.*(\r?\n))*?#\s+yarn\s+lockfile\s+v1\r?\n/i;
 const CLASSIC_HEADER_LINE = '# yarn lockfile v1\n';
 const BERRY_METADATA = /^__metadata:/m;
-
-export function detectYarnLock(path: string): boolean {
-  return path.split(/[\\/]/).pop() === 'yarn.lock';
-}
 
 /**
  * Reads a yarn.lock, classic (v1) or Berry (v2+, YAML with `__metadata`),
@@ -33,6 +43,39 @@ export function extractYarnLock(input: ExtractInput): ExtractResult {
   // A byte-order mark would hide the classic header and Berry's `__metadata` from the patterns below.
   const text = withoutOverlongLines(withoutByteOrderMark(input.text), input.path, result);
   const format: Format = BERRY_METADATA.test(text) ? 'berry' : 'classic';
+  const fast = format === 'berry' ? readBerryFastPath(text, YARN_BERRY_ENTRY_FIELDS) : null;
+  let entries: Entry[];
+  if (fast && answersAlone(fast, text)) {
+    entries = groupEntries(fast.value, (descriptor) => fast.lineOf.get(descriptor));
+  } else {
+    entries = readWithParsers(text, format, input.path, result);
+  }
+  for (const entry of entries) {
+    const location: Location = entry.line === undefined ? { path: input.path } : { path: input.path, line: entry.line };
+    if (format === 'berry') readBerryEntry(entry, location, result);
+    else readClassicEntry(entry, location, result);
+  }
+  result.packages.sort(byLine);
+  result.notScannable.sort(byLine);
+  return result;
+}
+
+/**
+ * Whether the fast path's reading of a whole Berry file stands alone: the
+ * nesting check (which parseLockText runs before any parser) cannot refuse
+ * text the fast path read, unless it nests 64 levels deep, a quoted key holds
+ * `\"` (the check finds the end of a quoted key at the first `"`), or a lone
+ * carriage return splits a line for the check and not for the fast path. Then
+ * the text takes the long way, and the answer is the same as before.
+ */
+function answersAlone(fast: BerryFastPath, text: string): boolean {
+  return fast.deepest < MAX_YAML_NESTING - 1 && !text.includes('\\"') && !LONE_CARRIAGE_RETURN.test(text);
+}
+
+const LONE_CARRIAGE_RETURN = /\r(?!\n)/;
+
+/** The whole text through parseLockText (the nesting check, the fast path, parseSyml), else entry by entry. */
+function readWithParsers(text: string, format: Format, path: string, result: ExtractResult): Entry[] {
   const keyLines = indexKeyLines(text);
   const whole = parseLockText(text, format);
   let entries: Entry[];
@@ -46,16 +89,9 @@ export function extractYarnLock(input: ExtractInput): ExtractResult {
     let errors = recovered.errors;
     if (errors.length === 0 && whole.error.tooBig !== true) errors = [whole.error];
     // A parser that runs out of input mid-entry reports the line after the last one: that is the last line.
-    for (const error of errors) addError(result.errors, 'parse-error', error.message, { path: input.path, line: Math.min(error.line, keyLines.lineCount) });
+    for (const error of errors) addError(result.errors, 'parse-error', error.message, { path, line: Math.min(error.line, keyLines.lineCount) });
   }
-  for (const entry of entries) {
-    const location: Location = entry.line === undefined ? { path: input.path } : { path: input.path, line: entry.line };
-    if (format === 'berry') readBerryEntry(entry, location, result);
-    else readClassicEntry(entry, location, result);
-  }
-  result.packages.sort(byLine);
-  result.notScannable.sort(byLine);
-  return result;
+  return entries;
 }
 
 /**
@@ -250,94 +286,6 @@ function addAlias(extracted: ExtractedPackage, descriptors: Descriptor[]): void 
 
 function push(result: ExtractResult, extracted: ExtractedPackage): void {
   addPackage(result, extracted, 'no version in the lock entry');
-}
-
-/** `a@1, "a@^1"` and Berry's single `"a@npm:1, a@npm:^1"` both list descriptors split by `, `. */
-function splitDescriptors(text: string): string[] {
-  return text
-    .split(',')
-    .map((part) => part.trim())
-    .filter((part) => part !== '');
-}
-
-interface KeyLines {
-  /** Each descriptor of each top-level key → the 1-based line of that key. */
-  lineOf: Map<string, number>;
-  /** 1-based lines where top-level entries start, in order. */
-  starts: number[];
-  /** How many lines the text has (the empty one after a final line break included). */
-  lineCount: number;
-}
-
-/**
- * parseSyml returns no positions, so the lines of entries come from the text:
- * every entry key starts in column 0 (comments and `:` continuation lines aside).
- */
-function indexKeyLines(text: string): KeyLines {
-  const lineOf = new Map<string, number>();
-  const starts: number[] = [];
-  let line = 0;
-  for (let start = 0; start <= text.length; ) {
-    line++;
-    let end = text.indexOf('\n', start);
-    if (end === -1) end = text.length;
-    const first = text.charCodeAt(start);
-    // Skip indented lines, blank lines, comments and a complex key's `:` line.
-    if (start < end && first !== 0x20 && first !== 0x09 && first !== 0x23 && first !== 0x0d && first !== 0x3a) {
-      starts.push(line);
-      for (const descriptor of keyLineDescriptors(text.slice(start, end))) if (!lineOf.has(descriptor)) lineOf.set(descriptor, line);
-    }
-    start = end + 1;
-  }
-  return { lineOf, starts, lineCount: line };
-}
-
-/** The descriptors a key line lists, unquoted as parseSyml unquotes them. */
-function keyLineDescriptors(rawLine: string): string[] {
-  let text = rawLine.replace(/\r$/, '');
-  const descriptors: string[] = [];
-  if (text.startsWith('? ')) {
-    text = text.slice(2);
-  } else if (!text.trimEnd().endsWith(':')) {
-    // `key value` (v1) or `key: value` (Berry): a scalar entry, which parseSyml keys by its first token.
-    const key = /^("(?:[^"\\]|\\.)*"|[^\s:]+)/.exec(text)?.[1];
-    if (key !== undefined) descriptors.push(key.startsWith('"') ? unquote(key) : key);
-  } else {
-    text = text.trimEnd().replace(/:$/, '');
-  }
-  let at = 0;
-  while (at < text.length) {
-    while (text[at] === ' ') at++;
-    if (at >= text.length) break;
-    let token: string;
-    if (text[at] === '"') {
-      let close = at + 1;
-      while (close < text.length && text[close] !== '"') close += text[close] === '\\' ? 2 : 1;
-      token = unquote(text.slice(at, close + 1));
-      at = close + 1;
-    } else {
-      let comma = text.indexOf(',', at);
-      if (comma === -1) comma = text.length;
-      token = text.slice(at, comma).trim();
-      at = comma;
-    }
-    while (text[at] === ' ') at++;
-    if (text[at] === ',') at++;
-    // The whole token too: parseSyml keys are whole tokens (v1) or whole lines (Berry), even odd ones.
-    descriptors.push(token);
-    for (const descriptor of splitDescriptors(token)) descriptors.push(descriptor);
-  }
-  return descriptors;
-}
-
-function unquote(quoted: string): string {
-  try {
-    const value: unknown = JSON.parse(quoted);
-    if (typeof value === 'string') return value;
-  } catch {
-    // Not JSON-quoted after all: fall back to the raw text between the quotes.
-  }
-  return quoted.slice(1, -1);
 }
 
 interface LineError {

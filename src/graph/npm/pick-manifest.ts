@@ -84,14 +84,25 @@ export function pickManifest(packument: NpmPackument, spec: NpmSpec, options: Pi
   // Read only the manifests in range: the rest are never parsed (see schema.ts).
   const candidates = Object.keys(versions).filter((version) => publishedBy(packument, version, cutoff));
   if (candidates.length === 0) return { ok: false, reason: 'no versions' };
-  const inRange = candidates
+  // Highest first (a stable sort: equal versions keep the document's order). The first one that is
+  // neither deprecated nor refused by `engines` is the answer the full ordering below would give,
+  // so usually one manifest is read instead of every one in range.
+  // Each version parsed once for the sort (semver.rcompare would parse both sides on every comparison).
+  const byVersion = candidates
     .filter((version) => satisfiesLoose(version, range))
-    .map((version) => {
-      const manifest = versions[version]!;
-      const engine = engineOk(manifest, options);
-      const notDeprecated = !isDeprecated(manifest);
-      return { version, manifest, engine, notDeprecated };
-    });
+    .map((version) => ({ version, parsed: new semver.SemVer(version, { loose: true }) }))
+    .sort((a, b) => b.parsed.compare(a.parsed))
+    .map((entry) => entry.version);
+  for (const version of byVersion) {
+    const manifest = versions[version]!;
+    if (!isDeprecated(manifest) && engineOk(manifest, options)) return { ok: true, manifest };
+  }
+  const inRange = byVersion.map((version) => {
+    const manifest = versions[version]!;
+    const engine = engineOk(manifest, options);
+    const notDeprecated = !isDeprecated(manifest);
+    return { version, manifest, engine, notDeprecated };
+  });
   inRange.sort(
     (a, b) =>
       Number(b.notDeprecated && b.engine) - Number(a.notDeprecated && a.engine) ||

@@ -504,7 +504,7 @@ function optionalSet(node: TreeNode): Set<TreeNode> {
 
 /**
  * name@version of every installed package: what the comparison with npm's lockfile uses.
- * @internal A test seam: resolve.test.ts and bench/npm-resolve-bench.ts compare it with npm's answer.
+ * @internal A test seam: resolve.test.ts compares it with npm's answer.
  */
 export function installedSet(resolution: NpmResolution): string[] {
   return [...new Set(resolution.packages.map((entry) => `${entry.packageName}@${entry.version}`))].sort();

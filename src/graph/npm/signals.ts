@@ -3,7 +3,7 @@ import type { Clock } from '../../core/clock.js';
 import { known, unknown } from '../../core/known.js';
 import { normalizeRepositoryUrl } from '../../core/repository-url.js';
 import { isFullPackument } from '../../ecosystems/npm/registry.js';
-import type { NpmManifest, NpmPackument, NpmRepository } from '../../ecosystems/npm/schema.js';
+import { INSTALL_SCRIPTS, someVersionHasAttestations, type NpmManifest, type NpmPackument, type NpmRepository } from '../../ecosystems/npm/schema.js';
 import type { PackageSignals, Signal } from '../types.js';
 
 /**
@@ -14,7 +14,6 @@ import type { PackageSignals, Signal } from '../types.js';
  */
 
 const DAY_MS = 86_400_000;
-const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall'] as const;
 
 function hasAttestations(manifest: NpmManifest | undefined): boolean {
   return Boolean(manifest?.dist?.attestations);
@@ -27,7 +26,7 @@ function hasAttestations(manifest: NpmManifest | undefined): boolean {
  * mirror may have stripped them and "no attestations" means "unknown".
  */
 function attestationsVisible(packument: NpmPackument, manifest: NpmManifest): boolean {
-  if (Object.values(packument.versions).some(hasAttestations)) return true;
+  if (someVersionHasAttestations(packument.versions)) return true;
   return (manifest.dist?.signatures?.length ?? 0) > 0;
 }
 

@@ -2,12 +2,14 @@ import { ChainwatchError } from '../../core/errors.js';
 import { toPurl } from '../../core/package.js';
 import { resolvePypiIndex } from '../../ecosystems/pypi/config.js';
 import type { TargetEnvironment } from '../../ecosystems/pypi/environment.js';
-import { createPypiRegistry, type PypiFile, type PypiProjectPage, type PypiRegistry } from '../../ecosystems/pypi/registry.js';
+import { createPypiRegistry, type DistributionFileRef, type PypiProjectPage, type PypiRegistry } from '../../ecosystems/pypi/registry.js';
 import type { GraphModule } from '../module.js';
+import type { MetadataSignals } from './summary-store.js';
 import { lazyResolver, mapAll, progress, type EcosystemResolution, type EcosystemResolver, type LabextensionManifest, type PackageFacts, type PackageRelease, type ResolveProblem } from '../resolver.js';
 import type { GraphEdge } from '../types.js';
 import { memoizeIndex } from './pypi-index.js';
-import { createRegistryIndex, type RegistryIndexOptions } from './registry-index.js';
+import { createHistoryBuilder, licenseOf, metadataSignals } from './project-summary.js';
+import { createRegistryIndex, type RegistryIndex, type RegistryIndexOptions } from './registry-index.js';
 import { PypiResolutionError, resolvePypi } from './resolve.js';
 
 /**
@@ -27,29 +29,18 @@ export function environmentMarker(environment: TargetEnvironment): string {
   return `python_version == "${environment.python_version}" and sys_platform == "${environment.sys_platform}" and platform_machine == "${environment.platform_machine}"`;
 }
 
+/** Every release of a page, as the signals read them (the same reading as a page summary's history). */
 function releasesOf(page: PypiProjectPage): PackageRelease[] {
-  const byVersion = new Map<string, PypiFile[]>();
+  const history = createHistoryBuilder();
   for (const file of page.files) {
     if (file.version === null || file.kind === 'other') continue;
-    const version = file.version.normalized;
-    const files = byVersion.get(version);
-    if (files) files.push(file);
-    else byVersion.set(version, [file]);
+    history.add(file.version.normalized, { uploadTime: file.uploadTime, yanked: file.yanked, hasProvenance: file.provenanceUrl !== null, provenanceKnown: file.provenanceKnown });
   }
-  return [...byVersion].map(([version, files]) => {
-    const times = files.map((file) => file.uploadTime).filter((time): time is string => time !== null).sort();
-    return {
-      version,
-      publishedAt: times[0] ?? null,
-      yanked: files.every((file) => file.yanked),
-      // PEP 740: known only where the index stated it for every file (mirrors strip the key).
-      provenance: files.some((file) => file.provenanceUrl !== null) ? true : files.every((file) => file.provenanceKnown) ? false : null,
-    };
-  });
+  return history.releases();
 }
 
-export async function labextensionsOf(registry: PypiRegistry, file: PypiFile | undefined): Promise<LabextensionManifest[] | null> {
-  if (!file || file.kind !== 'wheel') return null;
+export async function labextensionsOf(registry: PypiRegistry, file: DistributionFileRef | undefined): Promise<LabextensionManifest[] | null> {
+  if (!file || !/\.whl$/i.test(file.filename)) return null;
   const members = await registry.listFiles(file);
   if (members === null) return null;
   const found: LabextensionManifest[] = [];
@@ -77,18 +68,7 @@ export async function labextensionsOf(registry: PypiRegistry, file: PypiFile | u
   return found;
 }
 
-/**
- * The SPDX expression (PEP 639) where given; else a one-line `License`; else
- * the licence classifiers. A `License` field holding the whole licence text
- * says nothing short.
- */
-export function licenseOf(info: { licenseExpression: string | null; license: string | null; classifiers: string[] }): string | null {
-  if (info.licenseExpression?.trim()) return info.licenseExpression.trim();
-  const license = info.license?.trim();
-  if (license && license !== 'UNKNOWN' && !license.includes('\n') && license.length <= 100) return license;
-  const classifiers = info.classifiers.filter((classifier) => classifier.startsWith('License :: ')).map((classifier) => classifier.split(' :: ').at(-1)!);
-  return classifiers.length > 0 ? classifiers.join(' AND ') : null;
-}
+export { licenseOf };
 
 export function createPypiResolver(options: {
   registry: PypiRegistry;
@@ -102,8 +82,60 @@ export function createPypiResolver(options: {
   const source = options.source ?? 'pypi';
   const { registry } = options;
   const readLabextensions = options.readLabextensions ?? true;
+  const store = options.index?.store;
 
-  async function factsFor(name: string, version: string, filename: string | null, problems: ResolveProblem[]): Promise<PackageFacts> {
+  /** The labextensions in a wheel, kept per file (files never change). */
+  async function labextensionsIn(file: DistributionFileRef): Promise<LabextensionManifest[] | null> {
+    const kept = store?.getLabextensions(file.url);
+    if (kept) return kept.manifests;
+    const found = await labextensionsOf(registry, file);
+    store?.putLabextensions(file.url, found);
+    return found;
+  }
+
+  /**
+   * A resolved package's facts from what its resolution read: the page
+   * summary's history and the resolved file's metadata (no page read again),
+   * filled in `facts` in the order factsFromRegistry fills them (a failure
+   * leaves what came before); false when those cannot tell them.
+   */
+  async function factsFromResolution(index: RegistryIndex, name: string, version: string, filename: string, facts: PackageFacts): Promise<boolean> {
+    const known = await index.resolvedFacts(name, version, filename);
+    if (known === null) return false;
+    facts.releases = known.releases.map((release) => ({ ...release }));
+    const release = known.releases.find((entry) => entry.version === version);
+    facts.releasedAt = release?.publishedAt ?? null;
+    facts.yanked = release?.yanked ?? null;
+    facts.provenance = release?.provenance ?? null;
+    if (readLabextensions) facts.labextensions = await labextensionsIn(known.file);
+    let info: MetadataSignals | null;
+    if (known.metadata !== undefined) info = known.metadata;
+    else {
+      const read = (await registry.metadata(known.file)).metadata;
+      info = read ? metadataSignals(read) : null;
+    }
+    if (info) {
+      facts.license = info.license;
+      facts.repositoryUrls = [...info.repositoryUrls];
+    }
+    return true;
+  }
+
+  async function factsFor(index: RegistryIndex | null, name: string, version: string, filename: string | null, problems: ResolveProblem[]): Promise<PackageFacts> {
+    if (index === null || filename === null) return factsFromRegistry(name, version, filename, problems);
+    const facts: PackageFacts = {};
+    try {
+      if (await factsFromResolution(index, name, version, filename, facts)) return facts;
+    } catch (error) {
+      if (!(error instanceof ChainwatchError)) throw error;
+      problems.push({ purl: toPurl('PyPI', name, version), message: `signals incomplete: ${error.message}` });
+      return facts;
+    }
+    return factsFromRegistry(name, version, filename, problems);
+  }
+
+  /** A package's facts from its project page and file, read through the registry client. */
+  async function factsFromRegistry(name: string, version: string, filename: string | null, problems: ResolveProblem[]): Promise<PackageFacts> {
     const purl = toPurl('PyPI', name, version);
     const facts: PackageFacts = {};
     try {
@@ -116,7 +148,7 @@ export function createPypiResolver(options: {
       facts.provenance = release?.provenance ?? null;
       const files = page.files.filter((file) => file.version?.normalized === version);
       const file = files.find((entry) => entry.filename === filename) ?? files.find((entry) => entry.kind === 'wheel') ?? files[0];
-      if (readLabextensions && filename) facts.labextensions = await labextensionsOf(registry, file);
+      if (readLabextensions && filename) facts.labextensions = file ? await labextensionsIn(file) : await labextensionsOf(registry, file);
       // Licence and project URLs from the file's own core metadata: the resolver already read it (cached),
       // where the release JSON would cost a request per package and many mirrors do not serve it.
       const info = file ? (await registry.metadata(file)).metadata : null;
@@ -135,7 +167,8 @@ export function createPypiResolver(options: {
     ecosystem: 'PyPI',
     sourceNames: [source],
     async resolve(roots, context): Promise<EcosystemResolution> {
-      const index = memoizeIndex(createRegistryIndex(registry, options.index ?? {}));
+      const registryIndex = createRegistryIndex(registry, options.index ?? {});
+      const index = memoizeIndex(registryIndex);
       const pypiRoots = roots.map((root) => (root.version === null ? { name: root.name } : { name: root.name, specifier: `==${root.version}` }));
       const rootNames = new Set(roots.map((root) => root.name));
       const packages = new Map<string, { name: string; version: string; filename: string; root: boolean }>();
@@ -179,7 +212,7 @@ export function createPypiResolver(options: {
       const list = [...packages];
       let done = 0;
       const resolved = await mapAll(list, async ([purl, found]) => {
-        const facts = await factsFor(found.name, found.version, found.filename, problems);
+        const facts = await factsFor(registryIndex, found.name, found.version, found.filename, problems);
         if (++done % 10 === 0 || done === list.length) progress(context, 'pypi', done, list.length, found.name);
         return { ecosystem: 'PyPI' as const, name: found.name, version: found.version, purl, root: found.root, facts };
       });
@@ -199,7 +232,7 @@ export function createPypiResolver(options: {
           throw error;
         });
         if (!page || !page.files.some((file) => file.version?.normalized === version)) return null;
-        return { ecosystem: 'PyPI' as const, name, version, purl: toPurl('PyPI', name, version), root: false, facts: await factsFor(name, version, null, problems) };
+        return { ecosystem: 'PyPI' as const, name, version, purl: toPurl('PyPI', name, version), root: false, facts: await factsFor(null, name, version, null, problems) };
       });
       return described.filter((entry): entry is NonNullable<typeof entry> => entry !== null);
     },

@@ -1,3 +1,4 @@
+import type { Pep440Version } from '../../ecosystems/pypi/pep440-version.js';
 import type { Pep508Requirement } from '../../ecosystems/pypi/requirement.js';
 
 /**
@@ -28,6 +29,11 @@ export interface PypiRelease {
    * considers, so an index may build them lazily.
    */
   earliestUpload?: string | null;
+  /**
+   * Optional hint: `version` parsed as strict PEP 440 (null when it is not
+   * PEP 440), by an index that parsed it already.
+   */
+  parsed?: Pep440Version | null;
 }
 
 /** What the resolver reads from a file's core metadata (METADATA / PKG-INFO). */

@@ -2,12 +2,15 @@ import { MockAgent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadCassette, replayClient } from '../../../test/http-replay.js';
 import { cpythonEnvironment, defaultEnvironment } from '../../ecosystems/pypi/environment.js';
-import { createPypiRegistry } from '../../ecosystems/pypi/registry.js';
+import { createPypiRegistry, type PypiFile } from '../../ecosystems/pypi/registry.js';
 import { createHttpClient } from '../../http/client.js';
+import type { HttpClient } from '../../http/types.js';
 import { openHttpCache } from '../../store/http-cache.js';
 import { openSummaryStore } from '../../store/pypi-summary-store.js';
 import { fixedClock } from '../../core/clock.js';
 import { parseRequirement } from '../../ecosystems/pypi/requirement.js';
+import { context, root } from '../resolver-testing.fixture.js';
+import { createPypiResolver, licenseOf } from './adapter.js';
 import { createRegistryIndex } from './registry-index.js';
 import { requirementToString } from './requirements.js';
 import { resolvePypi } from './resolve.js';
@@ -87,51 +90,118 @@ describe('resolvePypi over the registry client (replayed cassette)', () => {
   });
 });
 
-describe('createRegistryIndex with a summary store', () => {
-  it('a second run within maxAgeMs resolves the same without a single request', async () => {
+describe('warm runs: page summaries in the HTTP cache, file facts in the summary store', () => {
+  const options = { environment: defaultEnvironment, excludeNewer: '2026-01-01T00:00:00Z' };
+
+  /** A client over the cassette, sharing `cache` (not owned, so it outlives the client) at the given time. */
+  function client(cache: ReturnType<typeof openHttpCache>, at: string, cassette: typeof CASSETTE | [] = CASSETTE) {
+    const replay = replayClient(cassette, { cache, clock: fixedClock(at) });
+    cleanups.push(() => replay.client.close(), () => replay.agent.close());
+    return replay.client;
+  }
+
+  function shared() {
+    const cache = openHttpCache(':memory:');
     const store = openSummaryStore(':memory:');
-    cleanups.push(() => store.close());
-    const options = { environment: defaultEnvironment, excludeNewer: '2026-01-01T00:00:00Z' };
-    const first = replayClient(CASSETTE);
-    cleanups.push(() => first.client.close(), () => first.agent.close());
-    const clock = fixedClock('2026-11-22T00:00:00Z');
+    cleanups.push(() => store.close(), () => cache.close());
+    return { cache, store };
+  }
+
+  it('a second run within maxAgeMs resolves the same without a single request', async () => {
+    const { cache, store } = shared();
+    const first = client(cache, '2026-11-22T00:00:00Z');
     const cold = await resolvePypi([{ name: 'jupyter-client' }], {
       ...options,
-      index: createRegistryIndex(createPypiRegistry({ http: first.client, indexUrl: INDEX }), { store, maxAgeMs: 600_000, clock }),
+      index: createRegistryIndex(createPypiRegistry({ http: first, indexUrl: INDEX }), { store, maxAgeMs: 600_000, pages: { http: first } }),
     });
-    expect(first.client.stats().requests).toBe(20);
+    expect(first.stats().requests).toBe(20);
+    // The cache keeps the 8 pages as their summaries (and the 12 range reads as they came).
+    expect(cache.size()).toBe(20);
 
-    const second = replayClient(CASSETTE);
-    cleanups.push(() => second.client.close(), () => second.agent.close());
+    // Nothing recorded: any request would fail.
+    const second = client(cache, '2026-11-22T00:09:59Z', []);
     const warm = await resolvePypi([{ name: 'jupyter-client' }], {
       ...options,
-      index: createRegistryIndex(createPypiRegistry({ http: second.client, indexUrl: INDEX }), { store, maxAgeMs: 600_000, clock }),
+      index: createRegistryIndex(createPypiRegistry({ http: second, indexUrl: INDEX }), { store, maxAgeMs: 600_000, pages: { http: second } }),
     });
-    expect(second.client.stats().requests).toBe(0);
+    expect(second.stats().requests).toBe(0);
     expect(warm.packages).toEqual(cold.packages);
     expect(warm.edges).toEqual(cold.edges);
   });
 
-  it('stored pages older than maxAgeMs are asked for again; dependencies are kept', async () => {
-    const store = openSummaryStore(':memory:');
-    cleanups.push(() => store.close());
-    const options = { environment: defaultEnvironment, excludeNewer: '2026-01-01T00:00:00Z' };
-    const first = replayClient(CASSETTE);
-    cleanups.push(() => first.client.close(), () => first.agent.close());
+  it('page summaries older than maxAgeMs are asked for again; dependencies are kept', async () => {
+    const { cache, store } = shared();
+    const first = client(cache, '2026-11-22T00:00:00Z');
     await resolvePypi([{ name: 'jupyter-client' }], {
       ...options,
-      index: createRegistryIndex(createPypiRegistry({ http: first.client, indexUrl: INDEX }), { store, maxAgeMs: 600_000, clock: fixedClock('2026-11-22T00:00:00Z') }),
+      index: createRegistryIndex(createPypiRegistry({ http: first, indexUrl: INDEX }), { store, maxAgeMs: 600_000, pages: { http: first } }),
     });
-    const second = replayClient(CASSETTE);
-    cleanups.push(() => second.client.close(), () => second.agent.close());
-    const later = fixedClock('2026-11-22T00:10:01Z');
+    const second = client(cache, '2026-11-22T00:10:01Z');
     const again = await resolvePypi([{ name: 'jupyter-client' }], {
       ...options,
-      index: createRegistryIndex(createPypiRegistry({ http: second.client, indexUrl: INDEX }), { store, maxAgeMs: 600_000, clock: later }),
+      index: createRegistryIndex(createPypiRegistry({ http: second, indexUrl: INDEX }), { store, maxAgeMs: 600_000, pages: { http: second } }),
     });
     // The 8 project pages again, none of the 12 wheel range reads.
-    expect(second.client.stats().requests).toBe(8);
+    expect(second.stats().requests).toBe(8);
     expect(again.packages).toHaveLength(8);
+  });
+
+  it('a warm graph resolution makes no request and gives the same packages, facts and edges', async () => {
+    const { cache, store } = shared();
+    const resolve = async (http: HttpClient) => {
+      const registry = createPypiRegistry({ http, indexUrl: INDEX });
+      const resolver = createPypiResolver({ registry, index: { store, maxAgeMs: 600_000, pages: { http } }, excludeNewer: options.excludeNewer });
+      return resolver.resolve([root('pkg:pypi/jupyter-client')], context);
+    };
+    const first = client(cache, '2026-11-22T00:00:00Z');
+    const cold = await resolve(first);
+    // The resolution's requests and no more: the signals read what the resolution read.
+    expect(first.stats().requests).toBe(20);
+    const second = client(cache, '2026-11-22T00:05:00Z', []);
+    const warm = await resolve(second);
+    expect(second.stats().requests).toBe(0);
+    expect(warm).toEqual(cold);
+    const core = cold.packages.find((found) => found.name === 'jupyter-core')!;
+    expect(core.facts).toMatchObject({ releasedAt: expect.any(String), yanked: false, labextensions: [], license: expect.any(String) });
+  });
+
+  it('the signals read from the resolution equal those read from the registry client\'s pages', async () => {
+    const { cache, store } = shared();
+    const http = client(cache, '2026-11-22T00:00:00Z');
+    const registry = createPypiRegistry({ http, indexUrl: INDEX });
+    const resolution = await createPypiResolver({ registry, index: { store, pages: { http } }, excludeNewer: options.excludeNewer }).resolve([root('pkg:pypi/jupyter-client')], context);
+    // The facts as they were read before page summaries: from the registry client's whole pages and the file's metadata.
+    const replay = replayClient(CASSETTE, { persist: true });
+    cleanups.push(() => replay.client.close(), () => replay.agent.close());
+    const whole = createPypiRegistry({ http: replay.client, indexUrl: INDEX });
+    const plain = await resolvePypi([{ name: 'jupyter-client' }], { ...options, index: createRegistryIndex(whole) });
+    const filenames = new Map(plain.packages.map((found) => [found.name, found.filename]));
+    for (const found of resolution.packages) {
+      const page = (await whole.project(found.name))!;
+      const byVersion = new Map<string, PypiFile[]>();
+      for (const file of page.files) {
+        if (file.version === null || file.kind === 'other') continue;
+        byVersion.set(file.version.normalized, [...(byVersion.get(file.version.normalized) ?? []), file]);
+      }
+      const releases = [...byVersion].map(([version, files]) => ({
+        version,
+        publishedAt: files.map((file) => file.uploadTime).filter((time): time is string => time !== null).sort()[0] ?? null,
+        yanked: files.every((file) => file.yanked),
+        provenance: files.some((file) => file.provenanceUrl !== null) ? true : files.every((file) => file.provenanceKnown) ? false : null,
+      }));
+      const release = releases.find((entry) => entry.version === found.version)!;
+      const file = byVersion.get(found.version)!.find((entry) => entry.filename === filenames.get(found.name))!;
+      const info = (await whole.metadata(file)).metadata!;
+      const { labextensions: _labextensions, ...facts } = found.facts;
+      expect(facts, found.purl).toEqual({
+        releases,
+        releasedAt: release.publishedAt,
+        yanked: release.yanked,
+        provenance: release.provenance,
+        license: licenseOf(info),
+        repositoryUrls: [...info.projectUrls.map((entry) => entry.url), ...(info.homePage ? [info.homePage] : [])],
+      });
+    }
   });
 });
 

@@ -1,32 +1,53 @@
-import { systemClock, type Clock } from '../../core/clock.js';
+import { normalizeName } from '../../core/package.js';
 import { parseRequirement, type Pep508Requirement } from '../../ecosystems/pypi/requirement.js';
-import type { DistributionFileRef, PypiFile, PypiRegistry } from '../../ecosystems/pypi/registry.js';
+import type { DistributionFileRef, PypiRegistry } from '../../ecosystems/pypi/registry.js';
 import type { HttpClient } from '../../http/types.js';
+import type { PackageRelease } from '../resolver.js';
+import { metadataSignals } from './project-summary.js';
 import type { PypiIndex, PypiMetadata } from './pypi-index.js';
 import { requirementToString } from './requirements.js';
-import { createSimplePageReader, groupReleases } from './simple-pages.js';
-import type { StoredFile, StoredMetadata, StoredRelease, SummaryStore } from './summary-store.js';
+import { createSimplePageReader, summaryOfPage } from './simple-pages.js';
+import type { MetadataSignals, ProjectSummary, StoredFile, StoredMetadata, SummaryStore } from './summary-store.js';
 
 export interface RegistryIndexOptions {
   /**
-   * Where the releases made of each project page, and each file's
-   * dependencies, are kept between runs. Without it every page is parsed
-   * again from the HTTP cache.
+   * Where each file's dependencies and the signals' fields of its core
+   * metadata are kept between runs (files never change). Without it every
+   * file's metadata is read again (from the HTTP cache).
    */
   store?: SummaryStore;
   /**
-   * How long stored releases are used without asking the index again (the
-   * HTTP client's `maxAgeMs` for pages: uv uses PyPI's Cache-Control max-age,
-   * 600 s). 0 (the default) always asks. A file's dependencies never expire.
+   * How long a kept page summary is used without asking the index again (the
+   * page request's `maxAgeMs`; uv honours PyPI's `Cache-Control: max-age=600`).
+   * Default: the HTTP client's.
    */
   maxAgeMs?: number;
-  clock?: Clock;
   /**
-   * Read PEP 691 JSON project pages with the resolver's lean reader
-   * (simple-pages.ts) through this HttpClient, the registry client's own
-   * requests; other page forms still go through the registry client.
+   * Read project pages with the resolver's reader (simple-pages.ts) through
+   * this HttpClient, the registry client's own requests, the HTTP cache
+   * keeping each page's summary; answers it does not read go through the
+   * registry client.
    */
   pages?: { http: HttpClient; authorization?: string; source?: string };
+}
+
+/** The signals' facts of a resolved file, told from what the resolution read. */
+export interface ResolvedFileFacts {
+  /** Every release of the project, as the signals read them (`ProjectSummary.history`). */
+  releases: PackageRelease[];
+  /** The resolved file. */
+  file: DistributionFileRef;
+  /** The signals' fields of its core metadata (null: none could be read); undefined when the resolution did not read it. */
+  metadata: MetadataSignals | null | undefined;
+}
+
+export interface RegistryIndex extends PypiIndex {
+  /**
+   * The facts of the file a resolution picked for a version, from the page
+   * summary and metadata the resolution read; null when they cannot be told
+   * from those (no file, a summary that is not `exact`): then ask the registry.
+   */
+  resolvedFacts(name: string, version: string, filename: string): Promise<ResolvedFileFacts | null>;
 }
 
 /**
@@ -37,34 +58,45 @@ export interface RegistryIndexOptions {
  * registry marks unknown is 'unknown' here, so the resolver skips that version
  * and reports it; the one exception is an old sdist's PKG-INFO, whose
  * Requires-Dist is used with a caveat (uv builds such sdists; chainwatch
- * never runs a build).
+ * never runs a build). Each page is read once per index (one resolution, or
+ * every environment's of one graph run), and what was read answers the
+ * signals too (`resolvedFacts`).
  */
-export function createRegistryIndex(registry: PypiRegistry, options: RegistryIndexOptions = {}): PypiIndex {
+export function createRegistryIndex(registry: PypiRegistry, options: RegistryIndexOptions = {}): RegistryIndex {
   const { store } = options;
-  const maxAgeMs = options.maxAgeMs ?? 0;
-  const clock = options.clock ?? systemClock;
-  /** The registry's own object for each file handed out (it keeps the hashes of the .metadata file). */
-  const origins = new WeakMap<object, PypiFile>();
-  const reader = options.pages ? createSimplePageReader({ ...options.pages, indexUrl: registry.indexUrl }) : null;
+  /** The registry's own object for each file handed out from its pages (it keeps the hashes of the .metadata file). */
+  const origins = new WeakMap<object, DistributionFileRef>();
+  const reader = options.pages ? createSimplePageReader({ ...options.pages, indexUrl: registry.indexUrl, ...(options.maxAgeMs === undefined ? {} : { maxAgeMs: options.maxAgeMs }) }) : null;
+  const summaries = new Map<string, Promise<ProjectSummary | null>>();
+  /** Files whose metadata the resolution asked for, by project and file name. */
+  const readFiles = new Map<string, DistributionFileRef>();
+  /** The signals' fields of each file's core metadata, by URL, as read. */
+  const signals = new Map<string, MetadataSignals | null>();
+
+  async function load(name: string): Promise<ProjectSummary | null> {
+    const lean = reader ? await reader.read(name) : 'other';
+    if (lean !== 'other') return lean;
+    const page = await registry.project(name);
+    return page === null ? null : summaryOfPage(page, origins);
+  }
+
+  function summaryOf(name: string): Promise<ProjectSummary | null> {
+    const key = normalizeName('PyPI', name);
+    let found = summaries.get(key);
+    if (!found) {
+      found = load(key);
+      // A failed read must not poison later attempts (nor be an unhandled rejection before it is awaited).
+      found.catch(() => summaries.delete(key));
+      summaries.set(key, found);
+    }
+    return found;
+  }
 
   return {
     async versions(name) {
-      const stored = store?.getProject(registry.indexUrl, name);
-      if (stored && maxAgeMs > 0 && clock.now().getTime() - stored.storedAt < maxAgeMs) {
-        // Stored files are PypiFiles already (with size and PEP 658 flag for metadata()).
-        return stored.releases;
-      }
-      const lean = reader ? await reader.read(name) : 'other';
-      let releases: StoredRelease[] | null;
-      if (lean !== 'other') releases = lean;
-      else {
-        const page = await registry.project(name);
-        releases = page === null ? null : releasesOf(page.files, origins);
-      }
-      store?.putProject(registry.indexUrl, name, releases, clock.now().getTime());
-      return releases;
+      return (await summaryOf(name))?.releases ?? null;
     },
-    async metadata(_name, _version, file) {
+    async metadata(name, _version, file) {
       if (file.url === undefined) return 'unknown';
       const stored = file as StoredFile;
       const found: DistributionFileRef = origins.get(file) ?? reader?.fileRef(file) ?? {
@@ -73,9 +105,15 @@ export function createRegistryIndex(registry: PypiRegistry, options: RegistryInd
         size: stored.size ?? null,
         coreMetadata: stored.coreMetadata ? { hashes: {} } : null,
       };
+      readFiles.set(`${normalizeName('PyPI', name)}\n${file.filename}`, found);
       const known = store?.getMetadata(found.url);
-      if (known) return fromStored(known);
+      if (known) {
+        signals.set(found.url, known.signals);
+        return fromStored(known);
+      }
       const result = await registry.metadata(found);
+      const fileSignals = result.metadata ? metadataSignals(result.metadata) : null;
+      signals.set(found.url, fileSignals);
       const requiresPython = result.metadata?.requiresPython;
       const python = requiresPython ? { requiresPython } : {};
       let metadata: PypiMetadata | 'unknown' = 'unknown';
@@ -83,49 +121,32 @@ export function createRegistryIndex(registry: PypiRegistry, options: RegistryInd
       // An sdist before metadata 2.2 only hints at its dependencies; uv would build it. The hint beats
       // dropping the release (which certainly differs from uv), and the caveat keeps it visible.
       else if (result.source === 'sdist' && result.metadata) metadata = { requiresDist: result.metadata.requiresDist, ...python, caveat: result.dependencies.reason };
-      store?.putMetadata(found.url, toStored(metadata));
+      store?.putMetadata(found.url, toStored(metadata, fileSignals));
       return metadata;
+    },
+    async resolvedFacts(name, _version, filename) {
+      if (filename === '') return null;
+      const summary = await summaryOf(name);
+      const file = readFiles.get(`${normalizeName('PyPI', name)}\n${filename}`);
+      // `exact`: the file is in the history under this version, alone with its name (project-summary.ts).
+      if (!summary?.exact || !file) return null;
+      return { releases: summary.history, file, metadata: signals.has(file.url) ? signals.get(file.url)! : undefined };
     },
   };
 }
 
-function toStoredFile(file: PypiFile): StoredFile {
-  return {
-    filename: file.filename,
-    url: file.url,
-    yanked: file.yanked,
-    ...(file.requiresPython ? { requiresPython: file.requiresPython } : {}),
-    ...(file.uploadTime ? { uploadTime: file.uploadTime } : {}),
-    ...(file.size === null ? {} : { size: file.size }),
-    ...(file.coreMetadata ? { coreMetadata: true } : {}),
-  };
-}
-
-/** Releases grouped from a page (groupReleases); each release's files are converted when first read (most never are). */
-function releasesOf(pageFiles: readonly PypiFile[], origins: WeakMap<object, PypiFile>): StoredRelease[] {
-  return groupReleases(
-    pageFiles,
-    (file) => (file.kind === 'other' || file.version === null ? null : file.version.normalized),
-    (files) =>
-      files.map((file) => {
-        const stored = toStoredFile(file);
-        origins.set(stored, file);
-        return stored;
-      }),
-  );
-}
-
-function toStored(metadata: PypiMetadata | 'unknown'): StoredMetadata {
-  if (metadata === 'unknown') return 'unknown';
+function toStored(metadata: PypiMetadata | 'unknown', fileSignals: MetadataSignals | null): StoredMetadata {
+  if (metadata === 'unknown') return { requiresDist: null, signals: fileSignals };
   return {
     requiresDist: metadata.requiresDist.map(requirementToString),
     ...(metadata.requiresPython ? { requiresPython: metadata.requiresPython } : {}),
     ...(metadata.caveat ? { caveat: metadata.caveat } : {}),
+    signals: fileSignals,
   };
 }
 
 function fromStored(stored: StoredMetadata): PypiMetadata | 'unknown' {
-  if (stored === 'unknown') return 'unknown';
+  if (stored.requiresDist === null) return 'unknown';
   const requiresDist: Pep508Requirement[] = [];
   for (const line of stored.requiresDist) {
     const parsed = parseRequirement(line);

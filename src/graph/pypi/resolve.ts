@@ -352,13 +352,13 @@ class Resolver {
   #buildProject(name: string, releases: readonly PypiRelease[]): ProjectVersions {
     const byVersion = new Map<string, ReleaseInfo>();
     for (const release of releases) {
-      const parsed = parsePep440Version(release.version);
+      const version = release.parsed !== undefined ? release.parsed : parsedOrNull(release.version);
       // uv reads versions from file names and skips what is not PEP 440.
-      if (!parsed.ok || !this.#releaseExists(release)) continue;
-      const key = parsed.value.normalized;
+      if (version === null || !this.#releaseExists(release)) continue;
+      const key = version.normalized;
       const existing = byVersion.get(key);
       if (existing) existing.sources.push(release);
-      else byVersion.set(key, { version: parsed.value, sources: [release] });
+      else byVersion.set(key, { version, sources: [release] });
     }
     const sorted = [...byVersion.values()].sort((a, b) => a.version.compare(b.version));
     return { name, releases: sorted, distributions: new Map() };
@@ -922,4 +922,9 @@ function requirementText(requirement: Pep508Requirement): string {
   const extras = requirement.extras.length > 0 ? `[${requirement.extras.join(',')}]` : '';
   if (requirement.url) return `${requirement.name}${extras} @ ${requirement.url}`;
   return `${requirement.name}${extras}${requirement.specifier}`;
+}
+
+function parsedOrNull(text: string): Pep440Version | null {
+  const parsed = parsePep440Version(text);
+  return parsed.ok ? parsed.value : null;
 }

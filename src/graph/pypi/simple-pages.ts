@@ -1,28 +1,35 @@
-import { z } from 'zod';
 import { normalizeName } from '../../core/package.js';
-import { checkProjectPage, parseDistributionFilename, SIMPLE_ACCEPT, type DistributionFileRef } from '../../ecosystems/pypi/registry.js';
+import { parsePep440Version, parsePypiVersion, type Pep440Version } from '../../ecosystems/pypi/pep440-version.js';
+import { checkProjectPage, parseDistributionFilename, readProjectPage, SIMPLE_ACCEPT, type DistributionFileRef, type PypiFile, type PypiProjectPage } from '../../ecosystems/pypi/registry.js';
 import type { HttpClient, HttpResponse } from '../../http/types.js';
-import type { StoredFile, StoredRelease } from './summary-store.js';
+import { createHistoryBuilder, packFile, packProjectSummary, PROJECT_SUMMARY_FORM, unpackProjectSummary, urlBase, type PackedFile } from './project-summary.js';
+import type { ProjectSummary, StoredFile, StoredRelease } from './summary-store.js';
 
 /**
- * A lean reading of PEP 691 project pages for the resolver. The registry
- * client turns every file of a page into a full record (schema-checked,
- * version parsed, URL resolved): for the Jupyter preset that is 66 000 files
- * and about 0.7 s of CPU, more than uv needs for the whole resolution, while
- * the resolver reads five fields of the few hundred files it considers. Here
- * the page is parsed once, each file is checked by hand and grouped by the
- * version in its name, and a file becomes a record only when its release is
- * considered. The request is the registry client's own (same URL and Accept
- * header), so both share the HTTP cache; anything but a PEP 691 JSON page
- * (HTML, an odd status) is left to the registry client.
+ * The resolver's reading of project pages. The registry client turns every
+ * file of a page into a full record (schema-checked, version parsed, URL
+ * resolved): for the Jupyter preset that is 66 000 files and about 0.7 s of
+ * CPU, more than uv needs for the whole resolution, while the resolver reads
+ * five fields of the few hundred files it considers. Here a PEP 691 page is
+ * parsed once, each file is checked by hand and grouped by the version in
+ * its name, and a file becomes a record only when its release is
+ * considered. In the same pass each file is read as the registry client
+ * reads it, for the signals (`ProjectSummary.history`). A PEP 503 HTML page
+ * is read by the registry client's parser. The request is the registry
+ * client's own (same URL and Accept header), and the HTTP cache keeps the
+ * summary, not the page (`keep`, `PROJECT_SUMMARY_FORM`): a warm run reads
+ * kilobytes of summary instead of parsing megabytes of page. An answer that
+ * is neither (an unsupported API version, an odd status) is left to the
+ * registry client.
  */
 
-const SimplePageEnvelopeSchema = z.object({
-  meta: z.object({ 'api-version': z.string() }),
-  files: z.array(z.unknown()),
-});
-
-type Envelope = z.output<typeof SimplePageEnvelopeSchema>;
+/** What a PEP 691 page is before its files are looked at: `meta['api-version']` (text) and `files` (a list). */
+interface Envelope {
+  meta: { 'api-version': string };
+  files: unknown[];
+  name?: unknown;
+  versions?: unknown;
+}
 
 const PEP_691_JSON = 'application/vnd.pypi.simple.v1+json';
 
@@ -33,8 +40,12 @@ function mediaTypeOf(response: HttpResponse): string {
 /** A PEP 691 page of API version 1.x, its files not yet looked at; null for anything else. */
 function readEnvelope(body: Buffer): Envelope | null {
   try {
-    const parsed = SimplePageEnvelopeSchema.safeParse(JSON.parse(body.toString('utf8')));
-    return parsed.success && /^1(?:\.\d+)*$/.test(parsed.data.meta['api-version'].trim()) ? parsed.data : null;
+    // Checked by hand: a schema would walk the 66 000 files of the Jupyter preset's pages once more.
+    const json = JSON.parse(body.toString('utf8')) as unknown;
+    if (!isPlainObject(json) || !isPlainObject(json.meta) || !Array.isArray(json.files)) return null;
+    const apiVersion = json.meta['api-version'];
+    if (typeof apiVersion !== 'string' || !/^1(?:\.\d+)*$/.test(apiVersion.trim())) return null;
+    return { meta: { 'api-version': apiVersion }, files: json.files as unknown[], name: json.name, versions: json.versions };
   } catch {
     return null;
   }
@@ -48,6 +59,8 @@ export interface SimplePageReaderOptions {
   authorization?: string;
   /** The source name in failure lists (default `pypi`). */
   source?: string;
+  /** How long a kept summary is used without asking the index again (the request's `maxAgeMs`; default the client's). */
+  maxAgeMs?: number;
 }
 
 interface RawFile {
@@ -61,9 +74,9 @@ interface RawFile {
 }
 
 export interface SimplePageReader {
-  /** Releases of a project; null when the index has none; 'other' when the page is not PEP 691 JSON (ask the registry client). */
-  read(name: string): Promise<StoredRelease[] | null | 'other'>;
-  /** What the registry client's metadata() needs of a file this reader handed out. */
+  /** A project's summary; null when the index has none; 'other' when the answer is not a page this reader reads (ask the registry client). */
+  read(name: string): Promise<ProjectSummary | null | 'other'>;
+  /** What the registry client's metadata() needs of a file this reader handed out from a page it read (with the .metadata hashes). */
   fileRef(file: object): DistributionFileRef | undefined;
 }
 
@@ -81,9 +94,7 @@ function coreMetadataOf(value: unknown): { hashes: Record<string, string> } | nu
   return null;
 }
 
-function rawFile(entry: unknown): RawFile | null {
-  if (!entry || typeof entry !== 'object') return null;
-  const record = entry as Record<string, unknown>;
+function rawFile(record: Record<string, unknown>): RawFile | null {
   const filename = text(record.filename);
   const url = text(record.url);
   if (!filename || !url) return null;
@@ -100,34 +111,95 @@ function rawFile(entry: unknown): RawFile | null {
   };
 }
 
-const SDIST = /\.(?:tar\.gz|tar\.bz2|tar\.xz|tar\.z|tgz|tbz|txz|tar|zip)$/i;
-
-/** The version in a distribution's file name, as written; null for what is neither a wheel nor an sdist. */
-function versionInFilename(filename: string, project: string): string | null {
-  if (/\.whl$/i.test(filename)) {
-    const parts = filename.slice(0, -4).split('-');
-    return parts.length === 5 || parts.length === 6 ? parts[1]! : null;
-  }
-  if (!SDIST.test(filename)) return null;
-  return parseDistributionFilename(filename, project).version?.text ?? null;
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === Object.prototype || prototype === null;
 }
 
+const optional = (value: unknown, kind: 'string' | 'boolean'): boolean => value === undefined || typeof value === kind;
+const nullish = (value: unknown): boolean => value === undefined || value === null;
+
 /**
- * A page's releases: its files grouped by version (in page order, files
- * `versionOf` cannot place left out), each with its earliest upload time. A
- * release's files go through `convert` when first read: most never are.
+ * Whether the registry client's SimpleFileSchema (src/ecosystems/pypi/schema.ts)
+ * keeps a file entry, checked by hand (the schema's cost per file is what
+ * this reader avoids). It never says yes where the schema says no; where it
+ * says no to an entry the resolver reads, the summary is not `exact` and the
+ * signals ask the registry client.
+ * @internal Exported for its test against the schema.
  */
-export function groupReleases<File extends { uploadTime: string | null }>(
-  files: Iterable<File>,
-  versionOf: (file: File) => string | null,
-  convert: (files: readonly File[]) => StoredFile[],
-): StoredRelease[] {
-  const groups = new Map<string, { files: File[]; earliest: number; earliestUpload: string | null }>();
+export function keptBySimpleFileSchema(record: Record<string, unknown>): boolean {
+  const { filename, url, size } = record;
+  const metadataFlag = (value: unknown) => optional(value, 'boolean') || isPlainObject(value);
+  return (
+    typeof filename === 'string' &&
+    filename.length > 0 &&
+    typeof url === 'string' &&
+    url.length > 0 &&
+    isPlainObject(record.hashes) &&
+    (nullish(record['requires-python']) || typeof record['requires-python'] === 'string') &&
+    (optional(record.yanked, 'boolean') || typeof record.yanked === 'string') &&
+    (nullish(record['upload-time']) || typeof record['upload-time'] === 'string') &&
+    (nullish(size) || (typeof size === 'number' && Number.isSafeInteger(size) && size >= 0)) &&
+    metadataFlag(record['core-metadata']) &&
+    metadataFlag(record['dist-info-metadata']) &&
+    (nullish(record.provenance) || typeof record.provenance === 'string')
+  );
+}
+
+/** An absolute http(s) URL without a fragment, and its authority. */
+const ABSOLUTE_HTTP = /^https?:\/\/([^/?#\s]*)(?:[/?][^#\s]*)?$/i;
+
+const SDIST = /\.(?:tar\.gz|tar\.bz2|tar\.xz|tar\.z|tgz|tbz|txz|tar|zip)$/i;
+
+/**
+ * The version in a distribution's file name, as written, and a wheel's
+ * project name; null for what is neither a wheel nor an sdist. An sdist's
+ * version follows the first dash after which the name is the project's and
+ * the rest is a version (parseDistributionFilename's rule; `isVersion` is the
+ * caller's memoised parsePypiVersion).
+ */
+function readFilename(filename: string, project: string, isVersion: (text: string) => boolean): { version: string; wheelProject: string | null } | null {
+  if (/\.whl$/i.test(filename)) {
+    // name-version(-build)?-python-abi-platform: 4 or 5 dashes.
+    const first = filename.indexOf('-');
+    const second = filename.indexOf('-', first + 1);
+    let dashes = first < 0 ? 0 : second < 0 ? 1 : 2;
+    for (let at = filename.indexOf('-', second + 1); second >= 0 && at >= 0 && dashes <= 5; at = filename.indexOf('-', at + 1)) dashes++;
+    return dashes === 4 || dashes === 5 ? { version: filename.slice(first + 1, second), wheelProject: filename.slice(0, first) } : null;
+  }
+  const extension = SDIST.exec(filename);
+  if (extension === null) return null;
+  const stem = filename.slice(0, extension.index);
+  for (let dash = stem.indexOf('-'); dash !== -1; dash = stem.indexOf('-', dash + 1)) {
+    if (normalizeName('PyPI', stem.slice(0, dash)) !== project) continue;
+    const version = stem.slice(dash + 1);
+    return isVersion(version) ? { version, wheelProject: null } : null;
+  }
+  return null;
+}
+
+/** A file placed in a release, with its absolute URL (null when it has none). */
+interface PlacedFile {
+  file: RawFile;
+  url: string | null;
+}
+
+interface FileGroup<File> {
+  version: string;
+  files: File[];
+  earliest: number;
+  earliestUpload: string | null;
+}
+
+/** Files grouped by version (in page order; files `versionOf` cannot place left out), each group with its earliest upload time. */
+function groupFiles<File extends { uploadTime: string | null }>(files: Iterable<File>, versionOf: (file: File) => string | null): FileGroup<File>[] {
+  const groups = new Map<string, FileGroup<File>>();
   for (const file of files) {
     const version = versionOf(file);
     if (version === null) continue;
     let group = groups.get(version);
-    if (!group) groups.set(version, (group = { files: [], earliest: Number.POSITIVE_INFINITY, earliestUpload: null }));
+    if (!group) groups.set(version, (group = { version, files: [], earliest: Number.POSITIVE_INFINITY, earliestUpload: null }));
     group.files.push(file);
     const uploaded = file.uploadTime ? Date.parse(file.uploadTime) : Number.NaN;
     if (uploaded < group.earliest) {
@@ -135,16 +207,77 @@ export function groupReleases<File extends { uploadTime: string | null }>(
       group.earliestUpload = file.uploadTime;
     }
   }
-  return [...groups].map(([version, group]): StoredRelease => {
+  return [...groups.values()];
+}
+
+/** Releases over groups; each release's files go through `convert` when first read (most never are). */
+function releasesOfGroups<File>(groups: readonly FileGroup<File>[], convert: (files: readonly File[]) => StoredFile[]): StoredRelease[] {
+  return groups.map((group): StoredRelease => {
     let converted: StoredFile[] | undefined;
     return {
-      version,
+      version: group.version,
       earliestUpload: group.earliestUpload,
       get files() {
         return (converted ??= convert(group.files));
       },
     };
   });
+}
+
+/**
+ * A page's releases: its files grouped by version (in page order, files
+ * `versionOf` cannot place left out), each with its earliest upload time. A
+ * release's files go through `convert` when first read: most never are.
+ */
+function groupReleases<File extends { uploadTime: string | null }>(
+  files: Iterable<File>,
+  versionOf: (file: File) => string | null,
+  convert: (files: readonly File[]) => StoredFile[],
+): StoredRelease[] {
+  return releasesOfGroups(groupFiles(files, versionOf), convert);
+}
+
+function toStoredFile(file: PypiFile): StoredFile {
+  return {
+    filename: file.filename,
+    url: file.url,
+    yanked: file.yanked,
+    ...(file.requiresPython ? { requiresPython: file.requiresPython } : {}),
+    ...(file.uploadTime ? { uploadTime: file.uploadTime } : {}),
+    ...(file.size === null ? {} : { size: file.size }),
+    ...(file.coreMetadata ? { coreMetadata: true } : {}),
+  };
+}
+
+/**
+ * The summary of a page the registry client read (a PEP 503 HTML page, or
+ * any page when there is no lean reader): releases by normalized version, as
+ * the index always grouped them, each file remembered in `origins` (its
+ * .metadata hashes).
+ */
+export function summaryOfPage(page: PypiProjectPage, origins: WeakMap<object, DistributionFileRef>): ProjectSummary {
+  const history = createHistoryBuilder();
+  const names = new Set<string>();
+  let exact = true;
+  const files: PypiFile[] = [];
+  for (const file of page.files) {
+    if (file.kind === 'other' || file.version === null) continue;
+    files.push(file);
+    history.add(file.version.normalized, { uploadTime: file.uploadTime, yanked: file.yanked, hasProvenance: file.provenanceUrl !== null, provenanceKnown: file.provenanceKnown });
+    if (names.has(file.filename)) exact = false;
+    names.add(file.filename);
+  }
+  const releases = groupReleases(
+    files,
+    (file) => file.version!.normalized,
+    (group) =>
+      group.map((file) => {
+        const stored = toStoredFile(file);
+        origins.set(stored, file);
+        return stored;
+      }),
+  );
+  return { releases, history: history.releases(), exact };
 }
 
 export function createSimplePageReader(options: SimplePageReaderOptions): SimplePageReader {
@@ -164,6 +297,117 @@ export function createSimplePageReader(options: SimplePageReaderOptions): Simple
     }
   }
 
+  /**
+   * A PEP 691 page read in one pass: the resolver's releases (by the version
+   * written in each file name) and the signals' history (each file as the
+   * registry client reads it), with its stored form made lazily.
+   */
+  function summarizeJson(envelope: Envelope, page: string, project: string): { summary: ProjectSummary; pack: () => Buffer } {
+    const history = createHistoryBuilder();
+    // The registry client refuses a page without a name or with a `versions` that is not a list: its signals would fail.
+    let exact = typeof envelope.name === 'string' && (envelope.versions === undefined || Array.isArray(envelope.versions));
+    const names = new Set<string>();
+    const versions = new Map<string, { strict: Pep440Version | null; lenient: string | null }>();
+    const versionOf = (written: string) => {
+      let found = versions.get(written);
+      if (!found) {
+        const strict = parsePep440Version(written);
+        const lenient = strict.ok ? strict : parsePypiVersion(written);
+        versions.set(written, (found = { strict: strict.ok ? strict.value : null, lenient: lenient.ok ? lenient.value.normalized : null }));
+      }
+      return found;
+    };
+    const isVersion = (text: string) => versionOf(text).lenient !== null;
+    const projectNames = new Map<string, boolean>();
+    const sameProject = (written: string) => {
+      let same = projectNames.get(written);
+      if (same === undefined) projectNames.set(written, (same = normalizeName('PyPI', written) === project));
+      return same;
+    };
+    // A URL with an http(s) scheme parses when its authority does (WHATWG: paths and queries never fail), so
+    // the registry client's check is made once per authority, not once per file.
+    const authorities = new Map<string, boolean>();
+    const resolves = (url: string, match = ABSOLUTE_HTTP.exec(url)): boolean => {
+      const authority = match?.[1];
+      if (authority === undefined) return URL.canParse(url, page);
+      let parses = authorities.get(authority);
+      if (parses === undefined) authorities.set(authority, (parses = URL.canParse(`${url.slice(0, url.indexOf(':'))}://${authority}/`)));
+      return parses;
+    };
+    // The resolver's releases: files grouped by the version written in their names, in page order.
+    const groups = new Map<string, FileGroup<PlacedFile>>();
+    for (const entry of envelope.files) {
+      if (!isPlainObject(entry)) continue;
+      const file = rawFile(entry);
+      const name = file === null ? null : readFilename(file.filename, project, isVersion);
+      if (file === null || name === null) {
+        // The registry client may keep a distribution this reader does not place: then the history could miss it.
+        if (typeof entry.filename === 'string' && parseDistributionFilename(entry.filename).kind !== 'other' && keptBySimpleFileSchema(entry)) exact = false;
+        continue;
+      }
+      const written = name.version;
+      let group = groups.get(written);
+      if (!group) groups.set(written, (group = { version: written, files: [], earliest: Number.POSITIVE_INFINITY, earliestUpload: null }));
+      const match = ABSOLUTE_HTTP.exec(file.url);
+      // An absolute http(s) URL without a fragment is used as it is (absolute() says the same, without the pattern).
+      group.files.push({ file, url: match !== null && file.url.length > file.url.indexOf('//') + 2 ? file.url : absolute(file.url, page) });
+      const uploaded = file.uploadTime ? Date.parse(file.uploadTime) : Number.NaN;
+      if (uploaded < group.earliest) {
+        group.earliest = uploaded;
+        group.earliestUpload = file.uploadTime;
+      }
+      // The registry client's reading of the file: kept by its schema, with a URL, its version (with the project's name
+      // in a wheel's) read leniently, as PEP 440 or a legacy version.
+      const kept = keptBySimpleFileSchema(entry) && resolves(file.url, match);
+      const registryVersion = name.wheelProject === null ? versionOf(written).lenient : sameProject(name.wheelProject) ? versionOf(written.replaceAll('_', '-')).lenient : null;
+      if (kept && registryVersion !== null) {
+        const provenance = entry.provenance;
+        history.add(registryVersion, {
+          uploadTime: (entry['upload-time'] as string | null | undefined) ?? null,
+          yanked: file.yanked,
+          hasProvenance: typeof provenance === 'string' && provenance !== '' && resolves(provenance),
+          provenanceKnown: provenance !== undefined,
+        });
+      }
+      // A file the resolver can pick must be in the history under the version the resolver gives it, and alone with its name.
+      const resolverVersion = versionOf(written).strict;
+      if (resolverVersion !== null && (!kept || registryVersion !== resolverVersion.normalized || names.has(file.filename))) exact = false;
+      names.add(file.filename);
+    }
+    const grouped = [...groups.values()];
+    const convert = (files: readonly PlacedFile[]) =>
+      files.flatMap(({ file, url }) => {
+        if (url === null) return [];
+        const stored = storedFile(file, url);
+        origins.set(stored, { filename: file.filename, url, size: file.size, coreMetadata: file.coreMetadata });
+        return [stored];
+      });
+    const releases = releasesOfGroups(grouped, convert);
+    // The resolver parses each release's version; these are parsed already.
+    for (const release of releases) release.parsed = versionOf(release.version).strict;
+    const summary: ProjectSummary = { releases, history: history.releases(), exact };
+    const pack = () => {
+      const base = urlBase(grouped[0]?.files.find((placed) => placed.url !== null)?.url ?? undefined);
+      return packProjectSummary(summary, base, (index) => {
+        const packed: PackedFile[] = [];
+        for (const { file, url } of grouped[index]!.files) if (url !== null) packed.push(packFile(base, file.filename, url, file.yanked, file.requiresPython, file.uploadTime, file.size, file.coreMetadata !== null));
+        return JSON.stringify(packed);
+      });
+    };
+    return { summary, pack };
+  }
+
+  function summarizeHtml(answer: HttpResponse, project: string): { summary: ProjectSummary; pack: () => Buffer } | null {
+    let page: PypiProjectPage;
+    try {
+      page = readProjectPage(answer, project);
+    } catch {
+      return null;
+    }
+    const summary = summaryOfPage(page, origins);
+    return { summary, pack: () => packProjectSummary(summary, urlBase(page.files[0]?.url)) };
+  }
+
   return {
     async read(name) {
       const project = normalizeName('PyPI', name);
@@ -171,49 +415,51 @@ export function createSimplePageReader(options: SimplePageReaderOptions): Simple
       const headers: Record<string, string> = { accept: SIMPLE_ACCEPT };
       if (options.authorization && new URL(url).origin === indexOrigin) headers.authorization = options.authorization;
       // The registry client's request (same URL and Accept), so the same check before caching: a page that is
-      // not a project page is never kept. A lean JSON page is read here once; anything else the registry client judges.
-      let checked: Envelope | null | undefined;
+      // not a project page is never kept. The answer is read here once, in the validator, and its summary kept.
+      let summary: ProjectSummary | null = null;
+      let pack: (() => Buffer) | null = null;
       const response = await options.http.get({
         url,
         headers,
         source,
         cache: 'revalidate',
+        ...(options.maxAgeMs === undefined ? {} : { maxAgeMs: options.maxAgeMs }),
+        keep: { form: PROJECT_SUMMARY_FORM, trim: () => (pack === null ? null : pack()) },
         validate: (answer) => {
-          if (mediaTypeOf(answer) === PEP_691_JSON) {
-            checked = readEnvelope(answer.body);
-            if (checked !== null) return true;
+          summary = null;
+          pack = null;
+          if (answer.form === PROJECT_SUMMARY_FORM) {
+            summary = unpackProjectSummary(answer.body);
+            return summary === null ? 'was kept in a damaged form' : true;
+          }
+          const mediaType = mediaTypeOf(answer);
+          const envelope = mediaType === PEP_691_JSON ? readEnvelope(answer.body) : null;
+          const made = envelope !== null ? summarizeJson(envelope, answer.url, project) : mediaType === PEP_691_JSON ? null : summarizeHtml(answer, project);
+          if (made !== null) {
+            ({ summary, pack } = made);
+            return true;
           }
           return checkProjectPage(answer, project);
         },
       });
       if (response.status === 404 || response.status === 410) return null;
-      if (response.status !== 200 || mediaTypeOf(response) !== PEP_691_JSON) return 'other';
-      const envelope = checked === undefined ? readEnvelope(response.body) : checked;
-      if (envelope === null) return 'other';
-      const page = response.url;
-      return groupReleases(
-        envelope.files.flatMap((entry) => rawFile(entry) ?? []),
-        (file) => versionInFilename(file.filename, project),
-        (files) =>
-          files.flatMap((file) => {
-            const fileUrl = absolute(file.url, page);
-            if (fileUrl === null) return [];
-            const stored: StoredFile = {
-              filename: file.filename,
-              url: fileUrl,
-              yanked: file.yanked,
-              ...(file.requiresPython ? { requiresPython: file.requiresPython } : {}),
-              ...(file.uploadTime ? { uploadTime: file.uploadTime } : {}),
-              ...(file.size === null ? {} : { size: file.size }),
-              ...(file.coreMetadata ? { coreMetadata: true } : {}),
-            };
-            origins.set(stored, { filename: file.filename, url: fileUrl, size: file.size, coreMetadata: file.coreMetadata });
-            return [stored];
-          }),
-      );
+      if (response.status !== 200 || summary === null) return 'other';
+      return summary;
     },
     fileRef(file) {
       return origins.get(file);
     },
+  };
+}
+
+function storedFile(file: RawFile, url: string): StoredFile {
+  return {
+    filename: file.filename,
+    url,
+    yanked: file.yanked,
+    ...(file.requiresPython ? { requiresPython: file.requiresPython } : {}),
+    ...(file.uploadTime ? { uploadTime: file.uploadTime } : {}),
+    ...(file.size === null ? {} : { size: file.size }),
+    ...(file.coreMetadata ? { coreMetadata: true } : {}),
   };
 }

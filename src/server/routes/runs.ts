@@ -60,7 +60,7 @@ function reportOf(api: Api, history: RunsHistory, runId: number, since: number |
  */
 function reportKey(api: Api, run: number | ApiFailure, since: number | undefined): string {
   if (run instanceof ApiFailure) return `report\u0000${run.code}`;
-  const compared = since ?? api.memo(`previous\u0000${run}`, (history) => (history.previousRun(run, { withPart: 'steps' }) ?? history.previousRun(run))?.id ?? null);
+  const compared = since ?? api.memo(`previous\u0000${run}`, (history) => (history.previousRun(run, { withPart: 'steps' }) ?? history.previousRun(run))?.id ?? null, { light: true });
   return `report\u0000${run}\u0000${compared ?? 'none'}`;
 }
 

@@ -10,6 +10,12 @@ export interface TrendChartProps {
   description: string;
   points: readonly { id: number; started_at: string }[];
   series: readonly Series[];
+  /**
+   * One more series on a scale of its own, read on the right axis: a figure
+   * of another size than the others (new packages beside all packages), which
+   * would be a flat line at the bottom of their scale.
+   */
+  secondary?: Series;
   /** Percentages: the y axis runs 0–100 and values read `87.5 %`. */
   percent?: boolean;
   /** The list behind a number (the series' key in that run), for the table of numbers. */
@@ -20,6 +26,8 @@ export interface TrendChartProps {
 }
 
 const BOX = { width: 560, height: 200, left: 44, right: 12, top: 12, bottom: 28 };
+/** With a right axis: room for its numbers. */
+const BOX_WITH_RIGHT_AXIS = { ...BOX, right: 44 };
 
 /**
  * A line chart in SVG, one line per series. A run without the figure is a
@@ -28,17 +36,20 @@ const BOX = { width: 560, height: 200, left: 44, right: 12, top: 12, bottom: 28 
  */
 export function TrendChart(props: TrendChartProps) {
   const id = useId();
-  const { points, series } = props;
-  const layout = layoutChart(
-    points.map((point) => point.started_at),
-    series,
-    BOX,
-    props.percent ? 100 : undefined,
-  );
+  const { points, secondary } = props;
+  const box = secondary ? BOX_WITH_RIGHT_AXIS : BOX;
+  const dates = points.map((point) => point.started_at);
+  const layout = layoutChart(dates, props.series, box, props.percent ? 100 : undefined);
+  // No right axis without a value to read on it.
+  const right = secondary?.values.some((value) => value !== null) ? layoutChart(dates, [secondary], box) : null;
+  // Every series, the right axis's last: the legend, the lines' classes and the table of numbers.
+  const series = secondary ? [...props.series, secondary] : props.series;
+  const lines = right ? [...layout.series, ...right.series] : layout.series;
   const format = (value: number) => (props.percent ? `${value.toFixed(1)} %` : String(value));
   const classFor = props.classFor ?? ((_: string, index: number) => `series-${index % 8}`);
   const hasData = series.some((entry) => entry.values.some((value) => value !== null));
   const xLabels = pickLabels(points.length);
+  const rightLabel = (entry: Series) => (secondary && entry.key === secondary.key ? `${entry.label} (right axis)` : entry.label);
   return (
     <figure class="trend" data-testid={props.testid}>
       <figcaption>
@@ -50,26 +61,33 @@ export function TrendChart(props: TrendChartProps) {
         <p class="empty">None of the runs in this span has these figures (the part was not saved).</p>
       ) : (
         <>
-          <svg class="chart" viewBox={`0 0 ${BOX.width} ${BOX.height}`} role="img" aria-labelledby={`${id}-t ${id}-d`} preserveAspectRatio="xMidYMid meet">
+          <svg class="chart" viewBox={`0 0 ${box.width} ${box.height}`} role="img" aria-labelledby={`${id}-t ${id}-d`} preserveAspectRatio="xMidYMid meet">
             <title id={`${id}-t`}>{props.title}</title>
             <desc id={`${id}-d`}>
               {props.description} {points.length} run{points.length === 1 ? '' : 's'} from {formatDay(points[0]!.started_at)} to {formatDay(points[points.length - 1]!.started_at)}; a run without the figure
-              is a gap in the line. The numbers are in the table below.
+              is a gap in the line.{secondary ? ` ${secondary.label} is read on the right axis.` : ''} The numbers are in the table below.
             </desc>
             {layout.yTicks.map((tick) => (
               <g key={tick.value} class="tick">
-                <line x1={BOX.left} x2={BOX.width - BOX.right} y1={tick.y} y2={tick.y} />
-                <text x={BOX.left - 6} y={tick.y + 4} text-anchor="end">
+                <line x1={box.left} x2={box.width - box.right} y1={tick.y} y2={tick.y} />
+                <text x={box.left - 6} y={tick.y + 4} text-anchor="end">
                   {props.percent ? `${tick.value}%` : tick.value}
                 </text>
               </g>
             ))}
+            {right?.yTicks.map((tick) => (
+              <g key={`right-${tick.value}`} class="tick">
+                <text x={box.width - box.right + 6} y={tick.y + 4} text-anchor="start">
+                  {tick.value}
+                </text>
+              </g>
+            ))}
             {xLabels.map((index) => (
-              <text key={index} class="x-label" x={layout.xs[index]} y={BOX.height - 8} text-anchor="middle">
+              <text key={index} class="x-label" x={layout.xs[index]} y={box.height - 8} text-anchor="middle">
                 {formatDay(points[index]!.started_at).slice(5)}
               </text>
             ))}
-            {layout.series.map((entry, index) => (
+            {lines.map((entry, index) => (
               <g key={entry.key} class={`series ${classFor(entry.key, index)}`}>
                 {entry.paths.map((d, part) => (
                   <path key={part} d={d} fill="none" />
@@ -88,7 +106,7 @@ export function TrendChart(props: TrendChartProps) {
             {series.map((entry, index) => (
               <li key={entry.key}>
                 <span class={`swatch ${classFor(entry.key, index)}`} aria-hidden="true" />
-                {entry.label}
+                {rightLabel(entry)}
               </li>
             ))}
           </ul>

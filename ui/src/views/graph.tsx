@@ -9,7 +9,8 @@ import { PackageLink, shortPurl } from '../components/package-link.js';
 import { Await } from '../components/status.js';
 import { plural } from '../lib/format.js';
 import { nodeVisible, pathNodes, type GraphFilter } from '../lib/graph-layout.js';
-import { CROSS_EDGE_COLOUR, ECOSYSTEM_COLOURS, SAFE_COLOUR, SEVERITY_COLOURS, createScene, type ColourMode, type Scene } from '../lib/graph-scene.js';
+import { CROSS_EDGE_COLOUR, ECOSYSTEM_COLOURS, OTHER_COLOUR, SAFE_COLOUR, SEVERITY_COLOURS, type ColourMode } from '../lib/graph-model.js';
+import { createScene, type Scene } from '../lib/graph-scene.js';
 import { severityRank } from '../lib/severity.js';
 import { navigate } from '../navigation.js';
 import { viewRoute, withParams, type Route } from '../router.js';
@@ -252,7 +253,7 @@ function Explorer(props: { route: Route; data: GraphResponse }) {
 function Legend(props: { colour: ColourMode; ecosystems: string[] }) {
   const entries =
     props.colour === 'ecosystem'
-      ? props.ecosystems.map((name) => ({ label: name, colour: ECOSYSTEM_COLOURS[name] ?? '#7a7a7a' }))
+      ? props.ecosystems.map((name) => ({ label: name, colour: ECOSYSTEM_COLOURS[name] ?? OTHER_COLOUR }))
       : [
           ...Object.entries(SEVERITY_COLOURS)
             .filter(([name]) => name !== 'none')

@@ -275,6 +275,7 @@ function Actions(props: { report: Report }) {
   );
 }
 
+
 function Trends(props: { route: Route; report: Report }) {
   const { route, report } = props;
   const span = (route.params.span as Span | undefined) ?? 'all';
@@ -285,6 +286,12 @@ function Trends(props: { route: Route; report: Report }) {
   const coverage: Series[] = checks.map((check) => ({ key: check, label: check, values: points.map((point) => (point.coverage === null ? null : (point.coverage[check] ?? null))) }));
   const clocks: Series[] = CLOCK_STATES.map((state) => ({ key: state, label: state, values: points.map((point) => (point.advisories === null ? null : (point.advisories[state] ?? 0))) }));
   const packages: Series[] = [{ key: 'packages', label: 'packages in the graph', values: points.map((point) => point.packages) }];
+  // The new dependencies of a run are the packages the History view lists as added since the run before it.
+  const addedSince = (runId: number) => {
+    const before = report.trends[report.trends.findIndex((point) => point.id === runId) - 1];
+    return before === undefined ? null : viewRoute(route, 'history', { from: String(before.id), to: String(runId) });
+  };
+  const newPackages: Series = { key: 'new-packages', label: 'new dependencies', values: points.map((point) => point.new_packages) };
   return (
     <section aria-labelledby="trends-h" data-testid="overview-trends">
       <h2 id="trends-h">Trends</h2>
@@ -332,11 +339,12 @@ function Trends(props: { route: Route; report: Report }) {
           testid="trend-advisories"
         />
         <TrendChart
-          title="Packages"
-          description="Package versions in the dependency graph."
+          title="Packages and new dependencies"
+          description="Package versions in the dependency graph, and the new dependencies: those not in the graph of the run before."
           points={points}
           series={packages}
-          linkFor={(_, runId) => runLink('graph', {})(runId)}
+          secondary={newPackages}
+          linkFor={(key, runId) => (key === 'packages' ? runLink('graph', {})(runId) : addedSince(runId))}
           testid="trend-packages"
         />
       </div>
