@@ -10,6 +10,8 @@ import { ChainwatchError } from '../core/errors.js';
 import { applyLayers, resolveFile, type MergedEntry } from './apply.js';
 import { indexLayer, type LayerIndex } from './layer-index.js';
 import { osReleaseOf } from './os-release.js';
+import { isImageReference } from './reference.js';
+import { openRegistryImage, type RegistryOptions } from './registry.js';
 import { openImage, type OpenedImage } from './source.js';
 import { DEFAULT_IMAGE_LIMITS, type ImageContents, type ImageFile, type ImageLayer, type ImageLimits } from './types.js';
 
@@ -19,6 +21,8 @@ export interface ReadImageOptions {
   limits?: Partial<ImageLimits>;
   /** Whether a file's content is wanted, by its path in the image. */
   keep: (path: string) => boolean;
+  /** Given, a target that is not on disk and reads as a reference (reference.ts) is pulled from its registry; absent, targets are paths only. */
+  registry?: RegistryOptions;
 }
 
 const OS_RELEASE = ['/etc/os-release', '/usr/lib/os-release'];
@@ -38,7 +42,8 @@ function emptyIndex(): LayerIndex {
 export async function readImage(target: string, options: ReadImageOptions): Promise<ImageContents> {
   const limits = { ...DEFAULT_IMAGE_LIMITS, ...options.limits };
   const keep = (path: string) => OS_RELEASE.includes(path) || options.keep(path);
-  const opened = await openImage(target, { platform: options.platform ?? 'linux/amd64', limits });
+  const platform = options.platform ?? 'linux/amd64';
+  const opened = options.registry !== undefined && isImageReference(target) ? await openRegistryImage(target, { platform, limits, registry: options.registry }) : await openImage(target, { platform, limits });
   const created = instructions(opened);
   const layers: ImageLayer[] = opened.layers.map((layer, index) => ({ index, digest: layer.digest, createdBy: created[index] ?? null }));
   const labelOf = (locator: string) => {

@@ -34,7 +34,7 @@ export function parsePlatform(text: string): { os: string; architecture: string;
   return variant ? { os, architecture, variant } : { os, architecture };
 }
 
-function parseJson<Schema extends z.ZodType>(schema: Schema, bytes: Buffer, what: string): z.infer<Schema> {
+export function parseJson<Schema extends z.ZodType>(schema: Schema, bytes: Buffer, what: string): z.infer<Schema> {
   let value: unknown;
   try {
     value = JSON.parse(bytes.toString('utf8'));
@@ -56,8 +56,8 @@ function blobPath(digest: string): string {
   return `blobs/${match[1]}/${match[2]}`;
 }
 
-/** The manifest for the platform, following image indexes (at most three deep). */
-function chooseManifest(index: ImageIndex, wanted: { os: string; architecture: string; variant?: string }, readDocument: (digest: string) => Buffer, depth = 0): { descriptor: Descriptor; platform: string | null } {
+/** The index entry for the platform (a manifest, or a nested index); an error listing the platforms there are when none fits. */
+export function chooseIndexEntry(index: ImageIndex, wanted: { os: string; architecture: string; variant?: string }): Descriptor {
   const candidates = index.manifests.filter((entry) => entry.platform === undefined || (entry.platform.os === wanted.os && entry.platform.architecture === wanted.architecture && (wanted.variant === undefined || entry.platform.variant === wanted.variant)));
   // Attestation manifests (buildkit's `unknown/unknown`) carry no filesystem.
   const chosen = candidates.find((entry) => entry.platform !== undefined) ?? candidates.find((entry) => entry.platform === undefined && !(entry.annotations as Record<string, string> | undefined)?.['vnd.docker.reference.type']);
@@ -65,12 +65,22 @@ function chooseManifest(index: ImageIndex, wanted: { os: string; architecture: s
     const offered = index.manifests.map((entry) => (entry.platform ? [entry.platform.os, entry.platform.architecture, entry.platform.variant].filter(Boolean).join('/') : 'no platform')).join(', ');
     throw new ChainwatchError('invalid-argument', `the image has no manifest for ${[wanted.os, wanted.architecture, wanted.variant].filter(Boolean).join('/')} (it has: ${offered || 'none'}); choose one with --platform`);
   }
+  return chosen;
+}
+
+/** `linux/arm64/v8` of an index entry; null when it names none. */
+export function platformOfEntry(entry: Descriptor): string | null {
+  return entry.platform ? [entry.platform.os, entry.platform.architecture, entry.platform.variant].filter(Boolean).join('/') : null;
+}
+
+/** The manifest for the platform, following image indexes (at most three deep). */
+function chooseManifest(index: ImageIndex, wanted: { os: string; architecture: string; variant?: string }, readDocument: (digest: string) => Buffer, depth = 0): { descriptor: Descriptor; platform: string | null } {
+  const chosen = chooseIndexEntry(index, wanted);
   if (chosen.mediaType !== undefined && INDEX_MEDIA_TYPES.has(chosen.mediaType)) {
     if (depth >= 3) throw new ChainwatchError('parse-error', 'image indexes nest more than three deep');
     return chooseManifest(parseJson(ImageIndexSchema, readDocument(chosen.digest), `blob ${chosen.digest}`), wanted, readDocument, depth + 1);
   }
-  const platform = chosen.platform ? [chosen.platform.os, chosen.platform.architecture, chosen.platform.variant].filter(Boolean).join('/') : null;
-  return { descriptor: chosen, platform };
+  return { descriptor: chosen, platform: platformOfEntry(chosen) };
 }
 
 function fromIndex(readDocument: (name: string) => Buffer, platform: string): Omit<OpenedImage, 'forEachLayer'> {
@@ -86,7 +96,7 @@ function fromIndex(readDocument: (name: string) => Buffer, platform: string): Om
   };
 }
 
-function platformOf(config: ImageConfig): string | null {
+export function platformOf(config: ImageConfig): string | null {
   return config.os && config.architecture ? [config.os, config.architecture, config.variant].filter(Boolean).join('/') : null;
 }
 
