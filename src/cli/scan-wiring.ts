@@ -1,4 +1,6 @@
 import type { Ecosystem, EventSink } from '../core/index.js';
+import { loadHttpClient } from '../http/index.js';
+import type { RegistryOptions } from '../image/index.js';
 import { loadAdvisoryStore } from '../store/index.js';
 import type { CliIo } from './io.js';
 
@@ -28,4 +30,16 @@ export async function advisoryWiring(io: CliIo, options: AdvisoryOptions, events
       ? {}
       : { createDatabase: (ecosystems: readonly Ecosystem[]) => downloadDatabase(io, databasePath, ecosystems, options.osvUrl, events) }),
   };
+}
+
+/**
+ * How image references are pulled: an HTTP client of its own (registry
+ * answers are never cached), the Docker configuration found from the CLI's
+ * environment (DOCKER_CONFIG, HOME), and the registries the user allows over
+ * plain http. `close` ends the client's connections.
+ */
+export async function imageRegistryWiring(io: CliIo, insecureRegistries: readonly string[], events: EventSink): Promise<{ registry: RegistryOptions; close(): Promise<void> }> {
+  const { createHttpClient } = await loadHttpClient();
+  const http = createHttpClient({ events });
+  return { registry: { http, env: io.env, insecureRegistries }, close: () => http.close() };
 }

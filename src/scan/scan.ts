@@ -8,7 +8,7 @@ import type { severityFromAliases as SeverityFromAliases } from '../advisories/a
 import type { AdvisoryReader, AdvisoryStoreOpener } from '../advisories/store.js';
 import type { AdvisorySourceStatus, Finding, OsvRecord, Severity } from '../advisories/types.js';
 import { buildInventory, buildInventoryFromFiles, type Inventory } from '../inventory/inventory.js';
-import type { ImageContents } from '../image/index.js';
+import type { ImageContents, RegistryOptions } from '../image/index.js';
 import { advisoryCoverage } from './coverage.js';
 import type { ReportError, ScanImage, ScanReport } from './types.js';
 
@@ -21,6 +21,8 @@ export interface ScanOptions {
    * same extractors; every location carries its layer.
    */
   image?: { target: string; platform?: string };
+  /** How image references are pulled (the front end wires the HTTP client and the Docker credentials); without it an image target is a path only. */
+  imageRegistry?: RegistryOptions;
   /** The local advisory database; skipped when null. */
   databasePath: string | null;
   /** Opens the database read-only, and a temporary store for `advisoryPaths` (the front end wires src/store/). */
@@ -104,6 +106,7 @@ async function readScannedImage(
   try {
     contents = await readImage(request.target, {
       ...(request.platform ? { platform: request.platform } : {}),
+      ...(options.imageRegistry ? { registry: options.imageRegistry } : {}),
       keep: (path) => RELATED_IN_IMAGE.test(path) || (!NOT_INSTALLED_IN_IMAGE.test(path) && extractors.some((extractor) => extractor.detect(path))),
     });
   } catch (cause) {

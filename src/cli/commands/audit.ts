@@ -18,6 +18,7 @@ import { DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS, githubConnector, githubToken, NO_T
 import { redactSecrets } from '../redact.js';
 import { TOOL_VERSION } from '../version.js';
 import { writeFileAtomically } from '../write-output.js';
+import { imageRegistryWiring } from '../scan-wiring.js';
 
 
 export const AUDIT_FORMAT_CHOICES = ['table', 'json', 'markdown', 'html'] as const;
@@ -149,18 +150,23 @@ export async function runAuditCommand(io: CliIo, options: AuditCommandOptions, d
             const sources: AuditSource[] = [];
             const value: Images = { json: [], findings: [] };
             const problems: string[] = [];
-            for (const target of images) {
-              const report = await scan({ targets: [], image: { target }, databasePath: haveDatabase ? databasePath : null, advisoryStores: sqliteAdvisoryStores, toolVersion: TOOL_VERSION, events: renderer });
-              const json = toScanJsonDocument(report);
-              const packages: Record<string, number> = {};
-              for (const pkg of report.packages) packages[pkg.ecosystem] = (packages[pkg.ecosystem] ?? 0) + 1;
-              value.json.push({ source: target, image: json.image, packages, findings: json.findings, errors: json.errors, coverage: json.coverage });
-              for (const finding of report.findings) value.findings.push(finding);
-              const unread = report.image === undefined || report.image.layers.length === 0;
-              sources.push({ name: `image ${target}`, reachable: !unread, error: unread ? (report.errors[0]?.message ?? 'not read') : null });
-              if (report.errors.length > 0) problems.push(`${target}: ${report.errors.length} error${report.errors.length === 1 ? '' : 's'}`);
-              const notChecked = report.coverage.filter((entry) => !entry.checked && entry.packages > 0).map((entry) => `${entry.packages} ${entry.ecosystem}`);
-              if (notChecked.length > 0) problems.push(`${target}: not checked: ${notChecked.join(', ')}`);
+            const pull = await imageRegistryWiring(io, [], renderer);
+            try {
+              for (const target of images) {
+                const report = await scan({ targets: [], image: { target }, imageRegistry: pull.registry, databasePath: haveDatabase ? databasePath : null, advisoryStores: sqliteAdvisoryStores, toolVersion: TOOL_VERSION, events: renderer });
+                const json = toScanJsonDocument(report);
+                const packages: Record<string, number> = {};
+                for (const pkg of report.packages) packages[pkg.ecosystem] = (packages[pkg.ecosystem] ?? 0) + 1;
+                value.json.push({ source: target, image: json.image, packages, findings: json.findings, errors: json.errors, coverage: json.coverage });
+                for (const finding of report.findings) value.findings.push(finding);
+                const unread = report.image === undefined || report.image.layers.length === 0;
+                sources.push({ name: `image ${target}`, reachable: !unread, error: unread ? (report.errors[0]?.message ?? 'not read') : null });
+                if (report.errors.length > 0) problems.push(`${target}: ${report.errors.length} error${report.errors.length === 1 ? '' : 's'}`);
+                const notChecked = report.coverage.filter((entry) => !entry.checked && entry.packages > 0).map((entry) => `${entry.packages} ${entry.ecosystem}`);
+                if (notChecked.length > 0) problems.push(`${target}: not checked: ${notChecked.join(', ')}`);
+              }
+            } finally {
+              await pull.close();
             }
             return problems.length > 0 ? { value, sources, partial: problems.join('; ') } : { value, sources };
           },

@@ -7,7 +7,7 @@ import { selectIdentity, type IdentityOptions } from '../graph-inputs.js';
 import { describeError, eventRenderer, warn, type CliIo } from '../io.js';
 import { collect, parseChoice } from '../options.js';
 import { redactSecrets } from '../redact.js';
-import { advisoryWiring, type AdvisoryOptions } from '../scan-wiring.js';
+import { advisoryWiring, imageRegistryWiring, type AdvisoryOptions } from '../scan-wiring.js';
 import { TOOL_VERSION } from '../version.js';
 
 export const DIFF_FORMAT_CHOICES = ['table', 'json', 'markdown'] as const;
@@ -17,6 +17,7 @@ export interface DiffCommandOptions extends IdentityOptions, AdvisoryOptions {
   format: (typeof DIFF_FORMAT_CHOICES)[number];
   image?: boolean;
   platform?: string;
+  insecureRegistry?: string[];
   verbose?: boolean;
 }
 
@@ -36,12 +37,14 @@ async function runImageDiff(io: CliIo, references: string[], options: DiffComman
   const [{ scan, diffScans }, { renderImageDiff }] = await Promise.all([loadScanPipeline(), loadImageDiffRenderer()]);
   const renderer = eventRenderer(io, { verbose: options.verbose ?? false });
   const reports: ScanReport[] = [];
+  const pull = await imageRegistryWiring(io, options.insecureRegistry ?? [], renderer);
   try {
     const wiring = await advisoryWiring(io, options, renderer);
     for (const target of references) {
-      reports.push(await scan({ ...wiring, targets: [], image: { target, ...(options.platform ? { platform: options.platform } : {}) }, toolVersion: TOOL_VERSION, events: renderer }));
+      reports.push(await scan({ ...wiring, imageRegistry: pull.registry, targets: [], image: { target, ...(options.platform ? { platform: options.platform } : {}) }, toolVersion: TOOL_VERSION, events: renderer }));
     }
   } finally {
+    await pull.close();
     renderer.stop();
   }
   const [previous, current] = reports as [ScanReport, ScanReport];
@@ -141,8 +144,9 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
     .option('--env <name>', 'with --preset/--config: the environments the runs were made for (repeatable)', collect(String), [])
     .option('--identity <key>', 'compare runs of this identity (a hash prefix or profile from `chainwatch runs list`)')
     .option('-f, --format <format>', `output format: ${DIFF_FORMAT_CHOICES.join('|')}`, parseChoice(DIFF_FORMAT_CHOICES), 'table')
-    .option('--image', 'compare two container images instead of two runs: OLD and NEW are OCI layout directories, OCI archives or docker save tarballs')
+    .option('--image', 'compare two container images instead of two runs: OLD and NEW are registry references, OCI layout directories, OCI archives or docker save tarballs')
     .option('--platform <os/arch>', 'with --image, the platform to read from an image index (default linux/amd64)')
+    .option('--insecure-registry <host[:port]>', 'with --image, a registry asked over plain http (loopback registries always are) (repeatable)', collect(String), [])
     .option('-a, --advisories <dir|zip>', 'with --image: OSV records, a directory or an OSV export zip (repeatable)', collect(String), [])
     .option('--db <path>', 'with --image: the advisory database (default: $CHAINWATCH_DB or the user cache dir)')
     .option('--no-local-db', 'with --image: do not use the local advisory database (only --advisories)')

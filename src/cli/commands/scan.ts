@@ -8,7 +8,7 @@ import { warnStaleAdvisories } from '../advisory-database.js';
 import { eventRenderer, warn, type CliIo } from '../io.js';
 import { collect, DEFAULT_MAX_AGE, parseChoice, parseMaxAge, type MaxAge } from '../options.js';
 import { redactSecrets } from '../redact.js';
-import { advisoryWiring, type AdvisoryOptions } from '../scan-wiring.js';
+import { advisoryWiring, imageRegistryWiring, type AdvisoryOptions } from '../scan-wiring.js';
 import { writeFileAtomically } from '../write-output.js';
 import { TOOL_VERSION } from '../version.js';
 
@@ -24,6 +24,7 @@ export interface ScanCommandOptions extends AdvisoryOptions {
   includeDir: string[];
   image?: string;
   platform?: string;
+  insecureRegistry?: string[];
   verbose?: boolean;
 }
 
@@ -89,9 +90,11 @@ export async function runScan(io: CliIo, targets: string[], options: ScanCommand
   // Loaded here, not at start-up: `chainwatch --help` and other commands should not pay for the scan's modules.
   const { scan } = await loadScanPipeline();
   const renderer = eventRenderer(io, { verbose: options.verbose ?? false });
+  const pull = options.image === undefined ? null : await imageRegistryWiring(io, options.insecureRegistry ?? [], renderer);
   let report: ScanReport;
   try {
     report = await scan({
+      ...(pull ? { imageRegistry: pull.registry } : {}),
       ...(await advisoryWiring(io, options, renderer)),
       targets: targets.length > 0 ? targets : ['.'],
       ...(options.image === undefined ? {} : { image: { target: options.image, ...(options.platform ? { platform: options.platform } : {}) } }),
@@ -102,6 +105,7 @@ export async function runScan(io: CliIo, targets: string[], options: ScanCommand
       events: renderer,
     });
   } finally {
+    await pull?.close();
     renderer.stop();
   }
   // A local database that does not exist yet is only a problem when nothing else was given.
@@ -150,8 +154,9 @@ export function registerScan(program: Command, io: CliIo, setExit: (code: number
     .addOption(new Option('--max-age <age>', 'warn when the newest advisory of a scanned ecosystem is older than this: 7d, 36h, 2w').argParser(parseMaxAge).default(DEFAULT_MAX_AGE, DEFAULT_MAX_AGE.text))
     .option('-f, --format <format>', `output format: ${REPORT_FORMATS.join('|')}`, parseChoice(REPORT_FORMATS), 'table')
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
-    .option('--image <archive|dir>', 'scan a container image instead of PATHs: an OCI image layout directory, an OCI archive, or a `docker save` / `podman save` tarball')
+    .option('--image <ref|archive|dir>', 'scan a container image instead of PATHs: a registry reference (pulled over the OCI distribution API; credentials from ~/.docker/config.json), an OCI image layout directory, an OCI archive, or a `docker save` / `podman save` tarball')
     .option('--platform <os/arch>', 'with --image, the platform to read from an image index (default linux/amd64)')
+    .option('--insecure-registry <host[:port]>', 'with --image, a registry asked over plain http (loopback registries always are) (repeatable)', collect(String), [])
     .option('--include-dir <name>', `descend into a directory skipped by default (${DEFAULT_SKIPPED_DIRECTORIES.join(', ')}) (repeatable)`, collect(String), [])
     .option('-v, --verbose', 'more detail on stderr')
     .action(async (paths: string[], options: ScanCommandOptions) => setExit(await runScan(io, paths, options)));
