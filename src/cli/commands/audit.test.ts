@@ -350,6 +350,18 @@ describe('chainwatch audit of the images the config lists', () => {
   });
 });
 
+describe('chainwatch audit --offline with an image reference', () => {
+  it('does not pull it: the image is a source not reached, saying why', async () => {
+    const { config, options } = setUp('  pypi: [jupyterlab]\n');
+    writeFileSync(config, `${readFileSync(config, 'utf8')}images:\n  - registry.example.test/org/app:1\n`);
+    const io = captureIo(dir.path);
+    expect(await runAuditCommand(io, options({ offline: true }), fakeDependencies('2.14.2'))).toBe(2);
+    const document = JSON.parse(io.out()) as AuditDocument & { images: { source: string; image: unknown }[] };
+    expect(document.sources).toContainEqual({ name: 'image registry.example.test/org/app:1', reachable: false, error: 'offline: image references are not pulled' });
+    expect(document.images).toEqual([expect.objectContaining({ source: 'registry.example.test/org/app:1', image: null })]);
+  });
+});
+
 describe('chainwatch audit with a token (the fake GitHub)', () => {
   const TOKEN = 'ghp_AuditCli0Token1Value2Abcdefghijklmno';
   let fake: FakeGithub;

@@ -150,9 +150,18 @@ export async function runAuditCommand(io: CliIo, options: AuditCommandOptions, d
             const sources: AuditSource[] = [];
             const value: Images = { json: [], findings: [] };
             const problems: string[] = [];
+            let unreadImages = 0;
             const pull = await imageRegistryWiring(io, [], renderer);
             try {
               for (const target of images) {
+                // Offline, a reference is not pulled: said as a source not reached, as for every other source.
+                if (options.offline && !existsSync(target)) {
+                  const error = 'offline: image references are not pulled';
+                  sources.push({ name: `image ${target}`, reachable: false, error });
+                  value.json.push({ source: target, image: null, packages: {}, findings: [], errors: [{ path: target, line: null, code: 'source-unreachable', message: error }], coverage: [] });
+                  unreadImages += 1;
+                  continue;
+                }
                 const report = await scan({ targets: [], image: { target }, imageRegistry: pull.registry, databasePath: haveDatabase ? databasePath : null, advisoryStores: sqliteAdvisoryStores, toolVersion: TOOL_VERSION, events: renderer });
                 const json = toScanJsonDocument(report);
                 const packages: Record<string, number> = {};
@@ -161,13 +170,15 @@ export async function runAuditCommand(io: CliIo, options: AuditCommandOptions, d
                 for (const finding of report.findings) value.findings.push(finding);
                 const unread = report.image === undefined || report.image.layers.length === 0;
                 sources.push({ name: `image ${target}`, reachable: !unread, error: unread ? (report.errors[0]?.message ?? 'not read') : null });
-                if (report.errors.length > 0) problems.push(`${target}: ${report.errors.length} error${report.errors.length === 1 ? '' : 's'}`);
+                if (unread) unreadImages += 1;
+                else if (report.errors.length > 0) problems.push(`${target}: ${report.errors.length} error${report.errors.length === 1 ? '' : 's'}`);
                 const notChecked = report.coverage.filter((entry) => !entry.checked && entry.packages > 0).map((entry) => `${entry.packages} ${entry.ecosystem}`);
                 if (notChecked.length > 0) problems.push(`${target}: not checked: ${notChecked.join(', ')}`);
               }
             } finally {
               await pull.close();
             }
+            if (unreadImages > 0) problems.unshift(`${unreadImages} of ${images.length} image${images.length === 1 ? '' : 's'} not read (named below)`);
             return problems.length > 0 ? { value, sources, partial: problems.join('; ') } : { value, sources };
           },
         }),
@@ -336,7 +347,7 @@ function renderSummary(document: SummaryDocument, run: Run, model: AuditReportMo
       ? `${document.findings.length} finding${document.findings.length === 1 ? '' : 's'}; ${document.coverage.map((entry) => `${entry.ecosystem} ${entry.checked ? 'checked' : 'not checked'}`).join(', ')}`
       : '',
     images: run.parts.images
-      ? `${run.parts.images.json.length} image${run.parts.images.json.length === 1 ? '' : 's'}, ${run.parts.images.json.reduce((sum, entry) => sum + Object.values(entry.packages).reduce((a, b) => a + b, 0), 0)} packages, ${run.parts.images.findings.length} finding${run.parts.images.findings.length === 1 ? '' : 's'}`
+      ? `${run.parts.images.json.filter((entry) => entry.image !== null && entry.errors.length === 0).length} of ${run.parts.images.json.length} image${run.parts.images.json.length === 1 ? '' : 's'} read, ${run.parts.images.json.reduce((sum, entry) => sum + Object.values(entry.packages).reduce((a, b) => a + b, 0), 0)} packages, ${run.parts.images.findings.length} finding${run.parts.images.findings.length === 1 ? '' : 's'}`
       : '',
     posture: run.parts.posture ? `${run.parts.posture.report.repos.length} repositor${run.parts.posture.report.repos.length === 1 ? 'y' : 'ies'}` : '',
     advisories: run.parts.advisories ? `${run.parts.advisories.run.statuses.length} advisories` : '',
