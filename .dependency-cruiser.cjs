@@ -4,7 +4,7 @@
  * front end reaches an area only through its public entry (index.ts).
  * Run by `npm test` (npm run layers).
  */
-const LAYERS = ['core', 'http', 'ecosystems', 'extractors', 'inventory', 'advisories', 'scan', 'graph', 'posture', 'disclosure', 'audit', 'report', 'store', 'config', 'cli|server'];
+const LAYERS = ['core', 'http', 'image', 'ecosystems', 'extractors', 'inventory', 'advisories', 'scan', 'graph', 'posture', 'disclosure', 'audit', 'report', 'store', 'config', 'cli|server'];
 
 const upward = LAYERS.slice(0, -1).map((layer, index) => {
   const above = LAYERS.slice(index + 1).join('|');

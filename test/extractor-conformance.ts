@@ -37,6 +37,8 @@ export const DETECTED_PATHS: Readonly<Record<string, string>> = {
   'conda-environment': 'environment.yml',
   'conda-meta': 'conda-meta/package-1.0-0.json',
   'dpkg-status': 'var/lib/dpkg/status',
+  'python-dist-info': 'site-packages/package-1.0.dist-info/METADATA',
+  'node-modules': 'node_modules/package/package.json',
 };
 
 /**

@@ -461,6 +461,83 @@ describe('other ecosystems and raw records', () => {
     expect(matchPackage({ ecosystem: 'Debian', name: 'openssl', version: '1:0.9' }, records)).toEqual([]);
   });
 
+  describe('Debian and Ubuntu records are matched by release', () => {
+    // Hand-written in the shape of OSV's DEBIAN-CVE-* records (one affected entry per release,
+    // each with its own fix, fixed only in 12 here) and a DSA (one release).
+    const debianCve = record('DEBIAN-CVE-TEST-1', [
+      affects('Debian:11', 'openssl', [ecosystemRange({ introduced: '0' })]),
+      affects('Debian:12', 'openssl', [ecosystemRange({ introduced: '0' }, { fixed: '3.0.15-1~deb12u1' })]),
+      affects('Debian:13', 'openssl', [ecosystemRange({ introduced: '0' }, { fixed: '3.3.2-1' })]),
+    ], { aliases: ['CVE-TEST-1'] });
+    const dsaFor11 = record('DSA-TEST-11', [affects('Debian:11', 'curl', [ecosystemRange({ introduced: '0' }, { fixed: '7.74.0-1.3+deb11u14' })])]);
+    const releaseless = record('DEBIAN-TEST-ANY', [affects('Debian', 'curl', [ecosystemRange({ introduced: '0' }, { fixed: '8.0.0-1' })])]);
+    const debian = (name: string, version: string, ecosystemRelease?: string) => ({
+      ecosystem: 'Debian' as const,
+      name,
+      version,
+      ...(ecosystemRelease !== undefined ? { ecosystemRelease } : {}),
+    });
+    const ids = (target: MatchInput, records: OsvRecord[]) => matchPackage(target, records).map((finding) => [finding.id, finding.fixed]);
+
+    it('a Debian 12 package is matched by the Debian:12 entry only (its fix, not Debian 11\'s "no fix" or 13\'s)', () => {
+      expect(ids(debian('openssl', '3.0.14-1~deb12u2', '12'), [debianCve])).toEqual([['DEBIAN-CVE-TEST-1', ['3.0.15-1~deb12u1']]]);
+      // Fixed in 12: the Debian:11 entry (no fix) and the Debian:13 entry (fix 3.3.2-1, above it) do not apply.
+      expect(ids(debian('openssl', '3.0.15-1~deb12u1', '12'), [debianCve])).toEqual([]);
+    });
+
+    it('a record for another release only does not apply', () => {
+      expect(ids(debian('curl', '7.88.1-10+deb12u8', '12'), [dsaFor11])).toEqual([]);
+      expect(ids(debian('curl', '7.74.0-1.3+deb11u13', '11'), [dsaFor11])).toEqual([['DSA-TEST-11', ['7.74.0-1.3+deb11u14']]]);
+    });
+
+    it('a record without a release applies to every release (OSV-Scanner: either side without a suffix, the ecosystem decides)', () => {
+      expect(ids(debian('curl', '7.88.1-10+deb12u8', '12'), [releaseless])).toEqual([['DEBIAN-TEST-ANY', ['8.0.0-1']]]);
+    });
+
+    it('a package without a release (a status file read alone) keeps the old behaviour: every release\'s entries apply', () => {
+      expect(ids(debian('openssl', '3.0.15-1~deb12u1', undefined), [debianCve])).toEqual([['DEBIAN-CVE-TEST-1', ['3.3.2-1']]]);
+      expect(ids(debian('curl', '7.88.1-10+deb12u8', undefined), [dsaFor11])).toEqual([]);
+      expect(ids(debian('curl', '7.74.0-1', ''), [dsaFor11])).toEqual([['DSA-TEST-11', ['7.74.0-1.3+deb11u14']]]);
+    });
+
+    // Hand-written in the shape of Canonical's UBUNTU-CVE-* records: source package names,
+    // `Ubuntu:<YY.MM>:LTS` ecosystems, and a Pro (ESM) entry for an older release.
+    const ubuntuCve = record('UBUNTU-CVE-TEST-2', [
+      affects('Ubuntu:22.04:LTS', 'openssl', [ecosystemRange({ introduced: '0' }, { fixed: '3.0.2-0ubuntu1.18' })]),
+      affects('Ubuntu:24.04:LTS', 'openssl', [ecosystemRange({ introduced: '0' }, { fixed: '3.0.13-0ubuntu3.4' })]),
+      affects('Ubuntu:Pro:20.04:LTS', 'openssl', [ecosystemRange({ introduced: '0' }, { fixed: '1.1.1f-1ubuntu2.24+esm1' })]),
+    ]);
+    const interim = record('USN-TEST-3', [affects('Ubuntu:24.10', 'openssl', [ecosystemRange({ introduced: '0' }, { fixed: '3.3.1-2ubuntu2.1' })])]);
+    const ubuntu = (version: string, ecosystemRelease?: string) => ({
+      ecosystem: 'Ubuntu' as const,
+      name: 'openssl',
+      version,
+      ...(ecosystemRelease !== undefined ? { ecosystemRelease } : {}),
+    });
+
+    it('Ubuntu: `Ubuntu:24.04:LTS` is release 24.04 (the image says 24.04); other releases and Pro entries do not apply', () => {
+      expect(ids(ubuntu('3.0.13-0ubuntu3.1', '24.04'), [ubuntuCve, interim])).toEqual([['UBUNTU-CVE-TEST-2', ['3.0.13-0ubuntu3.4']]]);
+      expect(ids(ubuntu('3.0.13-0ubuntu3.1', '24.04:LTS'), [ubuntuCve, interim])).toEqual([['UBUNTU-CVE-TEST-2', ['3.0.13-0ubuntu3.4']]]);
+      expect(ids(ubuntu('3.0.13-0ubuntu3.4', '24.04'), [ubuntuCve, interim])).toEqual([]);
+      // 20.04 has only a Pro entry: an os-release never says the image has Pro, so it does not apply.
+      expect(ids(ubuntu('1.1.1f-1ubuntu2.23', '20.04'), [ubuntuCve, interim])).toEqual([]);
+      expect(ids(ubuntu('3.3.1-2ubuntu2', '24.10'), [ubuntuCve, interim])).toEqual([['USN-TEST-3', ['3.3.1-2ubuntu2.1']]]);
+    });
+
+    it('Ubuntu records never match Debian packages, nor Debian records Ubuntu packages', () => {
+      const debianRecord = record('DSA-TEST-4', [affects('Debian:12', 'openssl', [ecosystemRange({ introduced: '0' })])]);
+      expect(ids(debian('openssl', '3.0.2-0ubuntu1', '12'), [ubuntuCve])).toEqual([]);
+      expect(ids(ubuntu('3.0.2-0ubuntu1', '22.04'), [debianRecord])).toEqual([]);
+      expect(ids(ubuntu('3.0.2-0ubuntu1'), [debianRecord])).toEqual([]);
+    });
+
+    it('the package matcher keeps the release per package while reusing one compiled name', () => {
+      const matcher = createPackageMatcher({ recordsFor: (ecosystem) => (ecosystem === 'Debian' ? [debianCve] : []) });
+      expect(matcher.match(debian('openssl', '3.0.15-1~deb12u1', '12')).findings).toEqual([]);
+      expect(matcher.match(debian('openssl', '3.0.15-1~deb12u1', '13')).findings.map((finding) => finding.fixed)).toEqual([['3.3.2-1']]);
+    });
+  });
+
   it('raw records are compiled with the ecosystem scheme', () => {
     const records = [record('TEST-RAW', [affects('PyPI', 'x', [ecosystemRange({ introduced: '0' }, { fixed: '1.0' })])])];
     expect(matchPackage({ ecosystem: 'PyPI', name: 'X', version: '1.0rc1' }, records).map((f) => f.id)).toEqual(['TEST-RAW']);

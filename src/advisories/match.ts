@@ -1,5 +1,5 @@
 import { compareText } from '../core/compare.js';
-import { normalizeName, toPurl } from '../core/package.js';
+import { normalizeName, parseOsvEcosystem, toPurl } from '../core/package.js';
 import type { Ecosystem, Location } from '../core/package.js';
 import { getScheme } from '../ecosystems/schemes.js';
 import { npmScheme } from '../ecosystems/npm/version.js';
@@ -72,6 +72,10 @@ interface GitRange {
 interface CompiledAffected {
   affected: OsvAffected;
   normalizedName: string;
+  /** The release the entry's ecosystem names (`Debian:12` → `12`), null for none. */
+  release: string | null;
+  /** Ubuntu's Pro / FIPS lineages (`Ubuntu:Pro:24.04:LTS` → `Pro`), null for the release's own archive. */
+  lineage: string | null;
   ranges: (OrderedRange | GitRange)[];
   listedTexts: Set<string>;
   /** Parsed `versions[]`, ascending, for equality by the scheme ("1.0" is "1.0.0" in PEP 440). */
@@ -127,7 +131,8 @@ function compileAffected(
 ): CompiledAffected | null {
   const pkg = entry?.package;
   if (!pkg || typeof pkg.ecosystem !== 'string' || typeof pkg.name !== 'string') return null;
-  if (baseEcosystem(pkg.ecosystem) !== scheme.ecosystem) return null;
+  const { base, release, lineage } = parseOsvEcosystem(pkg.ecosystem);
+  if (base !== scheme.ecosystem) return null;
 
   const ranges: (OrderedRange | GitRange)[] = [];
   for (const range of asArray(entry.ranges)) {
@@ -154,7 +159,7 @@ function compileAffected(
   }
   listedVersions.sort((a, b) => a.compare(b));
 
-  return { affected: entry, normalizedName: normalizeName(scheme.ecosystem, pkg.name), ranges, listedTexts, listedVersions };
+  return { affected: entry, normalizedName: normalizeName(scheme.ecosystem, pkg.name), release, lineage, ranges, listedTexts, listedVersions };
 }
 
 function compileRange(
@@ -394,6 +399,7 @@ export function matchPackageWithWarnings(target: MatchInput, records: CompiledRe
   if (target.ecosystem !== compiled.ecosystem) return { findings: [], warnings };
   const parsed = parseTarget(target, compiled.scheme);
   const name = normalizeName(target.ecosystem, target.name);
+  const release = targetRelease(target);
   // Said once per package, and only when a range of that package needed the ordering.
   let missingOrderingTold = parsed.ecosystem !== null || !parsed.hasVersion;
   let missingSemverTold = parsed.semver !== null || !parsed.hasVersion;
@@ -403,7 +409,7 @@ export function matchPackageWithWarnings(target: MatchInput, records: CompiledRe
     const matchedEntries: number[] = [];
     const fixed: FixedVersion[] = [];
     record.affected.forEach((entry, index) => {
-      if (entry.normalizedName !== name) return;
+      if (entry.normalizedName !== name || !appliesToRelease(entry, release)) return;
       if (!missingOrderingTold && entry.ranges.some((range) => range.type === 'ECOSYSTEM')) {
         missingOrderingTold = true;
         warnings.push({
@@ -433,6 +439,29 @@ export function matchPackageWithWarnings(target: MatchInput, records: CompiledRe
   const findings = groupByIdentity(hits).map((group) => toFinding(group, target));
   findings.sort((a, b) => compareText(a.id, b.id));
   return { findings, warnings };
+}
+
+/** The package's release as OSV would suffix it, parsed the same way as a record's (`24.04:LTS` is `24.04`); null when unknown. */
+function targetRelease(target: MatchTarget): { release: string; lineage: string | null } | null {
+  const text = typeof target.ecosystemRelease === 'string' ? target.ecosystemRelease.trim() : '';
+  if (text === '') return null;
+  const { release, lineage } = parseOsvEcosystem(`${target.ecosystem}:${text}`);
+  return release === null ? null : { release, lineage };
+}
+
+/**
+ * OSV-Scanner's rule (osv-scalibr inventory/osvecosystem `Parsed.Equal`): when
+ * both the package and the record name a release they must be the same one;
+ * when either names none, the ecosystem alone decides. A package without a
+ * release (a dpkg status file read without its os-release) therefore matches
+ * every release's records, as before. Releases are compared as parsed, so
+ * `Ubuntu:24.04:LTS` is release 24.04 (OSV-Scanner compares the raw suffix and
+ * `24.04` would miss it); a Pro / FIPS lineage's records apply only to a
+ * package of that lineage, which an os-release never says.
+ */
+function appliesToRelease(entry: CompiledAffected, target: { release: string; lineage: string | null } | null): boolean {
+  if (target === null || entry.release === null) return true;
+  return entry.release === target.release && entry.lineage === target.lineage;
 }
 
 function isCompiled(records: CompiledRecords | readonly OsvRecord[]): records is CompiledRecords {
@@ -617,11 +646,6 @@ function sortFixed(fixed: FixedVersion[]): string[] {
     unique.push(entry);
   }
   return unique.map((entry) => entry.text);
-}
-
-function baseEcosystem(ecosystem: string): string {
-  const colon = ecosystem.indexOf(':');
-  return (colon < 0 ? ecosystem : ecosystem.slice(0, colon)).trim();
 }
 
 function asArray<T>(value: readonly T[] | undefined): readonly T[] {

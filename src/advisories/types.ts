@@ -74,6 +74,12 @@ export interface MatchTarget {
   name: string;
   version: string;
   commit?: string;
+  /**
+   * The distribution release the package was installed from (`12`, `24.04`:
+   * OSV's ecosystem suffix, without `:LTS`), when known (an image's
+   * os-release). Then only records for that release, or for no release, apply.
+   */
+  ecosystemRelease?: string;
 }
 
 /**

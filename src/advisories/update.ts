@@ -40,6 +40,7 @@ export const OSV_EXPORT_FOLDERS: Record<Ecosystem, string | null> = {
   PyPI: 'PyPI',
   npm: 'npm',
   Debian: 'Debian',
+  Ubuntu: 'Ubuntu',
   conda: null,
 };
 

@@ -47,6 +47,7 @@ import {
   type ConcernSummary,
   type DeskAdvisoryRef,
   type FindingRef,
+  type ImageStanding,
   type PostureChange,
   type ReportClockState,
   type ReportRunRef,
@@ -91,16 +92,28 @@ interface ConcernsPart {
   ranked: number;
 }
 
+/** The images part: each image in `scan --format json`'s shapes. */
+interface ImagesPart {
+  images: {
+    source: string;
+    image: { os: { pretty_name: string | null; id: string } | null; layers: unknown[] } | null;
+    packages: Record<string, number>;
+    findings: FindingsPart['findings'];
+    errors: { message: string }[];
+  }[];
+}
+
 interface RunParts {
   info: RunInfo;
   steps: StepsPart | null;
   findings: FindingsPart | null;
+  images: ImagesPart | null;
   posture: PostureReport | null;
   advisories: DeskPart | null;
   concerns: ConcernsPart | null;
 }
 
-const AUDIT_PARTS = ['steps', 'findings', 'posture', 'advisories', 'concerns'] as const;
+const AUDIT_PARTS = ['steps', 'findings', 'images', 'posture', 'advisories', 'concerns'] as const;
 
 export type ReportModelResult = { ok: true; model: AuditReportModel } | { ok: false; message: string };
 
@@ -156,7 +169,7 @@ function runRef(info: RunInfo): ReportRunRef {
 }
 
 function readParts(history: ReportHistory, info: RunInfo): RunParts {
-  const parts: Record<(typeof AUDIT_PARTS)[number], unknown> = { steps: null, findings: null, posture: null, advisories: null, concerns: null };
+  const parts: Record<(typeof AUDIT_PARTS)[number], unknown> = { steps: null, findings: null, images: null, posture: null, advisories: null, concerns: null };
   for (const name of AUDIT_PARTS) {
     if (!info.parts.some((part) => part.name === name)) continue;
     const part = history.readPart(info.id, name);
@@ -167,6 +180,7 @@ function readParts(history: ReportHistory, info: RunInfo): RunParts {
     info,
     steps: parts.steps as StepsPart | null,
     findings: parts.findings as FindingsPart | null,
+    images: parts.images as ImagesPart | null,
     posture: parts.posture as PostureReport | null,
     advisories: parts.advisories as DeskPart | null,
     concerns: parts.concerns as ConcernsPart | null,
@@ -348,6 +362,20 @@ function emptySeverities(): Record<(typeof REPORT_SEVERITIES)[number], number> {
   return Object.fromEntries(REPORT_SEVERITIES.map((level) => [level, 0])) as Record<(typeof REPORT_SEVERITIES)[number], number>;
 }
 
+function imageStanding(entry: ImagesPart['images'][number]): ImageStanding {
+  const worst = [...entry.findings].sort((a, b) => REPORT_SEVERITIES.indexOf(a.severity.level) - REPORT_SEVERITIES.indexOf(b.severity.level) || compareText(a.id, b.id));
+  return {
+    source: entry.source,
+    os: entry.image?.os ? (entry.image.os.pretty_name ?? entry.image.os.id) : null,
+    layers: entry.image?.layers.length ?? 0,
+    packages: entry.packages,
+    bySeverity: severityCounts({ findings: entry.findings, coverage: [] }),
+    worst: worst.slice(0, 10).map((finding) => ({ id: finding.id, ids: finding.ids, package: finding.package, severity: finding.severity.level, summary: finding.summary, fixed: finding.fixed })),
+    findings: entry.findings.length,
+    unread: entry.image === null || entry.image.layers.length === 0 ? (entry.errors[0]?.message ?? 'not read') : null,
+  };
+}
+
 function severityCounts(part: FindingsPart): Record<(typeof REPORT_SEVERITIES)[number], number> {
   const counts = emptySeverities();
   for (const finding of part.findings) counts[finding.severity.level]++;
@@ -402,6 +430,7 @@ function standingPicture(parts: RunParts, topConcerns: number): StandingPicture 
       ? { findings: parts.findings.findings.length, packages: new Set(parts.findings.findings.map((finding) => finding.package.purl)).size, bySeverity: severityCounts(parts.findings) }
       : null,
     advisories: parts.advisories ? { total: parts.advisories.advisories.length, byClock: clockCounts(parts.advisories) } : null,
+    images: parts.images ? parts.images.images.map(imageStanding) : null,
     notChecked: (parts.findings?.coverage ?? []).filter((entry) => !entry.checked && entry.packages > 0).map((entry) => entry.ecosystem).sort(compareText),
   };
 }
@@ -668,7 +697,7 @@ function postureActions(parts: RunParts, changes: AuditChanges | null, identityO
 }
 
 /** Ecosystems OSV publishes advisories for: a database update can fill them. */
-const OSV_ECOSYSTEMS = new Set(['PyPI', 'npm', 'Debian']);
+const OSV_ECOSYSTEMS = new Set(['PyPI', 'npm', 'Debian', 'Ubuntu']);
 
 /** What the run could not look at: the advisories missing for an ecosystem, a step skipped or failed. */
 function coverageActions(parts: RunParts): Candidate[] {

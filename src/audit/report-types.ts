@@ -146,8 +146,26 @@ export interface StandingPicture {
   posture: { repos: number; checks: CheckCoverage[]; orgs: { org: string; checks: CheckCoverage[] }[]; expiredWaivers: number } | null;
   vulnerabilities: { findings: number; packages: number; bySeverity: Record<(typeof REPORT_SEVERITIES)[number], number> } | null;
   advisories: { total: number; byClock: Record<ReportClockState, number> } | null;
+  /** The org's container images (`images:`), each as the audit scanned it; null when the run scanned none. */
+  images: ImageStanding[] | null;
   /** Ecosystems with packages the advisory database could not check. */
   notChecked: string[];
+}
+
+/** One container image of the run: what it is, what it ships, and its worst findings. */
+export interface ImageStanding {
+  source: string;
+  /** The OS it says it is (`Debian GNU/Linux 12 (bookworm)`), when it says. */
+  os: string | null;
+  layers: number;
+  /** Package versions per ecosystem. */
+  packages: Record<string, number>;
+  bySeverity: Record<(typeof REPORT_SEVERITIES)[number], number>;
+  /** The worst findings, at most ten, worst first. */
+  worst: FindingRef[];
+  findings: number;
+  /** Why the image could not be read, when it could not. */
+  unread: string | null;
 }
 
 /** One run's figures for the trend charts; null where that run lacked the part. */

@@ -34,6 +34,7 @@ describe('runAudit', () => {
     expect(run.steps.map((step) => [step.name, step.status, step.milliseconds])).toEqual([
       ['graph', 'done', 250],
       ['findings', 'done', 250],
+      ['images', 'skipped', 0],
       ['posture', 'done', 250],
       ['advisories', 'done', 250],
       ['concerns', 'done', 250],
@@ -43,6 +44,7 @@ describe('runAudit', () => {
     expect(events.events.filter((event) => event.type === 'log').map((event) => (event as { message: string }).message)).toEqual([
       'graph: done in 0.3 s',
       'findings: done in 0.3 s',
+      'images: skipped (no images configured (images: in the config))',
       'posture: done in 0.3 s',
       'advisories: done in 0.3 s',
       'concerns: done in 0.3 s',
@@ -74,17 +76,17 @@ describe('runAudit', () => {
 
     const partial = await runAudit(steps({ posture: () => Promise.resolve({ value: 'P', sources: [], partial: '2 of 20 orgs not read' }) }), { clock, events: collectingSink() });
     expect(partial.status).toBe('partial');
-    expect(partial.steps[2]).toMatchObject({ status: 'partial', note: '2 of 20 orgs not read' });
+    expect(partial.steps[3]).toMatchObject({ status: 'partial', note: '2 of 20 orgs not read' });
 
     const skipped = await runAudit(steps({ advisories: { skipped: 'no orgs configured' } }), { clock, events: collectingSink() });
     expect(skipped.status).toBe('complete');
-    expect(skipped.steps[3]).toEqual({ name: 'advisories', status: 'skipped', milliseconds: 0, note: 'no orgs configured' });
+    expect(skipped.steps[4]).toEqual({ name: 'advisories', status: 'skipped', milliseconds: 0, note: 'no orgs configured' });
     expect(skipped.parts.advisories).toBeNull();
   });
 
   it('a bad input names its file; a bug (not a ChainwatchError) is not swallowed', async () => {
     const bad = await runAudit(steps({ posture: () => Promise.reject(new ChainwatchError('invalid-config', 'unknown check', { location: { path: 'waivers.yaml', line: 4 } })) }), { clock, events: collectingSink() });
-    expect(bad.steps[2]).toMatchObject({ status: 'failed', note: 'waivers.yaml:4: unknown check' });
+    expect(bad.steps[3]).toMatchObject({ status: 'failed', note: 'waivers.yaml:4: unknown check' });
     await expect(runAudit(steps({ concerns: () => Promise.reject(new TypeError('oops')) }), { clock, events: collectingSink() })).rejects.toThrow('oops');
   });
 });

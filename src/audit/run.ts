@@ -6,7 +6,7 @@
  * the order, what a step's failure means for the run (`partial`), and the
  * record of what happened.
  *
- *   graph → findings(graph) → posture(graph) → advisories → concerns(everything)
+ *   graph → findings(graph) → images → posture(graph) → advisories → concerns(everything)
  *
  * A step that is not configured (no orgs: no posture, no desk) is `skipped`
  * with the reason, which the report states: a stated gap, never a silent one.
@@ -15,7 +15,7 @@ import { ChainwatchError } from '../core/errors.js';
 import type { Clock } from '../core/clock.js';
 import type { EventSink } from '../core/events.js';
 
-export const AUDIT_STEPS = ['graph', 'findings', 'posture', 'advisories', 'concerns'] as const;
+export const AUDIT_STEPS = ['graph', 'findings', 'images', 'posture', 'advisories', 'concerns'] as const;
 export type AuditStepName = (typeof AUDIT_STEPS)[number];
 
 /** A source a step used or tried: a registry, the advisory database, a GitHub org, a folder. */
@@ -45,20 +45,22 @@ export interface StepRecord {
   note: string | null;
 }
 
-export interface AuditSteps<Graph, Findings, Posture, Advisories, Concerns> {
+export interface AuditSteps<Graph, Findings, Posture, Advisories, Concerns, Images = never> {
   graph: Step<void, Graph>;
   findings: Step<{ graph: Graph | null }, Findings>;
+  /** The org's container images scanned (`images:` in the config); absent: skipped, none configured. */
+  images?: Step<void, Images>;
   posture: Step<{ graph: Graph | null }, Posture>;
   advisories: Step<void, Advisories>;
   concerns: Step<{ graph: Graph | null; findings: Findings | null; posture: Posture | null; advisories: Advisories | null }, Concerns>;
 }
 
-export interface AuditRun<Graph, Findings, Posture, Advisories, Concerns> {
+export interface AuditRun<Graph, Findings, Posture, Advisories, Concerns, Images = never> {
   startedAt: string;
   status: 'complete' | 'partial';
   steps: StepRecord[];
   sources: AuditSource[];
-  parts: { graph: Graph | null; findings: Findings | null; posture: Posture | null; advisories: Advisories | null; concerns: Concerns | null };
+  parts: { graph: Graph | null; findings: Findings | null; images: Images | null; posture: Posture | null; advisories: Advisories | null; concerns: Concerns | null };
 }
 
 export interface AuditDependencies {
@@ -73,10 +75,10 @@ export interface AuditDependencies {
  * host that failed) is `failed` and the run `partial`; the steps after it run
  * with what there is. Anything else thrown is a bug and propagates.
  */
-export async function runAudit<Graph, Findings, Posture, Advisories, Concerns>(
-  steps: AuditSteps<Graph, Findings, Posture, Advisories, Concerns>,
+export async function runAudit<Graph, Findings, Posture, Advisories, Concerns, Images = never>(
+  steps: AuditSteps<Graph, Findings, Posture, Advisories, Concerns, Images>,
   dependencies: AuditDependencies,
-): Promise<AuditRun<Graph, Findings, Posture, Advisories, Concerns>> {
+): Promise<AuditRun<Graph, Findings, Posture, Advisories, Concerns, Images>> {
   const elapsed = dependencies.elapsed ?? (() => performance.now());
   const startedAt = dependencies.clock.now().toISOString();
   const records: StepRecord[] = [];
@@ -109,13 +111,14 @@ export async function runAudit<Graph, Findings, Posture, Advisories, Concerns>(
 
   const graph = await run('graph', steps.graph, undefined);
   const findings = await run('findings', steps.findings, { graph });
+  const images = await run('images', steps.images ?? { skipped: 'no images configured (images: in the config)' }, undefined);
   const posture = await run('posture', steps.posture, { graph });
   const advisories = await run('advisories', steps.advisories, undefined);
   const concerns = await run('concerns', steps.concerns, { graph, findings, posture, advisories });
   dependencies.events.emit({ type: 'progress', task: 'audit', done: AUDIT_STEPS.length, total: AUDIT_STEPS.length });
 
   const partial = records.some((record) => record.status === 'partial' || record.status === 'failed') || sources.some((source) => !source.reachable);
-  return { startedAt, status: partial ? 'partial' : 'complete', steps: records, sources, parts: { graph, findings, posture, advisories, concerns } };
+  return { startedAt, status: partial ? 'partial' : 'complete', steps: records, sources, parts: { graph, findings, images, posture, advisories, concerns } };
 }
 
 /** The exit code of a run: 0 complete, 1 a configured gate failed, 2 partial (or bad input, said by the front end). */

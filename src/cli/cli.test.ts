@@ -44,7 +44,7 @@ describeWithSharedData('chainwatch scan', () => {
     expect(byId.get('GHSA-r726-vmfq-j9j3')!.ids).toEqual(['CVE-2023-39968', 'GHSA-r726-vmfq-j9j3', 'PYSEC-2023-155']);
     expect(byId.get('GHSA-r726-vmfq-j9j3')!.fixed).toEqual(['2.7.2']);
     expect(byId.get('GHSA-hrw6-wg82-cm62')!.severity).toMatchObject({ level: 'high', source: 'CVSS_V3', score: 7.5 });
-    expect(byId.get('GHSA-hrw6-wg82-cm62')!.locations).toEqual([{ path: join(dir.path, 'requirements.txt').replace(/\\/g, '/'), line: 2 }]);
+    expect(byId.get('GHSA-hrw6-wg82-cm62')!.locations).toEqual([{ path: join(dir.path, 'requirements.txt').replace(/\\/g, '/'), line: 2, layer: null }]);
     expect(report.packages.map((p) => `${p.name}@${p.version}`)).toEqual(['jupyter_server@1.23.0', 'requests@2.31.0']);
     expect(report.sources).toEqual([expect.objectContaining({ reachable: true })]);
   });

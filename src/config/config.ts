@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { yamlNestingExceeds } from '../core/nesting.js';
 import { isMap, isScalar, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
@@ -22,6 +23,9 @@ import { deskPolicyOf, DisclosureSchema, literalSecret } from './disclosure.js';
  *   npm: ["@jupyterlab/services", "pkg:npm/%40jupyterlab/services@4.4.0"]
  *   conda: [jupyterlab]                  # conda-forge unless a PURL names a channel
  * environments: [py3.12-linux, py3.11-macos-arm64]
+ * images:                               # container images the org publishes (read by `audit`, like `scan --image`)
+ *   - registry.example.test/org/base-notebook:latest
+ *   - ./images/base-notebook.oci.tar     # an OCI layout, OCI archive or docker save tarball, relative to this file
  * registries:                            # optional; otherwise each ecosystem's own configuration
  *   npm: https://registry.example.test/
  *   pypi: https://pypi.example.test/simple/
@@ -47,6 +51,7 @@ export const ConfigFileSchema = z.strictObject({
     })
     .default({ pypi: [], npm: [], conda: [] }),
   environments: z.array(z.string().min(1)).default([]),
+  images: z.array(z.string().min(1, 'empty image reference').max(512, 'longer than any image reference')).default([]),
   registries: z
     .strictObject({
       npm: HttpUrl.optional(),
@@ -63,6 +68,8 @@ export interface ChainwatchConfig {
   orgs: string[];
   roots: RootRequest[];
   environments: NamedEnvironment[];
+  /** Container images the organisation publishes: registry references or local archives (relative paths resolved against the file). */
+  images: string[];
   registries: { npm?: string; pypi?: string; conda?: string };
   /** The disclosure desk's policy: the `disclosure:` section over the council's defaults. */
   disclosure: DeskPolicy;
@@ -122,7 +129,14 @@ export function parseConfig(text: string, source: string): Result<ChainwatchConf
   }
   const disclosure = deskPolicyOf(file.disclosure);
   if (!disclosure.ok) return configError(disclosure.problem.message, source, lineOf(disclosure.problem.path));
-  return ok({ source, orgs: [...new Set(file.orgs)], roots: uniqueRoots(roots), environments, registries: file.registries, disclosure: disclosure.value });
+  const images = [...new Set(file.images.map((image) => resolveImagePath(image, source)))];
+  return ok({ source, orgs: [...new Set(file.orgs)], roots: uniqueRoots(roots), environments, images, registries: file.registries, disclosure: disclosure.value });
+}
+
+/** A local image named relative to the config file (`./x.tar`, `../x`) is read from beside the file; a registry reference is kept as written. */
+function resolveImagePath(image: string, source: string): string {
+  if (!/^\.\.?\//.test(image) || source.startsWith('preset:')) return image;
+  return resolve(dirname(source), image);
 }
 
 function configError(message: string, path: string, line: number | undefined, code: 'invalid-config' | 'parse-error' = 'invalid-config') {

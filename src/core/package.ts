@@ -3,10 +3,11 @@ import type { PackageURL as PackageUrlClass } from 'packageurl-js';
 
 /**
  * The ecosystems chainwatch understands, spelled as OSV spells them
- * (OSV has no conda ecosystem; we use `conda` for it). Debian advisories carry
- * a release suffix (`Debian:12`); packages keep it in `ecosystemRelease`.
+ * (OSV has no conda ecosystem; we use `conda` for it). Debian and Ubuntu
+ * advisories carry a release suffix (`Debian:12`, `Ubuntu:24.04:LTS`);
+ * packages keep the release apart, in `ecosystemRelease` (`12`, `24.04`).
  */
-export const ECOSYSTEMS = ['PyPI', 'npm', 'Debian', 'conda'] as const;
+export const ECOSYSTEMS = ['PyPI', 'npm', 'Debian', 'Ubuntu', 'conda'] as const;
 export type Ecosystem = (typeof ECOSYSTEMS)[number];
 
 export function isEcosystem(value: string): value is Ecosystem {
@@ -29,6 +30,8 @@ export function parseEcosystem(value: string): Ecosystem | null {
     case 'deb':
     case 'dpkg':
       return 'Debian';
+    case 'ubuntu':
+      return 'Ubuntu';
     case 'conda':
     case 'conda-forge':
       return 'conda';
@@ -37,17 +40,51 @@ export function parseEcosystem(value: string): Ecosystem | null {
   }
 }
 
+/**
+ * An OSV ecosystem string taken apart (OSV schema, "ecosystem" and its
+ * ecosystems list): `Debian:12` → Debian, release `12`; `Ubuntu:24.04:LTS` →
+ * Ubuntu, release `24.04` (`:LTS` is a mandatory marker of LTS releases, not
+ * another release); `Ubuntu:Pro:24.04:LTS` → Ubuntu, release `24.04`, lineage
+ * `Pro` (fixes that landed in Ubuntu Pro / ESM, not in the release's own
+ * archive); `PyPI` → no release. `base` is the text before the first colon,
+ * whatever it is (unknown ecosystems are kept as spelled).
+ */
+export interface OsvEcosystemParts {
+  base: string;
+  release: string | null;
+  /** Every segment that is neither the release nor `LTS` (`Pro`, `Pro:FIPS`...), joined by `:`; null when none. */
+  lineage: string | null;
+}
+
+/** A numbered release segment: `12`, `24.04`, `3.1` (a named Debian series, `sid`, is taken when it is the only segment). */
+const RELEASE_SEGMENT = /^\d+(?:\.\d+)*$/;
+
+export function parseOsvEcosystem(value: string): OsvEcosystemParts {
+  const segments = value.split(':').map((segment) => segment.trim());
+  const base = segments[0]!;
+  const rest = segments.slice(1).filter((segment) => segment !== '');
+  if (rest.length === 0) return { base, release: null, lineage: null };
+  const releaseIndex = rest.findIndex((segment) => RELEASE_SEGMENT.test(segment));
+  // `Debian:sid`: a series named, not numbered (distro-info-data's series column). Ubuntu's are always YY.MM.
+  const index = releaseIndex === -1 && rest.length === 1 && base !== 'Ubuntu' ? 0 : releaseIndex;
+  const release = index === -1 ? null : rest[index]!;
+  const lineage = rest.filter((segment, at) => at !== index && segment.toUpperCase() !== 'LTS');
+  return { base, release, lineage: lineage.length > 0 ? lineage.join(':') : null };
+}
+
 export interface Location {
   path: string;
   /** 1-based line, where the format allows one. */
   line?: number;
+  /** The container image layer the file came from (0 is the base layer), when the file was read from an image. */
+  layer?: number;
 }
 
 /**
  * The one place each ecosystem's name rule lives.
  * PyPI: PEP 503 (`Jupyter_Core`, `jupyter.core`, `jupyter-core` are one package).
  * npm: names are case-sensitive (legacy names have capitals); scope kept.
- * Debian: package names are lowercase by policy; we lowercase defensively.
+ * Debian, Ubuntu: package names are lowercase by policy; we lowercase defensively.
  * conda: channel package names are lowercase.
  */
 export function normalizeName(ecosystem: Ecosystem, name: string): string {
@@ -57,12 +94,16 @@ export function normalizeName(ecosystem: Ecosystem, name: string): string {
     case 'npm':
       return name.trim();
     case 'Debian':
+    case 'Ubuntu':
     case 'conda':
       return name.trim().toLowerCase();
   }
 }
 
-const PURL_TYPE: Record<Ecosystem, string> = { PyPI: 'pypi', npm: 'npm', Debian: 'deb', conda: 'conda' };
+const PURL_TYPE: Record<Ecosystem, string> = { PyPI: 'pypi', npm: 'npm', Debian: 'deb', Ubuntu: 'deb', conda: 'conda' };
+
+/** The purl namespace of each distribution sharing the `deb` type (purl spec: the namespace is the distribution). */
+const DEB_NAMESPACE: Partial<Record<Ecosystem, string>> = { Debian: 'debian', Ubuntu: 'ubuntu' };
 
 let packageUrl: typeof PackageUrlClass | undefined;
 
@@ -100,8 +141,8 @@ export function toPurl(
     const slash = base.indexOf('/');
     namespace = base.slice(0, slash);
     base = base.slice(slash + 1);
-  } else if (ecosystem === 'Debian') {
-    namespace = 'debian';
+  } else if (DEB_NAMESPACE[ecosystem] !== undefined) {
+    namespace = DEB_NAMESPACE[ecosystem];
   }
   const written = writePurl(PURL_TYPE[ecosystem], namespace, base, version ?? undefined, qualifiers);
   return written ?? new (PackageURL())(PURL_TYPE[ecosystem], namespace, base, version ?? undefined, qualifiers, undefined).toString();
@@ -146,11 +187,16 @@ export interface ParsedPurl {
   qualifiers: Record<string, string>;
 }
 
-/** Parses a purl; returns null for types chainwatch does not handle. Throws on malformed purls. */
+/**
+ * Parses a purl; returns null for types chainwatch does not handle. Throws on
+ * malformed purls. A `deb` purl in the `ubuntu` namespace is Ubuntu; any other
+ * `deb` purl is Debian (its namespace is left for the caller to judge).
+ */
 export function parsePurl(text: string): ParsedPurl | null {
   const purl = PackageURL().fromString(text);
-  const ecosystem = (Object.keys(PURL_TYPE) as Ecosystem[]).find((e) => PURL_TYPE[e] === purl.type);
+  let ecosystem = (Object.keys(PURL_TYPE) as Ecosystem[]).find((e) => PURL_TYPE[e] === purl.type);
   if (!ecosystem) return null;
+  if (ecosystem === 'Debian' && purl.namespace?.toLowerCase() === DEB_NAMESPACE.Ubuntu) ecosystem = 'Ubuntu';
   const name = ecosystem === 'npm' && purl.namespace ? `${purl.namespace}/${purl.name}` : purl.name;
   return {
     ecosystem,

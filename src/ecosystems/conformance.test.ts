@@ -21,6 +21,8 @@ const VECTOR_FILES: Record<Ecosystem, string[]> = {
   PyPI: [sharedVersions('pypi-versions.txt'), sharedVersions('pypi-versions-generated.txt')],
   npm: [sharedVersions('semver-versions.txt')],
   Debian: [sharedVersions('debian-versions.txt'), sharedVersions('debian-versions-generated.txt')],
+  // Ubuntu is dpkg's ordering too (ubuntuScheme is debianScheme under another name): the same vectors, made by dpkg.
+  Ubuntu: [sharedVersions('debian-versions.txt'), sharedVersions('debian-versions-generated.txt')],
   conda: [fileURLToPath(new URL('./conda/testdata/conda-versions-generated.txt', import.meta.url))],
 };
 
@@ -48,6 +50,7 @@ const INVALID_VERSIONS: Record<Ecosystem, string[]> = {
   PyPI: ['', '   ', '1.0 2.0', '@@@', 'é'],
   npm: ['', '   ', '1.0 2.0', '1.2', '=1.2.3', '01.2.3', '1.2.3-', 'latest', '1.2.3.4', '1.2.3-01'],
   Debian: ['', '   ', '1.0 2.0', 'a1', '1:', ':1', '1.0-', '1.0_1', '1.0-a_b', '2147483648:1', 'x:1.0'],
+  Ubuntu: ['', '1.0 2.0', 'a1', '1:', '1.0-', '1.0-a_b', 'x:1.0ubuntu1'],
   conda: ['', '   ', '1.0 2.0', '@@@', '1..2', '1!2!3', '1+2+3', '1.2+', '1,2'],
 };
 
@@ -56,6 +59,7 @@ const INVALID_RANGES: Record<Ecosystem, string[]> = {
   PyPI: ['>>1.0', '=>1.0', '~=1', 'not a specifier'],
   npm: ['>>1.0.0', 'not a range', '^1.2.3 || garbage', '1.2.3 - '],
   Debian: ['', '1.0', '> 1.0', '<< ', '>= a1', '>= 1.0 1.1'],
+  Ubuntu: ['', '1.0', '> 1.0ubuntu1', '>= a1'],
   conda: ['', '>=', '1.2,', '(1.2', '<= 1.2', '~=1.2.*'],
 };
 

@@ -1,6 +1,6 @@
 import type { Ecosystem } from '../core/package.js';
 import { condaScheme } from './conda/version.js';
-import { debianScheme } from './debian/version.js';
+import { debianScheme, ubuntuScheme } from './debian/version.js';
 import { npmScheme } from './npm/version.js';
 import { pypiScheme } from './pypi/version.js';
 import type { VersionScheme } from './types.js';
@@ -14,6 +14,7 @@ export const versionSchemes: Record<Ecosystem, VersionScheme> = {
   PyPI: pypiScheme,
   npm: npmScheme,
   Debian: debianScheme,
+  Ubuntu: ubuntuScheme,
   conda: condaScheme,
 };
 

@@ -139,4 +139,51 @@ function detectDpkgStatus(path: string): boolean {
   return parent === 'status.d' && parts.at(-3) === 'dpkg' && base !== undefined && !base.endsWith('.md5sums') && !base.startsWith('.');
 }
 
-export const dpkgStatus: ExtractorDetection = { id: 'dpkg-status', ecosystems: ['Debian'], detect: detectDpkgStatus };
+export const dpkgStatus: ExtractorDetection = { id: 'dpkg-status', ecosystems: ['Debian', 'Ubuntu'], detect: detectDpkgStatus };
+
+// python-dist-info
+function pathParts(path: string): string[] {
+  return path.replace(/\\/g, '/').split('/').filter((part) => part !== '');
+}
+
+/** Where installers put distributions: `site-packages` (pip, conda, venvs) or `dist-packages` (Debian's Python). */
+function isInstallDirectory(name: string | undefined): boolean {
+  return name === 'site-packages' || name === 'dist-packages';
+}
+
+/**
+ * Installed Python distributions' core metadata (see python-dist-info/readme.md):
+ * `<name>-<version>.dist-info/METADATA` wherever it is (only installers write
+ * dist-info folders), and egg-info metadata only directly in site-packages or
+ * dist-packages (`<x>.egg-info/PKG-INFO` or a single-file `<x>.egg-info`):
+ * elsewhere an egg-info folder is a source tree's own (`setup.py egg_info`).
+ */
+function detectPythonDistInfo(path: string): boolean {
+  const parts = pathParts(path);
+  const base = parts.at(-1) ?? '';
+  const parent = parts.at(-2) ?? '';
+  if (base === 'METADATA') return parent.length > '.dist-info'.length && parent.endsWith('.dist-info');
+  if (base === 'PKG-INFO') return parent.length > '.egg-info'.length && parent.endsWith('.egg-info') && isInstallDirectory(parts.at(-3));
+  return base.length > '.egg-info'.length && base.endsWith('.egg-info') && isInstallDirectory(parent);
+}
+
+export const pythonDistInfo: ExtractorDetection = { id: 'python-dist-info', ecosystems: ['PyPI'], detect: detectPythonDistInfo };
+
+// node-modules
+/**
+ * An installed npm package's manifest: `node_modules/<name>/package.json` or
+ * `node_modules/@scope/name/package.json`, at any depth (nested node_modules,
+ * pnpm's `node_modules/.pnpm/<key>/node_modules/<name>/`). Never the project's
+ * own package.json, which is not under a node_modules folder of its own.
+ */
+function detectNodeModules(path: string): boolean {
+  const parts = pathParts(path);
+  if (parts.at(-1) !== 'package.json') return false;
+  const name = parts.at(-2);
+  if (name === undefined || name === 'node_modules' || name.startsWith('.')) return false;
+  if (parts.at(-3) === 'node_modules') return !name.startsWith('@');
+  const scope = parts.at(-3);
+  return scope !== undefined && scope.length > 1 && scope.startsWith('@') && parts.at(-4) === 'node_modules';
+}
+
+export const nodeModules: ExtractorDetection = { id: 'node-modules', ecosystems: ['npm'], detect: detectNodeModules };

@@ -70,6 +70,7 @@ const spdx = (extra = '') =>
 const packageLock = (extra = '') => `{\n  "lockfileVersion": 3,\n  "packages": {\n    "": {},\n    "node_modules/a": {"version": "1.0.0"${extra}}\n  }\n}\n`;
 const pipfileLock = (extra = '') => `{\n  "_meta": {},\n  "default": {\n    "a": {"version": "==1.0"${extra}}\n  }\n}\n`;
 const condaMeta = (extra = '') => `{\n  "name": "a",\n  "version": "1.0"${extra}\n}\n`;
+const installedPackageJson = (extra = '') => `{\n  "name": "a",\n  "version": "1.0.0"${extra}\n}\n`;
 const berryHeader = '__metadata:\n  version: 8\n\n';
 const berryEntry = '"a@npm:^1.0.0":\n  version: 1.0.0\n  resolution: "a@npm:1.0.0"\n';
 
@@ -83,6 +84,7 @@ const formats: Format[] = [
   jsonFormat('cyclonedx', 'bom.json', cyclonedx(), 4, cyclonedx),
   jsonFormat('spdx', 'sbom.spdx.json', spdx(), 4, spdx),
   jsonFormat('conda-meta', 'env/conda-meta/a-1.0-0.json', condaMeta(), 1, condaMeta),
+  jsonFormat('node-modules', 'node_modules/a/package.json', installedPackageJson(), 2, installedPackageJson),
   {
     id: 'pnpm-lock',
     path: 'pnpm-lock.yaml',
@@ -136,7 +138,21 @@ const formats: Format[] = [
     wideKeepsPackage: true,
     junk: lines(JUNK, (index) => `junk ${index}`),
   },
+  {
+    id: 'python-dist-info',
+    path: 'site-packages/a-1.0.dist-info/METADATA',
+    sample: 'Metadata-Version: 2.1\nName: a\nVersion: 1.0\n',
+    line: 2,
+    // Core metadata headers do not nest either: the deepest is a field continued over many lines.
+    deep: `Metadata-Version: 2.1\nName: a\nVersion: 1.0\nDescription: x\n${lines(DEEP, () => '        |x')}\n`,
+    wide: `Metadata-Version: 2.1\nName: a\nVersion: 1.0\nRequires-Dist: ${items(WIDE, 'x')}\n`,
+    wideKeepsPackage: true,
+    junk: lines(JUNK, (index) => `junk ${index}`),
+  },
 ];
+
+/** Formats that have no nesting: their "deep" input is a long continued field, which is no error. */
+const WITHOUT_NESTING: ReadonlySet<string> = new Set(['dpkg-status', 'python-dist-info']);
 
 const extractors = await loadExtractors();
 
@@ -176,7 +192,7 @@ describe.each(formats.map((format) => [format.path, format] as const))('%s', (_p
   it(`nesting ${DEEP.toLocaleString('en')} deep is an error with a line, not a stack overflow`, () => {
     const result = extract(format, format.deep);
     expectLocatedErrors(result, format);
-    if (format.id !== 'dpkg-status') expect(result.errors.map((error) => error.code)).toContain('parse-error');
+    if (!WITHOUT_NESTING.has(format.id)) expect(result.errors.map((error) => error.code)).toContain('parse-error');
   });
 
   it(`an array of ${WIDE.toLocaleString('en')} items is read without spreading it into a call`, () => {

@@ -3,12 +3,14 @@ import {
   condaMeta,
   cyclonedx,
   dpkgStatus,
+  nodeModules,
   packageLock,
   pdmLock,
   pipfileLock,
   pnpmLock,
   poetryLock,
   pylock,
+  pythonDistInfo,
   requirementsTxt,
   spdx,
   uvLock,
@@ -44,6 +46,8 @@ export const extractors: readonly RegisteredExtractor[] = [
   registered(condaEnvironment, () => import('./conda-environment/index.js')),
   registered(condaMeta, () => import('./conda-meta/index.js')),
   registered(dpkgStatus, () => import('./dpkg-status/index.js')),
+  registered(pythonDistInfo, () => import('./python-dist-info/index.js')),
+  registered(nodeModules, () => import('./node-modules/index.js')),
 ];
 
 /**

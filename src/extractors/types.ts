@@ -11,6 +11,12 @@ export interface ExtractedPackage {
   /** Exact version; null when the file does not pin one (then it is also listed in `notScannable`). */
   version: string | null;
   location: Location;
+  /**
+   * The distribution release the package belongs to (`12`, `24.04`), when the
+   * extractor could tell (dpkg-status reads the root's os-release): Debian and
+   * Ubuntu advisories are then matched for that release only.
+   */
+  ecosystemRelease?: string;
   source?: PackageSource;
   /** Git commit, for GIT ranges. */
   commit?: string;

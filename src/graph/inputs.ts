@@ -22,6 +22,8 @@ export interface GraphInputs {
   registries: RegistryOverrides;
   /** The config's GitHub organisations: not resolved here, but part of the run's identity (run-identity.ts). */
   orgs?: readonly string[];
+  /** The config's container images (`audit` scans them); not part of the run's identity. */
+  images?: readonly string[];
   /** Roots were given on the command line: an experiment, saved under its own identity. */
   adHoc?: boolean;
 }

@@ -1,3 +1,4 @@
+import { Readable, Transform } from 'node:stream';
 import type { Dispatcher, request as undiciRequest } from 'undici';
 import { systemClock, type Clock } from '../core/clock.js';
 import { ChainwatchError, HostError } from '../core/errors.js';
@@ -5,7 +6,7 @@ import { silentSink, type EventSink } from '../core/events.js';
 import type { CachedResponse, HttpCache, HttpCacheKey } from './cache.js';
 import { ACCEPTED_ENCODINGS, BodyLimitError, readBody, UnsupportedEncodingError } from './decode.js';
 import { redactUrl, requestSecrets, scrubSecrets } from './redact.js';
-import type { HttpClient, HttpRequest, HttpResponse, HttpStats, SourceFailure } from './types.js';
+import type { HttpRequest, HttpResponse, HttpStats, HttpStreamRequest, HttpStreamResponse, SourceFailure, StreamingHttpClient } from './types.js';
 
 export interface RetryPolicy {
   /** Retries after the first attempt (default 3). */
@@ -95,9 +96,11 @@ interface Answer {
   headers: Record<string, string>;
   body: Buffer;
   url: string;
+  /** A 200's body not read yet (`stream()`); the per-host slot is held until it closes. */
+  stream?: { body: Readable; release: () => void };
 }
 
-export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
+export function createHttpClient(options: HttpClientOptions = {}): StreamingHttpClient {
   const clock = options.clock ?? systemClock;
   const events = options.events ?? silentSink;
   const retry: RetryPolicy = { ...DEFAULT_RETRY, ...definedOnly(options.retry ?? {}) };
@@ -183,6 +186,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   async function send(url: string, headers: Record<string, string>, limits: Limits): Promise<Answer> {
     const limiter = limiterFor(url);
     await limiter.acquire();
+    let handedOver = false;
     try {
       // The deadline runs from the first attempt's slot: time queued behind other requests to the host is not this one's.
       limits.deadline.start();
@@ -204,8 +208,19 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       }
       const announced = Number(responseHeaders['content-length']);
       if (Number.isFinite(announced) && announced > limits.maxBytes) {
+        // Destroying undici's body makes it emit an AbortError: without a listener it is an uncaught exception.
+        response.body.on('error', () => {});
         response.body.destroy();
         throw new BodyLimitError(limits.maxBytes, 'wire');
+      }
+      if (limits.streaming === true && response.statusCode === 200) {
+        if (responseHeaders['content-encoding'] !== undefined && responseHeaders['content-encoding'] !== 'identity') {
+          response.body.on('error', () => {});
+          response.body.destroy();
+          throw new UnsupportedEncodingError(responseHeaders['content-encoding']);
+        }
+        handedOver = true;
+        return { status: response.statusCode, headers: responseHeaders, body: Buffer.alloc(0), url, stream: { body: response.body, release: () => limiter.release() } };
       }
       const body = await readBody(response.body, {
         contentEncoding: responseHeaders['content-encoding'],
@@ -218,7 +233,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       }
       return { status: response.statusCode, headers: responseHeaders, body, url };
     } finally {
-      limiter.release();
+      if (!handedOver) limiter.release();
     }
   }
 
@@ -416,6 +431,59 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     }
   }
 
+  /**
+   * A 200's body as a stream, never held whole (image layers of hundreds of
+   * megabytes): never cached, `Accept-Encoding: identity`. Retries and
+   * redirects happen before the body is handed over; after that a broken
+   * connection, the size limit or the deadline end the stream with a
+   * HostError (scrubbed of the request's secrets). Other statuses come back
+   * read whole (bounded by `maxBytes`), as from get().
+   */
+  async function stream(input: HttpStreamRequest): Promise<HttpStreamResponse> {
+    const { url, headers } = prepareRequest({ ...input, headers: { 'accept-encoding': 'identity', ...input.headers } }, userAgent);
+    const secrets = requestSecrets(input.url, { ...(input.headers ?? {}), ...headers });
+    if (offline) throw hostError(input.source, url, secrets, `offline: ${redactUrl(url)} is not read offline (streamed answers are never cached)`, {});
+    const limits: Limits = { maxBytes: Math.max(0, input.maxBytes ?? defaultMaxBytes), deadline: createDeadline(input.deadlineMs ?? defaultDeadlineMs), streaming: true };
+    let answer: Answer;
+    try {
+      answer = await follow(url, headers, input.source, secrets, limits);
+    } catch (error) {
+      limits.deadline.clear();
+      throw error;
+    }
+    const handed = answer.stream;
+    if (handed === undefined) {
+      limits.deadline.clear();
+      return { status: answer.status, headers: answer.headers, url: answer.url, body: readableOf(answer.body) };
+    }
+    let received = 0;
+    const answerUrl = answer.url;
+    const counted = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        received += chunk.length;
+        stats.bytes += chunk.length;
+        if (received > limits.maxBytes) done(hostError(input.source, answerUrl, secrets, `${redactUrl(answerUrl)}: ${new BodyLimitError(limits.maxBytes, 'wire').message}`, {}));
+        else done(null, chunk);
+      },
+    });
+    handed.body.on('error', (error) => {
+      const failure = limits.deadline.expired()
+        ? deadlineError(input.source, answerUrl, secrets, limits)
+        : hostError(input.source, answerUrl, secrets, `${redactUrl(answerUrl)} broke off while sending its answer: ${describeNetworkError(error)}`, { retryable: true, cause: sanitisedCause(error, secrets) });
+      counted.destroy(failure);
+    });
+    let closed = false;
+    counted.on('close', () => {
+      if (closed) return;
+      closed = true;
+      if (!handed.body.destroyed) handed.body.destroy();
+      handed.release();
+      limits.deadline.clear();
+    });
+    handed.body.pipe(counted);
+    return { status: answer.status, headers: answer.headers, url: answerUrl, body: counted };
+  }
+
   /** What to store of an answer: its body, or the trimmed form a `keep` request makes of a 200/203 (null: nothing). */
   function keptBody(input: HttpRequest, response: HttpResponse): Buffer | null {
     if (!input.keep || !VALIDATED_STATUSES.has(response.status)) return response.body;
@@ -432,6 +500,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     async prepare() {
       if (!offline && !closed) await connect();
     },
+    stream,
     failures: () => [...failures.values()].map((failure) => ({ ...failure })),
     stats: () => ({ ...stats }),
     async close() {
@@ -527,6 +596,12 @@ function scrubHeaders(headers: Record<string, string>, secrets: readonly string[
 interface Limits {
   maxBytes: number;
   deadline: Deadline;
+  /** A 200's body is handed over unread (`stream()`). */
+  streaming?: boolean;
+}
+
+function readableOf(body: Buffer): Readable {
+  return Readable.from(body.length === 0 ? [] : [body]);
 }
 
 interface Deadline {

@@ -7,6 +7,8 @@
  * directly: they get an HttpClient.
  */
 
+import type { Readable } from 'node:stream';
+
 export interface HttpRequest {
   url: string;
   /** Extra request headers (Accept, Authorization from the ecosystem's own config...). Never logged. */
@@ -113,4 +115,27 @@ export interface HttpClient {
    * otherwise. Optional: fakes need not have it.
    */
   prepare?(): Promise<void>;
+}
+
+/** A request whose 200 body is streamed (`StreamingHttpClient.stream`): never cached, so no cache mode or validator. */
+export type HttpStreamRequest = Pick<HttpRequest, 'url' | 'headers' | 'source' | 'maxBytes' | 'deadlineMs'>;
+
+export interface HttpStreamResponse {
+  status: number;
+  /** Lower-cased header names. */
+  headers: Record<string, string>;
+  /** The URL that answered, after redirects. */
+  url: string;
+  /** A 200's body as it arrives (errors are HostErrors); any other status's body, read whole. Destroy it to stop early. */
+  body: Readable;
+}
+
+/** The client createHttpClient() makes: get() plus a streamed GET for bodies too large to hold (image layers). */
+export interface StreamingHttpClient extends HttpClient {
+  /**
+   * GET with the body as a stream: retries, redirects, the per-host limit
+   * (its slot held until the body closes), `maxBytes` counted as it streams,
+   * the deadline over the whole body. Never cached; offline it fails.
+   */
+  stream(request: HttpStreamRequest): Promise<HttpStreamResponse>;
 }

@@ -1,5 +1,5 @@
 import { realpathSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, posix, resolve } from 'node:path';
 import { compareText } from '../core/compare.js';
 import { ChainwatchError } from '../core/errors.js';
 import { excerpt } from '../core/excerpt.js';
@@ -18,6 +18,8 @@ export interface InventoryPackage {
   normalizedName: string;
   version: string;
   purl: string;
+  /** The distribution release the package was installed for (`12`, `24.04`), when the input says: Debian and Ubuntu records are per release. */
+  ecosystemRelease?: string;
   source: ExtractedPackage['source'];
   commit?: string;
   /** Format-specific facts (Debian source package, conda channel...), from the first place it was found. */
@@ -26,7 +28,7 @@ export interface InventoryPackage {
 }
 
 export interface Inventory {
-  files: { path: string; extractor: string; packages: number }[];
+  files: { path: string; extractor: string; packages: number; layer?: number }[];
   packages: InventoryPackage[];
   notScannable: NotScannable[];
   errors: ChainwatchError[];
@@ -62,43 +64,88 @@ export const REPORTED_TEXT_LIMITS = { name: 214, message: 240 } as const;
  * parsed becomes an error entry; every other file is still extracted.
  */
 export async function buildInventory(targets: readonly string[], options: InventoryOptions = {}): Promise<Inventory> {
-  const events = options.events ?? silentSink;
-  const candidates = options.extractors ?? allExtractors;
   const base = resolve(options.displayBase ?? process.cwd());
   const walked = await walkTargets(targets, options);
-  const errors: ChainwatchError[] = [...walked.errors];
+  const candidates = options.extractors ?? allExtractors;
+  const sources: SourceFile[] = walked.files.map((file) => ({
+    displayPath: file.displayPath,
+    extractor: extractorFor(file.displayPath, candidates) ?? extractorFor(file.absolutePath, candidates),
+    read: async () => {
+      if (file.skipped !== undefined) throw new ChainwatchError('unreadable-file', file.skipped, { location: { path: file.displayPath } });
+      return readInputText(file.absolutePath, { maxBytes: INPUT_LIMITS.lockfile, displayPath: file.displayPath });
+    },
+    readRelated: (relativePath) => readRelated(file, relativePath, base),
+  }));
+  return extractFiles(sources, walked.errors, options);
+}
+
+/** A file given in memory (an image's kept files), with the image layer its content came from. */
+export interface GivenFile {
+  /** Absolute in its tree (`/var/lib/dpkg/status`); reports show it as is. */
+  path: string;
+  text: string;
+  layer?: number;
+}
+
+/**
+ * The same extraction over files already in memory (the files an image
+ * keeps). A file's includes (`-r`, a dist-info's INSTALLER) are looked up
+ * among the given files only: what was not given does not exist. Every
+ * location of a package found in a layered file carries that layer.
+ */
+export async function buildInventoryFromFiles(given: readonly GivenFile[], options: Omit<InventoryOptions, keyof WalkOptions> = {}): Promise<Inventory> {
+  const candidates = options.extractors ?? allExtractors;
+  const byPath = new Map(given.map((file) => [file.path, file]));
+  const sources: SourceFile[] = given.map((file) => ({
+    displayPath: file.path,
+    extractor: extractorFor(file.path, candidates),
+    read: () => Promise.resolve(file.text),
+    readRelated: (relativePath) => {
+      const target = posix.resolve(posix.dirname(file.path), relativePath);
+      const found = byPath.get(target);
+      return found ? { path: found.path, text: found.text } : null;
+    },
+    ...(file.layer === undefined ? {} : { layer: file.layer }),
+  }));
+  return extractFiles(sources, [], options);
+}
+
+/** One input of the extraction loop, however it is stored. */
+interface SourceFile {
+  displayPath: string;
+  extractor: Extractor | RegisteredExtractor | null;
+  /** The file's text; throws a ChainwatchError naming the file when it cannot be read. */
+  read(): Promise<string>;
+  readRelated(relativePath: string): RelatedFile | null;
+  layer?: number;
+}
+
+async function extractFiles(sources: readonly SourceFile[], inputErrors: readonly ChainwatchError[], options: Pick<InventoryOptions, 'ecosystems' | 'events'>): Promise<Inventory> {
+  const events = options.events ?? silentSink;
+  const errors: ChainwatchError[] = [...inputErrors];
   const files: Inventory['files'] = [];
   const notScannable: NotScannable[] = [];
   const merged = new PackageMerger();
   const wanted = options.ecosystems && options.ecosystems.length > 0 ? new Set(options.ecosystems) : null;
 
-  const matched = walked.files
-    .map((file) => ({ file, extractor: extractorFor(file.displayPath, candidates) ?? extractorFor(file.absolutePath, candidates) }))
-    .filter((entry): entry is { file: typeof entry.file; extractor: Extractor | RegisteredExtractor } => entry.extractor !== null)
+  const matched = sources
+    .filter((entry): entry is SourceFile & { extractor: Extractor | RegisteredExtractor } => entry.extractor !== null)
     .filter((entry) => !wanted || entry.extractor.ecosystems.some((ecosystem) => wanted.has(ecosystem)));
 
   let done = 0;
-  for (const { file, extractor: candidate } of matched) {
+  for (const file of matched) {
     events.emit({ type: 'progress', task: 'extract', done, total: matched.length, detail: file.displayPath });
     done += 1;
-    if (file.skipped !== undefined) {
-      errors.push(new ChainwatchError('unreadable-file', file.skipped, { location: { path: file.displayPath } }));
-      continue;
-    }
     let text: string;
     try {
-      text = await readInputText(file.absolutePath, { maxBytes: INPUT_LIMITS.lockfile, displayPath: file.displayPath });
+      text = await file.read();
     } catch (cause) {
       if (!(cause instanceof ChainwatchError)) throw cause;
       errors.push(cause);
       continue;
     }
-    const extractor = 'extract' in candidate ? candidate : await candidate.load();
-    const result = extractor.extract({
-      path: file.displayPath,
-      text,
-      readRelated: (relativePath) => readRelated(file, relativePath, base),
-    });
+    const extractor = 'extract' in file.extractor ? file.extractor : await file.extractor.load();
+    const result = extractor.extract({ path: file.displayPath, text, readRelated: (relativePath) => file.readRelated(relativePath) });
     // Loops, not push(...spread): a hostile file can produce more entries than a call can take arguments.
     for (const error of result.errors) errors.push(bounded(error));
     for (const entry of result.notScannable) notScannable.push(boundedNotScannable(entry));
@@ -107,9 +154,9 @@ export async function buildInventory(targets: readonly string[], options: Invent
       if (wanted && !wanted.has(extracted.ecosystem)) continue;
       if (extracted.version === null) continue;
       kept += 1;
-      merged.add(extracted, extracted.version);
+      merged.add(file.layer === undefined ? extracted : { ...extracted, location: { ...extracted.location, layer: file.layer } }, extracted.version);
     }
-    files.push({ path: file.displayPath, extractor: extractor.id, packages: kept });
+    files.push({ path: file.displayPath, extractor: extractor.id, packages: kept, ...(file.layer === undefined ? {} : { layer: file.layer }) });
   }
   events.emit({ type: 'progress', task: 'extract', done, total: matched.length });
 
@@ -183,7 +230,7 @@ class PackageMerger {
 
   add(extracted: ExtractedPackage, version: string): void {
     const normalizedName = normalizeName(extracted.ecosystem, extracted.name);
-    const key = `${extracted.ecosystem}\u0000${normalizedName}\u0000${version}\u0000${extracted.commit ?? ''}`;
+    const key = `${extracted.ecosystem}\u0000${normalizedName}\u0000${version}\u0000${extracted.commit ?? ''}\u0000${extracted.ecosystemRelease ?? ''}`;
     const place = `${extracted.location.path}\u0000${extracted.location.line ?? ''}`;
     const existing = this.byKey.get(key);
     if (existing) {
@@ -200,6 +247,7 @@ class PackageMerger {
         normalizedName,
         version,
         purl: toPurl(extracted.ecosystem, extracted.name, version),
+        ...(extracted.ecosystemRelease ? { ecosystemRelease: extracted.ecosystemRelease } : {}),
         source: extracted.source ?? 'registry',
         ...(extracted.commit ? { commit: extracted.commit } : {}),
         ...(extracted.qualifiers ? { qualifiers: extracted.qualifiers } : {}),

@@ -5,7 +5,7 @@ import { renderJson } from './json.js';
 import { compareText } from '../core/compare.js';
 import { comparePackages, groupFindingsByAdvisory, orderReport, uniqueLocations } from './ordering.js';
 import { formatLocation, otherIds } from './summary.js';
-import type { ScanReport, ScannedPackage } from '../scan/types.js';
+import type { ScanImage, ScanReport, ScannedPackage } from '../scan/types.js';
 
 export interface CycloneDxOptions {
   /** When the scan ran; becomes `metadata.timestamp` and part of the serial number. Omitted when absent. */
@@ -17,6 +17,10 @@ const SERIAL_NAMESPACE = '6f1d7a1e-3c55-4b8e-9a57-1f0c2a9d4e21';
 
 /** Property names follow the CycloneDX property taxonomy convention `<tool>:<name>`. */
 export const LOCATION_PROPERTY = 'chainwatch:location';
+/** In an image SBOM, the layer each location's file came from: `<index>` (0 is the base) and the layer blob's digest. */
+export const LAYER_PROPERTY = 'chainwatch:layer';
+export const LAYER_DIGEST_PROPERTY = 'chainwatch:layer:digest';
+export const LAYER_CREATED_BY_PROPERTY = 'chainwatch:layer:created-by';
 
 const KNOWN_DATABASES: Record<string, string> = {
   GHSA: 'GitHub Advisory Database',
@@ -26,6 +30,9 @@ const KNOWN_DATABASES: Record<string, string> = {
   DSA: 'Debian Security Advisories',
   DLA: 'Debian LTS Advisories',
   DTSA: 'Debian Testing Security Advisories',
+  USN: 'Ubuntu Security Notices',
+  LSN: 'Livepatch Security Notices',
+  UBUNTU: 'Ubuntu CVE Reports',
   MAL: 'OpenSSF Malicious Packages',
   PSF: 'Python Software Foundation',
 };
@@ -92,14 +99,40 @@ function recommendation(findings: readonly Finding[]): string | undefined {
   return upgrades.length > 0 ? `${upgrades.join('; ')}.` : undefined;
 }
 
-function buildComponent(scanned: ScannedPackage): Models.Component {
+function buildComponent(scanned: ScannedPackage, image: ScanImage | undefined): Models.Component {
+  const properties: Models.Property[] = [];
+  for (const location of scanned.locations) {
+    properties.push(new Models.Property(LOCATION_PROPERTY, formatLocation(location)));
+    const layer = location.layer === undefined ? undefined : image?.layers[location.layer];
+    if (layer === undefined) continue;
+    properties.push(new Models.Property(LAYER_PROPERTY, String(layer.index)), new Models.Property(LAYER_DIGEST_PROPERTY, layer.digest));
+    if (layer.createdBy !== null) properties.push(new Models.Property(LAYER_CREATED_BY_PROPERTY, layer.createdBy));
+  }
   return new Models.Component(Enums.ComponentType.Library, scanned.name, {
     bomRef: scanned.purl,
     version: scanned.version,
     purl: scanned.purl,
-    properties: new Models.PropertyRepository(
-      scanned.locations.map((location) => new Models.Property(LOCATION_PROPERTY, formatLocation(location))),
-    ),
+    properties: new Models.PropertyRepository(properties),
+  });
+}
+
+/**
+ * The image an image SBOM describes (`metadata.component`, type container),
+ * with its OS as a component of type operating-system: named by the image,
+ * versioned by its manifest digest, as other image SBOMs do.
+ */
+function imageComponent(image: ScanImage): Models.Component {
+  const os = image.os
+    ? [new Models.Component(Enums.ComponentType.OperatingSystem, image.os.id, { bomRef: `os:${image.os.id}`, ...(image.os.versionId ? { version: image.os.versionId } : {}), ...(image.os.prettyName ? { description: image.os.prettyName } : {}) })]
+    : [];
+  return new Models.Component(Enums.ComponentType.Container, image.source, {
+    bomRef: `image:${image.manifestDigest ?? image.source}`,
+    ...(image.manifestDigest ? { version: image.manifestDigest } : {}),
+    components: new Models.ComponentRepository(os),
+    properties: new Models.PropertyRepository([
+      ...(image.platform ? [new Models.Property('chainwatch:image:platform', image.platform)] : []),
+      ...image.layers.map((layer) => new Models.Property(`chainwatch:image:layer:${layer.index}`, `${layer.digest}${layer.createdBy === null ? '' : ` ${layer.createdBy}`}`)),
+    ]),
   });
 }
 
@@ -167,7 +200,7 @@ export function buildCycloneDxDocument(
   options: CycloneDxOptions = {},
 ): Serialize.JSON.Types.Normalized.Bom {
   const ordered = orderReport(report);
-  const components = new Map(collectPackages(ordered).map((scanned) => [scanned.purl, buildComponent(scanned)]));
+  const components = new Map(collectPackages(ordered).map((scanned) => [scanned.purl, buildComponent(scanned, ordered.image)]));
   const tool = new Models.Component(Enums.ComponentType.Application, ordered.tool.name, { version: ordered.tool.version });
   // The serial number is derived from the content (and the scan time, when given) instead of drawn at random.
   const serialName = `${options.timestamp?.toISOString() ?? ''}\n${renderJson(ordered)}`;
@@ -176,6 +209,7 @@ export function buildCycloneDxDocument(
     metadata: new Models.Metadata({
       ...(options.timestamp === undefined ? {} : { timestamp: options.timestamp }),
       tools: new Models.Tools({ components: new Models.ComponentRepository([tool]) }),
+      ...(ordered.image ? { component: imageComponent(ordered.image) } : {}),
     }),
     components: new Models.ComponentRepository(components.values()),
     vulnerabilities: new Models.Vulnerability.VulnerabilityRepository(

@@ -51,3 +51,9 @@ export async function loadAuditRenderers() {
   const { auditReportDocument, renderAuditHtml, renderAuditJson, renderAuditMarkdown } = await import('./audit/index.js');
   return { auditReportDocument, renderAuditMarkdown, renderAuditHtml, renderAuditJson };
 }
+
+/** `chainwatch diff --image`: what changed between two images. */
+export async function loadImageDiffRenderer() {
+  const { renderImageDiff } = await import('./image-diff.js');
+  return { renderImageDiff };
+}

@@ -10,7 +10,7 @@ function parse(text: string): Record<string, unknown> {
 describe('renderJson', () => {
   it('has exactly the documented top-level keys, in order', () => {
     const document = parse(renderJson(sampleReport()));
-    expect(Object.keys(document)).toEqual(['schema', 'tool', 'findings', 'packages', 'notScannable', 'errors', 'sources', 'coverage']);
+    expect(Object.keys(document)).toEqual(['schema', 'tool', 'findings', 'packages', 'notScannable', 'errors', 'sources', 'coverage', 'image']);
     expect(document.schema).toBe('chainwatch.scan/1');
     expect(SCAN_JSON_SCHEMA).toBe('chainwatch.scan/1');
     expect(document.tool).toEqual({ name: 'chainwatch', version: '0.1.0' });
@@ -37,8 +37,8 @@ describe('renderJson', () => {
       severity: { level: 'high', score: 7.4, vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:H/I:N/A:N', source: 'CVSS_V3', borrowedFrom: null },
       fixed: ['5.7.11', '6.4.1'],
       locations: [
-        { path: 'poetry.lock', line: 812 },
-        { path: 'requirements.txt', line: 4 },
+        { path: 'poetry.lock', line: 812, layer: null },
+        { path: 'requirements.txt', line: 4, layer: null },
       ],
     });
     const text = renderJson(sampleReport());
@@ -86,11 +86,11 @@ describe('renderJson', () => {
       'tornado@6.4',
     ]);
     expect(document.packages[2]!.locations).toEqual([
-      { path: 'poetry.lock', line: 812 },
-      { path: 'requirements.txt', line: 4 },
+      { path: 'poetry.lock', line: 812, layer: null },
+      { path: 'requirements.txt', line: 4, layer: null },
     ]);
     expect(document.notScannable).toEqual([
-      { name: 'jupyterlab-git', reason: 'unpinned requirement: >=0.50', location: { path: 'requirements.txt', line: 7 } },
+      { name: 'jupyterlab-git', reason: 'unpinned requirement: >=0.50', location: { path: 'requirements.txt', line: 7, layer: null } },
     ]);
     expect(document.errors).toEqual([
       { path: 'requirements-dev.txt', line: 3, code: 'invalid-requirement', message: "expected a version after '=='" },
@@ -109,7 +109,7 @@ describe('renderJson', () => {
     };
     const document = toScanJsonDocument(report);
     expect(document.errors).toEqual([{ path: 'environment.yml', line: null, code: 'parse-error', message: 'not a mapping' }]);
-    expect(document.notScannable[0]!.location).toEqual({ path: 'Dockerfile', line: null });
+    expect(document.notScannable[0]!.location).toEqual({ path: 'Dockerfile', line: null, layer: null });
   });
 
   it('gives the same bytes whatever the input order, ending in one newline', () => {

@@ -9,6 +9,8 @@ export const SCAN_JSON_SCHEMA = 'chainwatch.scan/1';
 export interface JsonLocation {
   path: string;
   line: number | null;
+  /** The image layer the file came from (`image.layers[].index`); null outside an image. */
+  layer: number | null;
 }
 
 export interface JsonPackageIdentity {
@@ -38,10 +40,18 @@ export interface ScanJsonDocument {
   errors: { path: string; line: number | null; code: string; message: string }[];
   sources: { name: string; reachable: boolean; records: number | null; error: string | null }[];
   coverage: { ecosystem: string; packages: number; advisories: number; newest_modified: string | null; checked: boolean }[];
+  /** The image of a `scan --image`; null for a scan of paths. */
+  image: {
+    source: string;
+    platform: string | null;
+    manifest_digest: string | null;
+    os: { id: string; version_id: string | null; pretty_name: string | null; ecosystem: string | null } | null;
+    layers: { index: number; digest: string; created_by: string | null }[];
+  } | null;
 }
 
 function toJsonLocation(location: Location): JsonLocation {
-  return { path: location.path, line: location.line ?? null };
+  return { path: location.path, line: location.line ?? null, layer: location.layer ?? null };
 }
 
 // Objects are built key by key so the key order in the output is the documented one.
@@ -106,6 +116,15 @@ export function toScanJsonDocument(report: ScanReport): ScanJsonDocument {
       newest_modified: entry.newestModified,
       checked: entry.checked,
     })),
+    image: ordered.image
+      ? {
+          source: ordered.image.source,
+          platform: ordered.image.platform,
+          manifest_digest: ordered.image.manifestDigest,
+          os: ordered.image.os ? { id: ordered.image.os.id, version_id: ordered.image.os.versionId, pretty_name: ordered.image.os.prettyName, ecosystem: ordered.image.os.ecosystem } : null,
+          layers: ordered.image.layers.map((layer) => ({ index: layer.index, digest: layer.digest, created_by: layer.createdBy })),
+        }
+      : null,
   };
 }
 

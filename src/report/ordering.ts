@@ -104,6 +104,7 @@ export function orderReport(report: ScanReport): ScanReport {
     errors: [...report.errors].sort(compareErrors),
     sources: [...report.sources].sort(compareSources),
     coverage: [...report.coverage].sort((a, b) => compareText(a.ecosystem, b.ecosystem)),
+    ...(report.image ? { image: { ...report.image, layers: [...report.image.layers].sort((a, b) => a.index - b.index) } } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 import type { Finding, SeverityLevel } from '../advisories/types.js';
 import { orderReport } from './ordering.js';
 import { describeCoverage, describeSummary, formatLocation, otherIds, pluralize, severityLabel, summarizeReport } from './summary.js';
-import type { ScanReport } from '../scan/types.js';
+import type { ScanImage, ScanReport } from '../scan/types.js';
 
 export interface TableOptions {
   /** ANSI colour on the severity cell. Off by default: cli/ decides (TTY, NO_COLOR). */
@@ -92,7 +92,11 @@ function columnWidths(rows: readonly (readonly Cell[])[], maximumWidth: number |
   return widths;
 }
 
-function renderFindingsTable(findings: readonly Finding[], options: TableOptions): string[] {
+/**
+ * The findings table. With `groups` (an image scan: one per layer), each
+ * group's rows follow its heading line, every group in the same columns.
+ */
+function renderFindingsTable(findings: readonly Finding[], options: TableOptions, groups?: readonly { heading: string; findings: readonly Finding[] }[]): string[] {
   const showEcosystem = new Set(findings.map((finding) => finding.package.ecosystem)).size > 1;
   const rows = findings.map((finding) => findingRow(finding, showEcosystem));
   const widths = columnWidths(rows, options.width);
@@ -105,19 +109,67 @@ function renderFindingsTable(findings: readonly Finding[], options: TableOptions
       })
       .join(COLUMN_GAP)
       .trimEnd();
-  return [
-    line(TABLE_HEADER.map((text) => ({ text }))),
-    widths.map((width) => '-'.repeat(width)).join(COLUMN_GAP),
-    ...rows.map((row, index) => line(row, findings[index]!.severity.level)),
-  ];
+  const head = [line(TABLE_HEADER.map((text) => ({ text }))), widths.map((width) => '-'.repeat(width)).join(COLUMN_GAP)];
+  if (groups === undefined) return [...head, ...rows.map((row, index) => line(row, findings[index]!.severity.level))];
+  const rowOf = new Map(findings.map((finding, index) => [finding, rows[index]!]));
+  const lines = [...head];
+  for (const group of groups) {
+    lines.push(options.width === undefined ? group.heading : fit({ text: group.heading }, options.width));
+    for (const finding of group.findings) lines.push(line(rowOf.get(finding)!, finding.severity.level));
+  }
+  return lines;
+}
+
+/** The layer a finding's package came from: its first location's (the order is path, then line). */
+function layerOf(finding: Finding): number | undefined {
+  return finding.locations.find((location) => location.layer !== undefined)?.layer;
+}
+
+/** `layer 3/5 RUN pip install … (sha256:0a1b2c3d4e5f)`: a layer as people recognise it, by what made it. */
+export function describeLayer(image: ScanImage, index: number | undefined): string {
+  const layer = index === undefined ? undefined : image.layers[index];
+  if (layer === undefined) return 'layer unknown';
+  const made = layer.createdBy === null ? 'made by an instruction the image history does not record' : layer.createdBy.replace(/\s+/g, ' ');
+  return `layer ${layer.index + 1}/${image.layers.length} ${made} (${layer.digest.slice(0, 19)})`;
+}
+
+/** The image's own lines: what it is, its OS, and each layer with the packages it brought. */
+function describeImage(report: ScanReport, image: ScanImage): string[] {
+  const perLayer = new Map<number, number>();
+  for (const pkg of report.packages) {
+    const layers = new Set(pkg.locations.flatMap((location) => (location.layer === undefined ? [] : [location.layer])));
+    for (const layer of layers) perLayer.set(layer, (perLayer.get(layer) ?? 0) + 1);
+  }
+  const os = image.os ? `${image.os.prettyName ?? `${image.os.id} ${image.os.versionId ?? ''}`.trim()}${image.os.ecosystem ? ` (advisories: ${image.os.ecosystem})` : ' (no advisories known for this OS)'}` : 'OS unknown (no /etc/os-release)';
+  const lines = [`Image ${image.source}${image.platform ? ` ${image.platform}` : ''}${image.manifestDigest ? ` ${image.manifestDigest}` : ''}`, `  ${os}`];
+  for (const layer of image.layers) lines.push(`  ${describeLayer(image, layer.index)}: ${pluralize(perLayer.get(layer.index) ?? 0, 'package')}`);
+  return lines;
+}
+
+/** Findings by the layer that brought their package, base layer first; the order within a layer is kept. */
+function groupByLayer(findings: readonly Finding[]): [number | undefined, Finding[]][] {
+  const groups = new Map<number | undefined, Finding[]>();
+  for (const finding of findings) {
+    const layer = layerOf(finding);
+    const group = groups.get(layer);
+    if (group) group.push(finding);
+    else groups.set(layer, [finding]);
+  }
+  return [...groups].sort(([a], [b]) => (a ?? Number.MAX_SAFE_INTEGER) - (b ?? Number.MAX_SAFE_INTEGER));
 }
 
 /** The terminal report: the findings table, then one summary line, then what went wrong. */
 export function renderTable(report: ScanReport, options: TableOptions = {}): string {
   const ordered = orderReport(report);
   const lines: string[] = [];
+  if (ordered.image) {
+    for (const line of describeImage(ordered, ordered.image)) lines.push(line);
+    lines.push('');
+  }
   if (ordered.findings.length > 0) {
-    for (const line of renderFindingsTable(ordered.findings, options)) lines.push(line);
+    const image = ordered.image;
+    const groups = image ? groupByLayer(ordered.findings).map(([layer, findings]) => ({ heading: describeLayer(image, layer), findings })) : undefined;
+    for (const line of renderFindingsTable(ordered.findings, options, groups)) lines.push(line);
     lines.push('');
   }
   const summary = summarizeReport(ordered);

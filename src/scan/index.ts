@@ -7,8 +7,8 @@
 export type { ScanReport } from './types.js';
 export { UNKNOWN_SEVERITY_POLICIES, type UnknownSeverityPolicy } from './gate.js';
 
-/** The scan pipeline (scan.ts: inventory → match → ScanReport) and its --fail-on gate. */
+/** The scan pipeline (scan.ts: inventory → match → ScanReport), its --fail-on gate, and the diff of two scans (of two images). */
 export async function loadScanPipeline() {
-  const [{ scan }, { gateFindings }] = await Promise.all([import('./scan.js'), import('./gate.js')]);
-  return { gateFindings, scan };
+  const [{ scan }, { gateFindings }, { diffScans }] = await Promise.all([import('./scan.js'), import('./gate.js'), import('./diff.js')]);
+  return { diffScans, gateFindings, scan };
 }

@@ -7,12 +7,22 @@ import type { createPackageMatcher as CreatePackageMatcher, RecordSource } from 
 import type { severityFromAliases as SeverityFromAliases } from '../advisories/alias-severity.js';
 import type { AdvisoryReader, AdvisoryStoreOpener } from '../advisories/store.js';
 import type { AdvisorySourceStatus, Finding, OsvRecord, Severity } from '../advisories/types.js';
-import { buildInventory, type Inventory } from '../inventory/inventory.js';
+import { buildInventory, buildInventoryFromFiles, type Inventory } from '../inventory/inventory.js';
+import type { ImageContents, RegistryOptions } from '../image/index.js';
 import { advisoryCoverage } from './coverage.js';
-import type { ReportError, ScanReport } from './types.js';
+import type { ReportError, ScanImage, ScanReport } from './types.js';
 
 export interface ScanOptions {
+  /** Files and directories to walk; ignored when `image` is given. */
   targets: readonly string[];
+  /**
+   * A container image instead of targets: an OCI layout directory, an OCI
+   * archive or a `docker save` tarball (image/). Its kept files go through the
+   * same extractors; every location carries its layer.
+   */
+  image?: { target: string; platform?: string };
+  /** How image references are pulled (the front end wires the HTTP client and the Docker credentials); without it an image target is a path only. */
+  imageRegistry?: RegistryOptions;
   /** The local advisory database; skipped when null. */
   databasePath: string | null;
   /** Opens the database read-only, and a temporary store for `advisoryPaths` (the front end wires src/store/). */
@@ -44,13 +54,16 @@ interface OpenSource {
  */
 export async function scan(options: ScanOptions): Promise<ScanReport> {
   const events = options.events ?? silentSink;
-  const inventory = await buildInventory(options.targets, {
-    ...(options.ecosystems ? { ecosystems: options.ecosystems } : {}),
-    ...(options.skipDirectories ? { skipDirectories: options.skipDirectories } : {}),
-    ...(options.displayBase ? { displayBase: options.displayBase } : {}),
-    events,
-  });
-  const errors: ReportError[] = inventory.errors.map(toReportError);
+  const image = options.image ? await readScannedImage(options.image, options, events) : null;
+  const inventory = image
+    ? image.inventory
+    : await buildInventory(options.targets, {
+        ...(options.ecosystems ? { ecosystems: options.ecosystems } : {}),
+        ...(options.skipDirectories ? { skipDirectories: options.skipDirectories } : {}),
+        ...(options.displayBase ? { displayBase: options.displayBase } : {}),
+        events,
+      });
+  const errors: ReportError[] = [...(image?.errors ?? []), ...inventory.errors].map(toReportError);
   const attempted: AdvisorySourceStatus[] = [];
   if (options.databasePath !== null && options.createDatabase && !existsSync(options.databasePath)) {
     const present = [...new Set(inventory.packages.map((pkg) => pkg.ecosystem))].sort();
@@ -62,7 +75,8 @@ export async function scan(options: ScanOptions): Promise<ScanReport> {
     const findings = await findingsOf(inventory, sources, stores, errors, events);
     return {
       tool: { name: 'chainwatch', version: options.toolVersion },
-      targets: [...options.targets],
+      targets: image ? [options.image!.target] : [...options.targets],
+      ...(image ? { image: image.summary } : {}),
       files: inventory.files,
       packages: inventory.packages.map(({ ecosystem, name, version, purl, locations }) => ({ ecosystem, name, version, purl, locations })),
       findings,
@@ -74,6 +88,57 @@ export async function scan(options: ScanOptions): Promise<ScanReport> {
   } finally {
     for (const source of sources) source.store?.close();
   }
+}
+
+/**
+ * An image's kept files through the extractors: every file some extractor
+ * claims by its path, plus the files they read beside it (a dist-info's
+ * INSTALLER). The image reader is loaded only for an image scan.
+ */
+async function readScannedImage(
+  request: NonNullable<ScanOptions['image']>,
+  options: ScanOptions,
+  events: EventSink,
+): Promise<{ inventory: Inventory; summary: ScanImage; errors: ChainwatchError[] }> {
+  const [{ readImage }, { extractors }] = await Promise.all([import('../image/index.js'), import('../extractors/index.js')]);
+  events.emit({ type: 'log', level: 'info', message: `reading image ${request.target}` });
+  let contents: ImageContents;
+  try {
+    contents = await readImage(request.target, {
+      ...(request.platform ? { platform: request.platform } : {}),
+      ...(options.imageRegistry ? { registry: options.imageRegistry } : {}),
+      keep: (path) => RELATED_IN_IMAGE.test(path) || (!NOT_INSTALLED_IN_IMAGE.test(path) && extractors.some((extractor) => extractor.detect(path))),
+    });
+  } catch (cause) {
+    // An image that cannot be opened at all is an input error like an unreadable lockfile: reported, not thrown.
+    if (!(cause instanceof ChainwatchError)) throw cause;
+    const empty: ImageContents = { source: request.target, platform: null, manifestDigest: null, layers: [], files: [], os: null, errors: [cause] };
+    contents = empty;
+  }
+  const inventory = await buildInventoryFromFiles(contents.files, { ...(options.ecosystems ? { ecosystems: options.ecosystems } : {}), events });
+  return { inventory, summary: imageSummary(contents), errors: contents.errors };
+}
+
+/** Files an extractor reads beside the one it claims: who installed a Python distribution, and from where. */
+const RELATED_IN_IMAGE = /\.dist-info\/(?:INSTALLER|direct_url\.json)$/;
+
+/**
+ * Files of an image that name packages but say nothing of what is installed:
+ * documentation (`/usr/share/doc/python3-pip/requirements.txt`), and the
+ * requirement files and lockfiles installed Python distributions ship inside
+ * their own folders (their tests' pins). What a distribution is, its
+ * `.dist-info`/`.egg-info`, is still read.
+ */
+const NOT_INSTALLED_IN_IMAGE = /^\/usr\/share\/doc\/|\/(?:site|dist)-packages\/(?![^/]+\.(?:dist|egg)-info(?:\/|$))/;
+
+function imageSummary(contents: ImageContents): ScanImage {
+  return {
+    source: contents.source,
+    platform: contents.platform,
+    manifestDigest: contents.manifestDigest,
+    os: contents.os,
+    layers: contents.layers.map((layer) => ({ index: layer.index, digest: layer.digest, createdBy: layer.createdBy })),
+  };
 }
 
 async function openSources(options: ScanOptions, errors: ReportError[]): Promise<OpenSource[]> {
@@ -177,8 +242,12 @@ function matchInventory(
       pkg.source === 'git'
         ? { ecosystem: pkg.ecosystem, name: pkg.name, version: pkg.commit ? '' : pkg.version, ...(pkg.commit ? { commit: pkg.commit } : {}), purl: pkg.purl, locations: pkg.locations }
         : { ecosystem: pkg.ecosystem, name: pkg.name, version: pkg.version, purl: pkg.purl, locations: pkg.locations };
-    // Debian advisories name source packages: a binary package is matched as the source it was built from.
-    if (pkg.ecosystem === 'Debian' && pkg.qualifiers?.source) {
+    // A Python distribution apt installed carries Debian's patches under the upstream version: PyPI's
+    // records would misjudge it. It is matched through its Debian package (the dpkg status file).
+    if (pkg.ecosystem === 'PyPI' && pkg.qualifiers?.installer === 'debian') return;
+    // Debian and Ubuntu advisories name source packages, per release: a binary package is matched as the source it was built from.
+    if (pkg.ecosystemRelease) Object.assign(target, { ecosystemRelease: pkg.ecosystemRelease });
+    if ((pkg.ecosystem === 'Debian' || pkg.ecosystem === 'Ubuntu') && pkg.qualifiers?.source) {
       target.name = pkg.qualifiers.source;
       target.version = pkg.qualifiers.sourceVersion ?? pkg.version;
     }

@@ -33,13 +33,26 @@ export interface AdvisoryCoverage {
   checked: boolean;
 }
 
+/** The image a scan read (`scan --image`): what it is, its OS and its layers, base first. */
+export interface ScanImage {
+  /** The archive, layout directory or reference, as given. */
+  source: string;
+  platform: string | null;
+  manifestDigest: string | null;
+  os: { id: string; versionId: string | null; prettyName: string | null; ecosystem: string | null } | null;
+  /** `index` is what package locations' `layer` names. */
+  layers: { index: number; digest: string; createdBy: string | null }[];
+}
+
 /** Everything one `chainwatch scan` produced; every output format renders this. */
 export interface ScanReport {
   tool: { name: 'chainwatch'; version: string };
-  /** The paths given on the command line. */
+  /** The paths given on the command line, or the image. */
   targets: string[];
+  /** Set when the scan read a container image. */
+  image?: ScanImage;
   /** Files that were extracted, with the extractor that read them. */
-  files: { path: string; extractor: string; packages: number }[];
+  files: { path: string; extractor: string; packages: number; layer?: number }[];
   packages: ScannedPackage[];
   findings: Finding[];
   notScannable: NotScannable[];

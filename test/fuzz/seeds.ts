@@ -72,6 +72,14 @@ export const BUILT_IN_SEEDS: Record<string, { path: string; texts: string[] }> =
       'Package: libssl3\nStatus: install ok installed\nPriority: optional\nSection: libs\nArchitecture: amd64\nSource: openssl (3.0.11-1~deb12u2)\nVersion: 3.0.11-1~deb12u2\nDescription: Secure Sockets Layer toolkit\n continuation line\n .\n more\n\nPackage: git\nStatus: deinstall ok config-files\nVersion: 1:2.39.2-1.1\n\nPackage: zlib1g\nStatus: install ok installed\nSource: zlib\nVersion: 1:1.2.13.dfsg-1\n',
     ],
   },
+  'python-dist-info': {
+    path: 'usr/lib/python3/site-packages/PyYAML-6.0.1.dist-info/METADATA',
+    texts: ['Metadata-Version: 2.1\nName: PyYAML\nVersion: 6.0.1\nSummary: YAML parser and emitter for Python\nClassifier: Programming Language :: Python\nRequires-Python: >=3.6\nDescription: a\n        |continued\nRequires-Dist: a ; extra == "b"\n\nThe description body.\nName: not-a-header\n'],
+  },
+  'node-modules': {
+    path: 'node_modules/@scope/name/package.json',
+    texts: [JSON.stringify({ name: '@scope/name', version: '1.2.3', private: false, _resolved: 'git+https://git.example/o/r.git#0123456789abcdef0123456789abcdef01234567', dependencies: { a: '^1.0.0' }, exports: { '.': { import: './a.js' } } }, null, 2)],
+  },
   cyclonedx: {
     path: 'bom.cdx.json',
     texts: [JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.6', version: 1, metadata: { component: { type: 'application', name: 'app', purl: 'pkg:npm/app@1.0.0' } }, components: [{ type: 'library', name: 'lodash', version: '4.17.20', purl: 'pkg:npm/lodash@4.17.20', components: [{ type: 'library', name: 'inner', purl: 'pkg:pypi/requests@2.31.0' }] }, { type: 'library', name: 'nopurl' }] }, null, 2)],

@@ -108,7 +108,7 @@ export async function runAdvisoriesWatch(io: CliIo, options: WatchOptions, wirin
   for (const name of options.ecosystem) {
     const ecosystem = parseEcosystem(name);
     if (!ecosystem) {
-      warn(io, `chainwatch: unknown ecosystem "${name}" (expected PyPI, npm, Debian or conda)`);
+      warn(io, `chainwatch: unknown ecosystem "${name}" (expected PyPI, npm, Debian, Ubuntu or conda)`);
       return 2;
     }
     ecosystems.push(ecosystem);

@@ -6,6 +6,7 @@ import { advisoryFixtureOrgs, DESK_BOT } from '../../../test/fake-github/fixture
 import { startFakeGithub, type FakeGithub } from '../../../test/fake-github/server.js';
 import { startLocalServer } from '../../../test/local-server.js';
 import { buildZip } from '../../core/zip.fixture.js';
+import { imageOf, writeLayout } from '../../image/image.fixture.js';
 import { fixedClock } from '../../core/clock.js';
 import type { EcosystemResolution, EcosystemResolver } from '../../graph/resolver.js';
 import { openGraphStore } from '../../store/graph-store.js';
@@ -68,7 +69,7 @@ describe('chainwatch audit', () => {
     expect(io.err()).not.toContain('not reachable');
     expect(code).toBe(0);
     const document = JSON.parse(io.out()) as AuditDocument;
-    expect(Object.keys(document)).toEqual(['run', 'sources', 'coverage', 'graph', 'findings', 'posture', 'advisories', 'concerns', 'steps', 'compared_with', 'changes', 'actions']);
+    expect(Object.keys(document)).toEqual(['run', 'sources', 'coverage', 'graph', 'findings', 'images', 'posture', 'advisories', 'concerns', 'steps', 'compared_with', 'changes', 'actions']);
     expect(document.run).toMatchObject({ id: 1, started_at: '2025-01-01T00:00:00.000Z', status: 'complete' });
     expect(document.graph).toEqual({ nodes: 2, edges: 1 });
     expect(document.findings.map((finding) => [finding.id, finding.package.name, finding.package.version, finding.severity.level, finding.fixed])).toEqual([
@@ -81,11 +82,13 @@ describe('chainwatch audit', () => {
     expect(document.steps.map((step) => [step.name, step.status])).toEqual([
       ['graph', 'done'],
       ['findings', 'done'],
+      ['images', 'skipped'],
       ['posture', 'done'],
       ['advisories', 'skipped'],
       ['concerns', 'done'],
     ]);
-    expect(document.steps[3]!.note).toMatch(/no GH_TOKEN or GITHUB_TOKEN/);
+    expect(document.steps[2]!.note).toBe('no images configured (images: in the config)');
+    expect(document.steps[4]!.note).toMatch(/no GH_TOKEN or GITHUB_TOKEN/);
     expect(document.concerns.length).toBeGreaterThan(0);
     // One line per step on a non-terminal.
     expect(io.err()).toMatch(/chainwatch: audit graph: done in [0-9.]+ s/);
@@ -161,6 +164,7 @@ describe('chainwatch audit', () => {
     expect(document.steps.map((step) => [step.name, step.status])).toEqual([
       ['graph', 'done'],
       ['findings', 'failed'],
+      ['images', 'skipped'],
       ['posture', 'done'],
       ['advisories', 'skipped'],
       ['concerns', 'done'],
@@ -314,7 +318,47 @@ describe('chainwatch audit', () => {
     expect(await runAuditCommand(bare, options({ local: [] }), fakeDependencies('2.14.0'))).toBe(0);
     const document = JSON.parse(bare.out()) as AuditDocument;
     expect(document.posture).toBeNull();
-    expect(document.steps[2]).toMatchObject({ name: 'posture', status: 'skipped', note: 'no GH_TOKEN or GITHUB_TOKEN in the environment and no --local checkouts' });
+    expect(document.steps[3]).toMatchObject({ name: 'posture', status: 'skipped', note: 'no GH_TOKEN or GITHUB_TOKEN in the environment and no --local checkouts' });
+  });
+});
+
+describe('chainwatch audit of the images the config lists', () => {
+  it('scans each image against the same database, saves them as a part, counts them in the gate, and names an image it could not read', async () => {
+    const { config, options } = setUp('  pypi: [jupyterlab]\n');
+    const layout = writeLayout(
+      join(dir.path, 'images', 'base'),
+      imageOf([{ createdBy: 'RUN pip install jupyter-server==2.14.0', entries: [{ name: 'srv/requirements.txt', text: 'jupyter-server==2.14.0\n' }] }]),
+    );
+    writeFileSync(config, `${readFileSync(config, 'utf8')}images:\n  - ./images/base\n  - ./images/missing.tar\n`);
+    const io = captureIo(dir.path);
+    const code = await runAuditCommand(io, options({ failOn: 'high' }), fakeDependencies('2.14.2'));
+    const document = JSON.parse(io.out()) as AuditDocument & { images: { source: string; packages: Record<string, number>; findings: { id: string; locations: { layer: number | null }[] }[] }[] };
+    expect(document.images.map((entry) => [entry.source, entry.packages, entry.findings.map((finding) => `${finding.id}@${finding.locations[0]?.layer}`)])).toEqual([
+      [layout, { PyPI: 1 }, ['GHSA-test-0001@0']],
+      [join(dir.path, 'images', 'missing.tar'), {}, []],
+    ]);
+    // The graph's jupyter-server is fixed (2.14.2); the image still ships 2.14.0: the gate fails on the image.
+    expect(document.findings).toEqual([]);
+    expect(io.err()).toContain('GHSA-test-0001  PyPI jupyter-server 2.14.0  high');
+    expect(document.steps.find((step) => step.name === 'images')).toMatchObject({ status: 'partial' });
+    expect(document.sources).toEqual(expect.arrayContaining([expect.objectContaining({ name: `image ${join(dir.path, 'images', 'missing.tar')}`, reachable: false })]));
+    // Partial (an image not read) outranks the gate.
+    expect(code).toBe(2);
+    const store = openGraphStore(join(dir.path, 'graph.sqlite'), { readonly: true });
+    expect((store.readPart(1, 'images')?.body as { images: { source: string }[] }).images.map((entry) => entry.source)).toEqual([layout, join(dir.path, 'images', 'missing.tar')]);
+    store.close();
+  });
+});
+
+describe('chainwatch audit --offline with an image reference', () => {
+  it('does not pull it: the image is a source not reached, saying why', async () => {
+    const { config, options } = setUp('  pypi: [jupyterlab]\n');
+    writeFileSync(config, `${readFileSync(config, 'utf8')}images:\n  - registry.example.test/org/app:1\n`);
+    const io = captureIo(dir.path);
+    expect(await runAuditCommand(io, options({ offline: true }), fakeDependencies('2.14.2'))).toBe(2);
+    const document = JSON.parse(io.out()) as AuditDocument & { images: { source: string; image: unknown }[] };
+    expect(document.sources).toContainEqual({ name: 'image registry.example.test/org/app:1', reachable: false, error: 'offline: image references are not pulled' });
+    expect(document.images).toEqual([expect.objectContaining({ source: 'registry.example.test/org/app:1', image: null })]);
   });
 });
 
@@ -347,6 +391,7 @@ describe('chainwatch audit with a token (the fake GitHub)', () => {
     expect(document.steps.map((step) => [step.name, step.status])).toEqual([
       ['graph', 'done'],
       ['findings', 'done'],
+      ['images', 'skipped'],
       ['posture', 'done'],
       ['advisories', 'done'],
       ['concerns', 'done'],

@@ -18,6 +18,7 @@ import { DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS, githubConnector, githubToken, NO_T
 import { redactSecrets } from '../redact.js';
 import { TOOL_VERSION } from '../version.js';
 import { writeFileAtomically } from '../write-output.js';
+import { imageRegistryWiring } from '../scan-wiring.js';
 
 
 export const AUDIT_FORMAT_CHOICES = ['table', 'json', 'markdown', 'html'] as const;
@@ -49,7 +50,17 @@ type Concerns = { rows: unknown[]; ranked: number };
 type Posture = { report: PostureReport; importance: { repo: string; score: number; reason: string }[]; importanceNote: string };
 /** The desk's run and its JSON document, as `advisories list --format json` prints it. */
 type Desk = { run: DeskRun; json: unknown };
-type Run = AuditRun<GraphRunReport, GraphFindings & { json: unknown[] }, Posture, Desk, Concerns>;
+/** Each configured image as `scan --image --format json` describes it (image, packages per ecosystem, findings with their layers), and the findings for the gate. */
+type Images = { json: ImageAudit[]; findings: ScanReport['findings'] };
+interface ImageAudit {
+  source: string;
+  image: unknown;
+  packages: Record<string, number>;
+  findings: unknown[];
+  errors: unknown[];
+  coverage: unknown[];
+}
+type Run = AuditRun<GraphRunReport, GraphFindings & { json: unknown[] }, Posture, Desk, Concerns, Images>;
 
 /** Part names of an audit run in the history, beside the graph part. */
 const PART_SCHEMA_VERSION = 1;
@@ -91,7 +102,8 @@ export async function runAuditCommand(io: CliIo, options: AuditCommandOptions, d
     },
   };
 
-  const steps: AuditSteps<GraphRunReport, GraphFindings & { json: unknown[] }, Posture, Desk, Concerns> = {
+  const images = inputs.images ?? [];
+  const steps: AuditSteps<GraphRunReport, GraphFindings & { json: unknown[] }, Posture, Desk, Concerns, Images> = {
     graph: async () => {
       // As scan does: a first run downloads OSV's exports for the config's ecosystems (the graph's signals and the findings read them), and names those it could not reach.
       const sources: AuditSource[] = [];
@@ -129,6 +141,47 @@ export async function runAuditCommand(io: CliIo, options: AuditCommandOptions, d
       }
       return outcome;
     },
+    ...(images.length === 0
+      ? {}
+      : {
+          images: async (): Promise<StepOutcome<Images>> => {
+            const [{ scan }, { toScanJsonDocument }] = await Promise.all([loadScanPipeline(), loadScanJsonDocument()]);
+            const haveDatabase = existsSync(databasePath);
+            const sources: AuditSource[] = [];
+            const value: Images = { json: [], findings: [] };
+            const problems: string[] = [];
+            let unreadImages = 0;
+            const pull = await imageRegistryWiring(io, [], renderer);
+            try {
+              for (const target of images) {
+                // Offline, a reference is not pulled: said as a source not reached, as for every other source.
+                if (options.offline && !existsSync(target)) {
+                  const error = 'offline: image references are not pulled';
+                  sources.push({ name: `image ${target}`, reachable: false, error });
+                  value.json.push({ source: target, image: null, packages: {}, findings: [], errors: [{ path: target, line: null, code: 'source-unreachable', message: error }], coverage: [] });
+                  unreadImages += 1;
+                  continue;
+                }
+                const report = await scan({ targets: [], image: { target }, imageRegistry: pull.registry, databasePath: haveDatabase ? databasePath : null, advisoryStores: sqliteAdvisoryStores, toolVersion: TOOL_VERSION, events: renderer });
+                const json = toScanJsonDocument(report);
+                const packages: Record<string, number> = {};
+                for (const pkg of report.packages) packages[pkg.ecosystem] = (packages[pkg.ecosystem] ?? 0) + 1;
+                value.json.push({ source: target, image: json.image, packages, findings: json.findings, errors: json.errors, coverage: json.coverage });
+                for (const finding of report.findings) value.findings.push(finding);
+                const unread = report.image === undefined || report.image.layers.length === 0;
+                sources.push({ name: `image ${target}`, reachable: !unread, error: unread ? (report.errors[0]?.message ?? 'not read') : null });
+                if (unread) unreadImages += 1;
+                else if (report.errors.length > 0) problems.push(`${target}: ${report.errors.length} error${report.errors.length === 1 ? '' : 's'}`);
+                const notChecked = report.coverage.filter((entry) => !entry.checked && entry.packages > 0).map((entry) => `${entry.packages} ${entry.ecosystem}`);
+                if (notChecked.length > 0) problems.push(`${target}: not checked: ${notChecked.join(', ')}`);
+              }
+            } finally {
+              await pull.close();
+            }
+            if (unreadImages > 0) problems.unshift(`${unreadImages} of ${images.length} image${images.length === 1 ? '' : 's'} not read (named below)`);
+            return problems.length > 0 ? { value, sources, partial: problems.join('; ') } : { value, sources };
+          },
+        }),
     posture:
       (token === undefined || orgs.length === 0) && options.local.length === 0
         ? { skipped: `${orgs.length === 0 ? 'no orgs in the configuration' : NO_TOKEN} and no --local checkouts` }
@@ -201,6 +254,7 @@ export async function runAuditCommand(io: CliIo, options: AuditCommandOptions, d
     parts: [
       { name: 'steps', schemaVersion: PART_SCHEMA_VERSION, body: { steps: run.steps, sources: run.sources } },
       ...(run.parts.findings ? [{ name: 'findings', schemaVersion: PART_SCHEMA_VERSION, body: { findings: run.parts.findings.json, coverage: run.parts.findings.coverage } }] : []),
+      ...(run.parts.images ? [{ name: 'images', schemaVersion: PART_SCHEMA_VERSION, body: { images: run.parts.images.json } }] : []),
       ...(run.parts.posture ? [{ name: 'posture', schemaVersion: PART_SCHEMA_VERSION, body: run.parts.posture.report }] : []),
       ...(run.parts.advisories ? [{ name: 'advisories', schemaVersion: PART_SCHEMA_VERSION, body: run.parts.advisories.json }] : []),
       ...(run.parts.concerns ? [{ name: 'concerns', schemaVersion: PART_SCHEMA_VERSION, body: run.parts.concerns }] : []),
@@ -239,8 +293,9 @@ export async function runAuditCommand(io: CliIo, options: AuditCommandOptions, d
   }
 
   let gateFailed = false;
-  if (options.failOn && run.parts.findings) {
-    const { failing } = gateFindings(run.parts.findings.findings, options.failOn, 'fail');
+  if (options.failOn && (run.parts.findings || run.parts.images)) {
+    // The gate covers what the org's users install and what its images ship.
+    const { failing } = gateFindings([...(run.parts.findings?.findings ?? []), ...(run.parts.images?.findings ?? [])], options.failOn, 'fail');
     if (failing.length > 0) {
       gateFailed = true;
       warn(io, `chainwatch: --fail-on ${options.failOn}: ${failing.length === 1 ? '1 finding fails' : `${failing.length} findings fail`} the gate:`);
@@ -254,6 +309,7 @@ export async function runAuditCommand(io: CliIo, options: AuditCommandOptions, d
     coverage: (run.parts.findings?.coverage ?? []).map((entry) => ({ ecosystem: entry.ecosystem, packages: entry.packages, advisories: entry.advisories, newest_modified: entry.newestModified, checked: entry.checked })),
     graph: run.parts.graph ? { nodes: run.parts.graph.graph.nodes.length, edges: run.parts.graph.graph.edges.length } : null,
     findings: run.parts.findings?.json ?? [],
+    images: run.parts.images?.json ?? null,
     posture: run.parts.posture ? { repos: run.parts.posture.report.repos, importance: run.parts.posture.importance, importance_note: run.parts.posture.importanceNote } : null,
     advisories: run.parts.advisories?.json ?? null,
     concerns: run.parts.concerns?.rows ?? [],
@@ -289,6 +345,9 @@ function renderSummary(document: SummaryDocument, run: Run, model: AuditReportMo
     graph: document.graph ? `${document.graph.nodes} packages, ${document.graph.edges} edges` : '',
     findings: run.parts.findings
       ? `${document.findings.length} finding${document.findings.length === 1 ? '' : 's'}; ${document.coverage.map((entry) => `${entry.ecosystem} ${entry.checked ? 'checked' : 'not checked'}`).join(', ')}`
+      : '',
+    images: run.parts.images
+      ? `${run.parts.images.json.filter((entry) => entry.image !== null && entry.errors.length === 0).length} of ${run.parts.images.json.length} image${run.parts.images.json.length === 1 ? '' : 's'} read, ${run.parts.images.json.reduce((sum, entry) => sum + Object.values(entry.packages).reduce((a, b) => a + b, 0), 0)} packages, ${run.parts.images.findings.length} finding${run.parts.images.findings.length === 1 ? '' : 's'}`
       : '',
     posture: run.parts.posture ? `${run.parts.posture.report.repos.length} repositor${run.parts.posture.report.repos.length === 1 ? 'y' : 'ies'}` : '',
     advisories: run.parts.advisories ? `${run.parts.advisories.run.statuses.length} advisories` : '',

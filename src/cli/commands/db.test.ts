@@ -188,6 +188,7 @@ describe('db status coverage (issue 10)', () => {
       '  Debian  none: scans of Debian packages are not checked',
       `  Go      1 advisory, newest modified ${today}`,
       `  PyPI    1 advisory, newest modified ${today}`,
+      '  Ubuntu  none: scans of Ubuntu packages are not checked',
       '  conda   none: scans of conda packages are not checked',
       '  npm     1 advisory, newest modified 2000-01-01T00:00:00Z',
       '',

@@ -25,7 +25,7 @@ export async function runDatabaseUpdate(io: CliIo, options: UpdateCommandOptions
   for (const name of options.ecosystem.length > 0 ? options.ecosystem : ECOSYSTEMS.filter((e) => OSV_EXPORT_FOLDERS[e])) {
     const ecosystem = parseEcosystem(name);
     if (!ecosystem) {
-      warn(io, `chainwatch: unknown ecosystem "${name}" (expected PyPI, npm, Debian or conda)`);
+      warn(io, `chainwatch: unknown ecosystem "${name}" (expected PyPI, npm, Debian, Ubuntu or conda)`);
       return 2;
     }
     ecosystems.push(ecosystem);

@@ -1,17 +1,67 @@
 import type { Command } from 'commander';
 import { loadGraphInputs, loadGraphPipelines } from '../../graph/index.js';
-import { loadGraphRenderers } from '../../report/index.js';
+import { loadGraphRenderers, loadImageDiffRenderer } from '../../report/index.js';
+import { loadScanPipeline, type ScanReport } from '../../scan/index.js';
 import { loadGraphStore } from '../../store/index.js';
 import { selectIdentity, type IdentityOptions } from '../graph-inputs.js';
-import { describeError, warn, type CliIo } from '../io.js';
+import { describeError, eventRenderer, warn, type CliIo } from '../io.js';
 import { collect, parseChoice } from '../options.js';
 import { redactSecrets } from '../redact.js';
+import { advisoryWiring, imageRegistryWiring, type AdvisoryOptions } from '../scan-wiring.js';
+import { TOOL_VERSION } from '../version.js';
 
 export const DIFF_FORMAT_CHOICES = ['table', 'json', 'markdown'] as const;
 
-export interface DiffCommandOptions extends IdentityOptions {
+export interface DiffCommandOptions extends IdentityOptions, AdvisoryOptions {
   history?: string;
   format: (typeof DIFF_FORMAT_CHOICES)[number];
+  image?: boolean;
+  platform?: string;
+  insecureRegistry?: string[];
+  verbose?: boolean;
+}
+
+/**
+ * `chainwatch diff --image OLD NEW`: both images scanned against the same
+ * advisory sources, then compared: advisories that appeared or were
+ * resolved, packages added, removed and changed. Exit 0 with the changes
+ * (even none); 2 when an image could not be read, or no advisory source
+ * answered (the advisory part would be empty for want of records, not of
+ * vulnerabilities).
+ */
+async function runImageDiff(io: CliIo, references: string[], options: DiffCommandOptions): Promise<number> {
+  if (references.length !== 2) {
+    warn(io, 'chainwatch: diff --image takes two images: OLD NEW (OCI layout directories, OCI archives or docker save tarballs)');
+    return 2;
+  }
+  const [{ scan, diffScans }, { renderImageDiff }] = await Promise.all([loadScanPipeline(), loadImageDiffRenderer()]);
+  const renderer = eventRenderer(io, { verbose: options.verbose ?? false });
+  const reports: ScanReport[] = [];
+  const pull = await imageRegistryWiring(io, options.insecureRegistry ?? [], renderer);
+  try {
+    const wiring = await advisoryWiring(io, options, renderer);
+    for (const target of references) {
+      reports.push(await scan({ ...wiring, imageRegistry: pull.registry, targets: [], image: { target, ...(options.platform ? { platform: options.platform } : {}) }, toolVersion: TOOL_VERSION, events: renderer }));
+    }
+  } finally {
+    await pull.close();
+    renderer.stop();
+  }
+  const [previous, current] = reports as [ScanReport, ScanReport];
+  const header = { previous: { source: references[0]!, image: previous.image ?? null }, current: { source: references[1]!, image: current.image ?? null } };
+  io.stdout.write(redactSecrets(renderImageDiff(diffScans(previous, current), header, options.format), io.env));
+  let failed = false;
+  for (const [report, target] of [[previous, references[0]!], [current, references[1]!]] as const) {
+    for (const error of report.errors) {
+      failed = true;
+      warn(io, `chainwatch: ${target}: ${error.path}${error.line ? `:${error.line}` : ''}: ${redactSecrets(error.message, io.env)}`);
+    }
+    for (const source of report.sources.filter((entry) => !entry.reachable)) {
+      failed = true;
+      warn(io, `chainwatch: advisory source not available: ${source.name}: ${source.error ?? 'unreachable'}`);
+    }
+  }
+  return failed ? 2 : 0;
 }
 
 /**
@@ -24,6 +74,7 @@ export interface DiffCommandOptions extends IdentityOptions {
  * cannot be read.
  */
 export async function runDiff(io: CliIo, references: string[], options: DiffCommandOptions): Promise<number> {
+  if (options.image) return runImageDiff(io, references, options);
   const [{ existsSync }, { defaultGraphStorePath, openGraphStore }, { diffSnapshots }, { renderDiff }, { describeIdentity, shortIdentity }] = await Promise.all([
     import('node:fs'),
     loadGraphStore(),
@@ -93,6 +144,14 @@ export function registerDiff(program: Command, io: CliIo, setExit: (code: number
     .option('--env <name>', 'with --preset/--config: the environments the runs were made for (repeatable)', collect(String), [])
     .option('--identity <key>', 'compare runs of this identity (a hash prefix or profile from `chainwatch runs list`)')
     .option('-f, --format <format>', `output format: ${DIFF_FORMAT_CHOICES.join('|')}`, parseChoice(DIFF_FORMAT_CHOICES), 'table')
+    .option('--image', 'compare two container images instead of two runs: OLD and NEW are registry references, OCI layout directories, OCI archives or docker save tarballs')
+    .option('--platform <os/arch>', 'with --image, the platform to read from an image index (default linux/amd64)')
+    .option('--insecure-registry <host[:port]>', 'with --image, a registry asked over plain http (loopback registries always are) (repeatable)', collect(String), [])
+    .option('-a, --advisories <dir|zip>', 'with --image: OSV records, a directory or an OSV export zip (repeatable)', collect(String), [])
+    .option('--db <path>', 'with --image: the advisory database (default: $CHAINWATCH_DB or the user cache dir)')
+    .option('--no-local-db', 'with --image: do not use the local advisory database (only --advisories)')
+    .option('--offline', 'with --image: never download advisories')
+    .option('-v, --verbose', 'more detail on stderr')
     .action(async (oldReference: string | undefined, newReference: string | undefined, options: DiffCommandOptions) =>
       setExit(await runDiff(io, [oldReference, newReference].filter((value): value is string => value !== undefined), options)),
     );

@@ -4,20 +4,17 @@ import { parseEcosystem, systemClock, type Clock, type Ecosystem } from '../../c
 import { DEFAULT_SKIPPED_DIRECTORIES } from '../../inventory/index.js';
 import { REPORT_FORMATS, renderReport, type ReportFormat } from '../../report/index.js';
 import { loadScanPipeline, UNKNOWN_SEVERITY_POLICIES, type ScanReport, type UnknownSeverityPolicy } from '../../scan/index.js';
-import { loadAdvisoryStore } from '../../store/index.js';
 import { warnStaleAdvisories } from '../advisory-database.js';
 import { eventRenderer, warn, type CliIo } from '../io.js';
 import { collect, DEFAULT_MAX_AGE, parseChoice, parseMaxAge, type MaxAge } from '../options.js';
 import { redactSecrets } from '../redact.js';
+import { advisoryWiring, imageRegistryWiring, type AdvisoryOptions } from '../scan-wiring.js';
 import { writeFileAtomically } from '../write-output.js';
 import { TOOL_VERSION } from '../version.js';
 
 const FAIL_ON_LEVELS = ['low', 'medium', 'high', 'critical'] as const;
 
-export interface ScanCommandOptions {
-  advisories: string[];
-  db?: string;
-  localDb: boolean;
+export interface ScanCommandOptions extends AdvisoryOptions {
   ecosystem: Ecosystem[];
   failOn?: SeverityLevel;
   unknownSeverity: UnknownSeverityPolicy;
@@ -25,14 +22,15 @@ export interface ScanCommandOptions {
   format: ReportFormat;
   output?: string;
   includeDir: string[];
-  offline?: boolean;
-  osvUrl?: string;
+  image?: string;
+  platform?: string;
+  insecureRegistry?: string[];
   verbose?: boolean;
 }
 
 function parseEcosystemOption(value: string): Ecosystem {
   const ecosystem = parseEcosystem(value);
-  if (!ecosystem) throw new InvalidArgumentError('expected PyPI, npm, Debian or conda');
+  if (!ecosystem) throw new InvalidArgumentError('expected PyPI, npm, Debian, Ubuntu or conda');
   return ecosystem;
 }
 
@@ -81,28 +79,33 @@ export async function exitCodeFor(io: CliIo, report: ScanReport, options: Pick<S
 }
 
 export async function runScan(io: CliIo, targets: string[], options: ScanCommandOptions, clock: Clock = systemClock): Promise<number> {
+  if (options.image !== undefined && targets.length > 0) {
+    warn(io, 'chainwatch scan: give either PATHs or --image, not both (scan the image, then the paths, in two runs)');
+    return 2;
+  }
+  if (options.platform !== undefined && options.image === undefined) {
+    warn(io, 'chainwatch scan: --platform chooses from an image index: it needs --image');
+    return 2;
+  }
   // Loaded here, not at start-up: `chainwatch --help` and other commands should not pay for the scan's modules.
-  const [{ scan }, { defaultDatabasePath, sqliteAdvisoryStores }] = await Promise.all([loadScanPipeline(), loadAdvisoryStore()]);
-  const { downloadDatabase } = await import('../advisory-database.js');
+  const { scan } = await loadScanPipeline();
   const renderer = eventRenderer(io, { verbose: options.verbose ?? false });
-  const databasePath = options.localDb ? (options.db ?? defaultDatabasePath(io.env)) : null;
+  const pull = options.image === undefined ? null : await imageRegistryWiring(io, options.insecureRegistry ?? [], renderer);
   let report: ScanReport;
   try {
     report = await scan({
+      ...(pull ? { imageRegistry: pull.registry } : {}),
+      ...(await advisoryWiring(io, options, renderer)),
       targets: targets.length > 0 ? targets : ['.'],
-      databasePath,
-      advisoryStores: sqliteAdvisoryStores,
-      advisoryPaths: options.advisories,
+      ...(options.image === undefined ? {} : { image: { target: options.image, ...(options.platform ? { platform: options.platform } : {}) } }),
       ecosystems: options.ecosystem,
       skipDirectories: DEFAULT_SKIPPED_DIRECTORIES.filter((name) => !options.includeDir.includes(name)),
       displayBase: io.cwd,
       toolVersion: TOOL_VERSION,
       events: renderer,
-      ...(options.offline || options.advisories.length > 0
-        ? {}
-        : { createDatabase: (ecosystems: readonly Ecosystem[]) => downloadDatabase(io, databasePath!, ecosystems, options.osvUrl, renderer) }),
     });
   } finally {
+    await pull?.close();
     renderer.stop();
   }
   // A local database that does not exist yet is only a problem when nothing else was given.
@@ -140,7 +143,7 @@ export function registerScan(program: Command, io: CliIo, setExit: (code: number
     .option('--no-local-db', 'do not use the local advisory database (only --advisories)')
     .option('--offline', 'never download advisories; use only what is stored or given')
     .option('--osv-url <url>', 'base URL of the OSV exports when the database must be created (default: $CHAINWATCH_OSV_URL or OSV)')
-    .option('-e, --ecosystem <name>', 'only these ecosystems: PyPI, npm, Debian, conda (repeatable); an ecosystem left out is neither scanned nor required to have advisories', collect(parseEcosystemOption), [])
+    .option('-e, --ecosystem <name>', 'only these ecosystems: PyPI, npm, Debian, Ubuntu, conda (repeatable); an ecosystem left out is neither scanned nor required to have advisories', collect(parseEcosystemOption), [])
     .option('--fail-on <level>', 'exit 1 when a finding reaches low|medium|high|critical (the failing findings are listed on stderr)', parseChoice(FAIL_ON_LEVELS))
     .option(
       '--unknown-severity <policy>',
@@ -151,6 +154,9 @@ export function registerScan(program: Command, io: CliIo, setExit: (code: number
     .addOption(new Option('--max-age <age>', 'warn when the newest advisory of a scanned ecosystem is older than this: 7d, 36h, 2w').argParser(parseMaxAge).default(DEFAULT_MAX_AGE, DEFAULT_MAX_AGE.text))
     .option('-f, --format <format>', `output format: ${REPORT_FORMATS.join('|')}`, parseChoice(REPORT_FORMATS), 'table')
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('--image <ref|archive|dir>', 'scan a container image instead of PATHs: a registry reference (pulled over the OCI distribution API; credentials from ~/.docker/config.json), an OCI image layout directory, an OCI archive, or a `docker save` / `podman save` tarball')
+    .option('--platform <os/arch>', 'with --image, the platform to read from an image index (default linux/amd64)')
+    .option('--insecure-registry <host[:port]>', 'with --image, a registry asked over plain http (loopback registries always are) (repeatable)', collect(String), [])
     .option('--include-dir <name>', `descend into a directory skipped by default (${DEFAULT_SKIPPED_DIRECTORIES.join(', ')}) (repeatable)`, collect(String), [])
     .option('-v, --verbose', 'more detail on stderr')
     .action(async (paths: string[], options: ScanCommandOptions) => setExit(await runScan(io, paths, options)));

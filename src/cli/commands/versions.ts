@@ -19,7 +19,7 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
 export async function runVersionsSort(io: CliIo, ecosystemName: string, options: { legacy?: boolean } = {}): Promise<number> {
   const ecosystem = parseEcosystem(ecosystemName);
   if (!ecosystem) {
-    warn(io, `chainwatch: unknown ecosystem "${ecosystemName}" (expected PyPI, npm, Debian or conda)`);
+    warn(io, `chainwatch: unknown ecosystem "${ecosystemName}" (expected PyPI, npm, Debian, Ubuntu or conda)`);
     return 2;
   }
   const { sortVersions } = await loadVersionSorting();

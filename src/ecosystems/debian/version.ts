@@ -213,3 +213,6 @@ export const debianScheme: VersionScheme<DebianVersion> = {
   parse: parseDebianVersion,
   parseRange: parseDebianRange,
 };
+
+/** Ubuntu packages are dpkg packages: the same versions, ordered by the same algorithm. */
+export const ubuntuScheme: VersionScheme<DebianVersion> = { ...debianScheme, ecosystem: 'Ubuntu' };

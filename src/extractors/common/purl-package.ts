@@ -35,7 +35,8 @@ export function packageFromPurl(text: string, fallbackVersion: string | undefine
   let name = purl.name;
   if (parsed.ecosystem === 'npm' && purl.namespace) name = `${purl.namespace}/${purl.name}`;
 
-  if (parsed.ecosystem === 'Debian') {
+  // An Ubuntu purl (namespace `ubuntu`) is refused here as before: SBOM packages are not scoped to a release yet.
+  if (parsed.ecosystem === 'Debian' || parsed.ecosystem === 'Ubuntu') {
     const namespace = purl.namespace?.toLowerCase();
     if (namespace !== 'debian') {
       return { kind: 'unsupported', reason: `deb purl of "${excerpt(purl.namespace ?? '(no distribution)')}" is not a Debian package` };

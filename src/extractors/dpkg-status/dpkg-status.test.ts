@@ -1,8 +1,11 @@
+import { posix } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkDamagedCopies, expectWellFormed, fixtureFolder, registryPackage, runExtractor } from '../../../test/extractor-testing.js';
 import { withConformanceChecks } from '../../../test/extractor-conformance.js';
+import { ChainwatchError } from '../../core/errors.js';
 import { extractor as extractorUnderTest } from './index.js';
+import { parseOsRelease } from './os-release.js';
 import { describeWithSharedData, itWithSharedData } from '../../../test/shared-data.js';
 
 /** Every input these tests extract is also run through the shared conformance checks. */
@@ -215,5 +218,87 @@ describe('dpkg-status fuzz', () => {
   itWithSharedData('truncated and spliced fixtures never throw', () => {
     const fixtures = ['valid', 'statusfield', 'transitional', 'nopackage', 'noversion'].map(fixture);
     checkDamagedCopies(fixtures, checkNeverThrows, { numRuns: 300 });
+  });
+});
+
+describe('dpkg-status: the distribution and release, from the same root\'s os-release', () => {
+  // The fields of Debian 12's /etc/os-release (this machine's, URL lines left out) and of Ubuntu
+  // 24.04's (as the ubuntu:24.04 image ships it), with their quoting as written there.
+  const DEBIAN_12 = 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION="12 (bookworm)"\nVERSION_CODENAME=bookworm\nID=debian\n';
+  const UBUNTU_2404 =
+    'PRETTY_NAME="Ubuntu 24.04.1 LTS"\nNAME="Ubuntu"\nVERSION_ID="24.04"\nVERSION="24.04.1 LTS (Noble Numbat)"\nVERSION_CODENAME=noble\nID=ubuntu\nID_LIKE=debian\nUBUNTU_CODENAME=noble\nLOGO=ubuntu-logo\n';
+  const STATUS = 'Package: libssl3t64\nStatus: install ok installed\nSource: openssl\nVersion: 3.0.13-0ubuntu3.4\nArchitecture: amd64\n';
+
+  /** A readRelated over a small tree of files, named from the root the status file's path is in. */
+  function tree(statusPath: string, files: Record<string, string>) {
+    const asked: string[] = [];
+    const readRelated = (relativePath: string) => {
+      asked.push(relativePath);
+      const resolved = posix.normalize(posix.join(posix.dirname(statusPath), relativePath));
+      const text = files[resolved];
+      return text === undefined ? null : { path: resolved, text };
+    };
+    return { readRelated, asked };
+  }
+
+  function extractWith(path: string, files: Record<string, string>, text = STATUS) {
+    const { readRelated, asked } = tree(path, files);
+    return { result: extractor.extract({ path, text, readRelated }), asked };
+  }
+
+  it('Ubuntu 24.04: ecosystem Ubuntu, release 24.04 (Canonical\'s `:LTS` is the matcher\'s business)', () => {
+    const { result, asked } = extractWith('rootfs/var/lib/dpkg/status', { 'rootfs/etc/os-release': UBUNTU_2404 });
+    expect(asked).toEqual(['../../../etc/os-release']);
+    expect(result.packages).toEqual([
+      {
+        ecosystem: 'Ubuntu',
+        ecosystemRelease: '24.04',
+        name: 'libssl3t64',
+        version: '3.0.13-0ubuntu3.4',
+        location: { path: 'rootfs/var/lib/dpkg/status', line: 1 },
+        source: 'registry',
+        qualifiers: { arch: 'amd64', source: 'openssl', sourceVersion: '3.0.13-0ubuntu3.4' },
+      },
+    ]);
+    expect(result.errors).toEqual([]);
+  });
+
+  it('Debian 12, with os-release only in usr/lib (os-release(5)\'s fallback), and from a distroless status.d file', () => {
+    const fromUsrLib = extractWith('var/lib/dpkg/status', { 'usr/lib/os-release': DEBIAN_12 });
+    expect(fromUsrLib.asked).toEqual(['../../../etc/os-release', '../../../usr/lib/os-release']);
+    expect(fromUsrLib.result.packages.map((found) => [found.ecosystem, found.ecosystemRelease])).toEqual([['Debian', '12']]);
+    const distroless = extractWith('var/lib/dpkg/status.d/base-files', { 'etc/os-release': DEBIAN_12 }, 'Package: base-files\nVersion: 12.4+deb12u5\n');
+    expect(distroless.asked).toEqual(['../../../../etc/os-release']);
+    expect(distroless.result.packages.map((found) => [found.ecosystem, found.ecosystemRelease])).toEqual([['Debian', '12']]);
+  });
+
+  it('no os-release, one refused, another distribution or no VERSION_ID: Debian without a release, as before, and no error', () => {
+    const trees: Record<string, string>[] = [
+      {},
+      { 'etc/os-release': 'ID=kali\nID_LIKE=debian\nVERSION_ID="2024.4"\n' },
+      { 'etc/os-release': 'PRETTY_NAME="Debian GNU/Linux trixie/sid"\nID=debian\nVERSION_CODENAME=trixie\n' },
+    ];
+    for (const files of trees) {
+      const { result } = extractWith('var/lib/dpkg/status', files);
+      expect(result.packages.map((found) => [found.ecosystem, found.ecosystemRelease])).toEqual([['Debian', undefined]]);
+      expect(result.errors).toEqual([]);
+    }
+    const refused = extractor.extract({ path: 'var/lib/dpkg/status', text: STATUS, readRelated: () => ({ error: new ChainwatchError('unreadable-file', 'is outside the scanned tree') }) });
+    expect(refused.packages.map((found) => [found.ecosystem, found.ecosystemRelease])).toEqual([['Debian', undefined]]);
+    expect(refused.errors).toEqual([]);
+  });
+
+  it('a status file not at var/lib/dpkg/ (a fixture, a copy) asks for nothing', () => {
+    const { result, asked } = extractWith('backup/dpkg/status', { 'etc/os-release': UBUNTU_2404 });
+    expect(asked).toEqual([]);
+    expect(result.packages.map((found) => found.ecosystem)).toEqual(['Debian']);
+  });
+
+  it('os-release quoting: double and single quotes, escapes, comments', () => {
+    expect(Object.fromEntries(parseOsRelease('# comment\nID="ubuntu"\nVERSION_ID=\'22.04\'\nNAME="A \\"quoted\\" name"\nBAD LINE\n'))).toEqual({
+      ID: 'ubuntu',
+      VERSION_ID: '22.04',
+      NAME: 'A "quoted" name',
+    });
   });
 });

@@ -2,6 +2,7 @@ import { excerpt } from '../../core/excerpt.js';
 import { withoutByteOrderMark } from '../common/byte-order-mark.js';
 import { addError } from '../common/result.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult, Extractor, NotScannable } from '../types.js';
+import { readDistribution, type DpkgDistribution } from './os-release.js';
 import { parseStanzas, type Stanza } from './parse-stanzas.js';
 import { dpkgStatus as detection } from '../detection.js';
 
@@ -27,7 +28,7 @@ function parseSourceField(value: string): { name: string; version: string | unde
   return { name: match?.[1] ?? value, version: match?.[2] };
 }
 
-function stanzaToPackage(stanza: Stanza, path: string, inStatusDirectory: boolean, result: ExtractResult): void {
+function stanzaToPackage(stanza: Stanza, path: string, inStatusDirectory: boolean, distribution: DpkgDistribution | null, result: ExtractResult): void {
   const location = { path, line: stanza.line };
   const name = stanza.fields.get('package')?.value;
   if (!name) {
@@ -60,7 +61,8 @@ function stanzaToPackage(stanza: Stanza, path: string, inStatusDirectory: boolea
   const sourceVersion = source.version ?? version;
   if (sourceVersion) qualifiers.sourceVersion = sourceVersion;
 
-  const extracted: ExtractedPackage = { ecosystem: 'Debian', name, version, location, source: 'registry', qualifiers };
+  const extracted: ExtractedPackage = { ecosystem: distribution?.ecosystem ?? 'Debian', name, version, location, source: 'registry', qualifiers };
+  if (distribution?.release !== undefined) extracted.ecosystemRelease = distribution.release;
   result.packages.push(extracted);
   if (version === null) {
     const missing: NotScannable = { name, reason: 'no Version field', location };
@@ -73,7 +75,8 @@ function extract(input: ExtractInput): ExtractResult {
   const { stanzas, problems } = parseStanzas(withoutByteOrderMark(input.text));
   for (const problem of problems) addError(result.errors, 'parse-error', problem.message, { path: input.path, line: problem.line });
   const inStatusDirectory = pathParts(input.path).at(-2) === 'status.d';
-  for (const stanza of stanzas) stanzaToPackage(stanza, input.path, inStatusDirectory, result);
+  const distribution = stanzas.length > 0 ? readDistribution(input) : null;
+  for (const stanza of stanzas) stanzaToPackage(stanza, input.path, inStatusDirectory, distribution, result);
   return result;
 }
 

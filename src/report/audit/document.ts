@@ -432,6 +432,30 @@ function actionsSection(context: Context): Section {
 
 // ---------------------------------------------------------------- the standing picture
 
+/** Each configured image: what it ships by ecosystem, its findings by severity, and its worst findings. */
+function imageBlocks(context: Context): Block[] {
+  const { model } = context;
+  const images = model.standing.images;
+  if (images === null) return [notAvailable(model, 'images', 'image scans')];
+  const blocks: Block[] = [
+    table(
+      context,
+      { caption: 'Images: packages and findings', header: ['Image', 'OS', 'Layers', 'Packages', ...REPORT_SEVERITIES.slice(0, 4).map((severity) => SEVERITY_LABELS[severity])], numeric: [false, false, true, false, true, true, true, true], rowHeader: true },
+      images.map((image) => [
+        [{ code: image.source }],
+        [image.unread === null ? (image.os ?? 'unknown') : { tone: 'bad', text: `not read: ${image.unread}` }],
+        [String(image.layers)],
+        [Object.entries(image.packages).map(([ecosystem, packages]) => `${ecosystem} ${packages}`).join(', ') || '-'],
+        ...REPORT_SEVERITIES.slice(0, 4).map((severity): Line => [String(image.bySeverity[severity] ?? 0)]),
+      ]),
+    ),
+  ];
+  for (const image of images.filter((entry) => entry.worst.length > 0)) {
+    blocks.push(list(context, { label: `Worst findings in ${image.source} (${count(image.findings, 'finding', 'findings')})`, empty: 'None.' }, image.worst.map(findingItem)));
+  }
+  return blocks;
+}
+
 function notAvailable(model: AuditReportModel, step: AuditStepName, what: string): ParagraphBlock {
   return paragraph(`Not available: ${stepGap(model, step) ?? `this run saved no ${what}`}.`);
 }
@@ -523,6 +547,8 @@ function standingSection(context: Context): Section {
           ],
     sections: [],
   });
+
+  sections.push({ id: 'standing-images', title: 'Container images', blocks: imageBlocks(context), sections: [] });
 
   sections.push({
     id: 'standing-advisories',

@@ -7,7 +7,7 @@ import { HOSTILE_SCRIPT, LONG_SUMMARY, sampleAuditModel } from './sample-model.f
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /** Objects whose keys are data (severities, clock states, check ids, entry names), not names of the contract. */
-const DATA_MAPS = new Set(['changes.not_compared', 'standing.vulnerabilities.by_severity', 'standing.advisories.by_clock', 'trends[].findings', 'trends[].coverage', 'trends[].advisories']);
+const DATA_MAPS = new Set(['changes.not_compared', 'standing.vulnerabilities.by_severity', 'standing.advisories.by_clock', 'standing.images[].by_severity', 'trends[].findings', 'trends[].coverage', 'trends[].advisories']);
 
 /** Every key path of a document (`[]` for a list's elements), not descending into data maps. */
 function keyPaths(value: Json, path = '', out = new Set<string>()): Set<string> {

@@ -85,6 +85,21 @@ export function auditReportDocument(input: AuditReportModel) {
       vulnerabilities:
         standing.vulnerabilities === null ? null : { findings: standing.vulnerabilities.findings, packages: standing.vulnerabilities.packages, by_severity: inOrder(REPORT_SEVERITIES, standing.vulnerabilities.bySeverity) },
       advisories: standing.advisories === null ? null : { total: standing.advisories.total, by_clock: inOrder(REPORT_CLOCK_STATES, standing.advisories.byClock) },
+      images:
+        standing.images === null
+          ? null
+          : standing.images.map((image) => ({
+              source: image.source,
+              os: image.os,
+              layers: image.layers,
+              packages: Object.entries(image.packages)
+                .sort(([a], [b]) => compareText(a, b))
+                .map(([ecosystem, packages]) => ({ ecosystem, packages })),
+              findings: image.findings,
+              by_severity: inOrder(REPORT_SEVERITIES, image.bySeverity),
+              worst: image.worst.map(finding),
+              unread: image.unread,
+            })),
       not_checked: standing.notChecked,
     },
     trends: model.trends.map((point) => ({

@@ -48,6 +48,7 @@ describe('renderAuditMarkdown: order', () => {
       '### Top concerns',
       '### Repository posture coverage',
       '### Vulnerabilities by severity',
+      '### Container images',
       '### Disclosure desk advisories by clock',
       '### Ecosystems not checked',
       '### Trends across runs',

@@ -28,6 +28,7 @@ export function orderAuditModel(model: AuditReportModel): AuditReportModel {
             },
       vulnerabilities: model.standing.vulnerabilities,
       advisories: model.standing.advisories,
+      images: model.standing.images === null ? null : [...model.standing.images].sort((a, b) => compareText(a.source, b.source)),
       notChecked: [...model.standing.notChecked].sort(compareText),
     },
     trends: [...model.trends].sort((a, b) => a.id - b.id),

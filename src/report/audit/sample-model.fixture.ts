@@ -183,6 +183,19 @@ export function sampleAuditModel(): AuditReportModel {
       },
       vulnerabilities: { findings: 7, packages: 5, bySeverity: { critical: 1, high: 2, medium: 3, low: 1, unknown: 0, none: 0 } },
       advisories: { total: 6, byClock: { overdue: 1, 'due-soon': 2, due: 1, met: 2 } },
+      images: [
+        {
+          source: 'registry.example.test/jupyter/base-notebook:2026-12-01',
+          os: 'Ubuntu 24.04.1 LTS',
+          layers: 14,
+          packages: { Ubuntu: 412, conda: 168, PyPI: 24, npm: 311 },
+          bySeverity: { critical: 0, high: 1, medium: 2, low: 0, unknown: 0, none: 0 },
+          worst: [{ id: 'GHSA-test-0002', ids: ['GHSA-test-0002'], package: { ecosystem: 'PyPI', name: 'jupyter-server', version: '2.14.0', purl: 'pkg:pypi/jupyter-server@2.14.0' }, severity: 'high', summary: 'a token leaks', fixed: ['2.14.1'] }],
+          findings: 3,
+          unread: null,
+        },
+        { source: 'registry.example.test/jupyter/minimal-notebook:latest', os: null, layers: 0, packages: {}, bySeverity: { critical: 0, high: 0, medium: 0, low: 0, unknown: 0, none: 0 }, worst: [], findings: 0, unread: 'the registry could not be reached' },
+      ],
       notChecked: ['conda'],
     },
     trends: [
