@@ -1,4 +1,5 @@
 import { accessSync, closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ChainwatchError } from '../core/errors.js';
@@ -270,9 +271,32 @@ function readHeader(databasePath: string, what: string): Uint8Array {
   }
 }
 
+/** better-sqlite3's compiled addon, once looked up: a path, or null to let better-sqlite3 find it. */
+let addon: string | null | undefined;
+
+/**
+ * Where better-sqlite3's install put its addon (build/Release), handed over
+ * as `nativeBinding`: without it better-sqlite3 asks the `bindings` package,
+ * which reads a stack trace and probes a dozen paths (6–8 ms of a scan's
+ * 120 ms start-up, measured). An addon elsewhere (a Debug build, another
+ * layout) is still found the old way.
+ */
+function addonPath(): string | null {
+  if (addon === undefined) {
+    try {
+      const candidate = path.join(path.dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node');
+      addon = existsSync(candidate) ? candidate : null;
+    } catch {
+      addon = null;
+    }
+  }
+  return addon;
+}
+
 function openWith(source: string | Buffer, what: string, options: Database.Options, shownPath = source as string): Database.Database {
+  const nativeBinding = addonPath();
   try {
-    return new Database(source, { timeout: BUSY_TIMEOUT_MS, ...options });
+    return new Database(source, { timeout: BUSY_TIMEOUT_MS, ...(nativeBinding === null ? {} : { nativeBinding }), ...options });
   } catch (error) {
     throw storeError(`cannot open ${what}: ${(error as Error).message}`, shownPath, error);
   }
