@@ -168,5 +168,11 @@ describe('the scan bundle and the launcher', () => {
     expect([second.status, second.stdout, second.stderr]).toEqual([esm.status, esm.stdout, esm.stderr]);
     // A hit leaves the entry as it was (a miss or a rejected entry is written again).
     if (ownCache) expect(entries()).toEqual(written);
+    // `--version` is answered from the scan bundle, as main.js answers it.
+    const version = (script: string) => spawnSync(process.execPath, ['-e', script, '--', '--version'], { cwd: project, env, encoding: 'utf8' });
+    const esmVersion = version(`import(${JSON.stringify(pathToFileURL(join(work, 'dist', 'cli', 'main.js')).href)}).then(async ({ main }) => { process.exitCode = await main(process.argv.slice(1)); })`);
+    const launchedVersion = version(`require(${JSON.stringify(join(work, 'dist', 'cli', 'launch.cjs'))}).launch(process.argv.slice(1)).then((code) => { process.exitCode = code; })`);
+    expect(esmVersion.stdout).toMatch(/^\d+\.\d+\.\d+/);
+    expect([launchedVersion.status, launchedVersion.stdout, launchedVersion.stderr]).toEqual([esmVersion.status, esmVersion.stdout, esmVersion.stderr]);
   }, 30_000);
 });

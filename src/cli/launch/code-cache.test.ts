@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { transformSync } from 'esbuild';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { codeCacheDirectory, loadWithCodeCache, type CodeCacheStatus } from './code-cache.js';
 
 const work: string[] = [];
@@ -14,8 +14,14 @@ function tempDir(): string {
   return directory;
 }
 
+const modules: string[] = [];
+
 afterEach(() => {
   for (const directory of work.splice(0)) rmSync(directory, { recursive: true, force: true });
+});
+
+afterAll(() => {
+  for (const directory of modules) rmSync(directory, { recursive: true, force: true });
 });
 
 /** A CommonJS bundle that requires a file beside it, reports where it runs, and imports a builtin dynamically. */
@@ -36,6 +42,16 @@ function writeBundle(directory: string, answer: number): string {
   return file;
 }
 
+/** code-cache.ts as CommonJS (what the launcher's build makes of it), for the child processes. */
+let compiled: string;
+
+beforeAll(() => {
+  compiled = path.join(mkdtempSync(path.join(tmpdir(), 'chainwatch-code-cache-module-')), 'code-cache.cjs');
+  modules.push(path.dirname(compiled));
+  const source = readFileSync(path.join(import.meta.dirname, 'code-cache.ts'), 'utf8');
+  writeFileSync(compiled, transformSync(source, { loader: 'ts', format: 'cjs', platform: 'node', target: 'node20' }).code);
+});
+
 /**
  * One load in a process of its own, as bin/chainwatch does it: within one
  * process V8 answers a second compile of the same source from memory, so
@@ -43,12 +59,12 @@ function writeBundle(directory: string, answer: number): string {
  */
 function loadInChild(bundle: string, cache: string): { status: CodeCacheStatus; answer: number; saved: boolean } {
   const script = [
-    `import { loadWithCodeCache } from ${JSON.stringify(pathToFileURL(path.join(import.meta.dirname, 'code-cache.ts')).href)};`,
+    `const { loadWithCodeCache } = require(${JSON.stringify(compiled)});`,
     `const loaded = loadWithCodeCache(${JSON.stringify(bundle)}, ${JSON.stringify(cache)});`,
     'const answer = loaded.exports.answer();',
     'console.log(JSON.stringify({ status: loaded.status, answer, saved: loaded.saveCache() }));',
   ].join('\n');
-  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
   if (child.status !== 0) throw new Error(`the child failed: ${child.stderr}`);
   return JSON.parse(child.stdout) as { status: CodeCacheStatus; answer: number; saved: boolean };
 }
@@ -74,39 +90,48 @@ describe('loadWithCodeCache', () => {
     expect(loadInChild(bundle, cache)).toEqual({ status: 'hit', answer: 42, saved: false });
   });
 
-  it('keys the cache by the bundle bytes: a rebuilt bundle misses, and its entry replaces the old one', () => {
+  it('uses an entry only for the bytes it was made from: a rebuilt bundle finds it stale and writes it again', () => {
     const directory = tempDir();
     const cache = path.join(directory, 'cache');
     const bundle = writeBundle(directory, 42);
     expect(loadInChild(bundle, cache)).toEqual({ status: 'miss', answer: 42, saved: true });
-    const before = readdirSync(cache);
+    const [entry] = readdirSync(cache);
+    const before = readFileSync(path.join(cache, entry!));
 
-    // Same length, other bytes: V8's own check (the source length) would take the old cache.
+    // Same length, other bytes: V8's own check (the source length) would take the old code.
     writeBundle(directory, 24);
-    expect(loadInChild(bundle, cache)).toEqual({ status: 'miss', answer: 24, saved: true });
-    const after = readdirSync(cache);
-    expect(after).toHaveLength(1);
-    expect(after).not.toEqual(before);
+    expect(loadInChild(bundle, cache)).toEqual({ status: 'stale', answer: 24, saved: true });
+    expect(readdirSync(cache)).toEqual([entry]);
+    expect(readFileSync(path.join(cache, entry!)).equals(before)).toBe(false);
+    expect(loadInChild(bundle, cache)).toEqual({ status: 'hit', answer: 24, saved: false });
   });
 
-  it('keeps the entries of other bundles and of other Node versions', () => {
-    const directory = tempDir();
-    const cache = path.join(directory, 'cache');
-    mkdirSync(cache);
-    const others = ['other.cjs-node20.0.0-v8-x64-0123.bin', 'bundle.cjs-node18.0.0-v8-x64-4567.bin'];
-    for (const name of others) writeFileSync(path.join(cache, name), 'x');
-    loadWithCodeCache(writeBundle(directory, 42), cache).saveCache();
-    expect(readdirSync(cache).filter((name) => others.includes(name)).sort()).toEqual([...others].sort());
+  it('keeps one entry per bundle path: two checkouts do not take turns rewriting one', () => {
+    const cache = path.join(tempDir(), 'cache');
+    const [one, two] = [tempDir(), tempDir()].map((directory) => writeBundle(directory, 42));
+    loadWithCodeCache(one!, cache).saveCache();
+    loadWithCodeCache(two!, cache).saveCache();
+    expect(readdirSync(cache)).toHaveLength(2);
   });
 
-  it('rewrites an entry V8 rejects', () => {
+  it('writes again an entry that is not one, or whose code V8 rejects', () => {
     const directory = tempDir();
     const cache = path.join(directory, 'cache');
     const bundle = writeBundle(directory, 42);
     expect(loadInChild(bundle, cache).saved).toBe(true);
-    const [entry] = readdirSync(cache);
-    writeFileSync(path.join(cache, entry!), 'not a code cache');
+    const [name] = readdirSync(cache);
+    const entry = path.join(cache, name!);
+    const good = readFileSync(entry);
 
+    writeFileSync(entry, 'not a code cache');
+    expect(loadInChild(bundle, cache)).toEqual({ status: 'stale', answer: 42, saved: true });
+    expect(loadInChild(bundle, cache)).toEqual({ status: 'hit', answer: 42, saved: false });
+
+    // The right bundle bytes, then V8 data spoilt: V8 checks it and says so.
+    const spoilt = Buffer.from(good);
+    const dataStart = good.indexOf(readFileSync(bundle)) + readFileSync(bundle).length;
+    spoilt.fill(0x5a, dataStart, Math.min(dataStart + 64, spoilt.length));
+    writeFileSync(entry, spoilt);
     expect(loadInChild(bundle, cache)).toEqual({ status: 'rejected', answer: 42, saved: true });
     expect(loadInChild(bundle, cache)).toEqual({ status: 'hit', answer: 42, saved: false });
   });

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import path from 'node:path';
@@ -13,17 +12,21 @@ import vm from 'node:vm';
  * version, so later runs skip parsing and compiling it.
  */
 
-/** What happened to the cache on this load: `disabled` when there is no cache directory. */
-export type CodeCacheStatus = 'hit' | 'miss' | 'rejected' | 'disabled';
+/**
+ * What happened to the cache on this load: `stale` when the entry was made
+ * from other bytes (a rebuilt bundle), `disabled` when there is no cache
+ * directory.
+ */
+export type CodeCacheStatus = 'hit' | 'miss' | 'stale' | 'rejected' | 'disabled';
 
 export interface LoadedBundle {
   /** The bundle's `module.exports`. */
   exports: Record<string, unknown>;
   status: CodeCacheStatus;
   /**
-   * After a `miss` or a `rejected` load, writes what V8 compiled so far (call
-   * it when the command is done, so the functions it ran are in the cache):
-   * to a temporary name, then renamed, so a reader never sees half a file.
+   * Unless the load was a hit, writes what V8 compiled so far (call it when
+   * the command is done, so the functions it ran are in the cache): to a
+   * temporary name, then renamed, so a reader never sees half a file.
    * Returns false when it wrote nothing; a directory this user cannot write
    * is not an error, the next run compiles as this one did.
    */
@@ -52,35 +55,40 @@ export function codeCacheDirectory(env: NodeJS.ProcessEnv, platform: NodeJS.Plat
 /** Node's wrapper of a CommonJS module: the bundle runs as Node itself would run it. */
 const WRAPPER = ['(function (exports, require, module, __filename, __dirname) { ', '\n});'] as const;
 
+/** An entry: this magic, the bundle's length (uint32 LE), the bundle's bytes, then V8's data. */
+const MAGIC = Buffer.from('chainwatch code cache 1\n');
+
 /**
  * Loads the CommonJS file `file` through `vm.Script` with the cache kept in
- * `directory` (null: no cache), keyed by a hash of the file's bytes and of the
- * Node and V8 versions (V8 itself checks only the source's length): a rebuilt
- * bundle or another Node never reads a stale entry. Entries of the same bundle
- * and Node made from other bytes are removed when a new one is written.
+ * `directory` (null: no cache). One entry per bundle path and Node version
+ * (and V8, and architecture); it holds the bytes it was made from, and is
+ * used only when they are the bundle's bytes, byte for byte: V8 itself checks
+ * only the source's length, so a rebuilt bundle of the same length must never
+ * meet the old code. Comparing costs a read of the file and a memcmp; a hash
+ * would need node:crypto, whose loading alone costs a tenth of a scan's
+ * start-up. A rebuilt bundle's entry replaces the old one.
  */
 export function loadWithCodeCache(file: string, directory: string | null): LoadedBundle {
-  const source = readFileSync(file, 'utf8');
-  const name = path.basename(file).replace(/[^A-Za-z0-9_.-]/g, '_');
-  const runtime = `node${process.versions.node}-v8${process.versions.v8}-${process.arch}`.replace(/[^A-Za-z0-9_.-]/g, '_');
-  const key = createHash('sha256').update(source).update(`\0${runtime}`).digest('hex').slice(0, 32);
-  const prefix = `${name}-${runtime}-`;
-  const entry = directory === null ? null : path.join(directory, `${prefix}${key}.bin`);
-  let cachedData: Buffer | undefined;
+  const bytes = readFileSync(file);
+  const runtime = `node${process.versions.node}-v8${process.versions.v8}-${process.arch}`;
+  const name = `${path.basename(file)}-${runtime}-${fnv1a(path.resolve(file))}.bin`.replace(/[^A-Za-z0-9_.-]/g, '_');
+  const entry = directory === null ? null : path.join(directory, name);
+  let stored: Buffer | null = null;
   if (entry !== null) {
     try {
-      cachedData = readFileSync(entry);
+      stored = readFileSync(entry);
     } catch {
-      cachedData = undefined;
+      stored = null;
     }
   }
-  const script = new vm.Script(`${WRAPPER[0]}${source}${WRAPPER[1]}`, {
+  const cachedData = stored === null ? undefined : cachedDataFor(stored, bytes);
+  const script = new vm.Script(`${WRAPPER[0]}${bytes.toString('utf8')}${WRAPPER[1]}`, {
     filename: file,
     ...(cachedData ? { cachedData } : {}),
     // import() inside the bundle resolves as it would in a file Node loaded itself.
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
-  const status: CodeCacheStatus = entry === null ? 'disabled' : !cachedData ? 'miss' : script.cachedDataRejected ? 'rejected' : 'hit';
+  const status: CodeCacheStatus = entry === null ? 'disabled' : stored === null ? 'miss' : !cachedData ? 'stale' : script.cachedDataRejected ? 'rejected' : 'hit';
   const module = { exports: {} as Record<string, unknown>, filename: file, id: file, loaded: false };
   const run = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: unknown, filename: string, dirname: string) => void;
   run.call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));
@@ -92,17 +100,37 @@ export function loadWithCodeCache(file: string, directory: string | null): Loade
     saveCache() {
       if (entry === null || directory === null || status === 'hit' || saved) return false;
       saved = true;
-      return writeEntry(directory, entry, prefix, script.createCachedData());
+      const header = Buffer.alloc(MAGIC.length + 4);
+      MAGIC.copy(header);
+      header.writeUInt32LE(bytes.length, MAGIC.length);
+      return writeEntry(directory, entry, [header, bytes, script.createCachedData()]);
     },
   };
 }
 
-function writeEntry(directory: string, entry: string, prefix: string, data: Buffer): boolean {
+/** V8's data in `stored` when it was made from exactly `bytes`, else undefined. */
+function cachedDataFor(stored: Buffer, bytes: Buffer): Buffer | undefined {
+  const start = MAGIC.length + 4;
+  if (stored.length <= start || !stored.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
+  const length = stored.readUInt32LE(MAGIC.length);
+  if (length !== bytes.length || stored.length <= start + length) return undefined;
+  return stored.subarray(start, start + length).equals(bytes) ? stored.subarray(start + length) : undefined;
+}
+
+/** 32-bit FNV-1a of a short string (a path), in hex: checkouts at two paths keep an entry each. */
+function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index++) hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193);
+  return (hash >>> 0).toString(16).padStart(8, '0');
+}
+
+function writeEntry(directory: string, entry: string, parts: readonly Buffer[]): boolean {
   const temporary = `${entry}.${process.pid}.${Date.now().toString(36)}.tmp`;
   try {
     mkdirSync(directory, { recursive: true });
-    writeFileSync(temporary, data, { mode: 0o600 });
+    writeFileSync(temporary, Buffer.concat(parts), { mode: 0o600 });
     renameSync(temporary, entry);
+    return true;
   } catch {
     try {
       rmSync(temporary, { force: true });
@@ -111,13 +139,4 @@ function writeEntry(directory: string, entry: string, prefix: string, data: Buff
     }
     return false;
   }
-  // Older builds' entries for this bundle and Node are dead weight; another Node's are kept.
-  try {
-    for (const other of readdirSync(directory)) {
-      if (other.startsWith(prefix) && other.endsWith('.bin') && path.join(directory, other) !== entry) rmSync(path.join(directory, other), { force: true });
-    }
-  } catch {
-    // Left for the next write to remove.
-  }
-  return true;
 }

@@ -5,20 +5,21 @@ import { codeCacheDirectory, loadWithCodeCache } from './code-cache.js';
 
 /**
  * What bin/chainwatch runs (built to dist/cli/launch.cjs): the commands that
- * have a bundle of their own (dist/cli/<command>-main.cjs, one file with everything
- * the command may load, from src/cli/<command>-main.ts) start from it; the
+ * have a bundle of their own (one file with everything the command may load,
+ * dist/cli/<name>-main.cjs from src/cli/<name>-main.ts) start from it; the
  * others from dist/cli/main.js, the split ESM build of the whole CLI.
+ * `--version` needs no command: the scan bundle answers it as main.js would.
  */
-const BUNDLED_COMMANDS: readonly string[] = ['scan'];
+const BUNDLES: Readonly<Record<string, string>> = { scan: 'scan-main.cjs', '--version': 'scan-main.cjs', '-V': 'scan-main.cjs' };
 
 type Main = (argv: string[]) => Promise<number>;
 
 /** Runs the CLI for `argv` (without node and the script) and returns the exit code. */
 export async function launch(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const command = argv[0];
-  if (command !== undefined && BUNDLED_COMMANDS.includes(command)) {
-    const bundle = path.join(here, `${command}-main.cjs`);
+  const name = argv[0] === undefined || !Object.hasOwn(BUNDLES, argv[0]) ? undefined : BUNDLES[argv[0]];
+  if (name !== undefined) {
+    const bundle = path.join(here, name);
     // Node 22.1+ caches compiled code itself once bin/chainwatch has called module.enableCompileCache.
     if (typeof (module as { enableCompileCache?: unknown }).enableCompileCache === 'function') {
       return await (createRequire(bundle)(bundle) as { main: Main }).main(argv);
