@@ -570,6 +570,14 @@ describe('createPackageMatcher', () => {
     expect(matcher.recordWarnings().map((w) => [w.code, w.recordId, w.value])).toEqual([['invalid-event-version', 'TEST-TWO-PACKAGES', 'bad version']]);
   });
 
+  it('parses no version of a package that has no record', () => {
+    const parsed: string[] = [];
+    const counting: VersionScheme = { ...pypiScheme, parse: (text) => (parsed.push(text), pypiScheme.parse(text)) };
+    const matcher = createPackageMatcher({ recordsFor: () => [] }, () => counting);
+    expect(matcher.match({ ecosystem: 'PyPI', name: 'nothing-known', version: 'not a version' })).toEqual({ findings: [], warnings: [] });
+    expect(parsed).toEqual([]);
+  });
+
   it('keeps only the most recently used packages compiled (bounded memory), recompiling one that was evicted', () => {
     const asked: string[] = [];
     const matcher = createPackageMatcher(

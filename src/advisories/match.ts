@@ -524,7 +524,8 @@ export function createPackageMatcher(
   return {
     match(target) {
       const compiled = compiledFor(target.ecosystem, target.name);
-      return compiled ? matchPackageWithWarnings(target, compiled) : { findings: [], warnings: [] };
+      // No record for the name (most packages of a scan): nothing can match, no warning can arise, so the version is not parsed.
+      return compiled && compiled.records.length > 0 ? matchPackageWithWarnings(target, compiled) : { findings: [], warnings: [] };
     },
     recordWarnings: () => [...warnings],
   };

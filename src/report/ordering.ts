@@ -48,6 +48,8 @@ export function compareFindings(a: Finding, b: Finding): number {
 
 /** Sorted by path then line, each location once. */
 export function uniqueLocations(locations: readonly Location[]): Location[] {
+  // Most packages are declared in one place: nothing to sort or compare.
+  if (locations.length <= 1) return [...locations];
   const seen = new Set<string>();
   const unique: Location[] = [];
   for (const location of [...locations].sort(compareLocations)) {

@@ -1,4 +1,5 @@
 import { accessSync, closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ChainwatchError } from '../core/errors.js';
@@ -270,9 +271,44 @@ function readHeader(databasePath: string, what: string): Uint8Array {
   }
 }
 
-function openWith(source: string | Buffer, what: string, options: Database.Options, shownPath = source as string): Database.Database {
+/** better-sqlite3's compiled addon, once looked up: its path or the loaded addon, or null to let better-sqlite3 find it. */
+let addon: string | object | null | undefined;
+
+/**
+ * better-sqlite3's addon, handed over as `nativeBinding`: left to itself,
+ * better-sqlite3 asks the `bindings` package, which reads a stack trace to
+ * find the package and probes a dozen paths (6–8 ms of a scan's start-up,
+ * measured). Where its install put it (build/Release), the path; where
+ * bindings would look first (build/, build/Debug/) or elsewhere, bindings
+ * itself, told the package's folder, so the same file is loaded either way,
+ * also from the scan bundle (dist/cli/scan-main.cjs), which holds
+ * better-sqlite3's JavaScript but must not let bindings take the bundle for
+ * the package.
+ */
+function nativeBinding(): string | object | null {
+  if (addon !== undefined) return addon;
+  addon = null;
   try {
-    return new Database(source, { timeout: BUSY_TIMEOUT_MS, ...options });
+    const manifest = createRequire(import.meta.url).resolve('better-sqlite3/package.json');
+    const root = path.dirname(manifest);
+    const release = path.join(root, 'build', 'Release', 'better_sqlite3.node');
+    const earlier = [path.join(root, 'build', 'better_sqlite3.node'), path.join(root, 'build', 'Debug', 'better_sqlite3.node')];
+    if (existsSync(release) && !earlier.some((candidate) => existsSync(candidate))) addon = release;
+    else {
+      const bindings = createRequire(manifest)('bindings') as (options: { bindings: string; module_root: string }) => object;
+      addon = bindings({ bindings: 'better_sqlite3.node', module_root: root });
+    }
+  } catch {
+    // better-sqlite3 then fails to load as it always did, and says why.
+  }
+  return addon;
+}
+
+function openWith(source: string | Buffer, what: string, options: Database.Options, shownPath = source as string): Database.Database {
+  const binding = nativeBinding();
+  try {
+    // @types/better-sqlite3 omits the loaded-addon form better-sqlite3 takes.
+    return new Database(source, { timeout: BUSY_TIMEOUT_MS, ...(binding === null ? {} : { nativeBinding: binding as string }), ...options });
   } catch (error) {
     throw storeError(`cannot open ${what}: ${(error as Error).message}`, shownPath, error);
   }

@@ -14,10 +14,16 @@ export interface Descriptor {
 /** `owner/repo` or `owner/repo#ref`: yarn's GitHub shorthand. Semver ranges and tags never hold a `/`. */
 const GITHUB_SHORTHAND = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+(?:#.*)?$/;
 
+/** The name of `name@range` (the `@` of a scope kept), as parseDescriptor reads it. */
+export function descriptorName(text: string): string {
+  const at = text.indexOf('@', 1);
+  return at === -1 ? text : text.slice(0, at);
+}
+
 /** Splits `name@range`, keeping the `@` of a scope in the name. */
 export function parseDescriptor(text: string): Descriptor {
   const at = text.indexOf('@', 1);
-  const name = at === -1 ? text : text.slice(0, at);
+  const name = descriptorName(text);
   const range = at === -1 ? '' : text.slice(at + 1);
   const descriptor: Descriptor = { name, range, origin: originOfRange(range) };
   if (range.startsWith('npm:')) {

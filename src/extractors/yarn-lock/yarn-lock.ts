@@ -7,7 +7,7 @@ import { originOf, type RemoteOrigin } from '../common/npm-source.js';
 import { addError, addInvalidEntry, addPackage } from '../common/result.js';
 import { lineTooDeep, MAX_YAML_NESTING } from '../common/yaml-nesting.js';
 import type { ExtractedPackage, ExtractInput, ExtractResult } from '../types.js';
-import { key, parseDescriptor, type Descriptor } from './descriptor.js';
+import { descriptorName, key, parseDescriptor, type Descriptor } from './descriptor.js';
 import { YARN_BERRY_ENTRY_FIELDS, YarnBerryEntry, YarnClassicEntry } from './schema.js';
 import { parseBerryFastPath, readBerryFastPath, type BerryFastPath } from './berry-fast-path.js';
 import { indexKeyLines, splitDescriptors } from './key-lines.js';
@@ -203,7 +203,7 @@ function readClassicEntry(entry: Entry, location: Location, result: ExtractResul
   } else if (rangeOrigins.some((origin) => origin.kind === 'tarball')) {
     extracted.source = 'url';
   }
-  addAlias(extracted, descriptors);
+  addAlias(extracted, descriptors.map((descriptor) => descriptor.name));
   push(result, extracted);
 }
 
@@ -231,7 +231,8 @@ function readBerryEntry(entry: Entry, location: Location, result: ExtractResult)
     extracted.source = 'unknown';
   }
   if (installed.patch !== undefined) extracted.qualifiers = { patch: installed.patch };
-  addAlias(extracted, entry.descriptors.map(parseDescriptor));
+  // Only the names count here: what parseDescriptor also works out (each range's origin) a Berry entry does not use.
+  addAlias(extracted, entry.descriptors.map(descriptorName));
   push(result, extracted);
 }
 
@@ -277,8 +278,8 @@ function realName(descriptors: Descriptor[]): string {
 }
 
 /** Records the alias when every descriptor of the entry asks for the package under one other name. */
-function addAlias(extracted: ExtractedPackage, descriptors: Descriptor[]): void {
-  const names = new Set(descriptors.map((descriptor) => descriptor.name));
+function addAlias(extracted: ExtractedPackage, descriptorNames: readonly string[]): void {
+  const names = new Set(descriptorNames);
   const [only] = names;
   if (names.size !== 1 || only === undefined || only === extracted.name) return;
   extracted.qualifiers = { ...extracted.qualifiers, alias: only };
