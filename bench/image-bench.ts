@@ -75,6 +75,8 @@ interface Target {
   /** The zips both tools read: `<db>/osv-scalibr/<Ecosystem>/all.zip`. */
   database: string;
   records: number;
+  /** The same image in other forms chainwatch reads (the fixture's OCI layout and OCI archive). */
+  otherForms: string[];
 }
 
 /** Entries and inflated bytes of a gzipped (or plain) layer blob. */
@@ -181,7 +183,7 @@ async function prepareFixture(print: (line: string) => void, real: readonly OsvR
   const archive = join(work, 'fixture.docker.tar');
   const database = join(work, 'fixture-db');
   const stampFile = join(work, 'fixture.json');
-  const stampKey = `${basename(found.directory)} v2 ${real.length}`;
+  const stampKey = `${basename(found.directory)} v3 ${real.length}`;
   if (!REBUILD && existsSync(stampFile) && existsSync(archive)) {
     const stamp = JSON.parse(readFileSync(stampFile, 'utf8')) as { key: string; target: Omit<Target, 'sources' | 'binaries'> & { sources: [string, string][]; binaries: [string, string][] } };
     if (stamp.key === stampKey) return { ...stamp.target, sources: new Map(stamp.target.sources), binaries: new Map(stamp.target.binaries) };
@@ -196,7 +198,7 @@ async function prepareFixture(print: (line: string) => void, real: readonly OsvR
   const aimed = { ...sourcesOf(status), pypi: [], npm: [] };
   const records = [...real, ...recordsFor(aimed, 'CWBENCH-FIX')];
   writeDatabase(database, records);
-  const target: Target = { label: 'fixture', archive, layers, ...aimed, database, records: records.length };
+  const target: Target = { label: 'fixture', archive, layers, ...aimed, database, records: records.length, otherForms: [layout, join(found.directory, 'image.oci.tar')] };
   writeFileSync(stampFile, JSON.stringify({ key: stampKey, target: { ...target, sources: [...target.sources], binaries: [...target.binaries] } }));
   return target;
 }
@@ -205,7 +207,7 @@ async function prepareSynthetic(real: readonly OsvRecord[]): Promise<Target> {
   const directory = join(work, 'synthetic');
   const database = join(work, 'synthetic-db');
   const stampFile = join(work, 'synthetic.json');
-  const stampKey = `${JSON.stringify(SYNTHETIC_SHAPE)} v2 ${real.length}`;
+  const stampKey = `${JSON.stringify(SYNTHETIC_SHAPE)} v3 ${real.length}`;
   if (!REBUILD && existsSync(stampFile)) {
     const stamp = JSON.parse(readFileSync(stampFile, 'utf8')) as { key: string; target: Omit<Target, 'sources' | 'binaries'> & { sources: [string, string][]; binaries: [string, string][] } };
     if (stamp.key === stampKey && existsSync(stamp.target.archive)) return { ...stamp.target, sources: new Map(stamp.target.sources), binaries: new Map(stamp.target.binaries) };
@@ -222,7 +224,7 @@ async function prepareSynthetic(real: readonly OsvRecord[]): Promise<Target> {
   };
   const records = [...real, ...recordsFor(aimed, 'CWBENCH-SYN')];
   writeDatabase(database, records);
-  const target: Target = { label: 'synthetic', archive: image.archive, layers: image.layers.map(({ inflatedBytes, entries }) => ({ inflatedBytes, entries })), ...aimed, database, records: records.length };
+  const target: Target = { label: 'synthetic', archive: image.archive, layers: image.layers.map(({ inflatedBytes, entries }) => ({ inflatedBytes, entries })), ...aimed, database, records: records.length, otherForms: [] };
   writeFileSync(stampFile, JSON.stringify({ key: stampKey, target: { ...target, sources: [...target.sources], binaries: [...target.binaries] } }));
   return target;
 }
@@ -491,6 +493,13 @@ export async function runImageBench(print: (line: string) => void): Promise<void
       const reportedByUs = ours(mine[0]!.stdout);
       if (theirs) compare((line) => notes.push(line), target, reportedByUs, peer(theirs[0]!.stdout));
       else notes.push(`  ${target.label}: chainwatch ${reportedByUs.packages.size} packages, ${reportedByUs.findings.size} package versions with findings`);
+      // The same image as an OCI layout and an OCI archive: chainwatch must list the same packages as from the docker save form.
+      for (const form of target.otherForms) {
+        const run = alternate(1, [side('form', cli, ourArgs({ ...target, archive: form }))]).get('form')![0]!;
+        const packages = ours(run.stdout).packages;
+        const differing = [...packages.keys()].filter((key) => !reportedByUs.packages.has(key)).length + [...reportedByUs.packages.keys()].filter((key) => !packages.has(key)).length;
+        notes.push(`  ${target.label} as ${form.endsWith('.tar') ? 'its OCI archive' : 'its OCI layout'} (chainwatch only, one run): ${run.seconds.toFixed(2)} s, ${run.peakRssMegabytes.toFixed(0)} MiB, ${differing === 0 ? `the same ${packages.size} packages as from the docker save archive` : `${differing} packages differ from the docker save archive's`}`);
+      }
     } catch (error) {
       notes.push(`  ${target.label}: outputs not compared: ${error instanceof Error ? error.message : String(error)} (chainwatch stderr: ${mine[0]!.stderr.slice(-200)})`);
     }
