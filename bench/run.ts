@@ -13,6 +13,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { runAuditBench } from './audit-bench.js';
 import { runBuildsBench } from './builds-bench.js';
+import { runImageBench } from './image-bench.js';
 import { runImportBench } from './import-bench.js';
 import { machineLoad } from './measure.js';
 import { runNpmResolveBench } from './npm-resolve-bench.js';
@@ -31,6 +32,7 @@ const benches: Record<string, { title: string; run: Bench }> = {
   builds: { title: 'Builds', run: runBuildsBench },
   audit: { title: 'audit', run: runAuditBench },
   serve: { title: 'Dashboard (serve)', run: runServeBench },
+  image: { title: 'Images (issue 13)', run: runImageBench },
 };
 
 const RESULTS = join(import.meta.dirname, 'RESULTS.md');

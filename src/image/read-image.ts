@@ -78,7 +78,8 @@ export async function readImage(target: string, options: ReadImageOptions): Prom
 function keptFiles(tree: ReadonlyMap<string, MergedEntry>, keep: (path: string) => boolean): ImageFile[] {
   const files: ImageFile[] = [];
   for (const [path, entry] of tree) {
-    if (!keep(path) || entry.kind === 'directory' || entry.kind === 'other') continue;
+    // Kinds and text first: `keep` (every extractor's detection) is asked only of links; a file has text only if it was kept.
+    if (entry.kind === 'directory' || entry.kind === 'other' || (entry.kind === 'file' ? entry.text === undefined : !keep(path))) continue;
     const resolved = entry.kind === 'file' ? { entry } : resolveFile(tree, path);
     if (resolved?.entry.text === undefined) continue;
     files.push({ path, layer: resolved.entry.layer, text: resolved.entry.text });
