@@ -1,15 +1,20 @@
 /**
- * The image's final filesystem from its layers' indexes, as a container
- * runtime would lay them one over the other (OCI image spec, "Applying
+ * The image's final filesystem from its layers' indexes, laid one over the
+ * other in order as a container runtime does (OCI image spec, "Applying
  * changesets"): a later layer's entry replaces an earlier one; `.wh.name`
  * deletes `name` and everything under it from the layers below; an opaque
- * directory hides everything the layers below put in it; an entry under a
- * path a later layer made a non-directory is gone. Whiteouts act only on
+ * directory hides everything the layers below put in it; a path a later
+ * layer makes a non-directory hides what was under it. Whiteouts act only on
  * lower layers, so a layer may delete a path and create it again.
  *
- * Decided per surviving path by walking its ancestors (a dozen lookups), not
- * by scanning the tree for every whiteout: an image with thousands of
- * whiteouts over a hundred thousand files stays linear.
+ * Memory: each layer is folded in as soon as it (and every layer before it)
+ * has been read, and the result keeps only what scanning needs: directories,
+ * links and the kept files (with their text). A regular file nobody keeps
+ * still replaces and hides what lay at and under its path, then is dropped.
+ * So what is held is one layer's index plus that result, not every entry of
+ * every layer. Deleting a subtree looks only where something is retained
+ * (a count of retained entries below each path), so thousands of whiteouts
+ * over a large tree stay cheap.
  */
 import { isWithin, parentOf, resolveLink } from './paths.js';
 import type { LayerEntry, LayerIndex } from './layer-index.js';
@@ -27,33 +32,64 @@ function ancestors(path: string): string[] {
   return list;
 }
 
-export function applyLayers(layers: readonly LayerIndex[]): Map<string, MergedEntry> {
-  const latest = new Map<string, MergedEntry>();
-  const whiteoutLayer = new Map<string, number>();
-  const opaqueLayer = new Map<string, number>();
-  layers.forEach((index, layer) => {
-    for (const path of index.whiteouts) whiteoutLayer.set(path, layer);
-    for (const directory of index.opaque) opaqueLayer.set(directory, layer);
-    for (const [path, entry] of index.entries) latest.set(path, { ...entry, layer });
-  });
-  const merged = new Map<string, MergedEntry>();
-  for (const [path, entry] of latest) {
-    if ((whiteoutLayer.get(path) ?? -1) > entry.layer) continue;
-    let hidden = false;
-    for (const ancestor of ancestors(path)) {
-      if ((whiteoutLayer.get(ancestor) ?? -1) > entry.layer || (opaqueLayer.get(ancestor) ?? -1) > entry.layer) {
-        hidden = true;
-        break;
-      }
-      const above = latest.get(ancestor);
-      if (above !== undefined && above.kind !== 'directory' && above.layer > entry.layer) {
-        hidden = true;
-        break;
-      }
+/** What the merged tree keeps of an entry: what resolving links and reading kept files need. */
+function retained(entry: LayerEntry): boolean {
+  return entry.kind === 'directory' || entry.kind === 'symlink' || entry.kind === 'hardlink' || (entry.kind === 'file' && entry.text !== undefined);
+}
+
+export class LayerStack {
+  /** The merged tree so far: directories, links and kept files, each with the layer it came from. */
+  readonly tree = new Map<string, MergedEntry>();
+  /** Retained entries strictly under each path (paths with none are absent). */
+  private readonly below = new Map<string, number>();
+  private readonly waiting = new Map<number, LayerIndex>();
+  private next = 0;
+
+  /** Layer `position` (0 is the base) has been read; it is folded in once every layer before it has been. */
+  add(position: number, index: LayerIndex): void {
+    this.waiting.set(position, index);
+    for (let ready = this.waiting.get(this.next); ready !== undefined; ready = this.waiting.get(this.next)) {
+      this.waiting.delete(this.next);
+      this.fold(ready, this.next);
+      this.next += 1;
     }
-    if (!hidden) merged.set(path, entry);
   }
-  return merged;
+
+  private fold(index: LayerIndex, layer: number): void {
+    // Whiteouts and opaque markers act on the layers below: before this layer's own entries.
+    for (const path of index.whiteouts) {
+      this.remove(path);
+      this.removeUnder(path);
+    }
+    for (const directory of index.opaque) this.removeUnder(directory);
+    for (const [path, entry] of index.entries) {
+      if (entry.kind !== 'directory') this.removeUnder(path);
+      if (retained(entry)) this.set(path, { ...entry, layer });
+      else this.remove(path);
+    }
+  }
+
+  private set(path: string, entry: MergedEntry): void {
+    if (!this.tree.has(path)) for (const ancestor of ancestors(path)) this.below.set(ancestor, (this.below.get(ancestor) ?? 0) + 1);
+    this.tree.set(path, entry);
+  }
+
+  private remove(path: string): void {
+    if (!this.tree.delete(path)) return;
+    for (const ancestor of ancestors(path)) {
+      const count = (this.below.get(ancestor) ?? 1) - 1;
+      if (count > 0) this.below.set(ancestor, count);
+      else this.below.delete(ancestor);
+    }
+  }
+
+  private removeUnder(path: string): void {
+    if (!this.below.has(path)) return;
+    const prefix = path === '/' ? '/' : `${path}/`;
+    const doomed: string[] = [];
+    for (const candidate of this.tree.keys()) if (candidate.startsWith(prefix) && candidate !== path) doomed.push(candidate);
+    for (const candidate of doomed) this.remove(candidate);
+  }
 }
 
 /** Follows symlinks (and hard links) in the merged tree to a regular file; null when it ends nowhere, loops, or climbs out of the root. */

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { imageOf, writeDockerSave, writeLayout, writeOciArchive, type FixtureLayer } from './image.fixture.js';
-import { applyLayers, resolveFile } from './apply.js';
+import { LayerStack, resolveFile } from './apply.js';
+import type { LayerEntry } from './layer-index.js';
 import { imagePath, resolveLink } from './paths.js';
 import { readImage } from './read-image.js';
 
@@ -145,20 +146,37 @@ describe('image paths', () => {
   it('resolves a symlink inside the root: `..` stops at the root, a symlinked directory is followed', () => {
     expect(resolveLink('/etc/os-release', '../../../../usr/lib/os-release')).toBe('/usr/lib/os-release');
     expect(resolveLink('/usr/bin/python3', 'python3.11')).toBe('/usr/bin/python3.11');
-    const tree = applyLayers([
-      {
-        entries: new Map([
-          ['/lib', { kind: 'symlink' as const, size: 0, link: 'usr/lib' }],
-          ['/usr/lib/os-release', { kind: 'file' as const, size: 3, text: 'x=1' }],
-          ['/loop', { kind: 'symlink' as const, size: 0, link: '/loop' }],
-        ]),
-        whiteouts: [],
-        opaque: [],
-        errors: [],
-      },
-    ]);
+    const stack = new LayerStack();
+    stack.add(0, {
+      entries: new Map([
+        ['/lib', { kind: 'symlink' as const, size: 0, link: 'usr/lib' }],
+        ['/usr/lib/os-release', { kind: 'file' as const, size: 3, text: 'x=1' }],
+        ['/loop', { kind: 'symlink' as const, size: 0, link: '/loop' }],
+      ]),
+      whiteouts: [],
+      opaque: [],
+      errors: [],
+    });
+    const tree = stack.tree;
     expect(resolveFile(tree, '/lib/os-release')).toMatchObject({ path: '/usr/lib/os-release', entry: { text: 'x=1' } });
     expect(resolveFile(tree, '/loop')).toBeNull();
+  });
+
+  it('folds layers in order even when they arrive out of order, keeps only directories, links and kept files, and lets a file nobody keeps hide what lay under its path', () => {
+    const layer = (entries: [string, LayerEntry][], whiteouts: string[] = [], opaque: string[] = []) => ({ entries: new Map(entries), whiteouts, opaque, errors: [] });
+    const file = (text?: string): LayerEntry => ({ kind: 'file', size: text?.length ?? 10, ...(text === undefined ? {} : { text }) });
+    const dir: LayerEntry = { kind: 'directory', size: 0 };
+    const stack = new LayerStack();
+    // Layer 2 arrives first: nothing is folded until layers 0 and 1 are there.
+    stack.add(2, layer([['/opt/conda', file()], ['/srv/new.txt', file('new')]], ['/srv/a']));
+    expect(stack.tree.size).toBe(0);
+    stack.add(0, layer([['/opt/conda', dir], ['/opt/conda/conda-meta/x.json', file('{}')], ['/srv', dir], ['/srv/a', dir], ['/srv/a/req.txt', file('a==1')], ['/usr/bin/git', file()]]));
+    expect(stack.tree.has('/usr/bin/git')).toBe(false);
+    expect(stack.tree.get('/opt/conda/conda-meta/x.json')?.text).toBe('{}');
+    stack.add(1, layer([['/srv/b.txt', file('b==1')], ['/lib', { kind: 'symlink', size: 0, link: 'usr/lib' }]], [], ['/srv']));
+    // Layer 1's opaque /srv hid layer 0's /srv/a; layer 2 turned /opt/conda into a file (nobody keeps it): what was under it is gone too.
+    expect([...stack.tree.keys()].sort()).toEqual(['/lib', '/srv', '/srv/b.txt', '/srv/new.txt']);
+    expect(stack.tree.get('/srv/new.txt')?.layer).toBe(2);
   });
 
   it.each([

@@ -7,7 +7,7 @@
  * the other with whiteouts; nothing is unpacked to disk.
  */
 import { ChainwatchError } from '../core/errors.js';
-import { applyLayers, resolveFile, type MergedEntry } from './apply.js';
+import { LayerStack, resolveFile, type MergedEntry } from './apply.js';
 import { indexLayer, type LayerIndex } from './layer-index.js';
 import { osReleaseOf } from './os-release.js';
 import { isImageReference } from './reference.js';
@@ -50,19 +50,31 @@ export async function readImage(target: string, options: ReadImageOptions): Prom
     const position = opened.layers.findIndex((layer) => layer.locator === locator);
     return `layer ${position + 1} of ${opened.layers.length} (${opened.layers[position]?.digest.slice(0, 19) ?? locator})`;
   };
-  const indexes = new Map<string, LayerIndex>();
+  // Each layer is folded into the merged tree as soon as it and those before it are read (apply.ts):
+  // what is held is the tree of retained entries and the layers that arrived early, not every layer's index.
+  const stack = new LayerStack();
+  const positions = new Map<string, number[]>();
+  opened.layers.forEach((layer, position) => positions.set(layer.locator, [...(positions.get(layer.locator) ?? []), position]));
+  const delivered = new Set<number>();
+  const layerErrors = new Map<number, ChainwatchError[]>();
   const kept = { bytes: 0 };
   await opened.forEachLayer(async (locator, stream) => {
-    indexes.set(locator, await indexLayer(stream, { label: labelOf(locator), keep, limits, kept }));
+    const index = await indexLayer(stream, { label: labelOf(locator), keep, limits, kept });
+    const at = positions.get(locator) ?? [];
+    if (at.length > 0) layerErrors.set(at[0]!, index.errors);
+    for (const position of at) {
+      delivered.add(position);
+      stack.add(position, index);
+    }
   });
   const errors: ChainwatchError[] = [];
-  const ordered = opened.layers.map((layer) => {
-    const index = indexes.get(layer.locator);
-    if (index === undefined) errors.push(new ChainwatchError('parse-error', `${labelOf(layer.locator)} is not in ${target}: the image is incomplete`, { location: { path: target } }));
-    return index ?? emptyIndex();
+  opened.layers.forEach((layer, position) => {
+    if (delivered.has(position)) return;
+    errors.push(new ChainwatchError('parse-error', `${labelOf(layer.locator)} is not in ${target}: the image is incomplete`, { location: { path: target } }));
+    stack.add(position, emptyIndex());
   });
-  for (const index of new Set(ordered)) errors.push(...index.errors);
-  const tree = applyLayers(ordered);
+  for (const position of [...layerErrors.keys()].sort((a, b) => a - b)) errors.push(...layerErrors.get(position)!);
+  const tree = stack.tree;
   return {
     source: target,
     platform: opened.platform,
