@@ -486,7 +486,7 @@ export async function runImageBench(print: (line: string) => void): Promise<void
     const peakRss = oursSummary.rss.max;
     const largestMiB = sizes.largest.inflatedBytes / MiB;
     rows.push(
-      `| peak RSS, ${target.label} image: chainwatch vs ${sizes.text} | ${peakRss.toFixed(0)} MiB (max of ${oursSummary.rss.n}) | ${peerSummary ? `OSV-Scanner: ${peerSummary.rss.max.toFixed(0)} MiB` : 'n/a'} | ${(peakRss / largestMiB).toFixed(2)}× the largest layer, ${(peakRss / (sizes.total.inflatedBytes / MiB)).toFixed(2)}× the image | bounded by the largest layer's index, not the image | ${peakRss < largestMiB ? `partly: no layer's content is held (RSS < the largest layer's bytes), but every layer's index (${sizes.total.entries.toLocaleString('en')} entries) is held until they are laid over each other` : 'no'} |`,
+      `| peak RSS, ${target.label} image: chainwatch vs ${sizes.text} | ${peakRss.toFixed(0)} MiB (max of ${oursSummary.rss.n}) | ${peerSummary ? `OSV-Scanner: ${peerSummary.rss.max.toFixed(0)} MiB` : 'n/a'} | ${(peakRss / largestMiB).toFixed(2)}× the largest layer, ${(peakRss / (sizes.total.inflatedBytes / MiB)).toFixed(2)}× the image | bounded by the largest layer's index, not the image | ${peakRss < largestMiB ? `yes by design (src/image/apply.ts): each layer is folded in as it is read, and the tree keeps only directories, links and kept files, so no layer's content and no earlier layer's index is held; what the image adds over the records' baseline is in the memory line below` : 'no'} |`,
     );
     notes.push(`  ${target.label} (${load} at its start): chainwatch exit ${mine.map((entry) => entry.exitCode).join('/')}${theirs ? `, OSV-Scanner exit ${theirs.map((entry) => entry.exitCode).join('/')}` : ''}`);
     try {
@@ -513,7 +513,7 @@ export async function runImageBench(print: (line: string) => void): Promise<void
   notes.push(
     `  memory: chainwatch \`scan\` of an empty directory with the synthetic image's records peaks at ${baseline.rss.max.toFixed(0)} MiB (runtime + records); above that, ${peaks
       .map(({ target, rss, size }) => `the ${target.label} image adds ${(rss - baseline.rss.max).toFixed(0)} MiB (${(size.total.inflatedBytes / MiB).toFixed(0)} MiB inflated, ${size.total.entries.toLocaleString('en')} entries, largest layer ${size.largest.entries.toLocaleString('en')} entries)`)
-      .join('; ')}. read-image.ts keeps every layer's index (paths, kinds, sizes; kept files' text) until the layers are laid over each other, so memory follows the image's entry count summed over layers, not its bytes.`,
+      .join('; ')}. Each layer's index is folded into the merged tree as soon as it and the layers before it are read, and the tree keeps directories, links and kept files only (src/image/apply.ts).`,
   );
 
   print('');
