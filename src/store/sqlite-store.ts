@@ -146,6 +146,10 @@ function createStore(database: StoreDatabase): SqliteAdvisoryStore {
   const insertRecord = prepareWrite<[string, string, string, string | null, string | Buffer]>(
     'INSERT OR REPLACE INTO records (id, modified, modified_key, withdrawn, json) VALUES (?, ?, ?, ?, CAST(? AS TEXT))',
   );
+  // A record not stored yet (nearly every record of an import into a new file) is one insert, without a lookup first.
+  const insertNewRecord = prepareWrite<[string, string, string, string | null, string | Buffer]>(
+    'INSERT INTO records (id, modified, modified_key, withdrawn, json) VALUES (?, ?, ?, ?, CAST(? AS TEXT)) ON CONFLICT (id) DO NOTHING',
+  );
   const deleteAffected = prepareWrite<[string]>('DELETE FROM affected WHERE id = ?');
   const insertAffected = prepareWrite<[string, string, string]>('INSERT OR IGNORE INTO affected (ecosystem, name, id) VALUES (?, ?, ?)');
   const deleteAliases = prepareWrite<[string]>('DELETE FROM aliases WHERE id = ?');
@@ -203,15 +207,19 @@ function createStore(database: StoreDatabase): SqliteAdvisoryStore {
   function writeRecord(record: PreparedRecord, source: string): boolean {
     const json = typeof record.json === 'string' ? record.json : Buffer.from(record.json.buffer, record.json.byteOffset, record.json.byteLength);
     writable(insertSource).run(source, record.id);
-    const existing = selectModified.get(record.id);
+    if (writable(insertNewRecord).run(record.id, record.modified, record.modifiedKey, record.withdrawn, json).changes === 1) {
+      indexRecord(record, false);
+      return true;
+    }
+    const existing = selectModified.get(record.id)!;
     // Newest wins: the same advisory reaches us through several feeds (a
     // GHSA record sits in both the PyPI and npm exports), and an older copy
     // must not replace a newer one. An identical copy needs no write.
-    if (existing && (existing.modified_key > record.modifiedKey || (existing.modified_key === record.modifiedKey && selectSameJson.get(json, record.id)?.same === 1))) {
+    if (existing.modified_key > record.modifiedKey || (existing.modified_key === record.modifiedKey && selectSameJson.get(json, record.id)?.same === 1)) {
       return false;
     }
     writable(insertRecord).run(record.id, record.modified, record.modifiedKey, record.withdrawn, json);
-    indexRecord(record, existing !== undefined);
+    indexRecord(record, true);
     return true;
   }
 
