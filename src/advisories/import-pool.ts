@@ -46,11 +46,14 @@ export interface TaskRunner {
 /**
  * A worker's young generation: V8's default (16 MB semi-spaces) let each
  * thread hold about 45 MB of heap, most of it garbage, while it parses
- * records of a few kilobytes; at 8 MB a thread holds about 20 MB for the same
- * CPU (measured on the 220k-record export: peak RSS 450 → 390 MB with two
- * threads). Old objects are not limited: a 16 MB record still parses.
+ * records of a few kilobytes (peak RSS 450 MB with two threads on the
+ * 220k-record export, the writing thread's page cache at 64 MiB). 8 MB cut
+ * that to 390 MB but cost each thread ~1.2 s of garbage collection; at 16 MB
+ * with the import's page cache at 32 MiB (sqlite-store.ts IMPORT_CACHE_KIB)
+ * the whole process takes 0.5–1 s less CPU at 365–373 MB. Old objects are
+ * not limited: a 16 MB record still parses.
  */
-const YOUNG_GENERATION_MB = 8;
+const YOUNG_GENERATION_MB = 16;
 
 /**
  * Starts one worker: `import-worker.js` beside this module in the bundle
