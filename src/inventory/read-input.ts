@@ -50,21 +50,25 @@ function chunkSize(size: number, readSoFar: number): number {
 }
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 
-/**
- * One file's bytes as they are read, for the async reader and its sync twin
- * (they differ only in how they call read): only a regular file, refused as
- * soon as it passes `maxBytes` (fstat's size first, then what is read, since
- * the file may grow meanwhile).
- */
-function collectFile(info: { isFile(): boolean; size: number }, maxBytes: number, shown: string) {
+/** fstat's answer on an opened input: its size when it is a regular file of at most `maxBytes`, else a ChainwatchError naming it. */
+function checkedSize(info: { isFile(): boolean; size: number }, maxBytes: number, shown: string): number {
   if (!info.isFile()) throw notRegular(shown);
   if (info.size > maxBytes) throw tooLarge(shown, maxBytes);
+  return info.size;
+}
+
+/**
+ * One file's bytes as they are read, for the async reader and its sync twin
+ * (they differ only in how they call read), after checkedSize: refused as
+ * soon as what is read passes `maxBytes` (the file may grow meanwhile).
+ */
+function collectFile(size: number, maxBytes: number, shown: string) {
   const chunks: Buffer[] = [];
   let total = 0;
   return {
     /** A buffer for the next read: chunkSize(), but never more than one byte past the limit. */
     nextBuffer(): Buffer {
-      return Buffer.allocUnsafe(Math.max(Math.min(chunkSize(info.size, total), maxBytes + 1 - total), 1));
+      return Buffer.allocUnsafe(Math.max(Math.min(chunkSize(size, total), maxBytes + 1 - total), 1));
     },
     /** Keeps what one read put in `buffer`; false at the end of the file. */
     take(buffer: Buffer, bytesRead: number): boolean {
@@ -83,14 +87,9 @@ function collectFile(info: { isFile(): boolean; size: number }, maxBytes: number
 /** The bytes of a regular file, at most `maxBytes` of them; anything else is a ChainwatchError naming the file. */
 export async function readInputBytes(path: string, options: ReadInputOptions): Promise<Buffer> {
   const shown = options.displayPath ?? path;
-  let handle;
+  const { handle, size } = await openInputFile(path, options);
   try {
-    handle = await open(path, OPEN_FLAGS);
-  } catch (cause) {
-    throw unreadable(shown, cause);
-  }
-  try {
-    const collector = collectFile(await handle.stat(), options.maxBytes, shown);
+    const collector = collectFile(size, options.maxBytes, shown);
     for (;;) {
       const buffer = collector.nextBuffer();
       if (!collector.take(buffer, (await handle.read(buffer, 0, buffer.length, null)).bytesRead)) return collector.bytes();
@@ -117,10 +116,7 @@ export async function openInputFile(path: string, options: ReadInputOptions): Pr
     throw unreadable(shown, cause);
   }
   try {
-    const info = await handle.stat();
-    if (!info.isFile()) throw notRegular(shown);
-    if (info.size > options.maxBytes) throw tooLarge(shown, options.maxBytes);
-    return { handle, size: info.size };
+    return { handle, size: checkedSize(await handle.stat(), options.maxBytes, shown) };
   } catch (error) {
     await handle.close();
     if (error instanceof ChainwatchError) throw error;
@@ -138,7 +134,7 @@ export function readInputBytesSync(path: string, options: ReadInputOptions): Buf
     throw unreadable(shown, cause);
   }
   try {
-    const collector = collectFile(fstatSync(descriptor), options.maxBytes, shown);
+    const collector = collectFile(checkedSize(fstatSync(descriptor), options.maxBytes, shown), options.maxBytes, shown);
     for (;;) {
       const buffer = collector.nextBuffer();
       if (!collector.take(buffer, readSync(descriptor, buffer, 0, buffer.length, null))) return collector.bytes();
