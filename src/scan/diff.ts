@@ -1,6 +1,6 @@
 import { compareText } from '../core/compare.js';
 import { normalizeName } from '../core/package.js';
-import type { Finding } from '../advisories/types.js';
+import { SEVERITY_ORDER, type Finding, type SeverityLevel } from '../advisories/types.js';
 import type { ScannedPackage, ScanReport } from './types.js';
 
 /** One package version of an image diff, with the layer its file came from in the image that has it. */
@@ -24,7 +24,7 @@ export interface ChangedPackage {
 export interface DiffFinding {
   id: string;
   ids: string[];
-  severity: string;
+  severity: SeverityLevel;
   summary: string | null;
   fixed: string[];
   package: { ecosystem: string; name: string; version: string; purl: string };
@@ -60,10 +60,9 @@ function byIdentity(report: ScanReport): Map<string, ScannedPackage[]> {
   return map;
 }
 
-const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low', 'none', 'unknown'];
-
+/** Worst first (SEVERITY_ORDER ranks upward), then id, then purl. */
 function compareFindings(a: DiffFinding, b: DiffFinding): number {
-  return SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) || compareText(a.id, b.id) || compareText(a.package.purl, b.package.purl);
+  return SEVERITY_ORDER.indexOf(b.severity) - SEVERITY_ORDER.indexOf(a.severity) || compareText(a.id, b.id) || compareText(a.package.purl, b.package.purl);
 }
 
 function comparePackages(a: { ecosystem: string; name: string }, b: { ecosystem: string; name: string }): number {
