@@ -126,7 +126,7 @@ function layerOf(finding: Finding): number | undefined {
 }
 
 /** `layer 3/5 RUN pip install … (sha256:0a1b2c3d4e5f)`: a layer as people recognise it, by what made it. */
-export function describeLayer(image: ScanImage, index: number | undefined): string {
+function describeLayer(image: ScanImage, index: number | undefined): string {
   const layer = index === undefined ? undefined : image.layers[index];
   if (layer === undefined) return 'layer unknown';
   const made = layer.createdBy === null ? 'made by an instruction the image history does not record' : layer.createdBy.replace(/\s+/g, ' ');
